@@ -1,0 +1,25 @@
+package io.baton.shim.ledger;
+
+import io.baton.proto.TaskStatus;
+import io.baton.resources.Resources;
+import io.baton.shim.ledger.LedgerEntries.ExecutorEntry;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A read-only copy of an executor's ledger entry. */
+public record ExecutorView(String id, boolean connected, long pid, int uid, Resources overhead,
+        Resources allocation, Resources limits, List<String> taskIds, List<TaskStatus> latest) {
+
+    static ExecutorView of(ExecutorEntry e, Resources limits, TaskBook book) {
+        List<String> ids = new ArrayList<>(e.tasks.keySet());
+        List<TaskStatus> statuses = new ArrayList<>();
+        for (String id : ids) {
+            TaskStatus s = book.latest(id);
+            if (s != null) {
+                statuses.add(s);
+            }
+        }
+        return new ExecutorView(e.id, e.connected, e.pid, e.uid, e.overhead, e.allocation(), limits,
+                List.copyOf(ids), List.copyOf(statuses));
+    }
+}

@@ -1,0 +1,615 @@
+package io.baton.shim.ledger;
+
+import io.baton.proto.ExecutorSubscribe;
+import io.baton.proto.Keep;
+import io.baton.proto.RejectCode;
+import io.baton.proto.Release;
+import io.baton.proto.Reserve;
+import io.baton.proto.TaskInfo;
+import io.baton.proto.TaskState;
+import io.baton.proto.TaskStatus;
+import io.baton.resources.Resources;
+import io.baton.shim.ledger.LedgerEntries.ExecutorEntry;
+import io.baton.shim.ledger.LedgerEntries.HeldTask;
+import io.baton.shim.ledger.LedgerEntries.OfferEntry;
+import io.baton.shim.ledger.LedgerEntries.ReservationEntry;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The node's resource ledger: node total, per-executor allocations (overhead + tasks), outstanding
+ * offers, and reservations keyed by replacement id. Pure: no IO, no threads, no clock — every
+ * operation that depends on time takes {@code nowUs}. Not thread-safe; the shim confines it to one
+ * thread.
+ *
+ * <p>Invariant, after every operation: allocations + reservations + offers never exceed the total.
+ * Each rejection names what was wrong, with numbers, and leaves the ledger unchanged.
+ *
+ * <p>A replacement's resources live in its reservation's <em>pool</em> (T_old plus the reserved
+ * offers); the container holds the reservation's <em>in-use</em> part. The container limits of an
+ * executor are therefore {@code overhead + held tasks + sum(in_use)}.
+ */
+public final class Ledger {
+    private final Resources total;
+    private final long offerTtlUs;
+    private final String offerPrefix;
+    private long offerSeq;
+
+    private final Map<String, ExecutorEntry> executors = new LinkedHashMap<>();
+    private final Map<String, OfferEntry> offers = new LinkedHashMap<>();
+    private final Map<String, ReservationEntry> reservations = new LinkedHashMap<>();
+    private final TaskBook tasks = new TaskBook();
+    private final Map<String, String> usedOffers = bounded(4096);
+    private final Map<String, Keep> endedReservations = bounded(4096);
+
+    private Resources allocated = Resources.empty();
+    private Resources reserved = Resources.empty();
+    private Resources offered = Resources.empty();
+
+    public Ledger(Resources total, long offerTtlUs, String offerPrefix) {
+        if (offerTtlUs <= 0) {
+            throw new IllegalArgumentException("offer ttl must be > 0 us, got " + offerTtlUs);
+        }
+        this.total = total;
+        this.offerTtlUs = offerTtlUs;
+        this.offerPrefix = offerPrefix;
+    }
+
+    // ------------------------------------------------------------------ executors
+
+    /** Result of a (re-)subscription: tasks the ledger held for this executor that it did not report. */
+    public record Subscribed(List<TaskInfo> lostTasks, Resources limits) {
+    }
+
+    /**
+     * An executor (re-)subscribes with what it runs. Its report replaces whatever the ledger held
+     * for it, checked against the total; tasks the ledger held that the report omits are lost.
+     */
+    public Verdict<Subscribed> subscribe(ExecutorSubscribe call, long pid, int uid, long nowUs) {
+        String id = call.getExecutorId().getValue();
+        String bad = Ids.checkExecutor(id);
+        if (bad != null) {
+            return Verdict.reject(RejectCode.INVALID_ID, bad);
+        }
+        ExecutorEntry existing = executors.get(id);
+        if (existing != null && existing.connected) {
+            return Verdict.reject(RejectCode.CONFLICT, "executor " + id + " is already connected (pid "
+                    + existing.pid + "); stop that process first or pick another executor id");
+        }
+        if (existing != null && existing.uid != uid && uid != 0) {
+            return Verdict.reject(RejectCode.NOT_OWNER, "executor " + id + " belongs to uid " + existing.uid
+                    + "; this connection is uid " + uid);
+        }
+        Verdict<SubscriptionClaim> parsed = SubscriptionClaim.parse(call, id, tasks);
+        if (!parsed.accepted()) {
+            return parsed.cast();
+        }
+        SubscriptionClaim claim = parsed.value();
+        Resources mine = existing == null ? Resources.empty() : holdingsOf(existing);
+        Resources available = free().plus(mine);
+        if (!available.contains(claim.holdings())) {
+            return Verdict.reject(RejectCode.OVER_TOTAL, "executor " + id + " reports holding "
+                    + claim.holdings() + " but only " + available + " of the node total " + total
+                    + " is available to it (missing " + claim.holdings().minus(available) + ")");
+        }
+        List<TaskInfo> lost = existing == null ? List.of() : forget(existing, claim);
+        ExecutorEntry entry = new ExecutorEntry(id, claim.overhead());
+        entry.connected = true;
+        entry.pid = pid;
+        entry.uid = uid;
+        executors.put(id, entry);
+        allocated = allocated.plus(claim.overhead());
+        for (HeldTask t : claim.tasks()) {
+            entry.tasks.put(t.id(), t);
+            allocated = allocated.plus(t.resources());
+            tasks.own(t.id(), id);
+        }
+        for (ReservationEntry r : claim.reservations()) {
+            reservations.put(r.replacementId, r);
+            reserved = reserved.plus(r.pool);
+            tasks.own(r.oldTaskId(), id);
+            tasks.own(r.newTaskId(), id);
+        }
+        for (TaskStatus s : claim.latest()) {
+            tasks.record(s);
+        }
+        return Verdict.ok(new Subscribed(lost, limitsOf(id)));
+    }
+
+    /** Removes everything the ledger held for a re-subscribing executor; returns the tasks it omitted. */
+    private List<TaskInfo> forget(ExecutorEntry existing, SubscriptionClaim claim) {
+        List<TaskInfo> lost = new ArrayList<>();
+        for (HeldTask t : existing.tasks.values()) {
+            if (!claim.mentions(t.id())) {
+                lost.add(t.info());
+                tasks.retire(t.id());
+            }
+        }
+        for (ReservationEntry r : reservationsOf(existing.id)) {
+            for (TaskInfo t : List.of(r.oldTask, r.newTask)) {
+                String tid = t.getTaskId().getValue();
+                if (!claim.mentions(tid) && !lost.contains(t)) {
+                    lost.add(t);
+                    tasks.retire(tid);
+                }
+            }
+            reservations.remove(r.replacementId);
+            reserved = reserved.minus(r.pool);
+        }
+        allocated = allocated.minus(existing.allocation());
+        executors.remove(existing.id);
+        return lost;
+    }
+
+    public void disconnected(String executorId, long nowUs) {
+        ExecutorEntry e = executors.get(executorId);
+        if (e != null) {
+            e.connected = false;
+            e.disconnectedAtUs = nowUs;
+        }
+    }
+
+    /** An executor that stays away longer than the recovery timeout is gone: its tasks are lost. */
+    public record Expired(String executorId, List<TaskInfo> lostTasks) {
+    }
+
+    public List<Expired> expireExecutors(long nowUs, long recoveryTimeoutUs) {
+        List<Expired> out = new ArrayList<>();
+        for (ExecutorEntry e : List.copyOf(executors.values())) {
+            if (!e.connected && nowUs - e.disconnectedAtUs >= recoveryTimeoutUs) {
+                List<TaskInfo> lost = forget(e, SubscriptionClaim.NOTHING);
+                out.add(new Expired(e.id, lost));
+            }
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ offers
+
+    public Verdict<OfferView> requestOffer(Resources wanted, long nowUs) {
+        expireOffers(nowUs);
+        Resources free = free();
+        Resources ask = wanted == null || wanted.isEmpty() ? free : wanted;
+        if (ask.isEmpty()) {
+            return Verdict.reject(RejectCode.INSUFFICIENT_RESOURCES, "nothing is free to offer: total " + total
+                    + ", allocated " + allocated + ", reserved " + reserved + ", offered " + offered);
+        }
+        if (!free.contains(ask)) {
+            return Verdict.reject(RejectCode.INSUFFICIENT_RESOURCES, "asked for " + ask + " but only "
+                    + Text.of(free) + " is free (missing " + ask.minus(free) + ")");
+        }
+        OfferEntry o = new OfferEntry(offerPrefix + "-" + (++offerSeq), ask, nowUs + offerTtlUs);
+        offers.put(o.id, o);
+        offered = offered.plus(ask);
+        return Verdict.ok(OfferView.of(o));
+    }
+
+    /** Returns the offers that expired (their resources are free again). */
+    public List<OfferView> expireOffers(long nowUs) {
+        List<OfferView> out = new ArrayList<>();
+        for (OfferEntry o : List.copyOf(offers.values())) {
+            if (o.expiresAtUs <= nowUs) {
+                removeOffer(o, "expired");
+                out.add(OfferView.of(o));
+            }
+        }
+        return out;
+    }
+
+    public int decline(Collection<String> offerIds) {
+        int n = 0;
+        for (String id : offerIds) {
+            OfferEntry o = offers.get(id);
+            if (o != null) {
+                removeOffer(o, "declined");
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Hands offers to one replacement of one executor (when the shim routes a REPLACE to it). */
+    public Verdict<Void> designate(List<String> offerIds, String executorId, String replacementId, long nowUs) {
+        Verdict<Resources> check = OfferCheck.sum(this, offerIds, executorId, replacementId, nowUs, true);
+        if (!check.accepted()) {
+            return check.cast();
+        }
+        for (String id : offerIds) {
+            OfferEntry o = offers.get(id);
+            o.designatedExecutor = executorId;
+            o.designatedReplacement = replacementId;
+        }
+        return Verdict.ok(null);
+    }
+
+    private void removeOffer(OfferEntry o, String why) {
+        offers.remove(o.id);
+        offered = offered.minus(o.resources);
+        usedOffers.put(o.id, why);
+    }
+
+    // ------------------------------------------------------------------ launch and status
+
+    /** LAUNCH: the offers must contain the task; the executor's allocation grows by the task. */
+    public Verdict<Resources> launch(String executorId, TaskInfo task, List<String> offerIds, long nowUs) {
+        expireOffers(nowUs);
+        Verdict<ExecutorEntry> exec = liveExecutor(executorId);
+        if (!exec.accepted()) {
+            return exec.cast();
+        }
+        String tid = task.getTaskId().getValue();
+        String bad = Ids.checkObject("task id", tid);
+        if (bad != null) {
+            return Verdict.reject(RejectCode.INVALID_ID, bad);
+        }
+        if (tasks.ownerOf(tid) != null) {
+            return Verdict.reject(RejectCode.DUPLICATE_TASK, "task " + tid + " already exists on executor "
+                    + tasks.ownerOf(tid) + "; task ids must be unique");
+        }
+        Verdict<Resources> need = Text.resources("task " + tid, task.getResourcesList());
+        if (!need.accepted()) {
+            return need;
+        }
+        Verdict<Resources> have = OfferCheck.sum(this, offerIds, executorId, null, nowUs, false);
+        if (!have.accepted()) {
+            return have;
+        }
+        if (!have.value().contains(need.value())) {
+            return Verdict.reject(RejectCode.INSUFFICIENT_RESOURCES, "task " + tid + " needs " + need.value()
+                    + " but offers " + offerIds + " hold " + Text.of(have.value()) + " (missing "
+                    + need.value().minus(have.value()) + ")");
+        }
+        for (String id : offerIds) {
+            removeOffer(offers.get(id), "used by launch of task " + tid);
+        }
+        HeldTask held = new HeldTask(task, need.value());
+        exec.value().tasks.put(tid, held);
+        allocated = allocated.plus(held.resources());
+        tasks.own(tid, executorId);
+        tasks.record(TaskStatus.newBuilder().setTaskId(task.getTaskId()).setState(TaskState.TASK_STAGING)
+                .setExecutorId(io.baton.proto.ExecutorID.newBuilder().setValue(executorId))
+                .setTimestampUs(nowUs).build());
+        return Verdict.ok(limitsOf(executorId));
+    }
+
+    /** What a status update changed: the executor's new limits when a held task's resources were freed. */
+    public record StatusEffect(boolean freed, Resources limits) {
+    }
+
+    /**
+     * An executor reports a status. A terminal state of a task it holds outside any replacement
+     * frees the task's resources; tasks inside a replacement keep theirs until RELEASE.
+     */
+    public Verdict<StatusEffect> recordStatus(String executorId, TaskStatus status) {
+        String tid = status.getTaskId().getValue();
+        String bad = Ids.checkObject("task id", tid);
+        if (bad != null) {
+            return Verdict.reject(RejectCode.INVALID_ID, bad);
+        }
+        String owner = tasks.ownerOf(tid);
+        if (owner != null && !owner.equals(executorId)) {
+            return Verdict.reject(RejectCode.NOT_OWNER, "task " + tid + " belongs to executor " + owner
+                    + ", not to " + executorId);
+        }
+        ExecutorEntry e = executors.get(executorId);
+        if (e == null) {
+            return Verdict.reject(RejectCode.UNKNOWN_EXECUTOR, "executor " + executorId + " is not subscribed");
+        }
+        tasks.record(status);
+        HeldTask held = e.tasks.get(tid);
+        if (held != null && TaskStates.isTerminal(status.getState())) {
+            e.tasks.remove(tid);
+            allocated = allocated.minus(held.resources());
+            tasks.retire(tid);
+            return Verdict.ok(new StatusEffect(true, limitsOf(executorId)));
+        }
+        return Verdict.ok(new StatusEffect(false, null));
+    }
+
+    /** A framework acknowledged an update; returns the executor to forward it to. */
+    public Verdict<String> acknowledge(String taskId, com.google.protobuf.ByteString uuid) {
+        String owner = tasks.ownerOf(taskId);
+        if (owner == null) {
+            return Verdict.reject(RejectCode.UNKNOWN_TASK, "task " + Ids.printable(taskId) + " is not known");
+        }
+        tasks.acknowledged(taskId, uuid);
+        return Verdict.ok(owner);
+    }
+
+    public String ownerOf(String taskId) {
+        return tasks.ownerOf(taskId);
+    }
+
+    public TaskStatus latest(String taskId) {
+        return tasks.latest(taskId);
+    }
+
+    public Collection<TaskStatus> latestAll() {
+        return tasks.latestAll();
+    }
+
+    /** Undoes a launch whose container could not be resized; the task never existed. */
+    public void abortLaunch(String executorId, String taskId) {
+        ExecutorEntry e = executors.get(executorId);
+        HeldTask held = e == null ? null : e.tasks.remove(taskId);
+        if (held != null) {
+            allocated = allocated.minus(held.resources());
+            tasks.forget(taskId);
+        }
+    }
+
+    /** Records a status the shim itself originated (a lost task, an invalid replace). */
+    public void shimStatus(TaskStatus status) {
+        tasks.record(status);
+    }
+
+    // ------------------------------------------------------------------ replacement vocabulary
+
+    /** RESERVE; idempotent by replacement id. */
+    public Verdict<ReservationView> reserve(String executorId, Reserve call, long nowUs) {
+        expireOffers(nowUs);
+        return new ReserveRules(this).reserve(executorId, call, nowUs);
+    }
+
+    /**
+     * Checks a framework's REPLACE before it is routed: returns the executor to route it to, after
+     * setting its offers aside for this replacement. The executor's RESERVE re-validates.
+     */
+    public Verdict<String> precheckReplace(io.baton.proto.Replace call, long nowUs) {
+        expireOffers(nowUs);
+        return new ReserveRules(this).precheck(call, nowUs);
+    }
+
+    /** ADJUST: the container now holds {@code inUse} of the reservation's pool. */
+    public Verdict<Resources> adjust(String executorId, String replacementId, Resources inUse) {
+        Verdict<ReservationEntry> r = ownedReservation(executorId, replacementId);
+        if (!r.accepted()) {
+            return r.cast();
+        }
+        ReservationEntry res = r.value();
+        if (!res.pool.contains(inUse)) {
+            return Verdict.reject(RejectCode.INSUFFICIENT_RESOURCES, "replacement " + replacementId
+                    + " cannot put " + inUse + " in the container: its pool holds " + Text.of(res.pool)
+                    + " (missing " + inUse.minus(res.pool) + ")");
+        }
+        res.inUse = inUse;
+        return Verdict.ok(limitsOf(executorId));
+    }
+
+    /** RELEASE: give part of a pool back, or end the reservation keeping the new, the old or no task. */
+    public Verdict<Resources> release(String executorId, Release call) {
+        String rid = call.getReplacementId().getValue();
+        Keep previous = endedReservations.get(rid);
+        if (previous != null && !reservations.containsKey(rid) && call.hasKeep()) {
+            if (previous == call.getKeep()) {
+                return Verdict.ok(executors.containsKey(executorId) ? limitsOf(executorId) : Resources.empty());
+            }
+            return Verdict.reject(RejectCode.CONFLICT, "replacement " + rid + " already ended with "
+                    + previous + "; cannot end it again with " + call.getKeep());
+        }
+        Verdict<ReservationEntry> r = ownedReservation(executorId, rid);
+        if (!r.accepted()) {
+            return r.cast();
+        }
+        ReleaseRules rules = new ReleaseRules(this);
+        return call.hasGiveBack() ? rules.giveBack(r.value(), call.getGiveBack())
+                : rules.end(r.value(), call.getKeep());
+    }
+
+    // ------------------------------------------------------------------ views
+
+    public Resources total() {
+        return total;
+    }
+
+    public Resources allocated() {
+        return allocated;
+    }
+
+    public Resources reserved() {
+        return reserved;
+    }
+
+    public Resources offered() {
+        return offered;
+    }
+
+    public Resources free() {
+        return total.minus(allocated.plus(reserved).plus(offered));
+    }
+
+    /** The container limits the executor's container must have: overhead + held tasks + in-use parts. */
+    public Resources limitsOf(String executorId) {
+        ExecutorEntry e = executors.get(executorId);
+        if (e == null) {
+            return Resources.empty();
+        }
+        Resources sum = e.allocation();
+        for (ReservationEntry r : reservations.values()) {
+            if (r.executorId.equals(executorId)) {
+                sum = sum.plus(r.inUse);
+            }
+        }
+        return sum;
+    }
+
+    public List<ExecutorView> executors() {
+        List<ExecutorView> out = new ArrayList<>();
+        for (ExecutorEntry e : executors.values()) {
+            out.add(ExecutorView.of(e, limitsOf(e.id), tasks));
+        }
+        return out;
+    }
+
+    public ExecutorView executor(String id) {
+        ExecutorEntry e = executors.get(id);
+        return e == null ? null : ExecutorView.of(e, limitsOf(id), tasks);
+    }
+
+    public List<OfferView> offers() {
+        List<OfferView> out = new ArrayList<>();
+        for (OfferEntry o : offers.values()) {
+            out.add(OfferView.of(o));
+        }
+        return out;
+    }
+
+    public List<ReservationView> reservations() {
+        List<ReservationView> out = new ArrayList<>();
+        for (ReservationEntry r : reservations.values()) {
+            out.add(ReservationView.of(r));
+        }
+        return out;
+    }
+
+    /**
+     * Recomputes every sum from scratch and checks it against the running totals and the node
+     * total. Returns null when consistent, else what is wrong. For tests and the STATE endpoint.
+     */
+    public String verify() {
+        Resources a = Resources.empty();
+        for (ExecutorEntry e : executors.values()) {
+            a = a.plus(e.allocation());
+        }
+        Resources r = Resources.empty();
+        for (ReservationEntry res : reservations.values()) {
+            r = r.plus(res.pool);
+            if (!res.pool.contains(res.inUse)) {
+                return "reservation " + res.replacementId + " has in_use " + res.inUse + " outside its pool " + res.pool;
+            }
+        }
+        Resources o = Resources.empty();
+        for (OfferEntry off : offers.values()) {
+            o = o.plus(off.resources);
+        }
+        if (!a.equals(allocated) || !r.equals(reserved) || !o.equals(offered)) {
+            return "running totals drifted: allocated " + allocated + " vs " + a + ", reserved " + reserved
+                    + " vs " + r + ", offered " + offered + " vs " + o;
+        }
+        Resources used = a.plus(r).plus(o);
+        if (!total.contains(used)) {
+            return "allocated " + a + " + reserved " + r + " + offered " + o + " = " + used
+                    + " exceeds the total " + total;
+        }
+        return null;
+    }
+
+    // ------------------------------------------------------------------ package-private helpers
+
+    Verdict<ExecutorEntry> liveExecutor(String executorId) {
+        String bad = Ids.checkExecutor(executorId);
+        if (bad != null) {
+            return Verdict.reject(RejectCode.INVALID_ID, bad);
+        }
+        ExecutorEntry e = executors.get(executorId);
+        if (e == null) {
+            return Verdict.reject(RejectCode.UNKNOWN_EXECUTOR, "executor " + executorId
+                    + " is not subscribed to this shim");
+        }
+        if (!e.connected) {
+            return Verdict.reject(RejectCode.EXECUTOR_DISCONNECTED, "executor " + executorId
+                    + " is disconnected; retry once it has re-subscribed");
+        }
+        if (e.terminating) {
+            return Verdict.reject(RejectCode.EXECUTOR_TERMINATING, "executor " + executorId + " is terminating");
+        }
+        return Verdict.ok(e);
+    }
+
+    Verdict<ReservationEntry> ownedReservation(String executorId, String replacementId) {
+        String bad = Ids.checkObject("replacement id", replacementId);
+        if (bad != null) {
+            return Verdict.reject(RejectCode.INVALID_ID, bad);
+        }
+        ReservationEntry r = reservations.get(replacementId);
+        if (r == null) {
+            return Verdict.reject(RejectCode.UNKNOWN_RESERVATION, "no reservation for replacement " + replacementId);
+        }
+        if (!r.executorId.equals(executorId)) {
+            return Verdict.reject(RejectCode.NOT_OWNER, "reservation " + replacementId + " belongs to executor "
+                    + r.executorId + ", not to " + executorId);
+        }
+        return Verdict.ok(r);
+    }
+
+    List<ReservationEntry> reservationsOf(String executorId) {
+        List<ReservationEntry> out = new ArrayList<>();
+        for (ReservationEntry r : reservations.values()) {
+            if (r.executorId.equals(executorId)) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    private Resources holdingsOf(ExecutorEntry e) {
+        Resources sum = e.allocation();
+        for (ReservationEntry r : reservationsOf(e.id)) {
+            sum = sum.plus(r.pool);
+        }
+        return sum;
+    }
+
+    /** The TaskInfo of a held task (tests rebuild a re-subscription from it). */
+    TaskInfo executorMapForTest(String executorId, String taskId) {
+        return executors.get(executorId).tasks.get(taskId).info();
+    }
+
+    Map<String, OfferEntry> offerMap() {
+        return offers;
+    }
+
+    String usedBy(String offerId) {
+        return usedOffers.get(offerId);
+    }
+
+    Map<String, ExecutorEntry> executorMap() {
+        return executors;
+    }
+
+    Map<String, ReservationEntry> reservationMap() {
+        return reservations;
+    }
+
+    TaskBook taskBook() {
+        return tasks;
+    }
+
+    void consumeOffer(String offerId, String usedBy) {
+        removeOffer(offers.get(offerId), usedBy);
+    }
+
+    void addReserved(Resources r) {
+        reserved = reserved.plus(r);
+    }
+
+    void removeReserved(Resources r) {
+        reserved = reserved.minus(r);
+    }
+
+    void addAllocated(Resources r) {
+        allocated = allocated.plus(r);
+    }
+
+    void removeAllocated(Resources r) {
+        allocated = allocated.minus(r);
+    }
+
+    void ended(String replacementId, Keep keep) {
+        endedReservations.put(replacementId, keep);
+    }
+
+    static <K, V> Map<K, V> bounded(int max) {
+        return new LinkedHashMap<>(16, 0.75f, false) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                return size() > max;
+            }
+        };
+    }
+}

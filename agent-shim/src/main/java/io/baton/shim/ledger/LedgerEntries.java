@@ -1,0 +1,104 @@
+package io.baton.shim.ledger;
+
+import io.baton.proto.TaskInfo;
+import io.baton.resources.Resources;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The ledger's mutable records. Package-private: only {@link Ledger} changes them. */
+final class LedgerEntries {
+    private LedgerEntries() {
+    }
+
+    /** A task an executor runs outside any replacement, with the resources it holds. */
+    record HeldTask(TaskInfo info, Resources resources) {
+        String id() {
+            return info.getTaskId().getValue();
+        }
+    }
+
+    static final class ExecutorEntry {
+        final String id;
+        Resources overhead;
+        final Map<String, HeldTask> tasks = new LinkedHashMap<>();
+        boolean connected;
+        long pid;
+        int uid;
+        long disconnectedAtUs;
+        boolean terminating;
+
+        ExecutorEntry(String id, Resources overhead) {
+            this.id = id;
+            this.overhead = overhead;
+        }
+
+        Resources allocation() {
+            Resources sum = overhead;
+            for (HeldTask t : tasks.values()) {
+                sum = sum.plus(t.resources());
+            }
+            return sum;
+        }
+    }
+
+    static final class ReservationEntry {
+        final String replacementId;
+        final String executorId;
+        final TaskInfo oldTask;
+        final Resources oldResources;
+        final TaskInfo newTask;
+        final Resources newResources;
+        final boolean concurrent;
+        final List<String> offerIds;
+        Resources pool;
+        Resources inUse;
+
+        ReservationEntry(String replacementId, String executorId, TaskInfo oldTask, Resources oldResources,
+                TaskInfo newTask, Resources newResources, boolean concurrent, List<String> offerIds,
+                Resources pool) {
+            this.replacementId = replacementId;
+            this.executorId = executorId;
+            this.oldTask = oldTask;
+            this.oldResources = oldResources;
+            this.newTask = newTask;
+            this.newResources = newResources;
+            this.concurrent = concurrent;
+            this.offerIds = List.copyOf(offerIds);
+            this.pool = pool;
+            this.inUse = oldResources;
+        }
+
+        String oldTaskId() {
+            return oldTask.getTaskId().getValue();
+        }
+
+        String newTaskId() {
+            return newTask.getTaskId().getValue();
+        }
+    }
+
+    static final class OfferEntry {
+        final String id;
+        final Resources resources;
+        final long expiresAtUs;
+        /** Set when a REPLACE routed to an executor names this offer: only that reservation may use it. */
+        String designatedExecutor;
+        String designatedReplacement;
+
+        OfferEntry(String id, Resources resources, long expiresAtUs) {
+            this.id = id;
+            this.resources = resources;
+            this.expiresAtUs = expiresAtUs;
+        }
+    }
+
+    static List<String> ids(List<HeldTask> tasks) {
+        List<String> out = new ArrayList<>(tasks.size());
+        for (HeldTask t : tasks) {
+            out.add(t.id());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,216 @@
+package io.baton.shim.ledger;
+
+import io.baton.proto.OfferID;
+import io.baton.proto.RejectCode;
+import io.baton.proto.Reserve;
+import io.baton.resources.Resources;
+import io.baton.shim.ledger.LedgerEntries.ExecutorEntry;
+import io.baton.shim.ledger.LedgerEntries.HeldTask;
+import io.baton.shim.ledger.LedgerEntries.ReservationEntry;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * RESERVE validation — the seed's resource requirements: {@code (T_old + O1 + ... + On).contains(T_new)}
+ * (for concurrent strategies, where both tasks run at once, the offers alone must contain T_new),
+ * live unused offers handed to this replacement, and an old task the caller owns.
+ */
+final class ReserveRules {
+    private final Ledger ledger;
+
+    ReserveRules(Ledger ledger) {
+        this.ledger = ledger;
+    }
+
+    Verdict<ReservationView> reserve(String executorId, Reserve call, long nowUs) {
+        Verdict<ExecutorEntry> exec = ledger.liveExecutor(executorId);
+        if (!exec.accepted()) {
+            return exec.cast();
+        }
+        String rid = call.getReplacementId().getValue();
+        String bad = Ids.checkObject("replacement id", rid);
+        if (bad != null) {
+            return Verdict.reject(RejectCode.INVALID_ID, bad);
+        }
+        List<String> offerIds = new ArrayList<>();
+        for (OfferID o : call.getOfferIdsList()) {
+            offerIds.add(o.getValue());
+        }
+        ReservationEntry existing = ledger.reservationMap().get(rid);
+        if (existing != null) {
+            return sameRequest(existing, executorId, call, offerIds);
+        }
+        String oldId = call.getOldTaskId().getValue();
+        String newId = call.getNewTask().getTaskId().getValue();
+        Verdict<HeldTask> old = heldOldTask(exec.value(), oldId, executorId);
+        if (!old.accepted()) {
+            return old.cast();
+        }
+        bad = Ids.checkObject("new task id", newId);
+        if (bad != null) {
+            return Verdict.reject(RejectCode.INVALID_ID, bad);
+        }
+        if (!newId.equals(oldId) && ledger.taskBook().ownerOf(newId) != null) {
+            return Verdict.reject(RejectCode.DUPLICATE_TASK, "new task " + newId + " already exists on executor "
+                    + ledger.taskBook().ownerOf(newId) + "; pick a new task id");
+        }
+        Verdict<Resources> need = Text.resources("new task " + newId, call.getNewTask().getResourcesList());
+        if (!need.accepted()) {
+            return need.cast();
+        }
+        Verdict<Resources> offers = OfferCheck.sum(ledger, offerIds, executorId, rid, nowUs, false);
+        if (!offers.accepted()) {
+            return offers.cast();
+        }
+        String shortfall = shortfall(rid, old.value(), need.value(), offers.value(), offerIds, call.getConcurrent());
+        if (shortfall != null) {
+            return Verdict.reject(RejectCode.INSUFFICIENT_RESOURCES, shortfall);
+        }
+        for (String id : offerIds) {
+            ledger.consumeOffer(id, "reserved by replacement " + rid);
+        }
+        HeldTask held = old.value();
+        exec.value().tasks.remove(oldId);
+        ledger.removeAllocated(held.resources());
+        Resources pool = held.resources().plus(offers.value());
+        ReservationEntry r = new ReservationEntry(rid, executorId, held.info(), held.resources(), call.getNewTask(),
+                need.value(), call.getConcurrent(), offerIds, pool);
+        ledger.reservationMap().put(rid, r);
+        ledger.addReserved(pool);
+        ledger.taskBook().own(newId, executorId);
+        return Verdict.ok(ReservationView.of(r));
+    }
+
+    /** Null when the resources suffice, else a message with the numbers. */
+    static String shortfall(String rid, HeldTask old, Resources need, Resources offers, List<String> offerIds,
+            boolean concurrent) {
+        String offerText = offerIds.isEmpty() ? "no offers" : "offers " + offerIds + " " + Text.of(offers);
+        if (concurrent) {
+            if (offers.contains(need)) {
+                return null;
+            }
+            return "replacement " + rid + " runs old and new task at once, so the offers alone must hold the new task: "
+                    + "needs " + need + "; " + offerText + "; missing " + need.minus(offers);
+        }
+        Resources have = old.resources().plus(offers);
+        if (have.contains(need)) {
+            return null;
+        }
+        return "replacement " + rid + " needs " + need + "; old task " + old.id() + " " + Text.of(old.resources())
+                + " + " + offerText + " = " + Text.of(have) + "; missing " + need.minus(have);
+    }
+
+    private Verdict<HeldTask> heldOldTask(ExecutorEntry exec, String oldId, String executorId) {
+        String bad = Ids.checkObject("old task id", oldId);
+        if (bad != null) {
+            return Verdict.reject(RejectCode.INVALID_ID, bad);
+        }
+        HeldTask held = exec == null ? null : exec.tasks.get(oldId);
+        if (held != null) {
+            return Verdict.ok(held);
+        }
+        String owner = ledger.taskBook().ownerOf(oldId);
+        if (owner == null) {
+            return Verdict.reject(RejectCode.UNKNOWN_TASK, "old task " + oldId + " is not known on this node");
+        }
+        if (!owner.equals(executorId)) {
+            return Verdict.reject(RejectCode.NOT_OWNER, "old task " + oldId + " belongs to executor " + owner
+                    + ", not to " + executorId);
+        }
+        for (ReservationEntry r : ledger.reservationMap().values()) {
+            if (r.oldTaskId().equals(oldId) || r.newTaskId().equals(oldId)) {
+                return Verdict.reject(RejectCode.ALREADY_REPLACING, "task " + oldId + " is already in replacement "
+                        + r.replacementId + "; one replacement per task at a time");
+            }
+        }
+        return Verdict.reject(RejectCode.UNKNOWN_TASK, "old task " + oldId + " is no longer running on executor "
+                + executorId);
+    }
+
+    private static Verdict<ReservationView> sameRequest(ReservationEntry r, String executorId, Reserve call,
+            List<String> offerIds) {
+        if (!r.executorId.equals(executorId)) {
+            return Verdict.reject(RejectCode.NOT_OWNER, "reservation " + r.replacementId + " belongs to executor "
+                    + r.executorId + ", not to " + executorId);
+        }
+        boolean same = r.oldTaskId().equals(call.getOldTaskId().getValue())
+                && r.newTask.equals(call.getNewTask()) && r.offerIds.equals(offerIds)
+                && r.concurrent == call.getConcurrent();
+        if (!same) {
+            return Verdict.reject(RejectCode.CONFLICT, "replacement " + r.replacementId + " already reserved for "
+                    + r.oldTaskId() + " -> " + r.newTaskId() + " with offers " + r.offerIds
+                    + "; this request differs; use a new replacement id");
+        }
+        return Verdict.ok(ReservationView.of(r));
+    }
+
+    Verdict<String> precheck(io.baton.proto.Replace call, long nowUs) {
+        String rid = call.getReplacementId().getValue();
+        String oldId = call.getOldTaskId().getValue();
+        String newId = call.getNewTask().getTaskId().getValue();
+        for (String[] id : new String[][] {{"replacement id", rid}, {"old task id", oldId}, {"new task id", newId}}) {
+            String bad = Ids.checkObject(id[0], id[1]);
+            if (bad != null) {
+                return Verdict.reject(RejectCode.INVALID_ID, bad);
+            }
+        }
+        String named = call.getExecutorId().getValue().isEmpty() ? null : call.getExecutorId().getValue();
+        if (named != null && Ids.checkExecutor(named) != null) {
+            return Verdict.reject(RejectCode.INVALID_ID, Ids.checkExecutor(named));
+        }
+        String owner = ledger.taskBook().ownerOf(oldId);
+        if (owner == null) {
+            if (named != null && ledger.executorMap().containsKey(named)) {
+                return Verdict.ok(named); // unknown here, maybe recovering there: the executor decides
+            }
+            return Verdict.reject(RejectCode.UNKNOWN_TASK, "old task " + oldId + " is not known on this node"
+                    + (named == null ? "; if its executor is still recovering, name it with executor_id" : ""));
+        }
+        if (named != null && !named.equals(owner)) {
+            return Verdict.reject(RejectCode.NOT_OWNER, "old task " + oldId + " runs on executor " + owner
+                    + ", not on " + named);
+        }
+        ReservationEntry existing = ledger.reservationMap().get(rid);
+        if (existing != null) {
+            if (existing.oldTaskId().equals(oldId) && existing.newTask.equals(call.getNewTask())) {
+                return Verdict.ok(owner); // a retry of a replacement already under way
+            }
+            return Verdict.reject(RejectCode.CONFLICT, "replacement id " + rid + " is already used for "
+                    + existing.oldTaskId() + " -> " + existing.newTaskId() + "; use a new replacement id");
+        }
+        ExecutorEntry exec = ledger.executorMap().get(owner);
+        HeldTask held = exec == null ? null : exec.tasks.get(oldId);
+        if (held == null) {
+            Verdict<HeldTask> why = heldOldTask(exec, oldId, owner);
+            return why.cast();
+        }
+        if (!newId.equals(oldId) && ledger.taskBook().ownerOf(newId) != null) {
+            return Verdict.reject(RejectCode.DUPLICATE_TASK, "new task " + newId + " already exists on executor "
+                    + ledger.taskBook().ownerOf(newId) + "; pick a new task id");
+        }
+        Verdict<Resources> need = Text.resources("new task " + newId, call.getNewTask().getResourcesList());
+        if (!need.accepted()) {
+            return need.cast();
+        }
+        List<String> offerIds = new ArrayList<>();
+        call.getOfferIdsList().forEach(o -> offerIds.add(o.getValue()));
+        Verdict<Resources> offers = OfferCheck.sum(ledger, offerIds, owner, rid, nowUs, true);
+        if (!offers.accepted()) {
+            return offers.cast();
+        }
+        String shortfall = shortfall(rid, held, need.value(), offers.value(), offerIds, concurrent(call.getPolicy()));
+        if (shortfall != null) {
+            return Verdict.reject(RejectCode.INSUFFICIENT_RESOURCES, shortfall);
+        }
+        Verdict<Void> designated = ledger.designate(offerIds, owner, rid, nowUs);
+        return designated.accepted() ? Verdict.ok(owner) : designated.cast();
+    }
+
+    /** Strategies during which old and new task hold resources at the same time. */
+    static boolean concurrent(io.baton.proto.ReplacePolicy policy) {
+        return switch (policy.getStrategy()) {
+            case START_THEN_STOP, FREEZE_THEN_START -> true;
+            default -> false;
+        };
+    }
+}

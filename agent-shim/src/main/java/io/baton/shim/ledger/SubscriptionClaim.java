@@ -1,0 +1,122 @@
+package io.baton.shim.ledger;
+
+import io.baton.proto.ExecutorID;
+import io.baton.proto.ExecutorSubscribe;
+import io.baton.proto.RejectCode;
+import io.baton.proto.ReservationRecord;
+import io.baton.proto.TaskInfo;
+import io.baton.proto.TaskRecord;
+import io.baton.proto.TaskState;
+import io.baton.proto.TaskStatus;
+import io.baton.resources.Resources;
+import io.baton.shim.ledger.LedgerEntries.HeldTask;
+import io.baton.shim.ledger.LedgerEntries.ReservationEntry;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** What a (re-)subscribing executor says it holds, parsed and checked against other executors. */
+record SubscriptionClaim(Resources overhead, List<HeldTask> tasks, List<ReservationEntry> reservations,
+        List<TaskStatus> latest, Set<String> mentioned, Resources holdings) {
+
+    static final SubscriptionClaim NOTHING = new SubscriptionClaim(Resources.empty(), List.of(), List.of(),
+            List.of(), Set.of(), Resources.empty());
+
+    boolean mentions(String taskId) {
+        return mentioned.contains(taskId);
+    }
+
+    static Verdict<SubscriptionClaim> parse(ExecutorSubscribe call, String executorId, TaskBook book) {
+        Verdict<Resources> overhead = Text.resources("executor " + executorId + " overhead", call.getOverheadList());
+        if (!overhead.accepted()) {
+            return overhead.cast();
+        }
+        Resources holdings = overhead.value();
+        Set<String> mentioned = new HashSet<>();
+        List<HeldTask> tasks = new ArrayList<>();
+        List<TaskStatus> latest = new ArrayList<>();
+        for (TaskRecord rec : call.getTasksList()) {
+            if (TaskStates.isTerminal(rec.getState())) {
+                continue;
+            }
+            Verdict<Resources> r = claimTask(rec.getTask(), executorId, book, mentioned);
+            if (!r.accepted()) {
+                return r.cast();
+            }
+            tasks.add(new HeldTask(rec.getTask(), r.value()));
+            latest.add(status(rec.getTask(), rec.getState(), executorId));
+            holdings = holdings.plus(r.value());
+        }
+        List<ReservationEntry> reservations = new ArrayList<>();
+        Set<String> rids = new HashSet<>();
+        for (ReservationRecord rec : call.getReservationsList()) {
+            Verdict<ReservationEntry> r = claimReservation(rec, executorId, book, mentioned, rids);
+            if (!r.accepted()) {
+                return r.cast();
+            }
+            reservations.add(r.value());
+            holdings = holdings.plus(r.value().pool);
+        }
+        return Verdict.ok(new SubscriptionClaim(overhead.value(), tasks, reservations, latest, mentioned, holdings));
+    }
+
+    private static Verdict<Resources> claimTask(TaskInfo task, String executorId, TaskBook book, Set<String> mentioned) {
+        String tid = task.getTaskId().getValue();
+        String bad = Ids.checkObject("task id", tid);
+        if (bad != null) {
+            return Verdict.reject(RejectCode.INVALID_ID, bad);
+        }
+        if (!mentioned.add(tid)) {
+            return Verdict.reject(RejectCode.DUPLICATE_TASK, "task " + tid + " is reported twice");
+        }
+        String owner = book.ownerOf(tid);
+        if (owner != null && !owner.equals(executorId)) {
+            return Verdict.reject(RejectCode.DUPLICATE_TASK, "task " + tid + " belongs to executor " + owner);
+        }
+        return Text.resources("task " + tid, task.getResourcesList());
+    }
+
+    private static Verdict<ReservationEntry> claimReservation(ReservationRecord rec, String executorId, TaskBook book,
+            Set<String> mentioned, Set<String> rids) {
+        String rid = rec.getReplacementId().getValue();
+        String bad = Ids.checkObject("replacement id", rid);
+        if (bad != null) {
+            return Verdict.reject(RejectCode.INVALID_ID, bad);
+        }
+        if (!rids.add(rid)) {
+            return Verdict.reject(RejectCode.CONFLICT, "reservation " + rid + " is reported twice");
+        }
+        Verdict<Resources> oldRes = claimTask(rec.getOldTask(), executorId, book, mentioned);
+        if (!oldRes.accepted()) {
+            return oldRes.cast();
+        }
+        boolean sameId = rec.getNewTask().getTaskId().equals(rec.getOldTask().getTaskId());
+        Verdict<Resources> newRes = sameId ? Text.resources("new task", rec.getNewTask().getResourcesList())
+                : claimTask(rec.getNewTask(), executorId, book, mentioned);
+        if (!newRes.accepted()) {
+            return newRes.cast();
+        }
+        Verdict<Resources> pool = Text.resources("reservation " + rid + " pool", rec.getPoolList());
+        Verdict<Resources> inUse = Text.resources("reservation " + rid + " in_use", rec.getInUseList());
+        if (!pool.accepted()) {
+            return pool.cast();
+        }
+        if (!inUse.accepted()) {
+            return inUse.cast();
+        }
+        if (!pool.value().contains(inUse.value()) || !pool.value().contains(newRes.value())) {
+            return Verdict.reject(RejectCode.INVALID_RESOURCES, "reservation " + rid + " pool " + pool.value()
+                    + " must contain its in_use " + inUse.value() + " and the new task's " + newRes.value());
+        }
+        ReservationEntry e = new ReservationEntry(rid, executorId, rec.getOldTask(), oldRes.value(), rec.getNewTask(),
+                newRes.value(), rec.getConcurrent(), List.of(), pool.value());
+        e.inUse = inUse.value();
+        return Verdict.ok(e);
+    }
+
+    private static TaskStatus status(TaskInfo task, TaskState state, String executorId) {
+        return TaskStatus.newBuilder().setTaskId(task.getTaskId()).setState(state)
+                .setExecutorId(ExecutorID.newBuilder().setValue(executorId)).build();
+    }
+}

@@ -1,0 +1,86 @@
+package io.baton.shim.ledger;
+
+import com.google.protobuf.ByteString;
+import io.baton.proto.TaskStatus;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Who owns each task id and its latest status. Tasks that left the ledger's holdings are kept as
+ * "retired" — still owned, so their updates are still accepted and nobody else can claim the id —
+ * until their terminal update is acknowledged, or until the bounded retired list evicts them.
+ */
+final class TaskBook {
+    static final int MAX_RETIRED = 65_536;
+
+    private final Map<String, String> owner = new HashMap<>();
+    private final Map<String, TaskStatus> latest = new LinkedHashMap<>();
+    private final Map<String, Boolean> retired = new LinkedHashMap<>(16, 0.75f, false) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            if (size() > MAX_RETIRED) {
+                owner.remove(eldest.getKey());
+                latest.remove(eldest.getKey());
+                return true;
+            }
+            return false;
+        }
+    };
+
+    void own(String taskId, String executorId) {
+        owner.put(taskId, executorId);
+        retired.remove(taskId);
+    }
+
+    String ownerOf(String taskId) {
+        return owner.get(taskId);
+    }
+
+    void record(TaskStatus status) {
+        latest.put(status.getTaskId().getValue(), status);
+    }
+
+    TaskStatus latest(String taskId) {
+        return latest.get(taskId);
+    }
+
+    Collection<TaskStatus> latestAll() {
+        return Collections.unmodifiableCollection(latest.values());
+    }
+
+    void retire(String taskId) {
+        if (owner.containsKey(taskId)) {
+            retired.put(taskId, Boolean.TRUE);
+        }
+    }
+
+    void forget(String taskId) {
+        owner.remove(taskId);
+        latest.remove(taskId);
+        retired.remove(taskId);
+    }
+
+    boolean isRetired(String taskId) {
+        return retired.containsKey(taskId);
+    }
+
+    /** A terminal update of a retired task was acknowledged: nothing more will come for it. */
+    void acknowledged(String taskId, ByteString uuid) {
+        TaskStatus s = latest.get(taskId);
+        if (retired.containsKey(taskId) && s != null && s.getUuid().equals(uuid)
+                && TaskStates.isTerminal(s.getState())) {
+            retired.remove(taskId);
+            owner.remove(taskId);
+            latest.remove(taskId);
+        }
+    }
+
+    int retiredCount() {
+        return retired.size();
+    }
+}

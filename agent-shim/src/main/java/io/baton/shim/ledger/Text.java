@@ -1,0 +1,25 @@
+package io.baton.shim.ledger;
+
+import io.baton.proto.RejectCode;
+import io.baton.proto.Resource;
+import io.baton.resources.Resources;
+import java.util.List;
+
+/** Small helpers for rejection messages and resource parsing. */
+final class Text {
+    private Text() {
+    }
+
+    static String of(Resources r) {
+        return r.isEmpty() ? "nothing" : r.toString();
+    }
+
+    static Verdict<Resources> resources(String whose, List<Resource> list) {
+        try {
+            return Verdict.ok(Resources.fromProto(list));
+        } catch (IllegalArgumentException e) {
+            return Verdict.reject(RejectCode.INVALID_RESOURCES, "resources of " + whose + " are invalid: "
+                    + e.getMessage());
+        }
+    }
+}

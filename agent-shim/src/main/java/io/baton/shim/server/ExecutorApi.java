@@ -1,0 +1,182 @@
+package io.baton.shim.server;
+
+import io.baton.proto.Accepted;
+import io.baton.proto.ContainerLimits;
+import io.baton.proto.ExecutorCall;
+import io.baton.proto.ExecutorEvent;
+import io.baton.proto.ExecutorResponse;
+import io.baton.proto.ExecutorSubscribed;
+import io.baton.proto.FrameworkEvent;
+import io.baton.proto.RejectCode;
+import io.baton.proto.TaskInfo;
+import io.baton.proto.TaskReason;
+import io.baton.proto.TaskState;
+import io.baton.resources.Resources;
+import io.baton.shim.isolator.IsolatorException;
+import io.baton.shim.ledger.Ids;
+import io.baton.shim.ledger.Ledger;
+import io.baton.shim.ledger.ReservationView;
+import io.baton.shim.ledger.Verdict;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The executor API: SUBSCRIBE, UPDATE, RESERVE, ADJUST, RELEASE, HEARTBEAT. Runs on the shim's loop. */
+final class ExecutorApi {
+    private static final Logger LOG = LoggerFactory.getLogger(ExecutorApi.class);
+
+    private final ShimContext ctx;
+
+    ExecutorApi(ShimContext ctx) {
+        this.ctx = ctx;
+    }
+
+    void handle(ExecutorSession s, ExecutorCall call) {
+        long cid = call.getCorrelationId();
+        if (call.getCallCase() == ExecutorCall.CallCase.SUBSCRIBE) {
+            subscribe(s, call);
+            return;
+        }
+        if (call.getCallCase() == ExecutorCall.CallCase.CALL_NOT_SET) {
+            s.reject(cid, RejectCode.MALFORMED, "the call is empty: set one of subscribe, update, reserve, adjust, "
+                    + "release, heartbeat");
+            return;
+        }
+        if (s.executorId == null) {
+            s.reject(cid, RejectCode.UNAUTHENTICATED, "SUBSCRIBE first: this connection has no executor id yet");
+            return;
+        }
+        switch (call.getCallCase()) {
+            case UPDATE -> update(s, call);
+            case RESERVE -> reserve(s, call);
+            case ADJUST -> adjust(s, call);
+            case RELEASE -> respondWithLimits(s, cid, ctx.ledger.release(s.executorId, call.getRelease()), true);
+            case HEARTBEAT -> s.respond(accepted(cid));
+            default -> s.reject(cid, RejectCode.MALFORMED, "unsupported call " + call.getCallCase());
+        }
+    }
+
+    private void subscribe(ExecutorSession s, ExecutorCall call) {
+        long cid = call.getCorrelationId();
+        String id = call.getSubscribe().getExecutorId().getValue();
+        if (s.executorId != null) {
+            s.reject(cid, RejectCode.CONFLICT, "this connection is already subscribed as executor " + s.executorId);
+            return;
+        }
+        String bad = Ids.checkExecutor(id);
+        if (bad != null) {
+            s.reject(cid, RejectCode.INVALID_ID, bad);
+            return;
+        }
+        Verdict<Ledger.Subscribed> v = ctx.ledger.subscribe(withDefaultOverhead(call), s.pid, s.uid, ctx.nowUs());
+        if (v instanceof Verdict.Rejected<Ledger.Subscribed> r) {
+            s.reject(cid, r.code(), r.message());
+            return;
+        }
+        String container;
+        try {
+            container = ctx.containers.attach(id, s.pid);
+        } catch (IsolatorException e) {
+            ctx.ledger.disconnected(id, ctx.nowUs());
+            s.reject(cid, RejectCode.ISOLATOR_FAILED, "could not put executor " + id + " (pid " + s.pid
+                    + ") into its container: " + e.getMessage());
+            return;
+        }
+        s.executorId = id;
+        ctx.sessions.bind(s);
+        ctx.containers.forget(id);
+        String failure = ctx.applyLimits(id, v.value().limits());
+        for (TaskInfo lost : v.value().lostTasks()) {
+            ctx.publishShimStatus(ShimStatuses.of(lost.getTaskId(), TaskState.TASK_LOST,
+                    TaskReason.REASON_EXECUTOR_UNREGISTERED, "executor " + id
+                            + " re-subscribed without this task", id, ctx.nowUs()));
+        }
+        ExecutorSubscribed.Builder ack = ExecutorSubscribed.newBuilder().setExecutorId(call.getSubscribe().getExecutorId())
+                .addAllNodeTotal(ctx.ledger.total().toProto()).setHeartbeatIntervalMs(ctx.config.heartbeatIntervalMs())
+                .setContainer(container);
+        v.value().lostTasks().forEach(t -> ack.addLostTasks(t.getTaskId()));
+        s.respond(ExecutorResponse.newBuilder().setCorrelationId(cid).setSubscribed(ack).build());
+        LOG.info("{} subscribed: {} tasks, {} reservations, limits {}, container {}", s,
+                call.getSubscribe().getTasksCount(), call.getSubscribe().getReservationsCount(),
+                v.value().limits(), container);
+        if (failure != null) {
+            s.send(ExecutorEvent.newBuilder().setError(io.baton.proto.ErrorEvent.newBuilder()
+                    .setCode(RejectCode.ISOLATOR_FAILED).setMessage(failure)).build());
+        }
+        for (ExecutorEvent e : ctx.sessions.drainMailbox(id)) {
+            s.send(e);
+        }
+    }
+
+    private io.baton.proto.ExecutorSubscribe withDefaultOverhead(ExecutorCall call) {
+        io.baton.proto.ExecutorSubscribe sub = call.getSubscribe();
+        if (sub.getOverheadCount() > 0) {
+            return sub;
+        }
+        return sub.toBuilder().addAllOverhead(ctx.config.defaultOverhead().toProto()).build();
+    }
+
+    private void update(ExecutorSession s, ExecutorCall call) {
+        long cid = call.getCorrelationId();
+        var status = call.getUpdate().getStatus();
+        if (status.getUuid().size() != 16) {
+            s.reject(cid, RejectCode.MALFORMED, "status update for task " + Ids.printable(status.getTaskId().getValue())
+                    + " must carry a 16-byte uuid, got " + status.getUuid().size() + " bytes");
+            return;
+        }
+        var v = ctx.ledger.recordStatus(s.executorId, status);
+        if (v instanceof Verdict.Rejected<Ledger.StatusEffect> r) {
+            s.reject(cid, r.code(), r.message());
+            return;
+        }
+        if (v.value().freed()) {
+            ctx.applyLimits(s.executorId, v.value().limits());
+        }
+        ctx.sessions.publish(FrameworkEvent.newBuilder().setUpdate(status).build());
+        s.respond(accepted(cid));
+    }
+
+    private void reserve(ExecutorSession s, ExecutorCall call) {
+        long cid = call.getCorrelationId();
+        Verdict<ReservationView> v = ctx.ledger.reserve(s.executorId, call.getReserve(), ctx.nowUs());
+        if (v instanceof Verdict.Rejected<ReservationView> r) {
+            s.reject(cid, r.code(), r.message());
+            return;
+        }
+        // The pool came out of offers and the old task; the container does not grow until ADJUST.
+        s.respond(ExecutorResponse.newBuilder().setCorrelationId(cid).setReserved(v.value().toRecord()).build());
+    }
+
+    private void adjust(ExecutorSession s, ExecutorCall call) {
+        long cid = call.getCorrelationId();
+        Resources inUse;
+        try {
+            inUse = Resources.fromProto(call.getAdjust().getInUseList());
+        } catch (IllegalArgumentException e) {
+            s.reject(cid, RejectCode.INVALID_RESOURCES, "adjust in_use is invalid: " + e.getMessage());
+            return;
+        }
+        Verdict<Resources> v = ctx.ledger.adjust(s.executorId, call.getAdjust().getReplacementId().getValue(), inUse);
+        respondWithLimits(s, cid, v, false);
+    }
+
+    /** Applies the executor's new limits and answers with them. */
+    private void respondWithLimits(ExecutorSession s, long cid, Verdict<Resources> v, boolean release) {
+        if (v instanceof Verdict.Rejected<Resources> r) {
+            s.reject(cid, r.code(), r.message());
+            return;
+        }
+        String failure = ctx.applyLimits(s.executorId, v.value());
+        if (failure != null) {
+            s.reject(cid, RejectCode.ISOLATOR_FAILED, failure);
+            return;
+        }
+        ContainerLimits limits = ContainerLimits.newBuilder().addAllLimits(v.value().toProto())
+                .setMemoryShrinkPending(ctx.containers.shrinkPending(s.executorId)).build();
+        ExecutorResponse.Builder b = ExecutorResponse.newBuilder().setCorrelationId(cid);
+        s.respond((release ? b.setReleased(limits) : b.setAdjusted(limits)).build());
+    }
+
+    private static ExecutorResponse accepted(long cid) {
+        return ExecutorResponse.newBuilder().setCorrelationId(cid).setAccepted(Accepted.getDefaultInstance()).build();
+    }
+}

@@ -1,0 +1,78 @@
+package io.baton.shim.server;
+
+import io.baton.proto.ErrorEvent;
+import io.baton.proto.FrameworkCall;
+import io.baton.proto.FrameworkEvent;
+import io.baton.proto.RejectCode;
+import io.baton.proto.ShimToFramework;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One per framework connection; hands calls to the {@link FrameworkApi}. */
+final class FrameworkHandler extends SimpleChannelInboundHandler<FrameworkCall> {
+    private static final Logger LOG = LoggerFactory.getLogger(FrameworkHandler.class);
+
+    private final ShimContext ctx;
+    private final FrameworkApi api;
+    private FrameworkSession session;
+
+    FrameworkHandler(ShimContext ctx, FrameworkApi api) {
+        this.ctx = ctx;
+        this.api = api;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext c) throws Exception {
+        session = new FrameworkSession(c.channel());
+        super.channelActive(c);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext c, FrameworkCall call) {
+        api.handle(session, call);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext c) throws Exception {
+        if (session != null) {
+            ctx.sessions.unsubscribe(session);
+        }
+        super.channelInactive(c);
+    }
+
+    /** Idle subscribers that only listen for updates are fine; unauthenticated or half-sent frames are not. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext c, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            boolean stalled = Pipelines.hasPartialFrame(c.pipeline());
+            if (stalled || session == null || !session.authenticated) {
+                error(c, RejectCode.MALFORMED, (stalled ? "a frame was left half sent" : "no SUBSCRIBE") + " for "
+                        + ctx.config.idleTimeoutMs() + " ms; closing", true);
+            }
+            return;
+        }
+        super.userEventTriggered(c, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
+        Faults f = Faults.classify(cause, ctx.config.maxFrameBytes());
+        LOG.warn("{}: {}", session, f.message());
+        error(c, f.code(), f.message(), f.close());
+    }
+
+    private void error(ChannelHandlerContext c, RejectCode code, String message, boolean close) {
+        if (!c.channel().isActive()) {
+            return;
+        }
+        var f = c.writeAndFlush(ShimToFramework.newBuilder().setEvent(FrameworkEvent.newBuilder()
+                .setError(ErrorEvent.newBuilder().setCode(code).setMessage(message))).build());
+        if (close) {
+            f.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.baton.shim.server;
+
+import io.baton.proto.FrameworkEvent;
+import io.baton.proto.FrameworkResponse;
+import io.baton.proto.RejectCode;
+import io.baton.proto.Rejection;
+import io.baton.proto.ShimToFramework;
+import io.netty.channel.Channel;
+
+/** One framework connection; authenticated by the token in its SUBSCRIBE. */
+final class FrameworkSession {
+    final Channel channel;
+    boolean authenticated;
+    boolean updates;
+    String name = "?";
+
+    FrameworkSession(Channel channel) {
+        this.channel = channel;
+    }
+
+    void respond(FrameworkResponse response) {
+        channel.writeAndFlush(ShimToFramework.newBuilder().setResponse(response).build());
+    }
+
+    void reject(long correlationId, RejectCode code, String message) {
+        respond(FrameworkResponse.newBuilder().setCorrelationId(correlationId)
+                .setRejected(Rejection.newBuilder().setCode(code).setMessage(message)).build());
+    }
+
+    void send(FrameworkEvent event) {
+        channel.writeAndFlush(ShimToFramework.newBuilder().setEvent(event).build());
+    }
+
+    @Override
+    public String toString() {
+        return "framework " + name + " (" + channel.remoteAddress() + ")";
+    }
+}

@@ -1,0 +1,33 @@
+package io.baton.shim.server;
+
+import com.google.protobuf.MessageLite;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.codec.protobuf.ProtobufDecoder;
+import io.netty.handler.codec.protobuf.ProtobufEncoder;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+
+/** The shim's pipeline: idle → frame decoder (capped) → protobuf decoder → prepender → encoder → handler. */
+final class Pipelines {
+    static final String FRAMES = "frames";
+
+    private Pipelines() {
+    }
+
+    static void install(ChannelPipeline p, int maxFrameBytes, long idleTimeoutMs, MessageLite prototype,
+            ChannelHandler handler) {
+        p.addLast("idle", new IdleStateHandler(idleTimeoutMs, 0, 0, TimeUnit.MILLISECONDS));
+        p.addLast(FRAMES, new FrameDecoder(maxFrameBytes));
+        p.addLast("decode", new ProtobufDecoder(prototype));
+        p.addLast("prepend", new LengthFieldPrepender(4));
+        p.addLast("encode", new ProtobufEncoder());
+        p.addLast("handler", handler);
+    }
+
+    static boolean hasPartialFrame(ChannelPipeline p) {
+        ChannelHandler h = p.get(FRAMES);
+        return h instanceof FrameDecoder d && d.hasPartialFrame();
+    }
+}

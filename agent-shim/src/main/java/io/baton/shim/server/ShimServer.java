@@ -1,0 +1,193 @@
+package io.baton.shim.server;
+
+import io.baton.proto.ExecutorCall;
+import io.baton.proto.FrameworkCall;
+import io.baton.proto.TaskInfo;
+import io.baton.proto.TaskReason;
+import io.baton.proto.TaskState;
+import io.baton.shim.isolator.Isolator;
+import io.baton.shim.isolator.IsolatorException;
+import io.baton.shim.isolator.MemoryShrinker;
+import io.baton.shim.ledger.Ledger;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shim daemon's network side. One event loop thread runs everything — IO, the ledger, the
+ * isolator — so the ledger needs no locks and every call sees the effects of the one before.
+ * Listens on {@code executor.sock} and {@code framework.sock} in the work directory (mode 0600),
+ * and optionally on a loopback TCP port for the framework API.
+ */
+public final class ShimServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ShimServer.class);
+
+    private final ShimConfig config;
+    private final Isolator isolator;
+    private final EventLoopGroup group;
+    private final EventLoop loop;
+    private final ShimContext ctx;
+    private final ExecutorApi executorApi;
+    private final FrameworkApi frameworkApi;
+    private final List<Channel> listeners = new ArrayList<>();
+    private ScheduledFuture<?> housekeeping;
+    private WorkDir workDir;
+
+    public ShimServer(ShimConfig config, Isolator isolator, String token) {
+        if (!Epoll.isAvailable()) {
+            throw new IllegalStateException("the shim needs Linux epoll for Unix sockets and peer credentials: "
+                    + Epoll.unavailabilityCause());
+        }
+        this.config = config;
+        this.isolator = isolator;
+        this.group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        this.loop = group.next();
+        MemoryShrinker shrinker = new MemoryShrinker(isolator, loop, System::nanoTime,
+                Duration.ofMillis(config.memoryPollMs()), Duration.ofMillis(config.memoryShrinkDeadlineMs()),
+                new ShrinkNotices(this::context));
+        String offerPrefix = "o" + Long.toString(System.currentTimeMillis(), 36);
+        Ledger ledger = new Ledger(config.total(), config.offerTtlMs() * 1000, offerPrefix);
+        this.ctx = new ShimContext(config, ledger, new Containers(isolator, shrinker),
+                () -> System.currentTimeMillis() * 1000);
+        this.executorApi = new ExecutorApi(ctx);
+        this.frameworkApi = new FrameworkApi(ctx, token);
+    }
+
+    private ShimContext context() {
+        return ctx;
+    }
+
+    /** Binds the sockets. Fails with a clear message if another shim holds the work directory. */
+    public ShimServer start() throws IOException, InterruptedException {
+        workDir = WorkDir.lock(config.workDir());
+        Path exec = config.executorSocket();
+        Path fw = config.frameworkSocket();
+        listeners.add(bindUnix(exec, executorInitializer()));
+        listeners.add(bindUnix(fw, frameworkInitializer()));
+        if (config.tcpPort() > 0) {
+            Channel tcp = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
+                    .childHandler(frameworkInitializer())
+                    .bind(new InetSocketAddress(config.bindAddress(), config.tcpPort())).sync().channel();
+            listeners.add(tcp);
+            LOG.info("framework API on tcp {}", tcp.localAddress());
+        }
+        long period = Math.max(50, Math.min(1000, config.offerTtlMs() / 4));
+        housekeeping = loop.scheduleAtFixedRate(this::housekeeping, period, period, TimeUnit.MILLISECONDS);
+        LOG.info("shim on node {} serving executors at {} and frameworks at {}; total {}; isolator {}",
+                config.node(), exec, fw, config.total(), isolator.kind());
+        return this;
+    }
+
+    private Channel bindUnix(Path path, ChannelInitializer<Channel> init) throws IOException, InterruptedException {
+        Files.deleteIfExists(path);
+        Channel ch = new ServerBootstrap().group(group).channel(EpollServerDomainSocketChannel.class)
+                .childHandler(init).bind(new DomainSocketAddress(path.toFile())).sync().channel();
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+        return ch;
+    }
+
+    private ChannelInitializer<Channel> executorInitializer() {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                Pipelines.install(ch.pipeline(), config.maxFrameBytes(), config.idleTimeoutMs(),
+                        ExecutorCall.getDefaultInstance(), new ExecutorHandler(ctx, executorApi));
+            }
+        };
+    }
+
+    private ChannelInitializer<Channel> frameworkInitializer() {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                Pipelines.install(ch.pipeline(), config.maxFrameBytes(), config.idleTimeoutMs(),
+                        FrameworkCall.getDefaultInstance(), new FrameworkHandler(ctx, frameworkApi));
+            }
+        };
+    }
+
+    /** Offers expire back to free; executors away longer than the recovery timeout lose their tasks. */
+    private void housekeeping() {
+        long now = ctx.nowUs();
+        ctx.ledger.expireOffers(now);
+        for (Ledger.Expired e : ctx.ledger.expireExecutors(now, config.recoveryTimeoutMs() * 1000)) {
+            LOG.warn("executor {} did not re-subscribe within {} ms: {} tasks lost", e.executorId(),
+                    config.recoveryTimeoutMs(), e.lostTasks().size());
+            for (TaskInfo t : e.lostTasks()) {
+                ctx.publishShimStatus(ShimStatuses.of(t.getTaskId(), TaskState.TASK_LOST,
+                        TaskReason.REASON_EXECUTOR_TERMINATED, "executor " + e.executorId()
+                                + " did not come back within " + config.recoveryTimeoutMs() + " ms", e.executorId(), now));
+            }
+            for (var ev : ctx.sessions.drainMailbox(e.executorId())) {
+                if (ev.hasReplace()) {
+                    ctx.publishShimStatus(ShimStatuses.of(ev.getReplace().getNewTask().getTaskId(), TaskState.TASK_LOST,
+                            TaskReason.REASON_EXECUTOR_TERMINATED, "executor " + e.executorId() + " is gone", null, now));
+                }
+            }
+            try {
+                ctx.containers.destroy(e.executorId());
+            } catch (IsolatorException ex) {
+                LOG.error("could not remove the container of executor {}: {}", e.executorId(), ex.getMessage());
+            }
+        }
+    }
+
+    /** Runs a task on the shim's loop and waits for it (for tests and the STATE snapshot of tools). */
+    public <T> T onLoop(java.util.concurrent.Callable<T> task) throws Exception {
+        return loop.submit(task).get(10, TimeUnit.SECONDS);
+    }
+
+    /** The ledger's self-check (null when consistent), read on the loop. */
+    public String verifyLedger() throws Exception {
+        return onLoop(ctx.ledger::verify);
+    }
+
+    public io.baton.proto.NodeState state() throws Exception {
+        return onLoop(() -> NodeStates.snapshot(ctx));
+    }
+
+    public ShimConfig config() {
+        return config;
+    }
+
+    @Override
+    public void close() {
+        if (housekeeping != null) {
+            housekeeping.cancel(false);
+        }
+        for (Channel ch : listeners) {
+            ch.close().syncUninterruptibly();
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        try {
+            Files.deleteIfExists(config.executorSocket());
+            Files.deleteIfExists(config.frameworkSocket());
+        } catch (IOException e) {
+            LOG.warn("could not remove socket files: {}", e.getMessage());
+        }
+        if (workDir != null) {
+            workDir.close();
+        }
+        isolator.close();
+    }
+}
