@@ -26,9 +26,8 @@ final class FrameworkHandler extends SimpleChannelInboundHandler<FrameworkCall> 
     }
 
     @Override
-    public void channelActive(ChannelHandlerContext c) throws Exception {
+    public void handlerAdded(ChannelHandlerContext c) {
         session = new FrameworkSession(c.channel());
-        super.channelActive(c);
     }
 
     @Override

@@ -17,7 +17,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
 /** Random operation sequences never break the ledger's invariant and never leak. */
-class LedgerProperties {
+class LedgerPropertiesTest {
     private static final String[] SIZES = {"cpus:0.5;mem:64", "cpus:1;mem:256", "cpus:0.25", "mem:128",
             "cpus:2;mem:512;ports:[31000-31009]", "cpus:0.1;mem:32;ports:[31010-31010]"};
 
