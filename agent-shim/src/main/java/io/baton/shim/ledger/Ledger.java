@@ -34,28 +34,19 @@ import java.util.Map;
  */
 public final class Ledger {
     private final Resources total;
-    private final long offerTtlUs;
-    private final String offerPrefix;
-    private long offerSeq;
 
     private final Map<String, ExecutorEntry> executors = new LinkedHashMap<>();
-    private final Map<String, OfferEntry> offers = new LinkedHashMap<>();
+    private final OfferBook offers;
     private final Map<String, ReservationEntry> reservations = new LinkedHashMap<>();
     private final TaskBook tasks = new TaskBook();
-    private final Map<String, String> usedOffers = bounded(4096);
     private final Map<String, Keep> endedReservations = bounded(4096);
 
     private Resources allocated = Resources.empty();
     private Resources reserved = Resources.empty();
-    private Resources offered = Resources.empty();
 
     public Ledger(Resources total, long offerTtlUs, String offerPrefix) {
-        if (offerTtlUs <= 0) {
-            throw new IllegalArgumentException("offer ttl must be > 0 us, got " + offerTtlUs);
-        }
         this.total = total;
-        this.offerTtlUs = offerTtlUs;
-        this.offerPrefix = offerPrefix;
+        this.offers = new OfferBook(offerTtlUs, offerPrefix);
     }
 
     // ------------------------------------------------------------------ executors
@@ -69,79 +60,7 @@ public final class Ledger {
      * for it, checked against the total; tasks the ledger held that the report omits are lost.
      */
     public Verdict<Subscribed> subscribe(ExecutorSubscribe call, long pid, int uid, long nowUs) {
-        String id = call.getExecutorId().getValue();
-        String bad = Ids.checkExecutor(id);
-        if (bad != null) {
-            return Verdict.reject(RejectCode.INVALID_ID, bad);
-        }
-        ExecutorEntry existing = executors.get(id);
-        if (existing != null && existing.connected) {
-            return Verdict.reject(RejectCode.CONFLICT, "executor " + id + " is already connected (pid "
-                    + existing.pid + "); stop that process first or pick another executor id");
-        }
-        if (existing != null && existing.uid != uid && uid != 0) {
-            return Verdict.reject(RejectCode.NOT_OWNER, "executor " + id + " belongs to uid " + existing.uid
-                    + "; this connection is uid " + uid);
-        }
-        Verdict<SubscriptionClaim> parsed = SubscriptionClaim.parse(call, id, tasks);
-        if (!parsed.accepted()) {
-            return parsed.cast();
-        }
-        SubscriptionClaim claim = parsed.value();
-        Resources mine = existing == null ? Resources.empty() : holdingsOf(existing);
-        Resources available = free().plus(mine);
-        if (!available.contains(claim.holdings())) {
-            return Verdict.reject(RejectCode.OVER_TOTAL, "executor " + id + " reports holding "
-                    + claim.holdings() + " but only " + available + " of the node total " + total
-                    + " is available to it (missing " + claim.holdings().minus(available) + ")");
-        }
-        List<TaskInfo> lost = existing == null ? List.of() : forget(existing, claim);
-        ExecutorEntry entry = new ExecutorEntry(id, claim.overhead());
-        entry.connected = true;
-        entry.pid = pid;
-        entry.uid = uid;
-        executors.put(id, entry);
-        allocated = allocated.plus(claim.overhead());
-        for (HeldTask t : claim.tasks()) {
-            entry.tasks.put(t.id(), t);
-            allocated = allocated.plus(t.resources());
-            tasks.own(t.id(), id);
-        }
-        for (ReservationEntry r : claim.reservations()) {
-            reservations.put(r.replacementId, r);
-            reserved = reserved.plus(r.pool);
-            tasks.own(r.oldTaskId(), id);
-            tasks.own(r.newTaskId(), id);
-        }
-        for (TaskStatus s : claim.latest()) {
-            tasks.record(s);
-        }
-        return Verdict.ok(new Subscribed(lost, limitsOf(id)));
-    }
-
-    /** Removes everything the ledger held for a re-subscribing executor; returns the tasks it omitted. */
-    private List<TaskInfo> forget(ExecutorEntry existing, SubscriptionClaim claim) {
-        List<TaskInfo> lost = new ArrayList<>();
-        for (HeldTask t : existing.tasks.values()) {
-            if (!claim.mentions(t.id())) {
-                lost.add(t.info());
-                tasks.retire(t.id());
-            }
-        }
-        for (ReservationEntry r : reservationsOf(existing.id)) {
-            for (TaskInfo t : List.of(r.oldTask, r.newTask)) {
-                String tid = t.getTaskId().getValue();
-                if (!claim.mentions(tid) && !lost.contains(t)) {
-                    lost.add(t);
-                    tasks.retire(tid);
-                }
-            }
-            reservations.remove(r.replacementId);
-            reserved = reserved.minus(r.pool);
-        }
-        allocated = allocated.minus(existing.allocation());
-        executors.remove(existing.id);
-        return lost;
+        return new SubscribeRules(this).subscribe(call, pid, uid);
     }
 
     public void disconnected(String executorId, long nowUs) {
@@ -160,7 +79,7 @@ public final class Ledger {
         List<Expired> out = new ArrayList<>();
         for (ExecutorEntry e : List.copyOf(executors.values())) {
             if (!e.connected && nowUs - e.disconnectedAtUs >= recoveryTimeoutUs) {
-                List<TaskInfo> lost = forget(e, SubscriptionClaim.NOTHING);
+                List<TaskInfo> lost = new SubscribeRules(this).forget(e, SubscriptionClaim.NOTHING);
                 out.add(new Expired(e.id, lost));
             }
         }
@@ -175,36 +94,25 @@ public final class Ledger {
         Resources ask = wanted == null || wanted.isEmpty() ? free : wanted;
         if (ask.isEmpty()) {
             return Verdict.reject(RejectCode.INSUFFICIENT_RESOURCES, "nothing is free to offer: total " + total
-                    + ", allocated " + allocated + ", reserved " + reserved + ", offered " + offered);
+                    + ", allocated " + allocated + ", reserved " + reserved + ", offered " + offered());
         }
         if (!free.contains(ask)) {
             return Verdict.reject(RejectCode.INSUFFICIENT_RESOURCES, "asked for " + ask + " but only "
                     + Text.of(free) + " is free (missing " + ask.minus(free) + ")");
         }
-        OfferEntry o = new OfferEntry(offerPrefix + "-" + (++offerSeq), ask, nowUs + offerTtlUs);
-        offers.put(o.id, o);
-        offered = offered.plus(ask);
-        return Verdict.ok(OfferView.of(o));
+        return Verdict.ok(OfferView.of(offers.create(ask, nowUs)));
     }
 
     /** Returns the offers that expired (their resources are free again). */
     public List<OfferView> expireOffers(long nowUs) {
-        List<OfferView> out = new ArrayList<>();
-        for (OfferEntry o : List.copyOf(offers.values())) {
-            if (o.expiresAtUs <= nowUs) {
-                removeOffer(o, "expired");
-                out.add(OfferView.of(o));
-            }
-        }
-        return out;
+        return offers.expire(nowUs);
     }
 
     public int decline(Collection<String> offerIds) {
         int n = 0;
         for (String id : offerIds) {
-            OfferEntry o = offers.get(id);
-            if (o != null) {
-                removeOffer(o, "declined");
+            if (offers.get(id) != null) {
+                offers.spend(id, "declined");
                 n++;
             }
         }
@@ -223,12 +131,6 @@ public final class Ledger {
             o.designatedReplacement = replacementId;
         }
         return Verdict.ok(null);
-    }
-
-    private void removeOffer(OfferEntry o, String why) {
-        offers.remove(o.id);
-        offered = offered.minus(o.resources);
-        usedOffers.put(o.id, why);
     }
 
     // ------------------------------------------------------------------ launch and status
@@ -263,7 +165,7 @@ public final class Ledger {
                     + need.value().minus(have.value()) + ")");
         }
         for (String id : offerIds) {
-            removeOffer(offers.get(id), "used by launch of task " + tid);
+            offers.spend(id, "used by launch of task " + tid);
         }
         HeldTask held = new HeldTask(task, need.value());
         exec.value().tasks.put(tid, held);
@@ -414,11 +316,11 @@ public final class Ledger {
     }
 
     public Resources offered() {
-        return offered;
+        return offers.offered();
     }
 
     public Resources free() {
-        return total.minus(allocated.plus(reserved).plus(offered));
+        return total.minus(allocated.plus(reserved).plus(offers.offered()));
     }
 
     /** The container limits the executor's container must have: overhead + held tasks + in-use parts. */
@@ -451,7 +353,7 @@ public final class Ledger {
 
     public List<OfferView> offers() {
         List<OfferView> out = new ArrayList<>();
-        for (OfferEntry o : offers.values()) {
+        for (OfferEntry o : offers.all()) {
             out.add(OfferView.of(o));
         }
         return out;
@@ -470,31 +372,7 @@ public final class Ledger {
      * total. Returns null when consistent, else what is wrong. For tests and the STATE endpoint.
      */
     public String verify() {
-        Resources a = Resources.empty();
-        for (ExecutorEntry e : executors.values()) {
-            a = a.plus(e.allocation());
-        }
-        Resources r = Resources.empty();
-        for (ReservationEntry res : reservations.values()) {
-            r = r.plus(res.pool);
-            if (!res.pool.contains(res.inUse)) {
-                return "reservation " + res.replacementId + " has in_use " + res.inUse + " outside its pool " + res.pool;
-            }
-        }
-        Resources o = Resources.empty();
-        for (OfferEntry off : offers.values()) {
-            o = o.plus(off.resources);
-        }
-        if (!a.equals(allocated) || !r.equals(reserved) || !o.equals(offered)) {
-            return "running totals drifted: allocated " + allocated + " vs " + a + ", reserved " + reserved
-                    + " vs " + r + ", offered " + offered + " vs " + o;
-        }
-        Resources used = a.plus(r).plus(o);
-        if (!total.contains(used)) {
-            return "allocated " + a + " + reserved " + r + " + offered " + o + " = " + used
-                    + " exceeds the total " + total;
-        }
-        return null;
+        return LedgerAudit.verify(this);
     }
 
     // ------------------------------------------------------------------ package-private helpers
@@ -545,25 +423,13 @@ public final class Ledger {
         return out;
     }
 
-    private Resources holdingsOf(ExecutorEntry e) {
-        Resources sum = e.allocation();
-        for (ReservationEntry r : reservationsOf(e.id)) {
-            sum = sum.plus(r.pool);
-        }
-        return sum;
-    }
-
     /** The TaskInfo of a held task (tests rebuild a re-subscription from it). */
     TaskInfo executorMapForTest(String executorId, String taskId) {
         return executors.get(executorId).tasks.get(taskId).info();
     }
 
-    Map<String, OfferEntry> offerMap() {
+    OfferBook offerBook() {
         return offers;
-    }
-
-    String usedBy(String offerId) {
-        return usedOffers.get(offerId);
     }
 
     Map<String, ExecutorEntry> executorMap() {
@@ -579,7 +445,7 @@ public final class Ledger {
     }
 
     void consumeOffer(String offerId, String usedBy) {
-        removeOffer(offers.get(offerId), usedBy);
+        offers.spend(offerId, usedBy);
     }
 
     void addReserved(Resources r) {

@@ -30,9 +30,9 @@ final class OfferCheck {
             if (!seen.add(id)) {
                 return Verdict.reject(RejectCode.OFFER_USED, "offer " + id + " is named twice; an offer can be used once");
             }
-            OfferEntry o = ledger.offerMap().get(id);
+            OfferEntry o = ledger.offerBook().get(id);
             if (o == null) {
-                String used = ledger.usedBy(id);
+                String used = ledger.offerBook().spentAs(id);
                 if (used == null) {
                     return Verdict.reject(RejectCode.UNKNOWN_OFFER, "offer " + id + " is unknown on this node");
                 }

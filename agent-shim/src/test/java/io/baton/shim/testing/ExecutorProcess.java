@@ -5,7 +5,8 @@ import java.nio.file.Path;
 
 /**
  * A child-process executor for tests that need a real, separate pid (cgroups, peer credentials):
- * subscribes, prints one line with the outcome, then stays connected until killed.
+ * subscribes, prints one line with the outcome, then answers LAUNCH with TASK_RUNNING and KILL with
+ * TASK_KILLED (heartbeating in between) until killed.
  * Args: socket executor-id overhead.
  */
 public final class ExecutorProcess {
@@ -23,8 +24,14 @@ public final class ExecutorProcess {
             }
             System.out.flush();
             while (e.wire.isOpen()) {
-                e.call(io.baton.proto.ExecutorCall.newBuilder().setHeartbeat(io.baton.proto.Heartbeat.getDefaultInstance()));
-                Thread.sleep(1000);
+                var m = e.wire.poll(x -> x.hasEvent(), java.time.Duration.ofSeconds(1));
+                if (m == null) {
+                    e.call(io.baton.proto.ExecutorCall.newBuilder().setHeartbeat(io.baton.proto.Heartbeat.getDefaultInstance()));
+                } else if (m.getEvent().hasLaunch()) {
+                    e.update(m.getEvent().getLaunch().getTask().getTaskId().getValue(), io.baton.proto.TaskState.TASK_RUNNING);
+                } else if (m.getEvent().hasKill()) {
+                    e.update(m.getEvent().getKill().getTaskId().getValue(), io.baton.proto.TaskState.TASK_KILLED);
+                }
             }
         }
     }

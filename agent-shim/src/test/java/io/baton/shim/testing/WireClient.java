@@ -104,6 +104,29 @@ public final class WireClient<I extends MessageLite> implements AutoCloseable {
         }
     }
 
+    /** Like {@link #await} but gives up after {@code timeout}, returning null. */
+    public synchronized I poll(Predicate<I> match, Duration timeout) throws InterruptedException {
+        for (var it = backlog.iterator(); it.hasNext();) {
+            I m = it.next();
+            if (match.test(m)) {
+                it.remove();
+                return m;
+            }
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            I m = inbox.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (m == null) {
+                return null;
+            }
+            if (match.test(m)) {
+                return m;
+            }
+            backlog.add(m);
+        }
+        return null;
+    }
+
     public boolean isOpen() {
         return channel.isActive();
     }

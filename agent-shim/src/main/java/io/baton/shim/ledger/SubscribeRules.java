@@ -1,0 +1,108 @@
+package io.baton.shim.ledger;
+
+import io.baton.proto.ExecutorSubscribe;
+import io.baton.proto.RejectCode;
+import io.baton.proto.TaskInfo;
+import io.baton.proto.TaskStatus;
+import io.baton.resources.Resources;
+import io.baton.shim.ledger.LedgerEntries.ExecutorEntry;
+import io.baton.shim.ledger.LedgerEntries.HeldTask;
+import io.baton.shim.ledger.LedgerEntries.ReservationEntry;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * (Re-)subscription: an executor's report replaces whatever the ledger held for it, checked against
+ * the total; tasks the ledger held that the report omits are lost.
+ */
+final class SubscribeRules {
+    private final Ledger ledger;
+
+    SubscribeRules(Ledger ledger) {
+        this.ledger = ledger;
+    }
+
+    Verdict<Ledger.Subscribed> subscribe(ExecutorSubscribe call, long pid, int uid) {
+        String id = call.getExecutorId().getValue();
+        String bad = Ids.checkExecutor(id);
+        if (bad != null) {
+            return Verdict.reject(RejectCode.INVALID_ID, bad);
+        }
+        ExecutorEntry existing = ledger.executorMap().get(id);
+        if (existing != null && existing.connected) {
+            return Verdict.reject(RejectCode.CONFLICT, "executor " + id + " is already connected (pid "
+                    + existing.pid + "); stop that process first or pick another executor id");
+        }
+        if (existing != null && existing.uid != uid && uid != 0) {
+            return Verdict.reject(RejectCode.NOT_OWNER, "executor " + id + " belongs to uid " + existing.uid
+                    + "; this connection is uid " + uid);
+        }
+        Verdict<SubscriptionClaim> parsed = SubscriptionClaim.parse(call, id, ledger.taskBook());
+        if (!parsed.accepted()) {
+            return parsed.cast();
+        }
+        SubscriptionClaim claim = parsed.value();
+        Resources mine = existing == null ? Resources.empty() : holdingsOf(existing);
+        Resources available = ledger.free().plus(mine);
+        if (!available.contains(claim.holdings())) {
+            return Verdict.reject(RejectCode.OVER_TOTAL, "executor " + id + " reports holding "
+                    + claim.holdings() + " but only " + available + " of the node total " + ledger.total()
+                    + " is available to it (missing " + claim.holdings().minus(available) + ")");
+        }
+        List<TaskInfo> lost = existing == null ? List.of() : forget(existing, claim);
+        ExecutorEntry entry = new ExecutorEntry(id, claim.overhead());
+        entry.connected = true;
+        entry.pid = pid;
+        entry.uid = uid;
+        ledger.executorMap().put(id, entry);
+        ledger.addAllocated(claim.overhead());
+        for (HeldTask t : claim.tasks()) {
+            entry.tasks.put(t.id(), t);
+            ledger.addAllocated(t.resources());
+            ledger.taskBook().own(t.id(), id);
+        }
+        for (ReservationEntry r : claim.reservations()) {
+            ledger.reservationMap().put(r.replacementId, r);
+            ledger.addReserved(r.pool);
+            ledger.taskBook().own(r.oldTaskId(), id);
+            ledger.taskBook().own(r.newTaskId(), id);
+        }
+        for (TaskStatus s : claim.latest()) {
+            ledger.taskBook().record(s);
+        }
+        return Verdict.ok(new Ledger.Subscribed(lost, ledger.limitsOf(id)));
+    }
+
+    /** Removes everything the ledger held for a re-subscribing executor; returns the tasks it omitted. */
+    List<TaskInfo> forget(ExecutorEntry existing, SubscriptionClaim claim) {
+        List<TaskInfo> lost = new ArrayList<>();
+        for (HeldTask t : existing.tasks.values()) {
+            if (!claim.mentions(t.id())) {
+                lost.add(t.info());
+                ledger.taskBook().retire(t.id());
+            }
+        }
+        for (ReservationEntry r : ledger.reservationsOf(existing.id)) {
+            for (TaskInfo t : List.of(r.oldTask, r.newTask)) {
+                String tid = t.getTaskId().getValue();
+                if (!claim.mentions(tid) && !lost.contains(t)) {
+                    lost.add(t);
+                    ledger.taskBook().retire(tid);
+                }
+            }
+            ledger.reservationMap().remove(r.replacementId);
+            ledger.removeReserved(r.pool);
+        }
+        ledger.removeAllocated(existing.allocation());
+        ledger.executorMap().remove(existing.id);
+        return lost;
+    }
+
+    private Resources holdingsOf(ExecutorEntry e) {
+        Resources sum = e.allocation();
+        for (ReservationEntry r : ledger.reservationsOf(e.id)) {
+            sum = sum.plus(r.pool);
+        }
+        return sum;
+    }
+}
