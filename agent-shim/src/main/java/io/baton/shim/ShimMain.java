@@ -66,7 +66,6 @@ public final class ShimMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Resources total = Resources.parse(resources);
-        Isolator iso = Isolators.create(isolator, cgroupParent);
         ShimConfig config = ShimConfig.defaults(workDir.toAbsolutePath(), total, isolator)
                 .withTcpPort(port)
                 .withTimeouts(maxFrame, Durations.millis("--offer-ttl", offerTtl),
@@ -77,7 +76,13 @@ public final class ShimMain implements Callable<Integer> {
         if (tokenFile != null) {
             config = config.withTokenFile(tokenFile.toAbsolutePath());
         }
+        Path dir = config.workDir();
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            java.nio.file.Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        }
         String token = Tokens.loadOrCreate(config.tokenFile(), tokenFile == null);
+        Isolator iso = Isolators.create(isolator, cgroupParent);
         CountDownLatch stop = new CountDownLatch(1);
         try (ShimServer server = new ShimServer(config, iso, token).start()) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "shim-shutdown"));
