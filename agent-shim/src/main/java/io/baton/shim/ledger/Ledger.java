@@ -200,6 +200,12 @@ public final class Ledger {
         if (e == null) {
             return Verdict.reject(RejectCode.UNKNOWN_EXECUTOR, "executor " + executorId + " is not subscribed");
         }
+        if (owner == null) {
+            // e.g. an unacknowledged terminal update resent after a shim restart: relay it, and keep the
+            // id as a retired task of this executor (bounded) so nobody else can claim it meanwhile
+            tasks.own(tid, executorId);
+            tasks.retire(tid);
+        }
         tasks.record(status);
         HeldTask held = e.tasks.get(tid);
         if (held != null && TaskStates.isTerminal(status.getState())) {
@@ -243,9 +249,11 @@ public final class Ledger {
         }
     }
 
-    /** Records a status the shim itself originated (a lost task, an invalid replace). */
+    /** Records (for RECONCILE) a status the shim originated for a task it knows; others are only relayed. */
     public void shimStatus(TaskStatus status) {
-        tasks.record(status);
+        if (tasks.ownerOf(status.getTaskId().getValue()) != null) {
+            tasks.record(status);
+        }
     }
 
     // ------------------------------------------------------------------ replacement vocabulary

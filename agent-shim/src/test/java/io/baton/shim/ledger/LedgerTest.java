@@ -309,4 +309,14 @@ class LedgerTest {
         assertThat(f.ledger.executor("e1").taskIds()).containsExactly("a");
         f.balanced();
     }
+
+    @Test
+    void anUpdateForAnUnknownTaskIsAcceptedAndTheIdBecomesTheSenders() {
+        assertThat(f.status("e1", "ghost", TaskState.TASK_FINISHED).value().freed()).isFalse();
+        assertThat(f.ledger.ownerOf("ghost")).isEqualTo("e1");
+        f.subscribe("e2", "cpus:0.1;mem:32", 0).value();
+        assertThat(rejection(f.status("e2", "ghost", TaskState.TASK_RUNNING)))
+                .isEqualTo("NOT_OWNER: task ghost belongs to executor e1, not to e2");
+        f.balanced();
+    }
 }

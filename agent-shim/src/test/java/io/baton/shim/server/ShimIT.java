@@ -227,4 +227,22 @@ class ShimIT {
                 .isEqualTo(TaskReason.REASON_EXECUTOR_UNREGISTERED);
         assertThat(hardLimitMb("e1")).isEqualTo(32);
     }
+
+    @Test
+    void loweringMemoryBelowUsageAsksTheExecutorToShrinkAndLowersTheHardLimitOnlyWhenUsageAllows() throws Exception {
+        running("a", "cpus:1;mem:512");
+        assertThat(hardLimitMb("e1")).isEqualTo(544);
+        shim.isolator.setUsage("e1", 400L * 1024 * 1024);
+        e1.update("a", TaskState.TASK_FINISHED);
+
+        var shrink = e1.wire.await(m -> m.hasEvent() && m.getEvent().hasShrink()).getEvent().getShrink();
+        assertThat(shrink.getTargetBytes()).isEqualTo(32L * 1024 * 1024);
+        assertThat(shrink.getUsageBytes()).isEqualTo(400L * 1024 * 1024);
+        assertThat(shim.isolator.softLimit("e1")).as("soft limit first").contains(32L * 1024 * 1024);
+        assertThat(hardLimitMb("e1")).as("hard limit stays above usage").isEqualTo(544);
+
+        shim.isolator.setUsage("e1", 20L * 1024 * 1024);
+        await().atMost(Duration.ofSeconds(5)).until(() -> hardLimitMb("e1") == 32);
+        assertThat(shim.server.verifyLedger()).isNull();
+    }
 }
