@@ -83,14 +83,16 @@ public final class ShimMain implements Callable<Integer> {
         }
         String token = Tokens.loadOrCreate(config.tokenFile(), tokenFile == null);
         Isolator iso = Isolators.create(isolator, cgroupParent);
-        CountDownLatch stop = new CountDownLatch(1);
-        try (ShimServer server = new ShimServer(config, iso, token).start()) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "shim-shutdown"));
-            System.out.println("baton shim ready: executors -> " + config.executorSocket() + ", frameworks -> "
-                    + config.frameworkSocket() + (port > 0 ? " and tcp " + bind + ":" + port : "")
-                    + ", token file " + config.tokenFile());
-            stop.await();
-        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        ShimServer server = new ShimServer(config, iso, token).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close(); // sockets removed, lock released, before the JVM goes
+            stopped.countDown();
+        }, "shim-shutdown"));
+        System.out.println("baton shim ready: executors -> " + config.executorSocket() + ", frameworks -> "
+                + config.frameworkSocket() + (port > 0 ? " and tcp " + bind + ":" + port : "")
+                + ", token file " + config.tokenFile());
+        stopped.await();
         return 0;
     }
 

@@ -39,7 +39,11 @@ public final class Ledger {
     private final OfferBook offers;
     private final Map<String, ReservationEntry> reservations = new LinkedHashMap<>();
     private final TaskBook tasks = new TaskBook();
-    private final Map<String, Keep> endedReservations = bounded(4096);
+    /** Recently ended reservations: who ended them, and how (for idempotent RELEASE retries). */
+    private final Map<String, Ended> endedReservations = bounded(4096);
+
+    record Ended(String executorId, Keep keep) {
+    }
 
     private Resources allocated = Resources.empty();
     private Resources reserved = Resources.empty();
@@ -60,7 +64,21 @@ public final class Ledger {
      * for it, checked against the total; tasks the ledger held that the report omits are lost.
      */
     public Verdict<Subscribed> subscribe(ExecutorSubscribe call, long pid, int uid, long nowUs) {
-        return new SubscribeRules(this).subscribe(call, pid, uid);
+        Verdict<SubscribePlan> plan = prepareSubscribe(call, pid, uid);
+        return plan.accepted() ? Verdict.ok(commitSubscribe(plan.value())) : plan.cast();
+    }
+
+    /** A checked (re-)subscription, not yet applied. Commit it before any other ledger call. */
+    public record SubscribePlan(String executorId, long pid, int uid, SubscriptionClaim claim) {
+    }
+
+    /** Checks a (re-)subscription without changing anything (the shim attaches the container in between). */
+    public Verdict<SubscribePlan> prepareSubscribe(ExecutorSubscribe call, long pid, int uid) {
+        return new SubscribeRules(this).check(call, pid, uid);
+    }
+
+    public Subscribed commitSubscribe(SubscribePlan plan) {
+        return new SubscribeRules(this).commit(plan);
     }
 
     public void disconnected(String executorId, long nowUs) {
@@ -201,10 +219,9 @@ public final class Ledger {
             return Verdict.reject(RejectCode.UNKNOWN_EXECUTOR, "executor " + executorId + " is not subscribed");
         }
         if (owner == null) {
-            // e.g. an unacknowledged terminal update resent after a shim restart: relay it, and keep the
-            // id as a retired task of this executor (bounded) so nobody else can claim it meanwhile
-            tasks.own(tid, executorId);
-            tasks.retire(tid);
+            // e.g. an unacknowledged terminal update resent after a shim restart: relayed, but it neither
+            // claims the id nor takes memory
+            return Verdict.ok(new StatusEffect(false, null));
         }
         tasks.record(status);
         HeldTask held = e.tasks.get(tid);
@@ -292,13 +309,18 @@ public final class Ledger {
     /** RELEASE: give part of a pool back, or end the reservation keeping the new, the old or no task. */
     public Verdict<Resources> release(String executorId, Release call) {
         String rid = call.getReplacementId().getValue();
-        Keep previous = endedReservations.get(rid);
-        if (previous != null && !reservations.containsKey(rid) && call.hasKeep()) {
-            if (previous == call.getKeep()) {
-                return Verdict.ok(executors.containsKey(executorId) ? limitsOf(executorId) : Resources.empty());
+        Ended previous = endedReservations.get(rid);
+        if (previous != null && !reservations.containsKey(rid)) {
+            if (!previous.executorId().equals(executorId)) {
+                return Verdict.reject(RejectCode.NOT_OWNER, "reservation " + rid + " belonged to executor "
+                        + previous.executorId() + ", not to " + executorId);
+            }
+            if (call.hasKeep() && previous.keep() == call.getKeep()) {
+                return Verdict.ok(limitsOf(executorId));
             }
             return Verdict.reject(RejectCode.CONFLICT, "replacement " + rid + " already ended with "
-                    + previous + "; cannot end it again with " + call.getKeep());
+                    + previous.keep() + "; it cannot be " + (call.hasKeep() ? "ended again with " + call.getKeep()
+                    : "given back to any more"));
         }
         Verdict<ReservationEntry> r = ownedReservation(executorId, rid);
         if (!r.accepted()) {
@@ -399,9 +421,6 @@ public final class Ledger {
             return Verdict.reject(RejectCode.EXECUTOR_DISCONNECTED, "executor " + executorId
                     + " is disconnected; retry once it has re-subscribed");
         }
-        if (e.terminating) {
-            return Verdict.reject(RejectCode.EXECUTOR_TERMINATING, "executor " + executorId + " is terminating");
-        }
         return Verdict.ok(e);
     }
 
@@ -472,8 +491,22 @@ public final class Ledger {
         allocated = allocated.minus(r);
     }
 
-    void ended(String replacementId, Keep keep) {
-        endedReservations.put(replacementId, keep);
+    void ended(String replacementId, String executorId, Keep keep) {
+        endedReservations.put(replacementId, new Ended(executorId, keep));
+    }
+
+    /** The executor a live or recently ended reservation belongs to, or null. */
+    String reservationOwner(String replacementId) {
+        ReservationEntry r = reservations.get(replacementId);
+        if (r != null) {
+            return r.executorId;
+        }
+        Ended e = endedReservations.get(replacementId);
+        return e == null ? null : e.executorId();
+    }
+
+    boolean hasEnded(String replacementId) {
+        return endedReservations.containsKey(replacementId);
     }
 
     static <K, V> Map<K, V> bounded(int max) {

@@ -30,10 +30,34 @@ final class LedgerAudit {
             return "running totals drifted: allocated " + l.allocated() + " vs " + a + ", reserved " + l.reserved()
                     + " vs " + r + ", offered " + l.offered() + " vs " + o;
         }
+        String overlap = overlaps(l);
+        if (overlap != null) {
+            return overlap;
+        }
         Resources used = a.plus(r).plus(o);
         if (!l.total().contains(used)) {
             return "allocated " + a + " + reserved " + r + " + offered " + o + " = " + used + " exceeds the total "
                     + l.total();
+        }
+        return null;
+    }
+
+    /** Two holders of the same port or set item would be counted once and freed while still in use. */
+    private static String overlaps(Ledger l) {
+        Resources sum = Resources.empty();
+        java.util.List<Object[]> holders = new java.util.ArrayList<>();
+        for (ExecutorEntry e : l.executorMap().values()) {
+            holders.add(new Object[] {"executor " + e.id + " overhead", e.overhead});
+            e.tasks.values().forEach(t -> holders.add(new Object[] {"task " + t.id(), t.resources()}));
+        }
+        l.reservationMap().values().forEach(r -> holders.add(new Object[] {"reservation " + r.replacementId, r.pool}));
+        l.offerBook().all().forEach(o -> holders.add(new Object[] {"offer " + o.id, o.resources}));
+        for (Object[] h : holders) {
+            Verdict<Resources> next = SubscriptionClaim.addDisjoint(sum, (Resources) h[1], (String) h[0]);
+            if (next instanceof Verdict.Rejected<Resources> rej) {
+                return rej.message();
+            }
+            sum = next.value();
         }
         return null;
     }

@@ -27,7 +27,6 @@ final class LedgerEntries {
         long pid;
         int uid;
         long disconnectedAtUs;
-        boolean terminating;
 
         ExecutorEntry(String id, Resources overhead) {
             this.id = id;

@@ -69,7 +69,7 @@ final class ReleaseRules {
         }
         ledger.reservationMap().remove(r.replacementId);
         ledger.removeReserved(r.pool);
-        ledger.ended(r.replacementId, keep);
+        ledger.ended(r.replacementId, r.executorId, keep);
         return Verdict.ok(ledger.limitsOf(r.executorId));
     }
 

@@ -10,17 +10,20 @@ import io.baton.shim.ledger.LedgerEntries.ReservationEntry;
 
 /** A read-only copy of a reservation. */
 public record ReservationView(String replacementId, String executorId, TaskInfo oldTask, TaskInfo newTask,
-        Resources oldResources, Resources newResources, Resources pool, Resources inUse, boolean concurrent) {
+        Resources oldResources, Resources newResources, Resources pool, Resources inUse, boolean concurrent,
+        java.util.List<String> offerIds) {
 
     static ReservationView of(ReservationEntry r) {
         return new ReservationView(r.replacementId, r.executorId, r.oldTask, r.newTask, r.oldResources,
-                r.newResources, r.pool, r.inUse, r.concurrent);
+                r.newResources, r.pool, r.inUse, r.concurrent, r.offerIds);
     }
 
     public ReservationRecord toRecord() {
         return ReservationRecord.newBuilder().setReplacementId(ReplacementID.newBuilder().setValue(replacementId))
                 .setOldTask(oldTask).setNewTask(newTask).addAllPool(pool.toProto()).addAllInUse(inUse.toProto())
-                .setConcurrent(concurrent).build();
+                .setConcurrent(concurrent)
+                .addAllOfferIds(offerIds.stream().map(o -> io.baton.proto.OfferID.newBuilder().setValue(o).build()).toList())
+                .build();
     }
 
     public ReservationState toState() {

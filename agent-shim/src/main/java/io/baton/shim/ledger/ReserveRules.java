@@ -40,6 +40,10 @@ final class ReserveRules {
         if (existing != null) {
             return sameRequest(existing, executorId, call, offerIds);
         }
+        if (ledger.hasEnded(rid)) {
+            return Verdict.reject(RejectCode.CONFLICT, "replacement " + rid + " has already ended; use a new "
+                    + "replacement id");
+        }
         String oldId = call.getOldTaskId().getValue();
         String newId = call.getNewTask().getTaskId().getValue();
         Verdict<HeldTask> old = heldOldTask(exec.value(), oldId, executorId);
@@ -158,10 +162,14 @@ final class ReserveRules {
         if (named != null && Ids.checkExecutor(named) != null) {
             return Verdict.reject(RejectCode.INVALID_ID, Ids.checkExecutor(named));
         }
+        List<String> offerIds = new ArrayList<>();
+        call.getOfferIdsList().forEach(o -> offerIds.add(o.getValue()));
         String owner = ledger.taskBook().ownerOf(oldId);
         if (owner == null) {
             if (named != null && ledger.executorMap().containsKey(named)) {
-                return Verdict.ok(named); // unknown here, maybe recovering there: the executor decides
+                // unknown here, maybe recovering there: the executor decides; its RESERVE checks the resources
+                Verdict<Void> designated = ledger.designate(offerIds, named, rid, nowUs);
+                return designated.accepted() ? Verdict.ok(named) : designated.cast();
             }
             return Verdict.reject(RejectCode.UNKNOWN_TASK, "old task " + oldId + " is not known on this node"
                     + (named == null ? "; if its executor is still recovering, name it with executor_id" : ""));
@@ -171,6 +179,10 @@ final class ReserveRules {
                     + ", not on " + named);
         }
         ReservationEntry existing = ledger.reservationMap().get(rid);
+        if (existing == null && ledger.hasEnded(rid)) {
+            // a retry of a replacement that already ended: its executor answers with the outcome
+            return Verdict.ok(ledger.reservationOwner(rid));
+        }
         if (existing != null) {
             if (existing.oldTaskId().equals(oldId) && existing.newTask.equals(call.getNewTask())) {
                 return Verdict.ok(owner); // a retry of a replacement already under way
@@ -192,8 +204,6 @@ final class ReserveRules {
         if (!need.accepted()) {
             return need.cast();
         }
-        List<String> offerIds = new ArrayList<>();
-        call.getOfferIdsList().forEach(o -> offerIds.add(o.getValue()));
         Verdict<Resources> offers = OfferCheck.sum(ledger, offerIds, owner, rid, nowUs, true);
         if (!offers.accepted()) {
             return offers.cast();

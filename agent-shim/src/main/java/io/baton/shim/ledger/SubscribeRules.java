@@ -22,7 +22,7 @@ final class SubscribeRules {
         this.ledger = ledger;
     }
 
-    Verdict<Ledger.Subscribed> subscribe(ExecutorSubscribe call, long pid, int uid) {
+    Verdict<Ledger.SubscribePlan> check(ExecutorSubscribe call, long pid, int uid) {
         String id = call.getExecutorId().getValue();
         String bad = Ids.checkExecutor(id);
         if (bad != null) {
@@ -37,7 +37,7 @@ final class SubscribeRules {
             return Verdict.reject(RejectCode.NOT_OWNER, "executor " + id + " belongs to uid " + existing.uid
                     + "; this connection is uid " + uid);
         }
-        Verdict<SubscriptionClaim> parsed = SubscriptionClaim.parse(call, id, ledger.taskBook());
+        Verdict<SubscriptionClaim> parsed = SubscriptionClaim.parse(call, id, ledger);
         if (!parsed.accepted()) {
             return parsed.cast();
         }
@@ -49,6 +49,15 @@ final class SubscribeRules {
                     + claim.holdings() + " but only " + available + " of the node total " + ledger.total()
                     + " is available to it (missing " + claim.holdings().minus(available) + ")");
         }
+        return Verdict.ok(new Ledger.SubscribePlan(id, pid, uid, claim));
+    }
+
+    Ledger.Subscribed commit(Ledger.SubscribePlan plan) {
+        String id = plan.executorId();
+        SubscriptionClaim claim = plan.claim();
+        long pid = plan.pid();
+        int uid = plan.uid();
+        ExecutorEntry existing = ledger.executorMap().get(id);
         List<TaskInfo> lost = existing == null ? List.of() : forget(existing, claim);
         ExecutorEntry entry = new ExecutorEntry(id, claim.overhead());
         entry.connected = true;
@@ -70,7 +79,7 @@ final class SubscribeRules {
         for (TaskStatus s : claim.latest()) {
             ledger.taskBook().record(s);
         }
-        return Verdict.ok(new Ledger.Subscribed(lost, ledger.limitsOf(id)));
+        return new Ledger.Subscribed(lost, ledger.limitsOf(id));
     }
 
     /** Removes everything the ledger held for a re-subscribing executor; returns the tasks it omitted. */
@@ -85,7 +94,7 @@ final class SubscribeRules {
         for (ReservationEntry r : ledger.reservationsOf(existing.id)) {
             for (TaskInfo t : List.of(r.oldTask, r.newTask)) {
                 String tid = t.getTaskId().getValue();
-                if (!claim.mentions(tid) && !lost.contains(t)) {
+                if (!claim.mentions(tid) && lost.stream().noneMatch(x -> x.getTaskId().getValue().equals(tid))) {
                     lost.add(t);
                     ledger.taskBook().retire(tid);
                 }

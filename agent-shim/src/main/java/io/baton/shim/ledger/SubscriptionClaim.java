@@ -27,7 +27,17 @@ record SubscriptionClaim(Resources overhead, List<HeldTask> tasks, List<Reservat
         return mentioned.contains(taskId);
     }
 
-    static Verdict<SubscriptionClaim> parse(ExecutorSubscribe call, String executorId, TaskBook book) {
+    static Verdict<SubscriptionClaim> parse(ExecutorSubscribe call, String executorId, Ledger ledger) {
+        try {
+            return parseUnchecked(call, executorId, ledger);
+        } catch (IllegalArgumentException e) {
+            return Verdict.reject(RejectCode.INVALID_RESOURCES, "executor " + executorId + " reports resources that "
+                    + "cannot be added up: " + e.getMessage());
+        }
+    }
+
+    private static Verdict<SubscriptionClaim> parseUnchecked(ExecutorSubscribe call, String executorId, Ledger ledger) {
+        TaskBook book = ledger.taskBook();
         Verdict<Resources> overhead = Text.resources("executor " + executorId + " overhead", call.getOverheadList());
         if (!overhead.accepted()) {
             return overhead.cast();
@@ -46,17 +56,25 @@ record SubscriptionClaim(Resources overhead, List<HeldTask> tasks, List<Reservat
             }
             tasks.add(new HeldTask(rec.getTask(), r.value()));
             latest.add(status(rec.getTask(), rec.getState(), executorId));
-            holdings = holdings.plus(r.value());
+            Verdict<Resources> sum = addDisjoint(holdings, r.value(), "task " + rec.getTask().getTaskId().getValue());
+            if (!sum.accepted()) {
+                return sum.cast();
+            }
+            holdings = sum.value();
         }
         List<ReservationEntry> reservations = new ArrayList<>();
         Set<String> rids = new HashSet<>();
         for (ReservationRecord rec : call.getReservationsList()) {
-            Verdict<ReservationEntry> r = claimReservation(rec, executorId, book, mentioned, rids);
+            Verdict<ReservationEntry> r = claimReservation(rec, executorId, ledger, mentioned, rids);
             if (!r.accepted()) {
                 return r.cast();
             }
             reservations.add(r.value());
-            holdings = holdings.plus(r.value().pool);
+            Verdict<Resources> sum = addDisjoint(holdings, r.value().pool, "reservation " + r.value().replacementId);
+            if (!sum.accepted()) {
+                return sum.cast();
+            }
+            holdings = sum.value();
         }
         return Verdict.ok(new SubscriptionClaim(overhead.value(), tasks, reservations, latest, mentioned, holdings));
     }
@@ -77,8 +95,22 @@ record SubscriptionClaim(Resources overhead, List<HeldTask> tasks, List<Reservat
         return Text.resources("task " + tid, task.getResourcesList());
     }
 
-    private static Verdict<ReservationEntry> claimReservation(ReservationRecord rec, String executorId, TaskBook book,
+    /**
+     * Adds what one task or reservation holds to the running sum, refusing overlaps: two holders of the
+     * same port or set item would be counted once here and freed while still in use later.
+     */
+    static Verdict<Resources> addDisjoint(Resources sum, Resources more, String what) {
+        Resources together = sum.plus(more);
+        if (!together.minus(more).equals(sum)) {
+            return Verdict.reject(RejectCode.INVALID_RESOURCES, what + " holds " + more
+                    + ", which overlaps resources already reported (" + sum + ")");
+        }
+        return Verdict.ok(together);
+    }
+
+    private static Verdict<ReservationEntry> claimReservation(ReservationRecord rec, String executorId, Ledger ledger,
             Set<String> mentioned, Set<String> rids) {
+        TaskBook book = ledger.taskBook();
         String rid = rec.getReplacementId().getValue();
         String bad = Ids.checkObject("replacement id", rid);
         if (bad != null) {
@@ -86,6 +118,11 @@ record SubscriptionClaim(Resources overhead, List<HeldTask> tasks, List<Reservat
         }
         if (!rids.add(rid)) {
             return Verdict.reject(RejectCode.CONFLICT, "reservation " + rid + " is reported twice");
+        }
+        String holder = ledger.reservationOwner(rid);
+        if (holder != null && !holder.equals(executorId)) {
+            return Verdict.reject(RejectCode.CONFLICT, "replacement id " + rid + " belongs to executor " + holder
+                    + ", not to " + executorId);
         }
         Verdict<Resources> oldRes = claimTask(rec.getOldTask(), executorId, book, mentioned);
         if (!oldRes.accepted()) {
@@ -109,8 +146,10 @@ record SubscriptionClaim(Resources overhead, List<HeldTask> tasks, List<Reservat
             return Verdict.reject(RejectCode.INVALID_RESOURCES, "reservation " + rid + " pool " + pool.value()
                     + " must contain its in_use " + inUse.value() + " and the new task's " + newRes.value());
         }
+        List<String> offerIds = new ArrayList<>();
+        rec.getOfferIdsList().forEach(o -> offerIds.add(o.getValue()));
         ReservationEntry e = new ReservationEntry(rid, executorId, rec.getOldTask(), oldRes.value(), rec.getNewTask(),
-                newRes.value(), rec.getConcurrent(), List.of(), pool.value());
+                newRes.value(), rec.getConcurrent(), offerIds, pool.value());
         e.inUse = inUse.value();
         return Verdict.ok(e);
     }

@@ -67,8 +67,10 @@ final class ExecutorApi {
             s.reject(cid, RejectCode.INVALID_ID, bad);
             return;
         }
-        Verdict<Ledger.Subscribed> v = ctx.ledger.subscribe(withDefaultOverhead(call), s.pid, s.uid, ctx.nowUs());
-        if (v instanceof Verdict.Rejected<Ledger.Subscribed> r) {
+        // check first, then put the process into its container, then change the ledger: a refused
+        // subscription changes nothing, and no process lands in a container it may not use
+        Verdict<Ledger.SubscribePlan> plan = ctx.ledger.prepareSubscribe(withDefaultOverhead(call), s.pid, s.uid);
+        if (plan instanceof Verdict.Rejected<Ledger.SubscribePlan> r) {
             s.reject(cid, r.code(), r.message());
             return;
         }
@@ -76,16 +78,16 @@ final class ExecutorApi {
         try {
             container = ctx.containers.attach(id, s.pid);
         } catch (IsolatorException e) {
-            ctx.ledger.disconnected(id, ctx.nowUs());
             s.reject(cid, RejectCode.ISOLATOR_FAILED, "could not put executor " + id + " (pid " + s.pid
                     + ") into its container: " + e.getMessage());
             return;
         }
+        Ledger.Subscribed subscribed = ctx.ledger.commitSubscribe(plan.value());
         s.executorId = id;
         ctx.sessions.bind(s);
         ctx.containers.forget(id);
-        String failure = ctx.applyLimits(id, v.value().limits());
-        for (TaskInfo lost : v.value().lostTasks()) {
+        String failure = ctx.applyLimits(id, subscribed.limits());
+        for (TaskInfo lost : subscribed.lostTasks()) {
             ctx.publishShimStatus(ShimStatuses.of(lost.getTaskId(), TaskState.TASK_LOST,
                     TaskReason.REASON_EXECUTOR_UNREGISTERED, "executor " + id
                             + " re-subscribed without this task", id, ctx.nowUs()));
@@ -93,15 +95,12 @@ final class ExecutorApi {
         ExecutorSubscribed.Builder ack = ExecutorSubscribed.newBuilder().setExecutorId(call.getSubscribe().getExecutorId())
                 .addAllNodeTotal(ctx.ledger.total().toProto()).setHeartbeatIntervalMs(ctx.config.heartbeatIntervalMs())
                 .setContainer(container);
-        v.value().lostTasks().forEach(t -> ack.addLostTasks(t.getTaskId()));
+        subscribed.lostTasks().forEach(t -> ack.addLostTasks(t.getTaskId()));
         s.respond(ExecutorResponse.newBuilder().setCorrelationId(cid).setSubscribed(ack).build());
         LOG.info("{} subscribed: {} tasks, {} reservations, limits {}, container {}", s,
                 call.getSubscribe().getTasksCount(), call.getSubscribe().getReservationsCount(),
-                v.value().limits(), container);
-        if (failure != null) {
-            s.send(ExecutorEvent.newBuilder().setError(io.baton.proto.ErrorEvent.newBuilder()
-                    .setCode(RejectCode.ISOLATOR_FAILED).setMessage(failure)).build());
-        }
+                subscribed.limits(), container);
+        reportIsolatorFailure(s, failure);
         for (ExecutorEvent e : ctx.sessions.drainMailbox(id)) {
             s.send(e);
         }
@@ -117,7 +116,9 @@ final class ExecutorApi {
 
     private void update(ExecutorSession s, ExecutorCall call) {
         long cid = call.getCorrelationId();
-        var status = call.getUpdate().getStatus();
+        // the executor id on a relayed status is always the caller's, whatever the message said
+        var status = call.getUpdate().getStatus().toBuilder()
+                .setExecutorId(io.baton.proto.ExecutorID.newBuilder().setValue(s.executorId)).build();
         if (status.getUuid().size() != 16) {
             s.reject(cid, RejectCode.MALFORMED, "status update for task " + Ids.printable(status.getTaskId().getValue())
                     + " must carry a 16-byte uuid, got " + status.getUuid().size() + " bytes");
@@ -129,7 +130,7 @@ final class ExecutorApi {
             return;
         }
         if (v.value().freed()) {
-            ctx.applyLimits(s.executorId, v.value().limits());
+            reportIsolatorFailure(s, ctx.applyLimits(s.executorId, subscribed.limits()));
         }
         ctx.sessions.publish(FrameworkEvent.newBuilder().setUpdate(status).build());
         s.respond(accepted(cid));
@@ -165,15 +166,20 @@ final class ExecutorApi {
             s.reject(cid, r.code(), r.message());
             return;
         }
+        // the ledger has changed: answer with it, and report a container that could not follow separately
         String failure = ctx.applyLimits(s.executorId, v.value());
-        if (failure != null) {
-            s.reject(cid, RejectCode.ISOLATOR_FAILED, failure);
-            return;
-        }
         ContainerLimits limits = ContainerLimits.newBuilder().addAllLimits(v.value().toProto())
                 .setMemoryShrinkPending(ctx.containers.shrinkPending(s.executorId)).build();
         ExecutorResponse.Builder b = ExecutorResponse.newBuilder().setCorrelationId(cid);
         s.respond((release ? b.setReleased(limits) : b.setAdjusted(limits)).build());
+        reportIsolatorFailure(s, failure);
+    }
+
+    private static void reportIsolatorFailure(ExecutorSession s, String failure) {
+        if (failure != null) {
+            s.send(ExecutorEvent.newBuilder().setError(io.baton.proto.ErrorEvent.newBuilder()
+                    .setCode(RejectCode.ISOLATOR_FAILED).setMessage(failure)).build());
+        }
     }
 
     private static ExecutorResponse accepted(long cid) {

@@ -58,7 +58,7 @@ final class ExecutorHandler extends SimpleChannelInboundHandler<ExecutorCall> {
     @Override
     public void userEventTriggered(ChannelHandlerContext c, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent) {
-            error(c, RejectCode.MALFORMED, "no frame for " + ctx.config.idleTimeoutMs()
+            error(c, RejectCode.IDLE_TIMEOUT, "no frame for " + ctx.config.idleTimeoutMs()
                     + " ms (heartbeat every " + ctx.config.heartbeatIntervalMs() + " ms); closing", true);
             return;
         }

@@ -34,6 +34,11 @@ import org.slf4j.LoggerFactory;
 final class FrameworkApi {
     private static final Logger LOG = LoggerFactory.getLogger(FrameworkApi.class);
 
+    /** Rejections that violate the seed's resource requirements: the new task is reported TASK_LOST. */
+    static final java.util.Set<RejectCode> LOSES_NEW_TASK = java.util.EnumSet.of(RejectCode.INSUFFICIENT_RESOURCES,
+            RejectCode.INVALID_RESOURCES, RejectCode.UNKNOWN_OFFER, RejectCode.OFFER_EXPIRED, RejectCode.OFFER_USED,
+            RejectCode.OFFER_FOREIGN, RejectCode.UNKNOWN_TASK);
+
     private final ShimContext ctx;
     private final byte[] token;
 
@@ -137,6 +142,11 @@ final class FrameworkApi {
             s.reject(cid, RejectCode.UNKNOWN_TASK, "task " + Ids.printable(tid) + " is not known on this node");
             return;
         }
+        if (ctx.ledger.executor(owner) == null) {
+            s.reject(cid, RejectCode.UNKNOWN_EXECUTOR, "task " + tid + " belonged to executor " + owner
+                    + ", which is gone");
+            return;
+        }
         deliver(s, cid, owner, ExecutorEvent.newBuilder().setKill(KillEvent.newBuilder()
                 .setTaskId(call.getKill().getTaskId()).setGracePeriodMs(call.getKill().getGracePeriodMs())).build());
     }
@@ -147,7 +157,7 @@ final class FrameworkApi {
         long now = ctx.nowUs();
         Verdict<String> v = ctx.ledger.precheckReplace(r, now);
         if (v instanceof Verdict.Rejected<String> rej) {
-            if (rej.code() == RejectCode.INSUFFICIENT_RESOURCES) {
+            if (LOSES_NEW_TASK.contains(rej.code())) {
                 // The seed: an invalid replace reports TASK_LOST for the new task, and the request ends.
                 ctx.publishShimStatus(ShimStatuses.of(r.getNewTask().getTaskId(), TaskState.TASK_LOST,
                         TaskReason.REPLACE_INVALID, rej.message(), null, now).toBuilder()

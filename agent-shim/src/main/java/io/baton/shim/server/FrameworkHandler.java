@@ -43,13 +43,13 @@ final class FrameworkHandler extends SimpleChannelInboundHandler<FrameworkCall> 
         super.channelInactive(c);
     }
 
-    /** Idle subscribers that only listen for updates are fine; unauthenticated or half-sent frames are not. */
+    /** Idle subscribers that listen for updates are fine; anything else idle, or a half-sent frame, is closed. */
     @Override
     public void userEventTriggered(ChannelHandlerContext c, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent) {
             boolean stalled = Pipelines.hasPartialFrame(c.pipeline());
-            if (stalled || session == null || !session.authenticated) {
-                error(c, RejectCode.MALFORMED, (stalled ? "a frame was left half sent" : "no SUBSCRIBE") + " for "
+            if (stalled || session == null || !session.updates) {
+                error(c, RejectCode.IDLE_TIMEOUT, (stalled ? "a frame was left half sent" : "no frame") + " for "
                         + ctx.config.idleTimeoutMs() + " ms; closing", true);
             }
             return;

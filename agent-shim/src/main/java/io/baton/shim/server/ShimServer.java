@@ -52,6 +52,7 @@ public final class ShimServer implements AutoCloseable {
     private final List<Channel> listeners = new ArrayList<>();
     private ScheduledFuture<?> housekeeping;
     private WorkDir workDir;
+    private boolean closed;
 
     public ShimServer(ShimConfig config, Isolator isolator, String token) {
         if (!Epoll.isAvailable()) {
@@ -79,6 +80,15 @@ public final class ShimServer implements AutoCloseable {
 
     /** Binds the sockets. Fails with a clear message if another shim holds the work directory. */
     public ShimServer start() throws IOException, InterruptedException {
+        try {
+            return bindAll();
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private ShimServer bindAll() throws IOException, InterruptedException {
         workDir = WorkDir.lock(config.workDir());
         Path exec = config.executorSocket();
         Path fw = config.frameworkSocket();
@@ -171,19 +181,25 @@ public final class ShimServer implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (housekeeping != null) {
             housekeeping.cancel(false);
         }
         for (Channel ch : listeners) {
-            ch.close().syncUninterruptibly();
+            ch.close().awaitUninterruptibly();
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        try {
-            Files.deleteIfExists(config.executorSocket());
-            Files.deleteIfExists(config.frameworkSocket());
-        } catch (IOException e) {
-            LOG.warn("could not remove socket files: {}", e.getMessage());
+        if (workDir != null) { // only the shim that holds the lock owns the socket files
+            try {
+                Files.deleteIfExists(config.executorSocket());
+                Files.deleteIfExists(config.frameworkSocket());
+            } catch (IOException e) {
+                LOG.warn("could not remove socket files: {}", e.getMessage());
+            }
         }
         if (workDir != null) {
             workDir.close();

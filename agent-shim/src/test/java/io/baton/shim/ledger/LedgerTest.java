@@ -311,12 +311,94 @@ class LedgerTest {
     }
 
     @Test
-    void anUpdateForAnUnknownTaskIsAcceptedAndTheIdBecomesTheSenders() {
+    void anUpdateForAnUnknownTaskIsRelayedButClaimsNothing() {
         assertThat(f.status("e1", "ghost", TaskState.TASK_FINISHED).value().freed()).isFalse();
-        assertThat(f.ledger.ownerOf("ghost")).isEqualTo("e1");
+        assertThat(f.ledger.ownerOf("ghost")).isNull();
+        assertThat(f.ledger.latest("ghost")).isNull();
+        assertThat(f.launch("e1", "ghost", "cpus:1", f.offer("cpus:1")).accepted()).isTrue();
+        f.balanced();
+    }
+
+    @Test
+    void aReSubscriptionCannotTakeOverAnotherExecutorsReservation() {
+        running("a", "cpus:1;mem:128");
+        ReservationView r = f.replace("e1", "r1", "a", "b", "cpus:1;mem:128", false).value();
+        var forged = ExecutorSubscribe.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue("evil"))
+                .addReservations(r.toRecord().toBuilder().setOldTask(task("x", "cpus:0.1"))
+                        .setNewTask(task("y", "cpus:0.1")).clearPool().clearInUse()
+                        .addAllPool(Resources.parse("cpus:0.1").toProto()));
+        assertThat(rejection(f.ledger.subscribe(forged.build(), 9, 0, f.now)))
+                .isEqualTo("CONFLICT: replacement id r1 belongs to executor e1, not to evil");
+        f.end("e1", "r1", Keep.KEEP_NEW).value();
+        assertThat(rejection(f.ledger.subscribe(forged.build(), 9, 0, f.now))).as("also once it has ended")
+                .isEqualTo("CONFLICT: replacement id r1 belongs to executor e1, not to evil");
+        f.balanced();
+    }
+
+    @Test
+    void overlappingPortsInAReportAreRefused() {
+        var report = ExecutorSubscribe.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue("e2"))
+                .addTasks(TaskRecord.newBuilder().setTask(task("p", "ports:[31000-31000]")).setState(TaskState.TASK_RUNNING))
+                .addTasks(TaskRecord.newBuilder().setTask(task("q", "ports:[31000-31001]")).setState(TaskState.TASK_RUNNING));
+        assertThat(rejection(f.ledger.subscribe(report.build(), 9, 0, f.now))).isEqualTo("INVALID_RESOURCES: task q "
+                + "holds ports:[31000-31001], which overlaps resources already reported (ports:[31000-31000])");
+        f.balanced();
+    }
+
+    @Test
+    void sumsBeyondTheLimitAreInvalidNotACrash() {
+        var report = ExecutorSubscribe.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue("e2"))
+                .addAllOverhead(Resources.parse("mem:900000000000000").toProto())
+                .addTasks(TaskRecord.newBuilder().setTask(task("p", "mem:900000000000000")).setState(TaskState.TASK_RUNNING));
+        assertThat(rejection(f.ledger.subscribe(report.build(), 9, 0, f.now))).startsWith("INVALID_RESOURCES: executor "
+                + "e2 reports resources that cannot be added up");
+    }
+
+    @Test
+    void reserveRetriedAfterAReSubscriptionIsStillIdempotent() {
+        running("a", "cpus:1;mem:128");
+        String o = f.offer("cpus:1");
+        ReservationView r = f.replace("e1", "r1", "a", "b", "cpus:2;mem:128", false, o).value();
+        f.ledger.disconnected("e1", f.now);
+        f.ledger.subscribe(ExecutorSubscribe.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue("e1"))
+                .addAllOverhead(Resources.parse("cpus:0.1;mem:32").toProto()).addReservations(r.toRecord()).build(),
+                100, 1000, f.now).value();
+        assertThat(f.reserve("e1", "r1", "a", "b", "cpus:2;mem:128", false, o).value().pool())
+                .isEqualTo(Resources.parse("cpus:2;mem:128"));
+        f.balanced();
+    }
+
+    @Test
+    void aReplaceForARecoveringExecutorSetsItsOffersAside() {
+        String o = f.offer("cpus:1");
+        var call = io.baton.proto.Replace.newBuilder()
+                .setReplacementId(io.baton.proto.ReplacementID.newBuilder().setValue("r1"))
+                .setOldTaskId(io.baton.proto.TaskID.newBuilder().setValue("recovering"))
+                .setNewTask(task("b", "cpus:1")).setExecutorId(ExecutorID.newBuilder().setValue("e1"))
+                .addOfferIds(io.baton.proto.OfferID.newBuilder().setValue(o)).build();
+        assertThat(f.ledger.precheckReplace(call, f.now).value()).isEqualTo("e1");
+        assertThat(f.ledger.offers().get(0).designatedReplacement()).isEqualTo("r1");
+    }
+
+    @Test
+    void endedReservationsStayTheirOwnersAndCannotBeReused() {
+        running("a", "cpus:1");
+        f.replace("e1", "r1", "a", "b", "cpus:1", false).value();
+        f.end("e1", "r1", Keep.KEEP_NEW).value();
         f.subscribe("e2", "cpus:0.1;mem:32", 0).value();
-        assertThat(rejection(f.status("e2", "ghost", TaskState.TASK_RUNNING)))
-                .isEqualTo("NOT_OWNER: task ghost belongs to executor e1, not to e2");
+        assertThat(rejection(f.end("e2", "r1", Keep.KEEP_NEW)))
+                .isEqualTo("NOT_OWNER: reservation r1 belonged to executor e1, not to e2");
+        assertThat(rejection(f.reserve("e1", "r1", "b", "c", "cpus:1", false)))
+                .isEqualTo("CONFLICT: replacement r1 has already ended; use a new replacement id");
+    }
+
+    @Test
+    void aSameIdReplacementIsLostOnceWhenItsExecutorExpires() {
+        running("a", "cpus:1");
+        f.replace("e1", "r1", "a", "a", "cpus:1", false).value();
+        f.ledger.disconnected("e1", f.now);
+        var expired = f.ledger.expireExecutors(f.now + 5, 1);
+        assertThat(expired.get(0).lostTasks()).extracting(t -> t.getTaskId().getValue()).containsExactly("a");
         f.balanced();
     }
 }

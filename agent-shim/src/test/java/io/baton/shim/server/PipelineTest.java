@@ -185,4 +185,16 @@ class PipelineTest {
         assertThat(out.get(0).getEvent().getError().getCode()).isIn(RejectCode.MALFORMED, RejectCode.FRAME_TOO_LARGE);
         assertThat(ch.isOpen()).isFalse();
     }
+
+    @Test
+    void aContainerThatCannotBeJoinedLeavesTheLedgerUntouched() throws Exception {
+        isolator.failNext("attach");
+        EmbeddedChannel ch = executorChannel(77, 0);
+        ch.writeInbound(frame(subscribe("e1")));
+        var r = written(ch, ShimToExecutor.parser()).get(0).getResponse();
+        assertThat(r.getRejected().getCode()).isEqualTo(RejectCode.ISOLATOR_FAILED);
+        assertThat(ctx.ledger.executors()).isEmpty();
+        ch.writeInbound(frame(subscribe("e1")));
+        assertThat(written(ch, ShimToExecutor.parser()).get(0).getResponse().hasSubscribed()).as("a retry works").isTrue();
+    }
 }

@@ -40,7 +40,7 @@ class ShimIT {
 
     @BeforeEach
     void start() throws Exception {
-        shim = new ShimHarness(dir, ShimHarness.config(dir).withTimeouts(4096, 400, 1_000, 60_000));
+        shim = new ShimHarness(dir, ShimHarness.config(dir).withTimeouts(4096, 10_000, 20_000, 60_000));
         e1 = shim.executor("e1");
         assertThat(e1.subscribe("cpus:0.1;mem:32").hasSubscribed()).isTrue();
         fw = shim.framework(true);
@@ -139,10 +139,16 @@ class ShimIT {
 
     @Test
     void offersExpireAndCannotBeSpentTwice() throws Exception {
-        String o = offer(fw, "cpus:1");
-        await().atMost(Duration.ofSeconds(5)).until(() -> state().getOffersCount() == 0);
-        var late = launch(fw, "e1", task("a", "cpus:1"), o);
-        assertThat(late.getRejected().getCode()).isEqualTo(RejectCode.OFFER_EXPIRED);
+        Path other = dir.resolve("short-offers");
+        try (ShimHarness quick = new ShimHarness(other, ShimHarness.config(other).withTimeouts(4096, 300, 20_000, 60_000));
+                TestExecutor e = quick.executor("e1");
+                TestFramework f = quick.framework(false)) {
+            e.subscribe("cpus:0.1;mem:32");
+            String o = offer(f, "cpus:1");
+            await().atMost(Duration.ofSeconds(5)).until(() -> quick.server.state().getOffersCount() == 0);
+            var late = launch(f, "e1", task("a", "cpus:1"), o);
+            assertThat(late.getRejected().getCode()).isEqualTo(RejectCode.OFFER_EXPIRED);
+        }
 
         String p = offer(fw, "cpus:1");
         assertThat(launch(fw, "e1", task("a", "cpus:1"), p).hasForwarded()).isTrue();
