@@ -1,0 +1,291 @@
+package io.baton.sdk.core;
+
+import io.baton.proto.TaskInfo;
+import io.baton.proto.TaskState;
+import io.baton.sdk.core.Event.NewTaskRunning;
+import io.baton.sdk.core.Event.NewTaskTerminated;
+import io.baton.sdk.core.Event.OldTaskFailed;
+import io.baton.sdk.core.Event.OldTaskRunning;
+import io.baton.sdk.core.Event.OldTaskTerminated;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * All replacements of one executor: idempotency by replacement id, one replacement per task,
+ * replacements of different tasks side by side, and the translation of task states into replacement
+ * events. Pure: it knows only what it is told (task states, the shim connection) and the time each
+ * input carries. Not thread-safe; the runtime's driver loop owns it.
+ *
+ * <p>While a task is the old or new task of an unfinished replacement, the engine decides what the
+ * framework hears about it ({@link #manages}); the runtime must not forward the author's own updates
+ * for such a task.
+ */
+public final class Engine {
+    static final int MAX_FINISHED = 10_000;
+
+    private final Map<String, TaskInfo> tasks = new HashMap<>();
+    private final Map<String, TaskState> states = new HashMap<>();
+    private final Map<String, Replacement> replacements = new LinkedHashMap<>(16, 0.75f, false) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Replacement> eldest) {
+            return size() > MAX_FINISHED + active.size() && eldest.getValue().phase.terminal();
+        }
+    };
+    private final Map<String, String> active = new HashMap<>();
+    private boolean shimConnected;
+    private boolean recovering;
+    private boolean terminating;
+
+    /** The answer to a submit: the replacement, whether it was a retry, or why it conflicts. */
+    public record Submitted(Replacement replacement, boolean retry, String conflict, List<Command> commands) {
+    }
+
+    // ------------------------------------------------------------------ what the executor knows
+
+    public void shimDisconnected() {
+        shimConnected = false;
+    }
+
+    /** The executor is re-subscribed: PENDING replacements whose old task is known may go on. */
+    public List<Command> shimConnected(long atUs) {
+        shimConnected = true;
+        return resumePending(atUs);
+    }
+
+    public void recoveryStarted() {
+        recovering = true;
+    }
+
+    /** Recovery is over: PENDING replacements go on, or end if their old task did not come back. */
+    public List<Command> recoveryFinished(long atUs) {
+        recovering = false;
+        List<Command> out = resumePending(atUs);
+        for (Replacement r : List.copyOf(replacements.values())) {
+            if (r.phase == Phase.PENDING && !tasks.containsKey(r.request.oldTaskId())) {
+                out.addAll(step(r, new Event.OldTaskGone("old task " + r.request.oldTaskId()
+                        + " was not recovered by the executor", atUs)));
+            }
+        }
+        return out;
+    }
+
+    public void terminating() {
+        terminating = true;
+    }
+
+    /** A task the executor runs (launched, or found alive by recovery). */
+    public void taskKnown(TaskInfo task, TaskState state) {
+        String id = task.getTaskId().getValue();
+        tasks.put(id, task);
+        states.put(id, state);
+    }
+
+    // ------------------------------------------------------------------ inputs
+
+    /** A replacement request; a retry of a known replacement id returns it unchanged. */
+    public Submitted submit(ReplaceRequest request, long atUs) {
+        Replacement known = replacements.get(request.replacementId());
+        if (known != null) {
+            if (known.request.sameAs(request)) {
+                return new Submitted(known, true, null, List.of());
+            }
+            return new Submitted(known, false, "replacement id " + request.replacementId() + " is already used for "
+                    + known.request.oldTaskId() + " -> " + known.request.newTaskId() + "; use a new replacement id",
+                    List.of());
+        }
+        TaskInfo oldTask = tasks.getOrDefault(request.oldTaskId(), request.oldTask());
+        ReplaceRequest resolved = new ReplaceRequest(request.replacementId(), oldTask, request.newTask(),
+                request.offerIds(), request.policy(), request.requestedAtUs());
+        Replacement r = new Replacement(resolved);
+        String[] detail = new String[1];
+        Readiness readiness = readiness(resolved, detail);
+        replacements.put(r.id, r);
+        if (readiness == Readiness.READY || readiness == Readiness.EXECUTOR_REREGISTERING
+                || readiness == Readiness.OLD_TASK_RECOVERING) {
+            active.put(resolved.oldTaskId(), r.id);
+            active.put(resolved.newTaskId(), r.id);
+        }
+        return new Submitted(r, false, null, step(r, new Event.Requested(resolved, readiness, detail[0], atUs)));
+    }
+
+    private Readiness readiness(ReplaceRequest q, String[] detail) {
+        String old = q.oldTaskId();
+        if (terminating) {
+            detail[0] = "executor is terminating; the resources of old task " + old + " cannot be reused";
+            return Readiness.EXECUTOR_TERMINATING;
+        }
+        if (active.containsKey(old)) {
+            detail[0] = "task " + old + " is already in replacement " + active.get(old)
+                    + "; one replacement per task at a time";
+            return Readiness.OLD_TASK_BUSY;
+        }
+        if (q.newTaskId().equals(old) && q.policy().concurrent()) {
+            detail[0] = q.policy().strategy() + " runs old and new task at once, so the new task needs its own id";
+            return Readiness.INVALID;
+        }
+        if (!q.newTaskId().equals(old) && (tasks.containsKey(q.newTaskId()) || active.containsKey(q.newTaskId()))) {
+            detail[0] = "new task id " + q.newTaskId() + " is already in use on this executor";
+            return Readiness.INVALID;
+        }
+        if (!tasks.containsKey(old)) {
+            if (recovering) {
+                detail[0] = "old task " + old + " is not recovered yet";
+                return Readiness.OLD_TASK_RECOVERING;
+            }
+            detail[0] = "old task " + old + " is not known to this executor";
+            return Readiness.OLD_TASK_UNKNOWN;
+        }
+        TaskState state = states.get(old);
+        if (state != null && io.baton.sdk.core.TaskStates.isTerminal(state)) {
+            detail[0] = "old task " + old + " has already ended (" + state + ")";
+            return Readiness.OLD_TASK_UNKNOWN;
+        }
+        if (!shimConnected) {
+            detail[0] = "executor is re-registering with the shim";
+            return Readiness.EXECUTOR_REREGISTERING;
+        }
+        return Readiness.READY;
+    }
+
+    /** An outcome from the runtime (reserve answered, container adjusted, hook failed, timer fired, ...). */
+    public List<Command> apply(String replacementId, Event e) {
+        Replacement r = replacements.get(replacementId);
+        if (r == null) {
+            throw new IllegalArgumentException("no replacement " + replacementId + " for " + e);
+        }
+        if (e instanceof Event.TimerFired t && !r.armed.containsKey(t.timer())) {
+            return List.of(); // cancelled while it was firing
+        }
+        if (r.phase.terminal() && !(e instanceof Event.Released)) {
+            return List.of(); // late news of a finished replacement
+        }
+        return step(r, e);
+    }
+
+    /**
+     * A task's state as the author's code reported it. Returns the commands of any replacement this
+     * moves; tasks outside replacements produce none (the runtime reports their updates itself).
+     */
+    public List<Command> taskState(String taskId, TaskState state, String message, long atUs) {
+        states.put(taskId, state);
+        String rid = active.get(taskId);
+        if (rid == null) {
+            if (TaskStates.isTerminal(state)) {
+                tasks.remove(taskId);
+            }
+            return List.of();
+        }
+        Replacement r = replacements.get(rid);
+        Event e = translate(r, taskId, state, message, atUs);
+        if (e == null || !r.accepts(e)) {
+            return List.of();
+        }
+        return step(r, e);
+    }
+
+    /** Phases in which a task that is both old and new (same id) is still the old one. */
+    private static final java.util.Set<Phase> OLD_ROLE = java.util.EnumSet.of(Phase.PENDING, Phase.REQUESTED,
+            Phase.DRAINING, Phase.FREEZING, Phase.HANDING_OFF, Phase.RESIZING, Phase.RESTORING, Phase.RELAUNCHING);
+
+    private static Event translate(Replacement r, String taskId, TaskState state, String message, long atUs) {
+        boolean terminal = TaskStates.isTerminal(state);
+        boolean running = state == TaskState.TASK_RUNNING;
+        boolean same = r.request.oldTaskId().equals(r.request.newTaskId());
+        boolean old = taskId.equals(r.request.oldTaskId()) && (!same || OLD_ROLE.contains(r.phase));
+        if (old && r.phase == Phase.RELAUNCHING) {
+            return running ? new OldTaskRunning(atUs) : terminal ? new OldTaskFailed(state + ": " + message, atUs) : null;
+        }
+        if (old) {
+            return terminal ? new OldTaskTerminated(state, atUs) : null;
+        }
+        return running ? new NewTaskRunning(atUs) : terminal ? new NewTaskTerminated(state, message, atUs) : null;
+    }
+
+    private List<Command> step(Replacement r, Event e) {
+        Replacement.Step s = r.apply(e);
+        if (s.to().terminal() && !s.from().terminal()) {
+            finish(r);
+        }
+        return new ArrayList<>(s.commands());
+    }
+
+    /** The outcome decides which task the executor keeps. */
+    private void finish(Replacement r) {
+        String oldId = r.request.oldTaskId();
+        String newId = r.request.newTaskId();
+        active.remove(oldId, r.id);
+        active.remove(newId, r.id);
+        switch (r.phase) {
+            case COMMITTED -> {
+                if (!oldId.equals(newId)) {
+                    tasks.remove(oldId);
+                }
+                taskKnown(r.request.newTask(), TaskState.TASK_RUNNING);
+            }
+            case ROLLED_BACK -> {
+                if (!oldId.equals(newId)) {
+                    tasks.remove(newId);
+                }
+                taskKnown(r.oldTask, TaskState.TASK_RUNNING);
+            }
+            case FAILED -> {
+                tasks.remove(oldId);
+                tasks.remove(newId);
+            }
+            default -> tasks.remove(newId.equals(oldId) ? "" : newId);
+        }
+    }
+
+    private List<Command> resumePending(long atUs) {
+        List<Command> out = new ArrayList<>();
+        if (!shimConnected) {
+            return out;
+        }
+        for (Replacement r : List.copyOf(replacements.values())) {
+            TaskInfo old = tasks.get(r.request.oldTaskId());
+            if (r.phase == Phase.PENDING && old != null) {
+                out.addAll(step(r, new Event.PreconditionsMet(old, atUs)));
+            }
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /** True while the task is the old or new task of an unfinished replacement. */
+    public boolean manages(String taskId) {
+        return active.containsKey(taskId);
+    }
+
+    public Replacement replacement(String replacementId) {
+        return replacements.get(replacementId);
+    }
+
+    public Collection<Replacement> replacements() {
+        return replacements.values();
+    }
+
+    public List<Replacement> unfinished() {
+        List<Replacement> out = new ArrayList<>();
+        for (Replacement r : replacements.values()) {
+            if (!r.phase.terminal()) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    public Map<String, TaskInfo> tasks() {
+        return java.util.Collections.unmodifiableMap(tasks);
+    }
+
+    public TaskState state(String taskId) {
+        return states.get(taskId);
+    }
+}

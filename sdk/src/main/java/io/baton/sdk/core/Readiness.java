@@ -1,0 +1,19 @@
+package io.baton.sdk.core;
+
+/** Whether a replacement can start now; decided by the engine from what the executor knows. */
+public enum Readiness {
+    /** The old task runs and the shim is reachable. */
+    READY,
+    /** The executor is (re-)registering with the shim: wait. */
+    EXECUTOR_REREGISTERING,
+    /** The old task is unknown but may be recovering (executor restart): wait. */
+    OLD_TASK_RECOVERING,
+    /** The old task is not known to this executor, or has ended. */
+    OLD_TASK_UNKNOWN,
+    /** The old task is already in another replacement. */
+    OLD_TASK_BUSY,
+    /** Something else about the request is wrong (e.g. the new task id is taken); the detail says what. */
+    INVALID,
+    /** The executor is shutting down: its resources cannot be reused. */
+    EXECUTOR_TERMINATING
+}
