@@ -1,0 +1,123 @@
+package io.baton.sdk.core;
+
+import static io.baton.proto.ReplaceStrategy.START_THEN_STOP;
+import static io.baton.proto.ReplaceStrategy.STOP_THEN_START;
+import static io.baton.proto.TaskState.TASK_FAILED;
+import static io.baton.proto.TaskState.TASK_KILLED;
+import static io.baton.proto.TaskState.TASK_RUNNING;
+import static io.baton.sdk.core.Script.task;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.baton.proto.TaskReason;
+import org.junit.jupiter.api.Test;
+
+/** The less travelled rows: late news, failures during rollback, the release after each outcome. */
+class EdgeCasesTest {
+    final Script s = new Script().running(task("a", "cpus:1;mem:512"));
+
+    private Script launchedConcurrently() {
+        return s.replace("a", Script.withReadiness(task("b", "cpus:1;mem:512")), START_THEN_STOP, "o-1")
+                .reserved("cpus:2;mem:1024").adjusted().expect(Phase.LAUNCHING);
+    }
+
+    private Script rollingBack() {
+        s.replace("a", task("b", "cpus:1"), STOP_THEN_START).reserved("cpus:1;mem:512").status("a", TASK_KILLED)
+                .adjusted().after(60_000).timer(Timer.START);
+        return s.expect(Phase.ROLLING_BACK);
+    }
+
+    @Test
+    void theOldTaskDyingWhileTheNewStartsMeansItMustBeRelaunchedOnRollback() {
+        launchedConcurrently().status("a", TASK_FAILED).expect(Phase.LAUNCHING);
+        s.status("b", TASK_RUNNING).expect(Phase.VERIFYING);
+        s.on(new Event.NewTaskReady(s.now)).expect(Phase.COMMITTED);
+        assertThat(s.kinds()).as("no kill of a task that is already gone").doesNotContain("Kill");
+    }
+
+    @Test
+    void theOldTaskDyingDuringVerificationIsNoted() {
+        launchedConcurrently().status("b", TASK_RUNNING).expect(Phase.VERIFYING);
+        s.status("a", TASK_KILLED).expect(Phase.VERIFYING);
+        s.status("b", TASK_FAILED).expect(Phase.RESTORING).adjusted().expect(Phase.RELAUNCHING);
+        assertThat(s.the(Command.Launch.class).task().getTaskId().getValue()).isEqualTo("a");
+    }
+
+    @Test
+    void aFailingReadinessCheckRollsBack() {
+        launchedConcurrently().status("b", TASK_RUNNING).hookFailed(Hook.READINESS).expect(Phase.ROLLING_BACK);
+        s.status("b", TASK_KILLED).adjusted().expect(Phase.ROLLED_BACK);
+        s.expectReport("b", TASK_FAILED, TaskReason.REPLACE_NOT_READY);
+        assertThat(s.report("b").message()).startsWith("readiness check failed: READINESS threw");
+    }
+
+    @Test
+    void theNewTaskDyingDuringVerificationRollsBack() {
+        launchedConcurrently().status("b", TASK_RUNNING).status("b", TASK_FAILED).expect(Phase.RESTORING);
+    }
+
+    @Test
+    void lateNewsOfTheNewTaskDuringRollbackChangesNothing() {
+        rollingBack();
+        s.on(new Event.NewTaskRunning(s.now)).expect(Phase.ROLLING_BACK);
+        s.on(new Event.NewTaskReady(s.now)).expect(Phase.ROLLING_BACK);
+        assertThat(s.last).isEmpty();
+    }
+
+    @Test
+    void aNewTaskThatCannotBeKilledFailsTheReplacement() {
+        rollingBack().hookFailed(Hook.KILL).expect(Phase.FAILED);
+        s.expectReport("a", TASK_FAILED, TaskReason.REPLACE_ROLLBACK_FAILED);
+        s.on(new Event.Released(s.now));
+        assertThat(s.engine.replacement("r1").released()).isTrue();
+        s.checkInvariants();
+    }
+
+    @Test
+    void aNewTaskThatDoesNotStopInTimeFailsTheReplacement() {
+        rollingBack().after(30_000).timer(Timer.DRAIN).expect(Phase.FAILED);
+        assertThat(s.report("a").message()).contains("did not stop within the drain timeout");
+    }
+
+    @Test
+    void theOldTaskDyingDuringRollbackIsRelaunched() {
+        s.replace("a", task("b", "cpus:1;mem:512"), START_THEN_STOP, "o-1").reserved("cpus:2;mem:1024").adjusted()
+                .after(60_000).timer(Timer.START).expect(Phase.ROLLING_BACK);
+        s.status("a", TASK_FAILED).expect(Phase.ROLLING_BACK);
+        s.status("b", TASK_KILLED).expect(Phase.RESTORING);
+        s.status("a", TASK_FAILED).expect(Phase.RESTORING);
+        s.adjusted().expect(Phase.RELAUNCHING);
+        assertThat(s.the(Command.Launch.class).task().getTaskId().getValue()).isEqualTo("a");
+    }
+
+    @Test
+    void aContainerThatCannotBeSizedBackFailsTheReplacement() {
+        rollingBack().status("b", TASK_KILLED).on(new Event.AdjustRejected("no memory", s.now)).expect(Phase.FAILED);
+        assertThat(s.report("a").message()).contains("the container could not be sized back: no memory");
+    }
+
+    @Test
+    void aRelaunchThatThrowsOrNeverRunsFailsTheReplacement() {
+        rollingBack().status("b", TASK_KILLED).adjusted().hookFailed(Hook.LAUNCH).expect(Phase.FAILED);
+
+        Script t = new Script().running(task("a", "cpus:1"));
+        t.replace("a", task("b", "cpus:1"), STOP_THEN_START).reserved("cpus:1").status("a", TASK_KILLED).adjusted()
+                .status("b", TASK_FAILED).adjusted().after(60_000).timer(Timer.START).expect(Phase.FAILED);
+        assertThat(t.report("a").message()).isEqualTo("old task a could not be restarted: not running within the "
+                + "start timeout");
+    }
+
+    @Test
+    void everyOutcomeWithAReservationAcknowledgesItsRelease() {
+        Script rolled = new Script().running(task("a", "cpus:1"));
+        rolled.replace("a", task("b", "cpus:1"), STOP_THEN_START).reserved("cpus:1").status("a", TASK_KILLED).adjusted()
+                .status("b", TASK_FAILED).adjusted().status("a", TASK_RUNNING).expect(Phase.ROLLED_BACK)
+                .on(new Event.Released(rolled.now));
+        Script aborted = new Script().running(task("a", "cpus:1"));
+        aborted.replace("a", task("b", "cpus:1"), STOP_THEN_START).reserved("cpus:1").timer(Timer.DRAIN)
+                .expect(Phase.ABORTED).on(new Event.Released(aborted.now));
+        assertThat(rolled.engine.replacement("r1").released()).isTrue();
+        assertThat(aborted.engine.replacement("r1").released()).isTrue();
+        assertThat(rolled.engine.tasks()).containsOnlyKeys("a");
+        assertThat(aborted.engine.tasks()).containsOnlyKeys("a");
+    }
+}

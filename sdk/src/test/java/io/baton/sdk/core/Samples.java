@@ -1,0 +1,34 @@
+package io.baton.sdk.core;
+
+import io.baton.proto.RejectCode;
+import io.baton.proto.TaskState;
+import io.baton.resources.Resources;
+import java.util.List;
+
+/** One instance of every event type, for tests that ask the table about each of them. */
+final class Samples {
+    private Samples() {
+    }
+
+    static List<Event> events() {
+        return List.of(
+                new Event.Requested(null, Readiness.READY, "", 0),
+                new Event.PreconditionsMet(null, 0),
+                new Event.OldTaskGone("", 0),
+                new Event.ReserveAccepted(Resources.empty(), 0),
+                new Event.ReserveRejected(RejectCode.INSUFFICIENT_RESOURCES, "", 0),
+                new Event.ContainerAdjusted(0),
+                new Event.AdjustRejected("", 0),
+                new Event.OldTaskTerminated(TaskState.TASK_KILLED, 0),
+                new Event.OldTaskFrozen(0),
+                new Event.OldTaskRunning(0),
+                new Event.OldTaskFailed("", 0),
+                new Event.OldTaskResized(0),
+                new Event.NewTaskRunning(0),
+                new Event.NewTaskReady(0),
+                new Event.NewTaskTerminated(TaskState.TASK_FAILED, "", 0),
+                new Event.HookFailed(Hook.KILL, "", 0),
+                new Event.TimerFired(Timer.DRAIN, 0),
+                new Event.Released(0));
+    }
+}
