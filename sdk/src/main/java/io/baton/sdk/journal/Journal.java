@@ -1,0 +1,51 @@
+package io.baton.sdk.journal;
+
+import io.baton.proto.JournalRecord;
+import java.util.function.Consumer;
+
+/**
+ * The executor's write-ahead journal. Every input to the replacement engine is appended before the
+ * engine acts on it; replaying the journal into a fresh engine rebuilds the same state.
+ *
+ * <p>Durability: {@link #append} returns once the record is in the journal's memory-mapped file, which
+ * survives the process being killed (kill -9) but not the machine losing power; {@link #sync} forces
+ * everything appended so far to stable storage (the SYNC level calls it before irreversible commands).
+ *
+ * <p>Retention: {@link #checkpoint} appends a record that holds everything still needed (the open
+ * state); replay starts at the latest checkpoint, and storage wholly before it is deleted, so disk use
+ * stays bounded however long the executor runs.
+ *
+ * <p>Implementations are used from one thread (the runtime's driver loop).
+ */
+public interface Journal extends AutoCloseable {
+
+    /** Appends a record; returns its position (increasing). */
+    long append(JournalRecord record);
+
+    /** Forces every record appended so far to stable storage (fsync). */
+    void sync();
+
+    /**
+     * Appends a checkpoint record and makes it the start of future replays; storage that holds only
+     * records before it may be deleted from now on. Returns its position.
+     */
+    long checkpoint(JournalRecord checkpoint);
+
+    /** Feeds every record from the latest checkpoint (inclusive; or the very first record) in order. */
+    void replay(Consumer<JournalRecord> consumer);
+
+    /** Counters for tests, benchmarks and the CLI. */
+    Stats stats();
+
+    @Override
+    void close();
+
+    /**
+     * @param appended records appended by this instance
+     * @param syncs fsyncs performed by this instance
+     * @param bytesOnDisk current size of the journal's files (0 in memory)
+     * @param files current number of files (roll cycles)
+     */
+    record Stats(long appended, long syncs, long bytesOnDisk, int files) {
+    }
+}

@@ -1,0 +1,109 @@
+package io.baton.sdk.runtime;
+
+import io.baton.proto.EngineEvent;
+import io.baton.proto.ExecutorCondition;
+import io.baton.proto.JournalRecord;
+import io.baton.proto.OfferID;
+import io.baton.proto.ReplaceRequested;
+import io.baton.proto.ReplacementID;
+import io.baton.proto.TaskID;
+import io.baton.proto.TaskInfo;
+import io.baton.proto.TaskLaunched;
+import io.baton.proto.TaskState;
+import io.baton.proto.TaskStateChanged;
+import io.baton.resources.Resources;
+import io.baton.sdk.core.Event;
+import io.baton.sdk.core.Hook;
+import io.baton.sdk.core.Policy;
+import io.baton.sdk.core.ReplaceRequest;
+import io.baton.sdk.core.Timer;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Engine inputs to journal records and back. Every field the engine reads survives the round trip. */
+final class JournalCodec {
+    private JournalCodec() {
+    }
+
+    static JournalRecord requested(ReplaceRequest r) {
+        ReplaceRequested.Builder b = ReplaceRequested.newBuilder()
+                .setReplacementId(ReplacementID.newBuilder().setValue(r.replacementId()))
+                .setOldTaskId(r.oldTask().getTaskId()).setOldTask(r.oldTask()).setNewTask(r.newTask())
+                .setPolicy(r.policy().toProto()).setRequestedAtUs(r.requestedAtUs());
+        r.offerIds().forEach(o -> b.addOfferIds(OfferID.newBuilder().setValue(o)));
+        return JournalRecord.newBuilder().setTimeUs(r.requestedAtUs()).setReplaceRequested(b).build();
+    }
+
+    static ReplaceRequest request(ReplaceRequested q) {
+        List<String> offers = new ArrayList<>();
+        q.getOfferIdsList().forEach(o -> offers.add(o.getValue()));
+        TaskInfo old = q.hasOldTask() ? q.getOldTask() : TaskInfo.newBuilder().setTaskId(q.getOldTaskId()).build();
+        return new ReplaceRequest(q.getReplacementId().getValue(), old, q.getNewTask(), offers, Policy.of(q.getPolicy()),
+                q.getRequestedAtUs());
+    }
+
+    static JournalRecord event(String rid, Event e) {
+        EngineEvent.Builder b = EngineEvent.newBuilder().setReplacementId(ReplacementID.newBuilder().setValue(rid))
+                .setAtUs(e.atUs());
+        if (e instanceof Event.ReserveAccepted a) {
+            b.setKind(EngineEvent.Kind.RESERVE_ACCEPTED).addAllPool(a.pool().toProto());
+        } else if (e instanceof Event.ReserveRejected r) {
+            b.setKind(EngineEvent.Kind.RESERVE_REJECTED).setCode(r.code()).setMessage(r.message());
+        } else if (e instanceof Event.ContainerAdjusted) {
+            b.setKind(EngineEvent.Kind.CONTAINER_ADJUSTED);
+        } else if (e instanceof Event.AdjustRejected a) {
+            b.setKind(EngineEvent.Kind.ADJUST_REJECTED).setMessage(a.message());
+        } else if (e instanceof Event.OldTaskFrozen) {
+            b.setKind(EngineEvent.Kind.OLD_TASK_FROZEN);
+        } else if (e instanceof Event.OldTaskResized) {
+            b.setKind(EngineEvent.Kind.OLD_TASK_RESIZED);
+        } else if (e instanceof Event.NewTaskReady) {
+            b.setKind(EngineEvent.Kind.NEW_TASK_READY);
+        } else if (e instanceof Event.HookFailed h) {
+            b.setKind(EngineEvent.Kind.HOOK_FAILED).setHook(EngineEvent.Hook.valueOf(h.hook().name()))
+                    .setMessage(h.message());
+        } else if (e instanceof Event.TimerFired t) {
+            b.setKind(EngineEvent.Kind.TIMER_FIRED).setTimer(EngineEvent.Timer.valueOf(t.timer().name()));
+        } else if (e instanceof Event.Released) {
+            b.setKind(EngineEvent.Kind.RELEASED);
+        } else {
+            throw new IllegalArgumentException(e.getClass().getSimpleName()
+                    + " is not journaled as an engine event; it is derived from another record");
+        }
+        return JournalRecord.newBuilder().setTimeUs(e.atUs()).setEngineEvent(b).build();
+    }
+
+    static Event event(EngineEvent e) {
+        long at = e.getAtUs();
+        return switch (e.getKind()) {
+            case RESERVE_ACCEPTED -> new Event.ReserveAccepted(Resources.fromProto(e.getPoolList()), at);
+            case RESERVE_REJECTED -> new Event.ReserveRejected(e.getCode(), e.getMessage(), at);
+            case CONTAINER_ADJUSTED -> new Event.ContainerAdjusted(at);
+            case ADJUST_REJECTED -> new Event.AdjustRejected(e.getMessage(), at);
+            case OLD_TASK_FROZEN -> new Event.OldTaskFrozen(at);
+            case OLD_TASK_RESIZED -> new Event.OldTaskResized(at);
+            case NEW_TASK_READY -> new Event.NewTaskReady(at);
+            case HOOK_FAILED -> new Event.HookFailed(Hook.valueOf(e.getHook().name()), e.getMessage(), at);
+            case TIMER_FIRED -> new Event.TimerFired(Timer.valueOf(e.getTimer().name()), at);
+            case RELEASED -> new Event.Released(at);
+            default -> throw new IllegalArgumentException("journal record has an unknown engine event kind "
+                    + e.getKindValue() + "; was it written by a newer version?");
+        };
+    }
+
+    static JournalRecord taskState(String taskId, TaskState state, String message, long atUs) {
+        return JournalRecord.newBuilder().setTimeUs(atUs).setTaskState(TaskStateChanged.newBuilder()
+                .setTaskId(TaskID.newBuilder().setValue(taskId)).setState(state).setMessage(message).setAtUs(atUs))
+                .build();
+    }
+
+    static JournalRecord taskKnown(TaskInfo task, TaskState state, long atUs) {
+        return JournalRecord.newBuilder().setTimeUs(atUs).setTaskLaunched(TaskLaunched.newBuilder().setTask(task)
+                .setState(state)).build();
+    }
+
+    static JournalRecord condition(ExecutorCondition.Kind kind, long atUs) {
+        return JournalRecord.newBuilder().setTimeUs(atUs).setCondition(ExecutorCondition.newBuilder().setKind(kind)
+                .setAtUs(atUs)).build();
+    }
+}

@@ -1,0 +1,216 @@
+package io.baton.sdk.runtime;
+
+import io.baton.proto.Checkpoint;
+import io.baton.proto.ExecutorCondition;
+import io.baton.proto.JournalRecord;
+import io.baton.proto.TaskInfo;
+import io.baton.proto.TaskState;
+import io.baton.sdk.core.Command;
+import io.baton.sdk.core.Engine;
+import io.baton.sdk.core.Event;
+import io.baton.sdk.core.Replacement;
+import io.baton.sdk.core.ReplaceRequest;
+import io.baton.sdk.journal.Journal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The engine behind a write-ahead journal: every input is appended before the engine sees it, so
+ * {@link #replay} of the journal rebuilds the same engine. Keeps the records of unfinished
+ * replacements so that a {@link #checkpoint} holds only what is still open. Single-threaded.
+ */
+public final class JournaledEngine {
+    private final Journal journal;
+    private final Engine engine;
+    private long sequence;
+    private final Map<String, List<JournalRecord>> open = new LinkedHashMap<>();
+    private final Map<ExecutorCondition.Kind, JournalRecord> conditions = new LinkedHashMap<>();
+    private boolean replaying;
+
+    public JournaledEngine(Journal journal, Engine engine) {
+        this.journal = journal;
+        this.engine = engine;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public Journal journal() {
+        return journal;
+    }
+
+    // ------------------------------------------------------------------ inputs: journal, then act
+
+    public Engine.Submitted submit(ReplaceRequest request, long atUs) {
+        JournalRecord rec = write(JournalCodec.requested(request));
+        Engine.Submitted s = engine.submit(request, atUs);
+        if (!s.retry() && s.conflict() == null) {
+            track(request.replacementId(), rec);
+        }
+        return s;
+    }
+
+    public List<Command> apply(String replacementId, Event e) {
+        JournalRecord rec = write(JournalCodec.event(replacementId, e));
+        track(replacementId, rec);
+        return settle(engine.apply(replacementId, e));
+    }
+
+    public List<Command> taskState(String taskId, TaskState state, String message, long atUs) {
+        JournalRecord rec = write(JournalCodec.taskState(taskId, state, message, atUs));
+        for (Replacement r : engine.unfinished()) {
+            if (r.request().oldTaskId().equals(taskId) || r.request().newTaskId().equals(taskId)) {
+                track(r.id(), rec);
+            }
+        }
+        return settle(engine.taskState(taskId, state, message, atUs));
+    }
+
+    public void taskKnown(TaskInfo task, TaskState state, long atUs) {
+        write(JournalCodec.taskKnown(task, state, atUs));
+        engine.taskKnown(task, state);
+    }
+
+    public List<Command> shimConnected(long atUs) {
+        condition(ExecutorCondition.Kind.SHIM_CONNECTED, atUs);
+        return settle(engine.shimConnected(atUs));
+    }
+
+    public void shimDisconnected(long atUs) {
+        condition(ExecutorCondition.Kind.SHIM_DISCONNECTED, atUs);
+        engine.shimDisconnected();
+    }
+
+    public void recoveryStarted(long atUs) {
+        condition(ExecutorCondition.Kind.RECOVERY_STARTED, atUs);
+        engine.recoveryStarted();
+    }
+
+    public List<Command> recoveryFinished(long atUs) {
+        condition(ExecutorCondition.Kind.RECOVERY_FINISHED, atUs);
+        return settle(engine.recoveryFinished(atUs));
+    }
+
+    public void terminating(long atUs) {
+        condition(ExecutorCondition.Kind.TERMINATING, atUs);
+        engine.terminating();
+    }
+
+    private void condition(ExecutorCondition.Kind kind, long atUs) {
+        JournalRecord rec = write(JournalCodec.condition(kind, atUs));
+        if (kind == ExecutorCondition.Kind.SHIM_CONNECTED || kind == ExecutorCondition.Kind.SHIM_DISCONNECTED) {
+            conditions.remove(ExecutorCondition.Kind.SHIM_CONNECTED);
+            conditions.remove(ExecutorCondition.Kind.SHIM_DISCONNECTED);
+        }
+        if (kind == ExecutorCondition.Kind.RECOVERY_FINISHED) {
+            conditions.remove(ExecutorCondition.Kind.RECOVERY_STARTED);
+        } else {
+            conditions.put(kind, rec);
+        }
+    }
+
+    private JournalRecord write(JournalRecord rec) {
+        JournalRecord numbered = rec.toBuilder().setSequence(++sequence).build();
+        if (!replaying) {
+            journal.append(numbered);
+        }
+        return numbered;
+    }
+
+    private void track(String replacementId, JournalRecord rec) {
+        open.computeIfAbsent(replacementId, k -> new ArrayList<>()).add(rec);
+    }
+
+    /** Forgets the records of replacements that have ended and whose reservation is released. */
+    private List<Command> settle(List<Command> commands) {
+        open.keySet().removeIf(rid -> {
+            Replacement r = engine.replacement(rid);
+            return r == null || r.phase().terminal() && (r.released() || !needsRelease(r));
+        });
+        return commands;
+    }
+
+    private static boolean needsRelease(Replacement r) {
+        return switch (r.phase()) {
+            case REJECTED -> false;
+            default -> true;
+        };
+    }
+
+    // ------------------------------------------------------------------ checkpoint and replay
+
+    /** Writes a checkpoint of what is still open; the journal may then drop everything before it. */
+    public long checkpoint(long atUs) {
+        Checkpoint.Builder c = Checkpoint.newBuilder().setUptoSequence(sequence);
+        engine.tasks().forEach((id, task) -> c.addTasks(io.baton.proto.TaskLaunched.newBuilder().setTask(task)
+                .setState(engine.state(id) == null ? TaskState.TASK_RUNNING : engine.state(id))));
+        List<JournalRecord> records = new ArrayList<>(conditions.values());
+        open.values().forEach(records::addAll);
+        records.stream().distinct().sorted((a, b) -> Long.compare(a.getSequence(), b.getSequence()))
+                .forEach(c::addOpen);
+        return journal.checkpoint(JournalRecord.newBuilder().setSequence(++sequence).setTimeUs(atUs)
+                .setCheckpoint(c).build());
+    }
+
+    /**
+     * Rebuilds an engine from a journal: the latest checkpoint's tasks and open records, then every
+     * record after it. Returns the journaled engine, ready for new inputs, and the commands replay produced.
+     */
+    public static Replayed replay(Journal journal) {
+        JournaledEngine je = new JournaledEngine(journal, new Engine());
+        List<Command> commands = new ArrayList<>();
+        je.replaying = true;
+        journal.replay(rec -> je.feed(rec, commands));
+        je.replaying = false;
+        return new Replayed(je, commands);
+    }
+
+    public record Replayed(JournaledEngine engine, List<Command> commands) {
+    }
+
+    private void feed(JournalRecord rec, List<Command> out) {
+        sequence = Math.max(sequence, rec.getSequence() - 1);
+        switch (rec.getRecordCase()) {
+            case CHECKPOINT -> {
+                Checkpoint c = rec.getCheckpoint();
+                c.getTasksList().forEach(t -> engine.taskKnown(t.getTask(), t.getState()));
+                sequence = rec.getSequence();
+                c.getOpenList().forEach(r -> feed(r, out));
+                sequence = Math.max(sequence, rec.getSequence());
+            }
+            case REPLACE_REQUESTED -> out.addAll(submit(JournalCodec.request(rec.getReplaceRequested()),
+                    rec.getReplaceRequested().getRequestedAtUs()).commands());
+            case ENGINE_EVENT -> out.addAll(apply(rec.getEngineEvent().getReplacementId().getValue(),
+                    JournalCodec.event(rec.getEngineEvent())));
+            case TASK_STATE -> out.addAll(taskState(rec.getTaskState().getTaskId().getValue(),
+                    rec.getTaskState().getState(), rec.getTaskState().getMessage(), rec.getTaskState().getAtUs()));
+            case TASK_LAUNCHED -> taskKnown(rec.getTaskLaunched().getTask(), rec.getTaskLaunched().getState(),
+                    rec.getTimeUs());
+            case CONDITION -> out.addAll(replayCondition(rec.getCondition()));
+            default -> {
+                // status bookkeeping records are replayed by the status layer
+            }
+        }
+    }
+
+    private List<Command> replayCondition(ExecutorCondition c) {
+        long at = c.getAtUs();
+        switch (c.getKind()) {
+            case SHIM_CONNECTED -> {
+                return shimConnected(at);
+            }
+            case SHIM_DISCONNECTED -> shimDisconnected(at);
+            case RECOVERY_STARTED -> recoveryStarted(at);
+            case RECOVERY_FINISHED -> {
+                return recoveryFinished(at);
+            }
+            case TERMINATING -> terminating(at);
+            default -> {
+            }
+        }
+        return List.of();
+    }
+}

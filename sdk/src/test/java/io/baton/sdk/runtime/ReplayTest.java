@@ -1,0 +1,123 @@
+package io.baton.sdk.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.baton.proto.ReplacePolicy;
+import io.baton.proto.ReplaceStrategy;
+import io.baton.proto.TaskID;
+import io.baton.proto.TaskInfo;
+import io.baton.proto.TaskState;
+import io.baton.resources.Resources;
+import io.baton.sdk.core.Command;
+import io.baton.sdk.core.Engine;
+import io.baton.sdk.core.Event;
+import io.baton.sdk.core.Policy;
+import io.baton.sdk.core.Replacement;
+import io.baton.sdk.core.ReplaceRequest;
+import io.baton.sdk.core.Timer;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Journal → fresh engine → identical state and commands. */
+class ReplayTest {
+    long now = 5_000_000L;
+    final ListJournal journal = new ListJournal();
+    final JournaledEngine je = new JournaledEngine(journal, new Engine());
+    final List<Command> produced = new ArrayList<>();
+
+    static TaskInfo task(String id, String res) {
+        return TaskInfo.newBuilder().setTaskId(TaskID.newBuilder().setValue(id)).addAllResources(
+                Resources.parse(res).toProto()).build();
+    }
+
+    private void replace(String rid, String old, String neu, ReplaceStrategy s, String... offers) {
+        now += 1000;
+        produced.addAll(je.submit(new ReplaceRequest(rid, je.engine().tasks().get(old), task(neu, "cpus:1"),
+                List.of(offers), Policy.of(ReplacePolicy.newBuilder().setStrategy(s).build()), now), now).commands());
+    }
+
+    private void event(String rid, Event e) {
+        produced.addAll(je.apply(rid, e));
+    }
+
+    private void state(String task, TaskState s) {
+        now += 1000;
+        produced.addAll(je.taskState(task, s, "", now));
+    }
+
+    /** Several replacements in flight and finished, every strategy, a rollback and a timeout. */
+    private void workload() {
+        produced.addAll(je.shimConnected(now));
+        for (String t : List.of("a", "b", "c", "d", "e")) {
+            je.taskKnown(task(t, "cpus:1"), TaskState.TASK_RUNNING, now);
+        }
+        replace("r1", "a", "a2", ReplaceStrategy.STOP_THEN_START);
+        event("r1", new Event.ReserveAccepted(Resources.parse("cpus:1"), now += 10));
+        state("a", TaskState.TASK_KILLED);
+        event("r1", new Event.ContainerAdjusted(now += 10));
+        state("a2", TaskState.TASK_RUNNING); // r1 committed
+        replace("r2", "b", "b2", ReplaceStrategy.START_THEN_STOP, "o-1");
+        event("r2", new Event.ReserveAccepted(Resources.parse("cpus:2"), now += 10));
+        event("r2", new Event.ContainerAdjusted(now += 10));
+        state("b2", TaskState.TASK_FAILED); // r2 restoring
+        replace("r3", "c", "c2", ReplaceStrategy.FREEZE_THEN_START, "o-2");
+        event("r3", new Event.ReserveAccepted(Resources.parse("cpus:2"), now += 10));
+        event("r3", new Event.OldTaskFrozen(now += 10)); // r3 handing off
+        replace("r4", "d", "d2", ReplaceStrategy.STOP_THEN_START);
+        event("r4", new Event.ReserveAccepted(Resources.parse("cpus:1"), now += 10));
+        event("r4", new Event.TimerFired(Timer.DRAIN, now += 30_000_000)); // r4 aborted
+        event("r1", new Event.Released(now += 10));
+        replace("r5", "e", "e", ReplaceStrategy.RESIZE_IN_PLACE, "o-3"); // r5 requested
+    }
+
+    private static String describe(Engine e) {
+        StringBuilder b = new StringBuilder();
+        for (Replacement r : e.replacements()) {
+            b.append(r.id()).append(' ').append(r.phase()).append(' ').append(r.armedTimers()).append(' ')
+                    .append(r.pool()).append(' ').append(r.released()).append('\n').append(r.history()).append('\n');
+        }
+        b.append(new java.util.TreeMap<>(e.tasks()).keySet());
+        return b.toString();
+    }
+
+    @Test
+    void replayingTheJournalRebuildsTheSameStateAndCommands() {
+        workload();
+        JournaledEngine.Replayed replayed = JournaledEngine.replay(journal);
+        assertThat(replayed.commands()).isEqualTo(produced);
+        assertThat(describe(replayed.engine().engine())).isEqualTo(describe(je.engine()));
+
+        // and it goes on exactly as the original would
+        List<Command> original = je.apply("r3", new Event.ContainerAdjusted(now + 5));
+        List<Command> fromReplay = replayed.engine().apply("r3", new Event.ContainerAdjusted(now + 5));
+        assertThat(fromReplay).isEqualTo(original).isNotEmpty();
+    }
+
+    @Test
+    void aCheckpointKeepsOnlyWhatIsOpenAndReplaysToTheSameOpenState() {
+        workload();
+        je.checkpoint(now);
+        assertThat(journal.records).hasSize(1);
+        assertThat(journal.records.get(0).getCheckpoint().getOpenList()).as("records of open replacements only")
+                .noneMatch(r -> r.hasEngineEvent() && r.getEngineEvent().getReplacementId().getValue().equals("r1"));
+
+        JournaledEngine.Replayed replayed = JournaledEngine.replay(journal);
+        Engine fresh = replayed.engine().engine();
+        for (Replacement r : je.engine().unfinished()) {
+            Replacement back = fresh.replacement(r.id());
+            assertThat(back).as(r.id()).isNotNull();
+            assertThat(back.phase()).isEqualTo(r.phase());
+            assertThat(back.armedTimers()).isEqualTo(r.armedTimers());
+        }
+        assertThat(fresh.replacement("r1")).as("committed and released: gone").isNull();
+        assertThat(fresh.replacement("r4").phase()).as("aborted but not yet released: kept")
+                .isEqualTo(io.baton.sdk.core.Phase.ABORTED);
+        assertThat(new java.util.TreeMap<>(fresh.tasks()).keySet()).isEqualTo(new java.util.TreeMap<>(je.engine().tasks()).keySet());
+
+        // appending after the checkpoint and replaying again still works
+        replayed.engine().apply("r3", new Event.ContainerAdjusted(now + 5));
+        JournaledEngine.Replayed again = JournaledEngine.replay(journal);
+        assertThat(again.engine().engine().replacement("r3").phase()).isEqualTo(io.baton.sdk.core.Phase.LAUNCHING);
+    }
+}
