@@ -55,8 +55,11 @@ public sealed interface Command {
     record CancelTimer(String replacementId, Timer timer) implements Command {
     }
 
-    /** Send a status update (reliably) for a task of this replacement. */
+    /**
+     * Send a status update (reliably) for a task of this replacement. The replacement's final update
+     * carries its {@code outcome} (a terminal phase) and its timings; other updates carry neither.
+     */
     record Report(String replacementId, String taskId, TaskState state, TaskReason reason, String message,
-            String relatedTaskId, Timings timings) implements Command {
+            String relatedTaskId, Timings timings, Phase outcome) implements Command {
     }
 }

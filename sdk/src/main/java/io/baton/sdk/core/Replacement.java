@@ -42,6 +42,8 @@ public final class Replacement {
     long runningUs;
     long readyUs;
     long endUs;
+    /** The time of the event being applied (timings of a final update end here). */
+    long nowUs;
     private final ArrayDeque<String> history = new ArrayDeque<>();
     private List<Command> out = new ArrayList<>();
 
@@ -62,6 +64,7 @@ public final class Replacement {
             throw new IllegalTransitionException(id, phase, e, String.join("\n", history));
         }
         Phase from = phase;
+        nowUs = e.atUs();
         out = new ArrayList<>();
         Phase to = row.action().apply(this, e);
         if (!row.to().contains(to)) {
@@ -123,7 +126,7 @@ public final class Replacement {
     }
 
     public Timings timings() {
-        long end = endUs == 0 ? Math.max(Math.max(readyUs, runningUs), oldStoppedUs) : endUs;
+        long end = endUs == 0 ? nowUs : endUs;
         long drain = oldStoppedUs > 0 && drainStartUs > 0 ? oldStoppedUs - drainStartUs : 0;
         long handoff = handoffDoneUs > 0 && oldStoppedUs > 0 && handoffDoneUs >= oldStoppedUs
                 ? handoffDoneUs - oldStoppedUs : 0;
@@ -171,9 +174,11 @@ public final class Replacement {
         }
     }
 
-    void report(String task, TaskState state, TaskReason reason, String message, boolean withTimings) {
+    /** A status update; {@code outcome} marks the replacement's final one (null for the others). */
+    void report(String task, TaskState state, TaskReason reason, String message, Phase outcome) {
         String related = task.equals(oldId()) ? newId() : oldId();
-        emit(new Command.Report(id, task, state, reason, message, related, withTimings ? timings() : null));
+        emit(new Command.Report(id, task, state, reason, message, related, outcome == null ? null : timings(),
+                outcome));
     }
 
     void reserve() {

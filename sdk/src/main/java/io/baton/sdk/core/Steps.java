@@ -57,7 +57,7 @@ final class Steps {
 
     private static Phase reject(Replacement r, TaskReason reason, String message) {
         r.cancelAll();
-        r.report(r.newId(), TASK_LOST, reason, message, false);
+        r.report(r.newId(), TASK_LOST, reason, message, Phase.REJECTED);
         return Phase.REJECTED;
     }
 
@@ -67,7 +67,7 @@ final class Steps {
         ReplaceStrategy s = r.strategy();
         if (s != ReplaceStrategy.RESIZE_IN_PLACE) {
             r.report(r.oldId(), TASK_KILLING, TaskReason.REPLACED, "being replaced by " + r.newId()
-                    + " (replacement " + r.id + ")", false);
+                    + " (replacement " + r.id + ")", null);
         }
         switch (s) {
             case STOP_THEN_START -> {
@@ -124,7 +124,7 @@ final class Steps {
     static Phase drainHookFailed(Replacement r, Event e) {
         HookFailed h = (HookFailed) e;
         r.report(r.oldId(), TASK_RUNNING, TaskReason.REPLACE_ROLLED_BACK, "replacement " + r.id + " aborted: "
-                + h.hook() + " failed", false);
+                + h.hook() + " failed", null);
         return abort(r, TaskReason.REPLACE_NEW_TASK_FAILED, h.hook() + " of old task " + r.oldId() + " failed: "
                 + h.message(), true);
     }
@@ -134,7 +134,7 @@ final class Steps {
         if (reserved) {
             r.emit(new Command.Release(r.id, Keep.KEEP_OLD));
         }
-        r.report(r.newId(), TASK_LOST, reason, message, true);
+        r.report(r.newId(), TASK_LOST, reason, message, Phase.ABORTED);
         return Phase.ABORTED;
     }
 
@@ -209,13 +209,12 @@ final class Steps {
     private static Phase commit(Replacement r) {
         r.cancelAll();
         r.emit(new Command.Release(r.id, Keep.KEEP_NEW));
-        r.endUs = Math.max(r.endUs, Math.max(r.runningUs, Math.max(r.readyUs, r.oldStoppedUs)));
         if (!r.sameTask()) {
             r.report(r.oldId(), TASK_KILLED, TaskReason.REPLACED, "replaced by " + r.newId() + " (replacement "
-                    + r.id + ")", false);
+                    + r.id + ")", null);
         }
         r.report(r.newId(), TASK_RUNNING, TaskReason.REPLACED, (r.sameTask() ? "resized" : "replaced "
-                + r.oldId()) + " (replacement " + r.id + " committed)", true);
+                + r.oldId()) + " (replacement " + r.id + " committed)", Phase.COMMITTED);
         return Phase.COMMITTED;
     }
 
@@ -302,11 +301,11 @@ final class Steps {
         r.cancelAll();
         r.emit(new Command.Release(r.id, Keep.KEEP_OLD));
         r.endUs = e.atUs();
-        r.report(r.oldId(), TASK_ROLLED_BACK, TaskReason.REPLACE_ROLLED_BACK, "replacement " + r.id
-                + " rolled back: " + r.failureMessage, true);
         if (!r.sameTask()) {
-            r.report(r.newId(), TASK_FAILED, r.failureReason, r.failureMessage, false);
+            r.report(r.newId(), TASK_FAILED, r.failureReason, r.failureMessage, null);
         }
+        r.report(r.oldId(), TASK_ROLLED_BACK, TaskReason.REPLACE_ROLLED_BACK, "replacement " + r.id
+                + " rolled back: " + r.failureMessage, Phase.ROLLED_BACK);
         return Phase.ROLLED_BACK;
     }
 
@@ -326,11 +325,11 @@ final class Steps {
     private static Phase failed(Replacement r, String message) {
         r.cancelAll();
         r.emit(new Command.Release(r.id, Keep.KEEP_NONE));
-        r.report(r.oldId(), TASK_FAILED, TaskReason.REPLACE_ROLLBACK_FAILED, message, true);
         if (!r.sameTask()) {
             r.fail(TaskReason.REPLACE_NEW_TASK_FAILED, message);
-            r.report(r.newId(), TASK_FAILED, r.failureReason, r.failureMessage, false);
+            r.report(r.newId(), TASK_FAILED, r.failureReason, r.failureMessage, null);
         }
+        r.report(r.oldId(), TASK_FAILED, TaskReason.REPLACE_ROLLBACK_FAILED, message, Phase.FAILED);
         return Phase.FAILED;
     }
 

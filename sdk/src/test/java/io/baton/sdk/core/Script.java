@@ -155,6 +155,14 @@ class Script {
 
     /** Across the whole script: reservations released exactly once, no state after a terminal one. */
     void checkInvariants() {
+        List<Command.Report> finals = all.stream().filter(c -> c instanceof Command.Report r && r.outcome() != null)
+                .map(c -> (Command.Report) c).toList();
+        if (phase().terminal()) {
+            assertThat(finals).as("exactly one final update").hasSize(1);
+            assertThat(finals.get(0).outcome()).isEqualTo(phase());
+            assertThat(finals.get(0).timings()).isNotNull();
+            assertThat(all.get(all.size() - 1)).as("the final update is the last word").isInstanceOf(Command.Report.class);
+        }
         long releases = all.stream().filter(c -> c instanceof Command.Release).count();
         assertThat(releases).as("final releases").isLessThanOrEqualTo(1);
         for (String task : List.of(engine.replacement(rid).request().oldTaskId(),
