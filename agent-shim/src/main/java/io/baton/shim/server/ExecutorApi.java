@@ -130,7 +130,7 @@ final class ExecutorApi {
             return;
         }
         if (v.value().freed()) {
-            reportIsolatorFailure(s, ctx.applyLimits(s.executorId, subscribed.limits()));
+            reportIsolatorFailure(s, ctx.applyLimits(s.executorId, v.value().limits()));
         }
         ctx.sessions.publish(FrameworkEvent.newBuilder().setUpdate(status).build());
         s.respond(accepted(cid));

@@ -203,7 +203,7 @@ class LedgerTest {
         f.end("e1", "r1", Keep.KEEP_NEW).value();
         assertThat(f.end("e1", "r1", Keep.KEEP_NEW).accepted()).isTrue();
         assertThat(rejection(f.end("e1", "r1", Keep.KEEP_OLD)))
-                .isEqualTo("CONFLICT: replacement r1 already ended with KEEP_NEW; cannot end it again with KEEP_OLD");
+                .isEqualTo("CONFLICT: replacement r1 already ended with KEEP_NEW; it cannot be ended again with KEEP_OLD");
         f.balanced();
     }
 
