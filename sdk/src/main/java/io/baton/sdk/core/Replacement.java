@@ -27,6 +27,9 @@ public final class Replacement {
     Phase phase = Phase.NEW;
     TaskInfo oldTask;
     Resources pool = Resources.empty();
+    /** What the container holds for this replacement (the last Adjust), reported on re-subscription. */
+    Resources inUse = Resources.empty();
+    boolean reserved;
     boolean oldAlive = true;
     boolean oldFrozen;
     /** A kill of the old task was issued after the new one became ready: a rollback must relaunch it. */
@@ -117,6 +120,23 @@ public final class Replacement {
         return released;
     }
 
+    /** The shim holds a reservation for it: accepted and not yet released. */
+    public boolean holdsReservation() {
+        return reserved && !released;
+    }
+
+    public Resources inUse() {
+        return inUse;
+    }
+
+    public boolean oldAlive() {
+        return oldAlive;
+    }
+
+    public boolean oldFrozen() {
+        return oldFrozen;
+    }
+
     public Map<Timer, Long> armedTimers() {
         return Collections.unmodifiableMap(armed);
     }
@@ -186,6 +206,7 @@ public final class Replacement {
     }
 
     void adjust(Resources inUse) {
+        this.inUse = inUse;
         emit(new Command.Adjust(id, inUse));
     }
 

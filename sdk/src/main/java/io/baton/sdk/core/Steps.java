@@ -63,6 +63,8 @@ final class Steps {
 
     static Phase reserved(Replacement r, Event e) {
         r.pool = ((ReserveAccepted) e).pool();
+        r.reserved = true;
+        r.inUse = r.request.oldResources();
         r.drainStartUs = e.atUs();
         ReplaceStrategy s = r.strategy();
         if (s != ReplaceStrategy.RESIZE_IN_PLACE) {

@@ -1,0 +1,64 @@
+package io.baton.sdk.core;
+
+import io.baton.proto.ReplaceStrategy;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * After a restart: what a replacement, rebuilt from the journal, must (re-)issue to make progress from
+ * where it stopped. Every command is idempotent (keyed by replacement id and task id), so re-issuing
+ * one that had in fact completed is harmless; commands whose completion was journaled are not repeated.
+ * Timers are re-armed with their original absolute deadlines, i.e. with their remaining budget.
+ */
+public final class Resume {
+    private Resume() {
+    }
+
+    /**
+     * @param newTaskAlive whether the executor's recover hook found the new task alive
+     */
+    public static List<Command> commands(Replacement r, boolean newTaskAlive) {
+        List<Command> out = new ArrayList<>();
+        String id = r.id;
+        ReplaceRequest q = r.request;
+        switch (r.phase) {
+            case REQUESTED -> out.add(new Command.Reserve(id, q.oldTaskId(), q.newTask(), q.offerIds(),
+                    q.policy().concurrent()));
+            case DRAINING, STOPPING_OLD -> out.add(new Command.Kill(id, q.oldTaskId(), r.oldTask.getKillGracePeriodMs()));
+            case FREEZING -> out.add(new Command.Freeze(id, q.oldTaskId()));
+            case HANDING_OFF, RESTORING -> out.add(new Command.Adjust(id, r.inUse));
+            case LAUNCHING -> {
+                if (!newTaskAlive) {
+                    out.add(new Command.Launch(id, q.newTask()));
+                }
+            }
+            case VERIFYING -> out.add(new Command.CheckReadiness(id, q.newTask(), q.policy().minHealthyUs()));
+            case RESIZING -> out.add(new Command.Resize(id, q.oldTaskId(), q.newTask()));
+            case ROLLING_BACK -> {
+                if (newTaskAlive) {
+                    out.add(new Command.Kill(id, q.newTaskId(), q.newTask().getKillGracePeriodMs()));
+                }
+            }
+            case RELAUNCHING -> out.add(r.oldFrozen && !r.oldKillIssued ? new Command.Thaw(id, q.oldTaskId())
+                    : new Command.Launch(id, r.oldTask));
+            case COMMITTED, ROLLED_BACK, ABORTED, FAILED -> {
+                if (r.reserved && !r.released) {
+                    out.add(new Command.Release(id, r.keepFor(r.phase)));
+                }
+            }
+            default -> {
+                // NEW, PENDING (waits for the connection / recovery), REJECTED (nothing held)
+            }
+        }
+        r.armed.forEach((timer, deadline) -> out.add(new Command.ArmTimer(id, timer, deadline)));
+        return out;
+    }
+
+    /** True if, in this phase, the new task may have been started (so the recover hook's answer matters). */
+    public static boolean newTaskMayRun(Replacement r) {
+        return switch (r.phase) {
+            case LAUNCHING, VERIFYING, STOPPING_OLD, ROLLING_BACK -> r.strategy() != ReplaceStrategy.RESIZE_IN_PLACE;
+            default -> false;
+        };
+    }
+}
