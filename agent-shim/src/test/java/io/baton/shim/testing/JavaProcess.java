@@ -36,8 +36,22 @@ public final class JavaProcess implements AutoCloseable {
     }
 
     public static JavaProcess start(Path log, String mainClass, String... args) throws IOException {
+        return start(List.of(), mainClass, args);
+    }
+
+    /**
+     * With extra JVM arguments; the flags in the {@code baton.jvm.flags} system property (Chronicle's
+     * add-opens, set by the build) are passed on too.
+     */
+    public static JavaProcess start(List<String> jvmArgs, String mainClass, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String f : System.getProperty("baton.jvm.flags", "").split("\\s+")) {
+            if (!f.isBlank()) {
+                cmd.add(f);
+            }
+        }
+        cmd.addAll(jvmArgs);
         cmd.add("-Xmx128m");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));

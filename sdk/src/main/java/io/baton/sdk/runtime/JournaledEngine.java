@@ -24,6 +24,7 @@ import java.util.Map;
 public final class JournaledEngine {
     private final Journal journal;
     private final Engine engine;
+    private final io.baton.sdk.core.StatusOutbox outbox = new io.baton.sdk.core.StatusOutbox(500_000, 10_000_000);
     private long sequence;
     private final Map<String, List<JournalRecord>> open = new LinkedHashMap<>();
     private final Map<ExecutorCondition.Kind, JournalRecord> conditions = new LinkedHashMap<>();
@@ -40,6 +41,26 @@ public final class JournaledEngine {
 
     public Journal journal() {
         return journal;
+    }
+
+    public io.baton.sdk.core.StatusOutbox outbox() {
+        return outbox;
+    }
+
+    // ------------------------------------------------------------------ status updates
+
+    /** Journals an update that must reach the framework, then queues it; true if it may be sent now. */
+    public boolean recordStatus(io.baton.proto.TaskStatus status) {
+        write(JournalRecord.newBuilder().setTimeUs(status.getTimestampUs())
+                .setStatusRecorded(io.baton.proto.StatusRecorded.newBuilder().setStatus(status)).build());
+        return outbox.record(status);
+    }
+
+    /** Journals an acknowledgement, then applies it; returns the task's next update to send, or null. */
+    public io.baton.proto.TaskStatus acknowledged(String taskId, com.google.protobuf.ByteString uuid, long atUs) {
+        write(JournalRecord.newBuilder().setTimeUs(atUs).setStatusAcknowledged(io.baton.proto.StatusAcknowledged
+                .newBuilder().setTaskId(io.baton.proto.TaskID.newBuilder().setValue(taskId)).setUuid(uuid)).build());
+        return outbox.acknowledged(taskId, uuid);
     }
 
     // ------------------------------------------------------------------ inputs: journal, then act
@@ -116,8 +137,17 @@ public final class JournaledEngine {
         JournalRecord numbered = rec.toBuilder().setSequence(++sequence).build();
         if (!replaying) {
             journal.append(numbered);
+            Failpoints.reached("journaled:" + describe(numbered));
         }
         return numbered;
+    }
+
+    private static String describe(JournalRecord r) {
+        return switch (r.getRecordCase()) {
+            case TASK_STATE -> "task-state:" + r.getTaskState().getState();
+            case ENGINE_EVENT -> "event:" + r.getEngineEvent().getKind();
+            default -> r.getRecordCase().name().toLowerCase(java.util.Locale.ROOT);
+        };
     }
 
     private void track(String replacementId, JournalRecord rec) {
@@ -149,6 +179,10 @@ public final class JournaledEngine {
                 .setState(engine.state(id) == null ? TaskState.TASK_RUNNING : engine.state(id))));
         List<JournalRecord> records = new ArrayList<>(conditions.values());
         open.values().forEach(records::addAll);
+        for (io.baton.proto.TaskStatus st : outbox.pending()) {
+            records.add(JournalRecord.newBuilder().setSequence(sequence).setTimeUs(st.getTimestampUs())
+                    .setStatusRecorded(io.baton.proto.StatusRecorded.newBuilder().setStatus(st)).build());
+        }
         records.stream().distinct().sorted((a, b) -> Long.compare(a.getSequence(), b.getSequence()))
                 .forEach(c::addOpen);
         return journal.checkpoint(JournalRecord.newBuilder().setSequence(++sequence).setTimeUs(atUs)
@@ -190,8 +224,10 @@ public final class JournaledEngine {
             case TASK_LAUNCHED -> taskKnown(rec.getTaskLaunched().getTask(), rec.getTaskLaunched().getState(),
                     rec.getTimeUs());
             case CONDITION -> out.addAll(replayCondition(rec.getCondition()));
+            case STATUS_RECORDED -> recordStatus(rec.getStatusRecorded().getStatus());
+            case STATUS_ACKNOWLEDGED -> acknowledged(rec.getStatusAcknowledged().getTaskId().getValue(),
+                    rec.getStatusAcknowledged().getUuid(), rec.getTimeUs());
             default -> {
-                // status bookkeeping records are replayed by the status layer
             }
         }
     }

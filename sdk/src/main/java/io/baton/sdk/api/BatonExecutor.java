@@ -1,0 +1,115 @@
+package io.baton.sdk.api;
+
+import io.baton.proto.TaskInfo;
+import io.baton.resources.Resources;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Set;
+
+/**
+ * Base class for executors. Implement {@link #launch} and {@link #kill} for your kind of task; Baton
+ * does the rest: replacement (partial, full, augmented), drain, handoff, health gating, automatic
+ * rollback, a durable journal and reliable status updates.
+ *
+ * <h2>Threading contract</h2>
+ * <ul>
+ *   <li>Hooks run on Baton's hook threads, <b>never two at a time for the same task</b>; hooks for
+ *       different tasks may run concurrently.</li>
+ *   <li>Each hook is bounded: launch and resize by the replacement's start timeout, kill and freeze by
+ *       its drain timeout, a readiness probe by its check's timeout (defaults: 60 s, 30 s, 1 s; 60 s
+ *       for hooks outside a replacement). A hook that throws, or is still running at its bound, is a
+ *       failure of that step (its thread is interrupted) — never a dead executor.</li>
+ *   <li>{@link Task}'s status methods are thread-safe: call them from any thread, any time (e.g. from
+ *       a process watcher when the task exits). A hook may return before the task is running; report
+ *       {@code running()} when it is.</li>
+ * </ul>
+ *
+ * <h2>A complete executor</h2>
+ * <pre>{@code
+ * public final class SleepExecutor extends BatonExecutor {
+ *     private final Map<String, Process> procs = new ConcurrentHashMap<>();
+ *
+ *     public void launch(Task task) throws Exception {
+ *         Process p = new ProcessBuilder("sleep", task.info().getSpec().getValue()).start();
+ *         procs.put(task.id(), p);
+ *         task.running();
+ *         p.onExit().thenRun(() -> task.finished("exited " + p.exitValue()));
+ *     }
+ *
+ *     public void kill(Task task, Duration grace) throws Exception {
+ *         Process p = procs.remove(task.id());
+ *         if (p == null) { task.killed("not running"); return; }
+ *         p.destroy();
+ *         if (!p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) p.destroyForcibly().waitFor();
+ *         task.killed("stopped");
+ *     }
+ *
+ *     public static void main(String[] args) {
+ *         new SleepExecutor().run(ExecutorOptions.fromArgs(args));   // --id, --work-dir, --shim
+ *     }
+ * }
+ * }</pre>
+ */
+public abstract class BatonExecutor {
+
+    /** Starts the task. Report {@link Task#running()} once it runs, and a terminal state when it ends. */
+    public abstract void launch(Task task) throws Exception;
+
+    /** Stops the task within {@code gracePeriod}, then reports a terminal state (usually {@link Task#killed}). */
+    public abstract void kill(Task task, Duration gracePeriod) throws Exception;
+
+    /**
+     * One readiness probe of a running task: true when it is ready. The default runs the task's
+     * {@code readiness} check from its TaskInfo (HTTP GET on 127.0.0.1, or a shell command), or
+     * answers true when it has none.
+     */
+    public boolean ready(Task task) throws Exception {
+        return ReadinessProbes.probe(task.info());
+    }
+
+    /** Changes a running task's resources in place (strategy RESIZE_IN_PLACE). Unsupported by default. */
+    public void resize(Task task, TaskInfo to) throws Exception {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not resize tasks in place");
+    }
+
+    /** Pauses a task, keeping its state (strategy FREEZE_THEN_START). Unsupported by default. */
+    public void freeze(Task task) throws Exception {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot freeze tasks");
+    }
+
+    /** Resumes a frozen task; report {@link Task#running()} when it runs again. Unsupported by default. */
+    public void thaw(Task task) throws Exception {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot thaw tasks");
+    }
+
+    /**
+     * After a restart: the ids of the given tasks that are still alive (e.g. child processes you can
+     * verify by pid and start time). The rest are considered lost. Default: none survived.
+     */
+    public Set<String> recover(Collection<Task> tasks) throws Exception {
+        return Set.of();
+    }
+
+    /** The shim is lowering the container's memory below its usage: free memory if you can. */
+    public void shrink(long targetBytes, long usageBytes) {
+    }
+
+    /** The executor's own footprint, added to its container's limits. */
+    public Resources overhead() {
+        return Resources.parse("cpus:0.1;mem:32");
+    }
+
+    /** Runs the executor until it is told to shut down or the JVM stops. */
+    public final void run(ExecutorOptions options) {
+        try (ExecutorHandle h = start(options)) {
+            h.awaitShutdown();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Starts the executor and returns at once. */
+    public final ExecutorHandle start(ExecutorOptions options) {
+        return Runtimes.start(this, options);
+    }
+}

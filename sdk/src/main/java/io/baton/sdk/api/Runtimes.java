@@ -1,0 +1,18 @@
+package io.baton.sdk.api;
+
+import io.baton.sdk.journal.ChronicleJournal;
+import io.baton.sdk.runtime.ExecutorRuntime;
+import io.baton.sdk.transport.NettyShimConnection;
+
+/** Wires an executor to its journal (Chronicle, in the work directory) and to the shim. */
+final class Runtimes {
+    private Runtimes() {
+    }
+
+    static ExecutorHandle start(BatonExecutor author, ExecutorOptions options) {
+        ChronicleJournal journal = ChronicleJournal.open(options.workDir().resolve("journal"),
+                ChronicleJournal.Options.defaults());
+        return new ExecutorRuntime(author, options.executorId(), journal, new NettyShimConnection(options.shimSocket()),
+                () -> System.currentTimeMillis() * 1000).start();
+    }
+}

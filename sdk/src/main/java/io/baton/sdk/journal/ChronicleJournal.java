@@ -1,0 +1,313 @@
+package io.baton.sdk.journal;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.baton.proto.JournalRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.core.io.IORuntimeException;
+import net.openhft.chronicle.core.time.SystemTimeProvider;
+import net.openhft.chronicle.core.time.TimeProvider;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+import net.openhft.chronicle.wire.UnrecoverableTimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link Journal} in a Chronicle Queue directory (one per executor). Each record is one Chronicle
+ * document holding the record's length-delimited protobuf bytes; {@link #append} returns the
+ * Chronicle index.
+ *
+ * <pre>{@code
+ * try (Journal journal = ChronicleJournal.open(workDir.resolve("journal"), ChronicleJournal.Options.defaults())) {
+ *     journal.replay(engine::recover);
+ *     journal.append(record);
+ *     journal.sync(); // before an irreversible command
+ * }
+ * }</pre>
+ *
+ * <p>Threading: one thread at a time (the runtime's driver loop); the appender is created on first
+ * append, so the journal may be opened on another thread. One process per directory.
+ *
+ * <p>Durability: an appended record is in the memory-mapped file and survives kill -9; a record
+ * torn by a crash mid-write is never replayed. {@link #sync} fsyncs every cycle file written since
+ * the last sync (plus the directory and Chronicle's metadata after a roll), so it survives power
+ * loss; it does nothing when nothing was appended.
+ *
+ * <p>Retention: {@link #checkpoint} appends and fsyncs the checkpoint, then durably records its index
+ * in {@code checkpoint.idx} ({@link CheckpointFile}), and only then deletes the cycle files wholly
+ * before the checkpoint's cycle. A crash at any point leaves a replay start whose records are all
+ * still there; {@link #open} finishes deletions a crash interrupted.
+ */
+public final class ChronicleJournal implements Journal {
+    static final long MIN_BLOCK_SIZE = 64 << 10;
+    private static final Logger LOG = LoggerFactory.getLogger(ChronicleJournal.class);
+
+    private final Path dir;
+    private final SingleChronicleQueue queue;
+    private final CycleFiles cycleFiles;
+    private ExcerptAppender appender;
+    private long replayStart;
+    private final Set<Integer> unsyncedCycles = new LinkedHashSet<>();
+    private int highestCycleWritten = Integer.MIN_VALUE;
+    private int lastUnsyncedCycle = Integer.MIN_VALUE;
+    private boolean newCycleSinceSync;
+    private long appended;
+    private long syncs;
+    private boolean closed;
+
+    private ChronicleJournal(Path dir, SingleChronicleQueue queue, long replayStart) {
+        this.dir = dir;
+        this.queue = queue;
+        this.replayStart = replayStart;
+        this.cycleFiles = new CycleFiles(dir, queue.rollCycle(), queue.epoch());
+    }
+
+    /**
+     * Opens (creating if needed) the journal in {@code dir} and finishes any retention a crash
+     * interrupted.
+     *
+     * @throws JournalException if the directory or the queue cannot be opened
+     */
+    public static ChronicleJournal open(Path dir, Options options) {
+        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(options, "options");
+        long replayStart;
+        SingleChronicleQueue queue;
+        try {
+            Files.createDirectories(dir);
+            replayStart = CheckpointFile.read(dir);
+            queue = SingleChronicleQueueBuilder.binary(dir)
+                    .rollCycle(options.rollCycle())
+                    .blockSize(options.blockSize())
+                    .timeProvider(options.clock())
+                    .build();
+        } catch (IOException | IORuntimeException | UncheckedIOException e) {
+            throw new JournalException(dir, "opening", e);
+        }
+        ChronicleJournal journal = new ChronicleJournal(dir, queue, replayStart);
+        if (replayStart >= 0) {
+            try {
+                journal.deleteCyclesBefore(queue.rollCycle().toCycle(replayStart));
+            } catch (RuntimeException e) {
+                journal.close();
+                throw e;
+            }
+        }
+        return journal;
+    }
+
+    @Override
+    public long append(JournalRecord record) {
+        Objects.requireNonNull(record, "record");
+        checkOpen();
+        byte[] frame = RecordFrames.encode(record);
+        try {
+            if (appender == null) {
+                appender = queue.createAppender();
+            }
+            try (DocumentContext dc = appender.writingDocument()) {
+                dc.wire().bytes().write(frame);
+            }
+            long index = appender.lastIndexAppended();
+            noteWritten(appender.cycle());
+            appended++;
+            return index;
+        } catch (IORuntimeException | UnrecoverableTimeoutException e) {
+            throw new JournalException(dir, "appending", e);
+        }
+    }
+
+    @Override
+    public void sync() {
+        checkOpen();
+        if (unsyncedCycles.isEmpty()) {
+            return;
+        }
+        try {
+            for (int cycle : unsyncedCycles) {
+                DurableFiles.force(cycleFiles.path(cycle));
+            }
+            if (newCycleSinceSync) {
+                DurableFiles.force(dir.resolve(SingleChronicleQueue.QUEUE_METADATA_FILE));
+                DurableFiles.forceDirectory(dir);
+            }
+        } catch (IOException e) {
+            throw new JournalException(dir, "fsync", e);
+        }
+        unsyncedCycles.clear();
+        lastUnsyncedCycle = Integer.MIN_VALUE;
+        newCycleSinceSync = false;
+        syncs++;
+    }
+
+    @Override
+    public long checkpoint(JournalRecord checkpoint) {
+        long index = append(checkpoint);
+        sync();
+        try {
+            CheckpointFile.write(dir, index);
+        } catch (IOException e) {
+            throw new JournalException(dir, "recording checkpoint " + index, e);
+        }
+        replayStart = index;
+        deleteCyclesBefore(queue.rollCycle().toCycle(index));
+        return index;
+    }
+
+    @Override
+    public void replay(Consumer<JournalRecord> consumer) {
+        Objects.requireNonNull(consumer, "consumer");
+        checkOpen();
+        // Records the consumer appends while replaying are not replayed (as with InMemoryJournal).
+        long last = queue.lastIndex();
+        try (ExcerptTailer tailer = queue.createTailer()) {
+            if (replayStart >= 0 && !tailer.moveToIndex(replayStart)) {
+                throw new JournalException(dir, "checkpoint index " + replayStart + " from " + CheckpointFile.NAME
+                        + " is not in the queue (first index " + queue.firstIndex() + "); its cycle file was removed"
+                        + " or the file belongs to another journal");
+            }
+            while (true) {
+                JournalRecord record;
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    if (!dc.isPresent() || dc.index() > last) {
+                        return;
+                    }
+                    record = decode(dc.wire().bytes(), dc.index());
+                }
+                consumer.accept(record);
+            }
+        } catch (IORuntimeException | UnrecoverableTimeoutException e) {
+            throw new JournalException(dir, "replaying", e);
+        }
+    }
+
+    @Override
+    public Stats stats() {
+        try {
+            return new Stats(appended, syncs, cycleFiles.bytes(), cycleFiles.count());
+        } catch (IOException e) {
+            throw new JournalException(dir, "measuring", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (appender != null) {
+                appender.close();
+            }
+        } finally {
+            queue.close();
+        }
+    }
+
+    private void noteWritten(int cycle) {
+        if (cycle != lastUnsyncedCycle) {
+            unsyncedCycles.add(cycle);
+            lastUnsyncedCycle = cycle;
+            // The first write to a cycle (in this process) may have created its file.
+            if (cycle > highestCycleWritten) {
+                highestCycleWritten = cycle;
+                newCycleSinceSync = true;
+            }
+        }
+    }
+
+    /**
+     * Deletes cycle files wholly before {@code firstKept}. The appender only holds its current cycle
+     * (never older than a checkpoint's) and replay closes its tailer, so no store of these files is
+     * in use; unlinking a file that is still mapped is safe on POSIX (space returns at unmap).
+     */
+    private void deleteCyclesBefore(int firstKept) {
+        int writing = appender == null ? Integer.MAX_VALUE : appender.cycle();
+        boolean deleted = false;
+        try {
+            for (Map.Entry<Integer, Path> entry : cycleFiles.list().headMap(firstKept, false).entrySet()) {
+                if (entry.getKey() == writing) {
+                    continue;
+                }
+                try {
+                    deleted |= Files.deleteIfExists(entry.getValue());
+                } catch (IOException e) {
+                    // Not fatal: the checkpoint is durable; the next checkpoint tries again.
+                    LOG.warn("journal {}: could not delete old cycle file {}; retrying at the next checkpoint",
+                            dir, entry.getValue(), e);
+                }
+            }
+        } catch (IOException e) {
+            throw new JournalException(dir, "listing cycle files", e);
+        }
+        if (deleted) {
+            queue.refreshDirectoryListing();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("journal " + dir + " is closed; open it again");
+        }
+    }
+
+    private JournalRecord decode(Bytes<?> bytes, long index) {
+        byte[] frame = new byte[(int) bytes.readRemaining()];
+        bytes.read(frame);
+        try {
+            return RecordFrames.decode(frame);
+        } catch (InvalidProtocolBufferException e) {
+            throw new JournalException(dir, "decoding the record at index " + index, e);
+        }
+    }
+
+    /**
+     * How the queue is laid out.
+     *
+     * @param rollCycle how often a new cycle file starts; retention deletes whole cycles, so it bounds
+     *     how much is kept beyond the latest checkpoint
+     * @param blockSize bytes mapped at a time (and the initial size of a cycle file)
+     * @param clock the queue's time source, which picks the cycle (tests advance it to roll fast)
+     */
+    public record Options(RollCycle rollCycle, long blockSize, TimeProvider clock) {
+        public Options {
+            Objects.requireNonNull(rollCycle, "rollCycle");
+            Objects.requireNonNull(clock, "clock");
+            if (blockSize < MIN_BLOCK_SIZE) {
+                throw new IllegalArgumentException("blockSize " + blockSize + " is below the minimum " + MIN_BLOCK_SIZE);
+            }
+        }
+
+        /** Hourly cycles, 1 MiB blocks, the system clock. */
+        public static Options defaults() {
+            return new Options(RollCycles.FAST_HOURLY, 1L << 20, SystemTimeProvider.INSTANCE);
+        }
+
+        public Options withRollCycle(RollCycle rollCycle) {
+            return new Options(rollCycle, blockSize, clock);
+        }
+
+        public Options withBlockSize(long blockSize) {
+            return new Options(rollCycle, blockSize, clock);
+        }
+
+        public Options withClock(TimeProvider clock) {
+            return new Options(rollCycle, blockSize, clock);
+        }
+    }
+}

@@ -1,0 +1,288 @@
+package io.baton.sdk.runtime;
+
+import io.baton.proto.ExecutorEvent;
+import io.baton.proto.ExecutorID;
+import io.baton.proto.ExecutorSubscribe;
+import io.baton.proto.TaskInfo;
+import io.baton.proto.TaskRecord;
+import io.baton.proto.TaskState;
+import io.baton.sdk.api.BatonExecutor;
+import io.baton.sdk.api.ExecutorHandle;
+import io.baton.sdk.api.Task;
+import io.baton.sdk.core.Command;
+import io.baton.sdk.core.Engine;
+import io.baton.sdk.core.Event;
+import io.baton.sdk.core.Hook;
+import io.baton.sdk.journal.Journal;
+import io.baton.sdk.transport.ShimConnection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one driver loop of an executor: a single thread owns the engine, the journal and the task table.
+ * Shim events, the author's task reports and the outcomes of commands are all posted to it; it
+ * journals each input, steps the engine and runs the resulting commands.
+ */
+public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Listener, Task.TaskReporter {
+    private static final Logger LOG = LoggerFactory.getLogger(ExecutorRuntime.class);
+    static final long CHECKPOINT_EVERY = 10_000;
+
+    private final BatonExecutor author;
+    private final String executorId;
+    private final ShimConnection shim;
+    private final LongSupplier clockUs;
+    private final ScheduledExecutorService loop;
+    private final HookGuard hooks;
+    private final CommandRunner commands = new CommandRunner(this);
+    private final StatusSender statuses = new StatusSender(this);
+    private final Map<String, Task> handles = new HashMap<>();
+    private final CountDownLatch shutdown = new CountDownLatch(1);
+    private final Journal journal;
+    private JournaledEngine je;
+    private boolean subscribed;
+    private long appendedAtCheckpoint;
+
+    /** A task-taking hook body that may throw. */
+    interface TaskHook<T> {
+        T call(Task task) throws Exception;
+    }
+
+    public ExecutorRuntime(BatonExecutor author, String executorId, Journal journal, ShimConnection shim,
+            LongSupplier clockUs) {
+        this.author = author;
+        this.executorId = executorId;
+        this.journal = journal;
+        this.shim = shim;
+        this.clockUs = clockUs;
+        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "baton-driver-" + executorId);
+            t.setDaemon(true);
+            return t;
+        });
+        this.hooks = new HookGuard(loop);
+    }
+
+    /** Replays the journal, recovers tasks, then connects to the shim. */
+    public ExecutorRuntime start() {
+        loop.execute(() -> new Recovery(this).run());
+        loop.execute(() -> {
+            statuses.start();
+            shim.start(this);
+        });
+        return this;
+    }
+
+    // ------------------------------------------------------------------ accessors for the runner and recovery
+
+    BatonExecutor author() {
+        return author;
+    }
+
+    String executorId() {
+        return executorId;
+    }
+
+    ShimConnection shim() {
+        return shim;
+    }
+
+    ScheduledExecutorService loop() {
+        return loop;
+    }
+
+    Journal journal() {
+        return journal;
+    }
+
+    JournaledEngine journaled() {
+        return je;
+    }
+
+    void journaled(JournaledEngine engine) {
+        this.je = engine;
+    }
+
+    public Engine engine() {
+        return je.engine();
+    }
+
+    StatusSender statuses() {
+        return statuses;
+    }
+
+    CommandRunner commands() {
+        return commands;
+    }
+
+    Map<String, Task> handles() {
+        return handles;
+    }
+
+    boolean subscribed() {
+        return subscribed;
+    }
+
+    long now() {
+        return clockUs.getAsLong();
+    }
+
+    // ------------------------------------------------------------------ engine inputs (on the loop)
+
+    void apply(String rid, Event e) {
+        commands.run(je.apply(rid, e));
+        maybeCheckpoint();
+    }
+
+    void execute(List<Command> cmds) {
+        commands.run(cmds);
+    }
+
+    /** The author reports a task's state (any thread). */
+    @Override
+    public void report(String taskId, TaskState state, String message) {
+        loop.execute(() -> {
+            boolean managed = je.engine().manages(taskId);
+            List<Command> cmds = je.taskState(taskId, state, message, now());
+            if (!managed) {
+                statuses.send(statuses.status(taskId, state, message));
+            }
+            if (io.baton.sdk.core.TaskStates.isTerminal(state) && !je.engine().tasks().containsKey(taskId)) {
+                handles.remove(taskId);
+            }
+            commands.run(cmds);
+            maybeCheckpoint();
+        });
+    }
+
+    void resized(String rid, TaskInfo to) {
+        handles.put(to.getTaskId().getValue(), new Task(to, this));
+        apply(rid, new Event.OldTaskResized(now()));
+    }
+
+    private void maybeCheckpoint() {
+        long appended = journal.stats().appended();
+        if (appended - appendedAtCheckpoint >= CHECKPOINT_EVERY) {
+            je.checkpoint(now());
+            appendedAtCheckpoint = journal.stats().appended();
+        }
+    }
+
+    // ------------------------------------------------------------------ hooks
+
+    <T> void hook(String taskId, Hook hook, long boundMs, TaskHook<T> body, Consumer<T> onOk, Consumer<String> onFail) {
+        Task t = handles.get(taskId);
+        if (t == null) {
+            onFail.accept(hook + " of task " + taskId + ": the executor does not know this task");
+            return;
+        }
+        hooks.run(taskId, hook, boundMs, () -> body.call(t), onOk, onFail);
+    }
+
+    void launchTask(TaskInfo task, long boundMs, Consumer<String> onFail) {
+        String id = task.getTaskId().getValue();
+        Task t = new Task(task, this);
+        handles.put(id, t);
+        je.taskKnown(task, TaskState.TASK_STAGING, now());
+        hooks.run(id, Hook.LAUNCH, boundMs, () -> {
+            author.launch(t);
+            return null;
+        }, ok -> { }, onFail);
+    }
+
+    void killTask(String taskId, long graceMs, long boundMs, Consumer<String> onFail) {
+        Task t = handles.get(taskId);
+        long grace = graceMs > 0 ? graceMs : t == null || t.info().getKillGracePeriodMs() == 0 ? 3_000
+                : t.info().getKillGracePeriodMs();
+        hook(taskId, Hook.KILL, Math.max(boundMs, grace + 1_000), task -> {
+            author.kill(task, java.time.Duration.ofMillis(grace));
+            return null;
+        }, ok -> { }, onFail);
+    }
+
+    // ------------------------------------------------------------------ the shim
+
+    @Override
+    public void connected() {
+        loop.execute(() -> new Subscription(this).subscribe());
+    }
+
+    void subscribedNow() {
+        subscribed = true;
+        commands.run(je.shimConnected(now()));
+        je.outbox().resendAll();
+        statuses.pump();
+    }
+
+    @Override
+    public void disconnected(String why) {
+        loop.execute(() -> {
+            if (subscribed) {
+                LOG.warn("executor {}: {}; reconnecting", executorId, why);
+            }
+            subscribed = false;
+            je.shimDisconnected(now());
+        });
+    }
+
+    @Override
+    public void event(ExecutorEvent e) {
+        loop.execute(() -> new ShimEvents(this).handle(e));
+    }
+
+    /** The subscription: who this executor is and what it runs, so a restarted shim can rebuild its ledger. */
+    ExecutorSubscribe subscription() {
+        ExecutorSubscribe.Builder b = ExecutorSubscribe.newBuilder().setExecutorId(ExecutorID.newBuilder()
+                .setValue(executorId)).addAllOverhead(author.overhead().toProto());
+        java.util.List<io.baton.proto.ReservationRecord> reservations = new Subscription(this).reservations();
+        java.util.Set<String> inReservations = new java.util.HashSet<>();
+        reservations.forEach(r -> {
+            inReservations.add(r.getOldTask().getTaskId().getValue());
+            inReservations.add(r.getNewTask().getTaskId().getValue());
+        });
+        je.engine().tasks().forEach((id, info) -> {
+            // a task inside a live reservation is the reservation's until RELEASE says otherwise
+            if (!je.engine().manages(id) && !inReservations.contains(id)) {
+                TaskState s = je.engine().state(id);
+                b.addTasks(TaskRecord.newBuilder().setTask(info).setState(s == null ? TaskState.TASK_RUNNING : s));
+            }
+        });
+        reservations.forEach(b::addReservations);
+        return b.build();
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    void shutdownRequested() {
+        shutdown.countDown();
+    }
+
+    @Override
+    public void awaitShutdown() throws InterruptedException {
+        shutdown.await();
+    }
+
+    @Override
+    public void close() {
+        shutdown.countDown();
+        shim.close();
+        try {
+            loop.submit(() -> {
+                commands.close();
+                journal.close();
+            }).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("executor {} did not stop cleanly: {}", executorId, e.toString());
+        }
+        loop.shutdownNow();
+        hooks.close();
+    }
+}

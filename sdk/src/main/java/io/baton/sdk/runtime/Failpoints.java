@@ -1,0 +1,28 @@
+package io.baton.sdk.runtime;
+
+import java.io.IOException;
+
+/**
+ * Crash-test support: when the system property {@code baton.failpoint} names a point the executor
+ * reaches, it sends itself SIGKILL right there — a real kill -9 at an exact step, which outside timing
+ * cannot hit. Points: {@code journaled:<record>} after an input is journaled, e.g.
+ * {@code journaled:task-state:TASK_KILLED} or {@code journaled:event:CONTAINER_ADJUSTED}.
+ * Unset (always, outside tests) it costs one field read.
+ */
+final class Failpoints {
+    private static final String POINT = System.getProperty("baton.failpoint", "");
+
+    private Failpoints() {
+    }
+
+    static void reached(String point) {
+        if (!POINT.isEmpty() && POINT.equals(point)) {
+            try {
+                new ProcessBuilder("kill", "-9", Long.toString(ProcessHandle.current().pid())).start().waitFor();
+                Thread.sleep(10_000); // the signal arrives before this ends
+            } catch (IOException | InterruptedException e) {
+                Runtime.getRuntime().halt(137);
+            }
+        }
+    }
+}

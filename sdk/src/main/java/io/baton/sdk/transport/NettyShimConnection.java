@@ -1,0 +1,210 @@
+package io.baton.sdk.transport;
+
+import io.baton.proto.Adjust;
+import io.baton.proto.ContainerLimits;
+import io.baton.proto.ExecutorCall;
+import io.baton.proto.ExecutorResponse;
+import io.baton.proto.ExecutorSubscribe;
+import io.baton.proto.ExecutorSubscribed;
+import io.baton.proto.Heartbeat;
+import io.baton.proto.Release;
+import io.baton.proto.Reserve;
+import io.baton.proto.ReservationRecord;
+import io.baton.proto.ShimToExecutor;
+import io.baton.proto.TaskStatus;
+import io.baton.proto.Update;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.codec.protobuf.ProtobufDecoder;
+import io.netty.handler.codec.protobuf.ProtobufEncoder;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link ShimConnection} over the shim's executor Unix socket: length-prefixed protobuf frames,
+ * calls correlated by id, reconnect with exponential backoff (100 ms doubling to 5 s), and a
+ * heartbeat at the interval the shim asks for. One Netty IO thread.
+ */
+public final class NettyShimConnection implements ShimConnection {
+    private static final Logger LOG = LoggerFactory.getLogger(NettyShimConnection.class);
+    private static final int MAX_FRAME = 64 * 1024 * 1024;
+
+    private final Path socket;
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+    private final Map<Long, Pending<?>> pending = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private volatile Channel channel;
+    private volatile boolean open = true;
+    private volatile Listener listener;
+    private long backoffMs = 100;
+    private ScheduledFuture<?> heartbeat;
+
+    private record Pending<T>(CompletableFuture<T> future, Function<ExecutorResponse, T> extract) {
+        void complete(ExecutorResponse r) {
+            if (r.hasRejected()) {
+                future.completeExceptionally(new ShimRejection(r.getRejected().getCode(), r.getRejected().getMessage()));
+            } else {
+                future.complete(extract.apply(r));
+            }
+        }
+    }
+
+    public NettyShimConnection(Path socket) {
+        this.socket = socket;
+    }
+
+    @Override
+    public void start(Listener l) {
+        this.listener = l;
+        connect();
+    }
+
+    private void connect() {
+        if (!open) {
+            return;
+        }
+        new Bootstrap().group(group).channel(EpollDomainSocketChannel.class).handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, 0, 4),
+                        new ProtobufDecoder(ShimToExecutor.getDefaultInstance()), new LengthFieldPrepender(4),
+                        new ProtobufEncoder(), new Inbound());
+            }
+        }).connect(new DomainSocketAddress(socket.toFile())).addListener(f -> {
+            if (!f.isSuccess()) {
+                retryLater("cannot reach the shim at " + socket + ": " + f.cause().getMessage());
+            }
+        });
+    }
+
+    private void retryLater(String why) {
+        if (!open) {
+            return;
+        }
+        long delay = backoffMs;
+        backoffMs = Math.min(5_000, backoffMs * 2);
+        LOG.debug("{}; retrying in {} ms", why, delay);
+        group.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private final class Inbound extends SimpleChannelInboundHandler<ShimToExecutor> {
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            channel = ctx.channel();
+            backoffMs = 100;
+            listener.connected();
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, ShimToExecutor msg) {
+            if (msg.hasResponse()) {
+                Pending<?> p = pending.remove(msg.getResponse().getCorrelationId());
+                if (p != null) {
+                    p.complete(msg.getResponse());
+                }
+            } else if (msg.hasEvent()) {
+                listener.event(msg.getEvent());
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            channel = null;
+            if (heartbeat != null) {
+                heartbeat.cancel(false);
+            }
+            ShimUnavailable gone = new ShimUnavailable("connection to the shim at " + socket + " was lost");
+            pending.values().forEach(p -> p.future().completeExceptionally(gone));
+            pending.clear();
+            listener.disconnected("connection to the shim at " + socket + " closed");
+            retryLater("connection closed");
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.warn("shim connection error: {}", cause.toString());
+            ctx.close();
+        }
+    }
+
+    private <T> CompletableFuture<T> call(ExecutorCall.Builder call, Function<ExecutorResponse, T> extract) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        Channel ch = channel;
+        if (ch == null || !ch.isActive()) {
+            f.completeExceptionally(new ShimUnavailable("not connected to the shim at " + socket));
+            return f;
+        }
+        long id = ids.incrementAndGet();
+        pending.put(id, new Pending<>(f, extract));
+        ch.writeAndFlush(call.setCorrelationId(id).build()).addListener(w -> {
+            if (!w.isSuccess()) {
+                Pending<?> p = pending.remove(id);
+                if (p != null) {
+                    p.future().completeExceptionally(new ShimUnavailable("could not write to the shim: " + w.cause()));
+                }
+            }
+        });
+        return f;
+    }
+
+    @Override
+    public CompletableFuture<ExecutorSubscribed> subscribe(ExecutorSubscribe s) {
+        return call(ExecutorCall.newBuilder().setSubscribe(s), ExecutorResponse::getSubscribed).thenApply(ok -> {
+            long every = Math.max(100, ok.getHeartbeatIntervalMs());
+            Channel ch = channel;
+            if (ch != null) {
+                heartbeat = ch.eventLoop().scheduleAtFixedRate(() -> call(ExecutorCall.newBuilder()
+                        .setHeartbeat(Heartbeat.getDefaultInstance()), r -> null), every, every, TimeUnit.MILLISECONDS);
+            }
+            return ok;
+        });
+    }
+
+    @Override
+    public CompletableFuture<ReservationRecord> reserve(Reserve r) {
+        return call(ExecutorCall.newBuilder().setReserve(r), ExecutorResponse::getReserved);
+    }
+
+    @Override
+    public CompletableFuture<ContainerLimits> adjust(Adjust a) {
+        return call(ExecutorCall.newBuilder().setAdjust(a), ExecutorResponse::getAdjusted);
+    }
+
+    @Override
+    public CompletableFuture<ContainerLimits> release(Release r) {
+        return call(ExecutorCall.newBuilder().setRelease(r), ExecutorResponse::getReleased);
+    }
+
+    @Override
+    public CompletableFuture<Void> update(TaskStatus s) {
+        return call(ExecutorCall.newBuilder().setUpdate(Update.newBuilder().setStatus(s)), r -> null);
+    }
+
+    @Override
+    public void close() {
+        open = false;
+        Channel ch = channel;
+        if (ch != null) {
+            ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+    }
+}

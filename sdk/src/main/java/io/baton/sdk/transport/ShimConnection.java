@@ -1,0 +1,47 @@
+package io.baton.sdk.transport;
+
+import io.baton.proto.Adjust;
+import io.baton.proto.ContainerLimits;
+import io.baton.proto.ExecutorEvent;
+import io.baton.proto.ExecutorSubscribe;
+import io.baton.proto.ExecutorSubscribed;
+import io.baton.proto.Release;
+import io.baton.proto.Reserve;
+import io.baton.proto.ReservationRecord;
+import io.baton.proto.TaskStatus;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The executor's side of the shim's executor API. Calls complete exceptionally with a
+ * {@link ShimRejection} when the shim refuses, or {@link ShimUnavailable} when there is no connection.
+ *
+ * <p>Listener methods run on the connection's IO thread; implementations hand them to their own loop.
+ */
+public interface ShimConnection extends AutoCloseable {
+
+    /** Connects (and reconnects with backoff, for as long as it is open). */
+    void start(Listener listener);
+
+    CompletableFuture<ExecutorSubscribed> subscribe(ExecutorSubscribe subscription);
+
+    CompletableFuture<ReservationRecord> reserve(Reserve reserve);
+
+    CompletableFuture<ContainerLimits> adjust(Adjust adjust);
+
+    CompletableFuture<ContainerLimits> release(Release release);
+
+    CompletableFuture<Void> update(TaskStatus status);
+
+    @Override
+    void close();
+
+    interface Listener {
+        /** A connection is up: the listener must SUBSCRIBE on it. */
+        void connected();
+
+        /** The connection is gone; it will be re-established. */
+        void disconnected(String why);
+
+        void event(ExecutorEvent event);
+    }
+}
