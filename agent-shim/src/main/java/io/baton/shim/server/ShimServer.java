@@ -50,6 +50,9 @@ public final class ShimServer implements AutoCloseable {
     private final ExecutorApi executorApi;
     private final FrameworkApi frameworkApi;
     private final List<Channel> listeners = new ArrayList<>();
+    /** Every accepted connection, so close() ends them all explicitly (peers see the close at once). */
+    private final io.netty.channel.group.ChannelGroup connections =
+            new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
     private ScheduledFuture<?> housekeeping;
     private WorkDir workDir;
     private boolean closed;
@@ -120,6 +123,7 @@ public final class ShimServer implements AutoCloseable {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
+                connections.add(ch);
                 Pipelines.install(ch.pipeline(), config.maxFrameBytes(), config.idleTimeoutMs(),
                         ExecutorCall.getDefaultInstance(), new ExecutorHandler(ctx, executorApi));
             }
@@ -130,6 +134,7 @@ public final class ShimServer implements AutoCloseable {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
+                connections.add(ch);
                 Pipelines.install(ch.pipeline(), config.maxFrameBytes(), config.idleTimeoutMs(),
                         FrameworkCall.getDefaultInstance(), new FrameworkHandler(ctx, frameworkApi));
             }
@@ -192,6 +197,7 @@ public final class ShimServer implements AutoCloseable {
         for (Channel ch : listeners) {
             ch.close().awaitUninterruptibly();
         }
+        connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         if (workDir != null) { // only the shim that holds the lock owns the socket files
             try {
