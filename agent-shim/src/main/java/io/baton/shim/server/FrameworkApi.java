@@ -72,8 +72,9 @@ final class FrameworkApi {
             case ACKNOWLEDGE -> acknowledge(s, call);
             case STATE -> s.respond(FrameworkResponse.newBuilder().setCorrelationId(cid)
                     .setState(NodeStates.snapshot(ctx)).build());
+            case HEARTBEAT -> s.respond(accepted(cid));
             default -> s.reject(cid, RejectCode.MALFORMED, "the call is empty: set one of subscribe, offers, decline, "
-                    + "launch, kill, replace, reconcile, acknowledge, state");
+                    + "launch, kill, replace, reconcile, acknowledge, state, heartbeat");
         }
     }
 

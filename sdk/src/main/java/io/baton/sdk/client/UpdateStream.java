@@ -1,0 +1,112 @@
+package io.baton.sdk.client;
+
+import com.google.protobuf.ByteString;
+import io.baton.proto.TaskStatus;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The status stream: drops duplicates by uuid (within a bounded window), then, on the delivery
+ * executor (one thread, so listeners never block IO and see updates in wire order), offers each
+ * update to the queue view, runs the listeners and acknowledges it. A duplicate is acknowledged again
+ * (its sender evidently missed the first acknowledgement) but not delivered.
+ */
+final class UpdateStream {
+    private static final Logger LOG = LoggerFactory.getLogger(UpdateStream.class);
+
+    /** Sends ACKNOWLEDGE; called on the delivery executor. */
+    interface Acknowledger {
+        void acknowledge(TaskStatus status);
+    }
+
+    private final Executor delivery;
+    private final Acknowledger acknowledger;
+    private final BlockingQueue<TaskStatus> queue;
+    private final List<Consumer<TaskStatus>> listeners = new CopyOnWriteArrayList<>();
+    private final Map<ByteString, Boolean> seen;
+    private long overflowed;
+
+    /** @param acknowledger null: no automatic acknowledgements */
+    UpdateStream(Executor delivery, Acknowledger acknowledger, int dedupWindow, int queueCapacity) {
+        this.delivery = delivery;
+        this.acknowledger = acknowledger;
+        this.queue = new LinkedBlockingQueue<>(queueCapacity);
+        this.seen = new LinkedHashMap<>(16, 0.75f, false) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<ByteString, Boolean> eldest) {
+                return size() > dedupWindow;
+            }
+        };
+    }
+
+    /** An update from the shim (IO thread). */
+    void accept(TaskStatus status) {
+        boolean fresh;
+        synchronized (seen) {
+            fresh = status.getUuid().isEmpty() || seen.put(status.getUuid(), Boolean.TRUE) == null;
+        }
+        if (fresh) {
+            submit(() -> deliver(status));
+        } else {
+            LOG.debug("dropped a duplicate update of task {} ({})", status.getTaskId().getValue(), status.getState());
+            submit(() -> acknowledge(status));
+        }
+    }
+
+    private void submit(Runnable r) {
+        try {
+            delivery.execute(r);
+        } catch (RejectedExecutionException closed) {
+            LOG.debug("client closed; update not delivered");
+        }
+    }
+
+    private void deliver(TaskStatus status) {
+        offerToQueue(status);
+        for (Consumer<TaskStatus> l : listeners) {
+            try {
+                l.accept(status);
+            } catch (RuntimeException e) {
+                LOG.warn("an update listener failed on the update of task {} ({}); the other listeners still run",
+                        status.getTaskId().getValue(), status.getState(), e);
+            }
+        }
+        acknowledge(status);
+    }
+
+    private void offerToQueue(TaskStatus status) {
+        while (!queue.offer(status)) {
+            queue.poll();
+            if (overflowed++ % 1000 == 0) {
+                LOG.warn("the updates() queue is full ({} updates); dropping the oldest ({} so far). Drain it, or "
+                        + "raise updateQueueCapacity", queue.size() + queue.remainingCapacity(), overflowed);
+            }
+        }
+    }
+
+    private void acknowledge(TaskStatus status) {
+        if (acknowledger != null && !status.getUuid().isEmpty()) {
+            acknowledger.acknowledge(status);
+        }
+    }
+
+    BatonClient.Registration add(Consumer<TaskStatus> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    BlockingQueue<TaskStatus> queue() {
+        return queue;
+    }
+}

@@ -1,0 +1,168 @@
+package io.baton.sdk.client;
+
+import static io.baton.sdk.client.ShimFixture.TOKEN;
+import static io.baton.sdk.client.ShimFixture.status;
+import static io.baton.sdk.client.ShimFixture.task;
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.baton.proto.ExecutorEvent;
+import io.baton.proto.RejectCode;
+import io.baton.proto.TaskState;
+import io.baton.proto.TaskStatus;
+import io.baton.resources.Resources;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The client against an in-process shim over its real Unix socket, with a hand-written executor. */
+class BatonClientIT {
+    @TempDir
+    Path dir;
+    ShimFixture shim;
+    BatonClient client;
+    final List<TaskStatus> seen = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        shim = new ShimFixture(ShimFixture.config(dir));
+        client = shim.client();
+        client.onUpdate(seen::add);
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        shim.close();
+    }
+
+    @Test
+    void connectsWithTheTokenFileOfTheWorkDirAndIsRefusedWithAWrongToken() throws Exception {
+        Files.writeString(shim.config.tokenFile(), TOKEN + "\n");
+        try (BatonClient fromFile = BatonClient.connect(ClientOptions.workDir(dir).build())) {
+            assertThat(fromFile.node()).isEqualTo("localhost");
+            assertThat(fromFile.nodeTotal()).isEqualTo(Resources.parse("cpus:4;mem:4096"));
+        }
+
+        assertThatThrownBy(() -> BatonClient.connect(shim.options().token("not-the-token").build()))
+                .isInstanceOfSatisfying(ShimRejectedException.class, e -> {
+                    assertThat(e.code()).isEqualTo(RejectCode.UNAUTHENTICATED);
+                    assertThat(e.shimMessage()).contains("wrong framework token");
+                    assertThat(e.getMessage()).contains("SUBSCRIBE", "framework.sock", "wrong framework token");
+                });
+    }
+
+    @Test
+    void noShimAtTheSocketIsAClearFailure() {
+        Path nowhere = dir.resolve("nowhere.sock");
+        assertThatThrownBy(() -> BatonClient.connect(ClientOptions.unix(nowhere).token(TOKEN).build()))
+                .isInstanceOfSatisfying(ShimUnavailableException.class,
+                        e -> assertThat(e.endpoint()).isEqualTo("unix:" + nowhere))
+                .hasMessageContaining("cannot connect to the shim at unix:" + nowhere);
+    }
+
+    @Test
+    void offersDeclineAndLaunchReachTheExecutor() throws Exception {
+        var declined = client.offers(Resources.parse("cpus:1")).get(5, SECONDS);
+        client.decline(BatonClient.offerIds(declined)).get(5, SECONDS);
+        assertThat(client.state().get(5, SECONDS).getOffersList()).isEmpty();
+
+        var offers = client.offers(Resources.parse("cpus:1;mem:256")).get(5, SECONDS);
+        assertThat(offers).hasSize(1);
+        var forwarded = client.launch("e1", task("a", "cpus:1;mem:256"), BatonClient.offerIds(offers)).get(5, SECONDS);
+
+        assertThat(forwarded.getExecutorId().getValue()).isEqualTo("e1");
+        assertThat(forwarded.getQueued()).isFalse();
+        ExecutorEvent launch = shim.awaitEvent(ExecutorEvent::hasLaunch);
+        assertThat(launch.getLaunch().getTask().getTaskId().getValue()).isEqualTo("a");
+    }
+
+    @Test
+    void aRejectedCallFailsWithTheShimsCodeAndMessage() {
+        assertThatThrownBy(() -> client.launch("e1", task("a", "cpus:1"), List.of("no-such-offer")).get(5, SECONDS))
+                .isInstanceOf(ExecutionException.class).cause()
+                .isInstanceOfSatisfying(ShimRejectedException.class, e -> {
+                    assertThat(e.code()).isEqualTo(RejectCode.UNKNOWN_OFFER);
+                    assertThat(e.call()).isEqualTo("LAUNCH a on e1");
+                    assertThat(e.shimMessage()).contains("no-such-offer");
+                });
+    }
+
+    @Test
+    void updatesAreDeliveredThenAcknowledged() throws Exception {
+        shim.running(client, "a", "cpus:1;mem:256");
+
+        ExecutorEvent ack = shim.awaitEvent(ExecutorEvent::hasAcknowledged);
+
+        assertThat(ack.getAcknowledged().getTaskId().getValue()).isEqualTo("a");
+        // acknowledged only after the listeners ran: the listener has it by now
+        assertThat(seen).anySatisfy(s -> assertThat(s.getUuid()).isEqualTo(ack.getAcknowledged().getUuid()));
+        TaskStatus queued = client.updates().poll(5, SECONDS);
+        assertThat(queued.getTaskId().getValue()).isEqualTo("a");
+        assertThat(queued.getState()).isEqualTo(TaskState.TASK_RUNNING);
+    }
+
+    @Test
+    void aDuplicateUuidIsDroppedButAcknowledgedAgain() throws Exception {
+        shim.running(client, "a", "cpus:1;mem:256");
+        TaskStatus twice = status("a", TaskState.TASK_RUNNING).toBuilder().setMessage("healthy").build();
+        TaskStatus marker = status("a", TaskState.TASK_RUNNING).toBuilder().setMessage("marker").build();
+
+        shim.send(twice);
+        shim.send(twice);
+        shim.send(marker);
+
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> seen.stream().anyMatch(s -> s.getUuid().equals(marker.getUuid())));
+        assertThat(seen).filteredOn(s -> s.getUuid().equals(twice.getUuid())).hasSize(1);
+        for (int i = 0; i < 2; i++) {
+            shim.awaitEvent(e -> e.hasAcknowledged() && e.getAcknowledged().getUuid().equals(twice.getUuid()));
+        }
+    }
+
+    @Test
+    void reconcileStateAndKill() throws Exception {
+        shim.running(client, "a", "cpus:1;mem:256");
+        await().atMost(Duration.ofSeconds(5)).until(() -> seen.stream().anyMatch(s -> s.getTaskId().getValue()
+                .equals("a")));
+
+        List<TaskStatus> statuses = client.reconcile("a", "ghost").get(5, SECONDS);
+        assertThat(statuses).extracting(s -> s.getTaskId().getValue(), TaskStatus::getState)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("a", TaskState.TASK_RUNNING),
+                        org.assertj.core.groups.Tuple.tuple("ghost", TaskState.TASK_UNKNOWN));
+
+        var state = client.state().get(5, SECONDS);
+        assertThat(Resources.fromProto(state.getTotalList())).isEqualTo(Resources.parse("cpus:4;mem:4096"));
+        assertThat(state.getExecutorsList()).singleElement().satisfies(e -> {
+            assertThat(e.getExecutorId().getValue()).isEqualTo("e1");
+            assertThat(e.getTasksList()).extracting(t -> t.getTaskId().getValue()).containsExactly("a");
+        });
+
+        assertThat(client.kill("a", 1500).get(5, SECONDS).getExecutorId().getValue()).isEqualTo("e1");
+        ExecutorEvent kill = shim.awaitEvent(ExecutorEvent::hasKill);
+        assertThat(kill.getKill().getTaskId().getValue()).isEqualTo("a");
+        assertThat(kill.getKill().getGracePeriodMs()).isEqualTo(1500);
+    }
+
+    @Test
+    void closingTheClientFailsWhatWaits() throws Exception {
+        shim.running(client, "a", "cpus:1;mem:256");
+        ReplaceHandle h = client.replace(ReplaceSpec.of("a", task("b", "cpus:1;mem:256")));
+        h.forwarded().get(5, SECONDS);
+
+        client.close();
+
+        assertThatThrownBy(() -> h.outcome().get(5, SECONDS)).cause()
+                .isInstanceOf(ShimUnavailableException.class).hasMessageContaining("was closed");
+        assertThat(client.closed()).isDone();
+    }
+}

@@ -1,0 +1,121 @@
+package io.baton.sdk.client;
+
+import static io.baton.sdk.client.ShimFixture.finalUpdate;
+import static io.baton.sdk.client.ShimFixture.task;
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.baton.proto.ExecutorEvent;
+import io.baton.proto.RejectCode;
+import io.baton.proto.ReplaceStrategy;
+import io.baton.proto.ReplacementOutcome;
+import io.baton.proto.TaskReason;
+import io.baton.proto.TaskState;
+import io.baton.proto.TaskStatus;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** REPLACE through the client: forwarded, its outcome from the executor's final update, or rejected. */
+class ReplaceIT {
+    @TempDir
+    Path dir;
+    ShimFixture shim;
+    BatonClient client;
+    final List<TaskStatus> seen = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        shim = new ShimFixture(ShimFixture.config(dir));
+        client = BatonClient.connect(shim.options().build(), seen::add);
+        shim.running(client, "a", "cpus:1;mem:256");
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        shim.close();
+    }
+
+    @Test
+    void aForwardedReplaceCompletesWithTheExecutorsFinalUpdate() throws Exception {
+        ReplaceHandle h = client.replace(ReplaceSpec.of("a", task("b", "cpus:1;mem:128"))
+                .withStrategy(ReplaceStrategy.STOP_THEN_START));
+        assertThat(h.replacementId()).startsWith("r-");
+
+        assertThat(h.forwarded().get(5, SECONDS).getExecutorId().getValue()).isEqualTo("e1");
+        ExecutorEvent replace = shim.awaitEvent(ExecutorEvent::hasReplace);
+        assertThat(replace.getReplace().getReplacementId().getValue()).isEqualTo(h.replacementId());
+        assertThat(replace.getReplace().getPolicy().getStrategy()).isEqualTo(ReplaceStrategy.STOP_THEN_START);
+        assertThat(h.outcome()).isNotDone();
+
+        // progress of the replacement carries its id but no outcome: not final
+        shim.send(ShimFixture.status("a", TaskState.TASK_KILLING).toBuilder()
+                .setReplacementId(io.baton.proto.ReplacementID.newBuilder().setValue(h.replacementId())).build());
+        shim.send(finalUpdate(h.replacementId(), "a", "b", ReplacementOutcome.COMMITTED));
+
+        ReplaceOutcome o = h.outcome().get(5, SECONDS);
+        assertThat(o.committed()).isTrue();
+        assertThat(o.replacementId()).isEqualTo(h.replacementId());
+        assertThat(o.status().getTaskId().getValue()).isEqualTo("b");
+        assertThat(o.timings().getTotalUs()).isEqualTo(1234);
+        // the outcome does not wait for the listeners, which see the progress and the final update in order
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(seen)
+                .extracting(s -> s.getReplacementId().getValue() + " " + s.getTaskId().getValue() + " " + s.getState())
+                .endsWith(h.replacementId() + " a TASK_KILLING", h.replacementId() + " b TASK_RUNNING"));
+    }
+
+    @Test
+    void aReplaceTheShimRefusesEndsRejectedAndItsNewTaskIsLostOnTheStream() throws Exception {
+        ReplaceHandle h = client.replace(ReplaceSpec.of("a", task("big", "cpus:3;mem:256")).withReplacementId("r-big"));
+
+        assertThatThrownBy(() -> h.forwarded().get(5, SECONDS)).isInstanceOf(ExecutionException.class).cause()
+                .isInstanceOfSatisfying(ShimRejectedException.class,
+                        e -> assertThat(e.code()).isEqualTo(RejectCode.INSUFFICIENT_RESOURCES));
+        ShimRejectedException rejection = (ShimRejectedException) h.forwarded().handle((f, t) -> t).get();
+        ReplaceOutcome o = h.outcome().get(5, SECONDS);
+
+        assertThat(o.outcome()).isEqualTo(ReplacementOutcome.REJECTED);
+        assertThat(o.replacementId()).isEqualTo("r-big");
+        assertThat(o.status().getMessage()).isEqualTo(rejection.shimMessage()).contains("missing");
+        assertThat(o.status().getTaskId().getValue()).isEqualTo("big");
+        assertThat(o.status().getState()).isEqualTo(TaskState.TASK_LOST);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(seen).anySatisfy(s -> {
+            assertThat(s.getTaskId().getValue()).isEqualTo("big");
+            assertThat(s.getState()).isEqualTo(TaskState.TASK_LOST);
+            assertThat(s.getReason()).isEqualTo(TaskReason.REPLACE_INVALID);
+            assertThat(s.getReplacementId().getValue()).isEqualTo("r-big");
+        }));
+    }
+
+    @Test
+    void aFinalUpdateSeenBeforeTheHandleExistsIsNotLost() throws Exception {
+        shim.send(finalUpdate("r-early", "a", "c", ReplacementOutcome.ROLLED_BACK));
+        await().atMost(Duration.ofSeconds(5)).until(() -> seen.stream()
+                .anyMatch(s -> s.getReplacementId().getValue().equals("r-early")));
+
+        ReplaceHandle h = client.replace(ReplaceSpec.of("a", task("c", "cpus:1;mem:128")).withReplacementId("r-early"));
+
+        assertThat(h.outcome()).isCompleted();
+        assertThat(h.outcome().get().outcome()).isEqualTo(ReplacementOutcome.ROLLED_BACK);
+        h.forwarded().get(5, SECONDS);
+    }
+
+    @Test
+    void withoutUpdatesTheOutcomeOfAForwardedReplaceCannotBeLearned() throws Exception {
+        try (BatonClient quiet = BatonClient.connect(shim.options().updates(false).build())) {
+            ReplaceHandle h = quiet.replace(ReplaceSpec.of("a", task("d", "cpus:1;mem:128")));
+            h.forwarded().get(5, SECONDS);
+            assertThatThrownBy(() -> h.outcome().get(5, SECONDS)).cause()
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("updates(true)");
+        }
+    }
+}
