@@ -41,7 +41,7 @@ final class SubscribeRules {
         if (!parsed.accepted()) {
             return parsed.cast();
         }
-        SubscriptionClaim claim = parsed.value();
+        SubscriptionClaim claim = parsed.value().keeping(pendingReservations(call, id));
         Resources mine = existing == null ? Resources.empty() : holdingsOf(existing);
         Resources available = ledger.free().plus(mine);
         if (!available.contains(claim.holdings())) {
@@ -105,6 +105,18 @@ final class SubscribeRules {
         ledger.removeAllocated(existing.allocation());
         ledger.executorMap().remove(existing.id);
         return lost;
+    }
+
+    /** Live reservations of this executor that it lists as pending reserves (a RESERVE whose answer it lost). */
+    private List<ReservationEntry> pendingReservations(ExecutorSubscribe call, String executorId) {
+        List<ReservationEntry> out = new ArrayList<>();
+        for (io.baton.proto.ReplacementID rid : call.getPendingReservesList()) {
+            ReservationEntry r = ledger.reservationMap().get(rid.getValue());
+            if (r != null && r.executorId.equals(executorId)) {
+                out.add(r);
+            }
+        }
+        return out;
     }
 
     private Resources holdingsOf(ExecutorEntry e) {

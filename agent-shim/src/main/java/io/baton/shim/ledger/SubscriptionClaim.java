@@ -27,6 +27,31 @@ record SubscriptionClaim(Resources overhead, List<HeldTask> tasks, List<Reservat
         return mentioned.contains(taskId);
     }
 
+    /**
+     * Keeps reservations the ledger holds that the executor lists as pending reserves: each one's old
+     * task moves from the reported tasks into the kept reservation's pool.
+     */
+    SubscriptionClaim keeping(List<ReservationEntry> kept) {
+        if (kept.isEmpty()) {
+            return this;
+        }
+        List<HeldTask> held = new ArrayList<>(tasks);
+        List<ReservationEntry> all = new ArrayList<>(reservations);
+        Set<String> ids = new HashSet<>(mentioned);
+        Resources sum = holdings;
+        for (ReservationEntry r : kept) {
+            HeldTask old = held.stream().filter(t -> t.id().equals(r.oldTaskId())).findFirst().orElse(null);
+            if (old == null) {
+                continue;
+            }
+            held.remove(old);
+            all.add(r);
+            ids.add(r.newTaskId());
+            sum = sum.minus(old.resources()).plus(r.pool);
+        }
+        return new SubscriptionClaim(overhead, held, all, latest, ids, sum);
+    }
+
     static Verdict<SubscriptionClaim> parse(ExecutorSubscribe call, String executorId, Ledger ledger) {
         try {
             return parseUnchecked(call, executorId, ledger);

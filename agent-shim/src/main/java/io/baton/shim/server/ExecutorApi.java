@@ -101,8 +101,12 @@ final class ExecutorApi {
                 call.getSubscribe().getTasksCount(), call.getSubscribe().getReservationsCount(),
                 subscribed.limits(), container);
         reportIsolatorFailure(s, failure);
-        for (ExecutorEvent e : ctx.sessions.drainMailbox(id)) {
-            s.send(e);
+        java.util.List<ExecutorEvent> queued = ctx.sessions.drainMailbox(id);
+        queued.forEach(s::send);
+        for (ExecutorEvent e : ctx.sessions.unconfirmedFor(id)) {
+            if (!queued.contains(e)) {
+                s.send(e); // forwarded before, never confirmed: the executor may have died before journaling it
+            }
         }
     }
 
@@ -132,12 +136,16 @@ final class ExecutorApi {
         if (v.value().freed()) {
             reportIsolatorFailure(s, ctx.applyLimits(s.executorId, v.value().limits()));
         }
+        if (status.hasReplacementId()) {
+            ctx.sessions.confirmed(status.getReplacementId().getValue());
+        }
         ctx.sessions.publish(FrameworkEvent.newBuilder().setUpdate(status).build());
         s.respond(accepted(cid));
     }
 
     private void reserve(ExecutorSession s, ExecutorCall call) {
         long cid = call.getCorrelationId();
+        ctx.sessions.confirmed(call.getReserve().getReplacementId().getValue());
         Verdict<ReservationView> v = ctx.ledger.reserve(s.executorId, call.getReserve(), ctx.nowUs());
         if (v instanceof Verdict.Rejected<ReservationView> r) {
             s.reject(cid, r.code(), r.message());

@@ -171,17 +171,21 @@ final class FrameworkApi {
         ReplaceEvent event = ReplaceEvent.newBuilder().setReplacementId(r.getReplacementId())
                 .setOldTaskId(r.getOldTaskId()).setNewTask(r.getNewTask()).addAllOfferIds(r.getOfferIdsList())
                 .setPolicy(r.getPolicy()).setRequestedAtUs(now).build();
-        deliver(s, cid, exec, ExecutorEvent.newBuilder().setReplace(event).build());
+        ExecutorEvent replace = ExecutorEvent.newBuilder().setReplace(event).build();
+        if (deliver(s, cid, exec, replace)) {
+            ctx.sessions.awaitConfirmation(r.getReplacementId().getValue(), exec, replace);
+        }
     }
 
-    private void deliver(FrameworkSession s, long cid, String exec, ExecutorEvent event) {
+    private boolean deliver(FrameworkSession s, long cid, String exec, ExecutorEvent event) {
         boolean connected = ctx.sessions.isConnected(exec);
         if (!ctx.sessions.deliver(exec, event)) {
             s.reject(cid, RejectCode.EXECUTOR_DISCONNECTED, "executor " + exec + " is re-registering and its queue of "
                     + Sessions.MAILBOX_CAPACITY + " requests is full; retry later");
-            return;
+            return false;
         }
         s.respond(forwarded(cid, exec, !connected));
+        return true;
     }
 
     private void reconcile(FrameworkSession s, FrameworkCall call) {

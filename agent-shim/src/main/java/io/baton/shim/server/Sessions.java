@@ -21,6 +21,19 @@ final class Sessions {
     private final Map<String, ExecutorSession> executors = new HashMap<>();
     private final Set<FrameworkSession> subscribers = new LinkedHashSet<>();
     private final Map<String, ArrayDeque<ExecutorEvent>> mailboxes = new HashMap<>();
+    /**
+     * REPLACEs forwarded to an executor that has not shown it has them yet (no RESERVE, no update naming
+     * the replacement): an executor that dies before journaling one gets it again when it re-subscribes.
+     */
+    private final Map<String, ExecutorEvent> unconfirmed = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ExecutorEvent> eldest) {
+            return size() > 4096;
+        }
+    };
+    private final Map<String, String> unconfirmedOwner = new HashMap<>();
 
     ExecutorSession executor(String executorId) {
         return executors.get(executorId);
@@ -57,6 +70,27 @@ final class Sessions {
     List<ExecutorEvent> drainMailbox(String executorId) {
         ArrayDeque<ExecutorEvent> box = mailboxes.remove(executorId);
         return box == null ? List.of() : new ArrayList<>(box);
+    }
+
+    void awaitConfirmation(String replacementId, String executorId, ExecutorEvent replace) {
+        unconfirmed.put(replacementId, replace);
+        unconfirmedOwner.put(replacementId, executorId);
+    }
+
+    void confirmed(String replacementId) {
+        unconfirmed.remove(replacementId);
+        unconfirmedOwner.remove(replacementId);
+    }
+
+    /** The REPLACEs an executor has not confirmed, in the order they were forwarded. */
+    List<ExecutorEvent> unconfirmedFor(String executorId) {
+        List<ExecutorEvent> out = new ArrayList<>();
+        unconfirmed.forEach((rid, e) -> {
+            if (executorId.equals(unconfirmedOwner.get(rid))) {
+                out.add(e);
+            }
+        });
+        return out;
     }
 
     boolean isConnected(String executorId) {

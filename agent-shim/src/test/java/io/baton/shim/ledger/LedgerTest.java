@@ -401,4 +401,22 @@ class LedgerTest {
         assertThat(expired.get(0).lostTasks()).extracting(t -> t.getTaskId().getValue()).containsExactly("a");
         f.balanced();
     }
+
+    @Test
+    void aReserveWhoseAnswerWasLostIsKeptWhenTheExecutorListsItAsPending() {
+        running("a", "cpus:1;mem:128");
+        String o = f.offer("cpus:1");
+        f.replace("e1", "r1", "a", "b", "cpus:2;mem:128", false, o).value();
+        f.ledger.disconnected("e1", f.now);
+        // the executor crashed before journaling the answer: it still thinks it holds task a
+        var again = ExecutorSubscribe.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue("e1"))
+                .addAllOverhead(Resources.parse("cpus:0.1;mem:32").toProto())
+                .addTasks(TaskRecord.newBuilder().setTask(task("a", "cpus:1;mem:128")).setState(TaskState.TASK_RUNNING))
+                .addPendingReserves(io.baton.proto.ReplacementID.newBuilder().setValue("r1")).build();
+        assertThat(f.ledger.subscribe(again, 100, 1000, f.now).value().lostTasks()).isEmpty();
+        assertThat(f.ledger.reservations()).extracting(ReservationView::replacementId).containsExactly("r1");
+        assertThat(f.reserve("e1", "r1", "a", "b", "cpus:2;mem:128", false, o).value().pool())
+                .as("the repeated RESERVE is answered with the kept reservation").isEqualTo(Resources.parse("cpus:2;mem:128"));
+        f.balanced();
+    }
 }

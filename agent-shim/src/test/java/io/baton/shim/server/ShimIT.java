@@ -251,4 +251,33 @@ class ShimIT {
         await().atMost(Duration.ofSeconds(5)).until(() -> hardLimitMb("e1") == 32);
         assertThat(shim.server.verifyLedger()).isNull();
     }
+
+    @Test
+    void aReplaceTheExecutorNeverConfirmedIsDeliveredAgainAfterItReSubscribes() throws Exception {
+        running("a", "cpus:1;mem:128");
+        replace(fw, "r1", "a", task("b", "cpus:1;mem:128"), ReplaceStrategy.STOP_THEN_START);
+        e1.wire.await(m -> m.hasEvent() && m.getEvent().hasReplace());
+        e1.close(); // died before journaling it
+        await().atMost(Duration.ofSeconds(5)).until(() -> !state().getExecutors(0).getConnected());
+        e1 = shim.executor("e1");
+        e1.subscribe(io.baton.proto.ExecutorSubscribe.newBuilder()
+                .addAllOverhead(Resources.parse("cpus:0.1;mem:32").toProto())
+                .addTasks(io.baton.proto.TaskRecord.newBuilder().setTask(task("a", "cpus:1;mem:128"))
+                        .setState(TaskState.TASK_RUNNING)));
+        assertThat(e1.wire.await(m -> m.hasEvent() && m.getEvent().hasReplace()).getEvent().getReplace()
+                .getReplacementId().getValue()).isEqualTo("r1");
+
+        e1.reserve("r1", "a", task("b", "cpus:1;mem:128"), false, List.of());
+        e1.close();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !state().getExecutors(0).getConnected());
+        e1 = shim.executor("e1");
+        e1.subscribe(io.baton.proto.ExecutorSubscribe.newBuilder()
+                .addAllOverhead(Resources.parse("cpus:0.1;mem:32").toProto())
+                .addTasks(io.baton.proto.TaskRecord.newBuilder().setTask(task("a", "cpus:1;mem:128"))
+                        .setState(TaskState.TASK_RUNNING))
+                .addPendingReserves(io.baton.proto.ReplacementID.newBuilder().setValue("r1")));
+        assertThat(e1.wire.poll(m -> m.hasEvent() && m.getEvent().hasReplace(), Duration.ofMillis(500)))
+                .as("confirmed by its RESERVE: not delivered again").isNull();
+        assertThat(state().getReservationsCount()).as("the pending reserve was kept").isEqualTo(1);
+    }
 }

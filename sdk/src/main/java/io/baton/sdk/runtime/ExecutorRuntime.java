@@ -151,10 +151,10 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
     public void report(String taskId, TaskState state, String message) {
         loop.execute(() -> {
             boolean managed = je.engine().manages(taskId);
-            List<Command> cmds = je.taskState(taskId, state, message, now());
-            if (!managed) {
+            if (!managed) { // recorded first: a crash right after leaves it to be resent, not lost
                 statuses.send(statuses.status(taskId, state, message));
             }
+            List<Command> cmds = je.taskState(taskId, state, message, now());
             if (io.baton.sdk.core.TaskStates.isTerminal(state) && !je.engine().tasks().containsKey(taskId)) {
                 handles.remove(taskId);
             }
@@ -249,13 +249,19 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
             inReservations.add(r.getNewTask().getTaskId().getValue());
         });
         je.engine().tasks().forEach((id, info) -> {
-            // a task inside a live reservation is the reservation's until RELEASE says otherwise
-            if (!je.engine().manages(id) && !inReservations.contains(id)) {
+            // a task inside a live reservation is the reservation's until RELEASE says otherwise; the old
+            // task of a replacement not reserved yet is still simply held
+            if (!inReservations.contains(id)) {
                 TaskState s = je.engine().state(id);
                 b.addTasks(TaskRecord.newBuilder().setTask(info).setState(s == null ? TaskState.TASK_RUNNING : s));
             }
         });
         reservations.forEach(b::addReservations);
+        for (io.baton.sdk.core.Replacement r : je.engine().unfinished()) {
+            if (r.phase() == io.baton.sdk.core.Phase.REQUESTED) {
+                b.addPendingReserves(CommandRunner.rid(r.id())); // its RESERVE may have landed unanswered
+            }
+        }
         return b.build();
     }
 

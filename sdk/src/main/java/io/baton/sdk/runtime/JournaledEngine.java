@@ -51,15 +51,25 @@ public final class JournaledEngine {
 
     /** Journals an update that must reach the framework, then queues it; true if it may be sent now. */
     public boolean recordStatus(io.baton.proto.TaskStatus status) {
-        write(JournalRecord.newBuilder().setTimeUs(status.getTimestampUs())
+        JournalRecord rec = write(JournalRecord.newBuilder().setTimeUs(status.getTimestampUs())
                 .setStatusRecorded(io.baton.proto.StatusRecorded.newBuilder().setStatus(status)).build());
+        if (status.hasReplacementId() && open.containsKey(status.getReplacementId().getValue())) {
+            track(status.getReplacementId().getValue(), rec); // a checkpoint must show it was recorded
+        }
         return outbox.record(status);
     }
 
     /** Journals an acknowledgement, then applies it; returns the task's next update to send, or null. */
     public io.baton.proto.TaskStatus acknowledged(String taskId, com.google.protobuf.ByteString uuid, long atUs) {
-        write(JournalRecord.newBuilder().setTimeUs(atUs).setStatusAcknowledged(io.baton.proto.StatusAcknowledged
-                .newBuilder().setTaskId(io.baton.proto.TaskID.newBuilder().setValue(taskId)).setUuid(uuid)).build());
+        JournalRecord rec = write(JournalRecord.newBuilder().setTimeUs(atUs).setStatusAcknowledged(
+                io.baton.proto.StatusAcknowledged.newBuilder().setTaskId(io.baton.proto.TaskID.newBuilder()
+                        .setValue(taskId)).setUuid(uuid)).build());
+        open.forEach((rid, records) -> {
+            if (records.stream().anyMatch(r -> r.hasStatusRecorded()
+                    && r.getStatusRecorded().getStatus().getUuid().equals(uuid))) {
+                records.add(rec);
+            }
+        });
         return outbox.acknowledged(taskId, uuid);
     }
 
@@ -179,9 +189,17 @@ public final class JournaledEngine {
                 .setState(engine.state(id) == null ? TaskState.TASK_RUNNING : engine.state(id))));
         List<JournalRecord> records = new ArrayList<>(conditions.values());
         open.values().forEach(records::addAll);
+        java.util.Set<com.google.protobuf.ByteString> inOpen = new java.util.HashSet<>();
+        records.forEach(r -> {
+            if (r.hasStatusRecorded()) {
+                inOpen.add(r.getStatusRecorded().getStatus().getUuid());
+            }
+        });
         for (io.baton.proto.TaskStatus st : outbox.pending()) {
-            records.add(JournalRecord.newBuilder().setSequence(sequence).setTimeUs(st.getTimestampUs())
-                    .setStatusRecorded(io.baton.proto.StatusRecorded.newBuilder().setStatus(st)).build());
+            if (!inOpen.contains(st.getUuid())) {
+                records.add(JournalRecord.newBuilder().setSequence(sequence).setTimeUs(st.getTimestampUs())
+                        .setStatusRecorded(io.baton.proto.StatusRecorded.newBuilder().setStatus(st)).build());
+            }
         }
         records.stream().distinct().sorted((a, b) -> Long.compare(a.getSequence(), b.getSequence()))
                 .forEach(c::addOpen);
@@ -199,10 +217,34 @@ public final class JournaledEngine {
         je.replaying = true;
         journal.replay(rec -> je.feed(rec, commands));
         je.replaying = false;
-        return new Replayed(je, commands);
+        return new Replayed(je, commands, unrecorded(commands, je.recordedDuringReplay));
     }
 
-    public record Replayed(JournaledEngine engine, List<Command> commands) {
+    /**
+     * @param unrecordedReports status reports that replayed inputs produced but whose StatusRecorded never
+     *     reached the journal (the executor died in between): recovery sends them now
+     */
+    public record Replayed(JournaledEngine engine, List<Command> commands, List<Command.Report> unrecordedReports) {
+    }
+
+    private final List<io.baton.proto.TaskStatus> recordedDuringReplay = new ArrayList<>();
+
+    private static List<Command.Report> unrecorded(List<Command> commands, List<io.baton.proto.TaskStatus> recorded) {
+        List<io.baton.proto.TaskStatus> left = new ArrayList<>(recorded);
+        List<Command.Report> out = new ArrayList<>();
+        for (Command c : commands) {
+            if (c instanceof Command.Report r) {
+                io.baton.proto.TaskStatus match = left.stream().filter(st -> st.getTaskId().getValue().equals(r.taskId())
+                        && st.getState() == r.state() && st.getReplacementId().getValue().equals(r.replacementId()))
+                        .findFirst().orElse(null);
+                if (match != null) {
+                    left.remove(match);
+                } else {
+                    out.add(r);
+                }
+            }
+        }
+        return out;
     }
 
     private void feed(JournalRecord rec, List<Command> out) {
@@ -224,7 +266,10 @@ public final class JournaledEngine {
             case TASK_LAUNCHED -> taskKnown(rec.getTaskLaunched().getTask(), rec.getTaskLaunched().getState(),
                     rec.getTimeUs());
             case CONDITION -> out.addAll(replayCondition(rec.getCondition()));
-            case STATUS_RECORDED -> recordStatus(rec.getStatusRecorded().getStatus());
+            case STATUS_RECORDED -> {
+                recordStatus(rec.getStatusRecorded().getStatus());
+                recordedDuringReplay.add(rec.getStatusRecorded().getStatus());
+            }
             case STATUS_ACKNOWLEDGED -> acknowledged(rec.getStatusAcknowledged().getTaskId().getValue(),
                     rec.getStatusAcknowledged().getUuid(), rec.getTimeUs());
             default -> {

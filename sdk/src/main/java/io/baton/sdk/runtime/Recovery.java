@@ -32,8 +32,10 @@ final class Recovery {
 
     void run() {
         long started = System.nanoTime();
-        JournaledEngine je = JournaledEngine.replay(rt.journal()).engine();
+        JournaledEngine.Replayed replayed = JournaledEngine.replay(rt.journal());
+        JournaledEngine je = replayed.engine();
         rt.journaled(je);
+        rt.execute(new ArrayList<>(replayed.unrecordedReports())); // decided before the crash, never recorded
         long now = rt.now();
         je.shimDisconnected(now);
         je.recoveryStarted(now);

@@ -27,8 +27,9 @@ final class Subscription {
         rt.shim().subscribe(rt.subscription()).whenComplete((ok, err) -> rt.loop().execute(() -> {
             if (err == null) {
                 LOG.info("executor {} subscribed to the shim (container {})", rt.executorId(), ok.getContainer());
-                rt.subscribedNow();
+                // shim calls first: on one connection the shim sees a RELEASE before the final update it allows
                 reissue();
+                rt.subscribedNow();
                 return;
             }
             Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;

@@ -120,4 +120,26 @@ class ReplayTest {
         JournaledEngine.Replayed again = JournaledEngine.replay(journal);
         assertThat(again.engine().engine().replacement("r3").phase()).isEqualTo(io.baton.sdk.core.Phase.LAUNCHING);
     }
+
+    @Test
+    void reportsDecidedByTheLastInputButNeverRecordedAreReissuedByReplay() {
+        produced.addAll(je.shimConnected(now));
+        je.taskKnown(task("a", "cpus:1"), TaskState.TASK_RUNNING, now);
+        replace("r1", "a", "b", ReplaceStrategy.STOP_THEN_START);
+        event("r1", new Event.ReserveAccepted(Resources.parse("cpus:1"), now += 10));
+        // the KILLING report of this step was recorded...
+        produced.stream().filter(c -> c instanceof Command.Report).map(c -> (Command.Report) c)
+                .forEach(r -> je.recordStatus(io.baton.proto.TaskStatus.newBuilder()
+                        .setTaskId(TaskID.newBuilder().setValue(r.taskId())).setState(r.state())
+                        .setUuid(com.google.protobuf.ByteString.copyFrom(new byte[16]))
+                        .setReplacementId(io.baton.proto.ReplacementID.newBuilder().setValue(r.replacementId())).build()));
+        state("a", TaskState.TASK_KILLED);
+        event("r1", new Event.ContainerAdjusted(now += 10));
+        state("b", TaskState.TASK_RUNNING); // ...but the executor died before recording the commit's reports
+
+        JournaledEngine.Replayed replayed = JournaledEngine.replay(journal);
+        assertThat(replayed.unrecordedReports()).extracting(Command.Report::taskId, Command.Report::state)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("a", TaskState.TASK_KILLED),
+                        org.assertj.core.groups.Tuple.tuple("b", TaskState.TASK_RUNNING));
+    }
 }
