@@ -25,6 +25,7 @@ import java.util.Set;
  * </ul>
  *
  * <h2>A complete executor</h2>
+ * (compiled and tested as {@code sdk/src/test/java/io/baton/sdk/examples/SleepExecutor.java})
  * <pre>{@code
  * public final class SleepExecutor extends BatonExecutor {
  *     private final Map<String, Process> procs = new ConcurrentHashMap<>();
@@ -33,7 +34,9 @@ import java.util.Set;
  *         Process p = new ProcessBuilder("sleep", task.info().getSpec().getValue()).start();
  *         procs.put(task.id(), p);
  *         task.running();
- *         p.onExit().thenRun(() -> task.finished("exited " + p.exitValue()));
+ *         p.onExit().thenRun(() -> {
+ *             if (procs.remove(task.id(), p)) task.finished("exited " + p.exitValue());
+ *         });
  *     }
  *
  *     public void kill(Task task, Duration grace) throws Exception {
