@@ -40,6 +40,10 @@ public final class ShimMain implements Callable<Integer> {
     @Option(names = "--port", description = "Also serve the framework API on this TCP port (0 = off, default).")
     int port;
 
+    @Option(names = "--executor-port", description = "Also serve the executor API on this TCP port (0 = off, "
+            + "default). Such executors present the token and are not put into containers (no verifiable pid).")
+    int executorPort;
+
     @Option(names = "--bind", description = "Address for --port (default: ${DEFAULT-VALUE}; loopback only unless you say so).")
     String bind = "127.0.0.1";
 
@@ -68,6 +72,7 @@ public final class ShimMain implements Callable<Integer> {
         Resources total = Resources.parse(resources);
         ShimConfig config = ShimConfig.defaults(workDir.toAbsolutePath(), total, isolator)
                 .withTcpPort(port)
+                .withExecutorPort(executorPort)
                 .withTimeouts(maxFrame, Durations.millis("--offer-ttl", offerTtl),
                         Durations.millis("--idle-timeout", idleTimeout),
                         Durations.millis("--recovery-timeout", recoveryTimeout))

@@ -17,6 +17,8 @@ final class Containers {
     private final MemoryShrinker shrinker;
     private final Map<String, Resources> applied = new HashMap<>();
     private final Map<String, String> descriptions = new HashMap<>();
+    /** Executors over TCP: their pid cannot be verified, so no cgroup is made for them. */
+    private final java.util.Set<String> uncontained = new java.util.HashSet<>();
 
     Containers(Isolator isolator, MemoryShrinker shrinker) {
         this.isolator = isolator;
@@ -29,10 +31,15 @@ final class Containers {
 
     /** Creates the executor's container (idempotent) and moves its process in. */
     String attach(String executorId, long pid) throws IsolatorException {
-        String description = isolator.prepare(executorId);
-        if (pid > 0) {
-            isolator.attach(executorId, pid);
+        if (pid <= 0) {
+            uncontained.add(executorId);
+            String description = "uncontained (executor over TCP: its pid cannot be verified)";
+            descriptions.put(executorId, description);
+            return description;
         }
+        uncontained.remove(executorId);
+        String description = isolator.prepare(executorId);
+        isolator.attach(executorId, pid);
         descriptions.put(executorId, description);
         return description;
     }
@@ -40,6 +47,10 @@ final class Containers {
     /** Sets the container to hold {@code limits}. No-op when they are what was applied last. */
     void apply(String executorId, Resources limits) throws IsolatorException {
         if (limits.equals(applied.get(executorId))) {
+            return;
+        }
+        if (uncontained.contains(executorId)) {
+            applied.put(executorId, limits); // the ledger's view; nothing to enforce
             return;
         }
         isolator.applyCpu(executorId, limits.cpusMillis());
@@ -59,7 +70,9 @@ final class Containers {
         shrinker.cancel(executorId);
         applied.remove(executorId);
         descriptions.remove(executorId);
-        isolator.destroy(executorId);
+        if (!uncontained.remove(executorId)) {
+            isolator.destroy(executorId);
+        }
     }
 
     Resources applied(String executorId) {

@@ -25,9 +25,16 @@ final class ExecutorApi {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutorApi.class);
 
     private final ShimContext ctx;
+    private final byte[] token;
 
     ExecutorApi(ShimContext ctx) {
+        this(ctx, "");
+    }
+
+    /** @param token required from executors that connect over TCP (they have no peer credentials) */
+    ExecutorApi(ShimContext ctx, String token) {
         this.ctx = ctx;
+        this.token = token.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     void handle(ExecutorSession s, ExecutorCall call) {
@@ -65,6 +72,12 @@ final class ExecutorApi {
         String bad = Ids.checkExecutor(id);
         if (bad != null) {
             s.reject(cid, RejectCode.INVALID_ID, bad);
+            return;
+        }
+        if (s.uid < 0 && (token.length == 0 || !java.security.MessageDigest.isEqual(token,
+                call.getSubscribe().getToken().getBytes(java.nio.charset.StandardCharsets.UTF_8)))) {
+            s.reject(cid, RejectCode.UNAUTHENTICATED, "executors connecting over TCP must present the shim's token "
+                    + "(from " + ctx.config.tokenFile() + "); the Unix socket identifies them by their credentials instead");
             return;
         }
         // check first, then put the process into its container, then change the ledger: a refused

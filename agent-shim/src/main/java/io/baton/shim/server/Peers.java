@@ -14,10 +14,16 @@ final class Peers {
     private Peers() {
     }
 
+    /** pid and uid of a TCP peer: unknown; such an executor must present the token. */
+    static final long[] UNVERIFIED = {0, -1};
+
     static long[] identify(Channel ch) throws IOException {
         if (ch instanceof EpollDomainSocketChannel uds) {
             PeerCredentials c = uds.peerCredentials();
             return new long[] {c.pid(), c.uid()};
+        }
+        if (ch instanceof io.netty.channel.socket.SocketChannel) {
+            return UNVERIFIED;
         }
         long[] test = ch.attr(TEST_IDENTITY).get();
         if (test != null) {

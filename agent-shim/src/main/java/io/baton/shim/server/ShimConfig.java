@@ -6,13 +6,15 @@ import java.nio.file.Path;
 /**
  * Everything the shim is started with.
  *
- * @param tcpPort 0 = no TCP listener; the TCP listener serves the framework API only
- * @param bindAddress where the TCP listener binds; loopback unless the operator says otherwise
+ * @param tcpPort 0 = no TCP listener for the framework API
+ * @param bindAddress where the TCP listeners bind; loopback unless the operator says otherwise
+ * @param executorPort 0 = executors only over the Unix socket; otherwise also over TCP, where (with no
+ *     peer credentials) an executor must present the token and is not put into a container
  */
 public record ShimConfig(Path workDir, String node, Resources total, Resources defaultOverhead, String isolator,
         String cgroupParent, Path tokenFile, int tcpPort, String bindAddress, int maxFrameBytes, long offerTtlMs,
         long heartbeatIntervalMs, long idleTimeoutMs, long recoveryTimeoutMs, long memoryShrinkDeadlineMs,
-        long memoryPollMs) {
+        long memoryPollMs, int executorPort) {
 
     public static final int DEFAULT_MAX_FRAME_BYTES = 4 * 1024 * 1024;
 
@@ -28,36 +30,42 @@ public record ShimConfig(Path workDir, String node, Resources total, Resources d
     public static ShimConfig defaults(Path workDir, Resources total, String isolator) {
         return new ShimConfig(workDir, "localhost", total, Resources.parse("cpus:0.1;mem:32"), isolator, "baton",
                 workDir.resolve("framework.token"), 0, "127.0.0.1", DEFAULT_MAX_FRAME_BYTES, 30_000, 5_000, 30_000,
-                15 * 60_000, 30_000, 250);
+                15 * 60_000, 30_000, 250, 0);
+    }
+
+    public ShimConfig withExecutorPort(int port) {
+        return new ShimConfig(workDir, node, total, defaultOverhead, isolator, cgroupParent, tokenFile, tcpPort,
+                bindAddress, maxFrameBytes, offerTtlMs, heartbeatIntervalMs, idleTimeoutMs, recoveryTimeoutMs,
+                memoryShrinkDeadlineMs, memoryPollMs, port);
     }
 
     public ShimConfig withTcpPort(int port) {
         return new ShimConfig(workDir, node, total, defaultOverhead, isolator, cgroupParent, tokenFile, port,
                 bindAddress, maxFrameBytes, offerTtlMs, heartbeatIntervalMs, idleTimeoutMs, recoveryTimeoutMs,
-                memoryShrinkDeadlineMs, memoryPollMs);
+                memoryShrinkDeadlineMs, memoryPollMs, executorPort);
     }
 
     public ShimConfig withTimeouts(int maxFrame, long offerTtl, long idle, long recovery) {
         return new ShimConfig(workDir, node, total, defaultOverhead, isolator, cgroupParent, tokenFile, tcpPort,
                 bindAddress, maxFrame, offerTtl, heartbeatIntervalMs, idle, recovery, memoryShrinkDeadlineMs,
-                memoryPollMs);
+                memoryPollMs, executorPort);
     }
 
     public ShimConfig withTokenFile(Path file) {
         return new ShimConfig(workDir, node, total, defaultOverhead, isolator, cgroupParent, file, tcpPort,
                 bindAddress, maxFrameBytes, offerTtlMs, heartbeatIntervalMs, idleTimeoutMs, recoveryTimeoutMs,
-                memoryShrinkDeadlineMs, memoryPollMs);
+                memoryShrinkDeadlineMs, memoryPollMs, executorPort);
     }
 
     public ShimConfig withNode(String name, String bind, String cgroup) {
         return new ShimConfig(workDir, name, total, defaultOverhead, isolator, cgroup, tokenFile, tcpPort, bind,
                 maxFrameBytes, offerTtlMs, heartbeatIntervalMs, idleTimeoutMs, recoveryTimeoutMs,
-                memoryShrinkDeadlineMs, memoryPollMs);
+                memoryShrinkDeadlineMs, memoryPollMs, executorPort);
     }
 
     public ShimConfig withMemoryShrink(long deadlineMs, long pollMs) {
         return new ShimConfig(workDir, node, total, defaultOverhead, isolator, cgroupParent, tokenFile, tcpPort,
                 bindAddress, maxFrameBytes, offerTtlMs, heartbeatIntervalMs, idleTimeoutMs, recoveryTimeoutMs,
-                deadlineMs, pollMs);
+                deadlineMs, pollMs, executorPort);
     }
 }

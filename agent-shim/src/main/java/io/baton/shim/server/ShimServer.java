@@ -73,7 +73,7 @@ public final class ShimServer implements AutoCloseable {
         Ledger ledger = new Ledger(config.total(), config.offerTtlMs() * 1000, offerPrefix);
         this.ctx = new ShimContext(config, ledger, new Containers(isolator, shrinker),
                 () -> System.currentTimeMillis() * 1000);
-        this.executorApi = new ExecutorApi(ctx);
+        this.executorApi = new ExecutorApi(ctx, token);
         this.frameworkApi = new FrameworkApi(ctx, token);
     }
 
@@ -103,6 +103,13 @@ public final class ShimServer implements AutoCloseable {
                     .bind(new InetSocketAddress(config.bindAddress(), config.tcpPort())).sync().channel();
             listeners.add(tcp);
             LOG.info("framework API on tcp {}", tcp.localAddress());
+        }
+        if (config.executorPort() > 0) {
+            Channel tcp = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
+                    .childHandler(executorInitializer())
+                    .bind(new InetSocketAddress(config.bindAddress(), config.executorPort())).sync().channel();
+            listeners.add(tcp);
+            LOG.info("executor API on tcp {} (token required, no containers)", tcp.localAddress());
         }
         long period = Math.max(50, Math.min(1000, config.offerTtlMs() / 4));
         housekeeping = loop.scheduleAtFixedRate(this::housekeeping, period, period, TimeUnit.MILLISECONDS);

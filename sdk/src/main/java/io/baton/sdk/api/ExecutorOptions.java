@@ -4,9 +4,24 @@ import java.nio.file.Path;
 
 /**
  * Where an executor lives: its id (also its cgroup name: lowercase letters, digits, '.', '_', '-'),
- * its work directory (the journal), and the shim's executor socket.
+ * its work directory (the journal), and how it reaches the shim: its executor Unix socket, or (with
+ * {@code shimHost}, {@code shimPort} and the shim's token) its executor TCP port.
  */
-public record ExecutorOptions(String executorId, Path workDir, Path shimSocket) {
+public record ExecutorOptions(String executorId, Path workDir, Path shimSocket, String shimHost, int shimPort,
+        String token) {
+
+    public ExecutorOptions(String executorId, Path workDir, Path shimSocket) {
+        this(executorId, workDir, shimSocket, null, 0, null);
+    }
+
+    /** Over the shim's executor TCP port (no container: the shim cannot verify a TCP peer's pid). */
+    public static ExecutorOptions tcp(String executorId, Path workDir, String host, int port, String token) {
+        return new ExecutorOptions(executorId, workDir, null, host, port, token);
+    }
+
+    public boolean overTcp() {
+        return shimHost != null;
+    }
 
     public ExecutorOptions {
         if (executorId == null || !executorId.matches("[a-z0-9][a-z0-9_.-]{0,62}") || executorId.contains("..")) {
@@ -15,23 +30,41 @@ public record ExecutorOptions(String executorId, Path workDir, Path shimSocket) 
         }
     }
 
-    /** {@code --id ID --work-dir DIR --shim SOCKET} (the shim socket defaults to /var/lib/baton/shim/executor.sock). */
+    /**
+     * {@code --id ID --work-dir DIR [--shim SOCKET | --shim tcp://HOST:PORT --token-file FILE]}; the shim
+     * socket defaults to /var/lib/baton/shim/executor.sock.
+     */
     public static ExecutorOptions fromArgs(String... args) {
         String id = null;
         Path work = null;
-        Path shim = Path.of("/var/lib/baton/shim/executor.sock");
+        String shim = "/var/lib/baton/shim/executor.sock";
+        Path tokenFile = null;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--id" -> id = args[i + 1];
                 case "--work-dir" -> work = Path.of(args[i + 1]);
-                case "--shim" -> shim = Path.of(args[i + 1]);
+                case "--shim" -> shim = args[i + 1];
+                case "--token-file" -> tokenFile = Path.of(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; expected --id, --work-dir, --shim");
+                        + "; expected --id, --work-dir, --shim, --token-file");
             }
         }
         if (id == null || work == null) {
             throw new IllegalArgumentException("--id and --work-dir are required");
         }
-        return new ExecutorOptions(id, work, shim);
+        if (!shim.startsWith("tcp://")) {
+            return new ExecutorOptions(id, work, Path.of(shim));
+        }
+        String hostPort = shim.substring("tcp://".length());
+        int colon = hostPort.lastIndexOf(':');
+        if (colon < 0 || tokenFile == null) {
+            throw new IllegalArgumentException("--shim tcp://HOST:PORT needs a port and --token-file (the shim's token)");
+        }
+        try {
+            return tcp(id, work, hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)),
+                    java.nio.file.Files.readString(tokenFile).trim());
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read the token file " + tokenFile + ": " + e.getMessage());
+        }
     }
 }

@@ -12,7 +12,10 @@ final class Runtimes {
     static ExecutorHandle start(BatonExecutor author, ExecutorOptions options) {
         ChronicleJournal journal = ChronicleJournal.open(options.workDir().resolve("journal"),
                 ChronicleJournal.Options.defaults());
-        return new ExecutorRuntime(author, options.executorId(), journal, new NettyShimConnection(options.shimSocket()),
-                () -> System.currentTimeMillis() * 1000).start();
+        NettyShimConnection shim = options.overTcp()
+                ? NettyShimConnection.tcp(options.shimHost(), options.shimPort(), options.token())
+                : new NettyShimConnection(options.shimSocket());
+        return new ExecutorRuntime(author, options.executorId(), journal, shim, () -> System.currentTimeMillis() * 1000)
+                .start();
     }
 }

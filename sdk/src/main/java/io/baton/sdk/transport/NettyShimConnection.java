@@ -39,7 +39,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link ShimConnection} over the shim's executor Unix socket: length-prefixed protobuf frames,
+ * {@link ShimConnection} over the shim's executor Unix socket (or its executor TCP port, with the
+ * token: over TCP the shim cannot see who the peer is): length-prefixed protobuf frames,
  * calls correlated by id, reconnect with exponential backoff (100 ms doubling to 5 s), and a
  * heartbeat at the interval the shim asks for. One Netty IO thread.
  */
@@ -47,7 +48,9 @@ public final class NettyShimConnection implements ShimConnection {
     private static final Logger LOG = LoggerFactory.getLogger(NettyShimConnection.class);
     private static final int MAX_FRAME = 64 * 1024 * 1024;
 
-    private final Path socket;
+    private final java.net.SocketAddress address;
+    private final String socket;
+    private final String token;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     private final Map<Long, Pending<?>> pending = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
@@ -68,7 +71,18 @@ public final class NettyShimConnection implements ShimConnection {
     }
 
     public NettyShimConnection(Path socket) {
-        this.socket = socket;
+        this(new DomainSocketAddress(socket.toFile()), socket.toString(), null);
+    }
+
+    private NettyShimConnection(java.net.SocketAddress address, String describe, String token) {
+        this.address = address;
+        this.socket = describe;
+        this.token = token;
+    }
+
+    /** Over the shim's executor TCP port ({@code baton shim --executor-port}), presenting its token. */
+    public static NettyShimConnection tcp(String host, int port, String token) {
+        return new NettyShimConnection(new java.net.InetSocketAddress(host, port), "tcp:" + host + ":" + port, token);
     }
 
     @Override
@@ -81,14 +95,16 @@ public final class NettyShimConnection implements ShimConnection {
         if (!open) {
             return;
         }
-        new Bootstrap().group(group).channel(EpollDomainSocketChannel.class).handler(new ChannelInitializer<Channel>() {
+        boolean unix = address instanceof DomainSocketAddress;
+        new Bootstrap().group(group).channel(unix ? EpollDomainSocketChannel.class
+                : io.netty.channel.epoll.EpollSocketChannel.class).handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, 0, 4),
                         new ProtobufDecoder(ShimToExecutor.getDefaultInstance()), new LengthFieldPrepender(4),
                         new ProtobufEncoder(), new Inbound());
             }
-        }).connect(new DomainSocketAddress(socket.toFile())).addListener(f -> {
+        }).connect(address).addListener(f -> {
             if (!f.isSuccess()) {
                 retryLater("cannot reach the shim at " + socket + ": " + f.cause().getMessage());
             }
@@ -167,7 +183,8 @@ public final class NettyShimConnection implements ShimConnection {
 
     @Override
     public CompletableFuture<ExecutorSubscribed> subscribe(ExecutorSubscribe s) {
-        return call(ExecutorCall.newBuilder().setSubscribe(s), ExecutorResponse::getSubscribed).thenApply(ok -> {
+        ExecutorSubscribe withToken = token == null ? s : s.toBuilder().setToken(token).build();
+        return call(ExecutorCall.newBuilder().setSubscribe(withToken), ExecutorResponse::getSubscribed).thenApply(ok -> {
             long every = Math.max(100, ok.getHeartbeatIntervalMs());
             Channel ch = channel;
             if (ch != null) {
