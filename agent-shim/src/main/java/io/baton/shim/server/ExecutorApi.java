@@ -58,6 +58,7 @@ final class ExecutorApi {
             case ADJUST -> adjust(s, call);
             case RELEASE -> respondWithLimits(s, cid, ctx.ledger.release(s.executorId, call.getRelease()), true);
             case HEARTBEAT -> s.respond(accepted(cid));
+            case PROGRESS -> progress(s, call);
             default -> s.reject(cid, RejectCode.MALFORMED, "unsupported call " + call.getCallCase());
         }
     }
@@ -154,6 +155,21 @@ final class ExecutorApi {
         }
         ctx.sessions.publish(FrameworkEvent.newBuilder().setUpdate(status).build());
         s.respond(accepted(cid));
+    }
+
+    /** Live progress of a replacement of the caller's: relayed to frameworks as it is, with the caller's id. */
+    private void progress(ExecutorSession s, ExecutorCall call) {
+        var p = call.getProgress();
+        for (String task : java.util.List.of(p.getOldTaskId().getValue(), p.getNewTaskId().getValue())) {
+            String owner = task.isEmpty() ? null : ctx.ledger.ownerOf(task);
+            if (owner != null && !owner.equals(s.executorId)) {
+                s.reject(call.getCorrelationId(), RejectCode.NOT_OWNER, "task " + task + " belongs to executor " + owner);
+                return;
+            }
+        }
+        ctx.sessions.publish(FrameworkEvent.newBuilder().setProgress(p.toBuilder()
+                .setExecutorId(io.baton.proto.ExecutorID.newBuilder().setValue(s.executorId))).build());
+        s.respond(accepted(call.getCorrelationId()));
     }
 
     private void reserve(ExecutorSession s, ExecutorCall call) {

@@ -127,7 +127,8 @@ public final class BatonClient implements AutoCloseable {
 
     private void open(String token) throws InterruptedException {
         long keepAliveMs = options.updates() ? 0 : options.keepAlive().toMillis();
-        ClientHandler handler = new ClientHandler(endpoint, pending, this::received, this::keepAlive, this::lost);
+        ClientHandler handler = new ClientHandler(endpoint, pending, this::received, this::keepAlive, this::lost,
+                p -> delivery.execute(() -> progressListeners.forEach(l -> l.accept(p))));
         transport = Transport.connect(options, new ClientInitializer(options.maxFrameBytes(), keepAliveMs, handler));
         calls.attach(transport.channel());
         String what = "SUBSCRIBE to " + endpoint;
@@ -225,6 +226,18 @@ public final class BatonClient implements AutoCloseable {
     public Registration onUpdate(Consumer<TaskStatus> listener) {
         return stream.add(listener);
     }
+
+    /**
+     * Runs {@code listener} on the client's update thread for every replacement phase change the
+     * shim relays (best effort: live displays only; the outcome comes with the final update).
+     */
+    public Registration onProgress(Consumer<io.baton.proto.ReplacementProgress> listener) {
+        progressListeners.add(listener);
+        return () -> progressListeners.remove(listener);
+    }
+
+    private final java.util.List<Consumer<io.baton.proto.ReplacementProgress>> progressListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * Every new update, in order, also queued here (bounded by {@code updateQueueCapacity}; when full

@@ -21,14 +21,21 @@ final class ClientHandler extends SimpleChannelInboundHandler<ShimToFramework> {
     private final Consumer<TaskStatus> updates;
     private final Runnable keepAlive;
     private final Runnable inactive;
+    private final Consumer<io.baton.proto.ReplacementProgress> progress;
 
     ClientHandler(String endpoint, PendingCalls pending, Consumer<TaskStatus> updates, Runnable keepAlive,
             Runnable inactive) {
+        this(endpoint, pending, updates, keepAlive, inactive, p -> { });
+    }
+
+    ClientHandler(String endpoint, PendingCalls pending, Consumer<TaskStatus> updates, Runnable keepAlive,
+            Runnable inactive, Consumer<io.baton.proto.ReplacementProgress> progress) {
         this.endpoint = endpoint;
         this.pending = pending;
         this.updates = updates;
         this.keepAlive = keepAlive;
         this.inactive = inactive;
+        this.progress = progress;
     }
 
     @Override
@@ -43,6 +50,8 @@ final class ClientHandler extends SimpleChannelInboundHandler<ShimToFramework> {
                 var event = msg.getEvent();
                 if (event.hasUpdate()) {
                     updates.accept(event.getUpdate());
+                } else if (event.hasProgress()) {
+                    progress.accept(event.getProgress());
                 } else if (event.hasError()) {
                     LOG.warn("the shim at {} reported {}: {}", endpoint, event.getError().getCode(),
                             event.getError().getMessage());

@@ -38,9 +38,21 @@ public final class Engine {
         }
     };
     private final Map<String, String> active = new HashMap<>();
+    private final List<PhaseChange> phaseChanges = new ArrayList<>();
     private boolean shimConnected;
     private boolean recovering;
     private boolean terminating;
+
+    /** A replacement moved from one phase to another, at the time of the event that moved it. */
+    public record PhaseChange(Replacement replacement, Phase from, Phase to, long atUs) {
+    }
+
+    /** The phase changes since the last call (for live progress displays). */
+    public List<PhaseChange> drainPhaseChanges() {
+        List<PhaseChange> out = List.copyOf(phaseChanges);
+        phaseChanges.clear();
+        return out;
+    }
 
     /** The answer to a submit: the replacement, whether it was a retry, or why it conflicts. */
     public record Submitted(Replacement replacement, boolean retry, String conflict, List<Command> commands) {
@@ -209,6 +221,12 @@ public final class Engine {
 
     private List<Command> step(Replacement r, Event e) {
         Replacement.Step s = r.apply(e);
+        if (s.from() != s.to()) {
+            phaseChanges.add(new PhaseChange(r, s.from(), s.to(), e.atUs()));
+            if (phaseChanges.size() > 10_000) {
+                phaseChanges.remove(0); // nobody is draining them: keep it bounded
+            }
+        }
         if (s.to().terminal() && !s.from().terminal()) {
             finish(r);
         }

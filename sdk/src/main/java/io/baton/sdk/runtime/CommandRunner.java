@@ -41,6 +41,7 @@ final class CommandRunner {
     }
 
     void run(List<Command> commands) {
+        rt.sendProgress();
         for (Command c : commands) {
             try {
                 run(c);

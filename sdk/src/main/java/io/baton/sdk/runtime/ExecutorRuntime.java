@@ -168,6 +168,20 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
         apply(rid, new Event.OldTaskResized(now()));
     }
 
+    /** Best-effort live progress of replacements to the frameworks watching (via the shim). */
+    void sendProgress() {
+        for (Engine.PhaseChange c : je.engine().drainPhaseChanges()) {
+            if (subscribed) {
+                shim.progress(io.baton.proto.ReplacementProgress.newBuilder()
+                        .setReplacementId(CommandRunner.rid(c.replacement().id())).setPhase(c.to().name())
+                        .setFromPhase(c.from().name()).setAtUs(c.atUs())
+                        .setOldTaskId(io.baton.proto.TaskID.newBuilder().setValue(c.replacement().request().oldTaskId()))
+                        .setNewTaskId(io.baton.proto.TaskID.newBuilder().setValue(c.replacement().request().newTaskId()))
+                        .build());
+            }
+        }
+    }
+
     private void maybeCheckpoint() {
         long appended = journal.stats().appended();
         if (appended - appendedAtCheckpoint >= CHECKPOINT_EVERY) {

@@ -35,6 +35,7 @@ final class Recovery {
         JournaledEngine.Replayed replayed = JournaledEngine.replay(rt.journal());
         JournaledEngine je = replayed.engine();
         rt.journaled(je);
+        je.engine().drainPhaseChanges(); // history, not progress
         rt.execute(new ArrayList<>(replayed.unrecordedReports())); // decided before the crash, never recorded
         long now = rt.now();
         je.shimDisconnected(now);

@@ -216,6 +216,11 @@ public final class NettyShimConnection implements ShimConnection {
     }
 
     @Override
+    public CompletableFuture<Void> progress(io.baton.proto.ReplacementProgress p) {
+        return call(ExecutorCall.newBuilder().setProgress(p), r -> null);
+    }
+
+    @Override
     public void close() {
         open = false;
         Channel ch = channel;

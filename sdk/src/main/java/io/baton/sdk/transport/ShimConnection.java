@@ -32,6 +32,11 @@ public interface ShimConnection extends AutoCloseable {
 
     CompletableFuture<Void> update(TaskStatus status);
 
+    /** Best-effort live progress; failures are ignored by callers. */
+    default CompletableFuture<Void> progress(io.baton.proto.ReplacementProgress progress) {
+        return CompletableFuture.completedFuture(null);
+    }
+
     @Override
     void close();
 

@@ -126,6 +126,16 @@ class RuntimeIT {
         assertThat(committed.getTaskId().getValue()).isEqualTo("b");
         assertThat(committed.getTimings().getTotalUs()).isPositive();
 
+        // the framework saw r1 move through its phases, live
+        java.util.List<String> phases = new java.util.ArrayList<>();
+        for (var m = fw.wire.poll(x -> x.hasEvent() && x.getEvent().hasProgress()
+                && x.getEvent().getProgress().getReplacementId().getValue().equals("r1"), Duration.ofSeconds(1)); m != null;
+                m = fw.wire.poll(x -> x.hasEvent() && x.getEvent().hasProgress()
+                        && x.getEvent().getProgress().getReplacementId().getValue().equals("r1"), Duration.ofMillis(200))) {
+            phases.add(m.getEvent().getProgress().getPhase());
+        }
+        assertThat(phases).containsExactly("REQUESTED", "DRAINING", "HANDING_OFF", "LAUNCHING", "COMMITTED");
+
         // smaller: the leftover goes back to the shim's free pool
         assertThat(replace("r2", "b", task("c", "cpus:0.5;mem:64", "ok")).hasForwarded()).isTrue();
         assertThat(outcome("r2").getOutcome()).isEqualTo(ReplacementOutcome.COMMITTED);
