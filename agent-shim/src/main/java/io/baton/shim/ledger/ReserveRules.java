@@ -54,22 +54,12 @@ final class ReserveRules {
         if (bad != null) {
             return Verdict.reject(RejectCode.INVALID_ID, bad);
         }
-        if (!newId.equals(oldId) && ledger.taskBook().ownerOf(newId) != null) {
-            return Verdict.reject(RejectCode.DUPLICATE_TASK, "new task " + newId + " already exists on executor "
-                    + ledger.taskBook().ownerOf(newId) + "; pick a new task id");
-        }
-        Verdict<Resources> need = Text.resources("new task " + newId, call.getNewTask().getResourcesList());
-        if (!need.accepted()) {
-            return need.cast();
-        }
-        Verdict<Resources> offers = OfferCheck.sum(ledger, offerIds, executorId, rid, nowUs, false);
+        Verdict<Resources> offers = fits(rid, old.value(), call.getNewTask(), offerIds, executorId, nowUs, false,
+                call.getConcurrent());
         if (!offers.accepted()) {
             return offers.cast();
         }
-        String shortfall = shortfall(rid, old.value(), need.value(), offers.value(), offerIds, call.getConcurrent());
-        if (shortfall != null) {
-            return Verdict.reject(RejectCode.INSUFFICIENT_RESOURCES, shortfall);
-        }
+        Resources need = Resources.fromProto(call.getNewTask().getResourcesList()); // valid: fits() checked it
         for (String id : offerIds) {
             ledger.consumeOffer(id, "reserved by replacement " + rid);
         }
@@ -78,11 +68,35 @@ final class ReserveRules {
         ledger.removeAllocated(held.resources());
         Resources pool = held.resources().plus(offers.value());
         ReservationEntry r = new ReservationEntry(rid, executorId, held.info(), held.resources(), call.getNewTask(),
-                need.value(), call.getConcurrent(), offerIds, pool);
+                need, call.getConcurrent(), offerIds, pool);
         ledger.reservationMap().put(rid, r);
         ledger.addReserved(pool);
         ledger.taskBook().own(newId, executorId);
         return Verdict.ok(ReservationView.of(r));
+    }
+
+    /**
+     * The seed's resource requirements for a new task: a fresh id, valid resources, spendable offers,
+     * and {@code (T_old + offers) ⊇ T_new} (offers alone, when both tasks run at once). Returns the sum of
+     * the offers.
+     */
+    private Verdict<Resources> fits(String rid, HeldTask old, io.baton.proto.TaskInfo newTask, List<String> offerIds,
+            String executorId, long nowUs, boolean designating, boolean concurrent) {
+        String newId = newTask.getTaskId().getValue();
+        if (!newId.equals(old.id()) && ledger.taskBook().ownerOf(newId) != null) {
+            return Verdict.reject(RejectCode.DUPLICATE_TASK, "new task " + newId + " already exists on executor "
+                    + ledger.taskBook().ownerOf(newId) + "; pick a new task id");
+        }
+        Verdict<Resources> need = Text.resources("new task " + newId, newTask.getResourcesList());
+        if (!need.accepted()) {
+            return need;
+        }
+        Verdict<Resources> offers = OfferCheck.sum(ledger, offerIds, executorId, rid, nowUs, designating);
+        if (!offers.accepted()) {
+            return offers;
+        }
+        String shortfall = shortfall(rid, old, need.value(), offers.value(), offerIds, concurrent);
+        return shortfall == null ? offers : Verdict.reject(RejectCode.INSUFFICIENT_RESOURCES, shortfall);
     }
 
     /** Null when the resources suffice, else a message with the numbers. */
@@ -196,21 +210,10 @@ final class ReserveRules {
             Verdict<HeldTask> why = heldOldTask(exec, oldId, owner);
             return why.cast();
         }
-        if (!newId.equals(oldId) && ledger.taskBook().ownerOf(newId) != null) {
-            return Verdict.reject(RejectCode.DUPLICATE_TASK, "new task " + newId + " already exists on executor "
-                    + ledger.taskBook().ownerOf(newId) + "; pick a new task id");
-        }
-        Verdict<Resources> need = Text.resources("new task " + newId, call.getNewTask().getResourcesList());
-        if (!need.accepted()) {
-            return need.cast();
-        }
-        Verdict<Resources> offers = OfferCheck.sum(ledger, offerIds, owner, rid, nowUs, true);
+        Verdict<Resources> offers = fits(rid, held, call.getNewTask(), offerIds, owner, nowUs, true,
+                concurrent(call.getPolicy()));
         if (!offers.accepted()) {
             return offers.cast();
-        }
-        String shortfall = shortfall(rid, held, need.value(), offers.value(), offerIds, concurrent(call.getPolicy()));
-        if (shortfall != null) {
-            return Verdict.reject(RejectCode.INSUFFICIENT_RESOURCES, shortfall);
         }
         Verdict<Void> designated = ledger.designate(offerIds, owner, rid, nowUs);
         return designated.accepted() ? Verdict.ok(owner) : designated.cast();
