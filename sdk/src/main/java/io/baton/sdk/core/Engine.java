@@ -38,6 +38,19 @@ public final class Engine {
         }
     };
     private final Map<String, String> active = new HashMap<>();
+    /** Finished replacements by id (bounded): a retry of one stays a retry after it was evicted or checkpointed. */
+    private final Map<String, Ended> ended = new LinkedHashMap<>(16, 0.75f, false) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Ended> eldest) {
+            return size() > 5 * MAX_FINISHED;
+        }
+    };
+
+    /** What is remembered of a finished replacement. */
+    public record Ended(String replacementId, String oldTaskId, String newTaskId, Phase outcome) {
+    }
     private final List<PhaseChange> phaseChanges = new ArrayList<>();
     private boolean shimConnected;
     private boolean recovering;
@@ -102,6 +115,31 @@ public final class Engine {
 
     /** A replacement request; a retry of a known replacement id returns it unchanged. */
     public Submitted submit(ReplaceRequest request, long atUs) {
+        Decision d = decide(request);
+        return submit(request, d, atUs);
+    }
+
+    /** What the executor knows when a request arrives: journaled with it, so replay never re-decides. */
+    public record Decision(Readiness readiness, String detail) {
+    }
+
+    public Decision decide(ReplaceRequest request) {
+        TaskInfo oldTask = tasks.getOrDefault(request.oldTaskId(), request.oldTask());
+        String[] detail = new String[1];
+        Readiness r = readiness(new ReplaceRequest(request.replacementId(), oldTask, request.newTask(),
+                request.offerIds(), request.policy(), request.requestedAtUs()), detail);
+        return new Decision(r, detail[0] == null ? "" : detail[0]);
+    }
+
+    /** A replacement request with its readiness already decided (by {@link #decide}, or read from the journal). */
+    public Submitted submit(ReplaceRequest request, Decision decision, long atUs) {
+        Ended gone = replacements.containsKey(request.replacementId()) ? null : ended.get(request.replacementId());
+        if (gone != null) {
+            boolean same = gone.oldTaskId().equals(request.oldTaskId()) && gone.newTaskId().equals(request.newTaskId());
+            return new Submitted(null, same, same ? null : "replacement id " + request.replacementId()
+                    + " was used for " + gone.oldTaskId() + " -> " + gone.newTaskId() + " (" + gone.outcome()
+                    + "); use a new replacement id", List.of());
+        }
         Replacement known = replacements.get(request.replacementId());
         if (known != null) {
             if (known.request.sameAs(request)) {
@@ -115,8 +153,8 @@ public final class Engine {
         ReplaceRequest resolved = new ReplaceRequest(request.replacementId(), oldTask, request.newTask(),
                 request.offerIds(), request.policy(), request.requestedAtUs());
         Replacement r = new Replacement(resolved);
-        String[] detail = new String[1];
-        Readiness readiness = readiness(resolved, detail);
+        Readiness readiness = decision.readiness();
+        String[] detail = {decision.detail()};
         replacements.put(r.id, r);
         if (readiness == Readiness.READY || readiness == Readiness.EXECUTOR_REREGISTERING
                 || readiness == Readiness.OLD_TASK_RECOVERING) {
@@ -165,19 +203,31 @@ public final class Engine {
         return Readiness.READY;
     }
 
-    /** An outcome from the runtime (reserve answered, container adjusted, hook failed, timer fired, ...). */
-    public List<Command> apply(String replacementId, Event e) {
+    /**
+     * Whether an outcome from the runtime still matters: late news (a timer cancelled while it fired, an
+     * answer for a step long past, anything after the outcome but the release) is dropped — and, by
+     * the journaled engine, not even journaled.
+     */
+    public boolean accepts(String replacementId, Event e) {
         Replacement r = replacements.get(replacementId);
         if (r == null) {
-            throw new IllegalArgumentException("no replacement " + replacementId + " for " + e);
+            return false;
         }
         if (e instanceof Event.TimerFired t && !r.armed.containsKey(t.timer())) {
-            return List.of(); // cancelled while it was firing
+            return false;
         }
         if (r.phase.terminal() && !(e instanceof Event.Released)) {
-            return List.of(); // late news of a finished replacement
+            return false;
         }
-        return step(r, e);
+        return r.accepts(e);
+    }
+
+    /** An outcome from the runtime (reserve answered, container adjusted, hook failed, timer fired, ...). */
+    public List<Command> apply(String replacementId, Event e) {
+        if (!accepts(replacementId, e)) {
+            return List.of();
+        }
+        return step(replacements.get(replacementId), e);
     }
 
     /**
@@ -190,6 +240,7 @@ public final class Engine {
         if (rid == null) {
             if (TaskStates.isTerminal(state)) {
                 tasks.remove(taskId);
+                states.remove(taskId);
             }
             return List.of();
         }
@@ -237,6 +288,7 @@ public final class Engine {
     private void finish(Replacement r) {
         String oldId = r.request.oldTaskId();
         String newId = r.request.newTaskId();
+        ended.put(r.id, new Ended(r.id, oldId, newId, r.phase));
         active.remove(oldId, r.id);
         active.remove(newId, r.id);
         switch (r.phase) {
@@ -305,5 +357,14 @@ public final class Engine {
 
     public TaskState state(String taskId) {
         return states.get(taskId);
+    }
+
+    public java.util.Collection<Ended> ended() {
+        return java.util.Collections.unmodifiableCollection(ended.values());
+    }
+
+    /** From a checkpoint. */
+    public void remember(Ended e) {
+        ended.put(e.replacementId(), e);
     }
 }

@@ -18,6 +18,14 @@ public final class Resume {
      * @param newTaskAlive whether the executor's recover hook found the new task alive
      */
     public static List<Command> commands(Replacement r, boolean newTaskAlive) {
+        return commands(r, newTaskAlive, false);
+    }
+
+    /**
+     * @param oldTaskAlive whether the recover hook found the old task alive (a relaunch is then not
+     *     re-issued: the old task runs again already)
+     */
+    public static List<Command> commands(Replacement r, boolean newTaskAlive, boolean oldTaskAlive) {
         List<Command> out = new ArrayList<>();
         String id = r.id;
         ReplaceRequest q = r.request;
@@ -39,8 +47,12 @@ public final class Resume {
                     out.add(new Command.Kill(id, q.newTaskId(), q.newTask().getKillGracePeriodMs()));
                 }
             }
-            case RELAUNCHING -> out.add(r.oldFrozen && !r.oldKillIssued ? new Command.Thaw(id, q.oldTaskId())
-                    : new Command.Launch(id, r.oldTask));
+            case RELAUNCHING -> {
+                if (!oldTaskAlive) {
+                    out.add(r.oldFrozen && !r.oldKillIssued ? new Command.Thaw(id, q.oldTaskId())
+                            : new Command.Launch(id, r.oldTask));
+                }
+            }
             case COMMITTED, ROLLED_BACK, ABORTED, FAILED -> {
                 if (r.reserved && !r.released) {
                     out.add(new Command.Release(id, r.keepFor(r.phase)));

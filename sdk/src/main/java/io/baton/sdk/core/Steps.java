@@ -39,6 +39,11 @@ final class Steps {
             case EXECUTOR_TERMINATING -> {
                 return reject(r, TaskReason.REPLACE_EXECUTOR_TERMINATING, q.detail());
             }
+            case INVALID -> {
+                // the new task id may belong to a task that runs: the outcome goes out on the old task
+                r.report(r.oldId(), TASK_RUNNING, TaskReason.REPLACE_INVALID, q.detail(), Phase.REJECTED);
+                return Phase.REJECTED;
+            }
             default -> {
                 return reject(r, TaskReason.REPLACE_INVALID, q.detail());
             }
@@ -123,7 +128,38 @@ final class Steps {
         return abort(r, TaskReason.REPLACE_DRAIN_TIMEOUT, message, r.phase != Phase.PENDING);
     }
 
+    /** A failure of a hook this phase is not waiting for (a late one from an earlier step) changes nothing. */
+    private static boolean stale(Event e, Hook... expected) {
+        Hook h = ((HookFailed) e).hook();
+        for (Hook x : expected) {
+            if (x == h) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The old task ended on its own before the replacement got under way: nothing to replace. */
+    static Phase oldEndedEarly(Replacement r, Event e) {
+        Event.OldTaskTerminated t = (Event.OldTaskTerminated) e;
+        r.oldAlive = false;
+        r.cancelAll();
+        r.report(r.oldId(), t.state(), TaskReason.REASON_UNSPECIFIED, "old task " + r.oldId() + " ended " + t.state()
+                + " before replacement " + r.id + " started", null);
+        String why = "old task " + r.oldId() + " ended (" + t.state() + ") before the replacement started";
+        if (r.phase == Phase.PENDING) {
+            r.report(r.newId(), TASK_LOST, TaskReason.REPLACE_INVALID, why, Phase.REJECTED);
+            return Phase.REJECTED;
+        }
+        r.emit(new Command.Release(r.id, Keep.KEEP_NONE)); // in case the reserve landed: free it all
+        r.report(r.newId(), TASK_LOST, TaskReason.REPLACE_INVALID, why, Phase.ABORTED);
+        return Phase.ABORTED;
+    }
+
     static Phase drainHookFailed(Replacement r, Event e) {
+        if (stale(e, r.phase == Phase.FREEZING ? Hook.FREEZE : Hook.KILL)) {
+            return r.phase;
+        }
         HookFailed h = (HookFailed) e;
         r.report(r.oldId(), TASK_RUNNING, TaskReason.REPLACE_ROLLED_BACK, "replacement " + r.id + " aborted: "
                 + h.hook() + " failed", null);
@@ -230,9 +266,20 @@ final class Steps {
     }
 
     static Phase launchHookFailed(Replacement r, Event e) {
+        if (stale(e, Hook.LAUNCH)) {
+            return r.phase;
+        }
         r.fail(TaskReason.REPLACE_NEW_TASK_FAILED, "launch of new task " + r.newId() + " failed: "
                 + ((HookFailed) e).message());
-        return restore(r);
+        return rollBack(r, e); // it may have started partly: stop it before the old task comes back
+    }
+
+    static Phase readinessFailed(Replacement r, Event e) {
+        return stale(e, Hook.READINESS) ? r.phase : startTimeout(r, e);
+    }
+
+    static Phase stopOldKillFailed(Replacement r, Event e) {
+        return stale(e, Hook.KILL) ? r.phase : stopOldTimeout(r, e);
     }
 
     static Phase startTimeout(Replacement r, Event e) {
@@ -263,6 +310,9 @@ final class Steps {
     }
 
     static Phase resizeFailed(Replacement r, Event e) {
+        if (e instanceof HookFailed && stale(e, Hook.RESIZE)) {
+            return r.phase;
+        }
         if (e instanceof Event.OldTaskTerminated) {
             r.oldAlive = false;
         }
@@ -312,12 +362,18 @@ final class Steps {
     }
 
     static Phase relaunchFailed(Replacement r, Event e) {
+        if (e instanceof HookFailed && stale(e, Hook.LAUNCH, Hook.THAW)) {
+            return r.phase;
+        }
         String why = e instanceof OldTaskFailed f ? f.message() : e instanceof HookFailed h ? h.message()
                 : "not running within the start timeout";
         return failed(r, "old task " + r.oldId() + " could not be restarted: " + why);
     }
 
     static Phase rollbackHookFailed(Replacement r, Event e) {
+        if (e instanceof HookFailed && stale(e, Hook.KILL)) {
+            return r.phase; // e.g. the hung launch that started this rollback finally timing out
+        }
         String why = e instanceof HookFailed h ? h.hook() + " failed: " + h.message()
                 : e instanceof Event.AdjustRejected a ? "the container could not be sized back: " + a.message()
                 : "new task " + r.newId() + " did not stop within the drain timeout";

@@ -55,17 +55,19 @@ public final class Transitions {
         row(PENDING, PreconditionsMet.class, phases(REQUESTED), "executor or old task back", Steps::preconditionsMet);
         row(PENDING, TimerFired.class, phases(ABORTED), "drain timer (merged wait)", Steps::drainTimeout);
         row(PENDING, Event.OldTaskGone.class, phases(REJECTED), "old task not recovered", Steps::oldGone);
+        row(PENDING, OldTaskTerminated.class, phases(REJECTED), "old task ended", Steps::oldEndedEarly);
         row(REQUESTED, ReserveAccepted.class, phases(DRAINING, FREEZING, HANDING_OFF), "reserved", Steps::reserved);
         row(REQUESTED, ReserveRejected.class, phases(REJECTED), "invalid", Steps::reserveRejected);
         row(REQUESTED, TimerFired.class, phases(ABORTED), "drain timer (merged wait)", Steps::drainTimeout);
+        row(REQUESTED, OldTaskTerminated.class, phases(ABORTED), "old task ended", Steps::oldEndedEarly);
         // ---- stopping or freezing the old task
         row(DRAINING, OldTaskTerminated.class, phases(HANDING_OFF), "old task stopped", Steps::oldStopped);
         row(DRAINING, TimerFired.class, phases(ABORTED), "drain timer", Steps::drainTimeout);
-        row(DRAINING, HookFailed.class, phases(ABORTED), "kill failed", Steps::drainHookFailed);
+        row(DRAINING, HookFailed.class, phases(ABORTED, DRAINING), "kill failed", Steps::drainHookFailed);
         row(FREEZING, OldTaskFrozen.class, phases(HANDING_OFF), "old task frozen", Steps::oldFrozen);
         row(FREEZING, OldTaskTerminated.class, phases(HANDING_OFF), "old task stopped", Steps::oldStopped);
         row(FREEZING, TimerFired.class, phases(ABORTED), "drain timer", Steps::drainTimeout);
-        row(FREEZING, HookFailed.class, phases(ABORTED), "freeze failed", Steps::drainHookFailed);
+        row(FREEZING, HookFailed.class, phases(ABORTED, FREEZING), "freeze failed", Steps::drainHookFailed);
         // ---- handoff and launch
         row(HANDING_OFF, ContainerAdjusted.class, phases(LAUNCHING, RESIZING), "container sized", Steps::handedOff);
         row(HANDING_OFF, AdjustRejected.class, phases(RESTORING, FAILED), "container refused", Steps::adjustRejected);
@@ -73,25 +75,25 @@ public final class Transitions {
         row(LAUNCHING, NewTaskRunning.class, phases(VERIFYING, STOPPING_OLD, COMMITTED), "new task running",
                 Steps::newRunning);
         row(LAUNCHING, NewTaskTerminated.class, phases(RESTORING, FAILED), "new task failed", Steps::newTerminated);
-        row(LAUNCHING, HookFailed.class, phases(RESTORING, FAILED), "launch failed", Steps::launchHookFailed);
+        row(LAUNCHING, HookFailed.class, phases(ROLLING_BACK, LAUNCHING), "launch failed", Steps::launchHookFailed);
         row(LAUNCHING, TimerFired.class, phases(ROLLING_BACK), "start timer", Steps::startTimeout);
         row(LAUNCHING, OldTaskTerminated.class, phases(LAUNCHING), "old task stopped", Steps::oldDiedMeanwhile);
         row(VERIFYING, NewTaskReady.class, phases(STOPPING_OLD, COMMITTED), "new task ready", Steps::newReady);
         row(VERIFYING, NewTaskTerminated.class, phases(RESTORING, FAILED), "new task failed", Steps::newTerminated);
-        row(VERIFYING, HookFailed.class, phases(ROLLING_BACK), "readiness failed", Steps::startTimeout);
+        row(VERIFYING, HookFailed.class, phases(ROLLING_BACK, VERIFYING), "readiness failed", Steps::readinessFailed);
         row(VERIFYING, TimerFired.class, phases(ROLLING_BACK), "start timer", Steps::startTimeout);
         row(VERIFYING, OldTaskTerminated.class, phases(VERIFYING), "old task stopped", Steps::oldDiedMeanwhile);
         row(STOPPING_OLD, OldTaskTerminated.class, phases(COMMITTED), "old task stopped", Steps::oldStoppedLast);
         row(STOPPING_OLD, NewTaskTerminated.class, phases(RESTORING, FAILED), "new task failed", Steps::newTerminated);
         row(STOPPING_OLD, TimerFired.class, phases(ROLLING_BACK), "drain timer", Steps::stopOldTimeout);
-        row(STOPPING_OLD, HookFailed.class, phases(ROLLING_BACK), "kill failed", Steps::stopOldTimeout);
+        row(STOPPING_OLD, HookFailed.class, phases(ROLLING_BACK, STOPPING_OLD), "kill failed", Steps::stopOldKillFailed);
         row(RESIZING, OldTaskResized.class, phases(COMMITTED), "task resized", Steps::resized);
-        row(RESIZING, HookFailed.class, phases(RESTORING, FAILED), "resize failed", Steps::resizeFailed);
+        row(RESIZING, HookFailed.class, phases(RESTORING, FAILED, RESIZING), "resize failed", Steps::resizeFailed);
         row(RESIZING, TimerFired.class, phases(RESTORING, FAILED), "start timer", Steps::resizeFailed);
         row(RESIZING, OldTaskTerminated.class, phases(RESTORING, FAILED), "task died", Steps::resizeFailed);
         // ---- rollback
         row(ROLLING_BACK, NewTaskTerminated.class, phases(RESTORING, FAILED), "new task stopped", Steps::newStopped);
-        row(ROLLING_BACK, HookFailed.class, phases(FAILED), "kill failed", Steps::rollbackHookFailed);
+        row(ROLLING_BACK, HookFailed.class, phases(FAILED, ROLLING_BACK), "kill failed", Steps::rollbackHookFailed);
         row(ROLLING_BACK, TimerFired.class, phases(FAILED), "drain timer", Steps::rollbackHookFailed);
         row(ROLLING_BACK, OldTaskTerminated.class, phases(ROLLING_BACK), "old task stopped", Steps::oldDiedMeanwhile);
         row(ROLLING_BACK, NewTaskRunning.class, phases(ROLLING_BACK), "late", Steps::stay);
@@ -101,7 +103,7 @@ public final class Transitions {
         row(RESTORING, OldTaskTerminated.class, phases(RESTORING), "old task stopped", Steps::oldDiedMeanwhile);
         row(RELAUNCHING, OldTaskRunning.class, phases(ROLLED_BACK), "old task running", Steps::rolledBack);
         row(RELAUNCHING, OldTaskFailed.class, phases(FAILED), "old task failed", Steps::relaunchFailed);
-        row(RELAUNCHING, HookFailed.class, phases(FAILED), "relaunch failed", Steps::relaunchFailed);
+        row(RELAUNCHING, HookFailed.class, phases(FAILED, RELAUNCHING), "relaunch failed", Steps::relaunchFailed);
         row(RELAUNCHING, TimerFired.class, phases(FAILED), "start timer", Steps::relaunchFailed);
         // ---- after the outcome: the shim confirms the release
         for (Phase p : List.of(COMMITTED, ROLLED_BACK, ABORTED, FAILED)) {

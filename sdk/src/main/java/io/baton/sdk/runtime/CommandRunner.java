@@ -33,6 +33,10 @@ import org.slf4j.LoggerFactory;
 final class CommandRunner {
     private static final Logger LOG = LoggerFactory.getLogger(CommandRunner.class);
 
+    /** Refusals that mean "this connection is not (yet) this executor's": the call is re-issued later. */
+    private static final java.util.Set<RejectCode> NOT_SUBSCRIBED = java.util.EnumSet.of(RejectCode.UNAUTHENTICATED,
+            RejectCode.UNKNOWN_EXECUTOR, RejectCode.EXECUTOR_DISCONNECTED);
+
     private final ExecutorRuntime rt;
     private final Map<String, ScheduledFuture<?>> timers = new HashMap<>();
 
@@ -52,6 +56,9 @@ final class CommandRunner {
     }
 
     private void run(Command c) {
+        if (Recovery.isShimCall(c) && !rt.subscribed()) {
+            return; // re-issued once the executor has re-subscribed (every shim call is idempotent)
+        }
         if (c instanceof Command.Reserve r) {
             io.baton.proto.Reserve.Builder b = io.baton.proto.Reserve.newBuilder().setReplacementId(rid(r.replacementId()))
                     .setOldTaskId(TaskID.newBuilder().setValue(r.oldTaskId())).setNewTask(r.newTask())
@@ -129,7 +136,8 @@ final class CommandRunner {
 
     /**
      * A shim call whose answer becomes an event. While the shim is unreachable nothing happens: the
-     * call is re-issued when the executor re-subscribes.
+     * call (a Reserve, Adjust or Release of a replacement in flight) is re-issued when the executor
+     * re-subscribes; a lost give-back is reconciled by the re-subscription, which reports the pool.
      */
     private <T> void shimCall(String rid, CompletableFuture<T> call, Function<T, Event> ok,
             Function<ShimRejection, Event> rejected) {
@@ -137,6 +145,8 @@ final class CommandRunner {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             if (cause == null) {
                 rt.apply(rid, ok.apply(value));
+            } else if (cause instanceof ShimRejection rej && NOT_SUBSCRIBED.contains(rej.code())) {
+                LOG.debug("replacement {}: shim call before the subscription took: {}", rid, rej.getMessage());
             } else if (cause instanceof ShimRejection rej) {
                 Event e = rejected.apply(rej);
                 if (e != null) {

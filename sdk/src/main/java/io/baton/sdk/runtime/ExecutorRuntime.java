@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -63,11 +62,7 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
         this.journal = journal;
         this.shim = shim;
         this.clockUs = clockUs;
-        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "baton-driver-" + executorId);
-            t.setDaemon(true);
-            return t;
-        });
+        this.loop = new DriverLoop(executorId);
         this.hooks = new HookGuard(loop);
     }
 
@@ -151,6 +146,11 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
     public void report(String taskId, TaskState state, String message) {
         loop.execute(() -> {
             boolean managed = je.engine().manages(taskId);
+            if (!managed && !je.engine().tasks().containsKey(taskId)) {
+                // e.g. a replaced task's kill finishing after the replacement reported its outcome
+                LOG.debug("executor {}: dropping {} of task {}, which has already ended", executorId, state, taskId);
+                return;
+            }
             if (!managed) { // recorded first: a crash right after leaves it to be resent, not lost
                 statuses.send(statuses.status(taskId, state, message));
             }
@@ -171,6 +171,9 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
     /** Best-effort live progress of replacements to the frameworks watching (via the shim). */
     void sendProgress() {
         for (Engine.PhaseChange c : je.engine().drainPhaseChanges()) {
+            if (c.to().terminal()) {
+                forgetEndedTasks(c.replacement());
+            }
             if (subscribed) {
                 shim.progress(io.baton.proto.ReplacementProgress.newBuilder()
                         .setReplacementId(CommandRunner.rid(c.replacement().id())).setPhase(c.to().name())
@@ -178,6 +181,15 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
                         .setOldTaskId(io.baton.proto.TaskID.newBuilder().setValue(c.replacement().request().oldTaskId()))
                         .setNewTaskId(io.baton.proto.TaskID.newBuilder().setValue(c.replacement().request().newTaskId()))
                         .build());
+            }
+        }
+    }
+
+    /** Tasks a finished replacement left behind (the replaced or the failed one) need no handle any more. */
+    private void forgetEndedTasks(io.baton.sdk.core.Replacement r) {
+        for (String id : List.of(r.request().oldTaskId(), r.request().newTaskId())) {
+            if (!je.engine().tasks().containsKey(id) && !je.engine().manages(id)) {
+                handles.remove(id);
             }
         }
     }
@@ -199,6 +211,14 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
             return;
         }
         hooks.run(taskId, hook, boundMs, () -> body.call(t), onOk, onFail);
+    }
+
+    /** An executor-wide hook (e.g. shrink), guarded and serialized like the per-task ones. */
+    void hookForExecutor(Hook hook, Runnable body) {
+        hooks.run("(executor)", hook, ShimEvents.HOOK_BOUND_MS, () -> {
+            body.run();
+            return null;
+        }, ok -> { }, msg -> LOG.warn("executor {}: {}", executorId, msg));
     }
 
     void launchTask(TaskInfo task, long boundMs, Consumer<String> onFail) {
@@ -227,6 +247,10 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
     @Override
     public void connected() {
         loop.execute(() -> new Subscription(this).subscribe());
+    }
+
+    void markSubscribed() {
+        subscribed = true;
     }
 
     void subscribedNow() {

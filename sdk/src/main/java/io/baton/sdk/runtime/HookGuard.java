@@ -56,9 +56,11 @@ final class HookGuard implements AutoCloseable {
                 result.complete(body.call());
             } catch (Throwable t) {
                 result.completeExceptionally(t);
+            } finally {
+                done.complete(null); // the task's next hook starts only once this one has really returned
             }
         });
-        loop.schedule(() -> {
+        java.util.concurrent.ScheduledFuture<?> bound = loop.schedule(() -> {
             if (!result.isDone()) {
                 running.cancel(true);
                 result.completeExceptionally(new java.util.concurrent.TimeoutException(hook + " of task " + taskId
@@ -66,7 +68,7 @@ final class HookGuard implements AutoCloseable {
             }
         }, boundMs, TimeUnit.MILLISECONDS);
         result.whenComplete((value, error) -> {
-            done.complete(null);
+            bound.cancel(false);
             loop.execute(() -> {
                 if (tails.get(taskId) == done) {
                     tails.remove(taskId);

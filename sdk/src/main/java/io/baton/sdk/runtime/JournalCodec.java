@@ -25,6 +25,12 @@ final class JournalCodec {
     private JournalCodec() {
     }
 
+    static JournalRecord requested(ReplaceRequest r, io.baton.sdk.core.Engine.Decision d) {
+        JournalRecord rec = requested(r);
+        return rec.toBuilder().setReplaceRequested(rec.getReplaceRequested().toBuilder()
+                .setReadiness(d.readiness().name()).setReadinessDetail(d.detail())).build();
+    }
+
     static JournalRecord requested(ReplaceRequest r) {
         ReplaceRequested.Builder b = ReplaceRequested.newBuilder()
                 .setReplacementId(ReplacementID.newBuilder().setValue(r.replacementId()))

@@ -27,6 +27,7 @@ public final class JournaledEngine {
     private final io.baton.sdk.core.StatusOutbox outbox = new io.baton.sdk.core.StatusOutbox(500_000, 10_000_000);
     private long sequence;
     private final Map<String, List<JournalRecord>> open = new LinkedHashMap<>();
+    private final Map<String, List<io.baton.proto.TaskStatus>> openReports = new LinkedHashMap<>();
     private final Map<ExecutorCondition.Kind, JournalRecord> conditions = new LinkedHashMap<>();
     private boolean replaying;
 
@@ -54,7 +55,8 @@ public final class JournaledEngine {
         JournalRecord rec = write(JournalRecord.newBuilder().setTimeUs(status.getTimestampUs())
                 .setStatusRecorded(io.baton.proto.StatusRecorded.newBuilder().setStatus(status)).build());
         if (status.hasReplacementId() && open.containsKey(status.getReplacementId().getValue())) {
-            track(status.getReplacementId().getValue(), rec); // a checkpoint must show it was recorded
+            // a checkpoint must show this report was made, or replay would think it lost
+            openReports.computeIfAbsent(status.getReplacementId().getValue(), k -> new ArrayList<>()).add(status);
         }
         return outbox.record(status);
     }
@@ -64,20 +66,18 @@ public final class JournaledEngine {
         JournalRecord rec = write(JournalRecord.newBuilder().setTimeUs(atUs).setStatusAcknowledged(
                 io.baton.proto.StatusAcknowledged.newBuilder().setTaskId(io.baton.proto.TaskID.newBuilder()
                         .setValue(taskId)).setUuid(uuid)).build());
-        open.forEach((rid, records) -> {
-            if (records.stream().anyMatch(r -> r.hasStatusRecorded()
-                    && r.getStatusRecorded().getStatus().getUuid().equals(uuid))) {
-                records.add(rec);
-            }
-        });
         return outbox.acknowledged(taskId, uuid);
     }
 
     // ------------------------------------------------------------------ inputs: journal, then act
 
     public Engine.Submitted submit(ReplaceRequest request, long atUs) {
-        JournalRecord rec = write(JournalCodec.requested(request));
-        Engine.Submitted s = engine.submit(request, atUs);
+        return submit(request, engine.decide(request), atUs);
+    }
+
+    private Engine.Submitted submit(ReplaceRequest request, Engine.Decision decision, long atUs) {
+        JournalRecord rec = write(JournalCodec.requested(request, decision));
+        Engine.Submitted s = engine.submit(request, decision, atUs);
         if (!s.retry() && s.conflict() == null) {
             track(request.replacementId(), rec);
         }
@@ -85,6 +85,9 @@ public final class JournaledEngine {
     }
 
     public List<Command> apply(String replacementId, Event e) {
+        if (!engine.accepts(replacementId, e)) {
+            return List.of(); // late news: not journaled, so replay never meets it either
+        }
         JournalRecord rec = write(JournalCodec.event(replacementId, e));
         track(replacementId, rec);
         return settle(engine.apply(replacementId, e));
@@ -168,16 +171,10 @@ public final class JournaledEngine {
     private List<Command> settle(List<Command> commands) {
         open.keySet().removeIf(rid -> {
             Replacement r = engine.replacement(rid);
-            return r == null || r.phase().terminal() && (r.released() || !needsRelease(r));
+            return r == null || r.phase().terminal() && !r.holdsReservation();
         });
+        openReports.keySet().retainAll(open.keySet());
         return commands;
-    }
-
-    private static boolean needsRelease(Replacement r) {
-        return switch (r.phase()) {
-            case REJECTED -> false;
-            default -> true;
-        };
     }
 
     // ------------------------------------------------------------------ checkpoint and replay
@@ -189,20 +186,15 @@ public final class JournaledEngine {
                 .setState(engine.state(id) == null ? TaskState.TASK_RUNNING : engine.state(id))));
         List<JournalRecord> records = new ArrayList<>(conditions.values());
         open.values().forEach(records::addAll);
-        java.util.Set<com.google.protobuf.ByteString> inOpen = new java.util.HashSet<>();
-        records.forEach(r -> {
-            if (r.hasStatusRecorded()) {
-                inOpen.add(r.getStatusRecorded().getStatus().getUuid());
-            }
-        });
-        for (io.baton.proto.TaskStatus st : outbox.pending()) {
-            if (!inOpen.contains(st.getUuid())) {
-                records.add(JournalRecord.newBuilder().setSequence(sequence).setTimeUs(st.getTimestampUs())
-                        .setStatusRecorded(io.baton.proto.StatusRecorded.newBuilder().setStatus(st)).build());
-            }
-        }
         records.stream().distinct().sorted((a, b) -> Long.compare(a.getSequence(), b.getSequence()))
                 .forEach(c::addOpen);
+        c.addAllPending(outbox.pending()); // in order, as they must go out
+        openReports.values().forEach(c::addAllRecordedReports);
+        for (Engine.Ended e : engine.ended()) {
+            c.addEnded(io.baton.proto.EndedReplacement.newBuilder().setReplacementId(CommandRunner.rid(e.replacementId()))
+                    .setOldTaskId(io.baton.proto.TaskID.newBuilder().setValue(e.oldTaskId()))
+                    .setNewTaskId(io.baton.proto.TaskID.newBuilder().setValue(e.newTaskId())).setOutcome(e.outcome().name()));
+        }
         return journal.checkpoint(JournalRecord.newBuilder().setSequence(++sequence).setTimeUs(atUs)
                 .setCheckpoint(c).build());
     }
@@ -255,10 +247,23 @@ public final class JournaledEngine {
                 c.getTasksList().forEach(t -> engine.taskKnown(t.getTask(), t.getState()));
                 sequence = rec.getSequence();
                 c.getOpenList().forEach(r -> feed(r, out));
+                // after the open records: those replayed above must not look like retries of themselves
+                c.getEndedList().forEach(e -> engine.remember(new Engine.Ended(e.getReplacementId().getValue(),
+                        e.getOldTaskId().getValue(), e.getNewTaskId().getValue(),
+                        io.baton.sdk.core.Phase.valueOf(e.getOutcome()))));
+                recordedDuringReplay.addAll(c.getRecordedReportsList());
+                c.getRecordedReportsList().forEach(st -> openReports.computeIfAbsent(st.getReplacementId().getValue(),
+                        k -> new ArrayList<>()).add(st));
+                c.getPendingList().forEach(outbox::record);
                 sequence = Math.max(sequence, rec.getSequence());
             }
-            case REPLACE_REQUESTED -> out.addAll(submit(JournalCodec.request(rec.getReplaceRequested()),
-                    rec.getReplaceRequested().getRequestedAtUs()).commands());
+            case REPLACE_REQUESTED -> {
+                var q = rec.getReplaceRequested();
+                ReplaceRequest request = JournalCodec.request(q);
+                Engine.Decision d = q.getReadiness().isEmpty() ? engine.decide(request)
+                        : new Engine.Decision(io.baton.sdk.core.Readiness.valueOf(q.getReadiness()), q.getReadinessDetail());
+                out.addAll(submit(request, d, q.getRequestedAtUs()).commands());
+            }
             case ENGINE_EVENT -> out.addAll(apply(rec.getEngineEvent().getReplacementId().getValue(),
                     JournalCodec.event(rec.getEngineEvent())));
             case TASK_STATE -> out.addAll(taskState(rec.getTaskState().getTaskId().getValue(),

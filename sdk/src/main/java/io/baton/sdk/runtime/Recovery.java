@@ -31,6 +31,16 @@ final class Recovery {
     }
 
     void run() {
+        try {
+            recover();
+        } catch (RuntimeException | Error e) {
+            LOG.error("executor {} could not recover from its journal in {}: {}", rt.executorId(), rt.journal(), e, e);
+            rt.shutdownRequested();
+            throw e;
+        }
+    }
+
+    private void recover() {
         long started = System.nanoTime();
         JournaledEngine.Replayed replayed = JournaledEngine.replay(rt.journal());
         JournaledEngine je = replayed.engine();
@@ -54,9 +64,15 @@ final class Recovery {
         });
         Set<String> alive = askAuthor(tasks);
 
+        Set<String> relaunching = new java.util.HashSet<>();
+        for (Replacement r : je.engine().unfinished()) {
+            if (r.phase() == Phase.RELAUNCHING) {
+                relaunching.add(r.request().oldTaskId());
+            }
+        }
         for (String id : known.keySet()) {
-            if (!alive.contains(id) && je.engine().tasks().containsKey(id)) {
-                lost(je, id);
+            if (!alive.contains(id) && je.engine().tasks().containsKey(id) && !relaunching.contains(id)) {
+                lost(je, id); // (an old task being relaunched is relaunched again below, not lost)
             }
         }
         for (Replacement r : je.engine().unfinished()) {
@@ -68,10 +84,14 @@ final class Recovery {
             if (r.phase() == Phase.LAUNCHING && alive.contains(newId)) {
                 rt.execute(je.taskState(newId, TaskState.TASK_RUNNING, "running after the executor restarted", now));
             }
+            if (r.phase() == Phase.RELAUNCHING && alive.contains(oldId)) {
+                rt.execute(je.taskState(oldId, TaskState.TASK_RUNNING, "running after the executor restarted", now));
+            }
         }
         for (Replacement r : je.engine().unfinished()) {
             List<Command> resume = new ArrayList<>();
-            for (Command c : Resume.commands(r, alive.contains(r.request().newTaskId()))) {
+            for (Command c : Resume.commands(r, alive.contains(r.request().newTaskId()),
+                    alive.contains(r.request().oldTaskId()))) {
                 if (!isShimCall(c)) {
                     resume.add(c); // shim calls go out when the executor has re-subscribed
                 }
@@ -90,14 +110,26 @@ final class Recovery {
                 je.engine().unfinished().size(), je.outbox().size());
     }
 
+    static final long RECOVER_BOUND_MS = 60_000;
+
+    /** The author's recover hook, on its own thread and bounded: a hang is "nothing survived", not a dead executor. */
     private Set<String> askAuthor(List<Task> tasks) {
         if (tasks.isEmpty()) {
             return Set.of();
         }
+        java.util.concurrent.CompletableFuture<Set<String>> answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return Set.copyOf(rt.author().recover(tasks));
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
         try {
-            return Set.copyOf(rt.author().recover(tasks));
+            return answer.get(RECOVER_BOUND_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            LOG.error("the executor's recover hook failed ({}); treating all {} tasks as lost", e, tasks.size());
+            answer.cancel(true);
+            LOG.error("the executor's recover hook failed or did not return within {} ms ({}); treating all {} tasks "
+                    + "as lost", RECOVER_BOUND_MS, e, tasks.size());
             return Set.of();
         }
     }

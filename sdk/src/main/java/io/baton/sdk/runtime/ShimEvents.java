@@ -9,7 +9,6 @@ import io.baton.sdk.core.Engine;
 import io.baton.sdk.core.Policy;
 import io.baton.sdk.core.ReplaceRequest;
 import java.util.ArrayList;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +32,8 @@ final class ShimEvents {
             case ACKNOWLEDGED -> rt.statuses().acknowledged(e.getAcknowledged().getTaskId().getValue(),
                     e.getAcknowledged().getUuid());
             case SHUTDOWN -> shutdown(e.getShutdown().getReason());
-            case SHRINK -> CompletableFuture.runAsync(() -> rt.author().shrink(e.getShrink().getTargetBytes(),
-                    e.getShrink().getUsageBytes()));
+            case SHRINK -> rt.hookForExecutor(io.baton.sdk.core.Hook.RESIZE, () -> rt.author().shrink(
+                    e.getShrink().getTargetBytes(), e.getShrink().getUsageBytes()));
             case ERROR -> LOG.error("executor {}: the shim reports {}: {}", rt.executorId(), e.getError().getCode(),
                     e.getError().getMessage());
             default -> LOG.warn("executor {}: ignoring an unknown event from the shim", rt.executorId());

@@ -28,6 +28,7 @@ final class Subscription {
             if (err == null) {
                 LOG.info("executor {} subscribed to the shim (container {})", rt.executorId(), ok.getContainer());
                 // shim calls first: on one connection the shim sees a RELEASE before the final update it allows
+                rt.markSubscribed();
                 reissue();
                 rt.subscribedNow();
                 return;

@@ -187,6 +187,9 @@ public final class NettyShimConnection implements ShimConnection {
         return call(ExecutorCall.newBuilder().setSubscribe(withToken), ExecutorResponse::getSubscribed).thenApply(ok -> {
             long every = Math.max(100, ok.getHeartbeatIntervalMs());
             Channel ch = channel;
+            if (heartbeat != null) {
+                heartbeat.cancel(false); // a re-subscription on the same connection must not add a second one
+            }
             if (ch != null) {
                 heartbeat = ch.eventLoop().scheduleAtFixedRate(() -> call(ExecutorCall.newBuilder()
                         .setHeartbeat(Heartbeat.getDefaultInstance()), r -> null), every, every, TimeUnit.MILLISECONDS);

@@ -120,4 +120,45 @@ class EdgeCasesTest {
         assertThat(rolled.engine.tasks()).containsOnlyKeys("a");
         assertThat(aborted.engine.tasks()).containsOnlyKeys("a");
     }
+
+    @Test
+    void theOldTaskEndingBeforeTheReserveIsAnsweredEndsTheReplacementAndItsStateIsReported() {
+        s.replace("a", task("b", "cpus:1"), STOP_THEN_START).expect(Phase.REQUESTED);
+        s.status("a", io.baton.proto.TaskState.TASK_FINISHED).expect(Phase.ABORTED);
+        assertThat(s.the(Command.Release.class).keep()).isEqualTo(io.baton.proto.Keep.KEEP_NONE);
+        s.expectReport("a", io.baton.proto.TaskState.TASK_FINISHED, TaskReason.REASON_UNSPECIFIED);
+        s.expectReport("b", io.baton.proto.TaskState.TASK_LOST, TaskReason.REPLACE_INVALID);
+        s.checkInvariants();
+
+        Script p = new Script().running(task("a", "cpus:1"));
+        p.engine.shimDisconnected();
+        p.replace("a", task("b", "cpus:1"), STOP_THEN_START).expect(Phase.PENDING);
+        p.status("a", TASK_FAILED).expect(Phase.REJECTED);
+        p.expectReport("a", TASK_FAILED, TaskReason.REASON_UNSPECIFIED);
+        p.checkInvariants();
+    }
+
+    @Test
+    void aHungLaunchTimingOutAfterTheStartTimerDoesNotFailTheRollback() {
+        s.replace("a", task("b", "cpus:1"), STOP_THEN_START).reserved("cpus:1;mem:512").status("a", TASK_KILLED)
+                .adjusted().after(60_000).timer(Timer.START).expect(Phase.ROLLING_BACK);
+        s.hookFailed(Hook.LAUNCH).expect(Phase.ROLLING_BACK); // the launch's own bound, just after
+        assertThat(s.last).isEmpty();
+        s.status("b", TASK_KILLED).adjusted().status("a", TASK_RUNNING).expect(Phase.ROLLED_BACK);
+    }
+
+    @Test
+    void lateOrStaleOutcomesAreDroppedNotFatal() {
+        s.replace("a", task("b", "cpus:1"), STOP_THEN_START).reserved("cpus:1;mem:512").status("a", TASK_KILLED)
+                .expect(Phase.HANDING_OFF);
+        s.hookFailed(Hook.KILL).expect(Phase.HANDING_OFF); // the kill that reported killed() and then threw
+        s.reserved("cpus:1;mem:512").expect(Phase.HANDING_OFF); // a duplicate answer
+        assertThat(s.engine.accepts("r1", new Event.HookFailed(Hook.KILL, "x", s.now))).isFalse();
+        s.adjusted().expect(Phase.LAUNCHING);
+        for (Phase p : java.util.List.of(Phase.LAUNCHING)) {
+            s.hookFailed(Hook.KILL).expect(p);
+        }
+        s.status("b", TASK_RUNNING).expect(Phase.COMMITTED);
+        s.checkInvariants();
+    }
 }

@@ -133,7 +133,13 @@ class EngineRulesTest {
         s.running(task("x", "cpus:1"));
         s.replace("r2", "a", task("x", "cpus:1"), policy(STOP_THEN_START));
         s.expect(Phase.REJECTED);
-        assertThat(s.report("x").message()).isEqualTo("new task id x is already in use on this executor");
+        assertThat(s.reports()).as("no TASK_LOST for x: it is a task that runs").singleElement()
+                .satisfies(r -> {
+                    assertThat(r.taskId()).isEqualTo("a");
+                    assertThat(r.state()).isEqualTo(TASK_RUNNING);
+                    assertThat(r.outcome()).isEqualTo(Phase.REJECTED);
+                    assertThat(r.message()).isEqualTo("new task id x is already in use on this executor");
+                });
 
         s.replace("r3", "a", task("a", "cpus:1"), policy(io.baton.proto.ReplaceStrategy.START_THEN_STOP));
         s.expect(Phase.REJECTED);

@@ -81,7 +81,9 @@ class OtherStrategiesTest {
         s.on(new Event.OldTaskFrozen(s.now)).expect(Phase.HANDING_OFF);
         assertThat(s.the(Command.Adjust.class).inUse()).as("a frozen task keeps its memory")
                 .isEqualTo(Resources.parse("cpus:2;mem:1024"));
-        s.adjusted().hookFailed(Hook.LAUNCH).expect(Phase.RESTORING).adjusted().expect(Phase.RELAUNCHING);
+        s.adjusted().hookFailed(Hook.LAUNCH).expect(Phase.ROLLING_BACK); // it may have started partly: stop it
+        assertThat(s.the(Command.Kill.class).taskId()).isEqualTo("b");
+        s.status("b", TASK_KILLED).expect(Phase.RESTORING).adjusted().expect(Phase.RELAUNCHING);
         assertThat(s.the(Command.Thaw.class).taskId()).isEqualTo("a");
         s.status("a", TASK_RUNNING).expect(Phase.ROLLED_BACK);
         s.checkInvariants();

@@ -36,8 +36,8 @@ class TransitionTableTest {
     /** Phase: the events it accepts. Everything else must be refused. */
     static final String LEGAL = """
             NEW: Requested
-            PENDING: PreconditionsMet OldTaskGone TimerFired
-            REQUESTED: ReserveAccepted ReserveRejected TimerFired
+            PENDING: PreconditionsMet OldTaskGone OldTaskTerminated TimerFired
+            REQUESTED: ReserveAccepted ReserveRejected OldTaskTerminated TimerFired
             DRAINING: OldTaskTerminated HookFailed TimerFired
             FREEZING: OldTaskTerminated OldTaskFrozen HookFailed TimerFired
             HANDING_OFF: ContainerAdjusted AdjustRejected OldTaskTerminated

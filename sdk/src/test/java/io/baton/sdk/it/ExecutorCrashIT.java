@@ -215,4 +215,18 @@ class ExecutorCrashIT {
         assertThat(out.getState()).isEqualTo(TaskState.TASK_ROLLED_BACK);
         converged("a", "b");
     }
+
+    @Test
+    void killedTwiceWhileDraining() throws Exception {
+        startExecutor(null);
+        launch(task("a", "cpus:1;mem:64", "stubborn", 6_000));
+        replace("r1", "a", task("b", "cpus:1;mem:64", "ok", 1_000), 20_000);
+        awaitUpdate(s -> s.getTaskId().getValue().equals("a") && s.getState() == TaskState.TASK_KILLING);
+        executor.kill9();
+        startExecutor(null); // recovers (and checkpoints) in DRAINING
+        executor.kill9();
+        startExecutor(null); // recovers again, from that checkpoint
+        assertThat(outcome("r1").getOutcome()).isEqualTo(ReplacementOutcome.COMMITTED);
+        converged("b", "a");
+    }
 }

@@ -142,4 +142,75 @@ class ReplayTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("a", TaskState.TASK_KILLED),
                         org.assertj.core.groups.Tuple.tuple("b", TaskState.TASK_RUNNING));
     }
+
+    private static io.baton.proto.TaskStatus status(String task, TaskState state, int n, String rid) {
+        byte[] uuid = new byte[16];
+        uuid[15] = (byte) n;
+        var b = io.baton.proto.TaskStatus.newBuilder().setTaskId(TaskID.newBuilder().setValue(task)).setState(state)
+                .setUuid(com.google.protobuf.ByteString.copyFrom(uuid));
+        if (rid != null) {
+            b.setReplacementId(io.baton.proto.ReplacementID.newBuilder().setValue(rid));
+        }
+        return b.build();
+    }
+
+    @Test
+    void openReplacementsReplayFromACheckpointWithTheDecisionsTheyWereMadeWith() {
+        produced.addAll(je.shimConnected(now));
+        je.taskKnown(task("a", "cpus:1"), TaskState.TASK_RUNNING, now);
+        replace("r1", "a", "b", ReplaceStrategy.STOP_THEN_START);
+        event("r1", new Event.ReserveAccepted(Resources.parse("cpus:1"), now += 10));
+        state("a", TaskState.TASK_KILLED);
+        event("r1", new Event.ContainerAdjusted(now += 10));
+        je.taskKnown(task("b", "cpus:1"), TaskState.TASK_STAGING, now); // the runtime does this when it launches b
+        je.shimDisconnected(now); // and a restart journals this before its checkpoint
+        je.checkpoint(now);
+
+        JournaledEngine back = JournaledEngine.replay(journal).engine();
+        assertThat(back.engine().replacement("r1").phase()).as("neither re-decided as REJECTED nor as PENDING")
+                .isEqualTo(io.baton.sdk.core.Phase.LAUNCHING);
+        back.shimConnected(now + 1);
+        assertThat(back.taskState("b", TaskState.TASK_RUNNING, "", now + 2)).isNotEmpty();
+        assertThat(back.engine().replacement("r1").phase()).isEqualTo(io.baton.sdk.core.Phase.COMMITTED);
+    }
+
+    @Test
+    void aRetryOfAFinishedReplacementStaysARetryAfterCheckpoints() {
+        produced.addAll(je.shimConnected(now));
+        je.taskKnown(task("a", "cpus:1"), TaskState.TASK_RUNNING, now);
+        replace("r1", "a", "b", ReplaceStrategy.STOP_THEN_START);
+        event("r1", new Event.ReserveAccepted(Resources.parse("cpus:1"), now += 10));
+        state("a", TaskState.TASK_KILLED);
+        event("r1", new Event.ContainerAdjusted(now += 10));
+        state("b", TaskState.TASK_RUNNING);
+        event("r1", new Event.Released(now += 10));
+        je.checkpoint(now);
+        je.checkpoint(now + 1);
+
+        JournaledEngine back = JournaledEngine.replay(journal).engine();
+        assertThat(back.engine().replacement("r1")).isNull();
+        var retry = back.submit(new ReplaceRequest("r1", task("a", "cpus:1"), task("b", "cpus:1"), List.of(),
+                Policy.of(ReplacePolicy.getDefaultInstance()), now + 2), now + 2);
+        assertThat(retry.retry()).isTrue();
+        assertThat(retry.commands()).as("no TASK_LOST for b, which runs").isEmpty();
+        var other = back.submit(new ReplaceRequest("r1", task("b", "cpus:1"), task("c", "cpus:1"), List.of(),
+                Policy.of(ReplacePolicy.getDefaultInstance()), now + 3), now + 3);
+        assertThat(other.conflict()).isEqualTo("replacement id r1 was used for a -> b (COMMITTED); use a new replacement id");
+    }
+
+    @Test
+    void aCheckpointKeepsEachTasksUnacknowledgedUpdatesInOrder() {
+        produced.addAll(je.shimConnected(now));
+        je.taskKnown(task("a", "cpus:1"), TaskState.TASK_RUNNING, now);
+        je.recordStatus(status("a", TaskState.TASK_RUNNING, 1, null));
+        replace("r1", "a", "b", ReplaceStrategy.STOP_THEN_START);
+        event("r1", new Event.ReserveAccepted(Resources.parse("cpus:1"), now += 10));
+        je.recordStatus(status("a", TaskState.TASK_KILLING, 2, "r1"));
+        je.checkpoint(now);
+
+        JournaledEngine.Replayed back = JournaledEngine.replay(journal);
+        assertThat(back.engine().outbox().pending()).extracting(io.baton.proto.TaskStatus::getState)
+                .containsExactly(TaskState.TASK_RUNNING, TaskState.TASK_KILLING);
+        assertThat(back.unrecordedReports()).as("the KILLING report was recorded before the checkpoint").isEmpty();
+    }
 }
