@@ -1,0 +1,157 @@
+package io.baton.samples.http;
+
+import io.baton.proto.TaskSpec;
+import io.baton.sdk.api.BatonExecutor;
+import io.baton.sdk.api.ExecutorOptions;
+import io.baton.sdk.api.Task;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Each task is an in-process HTTP server on 127.0.0.1 that answers every GET with its version:
+ * {@code spec.value} is the version (the response body, e.g. {@code v2}), {@code spec.params["port"]} the
+ * port. Under START_THEN_STOP the new version serves the same port while the old one still does, and the
+ * old one then drains (see {@link VersionServer}): no request fails. Listening sockets are bound with
+ * SO_REUSEPORT (so versions in different processes or executors can share a port too) and shared by the
+ * versions of a port within this executor, because closing one would reset the connections queued on it
+ * ({@link PortListeners}).
+ *
+ * <p>Params: {@code port} (required), {@code fail=true} (the version refuses to start: FAILED before
+ * RUNNING, for rollback demos), {@code ready_after_ms} (default 0; {@code never}: never ready),
+ * {@code threads} (worker threads, default 16).
+ *
+ * <p><b>Readiness.</b> A version that is not ready yet must not take traffic, and with SO_REUSEPORT
+ * listening <em>is</em> taking traffic; so a task reports RUNNING as soon as it is launched but binds its
+ * port only after {@code ready_after_ms}. {@link #ready} is true once it listens and the task's readiness
+ * check (set {@code readiness.http.port} to the port) passes. The in-process half matters: on a shared port
+ * the HTTP probe may well be answered by the old version. A task with {@code ready_after_ms > 0} needs a
+ * readiness check, or START_THEN_STOP commits (and stops the old version) on RUNNING, before it listens.
+ *
+ * <p><b>Kill</b> stops accepting (leaves the port's listener, closing it when no other version uses it),
+ * finishes the requests in flight, closes idle keep-alive connections, closes whatever is left at the
+ * grace deadline, and reports KILLED.
+ */
+public final class HttpServiceExecutor extends BatonExecutor {
+    private final Map<String, Instance> instances = new ConcurrentHashMap<>();
+    private final PortListeners ports = new PortListeners();
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "http-service-executor-timers");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** One task: its server once it listens. Guarded by itself: binding and killing race. */
+    private static final class Instance {
+        VersionServer server;
+        ScheduledFuture<?> warmUp;
+        boolean killed;
+    }
+
+    @Override
+    public void launch(Task task) {
+        TaskSpec spec = task.info().getSpec();
+        String version = spec.getValue();
+        if ("true".equals(spec.getParamsOrDefault("fail", "false"))) {
+            task.failed("version '" + version + "' refuses to start (fail=true)");
+            return;
+        }
+        int port;
+        long readyAfterMs;
+        int threads;
+        try {
+            port = Integer.parseInt(spec.getParamsOrDefault("port", ""));
+            String ready = spec.getParamsOrDefault("ready_after_ms", "0");
+            readyAfterMs = ready.equals("never") ? -1 : Long.parseLong(ready);
+            threads = Integer.parseInt(spec.getParamsOrDefault("threads", "16"));
+        } catch (NumberFormatException e) {
+            task.failed("bad params " + spec.getParamsMap() + ": port (1-65535) is required; ready_after_ms is a "
+                    + "number or 'never'; threads a number (" + e.getMessage() + ")");
+            return;
+        }
+        if (port < 1 || port > 65535 || threads < 1) {
+            task.failed("port must be 1-65535 and threads at least 1; params were " + spec.getParamsMap());
+            return;
+        }
+        Instance inst = new Instance();
+        if (readyAfterMs == 0) {
+            try {
+                inst.server = VersionServer.start(ports, port, version, threads);
+            } catch (IOException e) {
+                task.failed("version '" + version + "' cannot listen on 127.0.0.1:" + port + ": " + e.getMessage());
+                return;
+            }
+        }
+        instances.put(task.id(), inst);
+        task.running();
+        if (readyAfterMs > 0) {
+            synchronized (inst) {
+                inst.warmUp = timers.schedule(() -> listen(task, inst, port, version, threads), readyAfterMs,
+                        TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private void listen(Task task, Instance inst, int port, String version, int threads) {
+        synchronized (inst) {
+            if (inst.killed) {
+                return;
+            }
+            try {
+                inst.server = VersionServer.start(ports, port, version, threads);
+            } catch (IOException e) {
+                inst.killed = true;
+                instances.remove(task.id(), inst);
+                task.failed("version '" + version + "' cannot listen on 127.0.0.1:" + port + " once warmed up: "
+                        + e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public boolean ready(Task task) throws Exception {
+        Instance inst = instances.get(task.id());
+        boolean listening;
+        if (inst == null) {
+            return false;
+        }
+        synchronized (inst) {
+            listening = inst.server != null;
+        }
+        return listening && super.ready(task);
+    }
+
+    @Override
+    public void kill(Task task, Duration grace) throws InterruptedException {
+        Instance inst = instances.remove(task.id());
+        if (inst == null) {
+            task.killed("not running");
+            return;
+        }
+        VersionServer server;
+        synchronized (inst) {
+            inst.killed = true;
+            if (inst.warmUp != null) {
+                inst.warmUp.cancel(false);
+            }
+            server = inst.server;
+        }
+        if (server == null) {
+            task.killed("stopped before it listened");
+            return;
+        }
+        VersionServer.Drained d = server.stop(grace.toMillis());
+        task.killed("drained port " + server.port + ": " + d.served() + " requests served, " + d.forced()
+                + " connections still open at the grace deadline were closed");
+    }
+
+    /** {@code --id ID --work-dir DIR [--shim SOCKET]}. */
+    public static void main(String[] args) {
+        new HttpServiceExecutor().run(ExecutorOptions.fromArgs(args));
+    }
+}

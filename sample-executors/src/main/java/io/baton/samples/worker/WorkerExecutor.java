@@ -1,0 +1,240 @@
+package io.baton.samples.worker;
+
+import io.baton.proto.TaskInfo;
+import io.baton.sdk.api.BatonExecutor;
+import io.baton.sdk.api.ExecutorOptions;
+import io.baton.sdk.api.Task;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Each task is a thread that does one observable unit of work every {@code spec.params["period_ms"]} ms
+ * (default 100): it increments the task's counter, readable with {@link #count(String)}. Fast and
+ * process-free, for demos and benchmarks; every strategy works with it.
+ *
+ * <ul>
+ *   <li>{@code spec.value}: {@code "fail"} fails at start (before RUNNING), {@code "hang"} never runs
+ *       (the start timeout rolls a replacement back); anything else is a label and works.</li>
+ *   <li>{@link #resize} (RESIZE_IN_PLACE) applies the new task's {@code period_ms} live, same task id and
+ *       counter; a new {@code spec.value} of {@code "fail"} makes the resize fail (a rollback demo).</li>
+ *   <li>{@link #freeze}/{@link #thaw} (FREEZE_THEN_START) pause and resume the loop, keeping the count;
+ *       freeze returns once the loop has stopped counting.</li>
+ *   <li>{@link #kill} stops the thread and reports KILLED with the count.</li>
+ * </ul>
+ *
+ * <p>Counters are kept per task id in this JVM (static, so tests and demos can read them) while the task
+ * lives; nothing survives the process: {@link #recover} keeps no task.
+ */
+public final class WorkerExecutor extends BatonExecutor {
+    private static final Map<String, Worker> WORKERS = new ConcurrentHashMap<>();
+
+    /** Units of work the live task {@code taskId} has done in this JVM, or -1 when it is not running here. */
+    public static long count(String taskId) {
+        Worker w = WORKERS.get(taskId);
+        return w == null ? -1 : w.count();
+    }
+
+    /** The live task's current period, or -1 when it is not running here. */
+    public static long periodMs(String taskId) {
+        Worker w = WORKERS.get(taskId);
+        return w == null ? -1 : w.periodMs();
+    }
+
+    /** Whether the live task is frozen (false when it is not running here). */
+    public static boolean frozen(String taskId) {
+        Worker w = WORKERS.get(taskId);
+        return w != null && w.isPaused();
+    }
+
+    @Override
+    public void launch(Task task) {
+        long period;
+        try {
+            period = period(task.info());
+        } catch (IllegalArgumentException e) {
+            task.failed(e.getMessage());
+            return;
+        }
+        Worker w = new Worker(task, period, task.info().getSpec().getValue());
+        if (WORKERS.putIfAbsent(task.id(), w) != null) {
+            task.failed("task " + task.id() + " already runs in this JVM");
+            return;
+        }
+        w.start();
+    }
+
+    @Override
+    public void kill(Task task, Duration grace) throws InterruptedException {
+        Worker w = WORKERS.remove(task.id());
+        if (w == null) {
+            task.killed("not running");
+            return;
+        }
+        w.stop(grace.toMillis());
+        task.killed("stopped after " + w.count() + " units of work");
+    }
+
+    @Override
+    public void resize(Task task, TaskInfo to) {
+        Worker w = worker(task);
+        if (to.getSpec().getValue().equals("fail")) {
+            throw new IllegalStateException("resize of task " + task.id() + " refused: the new spec says 'fail'");
+        }
+        w.period(period(to));
+    }
+
+    @Override
+    public void freeze(Task task) throws InterruptedException {
+        worker(task).freeze();
+    }
+
+    @Override
+    public void thaw(Task task) {
+        worker(task).thaw(); // Baton reports RUNNING once thaw returns
+    }
+
+    private static Worker worker(Task task) {
+        Worker w = WORKERS.get(task.id());
+        if (w == null) {
+            throw new IllegalStateException("task " + task.id() + " is not running in this executor");
+        }
+        return w;
+    }
+
+    private static long period(TaskInfo info) {
+        String p = info.getSpec().getParamsOrDefault("period_ms", "100");
+        try {
+            long ms = Long.parseLong(p);
+            if (ms >= 1) {
+                return ms;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("period_ms of task " + info.getTaskId().getValue()
+                + " must be a whole number of milliseconds >= 1, was '" + p + "'");
+    }
+
+    /** {@code --id ID --work-dir DIR [--shim SOCKET]}. */
+    public static void main(String[] args) {
+        new WorkerExecutor().run(ExecutorOptions.fromArgs(args));
+    }
+
+    /** The loop of one task. Its flags are guarded by the worker itself; the loop waits on it. */
+    private static final class Worker implements Runnable {
+        private final Task task;
+        private final String mode;
+        private final Thread thread;
+        private long periodMs;
+        private long count;
+        private boolean frozen;
+        private boolean paused;
+        private boolean looping;
+        private boolean stopped;
+
+        Worker(Task task, long periodMs, String mode) {
+            this.task = task;
+            this.periodMs = periodMs;
+            this.mode = mode;
+            this.thread = new Thread(this, "worker-" + task.id());
+            thread.setDaemon(true);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        @Override
+        public void run() {
+            try {
+                synchronized (this) {
+                    if (mode.equals("fail")) {
+                        wait(20);
+                        if (!stopped) {
+                            WORKERS.remove(task.id(), this);
+                            task.failed("fails at start (spec value 'fail')");
+                        }
+                        return;
+                    }
+                    while (mode.equals("hang") && !stopped) {
+                        wait();
+                    }
+                    if (stopped) {
+                        return;
+                    }
+                    task.running(); // under the lock: never after kill's KILLED
+                }
+                loop();
+            } catch (InterruptedException stopping) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private synchronized void loop() throws InterruptedException {
+            looping = true;
+            long next = System.nanoTime();
+            while (!stopped) {
+                if (frozen) {
+                    paused = true;
+                    notifyAll();
+                    while (frozen && !stopped) {
+                        wait();
+                    }
+                    paused = false;
+                    next = System.nanoTime();
+                    continue;
+                }
+                long waitMs = (next - System.nanoTime()) / 1_000_000;
+                if (waitMs > 0) {
+                    wait(waitMs); // woken early by resize, freeze or stop
+                    continue;
+                }
+                count++;
+                next += periodMs * 1_000_000;
+            }
+        }
+
+        synchronized long count() {
+            return count;
+        }
+
+        synchronized long periodMs() {
+            return periodMs;
+        }
+
+        synchronized boolean isPaused() {
+            return paused;
+        }
+
+        synchronized void period(long ms) {
+            periodMs = ms;
+            notifyAll();
+        }
+
+        synchronized void freeze() throws InterruptedException {
+            frozen = true;
+            notifyAll();
+            while (looping && !paused && !stopped && thread.isAlive()) { // not looping yet: it will see frozen first
+                wait(10);
+            }
+        }
+
+        synchronized void thaw() {
+            frozen = false;
+            notifyAll();
+        }
+
+        void stop(long graceMs) throws InterruptedException {
+            synchronized (this) {
+                stopped = true;
+                notifyAll();
+            }
+            thread.join(Math.max(1, graceMs));
+            if (thread.isAlive()) {
+                thread.interrupt();
+                thread.join(1_000);
+            }
+        }
+    }
+}

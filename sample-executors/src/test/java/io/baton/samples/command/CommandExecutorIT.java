@@ -1,0 +1,149 @@
+package io.baton.samples.command;
+
+import static io.baton.samples.SampleShim.task;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.baton.proto.ReplacementOutcome;
+import io.baton.proto.TaskInfo;
+import io.baton.proto.TaskState;
+import io.baton.samples.SampleShim;
+import io.baton.sdk.client.ReplaceOutcome;
+import io.baton.sdk.client.ReplaceSpec;
+import io.baton.shim.testing.JavaProcess;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The command sample as a child JVM under a real shim: replacement, rollback, group kill, exit codes,
+ * and re-adoption of its commands after the executor is SIGKILLed.
+ */
+class CommandExecutorIT {
+    @TempDir
+    Path dir;
+    SampleShim node;
+    Path work;
+    JavaProcess executor;
+
+    @BeforeEach
+    void start() throws Exception {
+        node = new SampleShim(dir);
+        work = dir.resolve("cmd");
+        executor = node.child(CommandExecutor.class, "cmd", work);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        node.close(); // SIGKILLs the executor; its commands outlive it, so kill their groups too
+        Path records = work.resolve("command-tasks");
+        if (Files.isDirectory(records)) {
+            try (DirectoryStream<Path> pids = Files.newDirectoryStream(records, "*.pid")) {
+                for (Path p : pids) {
+                    killGroup(Long.parseLong(Files.readString(p).trim().split(" ")[0]));
+                }
+            }
+        }
+    }
+
+    static TaskInfo command(String id, String command) {
+        return task(id, "cpus:0.5;mem:64", command, Map.of("startup_ms", "100"));
+    }
+
+    /** The pid of the task's process group leader, from the executor's record. */
+    long pid(String taskId) throws IOException {
+        Path record = work.resolve("command-tasks").resolve(taskId + ".pid");
+        await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(record));
+        return Long.parseLong(Files.readString(record).trim().split(" ")[0]);
+    }
+
+    static boolean alive(long pid) {
+        return ProcStat.of(pid).filter(s -> s.state() != 'Z').isPresent();
+    }
+
+    static void killGroup(long pgid) throws Exception {
+        new ProcessBuilder("sh", "-c", "kill -KILL -" + pgid + " 2>/dev/null").start().waitFor(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aReplacementStopsTheOldProcessGroupAndStartsTheNewCommand() throws Exception {
+        node.launch("cmd", command("a", "sleep 600"));
+        long a = pid("a");
+
+        ReplaceOutcome out = node.replace(ReplaceSpec.of("a", command("b", "sleep 600")));
+
+        assertThat(out.outcome()).isEqualTo(ReplacementOutcome.COMMITTED);
+        assertThat(ProcStat.groupAlive(a)).as("a's process group is gone").isFalse();
+        assertThat(alive(pid("b"))).as("b runs").isTrue();
+        assertThat(node.shim.verifyLedger()).isNull();
+
+        // commands that end on their own: FINISHED on 0, FAILED with the code otherwise
+        node.launch("cmd", command("ok", "sleep 0.3"));
+        node.launch("cmd", command("bad", "sleep 0.3; exit 4"));
+        assertThat(node.awaitState("ok", TaskState.TASK_FINISHED).getMessage()).isEqualTo("exited with code 0");
+        assertThat(node.awaitState("bad", TaskState.TASK_FAILED).getMessage()).isEqualTo("exited with code 4");
+    }
+
+    @Test
+    void aCommandThatFailsAtStartRollsBackAndAKillEscalatesToSigkillForTheWholeGroup() throws Exception {
+        node.launch("cmd", command("a", "sleep 600"));
+
+        ReplaceOutcome out = node.replace(ReplaceSpec.of("a", command("b", "exit 3")));
+
+        assertThat(out.outcome()).isEqualTo(ReplacementOutcome.ROLLED_BACK);
+        assertThat(node.find("b", TaskState.TASK_RUNNING)).as("b never ran").isEmpty();
+        assertThat(node.updates).anySatisfy(s -> {
+            assertThat(s.getTaskId().getValue()).isEqualTo("b");
+            assertThat(s.getMessage()).contains("exited with code 3");
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> alive(pid("a")));
+
+        // a group that ignores SIGTERM, with a child of its own: SIGKILL after the grace period, for all of it
+        node.launch("cmd", command("stubborn", "trap '' TERM; sleep 600 & sleep 600 & wait"));
+        long stubborn = pid("stubborn");
+        node.client.kill("stubborn", 300).get(5, TimeUnit.SECONDS);
+        assertThat(node.awaitState("stubborn", TaskState.TASK_KILLED).getMessage())
+                .isEqualTo("SIGKILL to process group " + stubborn + " after the grace period of 300 ms");
+        assertThat(ProcStat.groupAlive(stubborn)).isFalse();
+    }
+
+    @Test
+    void aRestartedExecutorReadoptsItsCommandsInsteadOfRelaunchingThem() throws Exception {
+        Path go = dir.resolve("go");
+        node.launch("cmd", command("a", "sleep 600"));
+        node.launch("cmd", command("later", "while [ ! -f " + go + " ]; do sleep 0.05; done; exit 5"));
+        long a = pid("a");
+        long later = pid("later");
+
+        executor.kill9();
+        assertThat(alive(a)).as("the command outlives its executor").isTrue();
+        executor = node.child(CommandExecutor.class, "cmd", work);
+
+        assertThat(pid("a")).as("re-adopted, not relaunched").isEqualTo(a);
+        assertThat(pid("later")).isEqualTo(later);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(node.executor("cmd").orElseThrow()
+                .getTasksList()).extracting(s -> s.getTaskId().getValue() + " " + s.getState())
+                .containsExactlyInAnyOrder("a TASK_RUNNING", "later TASK_RUNNING"));
+        assertThat(node.find("a", TaskState.TASK_LOST)).isEmpty();
+
+        // a re-adopted command's exit code comes from the file its wrapper writes
+        Files.writeString(go, "");
+        assertThat(node.awaitState("later", TaskState.TASK_FAILED).getMessage())
+                .isEqualTo("exited with code 5 (re-adopted)");
+
+        // and a re-adopted command is stopped, with its whole group, by a kill through the framework
+        node.client.kill("a", 1_000).get(5, TimeUnit.SECONDS);
+        assertThat(node.awaitState("a", TaskState.TASK_KILLED).getMessage())
+                .isEqualTo("SIGTERM to process group " + a);
+        assertThat(ProcStat.groupAlive(a)).isFalse();
+        assertThat(node.shim.verifyLedger()).isNull();
+    }
+}
