@@ -156,43 +156,7 @@ public final class Ledger {
     /** LAUNCH: the offers must contain the task; the executor's allocation grows by the task. */
     public Verdict<Resources> launch(String executorId, TaskInfo task, List<String> offerIds, long nowUs) {
         expireOffers(nowUs);
-        Verdict<ExecutorEntry> exec = liveExecutor(executorId);
-        if (!exec.accepted()) {
-            return exec.cast();
-        }
-        String tid = task.getTaskId().getValue();
-        String bad = Ids.checkObject("task id", tid);
-        if (bad != null) {
-            return Verdict.reject(RejectCode.INVALID_ID, bad);
-        }
-        if (tasks.ownerOf(tid) != null) {
-            return Verdict.reject(RejectCode.DUPLICATE_TASK, "task " + tid + " already exists on executor "
-                    + tasks.ownerOf(tid) + "; task ids must be unique");
-        }
-        Verdict<Resources> need = Text.resources("task " + tid, task.getResourcesList());
-        if (!need.accepted()) {
-            return need;
-        }
-        Verdict<Resources> have = OfferCheck.sum(this, offerIds, executorId, null, nowUs, false);
-        if (!have.accepted()) {
-            return have;
-        }
-        if (!have.value().contains(need.value())) {
-            return Verdict.reject(RejectCode.INSUFFICIENT_RESOURCES, "task " + tid + " needs " + need.value()
-                    + " but offers " + offerIds + " hold " + Text.of(have.value()) + " (missing "
-                    + need.value().minus(have.value()) + ")");
-        }
-        for (String id : offerIds) {
-            offers.spend(id, "used by launch of task " + tid);
-        }
-        HeldTask held = new HeldTask(task, need.value());
-        exec.value().tasks.put(tid, held);
-        allocated = allocated.plus(held.resources());
-        tasks.own(tid, executorId);
-        tasks.record(TaskStatus.newBuilder().setTaskId(task.getTaskId()).setState(TaskState.TASK_STAGING)
-                .setExecutorId(io.baton.proto.ExecutorID.newBuilder().setValue(executorId))
-                .setTimestampUs(nowUs).build());
-        return Verdict.ok(limitsOf(executorId));
+        return new TaskRules(this).launch(executorId, task, offerIds, nowUs);
     }
 
     /** What a status update changed: the executor's new limits when a held task's resources were freed. */
@@ -204,34 +168,7 @@ public final class Ledger {
      * frees the task's resources; tasks inside a replacement keep theirs until RELEASE.
      */
     public Verdict<StatusEffect> recordStatus(String executorId, TaskStatus status) {
-        String tid = status.getTaskId().getValue();
-        String bad = Ids.checkObject("task id", tid);
-        if (bad != null) {
-            return Verdict.reject(RejectCode.INVALID_ID, bad);
-        }
-        String owner = tasks.ownerOf(tid);
-        if (owner != null && !owner.equals(executorId)) {
-            return Verdict.reject(RejectCode.NOT_OWNER, "task " + tid + " belongs to executor " + owner
-                    + ", not to " + executorId);
-        }
-        ExecutorEntry e = executors.get(executorId);
-        if (e == null) {
-            return Verdict.reject(RejectCode.UNKNOWN_EXECUTOR, "executor " + executorId + " is not subscribed");
-        }
-        if (owner == null) {
-            // e.g. an unacknowledged terminal update resent after a shim restart: relayed, but it neither
-            // claims the id nor takes memory
-            return Verdict.ok(new StatusEffect(false, null));
-        }
-        tasks.record(status);
-        HeldTask held = e.tasks.get(tid);
-        if (held != null && TaskStates.isTerminal(status.getState())) {
-            e.tasks.remove(tid);
-            allocated = allocated.minus(held.resources());
-            tasks.retire(tid);
-            return Verdict.ok(new StatusEffect(true, limitsOf(executorId)));
-        }
-        return Verdict.ok(new StatusEffect(false, null));
+        return new TaskRules(this).recordStatus(executorId, status);
     }
 
     /** A framework acknowledged an update; returns the executor to forward it to. */

@@ -207,7 +207,9 @@ class ExecutorCrashIT {
         launch(task("a", "cpus:1;mem:64", "ok", 1_000));
         replace("r1", "a", task("b", "cpus:1;mem:64", "stubborn-slow", 5_000), 1_000);
         await().atMost(Duration.ofSeconds(10)).until(() -> alive("b"));
-        Thread.sleep(2_000); // the start timer (1 s) has fired: the new task is being killed (5 s grace)
+        // the start timer (1 s) fires: the new task is being killed (it ignores SIGTERM for its 5 s grace)
+        fw.wire.await(m -> m.hasEvent() && m.getEvent().hasProgress()
+                && m.getEvent().getProgress().getPhase().equals("ROLLING_BACK"));
         executor.kill9();
         startExecutor(null);
         TaskStatus out = outcome("r1");
