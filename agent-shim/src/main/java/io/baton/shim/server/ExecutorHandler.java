@@ -67,6 +67,11 @@ final class ExecutorHandler extends SimpleChannelInboundHandler<ExecutorCall> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
+        if (cause instanceof java.io.IOException) { // the peer went away (e.g. killed): an ordinary disconnect
+            LOG.debug("{}: connection lost: {}", c.channel().remoteAddress(), cause.getMessage());
+            c.close();
+            return;
+        }
         Faults f = Faults.classify(cause, ctx.config.maxFrameBytes());
         LOG.warn("{}: {}", session == null ? c.channel().remoteAddress() : session, f.message());
         error(c, f.code(), f.message(), f.close());

@@ -59,6 +59,11 @@ final class FrameworkHandler extends SimpleChannelInboundHandler<FrameworkCall> 
 
     @Override
     public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
+        if (cause instanceof java.io.IOException) { // the peer went away (e.g. killed): an ordinary disconnect
+            LOG.debug("{}: connection lost: {}", c.channel().remoteAddress(), cause.getMessage());
+            c.close();
+            return;
+        }
         Faults f = Faults.classify(cause, ctx.config.maxFrameBytes());
         LOG.warn("{}: {}", session, f.message());
         error(c, f.code(), f.message(), f.close());
