@@ -44,6 +44,10 @@ public final class ShimMain implements Callable<Integer> {
             + "default). Such executors present the token and are not put into containers (no verifiable pid).")
     int executorPort;
 
+    @Option(names = "--metrics-port", description = "Serve Prometheus metrics at GET /metrics on this TCP port, "
+            + "bound to --bind (0 = off, default).")
+    int metricsPort;
+
     @Option(names = "--bind", description = "Address for --port (default: ${DEFAULT-VALUE}; loopback only unless you say so).")
     String bind = "127.0.0.1";
 
@@ -73,6 +77,7 @@ public final class ShimMain implements Callable<Integer> {
         ShimConfig config = ShimConfig.defaults(workDir.toAbsolutePath(), total, isolator)
                 .withTcpPort(port)
                 .withExecutorPort(executorPort)
+                .withMetricsPort(metricsPort)
                 .withTimeouts(maxFrame, Durations.millis("--offer-ttl", offerTtl),
                         Durations.millis("--idle-timeout", idleTimeout),
                         Durations.millis("--recovery-timeout", recoveryTimeout))

@@ -17,6 +17,7 @@ import io.baton.shim.ledger.Ids;
 import io.baton.shim.ledger.Ledger;
 import io.baton.shim.ledger.ReservationView;
 import io.baton.shim.ledger.Verdict;
+import io.baton.shim.metrics.ShimMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,15 +27,17 @@ final class ExecutorApi {
 
     private final ShimContext ctx;
     private final byte[] token;
+    private final ShimMetrics metrics;
 
     ExecutorApi(ShimContext ctx) {
-        this(ctx, "");
+        this(ctx, "", new ShimMetrics());
     }
 
     /** @param token required from executors that connect over TCP (they have no peer credentials) */
-    ExecutorApi(ShimContext ctx, String token) {
+    ExecutorApi(ShimContext ctx, String token, ShimMetrics metrics) {
         this.ctx = ctx;
         this.token = token.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        this.metrics = metrics;
     }
 
     void handle(ExecutorSession s, ExecutorCall call) {
@@ -154,6 +157,7 @@ final class ExecutorApi {
             ctx.sessions.confirmed(status.getReplacementId().getValue());
         }
         ctx.sessions.publish(FrameworkEvent.newBuilder().setUpdate(status).build());
+        metrics.relayed(status); // a replacement's final update (outcome set) is counted once per uuid
         s.respond(accepted(cid));
     }
 

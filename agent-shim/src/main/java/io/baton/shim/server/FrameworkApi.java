@@ -23,6 +23,7 @@ import io.baton.resources.Resources;
 import io.baton.shim.ledger.Ids;
 import io.baton.shim.ledger.OfferView;
 import io.baton.shim.ledger.Verdict;
+import io.baton.shim.metrics.ShimMetrics;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -41,10 +42,16 @@ final class FrameworkApi {
 
     private final ShimContext ctx;
     private final byte[] token;
+    private final ShimMetrics metrics;
 
     FrameworkApi(ShimContext ctx, String token) {
+        this(ctx, token, new ShimMetrics());
+    }
+
+    FrameworkApi(ShimContext ctx, String token, ShimMetrics metrics) {
         this.ctx = ctx;
         this.token = token.getBytes(StandardCharsets.UTF_8);
+        this.metrics = metrics;
     }
 
     void handle(FrameworkSession s, FrameworkCall call) {
@@ -165,6 +172,7 @@ final class FrameworkApi {
                         .setRelatedTaskId(r.getOldTaskId()).setReplacementId(r.getReplacementId()).build());
             }
             s.reject(cid, rej.code(), rej.message());
+            metrics.replaceRejected();
             return;
         }
         String exec = v.value();
@@ -174,6 +182,8 @@ final class FrameworkApi {
         ExecutorEvent replace = ExecutorEvent.newBuilder().setReplace(event).build();
         if (deliver(s, cid, exec, replace)) {
             ctx.sessions.awaitConfirmation(r.getReplacementId().getValue(), exec, replace);
+        } else {
+            metrics.replaceRejected();
         }
     }
 

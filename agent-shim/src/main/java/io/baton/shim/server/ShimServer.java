@@ -9,6 +9,10 @@ import io.baton.shim.isolator.Isolator;
 import io.baton.shim.isolator.IsolatorException;
 import io.baton.shim.isolator.MemoryShrinker;
 import io.baton.shim.ledger.Ledger;
+import io.baton.shim.metrics.LedgerGauges;
+import io.baton.shim.metrics.MetricsEndpoint;
+import io.baton.shim.metrics.MetricsText;
+import io.baton.shim.metrics.ShimMetrics;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -53,6 +57,8 @@ public final class ShimServer implements AutoCloseable {
     /** Every accepted connection, so close() ends them all explicitly (peers see the close at once). */
     private final io.netty.channel.group.ChannelGroup connections =
             new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
+    private final ShimMetrics metrics = new ShimMetrics();
+    private MetricsEndpoint metricsEndpoint;
     private ScheduledFuture<?> housekeeping;
     private WorkDir workDir;
     private boolean closed;
@@ -73,8 +79,8 @@ public final class ShimServer implements AutoCloseable {
         Ledger ledger = new Ledger(config.total(), config.offerTtlMs() * 1000, offerPrefix);
         this.ctx = new ShimContext(config, ledger, new Containers(isolator, shrinker),
                 () -> System.currentTimeMillis() * 1000);
-        this.executorApi = new ExecutorApi(ctx, token);
-        this.frameworkApi = new FrameworkApi(ctx, token);
+        this.executorApi = new ExecutorApi(ctx, token, metrics);
+        this.frameworkApi = new FrameworkApi(ctx, token, metrics);
     }
 
     private ShimContext context() {
@@ -110,6 +116,10 @@ public final class ShimServer implements AutoCloseable {
                     .bind(new InetSocketAddress(config.bindAddress(), config.executorPort())).sync().channel();
             listeners.add(tcp);
             LOG.info("executor API on tcp {} (token required, no containers)", tcp.localAddress());
+        }
+        if (config.metricsPort() > 0) {
+            metricsEndpoint = MetricsEndpoint.start(config.bindAddress(), config.metricsPort(), this::metricsText);
+            LOG.info("metrics at {}", metricsEndpoint.url());
         }
         long period = Math.max(50, Math.min(1000, config.offerTtlMs() / 4));
         housekeeping = loop.scheduleAtFixedRate(this::housekeeping, period, period, TimeUnit.MILLISECONDS);
@@ -188,6 +198,12 @@ public final class ShimServer implements AutoCloseable {
         return onLoop(() -> NodeStates.snapshot(ctx));
     }
 
+    /** The Prometheus text of {@code GET /metrics}: ledger gauges read on the loop, counters from anywhere. */
+    String metricsText() throws Exception {
+        LedgerGauges gauges = onLoop(() -> LedgerGauges.read(ctx.ledger));
+        return MetricsText.render(metrics.snapshot(), gauges);
+    }
+
     public ShimConfig config() {
         return config;
     }
@@ -198,6 +214,9 @@ public final class ShimServer implements AutoCloseable {
             return;
         }
         closed = true;
+        if (metricsEndpoint != null) {
+            metricsEndpoint.close();
+        }
         if (housekeeping != null) {
             housekeeping.cancel(false);
         }

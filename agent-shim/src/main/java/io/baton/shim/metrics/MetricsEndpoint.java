@@ -1,0 +1,95 @@
+package io.baton.shim.metrics;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /metrics} over HTTP, on the JDK's server with one thread of its own; every other request is
+ * answered 404. The body comes from a callable that does its own hopping onto the shim's loop; when it
+ * fails (e.g. the shim is stopping) the scrape gets 503.
+ */
+public final class MetricsEndpoint implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MetricsEndpoint.class);
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    private MetricsEndpoint(HttpServer server, ExecutorService executor) {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    /** Binds {@code bind:port} and starts serving. */
+    public static MetricsEndpoint start(String bind, int port, Callable<String> body) throws IOException {
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(bind, port), 16);
+        } catch (IOException e) {
+            throw new IOException("cannot serve metrics on " + bind + ":" + port + " (" + e.getMessage()
+                    + "); choose another --metrics-port or --bind", e);
+        }
+        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "shim-metrics");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", exchange -> handle(exchange, body));
+        server.start();
+        return new MetricsEndpoint(server, executor);
+    }
+
+    private static void handle(HttpExchange exchange, Callable<String> body) throws IOException {
+        try {
+            if (!"GET".equals(exchange.getRequestMethod()) || !"/metrics".equals(exchange.getRequestURI().getPath())) {
+                reply(exchange, 404, "text/plain; charset=utf-8", "not found: only GET /metrics is served here\n");
+                return;
+            }
+            String text;
+            try {
+                text = body.call();
+            } catch (Exception e) {
+                LOG.warn("could not read the shim's metrics: {}", e.toString());
+                reply(exchange, 503, "text/plain; charset=utf-8", "metrics unavailable: " + e + "\n");
+                return;
+            }
+            reply(exchange, 200, MetricsText.CONTENT_TYPE, text);
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private static void reply(HttpExchange exchange, int code, String type, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.sendResponseHeaders(code, bytes.length);
+        try (OutputStream os = exchange.getResponseBody()) {
+            os.write(bytes);
+        }
+    }
+
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    public String url() {
+        InetSocketAddress a = address();
+        String host = a.getAddress().getHostAddress();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort() + "/metrics";
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
