@@ -97,9 +97,12 @@ public abstract class BatonExecutor {
     public void shrink(long targetBytes, long usageBytes) {
     }
 
-    /** The executor's own footprint, added to its container's limits. */
+    /**
+     * The executor's own footprint, added to its container's limits: {@code cpus:0.1;mem:32} unless the
+     * system property {@code baton.executor.overhead} says otherwise (a JVM needs more under real cgroups).
+     */
     public Resources overhead() {
-        return Resources.parse("cpus:0.1;mem:32");
+        return Resources.parse(System.getProperty("baton.executor.overhead", "cpus:0.1;mem:32"));
     }
 
     /** Runs the executor until it is told to shut down or the JVM stops. */

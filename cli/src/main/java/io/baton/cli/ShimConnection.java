@@ -1,0 +1,108 @@
+package io.baton.cli;
+
+import io.baton.proto.RejectCode;
+import io.baton.sdk.client.BatonClient;
+import io.baton.sdk.client.ClientOptions;
+import io.baton.sdk.client.ShimRejectedException;
+import io.baton.sdk.client.ShimUnavailableException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Option;
+
+/** The options every framework command shares to find the shim, and the connection they make. */
+final class ShimConnection {
+    @Option(names = "--work-dir", paramLabel = "DIR", description = "The shim's work dir, holding framework.sock "
+            + "and framework.token (default: ${DEFAULT-VALUE}, as the shim's).")
+    Path workDir = defaultWorkDir();
+
+    @Option(names = "--socket", paramLabel = "SOCKET", description = "The shim's framework socket "
+            + "(default: <work-dir>/framework.sock).")
+    Path socket;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "The framework token "
+            + "(default: <work-dir>/framework.token).")
+    Path tokenFile;
+
+    /** Same rule as the shim's default: /var/lib/baton/shim for root when writable, else ~/.baton/shim. */
+    static Path defaultWorkDir() {
+        Path system = Path.of("/var/lib/baton/shim");
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (root && (Files.isWritable(system.getParent()) || Files.isWritable(Path.of("/var/lib")))) {
+            return system;
+        }
+        return Path.of(System.getProperty("user.home"), ".baton", "shim");
+    }
+
+    Path socketPath() {
+        return socket != null ? socket : workDir.resolve("framework.sock");
+    }
+
+    Path tokenPath() {
+        return tokenFile != null ? tokenFile : workDir.resolve("framework.token");
+    }
+
+    /**
+     * Connects and subscribes; every way that can fail becomes a one-line {@link CliException} with
+     * exit code 2.
+     */
+    BatonClient connect(boolean updates, boolean autoAcknowledge) {
+        ClientOptions options = ClientOptions.unix(socketPath()).tokenFile(tokenPath()).name("baton-cli")
+                .updates(updates).autoAcknowledge(autoAcknowledge).build();
+        String at = "unix:" + socketPath();
+        if (!Files.exists(socketPath())) {
+            throw new CliException(CliException.USAGE, "cannot reach the shim at " + at, "no such socket",
+                    "start it with 'baton shim --work-dir " + workDir + "', or pass its --work-dir or --socket");
+        }
+        try {
+            return BatonClient.connect(options);
+        } catch (ShimRejectedException r) {
+            if (r.code() == RejectCode.UNAUTHENTICATED) {
+                throw new CliException(CliException.USAGE, "the shim at " + at + " refused the connection",
+                        "the token in " + tokenPath() + " is not the shim's (UNAUTHENTICATED: " + r.shimMessage() + ")",
+                        "pass the shim's --work-dir or its --token-file");
+            }
+            throw new CliException(CliException.USAGE, "the shim at " + at + " refused the connection",
+                    r.code() + ": " + r.shimMessage(), "check the shim's log");
+        } catch (ShimUnavailableException u) {
+            throw new CliException(CliException.USAGE, "cannot reach the shim at " + at, u.getMessage(),
+                    "start it with 'baton shim', or pass its --work-dir or --socket");
+        } catch (UncheckedIOException | IllegalArgumentException e) {
+            throw new CliException(CliException.USAGE, "cannot read the framework token", e.getMessage(),
+                    "pass the shim's --work-dir or its --token-file");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(CliException.USAGE, "interrupted", "while connecting to " + at, "run it again");
+        }
+    }
+
+    /**
+     * Waits for a call's answer. A refusal by the shim becomes exit code 1 with the shim's own message;
+     * a lost connection exit code 2.
+     */
+    static <T> T await(CompletableFuture<T> f, String what, String todo) {
+        try {
+            return f.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof ShimRejectedException r) {
+                throw new CliException(CliException.NEGATIVE, what + " refused by the shim",
+                        r.code() + ": " + r.shimMessage(), todo);
+            }
+            if (c instanceof ShimUnavailableException u) {
+                throw new CliException(CliException.USAGE, what + " failed", u.getMessage(), "check that the shim runs");
+            }
+            throw new CliException(CliException.USAGE, what + " failed", String.valueOf(c), "check the shim's log");
+        } catch (TimeoutException e) {
+            throw new CliException(CliException.USAGE, what + " got no answer", "the shim did not answer within 30 s",
+                    "check that the shim runs and is not overloaded");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(CliException.USAGE, what + " interrupted", "Ctrl-C or shutdown", "run it again");
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.baton.cli;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import io.baton.proto.ExecutorState;
+import io.baton.proto.NodeState;
+import io.baton.proto.ReservationState;
+import io.baton.proto.TaskStatus;
+import io.baton.sdk.client.BatonClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code baton status}: the node's ledger, executors and tasks. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"Shows the node: totals (free, allocated, reserved, offered), each executor with its "
+                + "allocation and container limits, each task with its latest state, and replacements under way."},
+        footer = {"", "Example:", "  baton status --work-dir /tmp/baton", "  baton status --work-dir /tmp/baton --json"})
+final class StatusCommand implements Callable<Integer> {
+    @Mixin
+    ShimConnection shim;
+
+    @Option(names = "--json", description = "Print the shim's NodeState as JSON.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws InvalidProtocolBufferException {
+        NodeState state;
+        try (BatonClient client = shim.connect(false, true)) {
+            state = ShimConnection.await(client.state(), "STATE", "check the shim's log");
+        }
+        spec.commandLine().getOut().print(json ? JsonFormat.printer().print(state) + "\n" : render(state));
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    static String render(NodeState s) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("node ").append(s.getNode()).append(" (isolator ").append(s.getIsolator()).append(")\n");
+        List<String[]> totals = new ArrayList<>();
+        totals.add(new String[] {"", "RESOURCES"});
+        totals.add(new String[] {"total", Format.resources(s.getTotalList())});
+        totals.add(new String[] {"free", Format.resources(s.getFreeList())});
+        totals.add(new String[] {"allocated", Format.resources(s.getAllocatedList())});
+        totals.add(new String[] {"reserved", Format.resources(s.getReservedList())});
+        totals.add(new String[] {"offered", Format.resources(s.getOfferedList())});
+        sb.append(Format.table(totals)).append('\n');
+
+        List<String[]> execs = new ArrayList<>();
+        execs.add(new String[] {"EXECUTOR", "CONNECTED", "PID", "ALLOCATION", "LIMITS"});
+        List<String[]> tasks = new ArrayList<>();
+        tasks.add(new String[] {"TASK", "EXECUTOR", "STATE", "RESOURCES", "REPLACEMENT", "MESSAGE"});
+        for (ExecutorState e : s.getExecutorsList()) {
+            String id = e.getExecutorId().getValue();
+            execs.add(new String[] {id, e.getConnected() ? "yes" : "no", Integer.toString(e.getPid()),
+                Format.resources(e.getAllocationList()), Format.resources(e.getLimitsList())});
+            for (TaskStatus t : e.getTasksList()) {
+                tasks.add(new String[] {t.getTaskId().getValue(), id, t.getState().name(), taskResources(s, t),
+                    t.getReplacementId().getValue().isEmpty() ? "-" : t.getReplacementId().getValue(),
+                    t.getMessage().isEmpty() ? "-" : CliException.oneLine(t.getMessage())});
+            }
+        }
+        sb.append(Format.table(execs)).append('\n').append(Format.table(tasks));
+        if (s.getReservationsCount() > 0) {
+            List<String[]> rs = new ArrayList<>();
+            rs.add(new String[] {"REPLACEMENT", "EXECUTOR", "OLD", "NEW", "POOL", "IN USE"});
+            for (ReservationState r : s.getReservationsList()) {
+                rs.add(new String[] {r.getReplacementId().getValue(), r.getExecutorId().getValue(),
+                    r.getOldTaskId().getValue(), r.getNewTaskId().getValue(), Format.resources(r.getPoolList()),
+                    Format.resources(r.getInUseList())});
+            }
+            sb.append('\n').append(Format.table(rs));
+        }
+        return sb.toString();
+    }
+
+    /** Statuses carry no resources; the ledger shows them only for a replacement's new task. */
+    private static String taskResources(NodeState s, TaskStatus t) {
+        return s.getReservationsList().stream().filter(r -> r.getNewTaskId().equals(t.getTaskId())).findFirst()
+                .map(r -> Format.resources(r.getNewTaskResourcesList())).orElse("-");
+    }
+}

@@ -1,0 +1,67 @@
+package io.baton.cli;
+
+import io.baton.proto.HttpCheck;
+import io.baton.proto.ReadinessCheck;
+import io.baton.proto.TaskID;
+import io.baton.proto.TaskInfo;
+import io.baton.proto.TaskSpec;
+import io.baton.resources.Resources;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** The new task of {@code launch} and {@code replace}: id, resources, spec, params, readiness check. */
+final class TaskOptions {
+    @Option(names = "--task", required = true, paramLabel = "ID", description = "The task's id.")
+    String taskId;
+
+    @Option(names = "--resources", required = true, paramLabel = "R",
+            description = "The task's resources in Mesos syntax, e.g. 'cpus:0.5;mem:64'.")
+    String resources;
+
+    @Option(names = "--spec", paramLabel = "VALUE", description = "spec.value, interpreted by the executor "
+            + "(a command, a version, a label).")
+    String spec = "";
+
+    @Option(names = "--param", paramLabel = "K=V", description = "spec.params entries, e.g. period_ms=100 (repeatable).")
+    Map<String, String> params = new LinkedHashMap<>();
+
+    @Option(names = "--readiness-http", paramLabel = "PORT[:PATH]", description = "Readiness check: HTTP GET on "
+            + "127.0.0.1:PORT (path default /).")
+    String readinessHttp;
+
+    Resources parsedResources() {
+        try {
+            return Resources.parse(resources);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(CliException.USAGE, "invalid --resources '" + resources + "'", e.getMessage(),
+                    "use Mesos syntax, e.g. 'cpus:1;mem:256;ports:[31000-31001]'");
+        }
+    }
+
+    TaskInfo toTask() {
+        TaskInfo.Builder t = TaskInfo.newBuilder().setTaskId(TaskID.newBuilder().setValue(taskId)).setName(taskId)
+                .addAllResources(parsedResources().toProto())
+                .setSpec(TaskSpec.newBuilder().setKind("cli").setValue(spec).putAllParams(params));
+        if (readinessHttp != null) {
+            t.setReadiness(ReadinessCheck.newBuilder().setHttp(httpCheck(readinessHttp)));
+        }
+        return t.build();
+    }
+
+    private static HttpCheck httpCheck(String text) {
+        int colon = text.indexOf(':');
+        String port = colon < 0 ? text : text.substring(0, colon);
+        String path = colon < 0 ? "/" : text.substring(colon + 1);
+        try {
+            int p = Integer.parseInt(port);
+            if (p < 1 || p > 65_535) {
+                throw new NumberFormatException("out of range 1..65535");
+            }
+            return HttpCheck.newBuilder().setPort(p).setPath(path.startsWith("/") ? path : "/" + path).build();
+        } catch (NumberFormatException e) {
+            throw new CliException(CliException.USAGE, "invalid --readiness-http '" + text + "'",
+                    "the port is not a number in 1..65535", "use PORT or PORT:PATH, e.g. 8080:/health");
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package io.baton.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.util.JsonFormat;
+import io.baton.proto.NodeState;
+import io.baton.samples.worker.WorkerExecutor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The framework commands against a real shim with a worker executor, run as a user runs them. */
+class FrameworkCommandsIT {
+    @TempDir
+    Path dir;
+    CliNode node;
+
+    @BeforeEach
+    void start() throws Exception {
+        node = new CliNode(dir);
+        node.worker("workers", dir.resolve("workers"));
+    }
+
+    @AfterEach
+    void stop() {
+        node.close();
+    }
+
+    private void launch(String task) {
+        CliNode.Run r = node.baton("launch", "--executor", "workers", "--task", task, "--resources", "cpus:0.5;mem:64",
+                "--spec", "v1", "--param", "period_ms=5");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out().strip()).isEqualTo(task);
+        await().atMost(Duration.ofSeconds(10)).until(() -> WorkerExecutor.count(task) > 0);
+    }
+
+    @Test
+    void statusShowsTotalsExecutorsAndTasksAsATableAndAsJson() throws Exception {
+        launch("s1");
+
+        CliNode.Run table = node.baton("status");
+        assertThat(table.exit()).as(table.err()).isZero();
+        assertThat(table.out()).contains("total      cpus:4;mem:4096").contains("free").contains("allocated")
+                .contains("reserved").contains("offered")
+                .containsPattern("workers\\s+yes\\s+\\d+\\s+cpus:0.6;mem:96")
+                .containsPattern("s1\\s+workers\\s+TASK_RUNNING");
+
+        CliNode.Run json = node.baton("status", "--json");
+        assertThat(json.exit()).as(json.err()).isZero();
+        NodeState.Builder parsed = NodeState.newBuilder();
+        JsonFormat.parser().merge(json.out(), parsed);
+        assertThat(parsed.getExecutors(0).getExecutorId().getValue()).isEqualTo("workers");
+        assertThat(parsed.getExecutors(0).getTasks(0).getTaskId().getValue()).isEqualTo("s1");
+    }
+
+    @Test
+    void offersPrintsIdsResourcesAndExpiry() {
+        CliNode.Run r = node.baton("offers", "--resources", "cpus:1;mem:128");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("OFFER").contains("EXPIRES").containsPattern("\\S+-\\d+\\s+cpus:1;mem:128\\s+\\d{4}-");
+    }
+
+    @Test
+    void replaceWaitPrintsPhasesLiveAndExitsByOutcomeAndTheJournalShowsTheTimeline() {
+        launch("w1");
+
+        CliNode.Run ok = node.baton("replace", "w1", "--task", "w2", "--resources", "cpus:1;mem:64", "--offers-for",
+                "cpus:0.5", "--spec", "v2", "--id", "r-ok", "--wait");
+        assertThat(ok.exit()).as(ok.out() + ok.err()).isZero();
+        assertThat(ok.out()).startsWith("r-ok\n").containsPattern("\\+\\d+\\.\\d{3}s  DRAINING")
+                .containsPattern("\\+\\d+\\.\\d{3}s  LAUNCHING")
+                .containsPattern("outcome COMMITTED \\(drain \\d+\\.\\d{3}s, handoff .*total \\d+\\.\\d{3}s\\)");
+        assertThat(ok.out().indexOf("DRAINING")).isLessThan(ok.out().indexOf("LAUNCHING"));
+
+        CliNode.Run back = node.baton("replace", "w2", "--task", "w3", "--resources", "cpus:1;mem:64", "--spec", "fail",
+                "--id", "r-back", "--wait");
+        assertThat(back.exit()).as(back.out() + back.err()).isEqualTo(1);
+        assertThat(back.out()).contains("LAUNCHING").contains("outcome ROLLED_BACK").contains("fails at start");
+
+        node.stopExecutors();
+        CliNode.Run journal = CliNode.run("journal", dir.resolve("workers/journal").toString());
+        assertThat(journal.exit()).as(journal.err()).isZero();
+        assertThat(journal.out()).contains("replacement r-ok: w1 -> w2, STOP_THEN_START, requested ")
+                .containsPattern("\\+\\d+\\.\\d{3}s  RESERVE_ACCEPTED pool cpus:1;mem:64")
+                .containsPattern("\\+\\d+\\.\\d{3}s  status w1 TASK_KILLED")
+                .containsPattern("outcome COMMITTED \\(drain \\d+\\.\\d{3}s, handoff \\d+\\.\\d{3}s, launch")
+                .contains("replacement r-back: w2 -> w3").contains("outcome ROLLED_BACK");
+        assertThat(journal.out().indexOf("r-ok")).isLessThan(journal.out().indexOf("r-back"));
+    }
+
+    @Test
+    void anInvalidReplaceIsOneLineWithTheShimsNumbersAndExitCodeOne() {
+        launch("b1");
+
+        CliNode.Run r = node.baton("replace", "b1", "--task", "b2", "--resources", "cpus:9;mem:64");
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err().strip()).doesNotContain("\n").startsWith("baton replace: replacement ")
+                .contains("INSUFFICIENT_RESOURCES").contains("needs cpus:9;mem:64").contains("missing cpus:8")
+                .contains(" — ask for offers");
+    }
+
+    @Test
+    void aWrongTokenIsOneLineWithExitCodeTwo() throws Exception {
+        Path bad = Files.writeString(dir.resolve("bad.token"), "not-the-token");
+
+        CliNode.Run r = node.baton("status", "--token-file", bad.toString());
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().strip()).doesNotContain("\n").startsWith("baton status: the shim at unix:")
+                .contains("UNAUTHENTICATED").contains("--token-file");
+    }
+
+    @Test
+    void noShimIsOneLineWithExitCodeTwo() {
+        CliNode.Run r = CliNode.run("offers", "--work-dir", dir.resolve("nowhere").toString());
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().strip()).doesNotContain("\n").startsWith("baton offers: cannot reach the shim")
+                .contains("baton shim");
+    }
+
+    @Test
+    void watchPrintsUpdatesAndProgressAsTheyArriveAndKillEndsATask() throws Exception {
+        launch("k1");
+        CliNode.Background text = node.start("watch", "--for", "8s");
+        CliNode.Background json = node.start("watch", "--json", "--for", "8s");
+        // the watchers are live once both saw a probe task's update
+        AtomicInteger probes = new AtomicInteger();
+        await().atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(300)).until(() -> {
+            node.baton("launch", "--executor", "workers", "--task", "p" + probes.incrementAndGet(), "--resources",
+                    "cpus:0.1;mem:8");
+            return text.out().contains("TASK_RUNNING") && json.out().contains("TASK_RUNNING");
+        });
+
+        CliNode.Run replaced = node.baton("replace", "k1", "--task", "k2", "--resources", "cpus:0.5;mem:64", "--wait");
+        assertThat(replaced.exit()).as(replaced.err()).isZero();
+        CliNode.Run kill = node.baton("kill", "k2", "--grace", "1s");
+        assertThat(kill.exit()).as(kill.err()).isZero();
+        assertThat(kill.out().strip()).isEqualTo("k2");
+
+        CliNode.Run w = text.await();
+        assertThat(w.exit()).as(w.err()).isZero();
+        assertThat(w.out()).containsPattern("progress r-\\S+ k1 -> k2 DRAINING -> HANDING_OFF on workers")
+                .containsPattern("update  k2 TASK_RUNNING on workers \\[r-\\S+\\] outcome COMMITTED")
+                .containsPattern("update  k2 TASK_KILLED on workers");
+        CliNode.Run j = json.await();
+        assertThat(j.exit()).as(j.err()).isZero();
+        assertThat(j.out().lines()).allMatch(l -> l.startsWith("{\"update\":{") || l.startsWith("{\"progress\":{"));
+        assertThat(j.out()).contains("\"state\":\"TASK_KILLED\"").contains("\"phase\":\"LAUNCHING\"");
+    }
+}

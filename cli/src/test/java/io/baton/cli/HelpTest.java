@@ -1,0 +1,41 @@
+package io.baton.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Every command documents itself with an example; usage errors are one line with exit code 2. */
+class HelpTest {
+    static final List<String> COMMANDS = List.of("shim", "executor", "offers", "launch", "replace", "kill", "status",
+            "watch", "journal");
+
+    @Test
+    void everyCommandsHelpHasAnExample() {
+        CliNode.Run top = CliNode.run("--help");
+        assertThat(top.exit()).isZero();
+        assertThat(top.out()).contains("Example").contains("Exit codes");
+        for (String c : COMMANDS) {
+            CliNode.Run r = CliNode.run(c, "--help");
+            assertThat(r.exit()).as(c).isZero();
+            assertThat(r.out()).as(c + " --help").contains("Example").contains("baton " + c);
+        }
+    }
+
+    @Test
+    void aUsageErrorIsOneLineWithExitCodeTwo() {
+        CliNode.Run r = CliNode.run("replace", "w1", "--resources", "cpus:1");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().strip()).doesNotContain("\n")
+                .startsWith("baton replace: invalid arguments — ").contains("--task").contains("baton replace --help");
+    }
+
+    @Test
+    void noCommandIsAUsageError() {
+        CliNode.Run r = CliNode.run();
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().strip()).doesNotContain("\n").startsWith("baton: ");
+    }
+}
