@@ -12,15 +12,26 @@ import picocli.CommandLine.Parameters;
 
 /** {@code baton executor}: runs one of the sample executors in the foreground. */
 @Command(name = "executor", mixinStandardHelpOptions = true,
-        description = {"Runs a sample executor until the shim shuts it down or Ctrl-C: command (shell commands), "
-                + "http-service (HTTP servers with zero-downtime replacement) or worker (in-process counters). Its "
-                + "journal is <work-dir>/journal."},
+        description = {"Runs an executor until the shim shuts it down or Ctrl-C: a sample — command (shell "
+                + "commands), http-service (HTTP servers with zero-downtime replacement), worker (in-process "
+                + "counters) — or your own: 'custom --class NAME --classpath DIR_OR_JAR' (a BatonExecutor subclass "
+                + "with a public no-argument constructor, compiled against cli/target/baton.jar). Its journal is "
+                + "<work-dir>/journal."},
         footer = {"", "Example:", "  baton executor worker --id workers --work-dir /tmp/workers "
+                + "--shim /tmp/baton/executor.sock",
+            "  baton executor custom --class SleepExecutor --classpath /tmp/my --id sleepy --work-dir /tmp/sleepy "
                 + "--shim /tmp/baton/executor.sock"})
 final class ExecutorCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "KIND", description = "command, http-service or worker.")
+    @Parameters(index = "0", paramLabel = "KIND", description = "command, http-service, worker or custom.")
     String kind;
+
+    @Option(names = "--class", paramLabel = "NAME", description = "With custom: your BatonExecutor subclass.")
+    String className;
+
+    @Option(names = "--classpath", paramLabel = "PATH", description = "With custom: where that class is "
+            + "(directories or jars, separated by ':').")
+    String classpath = ".";
 
     @Option(names = "--id", required = true, paramLabel = "ID", description = "The executor's id (lowercase letters, "
             + "digits, '.', '_', '-').")
@@ -46,9 +57,37 @@ final class ExecutorCommand implements Callable<Integer> {
             case "command" -> new CommandExecutor(options.workDir()).run(options);
             case "http-service" -> new HttpServiceExecutor().run(options);
             case "worker" -> new WorkerExecutor().run(options);
+            case "custom" -> custom().run(options);
             default -> throw new CliException(CliException.USAGE, "unknown executor '" + kind + "'",
-                    "the samples are command, http-service and worker", "run 'baton executor worker --id ... --work-dir ...'");
+                    "the samples are command, http-service and worker, or custom --class NAME",
+                    "run 'baton executor worker --id ... --work-dir ...'");
         }
         return 0;
+    }
+
+    /** Loads the author's executor class from --classpath (the SDK comes from this jar). */
+    private io.baton.sdk.api.BatonExecutor custom() {
+        if (className == null) {
+            throw new CliException(CliException.USAGE, "custom needs --class", "no executor class was named",
+                    "add --class com.example.MyExecutor --classpath DIR_OR_JAR");
+        }
+        try {
+            java.util.List<java.net.URL> urls = new java.util.ArrayList<>();
+            for (String part : classpath.split(":")) {
+                urls.add(Path.of(part).toAbsolutePath().toUri().toURL());
+            }
+            ClassLoader loader = new java.net.URLClassLoader(urls.toArray(new java.net.URL[0]), getClass().getClassLoader());
+            Class<?> c = Class.forName(className, true, loader);
+            return (io.baton.sdk.api.BatonExecutor) c.getDeclaredConstructor().newInstance();
+        } catch (ClassNotFoundException e) {
+            throw new CliException(CliException.USAGE, "class " + className + " not found", "it is not in " + classpath,
+                    "compile it with 'javac -cp cli/target/baton.jar -d DIR ...' and pass --classpath DIR");
+        } catch (ClassCastException e) {
+            throw new CliException(CliException.USAGE, className + " is not an executor",
+                    "it does not extend io.baton.sdk.api.BatonExecutor", "extend BatonExecutor");
+        } catch (ReflectiveOperationException | java.net.MalformedURLException e) {
+            throw new CliException(CliException.USAGE, "cannot create " + className, e.toString(),
+                    "give it a public no-argument constructor");
+        }
     }
 }

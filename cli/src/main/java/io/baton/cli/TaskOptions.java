@@ -30,6 +30,10 @@ final class TaskOptions {
             + "127.0.0.1:PORT (path default /).")
     String readinessHttp;
 
+    @Option(names = "--readiness-command", paramLabel = "CMD", description = "Readiness check: a shell command that "
+            + "exits 0 when the task is ready (run every 200 ms).")
+    String readinessCommand;
+
     Resources parsedResources() {
         try {
             return Resources.parse(resources);
@@ -43,8 +47,16 @@ final class TaskOptions {
         TaskInfo.Builder t = TaskInfo.newBuilder().setTaskId(TaskID.newBuilder().setValue(taskId)).setName(taskId)
                 .addAllResources(parsedResources().toProto())
                 .setSpec(TaskSpec.newBuilder().setKind("cli").setValue(spec).putAllParams(params));
+        if (readinessHttp != null && readinessCommand != null) {
+            throw new CliException(CliException.USAGE, "both --readiness-http and --readiness-command given",
+                    "a task has one readiness check", "keep one of them");
+        }
         if (readinessHttp != null) {
             t.setReadiness(ReadinessCheck.newBuilder().setHttp(httpCheck(readinessHttp)));
+        }
+        if (readinessCommand != null) {
+            t.setReadiness(ReadinessCheck.newBuilder().setIntervalMs(200).setCommand(
+                    io.baton.proto.CommandCheck.newBuilder().setCommand(readinessCommand)));
         }
         return t.build();
     }
