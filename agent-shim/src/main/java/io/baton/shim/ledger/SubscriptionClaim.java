@@ -1,5 +1,6 @@
 package io.baton.shim.ledger;
 
+import io.baton.tasks.TaskStates;
 import io.baton.proto.ExecutorID;
 import io.baton.proto.ExecutorSubscribe;
 import io.baton.proto.RejectCode;

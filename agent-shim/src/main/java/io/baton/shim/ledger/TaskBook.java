@@ -1,5 +1,6 @@
 package io.baton.shim.ledger;
 
+import io.baton.tasks.TaskStates;
 import com.google.protobuf.ByteString;
 import io.baton.proto.TaskStatus;
 import java.util.Collection;

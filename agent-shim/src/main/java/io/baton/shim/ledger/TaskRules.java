@@ -1,5 +1,6 @@
 package io.baton.shim.ledger;
 
+import io.baton.tasks.TaskStates;
 import io.baton.proto.RejectCode;
 import io.baton.proto.TaskInfo;
 import io.baton.proto.TaskState;

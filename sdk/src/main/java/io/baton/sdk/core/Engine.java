@@ -1,5 +1,7 @@
 package io.baton.sdk.core;
 
+import io.baton.tasks.TaskStates;
+
 import io.baton.proto.TaskInfo;
 import io.baton.proto.TaskState;
 import io.baton.sdk.core.Event.NewTaskRunning;
@@ -192,7 +194,7 @@ public final class Engine {
             return Readiness.OLD_TASK_UNKNOWN;
         }
         TaskState state = states.get(old);
-        if (state != null && io.baton.sdk.core.TaskStates.isTerminal(state)) {
+        if (state != null && io.baton.tasks.TaskStates.isTerminal(state)) {
             detail[0] = "old task " + old + " has already ended (" + state + ")";
             return Readiness.OLD_TASK_UNKNOWN;
         }

@@ -155,7 +155,7 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
                 statuses.send(statuses.status(taskId, state, message));
             }
             List<Command> cmds = je.taskState(taskId, state, message, now());
-            if (io.baton.sdk.core.TaskStates.isTerminal(state) && !je.engine().tasks().containsKey(taskId)) {
+            if (io.baton.tasks.TaskStates.isTerminal(state) && !je.engine().tasks().containsKey(taskId)) {
                 handles.remove(taskId);
             }
             commands.run(cmds);

@@ -1,5 +1,6 @@
 package io.baton.sdk.core;
 
+import io.baton.tasks.TaskStates;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baton.proto.HttpCheck;

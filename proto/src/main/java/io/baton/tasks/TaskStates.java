@@ -1,8 +1,8 @@
-package io.baton.shim.ledger;
+package io.baton.tasks;
 
 import io.baton.proto.TaskState;
 
-/** Task state facts, as in Apache Mesos (TASK_ROLLED_BACK is Baton's and is not terminal). */
+/** Task state facts, as in Apache Mesos (TASK_ROLLED_BACK is Baton's and is not terminal: the task runs again). */
 public final class TaskStates {
     private TaskStates() {
     }
