@@ -63,7 +63,7 @@ final class StatusCommand implements Callable<Integer> {
             execs.add(new String[] {id, e.getConnected() ? "yes" : "no", Integer.toString(e.getPid()),
                 Format.resources(e.getAllocationList()), Format.resources(e.getLimitsList())});
             for (TaskStatus t : e.getTasksList()) {
-                tasks.add(new String[] {t.getTaskId().getValue(), id, t.getState().name(), taskResources(s, t),
+                tasks.add(new String[] {t.getTaskId().getValue(), id, t.getState().name(), taskResources(s, e, t),
                     t.getReplacementId().getValue().isEmpty() ? "-" : t.getReplacementId().getValue(),
                     t.getMessage().isEmpty() ? "-" : CliException.oneLine(t.getMessage())});
             }
@@ -82,8 +82,12 @@ final class StatusCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    /** Statuses carry no resources; the ledger shows them only for a replacement's new task. */
-    private static String taskResources(NodeState s, TaskStatus t) {
+    /** A held task's resources come from the executor's entry; a replacement's new task's from its reservation. */
+    private static String taskResources(NodeState s, ExecutorState e, TaskStatus t) {
+        var held = e.getTaskResourcesMap().get(t.getTaskId().getValue());
+        if (held != null) {
+            return Format.resources(held.getResourcesList());
+        }
         return s.getReservationsList().stream().filter(r -> r.getNewTaskId().equals(t.getTaskId())).findFirst()
                 .map(r -> Format.resources(r.getNewTaskResourcesList())).orElse("-");
     }

@@ -86,7 +86,7 @@ class ReadmeQuickstartIT {
         }
         List<String> taskRows = Files.readAllLines(status()).stream().filter(l -> l.matches("^s\\d\\s.*")).toList();
         assertThat(taskRows).as("task rows of 'baton status'").singleElement().asString()
-                .startsWith("s2").contains("TASK_ROLLED_BACK");
+                .startsWith("s2").contains("TASK_ROLLED_BACK").contains("cpus:0.1;mem:16");
     }
 
     private Path status() throws Exception {

@@ -8,7 +8,8 @@ import java.util.List;
 
 /** A read-only copy of an executor's ledger entry. */
 public record ExecutorView(String id, boolean connected, long pid, int uid, Resources overhead,
-        Resources allocation, Resources limits, List<String> taskIds, List<TaskStatus> latest) {
+        Resources allocation, Resources limits, List<String> taskIds, List<TaskStatus> latest,
+        java.util.Map<String, Resources> taskResources) {
 
     static ExecutorView of(ExecutorEntry e, Resources limits, TaskBook book) {
         List<String> ids = new ArrayList<>(e.tasks.keySet());
@@ -19,7 +20,9 @@ public record ExecutorView(String id, boolean connected, long pid, int uid, Reso
                 statuses.add(s);
             }
         }
+        java.util.Map<String, Resources> held = new java.util.LinkedHashMap<>();
+        e.tasks.forEach((id, t) -> held.put(id, t.resources()));
         return new ExecutorView(e.id, e.connected, e.pid, e.uid, e.overhead, e.allocation(), limits,
-                List.copyOf(ids), List.copyOf(statuses));
+                List.copyOf(ids), List.copyOf(statuses), java.util.Collections.unmodifiableMap(held));
     }
 }

@@ -13,6 +13,13 @@ final class NodeStates {
     private NodeStates() {
     }
 
+    private static java.util.Map<String, io.baton.proto.ResourceList> taskResources(ExecutorView e) {
+        java.util.Map<String, io.baton.proto.ResourceList> out = new java.util.LinkedHashMap<>();
+        e.taskResources().forEach((id, r) -> out.put(id, io.baton.proto.ResourceList.newBuilder()
+                .addAllResources(r.toProto()).build()));
+        return out;
+    }
+
     static NodeState snapshot(ShimContext ctx) {
         Ledger l = ctx.ledger;
         NodeState.Builder b = NodeState.newBuilder().setNode(ctx.config.node()).addAllTotal(l.total().toProto())
@@ -24,7 +31,8 @@ final class NodeStates {
                     .setConnected(ctx.sessions.isConnected(e.id())).setPid((int) e.pid()).setUid(e.uid())
                     .addAllOverhead(e.overhead().toProto()).addAllAllocation(e.allocation().toProto())
                     .addAllLimits(ctx.containers.applied(e.id()).toProto()).addAllTasks(e.latest())
-                    .setContainer(ctx.containers.description(e.id())));
+                    .setContainer(ctx.containers.description(e.id()))
+                    .putAllTaskResources(taskResources(e)));
         }
         for (OfferView o : l.offers()) {
             b.addOffers(o.toProto(ctx.config.node()));
