@@ -60,9 +60,10 @@ class ReadmeQuickstartIT {
         String script = block(readme, "bash", "executor custom");
         int n = 0;
         for (String raw : script.strip().split("\n")) {
-            String line = raw.replace("bin/baton", ROOT.resolve("bin/baton").toString())
-                    .replace("cli/target/baton.jar", ROOT.resolve("cli/target/baton.jar").toString())
-                    .replace("/tmp/", tmp + "/");
+            // the README's /tmp/ first: the repository itself may live under /tmp (CI clones do)
+            String line = raw.replace("/tmp/", tmp + "/")
+                    .replace("bin/baton", ROOT.resolve("bin/baton").toString())
+                    .replace("cli/target/baton.jar", ROOT.resolve("cli/target/baton.jar").toString());
             Path out = tmp.resolve("line-" + (++n) + ".out");
             if (line.endsWith("&")) {
                 background.add(bash("BATON_SKIP_BUILD=1 exec " + line.substring(0, line.length() - 1), out));
