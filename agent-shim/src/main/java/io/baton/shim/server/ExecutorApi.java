@@ -164,6 +164,14 @@ final class ExecutorApi {
     /** Live progress of a replacement of the caller's: relayed to frameworks as it is, with the caller's id. */
     private void progress(ExecutorSession s, ExecutorCall call) {
         var p = call.getProgress();
+        String bad = Ids.checkObject("replacement id", p.getReplacementId().getValue());
+        if (bad == null && !(p.getPhase().matches("[A-Z_]{1,32}") && p.getFromPhase().matches("[A-Z_]{0,32}"))) {
+            bad = "phase '" + Ids.printable(p.getPhase()) + "' is not a phase name (A-Z and _, at most 32)";
+        }
+        if (bad != null) {
+            s.reject(call.getCorrelationId(), RejectCode.MALFORMED, "progress refused: " + bad);
+            return;
+        }
         for (String task : java.util.List.of(p.getOldTaskId().getValue(), p.getNewTaskId().getValue())) {
             String owner = task.isEmpty() ? null : ctx.ledger.ownerOf(task);
             if (owner != null && !owner.equals(s.executorId)) {

@@ -57,6 +57,11 @@ final class ExecutorHandler extends SimpleChannelInboundHandler<ExecutorCall> {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext c, Object evt) throws Exception {
+        if (evt == FrameDecoder.FRAME_DEADLINE_EXCEEDED) {
+            error(c, RejectCode.IDLE_TIMEOUT, "a frame was left half sent for more than "
+                    + ctx.config.idleTimeoutMs() + " ms; closing", true);
+            return;
+        }
         if (evt instanceof IdleStateEvent) {
             error(c, RejectCode.IDLE_TIMEOUT, "no frame for " + ctx.config.idleTimeoutMs()
                     + " ms (heartbeat every " + ctx.config.heartbeatIntervalMs() + " ms); closing", true);

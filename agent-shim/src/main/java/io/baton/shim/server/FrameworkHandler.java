@@ -46,6 +46,11 @@ final class FrameworkHandler extends SimpleChannelInboundHandler<FrameworkCall> 
     /** Idle subscribers that listen for updates are fine; anything else idle, or a half-sent frame, is closed. */
     @Override
     public void userEventTriggered(ChannelHandlerContext c, Object evt) throws Exception {
+        if (evt == FrameDecoder.FRAME_DEADLINE_EXCEEDED) {
+            error(c, RejectCode.IDLE_TIMEOUT, "a frame was left half sent for more than "
+                    + ctx.config.idleTimeoutMs() + " ms; closing", true);
+            return;
+        }
         if (evt instanceof IdleStateEvent) {
             boolean stalled = Pipelines.hasPartialFrame(c.pipeline());
             if (stalled || session == null || !session.updates) {

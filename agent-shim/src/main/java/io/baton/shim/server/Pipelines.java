@@ -19,7 +19,7 @@ final class Pipelines {
     static void install(ChannelPipeline p, int maxFrameBytes, long idleTimeoutMs, MessageLite prototype,
             ChannelHandler handler) {
         p.addLast("idle", new IdleStateHandler(idleTimeoutMs, 0, 0, TimeUnit.MILLISECONDS));
-        p.addLast(FRAMES, new FrameDecoder(maxFrameBytes));
+        p.addLast(FRAMES, new FrameDecoder(maxFrameBytes, idleTimeoutMs));
         p.addLast("decode", new ProtobufDecoder(prototype));
         p.addLast("prepend", new LengthFieldPrepender(4));
         p.addLast("encode", new ProtobufEncoder());

@@ -71,7 +71,7 @@ class FramingIT {
             c.sendRaw(c.alloc().buffer().writeInt(100).writeBytes(new byte[10]));
             await().atMost(Duration.ofSeconds(5)).until(() -> !c.isOpen());
             var err = c.await(m -> m.hasEvent() && m.getEvent().hasError()).getEvent().getError();
-            assertThat(err.getMessage()).startsWith("a frame was left half sent for 500 ms");
+            assertThat(err.getMessage()).startsWith("a frame was left half sent for");
         }
     }
 
@@ -99,5 +99,21 @@ class FramingIT {
                 .isEqualTo("rw-------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(shim.config.frameworkSocket())))
                 .isEqualTo("rw-------");
+    }
+
+    @Test
+    void aFrameTrickledInByteByByteMustStillFinishWithinTheIdleTimeout() throws Exception {
+        try (WireClient<ShimToFramework> c = WireClient.unix(shim.config.frameworkSocket(), ShimToFramework.getDefaultInstance())) {
+            c.sendRaw(c.alloc().buffer().writeInt(64));
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+            while (c.isOpen() && System.nanoTime() < deadline) { // one byte every 150 ms: never idle for 500 ms
+                c.sendRaw(c.alloc().buffer().writeByte(1));
+                await().pollDelay(Duration.ofMillis(150)).atMost(Duration.ofSeconds(1)).until(() -> true);
+            }
+            assertThat(c.isOpen()).as("closed by the frame deadline").isFalse();
+            var err = c.await(m -> m.hasEvent() && m.getEvent().hasError()).getEvent().getError();
+            assertThat(err.getCode()).isEqualTo(RejectCode.IDLE_TIMEOUT);
+            assertThat(err.getMessage()).isEqualTo("a frame was left half sent for more than 500 ms; closing");
+        }
     }
 }

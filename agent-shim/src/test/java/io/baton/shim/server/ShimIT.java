@@ -280,4 +280,20 @@ class ShimIT {
                 .as("confirmed by its RESERVE: not delivered again").isNull();
         assertThat(state().getReservationsCount()).as("the pending reserve was kept").isEqualTo(1);
     }
+
+    @Test
+    void progressIsRelayedOnlyWithAPhaseNameAndAValidReplacementId() throws Exception {
+        running("a", "cpus:1");
+        var ok = e1.call(io.baton.proto.ExecutorCall.newBuilder().setProgress(io.baton.proto.ReplacementProgress
+                .newBuilder().setReplacementId(io.baton.proto.ReplacementID.newBuilder().setValue("r1"))
+                .setPhase("DRAINING").setOldTaskId(TaskID.newBuilder().setValue("a"))));
+        assertThat(ok.hasAccepted()).isTrue();
+        assertThat(fw.wire.await(m -> m.hasEvent() && m.getEvent().hasProgress()).getEvent().getProgress()
+                .getExecutorId().getValue()).isEqualTo("e1");
+        var bad = e1.call(io.baton.proto.ExecutorCall.newBuilder().setProgress(io.baton.proto.ReplacementProgress
+                .newBuilder().setReplacementId(io.baton.proto.ReplacementID.newBuilder().setValue("r1"))
+                .setPhase("x".repeat(1_000))));
+        assertThat(bad.getRejected().getCode()).isEqualTo(RejectCode.MALFORMED);
+        assertThat(bad.getRejected().getMessage()).startsWith("progress refused: phase 'xxxx");
+    }
 }
