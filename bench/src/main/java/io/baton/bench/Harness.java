@@ -2,7 +2,6 @@ package io.baton.bench;
 
 import io.baton.bench.jmh.JournalBench;
 import io.baton.proto.Durability;
-import io.baton.proto.JournalRecord;
 import io.baton.proto.NodeState;
 import io.baton.proto.ReplacePolicy;
 import io.baton.proto.ReplaceStrategy;
@@ -30,8 +29,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -203,39 +200,6 @@ public final class Harness {
     }
 
     // ------------------------------------------------------------------ measurements
-
-    /** Sorted samples in µs. */
-    record Dist(long[] us) {
-        static Dist of(List<Long> samples) {
-            long[] a = samples.stream().mapToLong(Long::longValue).sorted().toArray();
-            return new Dist(a);
-        }
-
-        long pct(double p) {
-            if (us.length == 0) {
-                return -1;
-            }
-            int i = (int) Math.ceil(p / 100.0 * us.length) - 1;
-            return us[Math.max(0, Math.min(us.length - 1, i))];
-        }
-
-        long p50() {
-            return pct(50);
-        }
-
-        long p99() {
-            return pct(99);
-        }
-
-        long max() {
-            return us.length == 0 ? -1 : us[us.length - 1];
-        }
-    }
-
-    /** What sequential replacements of one durability measured. */
-    record Latency(Durability durability, int count, Dist total, Dist drain, Dist launch, Dist overhead,
-            Dist client, double syncsPer, double appendsPer) {
-    }
 
     Latency latency(Durability durability) throws Exception {
         String prefix = "lat-" + durability.name().toLowerCase(Locale.ROOT) + "-";
@@ -419,101 +383,7 @@ public final class Harness {
         double[] tp = throughput();
         double[] heap = heapPerTask();
 
-        StringBuilder b = new StringBuilder();
-        Runtime rt = Runtime.getRuntime();
-        b.append("# Baton benchmarks\n\n");
-        b.append("Produced by `io.baton.bench.Harness").append(plan.smoke() ? " --smoke" : "").append("` on ")
-                .append(DateTimeFormatter.ISO_LOCAL_DATE.format(Instant.now().atZone(ZoneOffset.UTC))).append(" (UTC).\n\n");
-        b.append("| Machine | |\n|---|---|\n");
-        b.append("| cores | ").append(rt.availableProcessors()).append(" |\n");
-        b.append("| memory | ").append(physicalMemory()).append(" |\n");
-        b.append("| max heap | ").append(rt.maxMemory() >> 20).append(" MiB |\n");
-        b.append("| JVM | ").append(System.getProperty("java.vm.name")).append(' ')
-                .append(System.getProperty("java.version")).append(" |\n");
-        b.append("| OS | ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version"))
-                .append(" |\n");
-        b.append("| date | ").append(DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(
-                java.time.temporal.ChronoUnit.SECONDS))).append(" |\n\n");
-
-        b.append("Setup: in-process shim (InMemoryIsolator, limits recorded, no cgroup writes), in-process executor "
-                + "runtime with `WorkerExecutor` over the shim's Unix socket, Chronicle journal in a temp dir, "
-                + "`BatonClient` framework. STOP_THEN_START, same-size tasks, one replacement at a time.\n\n");
-
-        b.append("## Replacement latency (µs)\n\n");
-        b.append("| Metric | Durability | n | p50 | p99 | max |\n|---|---|---|---|---|---|\n");
-        for (Latency l : List.of(process, sync)) {
-            row(b, "total (timings.total_us)", l, l.total());
-            row(b, "drain (task's own stop)", l, l.drain());
-            row(b, "launch (task's own start)", l, l.launch());
-            row(b, "SDK overhead (total − drain − launch)", l, l.overhead());
-            row(b, "framework round trip (replace → final update)", l, l.client());
-        }
-        b.append('\n');
-
-        b.append("## Floor, each part timed alone in the same run (µs)\n\n");
-        b.append("| Part | n | p50 | p99 | max |\n|---|---|---|---|---|\n");
-        floorRow(b, "shim round trip (framework STATE)", rtt);
-        floorRow(b, appendsP + " journal appends (PROCESS)", floorJournalP);
-        floorRow(b, appendsS + " journal appends + " + syncsS + " fsyncs (SYNC)", floorJournalS);
-        b.append("| cgroup writes | – | n/a (InMemoryIsolator) | | |\n\n");
-
-        long floorP = rtt.p50() + floorJournalP.p50();
-        long floorS = rtt.p50() + floorJournalS.p50();
-        b.append("## Against the targets (DESIGN.md §10)\n\n");
-        b.append("| Metric | Measured | Target |\n|---|---|---|\n");
-        b.append("| SDK overhead p50, PROCESS | ").append(process.overhead().p50()).append(" µs | ≤ 300 µs |\n");
-        b.append("| SDK overhead p99, PROCESS | ").append(process.overhead().p99()).append(" µs | ≤ 1000 µs |\n");
-        b.append("| overhead/floor ratio, PROCESS (p50 ").append(process.overhead().p50()).append(" / floor p50 ")
-                .append(floorP).append(" µs) | ").append(fmt(process.overhead().p50() / (double) Math.max(1, floorP)))
-                .append("× | ≤ 2× |\n");
-        b.append("| overhead/floor ratio, SYNC (p50 ").append(sync.overhead().p50()).append(" / floor p50 ")
-                .append(floorS).append(" µs) | ").append(fmt(sync.overhead().p50() / (double) Math.max(1, floorS)))
-                .append("× | – |\n");
-        b.append("| fsyncs per replacement, SYNC | ").append(fmt(sync.syncsPer())).append(" | ≤ 3 |\n");
-        b.append("| fsyncs per replacement, PROCESS | ").append(fmt(process.syncsPer())).append(" | – |\n");
-        b.append("| journal appends per replacement | ").append(fmt(process.appendsPer())).append(" (PROCESS), ")
-                .append(fmt(sync.appendsPer())).append(" (SYNC) | – |\n");
-        b.append("| throughput, one executor, no-op tasks, ").append(plan.throughputChains())
-                .append(" replaced at once, PROCESS | ").append(String.format(Locale.ROOT, "%.0f", tp[0]))
-                .append(" replacements/s (").append((long) tp[1]).append(" committed, ").append((long) tp[2])
-                .append(" not, in ").append(fmt(tp[3])).append(" s) | ≥ 2000/s |\n");
-        b.append("| heap per live task at ").append((long) heap[1]).append(" live tasks (of ").append(plan.liveTasks())
-                .append("; ").append((long) heap[2]).append(" failed) | ")
-                .append(String.format(Locale.ROOT, "%.0f", heap[0])).append(" bytes (heap after GC ")
-                .append((long) heap[3] >> 20).append(" → ").append((long) heap[4] >> 20)
-                .append(" MiB; shim + executor + client in one JVM) | bounded |\n\n");
-
-        b.append("Not measured here yet: the HTTP downtime comparison (START_THEN_STOP vs kill-then-relaunch under "
-                + "load) and recovery time vs journal size (100,000 records).\n");
-        return b.toString();
-    }
-
-    private static void row(StringBuilder b, String metric, Latency l, Dist d) {
-        b.append("| ").append(metric).append(" | ").append(l.durability()).append(" | ").append(d.us().length)
-                .append(" | ").append(d.p50()).append(" | ").append(d.p99()).append(" | ").append(d.max()).append(" |\n");
-    }
-
-    private static void floorRow(StringBuilder b, String part, Dist d) {
-        b.append("| ").append(part).append(" | ").append(d.us().length).append(" | ").append(d.p50()).append(" | ")
-                .append(d.p99()).append(" | ").append(d.max()).append(" |\n");
-    }
-
-    private static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.2f", v);
-    }
-
-    static String physicalMemory() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (line.startsWith("MemTotal:")) {
-                    long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
-                    return String.format(Locale.ROOT, "%.1f GiB", kb / 1024.0 / 1024.0);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // below
-        }
-        return "unknown";
+        return Report.render(plan, process, sync, rtt, floorJournalP, floorJournalS, tp, heap);
     }
 
     static void deleteTree(Path dir) {
