@@ -1,12 +1,16 @@
 package io.baton.sdk.journal;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.baton.proto.Fragment;
 import io.baton.proto.JournalRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -54,11 +58,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChronicleJournal implements Journal {
     static final long MIN_BLOCK_SIZE = 64 << 10;
+    /** Room for a fragment's own fields and framing within a document. */
+    private static final int FRAGMENT_HEADROOM = 64;
     private static final Logger LOG = LoggerFactory.getLogger(ChronicleJournal.class);
 
     private final Path dir;
     private final SingleChronicleQueue queue;
     private final CycleFiles cycleFiles;
+    /** Largest document written whole; bigger records go as fragments (Chronicle caps a document at a quarter block). */
+    private final int maxDocument;
     private ExcerptAppender appender;
     private long replayStart;
     private final Set<Integer> unsyncedCycles = new LinkedHashSet<>();
@@ -74,6 +82,7 @@ public final class ChronicleJournal implements Journal {
         this.queue = queue;
         this.replayStart = replayStart;
         this.cycleFiles = new CycleFiles(dir, queue.rollCycle(), queue.epoch());
+        this.maxDocument = (int) Math.min(Integer.MAX_VALUE, queue.blockSize() / 8);
     }
 
     /**
@@ -114,21 +123,39 @@ public final class ChronicleJournal implements Journal {
     public long append(JournalRecord record) {
         Objects.requireNonNull(record, "record");
         checkOpen();
-        byte[] frame = RecordFrames.encode(record);
         try {
             if (appender == null) {
                 appender = queue.createAppender();
             }
-            try (DocumentContext dc = appender.writingDocument()) {
-                dc.wire().bytes().write(frame);
-            }
-            long index = appender.lastIndexAppended();
-            noteWritten(appender.cycle());
+            byte[] frame = RecordFrames.encode(record);
+            long index = frame.length <= maxDocument ? write(frame) : writeFragments(record.toByteString());
             appended++;
             return index;
         } catch (IORuntimeException | UnrecoverableTimeoutException e) {
             throw new JournalException(dir, "appending", e);
         }
+    }
+
+    private long write(byte[] frame) {
+        try (DocumentContext dc = appender.writingDocument()) {
+            dc.wire().bytes().write(frame);
+        }
+        noteWritten(appender.cycle());
+        return appender.lastIndexAppended();
+    }
+
+    /** A record bigger than one document, as consecutive fragments; returns the first one's index. */
+    private long writeFragments(ByteString bytes) {
+        int piece = maxDocument - FRAGMENT_HEADROOM;
+        int parts = (bytes.size() + piece - 1) / piece;
+        long first = -1;
+        for (int p = 0; p < parts; p++) {
+            ByteString data = bytes.substring(p * piece, Math.min(bytes.size(), (p + 1) * piece));
+            long index = write(RecordFrames.encode(JournalRecord.newBuilder().setFragment(Fragment.newBuilder()
+                    .setPart(p).setParts(parts).setData(data)).build()));
+            first = p == 0 ? index : first;
+        }
+        return first;
     }
 
     @Override
@@ -174,6 +201,7 @@ public final class ChronicleJournal implements Journal {
         checkOpen();
         // Records the consumer appends while replaying are not replayed (as with InMemoryJournal).
         long last = queue.lastIndex();
+        Reassembly pieces = new Reassembly();
         try (ExcerptTailer tailer = queue.createTailer()) {
             if (replayStart >= 0 && !tailer.moveToIndex(replayStart)) {
                 throw new JournalException(dir, "checkpoint index " + replayStart + " from " + CheckpointFile.NAME
@@ -182,16 +210,71 @@ public final class ChronicleJournal implements Journal {
             }
             while (true) {
                 JournalRecord record;
+                long index;
                 try (DocumentContext dc = tailer.readingDocument()) {
                     if (!dc.isPresent() || dc.index() > last) {
+                        pieces.dropIncomplete("at the end of the journal");
                         return;
                     }
-                    record = decode(dc.wire().bytes(), dc.index());
+                    index = dc.index();
+                    record = decode(dc.wire().bytes(), index);
+                }
+                record = pieces.offer(record, index);
+                if (record == null) {
+                    continue; // a fragment of a record still being reassembled
                 }
                 consumer.accept(record);
             }
         } catch (IORuntimeException | UnrecoverableTimeoutException e) {
             throw new JournalException(dir, "replaying", e);
+        }
+    }
+
+    /** Puts fragmented records back together on replay; a group cut short (by a crash) is dropped. */
+    private final class Reassembly {
+        private List<ByteString> bytes;
+        private int expected;
+        private int next;
+        private long firstIndex;
+
+        /** The whole record once {@code r} completes it (or {@code r} itself if not a fragment), else null. */
+        JournalRecord offer(JournalRecord r, long index) {
+            if (!r.hasFragment()) {
+                dropIncomplete("before the record at index " + index);
+                return r;
+            }
+            Fragment f = r.getFragment();
+            if (f.getPart() == 0) {
+                dropIncomplete("before the record at index " + index);
+                bytes = new ArrayList<>();
+                expected = f.getParts();
+                next = 0;
+                firstIndex = index;
+            } else if (bytes == null || f.getParts() != expected || f.getPart() != next) {
+                dropIncomplete("at index " + index);
+                LOG.warn("journal {}: fragment {} of {} at index {} does not follow a group; skipped", dir,
+                        f.getPart(), f.getParts(), index);
+                return null;
+            }
+            bytes.add(f.getData());
+            if (++next < expected) {
+                return null;
+            }
+            ByteString whole = ByteString.copyFrom(bytes);
+            bytes = null;
+            try {
+                return JournalRecord.parseFrom(whole);
+            } catch (InvalidProtocolBufferException e) {
+                throw new JournalException(dir, "decoding the " + expected + "-fragment record at index " + firstIndex, e);
+            }
+        }
+
+        void dropIncomplete(String where) {
+            if (bytes != null) {
+                LOG.warn("journal {}: dropping a record cut short {} ({} of {} fragments from index {} were written;"
+                        + " its append never returned)", dir, where, next, expected, firstIndex);
+                bytes = null;
+            }
         }
     }
 

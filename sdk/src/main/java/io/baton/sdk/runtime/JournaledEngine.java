@@ -207,7 +207,15 @@ public final class JournaledEngine {
         JournaledEngine je = new JournaledEngine(journal, new Engine());
         List<Command> commands = new ArrayList<>();
         je.replaying = true;
-        journal.replay(rec -> je.feed(rec, commands));
+        boolean[] first = {true};
+        journal.replay(rec -> {
+            // A checkpoint after the first record was appended but never made the replay start (the process
+            // died in between): the records before it, replayed already, hold everything it holds.
+            if (first[0] || !rec.hasCheckpoint()) {
+                je.feed(rec, commands);
+            }
+            first[0] = false;
+        });
         je.replaying = false;
         return new Replayed(je, commands, unrecorded(commands, je.recordedDuringReplay));
     }

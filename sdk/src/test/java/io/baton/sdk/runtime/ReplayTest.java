@@ -213,4 +213,21 @@ class ReplayTest {
                 .containsExactly(TaskState.TASK_RUNNING, TaskState.TASK_KILLING);
         assertThat(back.unrecordedReports()).as("the KILLING report was recorded before the checkpoint").isEmpty();
     }
+
+    @Test
+    void aCheckpointThatNeverBecameTheReplayStartIsSkippedNotAppliedTwice() {
+        workload();
+        // what a crash between appending a checkpoint and recording it as the replay start leaves: the
+        // checkpoint in the middle of the journal, after the records it summarises
+        ListJournal torn = new ListJournal();
+        journal.records.forEach(torn::append);
+        JournaledEngine shadow = JournaledEngine.replay(journal).engine();
+        shadow.checkpoint(now);
+        torn.append(journal.records.get(journal.records.size() - 1));
+        assertThat(torn.records.get(torn.records.size() - 1).hasCheckpoint()).isTrue();
+
+        JournaledEngine.Replayed replayed = JournaledEngine.replay(torn);
+        assertThat(replayed.commands()).as("each open record applied once").isEqualTo(produced);
+        assertThat(describe(replayed.engine().engine())).isEqualTo(describe(je.engine()));
+    }
 }
