@@ -335,6 +335,12 @@ public final class Engine {
         return active.containsKey(taskId);
     }
 
+    /** The unfinished replacement the task is the old or new task of, or null. */
+    public Replacement activeFor(String taskId) {
+        String rid = active.get(taskId);
+        return rid == null ? null : replacements.get(rid);
+    }
+
     public Replacement replacement(String replacementId) {
         return replacements.get(replacementId);
     }

@@ -47,7 +47,15 @@ public final class Replacement {
     long endUs;
     /** The time of the event being applied (timings of a final update end here). */
     long nowUs;
-    private final ArrayDeque<String> history = new ArrayDeque<>();
+    /** The last steps, formatted only when asked for (formatting events costs more than a step). */
+    private final ArrayDeque<Line> history = new ArrayDeque<>();
+
+    private record Line(long atUs, Phase from, Event event, Phase to) {
+        @Override
+        public String toString() {
+            return atUs + "us " + from + " --" + event + "--> " + to;
+        }
+    }
     private List<Command> out = new ArrayList<>();
 
     public Replacement(ReplaceRequest request) {
@@ -64,7 +72,7 @@ public final class Replacement {
     public Step apply(Event e) {
         Row row = Transitions.find(phase, e);
         if (row == null) {
-            throw new IllegalTransitionException(id, phase, e, String.join("\n", history));
+            throw new IllegalTransitionException(id, phase, e, history());
         }
         Phase from = phase;
         nowUs = e.atUs();
@@ -79,7 +87,7 @@ public final class Replacement {
             endUs = e.atUs();
         }
         Transitions.hit(row.index());
-        remember(e.atUs() + "us " + from + " --" + e + "--> " + to);
+        remember(new Line(e.atUs(), from, e, to));
         return new Step(from, to, Collections.unmodifiableList(out), row.index());
     }
 
@@ -87,7 +95,7 @@ public final class Replacement {
         return Transitions.find(phase, e) != null;
     }
 
-    private void remember(String line) {
+    private void remember(Line line) {
         if (history.size() == HISTORY) {
             history.removeFirst();
         }
@@ -142,7 +150,7 @@ public final class Replacement {
     }
 
     public String history() {
-        return String.join("\n", history);
+        return String.join("\n", history.stream().map(Line::toString).toList());
     }
 
     public Timings timings() {

@@ -39,7 +39,7 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
     private final String executorId;
     private final ShimConnection shim;
     private final LongSupplier clockUs;
-    private final ScheduledExecutorService loop;
+    private final GuardedLoop loop;
     private final HookGuard hooks;
     private final CommandRunner commands = new CommandRunner(this);
     private final StatusSender statuses = new StatusSender(this);
@@ -62,7 +62,8 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
         this.journal = journal;
         this.shim = shim;
         this.clockUs = clockUs;
-        this.loop = new DriverLoop(executorId);
+        this.loop = shim.ioLoop() != null ? new GuardedLoop(shim.ioLoop(), false)
+                : new GuardedLoop(new DriverLoop(executorId), true);
         this.hooks = new HookGuard(loop);
     }
 
@@ -317,16 +318,21 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
     @Override
     public void close() {
         shutdown.countDown();
-        shim.close();
+        if (loop.isShutdown()) {
+            return; // closed already
+        }
         try {
+            // the loop may be the connection's IO thread: finish with the journal before the connection goes
             loop.submit(() -> {
                 commands.close();
                 journal.close();
+                loop.stop(); // steps still queued behind this one must not touch the closed journal
             }).get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("executor {} did not stop cleanly: {}", executorId, e.toString());
         }
         loop.shutdownNow();
+        shim.close();
         hooks.close();
     }
 }

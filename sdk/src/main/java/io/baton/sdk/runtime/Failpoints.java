@@ -13,6 +13,8 @@ final class Failpoints {
     private static final String SPEC = System.getProperty("baton.failpoint", "");
     private static final String POINT = SPEC.contains("#") ? SPEC.substring(0, SPEC.indexOf('#')) : SPEC;
     private static final int NTH = SPEC.contains("#") ? Integer.parseInt(SPEC.substring(SPEC.indexOf('#') + 1)) : 1;
+    /** Whether a failpoint is set at all (callers skip building the point's name when not). */
+    static final boolean ARMED = !POINT.isEmpty();
     private static int seen;
 
     private Failpoints() {

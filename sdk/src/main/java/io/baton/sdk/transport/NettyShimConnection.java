@@ -52,6 +52,7 @@ public final class NettyShimConnection implements ShimConnection {
     private final String socket;
     private final String token;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+    private final io.netty.channel.EventLoop loop = group.next();
     private final Map<Long, Pending<?>> pending = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private volatile Channel channel;
@@ -96,7 +97,7 @@ public final class NettyShimConnection implements ShimConnection {
             return;
         }
         boolean unix = address instanceof DomainSocketAddress;
-        new Bootstrap().group(group).channel(unix ? EpollDomainSocketChannel.class
+        new Bootstrap().group(loop).channel(unix ? EpollDomainSocketChannel.class
                 : io.netty.channel.epoll.EpollSocketChannel.class).handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -221,6 +222,12 @@ public final class NettyShimConnection implements ShimConnection {
     @Override
     public CompletableFuture<Void> progress(io.baton.proto.ReplacementProgress p) {
         return call(ExecutorCall.newBuilder().setProgress(p), r -> null);
+    }
+
+    /** The connection's one IO thread (every channel it opens is registered on it). */
+    @Override
+    public java.util.concurrent.ScheduledExecutorService ioLoop() {
+        return loop;
     }
 
     @Override

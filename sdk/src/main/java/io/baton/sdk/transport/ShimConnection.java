@@ -37,6 +37,15 @@ public interface ShimConnection extends AutoCloseable {
         return CompletableFuture.completedFuture(null);
     }
 
+    /**
+     * The single thread this connection does its IO on and calls its listener from, if the executor's
+     * driver loop may run there too (saving a thread hand-off on every shim call and event); null if not.
+     * Work run there must not block for long: it delays the connection's IO.
+     */
+    default java.util.concurrent.ScheduledExecutorService ioLoop() {
+        return null;
+    }
+
     @Override
     void close();
 
