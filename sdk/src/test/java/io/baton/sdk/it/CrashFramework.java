@@ -140,6 +140,17 @@ final class CrashFramework implements AutoCloseable {
                 && s.getOutcome() != ReplacementOutcome.OUTCOME_UNSPECIFIED);
     }
 
+    /** Records (and acknowledges) the updates that have already arrived. */
+    void drainUpdates() throws InterruptedException {
+        for (ShimToFramework m; (m = fw.wire.poll(x -> x.hasEvent() && x.getEvent().hasUpdate(), Duration.ofMillis(100)))
+                != null;) {
+            TaskStatus s = m.getEvent().getUpdate();
+            record(s);
+            fw.call(FrameworkCall.newBuilder().setAcknowledge(Acknowledge.newBuilder().setTaskId(s.getTaskId())
+                    .setUuid(s.getUuid())));
+        }
+    }
+
     /** Waits (bounded) until the updates are exactly the expected ones; {@link #assertUpdates} says what differs. */
     void awaitAll(Map<String, List<TaskState>> expected) throws InterruptedException {
         try {

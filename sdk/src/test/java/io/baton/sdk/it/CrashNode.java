@@ -186,6 +186,17 @@ final class CrashNode implements AutoCloseable {
                 .contains(Long.toString(executor.pid()));
     }
 
+    /** What the test checked the container against, for the log. */
+    String describeContainer() throws Exception {
+        if (!realCgroups()) {
+            return "cgroup not checked (in-memory isolator)";
+        }
+        Path cpu = cgroups.cpuDir("e1");
+        return "cgroup " + cgroups.memoryDir("e1") + ": cpu.shares=" + read(cpu.resolve("cpu.shares"))
+                + " cpu.cfs_quota_us=" + read(cpu.resolve("cpu.cfs_quota_us")) + " memory.limit_in_bytes="
+                + read(cgroups.memoryDir("e1").resolve("memory.limit_in_bytes"));
+    }
+
     private static long read(Path file) throws Exception {
         return Long.parseLong(Files.readString(file).trim());
     }
