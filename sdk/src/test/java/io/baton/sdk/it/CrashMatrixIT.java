@@ -40,6 +40,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 class CrashMatrixIT {
     static final String OLD = "cpus:1;mem:512";
     static final String NEW = "cpus:0.5;mem:256"; // smaller: fits the old task's resources, no offer to lose
+    /** How long a "stubborn" task (ignores SIGTERM) holds a phase open: the window the signal-driven kills hit. */
+    static final long GRACE_MS = 1_500;
     static final Map<String, List<TaskState>> COMMITTED = Map.of("a", List.of(TASK_RUNNING, TASK_KILLING, TASK_KILLED),
             "b", List.of(TASK_RUNNING));
     static final Map<String, List<TaskState>> ROLLED_BACK = Map.of("a", List.of(TASK_RUNNING, TASK_KILLING,
@@ -114,12 +116,12 @@ class CrashMatrixIT {
         node.startShim(shimFailpoint(c));
         try (Session s = new Session(node)) {
             node.startExecutor(executorFailpoint(c), s.fw, true);
-            s.fw.launch(task("a", OLD, c.point == Point.KILLING_OLD_TASK ? "stubborn" : "ok", 3_000));
+            s.fw.launch(task("a", OLD, c.point == Point.KILLING_OLD_TASK ? "stubborn" : "ok", GRACE_MS));
             TaskInfo b = task("b", NEW, switch (c.point) {
                 case MONITORING_NEW_START -> "slow";
                 case ROLLING_BACK -> "stubborn-slow";
                 default -> "ok";
-            }, 3_000);
+            }, GRACE_MS);
             long startTimeout = rollback ? 1_000 : 20_000;
             crash(c, node, s, b, startTimeout);
 
@@ -215,6 +217,7 @@ class CrashMatrixIT {
             case E4, S4 -> {
                 replaced(s.fw.replace("r1", "a", b, startTimeout));
                 s.fw.awaitUpdate(u -> u.getTaskId().getValue().equals("a") && u.getState() == TASK_KILLING);
+                assertThat(node.alive("a")).as("the old task is still draining at the kill").isTrue();
                 killAndRestart(c, node, s);
             }
             case E6, S6 -> {
@@ -225,6 +228,7 @@ class CrashMatrixIT {
             case E7, S7 -> {
                 replaced(s.fw.replace("r1", "a", b, startTimeout));
                 s.fw.awaitPhase("ROLLING_BACK");
+                assertThat(node.alive("b")).as("the new task is still being stopped at the kill").isTrue();
                 killAndRestart(c, node, s);
             }
             default -> throw new IllegalStateException("no scenario for " + c);

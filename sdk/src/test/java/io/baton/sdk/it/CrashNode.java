@@ -28,6 +28,8 @@ final class CrashNode implements AutoCloseable {
     /** A JVM executor needs more than the default 32 MiB once a real memory cgroup holds it. */
     static final Resources OVERHEAD = Resources.parse("cpus:0.1;mem:384");
     static final long MIB = 1024 * 1024;
+    /** Child JVMs start faster with C1 only and the serial collector; 30 of them start per matrix run. */
+    static final List<String> FAST_JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
     final Path shimDir;
     final Path execDir;
@@ -54,7 +56,10 @@ final class CrashNode implements AutoCloseable {
     // ------------------------------------------------------------------ the shim
 
     void startShim(String failpoint) throws Exception {
-        List<String> jvm = failpoint == null ? List.of() : List.of("-Dbaton.shim.failpoint=" + failpoint);
+        List<String> jvm = new ArrayList<>(FAST_JVM);
+        if (failpoint != null) {
+            jvm.add("-Dbaton.shim.failpoint=" + failpoint);
+        }
         shim = track(JavaProcess.start(jvm, ShimMain.class.getName(), "--work-dir", shimDir.toString(),
                 "--isolator", realCgroups() ? "cgroup-v1" : "none", "--cgroup-parent", cgroupParent,
                 "--resources", TOTAL, "--node", "n1"));
@@ -82,7 +87,8 @@ final class CrashNode implements AutoCloseable {
 
     /** Starts the executor; with {@code subscribed}, waits until the shim shows it connected. */
     void startExecutor(String failpoint, CrashFramework fw, boolean subscribed) throws Exception {
-        List<String> jvm = new ArrayList<>(List.of("-Dbaton.executor.overhead=" + OVERHEAD));
+        List<String> jvm = new ArrayList<>(FAST_JVM);
+        jvm.add("-Dbaton.executor.overhead=" + OVERHEAD);
         if (failpoint != null) {
             jvm.add("-Dbaton.failpoint=" + failpoint);
         }
