@@ -140,7 +140,7 @@ class CrashMatrixIT {
             });
             s.fw.awaitAll(rollback ? ROLLED_BACK : COMMITTED);
             s.fw.assertUpdates("r1", expected, rollback ? ROLLED_BACK : COMMITTED);
-            retryIsHarmless(node, s, b, startTimeout, rollback ? OLD : NEW, rollback ? ROLLED_BACK : COMMITTED);
+            retryIsHarmless(node, s, b, startTimeout, expected, rollback);
             System.out.println("CrashMatrixIT " + c.name() + ": " + expected + ", " + running + " runs, "
                     + node.describeContainer() + ", updates " + s.fw.summary());
         }
@@ -151,15 +151,14 @@ class CrashMatrixIT {
      * again, same replacement id: after the outcome that must change nothing — no new update (a
      * TASK_LOST for the running new task would be a lie), the same ledger and container.
      */
-    private static void retryIsHarmless(CrashNode node, Session s, TaskInfo b, long startTimeout, String held,
-            Map<String, List<TaskState>> updates) throws Exception {
+    private static void retryIsHarmless(CrashNode node, Session s, TaskInfo b, long startTimeout,
+            ReplacementOutcome outcome, boolean rollback) throws Exception {
         FrameworkResponse again = s.fw.replace("r1", "a", b, startTimeout);
         assertThat(again.hasForwarded()).as("a retry of ended replacement r1 is answered idempotently: %s", again)
                 .isTrue();
         s.fw.drainUpdates(); // an update caused by the retry is published before the answer
-        s.fw.assertUpdates("r1", s.fw.updates.stream().filter(u -> u.getOutcome()
-                != ReplacementOutcome.OUTCOME_UNSPECIFIED).findFirst().orElseThrow().getOutcome(), updates);
-        node.assertBalanced(s.fw.state(), Resources.parse(held));
+        s.fw.assertUpdates("r1", outcome, rollback ? ROLLED_BACK : COMMITTED);
+        node.assertBalanced(s.fw.state(), Resources.parse(rollback ? OLD : NEW));
     }
 
     /** Brings the replacement to the case's point, kills the process there, and starts it again. */
