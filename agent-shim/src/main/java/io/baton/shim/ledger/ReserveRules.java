@@ -178,6 +178,12 @@ final class ReserveRules {
         }
         List<String> offerIds = new ArrayList<>();
         call.getOfferIdsList().forEach(o -> offerIds.add(o.getValue()));
+        if (!ledger.reservationMap().containsKey(rid) && ledger.hasEnded(rid)) {
+            // a retry of a replacement that already ended (its old task is gone after a commit): its
+            // executor answers it idempotently. Checked before the old task, or the retry would be
+            // refused UNKNOWN_TASK and the running new task reported TASK_LOST.
+            return Verdict.ok(ledger.reservationOwner(rid));
+        }
         String owner = ledger.taskBook().ownerOf(oldId);
         if (owner == null) {
             if (named != null && ledger.executorMap().containsKey(named)) {
@@ -193,10 +199,6 @@ final class ReserveRules {
                     + ", not on " + named);
         }
         ReservationEntry existing = ledger.reservationMap().get(rid);
-        if (existing == null && ledger.hasEnded(rid)) {
-            // a retry of a replacement that already ended: its executor answers with the outcome
-            return Verdict.ok(ledger.reservationOwner(rid));
-        }
         if (existing != null) {
             if (existing.oldTaskId().equals(oldId) && existing.newTask.equals(call.getNewTask())) {
                 return Verdict.ok(owner); // a retry of a replacement already under way

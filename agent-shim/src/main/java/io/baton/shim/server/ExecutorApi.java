@@ -185,6 +185,7 @@ final class ExecutorApi {
     }
 
     private void reserve(ExecutorSession s, ExecutorCall call) {
+        Failpoints.reached("reserve-received");
         long cid = call.getCorrelationId();
         ctx.sessions.confirmed(call.getReserve().getReplacementId().getValue());
         Verdict<ReservationView> v = ctx.ledger.reserve(s.executorId, call.getReserve(), ctx.nowUs());
@@ -197,6 +198,7 @@ final class ExecutorApi {
     }
 
     private void adjust(ExecutorSession s, ExecutorCall call) {
+        Failpoints.reached("adjust-received");
         long cid = call.getCorrelationId();
         Resources inUse;
         try {

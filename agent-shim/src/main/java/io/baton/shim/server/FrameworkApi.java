@@ -160,6 +160,7 @@ final class FrameworkApi {
     }
 
     private void replace(FrameworkSession s, FrameworkCall call) {
+        Failpoints.reached("replace-received");
         long cid = call.getCorrelationId();
         Replace r = call.getReplace();
         long now = ctx.nowUs();

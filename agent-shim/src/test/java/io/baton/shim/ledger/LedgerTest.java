@@ -208,6 +208,21 @@ class LedgerTest {
     }
 
     @Test
+    void aRetryOfACommittedReplacementGoesToItsExecutorThoughTheOldTaskIsGone() {
+        // regression (CrashMatrixIT): the retry was refused UNKNOWN_TASK, which reports the running new task LOST
+        running("a", "cpus:1");
+        f.replace("e1", "r1", "a", "b", "cpus:1", false).value();
+        f.end("e1", "r1", Keep.KEEP_NEW).value();
+        com.google.protobuf.ByteString uuid = com.google.protobuf.ByteString.copyFrom(new byte[16]);
+        f.ledger.recordStatus("e1", io.baton.proto.TaskStatus.newBuilder().setTaskId(io.baton.proto.TaskID.newBuilder()
+                .setValue("a")).setState(io.baton.proto.TaskState.TASK_KILLED).setUuid(uuid).build()).value();
+        f.ledger.acknowledge("a", uuid).value();
+        assertThat(f.ledger.ownerOf("a")).as("the replaced task is gone").isNull();
+        assertThat(f.precheck("r1", "a", "b", "cpus:1", false).value()).isEqualTo("e1");
+        f.balanced();
+    }
+
+    @Test
     void adjustStaysInsideThePool() {
         running("a", "cpus:1");
         f.replace("e1", "r1", "a", "b", "cpus:1", false).value();

@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
  * keeps the tasks whose process still has that pid and start time. A task reports RUNNING once its
  * process has stayed up 300 ms. Spec values: "ok" (sleeps), "fail" (exits at once), "stubborn"
  * (ignores SIGTERM), "slow" (runs only after 3 s), "stubborn-slow" (both, and not running for a minute).
+ * While a file {@code <dir>/hold-recovery} exists, {@code recover} creates {@code <dir>/recovering} and
+ * waits for the hold to go: a crash test can then act while the executor is still recovering its tasks.
  */
 public final class ProcessExecutor extends BatonExecutor {
     private final Path dir;
@@ -77,7 +79,8 @@ public final class ProcessExecutor extends BatonExecutor {
     }
 
     @Override
-    public Set<String> recover(Collection<Task> tasks) throws IOException {
+    public Set<String> recover(Collection<Task> tasks) throws IOException, InterruptedException {
+        holdWhileAsked();
         Set<String> alive = new HashSet<>();
         for (Task t : tasks) {
             Path pidFile = dir.resolve(t.id() + ".pid");
@@ -98,6 +101,19 @@ public final class ProcessExecutor extends BatonExecutor {
             }
         }
         return alive;
+    }
+
+    private void holdWhileAsked() throws IOException, InterruptedException {
+        Path hold = dir.resolve("hold-recovery");
+        if (!Files.exists(hold)) {
+            return;
+        }
+        Files.writeString(dir.resolve("recovering"), Long.toString(ProcessHandle.current().pid()));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(50); // within Recovery's 60 s bound
+        while (Files.exists(hold) && System.nanoTime() < deadline) {
+            Thread.sleep(20); // a child process polling a file the test removes, not a test waiting
+        }
+        Files.deleteIfExists(dir.resolve("recovering"));
     }
 
     /** Field 22 of /proc/PID/stat: the start time in clock ticks since boot (survives pid reuse checks). */
