@@ -44,12 +44,13 @@ final class HttpDowntime {
      * One scenario.
      *
      * @param outcome  the replacement's outcome (or of kill-then-relaunch: RUNNING when v2 ran)
+     * @param note     why, when it did not commit (the final update's message)
      * @param startNs  when the replacement (or the kill) was asked for, ns since the load started
      * @param endNs    when its final update (or v2's RUNNING) arrived, ns since the load started
      * @param samples  every request of the load, by due time
      */
-    record Scenario(String name, String outcome, long startNs, long endNs, List<PacedLoad.Sample> samples,
-            List<String> errors) {
+    record Scenario(String name, String outcome, String note, long startNs, long endNs,
+            List<PacedLoad.Sample> samples, List<String> errors) {
         List<PacedLoad.Sample> inWindow() {
             return samples.stream().filter(s -> s.dueNanos() >= startNs && s.dueNanos() <= endNs).toList();
         }
@@ -91,6 +92,21 @@ final class HttpDowntime {
         this.dir = dir;
     }
 
+    /** This section alone: {@code HttpDowntime [--smoke] [SVG]} prints its table and writes the plot. */
+    public static void main(String[] args) throws Exception {
+        Path dir = java.nio.file.Files.createTempDirectory("baton-bench-http");
+        Path svg = Path.of(List.of(args).stream().filter(a -> !a.startsWith("--"))
+                .findFirst().orElse(Harness.SVG));
+        try {
+            Result r = new HttpDowntime(Plan.of(List.of(args).contains("--smoke")), dir).run();
+            java.nio.file.Files.writeString(svg, Svg.plot(r));
+            System.out.println(markdown(r, svg.getFileName().toString()));
+        } finally {
+            Harness.deleteTree(dir);
+        }
+        System.exit(0);
+    }
+
     Result run() throws Exception {
         List<Scenario> out = new ArrayList<>();
         try (Node node = new Node(dir, "cpus:8;mem:8192");
@@ -117,28 +133,32 @@ final class HttpDowntime {
         long before = warmUp ? 200 : plan.beforeMillis();
         long after = warmUp ? 200 : plan.afterMillis();
         PacedLoad load = new PacedLoad(port, plan.connections(), plan.ratePerConnection(), before + after + 30_000);
-        String outcome;
+        Done done;
         long start;
         long end;
         List<PacedLoad.Sample> samples;
         try {
             Thread.sleep(before); // the steady state before the replacement
             start = System.nanoTime();
-            outcome = name.equals(KILL_RELAUNCH) ? killThenRelaunch(node, v1, v2, port)
+            done = name.equals(KILL_RELAUNCH) ? killThenRelaunch(node, v1, v2, port)
                     : replace(node, ReplaceStrategy.valueOf(name), v1, v2, port);
             end = System.nanoTime();
             Thread.sleep(after);
         } finally {
             samples = load.stop();
         }
-        String serving = outcome.equals("COMMITTED") || outcome.equals("RUNNING") ? v2 : v1;
+        String serving = done.outcome().equals("COMMITTED") || done.outcome().equals("RUNNING") ? v2 : v1;
         node.client.kill(serving, 2_000).get(10, TimeUnit.SECONDS);
         node.state(serving, TaskState.TASK_KILLED).get(20, TimeUnit.SECONDS);
-        return new Scenario(name, outcome, start - load.startNanos(), end - load.startNanos(), samples,
+        return new Scenario(name, done.outcome(), done.note(), start - load.startNanos(), end - load.startNanos(), samples,
                 load.errors());
     }
 
-    private String replace(Node node, ReplaceStrategy strategy, String v1, String v2, int port) throws Exception {
+    /** How a replacement (or kill-then-relaunch) ended. */
+    private record Done(String outcome, String note) {
+    }
+
+    private Done replace(Node node, ReplaceStrategy strategy, String v1, String v2, int port) throws Exception {
         ReplaceSpec spec = ReplaceSpec.of(v1, version(v2, "v2", port)).withReplacementId("http-" + v2)
                 .withPolicy(ReplacePolicy.newBuilder().setStrategy(strategy).setStartTimeoutMs(10_000)
                         .setDrainTimeoutMs(10_000).build());
@@ -146,15 +166,15 @@ final class HttpDowntime {
             spec = spec.withOffers(node.offer(RES)); // both versions hold resources at once
         }
         ReplaceOutcome o = node.client.replace(spec).outcome().get(40, TimeUnit.SECONDS);
-        return o.outcome().name();
+        return new Done(o.outcome().name(), o.committed() ? null : o.status().getMessage());
     }
 
     /** Without Baton: kill v1 through the framework API, wait for its terminal update, launch v2, wait for RUNNING. */
-    private String killThenRelaunch(Node node, String v1, String v2, int port) throws Exception {
+    private Done killThenRelaunch(Node node, String v1, String v2, int port) throws Exception {
         node.client.kill(v1, 2_000).get(10, TimeUnit.SECONDS);
         node.state(v1, TaskState.TASK_KILLED).get(20, TimeUnit.SECONDS);
         node.launch(EXECUTOR, version(v2, "v2", port)).get(20, TimeUnit.SECONDS);
-        return "RUNNING";
+        return new Done("RUNNING", null);
     }
 
     /** A version of the service on {@code port}, with an HTTP readiness check probed every 100 ms. */
@@ -195,6 +215,10 @@ final class HttpDowntime {
         }
         b.append("\n");
         for (Scenario s : r.scenarios()) {
+            if (s.note() != null) {
+                b.append("- ").append(s.name()).append(" ended ").append(s.outcome()).append(": ")
+                        .append(s.note().replace("|", "\\|")).append("\n");
+            }
             if (!s.errors().isEmpty()) {
                 b.append("- ").append(s.name()).append(", first errors: `").append(String.join("`, `",
                         s.errors().subList(0, Math.min(3, s.errors().size())))).append("`\n");

@@ -68,15 +68,21 @@ final class Node implements AutoCloseable {
                 .filter(e -> e.getExecutorId().getValue().equals(id)).findFirst();
     }
 
-    /** Polls the shim every millisecond until executor {@code id} is subscribed from process {@code pid}. */
+    /**
+     * Polls the shim every millisecond until executor {@code id} is subscribed from process {@code pid}.
+     *
+     * @throws IllegalStateException when it did not in time, exited, or logged that it cannot recover
+     */
     void awaitSubscribed(String id, long pid, long timeoutMs, ChildJvm child) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        while (true) {
+        for (int i = 1;; i++) {
             Optional<ExecutorState> e = executor(id);
             if (e.isPresent() && e.get().getConnected() && e.get().getPid() == pid) {
                 return;
             }
-            if (System.nanoTime() > deadline || !child.alive()) {
+            // an executor that cannot recover stays up without subscribing: tell from its log, not the timeout
+            if (System.nanoTime() > deadline || !child.alive()
+                    || i % 50 == 0 && child.output().contains(" could not recover from its journal ")) {
                 throw new IllegalStateException("executor " + id + " (pid " + pid + ") did not subscribe within "
                         + timeoutMs + " ms; its output:\n" + child.output());
             }

@@ -33,17 +33,31 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
  * until it has re-subscribed with the shim and until it answers (a task launched on it runs).
  *
  * <p>Set {@code BATON_BENCH_JFR} to a directory to record each restarted executor with JFR (those are then
- * stopped with SIGTERM, so the recording is written).
+ * stopped with SIGTERM, so the recording is written; their logs are kept there too), and
+ * {@code BATON_BENCH_JFR_SETTINGS} to a .jfc file for other settings than JFR's {@code profile}.
  */
 final class RecoveryBench {
     static final String RES = "cpus:0.01;mem:1";
     private static final Pattern RECOVERED = Pattern.compile("recovered in (\\d+) ms");
 
+    /** A journal size to measure, with the SDK's default journal options or another Chronicle block size. */
+    record Row(int records, long blockSize) {
+        static Row of(int records) {
+            return new Row(records, 0);
+        }
+
+        String options() {
+            return blockSize == 0 ? "default (1 MiB blocks)" : (blockSize >> 20) + " MiB blocks";
+        }
+    }
+
     /** Sizes of one run. */
-    record Plan(List<Integer> sizes, int reps, int chains, long fillMillis) {
+    record Plan(List<Row> sizes, int reps, int chains, long fillMillis) {
         static Plan of(boolean smoke) {
-            return smoke ? new Plan(List.of(1_000), 2, 4, 30_000)
-                    : new Plan(List.of(1_000, 10_000, 100_000), 3, 8, 300_000);
+            // the last row: the same journal size with blocks big enough for its checkpoints (see the report)
+            return smoke ? new Plan(List.of(Row.of(1_000)), 2, 4, 30_000)
+                    : new Plan(List.of(Row.of(1_000), Row.of(10_000), Row.of(100_000), new Row(100_000, 16L << 20)),
+                            3, 8, 300_000);
         }
     }
 
@@ -57,8 +71,8 @@ final class RecoveryBench {
      * @param recovered   the executor's own "recovered in N ms" (replay + recover hook), in µs
      * @param answering   re-subscribed → a task launched on it is RUNNING (µs)
      */
-    record Size(int target, long records, long replayed, Dist fromProcess, Dist fromRuntime, Dist recovered,
-            Dist answering) {
+    record Size(Row row, long records, long replayed, Dist fromProcess, Dist fromRuntime, Dist recovered,
+            Dist answering, String fillErrors, String failure) {
     }
 
     record Result(Plan plan, List<Size> sizes) {
@@ -72,26 +86,40 @@ final class RecoveryBench {
         this.dir = dir;
     }
 
+    /** This section alone: {@code RecoveryBench [--smoke]} prints its table (set BATON_BENCH_JFR to profile). */
+    public static void main(String[] args) throws Exception {
+        Path dir = Files.createTempDirectory("baton-bench-recovery");
+        try {
+            System.out.println(markdown(new RecoveryBench(Plan.of(List.of(args).contains("--smoke")), dir).run()));
+        } finally {
+            Harness.deleteTree(dir);
+        }
+        System.exit(0);
+    }
+
     Result run() throws Exception {
         List<Size> out = new ArrayList<>();
         try (Node node = new Node(dir, "cpus:10000;mem:10000000")) {
-            for (int size : plan.sizes()) {
-                out.add(size(node, size));
+            for (Row row : plan.sizes()) {
+                out.add(size(node, row));
             }
         }
         return new Result(plan, out);
     }
 
-    private Size size(Node node, int target) throws Exception {
-        String id = "rec-" + target;
+    private Size size(Node node, Row row) throws Exception {
+        String id = "rec-" + row.records() + (row.blockSize() == 0 ? "" : "-b" + (row.blockSize() >> 20));
         Path base = dir.resolve(id);
         Path work = base.resolve("filled");
         long[] counted;
-        try (ChildJvm child = executor(node, id, work, base.resolve("filled.log"), List.of())) {
-            fill(node, id, work.resolve("journal"), target);
+        String fillErrors;
+        try (ChildJvm child = executor(node, id, row, work, base.resolve("filled.log"), List.of())) {
+            fill(node, id, work.resolve("journal"), row.records());
             child.kill9();
             counted = count(work.resolve("journal"));
+            fillErrors = errors(child.output(), " ERROR DriverLoop - executor driver loop: a step failed: ");
         }
+        String failure = null;
         List<Long> fromProcess = new ArrayList<>();
         List<Long> fromRuntime = new ArrayList<>();
         List<Long> recovered = new ArrayList<>();
@@ -101,9 +129,18 @@ final class RecoveryBench {
             Path restart = base.resolve("restart-" + rep);
             copyTree(work.resolve("journal"), restart.resolve("journal"));
             List<String> opts = jfr == null ? List.of() : List.of("-XX:StartFlightRecording=filename="
-                    + Path.of(jfr).toAbsolutePath().resolve(id + "-" + rep + ".jfr") + ",settings=profile");
+                    + Path.of(jfr).toAbsolutePath().resolve(id + "-" + rep + ".jfr") + ",settings="
+                    + System.getenv().getOrDefault("BATON_BENCH_JFR_SETTINGS", "profile"));
             long t0 = Harness.nowUs();
-            ChildJvm child = executor(node, id, restart, base.resolve("restart-" + rep + ".log"), opts);
+            ChildJvm child;
+            try {
+                child = executor(node, id, row, restart, base.resolve("restart-" + rep + ".log"), opts);
+            } catch (IllegalStateException e) {
+                failure = errors(e.getMessage(), " could not recover from its journal in ");
+                failure = failure == null ? e.getMessage().lines().findFirst().orElse("?") : failure;
+                keep(base.resolve("restart-" + rep + ".log"), jfr);
+                break;
+            }
             try {
                 long subscribed = Harness.nowUs();
                 node.launch(id, task(id + "-probe-" + rep)).get(30, TimeUnit.SECONDS);
@@ -123,17 +160,44 @@ final class RecoveryBench {
                     child.terminate();
                 }
             }
+            keep(base.resolve("restart-" + rep + ".log"), jfr);
             Harness.deleteTree(restart);
         }
+        keep(base.resolve("filled.log"), jfr);
         Harness.deleteTree(work);
-        return new Size(target, counted[0], counted[1], Dist.of(fromProcess), Dist.of(fromRuntime),
-                Dist.of(recovered), Dist.of(answering));
+        return new Size(row, counted[0], counted[1], Dist.of(fromProcess), Dist.of(fromRuntime),
+                Dist.of(recovered), Dist.of(answering), fillErrors, failure);
+    }
+
+    /** How many lines of {@code log} hold {@code marker}, and the first one's message (null when none). */
+    static String errors(String log, String marker) {
+        List<String> hits = log.lines().filter(l -> l.contains(marker)).toList();
+        if (hits.isEmpty()) {
+            return null;
+        }
+        String first = hits.get(0).substring(hits.get(0).indexOf(marker) + marker.length());
+        first = first.length() > 300 ? first.substring(0, 300) + "…" : first;
+        return hits.size() + "× " + first;
+    }
+
+    /** With BATON_BENCH_JFR set, the executors' logs go next to the recordings. */
+    private static void keep(Path log, String jfr) throws IOException {
+        if (jfr != null && Files.exists(log)) {
+            Path to = Path.of(jfr).resolve(log.getParent().getFileName() + "-" + log.getFileName());
+            Files.copy(log, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     /** Starts the executor and returns once it subscribed (the caller reads the clock right after). */
-    private ChildJvm executor(Node node, String id, Path work, Path log, List<String> opts) throws Exception {
-        ChildJvm child = ChildJvm.start(RecoveryChild.class.getName(), log, opts, "--id", id, "--work-dir",
-                work.toString(), "--shim", node.config.executorSocket().toString());
+    private ChildJvm executor(Node node, String id, Row row, Path work, Path log, List<String> opts)
+            throws Exception {
+        List<String> args = new ArrayList<>();
+        if (row.blockSize() != 0) {
+            args.addAll(List.of("--block-size", Long.toString(row.blockSize())));
+        }
+        args.addAll(List.of("--id", id, "--work-dir", work.toString(), "--shim",
+                node.config.executorSocket().toString()));
+        ChildJvm child = ChildJvm.start(RecoveryChild.class.getName(), log, opts, args.toArray(String[]::new));
         try {
             node.awaitSubscribed(id, child.pid(), 60_000, child);
         } catch (Exception | Error e) {
@@ -199,7 +263,9 @@ final class RecoveryBench {
             long done = committed.get();
             if (done * perReplacement >= target * 0.9) {
                 exact = count(journal)[0];
-                perReplacement = done == 0 ? perReplacement : Math.max(1, exact / (double) done);
+                if (exact > 0 && done > 0) { // 0: the queue could not be read just now; keep the estimate
+                    perReplacement = Math.max(1, exact / (double) done);
+                }
             }
         }
         stop.set(true);
@@ -265,22 +331,34 @@ final class RecoveryBench {
                         + "(polled every ms); *answering*: a task launched on it then reported RUNNING. The SDK "
                         + "checkpoints every 10,000 appended records, so recovery replays only the records from the "
                         + "latest checkpoint on (column *replayed*). Times in ms, p50 / max.\n\n");
-        b.append("| journal records | replayed | n | runtime start → re-subscribed | process start → re-subscribed | "
-                + "replay + recover (executor's log) | re-subscribed → answering |\n");
-        b.append("|---|---|---|---|---|---|---|\n");
+        b.append("| journal records | journal options | replayed | n | runtime start → re-subscribed | process start → "
+                + "re-subscribed | replay + recover (executor's log) | re-subscribed → answering |\n");
+        b.append("|---|---|---|---|---|---|---|---|\n");
         for (Size s : r.sizes()) {
-            b.append("| ").append(s.records()).append(" | ").append(s.replayed()).append(" | ")
-                    .append(s.fromRuntime().us().length).append(" | ").append(pm(s.fromRuntime())).append(" | ")
-                    .append(pm(s.fromProcess())).append(" | ").append(pm(s.recovered())).append(" | ")
-                    .append(pm(s.answering())).append(" |\n");
+            b.append("| ").append(s.records()).append(" | ").append(s.row().options()).append(" | ")
+                    .append(s.replayed()).append(" | ").append(s.fromRuntime().us().length).append(" | ");
+            if (s.failure() != null) {
+                b.append("**did not recover** | | | |\n");
+            } else {
+                b.append(pm(s.fromRuntime())).append(" | ").append(pm(s.fromProcess())).append(" | ")
+                        .append(pm(s.recovered())).append(" | ").append(pm(s.answering())).append(" |\n");
+            }
+        }
+        b.append('\n');
+        for (Size s : r.sizes()) {
+            if (s.fillErrors() != null) {
+                b.append("- ").append(s.records()).append(" records, ").append(s.row().options())
+                        .append(": while writing the journal, the executor's driver loop failed a step ")
+                        .append(s.fillErrors().replace("|", "\\|")).append("\n");
+            }
+            if (s.failure() != null) {
+                b.append("- ").append(s.records()).append(" records, ").append(s.row().options())
+                        .append(": the restarted executor could not recover: ").append(s.failure().replace("|", "\\|"))
+                        .append("\n");
+            }
         }
         b.append('\n');
         return b.toString();
-    }
-
-    /** The largest size's runtime start → re-subscribed p50, in µs (-1 when nothing ran). */
-    static long largestP50(Result r) {
-        return r.sizes().isEmpty() ? -1 : r.sizes().get(r.sizes().size() - 1).fromRuntime().p50();
     }
 
     private static String pm(Dist d) {

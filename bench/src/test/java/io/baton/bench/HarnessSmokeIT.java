@@ -44,7 +44,7 @@ class HarnessSmokeIT {
         // recovery after SIGKILL: a row per journal size, with the records the journal really held
         assertThat(report).contains("## Executor recovery after SIGKILL, against journal size",
                 "| recovery, ");
-        assertThat(report).containsPattern("\\| [0-9]{4,} \\| [0-9]+ \\| 2 \\| [0-9.]+ / [0-9.]+ \\| [0-9.]+ / [0-9.]+ "
-                + "\\| [0-9.]+ / [0-9.]+ \\| [0-9.]+ / [0-9.]+ \\|");
+        assertThat(report).containsPattern("\\| [0-9]{4,} \\| default \\(1 MiB blocks\\) \\| [0-9]+ \\| 2 \\| "
+                + "[0-9.]+ / [0-9.]+ \\| [0-9.]+ / [0-9.]+ \\| [0-9.]+ / [0-9.]+ \\| [0-9.]+ / [0-9.]+ \\|");
     }
 }
