@@ -14,19 +14,22 @@ final class Svg {
     private static final int RIGHT = 20;
     private static final int PANEL = 190;
     private static final int STRIP = 14;
-    private static final int TOP = 50;
+    private static final int TOP = 66;
     private static final double Y_MIN_MS = 0.05;
     private static final double Y_MAX_MS = 5_000;
+    private static final double ZOOM_MS = 250;
 
     private Svg() {
     }
 
     static String plot(HttpDowntime.Result r) {
         List<HttpDowntime.Scenario> scenarios = r.scenarios();
-        double xMin = -r.plan().beforeMillis();
-        double xMax = r.plan().afterMillis();
+        // the replacement and a little steady state either side: windows are tens of ms, the run seconds
+        double margin = Math.min(ZOOM_MS, Math.min(r.plan().beforeMillis(), r.plan().afterMillis()));
+        double xMin = -margin;
+        double xMax = margin;
         for (HttpDowntime.Scenario s : scenarios) {
-            xMax = Math.max(xMax, (s.endNs() - s.startNs()) / 1e6 + r.plan().afterMillis());
+            xMax = Math.max(xMax, (s.endNs() - s.startNs()) / 1e6 + margin);
         }
         int height = TOP + scenarios.size() * PANEL + 30;
         StringBuilder b = new StringBuilder();
@@ -38,8 +41,10 @@ final class Svg {
                 + "under steady load: request latency across a replacement</text>\n");
         b.append("<text x=\"").append(LEFT).append("\" y=\"38\">").append(r.plan().connections())
                 .append(" connections (half keep-alive, half a connection per request) × ")
-                .append(r.plan().ratePerConnection()).append(" req/s; latency from when each request was due (log "
-                        + "scale); shaded: replacement window; red ticks: failed requests</text>\n");
+                .append(r.plan().ratePerConnection()).append(" req/s on loopback, no retries; latency from when each "
+                        + "request was due (log scale)</text>\n");
+        b.append("<text x=\"").append(LEFT).append("\" y=\"54\">shaded: the replacement window; red ticks: failed "
+                + "requests; the counts in each title are of the whole run</text>\n");
         for (int i = 0; i < scenarios.size(); i++) {
             panel(b, scenarios.get(i), TOP + i * PANEL, xMin, xMax);
         }
