@@ -21,6 +21,9 @@ final class ChildJvm implements AutoCloseable {
             "--add-opens=java.base/java.util=ALL-UNNAMED", "-Dchronicle.analytics.disable=true",
             "-Dchronicle.announcer.disable=true");
 
+    /** Besides {@link #FLAGS}: a small executor JVM, whose GC keeps its threads off the cores the load uses. */
+    static final String OPTIONS = "-Xmx256m -XX:+UseSerialGC";
+
     private final Process process;
     final Path log;
 
@@ -37,8 +40,7 @@ final class ChildJvm implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(FLAGS);
-        cmd.add("-Xmx256m");
-        cmd.add("-XX:+UseSerialGC"); // a small executor JVM; keeps GC threads off the 2 cores the load uses
+        cmd.addAll(List.of(OPTIONS.split(" ")));
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));

@@ -150,8 +150,8 @@ final class HttpDowntime {
         String serving = done.outcome().equals("COMMITTED") || done.outcome().equals("RUNNING") ? v2 : v1;
         node.client.kill(serving, 2_000).get(10, TimeUnit.SECONDS);
         node.state(serving, TaskState.TASK_KILLED).get(20, TimeUnit.SECONDS);
-        return new Scenario(name, done.outcome(), done.note(), start - load.startNanos(), end - load.startNanos(), samples,
-                load.errors());
+        return new Scenario(name, done.outcome(), done.note(), start - load.startNanos(), end - load.startNanos(),
+                samples, load.errors());
     }
 
     /** How a replacement (or kill-then-relaunch) ended. */
@@ -192,14 +192,16 @@ final class HttpDowntime {
     static String markdown(Result r, String svgName) {
         StringBuilder b = new StringBuilder();
         b.append("## HTTP service under steady load: downtime during a replacement\n\n");
-        b.append("`HttpServiceExecutor` in its own JVM behind the shim; the load: ").append(r.plan().connections())
+        b.append("`HttpServiceExecutor` in its own JVM (`").append(ChildJvm.OPTIONS).append("`) behind the shim; ")
+                .append("the load: ").append(r.plan().connections())
                 .append(" client connections on loopback (half keep-alive, half a new connection per request), each ")
                 .append(r.plan().ratePerConnection()).append(" requests/s at fixed times, no retries; latency is "
                         + "counted from when a request was due (a stall shows on the requests queued behind it). ")
                 .append("Window: from the replace (or kill) call to the final update (or v2's RUNNING); ")
                 .append(r.plan().beforeMillis()).append(" ms of load before it and ").append(r.plan().afterMillis())
                 .append(" ms after. Kill-then-relaunch is what a user does without Baton: kill v1 through the "
-                        + "framework API, wait for TASK_KILLED, launch v2 with a fresh offer, wait for TASK_RUNNING.\n\n");
+                        + "framework API, wait for TASK_KILLED, launch v2 with a fresh offer, wait for "
+                        + "TASK_RUNNING.\n\n");
         b.append("| Scenario | outcome | window (ms) | requests in window | failed in window | failed in run "
                 + "(of requests) | p50 in window (ms) | p99 in window (ms) | max in window (ms) | p99 outside "
                 + "window (ms) | serving after |\n");

@@ -69,6 +69,7 @@ final class JournalFill {
             t.setDaemon(true);
             threads.add(t);
         }
+        count(journal); // the first read-only open loads Chronicle in this JVM: not while the chains run
         threads.forEach(Thread::start);
         double perReplacement = 13; // recalibrated from every exact count
         long exact = 0;
@@ -102,13 +103,17 @@ final class JournalFill {
             long total = q.entryCount();
             long replayed = total;
             Path idx = journal.resolve("checkpoint.idx");
-            if (Files.exists(idx)) {
-                long cp = Long.parseLong(Files.readString(idx, StandardCharsets.US_ASCII).trim());
-                replayed = q.countExcerpts(cp, q.lastIndex()) + 1;
+            try {
+                if (Files.exists(idx)) {
+                    long cp = Long.parseLong(Files.readString(idx, StandardCharsets.US_ASCII).trim());
+                    replayed = q.countExcerpts(cp, q.lastIndex()) + 1;
+                }
+            } catch (IOException | RuntimeException e) {
+                replayed = -1; // being replaced by the executor just now
             }
             return new long[] {total, replayed};
-        } catch (IOException | RuntimeException e) {
-            return new long[] {0, 0}; // not created yet
+        } catch (RuntimeException e) {
+            return new long[] {0, 0}; // not created yet, or being created
         }
     }
 

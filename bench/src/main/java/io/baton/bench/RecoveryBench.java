@@ -189,14 +189,15 @@ final class RecoveryBench {
     static String markdown(Result r) {
         StringBuilder b = new StringBuilder();
         b.append("## Executor recovery after SIGKILL, against journal size\n\n");
-        b.append("The worker sample in its own JVM wrote its journal through real replacements (").append(r.plan()
-                .chains()).append(" tasks replaced over and over at once, PROCESS durability) behind a real shim and "
-                        + "was killed with SIGKILL; then ").append(r.plan().reps()).append(" times, each from a "
-                        + "pristine copy of the journal, a new executor process (same id) was started on it. "
-                        + "*Runtime start* is when the JVM is up and the executor's main begins (before the journal "
-                        + "opens); *re-subscribed* is when the shim lists the executor connected with the new pid "
-                        + "(polled every ms); *answering*: a task launched on it then reported RUNNING. The phases in between come from the "
-                        + "executor's log (ms resolution): *opening the journal* runs from runtime start to the "
+        b.append("The worker sample in its own JVM (`").append(ChildJvm.OPTIONS)
+                .append("`) wrote its journal through real replacements (").append(r.plan().chains())
+                .append(" tasks replaced over and over at once, PROCESS durability) behind a real shim and was killed "
+                        + "with SIGKILL; then ").append(r.plan().reps()).append(" times, each from a pristine copy of "
+                        + "the journal, a new executor process (same id) was started on it. *Runtime start* is when "
+                        + "the JVM is up and the executor's main begins (before the journal opens); *re-subscribed* "
+                        + "is when the shim lists the executor connected with the new pid (polled every ms); "
+                        + "*answering*: a task launched on it then reported RUNNING. The phases in between come from "
+                        + "the executor's log (ms resolution): *opening the journal* runs from runtime start to the "
                         + "beginning of recovery, *replay + recover* is the SDK's own \"recovered in N ms\". The SDK "
                         + "checkpoints every 10,000 appended records, so recovery replays only the records from the "
                         + "latest checkpoint on (column *replayed*). Times in ms, p50 / max.\n\n");
