@@ -49,7 +49,8 @@ final class Svg {
             panel(b, scenarios.get(i), TOP + i * PANEL, xMin, xMax);
         }
         b.append("<text x=\"").append(LEFT + (WIDTH - LEFT - RIGHT) / 2).append("\" y=\"").append(height - 8)
-                .append("\" text-anchor=\"middle\">time since the replacement (or the kill) was asked for (ms)</text>\n");
+                .append("\" text-anchor=\"middle\">time since the replacement (or the kill) was asked for (ms)")
+                .append("</text>\n");
         b.append("</svg>\n");
         return b.toString();
     }
@@ -82,7 +83,8 @@ final class Svg {
             double y = y(ms, plotTop, plotBottom);
             b.append("<line x1=\"").append(LEFT).append("\" x2=\"").append(plotRight).append("\" y1=\"").append(fmt(y))
                     .append("\" y2=\"").append(fmt(y)).append("\" stroke=\"#e4e4e4\"/>");
-            b.append("<text x=\"").append(LEFT - 4).append("\" y=\"").append(fmt(y + 4)).append("\" text-anchor=\"end\">")
+            b.append("<text x=\"").append(LEFT - 4).append("\" y=\"").append(fmt(y + 4))
+                    .append("\" text-anchor=\"end\">")
                     .append(ms < 1 ? "0.1" : Long.toString((long) ms)).append(" ms</text>\n");
         }
         b.append("<rect x=\"").append(LEFT).append("\" y=\"").append(plotTop).append("\" width=\"")
@@ -91,7 +93,8 @@ final class Svg {
         long step = niceStep(xMax - xMin);
         for (long t = (long) Math.ceil(xMin / step) * step; t <= xMax; t += step) {
             double x = x(t, xMin, xMax);
-            b.append("<line x1=\"").append(fmt(x)).append("\" x2=\"").append(fmt(x)).append("\" y1=\"").append(plotBottom)
+            b.append("<line x1=\"").append(fmt(x)).append("\" x2=\"").append(fmt(x)).append("\" y1=\"")
+                    .append(plotBottom)
                     .append("\" y2=\"").append(plotBottom + 4).append("\" stroke=\"#888\"/>");
             b.append("<text x=\"").append(fmt(x)).append("\" y=\"").append(plotBottom + 15)
                     .append("\" text-anchor=\"middle\">").append(t).append("</text>\n");
