@@ -34,10 +34,10 @@ final class RecoveryBench {
     /** Sizes of one run. */
     record Plan(List<Row> sizes, int reps, int chains, long fillMillis) {
         static Plan of(boolean smoke) {
-            // 9,900: just under the SDK's checkpoint interval, so all of it is replayed (the longest replay);
+            // 9,500: under the SDK's checkpoint interval, so all of it is replayed (the longest replay);
             // the last row: 100,000 with blocks big enough for its checkpoints (see the report)
             return smoke ? new Plan(List.of(Row.of(1_000)), 2, 4, 30_000)
-                    : new Plan(List.of(Row.of(1_000), Row.of(9_900), Row.of(10_000), Row.of(100_000),
+                    : new Plan(List.of(Row.of(1_000), Row.of(9_500), Row.of(10_000), Row.of(100_000),
                             new Row(100_000, 16L << 20)), 3, 8, 300_000);
         }
     }
