@@ -53,12 +53,16 @@ import java.util.stream.Stream;
  * java -cp ... io.baton.bench.Harness [--smoke] [--out docs/BENCHMARKS.md]
  * </pre>
  *
- * Every loop is bounded in count and in time. Prints a markdown report; {@code --out} writes it too.
+ * Every loop is bounded in count and in time. Prints a markdown report; {@code --out} writes it too, and
+ * the HTTP latency plot goes next to it as {@value #SVG}. Then the HTTP downtime comparison
+ * ({@link HttpDowntime}) and recovery time against journal size ({@link RecoveryBench}), with executors
+ * in their own JVMs.
  */
 public final class Harness {
     static final String TOKEN = "bench-token";
     static final String EXECUTOR = "bench";
     static final String TASK_RES = "cpus:0.01;mem:1";
+    static final String SVG = "http-downtime.svg";
 
     /** Sizes of one run. */
     record Plan(boolean smoke, int latencyReplacements, int floorSamples, int throughputChains, int throughputMax,
@@ -103,27 +107,37 @@ public final class Harness {
                         + "; usage: Harness [--smoke] [--out FILE]");
             }
         }
-        String report = run(smoke);
+        // the latency-over-time plot goes next to the report (the report links it by name)
+        Path svg = (out == null ? Path.of(".") : out.toAbsolutePath().getParent()).resolve(SVG);
+        String report = run(smoke, svg);
         System.out.println(report);
         if (out != null) {
-            if (out.toAbsolutePath().getParent() != null) {
-                Files.createDirectories(out.toAbsolutePath().getParent());
-            }
             Files.writeString(out, report, StandardCharsets.UTF_8);
             System.out.println("written to " + out);
         }
+        System.out.println("plot written to " + svg);
         System.exit(0); // worker threads of live tasks are daemons, but be sure
     }
 
-    /** Runs every measurement and returns the markdown report. */
-    public static String run(boolean smoke) throws Exception {
+    /** Runs every measurement, writes the HTTP latency plot to {@code svg}, and returns the markdown report. */
+    public static String run(boolean smoke, Path svg) throws Exception {
         Path dir = Files.createTempDirectory("baton-bench");
         Harness h = new Harness(Plan.of(smoke), dir);
         try {
             h.start();
-            return h.measure();
-        } finally {
+            String report = h.measure();
             h.stop();
+            h = null;
+            // each in its own node, with executors in their own JVMs, after the in-process measurements
+            HttpDowntime.Result http = new HttpDowntime(HttpDowntime.Plan.of(smoke), dir.resolve("http")).run();
+            RecoveryBench.Result recovery = new RecoveryBench(RecoveryBench.Plan.of(smoke), dir.resolve("rec")).run();
+            Files.createDirectories(svg.toAbsolutePath().getParent());
+            Files.writeString(svg, Svg.plot(http), StandardCharsets.UTF_8);
+            return report + Report.more(http, recovery, svg.getFileName().toString());
+        } finally {
+            if (h != null) {
+                h.stop();
+            }
             deleteTree(dir);
         }
     }

@@ -2,15 +2,22 @@ package io.baton.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The harness runs end to end in smoke mode and reports every row; the figures themselves are not judged. */
 class HarnessSmokeIT {
+    @TempDir
+    Path dir;
+
     @Test
-    @Timeout(180)
-    void smokeRunProducesTheTable() throws Exception {
-        String report = Harness.run(true);
+    @Timeout(300)
+    void smokeRunProducesTheTablesAndThePlot() throws Exception {
+        Path svg = dir.resolve("http-downtime.svg");
+        String report = Harness.run(true, svg);
         System.out.println(report);
         assertThat(report).contains("| cores | ", "| memory | ", "| date | ");
         for (String d : new String[] {"PROCESS", "SYNC"}) {
@@ -23,5 +30,22 @@ class HarnessSmokeIT {
                 "fsyncs (SYNC) |", "| overhead/floor ratio, PROCESS", "| fsyncs per replacement, SYNC |",
                 "| throughput, one executor", "| heap per live task at 500 live tasks");
         assertThat(report).doesNotContain("| -1 |");
+
+        // the HTTP comparison: the four scenarios side by side, and the plot with a panel for each
+        assertThat(report).contains("## HTTP service under steady load", "(http-downtime.svg)");
+        for (String s : new String[] {"START_THEN_STOP", "STOP_THEN_START", "FREEZE_THEN_START", "kill-then-relaunch"}) {
+            assertThat(report).containsPattern("\\| " + s + " \\| [A-Z_]+ \\| [0-9.]+ \\| [0-9]+ \\| [0-9]+ \\| ");
+            assertThat(report).contains("| failed requests, HTTP sample under load, " + s + " | ");
+        }
+        String plot = Files.readString(svg);
+        assertThat(plot).startsWith("<svg ").endsWith("</svg>\n").contains("START_THEN_STOP", "STOP_THEN_START",
+                "FREEZE_THEN_START", "kill-then-relaunch", "fill=\"#f5d9a8\"");
+
+        // recovery after SIGKILL: a row per journal size, with the records the journal really held
+        assertThat(report).contains("## Executor recovery after SIGKILL, against journal size",
+                "| recovery, ");
+        // ... with every phase of the restart timed (six "p50 / max" columns)
+        assertThat(report).containsPattern("\\| [0-9]{4,} \\| default \\(1 MiB blocks\\) \\| [0-9]+ \\| 2 \\|"
+                + "( [0-9.]+ / [0-9.]+ \\|){6}\n");
     }
 }

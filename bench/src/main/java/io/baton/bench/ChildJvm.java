@@ -1,0 +1,91 @@
+package io.baton.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An executor in its own JVM (so it can be SIGKILLed), on this JVM's classpath, its output appended to
+ * a log file. Used by the HTTP downtime and recovery measurements.
+ */
+final class ChildJvm implements AutoCloseable {
+    /** The root pom's baton.jvm.flags: Chronicle Queue needs them on Java 17 (the last two stop it phoning home). */
+    static final List<String> FLAGS = List.of("--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+            "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED", "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
+            "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
+            "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
+            "--add-opens=java.base/java.util=ALL-UNNAMED", "-Dchronicle.analytics.disable=true",
+            "-Dchronicle.announcer.disable=true");
+
+    /** Besides {@link #FLAGS}: a small executor JVM, whose GC keeps its threads off the cores the load uses. */
+    static final String OPTIONS = "-Xmx256m -XX:+UseSerialGC";
+
+    private final Process process;
+    final Path log;
+
+    private ChildJvm(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    /**
+     * Starts {@code mainClass} with {@code args}; {@code jvmOptions} go before the main class (e.g. a JFR
+     * recording). The child's stdout and stderr are appended to {@code log}.
+     */
+    static ChildJvm start(String mainClass, Path log, List<String> jvmOptions, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(FLAGS);
+        cmd.addAll(List.of(OPTIONS.split(" ")));
+        cmd.addAll(jvmOptions);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(mainClass);
+        cmd.addAll(List.of(args));
+        Files.createDirectories(log.toAbsolutePath().getParent());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        return new ChildJvm(p, log);
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** SIGKILL, and wait (bounded) until it is gone. */
+    void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM (the JVM runs its shutdown hooks, e.g. dumps a JFR recording), then SIGKILL after 10 s. */
+    void terminate() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            kill9();
+        }
+    }
+
+    String output() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill9();
+        }
+    }
+}

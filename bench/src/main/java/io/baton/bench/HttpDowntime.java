@@ -1,0 +1,242 @@
+package io.baton.bench;
+
+import io.baton.proto.HttpCheck;
+import io.baton.proto.ReadinessCheck;
+import io.baton.proto.ReplacePolicy;
+import io.baton.proto.ReplaceStrategy;
+import io.baton.proto.TaskID;
+import io.baton.proto.TaskInfo;
+import io.baton.proto.TaskSpec;
+import io.baton.proto.TaskState;
+import io.baton.resources.Resources;
+import io.baton.samples.http.HttpServiceExecutor;
+import io.baton.sdk.client.ReplaceOutcome;
+import io.baton.sdk.client.ReplaceSpec;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * DESIGN.md §10 "Unavailability": the HTTP sample ({@link HttpServiceExecutor}, in its own JVM, behind a
+ * real shim) under a steady {@link PacedLoad}, replaced v1 → v2 with START_THEN_STOP, STOP_THEN_START and
+ * FREEZE_THEN_START, and — what a user does without Baton — killed through the framework API, its
+ * terminal update awaited, and v2 launched. Each scenario on its own port, one after the other, in one
+ * run; the same load, the same executor process.
+ */
+final class HttpDowntime {
+    static final String EXECUTOR = "bench-web";
+    static final String RES = "cpus:0.5;mem:64";
+    static final String KILL_RELAUNCH = "kill-then-relaunch";
+
+    /** Sizes of one run. */
+    record Plan(int connections, int ratePerConnection, long beforeMillis, long afterMillis) {
+        static Plan of(boolean smoke) {
+            return smoke ? new Plan(4, 200, 300, 300) : new Plan(4, 200, 1_000, 1_000);
+        }
+    }
+
+    /**
+     * One scenario.
+     *
+     * @param outcome  the replacement's outcome (or of kill-then-relaunch: RUNNING when v2 ran)
+     * @param note     why, when it did not commit (the final update's message)
+     * @param startNs  when the replacement (or the kill) was asked for, ns since the load started
+     * @param endNs    when its final update (or v2's RUNNING) arrived, ns since the load started
+     * @param samples  every request of the load, by due time
+     */
+    record Scenario(String name, String outcome, String note, long startNs, long endNs,
+            List<PacedLoad.Sample> samples, List<String> errors) {
+        List<PacedLoad.Sample> inWindow() {
+            return samples.stream().filter(s -> s.dueNanos() >= startNs && s.dueNanos() <= endNs).toList();
+        }
+
+        long failed() {
+            return samples.stream().filter(PacedLoad.Sample::failed).count();
+        }
+
+        /** Latency (µs) of the requests due during the replacement window, failed ones included. */
+        Dist windowLatency() {
+            return Dist.of(inWindow().stream().map(s -> s.latencyNanos() / 1_000).toList());
+        }
+
+        /** Latency (µs) of the requests due outside the window (the steady state around it). */
+        Dist steadyLatency() {
+            return Dist.of(samples.stream().filter(s -> s.dueNanos() < startNs || s.dueNanos() > endNs)
+                    .filter(s -> !s.failed()).map(s -> s.latencyNanos() / 1_000).toList());
+        }
+
+        String lastVersion() {
+            for (int i = samples.size() - 1; i >= 0; i--) {
+                if (samples.get(i).version() != null) {
+                    return samples.get(i).version();
+                }
+            }
+            return "none";
+        }
+    }
+
+    /** What one run measured. */
+    record Result(Plan plan, List<Scenario> scenarios) {
+    }
+
+    private final Plan plan;
+    private final Path dir;
+
+    HttpDowntime(Plan plan, Path dir) {
+        this.plan = plan;
+        this.dir = dir;
+    }
+
+    /** This section alone: {@code HttpDowntime [--smoke] [SVG]} prints its table and writes the plot. */
+    public static void main(String[] args) throws Exception {
+        Path dir = java.nio.file.Files.createTempDirectory("baton-bench-http");
+        Path svg = Path.of(List.of(args).stream().filter(a -> !a.startsWith("--"))
+                .findFirst().orElse(Harness.SVG));
+        try {
+            Result r = new HttpDowntime(Plan.of(List.of(args).contains("--smoke")), dir).run();
+            java.nio.file.Files.writeString(svg, Svg.plot(r));
+            System.out.println(markdown(r, svg.getFileName().toString()));
+        } finally {
+            Harness.deleteTree(dir);
+        }
+        System.exit(0);
+    }
+
+    Result run() throws Exception {
+        List<Scenario> out = new ArrayList<>();
+        try (Node node = new Node(dir, "cpus:8;mem:8192");
+                ChildJvm web = ChildJvm.start(HttpServiceExecutor.class.getName(), dir.resolve("web.log"), List.of(),
+                        "--id", EXECUTOR, "--work-dir", dir.resolve("web").toString(),
+                        "--shim", node.config.executorSocket().toString())) {
+            node.awaitSubscribed(EXECUTOR, web.pid(), 30_000, web);
+            // one throw-away round first: the executor JVM's code paths warm up before anything is measured
+            scenario(node, ReplaceStrategy.START_THEN_STOP.name(), "warm", true);
+            for (ReplaceStrategy s : List.of(ReplaceStrategy.START_THEN_STOP, ReplaceStrategy.STOP_THEN_START,
+                    ReplaceStrategy.FREEZE_THEN_START)) {
+                out.add(scenario(node, s.name(), s.name().toLowerCase(java.util.Locale.ROOT), false));
+            }
+            out.add(scenario(node, KILL_RELAUNCH, "kill", false));
+        }
+        return new Result(plan, out);
+    }
+
+    private Scenario scenario(Node node, String name, String prefix, boolean warmUp) throws Exception {
+        int port = freePort();
+        String v1 = prefix + "-v1";
+        String v2 = prefix + "-v2";
+        node.launch(EXECUTOR, version(v1, "v1", port)).get(20, TimeUnit.SECONDS);
+        long before = warmUp ? 200 : plan.beforeMillis();
+        long after = warmUp ? 200 : plan.afterMillis();
+        PacedLoad load = new PacedLoad(port, plan.connections(), plan.ratePerConnection(), before + after + 30_000);
+        Done done;
+        long start;
+        long end;
+        List<PacedLoad.Sample> samples;
+        try {
+            Thread.sleep(before); // the steady state before the replacement
+            start = System.nanoTime();
+            done = name.equals(KILL_RELAUNCH) ? killThenRelaunch(node, v1, v2, port)
+                    : replace(node, ReplaceStrategy.valueOf(name), v1, v2, port);
+            end = System.nanoTime();
+            Thread.sleep(after);
+        } finally {
+            samples = load.stop();
+        }
+        String serving = done.outcome().equals("COMMITTED") || done.outcome().equals("RUNNING") ? v2 : v1;
+        node.client.kill(serving, 2_000).get(10, TimeUnit.SECONDS);
+        node.state(serving, TaskState.TASK_KILLED).get(20, TimeUnit.SECONDS);
+        return new Scenario(name, done.outcome(), done.note(), start - load.startNanos(), end - load.startNanos(),
+                samples, load.errors());
+    }
+
+    /** How a replacement (or kill-then-relaunch) ended. */
+    private record Done(String outcome, String note) {
+    }
+
+    private Done replace(Node node, ReplaceStrategy strategy, String v1, String v2, int port) throws Exception {
+        ReplaceSpec spec = ReplaceSpec.of(v1, version(v2, "v2", port)).withReplacementId("http-" + v2)
+                .withPolicy(ReplacePolicy.newBuilder().setStrategy(strategy).setStartTimeoutMs(10_000)
+                        .setDrainTimeoutMs(10_000).build());
+        if (strategy != ReplaceStrategy.STOP_THEN_START) {
+            spec = spec.withOffers(node.offer(RES)); // both versions hold resources at once
+        }
+        ReplaceOutcome o = node.client.replace(spec).outcome().get(40, TimeUnit.SECONDS);
+        return new Done(o.outcome().name(), o.committed() ? null : o.status().getMessage());
+    }
+
+    /** Without Baton: kill v1 through the framework API, wait for its terminal update, launch v2, wait for RUNNING. */
+    private Done killThenRelaunch(Node node, String v1, String v2, int port) throws Exception {
+        node.client.kill(v1, 2_000).get(10, TimeUnit.SECONDS);
+        node.state(v1, TaskState.TASK_KILLED).get(20, TimeUnit.SECONDS);
+        node.launch(EXECUTOR, version(v2, "v2", port)).get(20, TimeUnit.SECONDS);
+        return new Done("RUNNING", null);
+    }
+
+    /** A version of the service on {@code port}, with an HTTP readiness check probed every 100 ms. */
+    static TaskInfo version(String id, String version, int port) {
+        return TaskInfo.newBuilder().setTaskId(TaskID.newBuilder().setValue(id)).setName(id)
+                .addAllResources(Resources.parse(RES).toProto()).setKillGracePeriodMs(2_000)
+                .setSpec(TaskSpec.newBuilder().setKind("http").setValue(version)
+                        .putAllParams(Map.of("port", Integer.toString(port))))
+                .setReadiness(ReadinessCheck.newBuilder().setHttp(HttpCheck.newBuilder().setPort(port).setPath("/"))
+                        .setIntervalMs(100).setTimeoutMs(500))
+                .build();
+    }
+
+    /** The report's section: one row per scenario, side by side, and the plot. */
+    static String markdown(Result r, String svgName) {
+        StringBuilder b = new StringBuilder();
+        b.append("## HTTP service under steady load: downtime during a replacement\n\n");
+        b.append("`HttpServiceExecutor` in its own JVM (`").append(ChildJvm.OPTIONS).append("`) behind the shim; ")
+                .append("the load: ").append(r.plan().connections())
+                .append(" client connections on loopback (half keep-alive, half a new connection per request), each ")
+                .append(r.plan().ratePerConnection()).append(" requests/s at fixed times, no retries; latency is "
+                        + "counted from when a request was due (a stall shows on the requests queued behind it). ")
+                .append("Window: from the replace (or kill) call to the final update (or v2's RUNNING); ")
+                .append(r.plan().beforeMillis()).append(" ms of load before it and ").append(r.plan().afterMillis())
+                .append(" ms after. Kill-then-relaunch is what a user does without Baton: kill v1 through the "
+                        + "framework API, wait for TASK_KILLED, launch v2 with a fresh offer, wait for "
+                        + "TASK_RUNNING.\n\n");
+        b.append("| Scenario | outcome | window (ms) | requests in window | failed in window | failed in run "
+                + "(of requests) | p50 in window (ms) | p99 in window (ms) | max in window (ms) | p99 outside "
+                + "window (ms) | serving after |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Scenario s : r.scenarios()) {
+            Dist w = s.windowLatency();
+            b.append("| ").append(s.name()).append(" | ").append(s.outcome()).append(" | ")
+                    .append(ms((s.endNs() - s.startNs()) / 1_000)).append(" | ").append(s.inWindow().size())
+                    .append(" | ").append(s.inWindow().stream().filter(PacedLoad.Sample::failed).count()).append(" | ")
+                    .append(s.failed()).append(" (of ").append(s.samples().size()).append(") | ").append(ms(w.p50()))
+                    .append(" | ").append(ms(w.p99())).append(" | ").append(ms(w.max())).append(" | ")
+                    .append(ms(s.steadyLatency().p99())).append(" | ").append(s.lastVersion()).append(" |\n");
+        }
+        b.append("\n");
+        for (Scenario s : r.scenarios()) {
+            if (s.note() != null) {
+                b.append("- ").append(s.name()).append(" ended ").append(s.outcome()).append(": ")
+                        .append(s.note().replace("|", "\\|")).append("\n");
+            }
+            if (!s.errors().isEmpty()) {
+                b.append("- ").append(s.name()).append(", first errors: `").append(String.join("`, `",
+                        s.errors().subList(0, Math.min(3, s.errors().size())))).append("`\n");
+            }
+        }
+        b.append("\n![request latency over time across each replacement](").append(svgName).append(")\n\n");
+        return b.toString();
+    }
+
+    private static String ms(long us) {
+        return us < 0 ? "–" : String.format(java.util.Locale.ROOT, "%.2f", us / 1e3);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,243 @@
+package io.baton.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * DESIGN.md §10 "Recovery": an executor ({@link RecoveryChild}: the worker sample) in its own JVM writes a
+ * journal of about N records by doing real replacements through a real shim; it is killed with SIGKILL;
+ * then, from a pristine copy of that journal each time, a new executor process is started on it and timed
+ * until it has re-subscribed with the shim and until it answers (a task launched on it runs).
+ *
+ * <p>Set {@code BATON_BENCH_JFR} to a directory to record each restarted executor with JFR (those are then
+ * stopped with SIGTERM, so the recording is written; their logs are kept there too), and
+ * {@code BATON_BENCH_JFR_SETTINGS} to a .jfc file for other settings than JFR's {@code profile}.
+ */
+final class RecoveryBench {
+
+    /** A journal size to measure, with the SDK's default journal options or another Chronicle block size. */
+    record Row(int records, long blockSize) {
+        static Row of(int records) {
+            return new Row(records, 0);
+        }
+
+        String options() {
+            return blockSize == 0 ? "default (1 MiB blocks)" : (blockSize >> 20) + " MiB blocks";
+        }
+    }
+
+    /** Sizes of one run. */
+    record Plan(List<Row> sizes, int reps, int chains, long fillMillis) {
+        static Plan of(boolean smoke) {
+            // 9,500: under the SDK's checkpoint interval, so all of it is replayed (the longest replay);
+            // the last row: 100,000 with blocks big enough for its checkpoints (see the report)
+            return smoke ? new Plan(List.of(Row.of(1_000)), 2, 4, 30_000)
+                    : new Plan(List.of(Row.of(1_000), Row.of(9_500), Row.of(10_000), Row.of(100_000),
+                            new Row(100_000, 16L << 20)), 3, 8, 300_000);
+        }
+    }
+
+    /**
+     * One journal size. Times in µs, from {@link RestartTimeline}s.
+     *
+     * @param records     records in the journal when the executor was killed
+     * @param replayed    of those, from the latest checkpoint on (what recovery replays)
+     * @param fromProcess process start → re-subscribed with the shim
+     * @param fromRuntime runtime start (JVM up, before the journal opens) → re-subscribed
+     * @param opening     runtime start → recovery began (opening the journal)
+     * @param recovering  the executor's own "recovered in N ms" (replay + recover hook)
+     * @param subscribing recovered → re-subscribed
+     * @param answering   re-subscribed → a task launched on it is RUNNING
+     */
+    record Size(Row row, long records, long replayed, Dist fromProcess, Dist fromRuntime, Dist opening,
+            Dist recovering, Dist subscribing, Dist answering, String fillErrors, String failure) {
+    }
+
+    record Result(Plan plan, List<Size> sizes) {
+    }
+
+    private final Plan plan;
+    private final Path dir;
+
+    RecoveryBench(Plan plan, Path dir) {
+        this.plan = plan;
+        this.dir = dir;
+    }
+
+    /** This section alone: {@code RecoveryBench [--smoke]} prints its table (set BATON_BENCH_JFR to profile). */
+    public static void main(String[] args) throws Exception {
+        Path dir = Files.createTempDirectory("baton-bench-recovery");
+        try {
+            System.out.println(markdown(new RecoveryBench(Plan.of(List.of(args).contains("--smoke")), dir).run()));
+        } finally {
+            Harness.deleteTree(dir);
+        }
+        System.exit(0);
+    }
+
+    Result run() throws Exception {
+        List<Size> out = new ArrayList<>();
+        try (Node node = new Node(dir, "cpus:10000;mem:10000000")) {
+            for (Row row : plan.sizes()) {
+                out.add(size(node, row));
+            }
+        }
+        return new Result(plan, out);
+    }
+
+    private Size size(Node node, Row row) throws Exception {
+        String id = "rec-" + row.records() + (row.blockSize() == 0 ? "" : "-b" + (row.blockSize() >> 20));
+        Path base = dir.resolve(id);
+        Path work = base.resolve("filled");
+        long[] counted;
+        String fillErrors;
+        try (ChildJvm child = executor(node, id, row, work, base.resolve("filled.log"), List.of())) {
+            JournalFill.fill(node, id, work.resolve("journal"), row.records(), plan.chains(), plan.fillMillis());
+            child.kill9();
+            counted = JournalFill.count(work.resolve("journal"));
+            fillErrors = errors(child.output(), " ERROR DriverLoop - executor driver loop: a step failed: ");
+        }
+        String failure = null;
+        List<RestartTimeline> restarts = new ArrayList<>();
+        String jfr = System.getenv("BATON_BENCH_JFR");
+        for (int rep = 0; rep < plan.reps(); rep++) {
+            Path restart = base.resolve("restart-" + rep);
+            JournalFill.copyTree(work.resolve("journal"), restart.resolve("journal"));
+            List<String> opts = jfr == null ? List.of() : List.of("-XX:StartFlightRecording=filename="
+                    + Path.of(jfr).toAbsolutePath().resolve(id + "-" + rep + ".jfr") + ",settings="
+                    + System.getenv().getOrDefault("BATON_BENCH_JFR_SETTINGS", "profile"));
+            long t0 = Harness.nowUs();
+            ChildJvm child;
+            try {
+                child = executor(node, id, row, restart, base.resolve("restart-" + rep + ".log"), opts);
+            } catch (IllegalStateException e) {
+                failure = errors(e.getMessage(), " could not recover from its journal in ");
+                failure = failure == null ? e.getMessage().lines().findFirst().orElse("?") : failure;
+                keep(base.resolve("restart-" + rep + ".log"), jfr);
+                break;
+            }
+            try {
+                long subscribed = Harness.nowUs();
+                node.launch(id, JournalFill.task(id + "-probe-" + rep)).get(30, TimeUnit.SECONDS);
+                restarts.add(RestartTimeline.of(t0, child.output(), subscribed, Harness.nowUs()));
+            } finally {
+                if (jfr == null) {
+                    child.kill9();
+                } else {
+                    child.terminate();
+                }
+            }
+            keep(base.resolve("restart-" + rep + ".log"), jfr);
+            Harness.deleteTree(restart);
+        }
+        keep(base.resolve("filled.log"), jfr);
+        Harness.deleteTree(work);
+        List<RestartTimeline> logged = restarts.stream().filter(RestartTimeline::hasRecovery).toList();
+        return new Size(row, counted[0], counted[1], dist(restarts, RestartTimeline::fromProcess),
+                dist(restarts, RestartTimeline::fromRuntime), dist(logged, RestartTimeline::opening),
+                dist(logged, RestartTimeline::recovering), dist(logged, RestartTimeline::subscribing),
+                dist(restarts, RestartTimeline::answering), fillErrors, failure);
+    }
+
+    private static Dist dist(List<RestartTimeline> restarts, java.util.function.ToLongFunction<RestartTimeline> f) {
+        return Dist.of(restarts.stream().map(r -> f.applyAsLong(r)).toList());
+    }
+
+    /** How many lines of {@code log} hold {@code marker}, and the first one's message (null when none). */
+    static String errors(String log, String marker) {
+        List<String> hits = log.lines().filter(l -> l.contains(marker)).toList();
+        if (hits.isEmpty()) {
+            return null;
+        }
+        String first = hits.get(0).substring(hits.get(0).indexOf(marker) + marker.length());
+        first = first.length() > 300 ? first.substring(0, 300) + "…" : first;
+        return hits.size() + "× " + first;
+    }
+
+    /** With BATON_BENCH_JFR set, the executors' logs go next to the recordings. */
+    private static void keep(Path log, String jfr) throws IOException {
+        if (jfr != null && Files.exists(log)) {
+            Path to = Path.of(jfr).resolve(log.getParent().getFileName() + "-" + log.getFileName());
+            Files.copy(log, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Starts the executor and returns once it subscribed (the caller reads the clock right after). */
+    private ChildJvm executor(Node node, String id, Row row, Path work, Path log, List<String> opts)
+            throws Exception {
+        List<String> args = new ArrayList<>();
+        if (row.blockSize() != 0) {
+            args.addAll(List.of("--block-size", Long.toString(row.blockSize())));
+        }
+        args.addAll(List.of("--id", id, "--work-dir", work.toString(), "--shim",
+                node.config.executorSocket().toString()));
+        ChildJvm child = ChildJvm.start(RecoveryChild.class.getName(), log, opts, args.toArray(String[]::new));
+        try {
+            node.awaitSubscribed(id, child.pid(), 60_000, child);
+        } catch (Exception | Error e) {
+            child.kill9();
+            throw e;
+        }
+        return child;
+    }
+
+    /** The report's section. */
+    static String markdown(Result r) {
+        StringBuilder b = new StringBuilder();
+        b.append("## Executor recovery after SIGKILL, against journal size\n\n");
+        b.append("The worker sample in its own JVM (`").append(ChildJvm.OPTIONS)
+                .append("`) wrote its journal through real replacements (").append(r.plan().chains())
+                .append(" tasks replaced over and over at once, PROCESS durability) behind a real shim and was killed "
+                        + "with SIGKILL; then ").append(r.plan().reps()).append(" times, each from a pristine copy of "
+                        + "the journal, a new executor process (same id) was started on it. *Runtime start* is when "
+                        + "the JVM is up and the executor's main begins (before the journal opens); *re-subscribed* "
+                        + "is when the shim lists the executor connected with the new pid (polled every ms); "
+                        + "*answering*: a task launched on it then reported RUNNING. The phases in between come from "
+                        + "the executor's log (ms resolution): *opening the journal* runs from runtime start to the "
+                        + "beginning of recovery, *replay + recover* is the SDK's own \"recovered in N ms\". The SDK "
+                        + "checkpoints every 10,000 appended records, so recovery replays only the records from the "
+                        + "latest checkpoint on (column *replayed*). Times in ms, p50 / max.\n\n");
+        b.append("| journal records | journal options | replayed | n | process start → re-subscribed | runtime start → "
+                + "re-subscribed | of which: opening the journal | replay + recover | connect + subscribe | "
+                + "re-subscribed → answering |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Size s : r.sizes()) {
+            b.append("| ").append(s.records()).append(" | ").append(s.row().options()).append(" | ")
+                    .append(s.replayed()).append(" | ").append(s.fromRuntime().us().length).append(" | ");
+            if (s.failure() != null) {
+                b.append("**did not recover** | | | | | |\n");
+            } else {
+                for (Dist d : List.of(s.fromProcess(), s.fromRuntime(), s.opening(), s.recovering(), s.subscribing(),
+                        s.answering())) {
+                    b.append(pm(d)).append(" | ");
+                }
+                b.setLength(b.length() - 1);
+                b.append('\n');
+            }
+        }
+        b.append('\n');
+        for (Size s : r.sizes()) {
+            if (s.fillErrors() != null) {
+                b.append("- ").append(s.records()).append(" records, ").append(s.row().options())
+                        .append(": while writing the journal, the executor's driver loop failed a step ")
+                        .append(s.fillErrors().replace("|", "\\|")).append("\n");
+            }
+            if (s.failure() != null) {
+                b.append("- ").append(s.records()).append(" records, ").append(s.row().options())
+                        .append(": the restarted executor could not recover: ").append(s.failure().replace("|", "\\|"))
+                        .append("\n");
+            }
+        }
+        b.append('\n');
+        return b.toString();
+    }
+
+    private static String pm(Dist d) {
+        return d.us().length == 0 ? "–" : String.format(Locale.ROOT, "%.1f / %.1f", d.p50() / 1e3, d.max() / 1e3);
+    }
+}
