@@ -6,10 +6,15 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.codec.protobuf.ProtobufDecoder;
 import io.netty.handler.codec.protobuf.ProtobufEncoder;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
-/** The shim's pipeline: idle → frame decoder (capped) → protobuf decoder → prepender → encoder → handler. */
+/**
+ * The shim's pipeline: flush consolidation → idle → frame decoder (capped) → protobuf decoder → prepender →
+ * encoder → handler. Answers written while a read is in progress go out in one flush when the read is
+ * done (one syscall for a burst of frames), and writes from the shim's loop are flushed once per task.
+ */
 final class Pipelines {
     static final String FRAMES = "frames";
 
@@ -18,6 +23,7 @@ final class Pipelines {
 
     static void install(ChannelPipeline p, int maxFrameBytes, long idleTimeoutMs, MessageLite prototype,
             ChannelHandler handler) {
+        p.addLast("flush", new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
         p.addLast("idle", new IdleStateHandler(idleTimeoutMs, 0, 0, TimeUnit.MILLISECONDS));
         p.addLast(FRAMES, new FrameDecoder(maxFrameBytes, idleTimeoutMs));
         p.addLast("decode", new ProtobufDecoder(prototype));

@@ -33,6 +33,11 @@ import java.util.concurrent.TimeUnit;
  * the HTTP probe may well be answered by the old version. A task with {@code ready_after_ms > 0} needs a
  * readiness check, or START_THEN_STOP commits (and stops the old version) on RUNNING, before it listens.
  *
+ * <p><b>Freeze</b> (FREEZE_THEN_START) stops accepting but keeps the port's shared listener, so new
+ * connections wait in its queue instead of being refused, and the new version, joining the same listener,
+ * takes them; connections already open are still served. <b>Thaw</b> (a rollback) accepts again; the
+ * commit kills the frozen version as below.
+ *
  * <p><b>Kill</b> stops accepting (leaves the port's listener, closing it when no other version uses it),
  * finishes the requests in flight, closes idle keep-alive connections, closes whatever is left at the
  * grace deadline, and reports KILLED.
@@ -124,6 +129,29 @@ public final class HttpServiceExecutor extends BatonExecutor {
             listening = inst.server != null;
         }
         return listening && super.ready(task);
+    }
+
+    @Override
+    public void freeze(Task task) {
+        VersionServer server = serverOf(task, "freeze");
+        server.pause();
+    }
+
+    @Override
+    public void thaw(Task task) {
+        VersionServer server = serverOf(task, "thaw");
+        server.resume();
+    }
+
+    private VersionServer serverOf(Task task, String what) {
+        Instance inst = instances.get(task.id());
+        synchronized (inst == null ? this : inst) {
+            if (inst == null || inst.server == null) {
+                throw new IllegalStateException("cannot " + what + " task " + task.id() + ": it does not listen"
+                        + (inst == null ? " (not running here)" : " yet"));
+            }
+            return inst.server;
+        }
     }
 
     @Override

@@ -43,6 +43,8 @@ final class VersionServer {
     private final Set<HttpConnection> open = ConcurrentHashMap.newKeySet();
     private final AtomicLong served = new AtomicLong();
     private volatile boolean draining;
+    private volatile boolean paused;
+    private final Object pauseLock = new Object();
     private volatile long drainStartedNanos;
 
     private VersionServer(PortListeners ports, int port, String version, int threads) throws IOException {
@@ -75,9 +77,15 @@ final class VersionServer {
     private void acceptLoop() {
         try {
             while (!draining) {
+                if (paused) {
+                    awaitResume();
+                    continue;
+                }
                 selector.select(100);
                 selector.selectedKeys().clear();
-                acceptQueued();
+                if (!paused) { // a connection that arrived while pausing stays queued for whoever accepts next
+                    acceptQueued();
+                }
             }
         } catch (IOException e) {
             System.getLogger(VersionServer.class.getName()).log(System.Logger.Level.ERROR,
@@ -111,6 +119,37 @@ final class VersionServer {
             } catch (IOException | RejectedExecutionException e) { // that client is lost, the others are not
                 conn.abort();
                 open.remove(conn);
+            }
+        }
+    }
+
+    /**
+     * Freeze: stops accepting but keeps its place on the port's listener, so new connections queue there
+     * (none is refused) for whoever accepts next — a version that joins the port, or this one once
+     * {@link #resume}d. Connections already open are still served.
+     */
+    void pause() {
+        paused = true;
+        selector.wakeup();
+    }
+
+    /** Thaw: accepts again. */
+    void resume() {
+        synchronized (pauseLock) {
+            paused = false;
+            pauseLock.notifyAll();
+        }
+    }
+
+    private void awaitResume() {
+        synchronized (pauseLock) {
+            while (paused && !draining) {
+                try {
+                    pauseLock.wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }

@@ -168,4 +168,35 @@ class HttpServiceExecutorIT {
             assertThat(get()).isEqualTo("v1");
         }
     }
+
+    private ReplaceSpec freezeThenStart(String old, TaskInfo neu) throws Exception {
+        return ReplaceSpec.of(old, neu, node.offer("cpus:0.5;mem:64")).withPolicy(ReplacePolicy.newBuilder()
+                .setStrategy(ReplaceStrategy.FREEZE_THEN_START).setStartTimeoutMs(10_000).build());
+    }
+
+    @Test
+    void freezeThenStartQueuesNewConnectionsForV2AndARollbackThawsV1WithoutAFailedRequest() throws Exception {
+        node.launch("web", version("web-v1", "v1"));
+
+        try (HttpLoad load = new HttpLoad(port, false, 20_000, 10_000)) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> load.ok() > 100);
+            // v2 refuses to start: v1 was frozen (not accepting, connections queued) and is thawed
+            ReplaceOutcome back = node.replace(freezeThenStart("web-v1", version("web-v2", "v2", "fail", "true")));
+            assertThat(back.outcome()).as("%s", back.status()).isEqualTo(ReplacementOutcome.ROLLED_BACK);
+            long okAfterRollback = load.ok();
+            await().atMost(Duration.ofSeconds(5)).until(() -> load.ok() > okAfterRollback + 100);
+            assertThat(load.last()).isEqualTo("v1");
+
+            ReplaceOutcome out = node.replace(freezeThenStart("web-v1", version("web-v3", "v3")));
+            assertThat(out.outcome()).as("%s", out.status()).isEqualTo(ReplacementOutcome.COMMITTED);
+            await().atMost(Duration.ofSeconds(5)).until(() -> "v3".equals(load.last()) && load.lastRunLength() > 200
+                    || load.finished());
+            load.stop();
+            System.out.println("FREEZE_THEN_START v1 -> (v2 rolled back) -> v3 under " + load);
+            assertThat(load.failed()).as("%s", load).isZero();
+            assertThat(load.runs()).first().isEqualTo("v1");
+            assertThat(load.runs()).last().isEqualTo("v3");
+        }
+        assertThat(node.shim.verifyLedger()).isNull();
+    }
 }

@@ -27,6 +27,7 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.codec.protobuf.ProtobufDecoder;
 import io.netty.handler.codec.protobuf.ProtobufEncoder;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -101,7 +102,9 @@ public final class NettyShimConnection implements ShimConnection {
                 : io.netty.channel.epoll.EpollSocketChannel.class).handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, 0, 4),
+                // the driver loop runs here: frames written by one of its steps leave in one flush
+                ch.pipeline().addLast(new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true),
+                        new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, 0, 4),
                         new ProtobufDecoder(ShimToExecutor.getDefaultInstance()), new LengthFieldPrepender(4),
                         new ProtobufEncoder(), new Inbound());
             }
