@@ -100,7 +100,7 @@ final class RecoveryBench {
             JournalFill.fill(node, id, work.resolve("journal"), row.records(), plan.chains(), plan.fillMillis());
             child.kill9();
             counted = JournalFill.count(work.resolve("journal"));
-            fillErrors = errors(child.output(), " ERROR DriverLoop - executor driver loop: a step failed: ");
+            fillErrors = errors(child.output(), " - executor driver loop: a step failed: ");
         }
         String failure = null;
         List<RestartTimeline> restarts = new ArrayList<>();
