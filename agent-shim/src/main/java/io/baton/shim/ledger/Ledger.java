@@ -175,7 +175,9 @@ public final class Ledger {
     public Verdict<String> acknowledge(String taskId, com.google.protobuf.ByteString uuid) {
         String owner = tasks.ownerOf(taskId);
         if (owner == null) {
-            return Verdict.reject(RejectCode.UNKNOWN_TASK, "task " + Ids.printable(taskId) + " is not known");
+            String sender = tasks.takeUnownedSender(uuid);
+            return sender != null ? Verdict.ok(sender)
+                    : Verdict.reject(RejectCode.UNKNOWN_TASK, "task " + Ids.printable(taskId) + " is not known");
         }
         tasks.acknowledged(taskId, uuid);
         return Verdict.ok(owner);

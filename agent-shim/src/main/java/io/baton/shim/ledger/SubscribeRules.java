@@ -79,6 +79,11 @@ final class SubscribeRules {
         for (TaskStatus s : claim.latest()) {
             ledger.taskBook().record(s);
         }
+        for (String ended : claim.ended()) {
+            if (id.equals(ledger.taskBook().ownerOf(ended))) {
+                ledger.taskBook().retire(ended); // still owned until its terminal update is acknowledged
+            }
+        }
         return new Ledger.Subscribed(lost, ledger.limitsOf(id));
     }
 

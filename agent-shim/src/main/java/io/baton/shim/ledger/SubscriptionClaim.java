@@ -19,10 +19,10 @@ import java.util.Set;
 
 /** What a (re-)subscribing executor says it holds, parsed and checked against other executors. */
 record SubscriptionClaim(Resources overhead, List<HeldTask> tasks, List<ReservationEntry> reservations,
-        List<TaskStatus> latest, Set<String> mentioned, Resources holdings) {
+        List<TaskStatus> latest, Set<String> mentioned, Resources holdings, Set<String> ended) {
 
     static final SubscriptionClaim NOTHING = new SubscriptionClaim(Resources.empty(), List.of(), List.of(),
-            List.of(), Set.of(), Resources.empty());
+            List.of(), Set.of(), Resources.empty(), Set.of());
 
     boolean mentions(String taskId) {
         return mentioned.contains(taskId);
@@ -50,7 +50,7 @@ record SubscriptionClaim(Resources overhead, List<HeldTask> tasks, List<Reservat
             ids.add(r.newTaskId());
             sum = sum.minus(old.resources()).plus(r.pool);
         }
-        return new SubscriptionClaim(overhead, held, all, latest, ids, sum);
+        return new SubscriptionClaim(overhead, held, all, latest, ids, sum, ended);
     }
 
     static Verdict<SubscriptionClaim> parse(ExecutorSubscribe call, String executorId, Ledger ledger) {
@@ -72,8 +72,11 @@ record SubscriptionClaim(Resources overhead, List<HeldTask> tasks, List<Reservat
         Set<String> mentioned = new HashSet<>();
         List<HeldTask> tasks = new ArrayList<>();
         List<TaskStatus> latest = new ArrayList<>();
+        Set<String> ended = new HashSet<>();
         for (TaskRecord rec : call.getTasksList()) {
             if (TaskStates.isTerminal(rec.getState())) {
+                // ended, and its terminal update is still on its way from the executor: not lost, holds nothing
+                ended.add(rec.getTask().getTaskId().getValue());
                 continue;
             }
             Verdict<Resources> r = claimTask(rec.getTask(), executorId, book, mentioned);
@@ -102,7 +105,10 @@ record SubscriptionClaim(Resources overhead, List<HeldTask> tasks, List<Reservat
             }
             holdings = sum.value();
         }
-        return Verdict.ok(new SubscriptionClaim(overhead.value(), tasks, reservations, latest, mentioned, holdings));
+        ended.removeAll(mentioned);
+        mentioned.addAll(ended);
+        return Verdict.ok(new SubscriptionClaim(overhead.value(), tasks, reservations, latest, mentioned, holdings,
+                Set.copyOf(ended)));
     }
 
     private static Verdict<Resources> claimTask(TaskInfo task, String executorId, TaskBook book, Set<String> mentioned) {

@@ -165,7 +165,7 @@ final class FrameworkApi {
         long now = ctx.nowUs();
         Verdict<String> v = ctx.ledger.precheckReplace(r, now);
         if (v instanceof Verdict.Rejected<String> rej) {
-            if (LOSES_NEW_TASK.contains(rej.code())) {
+            if (LOSES_NEW_TASK.contains(rej.code()) && losable(r)) {
                 // The seed: an invalid replace reports TASK_LOST for the new task, and the request ends.
                 ctx.publishShimStatus(ShimStatuses.of(r.getNewTask().getTaskId(), TaskState.TASK_LOST,
                         TaskReason.REPLACE_INVALID, rej.message(), null, now).toBuilder()
@@ -185,6 +185,15 @@ final class FrameworkApi {
         } else {
             metrics.replaceRejected();
         }
+    }
+
+    /**
+     * The new task of a refused replace is reported lost only if that id is nobody's task: with the old
+     * task's id (a same-id replace), or any other task's, the update would "end" a task that may well run.
+     */
+    private boolean losable(Replace r) {
+        String newId = r.getNewTask().getTaskId().getValue();
+        return !newId.equals(r.getOldTaskId().getValue()) && ctx.ledger.ownerOf(newId) == null;
     }
 
     private boolean deliver(FrameworkSession s, long cid, String exec, ExecutorEvent event) {

@@ -62,8 +62,16 @@ final class Steps {
 
     private static Phase reject(Replacement r, TaskReason reason, String message) {
         r.cancelAll();
-        r.report(r.newId(), TASK_LOST, reason, message, Phase.REJECTED);
+        endWithoutNewTask(r, reason, message, Phase.REJECTED);
         return Phase.REJECTED;
+    }
+
+    /**
+     * The new task never ran: it is reported lost — unless it has the old task's id, which still runs
+     * (a terminal update there would be followed by that task's own), so the outcome goes out on it as running.
+     */
+    private static void endWithoutNewTask(Replacement r, TaskReason reason, String message, Phase outcome) {
+        r.report(r.newId(), r.sameTask() ? TASK_RUNNING : TASK_LOST, reason, message, outcome);
     }
 
     static Phase reserved(Replacement r, Event e) {
@@ -144,16 +152,18 @@ final class Steps {
         Event.OldTaskTerminated t = (Event.OldTaskTerminated) e;
         r.oldAlive = false;
         r.cancelAll();
-        r.report(r.oldId(), t.state(), TaskReason.REASON_UNSPECIFIED, "old task " + r.oldId() + " ended " + t.state()
-                + " before replacement " + r.id + " started", null);
-        String why = "old task " + r.oldId() + " ended (" + t.state() + ") before the replacement started";
-        if (r.phase == Phase.PENDING) {
-            r.report(r.newId(), TASK_LOST, TaskReason.REPLACE_INVALID, why, Phase.REJECTED);
-            return Phase.REJECTED;
+        Phase outcome = r.phase == Phase.PENDING ? Phase.REJECTED : Phase.ABORTED;
+        if (outcome == Phase.ABORTED) {
+            r.emit(new Command.Release(r.id, Keep.KEEP_NONE)); // in case the reserve landed: free it all
         }
-        r.emit(new Command.Release(r.id, Keep.KEEP_NONE)); // in case the reserve landed: free it all
-        r.report(r.newId(), TASK_LOST, TaskReason.REPLACE_INVALID, why, Phase.ABORTED);
-        return Phase.ABORTED;
+        String ended = "old task " + r.oldId() + " ended " + t.state() + " before replacement " + r.id + " started";
+        // one task (same id): its terminal update is the last word, and it carries the outcome
+        r.report(r.oldId(), t.state(), TaskReason.REASON_UNSPECIFIED, ended, r.sameTask() ? outcome : null);
+        if (!r.sameTask()) {
+            r.report(r.newId(), TASK_LOST, TaskReason.REPLACE_INVALID, "old task " + r.oldId() + " ended (" + t.state()
+                    + ") before the replacement started", outcome);
+        }
+        return outcome;
     }
 
     static Phase drainHookFailed(Replacement r, Event e) {
@@ -172,7 +182,7 @@ final class Steps {
         if (reserved) {
             r.emit(new Command.Release(r.id, Keep.KEEP_OLD));
         }
-        r.report(r.newId(), TASK_LOST, reason, message, Phase.ABORTED);
+        endWithoutNewTask(r, reason, message, Phase.ABORTED);
         return Phase.ABORTED;
     }
 

@@ -276,7 +276,7 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
 
     /** The subscription: who this executor is and what it runs, so a restarted shim can rebuild its ledger. */
     ExecutorSubscribe subscription() {
-        return Subscription.describe(je.engine(), executorId, author.overhead());
+        return Subscription.describe(je.engine(), je.outbox().pending(), executorId, author.overhead());
     }
 
     // ------------------------------------------------------------------ lifecycle

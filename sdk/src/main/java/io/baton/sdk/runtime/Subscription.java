@@ -4,8 +4,11 @@ import io.baton.proto.ExecutorID;
 import io.baton.proto.ExecutorSubscribe;
 import io.baton.proto.OfferID;
 import io.baton.proto.ReservationRecord;
+import io.baton.proto.TaskInfo;
 import io.baton.proto.TaskRecord;
 import io.baton.proto.TaskState;
+import io.baton.proto.TaskStatus;
+import io.baton.tasks.TaskStates;
 import io.baton.resources.Resources;
 import io.baton.sdk.core.Command;
 import io.baton.sdk.core.Engine;
@@ -72,7 +75,8 @@ final class Subscription {
     }
 
     /** The subscription: who this executor is and what it runs, so a restarted shim can rebuild its ledger. */
-    static ExecutorSubscribe describe(Engine engine, String executorId, Resources overhead) {
+    static ExecutorSubscribe describe(Engine engine, List<TaskStatus> unacknowledged, String executorId,
+            Resources overhead) {
         ExecutorSubscribe.Builder b = ExecutorSubscribe.newBuilder().setExecutorId(ExecutorID.newBuilder()
                 .setValue(executorId)).addAllOverhead(overhead.toProto());
         List<ReservationRecord> reservations = reservations(engine);
@@ -90,6 +94,16 @@ final class Subscription {
             }
         });
         reservations.forEach(b::addReservations);
+        // tasks that ended with their terminal update not yet acknowledged: the shim must not call them lost
+        Set<String> ended = new HashSet<>();
+        for (TaskStatus st : unacknowledged) {
+            String id = st.getTaskId().getValue();
+            if (TaskStates.isTerminal(st.getState()) && !engine.tasks().containsKey(id) && !inReservations.contains(id)
+                    && ended.add(id)) {
+                b.addTasks(TaskRecord.newBuilder().setTask(TaskInfo.newBuilder().setTaskId(st.getTaskId()))
+                        .setState(st.getState()));
+            }
+        }
         for (Replacement r : engine.unfinished()) {
             if (r.phase() == Phase.REQUESTED) {
                 b.addPendingReserves(CommandRunner.rid(r.id())); // its RESERVE may have landed unanswered
