@@ -310,7 +310,13 @@ public final class Engine {
                 tasks.remove(oldId);
                 tasks.remove(newId);
             }
-            default -> tasks.remove(newId.equals(oldId) ? "" : newId);
+            default -> {
+                tasks.remove(newId.equals(oldId) ? "" : newId);
+                if (!r.oldAlive) { // it ended before the replacement got under way
+                    tasks.remove(oldId);
+                    states.remove(oldId);
+                }
+            }
         }
     }
 

@@ -45,6 +45,9 @@ final class Steps {
                 return Phase.REJECTED;
             }
             default -> {
+                if (q.readiness() == Readiness.OLD_TASK_UNKNOWN) {
+                    r.oldAlive = false;
+                }
                 return reject(r, TaskReason.REPLACE_INVALID, q.detail());
             }
         }
@@ -67,11 +70,11 @@ final class Steps {
     }
 
     /**
-     * The new task never ran: it is reported lost — unless it has the old task's id, which still runs
+     * The new task never ran: it is reported lost — unless it has the old task's id and that task still runs
      * (a terminal update there would be followed by that task's own), so the outcome goes out on it as running.
      */
     private static void endWithoutNewTask(Replacement r, TaskReason reason, String message, Phase outcome) {
-        r.report(r.newId(), r.sameTask() ? TASK_RUNNING : TASK_LOST, reason, message, outcome);
+        r.report(r.newId(), r.sameTask() && r.oldAlive ? TASK_RUNNING : TASK_LOST, reason, message, outcome);
     }
 
     static Phase reserved(Replacement r, Event e) {
@@ -289,7 +292,11 @@ final class Steps {
     }
 
     static Phase stopOldKillFailed(Replacement r, Event e) {
-        return stale(e, Hook.KILL) ? r.phase : stopOldTimeout(r, e);
+        if (stale(e, Hook.KILL)) {
+            return r.phase;
+        }
+        r.oldKillIssued = false; // the kill did not happen: the old task still runs (or is still frozen)
+        return stopOldTimeout(r, e);
     }
 
     static Phase startTimeout(Replacement r, Event e) {
@@ -356,6 +363,7 @@ final class Steps {
     }
 
     static Phase oldGone(Replacement r, Event e) {
+        r.oldAlive = false;
         return reject(r, TaskReason.REPLACE_INVALID, ((Event.OldTaskGone) e).detail());
     }
 

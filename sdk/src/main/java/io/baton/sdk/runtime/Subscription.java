@@ -49,9 +49,16 @@ final class Subscription {
             if (cause instanceof ShimRejection rej) {
                 LOG.error("executor {}: the shim refused the subscription: {}; retrying in 5 s", rt.executorId(),
                         rej.getMessage());
-                rt.loop().schedule(this::subscribe, 5, TimeUnit.SECONDS);
+                rt.loop().schedule(this::retry, 5, TimeUnit.SECONDS);
             }
         }));
+    }
+
+    /** A refused subscription is retried — unless a newer connection has subscribed meanwhile. */
+    private void retry() {
+        if (!rt.subscribed()) {
+            subscribe();
+        }
     }
 
     /** Shim calls of replacements in flight: all idempotent, so repeating one that landed is harmless. */

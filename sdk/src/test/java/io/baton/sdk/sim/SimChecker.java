@@ -111,7 +111,11 @@ final class SimChecker implements SimJournal.Observer {
             String task = s.getTaskId().getValue();
             TaskStatus first = ended.get(task);
             if (first != null) {
-                if (s.getState() != first.getState()) { // the same terminal state again (a second witness) is no news
+                // the same terminal state again (a second witness) is no news; neither is TASK_LOST as the
+                // answer to a replace naming a task that has ended (Mesos answers about unknown task ids so)
+                boolean unknownAnswer = s.getState() == TaskState.TASK_LOST
+                        && s.getReason() == io.baton.proto.TaskReason.REPLACE_INVALID;
+                if (s.getState() != first.getState() && !unknownAnswer) {
                     w.violation("task " + task + " got " + s.getState() + " (" + s.getMessage() + ") after the terminal "
                             + first.getState() + " (" + first.getMessage() + ")");
                 }

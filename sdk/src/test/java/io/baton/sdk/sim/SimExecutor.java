@@ -180,7 +180,11 @@ final class SimExecutor implements SimRuntimeAccess.Effects {
                 je.outbox().resendAll();
                 pump();
             } else {
-                w.after(5_000_000, "resubscribe", inThis("resubscribe", this::subscribe));
+                w.after(5_000_000, "resubscribe", inThis("resubscribe", () -> {
+                    if (!subscribed) { // Subscription.retry
+                        subscribe();
+                    }
+                }));
             }
         });
     }
@@ -305,6 +309,7 @@ final class SimExecutor implements SimRuntimeAccess.Effects {
         }
         w.after(w.between(100, 20_000), hook + " " + taskId, inThis(hook + " " + taskId, () -> {
             String failure = body.get();
+            w.trace("exec: hook " + hook + " " + taskId + (failure == null ? " ok" : " failed: " + failure));
             if (failure == null) {
                 onOk.run();
             } else {
@@ -377,6 +382,7 @@ final class SimExecutor implements SimRuntimeAccess.Effects {
     /** Tasks a finished replacement left behind need no handle any more (ExecutorRuntime.sendProgress). */
     private void forgetEnded() {
         for (Engine.PhaseChange c : je.engine().drainPhaseChanges()) {
+            w.trace("exec: " + c.replacement().id() + " " + c.from() + " -> " + c.to());
             if (c.to().terminal()) {
                 for (String id : List.of(c.replacement().request().oldTaskId(), c.replacement().request().newTaskId())) {
                     if (!je.engine().tasks().containsKey(id) && !je.engine().manages(id)) {

@@ -136,11 +136,21 @@ final class SimFramework {
         if (live.isEmpty() || dice < 25 && live.size() < 6) {
             launch();
         } else if (dice < 88) {
-            replace(w.chance(0.05) && !latest.isEmpty() ? w.pick(new ArrayList<>(latest.keySet())) : w.pick(live));
+            replace(w.chance(0.05) ? w.pick(nonTerminal()) : w.pick(live)); // sometimes one that is busy
         } else {
             String id = w.pick(live);
             call("KILL " + id, () -> net.shim.kill(id), v -> { });
         }
+    }
+
+    private List<String> nonTerminal() {
+        List<String> out = new ArrayList<>();
+        latest.forEach((id, st) -> {
+            if (!TaskStates.isTerminal(st)) {
+                out.add(id);
+            }
+        });
+        return out;
     }
 
     private SimTasks.Fate randomFate(boolean withReadiness) {

@@ -62,7 +62,10 @@ final class SimWorld {
             Scheduled s = queue.poll();
             nowUs = s.atUs;
             if (++steps > MAX_STEPS) {
-                violation("the simulation did not settle within " + MAX_STEPS + " steps (a livelock?)");
+                java.util.Map<String, Integer> pending = new java.util.TreeMap<>();
+                queue.forEach(q -> pending.merge(q.what, 1, Integer::sum));
+                violation("the simulation did not settle within " + MAX_STEPS + " steps (a livelock?); still scheduled: "
+                        + pending + ", last: " + s.what);
                 queue.clear();
                 return;
             }
