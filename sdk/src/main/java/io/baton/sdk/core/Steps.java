@@ -392,9 +392,19 @@ final class Steps {
         if (e instanceof HookFailed && stale(e, Hook.KILL)) {
             return r.phase; // e.g. the hung launch that started this rollback finally timing out
         }
+        if (r.phase == Phase.ROLLING_BACK && e instanceof HookFailed && !r.rollbackKillRetried) {
+            r.rollbackKillRetried = true; // once: a kill can fail for a passing reason; the drain timer bounds it
+            r.emit(new Command.Kill(r.id, r.newId(), r.request.newTask().getKillGracePeriodMs()));
+            return Phase.ROLLING_BACK;
+        }
         String why = e instanceof HookFailed h ? h.hook() + " failed: " + h.message()
                 : e instanceof Event.AdjustRejected a ? "the container could not be sized back: " + a.message()
                 : "new task " + r.newId() + " did not stop within the drain timeout";
+        if (r.phase == Phase.ROLLING_BACK && r.oldAlive && !r.oldFrozen && !r.oldKillIssued) {
+            // the old task never stopped: it stays, and the new one has been told to stop (it is reported failed)
+            r.fail(TaskReason.REPLACE_NEW_TASK_FAILED, why);
+            return restore(r);
+        }
         return failed(r, "rollback of replacement " + r.id + " failed: " + why);
     }
 

@@ -47,6 +47,7 @@ final class SimTasks {
     final Set<String> relaunchFails = new LinkedHashSet<>();
     final Map<String, Proc> procs = new LinkedHashMap<>();
     private final Set<String> launched = new LinkedHashSet<>();
+    private final Set<String> killThrown = new LinkedHashSet<>();
     Reporter reporter;
     private int gen;
 
@@ -111,8 +112,8 @@ final class SimTasks {
 
     /** kill: the process dies after a while (a long while for SLOW_TO_DIE) and reports KILLED. */
     String kill(String id) {
-        if (fate(id) == Fate.KILL_THROWS && w.chance(0.5)) {
-            return "kill of " + id + " threw";
+        if (fate(id) == Fate.KILL_THROWS && killThrown.add(id)) {
+            return "kill of " + id + " threw"; // once: a passing failure
         }
         Proc p = procs.get(id);
         if (p == null) {
