@@ -120,6 +120,13 @@ final class RecoverySteps {
     }
 
     private static void lost(JournaledEngine je, String id, Effects fx) {
+        for (io.baton.proto.TaskStatus st : je.outbox().pending()) {
+            if (st.getTaskId().getValue().equals(id) && io.baton.tasks.TaskStates.isTerminal(st.getState())) {
+                // its own terminal update was recorded just before the crash: that is how it ended, not "lost"
+                fx.execute(je.taskState(id, st.getState(), st.getMessage(), fx.now()));
+                return;
+            }
+        }
         boolean managed = je.engine().manages(id);
         List<Command> cmds = je.taskState(id, TaskState.TASK_LOST, "not running after the executor restarted", fx.now());
         if (!managed) {
