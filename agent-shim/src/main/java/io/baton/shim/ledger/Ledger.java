@@ -444,6 +444,13 @@ public final class Ledger {
         return e == null ? null : e.executorId();
     }
 
+    /** How a recently ended reservation of this executor ended, or null (live, unknown, or another's). */
+    Keep endedBy(String replacementId, String executorId) {
+        Ended e = endedReservations.get(replacementId);
+        return e == null || reservations.containsKey(replacementId) || !e.executorId().equals(executorId) ? null
+                : e.keep();
+    }
+
     boolean hasEnded(String replacementId) {
         return endedReservations.containsKey(replacementId);
     }

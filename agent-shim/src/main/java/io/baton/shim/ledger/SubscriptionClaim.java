@@ -94,6 +94,28 @@ record SubscriptionClaim(Resources overhead, List<HeldTask> tasks, List<Reservat
         List<ReservationEntry> reservations = new ArrayList<>();
         Set<String> rids = new HashSet<>();
         for (ReservationRecord rec : call.getReservationsList()) {
+            io.baton.proto.Keep keep = ledger.endedBy(rec.getReplacementId().getValue(), executorId);
+            if (keep != null) {
+                // ended here already (the executor missed the RELEASE's answer and will repeat it): what it
+                // kept is simply held
+                TaskInfo kept = keep == io.baton.proto.Keep.KEEP_NEW ? rec.getNewTask()
+                        : keep == io.baton.proto.Keep.KEEP_OLD ? rec.getOldTask() : null;
+                if (kept != null) {
+                    Verdict<Resources> r = claimTask(kept, executorId, book, mentioned);
+                    if (!r.accepted()) {
+                        return r.cast();
+                    }
+                    tasks.add(new HeldTask(kept, r.value()));
+                    Verdict<Resources> sum = addDisjoint(holdings, r.value(), "task " + kept.getTaskId().getValue());
+                    if (!sum.accepted()) {
+                        return sum.cast();
+                    }
+                    holdings = sum.value();
+                }
+                mentioned.add(rec.getOldTask().getTaskId().getValue());
+                mentioned.add(rec.getNewTask().getTaskId().getValue());
+                continue;
+            }
             Verdict<ReservationEntry> r = claimReservation(rec, executorId, ledger, mentioned, rids);
             if (!r.accepted()) {
                 return r.cast();

@@ -180,6 +180,7 @@ final class SimExecutor implements SimRuntimeAccess.Effects {
                 je.outbox().resendAll();
                 pump();
             } else {
+                w.trace("exec: subscription refused" + SimText.answer(resp));
                 w.after(5_000_000, "resubscribe", inThis("resubscribe", () -> {
                     if (!subscribed) { // Subscription.retry
                         subscribe();
