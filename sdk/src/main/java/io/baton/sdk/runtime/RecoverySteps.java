@@ -92,8 +92,13 @@ final class RecoverySteps {
         }
         for (Replacement r : je.engine().unfinished()) {
             List<Command> resume = new ArrayList<>();
+            Long start = r.armedTimers().get(io.baton.sdk.core.Timer.START);
+            boolean relaunchTooLate = r.phase() == Phase.RELAUNCHING && start != null && start <= now;
             for (Command c : Resume.commands(r, alive.contains(r.request().newTaskId()),
                     alive.contains(r.request().oldTaskId()))) {
+                if (relaunchTooLate && (c instanceof Command.Launch || c instanceof Command.Thaw)) {
+                    continue; // its start timer fires at once and fails the rollback: nothing may be left starting
+                }
                 if (!isShimCall(c)) {
                     resume.add(c); // shim calls go out when the executor has re-subscribed
                 }
