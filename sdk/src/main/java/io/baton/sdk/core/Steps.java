@@ -385,6 +385,10 @@ final class Steps {
         }
         String why = e instanceof OldTaskFailed f ? f.message() : e instanceof HookFailed h ? h.message()
                 : "not running within the start timeout";
+        if (!(e instanceof OldTaskFailed)) {
+            // it may still be starting: stop it, or it would run on with nothing reserved for it
+            r.emit(new Command.Kill(r.id, r.oldId(), r.oldTask.getKillGracePeriodMs()));
+        }
         return failed(r, "old task " + r.oldId() + " could not be restarted: " + why);
     }
 

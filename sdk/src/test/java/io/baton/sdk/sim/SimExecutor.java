@@ -221,10 +221,10 @@ final class SimExecutor implements SimRuntimeAccess.Effects {
     }
 
     private void run(List<Command> commands) {
-        forgetEnded();
         for (Command c : commands) {
             run(c);
         }
+        forgetEnded(); // CommandRunner.run: after the commands
     }
 
     private void run(Command c) {
