@@ -404,8 +404,9 @@ final class Steps {
         String why = e instanceof HookFailed h ? h.hook() + " failed: " + h.message()
                 : e instanceof Event.AdjustRejected a ? "the container could not be sized back: " + a.message()
                 : "new task " + r.newId() + " did not stop within the drain timeout";
-        if (r.phase == Phase.ROLLING_BACK && r.oldAlive && !r.oldFrozen && !r.oldKillIssued) {
-            // the old task never stopped: it stays, and the new one has been told to stop (it is reported failed)
+        if (r.phase == Phase.ROLLING_BACK && r.oldAlive && !r.oldKillIssued) {
+            // the old task never stopped (it runs, or is frozen and is thawed): it stays, and the new one has
+            // been told to stop (it is reported failed)
             r.fail(TaskReason.REPLACE_NEW_TASK_FAILED, why);
             return restore(r);
         }
