@@ -47,6 +47,7 @@ final class SimShim {
     final InMemoryIsolator isolator = new InMemoryIsolator();
     private final java.util.function.Function<Resources, Ledger> ledgers;
     private boolean up = true;
+    private boolean housekeeping;
     private int incarnation;
     private int crashes;
     Ledger ledger;
@@ -98,6 +99,7 @@ final class SimShim {
             fwEpoch = -1;
             mailbox.clear();
             unconfirmed.clear();
+            housekeeping = false;
             up = true;
             w.trace("shim restarted (incarnation " + incarnation + ")");
         });
@@ -273,7 +275,27 @@ final class SimShim {
     Verdict<OfferView> offers(Resources wanted) {
         Verdict<OfferView> v = ledger.requestOffer(wanted, w.now());
         audit("after OFFERS");
+        if (v.accepted() && !housekeeping) {
+            housekeeping = true;
+            int inc = incarnation;
+            w.after(1_000_000, "shim housekeeping", () -> housekeeping(inc));
+        }
         return v;
+    }
+
+    /** ShimServer.housekeeping (every second): offers expire back to free. Scheduled only while offers exist. */
+    private void housekeeping(int inc) {
+        if (inc != incarnation || !up) {
+            housekeeping = false;
+            return;
+        }
+        ledger.expireOffers(w.now());
+        audit("after housekeeping");
+        if (ledger.offers().isEmpty()) {
+            housekeeping = false;
+        } else {
+            w.after(1_000_000, "shim housekeeping", () -> housekeeping(inc));
+        }
     }
 
     Verdict<Resources> launch(String exec, TaskInfo task, List<String> offerIds) {
