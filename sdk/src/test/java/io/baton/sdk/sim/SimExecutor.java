@@ -60,6 +60,7 @@ final class SimExecutor implements SimRuntimeAccess.Effects {
     private int crashes;
     private final Set<String> handles = new LinkedHashSet<>();
     private final Map<String, Integer> timers = new LinkedHashMap<>();
+    private final Map<String, Long> hookTail = new LinkedHashMap<>();
     private long nextCid;
     private boolean pumpScheduled;
     private long reconnectBackoffUs = 100_000;
@@ -91,6 +92,7 @@ final class SimExecutor implements SimRuntimeAccess.Effects {
         connEpoch = -1;
         handles.clear();
         timers.clear();
+        hookTail.clear();
         pumpScheduled = false;
         w.trace("executor starts (incarnation " + incarnation + ")");
         guard("recovery", this::recover);
@@ -308,7 +310,10 @@ final class SimExecutor implements SimRuntimeAccess.Effects {
             onFail.accept(hook + " of task " + taskId + ": the executor does not know this task");
             return;
         }
-        w.after(w.between(100, 20_000), hook + " " + taskId, inThis(hook + " " + taskId, () -> {
+        // HookGuard: one hook at a time per task, in order
+        long at = Math.max(w.now(), hookTail.getOrDefault(taskId, 0L)) + w.between(100, 20_000);
+        hookTail.put(taskId, at);
+        w.at(at, hook + " " + taskId, inThis(hook + " " + taskId, () -> {
             String failure = body.get();
             w.trace("exec: hook " + hook + " " + taskId + (failure == null ? " ok" : " failed: " + failure));
             if (failure == null) {
