@@ -385,10 +385,9 @@ final class Steps {
         }
         String why = e instanceof OldTaskFailed f ? f.message() : e instanceof HookFailed h ? h.message()
                 : "not running within the start timeout";
-        if (!(e instanceof OldTaskFailed)) {
-            // it may still be starting: stop it, or it would run on with nothing reserved for it
-            r.emit(new Command.Kill(r.id, r.oldId(), r.oldTask.getKillGracePeriodMs()));
-        }
+        // the relaunch may still be starting (or the ending that failed it was the previous, dying process's):
+        // stop it, or it would run on with nothing reserved for it
+        r.emit(new Command.Kill(r.id, r.oldId(), r.oldTask.getKillGracePeriodMs()));
         return failed(r, "old task " + r.oldId() + " could not be restarted: " + why);
     }
 

@@ -153,10 +153,10 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
                 statuses.send(statuses.status(taskId, state, message));
             }
             List<Command> cmds = je.taskState(taskId, state, message, now());
+            commands.run(cmds); // first: they may still act on the task (e.g. stop a relaunch that raced its end)
             if (io.baton.tasks.TaskStates.isTerminal(state) && !je.engine().tasks().containsKey(taskId)) {
                 handles.remove(taskId);
             }
-            commands.run(cmds);
             maybeCheckpoint();
         });
     }

@@ -372,10 +372,10 @@ final class SimExecutor implements SimRuntimeAccess.Effects {
             send(status(taskId, state, message));
         }
         List<Command> cmds = je.taskState(taskId, state, message, w.now());
+        run(cmds);
         if (TaskStates.isTerminal(state) && !je.engine().tasks().containsKey(taskId)) {
             handles.remove(taskId);
         }
-        run(cmds);
         maybeCheckpoint();
     }
 
