@@ -1,16 +1,13 @@
 package io.baton.sdk.sim;
 
-import com.google.protobuf.ByteString;
 import io.baton.proto.Adjust;
 import io.baton.proto.ExecutorCall;
 import io.baton.proto.ExecutorEvent;
-import io.baton.proto.ExecutorID;
 import io.baton.proto.ExecutorResponse;
 import io.baton.proto.OfferID;
 import io.baton.proto.RejectCode;
 import io.baton.proto.Release;
 import io.baton.proto.ReplacementID;
-import io.baton.proto.ReplacementOutcome;
 import io.baton.proto.ResourceList;
 import io.baton.proto.Reserve;
 import io.baton.proto.TaskID;
@@ -481,36 +478,19 @@ final class SimExecutor implements SimRuntimeAccess.Effects {
     }
 
     private TaskStatus status(String taskId, TaskState state, String message) {
-        byte[] uuid = new byte[16];
-        for (int i = 0; i < 16; i += 8) {
-            long v = w.rnd.nextLong();
-            for (int j = 0; j < 8; j++) {
-                uuid[i + j] = (byte) (v >>> (8 * j));
-            }
-        }
-        return TaskStatus.newBuilder().setTaskId(tid(taskId)).setState(state).setMessage(message)
-                .setUuid(ByteString.copyFrom(uuid)).setTimestampUs(w.now())
-                .setExecutorId(ExecutorID.newBuilder().setValue(ID)).build();
+        return SimStatuses.status(w, ID, taskId, state, message);
     }
 
     private TaskStatus fromReport(Command.Report r) {
-        TaskStatus.Builder b = status(r.taskId(), r.state(), r.message()).toBuilder().setReason(r.reason())
-                .setReplacementId(rid(r.replacementId())).setRelatedTaskId(tid(r.relatedTaskId()));
-        if (r.timings() != null) {
-            b.setTimings(r.timings().toProto());
-        }
-        if (r.outcome() != null) {
-            b.setOutcome(ReplacementOutcome.valueOf(r.outcome().name()));
-        }
-        return b.build();
+        return SimStatuses.fromReport(w, ID, r);
     }
 
     private static ReplacementID rid(String id) {
-        return ReplacementID.newBuilder().setValue(id).build();
+        return SimStatuses.rid(id);
     }
 
     private static TaskID tid(String id) {
-        return TaskID.newBuilder().setValue(id).build();
+        return SimStatuses.tid(id);
     }
 
     List<String> handles() {

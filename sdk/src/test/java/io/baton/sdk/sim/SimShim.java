@@ -58,8 +58,11 @@ final class SimShim {
     private final ArrayDeque<ExecutorEvent> mailbox = new ArrayDeque<>();
     private final Map<String, ExecutorEvent> unconfirmed = new LinkedHashMap<>();
 
-    SimShim(SimWorld w, SimNet net, java.util.function.Function<Resources, Ledger> ledgers) {
+    private final Simulation.Sabotage sabotage;
+
+    SimShim(SimWorld w, SimNet net, java.util.function.Function<Resources, Ledger> ledgers, Simulation.Sabotage sabotage) {
         this.w = w;
+        this.sabotage = sabotage;
         this.net = net;
         this.ledgers = ledgers;
         this.ledger = ledgers.apply(TOTAL);
@@ -159,7 +162,8 @@ final class SimShim {
             }
             case ADJUST -> limitsAnswer(exec, cid, ledger.adjust(exec, call.getAdjust().getReplacementId().getValue(),
                     Resources.fromProto(call.getAdjust().getInUseList())), false, reply);
-            case RELEASE -> limitsAnswer(exec, cid, ledger.release(exec, call.getRelease()), true, reply);
+            case RELEASE -> limitsAnswer(exec, cid, sabotage == Simulation.Sabotage.RELEASE_NOTHING
+                    ? Verdict.ok(ledger.limitsOf(exec)) : ledger.release(exec, call.getRelease()), true, reply);
             default -> reply.accept(reject(cid, RejectCode.MALFORMED, "unsupported " + call.getCallCase()));
         }
         audit("after " + call.getCallCase());
@@ -246,7 +250,7 @@ final class SimShim {
         }
         try {
             isolator.applyCpu(exec, limits.cpusMillis());
-            if (limits.memBytes() > 0) {
+            if (limits.memBytes() > 0 && (sabotage != Simulation.Sabotage.STALE_LIMITS || !applied.containsKey(exec))) {
                 isolator.applyMemorySoft(exec, limits.memBytes());
                 isolator.applyMemoryHard(exec, limits.memBytes());
             }

@@ -36,21 +36,32 @@ final class Simulation {
     private Simulation() {
     }
 
-    static Result run(long seed) {
-        return run(seed, (total, prefix) -> new Ledger(total, 30_000_000, prefix));
+    /** Deliberate breakage, to prove the checker fails when the system misbehaves. */
+    enum Sabotage {
+        NONE,
+        /** The shim answers RELEASE without releasing anything. */
+        RELEASE_NOTHING,
+        /** The shim stops writing memory limits to the container. */
+        STALE_LIMITS,
+        /** The framework loses (but acknowledges) every replacement's final update. */
+        FORGET_OUTCOMES
     }
 
-    /** @param ledgers makes the shim's ledger (a test may hand in a broken one to prove the checker fails) */
-    static Result run(long seed, BiFunction<Resources, String, Ledger> ledgers) {
+    static Result run(long seed) {
+        return run(seed, Sabotage.NONE);
+    }
+
+    static Result run(long seed, Sabotage sabotage) {
+        BiFunction<Resources, String, Ledger> ledgers = (total, prefix) -> new Ledger(total, 30_000_000, prefix);
         SimFaults faults = SimFaults.random(new SplittableRandom(seed ^ 0x5DEECE66DL));
         SimWorld w = new SimWorld(seed, faults);
         SimNet net = new SimNet(w);
         SimChecker checker = new SimChecker();
         SimTasks tasks = new SimTasks(w);
         SimJournal journal = new SimJournal(w, checker);
-        SimShim shim = new SimShim(w, net, total -> ledgers.apply(total, "o" + Long.toString(w.now() / 1000, 36)));
+        SimShim shim = new SimShim(w, net, total -> ledgers.apply(total, "o" + Long.toString(w.now() / 1000, 36)), sabotage);
         SimExecutor exec = new SimExecutor(w, net, tasks, journal);
-        SimFramework fw = new SimFramework(w, net, tasks);
+        SimFramework fw = new SimFramework(w, net, tasks, sabotage == Sabotage.FORGET_OUTCOMES);
         net.shim = shim;
         net.executor = exec;
         net.framework = fw;

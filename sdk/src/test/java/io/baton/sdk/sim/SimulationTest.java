@@ -66,6 +66,27 @@ class SimulationTest {
     }
 
     @Test
+    void theCheckerCatchesABrokenShimOrFramework() {
+        Map<Simulation.Sabotage, String> expected = Map.of(
+                Simulation.Sabotage.RELEASE_NOTHING, "reservations leaked",
+                Simulation.Sabotage.STALE_LIMITS, "container",
+                Simulation.Sabotage.FORGET_OUTCOMES, "never reached the framework");
+        expected.forEach((sabotage, phrase) -> {
+            int caught = 0;
+            for (long seed = 1; seed <= 40; seed++) {
+                Simulation.Result r = Simulation.run(seed, sabotage);
+                if (r.violations().stream().anyMatch(v -> v.contains(phrase))) {
+                    caught++;
+                }
+            }
+            assertTrue(caught >= 10, sabotage + ": only " + caught + " of 40 seeds reported '" + phrase + "'");
+        });
+        for (long seed = 1; seed <= 40; seed++) {
+            assertTrue(Simulation.run(seed).ok(), "seed " + seed + " fails without sabotage");
+        }
+    }
+
+    @Test
     void aSeedReplaysExactly() {
         for (long seed : new long[] {3, 42, 977}) {
             Simulation.Result a = Simulation.run(seed);
