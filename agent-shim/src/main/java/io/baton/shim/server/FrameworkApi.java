@@ -35,10 +35,14 @@ import org.slf4j.LoggerFactory;
 final class FrameworkApi {
     private static final Logger LOG = LoggerFactory.getLogger(FrameworkApi.class);
 
-    /** Rejections that violate the seed's resource requirements: the new task is reported TASK_LOST. */
+    /**
+     * Rejections that violate the seed's resource requirements: the new task is reported TASK_LOST. Not
+     * UNKNOWN_TASK: after a shim restart the old task is unknown until its executor re-subscribes, and a
+     * retry of the same replacement may then go through — the new task would run after being "lost".
+     */
     static final java.util.Set<RejectCode> LOSES_NEW_TASK = java.util.EnumSet.of(RejectCode.INSUFFICIENT_RESOURCES,
             RejectCode.INVALID_RESOURCES, RejectCode.UNKNOWN_OFFER, RejectCode.OFFER_EXPIRED, RejectCode.OFFER_USED,
-            RejectCode.OFFER_FOREIGN, RejectCode.UNKNOWN_TASK);
+            RejectCode.OFFER_FOREIGN);
 
     private final ShimContext ctx;
     private final byte[] token;

@@ -40,7 +40,7 @@ final class SimShim {
     static final Resources TOTAL = Resources.parse("cpus:6;mem:6144");
     static final java.util.Set<RejectCode> LOSES_NEW_TASK = java.util.EnumSet.of(RejectCode.INSUFFICIENT_RESOURCES,
             RejectCode.INVALID_RESOURCES, RejectCode.UNKNOWN_OFFER, RejectCode.OFFER_EXPIRED, RejectCode.OFFER_USED,
-            RejectCode.OFFER_FOREIGN, RejectCode.UNKNOWN_TASK);
+            RejectCode.OFFER_FOREIGN); // FrameworkApi.LOSES_NEW_TASK
 
     private final SimWorld w;
     private final SimNet net;

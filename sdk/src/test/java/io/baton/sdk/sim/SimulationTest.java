@@ -52,6 +52,9 @@ class SimulationTest {
                 if (failed == null) {
                     failed = r;
                 }
+                if (failures <= 20) {
+                    System.out.println("simulation: seed " + seed + " failed: " + r.violations().get(0));
+                }
             }
         }
         long ms = (System.nanoTime() - started) / 1_000_000;
