@@ -25,7 +25,6 @@ import io.baton.sdk.core.ReplaceRequest;
 import io.baton.sdk.runtime.JournaledEngine;
 import io.baton.sdk.runtime.SimRuntimeAccess;
 import io.baton.tasks.TaskStates;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -156,6 +155,8 @@ final class SimExecutor implements SimRuntimeAccess.Effects {
                 reconnectBackoffUs = 100_000;
                 connEpoch = net.exec.epoch;
                 guard("subscribe", this::subscribe);
+            } else {
+                net.reset(net.exec, "the process that dialled is gone");
             }
         }, () -> {
             if (inc == incarnation && alive) {
@@ -491,9 +492,5 @@ final class SimExecutor implements SimRuntimeAccess.Effects {
 
     private static TaskID tid(String id) {
         return SimStatuses.tid(id);
-    }
-
-    List<String> handles() {
-        return new ArrayList<>(handles);
     }
 }
