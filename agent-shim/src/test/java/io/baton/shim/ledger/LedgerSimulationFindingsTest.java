@@ -79,4 +79,18 @@ class LedgerSimulationFindingsTest {
         assertThat(f.end("e1", "r1", Keep.KEEP_NEW).accepted()).as("the repeated RELEASE is answered").isTrue();
         f.balanced();
     }
+
+    @Test
+    void aReservedTaskThatAlreadyEndedIsNotReportedLostWhenTheExecutorComesBackWithoutTheReservation() {
+        f.subscribe("e1", "cpus:0.1;mem:32", 1000);
+        f.launch("e1", "a", "cpus:1;mem:128", f.offer("cpus:1;mem:128"));
+        f.replace("e1", "r1", "a", "b", "cpus:1;mem:128", false);
+        // the RESERVE's answer was lost; the old task ended; the executor aborted without knowing it had reserved
+        f.ledger.recordStatus("e1", status("a", TaskState.TASK_KILLED, 2));
+        f.ledger.disconnected("e1", f.now);
+        var v = f.ledger.subscribe(sub("e1").build(), 100, 1000, f.now);
+        assertThat(v.value().lostTasks()).extracting(t -> t.getTaskId().getValue()).containsExactly("b");
+        assertThat(f.ledger.reservations()).isEmpty();
+        f.balanced();
+    }
 }

@@ -60,6 +60,10 @@ final class RecoverySteps {
             known.putIfAbsent(r.request().oldTaskId(), r.oldTask());
             known.putIfAbsent(r.request().newTaskId(), r.request().newTask());
         }
+        for (Replacement r : failedJustBefore(je)) {
+            known.putIfAbsent(r.request().oldTaskId(), r.oldTask());
+            known.putIfAbsent(r.request().newTaskId(), r.request().newTask());
+        }
         return known;
     }
 
@@ -90,6 +94,14 @@ final class RecoverySteps {
                 fx.execute(je.taskState(oldId, TaskState.TASK_RUNNING, "running after the executor restarted", now));
             }
         }
+        for (Replacement r : failedJustBefore(je)) {
+            for (String id : List.of(r.request().oldTaskId(), r.request().newTaskId())) {
+                if (alive.contains(id) && !je.engine().tasks().containsKey(id) && !je.engine().manages(id)) {
+                    // its stop may have been lost with the crash: nothing of a failed replacement may run on
+                    fx.execute(List.of(new Command.Kill(r.id(), id, 0)));
+                }
+            }
+        }
         for (Replacement r : je.engine().unfinished()) {
             List<Command> resume = new ArrayList<>();
             Long start = r.armedTimers().get(io.baton.sdk.core.Timer.START);
@@ -105,6 +117,17 @@ final class RecoverySteps {
             }
             fx.execute(resume);
         }
+    }
+
+    /** Replacements that failed so shortly before the crash that their release was not confirmed. */
+    private static List<Replacement> failedJustBefore(JournaledEngine je) {
+        List<Replacement> out = new ArrayList<>();
+        for (Replacement r : je.engine().replacements()) {
+            if (r.phase() == Phase.FAILED && r.holdsReservation()) {
+                out.add(r);
+            }
+        }
+        return out;
     }
 
     /** Task ids that need no handle any more: neither alive, nor known to the engine, nor in a replacement. */

@@ -13,7 +13,6 @@ import io.baton.shim.ledger.ExecutorView;
 import io.baton.shim.ledger.Ledger;
 import io.baton.tasks.TaskStates;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -192,11 +191,5 @@ final class SimChecker implements SimJournal.Observer {
                 w.violation("container at the end: " + c);
             }
         }
-    }
-
-    static Set<String> names(Set<Phase> phases) {
-        Set<String> out = new LinkedHashSet<>();
-        phases.forEach(p -> out.add(p.name()));
-        return out;
     }
 }

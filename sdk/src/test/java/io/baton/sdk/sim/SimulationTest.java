@@ -17,10 +17,7 @@ class SimulationTest {
      * Seeds that fail on a finding not fixed yet (see docs/RELIABILITY.md, "Deterministic simulation"). The
      * sweep skips them and says so; {@link #knownOpenSeedsStillFail} notices when one is fixed.
      */
-    static final Map<Long, String> KNOWN_OPEN = Map.of(
-            3238L, "a FAILED rollback's kill of the relaunched old task is lost when the executor crashes right "
-                    + "after it; recovery does not re-issue it (the replacement has ended), so that process runs on "
-                    + "untracked");
+    static final Map<Long, String> KNOWN_OPEN = Map.of(); // none at the moment
 
     @Test
     void everySeedKeepsTheInvariants() {
