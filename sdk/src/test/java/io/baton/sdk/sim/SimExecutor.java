@@ -379,6 +379,7 @@ final class SimExecutor implements SimRuntimeAccess.Effects {
 
     private void maybeCheckpoint() {
         if (w.chance(checkpointChance)) {
+            w.trace("exec: checkpoint");
             je.checkpoint(w.now());
         }
     }
