@@ -175,7 +175,9 @@ public final class Ledger {
     public Verdict<String> acknowledge(String taskId, com.google.protobuf.ByteString uuid) {
         String owner = tasks.ownerOf(taskId);
         if (owner == null) {
-            return Verdict.reject(RejectCode.UNKNOWN_TASK, "task " + Ids.printable(taskId) + " is not known");
+            String sender = tasks.takeUnownedSender(uuid);
+            return sender != null ? Verdict.ok(sender)
+                    : Verdict.reject(RejectCode.UNKNOWN_TASK, "task " + Ids.printable(taskId) + " is not known");
         }
         tasks.acknowledged(taskId, uuid);
         return Verdict.ok(owner);
@@ -440,6 +442,13 @@ public final class Ledger {
         }
         Ended e = endedReservations.get(replacementId);
         return e == null ? null : e.executorId();
+    }
+
+    /** How a recently ended reservation of this executor ended, or null (live, unknown, or another's). */
+    Keep endedBy(String replacementId, String executorId) {
+        Ended e = endedReservations.get(replacementId);
+        return e == null || reservations.containsKey(replacementId) || !e.executorId().equals(executorId) ? null
+                : e.keep();
     }
 
     boolean hasEnded(String replacementId) {

@@ -79,6 +79,11 @@ final class SubscribeRules {
         for (TaskStatus s : claim.latest()) {
             ledger.taskBook().record(s);
         }
+        for (String ended : claim.ended()) {
+            if (id.equals(ledger.taskBook().ownerOf(ended))) {
+                ledger.taskBook().retire(ended); // still owned until its terminal update is acknowledged
+            }
+        }
         return new Ledger.Subscribed(lost, ledger.limitsOf(id));
     }
 
@@ -95,7 +100,10 @@ final class SubscribeRules {
             for (TaskInfo t : List.of(r.oldTask, r.newTask)) {
                 String tid = t.getTaskId().getValue();
                 if (!claim.mentions(tid) && lost.stream().noneMatch(x -> x.getTaskId().getValue().equals(tid))) {
-                    lost.add(t);
+                    TaskStatus latest = ledger.taskBook().latest(tid);
+                    if (latest == null || !io.baton.tasks.TaskStates.isTerminal(latest.getState())) {
+                        lost.add(t); // (a task already reported ended is not lost again)
+                    }
                     ledger.taskBook().retire(tid);
                 }
             }

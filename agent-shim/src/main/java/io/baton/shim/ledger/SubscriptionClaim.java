@@ -19,10 +19,10 @@ import java.util.Set;
 
 /** What a (re-)subscribing executor says it holds, parsed and checked against other executors. */
 record SubscriptionClaim(Resources overhead, List<HeldTask> tasks, List<ReservationEntry> reservations,
-        List<TaskStatus> latest, Set<String> mentioned, Resources holdings) {
+        List<TaskStatus> latest, Set<String> mentioned, Resources holdings, Set<String> ended) {
 
     static final SubscriptionClaim NOTHING = new SubscriptionClaim(Resources.empty(), List.of(), List.of(),
-            List.of(), Set.of(), Resources.empty());
+            List.of(), Set.of(), Resources.empty(), Set.of());
 
     boolean mentions(String taskId) {
         return mentioned.contains(taskId);
@@ -50,7 +50,7 @@ record SubscriptionClaim(Resources overhead, List<HeldTask> tasks, List<Reservat
             ids.add(r.newTaskId());
             sum = sum.minus(old.resources()).plus(r.pool);
         }
-        return new SubscriptionClaim(overhead, held, all, latest, ids, sum);
+        return new SubscriptionClaim(overhead, held, all, latest, ids, sum, ended);
     }
 
     static Verdict<SubscriptionClaim> parse(ExecutorSubscribe call, String executorId, Ledger ledger) {
@@ -72,8 +72,11 @@ record SubscriptionClaim(Resources overhead, List<HeldTask> tasks, List<Reservat
         Set<String> mentioned = new HashSet<>();
         List<HeldTask> tasks = new ArrayList<>();
         List<TaskStatus> latest = new ArrayList<>();
+        Set<String> ended = new HashSet<>();
         for (TaskRecord rec : call.getTasksList()) {
             if (TaskStates.isTerminal(rec.getState())) {
+                // ended, and its terminal update is still on its way from the executor: not lost, holds nothing
+                ended.add(rec.getTask().getTaskId().getValue());
                 continue;
             }
             Verdict<Resources> r = claimTask(rec.getTask(), executorId, book, mentioned);
@@ -91,6 +94,28 @@ record SubscriptionClaim(Resources overhead, List<HeldTask> tasks, List<Reservat
         List<ReservationEntry> reservations = new ArrayList<>();
         Set<String> rids = new HashSet<>();
         for (ReservationRecord rec : call.getReservationsList()) {
+            io.baton.proto.Keep keep = ledger.endedBy(rec.getReplacementId().getValue(), executorId);
+            if (keep != null) {
+                // ended here already (the executor missed the RELEASE's answer and will repeat it): what it
+                // kept is simply held
+                TaskInfo kept = keep == io.baton.proto.Keep.KEEP_NEW ? rec.getNewTask()
+                        : keep == io.baton.proto.Keep.KEEP_OLD ? rec.getOldTask() : null;
+                if (kept != null) {
+                    Verdict<Resources> r = claimTask(kept, executorId, book, mentioned);
+                    if (!r.accepted()) {
+                        return r.cast();
+                    }
+                    tasks.add(new HeldTask(kept, r.value()));
+                    Verdict<Resources> sum = addDisjoint(holdings, r.value(), "task " + kept.getTaskId().getValue());
+                    if (!sum.accepted()) {
+                        return sum.cast();
+                    }
+                    holdings = sum.value();
+                }
+                mentioned.add(rec.getOldTask().getTaskId().getValue());
+                mentioned.add(rec.getNewTask().getTaskId().getValue());
+                continue;
+            }
             Verdict<ReservationEntry> r = claimReservation(rec, executorId, ledger, mentioned, rids);
             if (!r.accepted()) {
                 return r.cast();
@@ -102,7 +127,10 @@ record SubscriptionClaim(Resources overhead, List<HeldTask> tasks, List<Reservat
             }
             holdings = sum.value();
         }
-        return Verdict.ok(new SubscriptionClaim(overhead.value(), tasks, reservations, latest, mentioned, holdings));
+        ended.removeAll(mentioned);
+        mentioned.addAll(ended);
+        return Verdict.ok(new SubscriptionClaim(overhead.value(), tasks, reservations, latest, mentioned, holdings,
+                Set.copyOf(ended)));
     }
 
     private static Verdict<Resources> claimTask(TaskInfo task, String executorId, TaskBook book, Set<String> mentioned) {

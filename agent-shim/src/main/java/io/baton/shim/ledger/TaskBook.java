@@ -33,6 +33,29 @@ final class TaskBook {
         }
     };
 
+    /**
+     * Updates relayed for tasks nobody owns here (resent after their owner was forgotten: an acknowledged
+     * terminal update whose acknowledgement never reached the executor, or a shim restart), by uuid: their
+     * acknowledgements still go back to the executor that sent them, or it would resend them forever.
+     */
+    private final Map<ByteString, String> relayedUnowned = new LinkedHashMap<>(16, 0.75f, false) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ByteString, String> eldest) {
+            return size() > MAX_RETIRED;
+        }
+    };
+
+    void relayedUnowned(ByteString uuid, String executorId) {
+        relayedUnowned.put(uuid, executorId);
+    }
+
+    /** The executor that sent an update relayed without an owner, once (null if none). */
+    String takeUnownedSender(ByteString uuid) {
+        return relayedUnowned.remove(uuid);
+    }
+
     void own(String taskId, String executorId) {
         owner.put(taskId, executorId);
         retired.remove(taskId);

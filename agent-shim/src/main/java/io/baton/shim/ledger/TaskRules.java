@@ -75,7 +75,8 @@ final class TaskRules {
         }
         if (owner == null) {
             // e.g. an unacknowledged terminal update resent after a shim restart: relayed, but it neither
-            // claims the id nor takes memory
+            // claims the id nor takes memory; its acknowledgement must still find the way back
+            ledger.taskBook().relayedUnowned(status.getUuid(), executorId);
             return Verdict.ok(new Ledger.StatusEffect(false, null));
         }
         ledger.taskBook().record(status);

@@ -86,7 +86,8 @@ final class ExecutorApi {
         }
         // check first, then put the process into its container, then change the ledger: a refused
         // subscription changes nothing, and no process lands in a container it may not use
-        Verdict<Ledger.SubscribePlan> plan = ctx.ledger.prepareSubscribe(withDefaultOverhead(call), s.pid, s.uid);
+        Verdict<Ledger.SubscribePlan> plan = ctx.ledger.prepareSubscribe(withQueuedLaunches(withDefaultOverhead(call),
+                ctx.sessions.queuedFor(id)), s.pid, s.uid);
         if (plan instanceof Verdict.Rejected<Ledger.SubscribePlan> r) {
             s.reject(cid, r.code(), r.message());
             return;
@@ -125,6 +126,28 @@ final class ExecutorApi {
                 s.send(e); // forwarded before, never confirmed: the executor may have died before journaling it
             }
         }
+    }
+
+    /**
+     * Tasks launched while the executor was away are in its mailbox, delivered right after this
+     * subscription: the executor cannot report them yet, and they are not lost (they are about to start).
+     */
+    static io.baton.proto.ExecutorSubscribe withQueuedLaunches(io.baton.proto.ExecutorSubscribe sub,
+            java.util.List<ExecutorEvent> queued) {
+        java.util.Set<String> mentioned = new java.util.HashSet<>();
+        sub.getTasksList().forEach(t -> mentioned.add(t.getTask().getTaskId().getValue()));
+        sub.getReservationsList().forEach(r -> {
+            mentioned.add(r.getOldTask().getTaskId().getValue());
+            mentioned.add(r.getNewTask().getTaskId().getValue());
+        });
+        io.baton.proto.ExecutorSubscribe.Builder b = sub.toBuilder();
+        for (ExecutorEvent e : queued) {
+            if (e.hasLaunch() && mentioned.add(e.getLaunch().getTask().getTaskId().getValue())) {
+                b.addTasks(io.baton.proto.TaskRecord.newBuilder().setTask(e.getLaunch().getTask())
+                        .setState(TaskState.TASK_STAGING));
+            }
+        }
+        return b.build();
     }
 
     private io.baton.proto.ExecutorSubscribe withDefaultOverhead(ExecutorCall call) {

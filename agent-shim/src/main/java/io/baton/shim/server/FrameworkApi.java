@@ -35,10 +35,14 @@ import org.slf4j.LoggerFactory;
 final class FrameworkApi {
     private static final Logger LOG = LoggerFactory.getLogger(FrameworkApi.class);
 
-    /** Rejections that violate the seed's resource requirements: the new task is reported TASK_LOST. */
+    /**
+     * Rejections that violate the seed's resource requirements: the new task is reported TASK_LOST. Not
+     * UNKNOWN_TASK: after a shim restart the old task is unknown until its executor re-subscribes, and a
+     * retry of the same replacement may then go through — the new task would run after being "lost".
+     */
     static final java.util.Set<RejectCode> LOSES_NEW_TASK = java.util.EnumSet.of(RejectCode.INSUFFICIENT_RESOURCES,
             RejectCode.INVALID_RESOURCES, RejectCode.UNKNOWN_OFFER, RejectCode.OFFER_EXPIRED, RejectCode.OFFER_USED,
-            RejectCode.OFFER_FOREIGN, RejectCode.UNKNOWN_TASK);
+            RejectCode.OFFER_FOREIGN);
 
     private final ShimContext ctx;
     private final byte[] token;
@@ -166,7 +170,7 @@ final class FrameworkApi {
         long now = ctx.nowUs();
         Verdict<String> v = ctx.ledger.precheckReplace(r, now);
         if (v instanceof Verdict.Rejected<String> rej) {
-            if (LOSES_NEW_TASK.contains(rej.code())) {
+            if (LOSES_NEW_TASK.contains(rej.code()) && losable(r)) {
                 // The seed: an invalid replace reports TASK_LOST for the new task, and the request ends.
                 ctx.publishShimStatus(ShimStatuses.of(r.getNewTask().getTaskId(), TaskState.TASK_LOST,
                         TaskReason.REPLACE_INVALID, rej.message(), null, now).toBuilder()
@@ -186,6 +190,15 @@ final class FrameworkApi {
         } else {
             metrics.replaceRejected();
         }
+    }
+
+    /**
+     * The new task of a refused replace is reported lost only if that id is nobody's task: with the old
+     * task's id (a same-id replace), or any other task's, the update would "end" a task that may well run.
+     */
+    private boolean losable(Replace r) {
+        String newId = r.getNewTask().getTaskId().getValue();
+        return !newId.equals(r.getOldTaskId().getValue()) && ctx.ledger.ownerOf(newId) == null;
     }
 
     private boolean deliver(FrameworkSession s, long cid, String exec, ExecutorEvent event) {

@@ -67,6 +67,12 @@ final class Sessions {
         return true;
     }
 
+    /** What waits in the executor's mailbox, without taking it. */
+    List<ExecutorEvent> queuedFor(String executorId) {
+        ArrayDeque<ExecutorEvent> box = mailboxes.get(executorId);
+        return box == null ? List.of() : new ArrayList<>(box);
+    }
+
     List<ExecutorEvent> drainMailbox(String executorId) {
         ArrayDeque<ExecutorEvent> box = mailboxes.remove(executorId);
         return box == null ? List.of() : new ArrayList<>(box);

@@ -151,7 +151,10 @@ public final class Engine {
                     + known.request.oldTaskId() + " -> " + known.request.newTaskId() + "; use a new replacement id",
                     List.of());
         }
-        TaskInfo oldTask = tasks.getOrDefault(request.oldTaskId(), request.oldTask());
+        // a request that names the old task fully (as journaled) keeps it: on replay from a checkpoint the
+        // task table already holds later versions of that id (a same-id new task), which must not leak in
+        TaskInfo oldTask = request.oldTask().getResourcesCount() > 0 ? request.oldTask()
+                : tasks.getOrDefault(request.oldTaskId(), request.oldTask());
         ReplaceRequest resolved = new ReplaceRequest(request.replacementId(), oldTask, request.newTask(),
                 request.offerIds(), request.policy(), request.requestedAtUs());
         Replacement r = new Replacement(resolved);
@@ -310,7 +313,13 @@ public final class Engine {
                 tasks.remove(oldId);
                 tasks.remove(newId);
             }
-            default -> tasks.remove(newId.equals(oldId) ? "" : newId);
+            default -> {
+                tasks.remove(newId.equals(oldId) ? "" : newId);
+                if (!r.oldAlive) { // it ended before the replacement got under way
+                    tasks.remove(oldId);
+                    states.remove(oldId);
+                }
+            }
         }
     }
 

@@ -35,6 +35,8 @@ public final class Replacement {
     /** A kill of the old task was issued after the new one became ready: a rollback must relaunch it. */
     boolean oldKillIssued;
     boolean released;
+    /** The rollback's kill of the new task failed once and was asked again. */
+    boolean rollbackKillRetried;
     TaskReason failureReason = TaskReason.REASON_UNSPECIFIED;
     String failureMessage = "";
     final Map<Timer, Long> armed = new EnumMap<>(Timer.class);

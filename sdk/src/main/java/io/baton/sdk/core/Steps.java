@@ -45,6 +45,9 @@ final class Steps {
                 return Phase.REJECTED;
             }
             default -> {
+                if (q.readiness() == Readiness.OLD_TASK_UNKNOWN) {
+                    r.oldAlive = false;
+                }
                 return reject(r, TaskReason.REPLACE_INVALID, q.detail());
             }
         }
@@ -62,8 +65,16 @@ final class Steps {
 
     private static Phase reject(Replacement r, TaskReason reason, String message) {
         r.cancelAll();
-        r.report(r.newId(), TASK_LOST, reason, message, Phase.REJECTED);
+        endWithoutNewTask(r, reason, message, Phase.REJECTED);
         return Phase.REJECTED;
+    }
+
+    /**
+     * The new task never ran: it is reported lost — unless it has the old task's id and that task still runs
+     * (a terminal update there would be followed by that task's own), so the outcome goes out on it as running.
+     */
+    private static void endWithoutNewTask(Replacement r, TaskReason reason, String message, Phase outcome) {
+        r.report(r.newId(), r.sameTask() && r.oldAlive ? TASK_RUNNING : TASK_LOST, reason, message, outcome);
     }
 
     static Phase reserved(Replacement r, Event e) {
@@ -144,16 +155,18 @@ final class Steps {
         Event.OldTaskTerminated t = (Event.OldTaskTerminated) e;
         r.oldAlive = false;
         r.cancelAll();
-        r.report(r.oldId(), t.state(), TaskReason.REASON_UNSPECIFIED, "old task " + r.oldId() + " ended " + t.state()
-                + " before replacement " + r.id + " started", null);
-        String why = "old task " + r.oldId() + " ended (" + t.state() + ") before the replacement started";
-        if (r.phase == Phase.PENDING) {
-            r.report(r.newId(), TASK_LOST, TaskReason.REPLACE_INVALID, why, Phase.REJECTED);
-            return Phase.REJECTED;
+        Phase outcome = r.phase == Phase.PENDING ? Phase.REJECTED : Phase.ABORTED;
+        if (outcome == Phase.ABORTED) {
+            r.emit(new Command.Release(r.id, Keep.KEEP_NONE)); // in case the reserve landed: free it all
         }
-        r.emit(new Command.Release(r.id, Keep.KEEP_NONE)); // in case the reserve landed: free it all
-        r.report(r.newId(), TASK_LOST, TaskReason.REPLACE_INVALID, why, Phase.ABORTED);
-        return Phase.ABORTED;
+        String ended = "old task " + r.oldId() + " ended " + t.state() + " before replacement " + r.id + " started";
+        // one task (same id): its terminal update is the last word, and it carries the outcome
+        r.report(r.oldId(), t.state(), TaskReason.REASON_UNSPECIFIED, ended, r.sameTask() ? outcome : null);
+        if (!r.sameTask()) {
+            r.report(r.newId(), TASK_LOST, TaskReason.REPLACE_INVALID, "old task " + r.oldId() + " ended (" + t.state()
+                    + ") before the replacement started", outcome);
+        }
+        return outcome;
     }
 
     static Phase drainHookFailed(Replacement r, Event e) {
@@ -172,7 +185,7 @@ final class Steps {
         if (reserved) {
             r.emit(new Command.Release(r.id, Keep.KEEP_OLD));
         }
-        r.report(r.newId(), TASK_LOST, reason, message, Phase.ABORTED);
+        endWithoutNewTask(r, reason, message, Phase.ABORTED);
         return Phase.ABORTED;
     }
 
@@ -279,7 +292,11 @@ final class Steps {
     }
 
     static Phase stopOldKillFailed(Replacement r, Event e) {
-        return stale(e, Hook.KILL) ? r.phase : stopOldTimeout(r, e);
+        if (stale(e, Hook.KILL)) {
+            return r.phase;
+        }
+        r.oldKillIssued = false; // the kill did not happen: the old task still runs (or is still frozen)
+        return stopOldTimeout(r, e);
     }
 
     static Phase startTimeout(Replacement r, Event e) {
@@ -346,6 +363,7 @@ final class Steps {
     }
 
     static Phase oldGone(Replacement r, Event e) {
+        r.oldAlive = false;
         return reject(r, TaskReason.REPLACE_INVALID, ((Event.OldTaskGone) e).detail());
     }
 
@@ -367,6 +385,9 @@ final class Steps {
         }
         String why = e instanceof OldTaskFailed f ? f.message() : e instanceof HookFailed h ? h.message()
                 : "not running within the start timeout";
+        // the relaunch may still be starting (or the ending that failed it was the previous, dying process's):
+        // stop it, or it would run on with nothing reserved for it
+        r.emit(new Command.Kill(r.id, r.oldId(), r.oldTask.getKillGracePeriodMs()));
         return failed(r, "old task " + r.oldId() + " could not be restarted: " + why);
     }
 
@@ -374,9 +395,20 @@ final class Steps {
         if (e instanceof HookFailed && stale(e, Hook.KILL)) {
             return r.phase; // e.g. the hung launch that started this rollback finally timing out
         }
+        if (r.phase == Phase.ROLLING_BACK && e instanceof HookFailed && !r.rollbackKillRetried) {
+            r.rollbackKillRetried = true; // once: a kill can fail for a passing reason; the drain timer bounds it
+            r.emit(new Command.Kill(r.id, r.newId(), r.request.newTask().getKillGracePeriodMs()));
+            return Phase.ROLLING_BACK;
+        }
         String why = e instanceof HookFailed h ? h.hook() + " failed: " + h.message()
                 : e instanceof Event.AdjustRejected a ? "the container could not be sized back: " + a.message()
                 : "new task " + r.newId() + " did not stop within the drain timeout";
+        if (r.phase == Phase.ROLLING_BACK && r.oldAlive && !r.oldKillIssued) {
+            // the old task never stopped (it runs, or is frozen and is thawed): it stays, and the new one has
+            // been told to stop (it is reported failed)
+            r.fail(TaskReason.REPLACE_NEW_TASK_FAILED, why);
+            return restore(r);
+        }
         return failed(r, "rollback of replacement " + r.id + " failed: " + why);
     }
 

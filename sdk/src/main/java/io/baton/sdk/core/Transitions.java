@@ -93,8 +93,9 @@ public final class Transitions {
         row(RESIZING, OldTaskTerminated.class, phases(RESTORING, FAILED), "task died", Steps::resizeFailed);
         // ---- rollback
         row(ROLLING_BACK, NewTaskTerminated.class, phases(RESTORING, FAILED), "new task stopped", Steps::newStopped);
-        row(ROLLING_BACK, HookFailed.class, phases(FAILED, ROLLING_BACK), "kill failed", Steps::rollbackHookFailed);
-        row(ROLLING_BACK, TimerFired.class, phases(FAILED), "drain timer", Steps::rollbackHookFailed);
+        row(ROLLING_BACK, HookFailed.class, phases(FAILED, ROLLING_BACK, RESTORING), "kill failed",
+                Steps::rollbackHookFailed);
+        row(ROLLING_BACK, TimerFired.class, phases(FAILED, RESTORING), "drain timer", Steps::rollbackHookFailed);
         row(ROLLING_BACK, OldTaskTerminated.class, phases(ROLLING_BACK), "old task stopped", Steps::oldDiedMeanwhile);
         row(ROLLING_BACK, NewTaskRunning.class, phases(ROLLING_BACK), "late", Steps::stay);
         row(ROLLING_BACK, NewTaskReady.class, phases(ROLLING_BACK), "late", Steps::stay);

@@ -45,7 +45,6 @@ final class CommandRunner {
     }
 
     void run(List<Command> commands) {
-        rt.sendProgress();
         for (Command c : commands) {
             try {
                 run(c);
@@ -53,6 +52,7 @@ final class CommandRunner {
                 LOG.error("command {} failed: {}", c, e.toString());
             }
         }
+        rt.sendProgress(); // after: a finished replacement's last commands may still need its tasks' handles
     }
 
     private void run(Command c) {

@@ -1,10 +1,8 @@
 package io.baton.sdk.runtime;
 
 import io.baton.proto.ExecutorEvent;
-import io.baton.proto.ExecutorID;
 import io.baton.proto.ExecutorSubscribe;
 import io.baton.proto.TaskInfo;
-import io.baton.proto.TaskRecord;
 import io.baton.proto.TaskState;
 import io.baton.sdk.api.BatonExecutor;
 import io.baton.sdk.api.ExecutorHandle;
@@ -156,10 +154,10 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
                 statuses.send(statuses.status(taskId, state, message));
             }
             List<Command> cmds = je.taskState(taskId, state, message, now());
+            commands.run(cmds); // first: they may still act on the task (e.g. stop a relaunch that raced its end)
             if (io.baton.tasks.TaskStates.isTerminal(state) && !je.engine().tasks().containsKey(taskId)) {
                 handles.remove(taskId);
             }
-            commands.run(cmds);
             maybeCheckpoint();
         });
     }
@@ -279,29 +277,7 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
 
     /** The subscription: who this executor is and what it runs, so a restarted shim can rebuild its ledger. */
     ExecutorSubscribe subscription() {
-        ExecutorSubscribe.Builder b = ExecutorSubscribe.newBuilder().setExecutorId(ExecutorID.newBuilder()
-                .setValue(executorId)).addAllOverhead(author.overhead().toProto());
-        java.util.List<io.baton.proto.ReservationRecord> reservations = new Subscription(this).reservations();
-        java.util.Set<String> inReservations = new java.util.HashSet<>();
-        reservations.forEach(r -> {
-            inReservations.add(r.getOldTask().getTaskId().getValue());
-            inReservations.add(r.getNewTask().getTaskId().getValue());
-        });
-        je.engine().tasks().forEach((id, info) -> {
-            // a task inside a live reservation is the reservation's until RELEASE says otherwise; the old
-            // task of a replacement not reserved yet is still simply held
-            if (!inReservations.contains(id)) {
-                TaskState s = je.engine().state(id);
-                b.addTasks(TaskRecord.newBuilder().setTask(info).setState(s == null ? TaskState.TASK_RUNNING : s));
-            }
-        });
-        reservations.forEach(b::addReservations);
-        for (io.baton.sdk.core.Replacement r : je.engine().unfinished()) {
-            if (r.phase() == io.baton.sdk.core.Phase.REQUESTED) {
-                b.addPendingReserves(CommandRunner.rid(r.id())); // its RESERVE may have landed unanswered
-            }
-        }
-        return b.build();
+        return Subscription.describe(je.engine(), je.outbox().pending(), executorId, author.overhead());
     }
 
     // ------------------------------------------------------------------ lifecycle

@@ -4,11 +4,7 @@ import io.baton.proto.TaskInfo;
 import io.baton.proto.TaskState;
 import io.baton.sdk.api.Task;
 import io.baton.sdk.core.Command;
-import io.baton.sdk.core.Phase;
-import io.baton.sdk.core.Replacement;
-import io.baton.sdk.core.Resume;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,7 +18,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Recovery {
     private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
-    private static final Set<Phase> OLD_STOPPING = Set.of(Phase.DRAINING, Phase.FREEZING, Phase.STOPPING_OLD);
 
     private final ExecutorRuntime rt;
 
@@ -42,20 +37,25 @@ final class Recovery {
 
     private void recover() {
         long started = System.nanoTime();
-        JournaledEngine.Replayed replayed = JournaledEngine.replay(rt.journal());
-        JournaledEngine je = replayed.engine();
-        rt.journaled(je);
-        je.engine().drainPhaseChanges(); // history, not progress
-        rt.execute(new ArrayList<>(replayed.unrecordedReports())); // decided before the crash, never recorded
-        long now = rt.now();
-        je.shimDisconnected(now);
-        je.recoveryStarted(now);
+        RecoverySteps.Effects fx = new RecoverySteps.Effects() {
+            @Override
+            public void execute(List<Command> commands) {
+                rt.execute(commands);
+            }
 
-        Map<String, TaskInfo> known = new LinkedHashMap<>(je.engine().tasks());
-        for (Replacement r : je.engine().unfinished()) {
-            known.putIfAbsent(r.request().oldTaskId(), r.oldTask());
-            known.putIfAbsent(r.request().newTaskId(), r.request().newTask());
-        }
+            @Override
+            public void sendStatus(String taskId, TaskState state, String message) {
+                rt.statuses().send(rt.statuses().status(taskId, state, message));
+            }
+
+            @Override
+            public long now() {
+                return rt.now();
+            }
+        };
+        JournaledEngine je = RecoverySteps.replay(rt.journal(), fx, rt::journaled);
+
+        Map<String, TaskInfo> known = RecoverySteps.known(je);
         List<Task> tasks = new ArrayList<>();
         known.values().forEach(info -> {
             Task t = new Task(info, rt);
@@ -63,48 +63,9 @@ final class Recovery {
             tasks.add(t);
         });
         Set<String> alive = askAuthor(tasks);
-
-        Set<String> relaunching = new java.util.HashSet<>();
-        for (Replacement r : je.engine().unfinished()) {
-            if (r.phase() == Phase.RELAUNCHING) {
-                relaunching.add(r.request().oldTaskId());
-            }
-        }
-        for (String id : known.keySet()) {
-            if (!alive.contains(id) && je.engine().tasks().containsKey(id) && !relaunching.contains(id)) {
-                lost(je, id); // (an old task being relaunched is relaunched again below, not lost)
-            }
-        }
-        for (Replacement r : je.engine().unfinished()) {
-            String oldId = r.request().oldTaskId();
-            String newId = r.request().newTaskId();
-            if (OLD_STOPPING.contains(r.phase()) && !alive.contains(oldId)) {
-                rt.execute(je.taskState(oldId, TaskState.TASK_KILLED, "stopped while the executor was down", now));
-            }
-            if (r.phase() == Phase.LAUNCHING && alive.contains(newId)) {
-                rt.execute(je.taskState(newId, TaskState.TASK_RUNNING, "running after the executor restarted", now));
-            }
-            if (r.phase() == Phase.RELAUNCHING && alive.contains(oldId)) {
-                rt.execute(je.taskState(oldId, TaskState.TASK_RUNNING, "running after the executor restarted", now));
-            }
-        }
-        for (Replacement r : je.engine().unfinished()) {
-            List<Command> resume = new ArrayList<>();
-            for (Command c : Resume.commands(r, alive.contains(r.request().newTaskId()),
-                    alive.contains(r.request().oldTaskId()))) {
-                if (!isShimCall(c)) {
-                    resume.add(c); // shim calls go out when the executor has re-subscribed
-                }
-            }
-            rt.execute(resume);
-        }
-        for (String id : known.keySet()) {
-            if (!alive.contains(id) && !je.engine().tasks().containsKey(id) && !je.engine().manages(id)) {
-                rt.handles().remove(id);
-            }
-        }
-        rt.execute(je.recoveryFinished(rt.now()));
-        je.checkpoint(rt.now());
+        RecoverySteps.resume(je, known.keySet(), alive, fx);
+        RecoverySteps.forgotten(je, known.keySet(), alive).forEach(rt.handles()::remove);
+        RecoverySteps.finish(je, fx);
         LOG.info("executor {} recovered in {} ms: {} tasks alive, {} replacements in flight, {} updates unacknowledged",
                 rt.executorId(), (System.nanoTime() - started) / 1_000_000, alive.size(),
                 je.engine().unfinished().size(), je.outbox().size());
@@ -134,17 +95,7 @@ final class Recovery {
         }
     }
 
-    private void lost(JournaledEngine je, String id) {
-        boolean managed = je.engine().manages(id);
-        List<Command> cmds = je.taskState(id, TaskState.TASK_LOST, "not running after the executor restarted", rt.now());
-        if (!managed) {
-            rt.statuses().send(rt.statuses().status(id, TaskState.TASK_LOST, "not running after the executor restarted"));
-        }
-        rt.execute(cmds);
-    }
-
     static boolean isShimCall(Command c) {
-        return c instanceof Command.Reserve || c instanceof Command.Adjust || c instanceof Command.Release
-                || c instanceof Command.GiveBack;
+        return RecoverySteps.isShimCall(c);
     }
 }

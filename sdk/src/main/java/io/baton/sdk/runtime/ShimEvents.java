@@ -51,10 +51,22 @@ final class ShimEvents {
 
     private void kill(String id, long graceMs) {
         if (!rt.handles().containsKey(id)) {
-            rt.statuses().send(rt.statuses().status(id, TaskState.TASK_LOST, "task " + id + " is not running here"));
+            if (!endedUnacknowledged(rt.journaled().outbox(), id)) {
+                rt.statuses().send(rt.statuses().status(id, TaskState.TASK_LOST, "task " + id + " is not running here"));
+            } // else its terminal update is on its way: a second, different one would contradict it
             return;
         }
         rt.killTask(id, graceMs, HOOK_BOUND_MS, msg -> LOG.error("kill of task {} failed: {}", id, msg));
+    }
+
+    /** Whether a terminal update of the task waits for its acknowledgement. */
+    static boolean endedUnacknowledged(io.baton.sdk.core.StatusOutbox outbox, String taskId) {
+        for (io.baton.proto.TaskStatus s : outbox.pending()) {
+            if (s.getTaskId().getValue().equals(taskId) && io.baton.tasks.TaskStates.isTerminal(s.getState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void replace(ReplaceEvent e) {

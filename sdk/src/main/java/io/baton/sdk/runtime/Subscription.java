@@ -1,12 +1,24 @@
 package io.baton.sdk.runtime;
 
+import io.baton.proto.ExecutorID;
+import io.baton.proto.ExecutorSubscribe;
 import io.baton.proto.OfferID;
 import io.baton.proto.ReservationRecord;
+import io.baton.proto.TaskInfo;
+import io.baton.proto.TaskRecord;
+import io.baton.proto.TaskState;
+import io.baton.proto.TaskStatus;
+import io.baton.tasks.TaskStates;
+import io.baton.resources.Resources;
 import io.baton.sdk.core.Command;
+import io.baton.sdk.core.Engine;
+import io.baton.sdk.core.Phase;
 import io.baton.sdk.core.Replacement;
 import io.baton.sdk.core.Resume;
 import io.baton.sdk.transport.ShimRejection;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -37,15 +49,27 @@ final class Subscription {
             if (cause instanceof ShimRejection rej) {
                 LOG.error("executor {}: the shim refused the subscription: {}; retrying in 5 s", rt.executorId(),
                         rej.getMessage());
-                rt.loop().schedule(this::subscribe, 5, TimeUnit.SECONDS);
+                rt.loop().schedule(this::retry, 5, TimeUnit.SECONDS);
             }
         }));
     }
 
+    /** A refused subscription is retried — unless a newer connection has subscribed meanwhile. */
+    private void retry() {
+        if (!rt.subscribed()) {
+            subscribe();
+        }
+    }
+
     /** Shim calls of replacements in flight: all idempotent, so repeating one that landed is harmless. */
     private void reissue() {
+        rt.execute(reissued(rt.engine()));
+    }
+
+    /** The shim calls to re-issue after a (re-)subscription, in order. */
+    static List<Command> reissued(Engine engine) {
         List<Command> cmds = new ArrayList<>();
-        for (Replacement r : rt.engine().replacements()) {
+        for (Replacement r : engine.replacements()) {
             if (!r.phase().terminal() || r.holdsReservation()) {
                 for (Command c : Resume.commands(r, true)) {
                     if (Recovery.isShimCall(c)) {
@@ -54,12 +78,50 @@ final class Subscription {
                 }
             }
         }
-        rt.execute(cmds);
+        return cmds;
     }
 
-    List<ReservationRecord> reservations() {
+    /** The subscription: who this executor is and what it runs, so a restarted shim can rebuild its ledger. */
+    static ExecutorSubscribe describe(Engine engine, List<TaskStatus> unacknowledged, String executorId,
+            Resources overhead) {
+        ExecutorSubscribe.Builder b = ExecutorSubscribe.newBuilder().setExecutorId(ExecutorID.newBuilder()
+                .setValue(executorId)).addAllOverhead(overhead.toProto());
+        List<ReservationRecord> reservations = reservations(engine);
+        Set<String> inReservations = new HashSet<>();
+        reservations.forEach(r -> {
+            inReservations.add(r.getOldTask().getTaskId().getValue());
+            inReservations.add(r.getNewTask().getTaskId().getValue());
+        });
+        engine.tasks().forEach((id, info) -> {
+            // a task inside a live reservation is the reservation's until RELEASE says otherwise; the old
+            // task of a replacement not reserved yet is still simply held
+            if (!inReservations.contains(id)) {
+                TaskState s = engine.state(id);
+                b.addTasks(TaskRecord.newBuilder().setTask(info).setState(s == null ? TaskState.TASK_RUNNING : s));
+            }
+        });
+        reservations.forEach(b::addReservations);
+        // tasks that ended with their terminal update not yet acknowledged: the shim must not call them lost
+        Set<String> ended = new HashSet<>();
+        for (TaskStatus st : unacknowledged) {
+            String id = st.getTaskId().getValue();
+            if (TaskStates.isTerminal(st.getState()) && !engine.tasks().containsKey(id) && !inReservations.contains(id)
+                    && ended.add(id)) {
+                b.addTasks(TaskRecord.newBuilder().setTask(TaskInfo.newBuilder().setTaskId(st.getTaskId()))
+                        .setState(st.getState()));
+            }
+        }
+        for (Replacement r : engine.unfinished()) {
+            if (r.phase() == Phase.REQUESTED) {
+                b.addPendingReserves(CommandRunner.rid(r.id())); // its RESERVE may have landed unanswered
+            }
+        }
+        return b.build();
+    }
+
+    static List<ReservationRecord> reservations(Engine engine) {
         List<ReservationRecord> out = new ArrayList<>();
-        for (Replacement r : rt.engine().replacements()) {
+        for (Replacement r : engine.replacements()) {
             if (!r.holdsReservation()) {
                 continue;
             }

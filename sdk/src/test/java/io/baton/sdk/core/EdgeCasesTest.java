@@ -65,7 +65,9 @@ class EdgeCasesTest {
 
     @Test
     void aNewTaskThatCannotBeKilledFailsTheReplacement() {
-        rollingBack().hookFailed(Hook.KILL).expect(Phase.FAILED);
+        rollingBack().hookFailed(Hook.KILL).expect(Phase.ROLLING_BACK); // the kill is asked once more
+        assertThat(s.the(Command.Kill.class).taskId()).isEqualTo("b");
+        s.hookFailed(Hook.KILL).expect(Phase.FAILED);
         s.expectReport("a", TASK_FAILED, TaskReason.REPLACE_ROLLBACK_FAILED);
         s.on(new Event.Released(s.now));
         assertThat(s.engine.replacement("r1").released()).isTrue();

@@ -1,0 +1,170 @@
+package io.baton.sdk.runtime;
+
+import io.baton.proto.TaskInfo;
+import io.baton.proto.TaskState;
+import io.baton.sdk.core.Command;
+import io.baton.sdk.core.Phase;
+import io.baton.sdk.core.Replacement;
+import io.baton.sdk.core.Resume;
+import io.baton.sdk.journal.Journal;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The decisions of recovery, without threads or a clock of their own: replay, what to ask the author
+ * about, what to tell the engine about tasks that did not survive, and what to re-issue. {@link Recovery}
+ * runs them around the author's (threaded, bounded) recover hook; the deterministic simulation runs
+ * exactly the same steps.
+ */
+final class RecoverySteps {
+    private static final Set<Phase> OLD_STOPPING = Set.of(Phase.DRAINING, Phase.FREEZING, Phase.STOPPING_OLD);
+
+    /** Where recovery's decisions go: the runtime executes them. */
+    interface Effects {
+        /** Runs commands as the driver loop does (shim calls are skipped until the executor has re-subscribed). */
+        void execute(List<Command> commands);
+
+        /** Journals and sends a status update the runtime reports itself (a task outside any replacement). */
+        void sendStatus(String taskId, TaskState state, String message);
+
+        long now();
+    }
+
+    private RecoverySteps() {
+    }
+
+    /**
+     * Replays the journal into a fresh engine, hands it to {@code adopt}, sends what was decided but never
+     * recorded, and marks the engine disconnected and recovering.
+     */
+    static JournaledEngine replay(Journal journal, Effects fx, java.util.function.Consumer<JournaledEngine> adopt) {
+        JournaledEngine.Replayed replayed = JournaledEngine.replay(journal);
+        JournaledEngine je = replayed.engine();
+        adopt.accept(je); // the effects below act on the replayed engine
+        je.engine().drainPhaseChanges(); // history, not progress
+        fx.execute(new ArrayList<>(replayed.unrecordedReports())); // decided before the crash, never recorded
+        long now = fx.now();
+        je.shimDisconnected(now);
+        je.recoveryStarted(now);
+        return je;
+    }
+
+    /** The tasks to ask the author about: those the engine knows, and both tasks of every open replacement. */
+    static Map<String, TaskInfo> known(JournaledEngine je) {
+        Map<String, TaskInfo> known = new LinkedHashMap<>(je.engine().tasks());
+        for (Replacement r : je.engine().unfinished()) {
+            known.putIfAbsent(r.request().oldTaskId(), r.oldTask());
+            known.putIfAbsent(r.request().newTaskId(), r.request().newTask());
+        }
+        for (Replacement r : failedJustBefore(je)) {
+            known.putIfAbsent(r.request().oldTaskId(), r.oldTask());
+            known.putIfAbsent(r.request().newTaskId(), r.request().newTask());
+        }
+        return known;
+    }
+
+    /** With the author's answer: tasks that did not survive are lost or stopped; in-flight work is re-issued. */
+    static void resume(JournaledEngine je, Set<String> known, Set<String> alive, Effects fx) {
+        long now = fx.now();
+        Set<String> relaunching = new HashSet<>();
+        for (Replacement r : je.engine().unfinished()) {
+            if (r.phase() == Phase.RELAUNCHING) {
+                relaunching.add(r.request().oldTaskId());
+            }
+        }
+        for (String id : known) {
+            if (!alive.contains(id) && je.engine().tasks().containsKey(id) && !relaunching.contains(id)) {
+                lost(je, id, fx); // (an old task being relaunched is relaunched again below, not lost)
+            }
+        }
+        for (Replacement r : je.engine().unfinished()) {
+            String oldId = r.request().oldTaskId();
+            String newId = r.request().newTaskId();
+            if (OLD_STOPPING.contains(r.phase()) && !alive.contains(oldId)) {
+                fx.execute(je.taskState(oldId, TaskState.TASK_KILLED, "stopped while the executor was down", now));
+            }
+            if (r.phase() == Phase.LAUNCHING && alive.contains(newId)) {
+                fx.execute(je.taskState(newId, TaskState.TASK_RUNNING, "running after the executor restarted", now));
+            }
+            if (r.phase() == Phase.RELAUNCHING && alive.contains(oldId)) {
+                fx.execute(je.taskState(oldId, TaskState.TASK_RUNNING, "running after the executor restarted", now));
+            }
+        }
+        for (Replacement r : failedJustBefore(je)) {
+            for (String id : List.of(r.request().oldTaskId(), r.request().newTaskId())) {
+                if (alive.contains(id) && !je.engine().tasks().containsKey(id) && !je.engine().manages(id)) {
+                    // its stop may have been lost with the crash: nothing of a failed replacement may run on
+                    fx.execute(List.of(new Command.Kill(r.id(), id, 0)));
+                }
+            }
+        }
+        for (Replacement r : je.engine().unfinished()) {
+            List<Command> resume = new ArrayList<>();
+            Long start = r.armedTimers().get(io.baton.sdk.core.Timer.START);
+            boolean relaunchTooLate = r.phase() == Phase.RELAUNCHING && start != null && start <= now;
+            for (Command c : Resume.commands(r, alive.contains(r.request().newTaskId()),
+                    alive.contains(r.request().oldTaskId()))) {
+                if (relaunchTooLate && (c instanceof Command.Launch || c instanceof Command.Thaw)) {
+                    continue; // its start timer fires at once and fails the rollback: nothing may be left starting
+                }
+                if (!isShimCall(c)) {
+                    resume.add(c); // shim calls go out when the executor has re-subscribed
+                }
+            }
+            fx.execute(resume);
+        }
+    }
+
+    /** Replacements that failed so shortly before the crash that their release was not confirmed. */
+    private static List<Replacement> failedJustBefore(JournaledEngine je) {
+        List<Replacement> out = new ArrayList<>();
+        for (Replacement r : je.engine().replacements()) {
+            if (r.phase() == Phase.FAILED && r.holdsReservation()) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** Task ids that need no handle any more: neither alive, nor known to the engine, nor in a replacement. */
+    static List<String> forgotten(JournaledEngine je, Set<String> known, Set<String> alive) {
+        List<String> out = new ArrayList<>();
+        for (String id : known) {
+            if (!alive.contains(id) && !je.engine().tasks().containsKey(id) && !je.engine().manages(id)) {
+                out.add(id);
+            }
+        }
+        return out;
+    }
+
+    /** Recovery is over: PENDING replacements go on or end; a checkpoint starts the next journal. */
+    static void finish(JournaledEngine je, Effects fx) {
+        fx.execute(je.recoveryFinished(fx.now()));
+        je.checkpoint(fx.now());
+    }
+
+    private static void lost(JournaledEngine je, String id, Effects fx) {
+        for (io.baton.proto.TaskStatus st : je.outbox().pending()) {
+            if (st.getTaskId().getValue().equals(id) && io.baton.tasks.TaskStates.isTerminal(st.getState())) {
+                // its own terminal update was recorded just before the crash: that is how it ended, not "lost"
+                fx.execute(je.taskState(id, st.getState(), st.getMessage(), fx.now()));
+                return;
+            }
+        }
+        boolean managed = je.engine().manages(id);
+        List<Command> cmds = je.taskState(id, TaskState.TASK_LOST, "not running after the executor restarted", fx.now());
+        if (!managed) {
+            fx.sendStatus(id, TaskState.TASK_LOST, "not running after the executor restarted");
+        }
+        fx.execute(cmds);
+    }
+
+    static boolean isShimCall(Command c) {
+        return c instanceof Command.Reserve || c instanceof Command.Adjust || c instanceof Command.Release
+                || c instanceof Command.GiveBack;
+    }
+}

@@ -1,0 +1,75 @@
+package io.baton.sdk.core;
+
+import static io.baton.proto.ReplaceStrategy.FREEZE_THEN_START;
+import static io.baton.proto.ReplaceStrategy.START_THEN_STOP;
+import static io.baton.proto.ReplaceStrategy.STOP_THEN_START;
+import static io.baton.proto.TaskState.TASK_FAILED;
+import static io.baton.proto.TaskState.TASK_KILLED;
+import static io.baton.proto.TaskState.TASK_LOST;
+import static io.baton.proto.TaskState.TASK_RUNNING;
+import static io.baton.sdk.core.Script.task;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.baton.proto.Keep;
+import io.baton.proto.TaskReason;
+import org.junit.jupiter.api.Test;
+
+/** Regressions for what the deterministic simulation (io.baton.sdk.sim) found in the engine. */
+class SimulationFindingsTest {
+    final Script s = new Script().running(task("a", "cpus:1;mem:512"));
+
+    @Test
+    void aSameIdReplacementThatIsAbortedDoesNotReportTheStillRunningTaskLost() {
+        s.replace("a", task("a", "cpus:0.5;mem:256"), STOP_THEN_START).reserved("cpus:1;mem:512");
+        s.after(30_000).timer(Timer.DRAIN).expect(Phase.ABORTED);
+        assertThat(s.report("a").state()).isEqualTo(TASK_RUNNING);
+        assertThat(s.report("a").outcome()).isEqualTo(Phase.ABORTED);
+        s.checkInvariants();
+    }
+
+    @Test
+    void aSameIdReplacementWhoseOldTaskEndsEarlyReportsOneTerminalUpdateWithTheOutcome() {
+        s.replace("a", task("a", "cpus:0.5;mem:256"), STOP_THEN_START).status("a", TASK_KILLED).expect(Phase.ABORTED);
+        assertThat(s.reports()).hasSize(1);
+        assertThat(s.report("a").state()).isEqualTo(TASK_KILLED);
+        assertThat(s.report("a").outcome()).isEqualTo(Phase.ABORTED);
+        assertThat(s.engine.tasks()).as("the ended task is forgotten").doesNotContainKey("a");
+    }
+
+    @Test
+    void anAbortBecauseTheOldTaskEndedForgetsTheOldTask() {
+        s.replace("a", task("b", "cpus:1;mem:512"), STOP_THEN_START).status("a", TASK_FAILED).expect(Phase.ABORTED);
+        s.expectReport("b", TASK_LOST, TaskReason.REPLACE_INVALID);
+        assertThat(s.engine.tasks()).doesNotContainKey("a");
+    }
+
+    @Test
+    void aKillThatFailedInStoppingOldDoesNotMakeTheRollbackRelaunchTheFrozenTask() {
+        s.replace("a", task("b", "cpus:1;mem:512"), FREEZE_THEN_START, "o-1").reserved("cpus:2;mem:1024");
+        s.on(new Event.OldTaskFrozen(s.now)).adjusted().status("b", TASK_RUNNING).expect(Phase.STOPPING_OLD);
+        s.hookFailed(Hook.KILL).expect(Phase.ROLLING_BACK);
+        s.status("b", TASK_KILLED).adjusted().expect(Phase.RELAUNCHING);
+        assertThat(s.kinds()).contains("Thaw").doesNotContain("Launch");
+    }
+
+    @Test
+    void aRollbackWhoseNewTaskWillNotStopKeepsAnOldTaskThatNeverStopped() {
+        s.replace("a", task("b", "cpus:1;mem:512"), START_THEN_STOP, "o-1").reserved("cpus:2;mem:1024").adjusted();
+        s.after(60_000).timer(Timer.START).expect(Phase.ROLLING_BACK);
+        s.hookFailed(Hook.KILL).expect(Phase.ROLLING_BACK);
+        assertThat(s.the(Command.Kill.class).taskId()).as("the kill is asked once more").isEqualTo("b");
+        s.after(30_000).timer(Timer.DRAIN).expect(Phase.RESTORING);
+        s.adjusted().expect(Phase.ROLLED_BACK);
+        s.expectRelease(Keep.KEEP_OLD);
+        s.expectReport("b", TASK_FAILED, TaskReason.REPLACE_START_TIMEOUT);
+    }
+
+    @Test
+    void aRelaunchThatTimesOutIsStoppedWhenTheReplacementFails() {
+        s.replace("a", task("b", "cpus:1;mem:512"), STOP_THEN_START).reserved("cpus:1;mem:512").status("a", TASK_KILLED)
+                .adjusted().status("b", TASK_FAILED).adjusted().expect(Phase.RELAUNCHING);
+        s.after(60_000).timer(Timer.START).expect(Phase.FAILED);
+        assertThat(s.the(Command.Kill.class).taskId()).isEqualTo("a");
+        s.expectRelease(Keep.KEEP_NONE);
+    }
+}

@@ -1,0 +1,269 @@
+package io.baton.sdk.sim;
+
+import com.google.protobuf.ByteString;
+import io.baton.proto.OfferID;
+import io.baton.proto.ReadinessCheck;
+import io.baton.proto.ReleaseLeftover;
+import io.baton.proto.Replace;
+import io.baton.proto.ReplacePolicy;
+import io.baton.proto.ReplaceStrategy;
+import io.baton.proto.ReplacementID;
+import io.baton.proto.TaskID;
+import io.baton.proto.TaskInfo;
+import io.baton.proto.TaskState;
+import io.baton.proto.TaskStatus;
+import io.baton.resources.Resources;
+import io.baton.shim.ledger.Verdict;
+import io.baton.tasks.TaskStates;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The framework (as a BatonClient user would be): a random workload of launches, replacements of every
+ * strategy and kind, and kills; it receives status updates, drops duplicates by uuid and acknowledges
+ * every delivery. A call whose answer never came (the connection broke) is retried with the same ids.
+ */
+final class SimFramework {
+    private static final ReplaceStrategy[] STRATEGIES = {ReplaceStrategy.STOP_THEN_START,
+        ReplaceStrategy.START_THEN_STOP, ReplaceStrategy.FREEZE_THEN_START, ReplaceStrategy.RESIZE_IN_PLACE};
+
+    private final SimWorld w;
+    private final SimNet net;
+    private final SimTasks tasks;
+    /** Every update, first delivery only, in arrival order. */
+    final Map<ByteString, TaskStatus> received = new LinkedHashMap<>();
+    /** Every update as the framework saw it: first deliveries and the shim's own (uuid-less) ones, in order. */
+    final List<TaskStatus> arrivals = new ArrayList<>();
+    private final Map<String, TaskState> latest = new LinkedHashMap<>();
+    private final Map<String, Resources> resources = new LinkedHashMap<>();
+    private final Set<String> busy = new LinkedHashSet<>();
+    private final Map<String, List<String>> busyBy = new LinkedHashMap<>();
+    private final Set<String> decided = new LinkedHashSet<>();
+    private int epoch = -1;
+    private boolean subscribed;
+    private int taskSeq;
+    private int replaceSeq;
+    final Map<String, Integer> kinds = new java.util.TreeMap<>();
+
+    private final boolean forgetOutcomes;
+
+    SimFramework(SimWorld w, SimNet net, SimTasks tasks, boolean forgetOutcomes) {
+        this.forgetOutcomes = forgetOutcomes;
+        this.w = w;
+        this.net = net;
+        this.tasks = tasks;
+    }
+
+    void start(long workloadEndUs) {
+        connect();
+        int ops = (int) w.between(4, 24);
+        for (int i = 0; i < ops; i++) {
+            w.after(w.between(200_000, workloadEndUs), "workload op", this::operation);
+        }
+    }
+
+    // ------------------------------------------------------------------ connection
+
+    private void connect() {
+        net.connect(net.fw, () -> {
+            epoch = net.fw.epoch;
+            int e = epoch;
+            net.send(net.fw, true, "fw->shim SUBSCRIBE", false, () -> net.shim.frameworkSubscribe(e));
+            subscribed = true;
+        }, () -> w.after(w.between(200_000, 1_000_000), "fw reconnect", this::connect));
+    }
+
+    void disconnected(int deadEpoch) {
+        if (deadEpoch == epoch) {
+            subscribed = false;
+            epoch = -1;
+            w.after(w.between(100_000, 1_000_000), "fw reconnect", this::connect);
+        }
+    }
+
+    private <T> void call(String what, Supplier<Verdict<T>> atShim, Consumer<Verdict<T>> onAnswer) {
+        if (!subscribed) {
+            w.trace("fw: not connected, skips " + what);
+            return;
+        }
+        w.trace("fw: " + what);
+        net.send(net.fw, true, "fw->shim " + what, false, () -> {
+            Verdict<T> v = atShim.get();
+            net.send(net.fw, false, "shim->fw answer to " + what + (v instanceof Verdict.Rejected<T> r ? ": "
+                    + r.code() + " " + r.message() : ": ok"), false, () -> onAnswer.accept(v));
+        });
+    }
+
+    // ------------------------------------------------------------------ updates
+
+    void update(TaskStatus s) {
+        if (forgetOutcomes && s.getOutcomeValue() != 0) {
+            String task = s.getTaskId().getValue();
+            call("ACKNOWLEDGE " + task, () -> net.shim.acknowledge(task, s.getUuid()), v -> { });
+            return;
+        }
+        if (s.getUuid().isEmpty() || received.putIfAbsent(s.getUuid(), s) == null) {
+            arrivals.add(s);
+            latest.put(s.getTaskId().getValue(), s.getState());
+        }
+        w.trace("fw got " + SimText.status(s));
+        if (s.getOutcomeValue() != 0) {
+            decided(s.getReplacementId().getValue());
+        }
+        if (!s.getUuid().isEmpty()) {
+            ByteString uuid = s.getUuid();
+            String task = s.getTaskId().getValue();
+            call("ACKNOWLEDGE " + task, () -> net.shim.acknowledge(task, uuid), v -> { });
+        }
+    }
+
+    private void decided(String rid) {
+        decided.add(rid);
+        List<String> ids = busyBy.remove(rid);
+        if (ids != null) {
+            busy.removeAll(ids);
+        }
+    }
+
+    // ------------------------------------------------------------------ workload
+
+    private void operation() {
+        List<String> live = new ArrayList<>();
+        latest.forEach((id, st) -> {
+            if (!TaskStates.isTerminal(st) && !busy.contains(id) && resources.containsKey(id)) {
+                live.add(id);
+            }
+        });
+        int dice = w.rnd.nextInt(100);
+        if (live.isEmpty() || dice < 25 && live.size() < 6) {
+            launch();
+        } else if (dice < 88) {
+            replace(w.chance(0.05) ? w.pick(nonTerminal()) : w.pick(live)); // sometimes one that is busy
+        } else {
+            String id = w.pick(live);
+            call("KILL " + id, () -> net.shim.kill(id), v -> { });
+        }
+    }
+
+    private List<String> nonTerminal() {
+        List<String> out = new ArrayList<>();
+        latest.forEach((id, st) -> {
+            if (!TaskStates.isTerminal(st)) {
+                out.add(id);
+            }
+        });
+        return out;
+    }
+
+    private SimTasks.Fate randomFate(boolean withReadiness) {
+        int d = w.rnd.nextInt(100);
+        if (withReadiness && d < 15) {
+            return SimTasks.Fate.NOT_READY;
+        }
+        SimTasks.Fate[] f = {SimTasks.Fate.FAILS_TO_START, SimTasks.Fate.HANGS_STARTING, SimTasks.Fate.LAUNCH_THROWS,
+            SimTasks.Fate.DIES_LATER, SimTasks.Fate.SLOW_TO_DIE, SimTasks.Fate.KILL_THROWS, SimTasks.Fate.RESIZE_THROWS};
+        return d < 55 ? SimTasks.Fate.NORMAL : f[d % f.length];
+    }
+
+    private void launch() {
+        String id = "t" + (++taskSeq);
+        Resources res = Resources.parse("cpus:" + w.pick(List.of("0.5", "1", "1.5")) + ";mem:" + w.pick(List.of(128, 256, 384)));
+        TaskInfo task = TaskInfo.newBuilder().setTaskId(TaskID.newBuilder().setValue(id)).setName(id)
+                .addAllResources(res.toProto()).build();
+        tasks.fates.put(id, randomFate(false));
+        if (w.chance(0.1)) {
+            tasks.relaunchFails.add(id);
+        }
+        resources.put(id, res);
+        count("launch");
+        call("OFFERS " + res, () -> net.shim.offers(res), offer -> {
+            if (offer.accepted()) {
+                String oid = offer.value().id();
+                call("LAUNCH " + id, () -> net.shim.launch(SimExecutor.ID, task, List.of(oid)), v -> { });
+            }
+        });
+    }
+
+    private void replace(String oldId) {
+        Resources old = resources.getOrDefault(oldId, Resources.parse("cpus:1;mem:128"));
+        ReplaceStrategy strategy = STRATEGIES[w.rnd.nextInt(STRATEGIES.length)];
+        boolean concurrent = strategy == ReplaceStrategy.START_THEN_STOP || strategy == ReplaceStrategy.FREEZE_THEN_START;
+        String size = w.pick(List.of("partial", "full", "augmented"));
+        Resources res = switch (size) {
+            case "partial" -> Resources.parse("cpus:0.5;mem:" + w.pick(List.of(64, 128)));
+            case "full" -> old;
+            default -> old.plus(Resources.parse("cpus:0.5;mem:" + w.pick(List.of(64, 128, 256))));
+        };
+        boolean sameId = strategy == ReplaceStrategy.RESIZE_IN_PLACE || !concurrent && w.chance(0.2);
+        String newId = sameId ? oldId : "t" + (++taskSeq);
+        boolean readiness = !sameId && w.chance(0.4);
+        TaskInfo.Builder nb = TaskInfo.newBuilder().setTaskId(TaskID.newBuilder().setValue(newId)).setName(newId)
+                .addAllResources(res.toProto());
+        if (readiness) {
+            nb.setReadiness(ReadinessCheck.newBuilder().setIntervalMs(300));
+        }
+        if (!sameId) {
+            tasks.fates.put(newId, randomFate(readiness));
+            if (w.chance(0.1)) {
+                tasks.relaunchFails.add(newId);
+            }
+        }
+        ReleaseLeftover leftover = w.chance(0.5) ? ReleaseLeftover.IMMEDIATE : ReleaseLeftover.ON_COMMIT;
+        ReplacePolicy policy = ReplacePolicy.newBuilder().setStrategy(strategy).setDrainTimeoutMs(w.between(500, 4_000))
+                .setStartTimeoutMs(w.between(500, 5_000)).setReleaseLeftover(leftover).build();
+        String rid = "r" + (++replaceSeq);
+        count(strategy + " " + size + " " + leftover);
+        Resources need = concurrent ? res : res.minus(old);
+        if (w.chance(0.1)) {
+            need = need.isEmpty() ? need : Resources.parse("cpus:0.5"); // too little on purpose: rejected
+        } else if (w.chance(0.15)) {
+            need = need.plus(Resources.parse("mem:64")); // more than needed: a leftover
+        }
+        TaskInfo newTask = nb.build();
+        Consumer<List<String>> send = offers -> {
+            Replace.Builder r = Replace.newBuilder().setReplacementId(ReplacementID.newBuilder().setValue(rid))
+                    .setOldTaskId(TaskID.newBuilder().setValue(oldId)).setNewTask(newTask).setPolicy(policy);
+            offers.forEach(o -> r.addOfferIds(OfferID.newBuilder().setValue(o)));
+            resources.put(newId, res);
+            busy.add(oldId);
+            busy.add(newId);
+            busyBy.put(rid, List.of(oldId, newId));
+            sendReplace(r.build(), 0);
+        };
+        if (need.isEmpty()) {
+            send.accept(List.of());
+        } else {
+            Resources ask = need;
+            call("OFFERS " + ask + " for " + rid, () -> net.shim.offers(ask), offer -> send.accept(offer.accepted()
+                    ? List.of(offer.value().id()) : List.of()));
+        }
+    }
+
+    private void sendReplace(Replace r, int attempt) {
+        String rid = r.getReplacementId().getValue();
+        boolean[] answered = {false};
+        call("REPLACE " + rid + " " + r.getOldTaskId().getValue() + "->" + r.getNewTask().getTaskId().getValue() + " "
+                + r.getPolicy().getStrategy(), () -> net.shim.replace(r), v -> {
+                    answered[0] = true;
+                    if (!v.accepted()) {
+                        decided(rid);
+                    }
+                });
+        w.after(5_000_000, "replace retry " + rid, () -> {
+            if (!answered[0] && !decided.contains(rid) && attempt < 3) {
+                w.trace("fw: no answer to REPLACE " + rid + "; retrying with the same ids");
+                sendReplace(r, attempt + 1);
+            }
+        });
+    }
+
+    private void count(String kind) {
+        kinds.merge(kind, 1, Integer::sum);
+    }
+}
