@@ -69,7 +69,8 @@ public final class Ledger {
     }
 
     /** A checked (re-)subscription, not yet applied. Commit it before any other ledger call. */
-    public record SubscribePlan(String executorId, long pid, int uid, SubscriptionClaim claim) {
+    /** @param rescind unused offers the subscription takes back (the executor holds their resources) */
+    public record SubscribePlan(String executorId, long pid, int uid, SubscriptionClaim claim, List<String> rescind) {
     }
 
     /** Checks a (re-)subscription without changing anything (the shim attaches the container in between). */

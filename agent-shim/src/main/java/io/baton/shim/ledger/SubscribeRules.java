@@ -1,5 +1,6 @@
 package io.baton.shim.ledger;
 
+
 import io.baton.proto.ExecutorSubscribe;
 import io.baton.proto.RejectCode;
 import io.baton.proto.TaskInfo;
@@ -7,6 +8,7 @@ import io.baton.proto.TaskStatus;
 import io.baton.resources.Resources;
 import io.baton.shim.ledger.LedgerEntries.ExecutorEntry;
 import io.baton.shim.ledger.LedgerEntries.HeldTask;
+import io.baton.shim.ledger.LedgerEntries.OfferEntry;
 import io.baton.shim.ledger.LedgerEntries.ReservationEntry;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,12 +46,29 @@ final class SubscribeRules {
         SubscriptionClaim claim = parsed.value().keeping(pendingReservations(call, id));
         Resources mine = existing == null ? Resources.empty() : holdingsOf(existing);
         Resources available = ledger.free().plus(mine);
+        // What an executor really holds comes before offers nobody has used yet (e.g. made by a restarted
+        // shim before its executors came back): rescind those, newest first, until the claim fits.
+        List<String> rescind = new ArrayList<>();
+        List<OfferEntry> unused = new ArrayList<>();
+        for (OfferEntry o : ledger.offerBook().all()) {
+            if (o.designatedReplacement == null) {
+                unused.add(0, o);
+            }
+        }
+        for (OfferEntry o : unused) {
+            if (available.contains(claim.holdings())) {
+                break;
+            }
+            available = available.plus(o.resources);
+            rescind.add(o.id);
+        }
         if (!available.contains(claim.holdings())) {
             return Verdict.reject(RejectCode.OVER_TOTAL, "executor " + id + " reports holding "
                     + claim.holdings() + " but only " + available + " of the node total " + ledger.total()
-                    + " is available to it (missing " + claim.holdings().minus(available) + ")");
+                    + " is available to it" + (unused.isEmpty() ? "" : ", counting " + unused.size() + " unused offers")
+                    + " (missing " + claim.holdings().minus(available) + ")");
         }
-        return Verdict.ok(new Ledger.SubscribePlan(id, pid, uid, claim));
+        return Verdict.ok(new Ledger.SubscribePlan(id, pid, uid, claim, rescind));
     }
 
     Ledger.Subscribed commit(Ledger.SubscribePlan plan) {
@@ -58,6 +77,7 @@ final class SubscribeRules {
         long pid = plan.pid();
         int uid = plan.uid();
         ExecutorEntry existing = ledger.executorMap().get(id);
+        plan.rescind().forEach(o -> ledger.offerBook().spend(o, "rescinded: executor " + id + " holds its resources"));
         List<TaskInfo> lost = existing == null ? List.of() : forget(existing, claim);
         ExecutorEntry entry = new ExecutorEntry(id, claim.overhead());
         entry.connected = true;

@@ -83,12 +83,13 @@ final class ExecutorHandler extends SimpleChannelInboundHandler<ExecutorCall> {
     }
 
     private void error(ChannelHandlerContext c, RejectCode code, String message, boolean close) {
-        if (!c.channel().isActive()) {
-            return;
+        if (!c.channel().isActive() || Pipelines.closing(c.channel())) {
+            return; // one closing error per connection, even if another timer fires before the close lands
         }
         var f = c.writeAndFlush(io.baton.proto.ShimToExecutor.newBuilder().setEvent(ExecutorEvent.newBuilder()
                 .setError(ErrorEvent.newBuilder().setCode(code).setMessage(message))).build());
         if (close) {
+            Pipelines.markClosing(c.channel());
             f.addListener(ChannelFutureListener.CLOSE);
         }
     }

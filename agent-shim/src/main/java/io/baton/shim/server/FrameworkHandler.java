@@ -75,12 +75,13 @@ final class FrameworkHandler extends SimpleChannelInboundHandler<FrameworkCall> 
     }
 
     private void error(ChannelHandlerContext c, RejectCode code, String message, boolean close) {
-        if (!c.channel().isActive()) {
-            return;
+        if (!c.channel().isActive() || Pipelines.closing(c.channel())) {
+            return; // one closing error per connection, even if another timer fires before the close lands
         }
         var f = c.writeAndFlush(ShimToFramework.newBuilder().setEvent(FrameworkEvent.newBuilder()
                 .setError(ErrorEvent.newBuilder().setCode(code).setMessage(message))).build());
         if (close) {
+            Pipelines.markClosing(c.channel());
             f.addListener(ChannelFutureListener.CLOSE);
         }
     }

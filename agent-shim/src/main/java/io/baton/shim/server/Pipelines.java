@@ -32,6 +32,17 @@ final class Pipelines {
         p.addLast("handler", handler);
     }
 
+    private static final io.netty.util.AttributeKey<Boolean> CLOSING = io.netty.util.AttributeKey.valueOf("baton.closing");
+
+    /** The connection got its closing error and is being closed: nothing more is sent on it. */
+    static void markClosing(io.netty.channel.Channel ch) {
+        ch.attr(CLOSING).set(Boolean.TRUE);
+    }
+
+    static boolean closing(io.netty.channel.Channel ch) {
+        return Boolean.TRUE.equals(ch.attr(CLOSING).get());
+    }
+
     static boolean hasPartialFrame(ChannelPipeline p) {
         ChannelHandler h = p.get(FRAMES);
         return h instanceof FrameDecoder d && d.hasPartialFrame();
