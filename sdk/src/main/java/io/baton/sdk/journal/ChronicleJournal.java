@@ -51,6 +51,12 @@ import org.slf4j.LoggerFactory;
  * in {@code checkpoint.idx} ({@link CheckpointFile}), and only then deletes the cycle files wholly
  * before the checkpoint's cycle. A crash at any point leaves a replay start whose records are all
  * still there; {@link #open} finishes deletions a crash interrupted.
+ *
+ * <p>Disk space: a {@link SpaceGuard} keeps every mapped write on pages already allocated by an
+ * ordinary write, so a full file system makes {@link #append} (or {@link #open}) throw
+ * {@link JournalFullException} with the numbers instead of raising SIGBUS; nothing is written then,
+ * and appends succeed again once space returns. {@link #shortage} (one statvfs) says when too little is
+ * left to start new work.
  */
 public final class ChronicleJournal implements Journal {
     static final long MIN_BLOCK_SIZE = 64 << 10;
@@ -59,6 +65,7 @@ public final class ChronicleJournal implements Journal {
     private final Path dir;
     private final SingleChronicleQueue queue;
     private final CycleFiles cycleFiles;
+    private final SpaceGuard space;
     private ExcerptAppender appender;
     private long replayStart;
     private final Set<Integer> unsyncedCycles = new LinkedHashSet<>();
@@ -69,9 +76,10 @@ public final class ChronicleJournal implements Journal {
     private long syncs;
     private boolean closed;
 
-    private ChronicleJournal(Path dir, SingleChronicleQueue queue, long replayStart) {
+    private ChronicleJournal(Path dir, SingleChronicleQueue queue, SpaceGuard space, long replayStart) {
         this.dir = dir;
         this.queue = queue;
+        this.space = space;
         this.replayStart = replayStart;
         this.cycleFiles = new CycleFiles(dir, queue.rollCycle(), queue.epoch());
     }
@@ -87,9 +95,12 @@ public final class ChronicleJournal implements Journal {
         Objects.requireNonNull(options, "options");
         long replayStart;
         SingleChronicleQueue queue;
+        SpaceGuard space;
         try {
             Files.createDirectories(dir);
             replayStart = CheckpointFile.read(dir);
+            space = new SpaceGuard(dir);
+            space.beforeOpen();
             queue = SingleChronicleQueueBuilder.binary(dir)
                     .rollCycle(options.rollCycle())
                     .blockSize(options.blockSize())
@@ -98,7 +109,7 @@ public final class ChronicleJournal implements Journal {
         } catch (IOException | IORuntimeException | UncheckedIOException e) {
             throw new JournalException(dir, "opening", e);
         }
-        ChronicleJournal journal = new ChronicleJournal(dir, queue, replayStart);
+        ChronicleJournal journal = new ChronicleJournal(dir, queue, space, replayStart);
         if (replayStart >= 0) {
             try {
                 journal.deleteCyclesBefore(queue.rollCycle().toCycle(replayStart));
@@ -119,11 +130,16 @@ public final class ChronicleJournal implements Journal {
             if (appender == null) {
                 appender = queue.createAppender();
             }
+            space.beforeAppend(queue.cycle(), frame.length);
+            long end;
             try (DocumentContext dc = appender.writingDocument()) {
                 dc.wire().bytes().write(frame);
+                end = dc.wire().bytes().writePosition();
             }
             long index = appender.lastIndexAppended();
-            noteWritten(appender.cycle());
+            int cycle = appender.cycle();
+            space.afterAppend(cycle, cycleFiles.path(cycle), end);
+            noteWritten(cycle);
             appended++;
             return index;
         } catch (IORuntimeException | UnrecoverableTimeoutException e) {
@@ -205,6 +221,12 @@ public final class ChronicleJournal implements Journal {
     }
 
     @Override
+    public java.util.Optional<Shortage> shortage() {
+        checkOpen();
+        return space.shortage();
+    }
+
+    @Override
     public void close() {
         if (closed) {
             return;
@@ -215,6 +237,7 @@ public final class ChronicleJournal implements Journal {
                 appender.close();
             }
         } finally {
+            space.close();
             queue.close();
         }
     }
