@@ -84,6 +84,11 @@ final class ExecutorApi {
                     + "(from " + ctx.config.tokenFile() + "); the Unix socket identifies them by their credentials instead");
             return;
         }
+        String taken = ownedByAnother(id, s.uid);
+        if (taken != null) {
+            s.reject(cid, RejectCode.NOT_OWNER, taken);
+            return;
+        }
         // check first, then put the process into its container, then change the ledger: a refused
         // subscription changes nothing, and no process lands in a container it may not use
         Verdict<Ledger.SubscribePlan> plan = ctx.ledger.prepareSubscribe(withDefaultOverhead(call), s.pid, s.uid);
@@ -97,6 +102,13 @@ final class ExecutorApi {
         } catch (IsolatorException e) {
             s.reject(cid, RejectCode.ISOLATOR_FAILED, "could not put executor " + id + " (pid " + s.pid
                     + ") into its container: " + e.getMessage());
+            return;
+        }
+        try {
+            ctx.owners.record(id, s.uid);
+        } catch (java.io.IOException e) {
+            s.reject(cid, RejectCode.INTERNAL, "could not record that executor " + id + " belongs to uid " + s.uid
+                    + ": " + e.getMessage());
             return;
         }
         Ledger.Subscribed subscribed = ctx.ledger.commitSubscribe(plan.value());
@@ -124,6 +136,20 @@ final class ExecutorApi {
             if (!queued.contains(e)) {
                 s.send(e); // forwarded before, never confirmed: the executor may have died before journaling it
             }
+        }
+    }
+
+    /** Why this uid may not subscribe as {@code id} (it is another uid's, also across shim restarts), or null. */
+    private String ownedByAnother(String id, int uid) {
+        if (uid == 0) {
+            return null; // root may take over any executor id
+        }
+        try {
+            Integer owner = ctx.owners.owner(id);
+            return owner == null || owner == uid ? null : "executor " + id + " belongs to uid " + owner
+                    + "; this connection is uid " + uid + " (run it as uid " + owner + ", or pick another executor id)";
+        } catch (java.io.IOException e) {
+            return "executor " + id + ": its owner cannot be checked (" + e.getMessage() + "); refused to be safe";
         }
     }
 

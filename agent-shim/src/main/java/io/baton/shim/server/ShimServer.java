@@ -194,6 +194,11 @@ public final class ShimServer implements AutoCloseable {
                 }
             }
             try {
+                ctx.owners.forget(e.executorId()); // the id is free for anyone again
+            } catch (IOException ex) {
+                LOG.error("could not forget the owner of expired executor {}: {}", e.executorId(), ex.getMessage());
+            }
+            try {
                 ctx.containers.destroy(e.executorId());
             } catch (IsolatorException ex) {
                 LOG.error("could not remove the container of executor {}: {}", e.executorId(), ex.getMessage());
