@@ -99,7 +99,7 @@ public final class ChronicleJournal implements Journal {
         try {
             Files.createDirectories(dir);
             replayStart = CheckpointFile.read(dir);
-            space = new SpaceGuard(dir);
+            space = new SpaceGuard(dir, options.rollCycle().defaultIndexCount());
             space.beforeOpen();
             queue = SingleChronicleQueueBuilder.binary(dir)
                     .rollCycle(options.rollCycle())

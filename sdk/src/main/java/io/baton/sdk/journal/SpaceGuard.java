@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Residual risk, by design: the first writes into a new cycle file (its header and first index
  * arrays, about 70 KiB) go to pages the guard cannot allocate before Chronicle creates the file; the
- * guard only checks that {@link #ROLL_NEED} bytes are free just before, so another process filling
+ * guard only checks that enough bytes for them are free just before, so another process filling
  * the disk in that instant could still cause SIGBUS. File systems that do not allocate on write
  * (compressing or deduplicating ones) defeat the runway.
  *
@@ -38,34 +38,50 @@ import org.slf4j.LoggerFactory;
 final class SpaceGuard implements AutoCloseable {
     /** Bytes allocated ahead of the last record. */
     static final long RUNWAY = 256 << 10;
-    /** Room beyond a record: one index array (FAST_HOURLY: 4096 x 8 bytes), headers, an end-of-file mark. */
-    static final long SLACK = 80 << 10;
-    /** Free bytes a new cycle file needs before it is started (header, index-of-indexes, first index array). */
-    static final long ROLL_NEED = 256 << 10;
-    /** Free bytes needed before new work is accepted: a roll, a runway and the slack. */
-    static final long NEW_WORK_NEED = ROLL_NEED + RUNWAY + SLACK;
+    /** The least free space a new cycle file needs before it is started. */
+    static final long MIN_ROLL_NEED = 256 << 10;
     private static final int PAGE = 4096;
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 << 10).asReadOnlyBuffer();
     private static final Logger LOG = LoggerFactory.getLogger(SpaceGuard.class);
 
     private final Path dir;
     private final FileStore store;
+    /** Room beyond a record: two index arrays (FAST_HOURLY: 4096 x 8 bytes each), headers, an end-of-file mark. */
+    private final long slack;
+    /** Free bytes a new cycle file needs: header, index-of-indexes and first index array, with a margin. */
+    private final long rollNeed;
+    /** Free bytes needed before new work is accepted: a roll, a runway and the slack. */
+    private final long newWorkNeed;
     private FileChannel file;
     private int cycle = Integer.MIN_VALUE;
     private long tail;
     private long allocatedTo;
     private long extensions;
 
-    SpaceGuard(Path dir) throws IOException {
+    SpaceGuard(Path dir, int indexCount) throws IOException {
         this.dir = dir;
         this.store = Files.getFileStore(dir);
+        long indexArray = 8L * indexCount;
+        this.slack = 2 * indexArray + (16 << 10);
+        this.rollNeed = Math.max(MIN_ROLL_NEED, 2 * indexArray + (64 << 10));
+        this.newWorkNeed = rollNeed + RUNWAY + slack;
+    }
+
+    /** Free bytes below which new work is refused. */
+    long newWorkNeed() {
+        return newWorkNeed;
+    }
+
+    /** Free bytes needed to open the journal or start a cycle file. */
+    long rollNeed() {
+        return rollNeed;
     }
 
     /** Before the queue is opened: creating its files touches mapped pages too. */
     void beforeOpen() {
         long free = usable();
-        if (free < ROLL_NEED) {
-            throw new JournalFullException(dir, "opening the journal", free, ROLL_NEED);
+        if (free < rollNeed) {
+            throw new JournalFullException(dir, "opening the journal", free, rollNeed);
         }
     }
 
@@ -76,14 +92,14 @@ final class SpaceGuard implements AutoCloseable {
      */
     void beforeAppend(int upcomingCycle, int frameLength) {
         if (upcomingCycle != cycle) {
-            long need = ROLL_NEED + frameLength + SLACK;
+            long need = rollNeed + frameLength + slack;
             long free = usable();
             if (free < need) {
                 throw new JournalFullException(dir, "starting the cycle file for cycle " + upcomingCycle, free, need);
             }
             return;
         }
-        long required = tail + frameLength + SLACK;
+        long required = tail + frameLength + slack;
         if (required + RUNWAY / 2 > allocatedTo) {
             extend(required + RUNWAY);
         }
@@ -111,7 +127,7 @@ final class SpaceGuard implements AutoCloseable {
     /** A shortage for new work, or empty; reads the free space (one statvfs). */
     Optional<Journal.Shortage> shortage() {
         long free = usable();
-        return free < NEW_WORK_NEED ? Optional.of(new Journal.Shortage(dir, free, NEW_WORK_NEED)) : Optional.empty();
+        return free < newWorkNeed ? Optional.of(new Journal.Shortage(dir, free, newWorkNeed)) : Optional.empty();
     }
 
     /** Runway extensions so far (each one statvfs and one write). */

@@ -41,11 +41,21 @@ class JournalDiskFullIT {
 
     @Test
     void aFullFileSystemRefusesAppendsCleanlyAndTheJournalResumesWhenSpaceReturns() throws Exception {
+        fillAndRecover(ChronicleJournal.Options.defaults().withClock(clock), TimeUnit.HOURS.toMillis(1));
+    }
+
+    /** A roll cycle with 8x larger index arrays (256 KiB): the guard's slack follows the roll cycle. */
+    @Test
+    void theSameWithSecondlyCyclesAndLargeIndexArrays() throws Exception {
+        fillAndRecover(ChronicleJournal.Options.defaults().withClock(clock)
+                .withRollCycle(net.openhft.chronicle.queue.rollcycles.TestRollCycles.TEST_SECONDLY), 1000);
+    }
+
+    private void fillAndRecover(ChronicleJournal.Options options, long cycleMillis) throws Exception {
         List<Long> accepted = new ArrayList<>();
         long seq = 0;
         try (Tmpfs fs = Tmpfs.mountOrSkip(temp.resolve("mnt"), TMPFS)) {
             Path dir = fs.path().resolve("journal");
-            ChronicleJournal.Options options = ChronicleJournal.Options.defaults().withClock(clock);
             try (ChronicleJournal journal = ChronicleJournal.open(dir, options)) {
                 for (int i = 0; i < 50; i++) {
                     journal.append(record(++seq));
@@ -57,7 +67,7 @@ class JournalDiskFullIT {
                 System.out.printf("disk full: ballast %d bytes, %d usable left%n", ballast, fs.usable());
                 Journal.Shortage shortage = journal.shortage().orElseThrow();
                 assertThat(shortage.message()).contains(dir.toString(), shortage.freeBytes() + " bytes free",
-                        SpaceGuard.NEW_WORK_NEED + " needed", "free space there and retry");
+                        shortage.neededBytes() + " needed", "free space there and retry");
                 assertThat(shortage.freeBytes()).isLessThan(shortage.neededBytes());
 
                 // the runway allocated before the disk filled still takes records; then appends are refused
@@ -84,7 +94,7 @@ class JournalDiskFullIT {
                 }
 
                 // a roll to a new cycle file while full is refused before Chronicle creates the file
-                clock.advanceMillis(TimeUnit.HOURS.toMillis(1));
+                clock.advanceMillis(cycleMillis);
                 assertThatThrownBy(() -> journal.append(record(1_000_000))).isInstanceOf(JournalFullException.class)
                         .hasMessageContaining("starting the cycle file");
 
@@ -94,7 +104,7 @@ class JournalDiskFullIT {
                     journal.append(record(++seq));
                     accepted.add(seq);
                 }
-                clock.advanceMillis(TimeUnit.HOURS.toMillis(1));
+                clock.advanceMillis(cycleMillis);
                 for (int i = 0; i < 100; i++) {
                     journal.append(record(++seq));
                     accepted.add(seq);
@@ -117,7 +127,7 @@ class JournalDiskFullIT {
             assertThatThrownBy(() -> ChronicleJournal.open(dir, ChronicleJournal.Options.defaults()))
                     .isInstanceOf(JournalFullException.class)
                     .hasMessageContaining(dir.toString()).hasMessageContaining("opening the journal")
-                    .hasMessageContaining(SpaceGuard.ROLL_NEED + " needed");
+                    .hasMessageContaining(SpaceGuard.MIN_ROLL_NEED + " needed");
         }
     }
 }
