@@ -107,9 +107,10 @@ final class ExecutorApi {
         try {
             ctx.owners.record(id, s.uid);
         } catch (java.io.IOException e) {
-            s.reject(cid, RejectCode.INTERNAL, "could not record that executor " + id + " belongs to uid " + s.uid
-                    + ": " + e.getMessage());
-            return;
+            // availability first: the executor runs; only the protection across a shim restart is missing
+            LOG.error("could not record that executor {} belongs to uid {} ({}); after a shim restart another uid "
+                    + "could subscribe as {} first: check that the work directory is writable", id, s.uid,
+                    e.toString(), id);
         }
         Ledger.Subscribed subscribed = ctx.ledger.commitSubscribe(plan.value());
         s.executorId = id;

@@ -37,8 +37,8 @@ final class ExecutorOwners {
     }
 
     void record(String executorId, int uid) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        if (!Files.isDirectory(dir)) { // inside the existing work directory only: never create that here
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
         Path tmp = dir.resolve("." + executorId + ".tmp");
         Files.writeString(tmp, uid + "\n", StandardCharsets.US_ASCII);
