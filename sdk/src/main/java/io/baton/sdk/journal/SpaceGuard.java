@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * ordinary write (the range is still unwritten by Chronicle, so zeros change nothing), and lets an
  * append through only when the record, plus room for an index array and headers, ends inside it.
  *
- * <p>Cost: no system call for most appends; one {@code statvfs} and one {@value #RUNWAY}-byte write
- * each time the runway runs low (every ~{@value #RUNWAY} / 2 bytes appended), and one {@code statvfs}
- * before each roll to a new cycle file.
+ * <p>Cost: no system call for most appends; one {@code statvfs} and a write of about half the runway
+ * ({@value #RUNWAY} / 2 bytes of zeros) each time the runway runs low, i.e. every ~{@value #RUNWAY} / 2
+ * bytes appended, and one {@code statvfs} before each roll to a new cycle file.
  *
  * <p>Residual risk, by design: the first writes into a new cycle file (its header and first index
  * arrays, about 70 KiB) go to pages the guard cannot allocate before Chronicle creates the file; the
