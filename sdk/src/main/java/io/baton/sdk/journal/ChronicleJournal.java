@@ -66,6 +66,7 @@ public final class ChronicleJournal implements Journal {
     private final SingleChronicleQueue queue;
     private final CycleFiles cycleFiles;
     private final SpaceGuard space;
+    private final long blockSize;
     private ExcerptAppender appender;
     private long replayStart;
     private final Set<Integer> unsyncedCycles = new LinkedHashSet<>();
@@ -76,8 +77,9 @@ public final class ChronicleJournal implements Journal {
     private long syncs;
     private boolean closed;
 
-    private ChronicleJournal(Path dir, SingleChronicleQueue queue, SpaceGuard space, long replayStart) {
+    private ChronicleJournal(Path dir, SingleChronicleQueue queue, SpaceGuard space, long blockSize, long replayStart) {
         this.dir = dir;
+        this.blockSize = blockSize;
         this.queue = queue;
         this.space = space;
         this.replayStart = replayStart;
@@ -109,7 +111,7 @@ public final class ChronicleJournal implements Journal {
         } catch (IOException | IORuntimeException | UncheckedIOException e) {
             throw new JournalException(dir, "opening", e);
         }
-        ChronicleJournal journal = new ChronicleJournal(dir, queue, space, replayStart);
+        ChronicleJournal journal = new ChronicleJournal(dir, queue, space, options.blockSize(), replayStart);
         if (replayStart >= 0) {
             try {
                 journal.deleteCyclesBefore(queue.rollCycle().toCycle(replayStart));
@@ -126,6 +128,12 @@ public final class ChronicleJournal implements Journal {
         Objects.requireNonNull(record, "record");
         checkOpen();
         byte[] frame = RecordFrames.encode(record);
+        if (frame.length > queue.overlapSize()) {
+            // Chronicle caps one document at its overlap (a quarter of the block size); larger writes fail mid-way
+            throw new JournalException(dir, "a " + record.getRecordCase() + " record of " + frame.length
+                    + " bytes is larger than the largest record this journal takes, " + queue.overlapSize()
+                    + " bytes (a quarter of its block size " + blockSize + "); open it with a larger block size");
+        }
         try {
             if (appender == null) {
                 appender = queue.createAppender();
@@ -133,8 +141,13 @@ public final class ChronicleJournal implements Journal {
             space.beforeAppend(queue.cycle(), frame.length);
             long end;
             try (DocumentContext dc = appender.writingDocument()) {
-                dc.wire().bytes().write(frame);
-                end = dc.wire().bytes().writePosition();
+                try {
+                    dc.wire().bytes().write(frame);
+                    end = dc.wire().bytes().writePosition();
+                } catch (RuntimeException e) {
+                    dc.rollbackOnClose(); // never leave a partial record behind
+                    throw e;
+                }
             }
             long index = appender.lastIndexAppended();
             int cycle = appender.cycle();
@@ -316,9 +329,14 @@ public final class ChronicleJournal implements Journal {
             }
         }
 
-        /** Hourly cycles, 1 MiB blocks, the system clock. */
+        /**
+         * Hourly cycles, 32 MiB blocks, the system clock. A record can be at most a quarter of the block
+         * size: 8 MiB holds a checkpoint of 10,000 tasks plus the 50,000 ended replacements an engine
+         * remembers (1 MiB blocks capped it at 256 KiB, which a busy executor's checkpoint outgrew after
+         * ~2,500 replacements). Cycle files are sparse: blocks are address space, not disk.
+         */
         public static Options defaults() {
-            return new Options(RollCycles.FAST_HOURLY, 1L << 20, SystemTimeProvider.INSTANCE);
+            return new Options(RollCycles.FAST_HOURLY, 32L << 20, SystemTimeProvider.INSTANCE);
         }
 
         public Options withRollCycle(RollCycle rollCycle) {

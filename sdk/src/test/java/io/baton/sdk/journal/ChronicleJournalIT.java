@@ -227,4 +227,25 @@ class ChronicleJournalIT extends JournalContract {
                     .hasCauseInstanceOf(NoSuchFileException.class);
         }
     }
+
+    @Test
+    void aRecordLargerThanTheJournalTakesIsRefusedWithTheSizesAndLeavesNothingBehind() {
+        Path dir = temp.resolve("oversize");
+        JournalRecord huge = JournalRecord.newBuilder().setSequence(2).setCheckpoint(io.baton.proto.Checkpoint
+                .newBuilder().addPending(io.baton.proto.TaskStatus.newBuilder().setMessage("x".repeat(600_000))))
+                .build();
+        try (ChronicleJournal journal = open(dir)) {
+            journal.append(numbered(1));
+            assertThatThrownBy(() -> journal.append(huge)).isInstanceOf(JournalException.class)
+                    .hasMessageContaining(dir.toString()).hasMessageContaining("CHECKPOINT record of")
+                    .hasMessageContaining("larger than the largest record this journal takes")
+                    .hasMessageContaining("block size " + BLOCK);
+            journal.append(numbered(3));
+        }
+        List<Long> replayed = new ArrayList<>();
+        try (ChronicleJournal journal = open(dir)) {
+            journal.replay(r -> replayed.add(r.getSequence()));
+        }
+        assertThat(replayed).containsExactly(1L, 3L);
+    }
 }
