@@ -65,7 +65,7 @@ class SoakIT {
     static final long RETAINED_PER_REPLACEMENT = 6 << 10;
     static final long HEAP_SLACK = 24L << 20;
     static final int FD_GROWTH = 16;
-    static final int THREAD_GROWTH = 4;
+    static final int THREAD_GROWTH = 8; // cached pools (hooks, Netty) grow and shrink with load
     /** Cycles since the last checkpoint (one per executor-second; a checkpoint every 10,000 records each). */
     static final long JOURNAL_MAX_KIB = 128L << 10;
     static final int JOURNAL_MAX_FILES = 512;
