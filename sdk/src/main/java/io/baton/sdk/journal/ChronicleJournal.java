@@ -129,10 +129,11 @@ public final class ChronicleJournal implements Journal {
         checkOpen();
         byte[] frame = RecordFrames.encode(record);
         if (frame.length > queue.overlapSize()) {
-            // Chronicle caps one document at its overlap (a quarter of the block size); larger writes fail mid-way
+            // Chronicle caps one document at its overlap size; a larger write would fail half way
             throw new JournalException(dir, "a " + record.getRecordCase() + " record of " + frame.length
                     + " bytes is larger than the largest record this journal takes, " + queue.overlapSize()
-                    + " bytes (a quarter of its block size " + blockSize + "); open it with a larger block size");
+                    + " bytes (Chronicle's limit for its block size of " + blockSize + " bytes: a quarter of it, for blocks of "
+                    + "256 KiB and more); open it with a larger block size");
         }
         try {
             if (appender == null) {

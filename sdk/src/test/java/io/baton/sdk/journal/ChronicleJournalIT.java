@@ -239,7 +239,7 @@ class ChronicleJournalIT extends JournalContract {
             assertThatThrownBy(() -> journal.append(huge)).isInstanceOf(JournalException.class)
                     .hasMessageContaining(dir.toString()).hasMessageContaining("CHECKPOINT record of")
                     .hasMessageContaining("larger than the largest record this journal takes")
-                    .hasMessageContaining("block size " + BLOCK);
+                    .hasMessageContaining("block size of " + BLOCK + " bytes");
             journal.append(numbered(3));
         }
         List<Long> replayed = new ArrayList<>();
