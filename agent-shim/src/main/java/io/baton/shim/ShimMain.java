@@ -57,6 +57,11 @@ public final class ShimMain implements Callable<Integer> {
     @Option(names = "--max-frame-bytes", description = "Largest accepted frame (default: ${DEFAULT-VALUE}).")
     int maxFrame = ShimConfig.DEFAULT_MAX_FRAME_BYTES;
 
+    @Option(names = "--max-connections", description = "Concurrent connections each listener (executor socket, "
+            + "framework socket, each TCP port) accepts; more are refused with an error frame and closed "
+            + "(default: ${DEFAULT-VALUE}).")
+    int maxConnections = ShimConfig.DEFAULT_MAX_CONNECTIONS;
+
     @Option(names = "--offer-ttl", description = "How long an offer lives, e.g. 30s (default: ${DEFAULT-VALUE}).")
     String offerTtl = "30s";
 
@@ -82,7 +87,8 @@ public final class ShimMain implements Callable<Integer> {
                         Durations.millis("--idle-timeout", idleTimeout),
                         Durations.millis("--recovery-timeout", recoveryTimeout))
                 .withNode(node, bind, cgroupParent)
-                .withMemoryShrink(Durations.millis("--memory-shrink-deadline", shrinkDeadline), 250);
+                .withMemoryShrink(Durations.millis("--memory-shrink-deadline", shrinkDeadline), 250)
+                .withMaxConnections(maxConnections);
         if (tokenFile != null) {
             config = config.withTokenFile(tokenFile.toAbsolutePath());
         }

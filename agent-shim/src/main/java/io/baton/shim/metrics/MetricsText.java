@@ -27,6 +27,17 @@ public final class MetricsText {
             sample(out, "baton_replacement_phase_seconds_count", label, h.count());
         });
 
+        if (!m.connectionsOpen().isEmpty()) { // listeners appear once they have accepted a connection
+            header(out, "baton_connections", "gauge", "Open connections by listener (each has its own limit).");
+            m.connectionsOpen().forEach((l, n) -> sample(out, "baton_connections", "listener=\"" + escape(l) + "\"", n));
+        }
+        if (!m.connectionsRefused().isEmpty()) {
+            header(out, "baton_connections_refused_total", "counter", "Connections refused because their listener "
+                    + "was at its connection limit (--max-connections).");
+            m.connectionsRefused().forEach((l, n) -> sample(out, "baton_connections_refused_total",
+                    "listener=\"" + escape(l) + "\"", n));
+        }
+
         header(out, "baton_resources", "gauge", "Scalar resources of the node by ledger account (mem and disk "
                 + "in MB); free = total - allocated - reserved - offered.");
         for (Map.Entry<String, Map<String, Double>> kind : g.resources().entrySet()) {

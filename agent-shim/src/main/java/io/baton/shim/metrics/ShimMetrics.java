@@ -29,6 +29,8 @@ public final class ShimMetrics {
 
     private final Map<ReplacementOutcome, AtomicLong> outcomes = new EnumMap<>(ReplacementOutcome.class);
     private final Map<String, Histogram> phases = new LinkedHashMap<>();
+    private final Map<String, AtomicLong> connectionsOpen = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private final Map<String, AtomicLong> connectionsRefused = new java.util.concurrent.ConcurrentSkipListMap<>();
     private final Set<ByteString> seen = Collections.newSetFromMap(new LinkedHashMap<>(64, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<ByteString, Boolean> eldest) {
@@ -96,15 +98,43 @@ public final class ShimMetrics {
         outcomes.get(ReplacementOutcome.REJECTED).incrementAndGet();
     }
 
+    /** A connection was accepted on {@code listener} (within its limit). */
+    public void connectionOpened(String listener) {
+        connectionsOpen.computeIfAbsent(listener, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    public void connectionClosed(String listener) {
+        connectionsOpen.computeIfAbsent(listener, k -> new AtomicLong()).decrementAndGet();
+    }
+
+    /** A connection on {@code listener} was refused: the listener was at its connection limit. */
+    public void connectionRefused(String listener) {
+        connectionsRefused.computeIfAbsent(listener, k -> new AtomicLong()).incrementAndGet();
+    }
+
     public Snapshot snapshot() {
         Map<String, Long> o = new LinkedHashMap<>();
         outcomes.forEach((k, v) -> o.put(k.name(), v.get()));
         Map<String, Histogram.Snapshot> p = new LinkedHashMap<>();
         phases.forEach((k, v) -> p.put(k, v.snapshot()));
-        return new Snapshot(Collections.unmodifiableMap(o), Collections.unmodifiableMap(p));
+        return new Snapshot(Collections.unmodifiableMap(o), Collections.unmodifiableMap(p), values(connectionsOpen),
+                values(connectionsRefused));
     }
 
-    /** Counters by outcome name and histograms by phase, both in rendering order. */
-    public record Snapshot(Map<String, Long> outcomes, Map<String, Histogram.Snapshot> phases) {
+    private static Map<String, Long> values(Map<String, AtomicLong> counters) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        counters.forEach((k, v) -> out.put(k, v.get()));
+        return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * Counters by outcome name and histograms by phase, both in rendering order; open connections and
+     * refused connections by listener.
+     */
+    public record Snapshot(Map<String, Long> outcomes, Map<String, Histogram.Snapshot> phases,
+            Map<String, Long> connectionsOpen, Map<String, Long> connectionsRefused) {
+        public Snapshot(Map<String, Long> outcomes, Map<String, Histogram.Snapshot> phases) {
+            this(outcomes, phases, Map.of(), Map.of());
+        }
     }
 }

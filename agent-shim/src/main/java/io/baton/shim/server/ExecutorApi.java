@@ -84,6 +84,11 @@ final class ExecutorApi {
                     + "(from " + ctx.config.tokenFile() + "); the Unix socket identifies them by their credentials instead");
             return;
         }
+        String taken = ownedByAnother(id, s.uid);
+        if (taken != null) {
+            s.reject(cid, RejectCode.NOT_OWNER, taken);
+            return;
+        }
         // check first, then put the process into its container, then change the ledger: a refused
         // subscription changes nothing, and no process lands in a container it may not use
         Verdict<Ledger.SubscribePlan> plan = ctx.ledger.prepareSubscribe(withQueuedLaunches(withDefaultOverhead(call),
@@ -99,6 +104,14 @@ final class ExecutorApi {
             s.reject(cid, RejectCode.ISOLATOR_FAILED, "could not put executor " + id + " (pid " + s.pid
                     + ") into its container: " + e.getMessage());
             return;
+        }
+        try {
+            ctx.owners.record(id, s.uid);
+        } catch (java.io.IOException e) {
+            // availability first: the executor runs; only the protection across a shim restart is missing
+            LOG.error("could not record that executor {} belongs to uid {} ({}); after a shim restart another uid "
+                    + "could subscribe as {} first: check that the work directory is writable", id, s.uid,
+                    e.toString(), id);
         }
         Ledger.Subscribed subscribed = ctx.ledger.commitSubscribe(plan.value());
         s.executorId = id;
@@ -148,6 +161,20 @@ final class ExecutorApi {
             }
         }
         return b.build();
+    }
+
+    /** Why this uid may not subscribe as {@code id} (it is another uid's, also across shim restarts), or null. */
+    private String ownedByAnother(String id, int uid) {
+        if (uid == 0) {
+            return null; // root may take over any executor id
+        }
+        try {
+            Integer owner = ctx.owners.owner(id);
+            return owner == null || owner == uid ? null : "executor " + id + " belongs to uid " + owner
+                    + "; this connection is uid " + uid + " (run it as uid " + owner + ", or pick another executor id)";
+        } catch (java.io.IOException e) {
+            return "executor " + id + ": its owner cannot be checked (" + e.getMessage() + "); refused to be safe";
+        }
     }
 
     private io.baton.proto.ExecutorSubscribe withDefaultOverhead(ExecutorCall call) {

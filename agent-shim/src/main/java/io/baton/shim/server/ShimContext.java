@@ -17,6 +17,7 @@ final class ShimContext {
     final Ledger ledger;
     final Containers containers;
     final Sessions sessions = new Sessions();
+    final ExecutorOwners owners;
     final LongSupplier clockUs;
 
     ShimContext(ShimConfig config, Ledger ledger, Containers containers, LongSupplier clockUs) {
@@ -24,6 +25,7 @@ final class ShimContext {
         this.ledger = ledger;
         this.containers = containers;
         this.clockUs = clockUs;
+        this.owners = new ExecutorOwners(config.workDir());
     }
 
     long nowUs() {

@@ -101,18 +101,18 @@ public final class ShimServer implements AutoCloseable {
         workDir = WorkDir.lock(config.workDir());
         Path exec = config.executorSocket();
         Path fw = config.frameworkSocket();
-        listeners.add(bindUnix(exec, executorInitializer()));
-        listeners.add(bindUnix(fw, frameworkInitializer()));
+        listeners.add(bindUnix(exec, executorInitializer("executor-unix")));
+        listeners.add(bindUnix(fw, frameworkInitializer("framework-unix")));
         if (config.tcpPort() > 0) {
             Channel tcp = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
-                    .childHandler(frameworkInitializer())
+                    .childHandler(frameworkInitializer("framework-tcp"))
                     .bind(new InetSocketAddress(config.bindAddress(), config.tcpPort())).sync().channel();
             listeners.add(tcp);
             LOG.info("framework API on tcp {}", tcp.localAddress());
         }
         if (config.executorPort() > 0) {
             Channel tcp = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
-                    .childHandler(executorInitializer())
+                    .childHandler(executorInitializer("executor-tcp"))
                     .bind(new InetSocketAddress(config.bindAddress(), config.executorPort())).sync().channel();
             listeners.add(tcp);
             LOG.info("executor API on tcp {} (token required, no containers)", tcp.localAddress());
@@ -136,26 +136,43 @@ public final class ShimServer implements AutoCloseable {
         return ch;
     }
 
-    private ChannelInitializer<Channel> executorInitializer() {
+    private ChannelInitializer<Channel> executorInitializer(String listener) {
+        ConnectionLimit limit = new ConnectionLimit(listener, config.maxConnections(), metrics,
+                why -> io.baton.proto.ShimToExecutor.newBuilder().setEvent(io.baton.proto.ExecutorEvent.newBuilder()
+                        .setError(error(why))).build());
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
                 connections.add(ch);
+                if (!limit.admit(ch)) {
+                    return;
+                }
                 Pipelines.install(ch.pipeline(), config.maxFrameBytes(), config.idleTimeoutMs(),
                         ExecutorCall.getDefaultInstance(), new ExecutorHandler(ctx, executorApi));
             }
         };
     }
 
-    private ChannelInitializer<Channel> frameworkInitializer() {
+    private ChannelInitializer<Channel> frameworkInitializer(String listener) {
+        ConnectionLimit limit = new ConnectionLimit(listener, config.maxConnections(), metrics,
+                why -> io.baton.proto.ShimToFramework.newBuilder().setEvent(io.baton.proto.FrameworkEvent.newBuilder()
+                        .setError(error(why))).build());
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
                 connections.add(ch);
+                if (!limit.admit(ch)) {
+                    return;
+                }
                 Pipelines.install(ch.pipeline(), config.maxFrameBytes(), config.idleTimeoutMs(),
                         FrameworkCall.getDefaultInstance(), new FrameworkHandler(ctx, frameworkApi));
             }
         };
+    }
+
+    private static io.baton.proto.ErrorEvent error(String why) {
+        return io.baton.proto.ErrorEvent.newBuilder().setCode(io.baton.proto.RejectCode.TOO_MANY_CONNECTIONS)
+                .setMessage(why).build();
     }
 
     /** Offers expire back to free; executors away longer than the recovery timeout lose their tasks. */
@@ -175,6 +192,11 @@ public final class ShimServer implements AutoCloseable {
                     ctx.publishShimStatus(ShimStatuses.of(ev.getReplace().getNewTask().getTaskId(), TaskState.TASK_LOST,
                             TaskReason.REASON_EXECUTOR_TERMINATED, "executor " + e.executorId() + " is gone", null, now));
                 }
+            }
+            try {
+                ctx.owners.forget(e.executorId()); // the id is free for anyone again
+            } catch (IOException ex) {
+                LOG.error("could not forget the owner of expired executor {}: {}", e.executorId(), ex.getMessage());
             }
             try {
                 ctx.containers.destroy(e.executorId());

@@ -30,9 +30,13 @@ final class FuzzShim implements AutoCloseable {
     }
 
     FuzzShim(int maxFrame, long idleMs) throws Exception {
+        this(maxFrame, idleMs, c -> c);
+    }
+
+    FuzzShim(int maxFrame, long idleMs, java.util.function.UnaryOperator<ShimConfig> tweak) throws Exception {
         this.dir = Files.createTempDirectory("baton-fuzz");
-        this.config = ShimConfig.defaults(dir.resolve("work"), Resources.parse(TOTAL), "none")
-                .withTimeouts(maxFrame, 30_000, idleMs, 60_000);
+        this.config = tweak.apply(ShimConfig.defaults(dir.resolve("work"), Resources.parse(TOTAL), "none")
+                .withTimeouts(maxFrame, 30_000, idleMs, 60_000));
         this.server = new ShimServer(config, new InMemoryIsolator(), TOKEN).start();
     }
 

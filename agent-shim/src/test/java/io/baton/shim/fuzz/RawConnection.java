@@ -27,8 +27,18 @@ final class RawConnection<M> implements AutoCloseable {
     private boolean closedByPeer;
 
     RawConnection(Path socket, Parser<M> parser) throws IOException {
-        this.channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-        channel.connect(UnixDomainSocketAddress.of(socket));
+        this(SocketChannel.open(StandardProtocolFamily.UNIX), UnixDomainSocketAddress.of(socket), parser);
+    }
+
+    /** Over loopback TCP. */
+    static <M> RawConnection<M> tcp(int port, Parser<M> parser) throws IOException {
+        return new RawConnection<>(SocketChannel.open(StandardProtocolFamily.INET),
+                new java.net.InetSocketAddress("127.0.0.1", port), parser);
+    }
+
+    private RawConnection(SocketChannel channel, java.net.SocketAddress address, Parser<M> parser) throws IOException {
+        this.channel = channel;
+        channel.connect(address);
         channel.configureBlocking(false);
         this.selector = Selector.open();
         channel.register(selector, SelectionKey.OP_READ);

@@ -150,4 +150,19 @@ class MetricsTextTest {
         assertEquals("NaN", MetricsText.number(Double.NaN));
         assertEquals("a\\\"b\\\\c\\n", MetricsText.escape("a\"b\\c\n"));
     }
+
+    @Test
+    void rendersOpenAndRefusedConnectionsByListener() {
+        ShimMetrics m = new ShimMetrics(BUCKETS);
+        m.connectionOpened("framework-unix");
+        m.connectionOpened("framework-unix");
+        m.connectionClosed("framework-unix");
+        m.connectionRefused("framework-tcp");
+        m.connectionRefused("framework-tcp");
+        String text = MetricsText.render(m.snapshot(), gauges());
+        org.assertj.core.api.Assertions.assertThat(text).contains(
+                "# TYPE baton_connections gauge\nbaton_connections{listener=\"framework-unix\"} 1\n",
+                "# TYPE baton_connections_refused_total counter\n"
+                        + "baton_connections_refused_total{listener=\"framework-tcp\"} 2\n");
+    }
 }

@@ -102,7 +102,7 @@ class PipelineTest {
         EmbeddedChannel ch = executorChannel(4242, 1000);
         ch.writeInbound(frame(subscribe("e1")));
         List<ShimToExecutor> out = written(ch, ShimToExecutor.parser());
-        assertThat(out.get(0).getResponse().getSubscribed().getExecutorId().getValue()).isEqualTo("e1");
+        assertThat(out.get(0).getResponse().getSubscribed().getExecutorId().getValue()).as("%s", out).isEqualTo("e1");
         assertThat(isolator.pids("e1")).containsExactly(4242L);
         assertThat(isolator.hardLimit("e1")).contains(32L * 1024 * 1024);
         assertThat(ctx.ledger.executor("e1").uid()).isEqualTo(1000);

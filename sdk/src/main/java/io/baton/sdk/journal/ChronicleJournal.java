@@ -55,6 +55,12 @@ import org.slf4j.LoggerFactory;
  * in {@code checkpoint.idx} ({@link CheckpointFile}), and only then deletes the cycle files wholly
  * before the checkpoint's cycle. A crash at any point leaves a replay start whose records are all
  * still there; {@link #open} finishes deletions a crash interrupted.
+ *
+ * <p>Disk space: a {@link SpaceGuard} keeps every mapped write on pages already allocated by an
+ * ordinary write, so a full file system makes {@link #append} (or {@link #open}) throw
+ * {@link JournalFullException} with the numbers instead of raising SIGBUS; nothing is written then,
+ * and appends succeed again once space returns. {@link #shortage} (one statvfs) says when too little is
+ * left to start new work.
  */
 public final class ChronicleJournal implements Journal {
     static final long MIN_BLOCK_SIZE = 64 << 10;
@@ -65,8 +71,12 @@ public final class ChronicleJournal implements Journal {
     private final Path dir;
     private final SingleChronicleQueue queue;
     private final CycleFiles cycleFiles;
-    /** Largest document written whole; bigger records go as fragments (Chronicle caps a document at a quarter block). */
+    /**
+     * Largest record written as one document; bigger ones go as fragments. Chronicle caps a document at
+     * its overlap size (a quarter of the block for blocks of 256 KiB and more); half of that leaves room.
+     */
     private final int maxDocument;
+    private final SpaceGuard space;
     private ExcerptAppender appender;
     private long replayStart;
     private final Set<Integer> unsyncedCycles = new LinkedHashSet<>();
@@ -77,12 +87,13 @@ public final class ChronicleJournal implements Journal {
     private long syncs;
     private boolean closed;
 
-    private ChronicleJournal(Path dir, SingleChronicleQueue queue, long replayStart) {
+    private ChronicleJournal(Path dir, SingleChronicleQueue queue, SpaceGuard space, long replayStart) {
         this.dir = dir;
         this.queue = queue;
+        this.space = space;
         this.replayStart = replayStart;
         this.cycleFiles = new CycleFiles(dir, queue.rollCycle(), queue.epoch());
-        this.maxDocument = (int) Math.min(Integer.MAX_VALUE, queue.blockSize() / 8);
+        this.maxDocument = (int) Math.min(Integer.MAX_VALUE, queue.overlapSize() / 2);
     }
 
     /**
@@ -96,9 +107,12 @@ public final class ChronicleJournal implements Journal {
         Objects.requireNonNull(options, "options");
         long replayStart;
         SingleChronicleQueue queue;
+        SpaceGuard space;
         try {
             Files.createDirectories(dir);
             replayStart = CheckpointFile.read(dir);
+            space = new SpaceGuard(dir, options.rollCycle().defaultIndexCount());
+            space.beforeOpen();
             queue = SingleChronicleQueueBuilder.binary(dir)
                     .rollCycle(options.rollCycle())
                     .blockSize(options.blockSize())
@@ -107,7 +121,7 @@ public final class ChronicleJournal implements Journal {
         } catch (IOException | IORuntimeException | UncheckedIOException e) {
             throw new JournalException(dir, "opening", e);
         }
-        ChronicleJournal journal = new ChronicleJournal(dir, queue, replayStart);
+        ChronicleJournal journal = new ChronicleJournal(dir, queue, space, replayStart);
         if (replayStart >= 0) {
             try {
                 journal.deleteCyclesBefore(queue.rollCycle().toCycle(replayStart));
@@ -136,15 +150,30 @@ public final class ChronicleJournal implements Journal {
         }
     }
 
+    /** One document: space checked first (a full disk throws here, never SIGBUS), rolled back if the write fails. */
     private long write(byte[] frame) {
+        space.beforeAppend(queue.cycle(), frame.length);
+        long end;
         try (DocumentContext dc = appender.writingDocument()) {
-            dc.wire().bytes().write(frame);
+            try {
+                dc.wire().bytes().write(frame);
+                end = dc.wire().bytes().writePosition();
+            } catch (RuntimeException e) {
+                dc.rollbackOnClose(); // never leave a partial record behind
+                throw e;
+            }
         }
-        noteWritten(appender.cycle());
-        return appender.lastIndexAppended();
+        long index = appender.lastIndexAppended();
+        int cycle = appender.cycle();
+        space.afterAppend(cycle, cycleFiles.path(cycle), end);
+        noteWritten(cycle);
+        return index;
     }
 
-    /** A record bigger than one document, as consecutive fragments; returns the first one's index. */
+    /**
+     * A record bigger than one document, as consecutive fragments; returns the first one's index. If the
+     * disk fills half way, the fragments written are a group cut short, which replay drops.
+     */
     private long writeFragments(ByteString bytes) {
         int piece = maxDocument - FRAGMENT_HEADROOM;
         int parts = (bytes.size() + piece - 1) / piece;
@@ -288,6 +317,12 @@ public final class ChronicleJournal implements Journal {
     }
 
     @Override
+    public java.util.Optional<Shortage> shortage() {
+        checkOpen();
+        return space.shortage();
+    }
+
+    @Override
     public void close() {
         if (closed) {
             return;
@@ -298,6 +333,7 @@ public final class ChronicleJournal implements Journal {
                 appender.close();
             }
         } finally {
+            space.close();
             queue.close();
         }
     }
@@ -376,9 +412,14 @@ public final class ChronicleJournal implements Journal {
             }
         }
 
-        /** Hourly cycles, 1 MiB blocks, the system clock. */
+        /**
+         * Hourly cycles, 32 MiB blocks, the system clock. A record can be at most a quarter of the block
+         * size: 8 MiB holds a checkpoint of 10,000 tasks plus the 50,000 ended replacements an engine
+         * remembers (1 MiB blocks capped it at 256 KiB, which a busy executor's checkpoint outgrew after
+         * ~2,500 replacements). Cycle files are sparse: blocks are address space, not disk.
+         */
         public static Options defaults() {
-            return new Options(RollCycles.FAST_HOURLY, 1L << 20, SystemTimeProvider.INSTANCE);
+            return new Options(RollCycles.FAST_HOURLY, 32L << 20, SystemTimeProvider.INSTANCE);
         }
 
         public Options withRollCycle(RollCycle rollCycle) {

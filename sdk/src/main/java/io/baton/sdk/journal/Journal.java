@@ -37,6 +37,16 @@ public interface Journal extends AutoCloseable {
     /** Counters for tests, benchmarks and the CLI. */
     Stats stats();
 
+    /**
+     * Whether the journal's storage is too low on space to take on new work (a new replacement), with
+     * the numbers; empty when there is room. Appends for work already under way may still succeed (see
+     * {@link ChronicleJournal}); an append that cannot be made safely throws {@link JournalFullException}.
+     * Reads the file system's free space: call it per new piece of work, not per append.
+     */
+    default java.util.Optional<Shortage> shortage() {
+        return java.util.Optional.empty();
+    }
+
     @Override
     void close();
 
@@ -47,5 +57,17 @@ public interface Journal extends AutoCloseable {
      * @param files current number of files (roll cycles)
      */
     record Stats(long appended, long syncs, long bytesOnDisk, int files) {
+    }
+
+    /**
+     * @param dir the journal's directory
+     * @param freeBytes usable bytes on its file system now
+     * @param neededBytes usable bytes it needs before it takes on new work
+     */
+    record Shortage(java.nio.file.Path dir, long freeBytes, long neededBytes) {
+        public String message() {
+            return "journal " + dir + " is out of space: its file system has " + freeBytes + " bytes free, "
+                    + neededBytes + " needed to accept new replacements; free space there and retry";
+        }
     }
 }

@@ -7,7 +7,7 @@ import java.nio.file.Path;
  * message names the journal directory, what was being done and the cause; the executor cannot
  * continue write-ahead without its journal, so callers treat this as fatal.
  */
-public final class JournalException extends RuntimeException {
+public class JournalException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public JournalException(Path dir, String what, Throwable cause) {

@@ -196,7 +196,15 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
     private void maybeCheckpoint() {
         long appended = journal.stats().appended();
         if (appended - appendedAtCheckpoint >= CHECKPOINT_EVERY) {
-            je.checkpoint(now());
+            // the next attempt comes CHECKPOINT_EVERY records later even if this one fails: a failing
+            // checkpoint retried on every input would cost each input a full checkpoint
+            appendedAtCheckpoint = appended;
+            try {
+                je.checkpoint(now());
+            } catch (io.baton.sdk.journal.JournalException e) {
+                LOG.error("executor {}: checkpoint failed, retrying after {} more records (until one succeeds, "
+                        + "the journal is not trimmed): {}", executorId, CHECKPOINT_EVERY, e.getMessage());
+            }
             appendedAtCheckpoint = journal.stats().appended();
         }
     }

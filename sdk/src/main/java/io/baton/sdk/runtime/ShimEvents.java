@@ -70,6 +70,9 @@ final class ShimEvents {
     }
 
     private void replace(ReplaceEvent e) {
+        if (SpaceRefusals.refused(rt, e)) {
+            return;
+        }
         Engine engine = rt.engine();
         String oldId = e.getOldTaskId().getValue();
         TaskInfo old = engine.tasks().getOrDefault(oldId, TaskInfo.newBuilder().setTaskId(e.getOldTaskId()).build());

@@ -227,4 +227,22 @@ class ChronicleJournalIT extends JournalContract {
                     .hasCauseInstanceOf(NoSuchFileException.class);
         }
     }
+
+    @Test
+    void aRecordLargerThanADocumentIsTakenInFragmentsAndReplayedWhole() {
+        Path dir = temp.resolve("oversize");
+        JournalRecord huge = JournalRecord.newBuilder().setSequence(2).setCheckpoint(io.baton.proto.Checkpoint
+                .newBuilder().addPending(io.baton.proto.TaskStatus.newBuilder().setMessage("x".repeat(600_000))))
+                .build();
+        try (ChronicleJournal journal = open(dir)) {
+            journal.append(numbered(1));
+            journal.append(huge);
+            journal.append(numbered(3));
+        }
+        List<JournalRecord> replayed = new ArrayList<>();
+        try (ChronicleJournal journal = open(dir)) {
+            journal.replay(replayed::add);
+        }
+        assertThat(replayed).containsExactly(numbered(1), huge, numbered(3));
+    }
 }
