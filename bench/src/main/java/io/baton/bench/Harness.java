@@ -65,11 +65,12 @@ public final class Harness {
     static final String SVG = "http-downtime.svg";
 
     /** Sizes of one run. */
-    record Plan(boolean smoke, int latencyReplacements, int floorSamples, int throughputChains, int throughputMax,
-            long throughputMillis, int liveTasks, long liveMillis) {
+    /** @param latencyWarmup replacements before the latency is measured (an executor runs for long: JIT-warm) */
+    record Plan(boolean smoke, int latencyWarmup, int latencyReplacements, int floorSamples, int throughputChains,
+            int throughputMax, long throughputMillis, int liveTasks, long liveMillis) {
         static Plan of(boolean smoke) {
-            return smoke ? new Plan(true, 40, 40, 8, 400, 5_000, 500, 20_000)
-                    : new Plan(false, 400, 400, 16, 20_000, 20_000, 10_000, 120_000);
+            return smoke ? new Plan(true, 10, 40, 40, 8, 400, 5_000, 500, 20_000)
+                    : new Plan(false, 2_000, 400, 400, 16, 20_000, 20_000, 10_000, 120_000);
         }
     }
 
@@ -133,7 +134,7 @@ public final class Harness {
             RecoveryBench.Result recovery = new RecoveryBench(RecoveryBench.Plan.of(smoke), dir.resolve("rec")).run();
             Files.createDirectories(svg.toAbsolutePath().getParent());
             Files.writeString(svg, Svg.plot(http), StandardCharsets.UTF_8);
-            return report + Report.more(http, recovery, svg.getFileName().toString());
+            return report + Report.more(http, recovery, svg.getFileName().toString()) + Report.notes();
         } finally {
             if (h != null) {
                 h.stop();
@@ -224,7 +225,7 @@ public final class Harness {
         List<Long> start = new ArrayList<>();
         List<Long> overhead = new ArrayList<>();
         List<Long> e2e = new ArrayList<>();
-        int warmup = Math.max(5, plan.latencyReplacements() / 10);
+        int warmup = plan.latencyWarmup();
         long syncs0 = 0;
         long appended0 = 0;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(plan.smoke() ? 15 : 90);

@@ -27,7 +27,8 @@ final class RecoveryBench {
         }
 
         String options() {
-            return blockSize == 0 ? "default (1 MiB blocks)" : (blockSize >> 20) + " MiB blocks";
+            long defaults = io.baton.sdk.journal.ChronicleJournal.Options.defaults().blockSize();
+            return blockSize == 0 ? "default (" + (defaults >> 20) + " MiB blocks)" : (blockSize >> 20) + " MiB blocks";
         }
     }
 
@@ -38,7 +39,7 @@ final class RecoveryBench {
             // the last row: 100,000 with blocks big enough for its checkpoints (see the report)
             return smoke ? new Plan(List.of(Row.of(1_000)), 2, 4, 30_000)
                     : new Plan(List.of(Row.of(1_000), Row.of(9_500), Row.of(10_000), Row.of(100_000),
-                            new Row(100_000, 16L << 20)), 3, 8, 300_000);
+                            new Row(100_000, 1L << 20)), 3, 8, 300_000);
         }
     }
 

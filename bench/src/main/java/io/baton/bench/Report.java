@@ -41,7 +41,8 @@ final class Report {
 
         b.append("Setup: in-process shim (InMemoryIsolator, limits recorded, no cgroup writes), in-process executor "
                 + "runtime with `WorkerExecutor` over the shim's Unix socket, Chronicle journal in a temp dir, "
-                + "`BatonClient` framework. STOP_THEN_START, same-size tasks, one replacement at a time.\n\n");
+                + "`BatonClient` framework. STOP_THEN_START, same-size tasks, one replacement at a time, measured after "
+                + plan.latencyWarmup() + " warm-up replacements (a long-running executor is JIT-warm).\n\n");
 
         b.append("## Replacement latency (µs)\n\n");
         b.append("| Metric | Durability | n | p50 | p99 | max |\n|---|---|---|---|---|---|\n");
@@ -91,6 +92,15 @@ final class Report {
     }
 
     /** The sections measured with executors in their own JVMs, and their rows against the targets. */
+    /** The profile findings behind the figures: what was fixed, and the causes of the gaps that remain. */
+    static String notes() {
+        try (java.io.InputStream in = Report.class.getResourceAsStream("benchmark-notes.md")) {
+            return in == null ? "" : "\n" + new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static String more(HttpDowntime.Result http, RecoveryBench.Result recovery, String svgName) {
         StringBuilder b = new StringBuilder();
         b.append(HttpDowntime.markdown(http, svgName));
