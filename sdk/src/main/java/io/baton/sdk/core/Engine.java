@@ -27,7 +27,14 @@ import java.util.Map;
  * for such a task.
  */
 public final class Engine {
-    static final int MAX_FINISHED = 10_000;
+    /** Finished replacements kept whole (their state and history, for status and retries). */
+    static final int MAX_FINISHED = 1_000;
+    /**
+     * Finished replacements remembered by id, outcome and tasks only — in memory and in every checkpoint —
+     * so a retry stays a retry long after the whole replacement was let go (10,000 ids: hours of
+     * replacements at any realistic rate, seconds only at the benchmark's thousands per second).
+     */
+    static final int MAX_ENDED = 10_000;
 
     private final Map<String, TaskInfo> tasks = new HashMap<>();
     private final Map<String, TaskState> states = new HashMap<>();
@@ -36,7 +43,8 @@ public final class Engine {
 
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Replacement> eldest) {
-            return size() > MAX_FINISHED + active.size() && eldest.getValue().phase.terminal();
+            return size() > MAX_FINISHED + active.size() && eldest.getValue().phase.terminal()
+                    && !eldest.getValue().holdsReservation(); // its release still needs it
         }
     };
     private final Map<String, String> active = new HashMap<>();
@@ -46,7 +54,7 @@ public final class Engine {
 
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Ended> eldest) {
-            return size() > 5 * MAX_FINISHED;
+            return size() > MAX_ENDED;
         }
     };
 
