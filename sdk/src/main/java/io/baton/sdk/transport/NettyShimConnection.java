@@ -52,7 +52,9 @@ public final class NettyShimConnection implements ShimConnection {
     private final java.net.SocketAddress address;
     private final String socket;
     private final String token;
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+    /** One IO thread, which the executor's driver loop shares ("baton-executor-loop-…" in a thread dump). */
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
+            new io.netty.util.concurrent.DefaultThreadFactory("baton-executor-loop"), EpollIoHandler.newFactory());
     private final io.netty.channel.EventLoop loop = group.next();
     private final Map<Long, Pending<?>> pending = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
