@@ -3,20 +3,15 @@ package io.baton.sdk.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.baton.proto.Acknowledge;
-import io.baton.proto.ExecutorID;
 import io.baton.proto.FrameworkCall;
 import io.baton.proto.GetState;
 import io.baton.proto.JournalRecord;
 import io.baton.proto.Kill;
-import io.baton.proto.Launch;
 import io.baton.proto.NodeState;
-import io.baton.proto.OfferID;
 import io.baton.proto.Replace;
 import io.baton.proto.ReplacePolicy;
 import io.baton.proto.ReplacementID;
 import io.baton.proto.ReplacementOutcome;
-import io.baton.proto.RequestOffers;
 import io.baton.proto.TaskID;
 import io.baton.proto.TaskInfo;
 import io.baton.proto.TaskReason;
@@ -189,28 +184,11 @@ class DiskFullIT {
     }
 
     private TaskStatus awaitUpdate(Predicate<TaskStatus> match) throws InterruptedException {
-        for (TaskStatus s : seen) {
-            if (match.test(s)) {
-                return s;
-            }
-        }
-        while (true) {
-            TaskStatus s = fw.wire.await(m -> m.hasEvent() && m.getEvent().hasUpdate()).getEvent().getUpdate();
-            seen.add(s);
-            fw.call(FrameworkCall.newBuilder().setAcknowledge(Acknowledge.newBuilder().setTaskId(s.getTaskId())
-                    .setUuid(s.getUuid())));
-            if (match.test(s)) {
-                return s;
-            }
-        }
+        return Acks.awaitUpdate(fw, seen, match);
     }
 
     private void launch(TaskInfo t) throws InterruptedException {
-        String offer = fw.call(FrameworkCall.newBuilder().setOffers(RequestOffers.newBuilder()
-                .addAllResources(t.getResourcesList()))).getOffers().getOffers(0).getId().getValue();
-        fw.call(FrameworkCall.newBuilder().setLaunch(Launch.newBuilder().setExecutorId(ExecutorID.newBuilder()
-                .setValue("e1")).setTask(t).addOfferIds(OfferID.newBuilder().setValue(offer))));
-        awaitUpdate(s -> s.getTaskId().equals(t.getTaskId()) && s.getState() == TaskState.TASK_RUNNING);
+        Acks.launch(fw, seen, "e1", t);
     }
 
     private void replace(String rid, String old, TaskInfo neu) throws InterruptedException {
