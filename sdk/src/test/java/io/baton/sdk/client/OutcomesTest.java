@@ -8,7 +8,7 @@ import io.baton.proto.TaskState;
 import org.junit.jupiter.api.Test;
 
 class OutcomesTest {
-    final Outcomes outcomes = new Outcomes(2);
+    final Outcomes outcomes = new Outcomes(2, () -> 0L);
 
     @Test
     void aFinalUpdateCompletesTheHandleWaitingForIt() {
