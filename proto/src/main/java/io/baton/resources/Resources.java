@@ -24,9 +24,9 @@ import java.util.Set;
  *
  * <p>Rules:
  * <ul>
- *   <li>Entries are keyed by name, type and role. A role of {@code ""} or {@code *} means
- *       unreserved; reserved and unreserved amounts never substitute for each other. One name has
- *       one type (scalar, ranges or set) throughout a value.
+ *   <li>Entries are keyed by name, type and role. Role {@code *}, or no role (no parentheses in
+ *       text, an empty role in protobuf), means unreserved; reserved and unreserved amounts never
+ *       substitute for each other. One name has one type (scalar, ranges or set) throughout a value.
  *   <li>Roles follow Apache Mesos 1.11 ({@code mesos::roles::validate}): a role is one or more
  *       components joined by {@code /} (hierarchical, e.g. {@code cpus(eng/web):1}); it must not be
  *       empty (so {@code cpus():1} is refused), start or end with {@code /}, or contain {@code //};
