@@ -52,17 +52,6 @@ final class Entry {
         }
     }
 
-    /** Returns the canonical role: {@code ""} for unreserved ({@code ""} or {@code *}). */
-    static String canonicalRole(String label, String role) {
-        if (role.isEmpty() || role.equals("*")) {
-            return "";
-        }
-        if (!NAME.matcher(role).matches()) {
-            throw invalid(label, "role '" + role + "' must be * or use only A-Z a-z 0-9 _ . - /");
-        }
-        return role;
-    }
-
     /** Orders by name, then role with unreserved ({@code ""}) first. */
     int compareKey(Entry other) {
         int c = name.compareTo(other.name);

@@ -66,7 +66,7 @@ final class EntryAccumulator {
 
     private Pending pending(String label, String name, String role, Kind kind) {
         Entry.checkName(label, name);
-        String canonicalRole = Entry.canonicalRole(label, role);
+        String canonicalRole = RoleRules.canonical(label, role);
         Kind seen = kindByName.putIfAbsent(name, kind);
         if (seen != null && seen != kind) {
             throw Entry.invalid(label, "'" + name + "' is already a " + seen

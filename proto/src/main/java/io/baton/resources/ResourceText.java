@@ -39,6 +39,9 @@ final class ResourceText {
             }
             name = head.substring(0, open).trim();
             role = head.substring(open + 1, head.length() - 1).trim();
+            if (role.isEmpty()) {
+                RoleRules.check(label, role); // "name()" names an empty role, which Mesos refuses
+            }
         }
         if (value.startsWith("[")) {
             long[] pairs = parseRanges(label, value);

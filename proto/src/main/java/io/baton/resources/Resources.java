@@ -24,9 +24,15 @@ import java.util.Set;
  *
  * <p>Rules:
  * <ul>
- *   <li>Entries are keyed by name, type and role. A role of {@code ""} or {@code *} means
- *       unreserved; reserved and unreserved amounts never substitute for each other. One name has
- *       one type (scalar, ranges or set) throughout a value.
+ *   <li>Entries are keyed by name, type and role. Role {@code *}, or no role (no parentheses in
+ *       text, an empty role in protobuf), means unreserved; reserved and unreserved amounts never
+ *       substitute for each other. One name has one type (scalar, ranges or set) throughout a value.
+ *   <li>Roles follow Apache Mesos 1.11 ({@code mesos::roles::validate}): a role is one or more
+ *       components joined by {@code /} (hierarchical, e.g. {@code cpus(eng/web):1}); it must not be
+ *       empty (so {@code cpus():1} is refused), start or end with {@code /}, or contain {@code //};
+ *       no component may be {@code .}, {@code ..} or {@code *}, start with {@code -}, or contain
+ *       whitespace or DEL. Baton also keeps roles to {@code A-Z a-z 0-9 _ . - /} so every value
+ *       prints as parseable text. A refused role is named in the message with the rule it breaks.
  *   <li>Scalars are fixed point with 3 decimals (rounded half away from zero), so
  *       {@code 0.1 + 0.2 == 0.3}. Negative, NaN, infinite, above 1e15, and non-zero values that
  *       round to zero are rejected. Empty entries (zero, {@code []}, <code>{}</code>) vanish.

@@ -43,7 +43,6 @@ class ResourcesTest {
         "disks:{sda2,sda1}              | disks:{sda1,sda2}",
         "cpus(web):1                    | cpus(web):1",
         "cpus(*):1                      | cpus:1",
-        "cpus():1                       | cpus:1",
         "cpus:1;cpus:0.5                | cpus:1.5",
         "ports:[1-3];ports:[2-8]        | ports:[1-8]",
         "disks:{a};disks:{b}            | disks:{a,b}",

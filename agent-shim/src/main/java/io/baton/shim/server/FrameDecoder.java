@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
  * 4-byte big-endian length prefix, capped. Fails fast on an oversized length (the frame is never
  * buffered), and gives every frame a deadline: a peer that starts a frame must finish it within the
  * idle timeout, however slowly it trickles bytes in (which the idle handler alone would not catch).
+ * Time comes from the channel's event loop ticker ({@code ctx.executor().ticker()}), so the deadline
+ * is tested in memory by advancing an {@code EmbeddedChannel}'s time.
  */
 final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     /** Fired down the pipeline when a frame was started and not finished in time. */
@@ -20,7 +22,9 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     };
 
     private final long deadlineNanos;
+    /** Ticker time the unfinished frame started at; meaningful only while {@link #partial}. */
     private long partialSinceNanos;
+    private boolean partial;
     private ScheduledFuture<?> check;
 
     FrameDecoder(int maxFrameBytes, long deadlineMs) {
@@ -37,8 +41,8 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
         super.handlerAdded(ctx);
         long period = Math.max(10, TimeUnit.NANOSECONDS.toMillis(deadlineNanos) / 4);
         check = ctx.executor().scheduleAtFixedRate(() -> {
-            if (partialSinceNanos != 0 && System.nanoTime() - partialSinceNanos > deadlineNanos) {
-                partialSinceNanos = 0;
+            if (partial && ctx.executor().ticker().nanoTime() - partialSinceNanos > deadlineNanos) {
+                partial = false;
                 ctx.fireUserEventTriggered(FRAME_DEADLINE_EXCEEDED);
             }
         }, period, period, TimeUnit.MILLISECONDS);
@@ -56,9 +60,10 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         super.channelRead(ctx, msg);
         if (actualReadableBytes() == 0) {
-            partialSinceNanos = 0;
-        } else if (partialSinceNanos == 0) {
-            partialSinceNanos = System.nanoTime();
+            partial = false;
+        } else if (!partial) {
+            partial = true;
+            partialSinceNanos = ctx.executor().ticker().nanoTime();
         }
     }
 }

@@ -24,14 +24,17 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.util.concurrent.Ticker;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -64,6 +67,16 @@ public final class ShimServer implements AutoCloseable {
     private boolean closed;
 
     public ShimServer(ShimConfig config, Isolator isolator, String token) {
+        this(config, isolator, token, Clock.systemUTC());
+    }
+
+    /**
+     * With {@code clock} as the wall clock of every timestamp and offer expiry the shim decides on
+     * (and of its offer id prefix). Deadlines that only measure elapsed time (memory shrinks, frame
+     * deadlines) use the event loop's monotonic {@link io.netty.util.concurrent.Ticker}.
+     */
+    public ShimServer(ShimConfig config, Isolator isolator, String token, Clock clock) {
+        Objects.requireNonNull(clock, "clock");
         if (!Epoll.isAvailable()) {
             throw new IllegalStateException("the shim needs Linux epoll for Unix sockets and peer credentials: "
                     + Epoll.unavailabilityCause());
@@ -72,13 +85,13 @@ public final class ShimServer implements AutoCloseable {
         this.isolator = isolator;
         this.group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         this.loop = group.next();
-        MemoryShrinker shrinker = new MemoryShrinker(isolator, loop, System::nanoTime,
+        Ticker ticker = loop.ticker();
+        MemoryShrinker shrinker = new MemoryShrinker(isolator, loop, ticker::nanoTime,
                 Duration.ofMillis(config.memoryPollMs()), Duration.ofMillis(config.memoryShrinkDeadlineMs()),
-                new ShrinkNotices(this::context));
-        String offerPrefix = "o" + Long.toString(System.currentTimeMillis(), 36);
+                new ShrinkNotices(this::context, ticker::nanoTime));
+        String offerPrefix = "o" + Long.toString(clock.millis(), 36);
         Ledger ledger = new Ledger(config.total(), config.offerTtlMs() * 1000, offerPrefix);
-        this.ctx = new ShimContext(config, ledger, new Containers(isolator, shrinker),
-                () -> System.currentTimeMillis() * 1000);
+        this.ctx = new ShimContext(config, ledger, new Containers(isolator, shrinker), () -> clock.millis() * 1000);
         this.executorApi = new ExecutorApi(ctx, token, metrics);
         this.frameworkApi = new FrameworkApi(ctx, token, metrics);
     }

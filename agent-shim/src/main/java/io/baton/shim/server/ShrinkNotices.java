@@ -7,6 +7,7 @@ import io.baton.proto.ShrinkEvent;
 import io.baton.shim.isolator.IsolatorException;
 import io.baton.shim.isolator.MemoryShrinker;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,14 +17,17 @@ final class ShrinkNotices implements MemoryShrinker.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(ShrinkNotices.class);
 
     private final Supplier<ShimContext> ctx;
+    /** The clock the shrinker's deadlines are read on (monotonic nanoseconds). */
+    private final LongSupplier nanoClock;
 
-    ShrinkNotices(Supplier<ShimContext> ctx) {
+    ShrinkNotices(Supplier<ShimContext> ctx, LongSupplier nanoClock) {
         this.ctx = ctx;
+        this.nanoClock = nanoClock;
     }
 
     @Override
     public void shrinkRequested(String executorId, long targetBytes, long usageBytes, long deadlineNanos) {
-        long remainingUs = (deadlineNanos - System.nanoTime()) / 1000;
+        long remainingUs = (deadlineNanos - nanoClock.getAsLong()) / 1000;
         LOG.info("executor {} uses {} bytes, above its new memory limit {}; asked it to shrink", executorId,
                 usageBytes, targetBytes);
         send(executorId, ExecutorEvent.newBuilder().setShrink(ShrinkEvent.newBuilder().setTargetBytes(targetBytes)

@@ -20,12 +20,15 @@ import io.baton.shim.ledger.Ledger;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.concurrent.MockTicker;
+import io.netty.util.concurrent.Ticker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,7 +46,7 @@ class PipelineTest {
         ShimConfig config = ShimConfig.defaults(Path.of("/nonexistent"), Resources.parse("cpus:2;mem:1024"), "none")
                 .withTimeouts(MAX, 30_000, 30_000, 60_000);
         MemoryShrinker shrinker = new MemoryShrinker(isolator, scheduler, System::nanoTime, Duration.ofMillis(10),
-                Duration.ofSeconds(1), new ShrinkNotices(() -> ctx));
+                Duration.ofSeconds(1), new ShrinkNotices(() -> ctx, System::nanoTime));
         ctx = new ShimContext(config, new Ledger(config.total(), 30_000_000L, "o"), new Containers(isolator, shrinker),
                 () -> 1_000_000L);
     }
@@ -63,7 +66,10 @@ class PipelineTest {
     }
 
     private EmbeddedChannel frameworkChannel() {
-        EmbeddedChannel ch = new EmbeddedChannel();
+        return frameworkChannel(new EmbeddedChannel());
+    }
+
+    private EmbeddedChannel frameworkChannel(EmbeddedChannel ch) {
         Pipelines.install(ch.pipeline(), MAX, 30_000, FrameworkCall.getDefaultInstance(),
                 new FrameworkHandler(ctx, new FrameworkApi(ctx, "tok")));
         return ch;
@@ -196,5 +202,51 @@ class PipelineTest {
         assertThat(ctx.ledger.executors()).isEmpty();
         ch.writeInbound(frame(subscribe("e1")));
         assertThat(written(ch, ShimToExecutor.parser()).get(0).getResponse().hasSubscribed()).as("a retry works").isTrue();
+    }
+
+    @Test
+    void aFrameTrickledInByteByByteMustStillFinishWithinTheIdleTimeout() throws Exception {
+        MockTicker ticker = Ticker.newMockTicker();
+        EmbeddedChannel ch = frameworkChannel(EmbeddedChannel.builder().ticker(ticker).build());
+        long start = ticker.nanoTime();
+        ch.writeInbound(Unpooled.buffer().writeInt(MAX - 24)); // 1000 bytes announced: 100 s at this pace
+        while (ch.isOpen() && ticker.nanoTime() - start < TimeUnit.SECONDS.toNanos(60)) {
+            ticker.advance(100, TimeUnit.MILLISECONDS); // one byte every 100 ms: never idle for 30 s
+            ch.runScheduledPendingTasks();
+            if (ch.isOpen()) {
+                ch.writeInbound(Unpooled.buffer().writeByte(1));
+            }
+        }
+        long closedAfterMs = TimeUnit.NANOSECONDS.toMillis(ticker.nanoTime() - start);
+
+        assertThat(ch.isOpen()).as("closed by the frame deadline").isFalse();
+        // checked every quarter of the 30 s deadline: closed after the deadline, within one check of it
+        assertThat(closedAfterMs).isGreaterThan(30_000).isLessThanOrEqualTo(30_000 + 7_500);
+        var err = written(ch, ShimToFramework.parser()).get(0).getEvent().getError();
+        assertThat(err.getCode()).isEqualTo(RejectCode.IDLE_TIMEOUT);
+        assertThat(err.getMessage()).isEqualTo("a frame was left half sent for more than 30000 ms; closing");
+    }
+
+    @Test
+    void aFrameFinishedBeforeTheDeadlineIsServedAndItsDeadlineEnds() throws Exception {
+        MockTicker ticker = Ticker.newMockTicker();
+        EmbeddedChannel ch = frameworkChannel(EmbeddedChannel.builder().ticker(ticker).build());
+        ByteBuf f = frame(FrameworkCall.newBuilder().setCorrelationId(1).setState(GetState.getDefaultInstance()).build());
+        ch.writeInbound(f.readRetainedSlice(4));
+        advance(ch, ticker, 29_900);
+        ch.writeInbound(f);
+        advance(ch, ticker, 29_900); // a deadline still counting from the first frame would have fired at 37.5 s
+
+        assertThat(ch.isOpen()).isTrue();
+        List<ShimToFramework> out = written(ch, ShimToFramework.parser());
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).getResponse().getCorrelationId()).isEqualTo(1);
+    }
+
+    private static void advance(EmbeddedChannel ch, MockTicker ticker, long ms) {
+        for (long t = 0; t < ms; t += 100) {
+            ticker.advance(100, TimeUnit.MILLISECONDS);
+            ch.runScheduledPendingTasks();
+        }
     }
 }

@@ -1,22 +1,30 @@
 package io.baton.sdk.api;
 
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Objects;
 
 /**
  * Where an executor lives: its id (also its cgroup name: lowercase letters, digits, '.', '_', '-'),
  * its work directory (the journal), and how it reaches the shim: its executor Unix socket, or (with
- * {@code shimHost}, {@code shimPort} and the shim's token) its executor TCP port.
+ * {@code shimHost}, {@code shimPort} and the shim's token) its executor TCP port; and the wall clock
+ * that timestamps everything the executor decides (the system clock unless {@link #withClock}).
  */
 public record ExecutorOptions(String executorId, Path workDir, Path shimSocket, String shimHost, int shimPort,
-        String token) {
+        String token, Clock clock) {
 
     public ExecutorOptions(String executorId, Path workDir, Path shimSocket) {
-        this(executorId, workDir, shimSocket, null, 0, null);
+        this(executorId, workDir, shimSocket, null, 0, null, Clock.systemUTC());
     }
 
     /** Over the shim's executor TCP port (no container: the shim cannot verify a TCP peer's pid). */
     public static ExecutorOptions tcp(String executorId, Path workDir, String host, int port, String token) {
-        return new ExecutorOptions(executorId, workDir, null, host, port, token);
+        return new ExecutorOptions(executorId, workDir, null, host, port, token, Clock.systemUTC());
+    }
+
+    /** The same options with {@code clock} as the executor's wall clock. */
+    public ExecutorOptions withClock(Clock clock) {
+        return new ExecutorOptions(executorId, workDir, shimSocket, shimHost, shimPort, token, clock);
     }
 
     public boolean overTcp() {
@@ -24,6 +32,7 @@ public record ExecutorOptions(String executorId, Path workDir, Path shimSocket, 
     }
 
     public ExecutorOptions {
+        Objects.requireNonNull(clock, "clock");
         if (executorId == null || !executorId.matches("[a-z0-9][a-z0-9_.-]{0,62}") || executorId.contains("..")) {
             throw new IllegalArgumentException("executor id '" + executorId + "' is invalid: use 1-63 lowercase "
                     + "letters, digits, '.', '_' or '-', starting with a letter or digit");

@@ -4,7 +4,7 @@ import io.baton.sdk.journal.ChronicleJournal;
 import io.baton.sdk.runtime.ExecutorRuntime;
 import io.baton.sdk.transport.NettyShimConnection;
 
-/** Wires an executor to its journal (Chronicle, in the work directory) and to the shim. */
+/** Wires an executor to its journal (Chronicle, in the work directory), to the shim and to its clock. */
 final class Runtimes {
     private Runtimes() {
     }
@@ -15,7 +15,7 @@ final class Runtimes {
         NettyShimConnection shim = options.overTcp()
                 ? NettyShimConnection.tcp(options.shimHost(), options.shimPort(), options.token())
                 : new NettyShimConnection(options.shimSocket());
-        return new ExecutorRuntime(author, options.executorId(), journal, shim, () -> System.currentTimeMillis() * 1000)
+        return new ExecutorRuntime(author, options.executorId(), journal, shim, () -> options.clock().millis() * 1000)
                 .start();
     }
 }

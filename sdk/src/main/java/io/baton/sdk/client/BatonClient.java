@@ -87,7 +87,7 @@ public final class BatonClient implements AutoCloseable {
         this.options = options;
         this.endpoint = options.endpoint();
         this.calls = new ShimCalls(endpoint, options.maxFrameBytes(), pending);
-        this.outcomes = new Outcomes(options.recentOutcomes());
+        this.outcomes = new Outcomes(options.recentOutcomes(), () -> options.clock().millis() * 1000);
         this.delivery = Executors.newSingleThreadExecutor(new DefaultThreadFactory("baton-client-updates-"
                 + options.name(), true));
         this.stream = new UpdateStream(delivery, options.autoAcknowledge() ? this::autoAcknowledge : null,

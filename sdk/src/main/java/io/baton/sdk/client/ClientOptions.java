@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -39,6 +40,7 @@ public final class ClientOptions {
     private final int dedupWindow;
     private final int updateQueueCapacity;
     private final int recentOutcomes;
+    private final Clock clock;
 
     private ClientOptions(Builder b) {
         this.socket = b.socket;
@@ -55,6 +57,7 @@ public final class ClientOptions {
         this.dedupWindow = b.dedupWindow;
         this.updateQueueCapacity = b.updateQueueCapacity;
         this.recentOutcomes = b.recentOutcomes;
+        this.clock = b.clock;
     }
 
     /** The shim's framework Unix socket; set a token or token file too. */
@@ -152,6 +155,11 @@ public final class ClientOptions {
         return recentOutcomes;
     }
 
+    /** The wall clock the client stamps the outcomes it decides itself with (a REJECTED replacement). */
+    public Clock clock() {
+        return clock;
+    }
+
     /** Not thread-safe; {@link #build()} validates. */
     public static final class Builder {
         private Path socket;
@@ -168,6 +176,7 @@ public final class ClientOptions {
         private int dedupWindow = 4096;
         private int updateQueueCapacity = 10_000;
         private int recentOutcomes = 1024;
+        private Clock clock = Clock.systemUTC();
 
         private Builder() {
         }
@@ -237,6 +246,12 @@ public final class ClientOptions {
         /** How many final replacement updates are remembered for handles registered late (default 1024). */
         public Builder recentOutcomes(int size) {
             this.recentOutcomes = atLeastOne("recentOutcomes", size);
+            return this;
+        }
+
+        /** The wall clock for timestamps the client produces itself (default the system clock). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 

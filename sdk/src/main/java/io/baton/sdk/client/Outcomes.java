@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
 
 /**
  * Replacement outcomes by replacement id. A final update (replacement id set, outcome set) completes
@@ -19,9 +20,12 @@ import java.util.concurrent.CompletableFuture;
 final class Outcomes {
     private final Map<String, CompletableFuture<ReplaceOutcome>> waiting = new HashMap<>();
     private final Map<String, ReplaceOutcome> recent;
+    /** Wall clock in microseconds, for the timestamp of a REJECTED outcome. */
+    private final LongSupplier clockUs;
     private RuntimeException closedBy;
 
-    Outcomes(int remember) {
+    Outcomes(int remember, LongSupplier clockUs) {
+        this.clockUs = clockUs;
         this.recent = new LinkedHashMap<>(16, 0.75f, false) {
             private static final long serialVersionUID = 1L;
 
@@ -82,7 +86,7 @@ final class Outcomes {
         String rid = spec.replacementId();
         forwarded.whenComplete((f, t) -> {
             if (t instanceof ShimRejectedException r) {
-                end(rid, ReplaceOutcome.rejected(spec, r, System.currentTimeMillis() * 1000));
+                end(rid, ReplaceOutcome.rejected(spec, r, clockUs.getAsLong()));
             } else if (t != null) {
                 fail(rid, t instanceof RuntimeException r ? r : new IllegalStateException(t));
             } else if (!updates) {

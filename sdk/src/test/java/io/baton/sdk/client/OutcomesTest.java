@@ -3,12 +3,14 @@ package io.baton.sdk.client;
 import static io.baton.sdk.client.ShimFixture.finalUpdate;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.baton.proto.RejectCode;
 import io.baton.proto.ReplacementOutcome;
 import io.baton.proto.TaskState;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class OutcomesTest {
-    final Outcomes outcomes = new Outcomes(2);
+    final Outcomes outcomes = new Outcomes(2, () -> 1_700_000_000_123_000L);
 
     @Test
     void aFinalUpdateCompletesTheHandleWaitingForIt() {
@@ -51,5 +53,16 @@ class OutcomesTest {
         assertThat(waiting).isCompletedExceptionally();
         assertThat(outcomes.register("r3")).isCompletedExceptionally();
         assertThat(outcomes.register("r1")).isCompletedWithValueMatching(ReplaceOutcome::committed);
+    }
+
+    @Test
+    void aRefusedReplaceEndsRejectedStampedByTheInjectedClock() {
+        ReplaceSpec spec = ReplaceSpec.of("a", ShimFixture.task("b", "cpus:0.1")).withReplacementId("r9");
+        var waiting = outcomes.register("r9");
+        outcomes.follow(spec, CompletableFuture.failedFuture(new ShimRejectedException("REPLACE",
+                RejectCode.UNKNOWN_OFFER, "no such offer")), true);
+
+        assertThat(waiting).isCompletedWithValueMatching(o -> o.outcome() == ReplacementOutcome.REJECTED
+                && o.status().getTimestampUs() == 1_700_000_000_123_000L);
     }
 }
