@@ -4,8 +4,12 @@ import static io.baton.resources.ResourcesGenerators.resources;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.QuickTheory.qt;
 
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.quicktheories.QuickTheory;
+import org.junit.jupiter.api.TestInfo;
+import org.quicktheories.api.TriConsumer;
 
 /**
  * Algebraic laws of the arithmetic, and agreement with the naive {@link ResourcesModel}: 1,000 random
@@ -14,30 +18,65 @@ import org.quicktheories.QuickTheory;
  */
 class ResourcesPropertiesTest {
     static final int CASES = 1000;
+    /** QuickTheories skips a generated case equal to one it already ran; the margin keeps CASES checked. */
+    static final int EXAMPLES = CASES + CASES / 10;
 
-    private static QuickTheory cases() {
-        return qt().withExamples(CASES);
+    private String property;
+    private int checked;
+
+    @BeforeEach
+    void name(TestInfo test) {
+        property = test.getTestMethod().orElseThrow().getName();
+    }
+
+    private void forAll(Consumer<Resources> property) {
+        qt().withExamples(EXAMPLES).forAll(resources()).checkAssert(a -> {
+            property.accept(a);
+            checked++;
+        });
+        checkedEnoughCases();
+    }
+
+    private void forAll(BiConsumer<Resources, Resources> property) {
+        qt().withExamples(EXAMPLES).forAll(resources(), resources()).checkAssert((a, b) -> {
+            property.accept(a, b);
+            checked++;
+        });
+        checkedEnoughCases();
+    }
+
+    private void forAll(TriConsumer<Resources, Resources, Resources> property) {
+        qt().withExamples(EXAMPLES).forAll(resources(), resources(), resources()).checkAssert((a, b, c) -> {
+            property.accept(a, b, c);
+            checked++;
+        });
+        checkedEnoughCases();
+    }
+
+    private void checkedEnoughCases() {
+        System.out.println("ResourcesPropertiesTest." + property + ": " + checked + " cases");
+        assertThat(checked).as("distinct cases checked").isGreaterThanOrEqualTo(CASES);
     }
 
     // ------------------------------------------------------------ against the reference model
 
     @Test
     void plusAgreesWithModel() {
-        cases().forAll(resources(), resources()).checkAssert((a, b) -> {
+        forAll((a, b) -> {
             assertThat(ResourcesModel.of(a.plus(b))).isEqualTo(ResourcesModel.of(a).plus(ResourcesModel.of(b)));
         });
     }
 
     @Test
     void minusAgreesWithModel() {
-        cases().forAll(resources(), resources()).checkAssert((a, b) -> {
+        forAll((a, b) -> {
             assertThat(ResourcesModel.of(a.minus(b))).isEqualTo(ResourcesModel.of(a).minus(ResourcesModel.of(b)));
         });
     }
 
     @Test
     void containsAgreesWithModel() {
-        cases().forAll(resources(), resources(), resources()).checkAssert((a, x, y) -> {
+        forAll((a, x, y) -> {
             // Random pairs are rarely contained; a.minus(x) always is, and small additions to it may not be.
             Resources part = a.minus(x);
             Resources[] requests = {part, part.plus(y), part.plus(Resources.scalar("cpus", 0.001)), y};
@@ -49,7 +88,7 @@ class ResourcesPropertiesTest {
 
     @Test
     void resultsAreCanonical() {
-        cases().forAll(resources(), resources()).checkAssert((a, b) -> {
+        forAll((a, b) -> {
             for (Resources r : new Resources[] {a.plus(b), a.minus(b), b.minus(a)}) {
                 Resources reparsed = Resources.parse(r.toString());
                 assertThat(reparsed).isEqualTo(r).hasSameHashCodeAs(r);
@@ -62,7 +101,7 @@ class ResourcesPropertiesTest {
 
     @Test
     void plusThenMinusRestoresAWhenDisjoint() {
-        cases().forAll(resources(), resources()).checkAssert((a, b) -> {
+        forAll((a, b) -> {
             Resources disjoint = b.minus(a); // shares no range point or set item with a
             assertThat(a.plus(disjoint).minus(disjoint)).isEqualTo(a);
         });
@@ -70,7 +109,7 @@ class ResourcesPropertiesTest {
 
     @Test
     void plusThenMinusInGeneral() {
-        cases().forAll(resources(), resources()).checkAssert((a, b) -> {
+        forAll((a, b) -> {
             Resources back = a.plus(b).minus(b);
             assertThat(back.contains(a.minus(b))).isTrue();
             assertThat(back.plus(b)).isEqualTo(a.plus(b));
@@ -80,14 +119,14 @@ class ResourcesPropertiesTest {
 
     @Test
     void containsIsReflexive() {
-        cases().forAll(resources()).checkAssert(a -> {
+        forAll(a -> {
             assertThat(a.contains(a)).isTrue();
         });
     }
 
     @Test
     void containsIsTransitive() {
-        cases().forAll(resources(), resources(), resources()).checkAssert((a, x, y) -> {
+        forAll((a, x, y) -> {
             Resources b = a.minus(x);
             Resources c = b.minus(y);
             assertThat(a.contains(b)).isTrue();
@@ -98,7 +137,7 @@ class ResourcesPropertiesTest {
 
     @Test
     void sumContainsBothParts() {
-        cases().forAll(resources(), resources()).checkAssert((a, b) -> {
+        forAll((a, b) -> {
             assertThat(a.plus(b).contains(a)).isTrue();
             assertThat(a.plus(b).contains(b)).isTrue();
         });
@@ -106,14 +145,14 @@ class ResourcesPropertiesTest {
 
     @Test
     void differenceIsContained() {
-        cases().forAll(resources(), resources()).checkAssert((a, b) -> {
+        forAll((a, b) -> {
             assertThat(a.contains(a.minus(b))).isTrue();
         });
     }
 
     @Test
     void containsMeansMinusThenPlusRestores() {
-        cases().forAll(resources(), resources()).checkAssert((a, x) -> {
+        forAll((a, x) -> {
             Resources b = a.minus(x);
             assertThat(a.minus(b).plus(b)).isEqualTo(a);
         });
@@ -121,21 +160,21 @@ class ResourcesPropertiesTest {
 
     @Test
     void plusIsCommutative() {
-        cases().forAll(resources(), resources()).checkAssert((a, b) -> {
+        forAll((a, b) -> {
             assertThat(a.plus(b)).isEqualTo(b.plus(a));
         });
     }
 
     @Test
     void plusIsAssociative() {
-        cases().forAll(resources(), resources(), resources()).checkAssert((a, b, c) -> {
+        forAll((a, b, c) -> {
             assertThat(a.plus(b).plus(c)).isEqualTo(a.plus(b.plus(c)));
         });
     }
 
     @Test
     void emptyIsIdentity() {
-        cases().forAll(resources()).checkAssert(a -> {
+        forAll(a -> {
             Resources empty = Resources.empty();
             assertThat(a.plus(empty)).isEqualTo(a);
             assertThat(empty.plus(a)).isEqualTo(a);
@@ -151,21 +190,21 @@ class ResourcesPropertiesTest {
 
     @Test
     void textRoundTrips() {
-        cases().forAll(resources()).checkAssert(a -> {
+        forAll(a -> {
             assertThat(Resources.parse(a.toString())).isEqualTo(a);
         });
     }
 
     @Test
     void protoRoundTrips() {
-        cases().forAll(resources()).checkAssert(a -> {
+        forAll(a -> {
             assertThat(Resources.fromProto(a.toProto())).isEqualTo(a);
         });
     }
 
     @Test
     void scalarMillisSumsEveryRole() {
-        cases().forAll(resources(), resources()).checkAssert((a, b) -> {
+        forAll((a, b) -> {
             for (String name : ResourcesGenerators.SCALAR_NAMES) {
                 assertThat(a.plus(b).scalarMillis(name)).isEqualTo(a.scalarMillis(name) + b.scalarMillis(name));
             }
