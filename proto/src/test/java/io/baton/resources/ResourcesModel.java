@@ -9,7 +9,7 @@ import java.util.TreeSet;
 /**
  * A deliberately naive reference for the arithmetic: scalars as a long, ranges expanded to their
  * points, sets as a TreeSet, keyed by name and role. Only for small ranges (see
- * {@link ResourcesArbitraries}). Read from {@link Resources#toProto()}.
+ * {@link ResourcesGenerators}). Read from {@link Resources#toProto()}.
  */
 record ResourcesModel(Map<String, Object> values) {
 

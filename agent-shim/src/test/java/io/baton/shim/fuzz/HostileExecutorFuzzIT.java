@@ -28,23 +28,21 @@ import io.baton.resources.Resources;
 import io.baton.shim.ledger.Ids;
 import io.baton.shim.testing.TestExecutor;
 import io.baton.shim.testing.TestFramework;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * A subscribed executor sends well-formed calls with hostile ids and resources: each is answered with
- * a typed rejection naming the problem, and the ledger neither moves nor loses balance.
+ * a typed rejection naming the problem, and the ledger neither moves nor loses balance. Cases come from
+ * a printed seed ({@link SeededCases}).
  */
 class HostileExecutorFuzzIT {
     static FuzzShim shim;
@@ -54,7 +52,7 @@ class HostileExecutorFuzzIT {
     static final Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
     static final AtomicInteger inputs = new AtomicInteger();
 
-    @BeforeContainer
+    @BeforeAll
     static void start() throws Exception {
         shim = new FuzzShim(64 * 1024, 60_000);
         fw = TestFramework.unix(shim.config.frameworkSocket());
@@ -79,7 +77,7 @@ class HostileExecutorFuzzIT {
         assertThat(hx.update(id, TaskState.TASK_RUNNING).hasAccepted()).isTrue();
     }
 
-    @AfterContainer
+    @AfterAll
     static void stop() throws Exception {
         System.out.println("HostileExecutorFuzzIT: " + inputs + " hostile calls; rejections by kind: "
                 + new TreeMap<>(seen));
@@ -90,14 +88,29 @@ class HostileExecutorFuzzIT {
 
     // ------------------------------------------------------------------ ids
 
-    @Provide
-    Arbitrary<String> hostileIds() {
-        Arbitrary<String> specials = Arbitraries.of("../x", "..", ".", "a/b", "/etc/passwd", "\u0000", "x\u0000y", "",
-                " ", "a\nb", "日本語", "\uD83E\uDD80", "%2e%2e%2f", "a..b", "-x", "x".repeat(10_000), "y".repeat(129),
-                "\u202Eevil", "a b", "x\\y");
-        Arbitrary<String> random = Arbitraries.strings().all().ofMaxLength(200)
-                .filter(s -> Ids.checkObject("id", s) != null);
-        return Arbitraries.oneOf(specials, random);
+    static final List<String> SPECIAL_IDS = List.of("../x", "..", ".", "a/b", "/etc/passwd", "\u0000", "x\u0000y", "",
+            " ", "a\nb", "日本語", "\uD83E\uDD80", "%2e%2e%2f", "a..b", "-x", "x".repeat(10_000), "y".repeat(129),
+            "\u202Eevil", "a b", "x\\y");
+
+    /**
+     * Half the time a known-bad id; else up to 200 random chars that the shim must refuse, either printable
+     * ASCII (near misses such as {@code a/b}) or any char at all (controls, lone surrogates).
+     */
+    static String hostileId(SplittableRandom r) {
+        if (r.nextBoolean()) {
+            return SeededCases.pick(r, SPECIAL_IDS);
+        }
+        boolean ascii = r.nextBoolean();
+        while (true) {
+            char[] chars = new char[SeededCases.between(r, 0, 200)];
+            for (int i = 0; i < chars.length; i++) {
+                chars[i] = (char) (ascii ? SeededCases.between(r, 0x20, 0x7e) : r.nextInt(Character.MAX_VALUE + 1));
+            }
+            String id = new String(chars);
+            if (Ids.checkObject("id", id) != null) {
+                return id;
+            }
+        }
     }
 
     /** Where the hostile id goes: which field of which call, and the name the rejection must use. */
@@ -113,8 +126,20 @@ class HostileExecutorFuzzIT {
         }
     }
 
-    @Property(tries = 250)
-    void hostileIdsAreRefusedByName(@ForAll("hostileIds") String id, @ForAll Slot slot) throws Exception {
+    record HostileId(String id, Slot slot) {
+        @Override
+        public String toString() {
+            return slot + " id '" + Ids.printable(id) + "' (" + id.length() + " chars)";
+        }
+    }
+
+    @Test
+    void hostileIdsAreRefusedByName() {
+        SeededCases.run("HostileExecutorFuzzIT.hostileIdsAreRefusedByName", 250,
+                r -> new HostileId(hostileId(r), SeededCases.pick(r, Slot.class)), c -> refused(c.id(), c.slot()));
+    }
+
+    private static void refused(String id, Slot slot) throws Exception {
         ExecutorCall.Builder call = switch (slot) {
             case UPDATE_TASK -> ExecutorCall.newBuilder().setUpdate(Update.newBuilder().setStatus(TaskStatus
                     .newBuilder().setTaskId(Calls.task(id)).setState(TaskState.TASK_FINISHED).setUuid(Calls.uuid())));
@@ -154,30 +179,47 @@ class HostileExecutorFuzzIT {
 
     // ------------------------------------------------------------------ resources
 
-    @Provide
-    Arbitrary<List<Resource>> hostileResources() {
-        Arbitrary<Double> badScalars = Arbitraries.of(-1.0, -1e-9, Double.NaN, Double.POSITIVE_INFINITY,
-                Double.NEGATIVE_INFINITY, 1e300, 1e16, -0.5);
-        Arbitrary<Resource> scalar = Combinators.combine(Arbitraries.of("cpus", "mem", "disk", "gpus"), badScalars)
-                .as((n, v) -> Resource.newBuilder().setName(n).setType(ValueType.SCALAR)
-                        .setScalar(Scalar.newBuilder().setValue(v)).build());
-        Arbitrary<Resource> dupSet = Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(5)
-                .map(item -> Resource.newBuilder().setName("zones").setType(ValueType.SET)
-                        .setSet(ValueSet.newBuilder().addItem(item).addItem("other").addItem(item)).build());
-        Arbitrary<Resource> badRange = Combinators.combine(Arbitraries.longs().between(1, 1L << 40),
-                Arbitraries.longs().between(1, 1000)).as((b, d) -> Resource.newBuilder().setName("ports")
-                        .setType(ValueType.RANGES).setRanges(Ranges.newBuilder().addRange(Range.newBuilder()
-                                .setBegin(b + d).setEnd(b))).build());
-        Arbitrary<Resource> noName = Arbitraries.just(Resource.newBuilder().setType(ValueType.SCALAR)
-                .setScalar(Scalar.newBuilder().setValue(1)).build());
-        Arbitrary<Resource> bad = Arbitraries.oneOf(scalar, dupSet, badRange, noName);
-        Arbitrary<List<Resource>> valid = Arbitraries.of(Resources.parse("cpus:0.5").toProto(),
-                Resources.parse("mem:16").toProto(), List.<Resource>of());
-        return Combinators.combine(valid, bad, Arbitraries.of(true, false)).as((v, b, first) -> {
-            List<Resource> out = new java.util.ArrayList<>(v);
-            out.add(first ? 0 : out.size(), b);
-            return List.copyOf(out);
-        }).filter(HostileExecutorFuzzIT::invalid);
+    static final double[] BAD_SCALARS = {-1.0, -1e-9, Double.NaN, Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY, 1e300, 1e16, -0.5};
+    static final List<List<Resource>> VALID = List.of(Resources.parse("cpus:0.5").toProto(),
+            Resources.parse("mem:16").toProto(), List.of());
+
+    /** One bad entry (negative or non-finite scalar, repeated set item, reversed range, no name) among valid ones. */
+    static List<Resource> hostileResources(SplittableRandom r) {
+        while (true) {
+            Resource bad = switch (r.nextInt(4)) {
+                case 0 -> Resource.newBuilder().setName(SeededCases.pick(r, List.of("cpus", "mem", "disk", "gpus")))
+                        .setType(ValueType.SCALAR)
+                        .setScalar(Scalar.newBuilder().setValue(BAD_SCALARS[r.nextInt(BAD_SCALARS.length)])).build();
+                case 1 -> {
+                    String item = alpha(r, SeededCases.between(r, 1, 5));
+                    yield Resource.newBuilder().setName("zones").setType(ValueType.SET)
+                            .setSet(ValueSet.newBuilder().addItem(item).addItem("other").addItem(item)).build();
+                }
+                case 2 -> {
+                    long b = SeededCases.between(r, 1L, 1L << 40);
+                    long d = SeededCases.between(r, 1L, 1000L);
+                    yield Resource.newBuilder().setName("ports").setType(ValueType.RANGES).setRanges(Ranges.newBuilder()
+                            .addRange(Range.newBuilder().setBegin(b + d).setEnd(b))).build();
+                }
+                default -> Resource.newBuilder().setType(ValueType.SCALAR).setScalar(Scalar.newBuilder().setValue(1))
+                        .build();
+            };
+            List<Resource> out = new ArrayList<>(SeededCases.pick(r, VALID));
+            out.add(r.nextBoolean() ? 0 : out.size(), bad);
+            if (invalid(out)) {
+                return List.copyOf(out);
+            }
+        }
+    }
+
+    private static String alpha(SplittableRandom r, int length) {
+        String letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            b.append(letters.charAt(r.nextInt(letters.length())));
+        }
+        return b.toString();
     }
 
     private static boolean invalid(List<Resource> list) {
@@ -191,9 +233,17 @@ class HostileExecutorFuzzIT {
 
     enum Target { RESERVE_NEW_TASK, ADJUST_IN_USE, RELEASE_GIVE_BACK, FRAMEWORK_OFFERS }
 
-    @Property(tries = 200)
-    void hostileResourcesAreRefusedByName(@ForAll("hostileResources") List<Resource> res, @ForAll Target target)
-            throws Exception {
+    record HostileResources(List<Resource> resources, Target target) {
+    }
+
+    @Test
+    void hostileResourcesAreRefusedByName() {
+        SeededCases.run("HostileExecutorFuzzIT.hostileResourcesAreRefusedByName", 200,
+                r -> new HostileResources(hostileResources(r), SeededCases.pick(r, Target.class)),
+                c -> refused(c.resources(), c.target()));
+    }
+
+    private static void refused(List<Resource> res, Target target) throws Exception {
         Rejection r = switch (target) {
             case RESERVE_NEW_TASK -> rejection(hx.call(reserve("rx", "t3", TaskInfo.newBuilder()
                     .setTaskId(Calls.task("n1")).addAllResources(res).build(), null)));

@@ -16,25 +16,23 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Random and mutated frames on connections that never authenticated: every reply decodes and is a
  * typed response or error event, each complete frame is answered, the shim keeps serving, and the
- * ledger does not move unless a (mutated) SUBSCRIBE happened to be valid.
+ * ledger does not move unless a (mutated) SUBSCRIBE happened to be valid. Cases come from a printed
+ * seed ({@link SeededCases}).
  */
 class RawFrameFuzzIT {
     static final int MAX_FRAME = 16 * 1024;
@@ -48,12 +46,12 @@ class RawFrameFuzzIT {
     static final Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
     static final AtomicInteger inputs = new AtomicInteger();
 
-    @BeforeContainer
+    @BeforeAll
     static void start() throws Exception {
         shim = new FuzzShim(MAX_FRAME, 2_000);
     }
 
-    @AfterContainer
+    @AfterAll
     static void stop() throws IOException {
         System.out.println("RawFrameFuzzIT: " + inputs + " inputs; replies by kind: " + new TreeMap<>(seen));
         if (exec != null) {
@@ -72,65 +70,73 @@ class RawFrameFuzzIT {
 
         @Override
         public String toString() {
-            return "RawFrame[declared=" + declared + ", body=" + body.length + " bytes]";
+            String head = HexFormat.of().formatHex(body, 0, Math.min(body.length, 24));
+            return "RawFrame[declared=" + declared + ", body=" + body.length + " bytes: " + head
+                    + (body.length > 24 ? "..." : "") + "]";
         }
     }
 
     record Mutation(int kind, int at, byte value) {
+        static Mutation random(SplittableRandom r) {
+            return new Mutation(SeededCases.between(r, 0, 3), SeededCases.between(r, 0, 10_000), (byte) r.nextInt());
+        }
     }
 
-    @Provide
-    Arbitrary<RawFrame> rawFrames() {
-        Arbitrary<byte[]> bodies = Arbitraries.bytes().array(byte[].class).ofMaxSize(300);
-        return Combinators.combine(bodies, Arbitraries.integers().between(0, 9), Arbitraries.integers())
-                .as((body, pick, any) -> new RawFrame(switch (pick) {
-                    case 0, 1, 2 -> body.length; // a well-framed random body
-                    case 3 -> Integer.MIN_VALUE + Math.abs(any % 1000);
-                    case 4 -> -1 - Math.abs(any % 1000);
-                    case 5 -> Integer.MAX_VALUE - Math.abs(any % 1000);
-                    case 6 -> MAX_FRAME + 1 + Math.abs(any % 100_000);
-                    case 7 -> Math.max(0, body.length - 1 - Math.abs(any % 16)); // trailing bytes start another frame
-                    case 8 -> body.length + 1 + Math.abs(any % 64); // half sent
-                    default -> 0;
-                }, body));
+    /** A valid call with a few byte-level mutations applied to its encoding. */
+    record Mutated(MessageLite call, List<Mutation> mutations) {
+        static Mutated random(SplittableRandom r, List<? extends MessageLite> calls) {
+            List<Mutation> m = new ArrayList<>();
+            for (int i = SeededCases.between(r, 1, 4); i > 0; i--) {
+                m.add(Mutation.random(r));
+            }
+            return new Mutated(SeededCases.pick(r, calls), List.copyOf(m));
+        }
+
+        byte[] frame() {
+            return Frames.framed(mutate(call, mutations));
+        }
     }
 
-    @Provide
-    Arbitrary<List<Mutation>> mutations() {
-        return Combinators.combine(Arbitraries.integers().between(0, 3), Arbitraries.integers().between(0, 10_000),
-                Arbitraries.bytes()).as(Mutation::new).list().ofMinSize(1).ofMaxSize(4);
+    static RawFrame rawFrame(SplittableRandom r) {
+        byte[] body = SeededCases.bytes(r, 300);
+        int pick = SeededCases.between(r, 0, 9);
+        int any = SeededCases.anyInt(r);
+        return new RawFrame(switch (pick) {
+            case 0, 1, 2 -> body.length; // a well-framed random body
+            case 3 -> Integer.MIN_VALUE + Math.abs(any % 1000);
+            case 4 -> -1 - Math.abs(any % 1000);
+            case 5 -> Integer.MAX_VALUE - Math.abs(any % 1000);
+            case 6 -> MAX_FRAME + 1 + Math.abs(any % 100_000);
+            case 7 -> Math.max(0, body.length - 1 - Math.abs(any % 16)); // trailing bytes start another frame
+            case 8 -> body.length + 1 + Math.abs(any % 64); // half sent
+            default -> 0;
+        }, body);
     }
 
-    @Provide
-    Arbitrary<ExecutorCall> executorCalls() {
-        return Arbitraries.of(Calls.executorCalls());
+    @Test
+    void randomFramesOnTheExecutorSocket() {
+        SeededCases.run("RawFrameFuzzIT.randomFramesOnTheExecutorSocket", 120, RawFrameFuzzIT::rawFrame,
+                frame -> onExecutorSocket(frame.bytes()));
     }
 
-    @Provide
-    Arbitrary<FrameworkCall> frameworkCalls() {
-        return Arbitraries.of(Calls.frameworkCalls());
+    @Test
+    void randomFramesOnTheFrameworkSocket() {
+        SeededCases.run("RawFrameFuzzIT.randomFramesOnTheFrameworkSocket", 120, RawFrameFuzzIT::rawFrame,
+                frame -> onFrameworkSocket(frame.bytes()));
     }
 
-    @Property(tries = 120)
-    void randomFramesOnTheExecutorSocket(@ForAll("rawFrames") RawFrame frame) throws Exception {
-        onExecutorSocket(frame.bytes());
+    @Test
+    void mutatedExecutorCalls() {
+        List<ExecutorCall> calls = Calls.executorCalls();
+        SeededCases.run("RawFrameFuzzIT.mutatedExecutorCalls", 150, r -> Mutated.random(r, calls),
+                m -> onExecutorSocket(m.frame()));
     }
 
-    @Property(tries = 120)
-    void randomFramesOnTheFrameworkSocket(@ForAll("rawFrames") RawFrame frame) throws Exception {
-        onFrameworkSocket(frame.bytes());
-    }
-
-    @Property(tries = 150)
-    void mutatedExecutorCalls(@ForAll("executorCalls") ExecutorCall call, @ForAll("mutations") List<Mutation> m)
-            throws Exception {
-        onExecutorSocket(Frames.framed(mutate(call, m)));
-    }
-
-    @Property(tries = 150)
-    void mutatedFrameworkCalls(@ForAll("frameworkCalls") FrameworkCall call, @ForAll("mutations") List<Mutation> m)
-            throws Exception {
-        onFrameworkSocket(Frames.framed(mutate(call, m)));
+    @Test
+    void mutatedFrameworkCalls() {
+        List<FrameworkCall> calls = Calls.frameworkCalls();
+        SeededCases.run("RawFrameFuzzIT.mutatedFrameworkCalls", 150, r -> Mutated.random(r, calls),
+                m -> onFrameworkSocket(m.frame()));
     }
 
     static byte[] mutate(MessageLite call, List<Mutation> mutations) {

@@ -1,6 +1,9 @@
 package io.baton.shim.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 import io.baton.proto.ExecutorID;
 import io.baton.proto.ExecutorSubscribe;
@@ -10,20 +13,39 @@ import io.baton.proto.TaskState;
 import io.baton.resources.Resources;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.statistics.Statistics;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
 
-/** Random operation sequences never break the ledger's invariant and never leak. */
+/**
+ * Random operation sequences never break the ledger's invariant and never leak: 300 sequences
+ * (QuickTheories). A failure prints the smallest failing sequence and the seed; replay it with
+ * {@code -Dtest=LedgerPropertiesTest -DQT_SEED=<seed>}.
+ */
 class LedgerPropertiesTest {
+    static final int CASES = 300;
+    /** QuickTheories skips a generated case equal to one it already ran; the margin keeps CASES checked. */
+    static final int EXAMPLES = CASES + CASES / 10;
     private static final String[] SIZES = {"cpus:0.5;mem:64", "cpus:1;mem:256", "cpus:0.25", "mem:128",
             "cpus:2;mem:512;ports:[31000-31009]", "cpus:0.1;mem:32;ports:[31010-31010]"};
 
-    @Property(tries = 300)
-    void randomOperationsKeepTheLedgerBalanced(
-            @ForAll @Size(min = 1, max = 80) List<@IntRange(min = 0, max = 99_999) Integer> ops) {
+    /** What one sequence reached, so the run can check it exercised replacements, not only offers. */
+    record Reached(boolean reserved, boolean ended) {
+    }
+
+    @Test
+    void randomOperationsKeepTheLedgerBalanced() {
+        List<Reached> runs = new ArrayList<>();
+        qt().withExamples(EXAMPLES).forAll(lists().of(integers().between(0, 99_999)).ofSizeBetween(1, 80))
+                .checkAssert(ops -> runs.add(run(ops)));
+        long reserved = runs.stream().filter(Reached::reserved).count();
+        long ended = runs.stream().filter(Reached::ended).count();
+        System.out.printf("LedgerPropertiesTest: %d sequences; a replacement reserved in %d, ended in %d%n",
+                runs.size(), reserved, ended);
+        assertThat(runs).hasSizeGreaterThanOrEqualTo(CASES);
+        assertThat(reserved * 100 / runs.size()).as("percent of sequences reserving a replacement").isGreaterThan(15);
+        assertThat(ended * 100 / runs.size()).as("percent of sequences ending a replacement").isGreaterThan(5);
+    }
+
+    private static Reached run(List<Integer> ops) {
         LedgerFixture f = new LedgerFixture("cpus:4;mem:2048;ports:[31000-31019]");
         String[] execs = {"e1", "e2"};
         for (String e : execs) {
@@ -80,10 +102,6 @@ class LedgerPropertiesTest {
             assertThat(f.ledger.total().contains(f.ledger.allocated().plus(f.ledger.reserved()).plus(f.ledger.offered())))
                     .isTrue();
         }
-        Statistics.label("replacement reserved").collect(reserved > 0);
-        Statistics.label("replacement ended").collect(ended > 0);
-        Statistics.label("replacement reserved").coverage(c -> c.check(true).percentage(p -> p > 15));
-        Statistics.label("replacement ended").coverage(c -> c.check(true).percentage(p -> p > 5));
         // wind down: end every reservation, finish every task, let offers expire: only overheads remain
         for (ReservationView r : f.ledger.reservations()) {
             f.end(r.executorId(), r.replacementId(), Keep.KEEP_NONE).value();
@@ -97,6 +115,7 @@ class LedgerPropertiesTest {
         assertThat(f.ledger.allocated()).isEqualTo(Resources.parse("cpus:0.2;mem:64"));
         assertThat(f.ledger.reserved().isEmpty()).isTrue();
         f.balanced();
+        return new Reached(reserved > 0, ended > 0);
     }
 
     /** The executor reconnects reporting exactly what the ledger has (or drops one task). */

@@ -2,42 +2,83 @@ package io.baton.sdk.core;
 
 import static io.baton.sdk.core.Script.task;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 import io.baton.proto.RejectCode;
 import io.baton.proto.ReplaceStrategy;
 import io.baton.proto.TaskState;
 import io.baton.resources.Resources;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
-import net.jqwik.api.statistics.Statistics;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * Random orders of whatever can happen next — outcomes of commands, task states, timers, hook failures,
  * the shim going away — for every strategy. Whatever the order: exactly one terminal outcome, which
  * never changes; no task gets a state after a terminal one; a reservation is released exactly once;
  * and the executor ends up running exactly one of old and new (none after FAILED).
+ *
+ * <p>QuickTheories generates the histories; a failure prints the smallest failing one and the seed.
+ * Replay it with {@code -Dtest=RandomOrdersPropertiesTest#name -DQT_SEED=<seed>}.
  */
 class RandomOrdersPropertiesTest {
+    static final int HISTORIES = 1000;
+    static final int PICK_SEQUENCES = 200;
+    /** QuickTheories skips a generated case equal to one it already ran; 10% more keeps the counts above checked. */
+    static int examples(int cases) {
+        return cases + cases / 10;
+    }
+
     private static final ReplaceStrategy[] STRATEGIES = {ReplaceStrategy.STOP_THEN_START,
             ReplaceStrategy.START_THEN_STOP, ReplaceStrategy.FREEZE_THEN_START, ReplaceStrategy.RESIZE_IN_PLACE};
 
-    @Property(tries = 1000)
-    void everyOrderEndsInExactlyOneOutcome(@ForAll @IntRange(min = 0, max = 3) int strategy,
-            @ForAll boolean readiness, @ForAll boolean immediate, @ForAll boolean disconnected,
-            @ForAll @Size(max = 40) List<@IntRange(min = 0, max = 999) Integer> choices) {
-        ReplaceStrategy st = STRATEGIES[strategy];
+    /** One replacement's set-up, then the choice of what happens at each step. */
+    record History(ReplaceStrategy strategy, boolean readiness, boolean immediate, boolean disconnected,
+                   List<Integer> choices) {
+    }
+
+    static Gen<History> histories() {
+        return integers().between(0, STRATEGIES.length - 1).map(i -> STRATEGIES[i]).zip(booleans().all(),
+                booleans().all(), booleans().all(), lists().of(integers().between(0, 999)).ofSizeBetween(0, 40),
+                History::new);
+    }
+
+    @Test
+    void everyOrderEndsInExactlyOneOutcome() {
+        Map<Phase, Integer> outcomes = new EnumMap<>(Phase.class);
+        Map<ReplaceStrategy, Integer> strategies = new EnumMap<>(ReplaceStrategy.class);
+        qt().withExamples(examples(HISTORIES)).forAll(histories()).checkAssert(h -> {
+            outcomes.merge(play(h), 1, Integer::sum);
+            strategies.merge(h.strategy(), 1, Integer::sum);
+        });
+        int played = outcomes.values().stream().mapToInt(Integer::intValue).sum();
+        System.out.println("RandomOrdersPropertiesTest: " + played + " histories; outcomes " + outcomes
+                + "; strategies " + strategies);
+        assertThat(played).isGreaterThanOrEqualTo(HISTORIES);
+        assertThat(outcomes.keySet()).as("every outcome reached")
+                .containsExactlyInAnyOrder(Arrays.stream(Phase.values()).filter(Phase::terminal).toArray(Phase[]::new));
+        assertThat(strategies.keySet()).as("every strategy tried").containsExactlyInAnyOrder(STRATEGIES);
+    }
+
+    /** Plays one history to its end and checks it; returns the outcome. */
+    private static Phase play(History h) {
+        ReplaceStrategy st = h.strategy();
+        List<Integer> choices = h.choices();
         Script s = new Script().running(task("a", "cpus:1;mem:512"));
-        if (disconnected) {
+        if (h.disconnected()) {
             s.engine.shimDisconnected();
         }
         String newId = st == ReplaceStrategy.RESIZE_IN_PLACE ? "a" : "b";
         var newTask = task(newId, "cpus:1;mem:256");
-        s.replace("r1", "a", readiness ? Script.withReadiness(newTask) : newTask,
-                immediate ? Script.immediate(st) : Script.policy(st), "o-1");
+        s.replace("r1", "a", h.readiness() ? Script.withReadiness(newTask) : newTask,
+                h.immediate() ? Script.immediate(st) : Script.policy(st), "o-1");
         boolean reserved = false;
         List<Phase> seen = new ArrayList<>();
         for (int i = 0; i < choices.size() + 60 && !s.phase().terminal(); i++) {
@@ -70,8 +111,7 @@ class RandomOrdersPropertiesTest {
             assertThat(releases).isLessThanOrEqualTo(1);
         }
         s.checkInvariants();
-        Statistics.label("outcome").collect(outcome);
-        Statistics.label("strategy").collect(st);
+        return outcome;
     }
 
     /**
@@ -161,9 +201,19 @@ class RandomOrdersPropertiesTest {
         return reserved[0];
     }
 
-    @Property(tries = 200)
-    void theEngineNeverLeavesATaskInTwoReplacements(@ForAll @Size(min = 1, max = 30)
-            List<@IntRange(min = 0, max = 99) Integer> picks) {
+    @Test
+    void theEngineNeverLeavesATaskInTwoReplacements() {
+        int[] runs = {0};
+        qt().withExamples(examples(PICK_SEQUENCES)).forAll(lists().of(integers().between(0, 99)).ofSizeBetween(1, 30))
+                .checkAssert(picks -> {
+                    neverTwoReplacements(picks);
+                    runs[0]++;
+                });
+        System.out.println("RandomOrdersPropertiesTest: " + runs[0] + " pick sequences");
+        assertThat(runs[0]).isGreaterThanOrEqualTo(PICK_SEQUENCES);
+    }
+
+    private static void neverTwoReplacements(List<Integer> picks) {
         Script s = new Script().running(task("a", "cpus:1")).running(task("x", "cpus:1"));
         int n = 0;
         for (int pick : picks) {
