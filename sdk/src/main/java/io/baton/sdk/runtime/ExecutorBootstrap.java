@@ -12,7 +12,7 @@ import java.util.function.LongSupplier;
 /**
  * Starts an executor in production: wires the author's {@link BatonExecutor} to a durable journal
  * (Chronicle, in {@code <work-dir>/journal}), to the shim (its executor Unix socket, or its executor TCP
- * port with a token) and to a clock, then runs it. This is the one place where those adapters are chosen;
+ * port with a token), to a clock and to its hook threads (daemons named {@code baton-hook-N}), then runs it. This is the one place where those adapters are chosen;
  * the author's code and the {@code api} package never name them.
  *
  * <h2>Usage</h2>
@@ -60,7 +60,8 @@ public final class ExecutorBootstrap {
         ShimConnection shim = options.overTcp()
                 ? NettyShimConnection.tcp(options.shimHost(), options.shimPort(), options.token())
                 : new NettyShimConnection(options.shimSocket());
-        return new ExecutorRuntime(executor, options.executorId(), journal, shim, clockUs).start();
+        return new ExecutorRuntime(executor, options.executorId(), journal, shim, clockUs,
+                HookGuard.newHookThreads()).start();
     }
 
     /** Runs {@code executor} until it is told to shut down or the calling thread is interrupted. */
