@@ -3,6 +3,7 @@ package io.baton.bench;
 import io.baton.samples.worker.WorkerExecutor;
 import io.baton.sdk.api.ExecutorOptions;
 import io.baton.sdk.journal.ChronicleJournal;
+import io.baton.sdk.runtime.ExecutorBootstrap;
 import io.baton.sdk.runtime.ExecutorRuntime;
 import io.baton.sdk.transport.NettyShimConnection;
 import java.util.Arrays;
@@ -24,7 +25,7 @@ public final class RecoveryChild {
         System.out.println(MARK + Harness.nowUs());
         System.out.flush();
         if (args.length < 2 || !args[0].equals("--block-size")) {
-            new WorkerExecutor().run(ExecutorOptions.fromArgs(args));
+            ExecutorBootstrap.run(new WorkerExecutor(), ExecutorOptions.fromArgs(args));
             return;
         }
         ExecutorOptions o = ExecutorOptions.fromArgs(Arrays.copyOfRange(args, 2, args.length));

@@ -4,6 +4,7 @@ import io.baton.samples.command.CommandExecutor;
 import io.baton.samples.http.HttpServiceExecutor;
 import io.baton.samples.worker.WorkerExecutor;
 import io.baton.sdk.api.ExecutorOptions;
+import io.baton.sdk.runtime.ExecutorBootstrap;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -54,10 +55,10 @@ final class ExecutorCommand implements Callable<Integer> {
             throw new CliException(CliException.USAGE, "invalid --id", e.getMessage(), "choose another --id");
         }
         switch (kind) {
-            case "command" -> new CommandExecutor(options.workDir()).run(options);
-            case "http-service" -> new HttpServiceExecutor().run(options);
-            case "worker" -> new WorkerExecutor().run(options);
-            case "custom" -> custom().run(options);
+            case "command" -> ExecutorBootstrap.run(new CommandExecutor(options.workDir()), options);
+            case "http-service" -> ExecutorBootstrap.run(new HttpServiceExecutor(), options);
+            case "worker" -> ExecutorBootstrap.run(new WorkerExecutor(), options);
+            case "custom" -> ExecutorBootstrap.run(custom(), options);
             default -> throw new CliException(CliException.USAGE, "unknown executor '" + kind + "'",
                     "the samples are command, http-service and worker, or custom --class NAME",
                     "run 'baton executor worker --id ... --work-dir ...'");

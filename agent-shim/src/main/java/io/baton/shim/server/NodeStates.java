@@ -3,10 +3,10 @@ package io.baton.shim.server;
 import io.baton.proto.ExecutorID;
 import io.baton.proto.ExecutorState;
 import io.baton.proto.NodeState;
-import io.baton.shim.ledger.ExecutorView;
-import io.baton.shim.ledger.Ledger;
-import io.baton.shim.ledger.OfferView;
-import io.baton.shim.ledger.ReservationView;
+import io.baton.ledger.ExecutorView;
+import io.baton.ledger.Ledger;
+import io.baton.ledger.OfferView;
+import io.baton.ledger.ReservationView;
 
 /** Builds the STATE snapshot. */
 final class NodeStates {

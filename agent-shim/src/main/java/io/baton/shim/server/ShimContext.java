@@ -4,7 +4,7 @@ import io.baton.proto.FrameworkEvent;
 import io.baton.proto.TaskStatus;
 import io.baton.resources.Resources;
 import io.baton.shim.isolator.IsolatorException;
-import io.baton.shim.ledger.Ledger;
+import io.baton.ledger.Ledger;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

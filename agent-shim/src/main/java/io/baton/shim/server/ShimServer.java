@@ -8,7 +8,7 @@ import io.baton.proto.TaskState;
 import io.baton.shim.isolator.Isolator;
 import io.baton.shim.isolator.IsolatorException;
 import io.baton.shim.isolator.MemoryShrinker;
-import io.baton.shim.ledger.Ledger;
+import io.baton.ledger.Ledger;
 import io.baton.shim.metrics.LedgerGauges;
 import io.baton.shim.metrics.MetricsEndpoint;
 import io.baton.shim.metrics.MetricsText;

@@ -7,27 +7,17 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The ledger is pure (no IO, threads or clock), and the shim never depends on the SDK. */
+/**
+ * The shim never depends on the SDK. (The ledger's purity is checked in its own module,
+ * {@code io.baton.ledger.arch.LedgerPurityTest}.)
+ */
 class ArchitectureTest {
     static final JavaClasses SHIM = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("io.baton.shim");
 
     @Test
-    void theLedgerDoesNoIoUsesNoThreadsAndReadsNoClock() {
-        noClasses().that().resideInAPackage("io.baton.shim.ledger..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "java.io..", "java.nio..",
-                        "java.net..", "java.util.concurrent..", "java.time..", "org.slf4j..",
-                        "io.baton.shim.server..", "io.baton.shim.isolator..")
-                .orShould().dependOnClassesThat().areAssignableTo(Thread.class)
-                .orShould().callMethod(System.class, "currentTimeMillis")
-                .orShould().callMethod(System.class, "nanoTime")
-                .because("the ledger is the shim's pure core: time comes in as an argument")
-                .check(SHIM);
-    }
-
-    @Test
     void theShimDoesNotDependOnTheSdk() {
         noClasses().should().dependOnClassesThat().resideInAPackage("io.baton.sdk..")
-                .because("agent-shim and sdk share types only through the proto module").check(SHIM);
+                .because("agent-shim and sdk share types only through the proto and ledger modules").check(SHIM);
     }
 }

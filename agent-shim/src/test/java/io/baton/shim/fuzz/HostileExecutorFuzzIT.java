@@ -25,7 +25,7 @@ import io.baton.proto.Update;
 import io.baton.proto.ValueSet;
 import io.baton.proto.ValueType;
 import io.baton.resources.Resources;
-import io.baton.shim.ledger.Ids;
+import io.baton.ledger.Ids;
 import io.baton.shim.testing.TestExecutor;
 import io.baton.shim.testing.TestFramework;
 import java.util.ArrayList;

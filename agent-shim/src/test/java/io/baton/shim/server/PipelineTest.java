@@ -16,7 +16,7 @@ import io.baton.proto.ShimToFramework;
 import io.baton.resources.Resources;
 import io.baton.shim.isolator.InMemoryIsolator;
 import io.baton.shim.isolator.MemoryShrinker;
-import io.baton.shim.ledger.Ledger;
+import io.baton.ledger.Ledger;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;

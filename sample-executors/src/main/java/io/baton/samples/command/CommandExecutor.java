@@ -4,6 +4,7 @@ import io.baton.proto.TaskInfo;
 import io.baton.sdk.api.BatonExecutor;
 import io.baton.sdk.api.ExecutorOptions;
 import io.baton.sdk.api.Task;
+import io.baton.sdk.runtime.ExecutorBootstrap;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -258,6 +259,6 @@ public final class CommandExecutor extends BatonExecutor {
     /** {@code --id ID --work-dir DIR [--shim SOCKET]}. */
     public static void main(String[] args) {
         ExecutorOptions options = ExecutorOptions.fromArgs(args);
-        new CommandExecutor(options.workDir()).run(options);
+        ExecutorBootstrap.run(new CommandExecutor(options.workDir()), options);
     }
 }

@@ -4,6 +4,7 @@ import io.baton.proto.TaskSpec;
 import io.baton.sdk.api.BatonExecutor;
 import io.baton.sdk.api.ExecutorOptions;
 import io.baton.sdk.api.Task;
+import io.baton.sdk.runtime.ExecutorBootstrap;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
@@ -180,6 +181,6 @@ public final class HttpServiceExecutor extends BatonExecutor {
 
     /** {@code --id ID --work-dir DIR [--shim SOCKET]}. */
     public static void main(String[] args) {
-        new HttpServiceExecutor().run(ExecutorOptions.fromArgs(args));
+        ExecutorBootstrap.run(new HttpServiceExecutor(), ExecutorOptions.fromArgs(args));
     }
 }

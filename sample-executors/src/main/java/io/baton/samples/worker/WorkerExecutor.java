@@ -4,6 +4,7 @@ import io.baton.proto.TaskInfo;
 import io.baton.sdk.api.BatonExecutor;
 import io.baton.sdk.api.ExecutorOptions;
 import io.baton.sdk.api.Task;
+import io.baton.sdk.runtime.ExecutorBootstrap;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -118,7 +119,7 @@ public final class WorkerExecutor extends BatonExecutor {
 
     /** {@code --id ID --work-dir DIR [--shim SOCKET]}. */
     public static void main(String[] args) {
-        new WorkerExecutor().run(ExecutorOptions.fromArgs(args));
+        ExecutorBootstrap.run(new WorkerExecutor(), ExecutorOptions.fromArgs(args));
     }
 
     /** The loop of one task. Its flags are guarded by the worker itself; the loop waits on it. */

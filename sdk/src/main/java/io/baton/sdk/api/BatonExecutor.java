@@ -9,7 +9,8 @@ import java.util.Set;
 /**
  * Base class for executors. Implement {@link #launch} and {@link #kill} for your kind of task; Baton
  * does the rest: replacement (partial, full, augmented), drain, handoff, health gating, automatic
- * rollback, a durable journal and reliable status updates.
+ * rollback, a durable journal and reliable status updates. Start one with
+ * {@code io.baton.sdk.runtime.ExecutorBootstrap} (see the example below).
  *
  * <h2>Threading contract</h2>
  * <ul>
@@ -48,7 +49,7 @@ import java.util.Set;
  *     }
  *
  *     public static void main(String[] args) {
- *         new SleepExecutor().run(ExecutorOptions.fromArgs(args));   // --id, --work-dir, --shim
+ *         ExecutorBootstrap.run(new SleepExecutor(), ExecutorOptions.fromArgs(args)); // --id, --work-dir, --shim
  *     }
  * }
  * }</pre>
@@ -103,19 +104,5 @@ public abstract class BatonExecutor {
      */
     public Resources overhead() {
         return Resources.parse(System.getProperty("baton.executor.overhead", "cpus:0.1;mem:32"));
-    }
-
-    /** Runs the executor until it is told to shut down or the JVM stops. */
-    public final void run(ExecutorOptions options) {
-        try (ExecutorHandle h = start(options)) {
-            h.awaitShutdown();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Starts the executor and returns at once. */
-    public final ExecutorHandle start(ExecutorOptions options) {
-        return Runtimes.start(this, options);
     }
 }

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -55,6 +56,15 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
 
     public ExecutorRuntime(BatonExecutor author, String executorId, Journal journal, ShimConnection shim,
             LongSupplier clockUs) {
+        this(author, executorId, journal, shim, clockUs, HookGuard.newHookThreads());
+    }
+
+    /**
+     * Hooks run on {@code hookThreads}, which must start each hook at once (a cached pool: a hook's bound is
+     * timed from its submission); the runtime owns it from here on and shuts it down on {@link #close()}.
+     */
+    public ExecutorRuntime(BatonExecutor author, String executorId, Journal journal, ShimConnection shim,
+            LongSupplier clockUs, ExecutorService hookThreads) {
         this.author = author;
         this.executorId = executorId;
         this.journal = journal;
@@ -62,7 +72,7 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
         this.clockUs = clockUs;
         this.loop = shim.ioLoop() != null ? new GuardedLoop(shim.ioLoop(), false)
                 : new GuardedLoop(new DriverLoop(executorId), true);
-        this.hooks = new HookGuard(loop);
+        this.hooks = new HookGuard(loop, hookThreads);
     }
 
     /** Replays the journal, recovers tasks, then connects to the shim. */

@@ -27,10 +27,16 @@ final class HookGuard implements AutoCloseable {
     private final ScheduledExecutorService loop;
     private final Map<String, CompletableFuture<Void>> tails = new HashMap<>();
 
-    HookGuard(ScheduledExecutorService loop) {
+    /** {@code pool} must start each hook at once (its bound is timed from submission); closing shuts it down. */
+    HookGuard(ScheduledExecutorService loop, ExecutorService pool) {
         this.loop = loop;
+        this.pool = pool;
+    }
+
+    /** The default hook threads: as many as hooks run at once, daemons named baton-hook-N. */
+    static ExecutorService newHookThreads() {
         AtomicInteger n = new AtomicInteger();
-        this.pool = Executors.newCachedThreadPool(r -> {
+        return Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "baton-hook-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;

@@ -3,6 +3,7 @@ package io.baton.sdk.examples;
 import io.baton.sdk.api.BatonExecutor;
 import io.baton.sdk.api.ExecutorOptions;
 import io.baton.sdk.api.Task;
+import io.baton.sdk.runtime.ExecutorBootstrap;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,6 +40,6 @@ public final class SleepExecutor extends BatonExecutor {
     }
 
     public static void main(String[] args) {
-        new SleepExecutor().run(ExecutorOptions.fromArgs(args)); // --id, --work-dir, --shim
+        ExecutorBootstrap.run(new SleepExecutor(), ExecutorOptions.fromArgs(args)); // --id, --work-dir, --shim
     }
 }

@@ -3,6 +3,7 @@ package io.baton.sdk.it;
 import io.baton.sdk.api.BatonExecutor;
 import io.baton.sdk.api.ExecutorOptions;
 import io.baton.sdk.api.Task;
+import io.baton.sdk.runtime.ExecutorBootstrap;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,6 +132,6 @@ public final class ProcessExecutor extends BatonExecutor {
     public static void main(String[] args) throws Exception {
         ExecutorOptions o = ExecutorOptions.fromArgs(args);
         Files.createDirectories(o.workDir());
-        new ProcessExecutor(o.workDir()).run(o);
+        ExecutorBootstrap.run(new ProcessExecutor(o.workDir()), o);
     }
 }

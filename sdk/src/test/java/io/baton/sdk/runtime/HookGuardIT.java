@@ -17,7 +17,7 @@ class HookGuardIT {
     @Test
     void aHookPastItsBoundFailsButTheTasksNextHookWaitsForItToReallyReturn() throws Exception {
         DriverLoop loop = new DriverLoop("test");
-        HookGuard guard = new HookGuard(loop);
+        HookGuard guard = new HookGuard(loop, HookGuard.newHookThreads());
         AtomicInteger running = new AtomicInteger();
         AtomicInteger maxConcurrent = new AtomicInteger();
         List<String> outcomes = new CopyOnWriteArrayList<>();

@@ -13,7 +13,7 @@ import io.baton.proto.TaskInfo;
 import io.baton.proto.TaskState;
 import io.baton.proto.TaskStatus;
 import io.baton.resources.Resources;
-import io.baton.shim.ledger.Verdict;
+import io.baton.ledger.Verdict;
 import io.baton.tasks.TaskStates;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

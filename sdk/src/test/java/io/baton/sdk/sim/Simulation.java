@@ -1,7 +1,7 @@
 package io.baton.sdk.sim;
 
 import io.baton.resources.Resources;
-import io.baton.shim.ledger.Ledger;
+import io.baton.ledger.Ledger;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;

@@ -1,7 +1,7 @@
-package io.baton.shim.ledger;
+package io.baton.ledger;
 
-import static io.baton.shim.ledger.LedgerFixture.rejection;
-import static io.baton.shim.ledger.LedgerFixture.task;
+import static io.baton.ledger.LedgerFixture.rejection;
+import static io.baton.ledger.LedgerFixture.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baton.proto.ExecutorID;

@@ -1,4 +1,4 @@
-package io.baton.shim.ledger;
+package io.baton.ledger;
 
 import io.baton.proto.ExecutorSubscribe;
 import io.baton.proto.Keep;
@@ -9,10 +9,10 @@ import io.baton.proto.TaskInfo;
 import io.baton.proto.TaskState;
 import io.baton.proto.TaskStatus;
 import io.baton.resources.Resources;
-import io.baton.shim.ledger.LedgerEntries.ExecutorEntry;
-import io.baton.shim.ledger.LedgerEntries.HeldTask;
-import io.baton.shim.ledger.LedgerEntries.OfferEntry;
-import io.baton.shim.ledger.LedgerEntries.ReservationEntry;
+import io.baton.ledger.LedgerEntries.ExecutorEntry;
+import io.baton.ledger.LedgerEntries.HeldTask;
+import io.baton.ledger.LedgerEntries.OfferEntry;
+import io.baton.ledger.LedgerEntries.ReservationEntry;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package io.baton.shim.ledger;
+package io.baton.ledger;
 
 import io.baton.proto.ExecutorID;
 import io.baton.proto.ReplacementID;
@@ -6,7 +6,7 @@ import io.baton.proto.ReservationRecord;
 import io.baton.proto.ReservationState;
 import io.baton.proto.TaskInfo;
 import io.baton.resources.Resources;
-import io.baton.shim.ledger.LedgerEntries.ReservationEntry;
+import io.baton.ledger.LedgerEntries.ReservationEntry;
 
 /** A read-only copy of a reservation. */
 public record ReservationView(String replacementId, String executorId, TaskInfo oldTask, TaskInfo newTask,

@@ -1,4 +1,4 @@
-package io.baton.shim.ledger;
+package io.baton.ledger;
 
 import io.baton.tasks.TaskStates;
 import io.baton.proto.ExecutorID;
@@ -10,8 +10,8 @@ import io.baton.proto.TaskRecord;
 import io.baton.proto.TaskState;
 import io.baton.proto.TaskStatus;
 import io.baton.resources.Resources;
-import io.baton.shim.ledger.LedgerEntries.HeldTask;
-import io.baton.shim.ledger.LedgerEntries.ReservationEntry;
+import io.baton.ledger.LedgerEntries.HeldTask;
+import io.baton.ledger.LedgerEntries.ReservationEntry;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

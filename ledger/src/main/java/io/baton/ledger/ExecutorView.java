@@ -1,8 +1,8 @@
-package io.baton.shim.ledger;
+package io.baton.ledger;
 
 import io.baton.proto.TaskStatus;
 import io.baton.resources.Resources;
-import io.baton.shim.ledger.LedgerEntries.ExecutorEntry;
+import io.baton.ledger.LedgerEntries.ExecutorEntry;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.baton.shim.ledger;
+package io.baton.ledger;
 
 import java.util.regex.Pattern;
 

@@ -1,8 +1,8 @@
-package io.baton.shim.ledger;
+package io.baton.ledger;
 
 import io.baton.proto.RejectCode;
 import io.baton.resources.Resources;
-import io.baton.shim.ledger.LedgerEntries.OfferEntry;
+import io.baton.ledger.LedgerEntries.OfferEntry;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

@@ -1,9 +1,9 @@
-package io.baton.shim.ledger;
+package io.baton.ledger;
 
 import io.baton.proto.Offer;
 import io.baton.proto.OfferID;
 import io.baton.resources.Resources;
-import io.baton.shim.ledger.LedgerEntries.OfferEntry;
+import io.baton.ledger.LedgerEntries.OfferEntry;
 
 /** A read-only copy of an outstanding offer. */
 public record OfferView(String id, Resources resources, long expiresAtUs, String designatedExecutor,

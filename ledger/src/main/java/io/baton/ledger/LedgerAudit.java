@@ -1,9 +1,9 @@
-package io.baton.shim.ledger;
+package io.baton.ledger;
 
 import io.baton.resources.Resources;
-import io.baton.shim.ledger.LedgerEntries.ExecutorEntry;
-import io.baton.shim.ledger.LedgerEntries.OfferEntry;
-import io.baton.shim.ledger.LedgerEntries.ReservationEntry;
+import io.baton.ledger.LedgerEntries.ExecutorEntry;
+import io.baton.ledger.LedgerEntries.OfferEntry;
+import io.baton.ledger.LedgerEntries.ReservationEntry;
 
 /** Recomputes the ledger's sums from scratch and checks them against the running totals and the total. */
 final class LedgerAudit {

@@ -1,7 +1,7 @@
-package io.baton.shim.ledger;
+package io.baton.ledger;
 
 import io.baton.resources.Resources;
-import io.baton.shim.ledger.LedgerEntries.OfferEntry;
+import io.baton.ledger.LedgerEntries.OfferEntry;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;

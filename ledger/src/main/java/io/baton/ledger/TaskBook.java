@@ -1,4 +1,4 @@
-package io.baton.shim.ledger;
+package io.baton.ledger;
 
 import io.baton.tasks.TaskStates;
 import com.google.protobuf.ByteString;

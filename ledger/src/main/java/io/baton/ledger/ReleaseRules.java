@@ -1,12 +1,12 @@
-package io.baton.shim.ledger;
+package io.baton.ledger;
 
 import io.baton.proto.Keep;
 import io.baton.proto.RejectCode;
 import io.baton.proto.ResourceList;
 import io.baton.resources.Resources;
-import io.baton.shim.ledger.LedgerEntries.ExecutorEntry;
-import io.baton.shim.ledger.LedgerEntries.HeldTask;
-import io.baton.shim.ledger.LedgerEntries.ReservationEntry;
+import io.baton.ledger.LedgerEntries.ExecutorEntry;
+import io.baton.ledger.LedgerEntries.HeldTask;
+import io.baton.ledger.LedgerEntries.ReservationEntry;
 
 /** RELEASE: give part of a reservation's pool back, or end it keeping the new, the old or no task. */
 final class ReleaseRules {

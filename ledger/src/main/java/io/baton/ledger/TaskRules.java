@@ -1,4 +1,4 @@
-package io.baton.shim.ledger;
+package io.baton.ledger;
 
 import io.baton.tasks.TaskStates;
 import io.baton.proto.RejectCode;
@@ -6,8 +6,8 @@ import io.baton.proto.TaskInfo;
 import io.baton.proto.TaskState;
 import io.baton.proto.TaskStatus;
 import io.baton.resources.Resources;
-import io.baton.shim.ledger.LedgerEntries.ExecutorEntry;
-import io.baton.shim.ledger.LedgerEntries.HeldTask;
+import io.baton.ledger.LedgerEntries.ExecutorEntry;
+import io.baton.ledger.LedgerEntries.HeldTask;
 import java.util.List;
 
 /** LAUNCH and status updates: the executor's allocation grows by a launched task, and shrinks when it ends. */

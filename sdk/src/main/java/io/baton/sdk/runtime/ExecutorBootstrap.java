@@ -1,0 +1,76 @@
+package io.baton.sdk.runtime;
+
+import io.baton.sdk.api.BatonExecutor;
+import io.baton.sdk.api.ExecutorHandle;
+import io.baton.sdk.api.ExecutorOptions;
+import io.baton.sdk.journal.ChronicleJournal;
+import io.baton.sdk.journal.Journal;
+import io.baton.sdk.transport.NettyShimConnection;
+import io.baton.sdk.transport.ShimConnection;
+import java.util.function.LongSupplier;
+
+/**
+ * Starts an executor in production: wires the author's {@link BatonExecutor} to a durable journal
+ * (Chronicle, in {@code <work-dir>/journal}), to the shim (its executor Unix socket, or its executor TCP
+ * port with a token), to a clock and to its hook threads (daemons named {@code baton-hook-N}), then runs it. This is the one place where those adapters are chosen;
+ * the author's code and the {@code api} package never name them.
+ *
+ * <h2>Usage</h2>
+ * <pre>{@code
+ * public static void main(String[] args) {
+ *     // --id ID --work-dir DIR [--shim SOCKET | --shim tcp://HOST:PORT --token-file FILE]
+ *     ExecutorBootstrap.run(new SleepExecutor(), ExecutorOptions.fromArgs(args));
+ * }
+ * }</pre>
+ * or, to keep the calling thread: {@code try (ExecutorHandle h = ExecutorBootstrap.start(executor, options))
+ * { ... }}.
+ *
+ * <h2>Threading contract</h2>
+ * <ul>
+ *   <li>{@link #start} returns at once; recovery (journal replay, then {@link BatonExecutor#recover}) and the
+ *       subscription to the shim happen on the executor's driver loop, hooks on its hook threads, as
+ *       {@link BatonExecutor} describes. Call it from any thread, once per executor id and work directory.</li>
+ *   <li>{@link #run} blocks the calling thread until the shim shuts the executor down, or the thread is
+ *       interrupted (then the executor stops and the interrupt flag is set again).</li>
+ *   <li>The returned {@link ExecutorHandle} may be closed from any thread; closing stops the executor's
+ *       threads and closes its journal and connection, and leaves its tasks running (they are recovered on
+ *       the next start).</li>
+ * </ul>
+ */
+public final class ExecutorBootstrap {
+    /** Wall-clock time in microseconds, the unit of every timestamp the executor journals and sends. */
+    public static final LongSupplier SYSTEM_CLOCK_US = () -> System.currentTimeMillis() * 1000;
+
+    private ExecutorBootstrap() {
+    }
+
+    /** Starts {@code executor} with the options' clock ({@link ExecutorOptions#clock()}) and returns at once. */
+    public static ExecutorHandle start(BatonExecutor executor, ExecutorOptions options) {
+        java.time.Clock clock = options.clock();
+        return start(executor, options, () -> clock.millis() * 1000);
+    }
+
+    /** Starts {@code executor} reading time (in microseconds) from {@code clockUs}, and returns at once. */
+    public static ExecutorHandle start(BatonExecutor executor, ExecutorOptions options, LongSupplier clockUs) {
+        if (executor == null || options == null || clockUs == null) {
+            throw new IllegalArgumentException("executor, options and clock are required (got executor=" + executor
+                    + ", options=" + options + ", clock=" + clockUs + ")");
+        }
+        Journal journal = ChronicleJournal.open(options.workDir().resolve("journal"),
+                ChronicleJournal.Options.defaults());
+        ShimConnection shim = options.overTcp()
+                ? NettyShimConnection.tcp(options.shimHost(), options.shimPort(), options.token())
+                : new NettyShimConnection(options.shimSocket());
+        return new ExecutorRuntime(executor, options.executorId(), journal, shim, clockUs,
+                HookGuard.newHookThreads()).start();
+    }
+
+    /** Runs {@code executor} until it is told to shut down or the calling thread is interrupted. */
+    public static void run(BatonExecutor executor, ExecutorOptions options) {
+        try (ExecutorHandle handle = start(executor, options)) {
+            handle.awaitShutdown();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
