@@ -46,8 +46,8 @@ public final class ExecutorBootstrap {
 
     /** Starts {@code executor} with the options' clock ({@link ExecutorOptions#clock()}) and returns at once. */
     public static ExecutorHandle start(BatonExecutor executor, ExecutorOptions options) {
-        java.time.Clock clock = options.clock();
-        return start(executor, options, () -> clock.millis() * 1000);
+        java.time.Clock clock = options == null ? null : options.clock();
+        return start(executor, options, clock == null ? null : () -> clock.millis() * 1000);
     }
 
     /** Starts {@code executor} reading time (in microseconds) from {@code clockUs}, and returns at once. */
