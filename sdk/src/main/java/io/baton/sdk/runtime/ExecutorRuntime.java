@@ -1,38 +1,40 @@
 package io.baton.sdk.runtime;
 
+import com.google.protobuf.ByteString;
 import io.baton.proto.ExecutorEvent;
-import io.baton.proto.ExecutorSubscribe;
-import io.baton.proto.TaskInfo;
 import io.baton.proto.TaskState;
 import io.baton.sdk.api.BatonExecutor;
 import io.baton.sdk.api.ExecutorHandle;
 import io.baton.sdk.api.Task;
-import io.baton.sdk.core.Command;
 import io.baton.sdk.core.Engine;
-import io.baton.sdk.core.Event;
-import io.baton.sdk.core.Hook;
+import io.baton.sdk.driver.Effect;
+import io.baton.sdk.driver.ExecutorDriver;
+import io.baton.sdk.driver.Input;
+import io.baton.sdk.driver.TimerKey;
 import io.baton.sdk.journal.Journal;
 import io.baton.sdk.transport.ShimConnection;
+import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one driver loop of an executor: a single thread owns the engine, the journal and the task table.
- * Shim events, the author's task reports and the outcomes of commands are all posted to it; it
- * journals each input, steps the engine and runs the resulting commands.
+ * The executor's driver loop: one thread feeds every input (shim events and answers, the author's task
+ * reports, hook results, timers) to the pure {@link ExecutorDriver} and carries out the effects it returns,
+ * in order, through the ports: the shim connection, the author's hooks (guarded), timers, the log.
+ * Carrying out an effect that throws becomes an {@link Input.EffectFailed} input; nothing is swallowed.
  */
 public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Listener, Task.TaskReporter {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutorRuntime.class);
-    static final long CHECKPOINT_EVERY = 10_000;
+    static final long RECOVER_BOUND_MS = 60_000;
 
     private final BatonExecutor author;
     private final String executorId;
@@ -40,19 +42,13 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
     private final LongSupplier clockUs;
     private final GuardedLoop loop;
     private final HookGuard hooks;
-    private final CommandRunner commands = new CommandRunner(this);
-    private final StatusSender statuses = new StatusSender(this);
-    private final Map<String, Task> handles = new HashMap<>();
-    private final CountDownLatch shutdown = new CountDownLatch(1);
     private final Journal journal;
-    private JournaledEngine je;
-    private boolean subscribed;
-    private long appendedAtCheckpoint;
-
-    /** A task-taking hook body that may throw. */
-    interface TaskHook<T> {
-        T call(Task task) throws Exception;
-    }
+    private final ExecutorDriver driver;
+    private final EffectsOut effects;
+    /** The author's objects of the tasks the driver holds (opened and closed only by the driver's effects). */
+    final Map<String, Task> handles = new HashMap<>();
+    final Map<TimerKey, ScheduledFuture<?>> timers = new HashMap<>();
+    private final CountDownLatch shutdown = new CountDownLatch(1);
 
     public ExecutorRuntime(BatonExecutor author, String executorId, Journal journal, ShimConnection shim,
             LongSupplier clockUs) {
@@ -73,19 +69,56 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
         this.loop = shim.ioLoop() != null ? new GuardedLoop(shim.ioLoop(), false)
                 : new GuardedLoop(new DriverLoop(executorId), true);
         this.hooks = new HookGuard(loop, hookThreads);
+        this.driver = new ExecutorDriver(executorId, author.overhead(),
+                Failpoints.ARMED ? new FailpointJournal(journal) : journal, ExecutorRuntime::uuid,
+                ExecutorDriver.everyTenThousand());
+        this.effects = new EffectsOut(this);
     }
 
     /** Replays the journal, recovers tasks, then connects to the shim. */
     public ExecutorRuntime start() {
-        loop.execute(() -> new Recovery(this).run());
-        loop.execute(() -> {
-            statuses.start();
-            shim.start(this);
-        });
+        loop.execute(() -> feed(new Input.Start(now())));
         return this;
     }
 
-    // ------------------------------------------------------------------ accessors for the runner and recovery
+    /** The engine, for inspection from the driver loop (tests). */
+    public Engine engine() {
+        return driver.engine();
+    }
+
+    // ------------------------------------------------------------------ the loop
+
+    /** One input through the driver, then its effects in order. On the loop. */
+    void feed(Input in) {
+        List<Effect> out;
+        try {
+            out = driver.step(in);
+        } catch (RuntimeException | Error e) {
+            LOG.error("executor {}: the driver failed on {}: {}", executorId, in, e.toString(), e);
+            if (in instanceof Input.Start) {
+                LOG.error("executor {} could not recover from its journal in {}; stopping", executorId, journal);
+                shutdown.countDown();
+            }
+            return;
+        }
+        for (Effect e : out) {
+            try {
+                effects.carryOut(e);
+            } catch (RuntimeException ex) {
+                LOG.error("executor {}: carrying out {} failed: {}", executorId, e, ex.toString(), ex);
+                feed(new Input.EffectFailed(e, ex.toString(), now()));
+            }
+        }
+    }
+
+    /** An input from another thread: it runs on the loop. */
+    void post(Input in) {
+        loop.execute(() -> feed(in));
+    }
+
+    long now() {
+        return clockUs.getAsLong();
+    }
 
     BatonExecutor author() {
         return author;
@@ -99,210 +132,48 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
         return shim;
     }
 
-    ScheduledExecutorService loop() {
+    GuardedLoop loop() {
         return loop;
     }
 
-    Journal journal() {
-        return journal;
+    HookGuard hooks() {
+        return hooks;
     }
 
-    JournaledEngine journaled() {
-        return je;
+    void exit() {
+        shutdown.countDown();
     }
 
-    void journaled(JournaledEngine engine) {
-        this.je = engine;
-    }
-
-    public Engine engine() {
-        return je.engine();
-    }
-
-    StatusSender statuses() {
-        return statuses;
-    }
-
-    CommandRunner commands() {
-        return commands;
-    }
-
-    Map<String, Task> handles() {
-        return handles;
-    }
-
-    boolean subscribed() {
-        return subscribed;
-    }
-
-    long now() {
-        return clockUs.getAsLong();
-    }
-
-    // ------------------------------------------------------------------ engine inputs (on the loop)
-
-    void apply(String rid, Event e) {
-        commands.run(je.apply(rid, e));
-        maybeCheckpoint();
-    }
-
-    void execute(List<Command> cmds) {
-        commands.run(cmds);
-    }
+    // ------------------------------------------------------------------ inputs from other threads
 
     /** The author reports a task's state (any thread). */
     @Override
     public void report(String taskId, TaskState state, String message) {
-        loop.execute(() -> {
-            boolean managed = je.engine().manages(taskId);
-            if (!managed && !je.engine().tasks().containsKey(taskId)) {
-                // e.g. a replaced task's kill finishing after the replacement reported its outcome
-                LOG.debug("executor {}: dropping {} of task {}, which has already ended", executorId, state, taskId);
-                return;
-            }
-            if (!managed) { // recorded first: a crash right after leaves it to be resent, not lost
-                statuses.send(statuses.status(taskId, state, message));
-            }
-            List<Command> cmds = je.taskState(taskId, state, message, now());
-            commands.run(cmds); // first: they may still act on the task (e.g. stop a relaunch that raced its end)
-            if (io.baton.tasks.TaskStates.isTerminal(state) && !je.engine().tasks().containsKey(taskId)) {
-                handles.remove(taskId);
-            }
-            maybeCheckpoint();
-        });
+        post(new Input.TaskReported(taskId, state, message, now()));
     }
-
-    void resized(String rid, TaskInfo to) {
-        handles.put(to.getTaskId().getValue(), new Task(to, this));
-        apply(rid, new Event.OldTaskResized(now()));
-    }
-
-    /** Best-effort live progress of replacements to the frameworks watching (via the shim). */
-    void sendProgress() {
-        for (Engine.PhaseChange c : je.engine().drainPhaseChanges()) {
-            if (c.to().terminal()) {
-                forgetEndedTasks(c.replacement());
-            }
-            if (subscribed) {
-                shim.progress(io.baton.proto.ReplacementProgress.newBuilder()
-                        .setReplacementId(CommandRunner.rid(c.replacement().id())).setPhase(c.to().name())
-                        .setFromPhase(c.from().name()).setAtUs(c.atUs())
-                        .setOldTaskId(io.baton.proto.TaskID.newBuilder().setValue(c.replacement().request().oldTaskId()))
-                        .setNewTaskId(io.baton.proto.TaskID.newBuilder().setValue(c.replacement().request().newTaskId()))
-                        .build());
-            }
-        }
-    }
-
-    /** Tasks a finished replacement left behind (the replaced or the failed one) need no handle any more. */
-    private void forgetEndedTasks(io.baton.sdk.core.Replacement r) {
-        for (String id : List.of(r.request().oldTaskId(), r.request().newTaskId())) {
-            if (!je.engine().tasks().containsKey(id) && !je.engine().manages(id)) {
-                handles.remove(id);
-            }
-        }
-    }
-
-    private void maybeCheckpoint() {
-        long appended = journal.stats().appended();
-        if (appended - appendedAtCheckpoint >= CHECKPOINT_EVERY) {
-            // the next attempt comes CHECKPOINT_EVERY records later even if this one fails: a failing
-            // checkpoint retried on every input would cost each input a full checkpoint
-            appendedAtCheckpoint = appended;
-            try {
-                je.checkpoint(now());
-            } catch (io.baton.sdk.journal.JournalException e) {
-                LOG.error("executor {}: checkpoint failed, retrying after {} more records (until one succeeds, "
-                        + "the journal is not trimmed): {}", executorId, CHECKPOINT_EVERY, e.getMessage());
-            }
-            appendedAtCheckpoint = journal.stats().appended();
-        }
-    }
-
-    // ------------------------------------------------------------------ hooks
-
-    <T> void hook(String taskId, Hook hook, long boundMs, TaskHook<T> body, Consumer<T> onOk, Consumer<String> onFail) {
-        Task t = handles.get(taskId);
-        if (t == null) {
-            onFail.accept(hook + " of task " + taskId + ": the executor does not know this task");
-            return;
-        }
-        hooks.run(taskId, hook, boundMs, () -> body.call(t), onOk, onFail);
-    }
-
-    /** An executor-wide hook (e.g. shrink), guarded and serialized like the per-task ones. */
-    void hookForExecutor(Hook hook, Runnable body) {
-        hooks.run("(executor)", hook, ShimEvents.HOOK_BOUND_MS, () -> {
-            body.run();
-            return null;
-        }, ok -> { }, msg -> LOG.warn("executor {}: {}", executorId, msg));
-    }
-
-    void launchTask(TaskInfo task, long boundMs, Consumer<String> onFail) {
-        String id = task.getTaskId().getValue();
-        Task t = new Task(task, this);
-        handles.put(id, t);
-        je.taskKnown(task, TaskState.TASK_STAGING, now());
-        hooks.run(id, Hook.LAUNCH, boundMs, () -> {
-            author.launch(t);
-            return null;
-        }, ok -> { }, onFail);
-    }
-
-    void killTask(String taskId, long graceMs, long boundMs, Consumer<String> onFail) {
-        Task t = handles.get(taskId);
-        long grace = graceMs > 0 ? graceMs : t == null || t.info().getKillGracePeriodMs() == 0 ? 3_000
-                : t.info().getKillGracePeriodMs();
-        hook(taskId, Hook.KILL, Math.max(boundMs, grace + 1_000), task -> {
-            author.kill(task, java.time.Duration.ofMillis(grace));
-            return null;
-        }, ok -> { }, onFail);
-    }
-
-    // ------------------------------------------------------------------ the shim
 
     @Override
     public void connected() {
-        loop.execute(() -> new Subscription(this).subscribe());
-    }
-
-    void markSubscribed() {
-        subscribed = true;
-    }
-
-    void subscribedNow() {
-        subscribed = true;
-        commands.run(je.shimConnected(now()));
-        je.outbox().resendAll();
-        statuses.pump();
+        post(new Input.Connected(now()));
     }
 
     @Override
     public void disconnected(String why) {
-        loop.execute(() -> {
-            if (subscribed) {
-                LOG.warn("executor {}: {}; reconnecting", executorId, why);
-            }
-            subscribed = false;
-            je.shimDisconnected(now());
-        });
+        post(new Input.Disconnected(why, now()));
     }
 
     @Override
     public void event(ExecutorEvent e) {
-        loop.execute(() -> new ShimEvents(this).handle(e));
+        post(new Input.ShimEvent(e, now()));
     }
 
-    /** The subscription: who this executor is and what it runs, so a restarted shim can rebuild its ledger. */
-    ExecutorSubscribe subscription() {
-        return Subscription.describe(je.engine(), je.outbox().pending(), executorId, author.overhead());
+    static ByteString uuid() {
+        UUID u = UUID.randomUUID();
+        return ByteString.copyFrom(ByteBuffer.allocate(16).putLong(u.getMostSignificantBits())
+                .putLong(u.getLeastSignificantBits()).array());
     }
 
     // ------------------------------------------------------------------ lifecycle
-
-    void shutdownRequested() {
-        shutdown.countDown();
-    }
 
     @Override
     public void awaitShutdown() throws InterruptedException {
@@ -318,7 +189,8 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
         try {
             // the loop may be the connection's IO thread: finish with the journal before the connection goes
             loop.submit(() -> {
-                commands.close();
+                timers.values().forEach(f -> f.cancel(false));
+                timers.clear();
                 journal.close();
                 loop.stop(); // steps still queued behind this one must not touch the closed journal
             }).get(5, TimeUnit.SECONDS);

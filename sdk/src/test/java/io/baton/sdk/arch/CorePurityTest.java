@@ -25,4 +25,21 @@ class CorePurityTest {
                 .because("time and threads are injected; the runtime executes the core's commands")
                 .check(SDK);
     }
+
+    @Test
+    void theExecutorDriverHasNoIoThreadsOrClock() {
+        noClasses().that().resideInAPackage("io.baton.sdk.driver..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "net.openhft..", "java.io..",
+                        "java.net..", "java.util.concurrent..", "java.time..", "org.slf4j..",
+                        "io.baton.sdk.transport..", "io.baton.sdk.runtime..", "io.baton.sdk.client..",
+                        "io.baton.sdk.api..")
+                .orShould().dependOnClassesThat().haveSimpleNameStartingWith("Chronicle")
+                .orShould().dependOnClassesThat().areAssignableTo(Thread.class)
+                .orShould().callMethod(System.class, "currentTimeMillis")
+                .orShould().callMethod(System.class, "nanoTime")
+                .orShould().callMethod(java.util.UUID.class, "randomUUID")
+                .because("the executor driver decides; the runtime (threads, sockets, hooks, clock) carries out its"
+                        + " effects, and the simulation runs the same driver")
+                .check(SDK);
+    }
 }

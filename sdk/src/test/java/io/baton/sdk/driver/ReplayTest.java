@@ -1,4 +1,4 @@
-package io.baton.sdk.runtime;
+package io.baton.sdk.driver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.baton.sdk.runtime;
+package io.baton.sdk.driver;
 
 import io.baton.proto.ExecutorID;
 import io.baton.proto.ExecutorSubscribe;
@@ -15,64 +15,23 @@ import io.baton.sdk.core.Engine;
 import io.baton.sdk.core.Phase;
 import io.baton.sdk.core.Replacement;
 import io.baton.sdk.core.Resume;
-import io.baton.sdk.transport.ShimRejection;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.List;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.Set;
 
-/** (Re-)subscribing: report tasks and live reservations, then re-issue the shim calls that were in flight. */
-final class Subscription {
-    private static final Logger LOG = LoggerFactory.getLogger(Subscription.class);
-
-    private final ExecutorRuntime rt;
-
-    Subscription(ExecutorRuntime rt) {
-        this.rt = rt;
-    }
-
-    void subscribe() {
-        rt.shim().subscribe(rt.subscription()).whenComplete((ok, err) -> rt.loop().execute(() -> {
-            if (err == null) {
-                LOG.info("executor {} subscribed to the shim (container {})", rt.executorId(), ok.getContainer());
-                // shim calls first: on one connection the shim sees a RELEASE before the final update it allows
-                rt.markSubscribed();
-                reissue();
-                rt.subscribedNow();
-                return;
-            }
-            Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-            if (cause instanceof ShimRejection rej) {
-                LOG.error("executor {}: the shim refused the subscription: {}; retrying in 5 s", rt.executorId(),
-                        rej.getMessage());
-                rt.loop().schedule(this::retry, 5, TimeUnit.SECONDS);
-            }
-        }));
-    }
-
-    /** A refused subscription is retried — unless a newer connection has subscribed meanwhile. */
-    private void retry() {
-        if (!rt.subscribed()) {
-            subscribe();
-        }
-    }
-
-    /** Shim calls of replacements in flight: all idempotent, so repeating one that landed is harmless. */
-    private void reissue() {
-        rt.execute(reissued(rt.engine()));
+/** (Re-)subscribing: what the executor reports (tasks, live reservations) and which shim calls it re-issues. */
+public final class Subscriptions {
+    private Subscriptions() {
     }
 
     /** The shim calls to re-issue after a (re-)subscription, in order. */
-    static List<Command> reissued(Engine engine) {
+    public static List<Command> reissued(Engine engine) {
         List<Command> cmds = new ArrayList<>();
         for (Replacement r : engine.replacements()) {
             if (!r.phase().terminal() || r.holdsReservation()) {
                 for (Command c : Resume.commands(r, true)) {
-                    if (Recovery.isShimCall(c)) {
+                    if (RecoverySteps.isShimCall(c)) {
                         cmds.add(c);
                     }
                 }
@@ -82,7 +41,7 @@ final class Subscription {
     }
 
     /** The subscription: who this executor is and what it runs, so a restarted shim can rebuild its ledger. */
-    static ExecutorSubscribe describe(Engine engine, List<TaskStatus> unacknowledged, String executorId,
+    public static ExecutorSubscribe describe(Engine engine, List<TaskStatus> unacknowledged, String executorId,
             Resources overhead) {
         ExecutorSubscribe.Builder b = ExecutorSubscribe.newBuilder().setExecutorId(ExecutorID.newBuilder()
                 .setValue(executorId)).addAllOverhead(overhead.toProto());
@@ -113,7 +72,7 @@ final class Subscription {
         }
         for (Replacement r : engine.unfinished()) {
             if (r.phase() == Phase.REQUESTED) {
-                b.addPendingReserves(CommandRunner.rid(r.id())); // its RESERVE may have landed unanswered
+                b.addPendingReserves(Commands.rid(r.id())); // its RESERVE may have landed unanswered
             }
         }
         return b.build();
@@ -126,7 +85,7 @@ final class Subscription {
                 continue;
             }
             ReservationRecord.Builder b = ReservationRecord.newBuilder()
-                    .setReplacementId(CommandRunner.rid(r.id())).setOldTask(r.oldTask()).setNewTask(r.request().newTask())
+                    .setReplacementId(Commands.rid(r.id())).setOldTask(r.oldTask()).setNewTask(r.request().newTask())
                     .addAllPool(r.pool().toProto()).addAllInUse(r.inUse().toProto())
                     .setConcurrent(r.request().policy().concurrent());
             r.request().offerIds().forEach(o -> b.addOfferIds(OfferID.newBuilder().setValue(o)));

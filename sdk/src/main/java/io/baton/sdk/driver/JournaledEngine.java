@@ -1,4 +1,4 @@
-package io.baton.sdk.runtime;
+package io.baton.sdk.driver;
 
 import io.baton.proto.Checkpoint;
 import io.baton.proto.ExecutorCondition;
@@ -149,19 +149,8 @@ public final class JournaledEngine {
         JournalRecord numbered = rec.toBuilder().setSequence(++sequence).build();
         if (!replaying) {
             journal.append(numbered);
-            if (Failpoints.ARMED) {
-                Failpoints.reached("journaled:" + describe(numbered));
-            }
         }
         return numbered;
-    }
-
-    private static String describe(JournalRecord r) {
-        return switch (r.getRecordCase()) {
-            case TASK_STATE -> "task-state:" + r.getTaskState().getState();
-            case ENGINE_EVENT -> "event:" + r.getEngineEvent().getKind();
-            default -> r.getRecordCase().name().toLowerCase(java.util.Locale.ROOT);
-        };
     }
 
     private void track(String replacementId, JournalRecord rec) {
@@ -192,7 +181,7 @@ public final class JournaledEngine {
         c.addAllPending(outbox.pending()); // in order, as they must go out
         openReports.values().forEach(c::addAllRecordedReports);
         for (Engine.Ended e : engine.ended()) {
-            c.addEnded(io.baton.proto.EndedReplacement.newBuilder().setReplacementId(CommandRunner.rid(e.replacementId()))
+            c.addEnded(io.baton.proto.EndedReplacement.newBuilder().setReplacementId(io.baton.proto.ReplacementID.newBuilder().setValue(e.replacementId()))
                     .setOldTaskId(io.baton.proto.TaskID.newBuilder().setValue(e.oldTaskId()))
                     .setNewTaskId(io.baton.proto.TaskID.newBuilder().setValue(e.newTaskId())).setOutcome(e.outcome().name()));
         }

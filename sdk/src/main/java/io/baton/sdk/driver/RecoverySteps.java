@@ -1,4 +1,4 @@
-package io.baton.sdk.runtime;
+package io.baton.sdk.driver;
 
 import io.baton.proto.TaskInfo;
 import io.baton.proto.TaskState;

@@ -1,0 +1,87 @@
+package io.baton.sdk.driver;
+
+import io.baton.proto.ExecutorSubscribe;
+import io.baton.proto.ReplacementProgress;
+import io.baton.proto.TaskInfo;
+import io.baton.proto.TaskStatus;
+import io.baton.sdk.core.Hook;
+import java.util.List;
+
+/**
+ * What the executor must do, in the imperative: the output of {@link ExecutorDriver#step}, carried out in
+ * order by the runtime (threads, sockets, the author's code) or by the simulation. Outcomes come back as
+ * {@link Input}s.
+ */
+public sealed interface Effect {
+    enum Level {
+        DEBUG, INFO, WARN, ERROR
+    }
+
+    /** A line for the executor's log. */
+    record Log(Level level, String message) implements Effect {
+    }
+
+    /** Ask the author's recover hook which of these tasks still run; answer with {@link Input.Recovered}. */
+    record AskRecover(List<TaskInfo> tasks) implements Effect {
+    }
+
+    /** Open the shim connection (it reconnects on its own); answer with {@link Input.Connected}. */
+    record Connect() implements Effect {
+    }
+
+    /** Subscribe on the current connection; answer with {@link Input.Subscribed} or {@link Input.SubscribeRefused}. */
+    record Subscribe(ExecutorSubscribe subscription) implements Effect {
+    }
+
+    enum CallKind {
+        RESERVE, ADJUST, RELEASE, GIVE_BACK
+    }
+
+    /**
+     * A shim call of a replacement; {@code request} is the protobuf message of its kind (Reserve, Adjust or
+     * Release). Answer with {@link Input.Answered} unless {@code answerWanted} is false.
+     */
+    record Call(String replacementId, CallKind kind, com.google.protobuf.Message request, boolean answerWanted)
+            implements Effect {
+    }
+
+    /** Send a status update (it is journaled already); its acknowledgement comes as a shim event. */
+    record Update(TaskStatus status) implements Effect {
+    }
+
+    /** Best-effort live progress of a replacement for the frameworks watching. */
+    record Progress(ReplacementProgress progress) implements Effect {
+    }
+
+    /**
+     * Run an author hook for a task, after the task's previous hook returned, bounded by {@code boundMs};
+     * answer with {@link Input.HookReturned}. {@code task} is the task's info (for LAUNCH the task to
+     * launch, for RESIZE the task to resize to); {@code replacementId} is empty outside a replacement.
+     */
+    record RunHook(String replacementId, String taskId, Hook hook, TaskInfo task, long graceMs, long boundMs)
+            implements Effect {
+    }
+
+    /** Run the author's shrink hook (executor-wide, guarded, no answer needed). */
+    record Shrink(long targetBytes, long usageBytes) implements Effect {
+    }
+
+    /** The task {@code fromId} is now {@code to} (a resize): the author's handle follows, attachment included. */
+    record TaskRenamed(String fromId, TaskInfo to) implements Effect {
+    }
+
+    /** The executor needs no handle of this task any more. */
+    record TaskClosed(String taskId) implements Effect {
+    }
+
+    /** Arm (or re-arm) the timer {@code key} for {@code deadlineUs}; answer with {@link Input.TimerFired}. */
+    record Arm(TimerKey key, long deadlineUs) implements Effect {
+    }
+
+    record Cancel(TimerKey key) implements Effect {
+    }
+
+    /** The executor is done (after SHUTDOWN, or when recovery failed). */
+    record Exit(String reason) implements Effect {
+    }
+}

@@ -1,0 +1,130 @@
+package io.baton.sdk.driver;
+
+import io.baton.proto.ExecutorEvent;
+import io.baton.proto.ReplaceEvent;
+import io.baton.proto.ReplacementOutcome;
+import io.baton.proto.TaskInfo;
+import io.baton.proto.TaskReason;
+import io.baton.proto.TaskState;
+import io.baton.proto.TaskStatus;
+import io.baton.sdk.core.Engine;
+import io.baton.sdk.core.Policy;
+import io.baton.sdk.core.ReplaceRequest;
+import io.baton.sdk.journal.Journal;
+import io.baton.tasks.TaskStates;
+import java.util.ArrayList;
+import java.util.Optional;
+
+/** What the shim forwards: LAUNCH, KILL, REPLACE, ACKNOWLEDGED, SHUTDOWN, SHRINK, ERROR. Part of {@link ExecutorDriver}. */
+final class ShimEvents {
+    private final ExecutorDriver d;
+
+    ShimEvents(ExecutorDriver d) {
+        this.d = d;
+    }
+
+    void handle(ExecutorEvent e) {
+        switch (e.getEventCase()) {
+            case LAUNCH -> launch(e.getLaunch().getTask());
+            case KILL -> kill(e.getKill().getTaskId().getValue(), e.getKill().getGracePeriodMs());
+            case REPLACE -> replace(e.getReplace());
+            case ACKNOWLEDGED -> {
+                d.je.acknowledged(e.getAcknowledged().getTaskId().getValue(), e.getAcknowledged().getUuid(), d.now);
+                d.pump();
+            }
+            case SHUTDOWN -> shutdown(e.getShutdown().getReason());
+            case SHRINK -> d.emit(new Effect.Shrink(e.getShrink().getTargetBytes(), e.getShrink().getUsageBytes()));
+            case ERROR -> d.log(Effect.Level.ERROR, "executor " + d.executorId + ": the shim reports "
+                    + e.getError().getCode() + ": " + e.getError().getMessage());
+            default -> d.log(Effect.Level.WARN, "executor " + d.executorId + ": ignoring an unknown event from the shim");
+        }
+    }
+
+    private void launch(TaskInfo task) {
+        String id = task.getTaskId().getValue();
+        if (d.tasks.containsKey(id)) {
+            d.log(Effect.Level.INFO, "task " + id + " is already known; ignoring a repeated launch");
+            return;
+        }
+        d.commands.launch("", task, ExecutorDriver.HOOK_BOUND_MS);
+    }
+
+    private void kill(String id, long graceMs) {
+        if (!d.tasks.containsKey(id)) {
+            if (!endedUnacknowledged(id)) {
+                d.send(d.status(id, TaskState.TASK_LOST, "task " + id + " is not running here"));
+            } // else its terminal update is on its way: a second, different one would contradict it
+            return;
+        }
+        d.commands.kill("", id, graceMs, ExecutorDriver.HOOK_BOUND_MS);
+    }
+
+    /** Whether a terminal update of the task waits for its acknowledgement. */
+    boolean endedUnacknowledged(String taskId) {
+        for (TaskStatus s : d.je.outbox().pending()) {
+            if (s.getTaskId().getValue().equals(taskId) && TaskStates.isTerminal(s.getState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void replace(ReplaceEvent e) {
+        if (refusedForSpace(e)) {
+            return;
+        }
+        Engine engine = d.je.engine();
+        String oldId = e.getOldTaskId().getValue();
+        TaskInfo old = engine.tasks().getOrDefault(oldId, TaskInfo.newBuilder().setTaskId(e.getOldTaskId()).build());
+        long at = e.getRequestedAtUs() == 0 ? d.now : e.getRequestedAtUs();
+        ReplaceRequest request = new ReplaceRequest(e.getReplacementId().getValue(), old, e.getNewTask(),
+                new ArrayList<>(e.getOfferIdsList().stream().map(o -> o.getValue()).toList()),
+                Policy.of(e.getPolicy()), at);
+        Engine.Submitted s = d.je.submit(request, d.now);
+        if (s.conflict() != null) {
+            d.log(Effect.Level.WARN, "executor " + d.executorId + ": " + s.conflict());
+            return;
+        }
+        if (!s.retry()) {
+            d.log(Effect.Level.INFO, "replacement " + request.replacementId() + ": " + oldId + " -> "
+                    + request.newTaskId() + " (" + request.policy().strategy() + ")");
+        }
+        d.commands.run(s.commands());
+    }
+
+    /**
+     * New replacements are refused while the journal is short of disk space (they could not be journaled
+     * write-ahead): the framework gets the final update at once, new task TASK_LOST with reason
+     * REPLACE_JOURNAL_FULL, outcome REJECTED and the numbers. The refusal is neither journaled (no room)
+     * nor resent: the shim hands an unanswered REPLACE over again when the executor re-subscribes. A
+     * replacement id the engine already knows (a retry) is left to the engine, which answers it.
+     */
+    private boolean refusedForSpace(ReplaceEvent e) {
+        Optional<Journal.Shortage> shortage = d.journal.shortage();
+        if (shortage.isEmpty()) {
+            return false;
+        }
+        String rid = e.getReplacementId().getValue();
+        Engine engine = d.je.engine();
+        if (engine.replacement(rid) != null || engine.ended().stream().anyMatch(x -> x.replacementId().equals(rid))) {
+            return false;
+        }
+        String why = "replacement " + rid + " refused: " + shortage.get().message();
+        d.log(Effect.Level.WARN, "executor " + d.executorId + ": " + why);
+        if (d.subscribed) {
+            d.emit(new Effect.Update(d.status(e.getNewTask().getTaskId().getValue(), TaskState.TASK_LOST, why)
+                    .toBuilder().setReason(TaskReason.REPLACE_JOURNAL_FULL).setReplacementId(e.getReplacementId())
+                    .setRelatedTaskId(e.getOldTaskId()).setOutcome(ReplacementOutcome.REJECTED).build()));
+        }
+        return true;
+    }
+
+    private void shutdown(String reason) {
+        d.log(Effect.Level.INFO, "executor " + d.executorId + " shutting down: " + reason);
+        d.je.terminating(d.now);
+        for (String id : new ArrayList<>(d.tasks.keySet())) {
+            d.commands.kill("", id, 0, ExecutorDriver.HOOK_BOUND_MS);
+        }
+        d.emit(new Effect.Arm(new TimerKey.ShutdownGrace(), d.now + ExecutorDriver.SHUTDOWN_GRACE_US));
+    }
+}

@@ -1,0 +1,207 @@
+package io.baton.sdk.runtime;
+
+import io.baton.proto.Adjust;
+import io.baton.proto.Release;
+import io.baton.proto.Reserve;
+import io.baton.sdk.api.Task;
+import io.baton.sdk.core.Hook;
+import io.baton.sdk.driver.Effect;
+import io.baton.sdk.driver.Input;
+import io.baton.sdk.transport.ShimRejection;
+import io.baton.sdk.transport.ShimUnavailable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out the driver's effects through the runtime's ports: the shim connection, the author's hooks
+ * (on hook threads, guarded and bounded), timers on the loop, the log. Every outcome comes back to the
+ * loop as an {@link Input}. Decides nothing.
+ */
+final class EffectsOut {
+    private static final Logger LOG = LoggerFactory.getLogger(ExecutorRuntime.class);
+
+    private final ExecutorRuntime rt;
+
+    EffectsOut(ExecutorRuntime rt) {
+        this.rt = rt;
+    }
+
+    void carryOut(Effect e) {
+        if (e instanceof Effect.Log l) {
+            log(l);
+        } else if (e instanceof Effect.Call c) {
+            call(c);
+        } else if (e instanceof Effect.Update u) {
+            rt.shim().update(u.status());
+        } else if (e instanceof Effect.Progress p) {
+            rt.shim().progress(p.progress());
+        } else if (e instanceof Effect.RunHook h) {
+            hook(h);
+        } else if (e instanceof Effect.Arm a) {
+            cancel(a.key());
+            long delayUs = Math.max(0, a.deadlineUs() - rt.now());
+            ScheduledFuture<?>[] self = new ScheduledFuture<?>[1];
+            self[0] = rt.loop().schedule(() -> {
+                if (rt.timers.get(a.key()) == self[0]) {
+                    rt.timers.remove(a.key());
+                    rt.feed(new Input.TimerFired(a.key(), rt.now()));
+                }
+            }, delayUs, TimeUnit.MICROSECONDS);
+            rt.timers.put(a.key(), self[0]);
+        } else if (e instanceof Effect.Cancel c) {
+            cancel(c.key());
+        } else if (e instanceof Effect.TaskClosed c) {
+            rt.handles.remove(c.taskId());
+        } else if (e instanceof Effect.TaskRenamed r) {
+            Task old = rt.handles.remove(r.fromId());
+            Task renamed = new Task(r.to(), rt);
+            if (old != null) {
+                renamed.attach(old.attachment()); // the author's process or server stays with the task
+            }
+            rt.handles.put(renamed.id(), renamed);
+        } else if (e instanceof Effect.Subscribe s) {
+            rt.shim().subscribe(s.subscription()).whenComplete((ok, err) -> {
+                if (err == null) {
+                    rt.post(new Input.Subscribed(ok.getContainer(), rt.now()));
+                } else if (cause(err) instanceof ShimRejection rej) {
+                    rt.post(new Input.SubscribeRefused(rej.getMessage(), rt.now()));
+                } // else the connection is gone: the next one subscribes again
+            });
+        } else if (e instanceof Effect.Connect) {
+            rt.shim().start(rt);
+        } else if (e instanceof Effect.AskRecover a) {
+            askRecover(a);
+        } else if (e instanceof Effect.Shrink s) {
+            rt.hooks().run("(executor)", Hook.RESIZE, 60_000, () -> {
+                rt.author().shrink(s.targetBytes(), s.usageBytes());
+                return null;
+            }, ok -> { }, msg -> LOG.warn("executor {}: {}", rt.executorId(), msg));
+        } else if (e instanceof Effect.Exit x) {
+            LOG.info("executor {}: {}", rt.executorId(), x.reason());
+            rt.exit();
+        }
+    }
+
+    private static void log(Effect.Log l) {
+        switch (l.level()) {
+            case DEBUG -> LOG.debug(l.message());
+            case INFO -> LOG.info(l.message());
+            case WARN -> LOG.warn(l.message());
+            case ERROR -> LOG.error(l.message());
+        }
+    }
+
+    private void cancel(io.baton.sdk.driver.TimerKey key) {
+        ScheduledFuture<?> f = rt.timers.remove(key);
+        if (f != null) {
+            f.cancel(false);
+        }
+    }
+
+    // ------------------------------------------------------------------ shim calls
+
+    private void call(Effect.Call c) {
+        CompletableFuture<? extends Object> answer;
+        Function<Object, Input.Answer> ok;
+        switch (c.kind()) {
+            case RESERVE -> {
+                answer = rt.shim().reserve((Reserve) c.request());
+                ok = v -> Input.Answer.ok(((io.baton.proto.ReservationRecord) v).getPoolList());
+            }
+            case ADJUST -> {
+                answer = rt.shim().adjust((Adjust) c.request());
+                ok = v -> Input.Answer.ok(List.of());
+            }
+            default -> {
+                answer = rt.shim().release((Release) c.request());
+                ok = v -> Input.Answer.ok(List.of());
+            }
+        }
+        answer.whenComplete((value, error) -> {
+            Input.Answer a;
+            Throwable cause = cause(error);
+            if (cause == null) {
+                a = ok.apply(value);
+            } else if (cause instanceof ShimRejection rej) {
+                a = Input.Answer.rejected(rej.code(), rej.reason());
+            } else {
+                if (!(cause instanceof ShimUnavailable)) {
+                    LOG.error("replacement {}: shim call {} failed: {}", c.replacementId(), c.kind(), cause.toString());
+                }
+                a = Input.Answer.unavailable(cause.toString());
+            }
+            rt.post(new Input.Answered(c, a, rt.now()));
+        });
+    }
+
+    private static Throwable cause(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    // ------------------------------------------------------------------ hooks
+
+    private void hook(Effect.RunHook h) {
+        Task t = h.hook() == Hook.LAUNCH ? new Task(h.task(), rt) : rt.handles.get(h.taskId());
+        if (t == null) {
+            t = new Task(h.task(), rt);
+        }
+        rt.handles.put(h.taskId(), t);
+        Task task = t;
+        rt.hooks().run(h.taskId(), h.hook(), h.boundMs(), () -> switch (h.hook()) {
+            case LAUNCH -> {
+                rt.author().launch(task);
+                yield Boolean.TRUE;
+            }
+            case KILL -> {
+                rt.author().kill(task, Duration.ofMillis(h.graceMs()));
+                yield Boolean.TRUE;
+            }
+            case FREEZE -> {
+                rt.author().freeze(task);
+                yield Boolean.TRUE;
+            }
+            case THAW -> {
+                rt.author().thaw(task);
+                yield Boolean.TRUE;
+            }
+            case RESIZE -> {
+                rt.author().resize(task, h.task());
+                yield Boolean.TRUE;
+            }
+            case READINESS -> rt.author().ready(task);
+        }, value -> rt.feed(new Input.HookReturned(h, Boolean.TRUE.equals(value), null, rt.now())),
+                msg -> rt.feed(new Input.HookReturned(h, false, msg, rt.now())));
+    }
+
+    /** The author's recover hook, on its own thread and bounded: a hang is "nothing survived", not a dead executor. */
+    private void askRecover(Effect.AskRecover a) {
+        List<Task> tasks = new ArrayList<>();
+        a.tasks().forEach(info -> {
+            Task t = new Task(info, rt);
+            rt.handles.put(t.id(), t);
+            tasks.add(t);
+        });
+        CompletableFuture.supplyAsync(() -> {
+            try {
+                return Set.copyOf(rt.author().recover(tasks));
+            } catch (Exception ex) {
+                throw new CompletionException(ex);
+            }
+        }).orTimeout(ExecutorRuntime.RECOVER_BOUND_MS, TimeUnit.MILLISECONDS).whenComplete((alive, err) -> {
+            if (err != null) {
+                LOG.error("the executor's recover hook failed or did not return within {} ms ({}); treating all {} "
+                        + "tasks as lost", ExecutorRuntime.RECOVER_BOUND_MS, cause(err).toString(), tasks.size());
+            }
+            rt.post(new Input.Recovered(err == null ? alive : Set.of(), rt.now()));
+        });
+    }
+}
