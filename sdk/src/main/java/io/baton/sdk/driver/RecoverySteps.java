@@ -155,12 +155,14 @@ final class RecoverySteps {
                 return;
             }
         }
-        boolean managed = je.engine().manages(id);
-        List<Command> cmds = je.taskState(id, TaskState.TASK_LOST, "not running after the executor restarted", fx.now());
-        if (!managed) {
+        if (!je.engine().manages(id)) {
+            // the update is recorded BEFORE the engine forgets the task: a crash in between leaves it known, and
+            // the next recovery finds this terminal update pending (above). The other order loses the update
+            // for good: the task is forgotten, and an older unacknowledged TASK_RUNNING of it would be the last
+            // word the framework hears, after the shim reported the task lost (simulation seed 275)
             fx.sendStatus(id, TaskState.TASK_LOST, "not running after the executor restarted");
         }
-        fx.execute(cmds);
+        fx.execute(je.taskState(id, TaskState.TASK_LOST, "not running after the executor restarted", fx.now()));
     }
 
     static boolean isShimCall(Command c) {

@@ -10,9 +10,23 @@ import java.util.function.Consumer;
 final class ListJournal implements Journal {
     final List<JournalRecord> records = new ArrayList<>();
     long appended;
+    /** A simulated process death: the append of the first record matching this throws {@link Died}, unwritten. */
+    java.util.function.Predicate<JournalRecord> dieBefore = r -> false;
+
+    static final class Died extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Died(JournalRecord r) {
+            super("the process died before journaling " + r.getRecordCase(), null, false, false);
+        }
+    }
 
     @Override
     public long append(JournalRecord record) {
+        if (dieBefore.test(record)) {
+            dieBefore = r -> false;
+            throw new Died(record);
+        }
         records.add(record);
         return ++appended;
     }
