@@ -9,8 +9,10 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * The deterministic simulation of executor + shim + framework (see docs/RELIABILITY.md). Runs
- * {@code -Dbaton.sim.seeds=COUNT} seeds (default 10,000), or exactly one with {@code -Dbaton.sim.seed=N}.
+ * The deterministic simulation of executor + shim + framework (see docs/RELIABILITY.md). Runs the window
+ * {@code -Dbaton.sim.first=N} (default 1) of {@code -Dbaton.sim.seeds=COUNT} seeds (default 10,000) plus a
+ * random window of {@code -Dbaton.sim.random=COUNT} seeds (default 10,000; 0 skips it), or exactly one seed
+ * with {@code -Dbaton.sim.seed=N}.
  */
 class SimulationTest {
     /**
@@ -33,8 +35,28 @@ class SimulationTest {
             }
             return;
         }
-        int seeds = Integer.getInteger("baton.sim.seeds", 10_000);
-        long first = Long.getLong("baton.sim.first", 1);
+        sweep(Long.getLong("baton.sim.first", 1), Integer.getInteger("baton.sim.seeds", 10_000));
+    }
+
+    /**
+     * A second window of seeds starting at a random seed, printed, so CI keeps exploring beyond the fixed
+     * window; replay a failure with {@code -Dbaton.sim.seed=N}, or the window with {@code -Dbaton.sim.first=N}.
+     * {@code -Dbaton.sim.random=0} skips it (as does replaying one seed).
+     */
+    @Test
+    void aRandomWindowKeepsTheInvariants() {
+        int seeds = Integer.getInteger("baton.sim.random", 10_000);
+        if (seeds == 0 || !System.getProperty("baton.sim.seed", "").isBlank()) {
+            System.out.println("simulation: random window skipped");
+            return;
+        }
+        long first = 1_000_000 + Math.floorMod(new java.util.SplittableRandom().nextLong(), 1_000_000_000_000L);
+        System.out.println("simulation: random window of " + seeds + " seeds from seed " + first
+                + " (replay it: -Dbaton.sim.first=" + first + " -Dbaton.sim.seeds=" + seeds + ")");
+        sweep(first, seeds);
+    }
+
+    private static void sweep(long first, int seeds) {
         long started = System.nanoTime();
         Map<String, Integer> crashPoints = new TreeMap<>();
         Map<String, Integer> outcomes = new TreeMap<>();
@@ -67,13 +89,13 @@ class SimulationTest {
             }
         }
         long ms = (System.nanoTime() - started) / 1_000_000;
-        System.out.printf("simulation: %d seeds in %d ms (%d steps; %d executor crashes, %d shim crashes)%n", seeds, ms,
-                steps, execCrashes, shimCrashes);
+        System.out.printf("simulation: seeds %d..%d (%d) in %d ms (%d steps; %d executor crashes, %d shim crashes), "
+                + "%d failed%n", first, first + seeds - 1, seeds, ms, steps, execCrashes, shimCrashes, failures);
         System.out.println("simulation: outcomes " + outcomes);
         System.out.println("simulation: executor crash points " + crashPoints.size() + ": " + crashPoints);
         System.out.println("simulation: workload " + workload);
         if (failed != null) {
-            fail(failures + " of " + seeds + " seeds failed; the first:\n" + failed.report());
+            fail(failures + " of " + seeds + " seeds from " + first + " failed; the first:\n" + failed.report());
         }
     }
 
