@@ -45,7 +45,7 @@ class PipelineTest {
         MemoryShrinker shrinker = new MemoryShrinker(isolator, scheduler, System::nanoTime, Duration.ofMillis(10),
                 Duration.ofSeconds(1), new ShrinkNotices(() -> ctx));
         ctx = new ShimContext(config, new Ledger(config.total(), 30_000_000L, "o"), new Containers(isolator, shrinker),
-                () -> 1_000_000L);
+                () -> 1_000_000L, "tok", new io.baton.shim.metrics.ShimMetrics());
     }
 
     @AfterEach
@@ -65,7 +65,7 @@ class PipelineTest {
     private EmbeddedChannel frameworkChannel() {
         EmbeddedChannel ch = new EmbeddedChannel();
         Pipelines.install(ch.pipeline(), MAX, 30_000, FrameworkCall.getDefaultInstance(),
-                new FrameworkHandler(ctx, new FrameworkApi(ctx, "tok")));
+                new FrameworkHandler(ctx, new FrameworkApi(ctx)));
         return ch;
     }
 
