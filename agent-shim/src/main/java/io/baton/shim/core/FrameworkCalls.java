@@ -84,7 +84,7 @@ final class FrameworkCalls {
     private void subscribe(long conn, CoreState.FrameworkConn f, FrameworkCall call) {
         byte[] given = call.getSubscribe().getToken().getBytes(StandardCharsets.UTF_8);
         if (!MessageDigest.isEqual(given, s.settings.token().getBytes(StandardCharsets.UTF_8))) {
-            s.note(Effect.Note.Level.WARN, "framework subscription refused: wrong token");
+            s.note(Effect.Note.Level.WARN, "framework subscription on connection " + conn + " refused: wrong token");
             s.fwReject(conn, call.getCorrelationId(), RejectCode.UNAUTHENTICATED, "wrong framework token; use the token in "
                     + s.settings.tokenFile());
             return;
