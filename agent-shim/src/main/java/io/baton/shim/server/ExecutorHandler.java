@@ -30,6 +30,7 @@ final class ExecutorHandler extends SimpleChannelInboundHandler<ExecutorCall> {
         try {
             long[] id = Peers.identify(c.channel());
             session = new ExecutorSession(c.channel(), id[0], (int) id[1]);
+            session.conn = ctx.sessions.open(session);
         } catch (IOException e) {
             LOG.warn("refusing executor connection: {}", e.getMessage());
             c.close();
@@ -47,10 +48,9 @@ final class ExecutorHandler extends SimpleChannelInboundHandler<ExecutorCall> {
 
     @Override
     public void channelInactive(ChannelHandlerContext c) throws Exception {
-        if (session != null && ctx.sessions.unbind(session)) {
-            ctx.ledger.disconnected(session.executorId, ctx.nowUs());
-            LOG.info("{} disconnected; its resources stay allocated for {} ms while it may re-subscribe", session,
-                    ctx.config.recoveryTimeoutMs());
+        if (session != null) {
+            ctx.sessions.close(session.conn);
+            ctx.feed(new io.baton.shim.core.Input.ExecutorClosed(session.conn, ctx.nowUs()));
         }
         super.channelInactive(c);
     }

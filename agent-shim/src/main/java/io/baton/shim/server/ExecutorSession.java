@@ -12,8 +12,8 @@ final class ExecutorSession {
     final Channel channel;
     final long pid;
     final int uid;
-    /** Bound by a successful SUBSCRIBE; every later call acts as this executor. */
-    String executorId;
+    /** The number the core knows this connection by. */
+    long conn;
 
     ExecutorSession(Channel channel, long pid, int uid) {
         this.channel = channel;
@@ -36,6 +36,6 @@ final class ExecutorSession {
 
     @Override
     public String toString() {
-        return "executor " + (executorId == null ? "?" : executorId) + " (pid " + pid + ", uid " + uid + ")";
+        return "executor connection " + conn + " (pid " + pid + ", uid " + uid + ")";
     }
 }

@@ -28,6 +28,7 @@ final class FrameworkHandler extends SimpleChannelInboundHandler<FrameworkCall> 
     @Override
     public void handlerAdded(ChannelHandlerContext c) {
         session = new FrameworkSession(c.channel());
+        session.conn = ctx.sessions.open(session);
     }
 
     @Override
@@ -38,7 +39,8 @@ final class FrameworkHandler extends SimpleChannelInboundHandler<FrameworkCall> 
     @Override
     public void channelInactive(ChannelHandlerContext c) throws Exception {
         if (session != null) {
-            ctx.sessions.unsubscribe(session);
+            ctx.sessions.close(session.conn);
+            ctx.feed(new io.baton.shim.core.Input.FrameworkClosed(session.conn));
         }
         super.channelInactive(c);
     }
@@ -53,7 +55,7 @@ final class FrameworkHandler extends SimpleChannelInboundHandler<FrameworkCall> 
         }
         if (evt instanceof IdleStateEvent) {
             boolean stalled = Pipelines.hasPartialFrame(c.pipeline());
-            if (stalled || session == null || !session.updates) {
+            if (stalled || session == null || !ctx.core.listens(session.conn)) {
                 error(c, RejectCode.IDLE_TIMEOUT, (stalled ? "a frame was left half sent" : "no frame") + " for "
                         + ctx.config.idleTimeoutMs() + " ms; closing", true);
             }

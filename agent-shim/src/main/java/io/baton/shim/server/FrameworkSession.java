@@ -10,9 +10,8 @@ import io.netty.channel.Channel;
 /** One framework connection; authenticated by the token in its SUBSCRIBE. */
 final class FrameworkSession {
     final Channel channel;
-    boolean authenticated;
-    boolean updates;
-    String name = "?";
+    /** The number the core knows this connection by. */
+    long conn;
 
     FrameworkSession(Channel channel) {
         this.channel = channel;
@@ -33,6 +32,6 @@ final class FrameworkSession {
 
     @Override
     public String toString() {
-        return "framework " + name + " (" + channel.remoteAddress() + ")";
+        return "framework connection " + conn + " (" + channel.remoteAddress() + ")";
     }
 }

@@ -2,11 +2,7 @@ package io.baton.shim.server;
 
 import io.baton.proto.ExecutorCall;
 import io.baton.proto.FrameworkCall;
-import io.baton.proto.TaskInfo;
-import io.baton.proto.TaskReason;
-import io.baton.proto.TaskState;
 import io.baton.shim.isolator.Isolator;
-import io.baton.shim.isolator.IsolatorException;
 import io.baton.shim.isolator.MemoryShrinker;
 import io.baton.ledger.Ledger;
 import io.baton.shim.metrics.LedgerGauges;
@@ -91,9 +87,10 @@ public final class ShimServer implements AutoCloseable {
                 new ShrinkNotices(this::context, ticker::nanoTime));
         String offerPrefix = "o" + Long.toString(clock.millis(), 36);
         Ledger ledger = new Ledger(config.total(), config.offerTtlMs() * 1000, offerPrefix);
-        this.ctx = new ShimContext(config, ledger, new Containers(isolator, shrinker), () -> clock.millis() * 1000);
-        this.executorApi = new ExecutorApi(ctx, token, metrics);
-        this.frameworkApi = new FrameworkApi(ctx, token, metrics);
+        this.ctx = new ShimContext(config, ledger, new Containers(isolator, shrinker),
+                () -> clock.millis() * 1000, token, metrics);
+        this.executorApi = new ExecutorApi(ctx);
+        this.frameworkApi = new FrameworkApi(ctx);
     }
 
     private ShimContext context() {
@@ -190,33 +187,7 @@ public final class ShimServer implements AutoCloseable {
 
     /** Offers expire back to free; executors away longer than the recovery timeout lose their tasks. */
     private void housekeeping() {
-        long now = ctx.nowUs();
-        ctx.ledger.expireOffers(now);
-        for (Ledger.Expired e : ctx.ledger.expireExecutors(now, config.recoveryTimeoutMs() * 1000)) {
-            LOG.warn("executor {} did not re-subscribe within {} ms: {} tasks lost", e.executorId(),
-                    config.recoveryTimeoutMs(), e.lostTasks().size());
-            for (TaskInfo t : e.lostTasks()) {
-                ctx.publishShimStatus(ShimStatuses.of(t.getTaskId(), TaskState.TASK_LOST,
-                        TaskReason.REASON_EXECUTOR_TERMINATED, "executor " + e.executorId()
-                                + " did not come back within " + config.recoveryTimeoutMs() + " ms", e.executorId(), now));
-            }
-            for (var ev : ctx.sessions.drainMailbox(e.executorId())) {
-                if (ev.hasReplace()) {
-                    ctx.publishShimStatus(ShimStatuses.of(ev.getReplace().getNewTask().getTaskId(), TaskState.TASK_LOST,
-                            TaskReason.REASON_EXECUTOR_TERMINATED, "executor " + e.executorId() + " is gone", null, now));
-                }
-            }
-            try {
-                ctx.owners.forget(e.executorId()); // the id is free for anyone again
-            } catch (IOException ex) {
-                LOG.error("could not forget the owner of expired executor {}: {}", e.executorId(), ex.getMessage());
-            }
-            try {
-                ctx.containers.destroy(e.executorId());
-            } catch (IsolatorException ex) {
-                LOG.error("could not remove the container of executor {}: {}", e.executorId(), ex.getMessage());
-            }
-        }
+        ctx.feed(new io.baton.shim.core.Input.Tick(ctx.nowUs()));
     }
 
     /** Runs a task on the shim's loop and waits for it (for tests and the STATE snapshot of tools). */
@@ -230,7 +201,7 @@ public final class ShimServer implements AutoCloseable {
     }
 
     public io.baton.proto.NodeState state() throws Exception {
-        return onLoop(() -> NodeStates.snapshot(ctx));
+        return onLoop(ctx.core::state);
     }
 
     /** The Prometheus text of {@code GET /metrics}: ledger gauges read on the loop, counters from anywhere. */

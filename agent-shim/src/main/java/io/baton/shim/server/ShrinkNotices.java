@@ -1,9 +1,6 @@
 package io.baton.shim.server;
 
-import io.baton.proto.ErrorEvent;
-import io.baton.proto.ExecutorEvent;
-import io.baton.proto.RejectCode;
-import io.baton.proto.ShrinkEvent;
+import io.baton.shim.core.Input;
 import io.baton.shim.isolator.IsolatorException;
 import io.baton.shim.isolator.MemoryShrinker;
 import java.time.Duration;
@@ -12,26 +9,27 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Tells the executor when its container's memory is being lowered below its usage, and how that ended. */
+/** Turns the memory shrinker's outcomes into inputs of the core (which tells the executor). */
 final class ShrinkNotices implements MemoryShrinker.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(ShrinkNotices.class);
 
     private final Supplier<ShimContext> ctx;
-    /** The clock the shrinker's deadlines are read on (monotonic nanoseconds). */
-    private final LongSupplier nanoClock;
+    private final LongSupplier nanoTime;
 
-    ShrinkNotices(Supplier<ShimContext> ctx, LongSupplier nanoClock) {
+    ShrinkNotices(Supplier<ShimContext> ctx) {
+        this(ctx, System::nanoTime);
+    }
+
+    /** @param nanoTime the shrinker's clock, to turn its deadline into the shim's wall-clock microseconds */
+    ShrinkNotices(Supplier<ShimContext> ctx, LongSupplier nanoTime) {
         this.ctx = ctx;
-        this.nanoClock = nanoClock;
+        this.nanoTime = nanoTime;
     }
 
     @Override
     public void shrinkRequested(String executorId, long targetBytes, long usageBytes, long deadlineNanos) {
-        long remainingUs = (deadlineNanos - nanoClock.getAsLong()) / 1000;
-        LOG.info("executor {} uses {} bytes, above its new memory limit {}; asked it to shrink", executorId,
-                usageBytes, targetBytes);
-        send(executorId, ExecutorEvent.newBuilder().setShrink(ShrinkEvent.newBuilder().setTargetBytes(targetBytes)
-                .setUsageBytes(usageBytes).setDeadlineUs(ctx.get().nowUs() + remainingUs)).build());
+        long remainingUs = (deadlineNanos - nanoTime.getAsLong()) / 1000;
+        ctx.get().feed(new Input.ShrinkRequested(executorId, targetBytes, usageBytes, ctx.get().nowUs() + remainingUs));
     }
 
     @Override
@@ -42,28 +40,13 @@ final class ShrinkNotices implements MemoryShrinker.Listener {
 
     @Override
     public void shrinkFailed(String executorId, long targetBytes, long usageBytes, Duration elapsed) {
-        String msg = MemoryShrinker.failureMessage(executorId, targetBytes, usageBytes, elapsed);
-        LOG.error(msg);
-        send(executorId, error(msg));
+        ctx.get().feed(new Input.ShrinkFailed(executorId, MemoryShrinker.failureMessage(executorId, targetBytes,
+                usageBytes, elapsed)));
     }
 
     @Override
     public void shrinkError(String executorId, long targetBytes, IsolatorException error) {
-        String msg = "could not lower the memory of executor " + executorId + " to " + targetBytes + " bytes: "
-                + error.getMessage();
-        LOG.error(msg);
-        send(executorId, error(msg));
-    }
-
-    private static ExecutorEvent error(String msg) {
-        return ExecutorEvent.newBuilder().setError(ErrorEvent.newBuilder().setCode(RejectCode.ISOLATOR_FAILED)
-                .setMessage(msg)).build();
-    }
-
-    private void send(String executorId, ExecutorEvent event) {
-        ExecutorSession s = ctx.get().sessions.executor(executorId);
-        if (s != null) {
-            s.send(event);
-        }
+        ctx.get().feed(new Input.ShrinkFailed(executorId, "could not lower the memory of executor " + executorId + " to "
+                + targetBytes + " bytes: " + error.getMessage()));
     }
 }

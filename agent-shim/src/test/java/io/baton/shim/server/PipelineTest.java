@@ -48,7 +48,7 @@ class PipelineTest {
         MemoryShrinker shrinker = new MemoryShrinker(isolator, scheduler, System::nanoTime, Duration.ofMillis(10),
                 Duration.ofSeconds(1), new ShrinkNotices(() -> ctx, System::nanoTime));
         ctx = new ShimContext(config, new Ledger(config.total(), 30_000_000L, "o"), new Containers(isolator, shrinker),
-                () -> 1_000_000L);
+                () -> 1_000_000L, "tok", new io.baton.shim.metrics.ShimMetrics());
     }
 
     @AfterEach
@@ -71,7 +71,7 @@ class PipelineTest {
 
     private EmbeddedChannel frameworkChannel(EmbeddedChannel ch) {
         Pipelines.install(ch.pipeline(), MAX, 30_000, FrameworkCall.getDefaultInstance(),
-                new FrameworkHandler(ctx, new FrameworkApi(ctx, "tok")));
+                new FrameworkHandler(ctx, new FrameworkApi(ctx)));
         return ch;
     }
 

@@ -20,7 +20,7 @@ import java.util.TreeSet;
 
 /**
  * The invariants of DESIGN §8, checked when a seed has settled (and, for the ledger and the container,
- * by {@link SimShim#audit} after every shim step). It reads what the processes hold and what the
+ * by {@link SimShimProcess#audit} after every shim step). It reads what the processes hold and what the
  * framework received, and what was journaled — nothing it checks is taken from the sim's own bookkeeping.
  */
 final class SimChecker implements SimJournal.Observer {
@@ -43,7 +43,7 @@ final class SimChecker implements SimJournal.Observer {
     }
 
     /** Checks a settled world; every finding goes to {@link SimWorld#violation}. */
-    void check(SimWorld w, SimShim shim, SimExecutor exec, SimTasks tasks, SimFramework fw) {
+    void check(SimWorld w, SimShimProcess shim, SimExecutor exec, SimTasks tasks, SimFramework fw) {
         if (!w.idle()) {
             w.violation("the world did not settle: actions were still scheduled at the end");
         }
@@ -55,7 +55,7 @@ final class SimChecker implements SimJournal.Observer {
         outcomes(w, engine, fw);
         nothingAfterTerminal(w, fw.arrivals);
         oldOrNew(w, engine, tasks);
-        sameTasksEverywhere(w, engine, shim.ledger, tasks);
+        sameTasksEverywhere(w, engine, shim.ledger(), tasks);
         ledgerAndContainer(w, engine, shim);
         for (Map.Entry<ByteString, String> e : recorded.entrySet()) {
             if (!fw.received.containsKey(e.getKey())) {
@@ -165,8 +165,8 @@ final class SimChecker implements SimJournal.Observer {
         }
     }
 
-    private static void ledgerAndContainer(SimWorld w, Engine engine, SimShim shim) {
-        Ledger l = shim.ledger;
+    private static void ledgerAndContainer(SimWorld w, Engine engine, SimShimProcess shim) {
+        Ledger l = shim.ledger();
         String bad = l.verify();
         if (bad != null) {
             w.violation("ledger at the end: " + bad);
@@ -183,7 +183,7 @@ final class SimChecker implements SimJournal.Observer {
             w.violation("the ledger's limits for " + SimExecutor.ID + " are " + limits + " but its tasks and overhead add up to "
                     + expected);
         }
-        if (!SimExecutor.ID.equals(shim.boundExecutor())) {
+        if (!shim.bound(SimExecutor.ID)) {
             w.violation("the executor is not subscribed to the shim at the end");
         } else {
             String c = shim.containerMismatch(SimExecutor.ID);

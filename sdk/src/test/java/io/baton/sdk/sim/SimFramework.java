@@ -13,7 +13,14 @@ import io.baton.proto.TaskInfo;
 import io.baton.proto.TaskState;
 import io.baton.proto.TaskStatus;
 import io.baton.resources.Resources;
-import io.baton.ledger.Verdict;
+import io.baton.proto.Acknowledge;
+import io.baton.proto.ExecutorID;
+import io.baton.proto.FrameworkCall;
+import io.baton.proto.FrameworkResponse;
+import io.baton.proto.FrameworkSubscribe;
+import io.baton.proto.Kill;
+import io.baton.proto.Launch;
+import io.baton.proto.RequestOffers;
 import io.baton.tasks.TaskStates;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * The framework (as a BatonClient user would be): a random workload of launches, replacements of every
@@ -49,6 +55,7 @@ final class SimFramework {
     private boolean subscribed;
     private int taskSeq;
     private int replaceSeq;
+    private long nextCid;
     final Map<String, Integer> kinds = new java.util.TreeMap<>();
 
     private final boolean forgetOutcomes;
@@ -74,7 +81,9 @@ final class SimFramework {
         net.connect(net.fw, () -> {
             epoch = net.fw.epoch;
             int e = epoch;
-            net.send(net.fw, true, "fw->shim SUBSCRIBE", false, () -> net.shim.frameworkSubscribe(e));
+            FrameworkCall sub = FrameworkCall.newBuilder().setCorrelationId(++nextCid).setSubscribe(FrameworkSubscribe
+                    .newBuilder().setToken(SimShimProcess.TOKEN).setName("sim").setUpdates(true)).build();
+            net.send(net.fw, true, "fw->shim SUBSCRIBE", false, () -> net.shim.frameworkCall(e, sub, r -> { }));
             subscribed = true;
         }, () -> w.after(w.between(200_000, 1_000_000), "fw reconnect", this::connect));
     }
@@ -87,17 +96,25 @@ final class SimFramework {
         }
     }
 
-    private <T> void call(String what, Supplier<Verdict<T>> atShim, Consumer<Verdict<T>> onAnswer) {
+    private void call(String what, FrameworkCall.Builder call, Consumer<FrameworkResponse> onAnswer) {
         if (!subscribed) {
             w.trace("fw: not connected, skips " + what);
             return;
         }
         w.trace("fw: " + what);
-        net.send(net.fw, true, "fw->shim " + what, false, () -> {
-            Verdict<T> v = atShim.get();
-            net.send(net.fw, false, "shim->fw answer to " + what + (v instanceof Verdict.Rejected<T> r ? ": "
-                    + r.code() + " " + r.message() : ": ok"), false, () -> onAnswer.accept(v));
-        });
+        FrameworkCall c = call.setCorrelationId(++nextCid).build();
+        int e = epoch;
+        net.send(net.fw, true, "fw->shim " + what, false, () -> net.shim.frameworkCall(e, c, r -> net.send(net.fw, false,
+                "shim->fw answer to " + what + SimText.answer(r), false, () -> onAnswer.accept(r))));
+    }
+
+    private static FrameworkCall.Builder ack(String task, ByteString uuid) {
+        return FrameworkCall.newBuilder().setAcknowledge(Acknowledge.newBuilder().setTaskId(TaskID.newBuilder()
+                .setValue(task)).setUuid(uuid));
+    }
+
+    private static FrameworkCall.Builder offers(Resources res) {
+        return FrameworkCall.newBuilder().setOffers(RequestOffers.newBuilder().addAllResources(res.toProto()));
     }
 
     // ------------------------------------------------------------------ updates
@@ -105,7 +122,7 @@ final class SimFramework {
     void update(TaskStatus s) {
         if (forgetOutcomes && s.getOutcomeValue() != 0) {
             String task = s.getTaskId().getValue();
-            call("ACKNOWLEDGE " + task, () -> net.shim.acknowledge(task, s.getUuid()), v -> { });
+            call("ACKNOWLEDGE " + task, ack(task, s.getUuid()), v -> { });
             return;
         }
         if (s.getUuid().isEmpty() || received.putIfAbsent(s.getUuid(), s) == null) {
@@ -119,7 +136,7 @@ final class SimFramework {
         if (!s.getUuid().isEmpty()) {
             ByteString uuid = s.getUuid();
             String task = s.getTaskId().getValue();
-            call("ACKNOWLEDGE " + task, () -> net.shim.acknowledge(task, uuid), v -> { });
+            call("ACKNOWLEDGE " + task, ack(task, uuid), v -> { });
         }
     }
 
@@ -147,7 +164,8 @@ final class SimFramework {
             replace(w.chance(0.05) ? w.pick(nonTerminal()) : w.pick(live)); // sometimes one that is busy
         } else {
             String id = w.pick(live);
-            call("KILL " + id, () -> net.shim.kill(id), v -> { });
+            call("KILL " + id, FrameworkCall.newBuilder().setKill(Kill.newBuilder().setTaskId(TaskID.newBuilder()
+                    .setValue(id))), v -> { });
         }
     }
 
@@ -182,10 +200,11 @@ final class SimFramework {
         }
         resources.put(id, res);
         count("launch");
-        call("OFFERS " + res, () -> net.shim.offers(res), offer -> {
-            if (offer.accepted()) {
-                String oid = offer.value().id();
-                call("LAUNCH " + id, () -> net.shim.launch(SimExecutor.ID, task, List.of(oid)), v -> { });
+        call("OFFERS " + res, offers(res), offer -> {
+            if (offer.hasOffers()) {
+                OfferID oid = offer.getOffers().getOffers(0).getId();
+                call("LAUNCH " + id, FrameworkCall.newBuilder().setLaunch(Launch.newBuilder().setExecutorId(ExecutorID
+                        .newBuilder().setValue(SimExecutor.ID)).setTask(task).addOfferIds(oid)), v -> { });
             }
         });
     }
@@ -240,8 +259,8 @@ final class SimFramework {
             send.accept(List.of());
         } else {
             Resources ask = need;
-            call("OFFERS " + ask + " for " + rid, () -> net.shim.offers(ask), offer -> send.accept(offer.accepted()
-                    ? List.of(offer.value().id()) : List.of()));
+            call("OFFERS " + ask + " for " + rid, offers(ask), offer -> send.accept(offer.hasOffers()
+                    ? List.of(offer.getOffers().getOffers(0).getId().getValue()) : List.of()));
         }
     }
 
@@ -249,9 +268,9 @@ final class SimFramework {
         String rid = r.getReplacementId().getValue();
         boolean[] answered = {false};
         call("REPLACE " + rid + " " + r.getOldTaskId().getValue() + "->" + r.getNewTask().getTaskId().getValue() + " "
-                + r.getPolicy().getStrategy(), () -> net.shim.replace(r), v -> {
+                + r.getPolicy().getStrategy(), FrameworkCall.newBuilder().setReplace(r), v -> {
                     answered[0] = true;
-                    if (!v.accepted()) {
+                    if (!v.hasForwarded()) {
                         decided(rid);
                     }
                 });

@@ -25,7 +25,7 @@ final class SimNet {
     private final SimWorld w;
     final Link exec = new Link("exec");
     final Link fw = new Link("fw");
-    SimShim shim;
+    SimShimProcess shim;
     SimExecutor executor;
     SimFramework framework;
 

@@ -28,6 +28,11 @@ final class SimText {
         };
     }
 
+    static String answer(io.baton.proto.FrameworkResponse r) {
+        return r.hasRejected() ? ": " + r.getRejected().getCode() + " " + r.getRejected().getMessage()
+                : ": " + r.getResultCase();
+    }
+
     static String answer(ExecutorResponse r) {
         return r.hasRejected() ? ": " + r.getRejected().getCode() + " " + r.getRejected().getMessage()
                 : ": " + r.getResultCase();

@@ -1,11 +1,8 @@
 package io.baton.sdk.sim;
 
-import io.baton.resources.Resources;
-import io.baton.ledger.Ledger;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.function.BiFunction;
 
 /**
  * One seed: wires the framework, the shim and the executor to one simulated world, runs a random
@@ -52,14 +49,13 @@ final class Simulation {
     }
 
     static Result run(long seed, Sabotage sabotage) {
-        BiFunction<Resources, String, Ledger> ledgers = (total, prefix) -> new Ledger(total, 30_000_000, prefix);
         SimFaults faults = SimFaults.random(new SplittableRandom(seed ^ 0x5DEECE66DL));
         SimWorld w = new SimWorld(seed, faults);
         SimNet net = new SimNet(w);
         SimChecker checker = new SimChecker();
         SimTasks tasks = new SimTasks(w);
         SimJournal journal = new SimJournal(w, checker);
-        SimShim shim = new SimShim(w, net, total -> ledgers.apply(total, "o" + Long.toString(w.now() / 1000, 36)), sabotage);
+        SimShimProcess shim = new SimShimProcess(w, net, sabotage);
         SimExecutor exec = new SimExecutor(w, net, tasks, journal);
         SimFramework fw = new SimFramework(w, net, tasks, sabotage == Sabotage.FORGET_OUTCOMES);
         net.shim = shim;

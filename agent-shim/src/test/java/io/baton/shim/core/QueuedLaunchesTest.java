@@ -1,4 +1,4 @@
-package io.baton.shim.server;
+package io.baton.shim.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,11 +18,11 @@ class QueuedLaunchesTest {
     void aTaskWhoseLaunchWaitsInTheMailboxIsPartOfTheSubscription() {
         TaskInfo t = TaskInfo.newBuilder().setTaskId(TaskID.newBuilder().setValue("t1")).build();
         ExecutorSubscribe sub = ExecutorSubscribe.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue("e1")).build();
-        ExecutorSubscribe out = ExecutorApi.withQueuedLaunches(sub,
+        ExecutorSubscribe out = ShimCore.withQueuedLaunches(sub,
                 List.of(ExecutorEvent.newBuilder().setLaunch(LaunchEvent.newBuilder().setTask(t)).build()));
         assertThat(out.getTasksList()).hasSize(1);
         assertThat(out.getTasks(0).getState()).isEqualTo(TaskState.TASK_STAGING);
-        assertThat(ExecutorApi.withQueuedLaunches(out, List.of(ExecutorEvent.newBuilder()
+        assertThat(ShimCore.withQueuedLaunches(out, List.of(ExecutorEvent.newBuilder()
                 .setLaunch(LaunchEvent.newBuilder().setTask(t)).build())).getTasksCount()).as("not twice").isEqualTo(1);
     }
 }

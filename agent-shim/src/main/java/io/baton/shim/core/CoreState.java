@@ -1,0 +1,191 @@
+package io.baton.shim.core;
+
+import com.google.protobuf.ByteString;
+import io.baton.proto.Accepted;
+import io.baton.proto.ExecutorEvent;
+import io.baton.proto.ExecutorID;
+import io.baton.proto.ExecutorResponse;
+import io.baton.proto.FrameworkEvent;
+import io.baton.proto.FrameworkResponse;
+import io.baton.proto.RejectCode;
+import io.baton.proto.Rejection;
+import io.baton.proto.TaskID;
+import io.baton.proto.TaskReason;
+import io.baton.proto.TaskState;
+import io.baton.proto.TaskStatus;
+import io.baton.resources.Resources;
+import io.baton.ledger.Ledger;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The shim's state around the ledger — which connection is which executor, which frameworks listen, what
+ * waits for whom, what the containers hold, which requests are unanswered — and the effects of the input
+ * being handled. Shared by the call handlers; touched only through {@link ShimCore#on}.
+ */
+final class CoreState {
+    /** An executor connection: its peer identity, and the executor id it subscribed as (null before). */
+    static final class ExecutorConn {
+        final long pid;
+        final int uid;
+        String executorId;
+        boolean subscribing;
+
+        ExecutorConn(long pid, int uid) {
+            this.pid = pid;
+            this.uid = uid;
+        }
+    }
+
+    /** A framework connection. */
+    static final class FrameworkConn {
+        boolean authenticated;
+        boolean updates;
+        String name = "?";
+    }
+
+    /** What the core knows of an executor's container: its description and the limits it holds. */
+    record Container(String description, Resources applied) {
+    }
+
+    final ShimSettings settings;
+    final Ledger ledger;
+    final Mailboxes mail = new Mailboxes();
+    final Map<Long, ExecutorConn> executorConns = new HashMap<>();
+    /** The connection each executor id is bound to. */
+    final Map<String, Long> bound = new HashMap<>();
+    final Map<Long, FrameworkConn> frameworkConns = new HashMap<>();
+    final Set<Long> subscribers = new LinkedHashSet<>();
+    final Map<String, Container> containers = new LinkedHashMap<>();
+    final Map<Long, Pending> pending = new HashMap<>();
+    private long nextRequest;
+    private long uuids;
+    List<Effect> out = new ArrayList<>();
+
+    CoreState(ShimSettings settings, Ledger ledger) {
+        this.settings = settings;
+        this.ledger = ledger;
+    }
+
+    long request(Pending p) {
+        long id = ++nextRequest;
+        pending.put(id, p);
+        return id;
+    }
+
+    void emit(Effect e) {
+        out.add(e);
+    }
+
+    void note(Effect.Note.Level level, String text) {
+        out.add(new Effect.Note(level, text));
+    }
+
+    // ------------------------------------------------------------------ executors
+
+    Long connOf(String executorId) {
+        return bound.get(executorId);
+    }
+
+    void reply(long conn, ExecutorResponse r) {
+        out.add(new Effect.ExecutorReply(conn, r));
+    }
+
+    void reject(long conn, long cid, RejectCode code, String message) {
+        reply(conn, ExecutorResponse.newBuilder().setCorrelationId(cid)
+                .setRejected(Rejection.newBuilder().setCode(code).setMessage(message)).build());
+    }
+
+    void accepted(long conn, long cid) {
+        reply(conn, ExecutorResponse.newBuilder().setCorrelationId(cid).setAccepted(Accepted.getDefaultInstance()).build());
+    }
+
+    void send(long conn, ExecutorEvent event) {
+        ExecutorConn c = executorConns.get(conn);
+        out.add(new Effect.Deliver(conn, c == null ? null : c.executorId, event));
+    }
+
+    /** To the executor if it is connected (nothing otherwise). */
+    void sendIfConnected(String executorId, ExecutorEvent event) {
+        Long conn = bound.get(executorId);
+        if (conn != null) {
+            out.add(new Effect.Deliver(conn, executorId, event));
+        }
+    }
+
+    /** Sends to the executor now, or queues it until the executor re-subscribes; false when the mailbox is full. */
+    boolean deliver(String executorId, ExecutorEvent event) {
+        Long conn = bound.get(executorId);
+        if (conn != null) {
+            out.add(new Effect.Deliver(conn, executorId, event));
+            return true;
+        }
+        return mail.queue(executorId, event);
+    }
+
+    void isolatorError(long conn, String failure) {
+        if (failure != null) {
+            send(conn, ExecutorEvent.newBuilder().setError(io.baton.proto.ErrorEvent.newBuilder()
+                    .setCode(RejectCode.ISOLATOR_FAILED).setMessage(failure)).build());
+        }
+    }
+
+    /** The message of a failed {@link Effect.ApplyLimits}, logged once here; null when it did not fail. */
+    String limitsFailure(String executorId, Resources limits, String failure) {
+        if (failure == null) {
+            containers.compute(executorId, (k, c) -> new Container(c == null ? "" : c.description(), limits));
+            return null;
+        }
+        note(Effect.Note.Level.ERROR, "could not set limits " + limits + " on the container of executor " + executorId
+                + ": " + failure);
+        return "could not set container limits " + limits + " for executor " + executorId + ": " + failure;
+    }
+
+    // ------------------------------------------------------------------ frameworks
+
+    void reply(long conn, FrameworkResponse r) {
+        out.add(new Effect.FrameworkReply(conn, r));
+    }
+
+    void fwReject(long conn, long cid, RejectCode code, String message) {
+        reply(conn, FrameworkResponse.newBuilder().setCorrelationId(cid)
+                .setRejected(Rejection.newBuilder().setCode(code).setMessage(message)).build());
+    }
+
+    void fwAccepted(long conn, long cid) {
+        reply(conn, FrameworkResponse.newBuilder().setCorrelationId(cid).setAccepted(Accepted.getDefaultInstance()).build());
+    }
+
+    void publish(FrameworkEvent event) {
+        for (long conn : subscribers) {
+            out.add(new Effect.Relay(conn, event));
+        }
+    }
+
+    /** A status the shim itself originates: recorded in the ledger (for RECONCILE) and relayed. */
+    void publishShimStatus(TaskStatus status) {
+        ledger.shimStatus(status);
+        publish(FrameworkEvent.newBuilder().setUpdate(status).build());
+    }
+
+    TaskStatus shimStatus(TaskID task, TaskState state, TaskReason reason, String message, String executorId,
+            long nowUs) {
+        TaskStatus.Builder b = TaskStatus.newBuilder().setTaskId(task).setState(state).setReason(reason)
+                .setMessage(message).setUuid(nextUuid()).setTimestampUs(nowUs);
+        if (executorId != null) {
+            b.setExecutorId(ExecutorID.newBuilder().setValue(executorId));
+        }
+        return b.build();
+    }
+
+    private ByteString nextUuid() {
+        long[] salt = settings.uuidSalt();
+        return ByteString.copyFrom(ByteBuffer.allocate(16).putLong(salt[0]).putLong(salt[1] + ++uuids).array());
+    }
+}

@@ -1,0 +1,177 @@
+package io.baton.shim.core;
+
+import io.baton.proto.ExecutorCall;
+import io.baton.proto.ExecutorEvent;
+import io.baton.proto.ExecutorResponse;
+import io.baton.proto.FrameworkEvent;
+import io.baton.proto.RejectCode;
+import io.baton.proto.TaskStatus;
+import io.baton.resources.Resources;
+import io.baton.ledger.Ids;
+import io.baton.ledger.Ledger;
+import io.baton.ledger.ReservationView;
+import io.baton.ledger.Verdict;
+import java.util.List;
+
+/** The executor API: UPDATE, RESERVE, ADJUST, RELEASE, PROGRESS, HEARTBEAT (SUBSCRIBE is {@link Subscriptions}). */
+final class ExecutorCalls {
+    private final CoreState s;
+    private final Subscriptions subscriptions;
+
+    ExecutorCalls(CoreState s, Subscriptions subscriptions) {
+        this.s = s;
+        this.subscriptions = subscriptions;
+    }
+
+    void on(Input.ExecutorCalled in) {
+        ExecutorCall call = in.call();
+        long cid = call.getCorrelationId();
+        CoreState.ExecutorConn c = s.executorConns.computeIfAbsent(in.conn(),
+                k -> new CoreState.ExecutorConn(in.pid(), in.uid()));
+        if (call.getCallCase() == ExecutorCall.CallCase.SUBSCRIBE) {
+            subscriptions.subscribe(in, c);
+            return;
+        }
+        if (call.getCallCase() == ExecutorCall.CallCase.CALL_NOT_SET) {
+            s.reject(in.conn(), cid, RejectCode.MALFORMED, "the call is empty: set one of subscribe, update, reserve, "
+                    + "adjust, release, heartbeat");
+            return;
+        }
+        if (c.executorId == null) {
+            s.reject(in.conn(), cid, RejectCode.UNAUTHENTICATED, "SUBSCRIBE first: this connection has no executor id yet");
+            return;
+        }
+        String exec = c.executorId;
+        switch (call.getCallCase()) {
+            case UPDATE -> update(in.conn(), cid, exec, call);
+            case RESERVE -> reserve(in, exec);
+            case ADJUST -> adjust(in.conn(), cid, exec, call);
+            case RELEASE -> withLimits(in.conn(), cid, exec, s.ledger.release(exec, call.getRelease()), true);
+            case HEARTBEAT -> s.accepted(in.conn(), cid);
+            case PROGRESS -> progress(in.conn(), cid, exec, call);
+            default -> s.reject(in.conn(), cid, RejectCode.MALFORMED, "unsupported call " + call.getCallCase());
+        }
+    }
+
+    private void update(long conn, long cid, String exec, ExecutorCall call) {
+        // the executor id on a relayed status is always the caller's, whatever the message said
+        TaskStatus status = call.getUpdate().getStatus().toBuilder()
+                .setExecutorId(io.baton.proto.ExecutorID.newBuilder().setValue(exec)).build();
+        if (status.getUuid().size() != 16) {
+            s.reject(conn, cid, RejectCode.MALFORMED, "status update for task " + Ids.printable(status.getTaskId()
+                    .getValue()) + " must carry a 16-byte uuid, got " + status.getUuid().size() + " bytes");
+            return;
+        }
+        Verdict<Ledger.StatusEffect> v = s.ledger.recordStatus(exec, status);
+        if (v instanceof Verdict.Rejected<Ledger.StatusEffect> r) {
+            s.reject(conn, cid, r.code(), r.message());
+            return;
+        }
+        if (v.value().freed()) {
+            s.emit(new Effect.ApplyLimits(s.request(new Pending.UpdateLimits(conn, cid, exec, v.value().limits(), status)), exec,
+                    v.value().limits(), false));
+            return;
+        }
+        relayUpdate(conn, cid, status, null);
+    }
+
+    /** The rest of UPDATE: the container's failure to shrink (if any) first, then the relay and the answer. */
+    void relayUpdate(long conn, long cid, TaskStatus status, String failure) {
+        s.isolatorError(conn, failure);
+        if (status.hasReplacementId()) {
+            s.mail.confirmed(status.getReplacementId().getValue());
+        }
+        s.publish(FrameworkEvent.newBuilder().setUpdate(status).build());
+        s.emit(new Effect.StatusRelayed(status));
+        s.accepted(conn, cid);
+    }
+
+    /** Live progress of a replacement of the caller's: relayed to frameworks as it is, with the caller's id. */
+    private void progress(long conn, long cid, String exec, ExecutorCall call) {
+        var p = call.getProgress();
+        String bad = Ids.checkObject("replacement id", p.getReplacementId().getValue());
+        if (bad == null && !(p.getPhase().matches("[A-Z_]{1,32}") && p.getFromPhase().matches("[A-Z_]{0,32}"))) {
+            bad = "phase '" + Ids.printable(p.getPhase()) + "' is not a phase name (A-Z and _, at most 32)";
+        }
+        if (bad != null) {
+            s.reject(conn, cid, RejectCode.MALFORMED, "progress refused: " + bad);
+            return;
+        }
+        for (String task : List.of(p.getOldTaskId().getValue(), p.getNewTaskId().getValue())) {
+            String owner = task.isEmpty() ? null : s.ledger.ownerOf(task);
+            if (owner != null && !owner.equals(exec)) {
+                s.reject(conn, cid, RejectCode.NOT_OWNER, "task " + task + " belongs to executor " + owner);
+                return;
+            }
+        }
+        s.publish(FrameworkEvent.newBuilder().setProgress(p.toBuilder()
+                .setExecutorId(io.baton.proto.ExecutorID.newBuilder().setValue(exec))).build());
+        s.accepted(conn, cid);
+    }
+
+    private void reserve(Input.ExecutorCalled in, String exec) {
+        var reserve = in.call().getReserve();
+        s.mail.confirmed(reserve.getReplacementId().getValue());
+        s.emit(new Effect.RequestGrant(s.request(new Pending.ReserveGrant(in.conn(), in.call().getCorrelationId(), exec,
+                reserve, in.nowUs())), exec, reserve));
+    }
+
+    /** The rest of RESERVE once granted: the ledger books the pool (the container grows only at ADJUST). */
+    void granted(Pending.ReserveGrant p, String refusal) {
+        if (refusal != null) {
+            s.reject(p.conn(), p.cid(), RejectCode.INSUFFICIENT_RESOURCES, "replacement "
+                    + p.reserve().getReplacementId().getValue() + " was not granted its resources: " + refusal);
+            return;
+        }
+        Verdict<ReservationView> v = s.ledger.reserve(p.executorId(), p.reserve(), p.nowUs());
+        if (v instanceof Verdict.Rejected<ReservationView> r) {
+            s.reject(p.conn(), p.cid(), r.code(), r.message());
+            return;
+        }
+        s.reply(p.conn(), ExecutorResponse.newBuilder().setCorrelationId(p.cid()).setReserved(v.value().toRecord()).build());
+    }
+
+    private void adjust(long conn, long cid, String exec, ExecutorCall call) {
+        Resources inUse;
+        try {
+            inUse = Resources.fromProto(call.getAdjust().getInUseList());
+        } catch (IllegalArgumentException e) {
+            s.reject(conn, cid, RejectCode.INVALID_RESOURCES, "adjust in_use is invalid: " + e.getMessage());
+            return;
+        }
+        withLimits(conn, cid, exec, s.ledger.adjust(exec, call.getAdjust().getReplacementId().getValue(), inUse), false);
+    }
+
+    private void withLimits(long conn, long cid, String exec, Verdict<Resources> v, boolean release) {
+        if (v instanceof Verdict.Rejected<Resources> r) {
+            s.reject(conn, cid, r.code(), r.message());
+            return;
+        }
+        s.emit(new Effect.ApplyLimits(s.request(new Pending.AnswerLimits(conn, cid, exec, v.value(), release)), exec,
+                v.value(), false));
+    }
+
+    /** The ledger has changed: answer with it, and report a container that could not follow separately. */
+    void answerLimits(Pending.AnswerLimits p, Input.LimitsApplied a) {
+        String failure = s.limitsFailure(p.executorId(), p.limits(), a.failure());
+        io.baton.proto.ContainerLimits limits = io.baton.proto.ContainerLimits.newBuilder()
+                .addAllLimits(p.limits().toProto()).setMemoryShrinkPending(a.shrinkPending()).build();
+        ExecutorResponse.Builder b = ExecutorResponse.newBuilder().setCorrelationId(p.cid());
+        s.reply(p.conn(), (p.release() ? b.setReleased(limits) : b.setAdjusted(limits)).build());
+        s.isolatorError(p.conn(), failure);
+    }
+
+    /** The isolator's memory events for an executor, sent if it is connected. */
+    void shrinkRequested(Input.ShrinkRequested in) {
+        s.note(Effect.Note.Level.INFO, "executor " + in.executorId() + " uses " + in.usageBytes() + " bytes, above its "
+                + "new memory limit " + in.targetBytes() + "; asked it to shrink");
+        s.sendIfConnected(in.executorId(), ExecutorEvent.newBuilder().setShrink(io.baton.proto.ShrinkEvent.newBuilder()
+                .setTargetBytes(in.targetBytes()).setUsageBytes(in.usageBytes()).setDeadlineUs(in.deadlineUs())).build());
+    }
+
+    void shrinkFailed(Input.ShrinkFailed in) {
+        s.note(Effect.Note.Level.ERROR, in.message());
+        s.sendIfConnected(in.executorId(), ExecutorEvent.newBuilder().setError(io.baton.proto.ErrorEvent.newBuilder()
+                .setCode(RejectCode.ISOLATOR_FAILED).setMessage(in.message())).build());
+    }
+}

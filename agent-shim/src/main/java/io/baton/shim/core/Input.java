@@ -1,0 +1,64 @@
+package io.baton.shim.core;
+
+import io.baton.proto.ExecutorCall;
+import io.baton.proto.FrameworkCall;
+
+/**
+ * Everything that can happen to the shim, as data: a call on a connection, a connection closing, the
+ * answer to a request the core made (container attached, limits applied, grant decided), an isolator
+ * event, and the passing of time. Each carries the time it happened where a decision needs it; the core
+ * reads no clock. Connections are opaque numbers chosen by the adapter (unique per connection).
+ */
+public sealed interface Input {
+
+    /**
+     * An executor's call. {@code pid} and {@code uid} come from the socket's peer credentials (-1 over TCP);
+     * {@code owner} is the adapter's lookup of the durable owner record of the executor id a SUBSCRIBE
+     * names (null for other calls, and for a SUBSCRIBE by root or with an invalid id).
+     */
+    record ExecutorCalled(long conn, long pid, int uid, ExecutorCall call, OwnerRecord owner, long nowUs)
+            implements Input {
+    }
+
+    /** The executor connection ended. */
+    record ExecutorClosed(long conn, long nowUs) implements Input {
+    }
+
+    record FrameworkCalled(long conn, FrameworkCall call, long nowUs) implements Input {
+    }
+
+    record FrameworkClosed(long conn) implements Input {
+    }
+
+    /** Answer to {@link Effect.Attach}: the container's description, or why the process could not be put in. */
+    record Attached(long request, String container, String failure) implements Input {
+    }
+
+    /**
+     * Answer to {@link Effect.ApplyLimits}: null {@code failure} when the container holds the limits (a memory
+     * decrease may still be under way: {@code shrinkPending}).
+     */
+    record LimitsApplied(long request, boolean shrinkPending, String failure) implements Input {
+    }
+
+    /** Answer to {@link Effect.RequestGrant}: null {@code refusal} when the resources are granted. */
+    record GrantDecided(long request, String refusal) implements Input {
+    }
+
+    /** The isolator asks the executor to free memory before {@code deadlineUs} (its usage is above the new limit). */
+    record ShrinkRequested(String executorId, long targetBytes, long usageBytes, long deadlineUs) implements Input {
+    }
+
+    /** A memory decrease ended badly (deadline passed, usage unreadable): the executor is told why. */
+    record ShrinkFailed(String executorId, String message) implements Input {
+    }
+
+    /** Time passed: offers and executors whose recovery timeout ran out expire. */
+    record Tick(long nowUs) implements Input {
+    }
+
+    /** Who an executor id belongs to across shim restarts: a uid, nobody (both null), or an unreadable record. */
+    record OwnerRecord(Integer uid, String unreadable) {
+        public static final OwnerRecord NOBODY = new OwnerRecord(null, null);
+    }
+}

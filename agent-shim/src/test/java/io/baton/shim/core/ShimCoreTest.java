@@ -1,0 +1,260 @@
+package io.baton.shim.core;
+
+import static io.baton.shim.core.CoreFixture.delivered;
+import static io.baton.shim.core.CoreFixture.execReply;
+import static io.baton.shim.core.CoreFixture.fwReply;
+import static io.baton.shim.core.CoreFixture.relayed;
+import static io.baton.shim.core.CoreFixture.task;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.baton.proto.Acknowledge;
+import io.baton.proto.ExecutorCall;
+import io.baton.proto.ExecutorEvent;
+import io.baton.proto.FrameworkCall;
+import io.baton.proto.OfferID;
+import io.baton.proto.RejectCode;
+import io.baton.proto.Replace;
+import io.baton.proto.ReplacementID;
+import io.baton.proto.TaskID;
+import io.baton.proto.TaskReason;
+import io.baton.proto.TaskState;
+import io.baton.proto.TaskStatus;
+import io.baton.resources.Resources;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The shim's decisions as scripts: calls in, effects out, with a fake node answering its requests. */
+class ShimCoreTest {
+    static final long EXEC = 1;
+    static final long EXEC2 = 3;
+    static final long FW = 2;
+
+    final CoreFixture f = new CoreFixture("cpus:4;mem:4096");
+
+    @Test
+    void aSubscriptionAttachesBeforeTheLedgerChangesAndIsAnsweredOnceTheContainerHoldsItsLimits() {
+        List<Effect> out = f.subscribe(EXEC, "e1");
+        assertThat(out.stream().map(e -> e.getClass().getSimpleName())).containsExactly("Attach", "RecordOwner",
+                "ApplyLimits", "ExecutorReply", "Note");
+        assertThat(((Effect.ApplyLimits) out.get(2)).rewrite()).as("after a subscription the limits are rewritten").isTrue();
+        assertThat(execReply(out).getSubscribed().getContainer()).isEqualTo("container of e1");
+        assertThat(execReply(out).getSubscribed().getHeartbeatIntervalMs()).isEqualTo(5_000);
+        assertThat(f.containers.get("e1")).as("the default overhead").isEqualTo(Resources.parse("cpus:0.1;mem:32"));
+        assertThat(f.core.connectionOf("e1")).isEqualTo(EXEC);
+        assertThat(execReply(f.subscribe(EXEC, "e1")).getRejected().getCode()).isEqualTo(RejectCode.CONFLICT);
+    }
+
+    @Test
+    void nothingIsDecidedBeforeTheNodeAnswers() {
+        f.holdAnswers = true;
+        List<Effect> out = f.subscribe(EXEC, "e1");
+        assertThat(out).hasSize(1).first().isInstanceOf(Effect.Attach.class);
+        assertThat(f.core.ledger().executor("e1")).as("the ledger waits for the container").isNull();
+        assertThat(f.core.unanswered()).isEqualTo(1);
+        f.holdAnswers = false;
+        out = f.feed(f.answer(f.held.remove(0)));
+        assertThat(f.core.ledger().executor("e1")).isNotNull();
+        assertThat(execReply(out).hasSubscribed()).isTrue();
+        assertThat(f.core.unanswered()).isZero();
+        assertThatThrownBy(() -> f.feed(new Input.LimitsApplied(99, false, null)))
+                .hasMessageContaining("request 99, which is not pending");
+    }
+
+    @Test
+    void aProcessThatCannotBePutIntoItsContainerIsRefusedAndChangesNothing() {
+        f.attachFailure = "cgroup.procs: permission denied";
+        List<Effect> out = f.subscribe(EXEC, "e1");
+        assertThat(execReply(out).getRejected().getCode()).isEqualTo(RejectCode.ISOLATOR_FAILED);
+        assertThat(execReply(out).getRejected().getMessage()).contains("pid 4242", "permission denied");
+        assertThat(CoreFixture.all(out, Effect.RecordOwner.class)).isEmpty();
+        assertThat(f.core.ledger().executor("e1")).isNull();
+        f.attachFailure = null;
+        assertThat(execReply(f.subscribe(EXEC, "e1")).hasSubscribed()).as("the connection may try again").isTrue();
+    }
+
+    @Test
+    void anExecutorIdBelongsToItsUidAcrossRestartsAndOverTcpTheTokenIsNeeded() {
+        ExecutorCall.Builder sub = ExecutorCall.newBuilder().setSubscribe(CoreFixture.subscription("e1"));
+        List<Effect> out = f.feed(new Input.ExecutorCalled(EXEC, 4242, 1000, sub.build(), new Input.OwnerRecord(2000, null),
+                f.now));
+        assertThat(execReply(out).getRejected().getCode()).isEqualTo(RejectCode.NOT_OWNER);
+        assertThat(execReply(out).getRejected().getMessage()).contains("belongs to uid 2000", "this connection is uid 1000");
+        out = f.feed(new Input.ExecutorCalled(EXEC, 4242, 1000, sub.build(), new Input.OwnerRecord(null, "holds 'x'"), f.now));
+        assertThat(execReply(out).getRejected().getMessage()).contains("cannot be checked (holds 'x'); refused to be safe");
+        out = f.feed(new Input.ExecutorCalled(EXEC2, -1, -1, sub.build(), Input.OwnerRecord.NOBODY, f.now));
+        assertThat(execReply(out).getRejected().getCode()).isEqualTo(RejectCode.UNAUTHENTICATED);
+        assertThat(execReply(out).getRejected().getMessage()).contains("/work/framework.token");
+        out = f.feed(new Input.ExecutorCalled(5, 4242, 0, sub.build(), new Input.OwnerRecord(2000, null), f.now));
+        assertThat(execReply(out).hasSubscribed()).as("root may take any id").isTrue();
+    }
+
+    @Test
+    void aTaskLaunchedWhileTheContainerIsBeingSetUpWaitsForTheAnswerToTheSubscription() {
+        f.framework(FW);
+        f.subscribe(EXEC, "e1");
+        List<Effect> closed = f.feed(new Input.ExecutorClosed(EXEC, f.now));
+        assertThat(new Result(closed).only(Effect.WakeAt.class).atUs()).isEqualTo(f.now + 60_000_000);
+        String offer = f.offer(FW, "cpus:1;mem:128");
+        assertThat(fwReply(f.launch(FW, "e1", task("t0", "cpus:1;mem:128"), offer)).getRejected().getCode())
+                .as("the ledger refuses a launch for an executor that is away").isEqualTo(RejectCode.EXECUTOR_DISCONNECTED);
+        f.holdAnswers = true;
+        f.subscribe(EXEC2, "e1");
+        f.feed(f.answer(f.held.remove(0))); // attached: the ledger has the executor back; its limits are being applied
+        f.holdAnswers = false;
+        List<Effect> out = f.launch(FW, "e1", task("t1", "cpus:1;mem:128"), offer);
+        assertThat(fwReply(out).getForwarded().getQueued()).as("as before: LAUNCH says not queued").isFalse();
+        assertThat(delivered(out)).isEmpty();
+        assertThat(f.core.waiting()).isEqualTo(1);
+        out = f.feed(f.answer(f.held.remove(0)));
+        int reply = out.indexOf(new Result(out).only(Effect.ExecutorReply.class));
+        assertThat(out.subList(reply, out.size()).stream().filter(e -> e instanceof Effect.Deliver)
+                .map(e -> ((Effect.Deliver) e).event().getLaunch().getTask().getTaskId().getValue())).containsExactly("t1");
+        assertThat(f.core.waiting()).isZero();
+    }
+
+    @Test
+    void anExecutorThatComesBackWithoutATaskHasItReportedLostWithAUuid() {
+        f.framework(FW);
+        f.subscribe(EXEC, "e1", task("t1", "cpus:1;mem:128"));
+        f.feed(new Input.ExecutorClosed(EXEC, f.now));
+        List<Effect> out = f.subscribe(EXEC2, "e1");
+        assertThat(execReply(out).getSubscribed().getLostTasks(0).getValue()).isEqualTo("t1");
+        TaskStatus lost = relayed(out).get(0);
+        assertThat(lost.getState()).isEqualTo(TaskState.TASK_LOST);
+        assertThat(lost.getReason()).isEqualTo(TaskReason.REASON_EXECUTOR_UNREGISTERED);
+        assertThat(lost.getUuid().size()).isEqualTo(16);
+        assertThat(f.core.ledger().latest("t1").getState()).as("for RECONCILE").isEqualTo(TaskState.TASK_LOST);
+    }
+
+    @Test
+    void aLaunchWhoseContainerCannotGrowIsUndone() {
+        f.subscribe(EXEC, "e1");
+        f.framework(FW);
+        String offer = f.offer(FW, "cpus:1;mem:128");
+        f.applyFailures.add("memory.limit_in_bytes: device busy");
+        List<Effect> out = f.launch(FW, "e1", task("t1", "cpus:1;mem:128"), offer);
+        assertThat(fwReply(out).getRejected().getCode()).isEqualTo(RejectCode.ISOLATOR_FAILED);
+        assertThat(fwReply(out).getRejected().getMessage()).contains("could not set container limits", "device busy");
+        assertThat(delivered(out)).isEmpty();
+        assertThat(f.core.ledger().ownerOf("t1")).isNull();
+        assertThat(f.core.ledger().verify()).isNull();
+    }
+
+    @Test
+    void aReservationWaitsForItsGrantAndTheContainerGrowsAtAdjust() {
+        f.subscribe(EXEC, "e1", task("t1", "cpus:1;mem:128"));
+        ExecutorCall.Builder reserve = ExecutorCall.newBuilder().setReserve(io.baton.proto.Reserve.newBuilder()
+                .setReplacementId(ReplacementID.newBuilder().setValue("r1")).setOldTaskId(TaskID.newBuilder().setValue("t1"))
+                .setNewTask(task("t2", "cpus:1;mem:128")));
+        f.grantRefusal = "the cluster has no room";
+        List<Effect> out = f.exec(EXEC, reserve);
+        assertThat(execReply(out).getRejected().getMessage()).contains("r1", "the cluster has no room");
+        assertThat(f.core.ledger().reservations()).isEmpty();
+        f.grantRefusal = null;
+        out = f.exec(EXEC, reserve);
+        assertThat(execReply(out).hasReserved()).isTrue();
+        assertThat(out.get(0)).isInstanceOf(Effect.RequestGrant.class);
+        out = f.exec(EXEC, ExecutorCall.newBuilder().setAdjust(io.baton.proto.Adjust.newBuilder()
+                .setReplacementId(ReplacementID.newBuilder().setValue("r1"))));
+        assertThat(out.get(0)).isInstanceOf(Effect.ApplyLimits.class);
+        assertThat(execReply(out).hasAdjusted()).isTrue();
+        out = f.exec(EXEC, ExecutorCall.newBuilder().setRelease(io.baton.proto.Release.newBuilder()
+                .setReplacementId(ReplacementID.newBuilder().setValue("r1")).setKeep(io.baton.proto.Keep.KEEP_OLD)));
+        assertThat(Resources.fromProto(execReply(out).getReleased().getLimitsList()))
+                .isEqualTo(Resources.parse("cpus:1.1;mem:160"));
+        assertThat(f.containers.get("e1")).isEqualTo(Resources.parse("cpus:1.1;mem:160"));
+        assertThat(f.core.ledger().reservations()).isEmpty();
+    }
+
+    @Test
+    void aContainerThatCannotShrinkIsReportedToTheExecutorAfterTheAnswer() {
+        f.subscribe(EXEC, "e1", task("t1", "cpus:1;mem:128"));
+        f.framework(FW);
+        f.applyFailures.add("EBUSY");
+        List<Effect> out = f.update(EXEC, "t1", TaskState.TASK_FINISHED);
+        assertThat(out.stream().map(e -> e.getClass().getSimpleName())).containsExactly("ApplyLimits", "Note",
+                "Deliver", "Relay", "StatusRelayed", "ExecutorReply");
+        assertThat(delivered(out).get(0).getError().getCode()).isEqualTo(RejectCode.ISOLATOR_FAILED);
+        assertThat(relayed(out).get(0).getExecutorId().getValue()).isEqualTo("e1");
+    }
+
+    @Test
+    void acknowledgementsGoToTheExecutorOnlyWhileItIsConnected() {
+        f.subscribe(EXEC, "e1", task("t1", "cpus:1;mem:128"));
+        f.framework(FW);
+        List<Effect> up = f.update(EXEC, "t1", TaskState.TASK_RUNNING);
+        TaskStatus s = relayed(up).get(0);
+        FrameworkCall.Builder ack = FrameworkCall.newBuilder().setAcknowledge(Acknowledge.newBuilder()
+                .setTaskId(s.getTaskId()).setUuid(s.getUuid()));
+        f.feed(new Input.ExecutorClosed(EXEC, f.now));
+        List<Effect> out = f.fw(FW, ack);
+        assertThat(fwReply(out).hasAccepted()).isTrue();
+        assertThat(delivered(out)).as("the executor resends; the shim does not queue acknowledgements").isEmpty();
+        f.subscribe(EXEC2, "e1", task("t1", "cpus:1;mem:128"));
+        up = f.update(EXEC2, "t1", TaskState.TASK_RUNNING);
+        s = relayed(up).get(0);
+        out = f.fw(FW, FrameworkCall.newBuilder().setAcknowledge(Acknowledge.newBuilder().setTaskId(s.getTaskId())
+                .setUuid(s.getUuid())));
+        assertThat(delivered(out).get(0).getAcknowledged().getUuid()).isEqualTo(s.getUuid());
+    }
+
+    @Test
+    void anExecutorAwayPastItsRecoveryTimeoutLosesItsTasksItsOwnerRecordAndItsContainer() {
+        f.framework(FW);
+        f.subscribe(EXEC, "e1", task("t1", "cpus:1;mem:128"));
+        f.feed(new Input.ExecutorClosed(EXEC, f.now));
+        assertThat(f.feed(new Input.Tick(f.now + 59_000_000))).isEmpty();
+        List<Effect> out = f.feed(new Input.Tick(f.now + 61_000_000));
+        assertThat(relayed(out)).extracting(TaskStatus::getReason).containsExactly(TaskReason.REASON_EXECUTOR_TERMINATED);
+        assertThat(new Result(out).only(Effect.ForgetOwner.class).executorId()).isEqualTo("e1");
+        assertThat(new Result(out).only(Effect.DestroyContainer.class).executorId()).isEqualTo("e1");
+        assertThat(f.core.ledger().executor("e1")).isNull();
+    }
+
+    @Test
+    void aReplaceWithAnUnknownOfferEndsWithTheNewTaskLostAndAReplaceForwardedIsResentUntilConfirmed() {
+        f.framework(FW);
+        f.subscribe(EXEC, "e1", task("t1", "cpus:1;mem:128"));
+        Replace.Builder r = Replace.newBuilder().setReplacementId(ReplacementID.newBuilder().setValue("r1"))
+                .setOldTaskId(TaskID.newBuilder().setValue("t1")).setNewTask(task("t2", "cpus:2;mem:128"))
+                .addOfferIds(OfferID.newBuilder().setValue("nope"));
+        List<Effect> out = f.fw(FW, FrameworkCall.newBuilder().setReplace(r));
+        assertThat(fwReply(out).getRejected().getCode()).isEqualTo(RejectCode.UNKNOWN_OFFER);
+        assertThat(relayed(out)).extracting(TaskStatus::getReason).containsExactly(TaskReason.REPLACE_INVALID);
+        assertThat(CoreFixture.all(out, Effect.ReplaceRefused.class)).hasSize(1);
+        r.setNewTask(task("t2", "cpus:1;mem:128")).clearOfferIds();
+        out = f.fw(FW, FrameworkCall.newBuilder().setReplace(r));
+        assertThat(fwReply(out).getForwarded().getQueued()).isFalse();
+        assertThat(delivered(out).get(0).getReplace().getRequestedAtUs()).isEqualTo(f.now);
+        f.feed(new Input.ExecutorClosed(EXEC, f.now));
+        out = f.subscribe(EXEC2, "e1", task("t1", "cpus:1;mem:128"));
+        assertThat(delivered(out)).extracting(ExecutorEvent::hasReplace).containsExactly(true);
+    }
+
+    @Test
+    void memoryShrinkEventsReachOnlyAConnectedExecutor() {
+        f.subscribe(EXEC, "e1");
+        List<Effect> out = f.feed(new Input.ShrinkRequested("e1", 100, 200, f.now + 5_000_000));
+        assertThat(delivered(out).get(0).getShrink().getDeadlineUs()).isEqualTo(f.now + 5_000_000);
+        out = f.feed(new Input.ShrinkFailed("e1", "usage 200 stayed above 100"));
+        assertThat(delivered(out).get(0).getError().getMessage()).isEqualTo("usage 200 stayed above 100");
+        f.feed(new Input.ExecutorClosed(EXEC, f.now));
+        assertThat(delivered(f.feed(new Input.ShrinkFailed("e1", "late")))).isEmpty();
+    }
+
+    @Test
+    void callsBeforeSubscribingAreRefused() {
+        assertThat(execReply(f.update(EXEC, "t1", TaskState.TASK_RUNNING)).getRejected().getCode())
+                .isEqualTo(RejectCode.UNAUTHENTICATED);
+        assertThat(fwReply(f.fw(FW, FrameworkCall.newBuilder().setState(io.baton.proto.GetState.getDefaultInstance())))
+                .getRejected().getCode()).isEqualTo(RejectCode.UNAUTHENTICATED);
+        f.framework(FW);
+        f.subscribe(EXEC, "e1");
+        var state = fwReply(f.fw(FW, FrameworkCall.newBuilder().setState(io.baton.proto.GetState.getDefaultInstance())))
+                .getState();
+        assertThat(state.getExecutors(0).getConnected()).isTrue();
+        assertThat(state.getExecutors(0).getContainer()).isEqualTo("container of e1");
+        assertThat(Resources.fromProto(state.getExecutors(0).getLimitsList())).isEqualTo(Resources.parse("cpus:0.1;mem:32"));
+    }
+}
