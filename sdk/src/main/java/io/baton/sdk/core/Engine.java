@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * All replacements of one executor: idempotency by replacement id, one replacement per task,
@@ -62,9 +63,19 @@ public final class Engine {
     public record Ended(String replacementId, String oldTaskId, String newTaskId, Phase outcome) {
     }
     private final List<PhaseChange> phaseChanges = new ArrayList<>();
+    private final Consumer<Replacement.Step> onStep;
     private boolean shimConnected;
     private boolean recovering;
     private boolean terminating;
+
+    public Engine() {
+        this(step -> { });
+    }
+
+    /** An engine that tells {@code onStep} of every step a replacement takes (tests see which rows ran). */
+    public Engine(Consumer<Replacement.Step> onStep) {
+        this.onStep = onStep;
+    }
 
     /** A replacement moved from one phase to another, at the time of the event that moved it. */
     public record PhaseChange(Replacement replacement, Phase from, Phase to, long atUs) {
@@ -285,6 +296,7 @@ public final class Engine {
 
     private List<Command> step(Replacement r, Event e) {
         Replacement.Step s = r.apply(e);
+        onStep.accept(s);
         if (s.from() != s.to()) {
             phaseChanges.add(new PhaseChange(r, s.from(), s.to(), e.atUs()));
             if (phaseChanges.size() > 10_000) {

@@ -66,7 +66,10 @@ public final class Replacement {
         this.oldTask = request.oldTask();
     }
 
-    /** One step: the phases before and after, the commands to run in order, and the table row used. */
+    /**
+     * One step: the phases before and after, the commands to run in order, and the index of the table row
+     * used (in {@link Transitions#rows()}).
+     */
     public record Step(Phase from, Phase to, List<Command> commands, int row) {
     }
 
@@ -88,7 +91,6 @@ public final class Replacement {
         if (to.terminal() && !from.terminal()) {
             endUs = e.atUs();
         }
-        Transitions.hit(row.index());
         remember(new Line(e.atUs(), from, e, to));
         return new Step(from, to, Collections.unmodifiableList(out), row.index());
     }

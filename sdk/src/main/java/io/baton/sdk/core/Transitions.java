@@ -1,5 +1,11 @@
 package io.baton.sdk.core;
 
+import static io.baton.sdk.core.Hook.FREEZE;
+import static io.baton.sdk.core.Hook.KILL;
+import static io.baton.sdk.core.Hook.LAUNCH;
+import static io.baton.sdk.core.Hook.READINESS;
+import static io.baton.sdk.core.Hook.RESIZE;
+import static io.baton.sdk.core.Hook.THAW;
 import static io.baton.sdk.core.Phase.ABORTED;
 import static io.baton.sdk.core.Phase.COMMITTED;
 import static io.baton.sdk.core.Phase.DRAINING;
@@ -18,6 +24,13 @@ import static io.baton.sdk.core.Phase.ROLLED_BACK;
 import static io.baton.sdk.core.Phase.ROLLING_BACK;
 import static io.baton.sdk.core.Phase.STOPPING_OLD;
 import static io.baton.sdk.core.Phase.VERIFYING;
+import static io.baton.sdk.core.Readiness.EXECUTOR_REREGISTERING;
+import static io.baton.sdk.core.Readiness.EXECUTOR_TERMINATING;
+import static io.baton.sdk.core.Readiness.INVALID;
+import static io.baton.sdk.core.Readiness.OLD_TASK_BUSY;
+import static io.baton.sdk.core.Readiness.OLD_TASK_RECOVERING;
+import static io.baton.sdk.core.Readiness.OLD_TASK_UNKNOWN;
+import static io.baton.sdk.core.Readiness.READY;
 import static io.baton.sdk.core.Row.phases;
 
 import io.baton.sdk.core.Event.AdjustRejected;
@@ -28,6 +41,7 @@ import io.baton.sdk.core.Event.NewTaskRunning;
 import io.baton.sdk.core.Event.NewTaskTerminated;
 import io.baton.sdk.core.Event.OldTaskFailed;
 import io.baton.sdk.core.Event.OldTaskFrozen;
+import io.baton.sdk.core.Event.OldTaskGone;
 import io.baton.sdk.core.Event.OldTaskResized;
 import io.baton.sdk.core.Event.OldTaskRunning;
 import io.baton.sdk.core.Event.OldTaskTerminated;
@@ -39,113 +53,177 @@ import io.baton.sdk.core.Event.ReserveRejected;
 import io.baton.sdk.core.Event.TimerFired;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The one table of every legal move of a replacement. {@code docs/replacement-states.md} is rendered
- * from it by a test; another test fails if a row is never exercised.
+ * from it by a test; the core tests fail if a row is never exercised.
+ *
+ * <p>A row is found by (phase, event type, case): hook failures are told apart by the hook that failed and
+ * requests by the readiness they met, so each row has one action and no action re-decides which row it is.
+ * A row without a case takes the cases no other row of its phase names: for a hook failure, a late one
+ * from an earlier step, which changes nothing.
  */
 public final class Transitions {
     private static final List<Row> ROWS = new ArrayList<>();
-    private static final long[] HITS;
+    private static final Map<Phase, Map<On, Row>> TABLE = new EnumMap<>(Phase.class);
+
+    /** The key of a row within its phase; {@code when} null for the row that takes the other cases. */
+    private record On(Class<? extends Event> type, Enum<?> when) {
+    }
 
     static {
         // ---- request
-        row(NEW, Requested.class, phases(REQUESTED, PENDING, REJECTED), "request", Steps::requested);
-        row(PENDING, PreconditionsMet.class, phases(REQUESTED), "executor or old task back", Steps::preconditionsMet);
-        row(PENDING, TimerFired.class, phases(ABORTED), "drain timer (merged wait)", Steps::drainTimeout);
-        row(PENDING, Event.OldTaskGone.class, phases(REJECTED), "old task not recovered", Steps::oldGone);
-        row(PENDING, OldTaskTerminated.class, phases(REJECTED), "old task ended", Steps::oldEndedEarly);
-        row(REQUESTED, ReserveAccepted.class, phases(DRAINING, FREEZING, HANDING_OFF), "reserved", Steps::reserved);
-        row(REQUESTED, ReserveRejected.class, phases(REJECTED), "invalid", Steps::reserveRejected);
-        row(REQUESTED, TimerFired.class, phases(ABORTED), "drain timer (merged wait)", Steps::drainTimeout);
-        row(REQUESTED, OldTaskTerminated.class, phases(ABORTED), "old task ended", Steps::oldEndedEarly);
+        row(NEW, Requested.class, READY, phases(REQUESTED), "reserve", RequestSteps::requestReady);
+        row(NEW, Requested.class, EXECUTOR_REREGISTERING, phases(PENDING), "wait", RequestSteps::requestWaits);
+        row(NEW, Requested.class, OLD_TASK_RECOVERING, phases(PENDING), "wait", RequestSteps::requestWaits);
+        row(NEW, Requested.class, EXECUTOR_TERMINATING, phases(REJECTED), "refused", RequestSteps::requestTerminating);
+        row(NEW, Requested.class, OLD_TASK_UNKNOWN, phases(REJECTED), "refused", RequestSteps::requestOldUnknown);
+        row(NEW, Requested.class, OLD_TASK_BUSY, phases(REJECTED), "refused", RequestSteps::requestOldBusy);
+        row(NEW, Requested.class, INVALID, phases(REJECTED), "refused", RequestSteps::requestInvalid);
+        row(PENDING, PreconditionsMet.class, phases(REQUESTED), "executor or old task back",
+                RequestSteps::preconditionsMet);
+        row(PENDING, TimerFired.class, phases(ABORTED), "drain timer (merged wait)", RequestSteps::pendingTimeout);
+        row(PENDING, OldTaskGone.class, phases(REJECTED), "old task not recovered", RequestSteps::oldGone);
+        row(PENDING, OldTaskTerminated.class, phases(REJECTED), "old task ended", RequestSteps::oldEndedPending);
+        row(REQUESTED, ReserveAccepted.class, phases(DRAINING, FREEZING, HANDING_OFF), "reserved",
+                RequestSteps::reserved);
+        row(REQUESTED, ReserveRejected.class, phases(REJECTED), "invalid", RequestSteps::reserveRejected);
+        row(REQUESTED, TimerFired.class, phases(ABORTED), "drain timer (merged wait)", RequestSteps::drainTimeout);
+        row(REQUESTED, OldTaskTerminated.class, phases(ABORTED), "old task ended", RequestSteps::oldEndedRequested);
         // ---- stopping or freezing the old task
-        row(DRAINING, OldTaskTerminated.class, phases(HANDING_OFF), "old task stopped", Steps::oldStopped);
-        row(DRAINING, TimerFired.class, phases(ABORTED), "drain timer", Steps::drainTimeout);
-        row(DRAINING, HookFailed.class, phases(ABORTED, DRAINING), "kill failed", Steps::drainHookFailed);
-        row(FREEZING, OldTaskFrozen.class, phases(HANDING_OFF), "old task frozen", Steps::oldFrozen);
-        row(FREEZING, OldTaskTerminated.class, phases(HANDING_OFF), "old task stopped", Steps::oldStopped);
-        row(FREEZING, TimerFired.class, phases(ABORTED), "drain timer", Steps::drainTimeout);
-        row(FREEZING, HookFailed.class, phases(ABORTED, FREEZING), "freeze failed", Steps::drainHookFailed);
+        row(DRAINING, OldTaskTerminated.class, phases(HANDING_OFF), "old task stopped", RequestSteps::oldStopped);
+        row(DRAINING, TimerFired.class, phases(ABORTED), "drain timer", RequestSteps::drainTimeout);
+        row(DRAINING, HookFailed.class, KILL, phases(ABORTED), "kill failed", RequestSteps::drainHookFailed);
+        row(FREEZING, OldTaskFrozen.class, phases(HANDING_OFF), "old task frozen", RequestSteps::oldFrozen);
+        row(FREEZING, OldTaskTerminated.class, phases(HANDING_OFF), "old task stopped", RequestSteps::oldStopped);
+        row(FREEZING, TimerFired.class, phases(ABORTED), "drain timer", RequestSteps::freezeTimeout);
+        row(FREEZING, HookFailed.class, FREEZE, phases(ABORTED), "freeze failed", RequestSteps::drainHookFailed);
         // ---- handoff and launch
-        row(HANDING_OFF, ContainerAdjusted.class, phases(LAUNCHING, RESIZING), "container sized", Steps::handedOff);
-        row(HANDING_OFF, AdjustRejected.class, phases(RESTORING, FAILED), "container refused", Steps::adjustRejected);
-        row(HANDING_OFF, OldTaskTerminated.class, phases(HANDING_OFF), "old task stopped", Steps::oldDiedMeanwhile);
+        row(HANDING_OFF, ContainerAdjusted.class, phases(LAUNCHING, RESIZING), "container sized",
+                LaunchSteps::handedOff);
+        row(HANDING_OFF, AdjustRejected.class, phases(RESTORING, FAILED), "container refused",
+                LaunchSteps::adjustRejected);
+        row(HANDING_OFF, OldTaskTerminated.class, phases(HANDING_OFF), "old task stopped",
+                LaunchSteps::oldDiedMeanwhile);
         row(LAUNCHING, NewTaskRunning.class, phases(VERIFYING, STOPPING_OLD, COMMITTED), "new task running",
-                Steps::newRunning);
-        row(LAUNCHING, NewTaskTerminated.class, phases(RESTORING, FAILED), "new task failed", Steps::newTerminated);
-        row(LAUNCHING, HookFailed.class, phases(ROLLING_BACK, LAUNCHING), "launch failed", Steps::launchHookFailed);
-        row(LAUNCHING, TimerFired.class, phases(ROLLING_BACK), "start timer", Steps::startTimeout);
-        row(LAUNCHING, OldTaskTerminated.class, phases(LAUNCHING), "old task stopped", Steps::oldDiedMeanwhile);
-        row(VERIFYING, NewTaskReady.class, phases(STOPPING_OLD, COMMITTED), "new task ready", Steps::newReady);
-        row(VERIFYING, NewTaskTerminated.class, phases(RESTORING, FAILED), "new task failed", Steps::newTerminated);
-        row(VERIFYING, HookFailed.class, phases(ROLLING_BACK, VERIFYING), "readiness failed", Steps::readinessFailed);
-        row(VERIFYING, TimerFired.class, phases(ROLLING_BACK), "start timer", Steps::startTimeout);
-        row(VERIFYING, OldTaskTerminated.class, phases(VERIFYING), "old task stopped", Steps::oldDiedMeanwhile);
-        row(STOPPING_OLD, OldTaskTerminated.class, phases(COMMITTED), "old task stopped", Steps::oldStoppedLast);
-        row(STOPPING_OLD, NewTaskTerminated.class, phases(RESTORING, FAILED), "new task failed", Steps::newTerminated);
-        row(STOPPING_OLD, TimerFired.class, phases(ROLLING_BACK), "drain timer", Steps::stopOldTimeout);
-        row(STOPPING_OLD, HookFailed.class, phases(ROLLING_BACK, STOPPING_OLD), "kill failed", Steps::stopOldKillFailed);
-        row(RESIZING, OldTaskResized.class, phases(COMMITTED), "task resized", Steps::resized);
-        row(RESIZING, HookFailed.class, phases(RESTORING, FAILED, RESIZING), "resize failed", Steps::resizeFailed);
-        row(RESIZING, TimerFired.class, phases(RESTORING, FAILED), "start timer", Steps::resizeFailed);
-        row(RESIZING, OldTaskTerminated.class, phases(RESTORING, FAILED), "task died", Steps::resizeFailed);
+                LaunchSteps::newRunning);
+        row(LAUNCHING, NewTaskTerminated.class, phases(RESTORING, FAILED), "new task failed",
+                RollbackSteps::newTerminated);
+        row(LAUNCHING, HookFailed.class, LAUNCH, phases(ROLLING_BACK), "launch failed", LaunchSteps::launchFailed);
+        row(LAUNCHING, HookFailed.class, phases(LAUNCHING), "late", Transitions::stay);
+        row(LAUNCHING, TimerFired.class, phases(ROLLING_BACK), "start timer", LaunchSteps::launchTimeout);
+        row(LAUNCHING, OldTaskTerminated.class, phases(LAUNCHING), "old task stopped", LaunchSteps::oldDiedMeanwhile);
+        row(VERIFYING, NewTaskReady.class, phases(STOPPING_OLD, COMMITTED), "new task ready", LaunchSteps::newReady);
+        row(VERIFYING, NewTaskTerminated.class, phases(RESTORING, FAILED), "new task failed",
+                RollbackSteps::newTerminated);
+        row(VERIFYING, HookFailed.class, READINESS, phases(ROLLING_BACK), "readiness failed",
+                LaunchSteps::readinessFailed);
+        row(VERIFYING, HookFailed.class, phases(VERIFYING), "late", Transitions::stay);
+        row(VERIFYING, TimerFired.class, phases(ROLLING_BACK), "start timer", LaunchSteps::notReadyInTime);
+        row(VERIFYING, OldTaskTerminated.class, phases(VERIFYING), "old task stopped", LaunchSteps::oldDiedMeanwhile);
+        row(STOPPING_OLD, OldTaskTerminated.class, phases(COMMITTED), "old task stopped", LaunchSteps::oldStoppedLast);
+        row(STOPPING_OLD, NewTaskTerminated.class, phases(RESTORING, FAILED), "new task failed",
+                RollbackSteps::newTerminated);
+        row(STOPPING_OLD, TimerFired.class, phases(ROLLING_BACK), "drain timer", LaunchSteps::stopOldTimeout);
+        row(STOPPING_OLD, HookFailed.class, KILL, phases(ROLLING_BACK), "kill failed", LaunchSteps::stopOldKillFailed);
+        row(STOPPING_OLD, HookFailed.class, phases(STOPPING_OLD), "late", Transitions::stay);
+        row(RESIZING, OldTaskResized.class, phases(COMMITTED), "task resized", LaunchSteps::resized);
+        row(RESIZING, HookFailed.class, RESIZE, phases(RESTORING, FAILED), "resize failed", LaunchSteps::resizeFailed);
+        row(RESIZING, TimerFired.class, phases(RESTORING, FAILED), "start timer", LaunchSteps::resizeTimeout);
+        row(RESIZING, OldTaskTerminated.class, phases(RESTORING, FAILED), "task died", LaunchSteps::resizedTaskDied);
         // ---- rollback
-        row(ROLLING_BACK, NewTaskTerminated.class, phases(RESTORING, FAILED), "new task stopped", Steps::newStopped);
-        row(ROLLING_BACK, HookFailed.class, phases(FAILED, ROLLING_BACK, RESTORING), "kill failed",
-                Steps::rollbackHookFailed);
-        row(ROLLING_BACK, TimerFired.class, phases(FAILED, RESTORING), "drain timer", Steps::rollbackHookFailed);
-        row(ROLLING_BACK, OldTaskTerminated.class, phases(ROLLING_BACK), "old task stopped", Steps::oldDiedMeanwhile);
-        row(ROLLING_BACK, NewTaskRunning.class, phases(ROLLING_BACK), "late", Steps::stay);
-        row(ROLLING_BACK, NewTaskReady.class, phases(ROLLING_BACK), "late", Steps::stay);
-        row(RESTORING, ContainerAdjusted.class, phases(RELAUNCHING, ROLLED_BACK), "container sized", Steps::restored);
-        row(RESTORING, AdjustRejected.class, phases(FAILED), "container refused", Steps::rollbackHookFailed);
-        row(RESTORING, OldTaskTerminated.class, phases(RESTORING), "old task stopped", Steps::oldDiedMeanwhile);
-        row(RELAUNCHING, OldTaskRunning.class, phases(ROLLED_BACK), "old task running", Steps::rolledBack);
-        row(RELAUNCHING, OldTaskFailed.class, phases(FAILED), "old task failed", Steps::relaunchFailed);
-        row(RELAUNCHING, HookFailed.class, phases(FAILED, RELAUNCHING), "relaunch failed", Steps::relaunchFailed);
-        row(RELAUNCHING, TimerFired.class, phases(FAILED), "start timer", Steps::relaunchFailed);
+        row(ROLLING_BACK, NewTaskTerminated.class, phases(RESTORING, FAILED), "new task stopped",
+                RollbackSteps::newStopped);
+        row(ROLLING_BACK, HookFailed.class, KILL, phases(ROLLING_BACK, RESTORING, FAILED), "kill failed",
+                RollbackSteps::rollbackKillFailed);
+        row(ROLLING_BACK, HookFailed.class, phases(ROLLING_BACK), "late", Transitions::stay);
+        row(ROLLING_BACK, TimerFired.class, phases(RESTORING, FAILED), "drain timer", RollbackSteps::rollbackTimeout);
+        row(ROLLING_BACK, OldTaskTerminated.class, phases(ROLLING_BACK), "old task stopped",
+                LaunchSteps::oldDiedMeanwhile);
+        row(ROLLING_BACK, NewTaskRunning.class, phases(ROLLING_BACK), "late", Transitions::stay);
+        row(ROLLING_BACK, NewTaskReady.class, phases(ROLLING_BACK), "late", Transitions::stay);
+        row(RESTORING, ContainerAdjusted.class, phases(RELAUNCHING, ROLLED_BACK), "container sized",
+                RollbackSteps::restored);
+        row(RESTORING, AdjustRejected.class, phases(FAILED), "container refused", RollbackSteps::restoreRefused);
+        row(RESTORING, OldTaskTerminated.class, phases(RESTORING), "old task stopped", LaunchSteps::oldDiedMeanwhile);
+        row(RELAUNCHING, OldTaskRunning.class, phases(ROLLED_BACK), "old task running", RollbackSteps::rolledBack);
+        row(RELAUNCHING, OldTaskFailed.class, phases(FAILED), "old task failed", RollbackSteps::relaunchedTaskFailed);
+        row(RELAUNCHING, HookFailed.class, LAUNCH, phases(FAILED), "relaunch failed", RollbackSteps::relaunchFailed);
+        row(RELAUNCHING, HookFailed.class, THAW, phases(FAILED), "thaw failed", RollbackSteps::relaunchFailed);
+        row(RELAUNCHING, HookFailed.class, phases(RELAUNCHING), "late", Transitions::stay);
+        row(RELAUNCHING, TimerFired.class, phases(FAILED), "start timer", RollbackSteps::relaunchTimeout);
         // ---- after the outcome: the shim confirms the release
         for (Phase p : List.of(COMMITTED, ROLLED_BACK, ABORTED, FAILED)) {
-            row(p, Released.class, phases(p), "released", Steps::released);
+            row(p, Released.class, phases(p), "released", Transitions::released);
         }
-        HITS = new long[ROWS.size()];
     }
 
     private Transitions() {
     }
 
-    private static void row(Phase from, Class<? extends Event> on, java.util.Set<Phase> to, String note,
-            Row.Action action) {
-        for (Row r : ROWS) {
-            if (r.from() == from && r.on() == on) {
-                throw new IllegalStateException("two rows for " + from + " on " + on.getSimpleName());
-            }
-        }
-        ROWS.add(new Row(ROWS.size(), from, on, to, note, action));
+    private static void row(Phase from, Class<? extends Event> on, Set<Phase> to, String note, Row.Action action) {
+        row(from, on, null, to, note, action);
     }
 
-    static Row find(Phase from, Event e) {
-        for (Row r : ROWS) {
-            if (r.from() == from && r.on() == e.getClass()) {
-                return r;
-            }
+    private static void row(Phase from, Class<? extends Event> on, Enum<?> when, Set<Phase> to, String note,
+            Row.Action action) {
+        Row r = new Row(ROWS.size(), from, on, when, to, note, action);
+        if (TABLE.computeIfAbsent(from, p -> new HashMap<>()).putIfAbsent(new On(on, when), r) != null) {
+            throw new IllegalStateException("two rows for " + from + " on " + label(r));
+        }
+        ROWS.add(r);
+    }
+
+    /** The case of an event that rows tell apart, or null for event types whose rows take every case. */
+    private static Enum<?> caseOf(Event e) {
+        if (e instanceof HookFailed h) {
+            return h.hook();
+        }
+        if (e instanceof Requested q) {
+            return q.readiness();
         }
         return null;
     }
 
-    static void hit(int row) {
-        HITS[row]++;
+    /** The row for an event in a phase: the one naming its case, else the one for the other cases; or null. */
+    static Row find(Phase from, Event e) {
+        Map<On, Row> rows = TABLE.get(from);
+        if (rows == null) {
+            return null;
+        }
+        Enum<?> c = caseOf(e);
+        Row r = c == null ? null : rows.get(new On(e.getClass(), c));
+        return r != null ? r : rows.get(new On(e.getClass(), null));
     }
 
     public static List<Row> rows() {
         return Collections.unmodifiableList(ROWS);
     }
 
-    /** How often each row was used in this JVM (for the coverage check in tests). */
-    public static long[] hits() {
-        return HITS.clone();
+    /** How a row's trigger reads: {@code HookFailed(KILL)}, {@code HookFailed(other)}, {@code TimerFired}. */
+    static String label(Row r) {
+        String type = r.on().getSimpleName();
+        if (r.when() != null) {
+            return type + "(" + r.when() + ")";
+        }
+        boolean cased = TABLE.getOrDefault(r.from(), Map.of()).keySet().stream()
+                .anyMatch(k -> k.type() == r.on() && k.when() != null);
+        return cased ? type + "(other)" : type;
+    }
+
+    /** A late hook failure, or news for a step already past: nothing changes. */
+    static Phase stay(Replacement r, Event e) {
+        return r.phase;
+    }
+
+    static Phase released(Replacement r, Event e) {
+        r.released = true;
+        return r.phase;
     }
 
     /** The table as a Mermaid state diagram. */
@@ -153,8 +231,8 @@ public final class Transitions {
         StringBuilder b = new StringBuilder("stateDiagram-v2\n    [*] --> NEW\n");
         for (Row r : ROWS) {
             for (Phase to : r.to()) {
-                b.append("    ").append(r.from()).append(" --> ").append(to).append(" : ")
-                        .append(r.on().getSimpleName()).append(" (").append(r.note()).append(")\n");
+                b.append("    ").append(r.from()).append(" --> ").append(to).append(" : ").append(label(r))
+                        .append(" (").append(r.note()).append(")\n");
             }
         }
         for (Phase p : Phase.values()) {

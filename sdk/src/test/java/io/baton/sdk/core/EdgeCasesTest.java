@@ -10,8 +10,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baton.proto.TaskReason;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The less travelled rows: late news, failures during rollback, the release after each outcome. */
+@ExtendWith(RowCoverage.class)
 class EdgeCasesTest {
     final Script s = new Script().running(task("a", "cpus:1;mem:512"));
 

@@ -10,7 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baton.proto.TaskReason;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(RowCoverage.class)
 class EngineRulesTest {
     final Script s = new Script().running(task("a", "cpus:1;mem:128"));
 

@@ -16,7 +16,9 @@ import io.baton.proto.Keep;
 import io.baton.proto.TaskReason;
 import io.baton.resources.Resources;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(RowCoverage.class)
 class OtherStrategiesTest {
     final Script s = new Script().running(task("a", "cpus:1;mem:512"));
 

@@ -16,17 +16,21 @@ import io.baton.proto.TaskState;
 import io.baton.resources.Resources;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 
 /** A replacement scenario, step by step, with a fake clock: reads like the protocol. */
 class Script {
-    final Engine engine = new Engine();
+    /** The rows of the transition table this script's engine used (collected by {@link RowCoverage}). */
+    final BitSet rows = new BitSet();
+    final Engine engine = new Engine(step -> rows.set(step.row()));
     long now = 1_000_000_000L;
     List<Command> last = List.of();
     final List<Command> all = new ArrayList<>();
     String rid = "r1";
 
     Script() {
+        RowCoverage.track(this);
         engine.shimConnected(now);
     }
 

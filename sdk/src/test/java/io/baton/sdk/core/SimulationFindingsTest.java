@@ -13,8 +13,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.baton.proto.Keep;
 import io.baton.proto.TaskReason;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Regressions for what the deterministic simulation (io.baton.sdk.sim) found in the engine. */
+@ExtendWith(RowCoverage.class)
 class SimulationFindingsTest {
     final Script s = new Script().running(task("a", "cpus:1;mem:512"));
 

@@ -16,8 +16,10 @@ import io.baton.proto.RejectCode;
 import io.baton.proto.TaskReason;
 import io.baton.resources.Resources;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The seed's flow (STOP_THEN_START) and every way it can end. */
+@ExtendWith(RowCoverage.class)
 class StopThenStartTest {
     final Script s = new Script().running(task("a", "cpus:2;mem:1024"));
 

@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,21 +35,24 @@ class TransitionTableTest {
                 .isEqualTo(document());
     }
 
-    /** Phase: the events it accepts. Everything else must be refused. */
+    /**
+     * Phase: the events it accepts; for hook failures and requests the cases accepted ("any": all of them).
+     * Everything else must be refused.
+     */
     static final String LEGAL = """
-            NEW: Requested
+            NEW: Requested(any)
             PENDING: PreconditionsMet OldTaskGone OldTaskTerminated TimerFired
             REQUESTED: ReserveAccepted ReserveRejected OldTaskTerminated TimerFired
-            DRAINING: OldTaskTerminated HookFailed TimerFired
-            FREEZING: OldTaskTerminated OldTaskFrozen HookFailed TimerFired
+            DRAINING: OldTaskTerminated TimerFired HookFailed(KILL)
+            FREEZING: OldTaskTerminated OldTaskFrozen TimerFired HookFailed(FREEZE)
             HANDING_OFF: ContainerAdjusted AdjustRejected OldTaskTerminated
-            LAUNCHING: OldTaskTerminated NewTaskRunning NewTaskTerminated HookFailed TimerFired
-            VERIFYING: OldTaskTerminated NewTaskReady NewTaskTerminated HookFailed TimerFired
-            STOPPING_OLD: OldTaskTerminated NewTaskTerminated HookFailed TimerFired
-            RESIZING: OldTaskTerminated OldTaskResized HookFailed TimerFired
-            ROLLING_BACK: OldTaskTerminated NewTaskRunning NewTaskReady NewTaskTerminated HookFailed TimerFired
+            LAUNCHING: OldTaskTerminated NewTaskRunning NewTaskTerminated TimerFired HookFailed(any)
+            VERIFYING: OldTaskTerminated NewTaskReady NewTaskTerminated TimerFired HookFailed(any)
+            STOPPING_OLD: OldTaskTerminated NewTaskTerminated TimerFired HookFailed(any)
+            RESIZING: OldTaskTerminated OldTaskResized TimerFired HookFailed(RESIZE)
+            ROLLING_BACK: OldTaskTerminated NewTaskRunning NewTaskReady NewTaskTerminated TimerFired HookFailed(any)
             RESTORING: ContainerAdjusted AdjustRejected OldTaskTerminated
-            RELAUNCHING: OldTaskRunning OldTaskFailed HookFailed TimerFired
+            RELAUNCHING: OldTaskRunning OldTaskFailed TimerFired HookFailed(any)
             COMMITTED: Released
             ROLLED_BACK: Released
             ABORTED: Released
@@ -59,15 +64,41 @@ class TransitionTableTest {
     void everyPhaseAcceptsExactlyThePinnedEvents() {
         List<String> actual = new ArrayList<>();
         for (Phase p : Phase.values()) {
-            StringBuilder line = new StringBuilder(p + ":");
+            Map<String, List<String>> accepted = new LinkedHashMap<>();
+            Map<String, Integer> cases = new LinkedHashMap<>();
             for (Event e : Samples.events()) {
+                String type = e.getClass().getSimpleName();
+                cases.merge(type, 1, Integer::sum);
                 if (Transitions.find(p, e) != null) {
-                    line.append(' ').append(e.getClass().getSimpleName());
+                    accepted.computeIfAbsent(type, t -> new ArrayList<>()).add(caseOf(e));
                 }
             }
+            StringBuilder line = new StringBuilder(p + ":");
+            accepted.forEach((type, which) -> line.append(' ').append(type).append(cases.get(type) == 1 ? ""
+                    : "(" + (which.size() == cases.get(type) ? "any" : String.join(" ", which)) + ")"));
             actual.add(line.toString());
         }
         assertThat(String.join("\n", actual) + "\n").isEqualTo(LEGAL);
+    }
+
+    private static String caseOf(Event e) {
+        return e instanceof Event.HookFailed h ? h.hook().name()
+                : e instanceof Event.Requested q ? q.readiness().name() : "";
+    }
+
+    /** A hook failure goes to the row for its hook; the others of the phase to its row for late ones. */
+    @Test
+    void aHookFailureIsFoundByItsHookAndALateOneByThePhasesOtherRow() {
+        assertThat(Transitions.find(Phase.LAUNCHING, new Event.HookFailed(Hook.LAUNCH, "", 0)).when())
+                .isEqualTo(Hook.LAUNCH);
+        Row late = Transitions.find(Phase.LAUNCHING, new Event.HookFailed(Hook.KILL, "", 0));
+        assertThat(late.when()).isNull();
+        assertThat(late.to()).containsExactly(Phase.LAUNCHING);
+        assertThat(Transitions.label(late)).isEqualTo("HookFailed(other)");
+        assertThat(Transitions.find(Phase.DRAINING, new Event.HookFailed(Hook.LAUNCH, "", 0))).isNull();
+        for (Readiness r : Readiness.values()) {
+            assertThat(Transitions.find(Phase.NEW, new Event.Requested(null, r, "", 0)).when()).isEqualTo(r);
+        }
     }
 
     @Test
