@@ -45,7 +45,7 @@ public final class Engine {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Replacement> eldest) {
             return size() > MAX_FINISHED + active.size() && eldest.getValue().phase.terminal()
-                    && !eldest.getValue().holdsReservation(); // its release still needs it
+                    && !eldest.getValue().releasePending(); // its release still needs it
         }
     };
     private final Map<String, String> active = new HashMap<>();

@@ -35,6 +35,11 @@ public final class Replacement {
     /** A kill of the old task was issued after the new one became ready: a rollback must relaunch it. */
     boolean oldKillIssued;
     boolean released;
+    /**
+     * A Release was issued for a reserve whose answer never came (the replacement ended while REQUESTED): the
+     * shim may hold the reservation, so the release is re-issued until it is confirmed.
+     */
+    boolean releaseUnconfirmed;
     /** The rollback's kill of the new task failed once and was asked again. */
     boolean rollbackKillRetried;
     TaskReason failureReason = TaskReason.REASON_UNSPECIFIED;
@@ -135,6 +140,15 @@ public final class Replacement {
     /** The shim holds a reservation for it: accepted and not yet released. */
     public boolean holdsReservation() {
         return reserved && !released;
+    }
+
+    /**
+     * A release of this replacement is still owed to the shim: it holds a reservation, or ended while its
+     * reserve was unanswered (the reserve may have landed). Such a replacement is re-issued its Release after
+     * every re-subscription and kept (records, history) until the shim confirms.
+     */
+    public boolean releasePending() {
+        return (reserved || releaseUnconfirmed) && !released;
     }
 
     public Resources inUse() {

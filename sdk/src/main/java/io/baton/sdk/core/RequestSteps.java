@@ -129,6 +129,7 @@ final class RequestSteps {
         r.oldAlive = false;
         r.cancelAll();
         r.emit(new Command.Release(r.id, Keep.KEEP_NONE)); // in case the reserve landed: free it all
+        r.releaseUnconfirmed = true;
         reportEndedEarly(r, (OldTaskTerminated) e, Phase.ABORTED);
         return Phase.ABORTED;
     }

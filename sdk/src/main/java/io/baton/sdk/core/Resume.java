@@ -1,5 +1,7 @@
 package io.baton.sdk.core;
 
+import io.baton.proto.Keep;
+
 import io.baton.proto.ReplaceStrategy;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,8 +56,8 @@ public final class Resume {
                 }
             }
             case COMMITTED, ROLLED_BACK, ABORTED, FAILED -> {
-                if (r.reserved && !r.released) {
-                    out.add(new Command.Release(id, r.keepFor(r.phase)));
+                if (r.releasePending()) {
+                    out.add(new Command.Release(id, r.reserved ? r.keepFor(r.phase) : Keep.KEEP_NONE));
                 }
             }
             default -> {

@@ -161,7 +161,7 @@ public final class JournaledEngine {
     private List<Command> settle(List<Command> commands) {
         open.keySet().removeIf(rid -> {
             Replacement r = engine.replacement(rid);
-            return r == null || r.phase().terminal() && !r.holdsReservation();
+            return r == null || r.phase().terminal() && !r.releasePending();
         });
         openReports.keySet().retainAll(open.keySet());
         return commands;

@@ -29,7 +29,7 @@ public final class Subscriptions {
     public static List<Command> reissued(Engine engine) {
         List<Command> cmds = new ArrayList<>();
         for (Replacement r : engine.replacements()) {
-            if (!r.phase().terminal() || r.holdsReservation()) {
+            if (!r.phase().terminal() || r.releasePending()) {
                 for (Command c : Resume.commands(r, true)) {
                     if (RecoverySteps.isShimCall(c)) {
                         cmds.add(c);

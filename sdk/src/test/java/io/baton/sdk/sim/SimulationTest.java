@@ -19,9 +19,7 @@ class SimulationTest {
      * Seeds that fail on a finding not fixed yet (see docs/RELIABILITY.md, "Deterministic simulation"). The
      * sweep skips them and says so; {@link #knownOpenSeedsStillFail} notices when one is fixed.
      */
-    static final Map<Long, String> KNOWN_OPEN = Map.of(542L, "executor side: a RELEASE emitted while re-subscribing "
-            + "(answer to SUBSCRIBE still in flight) is dropped and never re-issued; the reservation kept as a pending "
-            + "reserve leaks");
+    static final Map<Long, String> KNOWN_OPEN = Map.of(); // none at the moment
 
     @Test
     void everySeedKeepsTheInvariants() {
