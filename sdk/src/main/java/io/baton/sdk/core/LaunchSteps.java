@@ -42,6 +42,11 @@ final class LaunchSteps {
         if (r.oldStoppedUs == 0) {
             r.oldStoppedUs = e.atUs();
         }
+        if (r.phase == Phase.RESTORING && r.awaitingOldEnd) { // the rollback waited for this to relaunch it
+            r.awaitingOldEnd = false;
+            r.cancel(Timer.DRAIN);
+            return RollbackSteps.relaunch(r, e);
+        }
         return r.phase;
     }
 

@@ -36,6 +36,11 @@ public final class Replacement {
     boolean oldKillIssued;
     boolean released;
     /**
+     * RESTORING waits for the old task's end before relaunching it: its kill was issued but its end never
+     * seen (the kill may still be running, or was lost with an executor restart, and the task may run on).
+     */
+    boolean awaitingOldEnd;
+    /**
      * A Release was issued for a reserve whose answer never came (the replacement ended while REQUESTED): the
      * shim may hold the reservation, so the release is re-issued until it is confirmed.
      */

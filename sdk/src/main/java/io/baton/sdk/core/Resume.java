@@ -36,7 +36,13 @@ public final class Resume {
                     q.policy().concurrent()));
             case DRAINING, STOPPING_OLD -> out.add(new Command.Kill(id, q.oldTaskId(), r.oldTask.getKillGracePeriodMs()));
             case FREEZING -> out.add(new Command.Freeze(id, q.oldTaskId()));
-            case HANDING_OFF, RESTORING -> out.add(new Command.Adjust(id, r.inUse));
+            case HANDING_OFF -> out.add(new Command.Adjust(id, r.inUse));
+            case RESTORING -> {
+                out.add(new Command.Adjust(id, r.inUse));
+                if (r.awaitingOldEnd) { // its kill may have been lost with the restart: ask again (idempotent)
+                    out.add(new Command.Kill(id, q.oldTaskId(), r.oldTask.getKillGracePeriodMs()));
+                }
+            }
             case LAUNCHING -> {
                 if (!newTaskAlive) {
                     out.add(new Command.Launch(id, q.newTask()));

@@ -84,10 +84,33 @@ final class RollbackSteps {
             }
             return rolledBack(r, e);
         }
+        if (r.oldAlive && r.oldKillIssued) {
+            // asked to stop but never seen ending: relaunching now would start a second copy next to a dying
+            // one, or (after a restart that lost the kill) "relaunch" a task that never stopped, and a failing
+            // relaunch would then report FAILED while it runs. Ask again (idempotent); relaunch once it ended.
+            r.awaitingOldEnd = true;
+            r.emit(new Command.Kill(r.id, r.oldId(), r.oldTask.getKillGracePeriodMs()));
+            r.arm(Timer.DRAIN, e.atUs() + r.request.policy().drainTimeoutUs());
+            return Phase.RESTORING;
+        }
+        return relaunch(r, e);
+    }
+
+    static Phase relaunch(Replacement r, Event e) {
         r.arm(Timer.START, e.atUs() + r.request.policy().startTimeoutUs());
         boolean thaw = r.oldFrozen && !r.oldKillIssued;
         r.emit(thaw ? new Command.Thaw(r.id, r.oldId()) : new Command.Launch(r.id, r.oldTask));
         return Phase.RELAUNCHING;
+    }
+
+    /** RESTORING, waiting for the old task's end: its kill failed or it outlived the drain timer, so it runs on. */
+    static Phase oldOutlivedItsKill(Replacement r, Event e) {
+        if (!r.awaitingOldEnd) {
+            return r.phase; // a late failure of a kill that no longer matters
+        }
+        r.awaitingOldEnd = false;
+        r.oldKillIssued = false;
+        return rolledBack(r, e);
     }
 
     static Phase rolledBack(Replacement r, Event e) {

@@ -147,10 +147,14 @@ public final class Transitions {
                 LaunchSteps::oldDiedMeanwhile);
         row(ROLLING_BACK, NewTaskRunning.class, phases(ROLLING_BACK), "late", Transitions::stay);
         row(ROLLING_BACK, NewTaskReady.class, phases(ROLLING_BACK), "late", Transitions::stay);
-        row(RESTORING, ContainerAdjusted.class, phases(RELAUNCHING, ROLLED_BACK), "container sized",
+        row(RESTORING, ContainerAdjusted.class, phases(RELAUNCHING, ROLLED_BACK, RESTORING), "container sized",
                 RollbackSteps::restored);
         row(RESTORING, AdjustRejected.class, phases(FAILED), "container refused", RollbackSteps::restoreRefused);
-        row(RESTORING, OldTaskTerminated.class, phases(RESTORING), "old task stopped", LaunchSteps::oldDiedMeanwhile);
+        row(RESTORING, OldTaskTerminated.class, phases(RESTORING, RELAUNCHING), "old task stopped",
+                LaunchSteps::oldDiedMeanwhile);
+        row(RESTORING, HookFailed.class, KILL, phases(RESTORING, ROLLED_BACK), "old task's kill failed",
+                RollbackSteps::oldOutlivedItsKill);
+        row(RESTORING, TimerFired.class, phases(ROLLED_BACK, RESTORING), "drain timer", RollbackSteps::oldOutlivedItsKill);
         row(RELAUNCHING, OldTaskRunning.class, phases(ROLLED_BACK), "old task running", RollbackSteps::rolledBack);
         row(RELAUNCHING, OldTaskFailed.class, phases(FAILED), "old task failed", RollbackSteps::relaunchedTaskFailed);
         row(RELAUNCHING, HookFailed.class, LAUNCH, phases(FAILED), "relaunch failed", RollbackSteps::relaunchFailed);

@@ -109,7 +109,9 @@ final class Commands {
         TaskInfo info = d.tasks.get(taskId);
         Effect.RunHook run = new Effect.RunHook(rid, taskId, hook, to != null ? to : info, graceMs, boundMs);
         if (info == null) {
-            hookReturned(run, false, hook + " of task " + taskId + ": the executor does not know this task");
+            String why = hook + " of task " + taskId + ": the executor does not know this task";
+            d.log(Effect.Level.WARN, "executor " + d.executorId + ": " + why);
+            hookReturned(run, false, why);
             return;
         }
         d.emit(run);

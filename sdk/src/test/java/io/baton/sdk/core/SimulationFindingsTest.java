@@ -74,4 +74,38 @@ class SimulationFindingsTest {
         assertThat(s.the(Command.Kill.class).taskId()).isEqualTo("a");
         s.expectRelease(Keep.KEEP_NONE);
     }
+
+    /** Seeds 6912 (and 34325, 21748, 53524 …): the executor restarted in STOPPING_OLD before the old task's kill ran. */
+    private void newTaskLostWhileTheOldWasBeingStopped() {
+        s.replace("a", task("b", "cpus:1;mem:512"), START_THEN_STOP, "o-1").reserved("cpus:2;mem:1024").adjusted();
+        s.status("b", TASK_RUNNING).expect(Phase.STOPPING_OLD);
+        assertThat(s.the(Command.Kill.class).taskId()).isEqualTo("a");
+        s.status("b", TASK_LOST).expect(Phase.RESTORING); // recovery: the new task did not survive
+        s.adjusted().expect(Phase.RESTORING);
+        assertThat(s.kinds()).as("no relaunch of an old task never seen ending").doesNotContain("Launch");
+        assertThat(s.the(Command.Kill.class).taskId()).as("its kill is asked again").isEqualTo("a");
+    }
+
+    @Test
+    void aRollbackRelaunchesTheOldTaskOnlyOnceItHasEnded() {
+        newTaskLostWhileTheOldWasBeingStopped();
+        s.status("a", TASK_KILLED).expect(Phase.RELAUNCHING);
+        assertThat(s.the(Command.Launch.class).task().getTaskId().getValue()).isEqualTo("a");
+        s.status("a", TASK_RUNNING).expect(Phase.ROLLED_BACK);
+    }
+
+    @Test
+    void anOldTaskWhoseKillFailsWhileTheRollbackWaitsRunsOnAndTheReplacementRollsBack() {
+        newTaskLostWhileTheOldWasBeingStopped();
+        s.hookFailed(Hook.KILL).expect(Phase.ROLLED_BACK);
+        s.expectRelease(Keep.KEEP_OLD);
+        assertThat(s.report("a").state()).as("not FAILED: it runs").isEqualTo(io.baton.proto.TaskState.TASK_ROLLED_BACK);
+    }
+
+    @Test
+    void anOldTaskThatOutlivesTheDrainTimerWhileTheRollbackWaitsRollsBack() {
+        newTaskLostWhileTheOldWasBeingStopped();
+        s.after(30_000).timer(Timer.DRAIN).expect(Phase.ROLLED_BACK);
+        assertThat(s.kinds()).doesNotContain("Launch");
+    }
 }

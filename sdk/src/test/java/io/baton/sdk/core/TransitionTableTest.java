@@ -51,7 +51,7 @@ class TransitionTableTest {
             STOPPING_OLD: OldTaskTerminated NewTaskTerminated TimerFired HookFailed(any)
             RESIZING: OldTaskTerminated OldTaskResized TimerFired HookFailed(RESIZE)
             ROLLING_BACK: OldTaskTerminated NewTaskRunning NewTaskReady NewTaskTerminated TimerFired HookFailed(any)
-            RESTORING: ContainerAdjusted AdjustRejected OldTaskTerminated
+            RESTORING: ContainerAdjusted AdjustRejected OldTaskTerminated TimerFired HookFailed(KILL)
             RELAUNCHING: OldTaskRunning OldTaskFailed TimerFired HookFailed(any)
             COMMITTED: Released
             ROLLED_BACK: Released

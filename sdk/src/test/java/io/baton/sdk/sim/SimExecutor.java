@@ -115,7 +115,23 @@ final class SimExecutor {
             return;
         }
         je = driver.journaled();
+        tracePhases();
         effects.forEach(this::carryOut);
+    }
+
+    private final Map<String, String> phases = new LinkedHashMap<>();
+
+    /** Phase changes, also those the driver does not report as progress (while unsubscribed). */
+    private void tracePhases() {
+        if (je == null) {
+            return;
+        }
+        for (var r : je.engine().replacements()) {
+            String was = phases.put(r.id(), r.phase().name());
+            if (!r.phase().name().equals(was) && was != null) {
+                w.trace("exec phase: " + r.id() + " " + was + " -> " + r.phase());
+            }
+        }
     }
 
     private Runnable inThis(String what, Runnable body) {
