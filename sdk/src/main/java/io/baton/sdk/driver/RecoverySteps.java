@@ -111,6 +111,13 @@ final class RecoverySteps {
                 if (relaunchTooLate && (c instanceof Command.Launch || c instanceof Command.Thaw)) {
                     continue; // its start timer fires at once and fails the rollback: nothing may be left starting
                 }
+                if (c instanceof Command.ArmTimer t && r.phase() == Phase.ROLLING_BACK
+                        && t.timer() == io.baton.sdk.core.Timer.DRAIN && t.deadlineUs() <= now) {
+                    // the rollback's kill of the new task bounded by this timer never ran (the executor was down):
+                    // the re-issued kill gets its drain period. Firing at once would give the new task up as
+                    // "will not stop" untried and leave it running after the outcome called it failed (seed 9929)
+                    c = new Command.ArmTimer(t.replacementId(), t.timer(), now + r.request().policy().drainTimeoutUs());
+                }
                 if (!isShimCall(c)) {
                     resume.add(c); // shim calls go out when the executor has re-subscribed
                 }

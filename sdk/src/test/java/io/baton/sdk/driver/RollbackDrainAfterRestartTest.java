@@ -1,0 +1,85 @@
+package io.baton.sdk.driver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import io.baton.proto.ExecutorEvent;
+import io.baton.proto.LaunchEvent;
+import io.baton.proto.ReplaceEvent;
+import io.baton.proto.ReplacePolicy;
+import io.baton.proto.ReplaceStrategy;
+import io.baton.proto.ReplacementID;
+import io.baton.proto.TaskID;
+import io.baton.proto.TaskInfo;
+import io.baton.proto.TaskState;
+import io.baton.resources.Resources;
+import io.baton.sdk.core.Hook;
+import io.baton.sdk.core.Phase;
+import io.baton.sdk.core.Timer;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Simulation seed 9929: a START_THEN_STOP rolls back (the old task's kill failed) and the executor dies before
+ * its kill of the new task runs; it comes back after the drain period. The re-issued kill must get its drain
+ * period: a timer firing at once gave the new task up untried, reported it failed, and left it running.
+ */
+class RollbackDrainAfterRestartTest {
+    private static final long DRAIN_MS = 2_000;
+    private final ListJournal journal = new ListJournal();
+    private long now = 1_000_000;
+    private int uuid;
+
+    private ExecutorDriver driver() {
+        return new ExecutorDriver("e1", Resources.parse("cpus:0.1;mem:32"), journal,
+                () -> ByteString.copyFromUtf8(String.format("%016d", ++uuid)), since -> false);
+    }
+
+    private static TaskInfo task(String id) {
+        return TaskInfo.newBuilder().setTaskId(TaskID.newBuilder().setValue(id))
+                .addAllResources(Resources.parse("cpus:1;mem:64").toProto()).build();
+    }
+
+    private static <T extends Effect> T only(List<Effect> effects, Class<T> type) {
+        return effects.stream().filter(type::isInstance).map(type::cast).reduce((a, b) -> b).orElseThrow();
+    }
+
+    private List<Effect> hookOk(ExecutorDriver d, List<Effect> effects) {
+        return d.step(new Input.HookReturned(only(effects, Effect.RunHook.class), true, null, now += 1_000));
+    }
+
+    @Test
+    void theRollbacksKillOfTheNewTaskGetsItsDrainPeriodAfterARestart() {
+        ExecutorDriver d = driver();
+        d.step(new Input.Start(now));
+        d.step(new Input.Connected(now));
+        d.step(new Input.Subscribed("c1", now));
+        hookOk(d, d.step(new Input.ShimEvent(ExecutorEvent.newBuilder().setLaunch(LaunchEvent.newBuilder()
+                .setTask(task("a"))).build(), now)));
+        d.step(new Input.TaskReported("a", TaskState.TASK_RUNNING, "", now));
+        List<Effect> reserve = d.step(new Input.ShimEvent(ExecutorEvent.newBuilder().setReplace(ReplaceEvent
+                .newBuilder().setReplacementId(ReplacementID.newBuilder().setValue("r1"))
+                .setOldTaskId(TaskID.newBuilder().setValue("a")).setNewTask(task("b"))
+                .setPolicy(ReplacePolicy.newBuilder().setStrategy(ReplaceStrategy.START_THEN_STOP)
+                        .setDrainTimeoutMs(DRAIN_MS))).build(), now));
+        List<Effect> adjust = d.step(new Input.Answered(only(reserve, Effect.Call.class), Input.Answer.ok(
+                Resources.parse("cpus:2;mem:128").toProto()), now += 1_000));
+        hookOk(d, d.step(new Input.Answered(only(adjust, Effect.Call.class), Input.Answer.ok(List.of()),
+                now += 1_000))); // the launch of b
+        List<Effect> stopOld = d.step(new Input.TaskReported("b", TaskState.TASK_RUNNING, "", now += 1_000));
+        assertThat(d.engine().replacement("r1").phase()).isEqualTo(Phase.STOPPING_OLD);
+        d.step(new Input.HookReturned(only(stopOld, Effect.RunHook.class), false, "kill of a threw", now += 1_000));
+        assertThat(d.engine().replacement("r1").phase()).isEqualTo(Phase.ROLLING_BACK); // kill of b: never carried out
+
+        ExecutorDriver after = driver(); // the executor died; it is back after the drain period
+        now += 10 * DRAIN_MS * 1000;
+        after.step(new Input.Start(now));
+        List<Effect> resumed = after.step(new Input.Recovered(Set.of("a", "b"), now));
+        assertThat(resumed).anyMatch(e -> e instanceof Effect.RunHook h && h.hook() == Hook.KILL && h.taskId().equals("b"));
+        Effect.Arm drain = resumed.stream().filter(e -> e instanceof Effect.Arm a
+                && a.key().equals(new TimerKey.Replacement("r1", Timer.DRAIN))).map(Effect.Arm.class::cast)
+                .findFirst().orElseThrow();
+        assertThat(drain.deadlineUs()).isEqualTo(now + DRAIN_MS * 1000);
+    }
+}
