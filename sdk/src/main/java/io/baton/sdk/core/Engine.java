@@ -364,6 +364,27 @@ public final class Engine {
         return active.containsKey(taskId);
     }
 
+    /**
+     * Whether a result of {@code hook} run on {@code taskId} is news for the replacement in its current phase:
+     * a kill concerns the new task while rolling back and the old task otherwise, a launch the old task while
+     * relaunching and the new task otherwise, readiness the new task, freeze / thaw / resize the old task. A
+     * failed hook of the other task is late (e.g. the old task's kill failing while the rollback waits for the
+     * new task's), and must not be taken for the one the phase waits on.
+     */
+    public boolean hookConcerns(String replacementId, Hook hook, String taskId) {
+        Replacement r = replacements.get(replacementId);
+        if (r == null) {
+            return true; // the engine's own rules decide (late news is dropped there)
+        }
+        String expected = switch (hook) {
+            case KILL -> r.phase == Phase.ROLLING_BACK ? r.newId() : r.oldId();
+            case LAUNCH -> r.phase == Phase.RELAUNCHING ? r.oldId() : r.newId();
+            case READINESS -> r.newId();
+            case FREEZE, THAW, RESIZE -> r.oldId();
+        };
+        return expected.equals(taskId);
+    }
+
     /** The unfinished replacement the task is the old or new task of, or null. */
     public Replacement activeFor(String taskId) {
         String rid = active.get(taskId);

@@ -123,6 +123,9 @@ final class Commands {
         boolean inReplacement = !rid.isEmpty();
         if (run.hook() == Hook.READINESS) {
             d.readiness.answered(rid, ready, failure);
+        } else if (failure != null && inReplacement && !d.je.engine().hookConcerns(rid, run.hook(), run.taskId())) {
+            d.log(Effect.Level.WARN, "replacement " + rid + ": " + failure + " (no longer what the replacement waits"
+                    + " for; ignored)");
         } else if (failure != null && inReplacement) {
             d.apply(rid, new Event.HookFailed(run.hook(), failure, d.now));
         } else if (failure != null && run.hook() == Hook.LAUNCH) {

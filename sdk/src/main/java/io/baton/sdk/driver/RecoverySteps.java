@@ -102,6 +102,15 @@ final class RecoverySteps {
                 }
             }
         }
+        Set<String> stops = new HashSet<>(); // replacements whose resumed commands stop a task
+        for (Replacement r : je.engine().unfinished()) {
+            for (Command c : Resume.commands(r, alive.contains(r.request().newTaskId()),
+                    alive.contains(r.request().oldTaskId()))) {
+                if (c instanceof Command.Kill || c instanceof Command.Freeze) {
+                    stops.add(r.id());
+                }
+            }
+        }
         for (Replacement r : je.engine().unfinished()) {
             List<Command> resume = new ArrayList<>();
             Long start = r.armedTimers().get(io.baton.sdk.core.Timer.START);
@@ -111,11 +120,12 @@ final class RecoverySteps {
                 if (relaunchTooLate && (c instanceof Command.Launch || c instanceof Command.Thaw)) {
                     continue; // its start timer fires at once and fails the rollback: nothing may be left starting
                 }
-                if (c instanceof Command.ArmTimer t && r.phase() == Phase.ROLLING_BACK
-                        && t.timer() == io.baton.sdk.core.Timer.DRAIN && t.deadlineUs() <= now) {
-                    // the rollback's kill of the new task bounded by this timer never ran (the executor was down):
-                    // the re-issued kill gets its drain period. Firing at once would give the new task up as
-                    // "will not stop" untried and leave it running after the outcome called it failed (seed 9929)
+                if (c instanceof Command.ArmTimer t && t.timer() == io.baton.sdk.core.Timer.DRAIN && t.deadlineUs() <= now
+                        && stops.contains(r.id())) {
+                    // the kill (or freeze) this timer bounds is re-issued now, and may never have run (the executor
+                    // was down): it gets its drain period. Firing at once gave a task up untried — a rollback's
+                    // new task as "will not stop", left running after the outcome called it failed (seed 9929),
+                    // or a ready new task rolled back because the old one's kill never ran (seed 1011810)
                     c = new Command.ArmTimer(t.replacementId(), t.timer(), now + r.request().policy().drainTimeoutUs());
                 }
                 if (!isShimCall(c)) {

@@ -21,9 +21,12 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * Simulation seed 9929: a START_THEN_STOP rolls back (the old task's kill failed) and the executor dies before
- * its kill of the new task runs; it comes back after the drain period. The re-issued kill must get its drain
- * period: a timer firing at once gave the new task up untried, reported it failed, and left it running.
+ * A kill that recovery re-issues gets its drain period when the executor was down past the drain deadline
+ * (the kill may never have run), and a late kill failure of the task the phase no longer waits on is not taken
+ * for the one it waits on. Simulation seeds 9929 (a rolled-back new task given up untried and left running
+ * after the outcome called it failed) and 1011810 (a ready new task rolled back because the old task's
+ * never-run kill "timed out", then the old task's late kill failure taken for the new task's: FAILED while
+ * the old task ran).
  */
 class RollbackDrainAfterRestartTest {
     private static final long DRAIN_MS = 2_000;
@@ -49,9 +52,8 @@ class RollbackDrainAfterRestartTest {
         return d.step(new Input.HookReturned(only(effects, Effect.RunHook.class), true, null, now += 1_000));
     }
 
-    @Test
-    void theRollbacksKillOfTheNewTaskGetsItsDrainPeriodAfterARestart() {
-        ExecutorDriver d = driver();
+    /** Runs a START_THEN_STOP to STOPPING_OLD (the old task's kill issued); returns that kill. */
+    private Effect.RunHook toStoppingOld(ExecutorDriver d) {
         d.step(new Input.Start(now));
         d.step(new Input.Connected(now));
         d.step(new Input.Subscribed("c1", now));
@@ -69,7 +71,21 @@ class RollbackDrainAfterRestartTest {
                 now += 1_000))); // the launch of b
         List<Effect> stopOld = d.step(new Input.TaskReported("b", TaskState.TASK_RUNNING, "", now += 1_000));
         assertThat(d.engine().replacement("r1").phase()).isEqualTo(Phase.STOPPING_OLD);
-        d.step(new Input.HookReturned(only(stopOld, Effect.RunHook.class), false, "kill of a threw", now += 1_000));
+        return only(stopOld, Effect.RunHook.class);
+    }
+
+    private static Effect.Arm drainArmed(List<Effect> effects) {
+        return effects.stream().filter(e -> e instanceof Effect.Arm a
+                && a.key().equals(new TimerKey.Replacement("r1", Timer.DRAIN))).map(Effect.Arm.class::cast)
+                .findFirst().orElseThrow();
+    }
+
+    /** Seed 9929. */
+    @Test
+    void theRollbacksKillOfTheNewTaskGetsItsDrainPeriodAfterARestart() {
+        ExecutorDriver d = driver();
+        Effect.RunHook killA = toStoppingOld(d);
+        d.step(new Input.HookReturned(killA, false, "kill of a threw", now += 1_000));
         assertThat(d.engine().replacement("r1").phase()).isEqualTo(Phase.ROLLING_BACK); // kill of b: never carried out
 
         ExecutorDriver after = driver(); // the executor died; it is back after the drain period
@@ -77,9 +93,24 @@ class RollbackDrainAfterRestartTest {
         after.step(new Input.Start(now));
         List<Effect> resumed = after.step(new Input.Recovered(Set.of("a", "b"), now));
         assertThat(resumed).anyMatch(e -> e instanceof Effect.RunHook h && h.hook() == Hook.KILL && h.taskId().equals("b"));
-        Effect.Arm drain = resumed.stream().filter(e -> e instanceof Effect.Arm a
-                && a.key().equals(new TimerKey.Replacement("r1", Timer.DRAIN))).map(Effect.Arm.class::cast)
-                .findFirst().orElseThrow();
-        assertThat(drain.deadlineUs()).isEqualTo(now + DRAIN_MS * 1000);
+        assertThat(drainArmed(resumed).deadlineUs()).isEqualTo(now + DRAIN_MS * 1000);
+
+        // a late failure of the OLD task's kill is not the new task's kill failing (seed 1011810)
+        List<Effect> late = after.step(new Input.HookReturned(killA, false, "kill of a threw again", now += 1_000));
+        assertThat(late).noneMatch(e -> e instanceof Effect.RunHook);
+        assertThat(after.engine().replacement("r1").phase()).isEqualTo(Phase.ROLLING_BACK);
+    }
+
+    /** Seed 1011810: the old task's kill was journaled, never ran, and its drain deadline passed meanwhile. */
+    @Test
+    void theOldTasksKillGetsItsDrainPeriodAfterARestart() {
+        toStoppingOld(driver());
+        ExecutorDriver after = driver();
+        now += 10 * DRAIN_MS * 1000;
+        after.step(new Input.Start(now));
+        List<Effect> resumed = after.step(new Input.Recovered(Set.of("a", "b"), now));
+        assertThat(after.engine().replacement("r1").phase()).isEqualTo(Phase.STOPPING_OLD); // not rolled back untried
+        assertThat(resumed).anyMatch(e -> e instanceof Effect.RunHook h && h.hook() == Hook.KILL && h.taskId().equals("a"));
+        assertThat(drainArmed(resumed).deadlineUs()).isEqualTo(now + DRAIN_MS * 1000);
     }
 }
