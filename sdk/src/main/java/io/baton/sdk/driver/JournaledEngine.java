@@ -98,6 +98,16 @@ public final class JournaledEngine {
         Replacement r = engine.activeFor(taskId); // a task is in at most one unfinished replacement
         if (r != null) {
             track(r.id(), rec);
+        } else {
+            // a finished replacement whose records a checkpoint still carries (its release is unconfirmed) replays
+            // its effect on the task table: what became of the task afterwards must replay after it, or a task
+            // that ended after a same-id resize comes back from the checkpoint (simulation seed 1120679)
+            for (String rid : open.keySet()) {
+                Replacement o = engine.replacement(rid);
+                if (o != null && (o.request().oldTaskId().equals(taskId) || o.request().newTaskId().equals(taskId))) {
+                    track(rid, rec);
+                }
+            }
         }
         return settle(engine.taskState(taskId, state, message, atUs));
     }

@@ -20,9 +20,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Found by the deterministic simulation (seed 32690): replay from a checkpoint taken while a same-id
- * replacement was launching resolved the old task from the checkpoint's task table — which already held
- * the new task under that id — and took another branch (ROLLED_BACK instead of FAILED).
+ * Same-id replacements replayed from a checkpoint, found by the deterministic simulation: seed 32690 (the
+ * old task resolved from the checkpoint's task table, which already held the new task under that id: another
+ * branch, ROLLED_BACK instead of FAILED) and seed 1120679 (a task that ended after its resize came back).
  */
 class ReplaySameIdTest {
     static TaskInfo task(String res) {
@@ -52,5 +52,33 @@ class ReplaySameIdTest {
 
         JournaledEngine replayed = JournaledEngine.replay(journal).engine();
         assertThat(replayed.engine().replacement("r1").phase()).isEqualTo(Phase.FAILED);
+    }
+
+    /**
+     * Seed 1120679: a same-id RESIZE_IN_PLACE commits, its release unconfirmed (a checkpoint still carries its
+     * records); the task then ends outside the replacement. Replay from a checkpoint must not bring it back:
+     * recovery reported it TASK_LOST after its terminal TASK_KILLED.
+     */
+    @Test
+    void aTaskThatEndedAfterAResizeStaysEndedAcrossACheckpoint() {
+        InMemoryJournal journal = new InMemoryJournal();
+        JournaledEngine je = new JournaledEngine(journal, new Engine());
+        long now = 5_000_000L;
+        je.shimConnected(now);
+        je.taskKnown(task("cpus:1;mem:512"), TaskState.TASK_RUNNING, now);
+        Policy p = Policy.of(ReplacePolicy.newBuilder().setStrategy(ReplaceStrategy.RESIZE_IN_PLACE).build());
+        je.submit(new ReplaceRequest("r1", je.engine().tasks().get("a"), task("cpus:0.5;mem:256"), List.of(), p, now),
+                now);
+        je.apply("r1", new Event.ReserveAccepted(Resources.parse("cpus:1;mem:512"), now += 10));
+        je.apply("r1", new Event.ContainerAdjusted(now += 10));
+        je.apply("r1", new Event.OldTaskResized(now += 10));
+        assertThat(je.engine().replacement("r1").phase()).isEqualTo(Phase.COMMITTED);
+        assertThat(je.engine().replacement("r1").releasePending()).isTrue();
+        je.taskState("a", TaskState.TASK_KILLED, "killed", now += 10); // a kill from before, finishing now
+        assertThat(je.engine().tasks()).doesNotContainKey("a");
+        je.checkpoint(now += 10);
+
+        JournaledEngine replayed = JournaledEngine.replay(journal).engine();
+        assertThat(replayed.engine().tasks()).doesNotContainKey("a");
     }
 }
