@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 record RestartTimeline(long processStartUs, long runtimeStartUs, long recoveryBeganUs, long recoveredUs,
         long subscribedUs, long answeredUs) {
     private static final Pattern RECOVERED = Pattern.compile(
-            "(?m)^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) \\w+\\s+Recovery - executor \\S+ recovered in (\\d+) ms");
+            "(?m)^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) \\w+\\s+\\S+ - executor \\S+ recovered in (\\d+) ms");
 
     /** From the executor's log; -1 for the recovery times when its log has no "recovered in" line. */
     static RestartTimeline of(long processStartUs, String log, long subscribedUs, long answeredUs) {
