@@ -37,13 +37,16 @@ public final class Ids {
     /** Quotes an untrusted id for a message: control characters escaped, length capped. */
     public static String printable(String s) {
         StringBuilder b = new StringBuilder();
-        for (int i = 0; i < s.length() && b.length() < 80; i++) {
-            char c = s.charAt(i);
+        for (int i = 0; i < s.length() && b.length() < 80; ) {
+            int c = s.codePointAt(i); // a surrogate pair is never cut in two
             if (c < 0x20 || c == 0x7f) {
-                b.append(String.format("\\x%02x", (int) c));
+                b.append(String.format("\\x%02x", c));
+            } else if (Character.isSurrogate((char) c)) {
+                b.append(String.format("\\u%04x", c)); // unpaired: not text, and protobuf would turn it into '?'
             } else {
-                b.append(c);
+                b.appendCodePoint(c);
             }
+            i += Character.charCount(c);
         }
         if (s.length() > 80) {
             b.append("...(").append(s.length()).append(" chars)");

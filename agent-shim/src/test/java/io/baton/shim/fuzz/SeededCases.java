@@ -53,7 +53,7 @@ final class SeededCases {
                         + "\n  case seed " + caseSeed + " (replay this case: -D" + CASE_SEED + "=" + caseSeed + ")"
                         + (onlyCase == null ? "\n  run seed " + runSeed + " (replay the run: -D" + RUN_SEED + "="
                         + runSeed + ")" : "")
-                        + "\n  because: " + failure.getMessage();
+                        + "\n  because: " + ascii(String.valueOf(failure.getMessage()));
                 System.out.println(message);
                 throw new AssertionError(message, failure);
             }
@@ -61,15 +61,24 @@ final class SeededCases {
         return total;
     }
 
-    /** Case descriptions may hold protobuf text or control characters; keep them to one readable line. */
+    /**
+     * Case descriptions may hold protobuf text, control characters or unpaired surrogates (which cut a report
+     * short); keep them to one readable ASCII line.
+     */
     static String oneLine(Object o) {
         String s = String.valueOf(o).replace("\n", " ").strip();
+        String b = ascii(s.length() > 600 ? s.substring(0, 600) : s);
+        return s.length() > 600 ? b + "...(" + s.length() + " chars)" : b;
+    }
+
+    /** Everything outside printable ASCII (newlines aside) as a {@code \\uXXXX} escape. */
+    static String ascii(String s) {
         StringBuilder b = new StringBuilder();
-        for (int i = 0; i < s.length() && b.length() < 600; i++) {
+        for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            b.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
+            b.append(c == '\n' || c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\u%04x", (int) c));
         }
-        return s.length() > 600 ? b + "...(" + s.length() + " chars)" : b.toString();
+        return b.toString();
     }
 
     // ------------------------------------------------------------------ small generators
