@@ -100,8 +100,13 @@ final class SubscribeRules {
             ledger.taskBook().record(s);
         }
         for (String ended : claim.ended()) {
-            if (id.equals(ledger.taskBook().ownerOf(ended))) {
-                ledger.taskBook().retire(ended); // still owned until its terminal update is acknowledged
+            String owner = ledger.taskBook().ownerOf(ended);
+            if (owner == null || owner.equals(id)) {
+                // still this executor's until its terminal update is acknowledged — also after a shim restart,
+                // when the shim learns of it only now: a refused REPLACE naming this id must not call it lost
+                // (its own terminal update is on its way), and nobody else may take the id meanwhile
+                ledger.taskBook().own(ended, id);
+                ledger.taskBook().retire(ended);
             }
         }
         return new Ledger.Subscribed(lost, ledger.limitsOf(id));

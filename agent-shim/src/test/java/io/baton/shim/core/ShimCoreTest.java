@@ -232,6 +232,29 @@ class ShimCoreTest {
         assertThat(delivered(out)).extracting(ExecutorEvent::hasReplace).containsExactly(true);
     }
 
+    /**
+     * Simulation seed 195761122705: after a shim restart the executor re-subscribed naming t2 as ended (its
+     * terminal update not yet acknowledged); the framework's retry of the replacement that created t2 was
+     * refused (its offer died with the shim), and the shim published TASK_LOST for t2 — before t2's own
+     * TASK_FAILED, which then followed a terminal state.
+     */
+    @Test
+    void aRefusedReplaceDoesNotCallLostANewTaskWhoseEndIsOwedByAnExecutor() {
+        f.framework(FW);
+        f.exec(EXEC, ExecutorCall.newBuilder().setSubscribe(CoreFixture.subscription("e1", task("t1", "cpus:1;mem:128"))
+                .addTasks(io.baton.proto.TaskRecord.newBuilder().setTask(io.baton.proto.TaskInfo.newBuilder()
+                        .setTaskId(TaskID.newBuilder().setValue("t2"))).setState(TaskState.TASK_FAILED))));
+        Replace.Builder r = Replace.newBuilder().setReplacementId(ReplacementID.newBuilder().setValue("r1"))
+                .setOldTaskId(TaskID.newBuilder().setValue("t1")).setNewTask(task("t2", "cpus:2;mem:128"))
+                .addOfferIds(OfferID.newBuilder().setValue("died-with-the-shim"));
+        List<Effect> out = f.fw(FW, FrameworkCall.newBuilder().setReplace(r));
+        assertThat(fwReply(out).getRejected().getCode()).as("t2 is e1's until its end is acknowledged")
+                .isEqualTo(RejectCode.DUPLICATE_TASK);
+        assertThat(relayed(out)).as("t2's end is e1's to report").isEmpty();
+        List<Effect> launch = f.launch(FW, "e1", task("t2", "cpus:0.1;mem:16"), f.offer(FW, "cpus:0.1;mem:16"));
+        assertThat(fwReply(launch).getRejected().getCode()).isEqualTo(RejectCode.DUPLICATE_TASK);
+    }
+
     @Test
     void memoryShrinkEventsReachOnlyAConnectedExecutor() {
         f.subscribe(EXEC, "e1");

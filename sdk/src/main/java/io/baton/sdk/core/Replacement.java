@@ -47,6 +47,14 @@ public final class Replacement {
     boolean releaseUnconfirmed;
     /** The rollback's kill of the new task failed once and was asked again. */
     boolean rollbackKillRetried;
+    /**
+     * RELAUNCHING gave the relaunched old task up (it was not running within the start timeout) and waits
+     * for its end: FAILED is reported only once it is gone; why it was given up is {@link #relaunchFailure}.
+     */
+    boolean stoppingRelaunch;
+    String relaunchFailure = "";
+    /** The kill of a relaunch being given up failed once and was asked again. */
+    boolean relaunchKillRetried;
     TaskReason failureReason = TaskReason.REASON_UNSPECIFIED;
     String failureMessage = "";
     final Map<Timer, Long> armed = new EnumMap<>(Timer.class);
@@ -158,6 +166,11 @@ public final class Replacement {
 
     public Resources inUse() {
         return inUse;
+    }
+
+    /** RELAUNCHING, and the relaunched old task is being stopped (see {@link RollbackSteps#relaunchTimeout}). */
+    public boolean stoppingRelaunch() {
+        return stoppingRelaunch;
     }
 
     public boolean oldAlive() {

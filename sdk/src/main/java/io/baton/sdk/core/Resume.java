@@ -56,7 +56,11 @@ public final class Resume {
                 }
             }
             case RELAUNCHING -> {
-                if (!oldTaskAlive) {
+                if (r.stoppingRelaunch) {
+                    if (oldTaskAlive) { // the relaunch given up: its kill may have been lost with the restart
+                        out.add(new Command.Kill(id, q.oldTaskId(), r.oldTask.getKillGracePeriodMs()));
+                    }
+                } else if (!oldTaskAlive) {
                     out.add(r.oldFrozen && !r.oldKillIssued ? new Command.Thaw(id, q.oldTaskId())
                             : new Command.Launch(id, r.oldTask));
                 }

@@ -125,9 +125,17 @@ final class RollbackSteps {
         return Phase.ROLLED_BACK;
     }
 
+    /** The relaunched old task runs: rolled back — unless it was given up already (its stop is under way). */
+    static Phase relaunchRunning(Replacement r, Event e) {
+        return r.stoppingRelaunch ? r.phase : rolledBack(r, e);
+    }
+
     // ------------------------------------------------------------------ the old task does not come back
 
     static Phase relaunchedTaskFailed(Replacement r, Event e) {
+        if (r.stoppingRelaunch) { // the relaunch given up has ended: nothing of the old task runs
+            return failed(r, "old task " + r.oldId() + " could not be restarted: " + r.relaunchFailure);
+        }
         return notRestarted(r, ((OldTaskFailed) e).message());
     }
 
@@ -135,8 +143,44 @@ final class RollbackSteps {
         return notRestarted(r, ((HookFailed) e).message());
     }
 
+    /**
+     * The relaunched old task is not running within the start timeout: stop it, and report FAILED only once
+     * it has ended — reported at once, the outcome would be false while the relaunch (still starting, or
+     * a kill of it that failed) runs on. A second timer firing here is the drain timer of that stop.
+     */
     static Phase relaunchTimeout(Replacement r, Event e) {
-        return notRestarted(r, "not running within the start timeout");
+        if (r.stoppingRelaunch) {
+            return relaunchWillNotStop(r, e, "it did not stop within the drain timeout");
+        }
+        r.cancelAll();
+        r.stoppingRelaunch = true;
+        r.relaunchFailure = "not running within the start timeout";
+        r.emit(new Command.Kill(r.id, r.oldId(), r.oldTask.getKillGracePeriodMs()));
+        r.arm(Timer.DRAIN, e.atUs() + r.request.policy().drainTimeoutUs());
+        return Phase.RELAUNCHING;
+    }
+
+    /** RELAUNCHING: a kill failed — a late one of an earlier stop, or the stop of a relaunch given up. */
+    static Phase relaunchKillFailed(Replacement r, Event e) {
+        if (!r.stoppingRelaunch) {
+            return r.phase;
+        }
+        if (!r.relaunchKillRetried) {
+            r.relaunchKillRetried = true; // once: a kill can fail for a passing reason; the drain timer bounds it
+            r.emit(new Command.Kill(r.id, r.oldId(), r.oldTask.getKillGracePeriodMs()));
+            return Phase.RELAUNCHING;
+        }
+        return relaunchWillNotStop(r, e, "its kill failed: " + ((HookFailed) e).message());
+    }
+
+    /**
+     * The relaunch given up cannot be stopped: it is kept (ROLLED_BACK, its resources stay with it), the
+     * only outcome that is not false while it may run; the author's next report of it says how it is.
+     */
+    private static Phase relaunchWillNotStop(Replacement r, Event e, String why) {
+        r.fail(TaskReason.REPLACE_NEW_TASK_FAILED, r.failureMessage + "; old task " + r.oldId() + " was relaunched but "
+                + r.relaunchFailure + ", and " + why + ": it is kept");
+        return rolledBack(r, e);
     }
 
     private static Phase notRestarted(Replacement r, String why) {

@@ -155,12 +155,16 @@ public final class Transitions {
         row(RESTORING, HookFailed.class, KILL, phases(RESTORING, ROLLED_BACK), "old task's kill failed",
                 RollbackSteps::oldOutlivedItsKill);
         row(RESTORING, TimerFired.class, phases(ROLLED_BACK, RESTORING), "drain timer", RollbackSteps::oldOutlivedItsKill);
-        row(RELAUNCHING, OldTaskRunning.class, phases(ROLLED_BACK), "old task running", RollbackSteps::rolledBack);
+        row(RELAUNCHING, OldTaskRunning.class, phases(ROLLED_BACK, RELAUNCHING), "old task running",
+                RollbackSteps::relaunchRunning);
         row(RELAUNCHING, OldTaskFailed.class, phases(FAILED), "old task failed", RollbackSteps::relaunchedTaskFailed);
         row(RELAUNCHING, HookFailed.class, LAUNCH, phases(FAILED), "relaunch failed", RollbackSteps::relaunchFailed);
         row(RELAUNCHING, HookFailed.class, THAW, phases(FAILED), "thaw failed", RollbackSteps::relaunchFailed);
+        row(RELAUNCHING, HookFailed.class, KILL, phases(RELAUNCHING, ROLLED_BACK), "kill of the relaunch failed",
+                RollbackSteps::relaunchKillFailed);
         row(RELAUNCHING, HookFailed.class, phases(RELAUNCHING), "late", Transitions::stay);
-        row(RELAUNCHING, TimerFired.class, phases(FAILED), "start timer", RollbackSteps::relaunchTimeout);
+        row(RELAUNCHING, TimerFired.class, phases(RELAUNCHING, ROLLED_BACK), "start or drain timer",
+                RollbackSteps::relaunchTimeout);
         // ---- after the outcome: the shim confirms the release
         for (Phase p : List.of(COMMITTED, ROLLED_BACK, ABORTED, FAILED)) {
             row(p, Released.class, phases(p), "released", Transitions::released);

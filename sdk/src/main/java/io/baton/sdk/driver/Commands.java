@@ -92,13 +92,13 @@ final class Commands {
     /** Launches a task: it becomes known (journaled) before the author's launch runs. */
     void launch(String rid, TaskInfo task, long boundMs) {
         String id = task.getTaskId().getValue();
-        d.tasks.put(id, task);
+        HeldTask handle = d.tasks.launch(task);
         d.je.taskKnown(task, TaskState.TASK_STAGING, d.now);
-        d.emit(new Effect.RunHook(rid, id, Hook.LAUNCH, task, 0, boundMs));
+        d.emit(new Effect.RunHook(rid, id, handle.incarnation(), Hook.LAUNCH, task, 0, boundMs));
     }
 
     void kill(String rid, String taskId, long graceMs, long boundMs) {
-        TaskInfo info = d.tasks.get(taskId);
+        TaskInfo info = d.tasks.info(taskId);
         long grace = graceMs > 0 ? graceMs : info == null || info.getKillGracePeriodMs() == 0 ? 3_000
                 : info.getKillGracePeriodMs();
         hook(rid, taskId, Hook.KILL, null, grace, Math.max(boundMs, grace + 1_000));
@@ -106,8 +106,9 @@ final class Commands {
 
     /** A hook of a task the executor holds; of any other task it fails at once. */
     void hook(String rid, String taskId, Hook hook, TaskInfo to, long graceMs, long boundMs) {
-        TaskInfo info = d.tasks.get(taskId);
-        Effect.RunHook run = new Effect.RunHook(rid, taskId, hook, to != null ? to : info, graceMs, boundMs);
+        TaskInfo info = d.tasks.info(taskId);
+        Effect.RunHook run = new Effect.RunHook(rid, taskId, d.tasks.incarnation(taskId), hook, to != null ? to : info,
+                graceMs, boundMs);
         if (info == null) {
             String why = hook + " of task " + taskId + ": the executor does not know this task";
             d.log(Effect.Level.WARN, "executor " + d.executorId + ": " + why);
@@ -129,21 +130,17 @@ final class Commands {
         } else if (failure != null && inReplacement) {
             d.apply(rid, new Event.HookFailed(run.hook(), failure, d.now));
         } else if (failure != null && run.hook() == Hook.LAUNCH) {
-            d.report(run.taskId(), TaskState.TASK_FAILED, failure);
+            d.reported(run.taskId(), run.incarnation(), TaskState.TASK_FAILED, failure);
         } else if (failure != null) {
             d.log(io.baton.sdk.driver.Effect.Level.ERROR, run.hook().name().toLowerCase(java.util.Locale.ROOT)
                     + " of task " + run.taskId() + " failed: " + failure);
         } else if (run.hook() == Hook.FREEZE) {
             d.apply(rid, new Event.OldTaskFrozen(d.now));
         } else if (run.hook() == Hook.THAW) {
-            d.report(run.taskId(), TaskState.TASK_RUNNING, "thawed");
+            d.reported(run.taskId(), run.incarnation(), TaskState.TASK_RUNNING, "thawed");
         } else if (run.hook() == Hook.RESIZE) {
-            String to = run.task().getTaskId().getValue();
-            if (!to.equals(run.taskId())) {
-                d.tasks.remove(run.taskId());
-            }
-            d.tasks.put(to, run.task());
-            d.emit(new Effect.TaskRenamed(run.taskId(), run.task()));
+            d.tasks.rename(run.taskId(), run.task());
+            d.emit(new Effect.TaskRenamed(run.taskId(), run.task(), d.tasks.incarnation(run.task().getTaskId().getValue())));
             d.apply(rid, new Event.OldTaskResized(d.now));
         }
     }

@@ -21,8 +21,11 @@ public sealed interface Effect {
     record Log(Level level, String message) implements Effect {
     }
 
-    /** Ask the author's recover hook which of these tasks still run; answer with {@link Input.Recovered}. */
-    record AskRecover(List<TaskInfo> tasks) implements Effect {
+    /**
+     * Ask the author's recover hook which of these tasks still run (each gets a handle of the incarnation
+     * given); answer with {@link Input.Recovered}.
+     */
+    record AskRecover(List<HeldTask> tasks) implements Effect {
     }
 
     /** Open the shim connection (it reconnects on its own); answer with {@link Input.Connected}. */
@@ -57,8 +60,11 @@ public sealed interface Effect {
      * Run an author hook for a task, after the task's previous hook returned, bounded by {@code boundMs};
      * answer with {@link Input.HookReturned}. {@code task} is the task's info (for LAUNCH the task to
      * launch, for RESIZE the task to resize to); {@code replacementId} is empty outside a replacement.
+     * {@code incarnation} names the handle the hook runs on: a LAUNCH creates the handle of that incarnation
+     * (its reports carry the number); any other hook runs on the handle that has it.
      */
-    record RunHook(String replacementId, String taskId, Hook hook, TaskInfo task, long graceMs, long boundMs)
+    record RunHook(String replacementId, String taskId, long incarnation, Hook hook, TaskInfo task, long graceMs,
+            long boundMs)
             implements Effect {
     }
 
@@ -67,7 +73,7 @@ public sealed interface Effect {
     }
 
     /** The task {@code fromId} is now {@code to} (a resize): the author's handle follows, attachment included. */
-    record TaskRenamed(String fromId, TaskInfo to) implements Effect {
+    record TaskRenamed(String fromId, TaskInfo to, long incarnation) implements Effect {
     }
 
     /** The executor needs no handle of this task any more. */

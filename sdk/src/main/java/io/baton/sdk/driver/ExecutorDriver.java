@@ -14,9 +14,7 @@ import io.baton.sdk.core.Replacement;
 import io.baton.sdk.journal.Journal;
 import io.baton.tasks.TaskStates;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -49,8 +47,8 @@ public final class ExecutorDriver {
     private final Checkpoints checkpoints;
 
     JournaledEngine je;
-    /** The tasks this executor holds a handle of: id → its current TaskInfo. */
-    final Map<String, TaskInfo> tasks = new LinkedHashMap<>();
+    /** The tasks this executor holds a handle of, by id, with their handles' incarnations. */
+    final HeldTasks tasks = new HeldTasks();
     boolean subscribed;
     boolean pumpArmed;
     long appendedAtCheckpoint;
@@ -86,7 +84,7 @@ public final class ExecutorDriver {
 
     /** Whether the executor holds a handle of this task. */
     public boolean holds(String taskId) {
-        return tasks.containsKey(taskId);
+        return tasks.holds(taskId);
     }
 
     /** One input in, the effects to carry out (in order) back. */
@@ -123,7 +121,7 @@ public final class ExecutorDriver {
         } else if (in instanceof Input.Answered a) {
             commands.answered(a.call(), a.answer());
         } else if (in instanceof Input.TaskReported r) {
-            report(r.taskId(), r.state(), r.message());
+            reported(r.taskId(), r.incarnation(), r.state(), r.message());
         } else if (in instanceof Input.HookReturned h) {
             commands.hookReturned(h.run(), h.ready(), h.failure());
         } else if (in instanceof Input.TimerFired t) {
@@ -148,8 +146,28 @@ public final class ExecutorDriver {
         maybeCheckpoint();
     }
 
-    /** A task's state as the author (or the driver itself, e.g. "thawed") reports it. */
-    void report(String taskId, TaskState state, String message) {
+    /**
+     * A task's state as the author reports it through the handle of {@code incarnation} (or the driver
+     * itself, for a hook of that handle: a launch that failed, a thaw). A report through a handle renamed by
+     * a resize is the renamed task's; one through a handle that was replaced (the task id launched again)
+     * is stale and dropped.
+     */
+    void reported(String taskId, long incarnation, TaskState state, String message) {
+        HeldTask held = tasks.get(taskId);
+        if (held == null || held.incarnation() != incarnation) {
+            HeldTask renamed = tasks.byIncarnation(incarnation);
+            if (renamed != null) {
+                taskId = renamed.id();
+            } else if (held != null) {
+                log(Effect.Level.DEBUG, "executor " + executorId + ": dropping " + state + " of task " + taskId
+                        + " reported by an earlier incarnation (" + incarnation + ", now " + held.incarnation() + ")");
+                return;
+            }
+        }
+        report(taskId, state, message);
+    }
+
+    private void report(String taskId, TaskState state, String message) {
         Engine engine = je.engine();
         boolean managed = engine.manages(taskId);
         if (!managed && !engine.tasks().containsKey(taskId)) {
@@ -169,7 +187,7 @@ public final class ExecutorDriver {
     }
 
     void close(String taskId) {
-        if (tasks.remove(taskId) != null) {
+        if (tasks.remove(taskId)) {
             emit(new Effect.TaskClosed(taskId));
         }
     }

@@ -47,8 +47,12 @@ public sealed interface Input {
     record Answered(Effect.Call call, Answer answer, long atUs) implements Input {
     }
 
-    /** The author reported a task's state. */
-    record TaskReported(String taskId, TaskState state, String message, long atUs) implements Input {
+    /**
+     * The author reported a task's state through the handle of this incarnation (see {@link Effect.RunHook}):
+     * a report through a handle the driver no longer holds tells of a process that has been replaced.
+     */
+    record TaskReported(String taskId, long incarnation, TaskState state, String message, long atUs)
+            implements Input {
     }
 
     /** A hook of {@link Effect.RunHook} returned ({@code failure} null) or failed (threw, hung past its bound). */

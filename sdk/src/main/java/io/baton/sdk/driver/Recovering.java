@@ -3,7 +3,6 @@ package io.baton.sdk.driver;
 import io.baton.proto.TaskInfo;
 import io.baton.proto.TaskState;
 import io.baton.sdk.core.Command;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,11 +27,11 @@ final class Recovering implements RecoverySteps.Effects {
         RecoverySteps.replay(d.journal, this, je -> d.je = je);
         Map<String, TaskInfo> tasks = RecoverySteps.known(d.je);
         known = tasks.keySet();
-        d.tasks.putAll(tasks);
+        List<HeldTask> handles = d.tasks.adopt(tasks);
         if (tasks.isEmpty()) {
             finish(Set.of());
         } else {
-            d.emit(new Effect.AskRecover(new ArrayList<>(tasks.values())));
+            d.emit(new Effect.AskRecover(handles));
         }
     }
 

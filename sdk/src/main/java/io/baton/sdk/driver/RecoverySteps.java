@@ -92,6 +92,8 @@ final class RecoverySteps {
             }
             if (r.phase() == Phase.RELAUNCHING && alive.contains(oldId)) {
                 fx.execute(je.taskState(oldId, TaskState.TASK_RUNNING, "running after the executor restarted", now));
+            } else if (r.phase() == Phase.RELAUNCHING && r.stoppingRelaunch()) { // the relaunch given up is gone
+                fx.execute(je.taskState(oldId, TaskState.TASK_KILLED, "stopped while the executor was down", now));
             }
         }
         for (Replacement r : failedJustBefore(je)) {

@@ -42,7 +42,7 @@ final class ShimEvents {
 
     private void launch(TaskInfo task) {
         String id = task.getTaskId().getValue();
-        if (d.tasks.containsKey(id)) {
+        if (d.tasks.holds(id)) {
             d.log(Effect.Level.INFO, "task " + id + " is already known; ignoring a repeated launch");
             return;
         }
@@ -50,7 +50,7 @@ final class ShimEvents {
     }
 
     private void kill(String id, long graceMs) {
-        if (!d.tasks.containsKey(id)) {
+        if (!d.tasks.holds(id)) {
             if (!endedUnacknowledged(id)) {
                 d.send(d.status(id, TaskState.TASK_LOST, "task " + id + " is not running here"));
             } // else its terminal update is on its way: a second, different one would contradict it
@@ -122,7 +122,7 @@ final class ShimEvents {
     private void shutdown(String reason) {
         d.log(Effect.Level.INFO, "executor " + d.executorId + " shutting down: " + reason);
         d.je.terminating(d.now);
-        for (String id : new ArrayList<>(d.tasks.keySet())) {
+        for (String id : new ArrayList<>(d.tasks.ids())) {
             d.commands.kill("", id, 0, ExecutorDriver.HOOK_BOUND_MS);
         }
         d.emit(new Effect.Arm(new TimerKey.ShutdownGrace(), d.now + ExecutorDriver.SHUTDOWN_GRACE_US));

@@ -63,7 +63,7 @@ final class EffectsOut {
             rt.handles.remove(c.taskId());
         } else if (e instanceof Effect.TaskRenamed r) {
             Task old = rt.handles.remove(r.fromId());
-            Task renamed = new Task(r.to(), rt);
+            Task renamed = rt.handle(r.to(), r.incarnation());
             if (old != null) {
                 renamed.attach(old.attachment()); // the author's process or server stays with the task
             }
@@ -150,9 +150,9 @@ final class EffectsOut {
     // ------------------------------------------------------------------ hooks
 
     private void hook(Effect.RunHook h) {
-        Task t = h.hook() == Hook.LAUNCH ? new Task(h.task(), rt) : rt.handles.get(h.taskId());
+        Task t = h.hook() == Hook.LAUNCH ? null : rt.handles.get(h.taskId());
         if (t == null) {
-            t = new Task(h.task(), rt);
+            t = rt.handle(h.task(), h.incarnation());
         }
         rt.handles.put(h.taskId(), t);
         Task task = t;
@@ -185,8 +185,8 @@ final class EffectsOut {
     /** The author's recover hook, on its own thread and bounded: a hang is "nothing survived", not a dead executor. */
     private void askRecover(Effect.AskRecover a) {
         List<Task> tasks = new ArrayList<>();
-        a.tasks().forEach(info -> {
-            Task t = new Task(info, rt);
+        a.tasks().forEach(held -> {
+            Task t = rt.handle(held.info(), held.incarnation());
             rt.handles.put(t.id(), t);
             tasks.add(t);
         });

@@ -2,7 +2,6 @@ package io.baton.sdk.runtime;
 
 import com.google.protobuf.ByteString;
 import io.baton.proto.ExecutorEvent;
-import io.baton.proto.TaskState;
 import io.baton.sdk.api.BatonExecutor;
 import io.baton.sdk.api.ExecutorHandle;
 import io.baton.sdk.api.Task;
@@ -32,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * in order, through the ports: the shim connection, the author's hooks (guarded), timers, the log.
  * Carrying out an effect that throws becomes an {@link Input.EffectFailed} input; nothing is swallowed.
  */
-public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Listener, Task.TaskReporter {
+public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutorRuntime.class);
     static final long RECOVER_BOUND_MS = 60_000;
 
@@ -146,10 +145,10 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
 
     // ------------------------------------------------------------------ inputs from other threads
 
-    /** The author reports a task's state (any thread). */
-    @Override
-    public void report(String taskId, TaskState state, String message) {
-        post(new Input.TaskReported(taskId, state, message, now()));
+    /** A handle for the author: its reports (from any thread) carry its incarnation. */
+    Task handle(io.baton.proto.TaskInfo info, long incarnation) {
+        return new Task(info, (taskId, state, message) -> post(new Input.TaskReported(taskId, incarnation, state,
+                message, now())));
     }
 
     @Override

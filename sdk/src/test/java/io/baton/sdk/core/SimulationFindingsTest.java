@@ -66,13 +66,38 @@ class SimulationFindingsTest {
         s.expectReport("b", TASK_FAILED, TaskReason.REPLACE_START_TIMEOUT);
     }
 
-    @Test
-    void aRelaunchThatTimesOutIsStoppedWhenTheReplacementFails() {
+    private void relaunchGivenUp() {
         s.replace("a", task("b", "cpus:1;mem:512"), STOP_THEN_START).reserved("cpus:1;mem:512").status("a", TASK_KILLED)
                 .adjusted().status("b", TASK_FAILED).adjusted().expect(Phase.RELAUNCHING);
-        s.after(60_000).timer(Timer.START).expect(Phase.FAILED);
-        assertThat(s.the(Command.Kill.class).taskId()).isEqualTo("a");
+        s.after(60_000).timer(Timer.START).expect(Phase.RELAUNCHING);
+        assertThat(s.the(Command.Kill.class).taskId()).as("the relaunch, not running in time, is stopped").isEqualTo("a");
+    }
+
+    /** Seed 2612256869: FAILED was reported at the start timer, and the relaunch's kill then threw: it ran on. */
+    @Test
+    void aRelaunchThatTimesOutFailsTheReplacementOnlyOnceItHasEnded() {
+        relaunchGivenUp();
+        s.status("a", TASK_RUNNING).expect(Phase.RELAUNCHING); // late: its stop is under way
+        s.status("a", TASK_KILLED).expect(Phase.FAILED);
         s.expectRelease(Keep.KEEP_NONE);
+        s.expectReport("a", TASK_FAILED, TaskReason.REPLACE_ROLLBACK_FAILED);
+    }
+
+    @Test
+    void aRelaunchThatTimesOutAndCannotBeStoppedIsKept() {
+        relaunchGivenUp();
+        s.hookFailed(Hook.KILL).expect(Phase.RELAUNCHING);
+        assertThat(s.the(Command.Kill.class).taskId()).as("the kill is asked once more").isEqualTo("a");
+        s.hookFailed(Hook.KILL).expect(Phase.ROLLED_BACK);
+        s.expectRelease(Keep.KEEP_OLD);
+        s.checkInvariants();
+    }
+
+    @Test
+    void aRelaunchThatTimesOutAndOutlivesItsDrainTimerIsKept() {
+        relaunchGivenUp();
+        s.after(30_000).timer(Timer.DRAIN).expect(Phase.ROLLED_BACK);
+        s.expectRelease(Keep.KEEP_OLD);
     }
 
     /** Seeds 6912 (and 34325, 21748, 53524 …): the executor restarted in STOPPING_OLD before the old task's kill ran. */

@@ -50,7 +50,7 @@ class RecoveryKeepsLastWordTest {
         step(first, new Input.ShimEvent(ExecutorEvent.newBuilder().setLaunch(LaunchEvent.newBuilder().setTask(t7))
                 .build(), now));
         journal.dieBefore = JournalRecord::hasTaskState;
-        assertThatThrownBy(() -> step(first, new Input.TaskReported("t7", TaskState.TASK_RUNNING, "", now)))
+        assertThatThrownBy(() -> step(first, new Input.TaskReported("t7", 1, TaskState.TASK_RUNNING, "", now)))
                 .isInstanceOf(ListJournal.Died.class); // TASK_RUNNING recorded for sending, its task state not
 
         ExecutorDriver second = driver();

@@ -59,7 +59,7 @@ class RollbackDrainAfterRestartTest {
         d.step(new Input.Subscribed("c1", now));
         hookOk(d, d.step(new Input.ShimEvent(ExecutorEvent.newBuilder().setLaunch(LaunchEvent.newBuilder()
                 .setTask(task("a"))).build(), now)));
-        d.step(new Input.TaskReported("a", TaskState.TASK_RUNNING, "", now));
+        d.step(new Input.TaskReported("a", 1, TaskState.TASK_RUNNING, "", now));
         List<Effect> reserve = d.step(new Input.ShimEvent(ExecutorEvent.newBuilder().setReplace(ReplaceEvent
                 .newBuilder().setReplacementId(ReplacementID.newBuilder().setValue("r1"))
                 .setOldTaskId(TaskID.newBuilder().setValue("a")).setNewTask(task("b"))
@@ -69,7 +69,7 @@ class RollbackDrainAfterRestartTest {
                 Resources.parse("cpus:2;mem:128").toProto()), now += 1_000));
         hookOk(d, d.step(new Input.Answered(only(adjust, Effect.Call.class), Input.Answer.ok(List.of()),
                 now += 1_000))); // the launch of b
-        List<Effect> stopOld = d.step(new Input.TaskReported("b", TaskState.TASK_RUNNING, "", now += 1_000));
+        List<Effect> stopOld = d.step(new Input.TaskReported("b", 2, TaskState.TASK_RUNNING, "", now += 1_000));
         assertThat(d.engine().replacement("r1").phase()).isEqualTo(Phase.STOPPING_OLD);
         return only(stopOld, Effect.RunHook.class);
     }

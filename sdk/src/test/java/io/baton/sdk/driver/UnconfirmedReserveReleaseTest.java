@@ -51,7 +51,7 @@ class UnconfirmedReserveReleaseTest {
                 .orElseThrow();
         assertThat(launch.hook()).isEqualTo(Hook.LAUNCH);
         step(new Input.HookReturned(launch, true, null, now));
-        step(new Input.TaskReported("t1", TaskState.TASK_RUNNING, "", now));
+        step(new Input.TaskReported("t1", launch.incarnation(), TaskState.TASK_RUNNING, "", now));
 
         List<Effect> replaced = step(new Input.ShimEvent(ExecutorEvent.newBuilder().setReplace(ReplaceEvent
                 .newBuilder().setReplacementId(ReplacementID.newBuilder().setValue("r1"))
@@ -61,7 +61,7 @@ class UnconfirmedReserveReleaseTest {
         step(new Input.Disconnected("connection lost", now)); // the RESERVE's answer with it
         assertThat(step(new Input.Connected(now))).anyMatch(e -> e instanceof Effect.Subscribe s
                 && s.subscription().getPendingReservesList().stream().anyMatch(r -> r.getValue().equals("r1")));
-        List<Effect> ended = step(new Input.TaskReported("t1", TaskState.TASK_FAILED, "crashed", now));
+        List<Effect> ended = step(new Input.TaskReported("t1", launch.incarnation(), TaskState.TASK_FAILED, "crashed", now));
         assertThat(ended).noneMatch(e -> e instanceof Effect.Call); // not subscribed: nothing may go out yet
 
         List<Effect> subscribed = step(new Input.Subscribed("c1", now));

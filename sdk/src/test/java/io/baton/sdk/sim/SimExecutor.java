@@ -51,7 +51,8 @@ final class SimExecutor {
         this.tasks = tasks;
         this.journal = journal;
         this.checkpointChance = w.rnd.nextDouble() * 0.05;
-        tasks.reporter = (id, state, msg) -> feed("report", new Input.TaskReported(id, state, msg, w.now()));
+        tasks.reporter = (id, handle, state, msg) -> feed("report", new Input.TaskReported(id, handle, state, msg,
+                w.now()));
     }
 
     boolean alive() {
@@ -103,6 +104,9 @@ final class SimExecutor {
         if (!alive) {
             return;
         }
+        if (Boolean.getBoolean("baton.sim.inputs")) { // -Dbaton.sim.inputs=true: every input and debug line traced
+            w.trace("input " + what + ": " + in);
+        }
         List<Effect> effects;
         try {
             effects = driver.step(in);
@@ -147,7 +151,7 @@ final class SimExecutor {
 
     private void carryOut(Effect e) {
         if (e instanceof Effect.Log l) {
-            if (l.level() != Effect.Level.DEBUG) {
+            if (l.level() != Effect.Level.DEBUG || Boolean.getBoolean("baton.sim.inputs")) {
                 w.trace("exec log " + l.level() + ": " + l.message());
             }
         } else if (e instanceof Effect.Call c) {
@@ -177,11 +181,11 @@ final class SimExecutor {
         } else if (e instanceof Effect.Connect) {
             connect();
         } else if (e instanceof Effect.AskRecover a) {
-            Set<String> ids = new java.util.LinkedHashSet<>();
-            a.tasks().forEach(t -> ids.add(t.getTaskId().getValue()));
+            Map<String, Long> ids = new LinkedHashMap<>();
+            a.tasks().forEach(t -> ids.put(t.id(), t.incarnation()));
             w.after(w.between(0, 2_000), "recover hook", inThis("recover hook", () -> {
                 Set<String> alive = tasks.recover(ids);
-                w.trace("recovery: known " + ids + ", alive " + alive);
+                w.trace("recovery: known " + ids.keySet() + ", alive " + alive);
                 feed("recovered", new Input.Recovered(alive, w.now()));
             }));
         } else if (e instanceof Effect.Exit x) {
@@ -261,13 +265,13 @@ final class SimExecutor {
         w.at(at, h.hook() + " " + id, inThis(h.hook() + " " + id, () -> {
             boolean ready = false;
             String failure = switch (h.hook()) {
-                case LAUNCH -> tasks.launch(h.task());
-                case KILL -> tasks.kill(id);
-                case FREEZE -> tasks.freeze(id);
-                case THAW -> tasks.thaw(id);
-                case RESIZE -> tasks.resize(id, h.task());
+                case LAUNCH -> tasks.launch(h.task(), h.incarnation());
+                case KILL -> tasks.kill(id, h.incarnation());
+                case FREEZE -> tasks.freeze(id, h.incarnation());
+                case THAW -> tasks.thaw(id, h.incarnation());
+                case RESIZE -> tasks.resize(id, h.incarnation(), h.task());
                 case READINESS -> {
-                    ready = tasks.ready(id);
+                    ready = tasks.ready(id, h.incarnation());
                     yield null;
                 }
             };

@@ -30,23 +30,26 @@ final class SimJournal implements Journal {
 
     @Override
     public long append(JournalRecord record) {
-        boolean crash = crashesLeft > 0 && w.now() < SimWorldClock.START_US + w.faults.quietAfterUs()
-                && w.chance(w.faults.executorCrashPerAppend());
+        boolean crash = crashes(w.faults.executorCrashPerAppend());
         boolean after = crash && w.rnd.nextBoolean();
         if (crash && !after) {
-            crash("before", record);
+            crash("before", kind(record));
         }
         long pos = inner.append(record);
         observer.journaled(record);
         if (after) {
-            crash("after", record);
+            crash("after", kind(record));
         }
         return pos;
     }
 
-    private void crash(String when, JournalRecord record) {
+    private boolean crashes(double chance) {
+        return crashesLeft > 0 && w.now() < SimWorldClock.START_US + w.faults.quietAfterUs() && w.chance(chance);
+    }
+
+    private void crash(String when, String kind) {
         crashesLeft--;
-        String point = when + " " + kind(record);
+        String point = when + " " + kind;
         crashPoints.merge(point, 1, Integer::sum);
         throw new SimWorld.Crash(point);
     }
@@ -69,9 +72,22 @@ final class SimJournal implements Journal {
         inner.sync();
     }
 
+    /**
+     * A checkpoint is a crash point too, before or after it is written (it replaces what came before it in
+     * one step, as Chronicle's roll to a new cycle does), as likely per call as an append.
+     */
     @Override
     public long checkpoint(JournalRecord checkpoint) {
-        return inner.checkpoint(checkpoint);
+        boolean crash = crashes(w.faults.executorCrashPerAppend());
+        boolean after = crash && w.rnd.nextBoolean();
+        if (crash && !after) {
+            crash("before", "checkpoint");
+        }
+        long pos = inner.checkpoint(checkpoint);
+        if (after) {
+            crash("after", "checkpoint");
+        }
+        return pos;
     }
 
     @Override

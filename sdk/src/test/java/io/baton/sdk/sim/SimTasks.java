@@ -28,6 +28,8 @@ final class SimTasks {
         boolean frozen;
         final boolean childProcess;
         int generation;
+        /** The incarnation of the author's handle that holds this process (its reports carry it). */
+        long handle;
 
         Proc(String taskId, TaskInfo info, boolean childProcess) {
             this.taskId = taskId;
@@ -38,7 +40,7 @@ final class SimTasks {
 
     /** Where a process's own reports go: the executor incarnation that runs (or adopted) it. */
     interface Reporter {
-        void report(String taskId, TaskState state, String message);
+        void report(String taskId, long handle, TaskState state, String message);
     }
 
     private final SimWorld w;
@@ -62,14 +64,23 @@ final class SimTasks {
     private void report(Proc p, TaskState state, String message) {
         w.trace("task " + p.taskId + " reports " + state);
         if (reporter != null) {
-            reporter.report(p.taskId, state, message);
+            reporter.report(p.taskId, p.handle, state, message);
         }
     }
 
     // ------------------------------------------------------------------ hooks (ok / fail answered later by the caller's scheduling)
 
+    /**
+     * The process the author's handle {@code handle} holds: as in a real executor, a handle holds the
+     * process its own launch started (or recovery attached), never the one of a later launch of the same id.
+     */
+    private Proc proc(String id, long handle) {
+        Proc p = procs.get(id);
+        return p != null && p.handle == handle ? p : null;
+    }
+
     /** launch: the process starts; it reports RUNNING (or fails, or hangs) by its fate. Returns the hook's failure, or null. */
-    String launch(TaskInfo task) {
+    String launch(TaskInfo task, long handle) {
         String id = task.getTaskId().getValue();
         Fate f = fate(id);
         boolean relaunch = !launched.add(id);
@@ -77,10 +88,12 @@ final class SimTasks {
             return "launch of " + id + " threw: cannot start";
         }
         if (procs.containsKey(id)) {
-            return null; // already has a process (a repeated launch): nothing to do
+            procs.get(id).handle = handle; // already has a process (a repeated launch): the new handle takes it
+            return null;
         }
         Proc p = new Proc(id, task, w.chance(0.7));
         p.generation = ++gen;
+        p.handle = handle;
         procs.put(id, p);
         w.trace("process " + id + " started" + (p.childProcess ? " (child process)" : " (in-process)"));
         int g = p.generation;
@@ -111,14 +124,14 @@ final class SimTasks {
     }
 
     /** kill: the process dies after a while (a long while for SLOW_TO_DIE) and reports KILLED. */
-    String kill(String id) {
+    String kill(String id, long handle) {
         if (fate(id) == Fate.KILL_THROWS && killThrown.add(id)) {
             return "kill of " + id + " threw"; // once: a passing failure
         }
-        Proc p = procs.get(id);
+        Proc p = proc(id, handle);
         if (p == null) {
-            w.after(w.between(100, 5_000), "task " + id + " already gone", () -> reporter.report(id, TaskState.TASK_KILLED,
-                    "was not running"));
+            w.after(w.between(100, 5_000), "task " + id + " already gone", () -> reporter.report(id, handle,
+                    TaskState.TASK_KILLED, "was not running"));
             return null;
         }
         long delay = fate(id) == Fate.SLOW_TO_DIE ? w.between(1_000_000, 6_000_000) : w.between(1_000, 300_000);
@@ -131,8 +144,8 @@ final class SimTasks {
         return null;
     }
 
-    String freeze(String id) {
-        Proc p = procs.get(id);
+    String freeze(String id, long handle) {
+        Proc p = proc(id, handle);
         if (p == null) {
             return "freeze of " + id + ": no such process";
         }
@@ -140,8 +153,8 @@ final class SimTasks {
         return null;
     }
 
-    String thaw(String id) {
-        Proc p = procs.get(id);
+    String thaw(String id, long handle) {
+        Proc p = proc(id, handle);
         if (p == null) {
             return "thaw of " + id + ": no such process";
         }
@@ -149,8 +162,8 @@ final class SimTasks {
         return null;
     }
 
-    String resize(String id, TaskInfo to) {
-        Proc p = procs.get(id);
+    String resize(String id, long handle, TaskInfo to) {
+        Proc p = proc(id, handle);
         if (p == null || fate(id) == Fate.RESIZE_THROWS) {
             return "resize of " + id + " failed";
         }
@@ -159,29 +172,36 @@ final class SimTasks {
     }
 
     /** The readiness check's answer now. */
-    boolean ready(String id) {
-        Proc p = procs.get(id);
+    boolean ready(String id, long handle) {
+        Proc p = proc(id, handle);
         return p != null && p.running && !p.frozen && fate(id) != Fate.NOT_READY;
     }
 
-    /** recover: which of these tasks still have a process (child processes survive the executor). */
-    Set<String> recover(Set<String> asked) {
+    /** recover: which of these tasks still have a process (child processes survive the executor); the new handles take them. */
+    Set<String> recover(Map<String, Long> asked) {
         Set<String> alive = new LinkedHashSet<>();
-        for (String id : asked) {
-            if (procs.containsKey(id)) {
+        asked.forEach((id, handle) -> {
+            Proc p = procs.get(id);
+            if (p != null) {
+                p.handle = handle;
                 alive.add(id);
             }
-        }
+        });
         return alive;
     }
 
-    /** The executor process died: in-process tasks die with it, silently. */
+    /**
+     * The executor process died: in-process tasks die with it, silently; child processes run on, held by no
+     * handle (handle 0, which the driver never gives out) until a recovery adopts them — the handles died
+     * with the process, and the next process numbers its handles afresh.
+     */
     void executorDied() {
         procs.values().removeIf(p -> {
             if (!p.childProcess) {
                 w.trace("process " + p.taskId + " died with the executor");
                 return true;
             }
+            p.handle = 0;
             return false;
         });
     }
