@@ -34,7 +34,7 @@ final class JournalTimeline {
 
     void accept(JournalRecord r) {
         switch (r.getRecordCase()) {
-            case REPLACE_REQUESTED -> of(r.getReplaceRequested().getReplacementId().getValue()).request =
+            case REPLACE_REQUESTED -> of(r.getReplaceRequested().getRequest().getReplacementId().getValue()).request =
                     r.getReplaceRequested();
             case ENGINE_EVENT -> event(r.getEngineEvent(), r.getTimeUs());
             case STATUS_RECORDED -> status(r.getStatusRecorded().getStatus());
@@ -87,9 +87,9 @@ final class JournalTimeline {
     }
 
     private void ended(EndedReplacement e) {
-        Replacement r = of(e.getReplacementId().getValue());
+        Replacement r = of(e.getRequest().getReplacementId().getValue());
         if (r.finalUpdate == null) {
-            r.endedOutcome = e.getOutcome() + " (" + e.getOldTaskId().getValue() + " -> " + e.getNewTaskId().getValue()
+            r.endedOutcome = e.getOutcome() + " (" + io.baton.tasks.Replaces.describe(e.getRequest())
                     + "; details were checkpointed away)";
         }
     }
@@ -109,9 +109,8 @@ final class JournalTimeline {
             sb.append("replacement ").append(r.id);
             if (r.request != null) {
                 ReplaceRequested q = r.request;
-                sb.append(": ").append(q.getOldTaskId().getValue()).append(" -> ")
-                        .append(q.getNewTask().getTaskId().getValue()).append(", ")
-                        .append(q.getPolicy().getStrategy()).append(", requested ")
+                sb.append(": ").append(io.baton.tasks.Replaces.describe(q.getRequest())).append(", ")
+                        .append(q.getRequest().getPolicy().getStrategy()).append(", requested ")
                         .append(Format.time(q.getRequestedAtUs()));
             }
             sb.append('\n');

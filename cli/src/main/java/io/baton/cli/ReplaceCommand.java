@@ -3,9 +3,7 @@ package io.baton.cli;
 import io.baton.proto.ReleaseLeftover;
 import io.baton.proto.ReplacePolicy;
 import io.baton.proto.ReplaceStrategy;
-import io.baton.proto.ReplacementOutcome;
 import io.baton.proto.ReplacementProgress;
-import io.baton.proto.TaskStatus;
 import io.baton.resources.Resources;
 import io.baton.sdk.client.BatonClient;
 import io.baton.sdk.client.ReplaceHandle;
@@ -17,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -101,7 +98,6 @@ final class ReplaceCommand implements Callable<Integer> {
             Follower follower = waitForOutcome ? new Follower(rid, out, Format.nowUs()) : null;
             if (follower != null) {
                 client.onProgress(follower::progress);
-                client.onUpdate(follower::update);
             }
             ReplaceHandle h = client.replace(request.withOffers(ids));
             ShimConnection.await(h.forwarded(), "replacement " + rid + " (" + oldTask + " -> " + task.taskId + ")",
@@ -113,24 +109,11 @@ final class ReplaceCommand implements Callable<Integer> {
             if (follower == null) {
                 return 0;
             }
+            // the outcome completes after the client's listeners saw the final update (so every phase before it
+            // is printed), and closing the client answers its acknowledgement
             ReplaceOutcome outcome = awaitOutcome(h, rid, waitMs);
-            follower.awaitFinalUpdateDelivered();
             follower.finish(outcome);
-            acknowledge(client, outcome);
             return outcome.committed() ? 0 : CliException.NEGATIVE;
-        }
-    }
-
-    /**
-     * The executor sends a task's updates one at a time; left unacknowledged (the automatic
-     * acknowledgement may still be in flight when the command exits) the final update would hold
-     * back the new task's later ones. Acknowledging twice is harmless.
-     */
-    private static void acknowledge(BatonClient client, ReplaceOutcome outcome) {
-        TaskStatus s = outcome.status();
-        if (!s.getUuid().isEmpty()) {
-            ShimConnection.await(client.acknowledge(s.getTaskId().getValue(), s.getUuid()), "ACKNOWLEDGE "
-                    + s.getTaskId().getValue(), "check that the shim runs");
         }
     }
 
@@ -177,7 +160,6 @@ final class ReplaceCommand implements Callable<Integer> {
         private final String rid;
         private final PrintWriter out;
         private final long startUs;
-        private final CountDownLatch finalDelivered = new CountDownLatch(1);
         private boolean done;
 
         Follower(String rid, PrintWriter out, long startUs) {
@@ -198,16 +180,6 @@ final class ReplaceCommand implements Callable<Integer> {
                     out.flush();
                 }
             }
-        }
-
-        void update(TaskStatus s) {
-            if (s.getReplacementId().getValue().equals(rid) && s.getOutcome() != ReplacementOutcome.OUTCOME_UNSPECIFIED) {
-                finalDelivered.countDown();
-            }
-        }
-
-        void awaitFinalUpdateDelivered() throws InterruptedException {
-            finalDelivered.await(2, TimeUnit.SECONDS); // a REJECTED outcome is synthesized and never delivered
         }
 
         void finish(ReplaceOutcome o) {

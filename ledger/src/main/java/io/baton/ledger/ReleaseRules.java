@@ -42,7 +42,7 @@ final class ReleaseRules {
         boolean sameId = r.oldTaskId().equals(r.newTaskId());
         switch (keep) {
             case KEEP_NEW -> {
-                hold(exec, new HeldTask(r.newTask, r.newResources));
+                holdUnlessEnded(exec, new HeldTask(r.newTask, r.newResources), sameId);
                 if (!sameId) {
                     book.retire(r.oldTaskId());
                 }
@@ -53,7 +53,7 @@ final class ReleaseRules {
                             + " cannot keep old task " + r.oldTaskId() + ": its pool " + Text.of(r.pool)
                             + " no longer holds " + r.oldResources + " (the leftover was given back); end it with KEEP_NONE");
                 }
-                hold(exec, new HeldTask(r.oldTask, r.oldResources));
+                holdUnlessEnded(exec, new HeldTask(r.oldTask, r.oldResources), sameId);
                 if (!sameId) {
                     book.retire(r.newTaskId());
                 }
@@ -71,6 +71,34 @@ final class ReleaseRules {
         ledger.removeReserved(r.pool);
         ledger.ended(r.replacementId, r.executorId, keep);
         return Verdict.ok(ledger.limitsOf(r.executorId));
+    }
+
+    /**
+     * Keeps the task the release names — unless its terminal update has been relayed already (it ended while
+     * the release was unconfirmed: simulation seed 1734114, an ABORTED replacement's old task lost in a restart
+     * before the shim confirmed its KEEP_OLD release): then there is nothing to keep, and holding it would
+     * leave its resources allocated to a task nothing runs. (A same-id replacement's id may carry the replaced
+     * incarnation's end, so there the release is taken at its word.)
+     */
+    private void holdUnlessEnded(ExecutorEntry exec, HeldTask task, boolean sameId) {
+        if (!sameId && ended(ledger, task.id())) {
+            ledger.taskBook().retire(task.id());
+            return;
+        }
+        hold(exec, task);
+    }
+
+    private static boolean ended(Ledger ledger, String taskId) {
+        io.baton.proto.TaskStatus latest = ledger.taskBook().latest(taskId);
+        return latest != null && io.baton.tasks.TaskStates.isTerminal(latest.getState());
+    }
+
+    /**
+     * Whether the task a release kept (of a replacement {@code oldId -> newId}) has ended since (see above): its
+     * terminal update was relayed, or relayed and acknowledged (then the shim no longer knows the id at all).
+     */
+    static boolean endedSince(Ledger ledger, String executorId, String oldId, String newId, String keptId) {
+        return !oldId.equals(newId) && (ended(ledger, keptId) || !executorId.equals(ledger.taskBook().ownerOf(keptId)));
     }
 
     private void hold(ExecutorEntry exec, HeldTask task) {

@@ -198,13 +198,10 @@ final class ReserveRules {
             return Verdict.reject(RejectCode.NOT_OWNER, "old task " + oldId + " runs on executor " + owner
                     + ", not on " + named);
         }
-        ReservationEntry existing = ledger.reservationMap().get(rid);
-        if (existing != null) {
-            if (existing.oldTaskId().equals(oldId) && existing.newTask.equals(call.getNewTask())) {
-                return Verdict.ok(owner); // a retry of a replacement already under way
-            }
-            return Verdict.reject(RejectCode.CONFLICT, "replacement id " + rid + " is already used for "
-                    + existing.oldTaskId() + " -> " + existing.newTaskId() + "; use a new replacement id");
+        if (ledger.reservationMap().containsKey(rid)) {
+            // a replacement already under way: its executor holds the request and answers a retry of it (whether
+            // this is one is io.baton.tasks.Replaces.same, applied by the shim's core and the executor's engine)
+            return Verdict.ok(owner);
         }
         ExecutorEntry exec = ledger.executorMap().get(owner);
         HeldTask held = exec == null ? null : exec.tasks.get(oldId);

@@ -64,6 +64,40 @@ final class CoreState {
     final Set<Long> subscribers = new LinkedHashSet<>();
     final Map<String, Container> containers = new LinkedHashMap<>();
     final Map<Long, Pending> pending = new HashMap<>();
+    /**
+     * The REPLACE requests forwarded lately, by replacement id (bounded): a request that comes again with a
+     * known id is a retry only if {@link io.baton.tasks.Replaces#same} says so; otherwise it is refused.
+     */
+    final Map<String, io.baton.proto.Replace> replaces = new LinkedHashMap<>(16, 0.75f, false) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, io.baton.proto.Replace> eldest) {
+            return size() > REMEMBERED_REPLACES;
+        }
+    };
+    static final int REMEMBERED_REPLACES = 4096;
+    /** The refusals that ended REPLACE requests (refused for certain, with their final update), by replacement id. */
+    final Map<String, Rejection> endedHere = new LinkedHashMap<>(16, 0.75f, false) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Rejection> eldest) {
+            return size() > REMEMBERED_REPLACES;
+        }
+    };
+    /**
+     * Replacement ids whose outcome re-subscribing executors own (bounded): in flight there, or ended with the
+     * final update unacknowledged. A refusal of a REPLACE with such an id ends nothing (see {@link FrameworkCalls}).
+     */
+    final Set<String> underWayAtExecutors = java.util.Collections.newSetFromMap(new LinkedHashMap<>(16, 0.75f, false) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > REMEMBERED_REPLACES;
+        }
+    });
     private long nextRequest;
     private long uuids;
     List<Effect> out = new ArrayList<>();
@@ -156,6 +190,10 @@ final class CoreState {
     void fwReject(long conn, long cid, RejectCode code, String message) {
         reply(conn, FrameworkResponse.newBuilder().setCorrelationId(cid)
                 .setRejected(Rejection.newBuilder().setCode(code).setMessage(message)).build());
+    }
+
+    void fwReject(long conn, long cid, Rejection rejection) {
+        reply(conn, FrameworkResponse.newBuilder().setCorrelationId(cid).setRejected(rejection).build());
     }
 
     void fwAccepted(long conn, long cid) {

@@ -10,6 +10,7 @@ import io.baton.proto.KillEvent;
 import io.baton.proto.LaunchEvent;
 import io.baton.proto.OfferList;
 import io.baton.proto.RejectCode;
+import io.baton.proto.Rejection;
 import io.baton.proto.Replace;
 import io.baton.proto.ReplaceEvent;
 import io.baton.proto.TaskID;
@@ -21,6 +22,7 @@ import io.baton.resources.Resources;
 import io.baton.ledger.Ids;
 import io.baton.ledger.OfferView;
 import io.baton.ledger.Verdict;
+import io.baton.tasks.Replaces;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -166,22 +168,43 @@ final class FrameworkCalls {
     private void replace(long conn, FrameworkCall call, long now) {
         long cid = call.getCorrelationId();
         Replace r = call.getReplace();
+        Replace known = s.replaces.get(r.getReplacementId().getValue());
+        if (known != null && !Replaces.same(known, r)) { // a different request under a known id: refused, no more
+            s.fwReject(conn, cid, RejectCode.CONFLICT, Replaces.conflict(known, r));
+            return;
+        }
+        Rejection endedHere = known == null ? null : s.endedHere.get(r.getReplacementId().getValue());
+        if (endedHere != null) { // a retry of a request this shim ended: the same answer, nothing new
+            s.fwReject(conn, cid, endedHere);
+            return;
+        }
         Verdict<String> v = s.ledger.precheckReplace(r, now);
         if (v instanceof Verdict.Rejected<String> rej) {
-            if (LOSES_NEW_TASK.contains(rej.code()) && losable(r)) {
-                // The seed: an invalid replace reports TASK_LOST for the new task, and the request ends.
-                s.publishShimStatus(s.shimStatus(r.getNewTask().getTaskId(), TaskState.TASK_LOST,
+            if (LOSES_NEW_TASK.contains(rej.code()) && losable(r, known)) {
+                // The seed: an invalid replace reports TASK_LOST for the new task, and the request ends: this is
+                // its final update (outcome REJECTED), on the stream and in the answer
+                TaskStatus lost = s.shimStatus(r.getNewTask().getTaskId(), TaskState.TASK_LOST,
                         TaskReason.REPLACE_INVALID, rej.message(), null, now).toBuilder()
-                        .setRelatedTaskId(r.getOldTaskId()).setReplacementId(r.getReplacementId()).build());
+                        .setRelatedTaskId(r.getOldTaskId()).setReplacementId(r.getReplacementId())
+                        .setOutcome(io.baton.proto.ReplacementOutcome.REJECTED).build();
+                s.publishShimStatus(lost);
+                Rejection ended = Rejection.newBuilder().setCode(rej.code()).setMessage(rej.message())
+                        .setFinalUpdate(lost).build();
+                s.replaces.put(r.getReplacementId().getValue(), r);
+                s.endedHere.put(r.getReplacementId().getValue(), ended);
+                s.fwReject(conn, cid, ended);
+            } else {
+                s.fwReject(conn, cid, rej.code(), rej.message());
             }
-            s.fwReject(conn, cid, rej.code(), rej.message());
             s.emit(new Effect.ReplaceRefused());
             return;
         }
         String exec = v.value();
-        ExecutorEvent replace = ExecutorEvent.newBuilder().setReplace(ReplaceEvent.newBuilder()
-                .setReplacementId(r.getReplacementId()).setOldTaskId(r.getOldTaskId()).setNewTask(r.getNewTask())
-                .addAllOfferIds(r.getOfferIdsList()).setPolicy(r.getPolicy()).setRequestedAtUs(now)).build();
+        ExecutorEvent replace = ExecutorEvent.newBuilder().setReplace(ReplaceEvent.newBuilder().setRequest(r)
+                .setRequestedAtUs(now)).build();
+        if (known == null) {
+            s.replaces.put(r.getReplacementId().getValue(), r);
+        }
         if (forward(conn, cid, exec, replace)) {
             s.mail.awaitConfirmation(r.getReplacementId().getValue(), exec, replace);
         } else {
@@ -190,12 +213,18 @@ final class FrameworkCalls {
     }
 
     /**
-     * The new task of a refused replace is reported lost only if that id is nobody's task: with the old
-     * task's id (a same-id replace), or any other task's, the update would "end" a task that may well run.
+     * A refused replace ends (its new task reported lost) only when the shim is certain nothing else can end
+     * it: its new task id is nobody's (with the old task's id, a same-id replace, or any other task's, the
+     * update would "end" a task that may well run), and its replacement id is not an executor's (forwarded
+     * before by this shim, or named by a re-subscribing executor as in flight or with its outcome unacknowledged:
+     * simulation seeds 1545907, 902681108870): there the executor owns the outcome, and a retry's refusal (its
+     * offer used meanwhile, or gone with a shim restart) is the caller's only.
      */
-    private boolean losable(Replace r) {
+    private boolean losable(Replace r, Replace known) {
         String newId = r.getNewTask().getTaskId().getValue();
-        return !newId.equals(r.getOldTaskId().getValue()) && s.ledger.ownerOf(newId) == null;
+        String rid = r.getReplacementId().getValue();
+        return known == null && !s.underWayAtExecutors.contains(rid) && !newId.equals(r.getOldTaskId().getValue())
+                && s.ledger.ownerOf(newId) == null;
     }
 
     private boolean forward(long conn, long cid, String exec, ExecutorEvent event) {

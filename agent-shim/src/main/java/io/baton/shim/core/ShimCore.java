@@ -110,7 +110,7 @@ public final class ShimCore {
             }
             for (var ev : s.mail.drain(id)) {
                 if (ev.hasReplace()) {
-                    s.publishShimStatus(s.shimStatus(ev.getReplace().getNewTask().getTaskId(), TaskState.TASK_LOST,
+                    s.publishShimStatus(s.shimStatus(ev.getReplace().getRequest().getNewTask().getTaskId(), TaskState.TASK_LOST,
                             TaskReason.REASON_EXECUTOR_TERMINATED, "executor " + id + " is gone", null, now));
                 }
             }

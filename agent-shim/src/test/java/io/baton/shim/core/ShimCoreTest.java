@@ -16,6 +16,7 @@ import io.baton.proto.OfferID;
 import io.baton.proto.RejectCode;
 import io.baton.proto.Replace;
 import io.baton.proto.ReplacementID;
+import io.baton.proto.ReplacementOutcome;
 import io.baton.proto.TaskID;
 import io.baton.proto.TaskReason;
 import io.baton.proto.TaskState;
@@ -222,8 +223,14 @@ class ShimCoreTest {
         List<Effect> out = f.fw(FW, FrameworkCall.newBuilder().setReplace(r));
         assertThat(fwReply(out).getRejected().getCode()).isEqualTo(RejectCode.UNKNOWN_OFFER);
         assertThat(relayed(out)).extracting(TaskStatus::getReason).containsExactly(TaskReason.REPLACE_INVALID);
+        assertThat(relayed(out).get(0).getOutcome()).as("the final update").isEqualTo(ReplacementOutcome.REJECTED);
+        assertThat(fwReply(out).getRejected().getFinalUpdate()).as("in the answer too").isEqualTo(relayed(out).get(0));
         assertThat(CoreFixture.all(out, Effect.ReplaceRefused.class)).hasSize(1);
-        r.setNewTask(task("t2", "cpus:1;mem:128")).clearOfferIds();
+        List<Effect> retry = f.fw(FW, FrameworkCall.newBuilder().setReplace(r));
+        assertThat(fwReply(retry).getRejected()).as("a retry gets the same answer").isEqualTo(fwReply(out).getRejected());
+        assertThat(relayed(retry)).as("and nothing new on the stream").isEmpty();
+        r.setReplacementId(ReplacementID.newBuilder().setValue("r2")).setNewTask(task("t2", "cpus:1;mem:128"))
+                .clearOfferIds();
         out = f.fw(FW, FrameworkCall.newBuilder().setReplace(r));
         assertThat(fwReply(out).getForwarded().getQueued()).isFalse();
         assertThat(delivered(out).get(0).getReplace().getRequestedAtUs()).isEqualTo(f.now);
@@ -253,6 +260,25 @@ class ShimCoreTest {
         assertThat(relayed(out)).as("t2's end is e1's to report").isEmpty();
         List<Effect> launch = f.launch(FW, "e1", task("t2", "cpus:0.1;mem:16"), f.offer(FW, "cpus:0.1;mem:16"));
         assertThat(fwReply(launch).getRejected().getCode()).isEqualTo(RejectCode.DUPLICATE_TASK);
+    }
+
+    @Test
+    void aKnownReplacementIdWithAnotherRequestIsRefusedNamingBothAndTheSameRequestIsForwardedAgain() {
+        f.framework(FW);
+        f.subscribe(EXEC, "e1", task("t1", "cpus:1;mem:128"));
+        Replace.Builder r = Replace.newBuilder().setReplacementId(ReplacementID.newBuilder().setValue("r1"))
+                .setOldTaskId(TaskID.newBuilder().setValue("t1")).setNewTask(task("t2", "cpus:1;mem:128"));
+        assertThat(delivered(f.fw(FW, FrameworkCall.newBuilder().setReplace(r))).get(0).getReplace().getRequest())
+                .as("carried as the framework sent it").isEqualTo(r.build());
+        List<Effect> other = f.fw(FW, FrameworkCall.newBuilder().setReplace(r.clone()
+                .setNewTask(task("t3", "cpus:1;mem:128"))));
+        assertThat(fwReply(other).getRejected().getCode()).isEqualTo(RejectCode.CONFLICT);
+        assertThat(fwReply(other).getRejected().getMessage()).isEqualTo("replacement id r1 is already used for t1 -> t2;"
+                + " this request (t1 -> t3) differs in its task ids: use a new replacement id, or repeat the first"
+                + " request exactly to retry it");
+        assertThat(delivered(other)).isEmpty();
+        assertThat(relayed(other)).isEmpty();
+        assertThat(delivered(f.fw(FW, FrameworkCall.newBuilder().setReplace(r)))).as("a retry").hasSize(1);
     }
 
     @Test

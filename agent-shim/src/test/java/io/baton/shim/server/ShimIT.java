@@ -93,7 +93,7 @@ class ShimIT {
         running("a", "cpus:2;mem:1024");
         var fwd = replace(fw, "r1", "a", task("b", "cpus:1;mem:256"), ReplaceStrategy.STOP_THEN_START);
         assertThat(fwd.getForwarded().getQueued()).isFalse();
-        var ev = e1.wire.await(m -> m.hasEvent() && m.getEvent().hasReplace()).getEvent().getReplace();
+        var ev = e1.wire.await(m -> m.hasEvent() && m.getEvent().hasReplace()).getEvent().getReplace().getRequest();
         assertThat(ev.getReplacementId().getValue()).isEqualTo("r1");
 
         var reserved = e1.reserve("r1", "a", ev.getNewTask(), false, List.of());
@@ -218,7 +218,7 @@ class ShimIT {
                 .addTasks(io.baton.proto.TaskRecord.newBuilder().setTask(task("a", "cpus:1;mem:128"))
                         .setState(TaskState.TASK_RUNNING)));
         assertThat(e1.wire.await(m -> m.hasEvent() && m.getEvent().hasReplace()).getEvent().getReplace()
-                .getReplacementId().getValue()).isEqualTo("r1");
+                .getRequest().getReplacementId().getValue()).isEqualTo("r1");
     }
 
     @Test
@@ -265,7 +265,7 @@ class ShimIT {
                 .addTasks(io.baton.proto.TaskRecord.newBuilder().setTask(task("a", "cpus:1;mem:128"))
                         .setState(TaskState.TASK_RUNNING)));
         assertThat(e1.wire.await(m -> m.hasEvent() && m.getEvent().hasReplace()).getEvent().getReplace()
-                .getReplacementId().getValue()).isEqualTo("r1");
+                .getRequest().getReplacementId().getValue()).isEqualTo("r1");
 
         e1.reserve("r1", "a", task("b", "cpus:1;mem:128"), false, List.of());
         e1.close();

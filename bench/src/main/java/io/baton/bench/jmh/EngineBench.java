@@ -67,7 +67,7 @@ public class EngineBench {
         TaskInfo next = task("t" + (++n));
         String old = current.getTaskId().getValue();
         String neu = next.getTaskId().getValue();
-        Engine.Submitted s = engine.submit(new ReplaceRequest(rid, current, next, List.of(), POLICY, now), now);
+        Engine.Submitted s = engine.submit(ReplaceRequest.of(rid, current, next, List.of(), POLICY, now), now);
         bh.consume(s.commands());
         bh.consume(engine.apply(rid, new Event.ReserveAccepted(RES, now += 10)));
         bh.consume(engine.taskState(old, TaskState.TASK_KILLED, "", now += 10));

@@ -87,11 +87,11 @@ public final class BatonClient implements AutoCloseable {
         this.options = options;
         this.endpoint = options.endpoint();
         this.calls = new ShimCalls(endpoint, options.maxFrameBytes(), pending);
-        this.outcomes = new Outcomes(options.recentOutcomes(), () -> options.clock().millis() * 1000);
+        this.outcomes = new Outcomes(options.recentOutcomes());
         this.delivery = Executors.newSingleThreadExecutor(new DefaultThreadFactory("baton-client-updates-"
                 + options.name(), true));
         this.stream = new UpdateStream(delivery, options.autoAcknowledge() ? this::autoAcknowledge : null,
-                options.dedupWindow(), options.updateQueueCapacity());
+                outcomes::offer, options.dedupWindow(), options.updateQueueCapacity());
     }
 
     /**
@@ -275,9 +275,17 @@ public final class BatonClient implements AutoCloseable {
         return offers.stream().map(o -> o.getId().getValue()).toList();
     }
 
-    /** Closes the connection, fails whatever still waits, and stops the client's threads. Idempotent. */
+    /**
+     * Closes the connection, fails whatever still waits, and stops the client's threads. Idempotent. Updates
+     * already received are delivered first, and their automatic acknowledgements answered (each bounded by
+     * {@link #CLOSE_FLUSH_MS}), so an update this client saw is not sent to it again — unless {@code close} is
+     * called by an update listener, which cannot wait for its own thread.
+     */
     @Override
     public void close() {
+        if (!closing && !deliveryThread()) {
+            flush();
+        }
         closing = true;
         Transport t = transport;
         if (t != null) {
@@ -288,12 +296,45 @@ public final class BatonClient implements AutoCloseable {
     }
 
     private void received(TaskStatus status) {
-        outcomes.offer(status);
-        stream.accept(status);
+        stream.accept(status); // a final update completes its outcome there, after the listeners saw it
     }
 
+    /** How long {@link #close} waits for updates already received, then for their acknowledgements. */
+    static final long CLOSE_FLUSH_MS = 2_000;
+
+    private static boolean deliveryThread() {
+        return UpdateStream.delivering();
+    }
+
+    private void flush() {
+        try {
+            delivery.submit(() -> { }).get(CLOSE_FLUSH_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            CompletableFuture<?>[] acks;
+            synchronized (acksInFlight) {
+                acks = acksInFlight.toArray(new CompletableFuture<?>[0]);
+            }
+            CompletableFuture.allOf(acks).get(CLOSE_FLUSH_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                | java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("closing without every update acknowledged: {}", e.toString());
+        }
+    }
+
+    private final java.util.Set<CompletableFuture<Void>> acksInFlight = new java.util.HashSet<>();
+
     private void autoAcknowledge(TaskStatus s) {
-        acknowledge(s.getTaskId().getValue(), s.getUuid()).whenComplete((v, t) -> {
+        CompletableFuture<Void> ack = acknowledge(s.getTaskId().getValue(), s.getUuid());
+        synchronized (acksInFlight) {
+            acksInFlight.add(ack);
+        }
+        ack.whenComplete((v, t) -> {
+            synchronized (acksInFlight) {
+                acksInFlight.remove(ack);
+            }
+        });
+        ack.whenComplete((v, t) -> {
             if (t != null) {
                 LOG.debug("acknowledgement of task {} ({}) not taken: {}", s.getTaskId().getValue(), s.getState(),
                         t.getMessage());

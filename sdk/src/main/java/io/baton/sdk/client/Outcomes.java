@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.LongSupplier;
 
 /**
  * Replacement outcomes by replacement id. A final update (replacement id set, outcome set) completes
@@ -20,12 +19,9 @@ import java.util.function.LongSupplier;
 final class Outcomes {
     private final Map<String, CompletableFuture<ReplaceOutcome>> waiting = new HashMap<>();
     private final Map<String, ReplaceOutcome> recent;
-    /** Wall clock in microseconds, for the timestamp of a REJECTED outcome. */
-    private final LongSupplier clockUs;
     private RuntimeException closedBy;
 
-    Outcomes(int remember, LongSupplier clockUs) {
-        this.clockUs = clockUs;
+    Outcomes(int remember) {
         this.recent = new LinkedHashMap<>(16, 0.75f, false) {
             private static final long serialVersionUID = 1L;
 
@@ -79,14 +75,19 @@ final class Outcomes {
     }
 
     /**
-     * Ends the replacement when its REPLACE fails: {@code REJECTED} when the shim refused it, the
-     * failure otherwise; and when it was forwarded to a client without updates, which cannot see the outcome.
+     * Follows a REPLACE's answer. Outcomes come only from final updates, never made up here: a refusal that
+     * ended the replacement carries its final update (which a client with updates also gets on the stream, and
+     * takes from there, after its listeners); a refusal that did not is no outcome — nothing happened, a
+     * retry may go through — and fails the outcome with the refusal. Any other failure fails it too, as does
+     * a forward to a client without updates, which cannot see the outcome.
      */
     void follow(ReplaceSpec spec, CompletableFuture<Forwarded> forwarded, boolean updates) {
         String rid = spec.replacementId();
         forwarded.whenComplete((f, t) -> {
-            if (t instanceof ShimRejectedException r) {
-                end(rid, ReplaceOutcome.rejected(spec, r, clockUs.getAsLong()));
+            if (t instanceof ShimRejectedException r && r.finalUpdate().isPresent()) {
+                if (!updates) {
+                    offer(r.finalUpdate().get());
+                } // else the stream delivers it (the shim sent it before this answer)
             } else if (t != null) {
                 fail(rid, t instanceof RuntimeException r ? r : new IllegalStateException(t));
             } else if (!updates) {
@@ -94,17 +95,6 @@ final class Outcomes {
                         + "with updates(false) and cannot see its final update; connect with updates(true)"));
             }
         });
-    }
-
-    /** Ends a replacement without a final update on the stream (the shim refused it outright). */
-    void end(String replacementId, ReplaceOutcome outcome) {
-        CompletableFuture<ReplaceOutcome> f;
-        synchronized (this) {
-            f = waiting.remove(replacementId);
-        }
-        if (f != null) {
-            f.complete(outcome);
-        }
     }
 
     void fail(String replacementId, RuntimeException cause) {

@@ -1,11 +1,7 @@
 package io.baton.sdk.client;
 
-import io.baton.proto.ReplacementID;
 import io.baton.proto.ReplacementOutcome;
 import io.baton.proto.ReplacementTimings;
-import io.baton.proto.TaskID;
-import io.baton.proto.TaskReason;
-import io.baton.proto.TaskState;
 import io.baton.proto.TaskStatus;
 
 /**
@@ -31,15 +27,6 @@ public record ReplaceOutcome(ReplacementOutcome outcome, TaskStatus status, Repl
     }
 
     /** A replace the shim refused outright: the new task is lost, with the shim's message. */
-    static ReplaceOutcome rejected(ReplaceSpec spec, ShimRejectedException r, long nowUs) {
-        TaskStatus s = TaskStatus.newBuilder().setTaskId(spec.newTask().getTaskId()).setState(TaskState.TASK_LOST)
-                .setReason(TaskReason.REPLACE_INVALID).setMessage(r.shimMessage()).setTimestampUs(nowUs)
-                .setRelatedTaskId(TaskID.newBuilder().setValue(spec.oldTaskId()))
-                .setReplacementId(ReplacementID.newBuilder().setValue(spec.replacementId()))
-                .setOutcome(ReplacementOutcome.REJECTED).build();
-        return of(s);
-    }
-
     public String replacementId() {
         return status.getReplacementId().getValue();
     }

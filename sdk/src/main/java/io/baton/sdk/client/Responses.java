@@ -13,7 +13,8 @@ final class Responses {
             Function<FrameworkResponse, T> get) {
         return r -> {
             if (r.getResultCase() == ResultCase.REJECTED) {
-                throw new ShimRejectedException(call, r.getRejected().getCode(), r.getRejected().getMessage());
+                throw new ShimRejectedException(call, r.getRejected().getCode(), r.getRejected().getMessage(),
+                        r.getRejected().hasFinalUpdate() ? r.getRejected().getFinalUpdate() : null);
             }
             if (r.getResultCase() != wanted) {
                 throw new IllegalStateException("the shim answered " + call + " with " + r.getResultCase()

@@ -23,12 +23,29 @@ public final class ShimRejectedException extends RuntimeException {
     private final String call;
     private final RejectCode code;
     private final String shimMessage;
+    private final transient io.baton.proto.TaskStatus finalUpdate;
 
     public ShimRejectedException(String call, RejectCode code, String shimMessage) {
+        this(call, code, shimMessage, null);
+    }
+
+    /** @param finalUpdate the final update of the replacement the refusal ended, or null (see {@link #finalUpdate}) */
+    public ShimRejectedException(String call, RejectCode code, String shimMessage,
+            io.baton.proto.TaskStatus finalUpdate) {
         super(call + " rejected by the shim (" + code + "): " + shimMessage);
         this.call = call;
         this.code = code;
         this.shimMessage = shimMessage;
+        this.finalUpdate = finalUpdate;
+    }
+
+    /**
+     * For a refused REPLACE: the final update (outcome REJECTED) when the refusal ended the replacement — the
+     * same update the stream carries. Empty when nothing happened: the request was not taken, and a retry of
+     * the same replacement id may still go through.
+     */
+    public java.util.Optional<io.baton.proto.TaskStatus> finalUpdate() {
+        return java.util.Optional.ofNullable(finalUpdate);
     }
 
     /** Why the shim refused. */

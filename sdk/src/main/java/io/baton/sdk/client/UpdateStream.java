@@ -30,15 +30,21 @@ final class UpdateStream {
 
     private final Executor delivery;
     private final Acknowledger acknowledger;
+    private final Consumer<TaskStatus> afterListeners;
     private final BlockingQueue<TaskStatus> queue;
     private final List<Consumer<TaskStatus>> listeners = new CopyOnWriteArrayList<>();
     private final Map<ByteString, Boolean> seen;
     private long overflowed;
 
-    /** @param acknowledger null: no automatic acknowledgements */
-    UpdateStream(Executor delivery, Acknowledger acknowledger, int dedupWindow, int queueCapacity) {
+    /**
+     * @param acknowledger null: no automatic acknowledgements
+     * @param afterListeners runs on each update once every listener has seen it (completes replacement outcomes)
+     */
+    UpdateStream(Executor delivery, Acknowledger acknowledger, Consumer<TaskStatus> afterListeners, int dedupWindow,
+            int queueCapacity) {
         this.delivery = delivery;
         this.acknowledger = acknowledger;
+        this.afterListeners = afterListeners;
         this.queue = new LinkedBlockingQueue<>(queueCapacity);
         this.seen = new LinkedHashMap<>(16, 0.75f, false) {
             private static final long serialVersionUID = 1L;
@@ -64,9 +70,23 @@ final class UpdateStream {
         }
     }
 
+    /** True on the delivery thread while it delivers (so {@link BatonClient#close} knows not to wait for itself). */
+    private static final ThreadLocal<Boolean> DELIVERING = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
+    static boolean delivering() {
+        return DELIVERING.get();
+    }
+
     private void submit(Runnable r) {
         try {
-            delivery.execute(r);
+            delivery.execute(() -> {
+                DELIVERING.set(Boolean.TRUE);
+                try {
+                    r.run();
+                } finally {
+                    DELIVERING.set(Boolean.FALSE);
+                }
+            });
         } catch (RejectedExecutionException closed) {
             LOG.debug("client closed; update not delivered");
         }
@@ -82,6 +102,7 @@ final class UpdateStream {
                         status.getTaskId().getValue(), status.getState(), e);
             }
         }
+        afterListeners.accept(status);
         acknowledge(status);
     }
 

@@ -9,6 +9,7 @@ import io.baton.sdk.core.Event.NewTaskTerminated;
 import io.baton.sdk.core.Event.OldTaskFailed;
 import io.baton.sdk.core.Event.OldTaskRunning;
 import io.baton.sdk.core.Event.OldTaskTerminated;
+import io.baton.tasks.Replaces;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -59,8 +60,19 @@ public final class Engine {
         }
     };
 
-    /** What is remembered of a finished replacement. */
-    public record Ended(String replacementId, String oldTaskId, String newTaskId, Phase outcome) {
+    /** What is remembered of a finished replacement: what was asked, and how it ended. */
+    public record Ended(io.baton.proto.Replace request, Phase outcome) {
+        public String replacementId() {
+            return request.getReplacementId().getValue();
+        }
+
+        public String oldTaskId() {
+            return request.getOldTaskId().getValue();
+        }
+
+        public String newTaskId() {
+            return request.getNewTask().getTaskId().getValue();
+        }
     }
     private final List<PhaseChange> phaseChanges = new ArrayList<>();
     private final Consumer<Replacement.Step> onStep;
@@ -147,8 +159,7 @@ public final class Engine {
     public Decision decide(ReplaceRequest request) {
         TaskInfo oldTask = tasks.getOrDefault(request.oldTaskId(), request.oldTask());
         String[] detail = new String[1];
-        Readiness r = readiness(new ReplaceRequest(request.replacementId(), oldTask, request.newTask(),
-                request.offerIds(), request.policy(), request.requestedAtUs()), detail);
+        Readiness r = readiness(request.withOldTask(oldTask), detail);
         return new Decision(r, detail[0] == null ? "" : detail[0]);
     }
 
@@ -156,26 +167,22 @@ public final class Engine {
     public Submitted submit(ReplaceRequest request, Decision decision, long atUs) {
         Ended gone = replacements.containsKey(request.replacementId()) ? null : ended.get(request.replacementId());
         if (gone != null) {
-            boolean same = gone.oldTaskId().equals(request.oldTaskId()) && gone.newTaskId().equals(request.newTaskId());
-            return new Submitted(null, same, same ? null : "replacement id " + request.replacementId()
-                    + " was used for " + gone.oldTaskId() + " -> " + gone.newTaskId() + " (" + gone.outcome()
-                    + "); use a new replacement id", List.of());
+            boolean same = Replaces.same(gone.request(), request.call());
+            return new Submitted(null, same, same ? null : Replaces.conflict(gone.request(), gone.outcome().name(),
+                    request.call()), List.of());
         }
         Replacement known = replacements.get(request.replacementId());
         if (known != null) {
             if (known.request.sameAs(request)) {
                 return new Submitted(known, true, null, List.of());
             }
-            return new Submitted(known, false, "replacement id " + request.replacementId() + " is already used for "
-                    + known.request.oldTaskId() + " -> " + known.request.newTaskId() + "; use a new replacement id",
-                    List.of());
+            return new Submitted(known, false, Replaces.conflict(known.request.call(), request.call()), List.of());
         }
         // a request that names the old task fully (as journaled) keeps it: on replay from a checkpoint the
         // task table already holds later versions of that id (a same-id new task), which must not leak in
         TaskInfo oldTask = request.oldTask().getResourcesCount() > 0 ? request.oldTask()
                 : tasks.getOrDefault(request.oldTaskId(), request.oldTask());
-        ReplaceRequest resolved = new ReplaceRequest(request.replacementId(), oldTask, request.newTask(),
-                request.offerIds(), request.policy(), request.requestedAtUs());
+        ReplaceRequest resolved = request.withOldTask(oldTask);
         Replacement r = new Replacement(resolved);
         Readiness readiness = decision.readiness();
         String[] detail = {decision.detail()};
@@ -313,7 +320,7 @@ public final class Engine {
     private void finish(Replacement r) {
         String oldId = r.request.oldTaskId();
         String newId = r.request.newTaskId();
-        ended.put(r.id, new Ended(r.id, oldId, newId, r.phase));
+        ended.put(r.id, new Ended(r.request.call(), r.phase));
         active.remove(oldId, r.id);
         active.remove(newId, r.id);
         switch (r.phase) {

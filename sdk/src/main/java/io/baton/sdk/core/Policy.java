@@ -4,6 +4,7 @@ import io.baton.proto.Durability;
 import io.baton.proto.ReleaseLeftover;
 import io.baton.proto.ReplacePolicy;
 import io.baton.proto.ReplaceStrategy;
+import io.baton.tasks.Replaces;
 
 /**
  * A replacement's policy with every default resolved.
@@ -21,25 +22,18 @@ import io.baton.proto.ReplaceStrategy;
 public record Policy(ReplaceStrategy strategy, long drainTimeoutUs, long startTimeoutUs, long minHealthyUs,
         ReleaseLeftover releaseLeftover, Durability durability) {
 
-    public static final long DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
-    public static final long DEFAULT_START_TIMEOUT_MS = 60_000;
+    public static final long DEFAULT_DRAIN_TIMEOUT_MS = Replaces.DEFAULT_DRAIN_TIMEOUT_MS;
+    public static final long DEFAULT_START_TIMEOUT_MS = Replaces.DEFAULT_START_TIMEOUT_MS;
 
     public static Policy defaults() {
         return of(ReplacePolicy.getDefaultInstance());
     }
 
     /** Resolves the wire policy's zero values to the documented defaults. */
-    public static Policy of(ReplacePolicy p) {
-        ReplaceStrategy strategy = switch (p.getStrategy()) {
-            case STRATEGY_DEFAULT, UNRECOGNIZED -> ReplaceStrategy.STOP_THEN_START;
-            default -> p.getStrategy();
-        };
-        ReleaseLeftover leftover = p.getReleaseLeftover() == ReleaseLeftover.IMMEDIATE ? ReleaseLeftover.IMMEDIATE
-                : ReleaseLeftover.ON_COMMIT;
-        Durability durability = p.getDurability() == Durability.PROCESS ? Durability.PROCESS : Durability.SYNC;
-        long drain = p.getDrainTimeoutMs() == 0 ? DEFAULT_DRAIN_TIMEOUT_MS : p.getDrainTimeoutMs();
-        long start = p.getStartTimeoutMs() == 0 ? DEFAULT_START_TIMEOUT_MS : p.getStartTimeoutMs();
-        return new Policy(strategy, drain * 1000, start * 1000, p.getMinHealthyMs() * 1000, leftover, durability);
+    public static Policy of(ReplacePolicy wire) {
+        ReplacePolicy p = Replaces.resolved(wire);
+        return new Policy(p.getStrategy(), p.getDrainTimeoutMs() * 1000, p.getStartTimeoutMs() * 1000,
+                p.getMinHealthyMs() * 1000, p.getReleaseLeftover(), p.getDurability());
     }
 
     /** Old and new task hold resources at the same time (so the offers must cover the new task). */

@@ -32,20 +32,15 @@ final class JournalCodec {
     }
 
     static JournalRecord requested(ReplaceRequest r) {
-        ReplaceRequested.Builder b = ReplaceRequested.newBuilder()
-                .setReplacementId(ReplacementID.newBuilder().setValue(r.replacementId()))
-                .setOldTaskId(r.oldTask().getTaskId()).setOldTask(r.oldTask()).setNewTask(r.newTask())
-                .setPolicy(r.policy().toProto()).setRequestedAtUs(r.requestedAtUs());
-        r.offerIds().forEach(o -> b.addOfferIds(OfferID.newBuilder().setValue(o)));
+        ReplaceRequested.Builder b = ReplaceRequested.newBuilder().setRequest(r.call()).setOldTask(r.oldTask())
+                .setRequestedAtUs(r.requestedAtUs());
         return JournalRecord.newBuilder().setTimeUs(r.requestedAtUs()).setReplaceRequested(b).build();
     }
 
     static ReplaceRequest request(ReplaceRequested q) {
-        List<String> offers = new ArrayList<>();
-        q.getOfferIdsList().forEach(o -> offers.add(o.getValue()));
-        TaskInfo old = q.hasOldTask() ? q.getOldTask() : TaskInfo.newBuilder().setTaskId(q.getOldTaskId()).build();
-        return new ReplaceRequest(q.getReplacementId().getValue(), old, q.getNewTask(), offers, Policy.of(q.getPolicy()),
-                q.getRequestedAtUs());
+        TaskInfo old = q.hasOldTask() ? q.getOldTask()
+                : TaskInfo.newBuilder().setTaskId(q.getRequest().getOldTaskId()).build();
+        return new ReplaceRequest(q.getRequest(), old, q.getRequestedAtUs());
     }
 
     static JournalRecord event(String rid, Event e) {

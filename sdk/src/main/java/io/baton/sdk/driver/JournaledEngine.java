@@ -191,9 +191,8 @@ public final class JournaledEngine {
         c.addAllPending(outbox.pending()); // in order, as they must go out
         openReports.values().forEach(c::addAllRecordedReports);
         for (Engine.Ended e : engine.ended()) {
-            c.addEnded(io.baton.proto.EndedReplacement.newBuilder().setReplacementId(io.baton.proto.ReplacementID.newBuilder().setValue(e.replacementId()))
-                    .setOldTaskId(io.baton.proto.TaskID.newBuilder().setValue(e.oldTaskId()))
-                    .setNewTaskId(io.baton.proto.TaskID.newBuilder().setValue(e.newTaskId())).setOutcome(e.outcome().name()));
+            c.addEnded(io.baton.proto.EndedReplacement.newBuilder().setRequest(e.request())
+                    .setOutcome(e.outcome().name()));
         }
         return journal.checkpoint(JournalRecord.newBuilder().setSequence(++sequence).setTimeUs(atUs)
                 .setCheckpoint(c).build());
@@ -256,8 +255,7 @@ public final class JournaledEngine {
                 sequence = rec.getSequence();
                 c.getOpenList().forEach(r -> feed(r, out));
                 // after the open records: those replayed above must not look like retries of themselves
-                c.getEndedList().forEach(e -> engine.remember(new Engine.Ended(e.getReplacementId().getValue(),
-                        e.getOldTaskId().getValue(), e.getNewTaskId().getValue(),
+                c.getEndedList().forEach(e -> engine.remember(new Engine.Ended(e.getRequest(),
                         io.baton.sdk.core.Phase.valueOf(e.getOutcome()))));
                 recordedDuringReplay.addAll(c.getRecordedReportsList());
                 c.getRecordedReportsList().forEach(st -> openReports.computeIfAbsent(st.getReplacementId().getValue(),

@@ -8,7 +8,6 @@ import io.baton.proto.TaskReason;
 import io.baton.proto.TaskState;
 import io.baton.proto.TaskStatus;
 import io.baton.sdk.core.Engine;
-import io.baton.sdk.core.Policy;
 import io.baton.sdk.core.ReplaceRequest;
 import io.baton.sdk.journal.Journal;
 import io.baton.tasks.TaskStates;
@@ -74,12 +73,11 @@ final class ShimEvents {
             return;
         }
         Engine engine = d.je.engine();
-        String oldId = e.getOldTaskId().getValue();
-        TaskInfo old = engine.tasks().getOrDefault(oldId, TaskInfo.newBuilder().setTaskId(e.getOldTaskId()).build());
+        String oldId = e.getRequest().getOldTaskId().getValue();
+        TaskInfo old = engine.tasks().getOrDefault(oldId, TaskInfo.newBuilder().setTaskId(e.getRequest().getOldTaskId())
+                .build());
         long at = e.getRequestedAtUs() == 0 ? d.now : e.getRequestedAtUs();
-        ReplaceRequest request = new ReplaceRequest(e.getReplacementId().getValue(), old, e.getNewTask(),
-                new ArrayList<>(e.getOfferIdsList().stream().map(o -> o.getValue()).toList()),
-                Policy.of(e.getPolicy()), at);
+        ReplaceRequest request = new ReplaceRequest(e.getRequest(), old, at);
         Engine.Submitted s = d.je.submit(request, d.now);
         if (s.conflict() != null) {
             d.log(Effect.Level.WARN, "executor " + d.executorId + ": " + s.conflict());
@@ -104,7 +102,7 @@ final class ShimEvents {
         if (shortage.isEmpty()) {
             return false;
         }
-        String rid = e.getReplacementId().getValue();
+        String rid = e.getRequest().getReplacementId().getValue();
         Engine engine = d.je.engine();
         if (engine.replacement(rid) != null || engine.ended().stream().anyMatch(x -> x.replacementId().equals(rid))) {
             return false;
@@ -112,9 +110,10 @@ final class ShimEvents {
         String why = "replacement " + rid + " refused: " + shortage.get().message();
         d.log(Effect.Level.WARN, "executor " + d.executorId + ": " + why);
         if (d.subscribed) {
-            d.emit(new Effect.Update(d.status(e.getNewTask().getTaskId().getValue(), TaskState.TASK_LOST, why)
-                    .toBuilder().setReason(TaskReason.REPLACE_JOURNAL_FULL).setReplacementId(e.getReplacementId())
-                    .setRelatedTaskId(e.getOldTaskId()).setOutcome(ReplacementOutcome.REJECTED).build()));
+            d.emit(new Effect.Update(d.status(e.getRequest().getNewTask().getTaskId().getValue(), TaskState.TASK_LOST,
+                    why).toBuilder().setReason(TaskReason.REPLACE_JOURNAL_FULL).setReplacementId(e.getRequest()
+                    .getReplacementId()).setRelatedTaskId(e.getRequest().getOldTaskId())
+                    .setOutcome(ReplacementOutcome.REJECTED).build()));
         }
         return true;
     }

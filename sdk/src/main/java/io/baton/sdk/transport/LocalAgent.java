@@ -64,10 +64,8 @@ public final class LocalAgent implements ShimConnection {
     public synchronized void replace(Replace replace) {
         long now = clockUs.getAsLong();
         value(ledger.precheckReplace(replace, now));
-        listener.event(ExecutorEvent.newBuilder().setReplace(ReplaceEvent.newBuilder()
-                .setReplacementId(replace.getReplacementId()).setOldTaskId(replace.getOldTaskId())
-                .setNewTask(replace.getNewTask()).addAllOfferIds(replace.getOfferIdsList())
-                .setPolicy(replace.getPolicy()).setRequestedAtUs(now)).build());
+        listener.event(ExecutorEvent.newBuilder().setReplace(ReplaceEvent.newBuilder().setRequest(replace)
+                .setRequestedAtUs(now)).build());
     }
 
     public synchronized void kill(String taskId) {

@@ -2,15 +2,20 @@ package io.baton.sdk.client;
 
 import static io.baton.sdk.client.ShimFixture.finalUpdate;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
 import io.baton.proto.RejectCode;
+import io.baton.proto.ReplacementID;
 import io.baton.proto.ReplacementOutcome;
+import io.baton.proto.TaskID;
 import io.baton.proto.TaskState;
+import io.baton.proto.TaskStatus;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class OutcomesTest {
-    final Outcomes outcomes = new Outcomes(2, () -> 1_700_000_000_123_000L);
+    final Outcomes outcomes = new Outcomes(2);
 
     @Test
     void aFinalUpdateCompletesTheHandleWaitingForIt() {
@@ -56,13 +61,34 @@ class OutcomesTest {
     }
 
     @Test
-    void aRefusedReplaceEndsRejectedStampedByTheInjectedClock() {
+    void aRefusalThatEndedNothingIsNoOutcomeButTheRefusal() {
         ReplaceSpec spec = ReplaceSpec.of("a", ShimFixture.task("b", "cpus:0.1")).withReplacementId("r9");
         var waiting = outcomes.register("r9");
-        outcomes.follow(spec, CompletableFuture.failedFuture(new ShimRejectedException("REPLACE",
-                RejectCode.UNKNOWN_OFFER, "no such offer")), true);
+        ShimRejectedException refused = new ShimRejectedException("REPLACE", RejectCode.UNKNOWN_TASK, "not known yet");
+        outcomes.follow(spec, CompletableFuture.failedFuture(refused), true);
 
-        assertThat(waiting).isCompletedWithValueMatching(o -> o.outcome() == ReplacementOutcome.REJECTED
-                && o.status().getTimestampUs() == 1_700_000_000_123_000L);
+        assertThat(waiting).isCompletedExceptionally();
+        assertThatThrownBy(waiting::join).hasCause(refused);
+    }
+
+    @Test
+    void aRefusalThatEndedTheReplacementCompletesWithItsFinalUpdateFromTheStreamOrTheAnswer() {
+        ReplaceSpec spec = ReplaceSpec.of("a", ShimFixture.task("b", "cpus:0.1")).withReplacementId("r9");
+        TaskStatus lost = TaskStatus.newBuilder().setTaskId(TaskID.newBuilder().setValue("b"))
+                .setState(TaskState.TASK_LOST).setReplacementId(ReplacementID.newBuilder().setValue("r9"))
+                .setOutcome(ReplacementOutcome.REJECTED).setUuid(ByteString.copyFromUtf8("u9")).build();
+        ShimRejectedException ended = new ShimRejectedException("REPLACE", RejectCode.UNKNOWN_OFFER, "no such offer",
+                lost);
+
+        var withUpdates = outcomes.register("r9");
+        outcomes.follow(spec, CompletableFuture.failedFuture(ended), true);
+        assertThat(withUpdates).as("the stream's delivery completes it").isNotDone();
+        outcomes.offer(lost);
+        assertThat(withUpdates).isCompletedWithValueMatching(o -> o.status() == lost);
+
+        Outcomes noUpdates = new Outcomes(2);
+        var without = noUpdates.register("r9");
+        noUpdates.follow(spec, CompletableFuture.failedFuture(ended), false);
+        assertThat(without).isCompletedWithValueMatching(o -> o.status().equals(lost));
     }
 }

@@ -53,8 +53,8 @@ class ReplaceIT {
 
         assertThat(h.forwarded().get(5, SECONDS).getExecutorId().getValue()).isEqualTo("e1");
         ExecutorEvent replace = shim.awaitEvent(ExecutorEvent::hasReplace);
-        assertThat(replace.getReplace().getReplacementId().getValue()).isEqualTo(h.replacementId());
-        assertThat(replace.getReplace().getPolicy().getStrategy()).isEqualTo(ReplaceStrategy.STOP_THEN_START);
+        assertThat(replace.getReplace().getRequest().getReplacementId().getValue()).isEqualTo(h.replacementId());
+        assertThat(replace.getReplace().getRequest().getPolicy().getStrategy()).isEqualTo(ReplaceStrategy.STOP_THEN_START);
         assertThat(h.outcome()).isNotDone();
 
         // progress of the replacement carries its id but no outcome: not final
@@ -67,7 +67,7 @@ class ReplaceIT {
         assertThat(o.replacementId()).isEqualTo(h.replacementId());
         assertThat(o.status().getTaskId().getValue()).isEqualTo("b");
         assertThat(o.timings().getTotalUs()).isEqualTo(1234);
-        // the outcome does not wait for the listeners, which see the progress and the final update in order
+        // the listeners see the progress and the final update in order; the outcome completes after them
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(seen)
                 .extracting(s -> s.getReplacementId().getValue() + " " + s.getTaskId().getValue() + " " + s.getState())
                 .endsWith(h.replacementId() + " a TASK_KILLING", h.replacementId() + " b TASK_RUNNING"));

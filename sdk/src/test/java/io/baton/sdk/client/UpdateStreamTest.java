@@ -12,7 +12,19 @@ import org.junit.jupiter.api.Test;
 /** The stream with a direct executor: every step happens inside {@code accept}. */
 class UpdateStreamTest {
     final List<String> log = new ArrayList<>();
-    final UpdateStream stream = new UpdateStream(Runnable::run, s -> log.add("ack " + s.getMessage()), 3, 2);
+    final UpdateStream stream = new UpdateStream(Runnable::run, s -> log.add("ack " + s.getMessage()), s -> { }, 3, 2);
+
+    @Test
+    void outcomesAreSettledAfterEveryListenerSawTheUpdateAndBeforeItIsAcknowledged() {
+        UpdateStream settling = new UpdateStream(Runnable::run, s -> log.add("ack " + s.getMessage()),
+                s -> log.add("settled " + s.getMessage()), 3, 2);
+        settling.add(s -> log.add("saw " + s.getMessage()));
+        settling.add(s -> log.add("saw again " + s.getMessage()));
+
+        settling.accept(status("a", TaskState.TASK_RUNNING).toBuilder().setMessage("1").build());
+
+        assertThat(log).containsExactly("saw 1", "saw again 1", "settled 1", "ack 1");
+    }
 
     @Test
     void listenersRunBeforeTheAcknowledgementAndAFailingOneDoesNotStopTheOthers() {

@@ -1,5 +1,6 @@
 package io.baton.sdk.core;
 
+import static io.baton.proto.ReplaceStrategy.START_THEN_STOP;
 import static io.baton.proto.ReplaceStrategy.STOP_THEN_START;
 import static io.baton.proto.TaskState.TASK_KILLED;
 import static io.baton.proto.TaskState.TASK_LOST;
@@ -24,7 +25,10 @@ class EngineRulesTest {
         assertThat(again.replacement()).isSameAs(first.replacement());
         assertThat(again.commands()).isEmpty();
         Engine.Submitted other = s.replace("r1", "a", task("c", "cpus:1"), policy(STOP_THEN_START));
-        assertThat(other.conflict()).isEqualTo("replacement id r1 is already used for a -> b; use a new replacement id");
+        assertThat(other.conflict()).isEqualTo("replacement id r1 is already used for a -> b; this request (a -> c)"
+                + " differs in its task ids: use a new replacement id, or repeat the first request exactly to retry it");
+        Engine.Submitted otherPolicy = s.replace("r1", "a", task("b", "cpus:1"), policy(START_THEN_STOP));
+        assertThat(otherPolicy.conflict()).contains("differs in its policy");
     }
 
     @Test

@@ -56,7 +56,7 @@ class Script {
         rid = id;
         TaskInfo old = engine.tasks().getOrDefault(oldTask, TaskInfo.newBuilder()
                 .setTaskId(TaskID.newBuilder().setValue(oldTask)).build());
-        Engine.Submitted s = engine.submit(new ReplaceRequest(id, old, newTask, Arrays.asList(offers), Policy.of(p), now),
+        Engine.Submitted s = engine.submit(ReplaceRequest.of(id, old, newTask, Arrays.asList(offers), Policy.of(p), now),
                 now);
         record(s.commands());
         return s;

@@ -94,6 +94,15 @@ class SimulationFindingsTest {
     }
 
     @Test
+    void lateHookFailuresWhileRelaunchingChangeNothing() {
+        s.replace("a", task("b", "cpus:1;mem:512"), STOP_THEN_START).reserved("cpus:1;mem:512").status("a", TASK_KILLED)
+                .adjusted().status("b", TASK_FAILED).adjusted().expect(Phase.RELAUNCHING);
+        s.hookFailed(Hook.KILL).expect(Phase.RELAUNCHING); // the drain's kill, failing after the old task ended
+        s.hookFailed(Hook.READINESS).expect(Phase.RELAUNCHING);
+        s.status("a", TASK_RUNNING).expect(Phase.ROLLED_BACK);
+    }
+
+    @Test
     void aRelaunchThatTimesOutAndOutlivesItsDrainTimerIsKept() {
         relaunchGivenUp();
         s.after(30_000).timer(Timer.DRAIN).expect(Phase.ROLLED_BACK);

@@ -6,6 +6,7 @@ import com.google.protobuf.ByteString;
 import io.baton.proto.ExecutorEvent;
 import io.baton.proto.KillEvent;
 import io.baton.proto.LaunchEvent;
+import io.baton.proto.Replace;
 import io.baton.proto.ReplaceEvent;
 import io.baton.proto.ReplacePolicy;
 import io.baton.proto.ReplaceStrategy;
@@ -64,10 +65,10 @@ class HandleIncarnationTest {
                 .newBuilder().setTaskId(TaskID.newBuilder().setValue("t1"))).build(), now += 1_000)), Effect.RunHook.class);
         assertThat(frameworkKill.incarnation()).isEqualTo(first.incarnation());
 
-        List<Effect> reserve = step(new Input.ShimEvent(ExecutorEvent.newBuilder().setReplace(ReplaceEvent.newBuilder()
+        List<Effect> reserve = step(new Input.ShimEvent(ExecutorEvent.newBuilder().setReplace(ReplaceEvent.newBuilder().setRequest(Replace.newBuilder()
                 .setReplacementId(ReplacementID.newBuilder().setValue("r1"))
                 .setOldTaskId(TaskID.newBuilder().setValue("t1")).setNewTask(task("t1", "cpus:1;mem:64"))
-                .setPolicy(ReplacePolicy.newBuilder().setStrategy(ReplaceStrategy.STOP_THEN_START))).build(), now));
+                .setPolicy(ReplacePolicy.newBuilder().setStrategy(ReplaceStrategy.STOP_THEN_START)))).build(), now));
         Effect.RunHook drainKill = last(step(new Input.Answered(last(reserve, Effect.Call.class), Input.Answer.ok(
                 Resources.parse("cpus:1;mem:64").toProto()), now += 1_000)), Effect.RunHook.class);
         assertThat(drainKill.hook()).isEqualTo(Hook.KILL);
@@ -95,10 +96,10 @@ class HandleIncarnationTest {
     @Test
     void aReportThroughAHandleRenamedByAResizeIsTheRenamedTasks() {
         Effect.RunHook first = launched("a");
-        List<Effect> reserve = step(new Input.ShimEvent(ExecutorEvent.newBuilder().setReplace(ReplaceEvent.newBuilder()
+        List<Effect> reserve = step(new Input.ShimEvent(ExecutorEvent.newBuilder().setReplace(ReplaceEvent.newBuilder().setRequest(Replace.newBuilder()
                 .setReplacementId(ReplacementID.newBuilder().setValue("r1"))
                 .setOldTaskId(TaskID.newBuilder().setValue("a")).setNewTask(task("b", "cpus:1;mem:64"))
-                .setPolicy(ReplacePolicy.newBuilder().setStrategy(ReplaceStrategy.RESIZE_IN_PLACE))).build(), now));
+                .setPolicy(ReplacePolicy.newBuilder().setStrategy(ReplaceStrategy.RESIZE_IN_PLACE)))).build(), now));
         List<Effect> adjust = step(new Input.Answered(last(reserve, Effect.Call.class), Input.Answer.ok(
                 Resources.parse("cpus:1;mem:64").toProto()), now += 1_000));
         Effect.RunHook resize = last(step(new Input.Answered(last(adjust, Effect.Call.class),

@@ -39,7 +39,7 @@ class ReplaySameIdTest {
         je.taskKnown(task("cpus:1;mem:512"), TaskState.TASK_RUNNING, now);
         Policy p = Policy.of(ReplacePolicy.newBuilder().setStrategy(ReplaceStrategy.STOP_THEN_START)
                 .setReleaseLeftover(ReleaseLeftover.IMMEDIATE).build());
-        je.submit(new ReplaceRequest("r1", je.engine().tasks().get("a"), task("cpus:0.5;mem:256"), List.of(), p, now),
+        je.submit(ReplaceRequest.of("r1", je.engine().tasks().get("a"), task("cpus:0.5;mem:256"), List.of(), p, now),
                 now);
         je.apply("r1", new Event.ReserveAccepted(Resources.parse("cpus:1;mem:512"), now += 10));
         je.taskState("a", TaskState.TASK_KILLED, "", now += 10); // the leftover is given back at once
@@ -67,7 +67,7 @@ class ReplaySameIdTest {
         je.shimConnected(now);
         je.taskKnown(task("cpus:1;mem:512"), TaskState.TASK_RUNNING, now);
         Policy p = Policy.of(ReplacePolicy.newBuilder().setStrategy(ReplaceStrategy.RESIZE_IN_PLACE).build());
-        je.submit(new ReplaceRequest("r1", je.engine().tasks().get("a"), task("cpus:0.5;mem:256"), List.of(), p, now),
+        je.submit(ReplaceRequest.of("r1", je.engine().tasks().get("a"), task("cpus:0.5;mem:256"), List.of(), p, now),
                 now);
         je.apply("r1", new Event.ReserveAccepted(Resources.parse("cpus:1;mem:512"), now += 10));
         je.apply("r1", new Event.ContainerAdjusted(now += 10));

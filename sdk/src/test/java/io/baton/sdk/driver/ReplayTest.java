@@ -33,7 +33,7 @@ class ReplayTest {
 
     private void replace(String rid, String old, String neu, ReplaceStrategy s, String... offers) {
         now += 1000;
-        produced.addAll(je.submit(new ReplaceRequest(rid, je.engine().tasks().get(old), task(neu, "cpus:1"),
+        produced.addAll(je.submit(ReplaceRequest.of(rid, je.engine().tasks().get(old), task(neu, "cpus:1"),
                 List.of(offers), Policy.of(ReplacePolicy.newBuilder().setStrategy(s).build()), now), now).commands());
     }
 
@@ -189,13 +189,14 @@ class ReplayTest {
 
         JournaledEngine back = JournaledEngine.replay(journal).engine();
         assertThat(back.engine().replacement("r1")).isNull();
-        var retry = back.submit(new ReplaceRequest("r1", task("a", "cpus:1"), task("b", "cpus:1"), List.of(),
+        var retry = back.submit(ReplaceRequest.of("r1", task("a", "cpus:1"), task("b", "cpus:1"), List.of(),
                 Policy.of(ReplacePolicy.getDefaultInstance()), now + 2), now + 2);
         assertThat(retry.retry()).isTrue();
         assertThat(retry.commands()).as("no TASK_LOST for b, which runs").isEmpty();
-        var other = back.submit(new ReplaceRequest("r1", task("b", "cpus:1"), task("c", "cpus:1"), List.of(),
+        var other = back.submit(ReplaceRequest.of("r1", task("b", "cpus:1"), task("c", "cpus:1"), List.of(),
                 Policy.of(ReplacePolicy.getDefaultInstance()), now + 3), now + 3);
-        assertThat(other.conflict()).isEqualTo("replacement id r1 was used for a -> b (COMMITTED); use a new replacement id");
+        assertThat(other.conflict()).isEqualTo("replacement id r1 was used for a -> b (it ended COMMITTED); this request"
+                + " (b -> c) differs in its task ids: use a new replacement id, or repeat the first request exactly to retry it");
     }
 
     @Test

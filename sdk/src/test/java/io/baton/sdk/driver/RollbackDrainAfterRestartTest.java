@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import io.baton.proto.ExecutorEvent;
 import io.baton.proto.LaunchEvent;
+import io.baton.proto.Replace;
 import io.baton.proto.ReplaceEvent;
 import io.baton.proto.ReplacePolicy;
 import io.baton.proto.ReplaceStrategy;
@@ -60,11 +61,11 @@ class RollbackDrainAfterRestartTest {
         hookOk(d, d.step(new Input.ShimEvent(ExecutorEvent.newBuilder().setLaunch(LaunchEvent.newBuilder()
                 .setTask(task("a"))).build(), now)));
         d.step(new Input.TaskReported("a", 1, TaskState.TASK_RUNNING, "", now));
-        List<Effect> reserve = d.step(new Input.ShimEvent(ExecutorEvent.newBuilder().setReplace(ReplaceEvent
+        List<Effect> reserve = d.step(new Input.ShimEvent(ExecutorEvent.newBuilder().setReplace(ReplaceEvent.newBuilder().setRequest(Replace
                 .newBuilder().setReplacementId(ReplacementID.newBuilder().setValue("r1"))
                 .setOldTaskId(TaskID.newBuilder().setValue("a")).setNewTask(task("b"))
                 .setPolicy(ReplacePolicy.newBuilder().setStrategy(ReplaceStrategy.START_THEN_STOP)
-                        .setDrainTimeoutMs(DRAIN_MS))).build(), now));
+                        .setDrainTimeoutMs(DRAIN_MS)))).build(), now));
         List<Effect> adjust = d.step(new Input.Answered(only(reserve, Effect.Call.class), Input.Answer.ok(
                 Resources.parse("cpus:2;mem:128").toProto()), now += 1_000));
         hookOk(d, d.step(new Input.Answered(only(adjust, Effect.Call.class), Input.Answer.ok(List.of()),

@@ -7,6 +7,7 @@ import io.baton.proto.ExecutorEvent;
 import io.baton.proto.Keep;
 import io.baton.proto.LaunchEvent;
 import io.baton.proto.Release;
+import io.baton.proto.Replace;
 import io.baton.proto.ReplaceEvent;
 import io.baton.proto.ReplacementID;
 import io.baton.proto.TaskID;
@@ -53,9 +54,9 @@ class UnconfirmedReserveReleaseTest {
         step(new Input.HookReturned(launch, true, null, now));
         step(new Input.TaskReported("t1", launch.incarnation(), TaskState.TASK_RUNNING, "", now));
 
-        List<Effect> replaced = step(new Input.ShimEvent(ExecutorEvent.newBuilder().setReplace(ReplaceEvent
+        List<Effect> replaced = step(new Input.ShimEvent(ExecutorEvent.newBuilder().setReplace(ReplaceEvent.newBuilder().setRequest(Replace
                 .newBuilder().setReplacementId(ReplacementID.newBuilder().setValue("r1"))
-                .setOldTaskId(TaskID.newBuilder().setValue("t1")).setNewTask(task("t2"))).build(), now));
+                .setOldTaskId(TaskID.newBuilder().setValue("t1")).setNewTask(task("t2")))).build(), now));
         assertThat(replaced).anyMatch(e -> e instanceof Effect.Call c && c.kind() == Effect.CallKind.RESERVE);
 
         step(new Input.Disconnected("connection lost", now)); // the RESERVE's answer with it

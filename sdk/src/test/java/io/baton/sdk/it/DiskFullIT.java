@@ -138,7 +138,7 @@ class DiskFullIT {
                     .isEqualTo(records.get(i - 1).getSequence() + 1);
         }
         assertThat(records).filteredOn(JournalRecord::hasReplaceRequested)
-                .extracting(r -> r.getReplaceRequested().getReplacementId().getValue()).containsExactly("after");
+                .extracting(r -> r.getReplaceRequested().getRequest().getReplacementId().getValue()).containsExactly("after");
         assertThat(records).filteredOn(r -> r.hasStatusRecorded()
                 && r.getStatusRecorded().getStatus().getTaskId().getValue().equals("b")
                 && r.getStatusRecorded().getStatus().getState() == TaskState.TASK_KILLED).hasSize(1);

@@ -43,10 +43,11 @@ final class Records {
                 // the default instance: zero bytes of protobuf
             }
             case 1 -> record.setSequence(sequence).setTimeUs(-random.nextLong());
-            case 2 -> record.setSequence(sequence).setReplaceRequested(ReplaceRequested.newBuilder()
-                    .setReplacementId(ReplacementID.newBuilder().setValue("r-" + sequence + "-ä漢字🙂"))
-                    .setOldTaskId(TaskID.newBuilder().setValue("old-" + sequence))
-                    .setNewTask(task(random, sequence)));
+            case 2 -> record.setSequence(sequence).setReplaceRequested(ReplaceRequested.newBuilder().setRequest(
+                    io.baton.proto.Replace.newBuilder()
+                            .setReplacementId(ReplacementID.newBuilder().setValue("r-" + sequence + "-ä漢字🙂"))
+                            .setOldTaskId(TaskID.newBuilder().setValue("old-" + sequence))
+                            .setNewTask(task(random, sequence))));
             case 3 -> record.setSequence(sequence).setTaskLaunched(TaskLaunched.newBuilder().setTask(task(random, sequence)));
             case 4 -> record.setSequence(sequence).setStatusRecorded(StatusRecorded.newBuilder().setStatus(
                     TaskStatus.newBuilder().setTaskId(TaskID.newBuilder().setValue("t" + sequence))

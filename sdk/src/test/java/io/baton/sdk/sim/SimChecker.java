@@ -34,7 +34,7 @@ final class SimChecker implements SimJournal.Observer {
     @Override
     public void journaled(JournalRecord r) {
         if (r.hasReplaceRequested()) {
-            var q = r.getReplaceRequested();
+            var q = r.getReplaceRequested().getRequest();
             requested.putIfAbsent(q.getReplacementId().getValue(), new Requested(q.getOldTaskId().getValue(),
                     q.getNewTask().getTaskId().getValue()));
         } else if (r.hasStatusRecorded()) {
@@ -97,9 +97,12 @@ final class SimChecker implements SimJournal.Observer {
                 w.violation("replacement " + rid + " ended " + p + " but the framework heard outcomes " + got);
             }
         }
-        for (String rid : heard.keySet()) {
-            if (!requested.containsKey(rid)) {
-                w.violation("the framework heard an outcome of replacement " + rid + ", which the executor never journaled");
+        for (Map.Entry<String, Set<String>> e : heard.entrySet()) {
+            // a replacement the executor never journaled may only have been ended by the shim: refused for
+            // certain, REJECTED and nothing else
+            if (!requested.containsKey(e.getKey()) && !e.getValue().equals(Set.of("REJECTED"))) {
+                w.violation("the framework heard outcomes " + e.getValue() + " of replacement " + e.getKey()
+                        + ", which the executor never journaled");
             }
         }
     }

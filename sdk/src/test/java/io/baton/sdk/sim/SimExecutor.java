@@ -175,6 +175,12 @@ final class SimExecutor {
         } else if (e instanceof Effect.Cancel c) {
             timers.merge(c.key(), 1, Integer::sum);
         } else if (e instanceof Effect.Subscribe s) {
+            if (Boolean.getBoolean("baton.sim.inputs")) {
+                w.trace("exec subscribes with tasks " + s.subscription().getTasksList().stream().map(t -> t.getTask()
+                        .getTaskId().getValue() + ":" + t.getState()).toList() + ", reservations " + s.subscription()
+                        .getReservationsList().stream().map(r -> r.getReplacementId().getValue() + "(" + r.getOldTask()
+                        .getTaskId().getValue() + "->" + r.getNewTask().getTaskId().getValue() + ")").toList());
+            }
             call(ExecutorCall.newBuilder().setSubscribe(s.subscription()), "SUBSCRIBE", resp -> feed("subscribed",
                     resp.hasSubscribed() ? new Input.Subscribed(resp.getSubscribed().getContainer(), w.now())
                             : new Input.SubscribeRefused(SimText.answer(resp), w.now())));

@@ -20,9 +20,10 @@ final class SimText {
         return switch (e.getEventCase()) {
             case LAUNCH -> "LAUNCH " + e.getLaunch().getTask().getTaskId().getValue();
             case KILL -> "KILL " + e.getKill().getTaskId().getValue();
-            case REPLACE -> "REPLACE " + e.getReplace().getReplacementId().getValue() + " "
-                    + e.getReplace().getOldTaskId().getValue() + "->" + e.getReplace().getNewTask().getTaskId().getValue()
-                    + " " + e.getReplace().getPolicy().getStrategy();
+            case REPLACE -> "REPLACE " + e.getReplace().getRequest().getReplacementId().getValue() + " "
+                    + e.getReplace().getRequest().getOldTaskId().getValue() + "->"
+                    + e.getReplace().getRequest().getNewTask().getTaskId().getValue() + " "
+                    + e.getReplace().getRequest().getPolicy().getStrategy();
             case ACKNOWLEDGED -> "ACKNOWLEDGED " + e.getAcknowledged().getTaskId().getValue();
             default -> e.getEventCase().name();
         };
