@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /metrics} over HTTP, on the JDK's server with one handler thread given by the shim (the JDK's
- * server adds its own dispatcher thread, which it makes itself); every other request is
- * answered 404. The body comes from a callable that does its own hopping onto the shim's loop; when it
+ * server adds two threads it makes itself, {@code HTTP-Dispatcher} and {@code idle-timeout-task}); every
+ * other request is answered 404. The body comes from a callable that does its own hopping onto the shim's loop; when it
  * fails (e.g. the shim is stopping) the scrape gets 503.
  */
 public final class MetricsEndpoint implements AutoCloseable {

@@ -80,7 +80,8 @@ public final class ShimServer implements AutoCloseable {
      * Like {@link #ShimServer(ShimConfig, Isolator, String, Clock)}, with every thread the server starts —
      * its event loop and the metrics endpoint's handler thread — made by {@code threads}, under the names
      * and daemon flags it gives them; {@link #close()} ends them all. (The JDK's HTTP server behind
-     * {@code --metrics-port} also starts a dispatcher thread of its own, which no factory reaches.)
+     * {@code --metrics-port} also starts two threads of its own, {@code HTTP-Dispatcher} and
+     * {@code idle-timeout-task}, which no factory reaches.)
      */
     public ShimServer(ShimConfig config, Isolator isolator, String token, Clock clock, ThreadFactory threads) {
         this(config, isolator, token, clock, ShimThreads.from(threads));
