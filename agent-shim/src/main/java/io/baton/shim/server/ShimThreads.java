@@ -11,7 +11,7 @@ import java.util.concurrent.ThreadFactory;
  * then makes all of them, or by default the names they have always had — the event loop
  * {@code multiThreadIoEventLoopGroup-P-N} (Netty's own default: not a daemon, maximum priority) and the
  * metrics endpoint's daemon {@code shim-metrics}. The one class of the shim's server, metrics and isolator
- * packages that may make a thread any other way ({@code ThreadInjectionTest}).
+ * packages that may make a thread any other way ({@code ThreadInjectionArchTest}).
  */
 final class ShimThreads {
     /** Null for the default names. */

@@ -9,7 +9,7 @@ import java.util.concurrent.ThreadFactory;
  * Where the client's two threads come from: {@link ClientOptions#threads()} when set, else Baton's named
  * daemons {@code baton-client-io-<name>-P-N} (the connection's IO thread) and
  * {@code baton-client-updates-<name>-P-N} (update delivery). The one class of the client package that may
- * make a thread any other way ({@code ThreadInjectionTest}).
+ * make a thread any other way ({@code ThreadInjectionArchTest}).
  */
 final class ClientThreads {
     private ClientThreads() {

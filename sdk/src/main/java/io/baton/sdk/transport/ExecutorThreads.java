@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * keep the names and daemon flags it gives them.
  *
  * <p>The one class of the runtime and transport packages that may make a thread any other way
- * ({@code ThreadInjectionTest} holds the rest to it). Immutable and thread-safe.
+ * ({@code ThreadInjectionArchTest} holds the rest to it). Immutable and thread-safe.
  */
 public final class ExecutorThreads {
     private static final ExecutorThreads NAMED = new ExecutorThreads(null);

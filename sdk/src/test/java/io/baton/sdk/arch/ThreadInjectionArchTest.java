@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * {@link ThreadFactory} injected at its edge ({@code ExecutorOptions.withThreads}, {@code ClientOptions.threads});
  * only one small class per edge ({@code ExecutorThreads}, {@code ClientThreads}) holds the named defaults.
  */
-class ThreadInjectionTest {
+class ThreadInjectionArchTest {
     static final Set<String> DEFAULT_FACTORIES = Set.of("io.baton.sdk.transport.ExecutorThreads",
             "io.baton.sdk.client.ClientThreads");
 
@@ -40,7 +40,7 @@ class ThreadInjectionTest {
     static final DescribedPredicate<JavaCall<?>> MAKES_ITS_OWN_THREAD = DescribedPredicate.describe(
             "makes a thread without an injected factory (new Thread, Executors.new*, a ThreadFactory, a thread pool "
                     + "or Netty event executor group without a ThreadFactory, CompletableFuture's default async "
-                    + "pool or delayer, the common pool, a parallel stream, a Timer)", ThreadInjectionTest::makesOwnThread);
+                    + "pool or delayer, the common pool, a parallel stream, a Timer)", ThreadInjectionArchTest::makesOwnThread);
 
     static boolean makesOwnThread(JavaCall<?> call) {
         JavaClass owner = call.getTargetOwner();

@@ -28,14 +28,14 @@ import org.junit.jupiter.api.Test;
 /**
  * Every thread the shim server starts is made by the {@link ThreadFactory} given to {@code ShimServer} (or
  * by its named default in {@code ShimThreads}, the one class here that may make one otherwise). The SDK
- * holds its edges to the same rule ({@code io.baton.sdk.arch.ThreadInjectionTest}); the modules share no
+ * holds its edges to the same rule ({@code io.baton.sdk.arch.ThreadInjectionArchTest}); the modules share no
  * test code, so the rule is written in each.
  */
-class ThreadInjectionTest {
+class ThreadInjectionArchTest {
     static final DescribedPredicate<JavaCall<?>> MAKES_ITS_OWN_THREAD = DescribedPredicate.describe(
             "makes a thread without an injected factory (new Thread, Executors.new*, a ThreadFactory, a thread pool "
                     + "or Netty event executor group without a ThreadFactory, CompletableFuture's default async "
-                    + "pool or delayer, the common pool, a parallel stream, a Timer)", ThreadInjectionTest::makesOwnThread);
+                    + "pool or delayer, the common pool, a parallel stream, a Timer)", ThreadInjectionArchTest::makesOwnThread);
 
     static boolean makesOwnThread(JavaCall<?> call) {
         JavaClass owner = call.getTargetOwner();
