@@ -10,12 +10,17 @@ import io.baton.proto.Launch;
 import io.baton.proto.OfferID;
 import io.baton.proto.RequestOffers;
 import io.baton.proto.TaskState;
+import io.baton.proto.TaskStatus;
 import io.baton.resources.Resources;
 import io.baton.sdk.api.BatonExecutor;
 import io.baton.sdk.api.ExecutorHandle;
 import io.baton.sdk.api.ExecutorOptions;
 import io.baton.sdk.api.Task;
+import io.baton.sdk.journal.InMemoryJournal;
 import io.baton.sdk.runtime.ExecutorBootstrap;
+import io.baton.sdk.runtime.ExecutorRuntime;
+import io.baton.sdk.transport.ExecutorThreads;
+import io.baton.sdk.transport.LocalAgent;
 import io.baton.shim.isolator.InMemoryIsolator;
 import io.baton.shim.server.ShimConfig;
 import io.baton.shim.server.ShimServer;
@@ -36,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code ExecutorOptions.withThreads}: every thread of a bootstrapped executor — the shim connection's IO
  * thread (which runs the driver loop), the hook threads and the recover hook's thread — is made by the
- * author's factory, against a real shim over its Unix socket; closing the executor ends them all.
+ * author's factory, against a real shim over its Unix socket; closing the executor ends them all. Embedded
+ * over a {@link LocalAgent}, the driver loop's own thread comes from the factory as well.
  */
 class ExecutorThreadsIT {
     static final String TOKEN = "threads-token";
@@ -146,5 +152,24 @@ class ExecutorThreadsIT {
             assertThat(first.made).doesNotContainAnyElementsOf(second.made);
         }
         awaitAllEnded(second);
+    }
+
+    @Test
+    void withoutAnIoThreadToShareTheRuntimeMakesItsDriverThreadFromTheFactoryToo() {
+        CountingThreads threads = new CountingThreads();
+        RecordingExecutor author = new RecordingExecutor();
+        LocalAgent agent = new LocalAgent(Resources.parse("cpus:4;mem:1024"));
+        List<TaskStatus> updates = new CopyOnWriteArrayList<>();
+        agent.onUpdate(updates::add);
+        try (ExecutorRuntime rt = new ExecutorRuntime(author, "embedded", new InMemoryJournal(), agent,
+                () -> System.currentTimeMillis() * 1000, ExecutorThreads.from(threads)).start()) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> agent.limits().equals(Resources.parse("cpus:0.1;mem:32")));
+            agent.launch(RuntimeIT.task("a", "cpus:1;mem:64", "ok"), agent.offer(Resources.parse("cpus:1;mem:64")));
+            await().atMost(Duration.ofSeconds(5)).until(() -> updates.stream()
+                    .anyMatch(u -> u.getTaskId().getValue().equals("a") && u.getState() == TaskState.TASK_RUNNING));
+            // the driver loop's own thread (LocalAgent lends none) and the launch hook's thread
+            assertThat(threads.made).hasSize(2).contains(author.hookThreads.get(0));
+        }
+        awaitAllEnded(threads);
     }
 }
