@@ -8,13 +8,13 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /metrics} over HTTP, on the JDK's server with one thread of its own; every other request is
- * answered 404. The body comes from a callable that does its own hopping onto the shim's loop; when it
+ * {@code GET /metrics} over HTTP, on the JDK's server with one handler thread given by the shim (the JDK's
+ * server adds two threads it makes itself, {@code HTTP-Dispatcher} and {@code idle-timeout-task}); every
+ * other request is answered 404. The body comes from a callable that does its own hopping onto the shim's loop; when it
  * fails (e.g. the shim is stopping) the scrape gets 503.
  */
 public final class MetricsEndpoint implements AutoCloseable {
@@ -28,20 +28,20 @@ public final class MetricsEndpoint implements AutoCloseable {
         this.executor = executor;
     }
 
-    /** Binds {@code bind:port} and starts serving. */
-    public static MetricsEndpoint start(String bind, int port, Callable<String> body) throws IOException {
+    /**
+     * Binds {@code bind:port} and starts serving on {@code executor} (one thread is enough), which the
+     * endpoint owns from here on: {@link #close()} shuts it down, as does a failure to bind.
+     */
+    public static MetricsEndpoint start(String bind, int port, Callable<String> body, ExecutorService executor)
+            throws IOException {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(bind, port), 16);
         } catch (IOException e) {
+            executor.shutdownNow();
             throw new IOException("cannot serve metrics on " + bind + ":" + port + " (" + e.getMessage()
                     + "); choose another --metrics-port or --bind", e);
         }
-        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "shim-metrics");
-            t.setDaemon(true);
-            return t;
-        });
         server.setExecutor(executor);
         server.createContext("/", exchange -> handle(exchange, body));
         server.start();

@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,8 +55,8 @@ public final class ShimServer implements AutoCloseable {
     private final FrameworkApi frameworkApi;
     private final List<Channel> listeners = new ArrayList<>();
     /** Every accepted connection, so close() ends them all explicitly (peers see the close at once). */
-    private final io.netty.channel.group.ChannelGroup connections =
-            new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
+    private final io.netty.channel.group.ChannelGroup connections;
+    private final ShimThreads threads;
     private final ShimMetrics metrics = new ShimMetrics();
     private MetricsEndpoint metricsEndpoint;
     private ScheduledFuture<?> housekeeping;
@@ -72,6 +73,21 @@ public final class ShimServer implements AutoCloseable {
      * deadlines) use the event loop's monotonic {@link io.netty.util.concurrent.Ticker}.
      */
     public ShimServer(ShimConfig config, Isolator isolator, String token, Clock clock) {
+        this(config, isolator, token, clock, ShimThreads.named());
+    }
+
+    /**
+     * Like {@link #ShimServer(ShimConfig, Isolator, String, Clock)}, with every thread the server starts —
+     * its event loop and the metrics endpoint's handler thread — made by {@code threads}, under the names
+     * and daemon flags it gives them; {@link #close()} ends them all. (The JDK's HTTP server behind
+     * {@code --metrics-port} also starts two threads of its own, {@code HTTP-Dispatcher} and
+     * {@code idle-timeout-task}, which no factory reaches.)
+     */
+    public ShimServer(ShimConfig config, Isolator isolator, String token, Clock clock, ThreadFactory threads) {
+        this(config, isolator, token, clock, ShimThreads.from(threads));
+    }
+
+    private ShimServer(ShimConfig config, Isolator isolator, String token, Clock clock, ShimThreads threads) {
         Objects.requireNonNull(clock, "clock");
         if (!Epoll.isAvailable()) {
             throw new IllegalStateException("the shim needs Linux epoll for Unix sockets and peer credentials: "
@@ -79,8 +95,11 @@ public final class ShimServer implements AutoCloseable {
         }
         this.config = config;
         this.isolator = isolator;
-        this.group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        this.threads = threads;
+        this.group = new MultiThreadIoEventLoopGroup(1, threads.loop(), EpollIoHandler.newFactory());
         this.loop = group.next();
+        // on the loop, not Netty's GlobalEventExecutor (a thread of Netty's own); close() never runs on the loop
+        this.connections = new io.netty.channel.group.DefaultChannelGroup(loop);
         Ticker ticker = loop.ticker();
         MemoryShrinker shrinker = new MemoryShrinker(isolator, loop, ticker::nanoTime,
                 Duration.ofMillis(config.memoryPollMs()), Duration.ofMillis(config.memoryShrinkDeadlineMs()),
@@ -128,7 +147,8 @@ public final class ShimServer implements AutoCloseable {
             LOG.info("executor API on tcp {} (token required, no containers)", tcp.localAddress());
         }
         if (config.metricsPort() > 0) {
-            metricsEndpoint = MetricsEndpoint.start(config.bindAddress(), config.metricsPort(), this::metricsText);
+            metricsEndpoint = MetricsEndpoint.start(config.bindAddress(), config.metricsPort(), this::metricsText,
+                    threads.metrics());
             LOG.info("metrics at {}", metricsEndpoint.url());
         }
         long period = Math.max(50, Math.min(1000, config.offerTtlMs() / 4));

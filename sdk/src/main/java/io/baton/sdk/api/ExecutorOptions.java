@@ -3,28 +3,52 @@ package io.baton.sdk.api;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * Where an executor lives: its id (also its cgroup name: lowercase letters, digits, '.', '_', '-'),
  * its work directory (the journal), and how it reaches the shim: its executor Unix socket, or (with
- * {@code shimHost}, {@code shimPort} and the shim's token) its executor TCP port; and the wall clock
- * that timestamps everything the executor decides (the system clock unless {@link #withClock}).
+ * {@code shimHost}, {@code shimPort} and the shim's token) its executor TCP port; the wall clock
+ * that timestamps everything the executor decides (the system clock unless {@link #withClock}); and the
+ * {@link ThreadFactory} every thread of the executor's runtime is made by ({@code threads}: null, the
+ * default, for Baton's named threads {@code baton-executor-loop-P-N}, {@code baton-driver-<id>} and
+ * {@code baton-hook-N}; see {@link #withThreads}).
+ *
+ * <pre>{@code
+ * ExecutorOptions options = ExecutorOptions.fromArgs(args).withThreads(myThreadFactory);
+ * }</pre>
  */
 public record ExecutorOptions(String executorId, Path workDir, Path shimSocket, String shimHost, int shimPort,
-        String token, Clock clock) {
+        String token, Clock clock, ThreadFactory threads) {
 
     public ExecutorOptions(String executorId, Path workDir, Path shimSocket) {
-        this(executorId, workDir, shimSocket, null, 0, null, Clock.systemUTC());
+        this(executorId, workDir, shimSocket, null, 0, null, Clock.systemUTC(), null);
+    }
+
+    /** With Baton's named threads. */
+    public ExecutorOptions(String executorId, Path workDir, Path shimSocket, String shimHost, int shimPort,
+            String token, Clock clock) {
+        this(executorId, workDir, shimSocket, shimHost, shimPort, token, clock, null);
     }
 
     /** Over the shim's executor TCP port (no container: the shim cannot verify a TCP peer's pid). */
     public static ExecutorOptions tcp(String executorId, Path workDir, String host, int port, String token) {
-        return new ExecutorOptions(executorId, workDir, null, host, port, token, Clock.systemUTC());
+        return new ExecutorOptions(executorId, workDir, null, host, port, token, Clock.systemUTC(), null);
     }
 
     /** The same options with {@code clock} as the executor's wall clock. */
     public ExecutorOptions withClock(Clock clock) {
-        return new ExecutorOptions(executorId, workDir, shimSocket, shimHost, shimPort, token, clock);
+        return new ExecutorOptions(executorId, workDir, shimSocket, shimHost, shimPort, token, clock, threads);
+    }
+
+    /**
+     * The same options with every thread of the executor's runtime — the shim connection's IO thread
+     * (which also runs the driver loop) and the hook threads ({@code recover} included) — made by
+     * {@code threads}, under the names and daemon flags it gives them. Closing the executor ends them all.
+     */
+    public ExecutorOptions withThreads(ThreadFactory threads) {
+        return new ExecutorOptions(executorId, workDir, shimSocket, shimHost, shimPort, token, clock,
+                Objects.requireNonNull(threads, "threads"));
     }
 
     public boolean overTcp() {

@@ -22,14 +22,12 @@ import io.baton.proto.TaskID;
 import io.baton.proto.TaskInfo;
 import io.baton.proto.TaskStatus;
 import io.baton.resources.Resources;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -59,7 +57,8 @@ import org.slf4j.LoggerFactory;
  * single thread owned by the client: listeners see updates one at a time in the order the shim sent
  * them, never block IO, and may block or call the client (a slow listener delays later updates only).
  * When the connection ends every future still waiting fails with a {@link ShimUnavailableException};
- * the client does not reconnect — connect a new one.
+ * the client does not reconnect — connect a new one. Both threads are made by
+ * {@link ClientOptions#threads()} when it is set; {@link #close()} ends them.
  */
 public final class BatonClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BatonClient.class);
@@ -88,8 +87,7 @@ public final class BatonClient implements AutoCloseable {
         this.endpoint = options.endpoint();
         this.calls = new ShimCalls(endpoint, options.maxFrameBytes(), pending);
         this.outcomes = new Outcomes(options.recentOutcomes());
-        this.delivery = Executors.newSingleThreadExecutor(new DefaultThreadFactory("baton-client-updates-"
-                + options.name(), true));
+        this.delivery = ClientThreads.delivery(options);
         this.stream = new UpdateStream(delivery, options.autoAcknowledge() ? this::autoAcknowledge : null,
                 outcomes::offer, options.dedupWindow(), options.updateQueueCapacity());
     }

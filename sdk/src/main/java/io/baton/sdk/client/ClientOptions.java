@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * How {@link BatonClient#connect} reaches and greets the shim: the framework socket
@@ -17,6 +18,7 @@ import java.util.Objects;
  * <pre>{@code
  * ClientOptions local = ClientOptions.workDir(Path.of("/var/lib/baton/shim")).name("my-framework").build();
  * ClientOptions tcp = ClientOptions.tcp("127.0.0.1", 5051).token(secret).updates(false).build();
+ * ClientOptions own = ClientOptions.workDir(dir).threads(myThreadFactory).build(); // the client's threads from it
  * }</pre>
  *
  * <p>Immutable and thread-safe once built; the builder is not thread-safe. The token file is read
@@ -41,6 +43,7 @@ public final class ClientOptions {
     private final int updateQueueCapacity;
     private final int recentOutcomes;
     private final Clock clock;
+    private final ThreadFactory threads;
 
     private ClientOptions(Builder b) {
         this.socket = b.socket;
@@ -58,6 +61,7 @@ public final class ClientOptions {
         this.updateQueueCapacity = b.updateQueueCapacity;
         this.recentOutcomes = b.recentOutcomes;
         this.clock = b.clock;
+        this.threads = b.threads;
     }
 
     /** The shim's framework Unix socket; set a token or token file too. */
@@ -160,6 +164,14 @@ public final class ClientOptions {
         return clock;
     }
 
+    /**
+     * What makes the client's threads (its connection's IO thread and its update delivery thread), or
+     * null for Baton's named daemons {@code baton-client-io-<name>-…} and {@code baton-client-updates-<name>-…}.
+     */
+    public ThreadFactory threads() {
+        return threads;
+    }
+
     /** Not thread-safe; {@link #build()} validates. */
     public static final class Builder {
         private Path socket;
@@ -177,6 +189,7 @@ public final class ClientOptions {
         private int updateQueueCapacity = 10_000;
         private int recentOutcomes = 1024;
         private Clock clock = Clock.systemUTC();
+        private ThreadFactory threads;
 
         private Builder() {
         }
@@ -252,6 +265,16 @@ public final class ClientOptions {
         /** The wall clock for timestamps the client produces itself (default the system clock). */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Every thread the client starts (its connection's IO thread, its update delivery thread) is made
+         * by {@code threads}, with the names and daemon flags it gives them; {@link BatonClient#close()}
+         * ends them. Default: Baton's named daemon threads.
+         */
+        public Builder threads(ThreadFactory threads) {
+            this.threads = Objects.requireNonNull(threads, "threads");
             return this;
         }
 

@@ -14,7 +14,6 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -41,8 +40,7 @@ final class Transport implements AutoCloseable {
                     + "port (baton shim --port) instead", Epoll.unavailabilityCause());
         }
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
-                new DefaultThreadFactory("baton-client-io-" + options.name(), true), io);
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, ClientThreads.io(options), io);
         SocketAddress address;
         Bootstrap b = new Bootstrap().group(group).handler(initializer)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis());

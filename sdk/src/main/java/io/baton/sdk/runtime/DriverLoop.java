@@ -4,6 +4,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,12 +12,9 @@ import org.slf4j.LoggerFactory;
 final class DriverLoop extends ScheduledThreadPoolExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(DriverLoop.class);
 
-    DriverLoop(String executorId) {
-        super(1, r -> {
-            Thread t = new Thread(r, "baton-driver-" + executorId);
-            t.setDaemon(true);
-            return t;
-        });
+    /** Its one thread is made by {@code threads} (by default {@code ExecutorThreads.driver}: baton-driver-ID). */
+    DriverLoop(ThreadFactory threads) {
+        super(1, threads);
         setRemoveOnCancelPolicy(true);
     }
 

@@ -182,7 +182,7 @@ final class EffectsOut {
                 msg -> rt.feed(new Input.HookReturned(h, false, msg, rt.now())));
     }
 
-    /** The author's recover hook, on its own thread and bounded: a hang is "nothing survived", not a dead executor. */
+    /** The author's recover hook, on a hook thread and bounded: a hang is "nothing survived", not a dead executor. */
     private void askRecover(Effect.AskRecover a) {
         List<Task> tasks = new ArrayList<>();
         a.tasks().forEach(held -> {
@@ -190,18 +190,12 @@ final class EffectsOut {
             rt.handles.put(t.id(), t);
             tasks.add(t);
         });
-        CompletableFuture.supplyAsync(() -> {
-            try {
-                return Set.copyOf(rt.author().recover(tasks));
-            } catch (Exception ex) {
-                throw new CompletionException(ex);
-            }
-        }).orTimeout(ExecutorRuntime.RECOVER_BOUND_MS, TimeUnit.MILLISECONDS).whenComplete((alive, err) -> {
-            if (err != null) {
-                LOG.error("the executor's recover hook failed or did not return within {} ms ({}); treating all {} "
-                        + "tasks as lost", ExecutorRuntime.RECOVER_BOUND_MS, cause(err).toString(), tasks.size());
-            }
-            rt.post(new Input.Recovered(err == null ? alive : Set.of(), rt.now()));
-        });
+        rt.hooks().runOnce("the executor's recover hook", ExecutorRuntime.RECOVER_BOUND_MS,
+                () -> Set.copyOf(rt.author().recover(tasks)),
+                alive -> rt.feed(new Input.Recovered(alive, rt.now())),
+                msg -> {
+                    LOG.error("{}; treating all {} tasks as lost", msg, tasks.size());
+                    rt.feed(new Input.Recovered(Set.of(), rt.now()));
+                });
     }
 }

@@ -5,6 +5,7 @@ import io.baton.sdk.api.ExecutorHandle;
 import io.baton.sdk.api.ExecutorOptions;
 import io.baton.sdk.journal.ChronicleJournal;
 import io.baton.sdk.journal.Journal;
+import io.baton.sdk.transport.ExecutorThreads;
 import io.baton.sdk.transport.NettyShimConnection;
 import io.baton.sdk.transport.ShimConnection;
 import java.util.function.LongSupplier;
@@ -12,8 +13,10 @@ import java.util.function.LongSupplier;
 /**
  * Starts an executor in production: wires the author's {@link BatonExecutor} to a durable journal
  * (Chronicle, in {@code <work-dir>/journal}), to the shim (its executor Unix socket, or its executor TCP
- * port with a token), to a clock and to its hook threads (daemons named {@code baton-hook-N}), then runs it. This is the one place where those adapters are chosen;
- * the author's code and the {@code api} package never name them.
+ * port with a token), to a clock and to its threads (all made by {@link ExecutorOptions#threads()} when set;
+ * by default daemons named {@code baton-hook-N} for hooks and the connection's IO thread
+ * {@code baton-executor-loop-P-N}, which also runs the driver loop), then runs it. This is the one place
+ * where those adapters are chosen; the author's code and the {@code api} package never name them.
  *
  * <h2>Usage</h2>
  * <pre>{@code
@@ -58,11 +61,11 @@ public final class ExecutorBootstrap {
         }
         Journal journal = ChronicleJournal.open(options.workDir().resolve("journal"),
                 ChronicleJournal.Options.defaults());
+        ExecutorThreads threads = ExecutorThreads.fromOrNamed(options.threads());
         ShimConnection shim = options.overTcp()
-                ? NettyShimConnection.tcp(options.shimHost(), options.shimPort(), options.token())
-                : new NettyShimConnection(options.shimSocket());
-        return new ExecutorRuntime(executor, options.executorId(), journal, shim, clockUs,
-                HookGuard.newHookThreads()).start();
+                ? NettyShimConnection.tcp(options.shimHost(), options.shimPort(), options.token(), threads.io())
+                : new NettyShimConnection(options.shimSocket(), threads.io());
+        return new ExecutorRuntime(executor, options.executorId(), journal, shim, clockUs, threads).start();
     }
 
     /** Runs {@code executor} until it is told to shut down or the calling thread is interrupted. */

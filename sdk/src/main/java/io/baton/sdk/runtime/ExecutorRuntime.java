@@ -11,6 +11,7 @@ import io.baton.sdk.driver.ExecutorDriver;
 import io.baton.sdk.driver.Input;
 import io.baton.sdk.driver.TimerKey;
 import io.baton.sdk.journal.Journal;
+import io.baton.sdk.transport.ExecutorThreads;
 import io.baton.sdk.transport.ShimConnection;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -49,25 +49,28 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
     final Map<TimerKey, ScheduledFuture<?>> timers = new HashMap<>();
     private final CountDownLatch shutdown = new CountDownLatch(1);
 
+    /** With Baton's named threads ({@link ExecutorThreads#named()}). */
     public ExecutorRuntime(BatonExecutor author, String executorId, Journal journal, ShimConnection shim,
             LongSupplier clockUs) {
-        this(author, executorId, journal, shim, clockUs, HookGuard.newHookThreads());
+        this(author, executorId, journal, shim, clockUs, ExecutorThreads.named());
     }
 
     /**
-     * Hooks run on {@code hookThreads}, which must start each hook at once (a cached pool: a hook's bound is
-     * timed from its submission); the runtime owns it from here on and shuts it down on {@link #close()}.
+     * Every thread the runtime starts itself comes from {@code threads}: its hook threads, and its driver
+     * loop's thread unless the connection lends its IO thread ({@link ShimConnection#ioLoop()}), which the
+     * connection makes (with the same factory when {@link ExecutorBootstrap} wires them). The runtime
+     * stops them on {@link #close()}.
      */
     public ExecutorRuntime(BatonExecutor author, String executorId, Journal journal, ShimConnection shim,
-            LongSupplier clockUs, ExecutorService hookThreads) {
+            LongSupplier clockUs, ExecutorThreads threads) {
         this.author = author;
         this.executorId = executorId;
         this.journal = journal;
         this.shim = shim;
         this.clockUs = clockUs;
         this.loop = shim.ioLoop() != null ? new GuardedLoop(shim.ioLoop(), false)
-                : new GuardedLoop(new DriverLoop(executorId), true);
-        this.hooks = new HookGuard(loop, hookThreads);
+                : new GuardedLoop(new DriverLoop(threads.driver(executorId)), true);
+        this.hooks = new HookGuard(loop, threads.hookPool());
         this.driver = new ExecutorDriver(executorId, author.overhead(),
                 Failpoints.ARMED ? new FailpointJournal(journal) : journal, ExecutorRuntime::uuid,
                 ExecutorDriver.everyTenThousand());

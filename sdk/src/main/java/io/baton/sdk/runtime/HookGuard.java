@@ -6,11 +6,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,35 +25,44 @@ final class HookGuard implements AutoCloseable {
     private final ScheduledExecutorService loop;
     private final Map<String, CompletableFuture<Void>> tails = new HashMap<>();
 
-    /** {@code pool} must start each hook at once (its bound is timed from submission); closing shuts it down. */
+    /**
+     * {@code pool} must start each hook at once (its bound is timed from submission; see
+     * {@code ExecutorThreads.hookPool}); closing shuts it down.
+     */
     HookGuard(ScheduledExecutorService loop, ExecutorService pool) {
         this.loop = loop;
         this.pool = pool;
     }
 
-    /** The default hook threads: as many as hooks run at once, daemons named baton-hook-N. */
-    static ExecutorService newHookThreads() {
-        AtomicInteger n = new AtomicInteger();
-        return Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "baton-hook-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-    }
-
     /**
      * Runs {@code body} for {@code taskId} after the task's previous hook finished; {@code onOk} or
-     * {@code onFail} (with a message naming the hook, the task and the cause) then runs on the loop.
+     * {@code onFail} (with a message naming the hook, the task and the cause, logged here) then runs on the loop.
      */
     <T> void run(String taskId, Hook hook, long boundMs, Callable<T> body, Consumer<T> onOk, Consumer<String> onFail) {
         CompletableFuture<Void> prev = tails.getOrDefault(taskId, CompletableFuture.completedFuture(null));
         CompletableFuture<Void> done = new CompletableFuture<>();
         tails.put(taskId, done);
-        prev.whenComplete((x, y) -> start(taskId, hook, boundMs, body, onOk, onFail, done));
+        prev.whenComplete((x, y) -> start(hook + " of task " + taskId, boundMs, body, onOk, message -> {
+            LOG.warn(message);
+            onFail.accept(message);
+        }, done, () -> {
+            if (tails.get(taskId) == done) {
+                tails.remove(taskId);
+            }
+        }));
     }
 
-    private <T> void start(String taskId, Hook hook, long boundMs, Callable<T> body, Consumer<T> onOk,
-            Consumer<String> onFail, CompletableFuture<Void> done) {
+    /**
+     * Runs {@code body} (called {@code what} in messages) on a hook thread at once, bounded like a hook;
+     * {@code onOk} or {@code onFail} (with a message naming it and the cause, not logged here) then runs on
+     * the loop. For the executor-wide recover hook, which no task's hooks queue behind.
+     */
+    <T> void runOnce(String what, long boundMs, Callable<T> body, Consumer<T> onOk, Consumer<String> onFail) {
+        start(what, boundMs, body, onOk, onFail, new CompletableFuture<>(), () -> { });
+    }
+
+    private <T> void start(String what, long boundMs, Callable<T> body, Consumer<T> onOk, Consumer<String> onFail,
+            CompletableFuture<Void> done, Runnable onLoopFirst) {
         CompletableFuture<T> result = new CompletableFuture<>();
         Future<?> running = pool.submit(() -> {
             try {
@@ -69,26 +76,22 @@ final class HookGuard implements AutoCloseable {
         java.util.concurrent.ScheduledFuture<?> bound = loop.schedule(() -> {
             if (!result.isDone()) {
                 running.cancel(true);
-                result.completeExceptionally(new java.util.concurrent.TimeoutException(hook + " of task " + taskId
-                        + " did not return within " + boundMs + " ms"));
+                result.completeExceptionally(new java.util.concurrent.TimeoutException(what + " did not return within "
+                        + boundMs + " ms"));
             }
         }, boundMs, TimeUnit.MILLISECONDS);
         result.whenComplete((value, error) -> {
             bound.cancel(false);
             loop.execute(() -> {
-                if (tails.get(taskId) == done) {
-                    tails.remove(taskId);
-                }
+                onLoopFirst.run();
                 if (error == null) {
                     onOk.accept(value);
                     return;
                 }
                 Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                         ? error.getCause() : error;
-                String message = cause instanceof java.util.concurrent.TimeoutException ? cause.getMessage()
-                        : hook + " of task " + taskId + " failed: " + cause;
-                LOG.warn(message);
-                onFail.accept(message);
+                onFail.accept(cause instanceof java.util.concurrent.TimeoutException ? cause.getMessage()
+                        : what + " failed: " + cause);
             });
         });
     }

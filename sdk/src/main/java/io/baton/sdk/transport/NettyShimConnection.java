@@ -30,9 +30,11 @@ import io.netty.handler.codec.protobuf.ProtobufEncoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -52,10 +54,9 @@ public final class NettyShimConnection implements ShimConnection {
     private final java.net.SocketAddress address;
     private final String socket;
     private final String token;
-    /** One IO thread, which the executor's driver loop shares ("baton-executor-loop-…" in a thread dump). */
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
-            new io.netty.util.concurrent.DefaultThreadFactory("baton-executor-loop"), EpollIoHandler.newFactory());
-    private final io.netty.channel.EventLoop loop = group.next();
+    /** One IO thread, which the executor's driver loop shares ("baton-executor-loop-…" in a thread dump by default). */
+    private final EventLoopGroup group;
+    private final io.netty.channel.EventLoop loop;
     private final Map<Long, Pending<?>> pending = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private volatile Channel channel;
@@ -74,19 +75,34 @@ public final class NettyShimConnection implements ShimConnection {
         }
     }
 
+    /** Over the shim's executor Unix socket, on Baton's named IO thread ({@link ExecutorThreads#named()}). */
     public NettyShimConnection(Path socket) {
-        this(new DomainSocketAddress(socket.toFile()), socket.toString(), null);
+        this(socket, ExecutorThreads.named().io());
     }
 
-    private NettyShimConnection(java.net.SocketAddress address, String describe, String token) {
+    /** Over the shim's executor Unix socket, with its IO thread made by {@code threads}. */
+    public NettyShimConnection(Path socket, ThreadFactory threads) {
+        this(new DomainSocketAddress(socket.toFile()), socket.toString(), null, threads);
+    }
+
+    private NettyShimConnection(java.net.SocketAddress address, String describe, String token, ThreadFactory threads) {
         this.address = address;
         this.socket = describe;
         this.token = token;
+        this.group = new MultiThreadIoEventLoopGroup(1, Objects.requireNonNull(threads, "thread factory"),
+                EpollIoHandler.newFactory());
+        this.loop = group.next();
     }
 
     /** Over the shim's executor TCP port ({@code baton shim --executor-port}), presenting its token. */
     public static NettyShimConnection tcp(String host, int port, String token) {
-        return new NettyShimConnection(new java.net.InetSocketAddress(host, port), "tcp:" + host + ":" + port, token);
+        return tcp(host, port, token, ExecutorThreads.named().io());
+    }
+
+    /** Like {@link #tcp(String, int, String)}, with the IO thread made by {@code threads}. */
+    public static NettyShimConnection tcp(String host, int port, String token, ThreadFactory threads) {
+        return new NettyShimConnection(new java.net.InetSocketAddress(host, port), "tcp:" + host + ":" + port, token,
+                threads);
     }
 
     @Override

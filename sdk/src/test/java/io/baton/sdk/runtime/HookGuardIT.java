@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.baton.sdk.core.Hook;
+import io.baton.sdk.transport.ExecutorThreads;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,8 +17,8 @@ import org.junit.jupiter.api.Test;
 class HookGuardIT {
     @Test
     void aHookPastItsBoundFailsButTheTasksNextHookWaitsForItToReallyReturn() throws Exception {
-        DriverLoop loop = new DriverLoop("test");
-        HookGuard guard = new HookGuard(loop, HookGuard.newHookThreads());
+        DriverLoop loop = new DriverLoop(ExecutorThreads.named().driver("test"));
+        HookGuard guard = new HookGuard(loop, ExecutorThreads.named().hookPool());
         AtomicInteger running = new AtomicInteger();
         AtomicInteger maxConcurrent = new AtomicInteger();
         List<String> outcomes = new CopyOnWriteArrayList<>();

@@ -1,0 +1,77 @@
+package io.baton.sdk.transport;
+
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Where every thread of an executor process's runtime comes from: the {@link ThreadFactory} its author
+ * injected ({@code ExecutorOptions.withThreads}), which then makes all of them, or by default Baton's own
+ * named threads — {@code baton-executor-loop-P-N} (the shim connection's IO thread, which the driver loop
+ * shares), {@code baton-driver-<id>} (the driver loop's own thread, for a connection without an IO thread)
+ * and {@code baton-hook-N} (the author's hooks, {@code recover} included). An injected factory's threads
+ * keep the names and daemon flags it gives them.
+ *
+ * <p>The one class of the runtime and transport packages that may make a thread any other way
+ * ({@code ThreadInjectionArchTest} holds the rest to it). Immutable and thread-safe.
+ */
+public final class ExecutorThreads {
+    private static final ExecutorThreads NAMED = new ExecutorThreads(null);
+
+    /** Null for Baton's named threads. */
+    private final ThreadFactory injected;
+
+    private ExecutorThreads(ThreadFactory injected) {
+        this.injected = injected;
+    }
+
+    /** Baton's named threads (the default). */
+    public static ExecutorThreads named() {
+        return NAMED;
+    }
+
+    /** Every thread from {@code factory}. */
+    public static ExecutorThreads from(ThreadFactory factory) {
+        return new ExecutorThreads(Objects.requireNonNull(factory, "thread factory"));
+    }
+
+    /** Every thread from {@code factory}, or Baton's named ones when it is null. */
+    public static ExecutorThreads fromOrNamed(ThreadFactory factory) {
+        return factory == null ? NAMED : from(factory);
+    }
+
+    /** The shim connection's one IO thread: by default {@code baton-executor-loop-P-N}, not a daemon. */
+    public ThreadFactory io() {
+        return injected != null ? injected : new DefaultThreadFactory("baton-executor-loop");
+    }
+
+    /** The driver loop's own thread: by default the daemon {@code baton-driver-<executorId>}. */
+    public ThreadFactory driver(String executorId) {
+        return injected != null ? injected : r -> daemon(new Thread(r, "baton-driver-" + executorId));
+    }
+
+    /**
+     * The hook threads: as many as hooks run at once (each hook starts at once, as its bound is timed
+     * from its submission), idle ones ending after a minute; by default daemons named {@code baton-hook-N}.
+     */
+    public ExecutorService hookPool() {
+        if (injected != null) {
+            return Executors.newCachedThreadPool(injected);
+        }
+        AtomicInteger n = new AtomicInteger();
+        return Executors.newCachedThreadPool(r -> daemon(new Thread(r, "baton-hook-" + n.incrementAndGet())));
+    }
+
+    private static Thread daemon(Thread t) {
+        t.setDaemon(true);
+        return t;
+    }
+
+    @Override
+    public String toString() {
+        return injected == null ? "Baton's named threads" : "threads from " + injected;
+    }
+}
