@@ -305,34 +305,13 @@ public final class BatonClient implements AutoCloseable {
     }
 
     private void flush() {
-        try {
-            delivery.submit(() -> { }).get(CLOSE_FLUSH_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
-            CompletableFuture<?>[] acks;
-            synchronized (acksInFlight) {
-                acks = acksInFlight.toArray(new CompletableFuture<?>[0]);
-            }
-            CompletableFuture.allOf(acks).get(CLOSE_FLUSH_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
-                | java.util.concurrent.RejectedExecutionException e) {
-            LOG.debug("closing without every update acknowledged: {}", e.toString());
-        }
+        acks.flush(delivery, CLOSE_FLUSH_MS);
     }
 
-    private final java.util.Set<CompletableFuture<Void>> acksInFlight = new java.util.HashSet<>();
+    private final InFlightAcks acks = new InFlightAcks();
 
     private void autoAcknowledge(TaskStatus s) {
-        CompletableFuture<Void> ack = acknowledge(s.getTaskId().getValue(), s.getUuid());
-        synchronized (acksInFlight) {
-            acksInFlight.add(ack);
-        }
-        ack.whenComplete((v, t) -> {
-            synchronized (acksInFlight) {
-                acksInFlight.remove(ack);
-            }
-        });
-        ack.whenComplete((v, t) -> {
+        acks.track(acknowledge(s.getTaskId().getValue(), s.getUuid())).whenComplete((v, t) -> {
             if (t != null) {
                 LOG.debug("acknowledgement of task {} ({}) not taken: {}", s.getTaskId().getValue(), s.getState(),
                         t.getMessage());

@@ -112,6 +112,33 @@ class BatonClientIT {
     }
 
     @Test
+    void closeDeliversWhatArrivedAndWaitsForItsAcknowledgements() throws Exception {
+        shim.running(client, "a", "cpus:1;mem:256");
+        shim.awaitEvent(ExecutorEvent::hasAcknowledged); // a's RUNNING
+        java.util.concurrent.CountDownLatch inListener = new java.util.concurrent.CountDownLatch(1);
+        client.onUpdate(s -> {
+            if (s.getMessage().equals("slow")) {
+                inListener.countDown();
+                try {
+                    Thread.sleep(300); // a listener still busy when close() is called
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        TaskStatus slow = status("a", TaskState.TASK_RUNNING).toBuilder().setMessage("slow").build();
+        TaskStatus last = status("a", TaskState.TASK_FINISHED).toBuilder().setMessage("last").build();
+        shim.send(slow);
+        shim.send(last);
+        assertThat(inListener.await(5, SECONDS)).isTrue();
+
+        client.close();
+
+        assertThat(seen).extracting(TaskStatus::getMessage).contains("slow", "last");
+        shim.awaitEvent(e -> e.hasAcknowledged() && e.getAcknowledged().getUuid().equals(last.getUuid()));
+    }
+
+    @Test
     void aDuplicateUuidIsDroppedButAcknowledgedAgain() throws Exception {
         shim.running(client, "a", "cpus:1;mem:256");
         TaskStatus twice = status("a", TaskState.TASK_RUNNING).toBuilder().setMessage("healthy").build();
