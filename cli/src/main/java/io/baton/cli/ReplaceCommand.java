@@ -49,8 +49,8 @@ final class ReplaceCommand implements Callable<Integer> {
     @Option(names = "--offers-for", paramLabel = "R2", description = "Request an offer of R2 first and add it.")
     String offersFor;
 
-    @Option(names = "--strategy", paramLabel = "S", description = "STOP_THEN_START (default), START_THEN_STOP, "
-            + "FREEZE_THEN_START or RESIZE_IN_PLACE.")
+    @Option(names = "--strategy", paramLabel = "S", converter = Strategies.class, completionCandidates = Strategies.class,
+            description = "STOP_THEN_START (default), START_THEN_STOP, FREEZE_THEN_START or RESIZE_IN_PLACE.")
     ReplaceStrategy strategy = ReplaceStrategy.STOP_THEN_START;
 
     @Option(names = "--drain-timeout", paramLabel = "DURATION", description = "How long the old task may take to stop "

@@ -31,6 +31,20 @@ class HelpTest {
                 .startsWith("baton replace: invalid arguments — ").contains("--task").contains("baton replace --help");
     }
 
+    /** Issue 11: the wire enum's placeholders were accepted and listed ("Can't get the number of an unknown enum value"). */
+    @Test
+    void onlyTheFourRealStrategiesAreTakenAndListed() {
+        for (String bad : List.of("UNRECOGNIZED", "STRATEGY_DEFAULT", "sideways")) {
+            CliNode.Run r = CliNode.run("replace", "w1", "--task", "w2", "--resources", "cpus:1", "--strategy", bad);
+            assertThat(r.exit()).as(bad).isEqualTo(2);
+            assertThat(r.err()).as(bad).contains("'" + bad + "' is not a strategy: use STOP_THEN_START, START_THEN_STOP,"
+                    + " FREEZE_THEN_START or RESIZE_IN_PLACE");
+        }
+        assertThat(new Strategies()).containsExactly("STOP_THEN_START", "START_THEN_STOP", "FREEZE_THEN_START",
+                "RESIZE_IN_PLACE");
+        assertThat(new Strategies().convert("start-then-stop")).isEqualTo(io.baton.proto.ReplaceStrategy.START_THEN_STOP);
+    }
+
     @Test
     void noCommandIsAUsageError() {
         CliNode.Run r = CliNode.run();
