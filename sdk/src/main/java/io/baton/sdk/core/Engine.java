@@ -366,6 +366,23 @@ public final class Engine {
 
     // ------------------------------------------------------------------ views
 
+    /**
+     * What the executor knows of a task: as it runs outside a replacement, or as the unfinished replacement it is
+     * part of names it (the old task as it ran, the new one as requested); null for a task id unknown here.
+     */
+    public TaskInfo taskInfo(String taskId) {
+        TaskInfo known = tasks.get(taskId);
+        if (known != null) {
+            return known;
+        }
+        String rid = active.get(taskId);
+        Replacement r = rid == null ? null : replacements.get(rid);
+        if (r == null) {
+            return null;
+        }
+        return taskId.equals(r.request.newTaskId()) ? r.request.newTask() : r.oldTask;
+    }
+
     /** True while the task is the old or new task of an unfinished replacement. */
     public boolean manages(String taskId) {
         return active.containsKey(taskId);

@@ -92,13 +92,13 @@ final class Commands {
     /** Launches a task: it becomes known (journaled) before the author's launch runs. */
     void launch(String rid, TaskInfo task, long boundMs) {
         String id = task.getTaskId().getValue();
-        HeldTask handle = d.tasks.launch(task);
+        long incarnation = d.tasks.launch(id);
         d.je.taskKnown(task, TaskState.TASK_STAGING, d.now);
-        d.emit(new Effect.RunHook(rid, id, handle.incarnation(), Hook.LAUNCH, task, 0, boundMs));
+        d.emit(new Effect.RunHook(rid, id, incarnation, Hook.LAUNCH, task, 0, boundMs));
     }
 
     void kill(String rid, String taskId, long graceMs, long boundMs) {
-        TaskInfo info = d.tasks.info(taskId);
+        TaskInfo info = d.je.engine().taskInfo(taskId);
         long grace = graceMs > 0 ? graceMs : info == null || info.getKillGracePeriodMs() == 0 ? 3_000
                 : info.getKillGracePeriodMs();
         hook(rid, taskId, Hook.KILL, null, grace, Math.max(boundMs, grace + 1_000));
@@ -106,10 +106,11 @@ final class Commands {
 
     /** A hook of a task the executor holds; of any other task it fails at once. */
     void hook(String rid, String taskId, Hook hook, TaskInfo to, long graceMs, long boundMs) {
-        TaskInfo info = d.tasks.info(taskId);
-        Effect.RunHook run = new Effect.RunHook(rid, taskId, d.tasks.incarnation(taskId), hook, to != null ? to : info,
+        TaskInfo info = to != null ? to : d.je.engine().taskInfo(taskId);
+        Effect.RunHook run = new Effect.RunHook(rid, taskId, d.tasks.incarnation(taskId), hook, info != null ? info
+                : TaskInfo.newBuilder().setTaskId(io.baton.proto.TaskID.newBuilder().setValue(taskId)).build(),
                 graceMs, boundMs);
-        if (info == null) {
+        if (!d.tasks.holds(taskId)) {
             String why = hook + " of task " + taskId + ": the executor does not know this task";
             d.log(Effect.Level.WARN, "executor " + d.executorId + ": " + why);
             hookReturned(run, false, why);
@@ -139,7 +140,7 @@ final class Commands {
         } else if (run.hook() == Hook.THAW) {
             d.reported(run.taskId(), run.incarnation(), TaskState.TASK_RUNNING, "thawed");
         } else if (run.hook() == Hook.RESIZE) {
-            d.tasks.rename(run.taskId(), run.task());
+            d.tasks.rename(run.taskId(), run.task().getTaskId().getValue());
             d.emit(new Effect.TaskRenamed(run.taskId(), run.task(), d.tasks.incarnation(run.task().getTaskId().getValue())));
             d.apply(rid, new Event.OldTaskResized(d.now));
         }

@@ -47,7 +47,7 @@ public final class ExecutorDriver {
     private final Checkpoints checkpoints;
 
     JournaledEngine je;
-    /** The tasks this executor holds a handle of, by id, with their handles' incarnations. */
+    /** The author's handles this executor holds, by task id, with their incarnations (the tasks are the engine's). */
     final HeldTasks tasks = new HeldTasks();
     boolean subscribed;
     boolean pumpArmed;
@@ -153,14 +153,14 @@ public final class ExecutorDriver {
      * is stale and dropped.
      */
     void reported(String taskId, long incarnation, TaskState state, String message) {
-        HeldTask held = tasks.get(taskId);
-        if (held == null || held.incarnation() != incarnation) {
-            HeldTask renamed = tasks.byIncarnation(incarnation);
+        long held = tasks.incarnation(taskId);
+        if (held != incarnation) {
+            String renamed = tasks.idOf(incarnation);
             if (renamed != null) {
-                taskId = renamed.id();
-            } else if (held != null) {
+                taskId = renamed;
+            } else if (held != 0) {
                 log(Effect.Level.DEBUG, "executor " + executorId + ": dropping " + state + " of task " + taskId
-                        + " reported by an earlier incarnation (" + incarnation + ", now " + held.incarnation() + ")");
+                        + " reported by an earlier incarnation (" + incarnation + ", now " + held + ")");
                 return;
             }
         }

@@ -61,6 +61,7 @@ class SimulationTest {
         Map<String, Integer> crashPoints = new TreeMap<>();
         Map<String, Integer> outcomes = new TreeMap<>();
         Map<String, Integer> workload = new TreeMap<>();
+        long windowHash = 17;
         long steps = 0;
         int execCrashes = 0;
         int shimCrashes = 0;
@@ -72,6 +73,7 @@ class SimulationTest {
                 continue;
             }
             Simulation.Result r = Simulation.run(seed);
+            windowHash = windowHash * 31 + r.traceHash();
             steps += r.steps();
             execCrashes += r.executorCrashes();
             shimCrashes += r.shimCrashes();
@@ -92,6 +94,8 @@ class SimulationTest {
         System.out.printf("simulation: seeds %d..%d (%d) in %d ms (%d steps; %d executor crashes, %d shim crashes), "
                 + "%d failed%n", first, first + seeds - 1, seeds, ms, steps, execCrashes, shimCrashes, failures);
         System.out.println("simulation: outcomes " + outcomes);
+        // equal for two builds = the same decisions on every seed (a behaviour-preserving change)
+        System.out.println("simulation: window trace hash " + Long.toHexString(windowHash));
         System.out.println("simulation: executor crash points " + crashPoints.size() + ": " + crashPoints);
         System.out.println("simulation: workload " + workload);
         if (failed != null) {
