@@ -42,7 +42,7 @@ final class ReleaseRules {
         boolean sameId = r.oldTaskId().equals(r.newTaskId());
         switch (keep) {
             case KEEP_NEW -> {
-                holdUnlessEnded(exec, new HeldTask(r.newTask, r.newResources), sameId);
+                holdUnlessEnded(exec, new HeldTask(r.newTask, r.newResources));
                 if (!sameId) {
                     book.retire(r.oldTaskId());
                 }
@@ -53,7 +53,7 @@ final class ReleaseRules {
                             + " cannot keep old task " + r.oldTaskId() + ": its pool " + Text.of(r.pool)
                             + " no longer holds " + r.oldResources + " (the leftover was given back); end it with KEEP_NONE");
                 }
-                holdUnlessEnded(exec, new HeldTask(r.oldTask, r.oldResources), sameId);
+                holdUnlessEnded(exec, new HeldTask(r.oldTask, r.oldResources));
                 if (!sameId) {
                     book.retire(r.newTaskId());
                 }
@@ -77,11 +77,13 @@ final class ReleaseRules {
      * Keeps the task the release names — unless its terminal update has been relayed already (it ended while
      * the release was unconfirmed: simulation seed 1734114, an ABORTED replacement's old task lost in a restart
      * before the shim confirmed its KEEP_OLD release): then there is nothing to keep, and holding it would
-     * leave its resources allocated to a task nothing runs. (A same-id replacement's id may carry the replaced
-     * incarnation's end, so there the release is taken at its word.)
+     * leave its resources allocated to a task nothing runs. Also for a same-id replacement (seed 2198078: a
+     * resized task that crashed before its KEEP_NEW release was confirmed): an executor never reports the end
+     * of the replaced incarnation of a same-id replacement (the new one's state would follow a terminal one), so
+     * a terminal state under that id is the kept task's.
      */
-    private void holdUnlessEnded(ExecutorEntry exec, HeldTask task, boolean sameId) {
-        if (!sameId && ended(ledger, task.id())) {
+    private void holdUnlessEnded(ExecutorEntry exec, HeldTask task) {
+        if (ended(ledger, task.id())) {
             ledger.taskBook().retire(task.id());
             return;
         }
@@ -97,8 +99,8 @@ final class ReleaseRules {
      * Whether the task a release kept (of a replacement {@code oldId -> newId}) has ended since (see above): its
      * terminal update was relayed, or relayed and acknowledged (then the shim no longer knows the id at all).
      */
-    static boolean endedSince(Ledger ledger, String executorId, String oldId, String newId, String keptId) {
-        return !oldId.equals(newId) && (ended(ledger, keptId) || !executorId.equals(ledger.taskBook().ownerOf(keptId)));
+    static boolean endedSince(Ledger ledger, String executorId, String keptId) {
+        return ended(ledger, keptId) || !executorId.equals(ledger.taskBook().ownerOf(keptId));
     }
 
     private void hold(ExecutorEntry exec, HeldTask task) {

@@ -100,8 +100,7 @@ record SubscriptionClaim(Resources overhead, List<HeldTask> tasks, List<Reservat
                 // kept is simply held
                 TaskInfo kept = keep == io.baton.proto.Keep.KEEP_NEW ? rec.getNewTask()
                         : keep == io.baton.proto.Keep.KEEP_OLD ? rec.getOldTask() : null;
-                if (kept != null && ReleaseRules.endedSince(ledger, executorId, rec.getOldTask().getTaskId().getValue(),
-                        rec.getNewTask().getTaskId().getValue(), kept.getTaskId().getValue())) {
+                if (kept != null && ReleaseRules.endedSince(ledger, executorId, kept.getTaskId().getValue())) {
                     kept = null; // its terminal update came after the release: nothing is left to hold
                 }
                 if (kept != null) {

@@ -58,6 +58,38 @@ class LedgerSimulationFindingsTest {
         f.balanced();
     }
 
+    /** Seeds 1734114 (KEEP_OLD, another id) and 2198078 (KEEP_NEW, a same-id resize). */
+    @Test
+    void aReleaseKeepingATaskThatHasEndedSinceHoldsNothingAlsoWhenRepeatedByAResubscription() {
+        f.subscribe("e1", "cpus:0.1;mem:32", 1000);
+        f.launch("e1", "a", "cpus:1;mem:128", f.offer("cpus:1;mem:128"));
+        f.launch("e1", "c", "cpus:1;mem:128", f.offer("cpus:1;mem:128"));
+        f.replace("e1", "r1", "a", "b", "cpus:1;mem:128", false);
+        f.replace("e1", "r2", "c", "c", "cpus:1;mem:128", false);
+        f.ledger.recordStatus("e1", status("a", TaskState.TASK_LOST, 1)); // lost in a restart meanwhile
+        f.ledger.recordStatus("e1", status("c", TaskState.TASK_FAILED, 2)); // the resized task crashed
+        assertThat(f.end("e1", "r1", Keep.KEEP_OLD).accepted()).isTrue();
+        assertThat(f.end("e1", "r2", Keep.KEEP_NEW).accepted()).isTrue();
+        assertThat(f.ledger.executor("e1").taskIds()).as("nothing runs: nothing is held").isEmpty();
+        assertThat(f.ledger.limitsOf("e1")).isEqualTo(Resources.parse("cpus:0.1;mem:32"));
+        f.ledger.acknowledge("a", status("a", TaskState.TASK_LOST, 1).getUuid());
+
+        f.ledger.disconnected("e1", f.now); // the executor missed the RELEASEs' answers: it reports both again
+        ExecutorSubscribe.Builder again = sub("e1");
+        for (String[] r : new String[][] {{"r1", "a", "b"}, {"r2", "c", "c"}}) {
+            again.addReservations(ReservationRecord.newBuilder().setReplacementId(ReplacementID.newBuilder()
+                    .setValue(r[0])).setOldTask(LedgerFixture.task(r[1], "cpus:1;mem:128"))
+                    .setNewTask(LedgerFixture.task(r[2], "cpus:1;mem:128"))
+                    .addAllPool(Resources.parse("cpus:1;mem:128").toProto())
+                    .addAllInUse(Resources.parse("cpus:1;mem:128").toProto()));
+        }
+        var v = f.ledger.subscribe(again.build(), 100, 1000, f.now);
+        assertThat(v.accepted()).as(String.valueOf(v)).isTrue();
+        assertThat(f.ledger.executor("e1").taskIds()).as("still nothing held").isEmpty();
+        assertThat(f.ledger.limitsOf("e1")).isEqualTo(Resources.parse("cpus:0.1;mem:32"));
+        f.balanced();
+    }
+
     @Test
     void aResubscriptionReportingAReservationTheShimAlreadyEndedHoldsWhatWasKept() {
         f.subscribe("e1", "cpus:0.1;mem:32", 1000);
