@@ -80,7 +80,7 @@ public final class Baton implements Runnable {
                     + " — change the request as the shim's message says");
         }
         if (ex instanceof IllegalArgumentException || ex instanceof UncheckedIOException) {
-            return CliException.oneLine("cannot run — " + ex.getMessage() + " — fix the argument or file named");
+            return CliException.oneLine("cannot run — " + ex.getMessage() + " — fix the argument or the file this names");
         }
         return CliException.oneLine("failed — " + ex + " — rerun with BATON_LOG_LEVEL=DEBUG and report it");
     }

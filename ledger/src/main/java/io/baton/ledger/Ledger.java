@@ -116,8 +116,8 @@ public final class Ledger {
                     + ", allocated " + allocated + ", reserved " + reserved + ", offered " + offered());
         }
         if (!free.contains(ask)) {
-            return Verdict.reject(RejectCode.INSUFFICIENT_RESOURCES, "asked for " + ask + " but only "
-                    + Text.of(free) + " is free (missing " + ask.minus(free) + ")");
+            return Verdict.reject(RejectCode.INSUFFICIENT_RESOURCES, "asked for " + ask + " but "
+                    + Text.onlyFree(free) + " (missing " + ask.minus(free) + ")");
         }
         return Verdict.ok(OfferView.of(offers.create(ask, nowUs)));
     }

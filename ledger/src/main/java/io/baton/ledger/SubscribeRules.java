@@ -64,8 +64,8 @@ final class SubscribeRules {
         }
         if (!available.contains(claim.holdings())) {
             return Verdict.reject(RejectCode.OVER_TOTAL, "executor " + id + " reports holding "
-                    + claim.holdings() + " but only " + available + " of the node total " + ledger.total()
-                    + " is available to it" + (unused.isEmpty() ? "" : ", counting " + unused.size() + " unused offers")
+                    + claim.holdings() + " but " + (available.isEmpty() ? "none" : "only " + available)
+                    + " of the node total " + ledger.total() + " is available to it" + (unused.isEmpty() ? "" : ", counting " + unused.size() + " unused offers")
                     + " (missing " + claim.holdings().minus(available) + ")");
         }
         return Verdict.ok(new Ledger.SubscribePlan(id, pid, uid, claim, rescind));

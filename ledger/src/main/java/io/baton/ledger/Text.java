@@ -14,6 +14,11 @@ final class Text {
         return r.isEmpty() ? "nothing" : r.toString();
     }
 
+    /** "only X is free", or "nothing is free" (never "only nothing"). */
+    static String onlyFree(Resources free) {
+        return free.isEmpty() ? "nothing is free" : "only " + free + " is free";
+    }
+
     static Verdict<Resources> resources(String whose, List<Resource> list) {
         try {
             return Verdict.ok(Resources.fromProto(list));

@@ -70,6 +70,9 @@ class LedgerTest {
         assertThat(rejection(f.ledger.requestOffer(Resources.parse("cpus:1;mem:10"), f.now)))
                 .isEqualTo("INSUFFICIENT_RESOURCES: asked for cpus:1;mem:10 but only cpus:0.9;mem:4064;"
                         + "ports:[31000-31099] is free (missing cpus:0.1)");
+        f.offer("");
+        assertThat(rejection(f.ledger.requestOffer(Resources.parse("cpus:1"), f.now)))
+                .isEqualTo("INSUFFICIENT_RESOURCES: asked for cpus:1 but nothing is free (missing cpus:1)");
         f.balanced();
     }
 
