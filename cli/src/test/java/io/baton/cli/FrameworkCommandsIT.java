@@ -83,6 +83,16 @@ class FrameworkCommandsIT {
                 "--id", "r-back", "--wait");
         assertThat(back.exit()).as(back.out() + back.err()).isEqualTo(1);
         assertThat(back.out()).contains("LAUNCHING").contains("outcome ROLLED_BACK").contains("fails at start");
+        // issue 11: the same command again is a retry of an ended replacement: its recorded outcome, at once
+        long t0 = System.nanoTime();
+        CliNode.Run again = node.baton("replace", "w2", "--task", "w3", "--resources", "cpus:1;mem:64", "--spec", "fail",
+                "--id", "r-back", "--wait", "--wait-timeout", "20s");
+        assertThat(again.exit()).as(again.out() + again.err()).isEqualTo(1);
+        assertThat(again.out()).contains("outcome ROLLED_BACK").contains("fails at start");
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("not the whole wait timeout").isLessThan(15_000);
+        CliNode.Run other = node.baton("replace", "w2", "--task", "w4", "--resources", "cpus:1;mem:64", "--id", "r-back");
+        assertThat(other.exit()).as(other.out() + other.err()).isEqualTo(1);
+        assertThat(other.err()).contains("CONFLICT").contains("w2 -> w3").contains("w2 -> w4");
 
         node.stopExecutors();
         CliNode.Run journal = CliNode.run("journal", dir.resolve("workers/journal").toString());

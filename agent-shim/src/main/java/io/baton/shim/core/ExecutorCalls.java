@@ -49,6 +49,7 @@ final class ExecutorCalls {
             case RELEASE -> withLimits(in.conn(), cid, exec, s.ledger.release(exec, call.getRelease()), true);
             case HEARTBEAT -> s.accepted(in.conn(), cid);
             case PROGRESS -> progress(in.conn(), cid, exec, call);
+            case RECORDED_OUTCOME -> recordedOutcome(in.conn(), cid, exec, call);
             default -> s.reject(in.conn(), cid, RejectCode.MALFORMED, "unsupported call " + call.getCallCase());
         }
     }
@@ -105,6 +106,30 @@ final class ExecutorCalls {
             }
         }
         s.publish(FrameworkEvent.newBuilder().setProgress(p.toBuilder()
+                .setExecutorId(io.baton.proto.ExecutorID.newBuilder().setValue(exec))).build());
+        s.accepted(conn, cid);
+    }
+
+    /** A retry of an ended replacement, answered by its executor: relayed as an outcome, the ledger untouched. */
+    private void recordedOutcome(long conn, long cid, String exec, ExecutorCall call) {
+        TaskStatus f = call.getRecordedOutcome().getFinalUpdate();
+        String bad = Ids.checkObject("replacement id", f.getReplacementId().getValue());
+        if (bad == null) {
+            bad = Ids.checkObject("task id", f.getTaskId().getValue());
+        }
+        if (bad == null && f.getOutcome() == io.baton.proto.ReplacementOutcome.OUTCOME_UNSPECIFIED) {
+            bad = "it carries no outcome";
+        }
+        if (bad != null) {
+            s.reject(conn, cid, RejectCode.MALFORMED, "recorded outcome refused: " + bad);
+            return;
+        }
+        String owner = s.ledger.ownerOf(f.getTaskId().getValue());
+        if (owner != null && !owner.equals(exec)) {
+            s.reject(conn, cid, RejectCode.NOT_OWNER, "task " + f.getTaskId().getValue() + " belongs to executor " + owner);
+            return;
+        }
+        s.publish(FrameworkEvent.newBuilder().setOutcome(f.toBuilder()
                 .setExecutorId(io.baton.proto.ExecutorID.newBuilder().setValue(exec))).build());
         s.accepted(conn, cid);
     }

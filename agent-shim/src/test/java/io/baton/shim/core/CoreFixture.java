@@ -47,10 +47,12 @@ class CoreFixture {
     private long cid;
     private int uuid;
 
+    final Ledger ledger;
+
     CoreFixture(String total) {
+        ledger = new Ledger(Resources.parse(total), 30_000_000L, "o");
         core = new ShimCore(new ShimSettings("node1", Resources.parse("cpus:0.1;mem:32"), 5_000, 60_000, "tok",
-                "/work/framework.token", new long[] {7, 100}), new Ledger(Resources.parse(total), 30_000_000L, "o"),
-                "in-memory");
+                "/work/framework.token", new long[] {7, 100}), ledger, "in-memory");
         driver = new ShimDriver(core, this::carryOut);
     }
 

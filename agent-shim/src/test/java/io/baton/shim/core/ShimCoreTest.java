@@ -281,6 +281,28 @@ class ShimCoreTest {
         assertThat(delivered(f.fw(FW, FrameworkCall.newBuilder().setReplace(r)))).as("a retry").hasSize(1);
     }
 
+    /** Issue 11: a retry of an ended replacement is answered with its recorded outcome, as an answer, not a status. */
+    @Test
+    void aRecordedOutcomeIsRelayedAsAnOutcomeAndChangesNoLedgerState() {
+        f.framework(FW);
+        f.subscribe(EXEC, "e1", task("t1", "cpus:1;mem:128"));
+        f.update(EXEC, "t1", TaskState.TASK_KILLED);
+        TaskStatus latest = f.ledger.latest("t1");
+        TaskStatus committed = TaskStatus.newBuilder().setTaskId(TaskID.newBuilder().setValue("t1"))
+                .setState(TaskState.TASK_RUNNING).setReplacementId(ReplacementID.newBuilder().setValue("r1"))
+                .setOutcome(ReplacementOutcome.COMMITTED).setUuid(f.uuid()).build();
+        List<Effect> out = f.exec(EXEC, ExecutorCall.newBuilder().setRecordedOutcome(io.baton.proto.RecordedOutcome
+                .newBuilder().setFinalUpdate(committed)));
+        assertThat(execReply(out).hasAccepted()).isTrue();
+        assertThat(relayed(out)).as("not a status update").isEmpty();
+        assertThat(CoreFixture.all(out, Effect.Relay.class)).extracting(rel -> rel.event().getOutcome().getUuid())
+                .containsExactly(committed.getUuid());
+        assertThat(f.ledger.latest("t1")).as("the task's state is what it is now").isEqualTo(latest);
+        List<Effect> bad = f.exec(EXEC, ExecutorCall.newBuilder().setRecordedOutcome(io.baton.proto.RecordedOutcome
+                .newBuilder().setFinalUpdate(committed.toBuilder().clearOutcome())));
+        assertThat(execReply(bad).getRejected().getMessage()).isEqualTo("recorded outcome refused: it carries no outcome");
+    }
+
     @Test
     void memoryShrinkEventsReachOnlyAConnectedExecutor() {
         f.subscribe(EXEC, "e1");

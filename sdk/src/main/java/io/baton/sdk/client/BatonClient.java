@@ -126,7 +126,8 @@ public final class BatonClient implements AutoCloseable {
     private void open(String token) throws InterruptedException {
         long keepAliveMs = options.updates() ? 0 : options.keepAlive().toMillis();
         ClientHandler handler = new ClientHandler(endpoint, pending, this::received, this::keepAlive, this::lost,
-                p -> delivery.execute(() -> progressListeners.forEach(l -> l.accept(p))));
+                p -> delivery.execute(() -> progressListeners.forEach(l -> l.accept(p))),
+                o -> delivery.execute(() -> outcomes.offer(o))); // a retry's answer: the outcome only, no update
         transport = Transport.connect(options, new ClientInitializer(options.maxFrameBytes(), keepAliveMs, handler));
         calls.attach(transport.channel());
         String what = "SUBSCRIBE to " + endpoint;

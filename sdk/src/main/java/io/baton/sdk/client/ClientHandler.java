@@ -22,6 +22,7 @@ final class ClientHandler extends SimpleChannelInboundHandler<ShimToFramework> {
     private final Runnable keepAlive;
     private final Runnable inactive;
     private final Consumer<io.baton.proto.ReplacementProgress> progress;
+    private final Consumer<TaskStatus> recordedOutcomes;
 
     ClientHandler(String endpoint, PendingCalls pending, Consumer<TaskStatus> updates, Runnable keepAlive,
             Runnable inactive) {
@@ -30,6 +31,14 @@ final class ClientHandler extends SimpleChannelInboundHandler<ShimToFramework> {
 
     ClientHandler(String endpoint, PendingCalls pending, Consumer<TaskStatus> updates, Runnable keepAlive,
             Runnable inactive, Consumer<io.baton.proto.ReplacementProgress> progress) {
+        this(endpoint, pending, updates, keepAlive, inactive, progress, s -> { });
+    }
+
+    /** @param recordedOutcomes final updates of ended replacements, answering a retry (not status updates) */
+    ClientHandler(String endpoint, PendingCalls pending, Consumer<TaskStatus> updates, Runnable keepAlive,
+            Runnable inactive, Consumer<io.baton.proto.ReplacementProgress> progress,
+            Consumer<TaskStatus> recordedOutcomes) {
+        this.recordedOutcomes = recordedOutcomes;
         this.endpoint = endpoint;
         this.pending = pending;
         this.updates = updates;
@@ -52,6 +61,8 @@ final class ClientHandler extends SimpleChannelInboundHandler<ShimToFramework> {
                     updates.accept(event.getUpdate());
                 } else if (event.hasProgress()) {
                     progress.accept(event.getProgress());
+                } else if (event.hasOutcome()) {
+                    recordedOutcomes.accept(event.getOutcome());
                 } else if (event.hasError()) {
                     LOG.warn("the shim at {} reported {}: {}", endpoint, event.getError().getCode(),
                             event.getError().getMessage());

@@ -52,6 +52,13 @@ public sealed interface Effect {
     record Update(TaskStatus status) implements Effect {
     }
 
+    /**
+     * Answer a retry of a replacement that already ended with its final update, as first sent (relayed to the
+     * frameworks as an {@code outcome}, not as a new status); no answer needed.
+     */
+    record RecordedOutcome(TaskStatus finalUpdate) implements Effect {
+    }
+
     /** Best-effort live progress of a replacement for the frameworks watching. */
     record Progress(ReplacementProgress progress) implements Effect {
     }

@@ -29,6 +29,17 @@ public final class JournaledEngine {
     private final Map<String, List<JournalRecord>> open = new LinkedHashMap<>();
     private final Map<String, List<io.baton.proto.TaskStatus>> openReports = new LinkedHashMap<>();
     private final Map<ExecutorCondition.Kind, JournalRecord> conditions = new LinkedHashMap<>();
+    /** The final updates of the latest replacements, by id: a retry of one that ended is answered with it. */
+    private final Map<String, io.baton.proto.TaskStatus> finalUpdates = new LinkedHashMap<>(16, 0.75f, false) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, io.baton.proto.TaskStatus> eldest) {
+            return size() > REMEMBERED_OUTCOMES;
+        }
+    };
+    /** How many final updates are kept for retries (also in every checkpoint). */
+    public static final int REMEMBERED_OUTCOMES = 1_000;
     private boolean replaying;
 
     public JournaledEngine(Journal journal, Engine engine) {
@@ -58,7 +69,15 @@ public final class JournaledEngine {
             // a checkpoint must show this report was made, or replay would think it lost
             openReports.computeIfAbsent(status.getReplacementId().getValue(), k -> new ArrayList<>()).add(status);
         }
+        if (status.getOutcome() != io.baton.proto.ReplacementOutcome.OUTCOME_UNSPECIFIED) {
+            finalUpdates.put(status.getReplacementId().getValue(), status);
+        }
         return outbox.record(status);
+    }
+
+    /** The final update of a replacement that ended lately, as it was sent; null if it is not kept (any more). */
+    public io.baton.proto.TaskStatus finalUpdate(String replacementId) {
+        return finalUpdates.get(replacementId);
     }
 
     /** Journals an acknowledgement, then applies it; returns the task's next update to send, or null. */
@@ -191,8 +210,13 @@ public final class JournaledEngine {
         c.addAllPending(outbox.pending()); // in order, as they must go out
         openReports.values().forEach(c::addAllRecordedReports);
         for (Engine.Ended e : engine.ended()) {
-            c.addEnded(io.baton.proto.EndedReplacement.newBuilder().setRequest(e.request())
-                    .setOutcome(e.outcome().name()));
+            io.baton.proto.EndedReplacement.Builder b = io.baton.proto.EndedReplacement.newBuilder()
+                    .setRequest(e.request()).setOutcome(e.outcome().name());
+            io.baton.proto.TaskStatus last = finalUpdates.get(e.replacementId());
+            if (last != null) {
+                b.setFinalUpdate(last);
+            }
+            c.addEnded(b);
         }
         return journal.checkpoint(JournalRecord.newBuilder().setSequence(++sequence).setTimeUs(atUs)
                 .setCheckpoint(c).build());
@@ -255,8 +279,12 @@ public final class JournaledEngine {
                 sequence = rec.getSequence();
                 c.getOpenList().forEach(r -> feed(r, out));
                 // after the open records: those replayed above must not look like retries of themselves
-                c.getEndedList().forEach(e -> engine.remember(new Engine.Ended(e.getRequest(),
-                        io.baton.sdk.core.Phase.valueOf(e.getOutcome()))));
+                c.getEndedList().forEach(e -> {
+                    engine.remember(new Engine.Ended(e.getRequest(), io.baton.sdk.core.Phase.valueOf(e.getOutcome())));
+                    if (e.hasFinalUpdate()) {
+                        finalUpdates.put(e.getRequest().getReplacementId().getValue(), e.getFinalUpdate());
+                    }
+                });
                 recordedDuringReplay.addAll(c.getRecordedReportsList());
                 c.getRecordedReportsList().forEach(st -> openReports.computeIfAbsent(st.getReplacementId().getValue(),
                         k -> new ArrayList<>()).add(st));

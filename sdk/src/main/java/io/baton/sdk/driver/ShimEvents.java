@@ -58,6 +58,21 @@ final class ShimEvents {
         d.commands.kill("", id, graceMs, ExecutorDriver.HOOK_BOUND_MS);
     }
 
+    /**
+     * A retry of a replacement that has ended gets its outcome at once: the final update as first sent, unless
+     * that is still unacknowledged (then it is on its way to every framework anyway) or no longer kept.
+     */
+    private void answerRetry(String rid) {
+        TaskStatus last = d.je.finalUpdate(rid);
+        boolean pending = last != null && d.je.outbox().pending().stream().anyMatch(p -> p.getUuid().equals(last.getUuid()));
+        if (last == null) {
+            d.log(Effect.Level.INFO, "replacement " + rid + " was asked again; it ended long ago and its final update"
+                    + " is no longer kept (the latest " + JournaledEngine.REMEMBERED_OUTCOMES + " are)");
+        } else if (!pending && d.subscribed) {
+            d.emit(new Effect.RecordedOutcome(last));
+        }
+    }
+
     /** Whether a terminal update of the task waits for its acknowledgement. */
     boolean endedUnacknowledged(String taskId) {
         for (TaskStatus s : d.je.outbox().pending()) {
@@ -86,6 +101,8 @@ final class ShimEvents {
         if (!s.retry()) {
             d.log(Effect.Level.INFO, "replacement " + request.replacementId() + ": " + oldId + " -> "
                     + request.newTaskId() + " (" + request.policy().strategy() + ")");
+        } else if (s.replacement() == null || s.replacement().phase().terminal()) {
+            answerRetry(request.replacementId());
         }
         d.commands.run(s.commands());
     }

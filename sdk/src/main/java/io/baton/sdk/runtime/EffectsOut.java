@@ -44,6 +44,8 @@ final class EffectsOut {
             rt.shim().update(u.status());
         } else if (e instanceof Effect.Progress p) {
             rt.shim().progress(p.progress());
+        } else if (e instanceof Effect.RecordedOutcome o) {
+            rt.shim().recordedOutcome(o.finalUpdate());
         } else if (e instanceof Effect.RunHook h) {
             hook(h);
         } else if (e instanceof Effect.Arm a) {

@@ -245,6 +245,12 @@ public final class NettyShimConnection implements ShimConnection {
         return call(ExecutorCall.newBuilder().setProgress(p), r -> null);
     }
 
+    @Override
+    public CompletableFuture<Void> recordedOutcome(TaskStatus finalUpdate) {
+        return call(ExecutorCall.newBuilder().setRecordedOutcome(io.baton.proto.RecordedOutcome.newBuilder()
+                .setFinalUpdate(finalUpdate)), r -> null);
+    }
+
     /** The connection's one IO thread (every channel it opens is registered on it). */
     @Override
     public java.util.concurrent.ScheduledExecutorService ioLoop() {

@@ -38,6 +38,14 @@ public interface ShimConnection extends AutoCloseable {
     }
 
     /**
+     * A retry of a replacement that ended is answered with its final update (relayed to frameworks as an
+     * outcome, not as a status); failures are ignored by callers (the framework may ask again).
+     */
+    default CompletableFuture<Void> recordedOutcome(TaskStatus finalUpdate) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /**
      * The single thread this connection does its IO on and calls its listener from, if the executor's
      * driver loop may run there too (saving a thread hand-off on every shim call and event); null if not.
      * Work run there must not block for long: it delays the connection's IO.

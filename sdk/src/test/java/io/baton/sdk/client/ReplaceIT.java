@@ -109,6 +109,23 @@ class ReplaceIT {
         h.forwarded().get(5, SECONDS);
     }
 
+    /** Issue 11: a retry of a replacement that ended long ago (another client, another process) gets its outcome. */
+    @Test
+    void aRetryOfAnEndedReplacementIsAnsweredWithItsRecordedOutcomeWhichIsNoStatusUpdate() throws Exception {
+        ReplaceHandle h = client.replace(ReplaceSpec.of("a", task("e", "cpus:1;mem:128")).withReplacementId("r-done"));
+        h.forwarded().get(5, SECONDS);
+        shim.awaitEvent(e -> e.hasReplace() && e.getReplace().getRequest().getReplacementId().getValue().equals("r-done"));
+        TaskStatus recorded = finalUpdate("r-done", "a", "e", ReplacementOutcome.COMMITTED);
+        var answered = shim.e1.call(io.baton.proto.ExecutorCall.newBuilder().setRecordedOutcome(
+                io.baton.proto.RecordedOutcome.newBuilder().setFinalUpdate(recorded)));
+        assertThat(answered.hasAccepted()).as(String.valueOf(answered)).isTrue();
+
+        ReplaceOutcome o = h.outcome().get(5, SECONDS);
+        assertThat(o.committed()).isTrue();
+        assertThat(o.status().getUuid()).isEqualTo(recorded.getUuid());
+        assertThat(seen).as("an answer, not a new state of task e").noneMatch(s -> s.getUuid().equals(recorded.getUuid()));
+    }
+
     @Test
     void withoutUpdatesTheOutcomeOfAForwardedReplaceCannotBeLearned() throws Exception {
         try (BatonClient quiet = BatonClient.connect(shim.options().updates(false).build())) {

@@ -88,6 +88,19 @@ final class SimChecker implements SimJournal.Observer {
                 heard.computeIfAbsent(s.getReplacementId().getValue(), k -> new TreeSet<>()).add(s.getOutcome().name());
             }
         }
+        for (TaskStatus o : fw.recordedOutcomes) {
+            // a retry's answer is the one final update, as first sent: same outcome, same update
+            String rid = o.getReplacementId().getValue();
+            TaskStatus first = fw.received.get(o.getUuid());
+            if (!requested.containsKey(rid) || first == null && !Set.of(o.getOutcome().name()).equals(
+                    heard.getOrDefault(rid, Set.of()))) {
+                w.violation("a retry of " + rid + " was answered " + o.getOutcome() + ", which is not its outcome "
+                        + heard.getOrDefault(rid, Set.of()));
+            } else if (first != null && !first.toBuilder().clearExecutorId().build()
+                    .equals(o.toBuilder().clearExecutorId().build())) {
+                w.violation("a retry of " + rid + " was answered with an update other than its final one");
+            }
+        }
         for (String rid : requested.keySet()) {
             Phase p = finalPhase(engine, rid);
             Set<String> got = heard.getOrDefault(rid, Set.of());

@@ -159,6 +159,9 @@ final class SimExecutor {
         } else if (e instanceof Effect.Update u) {
             call(ExecutorCall.newBuilder().setUpdate(Update.newBuilder().setStatus(u.status())),
                     "UPDATE " + SimText.status(u.status()), resp -> { });
+        } else if (e instanceof Effect.RecordedOutcome o) {
+            call(ExecutorCall.newBuilder().setRecordedOutcome(io.baton.proto.RecordedOutcome.newBuilder()
+                    .setFinalUpdate(o.finalUpdate())), "OUTCOME AGAIN " + SimText.status(o.finalUpdate()), resp -> { });
         } else if (e instanceof Effect.Progress p) {
             w.trace("exec: " + p.progress().getReplacementId().getValue() + " " + p.progress().getFromPhase() + " -> "
                     + p.progress().getPhase());

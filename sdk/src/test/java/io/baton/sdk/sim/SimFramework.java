@@ -119,6 +119,16 @@ final class SimFramework {
 
     // ------------------------------------------------------------------ updates
 
+    /** Recorded outcomes heard (answers to retries of ended replacements), checked against the outcome heard. */
+    final java.util.List<TaskStatus> recordedOutcomes = new java.util.ArrayList<>();
+
+    /** A retry's answer: the replacement's final update again — an outcome, not a new state of its task. */
+    void recordedOutcome(TaskStatus s) {
+        w.trace("fw got recorded outcome " + SimText.status(s));
+        recordedOutcomes.add(s);
+        decided(s.getReplacementId().getValue());
+    }
+
     void update(TaskStatus s) {
         if (forgetOutcomes && s.getOutcomeValue() != 0) {
             String task = s.getTaskId().getValue();
@@ -141,7 +151,14 @@ final class SimFramework {
     }
 
     private void decided(String rid) {
-        decided.add(rid);
+        Replace sent = sentReplaces.get(rid);
+        if (decided.add(rid) && sent != null && AGAIN_AFTER_OUTCOME > 0 && w.chance(AGAIN_AFTER_OUTCOME)) {
+            // an operator runs the same `baton replace --id ... --wait` again: a retry of a replacement that ended
+            w.after(w.between(1_000, 3_000_000), "replace again " + rid, () -> {
+                count("same REPLACE again after its outcome");
+                call("REPLACE " + rid + " again", FrameworkCall.newBuilder().setReplace(sent), v -> { });
+            });
+        }
         List<String> ids = busyBy.remove(rid);
         if (ids != null) {
             busy.removeAll(ids);
@@ -264,8 +281,13 @@ final class SimFramework {
         }
     }
 
+    private final Map<String, Replace> sentReplaces = new LinkedHashMap<>();
+    /** How often an ended replacement is asked for again (0 until refusals are decided by executors only). */
+    static final double AGAIN_AFTER_OUTCOME = 0;
+
     private void sendReplace(Replace r, int attempt) {
         String rid = r.getReplacementId().getValue();
+        sentReplaces.put(rid, r);
         boolean[] answered = {false};
         call("REPLACE " + rid + " " + r.getOldTaskId().getValue() + "->" + r.getNewTask().getTaskId().getValue() + " "
                 + r.getPolicy().getStrategy(), FrameworkCall.newBuilder().setReplace(r), v -> {

@@ -69,6 +69,12 @@ final class SimNode implements ShimDriver.Outlet {
                         () -> net.executor.shimEvent(d.event()));
             }
         } else if (effect instanceof Effect.Relay r) {
+            if (r.event().hasOutcome() && r.conn() == net.fw.epoch * 2L + 1) {
+                var o = r.event().getOutcome();
+                net.send(net.fw, false, "shim->fw recorded outcome " + SimText.status(o), false,
+                        () -> net.framework.recordedOutcome(o));
+                return null;
+            }
             if (!r.event().hasUpdate()) {
                 return null; // progress: the simulated framework does not follow it
             }

@@ -74,6 +74,9 @@ final class Simulation {
                 outcomes.merge(String.valueOf(p), 1, Integer::sum);
             }
         }
+        if (!fw.recordedOutcomes.isEmpty()) {
+            fw.kinds.merge("recorded outcomes answered to retries", fw.recordedOutcomes.size(), Integer::sum);
+        }
         return new Result(seed, List.copyOf(w.violations()), w.traceHash(), w.steps(), w.tail(), journal.crashPoints(),
                 exec.crashes(), shim.crashes(), outcomes, fw.kinds);
     }

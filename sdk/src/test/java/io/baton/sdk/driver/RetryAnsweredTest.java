@@ -1,0 +1,97 @@
+package io.baton.sdk.driver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import io.baton.proto.AcknowledgedEvent;
+import io.baton.proto.ExecutorEvent;
+import io.baton.proto.LaunchEvent;
+import io.baton.proto.Replace;
+import io.baton.proto.ReplaceEvent;
+import io.baton.proto.ReplacePolicy;
+import io.baton.proto.ReplaceStrategy;
+import io.baton.proto.ReplacementID;
+import io.baton.proto.ReplacementOutcome;
+import io.baton.proto.TaskID;
+import io.baton.proto.TaskInfo;
+import io.baton.proto.TaskState;
+import io.baton.proto.TaskStatus;
+import io.baton.resources.Resources;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 11: a retry of a replacement that has ended (same id, same request — say `baton replace --id r1 …
+ * --wait` run again) is answered with its recorded outcome at once, also after a checkpoint and a restart,
+ * instead of waiting for an outcome that was sent long ago.
+ */
+class RetryAnsweredTest {
+    private final ListJournal journal = new ListJournal();
+    private int uuid;
+    private long now = 1_000_000;
+
+    private ExecutorDriver driver() {
+        return new ExecutorDriver("e1", Resources.parse("cpus:0.1;mem:32"), journal,
+                () -> ByteString.copyFromUtf8(String.format("%016d", ++uuid)), since -> false);
+    }
+
+    private static TaskInfo task(String id, String resources) {
+        return TaskInfo.newBuilder().setTaskId(TaskID.newBuilder().setValue(id))
+                .addAllResources(Resources.parse(resources).toProto()).build();
+    }
+
+    private static <T extends Effect> T last(List<Effect> effects, Class<T> type) {
+        return effects.stream().filter(type::isInstance).map(type::cast).reduce((a, b) -> b).orElseThrow();
+    }
+
+    private static ExecutorEvent replace() {
+        return ExecutorEvent.newBuilder().setReplace(ReplaceEvent.newBuilder().setRequest(Replace.newBuilder()
+                .setReplacementId(ReplacementID.newBuilder().setValue("r1"))
+                .setOldTaskId(TaskID.newBuilder().setValue("a")).setNewTask(task("a", "cpus:0.5;mem:64"))
+                .setPolicy(ReplacePolicy.newBuilder().setStrategy(ReplaceStrategy.RESIZE_IN_PLACE)))).build();
+    }
+
+    private static ExecutorEvent acknowledged(TaskStatus s) {
+        return ExecutorEvent.newBuilder().setAcknowledged(AcknowledgedEvent.newBuilder().setTaskId(s.getTaskId())
+                .setUuid(s.getUuid())).build();
+    }
+
+    @Test
+    void aRetryOfAnEndedReplacementIsAnsweredWithItsFinalUpdateAlsoAfterARestart() {
+        ExecutorDriver d = driver();
+        d.step(new Input.Start(now));
+        d.step(new Input.Connected(now));
+        d.step(new Input.Subscribed("c1", now));
+        Effect.RunHook launch = last(d.step(new Input.ShimEvent(ExecutorEvent.newBuilder().setLaunch(LaunchEvent
+                .newBuilder().setTask(task("a", "cpus:1;mem:64"))).build(), now)), Effect.RunHook.class);
+        d.step(new Input.HookReturned(launch, true, null, now += 1_000));
+        TaskStatus running = last(d.step(new Input.TaskReported("a", launch.incarnation(), TaskState.TASK_RUNNING, "",
+                now += 1_000)), Effect.Update.class).status();
+        d.step(new Input.ShimEvent(acknowledged(running), now));
+
+        List<Effect> reserve = d.step(new Input.ShimEvent(replace(), now += 1_000));
+        List<Effect> adjust = d.step(new Input.Answered(last(reserve, Effect.Call.class), Input.Answer.ok(
+                Resources.parse("cpus:1;mem:64").toProto()), now += 1_000));
+        Effect.RunHook resize = last(d.step(new Input.Answered(last(adjust, Effect.Call.class),
+                Input.Answer.ok(List.of()), now += 1_000)), Effect.RunHook.class);
+        List<Effect> committed = d.step(new Input.HookReturned(resize, true, null, now += 1_000));
+        TaskStatus outcome = last(committed, Effect.Update.class).status();
+        assertThat(outcome.getOutcome()).isEqualTo(ReplacementOutcome.COMMITTED);
+
+        assertThat(d.step(new Input.ShimEvent(replace(), now += 1_000))).as("its final update is on its way still")
+                .noneMatch(e -> e instanceof Effect.RecordedOutcome);
+        d.step(new Input.ShimEvent(acknowledged(outcome), now += 1_000));
+        assertThat(last(d.step(new Input.ShimEvent(replace(), now += 1_000)), Effect.RecordedOutcome.class)
+                .finalUpdate()).isEqualTo(outcome);
+
+        d.journaled().checkpoint(now += 1_000);
+        ExecutorDriver restarted = driver();
+        restarted.step(new Input.Start(now += 1_000));
+        restarted.step(new Input.Recovered(Set.of("a"), now));
+        restarted.step(new Input.Connected(now));
+        restarted.step(new Input.Subscribed("c1", now));
+        assertThat(last(restarted.step(new Input.ShimEvent(replace(), now += 1_000)), Effect.RecordedOutcome.class)
+                .finalUpdate()).as("kept in the checkpoint").isEqualTo(outcome);
+    }
+}
