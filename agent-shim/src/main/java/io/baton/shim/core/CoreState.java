@@ -77,27 +77,6 @@ final class CoreState {
         }
     };
     static final int REMEMBERED_REPLACES = 4096;
-    /** The refusals that ended REPLACE requests (refused for certain, with their final update), by replacement id. */
-    final Map<String, Rejection> endedHere = new LinkedHashMap<>(16, 0.75f, false) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Rejection> eldest) {
-            return size() > REMEMBERED_REPLACES;
-        }
-    };
-    /**
-     * Replacement ids whose outcome re-subscribing executors own (bounded): in flight there, or ended with the
-     * final update unacknowledged. A refusal of a REPLACE with such an id ends nothing (see {@link FrameworkCalls}).
-     */
-    final Set<String> underWayAtExecutors = java.util.Collections.newSetFromMap(new LinkedHashMap<>(16, 0.75f, false) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > REMEMBERED_REPLACES;
-        }
-    });
     private long nextRequest;
     private long uuids;
     List<Effect> out = new ArrayList<>();

@@ -33,9 +33,9 @@ import java.util.Set;
 /** The framework API: SUBSCRIBE, OFFERS, DECLINE, LAUNCH, KILL, REPLACE, RECONCILE, ACKNOWLEDGE, STATE. */
 final class FrameworkCalls {
     /**
-     * Rejections that violate the seed's resource requirements: the new task is reported TASK_LOST. Not
-     * UNKNOWN_TASK: after a shim restart the old task is unknown until its executor re-subscribes, and a
-     * retry of the same replacement may then go through — the new task would run after being "lost".
+     * Rejections that violate the seed's resource requirements: the request ends (REJECTED, by the old task's
+     * executor). Not UNKNOWN_TASK: after a shim restart the old task is unknown until its executor
+     * re-subscribes, and a retry of the same replacement may then go through.
      */
     static final Set<RejectCode> LOSES_NEW_TASK = EnumSet.of(RejectCode.INSUFFICIENT_RESOURCES,
             RejectCode.INVALID_RESOURCES, RejectCode.UNKNOWN_OFFER, RejectCode.OFFER_EXPIRED, RejectCode.OFFER_USED,
@@ -173,30 +173,9 @@ final class FrameworkCalls {
             s.fwReject(conn, cid, RejectCode.CONFLICT, Replaces.conflict(known, r));
             return;
         }
-        Rejection endedHere = known == null ? null : s.endedHere.get(r.getReplacementId().getValue());
-        if (endedHere != null) { // a retry of a request this shim ended: the same answer, nothing new
-            s.fwReject(conn, cid, endedHere);
-            return;
-        }
         Verdict<String> v = s.ledger.precheckReplace(r, now);
         if (v instanceof Verdict.Rejected<String> rej) {
-            if (LOSES_NEW_TASK.contains(rej.code()) && losable(r, known)) {
-                // The seed: an invalid replace reports TASK_LOST for the new task, and the request ends: this is
-                // its final update (outcome REJECTED), on the stream and in the answer
-                TaskStatus lost = s.shimStatus(r.getNewTask().getTaskId(), TaskState.TASK_LOST,
-                        TaskReason.REPLACE_INVALID, rej.message(), null, now).toBuilder()
-                        .setRelatedTaskId(r.getOldTaskId()).setReplacementId(r.getReplacementId())
-                        .setOutcome(io.baton.proto.ReplacementOutcome.REJECTED).build();
-                s.publishShimStatus(lost);
-                Rejection ended = Rejection.newBuilder().setCode(rej.code()).setMessage(rej.message())
-                        .setFinalUpdate(lost).build();
-                s.replaces.put(r.getReplacementId().getValue(), r);
-                s.endedHere.put(r.getReplacementId().getValue(), ended);
-                s.fwReject(conn, cid, ended);
-            } else {
-                s.fwReject(conn, cid, rej.code(), rej.message());
-            }
-            s.emit(new Effect.ReplaceRefused());
+            refused(conn, cid, r, known, rej, now);
             return;
         }
         String exec = v.value();
@@ -213,18 +192,29 @@ final class FrameworkCalls {
     }
 
     /**
-     * A refused replace ends (its new task reported lost) only when the shim is certain nothing else can end
-     * it: its new task id is nobody's (with the old task's id, a same-id replace, or any other task's, the
-     * update would "end" a task that may well run), and its replacement id is not an executor's (forwarded
-     * before by this shim, or named by a re-subscribing executor as in flight or with its outcome unacknowledged:
-     * simulation seeds 1545907, 902681108870): there the executor owns the outcome, and a retry's refusal (its
-     * offer used meanwhile, or gone with a shim restart) is the caller's only.
+     * A refused REPLACE. The shim never ends a replacement itself: the executor of the old task is the one
+     * that knows every replacement id it has seen (a retry of one that ended long ago, after a shim restart,
+     * looks like any refused request here). So when the seed says the request ends (its resources are
+     * invalid) and the old task's executor is known, the request goes on to it with the refusal: it ends the
+     * request REJECTED (new task TASK_LOST, unless that id is the old task's) or, for a retry, answers with
+     * what it knows. The caller is told at once either way, and whether an outcome follows.
      */
-    private boolean losable(Replace r, Replace known) {
-        String newId = r.getNewTask().getTaskId().getValue();
-        String rid = r.getReplacementId().getValue();
-        return known == null && !s.underWayAtExecutors.contains(rid) && !newId.equals(r.getOldTaskId().getValue())
-                && s.ledger.ownerOf(newId) == null;
+    private void refused(long conn, long cid, Replace r, Replace known, Verdict.Rejected<String> rej, long now) {
+        String owner = s.ledger.ownerOf(r.getOldTaskId().getValue());
+        if (owner == null && !r.getExecutorId().getValue().isEmpty() && s.ledger.executor(r.getExecutorId().getValue()) != null) {
+            owner = r.getExecutorId().getValue();
+        }
+        Rejection rejection = Rejection.newBuilder().setCode(rej.code()).setMessage(rej.message()).build();
+        if (LOSES_NEW_TASK.contains(rej.code()) && owner != null && s.ledger.executor(owner) != null
+                && s.deliver(owner, ExecutorEvent.newBuilder().setReplace(ReplaceEvent.newBuilder().setRequest(r)
+                        .setRequestedAtUs(now).setRefusal(rejection)).build())) {
+            if (known == null) {
+                s.replaces.put(r.getReplacementId().getValue(), r);
+            }
+            rejection = rejection.toBuilder().setOutcomeFollows(true).build();
+        }
+        s.fwReject(conn, cid, rejection);
+        s.emit(new Effect.ReplaceRefused());
     }
 
     private boolean forward(long conn, long cid, String exec, ExecutorEvent event) {

@@ -100,8 +100,6 @@ final class Subscriptions {
         c.subscribing = false;
         c.executorId = id;
         s.bound.put(id, p.conn());
-        p.call().getPendingReservesList().forEach(rid -> s.underWayAtExecutors.add(rid.getValue()));
-        p.call().getReplacementsList().forEach(rid -> s.underWayAtExecutors.add(rid.getValue()));
         for (TaskInfo lost : p.subscribed().lostTasks()) {
             s.publishShimStatus(s.shimStatus(lost.getTaskId(), TaskState.TASK_LOST, TaskReason.REASON_EXECUTOR_UNREGISTERED,
                     "executor " + id + " re-subscribed without this task", id, p.nowUs()));

@@ -75,19 +75,17 @@ final class Outcomes {
     }
 
     /**
-     * Follows a REPLACE's answer. Outcomes come only from final updates, never made up here: a refusal that
-     * ended the replacement carries its final update (which a client with updates also gets on the stream, and
-     * takes from there, after its listeners); a refusal that did not is no outcome — nothing happened, a
-     * retry may go through — and fails the outcome with the refusal. Any other failure fails it too, as does
-     * a forward to a client without updates, which cannot see the outcome.
+     * Follows a REPLACE's answer. Outcomes come only from final updates (made by the executors), never made
+     * up here: a refusal after which an outcome follows (the executor ends the request, or answers a retry)
+     * leaves the outcome to the stream; a refusal that is no outcome — nothing happened, a retry may go
+     * through — fails it with the refusal. Any other failure fails it too, as does a forward (or a refusal
+     * with an outcome to follow) to a client without updates, which cannot see the outcome.
      */
     void follow(ReplaceSpec spec, CompletableFuture<Forwarded> forwarded, boolean updates) {
         String rid = spec.replacementId();
         forwarded.whenComplete((f, t) -> {
-            if (t instanceof ShimRejectedException r && r.finalUpdate().isPresent()) {
-                if (!updates) {
-                    offer(r.finalUpdate().get());
-                } // else the stream delivers it (the shim sent it before this answer)
+            if (t instanceof ShimRejectedException r && r.outcomeFollows() && updates) {
+                return; // its final update comes on the stream
             } else if (t != null) {
                 fail(rid, t instanceof RuntimeException r ? r : new IllegalStateException(t));
             } else if (!updates) {

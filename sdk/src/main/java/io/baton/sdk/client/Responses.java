@@ -14,7 +14,7 @@ final class Responses {
         return r -> {
             if (r.getResultCase() == ResultCase.REJECTED) {
                 throw new ShimRejectedException(call, r.getRejected().getCode(), r.getRejected().getMessage(),
-                        r.getRejected().hasFinalUpdate() ? r.getRejected().getFinalUpdate() : null);
+                        r.getRejected().getOutcomeFollows());
             }
             if (r.getResultCase() != wanted) {
                 throw new IllegalStateException("the shim answered " + call + " with " + r.getResultCase()

@@ -23,29 +23,29 @@ public final class ShimRejectedException extends RuntimeException {
     private final String call;
     private final RejectCode code;
     private final String shimMessage;
-    private final transient io.baton.proto.TaskStatus finalUpdate;
+    private final boolean outcomeFollows;
 
     public ShimRejectedException(String call, RejectCode code, String shimMessage) {
-        this(call, code, shimMessage, null);
+        this(call, code, shimMessage, false);
     }
 
-    /** @param finalUpdate the final update of the replacement the refusal ended, or null (see {@link #finalUpdate}) */
-    public ShimRejectedException(String call, RejectCode code, String shimMessage,
-            io.baton.proto.TaskStatus finalUpdate) {
+    /** @param outcomeFollows see {@link #outcomeFollows} */
+    public ShimRejectedException(String call, RejectCode code, String shimMessage, boolean outcomeFollows) {
         super(call + " rejected by the shim (" + code + "): " + shimMessage);
         this.call = call;
         this.code = code;
         this.shimMessage = shimMessage;
-        this.finalUpdate = finalUpdate;
+        this.outcomeFollows = outcomeFollows;
     }
 
     /**
-     * For a refused REPLACE: the final update (outcome REJECTED) when the refusal ended the replacement — the
-     * same update the stream carries. Empty when nothing happened: the request was not taken, and a retry of
-     * the same replacement id may still go through.
+     * For a refused REPLACE: true when the request went on to the old task's executor all the same, which ends
+     * it (REJECTED, with this message) or, for a retry of a replacement it knows, answers with that outcome —
+     * on the update stream, where {@code outcome()} takes it from. False: nothing happened, and a retry of the
+     * same replacement id may still go through.
      */
-    public java.util.Optional<io.baton.proto.TaskStatus> finalUpdate() {
-        return java.util.Optional.ofNullable(finalUpdate);
+    public boolean outcomeFollows() {
+        return outcomeFollows;
     }
 
     /** Why the shim refused. */

@@ -15,5 +15,11 @@ public enum Readiness {
     /** Something else about the request is wrong (e.g. the new task id is taken); the detail says what. */
     INVALID,
     /** The executor is shutting down: its resources cannot be reused. */
-    EXECUTOR_TERMINATING
+    EXECUTOR_TERMINATING,
+    /**
+     * The shim refused the request's resources (the seed's invalid replace: offers that do not cover the new
+     * task, unknown, expired or used offers); the detail is the shim's message. The executor, which knows
+     * every replacement id it has seen, is the one to end the request.
+     */
+    REFUSED_BY_SHIM
 }

@@ -44,6 +44,11 @@ final class RequestSteps {
         return Phase.REJECTED;
     }
 
+    /** The seed: an invalid replace ends with TASK_LOST for the new task (unless that id is the old task's). */
+    static Phase requestRefusedByShim(Replacement r, Event e) {
+        return reject(r, TaskReason.REPLACE_INVALID, ((Requested) e).detail());
+    }
+
     static Phase requestOldBusy(Replacement r, Event e) {
         return reject(r, TaskReason.REPLACE_INVALID, ((Requested) e).detail());
     }

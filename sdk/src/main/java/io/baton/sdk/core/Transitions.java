@@ -27,6 +27,7 @@ import static io.baton.sdk.core.Phase.VERIFYING;
 import static io.baton.sdk.core.Readiness.EXECUTOR_REREGISTERING;
 import static io.baton.sdk.core.Readiness.EXECUTOR_TERMINATING;
 import static io.baton.sdk.core.Readiness.INVALID;
+import static io.baton.sdk.core.Readiness.REFUSED_BY_SHIM;
 import static io.baton.sdk.core.Readiness.OLD_TASK_BUSY;
 import static io.baton.sdk.core.Readiness.OLD_TASK_RECOVERING;
 import static io.baton.sdk.core.Readiness.OLD_TASK_UNKNOWN;
@@ -85,6 +86,8 @@ public final class Transitions {
         row(NEW, Requested.class, OLD_TASK_UNKNOWN, phases(REJECTED), "refused", RequestSteps::requestOldUnknown);
         row(NEW, Requested.class, OLD_TASK_BUSY, phases(REJECTED), "refused", RequestSteps::requestOldBusy);
         row(NEW, Requested.class, INVALID, phases(REJECTED), "refused", RequestSteps::requestInvalid);
+        row(NEW, Requested.class, REFUSED_BY_SHIM, phases(REJECTED), "refused by the shim",
+                RequestSteps::requestRefusedByShim);
         row(PENDING, PreconditionsMet.class, phases(REQUESTED), "executor or old task back",
                 RequestSteps::preconditionsMet);
         row(PENDING, TimerFired.class, phases(ABORTED), "drain timer (merged wait)", RequestSteps::pendingTimeout);

@@ -9,6 +9,7 @@ import io.baton.sdk.core.Command;
 import io.baton.sdk.core.Engine;
 import io.baton.sdk.core.Event;
 import io.baton.sdk.core.Replacement;
+import io.baton.sdk.core.Readiness;
 import io.baton.sdk.core.ReplaceRequest;
 import io.baton.sdk.journal.Journal;
 import java.util.ArrayList;
@@ -92,6 +93,20 @@ public final class JournaledEngine {
 
     public Engine.Submitted submit(ReplaceRequest request, long atUs) {
         return submit(request, engine.decide(request), atUs);
+    }
+
+    /**
+     * A request the shim refused ({@code shimRefusal}, its message): ended REJECTED with that message — unless
+     * the engine refuses it on its own account (its rules decide which task the report goes on), or knows its
+     * id (a retry, answered as such).
+     */
+    public Engine.Submitted submitRefused(ReplaceRequest request, String shimRefusal, long atUs) {
+        Engine.Decision d = engine.decide(request);
+        Readiness r = d.readiness();
+        if (r == Readiness.READY || r == Readiness.EXECUTOR_REREGISTERING || r == Readiness.OLD_TASK_RECOVERING) {
+            d = new Engine.Decision(Readiness.REFUSED_BY_SHIM, shimRefusal);
+        }
+        return submit(request, d, atUs);
     }
 
     private Engine.Submitted submit(ReplaceRequest request, Engine.Decision decision, long atUs) {

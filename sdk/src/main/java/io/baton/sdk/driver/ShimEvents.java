@@ -93,7 +93,8 @@ final class ShimEvents {
                 .build());
         long at = e.getRequestedAtUs() == 0 ? d.now : e.getRequestedAtUs();
         ReplaceRequest request = new ReplaceRequest(e.getRequest(), old, at);
-        Engine.Submitted s = d.je.submit(request, d.now);
+        Engine.Submitted s = e.hasRefusal() ? d.je.submitRefused(request, e.getRefusal().getMessage(), d.now)
+                : d.je.submit(request, d.now);
         if (s.conflict() != null) {
             d.log(Effect.Level.WARN, "executor " + d.executorId + ": " + s.conflict());
             return;

@@ -70,19 +70,11 @@ public final class Subscriptions {
                         .setState(st.getState()));
             }
         }
-        Set<String> owned = new java.util.LinkedHashSet<>();
         for (Replacement r : engine.unfinished()) {
             if (r.phase() == Phase.REQUESTED) {
                 b.addPendingReserves(Commands.rid(r.id())); // its RESERVE may have landed unanswered
             }
-            owned.add(r.id());
         }
-        for (TaskStatus st : unacknowledged) {
-            if (st.getOutcome() != io.baton.proto.ReplacementOutcome.OUTCOME_UNSPECIFIED) {
-                owned.add(st.getReplacementId().getValue()); // its outcome is on its way
-            }
-        }
-        owned.forEach(rid -> b.addReplacements(Commands.rid(rid)));
         return b.build();
     }
 

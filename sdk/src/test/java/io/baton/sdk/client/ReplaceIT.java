@@ -74,13 +74,24 @@ class ReplaceIT {
     }
 
     @Test
-    void aReplaceTheShimRefusesEndsRejectedAndItsNewTaskIsLostOnTheStream() throws Exception {
+    void aReplaceTheShimRefusesGoesToTheExecutorWhichEndsItRejected() throws Exception {
         ReplaceHandle h = client.replace(ReplaceSpec.of("a", task("big", "cpus:3;mem:256")).withReplacementId("r-big"));
 
         assertThatThrownBy(() -> h.forwarded().get(5, SECONDS)).isInstanceOf(ExecutionException.class).cause()
                 .isInstanceOfSatisfying(ShimRejectedException.class,
                         e -> assertThat(e.code()).isEqualTo(RejectCode.INSUFFICIENT_RESOURCES));
         ShimRejectedException rejection = (ShimRejectedException) h.forwarded().handle((f, t) -> t).get();
+        assertThat(rejection.outcomeFollows()).isTrue();
+        ExecutorEvent refused = shim.awaitEvent(e -> e.hasReplace()
+                && e.getReplace().getRequest().getReplacementId().getValue().equals("r-big"));
+        assertThat(refused.getReplace().getRefusal().getMessage()).isEqualTo(rejection.shimMessage());
+        assertThat(h.outcome()).as("only the executor ends it").isNotDone();
+        // the executor (here the test's) ends it as the SDK's engine does: new task lost, outcome REJECTED
+        shim.send(ShimFixture.status("big", TaskState.TASK_LOST).toBuilder().setReason(TaskReason.REPLACE_INVALID)
+                .setMessage(refused.getReplace().getRefusal().getMessage())
+                .setReplacementId(io.baton.proto.ReplacementID.newBuilder().setValue("r-big"))
+                .setRelatedTaskId(io.baton.proto.TaskID.newBuilder().setValue("a"))
+                .setOutcome(ReplacementOutcome.REJECTED).build());
         ReplaceOutcome o = h.outcome().get(5, SECONDS);
 
         assertThat(o.outcome()).isEqualTo(ReplacementOutcome.REJECTED);

@@ -18,6 +18,16 @@ class EngineRulesTest {
     final Script s = new Script().running(task("a", "cpus:1;mem:128"));
 
     @Test
+    void aRequestTheShimRefusedEndsRejectedWithTheShimsMessageAndTheOldTaskRuns() {
+        s.refusedByShim("r1", "a", task("b", "cpus:4"), policy(STOP_THEN_START), "replacement r1 needs cpus:4 (missing cpus:3)");
+        s.expect(Phase.REJECTED);
+        s.expectReport("b", TASK_LOST, io.baton.proto.TaskReason.REPLACE_INVALID);
+        assertThat(s.report("b").message()).isEqualTo("replacement r1 needs cpus:4 (missing cpus:3)");
+        assertThat(s.kinds()).as("nothing reserved, nothing stopped").doesNotContain("Reserve", "Kill");
+        assertThat(s.engine.tasks()).containsKey("a");
+    }
+
+    @Test
     void aRetryOfTheSameReplacementIdReturnsItUnchanged() {
         Engine.Submitted first = s.replace("r1", "a", task("b", "cpus:1"), policy(STOP_THEN_START));
         Engine.Submitted again = s.replace("r1", "a", task("b", "cpus:1"), policy(STOP_THEN_START));

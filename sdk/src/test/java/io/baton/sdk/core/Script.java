@@ -62,6 +62,17 @@ class Script {
         return s;
     }
 
+    /** A request the shim refused the resources of, passed on with its message (the executor ends it). */
+    Engine.Submitted refusedByShim(String id, String oldTask, TaskInfo newTask, ReplacePolicy p, String message) {
+        rid = id;
+        TaskInfo old = engine.tasks().getOrDefault(oldTask, TaskInfo.newBuilder()
+                .setTaskId(TaskID.newBuilder().setValue(oldTask)).build());
+        Engine.Submitted s = engine.submit(ReplaceRequest.of(id, old, newTask, List.of(), Policy.of(p), now),
+                new Engine.Decision(Readiness.REFUSED_BY_SHIM, message), now);
+        record(s.commands());
+        return s;
+    }
+
     Script replace(String oldTask, TaskInfo newTask, ReplaceStrategy s, String... offers) {
         replace(rid, oldTask, newTask, policy(s), offers);
         return this;

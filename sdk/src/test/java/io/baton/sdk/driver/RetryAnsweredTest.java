@@ -93,5 +93,27 @@ class RetryAnsweredTest {
         restarted.step(new Input.Subscribed("c1", now));
         assertThat(last(restarted.step(new Input.ShimEvent(replace(), now += 1_000)), Effect.RecordedOutcome.class)
                 .finalUpdate()).as("kept in the checkpoint").isEqualTo(outcome);
+
+        // a shim that forgot r1 (it restarted) refuses the retry's resources and passes it on: still r1's outcome
+        ExecutorEvent refusedRetry = replace().toBuilder().setReplace(replace().getReplace().toBuilder().setRefusal(
+                io.baton.proto.Rejection.newBuilder().setCode(io.baton.proto.RejectCode.UNKNOWN_OFFER)
+                        .setMessage("offer o-1 is unknown on this node"))).build();
+        List<Effect> answered = restarted.step(new Input.ShimEvent(refusedRetry, now += 1_000));
+        assertThat(last(answered, Effect.RecordedOutcome.class).finalUpdate()).isEqualTo(outcome);
+        assertThat(answered).noneMatch(e -> e instanceof Effect.Update);
+
+        // a new request the shim refused: the executor ends it REJECTED with the shim's message
+        ExecutorEvent refusedNew = ExecutorEvent.newBuilder().setReplace(ReplaceEvent.newBuilder().setRequest(
+                replace().getReplace().getRequest().toBuilder().setReplacementId(ReplacementID.newBuilder()
+                        .setValue("r2")).setNewTask(task("b", "cpus:4;mem:64")))
+                .setRefusal(io.baton.proto.Rejection.newBuilder().setCode(io.baton.proto.RejectCode.INSUFFICIENT_RESOURCES)
+                        .setMessage("replacement r2 needs cpus:4;mem:64 (missing cpus:3)"))).build();
+        TaskStatus rejected = last(restarted.step(new Input.ShimEvent(refusedNew, now += 1_000)), Effect.Update.class)
+                .status();
+        assertThat(rejected.getOutcome()).isEqualTo(ReplacementOutcome.REJECTED);
+        assertThat(rejected.getTaskId().getValue()).isEqualTo("b");
+        assertThat(rejected.getState()).isEqualTo(TaskState.TASK_LOST);
+        assertThat(rejected.getMessage()).isEqualTo("replacement r2 needs cpus:4;mem:64 (missing cpus:3)");
+        assertThat(restarted.engine().tasks()).as("a still runs").containsKey("a");
     }
 }

@@ -282,8 +282,8 @@ final class SimFramework {
     }
 
     private final Map<String, Replace> sentReplaces = new LinkedHashMap<>();
-    /** How often an ended replacement is asked for again (0 until refusals are decided by executors only). */
-    static final double AGAIN_AFTER_OUTCOME = 0;
+    /** How often an ended replacement is asked for again (an operator re-running the same command). */
+    static final double AGAIN_AFTER_OUTCOME = 0.1;
 
     private void sendReplace(Replace r, int attempt) {
         String rid = r.getReplacementId().getValue();
