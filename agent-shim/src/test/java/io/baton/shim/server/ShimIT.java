@@ -112,16 +112,17 @@ class ShimIT {
     }
 
     @Test
-    void anInvalidReplaceIsRejectedWithTheNumbersAndTheNewTaskIsLost() throws Exception {
+    void anInvalidReplaceIsRejectedWithTheNumbersAndGoesToTheExecutorToEndIt() throws Exception {
         running("a", "cpus:1;mem:128");
         String o = offer(fw, "cpus:1");
         var r = replace(fw, "r1", "a", task("b", "cpus:3;mem:128"), ReplaceStrategy.STOP_THEN_START, o);
         assertThat(r.getRejected().getCode()).isEqualTo(RejectCode.INSUFFICIENT_RESOURCES);
         assertThat(r.getRejected().getMessage()).isEqualTo("replacement r1 needs cpus:3;mem:128; old task a "
                 + "cpus:1;mem:128 + offers [" + o + "] cpus:1 = cpus:2;mem:128; missing cpus:1");
-        TaskStatus lost = fw.awaitUpdate("b", TaskState.TASK_LOST);
-        assertThat(lost.getReason()).isEqualTo(TaskReason.REPLACE_INVALID);
-        assertThat(lost.getRelatedTaskId().getValue()).isEqualTo("a");
+        assertThat(r.getRejected().getOutcomeFollows()).as("the executor ends it").isTrue();
+        var ev = e1.wire.await(m -> m.hasEvent() && m.getEvent().hasReplace()).getEvent().getReplace();
+        assertThat(ev.getRefusal().getMessage()).isEqualTo(r.getRejected().getMessage());
+        assertThat(ev.getRequest().getNewTask().getTaskId().getValue()).isEqualTo("b");
         assertThat(state().getOffersCount()).as("the offer is untouched").isEqualTo(1);
     }
 
