@@ -40,13 +40,17 @@ final class LaunchCommand implements Callable<Integer> {
         TaskInfo info = task.toTask();
         try (BatonClient client = shim.connect(false, true)) {
             List<String> ids = offers;
+            List<String> implicit = List.of();
             if (ids.isEmpty()) {
                 Resources r = task.parsedResources();
                 ids = BatonClient.offerIds(ShimConnection.await(client.offers(r), "OFFERS " + r,
                         "free resources first (baton status shows what is free), or ask for less"));
+                implicit = ids;
             }
-            ShimConnection.await(client.launch(executor, info, ids), "LAUNCH " + info.getTaskId().getValue() + " on "
-                    + executor, "change the request as the shim's message says");
+            List<String> use = ids;
+            ShimConnection.declineOnFailure(client, implicit, () -> ShimConnection.await(client.launch(executor, info,
+                    use), "LAUNCH " + info.getTaskId().getValue() + " on " + executor,
+                    "change the request as the shim's message says"));
             spec.commandLine().getOut().println(info.getTaskId().getValue());
             spec.commandLine().getOut().flush();
             return 0;

@@ -90,18 +90,21 @@ final class ReplaceCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (BatonClient client = shim.connect(waitForOutcome, true)) {
             List<String> ids = new ArrayList<>(offers);
+            List<String> implicit = List.of();
             if (offersFor != null) {
                 Resources r = OffersCommand.parse(offersFor);
-                ids.addAll(BatonClient.offerIds(ShimConnection.await(client.offers(r), "OFFERS " + r,
-                        "free resources first (baton status shows what is free), or ask for less")));
+                implicit = BatonClient.offerIds(ShimConnection.await(client.offers(r), "OFFERS " + r,
+                        "free resources first (baton status shows what is free), or ask for less"));
+                ids.addAll(implicit);
             }
             Follower follower = waitForOutcome ? new Follower(rid, out, Format.nowUs()) : null;
             if (follower != null) {
                 client.onProgress(follower::progress);
             }
             ReplaceHandle h = client.replace(request.withOffers(ids));
-            ShimConnection.await(h.forwarded(), "replacement " + rid + " (" + oldTask + " -> " + task.taskId + ")",
-                    "ask for offers that cover what is missing (--offer, --offers-for), or fix the task ids");
+            ShimConnection.declineOnFailure(client, implicit, () -> ShimConnection.await(h.forwarded(), "replacement "
+                    + rid + " (" + oldTask + " -> " + task.taskId + ")",
+                    "ask for offers that cover what is missing (--offer, --offers-for), or fix the task ids"));
             synchronized (out) {
                 out.println(rid);
                 out.flush();

@@ -8,6 +8,7 @@ import io.baton.sdk.client.ShimUnavailableException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -84,6 +85,28 @@ final class ShimConnection {
      * Waits for a call's answer. A refusal by the shim becomes exit code 1 with the shim's own message;
      * a lost connection exit code 2.
      */
+    /**
+     * Runs {@code call}; if it fails, first gives back the offers this command asked for on its own (they
+     * would hold their resources until they expire, and the next launch would find them taken), then fails.
+     */
+    static <T> T declineOnFailure(BatonClient client, List<String> implicitOffers, java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            if (!implicitOffers.isEmpty()) {
+                try {
+                    client.decline(implicitOffers).get(5, TimeUnit.SECONDS);
+                } catch (Exception ignored) {
+                    // they expire on their own; the call's own failure is what the user needs to see
+                    if (ignored instanceof InterruptedException) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+            throw e;
+        }
+    }
+
     static <T> T await(CompletableFuture<T> f, String what, String todo) {
         try {
             return f.get(30, TimeUnit.SECONDS);

@@ -59,6 +59,31 @@ class FrameworkCommandsIT {
         assertThat(parsed.getExecutors(0).getTasks(0).getTaskId().getValue()).isEqualTo("s1");
     }
 
+    /** Issue 11: a refused launch held the offer it asked for on its own for 30 s; the next launch found it taken. */
+    @Test
+    void aRefusedLaunchGivesBackTheOfferItAskedForAndDeclineGivesBackOnesYouAskedFor() throws Exception {
+        CliNode.Run refused = node.baton("launch", "--executor", "nobody", "--task", "x1", "--resources", "cpus:0.5;mem:64");
+        assertThat(refused.exit()).as(refused.out() + refused.err()).isEqualTo(1);
+        assertThat(refused.err()).contains("UNKNOWN_EXECUTOR");
+        assertThat(offersHeld()).as("the offer launch asked for was declined").isZero();
+
+        CliNode.Run o = node.baton("offers", "--resources", "cpus:1;mem:128");
+        String id = o.out().lines().skip(1).findFirst().orElseThrow().split("\\s+")[0];
+        assertThat(offersHeld()).isEqualTo(1);
+        CliNode.Run d = node.baton("decline", id);
+        assertThat(d.exit()).as(d.err()).isZero();
+        assertThat(d.out().strip()).isEqualTo("declined " + id);
+        assertThat(offersHeld()).isZero();
+    }
+
+    private int offersHeld() throws Exception {
+        CliNode.Run json = node.baton("status", "--json");
+        assertThat(json.exit()).as(json.err()).isZero();
+        NodeState.Builder parsed = NodeState.newBuilder();
+        JsonFormat.parser().merge(json.out(), parsed);
+        return parsed.getOffersCount();
+    }
+
     @Test
     void offersPrintsIdsResourcesAndExpiry() {
         CliNode.Run r = node.baton("offers", "--resources", "cpus:1;mem:128");

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 /** Every command documents itself with an example; usage errors are one line with exit code 2. */
 class HelpTest {
-    static final List<String> COMMANDS = List.of("shim", "executor", "offers", "launch", "replace", "kill", "status",
+    static final List<String> COMMANDS = List.of("shim", "executor", "offers", "decline", "launch", "replace", "kill", "status",
             "watch", "journal");
 
     @Test
