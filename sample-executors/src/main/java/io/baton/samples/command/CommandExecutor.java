@@ -72,6 +72,10 @@ public final class CommandExecutor extends BatonExecutor {
     /** A task's process group; {@code process} is null once re-adopted (no longer our child). */
     private static final class Child {
         final Task task;
+        /** The id the task has now (a RESIZE_IN_PLACE may give it another); the key in {@code children}. */
+        volatile String id;
+        /** The id its exit file was written under at launch (the command's wrapper writes there). */
+        final String launchedAs;
         final long pid;
         final long startTime;
         final Process process;
@@ -79,6 +83,8 @@ public final class CommandExecutor extends BatonExecutor {
 
         Child(Task task, long pid, long startTime, Process process) {
             this.task = task;
+            this.id = task.id();
+            this.launchedAs = task.id();
             this.pid = pid;
             this.startTime = startTime;
             this.process = process;
@@ -146,6 +152,9 @@ public final class CommandExecutor extends BatonExecutor {
     @Override
     public void kill(Task task, Duration grace) throws Exception {
         Child child = children.remove(task.id());
+        if (child != null) {
+            records.forget(child.launchedAs);
+        }
         if (child == null || !child.end()) {
             task.killed("not running");
             return;
@@ -179,13 +188,22 @@ public final class CommandExecutor extends BatonExecutor {
     }
 
     @Override
-    public void resize(Task task, TaskInfo to) {
+    public void resize(Task task, TaskInfo to) throws IOException {
         if (!to.getSpec().equals(task.info().getSpec())) {
             throw new IllegalArgumentException("RESIZE_IN_PLACE can change a command task's resources only, not its "
                     + "command or params ('" + task.info().getSpec().getValue() + "' -> '" + to.getSpec().getValue()
                     + "'); use STOP_THEN_START or START_THEN_STOP to run another command");
         }
-        running(task); // the processes share the executor's container: its limits are the shim's business
+        Child c = running(task); // the processes share the executor's container: its limits are the shim's business
+        String newId = to.getTaskId().getValue();
+        if (!newId.equals(task.id()) && children.remove(task.id(), c)) {
+            // the same process is now task newId: kill, exit and re-adoption after a restart must find it so
+            // (issue 11: keyed by the old id, `baton kill NEW` answered "not running" while it ran on untracked)
+            c.id = newId;
+            children.put(newId, c);
+            records.writeLeader(newId, new TaskRecords.Leader(c.pid, c.startTime));
+            records.forget(task.id());
+        }
     }
 
     @Override
@@ -210,17 +228,18 @@ public final class CommandExecutor extends BatonExecutor {
     private void pollAdopted() {
         for (Child c : children.values()) {
             if (c.process == null && !ProcStat.alive(c.pid, c.startTime)) {
-                ended(c, records.exitCode(c.task.id()).orElse(-1), " (re-adopted)");
+                ended(c, records.exitCode(c.launchedAs).orElse(-1), " (re-adopted)");
             }
         }
     }
 
     /** The command exited on its own; {@code code} -1: unknown. */
     private void ended(Child c, int code, String note) {
-        if (!children.remove(c.task.id(), c) || !c.end()) {
+        if (!children.remove(c.id, c) || !c.end()) {
             return; // kill() took it first
         }
-        records.forget(c.task.id());
+        records.forget(c.launchedAs);
+        records.forget(c.id);
         if (code == 0) {
             c.task.finished("exited with code 0" + note);
         } else if (code > 0) {

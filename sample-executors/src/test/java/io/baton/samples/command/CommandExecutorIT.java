@@ -92,6 +92,28 @@ class CommandExecutorIT {
         assertThat(node.awaitState("bad", TaskState.TASK_FAILED).getMessage()).isEqualTo("exited with code 4");
     }
 
+    /**
+     * Issue 11: after a RESIZE_IN_PLACE to a new task id, `baton kill` of the new id answered "not running" while
+     * the process ran on untracked and the ledger freed its resources. It is the same process under its new id.
+     */
+    @Test
+    void aResizeToANewIdKeepsTheProcessTrackedUnderItsNewId() throws Exception {
+        node.launch("cmd", command("r1", "sleep 600"));
+        long pid = pid("r1");
+        TaskInfo bigger = task("r2", "cpus:0.6;mem:64", "sleep 600", Map.of("startup_ms", "100"));
+
+        ReplaceOutcome out = node.replace(ReplaceSpec.of("r1", bigger, node.offer("cpus:0.1"))
+                .withStrategy(io.baton.proto.ReplaceStrategy.RESIZE_IN_PLACE));
+        assertThat(out.outcome()).as(out.status().getMessage()).isEqualTo(ReplacementOutcome.COMMITTED);
+        assertThat(pid("r2")).as("the same process, recorded under its new id").isEqualTo(pid);
+
+        node.client.kill("r2", 0).get(5, TimeUnit.SECONDS);
+        assertThat(node.awaitState("r2", TaskState.TASK_KILLED).getMessage()).contains("process group " + pid);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !ProcStat.groupAlive(pid));
+        assertThat(node.executor("cmd").orElseThrow().getTasksList()).as("nothing left in the ledger").isEmpty();
+        assertThat(node.shim.verifyLedger()).isNull();
+    }
+
     @Test
     void aCommandThatFailsAtStartRollsBackAndAKillEscalatesToSigkillForTheWholeGroup() throws Exception {
         node.launch("cmd", command("a", "sleep 600"));
