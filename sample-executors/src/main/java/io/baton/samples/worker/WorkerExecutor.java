@@ -83,6 +83,10 @@ public final class WorkerExecutor extends BatonExecutor {
             throw new IllegalStateException("resize of task " + task.id() + " refused: the new spec says 'fail'");
         }
         w.period(period(to));
+        String newId = to.getTaskId().getValue();
+        if (!newId.equals(task.id()) && WORKERS.remove(task.id(), w)) {
+            WORKERS.put(newId, w); // the same worker is now task newId: kill and freeze must find it so (issue 11)
+        }
     }
 
     @Override

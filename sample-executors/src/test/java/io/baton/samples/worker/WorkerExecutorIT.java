@@ -8,6 +8,7 @@ import io.baton.proto.ReplacePolicy;
 import io.baton.proto.ReplaceStrategy;
 import io.baton.proto.ReplacementOutcome;
 import io.baton.proto.TaskInfo;
+import io.baton.proto.TaskState;
 import io.baton.samples.SampleShim;
 import io.baton.sdk.client.ReplaceOutcome;
 import io.baton.sdk.client.ReplaceSpec;
@@ -80,6 +81,16 @@ class WorkerExecutorIT {
         assertThat(WorkerExecutor.periodMs("w")).isEqualTo(5);
         assertThat(WorkerExecutor.count("w")).isGreaterThanOrEqualTo(afterResize);
         counting("w");
+
+        // issue 11: to a new task id, the same worker goes on as that task, and a kill of it stops it
+        TaskInfo renamed = task("w2", "cpus:1;mem:64", "v1", Map.of("period_ms", "5"));
+        ReplaceOutcome moved = node.replace(ReplaceSpec.of("w", renamed).withStrategy(ReplaceStrategy.RESIZE_IN_PLACE));
+        assertThat(moved.outcome()).isEqualTo(ReplacementOutcome.COMMITTED);
+        assertThat(WorkerExecutor.count("w")).as("no worker under the old id").isEqualTo(-1);
+        counting("w2");
+        node.client.kill("w2", 0).get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(node.awaitState("w2", TaskState.TASK_KILLED).getMessage()).startsWith("stopped after ");
+        assertThat(WorkerExecutor.count("w2")).as("stopped, not left running").isEqualTo(-1);
     }
 
     @Test

@@ -71,7 +71,12 @@ public abstract class BatonExecutor {
         return ReadinessProbes.probe(task.info());
     }
 
-    /** Changes a running task's resources in place (strategy RESIZE_IN_PLACE). Unsupported by default. */
+    /**
+     * Changes a running task's resources in place (strategy RESIZE_IN_PLACE). Unsupported by default. The task
+     * may get another id ({@code to}'s): once this returns, Baton's calls name the task by that id (the handle
+     * keeps its attachment, and reports through the old handle count for the renamed task), so anything you
+     * keep by task id must move to the new one.
+     */
     public void resize(Task task, TaskInfo to) throws Exception {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " does not resize tasks in place");
     }
