@@ -15,7 +15,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code baton launch}: launch a task on an executor. */
 @Command(name = "launch", mixinStandardHelpOptions = true,
         description = {"Launches a task on a connected executor with resources from offers. Without --offer, an "
-                + "offer of exactly --resources is requested first. Prints the task id once the shim forwarded it."},
+                + "offer of exactly --resources is requested first. Prints the task id once the shim forwarded it. A shim still starting and an executor not subscribed yet "
+                + "are waited for (--wait-for-executor)."},
         footer = {"", "Example:", "  baton launch --work-dir /tmp/baton --executor workers --task w1 "
                 + "--resources 'cpus:0.5;mem:64' --spec v1 --param period_ms=100"})
 final class LaunchCommand implements Callable<Integer> {
@@ -32,13 +33,16 @@ final class LaunchCommand implements Callable<Integer> {
             + "of exactly --resources).")
     List<String> offers = new ArrayList<>();
 
+    @Mixin
+    ExecutorArrival arrival;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
         TaskInfo info = task.toTask();
-        try (BatonClient client = shim.connect(false, true)) {
+        try (BatonClient client = arrival.connect(shim, executor, "baton launch", spec.commandLine().getErr())) {
             List<String> ids = offers;
             List<String> implicit = List.of();
             if (ids.isEmpty()) {

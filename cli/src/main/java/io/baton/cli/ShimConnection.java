@@ -52,13 +52,60 @@ final class ShimConnection {
      * exit code 2.
      */
     BatonClient connect(boolean updates, boolean autoAcknowledge) {
-        ClientOptions options = ClientOptions.unix(socketPath()).tokenFile(tokenPath()).name("baton-cli")
-                .updates(updates).autoAcknowledge(autoAcknowledge).build();
+        return connectWithin(System.nanoTime(), () -> { }, updates, autoAcknowledge);
+    }
+
+    /**
+     * As {@code connect(false, true)}, but a shim that is not up yet (no socket or token file yet, or nobody
+     * listening on the socket) is tried again every 100 ms until {@code deadline} ({@link System#nanoTime()});
+     * {@code onFirstWait} runs once, before the first wait.
+     */
+    BatonClient connectWithin(long deadline, Runnable onFirstWait) {
+        return connectWithin(deadline, onFirstWait, false, true);
+    }
+
+    private BatonClient connectWithin(long deadline, Runnable onFirstWait, boolean updates, boolean autoAcknowledge) {
+        boolean waited = false;
+        while (true) {
+            try {
+                return attempt(updates, autoAcknowledge);
+            } catch (NotUp n) {
+                long leftMs = (deadline - System.nanoTime()) / 1_000_000;
+                if (leftMs <= 0) {
+                    throw n.failure;
+                }
+                if (!waited) {
+                    onFirstWait.run();
+                    waited = true;
+                }
+                pause(Math.min(100, leftMs));
+            }
+        }
+    }
+
+    /** A failure to connect that a shim still starting would explain. */
+    private static final class NotUp extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient CliException failure;
+
+        NotUp(CliException failure) {
+            super(failure.getMessage(), null, false, false);
+            this.failure = failure;
+        }
+    }
+
+    private BatonClient attempt(boolean updates, boolean autoAcknowledge) {
         String at = "unix:" + socketPath();
         if (!Files.exists(socketPath())) {
-            throw new CliException(CliException.USAGE, "cannot reach the shim at " + at, "no such socket",
-                    "start it with 'baton shim --work-dir " + workDir + "', or pass its --work-dir or --socket");
+            throw new NotUp(new CliException(CliException.USAGE, "cannot reach the shim at " + at, "no such socket",
+                    "start it with 'baton shim --work-dir " + workDir + "', or pass its --work-dir or --socket"));
         }
+        if (!Files.exists(tokenPath())) {
+            throw new NotUp(new CliException(CliException.USAGE, "cannot read the framework token",
+                    "no such file " + tokenPath(), "pass the shim's --work-dir or its --token-file"));
+        }
+        ClientOptions options = ClientOptions.unix(socketPath()).tokenFile(tokenPath()).name("baton-cli")
+                .updates(updates).autoAcknowledge(autoAcknowledge).build();
         try {
             return BatonClient.connect(options);
         } catch (ShimRejectedException r) {
@@ -70,8 +117,8 @@ final class ShimConnection {
             throw new CliException(CliException.USAGE, "the shim at " + at + " refused the connection",
                     r.code() + ": " + r.shimMessage(), "check the shim's log");
         } catch (ShimUnavailableException u) {
-            throw new CliException(CliException.USAGE, "cannot reach the shim at " + at, u.getMessage(),
-                    "start it with 'baton shim', or pass its --work-dir or --socket");
+            throw new NotUp(new CliException(CliException.USAGE, "cannot reach the shim at " + at, u.getMessage(),
+                    "start it with 'baton shim', or pass its --work-dir or --socket"));
         } catch (UncheckedIOException | IllegalArgumentException e) {
             throw new CliException(CliException.USAGE, "cannot read the framework token", e.getMessage(),
                     "pass the shim's --work-dir or its --token-file");
@@ -81,10 +128,16 @@ final class ShimConnection {
         }
     }
 
-    /**
-     * Waits for a call's answer. A refusal by the shim becomes exit code 1 with the shim's own message;
-     * a lost connection exit code 2.
-     */
+    /** Sleeps on the command's own thread (the CLI is an edge); Ctrl-C ends the command. */
+    static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(CliException.USAGE, "interrupted", "while waiting", "run it again");
+        }
+    }
+
     /**
      * Runs {@code call}; if it fails, first gives back the offers this command asked for on its own (they
      * would hold their resources until they expire, and the next launch would find them taken), then fails.
@@ -107,6 +160,10 @@ final class ShimConnection {
         }
     }
 
+    /**
+     * Waits for a call's answer. A refusal by the shim becomes exit code 1 with the shim's own message;
+     * a lost connection exit code 2.
+     */
     static <T> T await(CompletableFuture<T> f, String what, String todo) {
         try {
             return f.get(30, TimeUnit.SECONDS);

@@ -34,6 +34,11 @@ final class TaskOptions {
             + "exits 0 when the task is ready (run every 200 ms).")
     String readinessCommand;
 
+    @Option(names = "--readiness-timeout", paramLabel = "DURATION", description = "How long one try of the readiness "
+            + "check may take (default: ${DEFAULT-VALUE}); a try that takes longer counts as not ready and is tried "
+            + "again, until the replacement's --start-timeout.")
+    String readinessTimeout = "1s";
+
     Resources parsedResources() {
         try {
             return Resources.parse(resources);
@@ -51,11 +56,16 @@ final class TaskOptions {
             throw new CliException(CliException.USAGE, "both --readiness-http and --readiness-command given",
                     "a task has one readiness check", "keep one of them");
         }
+        long tryMs = Cli.millis("--readiness-timeout", readinessTimeout);
+        if (tryMs <= 0) {
+            throw new CliException(CliException.USAGE, "invalid --readiness-timeout '" + readinessTimeout + "'",
+                    "a try needs some time (" + tryMs + " ms given)", "use e.g. 500ms or 5s");
+        }
         if (readinessHttp != null) {
-            t.setReadiness(ReadinessCheck.newBuilder().setHttp(httpCheck(readinessHttp)));
+            t.setReadiness(ReadinessCheck.newBuilder().setTimeoutMs(tryMs).setHttp(httpCheck(readinessHttp)));
         }
         if (readinessCommand != null) {
-            t.setReadiness(ReadinessCheck.newBuilder().setIntervalMs(200).setCommand(
+            t.setReadiness(ReadinessCheck.newBuilder().setIntervalMs(200).setTimeoutMs(tryMs).setCommand(
                     io.baton.proto.CommandCheck.newBuilder().setCommand(readinessCommand)));
         }
         return t.build();

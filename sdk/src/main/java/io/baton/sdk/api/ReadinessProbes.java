@@ -8,6 +8,9 @@ import java.util.concurrent.TimeUnit;
 
 /** The default readiness probes: HTTP GET on 127.0.0.1 (2xx is ready) or a shell command (exit 0). */
 public final class ReadinessProbes {
+    /** How long one try may take when the check leaves {@code timeout_ms} 0. */
+    public static final long DEFAULT_TRY_MS = 1000;
+
     private ReadinessProbes() {
     }
 
@@ -16,7 +19,7 @@ public final class ReadinessProbes {
             return true;
         }
         ReadinessCheck c = task.getReadiness();
-        int timeoutMs = (int) (c.getTimeoutMs() == 0 ? 1000 : c.getTimeoutMs());
+        int timeoutMs = (int) (c.getTimeoutMs() == 0 ? DEFAULT_TRY_MS : c.getTimeoutMs());
         if (c.hasHttp()) {
             String path = c.getHttp().getPath().isEmpty() ? "/" : c.getHttp().getPath();
             HttpURLConnection conn = (HttpURLConnection) URI.create("http://127.0.0.1:" + c.getHttp().getPort() + path)
