@@ -82,13 +82,23 @@ final class StatusCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    /** A held task's resources come from the executor's entry; a replacement's new task's from its reservation. */
+    /**
+     * A held task's resources come from the executor's entry; a replacement's new task's from its reservation;
+     * a replacement's old task's are in the reservation's pool (shown in the replacements table).
+     */
     private static String taskResources(NodeState s, ExecutorState e, TaskStatus t) {
         var held = e.getTaskResourcesMap().get(t.getTaskId().getValue());
         if (held != null) {
             return Format.resources(held.getResourcesList());
         }
-        return s.getReservationsList().stream().filter(r -> r.getNewTaskId().equals(t.getTaskId())).findFirst()
-                .map(r -> Format.resources(r.getNewTaskResourcesList())).orElse("-");
+        for (ReservationState r : s.getReservationsList()) {
+            if (r.getNewTaskId().equals(t.getTaskId())) {
+                return Format.resources(r.getNewTaskResourcesList());
+            }
+            if (r.getOldTaskId().equals(t.getTaskId())) {
+                return "in pool of " + r.getReplacementId().getValue();
+            }
+        }
+        return "-";
     }
 }

@@ -329,6 +329,16 @@ public final class Ledger {
         return out;
     }
 
+    /** The live reservation whose old or new task is {@code taskId}, or null. */
+    public ReservationView reservationNaming(String taskId) {
+        for (ReservationEntry r : reservations.values()) {
+            if (r.oldTask.getTaskId().getValue().equals(taskId) || r.newTask.getTaskId().getValue().equals(taskId)) {
+                return ReservationView.of(r);
+            }
+        }
+        return null;
+    }
+
     public List<ReservationView> reservations() {
         List<ReservationView> out = new ArrayList<>();
         for (ReservationEntry r : reservations.values()) {

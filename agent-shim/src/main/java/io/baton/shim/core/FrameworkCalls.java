@@ -21,6 +21,7 @@ import io.baton.proto.TaskStatusList;
 import io.baton.resources.Resources;
 import io.baton.ledger.Ids;
 import io.baton.ledger.OfferView;
+import io.baton.ledger.ReservationView;
 import io.baton.ledger.Verdict;
 import io.baton.tasks.Replaces;
 import java.nio.charset.StandardCharsets;
@@ -152,6 +153,11 @@ final class FrameworkCalls {
         long cid = call.getCorrelationId();
         String tid = call.getKill().getTaskId().getValue();
         String owner = s.ledger.ownerOf(tid);
+        ReservationView busy = s.ledger.reservationNaming(tid);
+        if (busy != null && (busy.oldTask().getTaskId().getValue().equals(tid) || s.ledger.latest(tid) == null)) {
+            s.fwReject(conn, cid, RejectCode.ALREADY_REPLACING, killDuringReplacement(tid, busy));
+            return;
+        }
         if (owner == null) {
             s.fwReject(conn, cid, RejectCode.UNKNOWN_TASK, "task " + Ids.printable(tid) + " is not known on this node");
             return;
@@ -163,6 +169,24 @@ final class FrameworkCalls {
         }
         forward(conn, cid, owner, ExecutorEvent.newBuilder().setKill(KillEvent.newBuilder()
                 .setTaskId(call.getKill().getTaskId()).setGracePeriodMs(call.getKill().getGracePeriodMs())).build());
+    }
+
+    /**
+     * A kill must not race a replacement for the same task: the old task is the replacement's to stop or to
+     * restore, and a new task that is not launched yet has nothing to kill. The new task, once it runs, may be
+     * killed (the replacement then rolls back).
+     */
+    private static String killDuringReplacement(String tid, ReservationView r) {
+        String oldId = r.oldTask().getTaskId().getValue();
+        String newId = r.newTask().getTaskId().getValue();
+        if (tid.equals(oldId)) {
+            return "task " + Ids.printable(tid) + " is being replaced by " + Ids.printable(newId) + " (replacement "
+                    + Ids.printable(r.replacementId()) + "); the replacement stops or restores it: wait for its "
+                    + "outcome, then kill what runs, or kill " + Ids.printable(newId) + " once it runs to roll back";
+        }
+        return "task " + Ids.printable(tid) + " is the new task of replacement " + Ids.printable(r.replacementId())
+                + " (replacing " + Ids.printable(oldId) + ") and is not launched yet: kill it once it runs (the "
+                + "replacement then rolls back), or wait for the outcome";
     }
 
     private void replace(long conn, FrameworkCall call, long now) {

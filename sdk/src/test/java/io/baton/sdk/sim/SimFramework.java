@@ -180,7 +180,7 @@ final class SimFramework {
         } else if (dice < 88) {
             replace(w.chance(0.05) ? w.pick(nonTerminal()) : w.pick(live)); // sometimes one that is busy
         } else {
-            String id = w.pick(live);
+            String id = w.chance(0.1) ? w.pick(nonTerminal()) : w.pick(live); // sometimes one being replaced
             call("KILL " + id, FrameworkCall.newBuilder().setKill(Kill.newBuilder().setTaskId(TaskID.newBuilder()
                     .setValue(id))), v -> { });
         }
