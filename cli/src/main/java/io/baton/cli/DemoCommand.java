@@ -13,11 +13,11 @@ import picocli.CommandLine.Option;
 
 /** {@code baton demo}: everything Baton does, on this machine, in about fifteen seconds. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Starts a shim and three sample executors (each in its own JVM), then shows a launch, a",
-            "partial replacement, an augmented one backed by an offer, an automatic rollback of a version",
-            "that is never ready, an invalid replacement refused with the numbers, a zero-downtime",
-            "replacement of an HTTP service under load, and the executor killed with SIGKILL",
-            "mid-replacement and restarted. Exits 0 only if every step behaved as stated."},
+        description = {"Starts a shim and three sample executors (each in its own JVM), then shows a launch, a "
+            + "partial replacement, an augmented one backed by an offer, an automatic rollback of a version that is "
+            + "never ready, an invalid replacement refused with the numbers, a zero-downtime replacement of an HTTP "
+            + "service under load, and the executor killed with SIGKILL mid-replacement and restarted. Exits 0 only if "
+            + "every step behaved as stated."},
         footer = {"", "Example:", "  bin/baton demo", "  bin/baton demo --isolator auto   # real cgroups (needs root and "
                 + "writable cgroupfs)"})
 final class DemoCommand implements Callable<Integer> {

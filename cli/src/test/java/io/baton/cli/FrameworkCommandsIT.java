@@ -62,9 +62,10 @@ class FrameworkCommandsIT {
     /** Issue 11: a refused launch held the offer it asked for on its own for 30 s; the next launch found it taken. */
     @Test
     void aRefusedLaunchGivesBackTheOfferItAskedForAndDeclineGivesBackOnesYouAskedFor() throws Exception {
-        CliNode.Run refused = node.baton("launch", "--executor", "nobody", "--task", "x1", "--resources", "cpus:0.5;mem:64");
+        launch("x1");
+        CliNode.Run refused = node.baton("launch", "--executor", "workers", "--task", "x1", "--resources", "cpus:0.5;mem:64");
         assertThat(refused.exit()).as(refused.out() + refused.err()).isEqualTo(1);
-        assertThat(refused.err()).contains("UNKNOWN_EXECUTOR");
+        assertThat(refused.err()).contains("DUPLICATE_TASK");
         assertThat(offersHeld()).as("the offer launch asked for was declined").isZero();
 
         CliNode.Run o = node.baton("offers", "--resources", "cpus:1;mem:128");
@@ -191,5 +192,40 @@ class FrameworkCommandsIT {
         assertThat(j.exit()).as(j.err()).isZero();
         assertThat(j.out().lines()).allMatch(l -> l.startsWith("{\"update\":{") || l.startsWith("{\"progress\":{"));
         assertThat(j.out()).contains("\"state\":\"TASK_KILLED\"").contains("\"phase\":\"LAUNCHING\"");
+    }
+
+    /** Issue 11 item 1: a launch typed right after starting an executor in the background waited for nothing. */
+    @Test
+    void launchWaitsForAnExecutorThatHasNotSubscribedYetAndSaysSo() throws Exception {
+        CliNode.Run none = node.baton("launch", "--executor", "nobody", "--task", "n1", "--resources", "cpus:0.1;mem:8",
+                "--wait-for-executor", "1s");
+        assertThat(none.exit()).isEqualTo(1);
+        assertThat(none.err()).contains("executor nobody has not subscribed to the shim yet; waiting up to 1.0s");
+        assertThat(none.err().lines().reduce((a, b) -> b).orElseThrow())
+                .startsWith("baton launch: executor nobody did not subscribe in time — the shim knows only workers");
+
+        CliNode.Background early = node.start("launch", "--executor", "late", "--task", "l1", "--resources",
+                "cpus:0.1;mem:8");
+        await().atMost(Duration.ofSeconds(10)).until(() -> early.errBuffer().toString().contains("waiting up to"));
+        node.worker("late", dir.resolve("late"));
+        CliNode.Run launched = early.await();
+        assertThat(launched.exit()).as(launched.err()).isZero();
+        assertThat(launched.out().strip()).isEqualTo("l1");
+        assertThat(launched.err()).contains("executor late has subscribed");
+    }
+
+    /** Issue 11: a readiness try had a hidden 1 s limit, so a check taking 1.5 s never passed. */
+    @Test
+    void aReadinessCheckMayTakeAsLongAsReadinessTimeoutPerTry() {
+        launch("q1");
+        CliNode.Run slow = node.baton("replace", "q1", "--task", "q2", "--resources", "cpus:0.5;mem:64",
+                "--readiness-command", "sleep 1.5", "--readiness-timeout", "5s", "--start-timeout", "30s", "--wait");
+        assertThat(slow.exit()).as(slow.out() + slow.err()).isZero();
+        assertThat(slow.out()).contains("outcome COMMITTED");
+
+        CliNode.Run zero = node.baton("replace", "q2", "--task", "q3", "--resources", "cpus:0.5;mem:64",
+                "--readiness-command", "true", "--readiness-timeout", "0s");
+        assertThat(zero.exit()).isEqualTo(2);
+        assertThat(zero.err()).contains("invalid --readiness-timeout '0s'");
     }
 }

@@ -22,6 +22,19 @@ class HelpTest {
         }
     }
 
+    /** Issue 11: the top-level list shows a command's first description line only; demo's stopped mid-sentence. */
+    @Test
+    void theCommandListShowsEveryDescriptionToItsEnd() {
+        picocli.CommandLine top = Baton.commandLine();
+        for (var e : top.getSubcommands().entrySet()) {
+            String[] d = e.getValue().getCommandSpec().usageMessage().description();
+            assertThat(d).as(e.getKey()).isNotEmpty();
+            assertThat(d[0].strip()).as("the line 'baton --help' lists for " + e.getKey()).endsWith(".");
+        }
+        String listed = CliNode.run("--help").out().replaceAll("\\s+", " ");
+        assertThat(listed).contains("Exits 0 only if every step behaved as stated.");
+    }
+
     @Test
     void aUsageErrorIsOneLineWithExitCodeTwo() {
         CliNode.Run r = CliNode.run("replace", "w1", "--resources", "cpus:1");
