@@ -82,6 +82,7 @@ final class ExecutorCalls {
         if (status.hasReplacementId()) {
             s.mail.confirmed(status.getReplacementId().getValue());
         }
+        s.board.updated(status, strategyOf(status.getReplacementId().getValue()));
         s.publish(FrameworkEvent.newBuilder().setUpdate(status).build());
         s.emit(new Effect.StatusRelayed(status));
         s.accepted(conn, cid);
@@ -105,9 +106,21 @@ final class ExecutorCalls {
                 return;
             }
         }
-        s.publish(FrameworkEvent.newBuilder().setProgress(p.toBuilder()
-                .setExecutorId(io.baton.proto.ExecutorID.newBuilder().setValue(exec))).build());
+        var relayed = p.toBuilder().setExecutorId(io.baton.proto.ExecutorID.newBuilder().setValue(exec)).build();
+        s.board.progressed(relayed);
+        s.publish(FrameworkEvent.newBuilder().setProgress(relayed).build());
         s.accepted(conn, cid);
+    }
+
+    /** The strategy of a replacement the shim forwarded lately, default resolved (STRATEGY_DEFAULT when unknown). */
+    private io.baton.proto.ReplaceStrategy strategyOf(String rid) {
+        io.baton.proto.Replace r = s.replaces.get(rid);
+        if (r == null) {
+            return io.baton.proto.ReplaceStrategy.STRATEGY_DEFAULT;
+        }
+        var strategy = r.getPolicy().getStrategy();
+        return strategy == io.baton.proto.ReplaceStrategy.STRATEGY_DEFAULT ? io.baton.proto.ReplaceStrategy.STOP_THEN_START
+                : strategy;
     }
 
     /** A retry of an ended replacement, answered by its executor: relayed as an outcome, the ledger untouched. */

@@ -38,6 +38,7 @@ final class NodeStates {
         for (ReservationView r : l.reservations()) {
             b.addReservations(r.toState());
         }
+        s.board.addTo(b);
         return b.build();
     }
 
