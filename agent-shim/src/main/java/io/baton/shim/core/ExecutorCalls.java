@@ -82,7 +82,7 @@ final class ExecutorCalls {
         if (status.hasReplacementId()) {
             s.mail.confirmed(status.getReplacementId().getValue());
         }
-        s.board.updated(status, strategyOf(status.getReplacementId().getValue()));
+        s.board.updated(status, s.replaces.get(status.getReplacementId().getValue()));
         s.publish(FrameworkEvent.newBuilder().setUpdate(status).build());
         s.emit(new Effect.StatusRelayed(status));
         s.accepted(conn, cid);
@@ -110,17 +110,6 @@ final class ExecutorCalls {
         s.board.progressed(relayed);
         s.publish(FrameworkEvent.newBuilder().setProgress(relayed).build());
         s.accepted(conn, cid);
-    }
-
-    /** The strategy of a replacement the shim forwarded lately, default resolved (STRATEGY_DEFAULT when unknown). */
-    private io.baton.proto.ReplaceStrategy strategyOf(String rid) {
-        io.baton.proto.Replace r = s.replaces.get(rid);
-        if (r == null) {
-            return io.baton.proto.ReplaceStrategy.STRATEGY_DEFAULT;
-        }
-        var strategy = r.getPolicy().getStrategy();
-        return strategy == io.baton.proto.ReplaceStrategy.STRATEGY_DEFAULT ? io.baton.proto.ReplaceStrategy.STOP_THEN_START
-                : strategy;
     }
 
     /** A retry of an ended replacement, answered by its executor: relayed as an outcome, the ledger untouched. */

@@ -2,6 +2,7 @@ package io.baton.shim.core;
 
 import io.baton.proto.FinishedReplacement;
 import io.baton.proto.NodeState;
+import io.baton.proto.Replace;
 import io.baton.proto.ReplaceStrategy;
 import io.baton.proto.ReplacementOutcome;
 import io.baton.proto.ReplacementProgress;
@@ -47,15 +48,26 @@ final class ReplacementBoard {
         }
     }
 
-    /** An UPDATE the shim relayed; a replacement's final update (it carries an outcome) ends it here. */
-    void updated(TaskStatus status, ReplaceStrategy strategy) {
+    /**
+     * An UPDATE the shim relayed; a replacement's final update (it carries an outcome) ends it here.
+     * {@code request} is the REPLACE the shim forwarded under its id lately, or null.
+     */
+    void updated(TaskStatus status, Replace request) {
         if (!status.hasReplacementId() || status.getOutcome() == ReplacementOutcome.OUTCOME_UNSPECIFIED) {
             return;
         }
         String rid = status.getReplacementId().getValue();
-        inFlight.remove(rid);
+        ReplacementProgress last = inFlight.remove(rid);
+        FinishedReplacement.Builder f = FinishedReplacement.newBuilder().setFinalUpdate(status);
+        if (request != null) {
+            ReplaceStrategy s = request.getPolicy().getStrategy();
+            f.setStrategy(s == ReplaceStrategy.STRATEGY_DEFAULT ? ReplaceStrategy.STOP_THEN_START : s)
+                    .setOldTaskId(request.getOldTaskId()).setNewTaskId(request.getNewTask().getTaskId());
+        } else if (last != null) {
+            f.setOldTaskId(last.getOldTaskId()).setNewTaskId(last.getNewTaskId());
+        }
         finished.remove(rid); // a resent final update moves to the end rather than appearing twice
-        finished.put(rid, FinishedReplacement.newBuilder().setFinalUpdate(status).setStrategy(strategy).build());
+        finished.put(rid, f.build());
     }
 
     /** The executor is gone for good: its replacements will report nothing more. */

@@ -77,6 +77,7 @@ class ReplacementBoardTest {
         assertThat(done.getStrategy()).as("the default resolved").isEqualTo(ReplaceStrategy.STOP_THEN_START);
         assertThat(done.getFinalUpdate().getTimings().getDrainUs()).isEqualTo(1_000);
         assertThat(done.getFinalUpdate().getOutcome()).isEqualTo(ReplacementOutcome.COMMITTED);
+        assertThat(done.getOldTaskId().getValue() + " -> " + done.getNewTaskId().getValue()).isEqualTo("t1 -> t2");
 
         progress("r1", "LAUNCHING", "VERIFYING", 30);
         progress("r1", "VERIFYING", "COMMITTED", 40);
@@ -94,6 +95,10 @@ class ReplacementBoardTest {
         assertThat(state().getReplacementsInFlightList()).isEmpty();
         finalUpdate("r9", "t1", ReplacementOutcome.ROLLED_BACK, 0);
         assertThat(state().getFinishedReplacements(0).getStrategy()).isEqualTo(ReplaceStrategy.STRATEGY_DEFAULT);
+        assertThat(state().getFinishedReplacements(0).hasOldTaskId()).as("no request, no progress in flight").isFalse();
+        progress("r8", "REQUESTED", "DRAINING", 30);
+        finalUpdate("r8", "t2", ReplacementOutcome.COMMITTED, 0);
+        assertThat(state().getFinishedReplacements(1).getNewTaskId().getValue()).as("from the progress").isEqualTo("t2");
     }
 
     @Test
