@@ -90,17 +90,18 @@ class LiveViewIT {
 
     @Test
     void showsAReplacementInFlightWithItsPhaseThenItsTimeLineTheNewTaskAndTheResourcesStatusReports() throws Exception {
-        launch("w1");
+        launch("live1");
         browser.navigate("http://127.0.0.1:" + port + "/");
-        within(15).untilAsserted(() -> assertThat(data("#tasks tr[data-task=\"w1\"]", "state")).isEqualTo("TASK_RUNNING"));
+        within(15).untilAsserted(() -> assertThat(data("#tasks tr[data-task=\"live1\"]", "state"))
+                .isEqualTo("TASK_RUNNING"));
         assertThat(text("#inflight")).isEqualTo("none");
 
-        CliNode.Background first = replace("w1", "w2", "r-live");
+        CliNode.Background first = replace("live1", "live2", "r-live");
         String row = "#inflight tr[data-rid=\"r-live\"]";
         within(20).untilAsserted(() -> {
             assertThat(data(row, "phase")).isEqualTo("VERIFYING");
-            assertThat(text(row)).contains("w1 → w2").contains("workers").contains("LAUNCHING → VERIFYING");
-            assertThat(data("#tasks tr[data-task=\"w1\"]", "state")).as("the old task, held by the replacement")
+            assertThat(text(row)).contains("live1 → live2").contains("workers").contains("LAUNCHING → VERIFYING");
+            assertThat(data("#tasks tr[data-task=\"live1\"]", "state")).as("the old task, held by the replacement")
                     .isEqualTo("BEING_REPLACED");
         });
         assertThat(text("#finished")).isEqualTo("none yet");
@@ -111,15 +112,15 @@ class LiveViewIT {
         within(10).untilAsserted(() -> {
             assertThat(data(finished, "outcome")).isEqualTo("COMMITTED");
             assertThat(text("#inflight")).isEqualTo("none");
-            assertThat(data("#tasks tr[data-task=\"w2\"]", "state")).isEqualTo("TASK_RUNNING");
-            assertThat(browser.eval("String(document.querySelectorAll('#tasks tr[data-task=\"w1\"]').length)"))
+            assertThat(data("#tasks tr[data-task=\"live2\"]", "state")).isEqualTo("TASK_RUNNING");
+            assertThat(browser.eval("String(document.querySelectorAll('#tasks tr[data-task=\"live1\"]').length)"))
                     .isEqualTo("0");
         });
         Map<String, Long> bars = bars(finished);
         assertThat(bars.keySet()).as("bars drawn, in the order STOP_THEN_START runs them")
                 .containsSubsequence("drain", "launch", "ready");
         assertThat(bars.get("ready")).as("ready took the 3 s of --min-healthy").isBetween(2_900L, 30_000L);
-        assertThat(text(finished)).contains("w1 → w2").contains("stop then start").containsPattern("ready \\d+ ms")
+        assertThat(text(finished)).contains("live1 → live2").contains("stop then start").containsPattern("ready \\d+ ms")
                 .containsPattern("total \\d+ ms");
 
         CliNode.Run status = node.baton("status", "--json");
@@ -139,7 +140,7 @@ class LiveViewIT {
         assertThat(text("#resource-table td[data-kind=\"allocated\"]")).isEqualTo("cpus:0.6;mem:96");
 
         // a second one in flight while the first shows its time line: the picture for docs/live-view.png
-        CliNode.Background second = replace("w2", "w3", "r-live-2");
+        CliNode.Background second = replace("live2", "live3", "r-live-2");
         within(20).untilAsserted(() -> assertThat(data("#inflight tr[data-rid=\"r-live-2\"]", "phase"))
                 .isEqualTo("VERIFYING"));
         Path png = Path.of("target", "live-view.png");
@@ -148,6 +149,9 @@ class LiveViewIT {
         assertThat(second.await().exit()).isZero();
         within(10).untilAsserted(() -> assertThat(data("#finished tr[data-rid=\"r-live-2\"]", "outcome"))
                 .isEqualTo("COMMITTED"));
+        // worker tasks live on in this JVM after their executor closes: end it, for the ITs that follow
+        assertThat(node.baton("kill", "live3").exit()).isZero();
+        within(10).until(() -> WorkerExecutor.count("live3") < 0);
     }
 
     /** The time line's bars of a finished replacement's row, phase to milliseconds, left to right. */
