@@ -44,8 +44,8 @@ public final class ShimMain implements Callable<Integer> {
             + "default). Such executors present the token and are not put into containers (no verifiable pid).")
     int executorPort;
 
-    @Option(names = "--metrics-port", description = "Serve Prometheus metrics at GET /metrics on this TCP port, "
-            + "bound to --bind (0 = off, default).")
+    @Option(names = "--metrics-port", description = "Serve Prometheus metrics at GET /metrics and a read-only live "
+            + "view of the node at GET / on this TCP port, bound to --bind (0 = off, default).")
     int metricsPort;
 
     @Option(names = "--bind", description = "Address for --port (default: ${DEFAULT-VALUE}; loopback only unless you say so).")

@@ -40,8 +40,13 @@ final class CliNode implements AutoCloseable {
     private final List<ExecutorRuntime> executors = new ArrayList<>();
 
     CliNode(Path dir) throws Exception {
+        this(dir, 0);
+    }
+
+    /** With the shim's metrics and live view on {@code metricsPort} (0: off). */
+    CliNode(Path dir, int metricsPort) throws Exception {
         shimDir = dir.resolve("shim");
-        config = ShimConfig.defaults(shimDir, Resources.parse("cpus:4;mem:4096"), "none");
+        config = ShimConfig.defaults(shimDir, Resources.parse("cpus:4;mem:4096"), "none").withMetricsPort(metricsPort);
         shim = new ShimServer(config, new InMemoryIsolator(), TOKEN).start();
         Files.writeString(shimDir.resolve("framework.token"), TOKEN + "\n");
     }

@@ -77,6 +77,8 @@ final class CoreState {
         }
     };
     static final int REMEMBERED_REPLACES = 4096;
+    /** Phases and outcomes of replacements, for the STATE snapshot. */
+    final ReplacementBoard board = new ReplacementBoard();
     private long nextRequest;
     private long uuids;
     List<Effect> out = new ArrayList<>();

@@ -82,6 +82,7 @@ final class ExecutorCalls {
         if (status.hasReplacementId()) {
             s.mail.confirmed(status.getReplacementId().getValue());
         }
+        s.board.updated(status, s.replaces.get(status.getReplacementId().getValue()));
         s.publish(FrameworkEvent.newBuilder().setUpdate(status).build());
         s.emit(new Effect.StatusRelayed(status));
         s.accepted(conn, cid);
@@ -105,8 +106,9 @@ final class ExecutorCalls {
                 return;
             }
         }
-        s.publish(FrameworkEvent.newBuilder().setProgress(p.toBuilder()
-                .setExecutorId(io.baton.proto.ExecutorID.newBuilder().setValue(exec))).build());
+        var relayed = p.toBuilder().setExecutorId(io.baton.proto.ExecutorID.newBuilder().setValue(exec)).build();
+        s.board.progressed(relayed);
+        s.publish(FrameworkEvent.newBuilder().setProgress(relayed).build());
         s.accepted(conn, cid);
     }
 

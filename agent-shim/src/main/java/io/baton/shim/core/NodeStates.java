@@ -43,6 +43,7 @@ final class NodeStates {
         for (ReservationView r : reservations) {
             b.addReservations(r.toState());
         }
+        s.board.addTo(b);
         return b.build();
     }
 

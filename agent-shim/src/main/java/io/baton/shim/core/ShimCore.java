@@ -115,6 +115,7 @@ public final class ShimCore {
                 }
             }
             s.containers.remove(id);
+            s.board.executorLost(id);
             s.emit(new Effect.ForgetOwner(id));
             s.emit(new Effect.DestroyContainer(id));
         }

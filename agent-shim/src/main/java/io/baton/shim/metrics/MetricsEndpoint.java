@@ -6,15 +6,18 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
+import io.baton.shim.web.WebView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /metrics} over HTTP, on the JDK's server with one handler thread given by the shim (the JDK's
- * server adds two threads it makes itself, {@code HTTP-Dispatcher} and {@code idle-timeout-task}); every
- * other request is answered 404. The body comes from a callable that does its own hopping onto the shim's loop; when it
+ * server adds two threads it makes itself, {@code HTTP-Dispatcher} and {@code idle-timeout-task}), and the
+ * {@link WebView live view} on the same port when one is given; every other request is answered 404, naming
+ * what is served. The body comes from a callable that does its own hopping onto the shim's loop; when it
  * fails (e.g. the shim is stopping) the scrape gets 503.
  */
 public final class MetricsEndpoint implements AutoCloseable {
@@ -34,6 +37,12 @@ public final class MetricsEndpoint implements AutoCloseable {
      */
     public static MetricsEndpoint start(String bind, int port, Callable<String> body, ExecutorService executor)
             throws IOException {
+        return start(bind, port, body, null, executor);
+    }
+
+    /** Like {@link #start(String, int, Callable, ExecutorService)}, with {@code view} mounted at {@code /}. */
+    public static MetricsEndpoint start(String bind, int port, Callable<String> body, WebView view,
+            ExecutorService executor) throws IOException {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(bind, port), 16);
@@ -43,15 +52,30 @@ public final class MetricsEndpoint implements AutoCloseable {
                     + "); choose another --metrics-port or --bind", e);
         }
         server.setExecutor(executor);
-        server.createContext("/", exchange -> handle(exchange, body));
+        String notFound;
+        if (view != null) {
+            view.mount(server, List.of("/metrics (Prometheus)"));
+            notFound = WebView.notFoundMessage(List.of("GET / (the live view)", "GET /api/state (the node's state as "
+                    + "JSON)", "GET /metrics (Prometheus)"));
+        } else {
+            notFound = WebView.notFoundMessage(List.of("GET /metrics"));
+            server.createContext("/", exchange -> {
+                try {
+                    reply(exchange, 404, "text/plain; charset=utf-8", notFound);
+                } finally {
+                    exchange.close();
+                }
+            });
+        }
+        server.createContext("/metrics", exchange -> handle(exchange, body, notFound));
         server.start();
         return new MetricsEndpoint(server, executor);
     }
 
-    private static void handle(HttpExchange exchange, Callable<String> body) throws IOException {
+    private static void handle(HttpExchange exchange, Callable<String> body, String notFound) throws IOException {
         try {
             if (!"GET".equals(exchange.getRequestMethod()) || !"/metrics".equals(exchange.getRequestURI().getPath())) {
-                reply(exchange, 404, "text/plain; charset=utf-8", "not found: only GET /metrics is served here\n");
+                reply(exchange, 404, "text/plain; charset=utf-8", notFound);
                 return;
             }
             String text;
@@ -85,6 +109,11 @@ public final class MetricsEndpoint implements AutoCloseable {
         InetSocketAddress a = address();
         String host = a.getAddress().getHostAddress();
         return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort() + "/metrics";
+    }
+
+    /** The live view's address (meaningful when one was mounted). */
+    public String viewUrl() {
+        return url().substring(0, url().length() - "metrics".length());
     }
 
     @Override

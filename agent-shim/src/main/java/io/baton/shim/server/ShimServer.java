@@ -9,6 +9,8 @@ import io.baton.shim.metrics.LedgerGauges;
 import io.baton.shim.metrics.MetricsEndpoint;
 import io.baton.shim.metrics.MetricsText;
 import io.baton.shim.metrics.ShimMetrics;
+import io.baton.shim.web.WebView;
+import com.google.protobuf.util.JsonFormat;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -148,8 +150,8 @@ public final class ShimServer implements AutoCloseable {
         }
         if (config.metricsPort() > 0) {
             metricsEndpoint = MetricsEndpoint.start(config.bindAddress(), config.metricsPort(), this::metricsText,
-                    threads.metrics());
-            LOG.info("metrics at {}", metricsEndpoint.url());
+                    new WebView(this::stateJson), threads.metrics());
+            LOG.info("metrics at {}, live view at {}", metricsEndpoint.url(), metricsEndpoint.viewUrl());
         }
         long period = Math.max(50, Math.min(1000, config.offerTtlMs() / 4));
         housekeeping = loop.scheduleAtFixedRate(this::housekeeping, period, period, TimeUnit.MILLISECONDS);
@@ -228,6 +230,11 @@ public final class ShimServer implements AutoCloseable {
     String metricsText() throws Exception {
         LedgerGauges gauges = onLoop(() -> LedgerGauges.read(ctx.ledger));
         return MetricsText.render(metrics.snapshot(), gauges);
+    }
+
+    /** {@code GET /api/state} of the live view: the STATE snapshot read on the loop, printed as the CLI prints it. */
+    String stateJson() throws Exception {
+        return JsonFormat.printer().print(state());
     }
 
     public ShimConfig config() {

@@ -144,13 +144,37 @@ class MetricsEndpointIT {
     }
 
     @Test
-    void everythingButGetMetricsIsNotFound() throws Exception {
-        assertThat(get("/").statusCode()).isEqualTo(404);
-        assertThat(get("/metrics/extra").statusCode()).isEqualTo(404);
-        assertThat(get("/state").statusCode()).isEqualTo(404);
-        HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(post.statusCode()).isEqualTo(404);
+    void everythingButGetMetricsTheLiveViewAndItsStateIsNotFoundNamingWhatIsServed() throws Exception {
+        String served = "not found: this server serves only GET / (the live view), GET /api/state (the node's state "
+                + "as JSON) and GET /metrics (Prometheus)\n";
+        for (String path : new String[] {"/metrics/extra", "/metricsx", "/state", "/api/state/x", "/api"}) {
+            HttpResponse<String> r = get(path);
+            assertThat(r.statusCode()).as(path).isEqualTo(404);
+            assertThat(r.body()).as(path).isEqualTo(served);
+        }
+        for (String path : new String[] {"/metrics", "/", "/api/state"}) {
+            HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(post.statusCode()).as("POST %s: nothing here writes", path).isEqualTo(404);
+        }
         assertThat(get("/metrics").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theLiveViewIsOneSelfContainedPageAndItsStateIsTheStateSnapshotAsJson() throws Exception {
+        HttpResponse<String> page = get("/");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+        assertThat(page.body()).contains("<title>Baton live view</title>").contains("fetch(\"api/state\"")
+                .doesNotContain("http://").doesNotContain("https://").doesNotContain("<link")
+                .doesNotContain("src=");
+
+        HttpResponse<String> r = get("/api/state");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json; charset=utf-8");
+        io.baton.proto.NodeState.Builder parsed = io.baton.proto.NodeState.newBuilder();
+        com.google.protobuf.util.JsonFormat.parser().merge(r.body(), parsed);
+        assertThat(parsed.build()).isEqualTo(shim.state());
+        assertThat(parsed.getExecutors(0).getExecutorId().getValue()).isEqualTo("e1");
     }
 }
