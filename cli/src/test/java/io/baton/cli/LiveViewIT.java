@@ -101,8 +101,10 @@ class LiveViewIT {
         within(20).untilAsserted(() -> {
             assertThat(data(row, "phase")).isEqualTo("VERIFYING");
             assertThat(text(row)).contains("live1 → live2").contains("workers").contains("LAUNCHING → VERIFYING");
-            assertThat(data("#tasks tr[data-task=\"live1\"]", "state")).as("the old task, held by the replacement")
-                    .isEqualTo("BEING_REPLACED");
+            assertThat(data("#tasks tr[data-task=\"live1\"]", "role")).as("the old task, held by the replacement")
+                    .isEqualTo("old");
+            assertThat(text("#tasks tr[data-task=\"live1\"]")).contains("being replaced by live2 (r-live");
+            assertThat(data("#tasks tr[data-task=\"live2\"]", "role")).isEqualTo("new");
         });
         assertThat(text("#finished")).isEqualTo("none yet");
 
