@@ -34,5 +34,8 @@ class DemoIT {
         assertThat(text).contains("Every step behaved as stated.", "0 failed of", "killed with SIGKILL while draining",
                 "missing cpus:");
         assertThat(text.lines().filter(l -> l.contains("✘"))).isEmpty();
+        // issue 11: the phase lines had two time columns, the second without a unit's meaning
+        assertThat(text).contains("Live lines: seconds since the demo started")
+                .containsPattern("(?m)^ +\\d+\\.\\d\\ds  r-\\S+ +DRAINING +\\+\\d+ ms since the request$");
     }
 }

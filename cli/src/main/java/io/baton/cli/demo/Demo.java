@@ -39,6 +39,8 @@ public final class Demo {
         Demo demo = new Demo(out);
         out.println("Baton demo — replacing running tasks in place, with rollback, on this machine.");
         out.println("Work directory: " + dir + "   isolator: " + isolator.kind());
+        out.println("Live lines: seconds since the demo started, then what happened; a replacement's phases also show "
+                + "the time since it was requested (\"+N ms\").");
         try (DemoWorld w = new DemoWorld(dir, Resources.parse("cpus:8;mem:8192"), isolator, demo.say)) {
             demo.say.say("shim up: node total " + w.shim.config().total() + "; starting the sample executors "
                     + "(each in its own JVM)…");

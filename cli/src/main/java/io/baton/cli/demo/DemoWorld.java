@@ -49,7 +49,7 @@ final class DemoWorld implements AutoCloseable {
         client.onProgress(p -> {
             Long t0 = requestedAt.get(p.getReplacementId().getValue());
             if (t0 != null) {
-                say.live(String.format("%-14s %-13s %6d ms", p.getReplacementId().getValue(), p.getPhase(),
+                say.live(String.format("%-14s %-13s +%d ms since the request", p.getReplacementId().getValue(), p.getPhase(),
                         (System.nanoTime() - t0) / 1_000_000));
                 if (io.baton.sdk.core.Phase.valueOf(p.getPhase()).terminal()) {
                     narrated.computeIfAbsent(p.getReplacementId().getValue(), k -> new CompletableFuture<>()).complete(null);
