@@ -1,0 +1,124 @@
+package io.baton.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.baton.dist.JavaOnlyNode.Result;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * baton-&lt;version&gt;.tar.gz as an operator gets it: what it holds, and that, unpacked on a node with only
+ * a Java runtime (no Maven, no source tree), it runs a shim, the sample executors, an executor of one's
+ * own and replacements.
+ */
+class DistributionIT {
+    static final String TASK = "cpus:0.1;mem:16";
+
+    @TempDir
+    Path tmp;
+    JavaOnlyNode node;
+
+    @AfterEach
+    void stop() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    @Test
+    void theTarballHoldsTheLauncherTheJarTheUnitTheReadmeAndTheNotices() throws Exception {
+        List<Tarball.Entry> entries = Tarball.list();
+        Map<String, String> files = entries.stream().filter(e -> !e.path().endsWith("/"))
+                .collect(Collectors.toMap(e -> e.path().substring(Tarball.NAME.length() + 1), Tarball.Entry::mode));
+
+        assertThat(entries).as("everything is under one top folder").allMatch(e -> e.path().startsWith(Tarball.NAME + "/"));
+        assertThat(files).containsOnlyKeys("bin/baton", "lib/baton.jar", "systemd/baton-shim.service", "README.md",
+                "LICENSE", "NOTICE", "licenses/THIRD-PARTY.txt");
+        assertThat(files.get("bin/baton")).isEqualTo("-rwxr-xr-x");
+        assertThat(files).allSatisfy((path, mode) -> assertThat(mode).as(path).isIn("-rw-r--r--", "-rwxr-xr-x"));
+    }
+
+    @Test
+    void aNodeWithOnlyJavaRunsTheShimTheSamplesItsOwnExecutorAndReplacements() throws Exception {
+        node = new JavaOnlyNode(tmp);
+        assertThat(node.shell("command -v mvn").exit()).as("mvn must not be findable on the node").isNotZero();
+        assertThat(node.shell("command -v java").out().strip()).startsWith(System.getProperty("java.home"));
+        Path shim = tmp.resolve("shim");
+        String socket = shim.resolve("executor.sock").toString();
+
+        node.start("shim", "shim", "--work-dir", shim.toString(), "--isolator", "none", "--resources", "cpus:4;mem:4096");
+        Path classes = compileOwnExecutor();
+        await().atMost(Duration.ofSeconds(30)).until(() -> node.log("shim").contains("baton shim ready"));
+        for (String kind : List.of("command", "worker", "http-service")) {
+            node.start(kind, "executor", kind, "--id", kind, "--work-dir", tmp.resolve(kind).toString(), "--shim", socket);
+        }
+        node.start("mine", "executor", "custom", "--class", "example.HoldExecutor", "--classpath", classes.toString(),
+                "--id", "mine", "--work-dir", tmp.resolve("mine").toString(), "--shim", socket);
+        // a launch before the executor has subscribed would be refused UNKNOWN_EXECUTOR
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                assertThat(node.baton("status", "--work-dir", shim.toString()).out())
+                        .containsPattern("(?m)^command +yes ").containsPattern("(?m)^worker +yes ")
+                        .containsPattern("(?m)^http-service +yes ").containsPattern("(?m)^mine +yes "));
+
+        ok(node.baton("launch", "--work-dir", shim.toString(), "--executor", "command", "--task", "c1",
+                "--resources", TASK, "--spec", "sleep 600"));
+        assertThat(ok(node.baton("replace", "c1", "--work-dir", shim.toString(), "--task", "c2", "--resources",
+                "cpus:0.2;mem:32", "--offers-for", TASK, "--spec", "sleep 600", "--wait")).out()).contains("COMMITTED");
+        ok(node.baton("launch", "--work-dir", shim.toString(), "--executor", "mine", "--task", "m1", "--resources", TASK));
+        assertThat(ok(node.baton("replace", "m1", "--work-dir", shim.toString(), "--task", "m2", "--resources", TASK,
+                "--wait")).out()).contains("COMMITTED");
+        ok(node.baton("launch", "--work-dir", shim.toString(), "--executor", "worker", "--task", "w1", "--resources", TASK));
+
+        String status = node.baton("status", "--work-dir", shim.toString()).out();
+        assertThat(status).containsPattern("(?m)^c2 +command +TASK_RUNNING ").containsPattern("(?m)^m2 +mine +TASK_RUNNING ")
+                .containsPattern("(?m)^w1 +worker +TASK_RUNNING ");
+        assertThat(node.log("command") + node.log("shim")).as("nothing in the node's logs tried to build")
+                .doesNotContain("building the CLI");
+    }
+
+    private static Result ok(Result r) {
+        assertThat(r.exit()).as("exit code; output:%n%s", r.out()).isZero();
+        return r;
+    }
+
+    /** An executor of one's own, compiled against the distribution's lib/baton.jar only. */
+    private Path compileOwnExecutor() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src/example")).resolve("HoldExecutor.java");
+        Files.writeString(src, """
+                package example;
+
+                import io.baton.sdk.api.BatonExecutor;
+                import io.baton.sdk.api.Task;
+                import java.time.Duration;
+
+                /** A task is a claim on resources and nothing else: it runs until it is killed. */
+                public final class HoldExecutor extends BatonExecutor {
+                    @Override
+                    public void launch(Task task) {
+                        task.running();
+                    }
+
+                    @Override
+                    public void kill(Task task, Duration grace) {
+                        task.killed("released");
+                    }
+                }
+                """);
+        Path classes = tmp.resolve("classes");
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        int exit = ToolProvider.getSystemJavaCompiler().run(null, errors, errors, "-proc:none", "-cp",
+                node.home.resolve("lib/baton.jar").toString(), "-d", classes.toString(), src.toString());
+        assertThat(exit).as("javac against lib/baton.jar: %s", errors).isZero();
+        return classes;
+    }
+}
