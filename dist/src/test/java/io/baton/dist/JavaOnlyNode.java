@@ -42,8 +42,10 @@ final class JavaOnlyNode implements AutoCloseable {
             Files.createSymbolicLink(tools.resolve(tool), real);
         }
         Path javaBin = Path.of(System.getProperty("java.home"), "bin");
+        // BATON_JAVA_OPTS reaches every JVM bin/baton starts: C1 only and the serial GC start the test's many
+        // short-lived JVMs faster on a busy build machine
         env = Map.of("PATH", javaBin + ":" + tools, "HOME", Files.createDirectories(dir.resolve("home")).toString(),
-                "LANG", "C.UTF-8");
+                "LANG", "C.UTF-8", "BATON_JAVA_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
     }
 
     /** {@code bash -c script} in the node's environment (bash by absolute path: it is not a PATH lookup). */
@@ -84,6 +86,7 @@ final class JavaOnlyNode implements AutoCloseable {
 
     private Result run(List<String> cmd, String what) throws IOException, InterruptedException {
         Path out = Files.createTempFile(dir, what + "-", ".out");
+        long started = System.nanoTime();
         Process p = builder(cmd).redirectOutput(out.toFile()).start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -91,6 +94,8 @@ final class JavaOnlyNode implements AutoCloseable {
             throw new AssertionError(String.join(" ", cmd) + " did not end within 60 s; it printed:\n"
                     + Files.readString(out));
         }
+        System.out.printf("%s: exit %d after %d ms%n", String.join(" ", cmd.subList(1, Math.min(3, cmd.size()))),
+                p.exitValue(), (System.nanoTime() - started) / 1_000_000);
         return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
     }
 
