@@ -41,11 +41,14 @@ class DistributionIT {
         Map<String, String> files = entries.stream().filter(e -> !e.path().endsWith("/"))
                 .collect(Collectors.toMap(e -> e.path().substring(Tarball.NAME.length() + 1), Tarball.Entry::mode));
 
-        assertThat(entries).as("everything is under one top folder").allMatch(e -> e.path().startsWith(Tarball.NAME + "/"));
+        assertThat(entries).as("everything is under one top folder")
+                .allMatch(e -> e.path().startsWith(Tarball.NAME + "/"));
         assertThat(files).containsOnlyKeys("bin/baton", "lib/baton.jar", "systemd/baton-shim.service", "README.md",
                 "LICENSE", "NOTICE", "licenses/THIRD-PARTY.txt");
         assertThat(files.get("bin/baton")).isEqualTo("-rwxr-xr-x");
         assertThat(files).allSatisfy((path, mode) -> assertThat(mode).as(path).isIn("-rw-r--r--", "-rwxr-xr-x"));
+        assertThat(Files.readString(Path.of("..", "README.md"))).as("README's install commands name this version")
+                .contains("tar -xzf /tmp/" + Tarball.NAME + ".tar.gz -C /opt");
     }
 
     @Test
@@ -57,12 +60,14 @@ class DistributionIT {
         Path shim = tmp.resolve("shim");
         String socket = shim.resolve("executor.sock").toString();
 
-        node.start("shim", "shim", "--work-dir", shim.toString(), "--isolator", "none", "--resources", "cpus:4;mem:4096");
+        node.start("shim", "shim", "--work-dir", shim.toString(), "--isolator", "none",
+                "--resources", "cpus:4;mem:4096");
         Path classes = compileOwnExecutor();
         await().atMost(Duration.ofSeconds(30)).until(() -> node.log("shim").contains("baton shim ready"));
         System.out.printf("shim ready after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         for (String kind : List.of("command", "worker", "http-service")) {
-            node.start(kind, "executor", kind, "--id", kind, "--work-dir", tmp.resolve(kind).toString(), "--shim", socket);
+            node.start(kind, "executor", kind, "--id", kind, "--work-dir", tmp.resolve(kind).toString(),
+                    "--shim", socket);
         }
         node.start("mine", "executor", "custom", "--class", "example.HoldExecutor", "--classpath", classes.toString(),
                 "--id", "mine", "--work-dir", tmp.resolve("mine").toString(), "--shim", socket);
@@ -79,12 +84,13 @@ class DistributionIT {
                 "--resources", TASK, "--spec", "sleep 600"));
         assertThat(ok(node.baton("replace", "c1", "--work-dir", shim.toString(), "--task", "c2", "--resources",
                 "cpus:0.2;mem:32", "--offers-for", TASK, "--spec", "sleep 600", "--wait")).out()).contains("COMMITTED");
-        ok(node.baton("launch", "--work-dir", shim.toString(), "--executor", "mine", "--task", "m1", "--resources", TASK));
+        ok(node.baton("launch", "--work-dir", shim.toString(), "--executor", "mine", "--task", "m1",
+                "--resources", TASK));
         assertThat(ok(node.baton("replace", "m1", "--work-dir", shim.toString(), "--task", "m2", "--resources", TASK,
                 "--wait")).out()).contains("COMMITTED");
     }
 
-    /** The executor has read its journal and reported to the shim (its log says so). */
+    /** The executor has replayed its journal and goes on to subscribe (its log says so; status confirms it). */
     private boolean recovered(String executor) {
         try {
             return node.log(executor).contains("executor " + executor + " recovered");

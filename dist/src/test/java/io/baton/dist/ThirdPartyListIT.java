@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ThirdPartyListIT {
     /** {@code group:artifact:version   licence   [classifier c]}. */
-    static final Pattern LINE = Pattern.compile("^([\\w.-]+):([\\w.-]+):(\\S+) {2,}(\\S.*?)(?: {2,}classifier (\\S+))?$");
+    static final Pattern LINE =
+            Pattern.compile("^([\\w.-]+):([\\w.-]+):(\\S+) {2,}(\\S.*?)(?: {2,}classifier (\\S+))?$");
     static final Path REPO = Path.of(System.getProperty("baton.local.repository",
             System.getProperty("user.home") + "/.m2/repository"));
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -88,14 +89,15 @@ class ThirdPartyListIT {
                 assertThat(l.licence()).as(l.coordinates()).isNotBlank());
         for (Listed l : listed) {
             for (Path jar : l.jars()) {
-                assertThat(jar).as("%s is listed, but the local repository has no %s: correct the version", l.coordinates(),
-                        jar.getFileName()).exists();
+                assertThat(jar).as("%s is listed, but the local repository has no %s: correct the version",
+                        l.coordinates(), jar.getFileName()).exists();
                 Map<String, Long> own = crcs(jar);
                 own.remove("META-INF/MANIFEST.MF");
                 assertThat(own.keySet()).as("%s: what of it is in lib/baton.jar", jar.getFileName())
                         .containsAnyElementsOf(bundled.keySet());
                 List<String> differing = own.entrySet().stream().filter(e -> e.getKey().endsWith(".class"))
-                        .filter(e -> !e.getValue().equals(bundled.get(e.getKey()))).map(Map.Entry::getKey).sorted().toList();
+                        .filter(e -> !e.getValue().equals(bundled.get(e.getKey()))).map(Map.Entry::getKey)
+                        .sorted().toList();
                 assertThat(differing).as("classes of %s missing from lib/baton.jar or different there (another "
                         + "version is bundled: correct THIRD-PARTY.txt)", jar.getFileName()).isEmpty();
             }
@@ -121,7 +123,9 @@ class ThirdPartyListIT {
         for (Listed l : listed()) {
             for (Path jar : l.jars()) {
                 try (ZipFile z = new ZipFile(jar.toFile())) {
-                    for (ZipEntry e : z.stream().filter(e -> e.getName().matches("(?i)META-INF/NOTICE(\\.txt|\\.md)?")).toList()) {
+                    List<ZipEntry> found = z.stream()
+                            .filter(e -> e.getName().matches("(?i)META-INF/NOTICE(\\.txt|\\.md)?")).toList();
+                    for (ZipEntry e : found) {
                         notices.put(l.coordinates(), new String(z.getInputStream(e).readAllBytes(),
                                 java.nio.charset.StandardCharsets.UTF_8));
                     }
