@@ -123,7 +123,7 @@ class ThirdPartyListIT {
         for (Listed l : listed()) {
             for (Path jar : l.jars()) {
                 try (ZipFile z = new ZipFile(jar.toFile())) {
-                    List<ZipEntry> found = z.stream()
+                    List<? extends ZipEntry> found = z.stream()
                             .filter(e -> e.getName().matches("(?i)META-INF/NOTICE(\\.txt|\\.md)?")).toList();
                     for (ZipEntry e : found) {
                         notices.put(l.coordinates(), new String(z.getInputStream(e).readAllBytes(),
