@@ -108,7 +108,8 @@ class ThirdPartyListIT {
     void everyFileOfLibBatonJarIsBatonsOwnOrFromAListedJar() throws IOException {
         Set<String> accounted = new TreeSet<>(batonsOwn());
         accounted.add("META-INF/MANIFEST.MF");
-        listed().forEach(l -> l.jars().forEach(j -> accounted.addAll(crcs(j).keySet())));
+        // a listed jar that is not in the repository is everyListedJarIsInLibBatonJarClassForClass's to report
+        listed().forEach(l -> l.jars().stream().filter(Files::exists).forEach(j -> accounted.addAll(crcs(j).keySet())));
 
         List<String> unaccounted = bundled.keySet().stream().filter(n -> !accounted.contains(n))
                 .filter(n -> !n.startsWith("META-INF/maven/io.baton/")).sorted().toList();
@@ -121,7 +122,7 @@ class ThirdPartyListIT {
     void theNoticeFilesOfListedJarsAreReproduced() throws IOException {
         Map<String, String> notices = new HashMap<>();
         for (Listed l : listed()) {
-            for (Path jar : l.jars()) {
+            for (Path jar : l.jars().stream().filter(Files::exists).toList()) {
                 try (ZipFile z = new ZipFile(jar.toFile())) {
                     List<? extends ZipEntry> found = z.stream()
                             .filter(e -> e.getName().matches("(?i)META-INF/NOTICE(\\.txt|\\.md)?")).toList();
