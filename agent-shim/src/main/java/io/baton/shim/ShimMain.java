@@ -5,6 +5,7 @@ import io.baton.shim.isolator.Isolator;
 import io.baton.shim.isolator.Isolators;
 import io.baton.shim.server.ShimConfig;
 import io.baton.shim.server.ShimServer;
+import io.baton.shim.server.WorkDir;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -21,7 +22,9 @@ import picocli.CommandLine.Option;
                 + "<work-dir>/framework.sock (or --port on loopback) with the token in <work-dir>/framework.token."})
 public final class ShimMain implements Callable<Integer> {
 
-    @Option(names = "--work-dir", description = "Directory for the sockets, the token and the lock (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--work-dir", description = "Directory for the sockets, the token and the lock, private to the "
+            + "shim's user: created with mode 0700; an existing one the shim's uid owns is set to 0700 (logged, e.g. "
+            + "'tightened DIR from rwxr-xr-x to rwx------'); one another uid owns is refused (default: ${DEFAULT-VALUE}).")
     Path workDir = ShimDefaults.workDir();
 
     @Option(names = "--resources", description = "Node total in Mesos syntax (default: detected, ${DEFAULT-VALUE}).")
@@ -92,11 +95,7 @@ public final class ShimMain implements Callable<Integer> {
         if (tokenFile != null) {
             config = config.withTokenFile(tokenFile.toAbsolutePath());
         }
-        Path dir = config.workDir();
-        if (!java.nio.file.Files.isDirectory(dir)) {
-            java.nio.file.Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
-        }
+        WorkDir.prepare(config.workDir()); // before the token is written into it
         String token = Tokens.loadOrCreate(config.tokenFile(), tokenFile == null);
         Isolator iso = Isolators.create(isolator, cgroupParent);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -5,6 +5,7 @@ import io.baton.sdk.client.BatonClient;
 import io.baton.sdk.client.ClientOptions;
 import io.baton.sdk.client.ShimRejectedException;
 import io.baton.sdk.client.ShimUnavailableException;
+import io.baton.sdk.transport.ShimUnreachable;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,9 +97,10 @@ final class ShimConnection {
 
     private BatonClient attempt(boolean updates, boolean autoAcknowledge) {
         String at = "unix:" + socketPath();
+        String start = "start it with 'baton shim --work-dir " + workDir + "', or pass its --work-dir or --socket";
         if (!Files.exists(socketPath())) {
-            throw new NotUp(new CliException(CliException.USAGE, "cannot reach the shim at " + at, "no such socket",
-                    "start it with 'baton shim --work-dir " + workDir + "', or pass its --work-dir or --socket"));
+            throw new NotUp(new CliException(CliException.USAGE, "cannot reach the shim at " + at,
+                    ShimUnreachable.noSocket(socketPath()), start));
         }
         if (!Files.exists(tokenPath())) {
             throw new NotUp(new CliException(CliException.USAGE, "cannot read the framework token",
@@ -117,8 +119,16 @@ final class ShimConnection {
             throw new CliException(CliException.USAGE, "the shim at " + at + " refused the connection",
                     r.code() + ": " + r.shimMessage(), "check the shim's log");
         } catch (ShimUnavailableException u) {
-            throw new NotUp(new CliException(CliException.USAGE, "cannot reach the shim at " + at, u.getMessage(),
-                    "start it with 'baton shim', or pass its --work-dir or --socket"));
+            // the same words as an executor's for the same cause (a stale socket, no permission, ...)
+            ShimUnreachable.Cause cause = ShimUnreachable.cause(u.getCause());
+            String why = cause == ShimUnreachable.Cause.OTHER ? u.getMessage()
+                    : ShimUnreachable.explain(u.getCause(), socketPath(), ShimUnreachable.uidOfThisProcess());
+            if (cause == ShimUnreachable.Cause.PERMISSION_DENIED) {
+                throw new CliException(CliException.USAGE, "cannot reach the shim at " + at, why,
+                        "run it as the shim's user, or pass the --work-dir of a shim of your own");
+            }
+            // nobody listening yet (a shim still starting replaces the file), or gone: worth another try
+            throw new NotUp(new CliException(CliException.USAGE, "cannot reach the shim at " + at, why, start));
         } catch (UncheckedIOException | IllegalArgumentException e) {
             throw new CliException(CliException.USAGE, "cannot read the framework token", e.getMessage(),
                     "pass the shim's --work-dir or its --token-file");

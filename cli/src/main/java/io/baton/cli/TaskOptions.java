@@ -6,6 +6,7 @@ import io.baton.proto.TaskID;
 import io.baton.proto.TaskInfo;
 import io.baton.proto.TaskSpec;
 import io.baton.resources.Resources;
+import io.baton.tasks.TaskResources;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -16,7 +17,8 @@ final class TaskOptions {
     String taskId;
 
     @Option(names = "--resources", required = true, paramLabel = "R",
-            description = "The task's resources in Mesos syntax, e.g. 'cpus:0.5;mem:64'.")
+            description = "The task's resources in Mesos syntax, e.g. 'cpus:0.5;mem:64'; at least one (a task "
+                    + "with none is refused).")
     String resources;
 
     @Option(names = "--spec", paramLabel = "VALUE", description = "spec.value, interpreted by the executor "
@@ -39,13 +41,20 @@ final class TaskOptions {
             + "again, until the replacement's --start-timeout.")
     String readinessTimeout = "1s";
 
+    /** The task's resources; refused here, before anything is sent, when invalid or empty (as the shim would). */
     Resources parsedResources() {
+        Resources r;
         try {
-            return Resources.parse(resources);
+            r = Resources.parse(resources);
         } catch (IllegalArgumentException e) {
             throw new CliException(CliException.USAGE, "invalid --resources '" + resources + "'", e.getMessage(),
                     "use Mesos syntax, e.g. 'cpus:1;mem:256;ports:[31000-31001]'");
         }
+        if (r.isEmpty()) {
+            throw new CliException(CliException.USAGE, TaskResources.none("task " + taskId),
+                    "--resources '" + resources + "' holds nothing", TaskResources.HINT);
+        }
+        return r;
     }
 
     TaskInfo toTask() {

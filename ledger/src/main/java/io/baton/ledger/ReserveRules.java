@@ -87,7 +87,7 @@ final class ReserveRules {
             return Verdict.reject(RejectCode.DUPLICATE_TASK, "new task " + newId + " already exists on executor "
                     + ledger.taskBook().ownerOf(newId) + "; pick a new task id");
         }
-        Verdict<Resources> need = Text.resources("new task " + newId, newTask.getResourcesList());
+        Verdict<Resources> need = Text.taskResources("new task " + newId, newTask.getResourcesList());
         if (!need.accepted()) {
             return need;
         }

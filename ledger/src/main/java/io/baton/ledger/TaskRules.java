@@ -32,7 +32,7 @@ final class TaskRules {
             return Verdict.reject(RejectCode.DUPLICATE_TASK, "task " + tid + " already exists on executor "
                     + ledger.taskBook().ownerOf(tid) + "; task ids must be unique");
         }
-        Verdict<Resources> need = Text.resources("task " + tid, task.getResourcesList());
+        Verdict<Resources> need = Text.taskResources("task " + tid, task.getResourcesList());
         if (!need.accepted()) {
             return need;
         }

@@ -3,6 +3,7 @@ package io.baton.ledger;
 import io.baton.proto.RejectCode;
 import io.baton.proto.Resource;
 import io.baton.resources.Resources;
+import io.baton.tasks.TaskResources;
 import java.util.List;
 
 /** Small helpers for rejection messages and resource parsing. */
@@ -26,5 +27,14 @@ final class Text {
             return Verdict.reject(RejectCode.INVALID_RESOURCES, "resources of " + whose + " are invalid: "
                     + e.getMessage());
         }
+    }
+
+    /** A task's resources: valid, and not empty (a task must use something: {@link TaskResources}). */
+    static Verdict<Resources> taskResources(String whose, List<Resource> list) {
+        Verdict<Resources> v = resources(whose, list);
+        if (v.accepted() && v.value().isEmpty()) {
+            return Verdict.reject(RejectCode.INVALID_RESOURCES, TaskResources.refusal(whose));
+        }
+        return v;
     }
 }

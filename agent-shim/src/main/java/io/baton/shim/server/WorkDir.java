@@ -7,9 +7,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The shim's work directory (mode 0700 when created), locked so two shims never share it. */
-final class WorkDir implements AutoCloseable {
+/**
+ * The shim's work directory: private to the shim's uid (see {@link WorkDirModes}), locked so two shims never
+ * share it.
+ */
+public final class WorkDir implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkDir.class);
+
     private final FileChannel channel;
     private final FileLock lock;
 
@@ -18,10 +25,29 @@ final class WorkDir implements AutoCloseable {
         this.lock = lock;
     }
 
-    static WorkDir lock(Path dir) throws IOException {
+    /**
+     * Creates {@code dir} with mode 0700, or makes an existing one 0700 if the shim's uid owns it; fails, naming
+     * the path, both uids and what to do, if another uid owns it.
+     */
+    public static void prepare(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(WorkDirModes.PRIVATE));
+            return;
         }
+        int owner = (Integer) Files.getAttribute(dir, "unix:uid");
+        int self = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid"); // the effective uid
+        WorkDirModes.Decision d = WorkDirModes.decide(dir, owner, self, Files.getPosixFilePermissions(dir));
+        if (d instanceof WorkDirModes.Refuse r) {
+            throw new IOException(r.message());
+        }
+        if (d instanceof WorkDirModes.Tighten t) {
+            Files.setPosixFilePermissions(dir, WorkDirModes.PRIVATE);
+            LOG.info(t.message());
+        }
+    }
+
+    static WorkDir lock(Path dir) throws IOException {
+        prepare(dir);
         Path lockFile = dir.resolve("shim.lock");
         FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock = ch.tryLock();

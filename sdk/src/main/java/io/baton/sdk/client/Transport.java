@@ -1,5 +1,6 @@
 package io.baton.sdk.client;
 
+import io.baton.sdk.transport.ShimUnreachable;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -56,6 +57,11 @@ final class Transport implements AutoCloseable {
         if (!done || !f.isSuccess()) {
             f.cancel(false);
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            if (done && options.socket() != null) { // say what it means: no socket, a stale one, no permission
+                throw new ShimUnavailableException(endpoint, "cannot connect to the shim at " + endpoint + ": "
+                        + ShimUnreachable.explain(f.cause(), options.socket(), ShimUnreachable.uidOfThisProcess()),
+                        f.cause());
+            }
             String why = done ? String.valueOf(f.cause())
                     : "no connection within " + options.connectTimeout().toMillis() + " ms";
             throw new ShimUnavailableException(endpoint, "cannot connect to the shim at " + endpoint + ": " + why

@@ -45,14 +45,22 @@ import org.slf4j.LoggerFactory;
  * {@link ShimConnection} over the shim's executor Unix socket (or its executor TCP port, with the
  * token: over TCP the shim cannot see who the peer is): length-prefixed protobuf frames,
  * calls correlated by id, reconnect with exponential backoff (100 ms doubling to 5 s), and a
- * heartbeat at the interval the shim asks for. One Netty IO thread.
+ * heartbeat at the interval the shim asks for. One Netty IO thread. It says where it connects, what a failed
+ * attempt means ({@link ShimUnreachable}) without repeating itself ({@link ConnectRetries}), and when it is
+ * connected.
  */
 public final class NettyShimConnection implements ShimConnection {
     private static final Logger LOG = LoggerFactory.getLogger(NettyShimConnection.class);
     private static final int MAX_FRAME = 64 * 1024 * 1024;
 
+    private static final long MAX_BACKOFF_MS = 5_000;
+
     private final java.net.SocketAddress address;
     private final String socket;
+    /** The Unix socket's path, to explain a failed connect ({@link ShimUnreachable}); null over TCP. */
+    private final Path socketPath;
+    /** What the retries say (touched on the IO thread only). */
+    private final ConnectRetries retries;
     private final String token;
     /** One IO thread, which the executor's driver loop shares ("baton-executor-loop-…" in a thread dump by default). */
     private final EventLoopGroup group;
@@ -82,12 +90,15 @@ public final class NettyShimConnection implements ShimConnection {
 
     /** Over the shim's executor Unix socket, with its IO thread made by {@code threads}. */
     public NettyShimConnection(Path socket, ThreadFactory threads) {
-        this(new DomainSocketAddress(socket.toFile()), socket.toString(), null, threads);
+        this(new DomainSocketAddress(socket.toFile()), socket.toString(), socket, null, threads);
     }
 
-    private NettyShimConnection(java.net.SocketAddress address, String describe, String token, ThreadFactory threads) {
+    private NettyShimConnection(java.net.SocketAddress address, String describe, Path socketPath, String token,
+            ThreadFactory threads) {
         this.address = address;
         this.socket = describe;
+        this.socketPath = socketPath;
+        this.retries = new ConnectRetries(describe, MAX_BACKOFF_MS);
         this.token = token;
         this.group = new MultiThreadIoEventLoopGroup(1, Objects.requireNonNull(threads, "thread factory"),
                 EpollIoHandler.newFactory());
@@ -101,14 +112,15 @@ public final class NettyShimConnection implements ShimConnection {
 
     /** Like {@link #tcp(String, int, String)}, with the IO thread made by {@code threads}. */
     public static NettyShimConnection tcp(String host, int port, String token, ThreadFactory threads) {
-        return new NettyShimConnection(new java.net.InetSocketAddress(host, port), "tcp:" + host + ":" + port, token,
-                threads);
+        return new NettyShimConnection(new java.net.InetSocketAddress(host, port), "tcp:" + host + ":" + port, null,
+                token, threads);
     }
 
     @Override
     public void start(Listener l) {
         this.listener = l;
-        connect();
+        LOG.info(retries.connecting());
+        loop.execute(this::connect);
     }
 
     private void connect() {
@@ -128,18 +140,34 @@ public final class NettyShimConnection implements ShimConnection {
             }
         }).connect(address).addListener(f -> {
             if (!f.isSuccess()) {
-                retryLater("cannot reach the shim at " + socket + ": " + f.cause().getMessage());
+                connectFailed(f.cause());
             }
         });
     }
 
-    private void retryLater(String why) {
+    /** On the IO thread: says what the failure means (not every time) and tries again later. */
+    private void connectFailed(Throwable cause) {
+        if (!open) {
+            return;
+        }
+        String why = socketPath != null
+                ? ShimUnreachable.explain(cause, socketPath, ShimUnreachable.uidOfThisProcess())
+                : String.valueOf(cause.getMessage());
+        String line = retries.failed(why, backoffMs, loop.ticker().nanoTime());
+        if (line != null) {
+            LOG.warn(line);
+        } else {
+            LOG.debug("attempt {} to connect to the shim at {} failed: {}", retries.failures(), socket, why);
+        }
+        retryLater();
+    }
+
+    private void retryLater() {
         if (!open) {
             return;
         }
         long delay = backoffMs;
-        backoffMs = Math.min(5_000, backoffMs * 2);
-        LOG.debug("{}; retrying in {} ms", why, delay);
+        backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
         group.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
     }
 
@@ -148,6 +176,7 @@ public final class NettyShimConnection implements ShimConnection {
         public void channelActive(ChannelHandlerContext ctx) {
             channel = ctx.channel();
             backoffMs = 100;
+            LOG.info(retries.connected());
             listener.connected();
         }
 
@@ -173,7 +202,7 @@ public final class NettyShimConnection implements ShimConnection {
             pending.values().forEach(p -> p.future().completeExceptionally(gone));
             pending.clear();
             listener.disconnected("connection to the shim at " + socket + " closed");
-            retryLater("connection closed");
+            retryLater();
         }
 
         @Override

@@ -1,0 +1,94 @@
+package io.baton.sdk.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.baton.resources.Resources;
+import io.baton.sdk.client.BatonClient;
+import io.baton.sdk.client.ClientOptions;
+import io.baton.sdk.client.ShimUnavailableException;
+import io.baton.shim.isolator.InMemoryIsolator;
+import io.baton.shim.server.ShimConfig;
+import io.baton.shim.server.ShimServer;
+import io.baton.shim.testing.JavaProcess;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 11: an executor started before its shim (a real child JVM, its log read from its stderr) says where it
+ * connects, what each kind of failure means — no socket, then a stale socket file — without a line per attempt,
+ * and when it is connected; the framework client says the same for the same causes.
+ */
+class ShimUnreachableIT {
+    static final String TOKEN = "unreachable-token";
+
+    @TempDir
+    Path dir;
+
+    /** A socket file nobody listens on: bound by the JDK, closed, and left behind (as by a killed shim). */
+    static void staleSocket(Path path) throws Exception {
+        try (ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            s.bind(UnixDomainSocketAddress.of(path));
+        }
+        assertThat(path).exists();
+    }
+
+    @Test
+    void anExecutorWithoutItsShimSaysWhyAndThatItRetriesThenThatItConnected() throws Exception {
+        Path shimDir = dir.resolve("shim");
+        Path socket = shimDir.resolve("executor.sock");
+        Files.createDirectories(dir.resolve("exec"));
+        long started = System.nanoTime();
+        try (JavaProcess executor = JavaProcess.start(List.of(), ProcessExecutor.class.getName(), "--id", "e1",
+                "--work-dir", dir.resolve("exec").toString(), "--shim", socket.toString())) {
+            assertThat(executor.awaitLine("connecting to the shim")).contains("INFO")
+                    .endsWith("connecting to the shim at " + socket);
+            assertThat(executor.awaitLine("cannot connect to the shim")).contains("WARN")
+                    .endsWith("cannot connect to the shim at " + socket + ": no shim socket at " + socket
+                            + " (is the shim running with --work-dir " + shimDir + "?); retrying in 100 ms, then less "
+                            + "often, up to every 5 s, until it is there");
+            Files.createDirectories(shimDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            staleSocket(socket);
+            assertThat(executor.awaitLine("exists but no shim")).contains("WARN").contains("still cannot connect to the "
+                    + "shim at " + socket + " after ").contains(" attempts: " + socket + " exists but no shim is listening"
+                    + " on it: a stale socket left by a shim that stopped; start the shim (it replaces the file); "
+                    + "retrying every ");
+            ShimConfig config = ShimConfig.defaults(shimDir, Resources.parse("cpus:2;mem:1024"), "none");
+            try (ShimServer shim = new ShimServer(config, new InMemoryIsolator(), TOKEN).start()) {
+                String connected = executor.awaitLine("connected to the shim");
+                assertThat(connected).contains("INFO").containsPattern("connected to the shim at " + socket
+                        + " after \\d+ attempts$");
+                executor.awaitLine("subscribed to the shim");
+                double seconds = (System.nanoTime() - started) / 1e9;
+                long warnings = Arrays.stream(executor.output().split("\n"))
+                        .filter(l -> l.contains("WARN") && l.contains("connect to the shim")).count();
+                int attempts = Integer.parseInt(connected.replaceAll(".* after (\\d+) attempts$", "$1"));
+                System.out.printf("ShimUnreachableIT: %d attempts in %.1f s, %d warnings%n", attempts, seconds, warnings);
+                assertThat(attempts).as("it kept trying").isGreaterThan(2);
+                assertThat(warnings).as("the first, the change of reason, then one every 10 s at most:\n%s",
+                        executor.output()).isBetween(2L, 2L + (long) (seconds / 10));
+            }
+        }
+    }
+
+    @Test
+    void theFrameworkClientSaysTheSameForTheSameCauses() throws Exception {
+        Path socket = dir.resolve("framework.sock");
+        assertThatThrownBy(() -> BatonClient.connect(ClientOptions.unix(socket).token(TOKEN).build()))
+                .isInstanceOf(ShimUnavailableException.class).hasMessage("cannot connect to the shim at unix:" + socket
+                        + ": no shim socket at " + socket + " (is the shim running with --work-dir " + dir + "?)");
+        staleSocket(socket);
+        assertThatThrownBy(() -> BatonClient.connect(ClientOptions.unix(socket).token(TOKEN).build()))
+                .isInstanceOf(ShimUnavailableException.class).hasMessage("cannot connect to the shim at unix:" + socket
+                        + ": " + socket + " exists but no shim is listening on it: a stale socket left by a shim that"
+                        + " stopped; start the shim (it replaces the file)");
+    }
+}
