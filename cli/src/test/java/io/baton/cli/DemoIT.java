@@ -36,6 +36,6 @@ class DemoIT {
         assertThat(text.lines().filter(l -> l.contains("✘"))).isEmpty();
         // issue 11: the phase lines had two time columns, the second without a unit's meaning
         assertThat(text).contains("Live lines: seconds since the demo started")
-                .containsPattern("(?m)^ +\\d+\\.\\d\\ds  r-\\S+ +DRAINING +\\+\\d+ ms since the request$");
+                .containsPattern("(?m)^ +\\d+\\.\\d\\ds  \\S+ +DRAINING +\\+\\d+ ms since the request$");
     }
 }
