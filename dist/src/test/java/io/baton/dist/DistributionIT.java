@@ -44,7 +44,9 @@ class DistributionIT {
         assertThat(entries).as("everything is under one top folder")
                 .allMatch(e -> e.path().startsWith(Tarball.NAME + "/"));
         assertThat(files).containsOnlyKeys("bin/baton", "lib/baton.jar", "systemd/baton-shim.service", "README.md",
-                "LICENSE", "NOTICE", "licenses/THIRD-PARTY.txt");
+                "LICENSE", "NOTICE", "licenses/THIRD-PARTY.txt", "licenses/EPL-2.0.md", "licenses/logback-LICENSE.txt",
+                "licenses/MIT-slf4j.txt", "licenses/MIT-jnr-x86asm.txt", "licenses/BSD-3-Clause-protobuf.txt",
+                "licenses/BSD-3-Clause-asm.txt");
         assertThat(files.get("bin/baton")).isEqualTo("-rwxr-xr-x");
         assertThat(files).allSatisfy((path, mode) -> assertThat(mode).as(path).isIn("-rw-r--r--", "-rwxr-xr-x"));
         assertThat(Files.readString(Path.of("..", "README.md"))).as("README's install commands name this version")
