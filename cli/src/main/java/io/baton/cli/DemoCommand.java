@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code baton demo}: everything Baton does, on this machine, in about fifteen seconds. */
+/** {@code baton demo}: everything Baton does, on this machine, in about twenty seconds. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Starts a shim and three sample executors (each in its own JVM), then shows a launch, a "
             + "partial replacement, an augmented one backed by an offer, an automatic rollback of a version that is "
