@@ -81,6 +81,9 @@ final class LocalYarn implements AutoCloseable {
         conf.setBoolean(YarnConfiguration.NM_PMEM_CHECK_ENABLED, true);
         conf.setBoolean(YarnConfiguration.NM_VMEM_CHECK_ENABLED, false); // a JVM reserves far more than it uses
         conf.setLong(YarnConfiguration.RM_NM_HEARTBEAT_INTERVAL_MS, NM_HEARTBEAT_MS);
+        // without log aggregation a NodeManager keeps a finished application (and its container logs) for this
+        // long, and one stopped while it holds one waits ~7 s for it, then ~10 s more for the log deleter
+        conf.setLong(YarnConfiguration.NM_LOG_RETAIN_SECONDS, 1);
         // a full build disk must not turn the nodes unhealthy mid-test
         conf.setFloat(YarnConfiguration.NM_MAX_PER_DISK_UTILIZATION_PERCENTAGE, 100.0f);
         return conf;
@@ -103,8 +106,29 @@ final class LocalYarn implements AutoCloseable {
         return cluster;
     }
 
+    /**
+     * Stops the cluster. First gives the NodeManagers a few seconds to let go of finished applications (their
+     * logs are kept {@code yarn.nodemanager.log.retain-seconds}, 1 s here): a NodeManager stopped while it
+     * still holds one waits for it for many seconds itself.
+     */
     @Override
     public void close() {
-        cluster.stop();
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                    .until(this::nodeManagersIdle);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // an application still running: the NodeManagers kill its containers as they stop
+        } finally {
+            cluster.stop();
+        }
+    }
+
+    private boolean nodeManagersIdle() {
+        for (int i = 0; i < NODES; i++) {
+            if (!cluster.getNodeManager(i).getNMContext().getApplications().isEmpty()) {
+                return false;
+            }
+        }
+        return true;
     }
 }
