@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.baton.proto.ExecutorState;
+import io.baton.proto.TaskID;
+import io.baton.proto.TaskInfo;
+import io.baton.proto.TaskState;
+import io.baton.proto.TaskStatus;
 import io.baton.resources.Resources;
 import io.baton.samples.worker.WorkerExecutor;
+import io.baton.sdk.client.BatonClient;
+import io.baton.sdk.client.ClientOptions;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -14,6 +20,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
@@ -27,7 +35,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A real Baton executor in a real YARN container subscribes to the AM over TCP with the application's token. */
+/**
+ * A real Baton executor in a real YARN container subscribes to the AM over TCP with the application's token,
+ * and a framework launches a task on it through the AM.
+ */
 @Tag("integration")
 class BatonApplicationMasterIT {
     private static final YarnSize EXECUTOR = new YarnSize(512, 1);
@@ -66,6 +77,21 @@ class BatonApplicationMasterIT {
                 assertThat(Files.readString(work.resolve("launch_container.sh"))).contains("--token-file baton.token")
                         .doesNotContain(token);
                 assertThat(work.resolve(ExecutorCommands.JOURNAL_DIR)).isDirectory();
+
+                // a framework reaches the AM like a shim: BatonClient over TCP with the token, and launches a task
+                BlockingQueue<TaskStatus> updates = new LinkedBlockingQueue<>();
+                try (BatonClient framework = BatonClient.connect(ClientOptions.tcp("127.0.0.1", ports[0]).token(token)
+                        .build(), updates::add)) {
+                    Resources wanted = Resources.parse("cpus:0.5;mem:64");
+                    List<String> offers = BatonClient.offerIds(framework.offers(wanted).get(10, TimeUnit.SECONDS));
+                    TaskInfo task = TaskInfo.newBuilder().setTaskId(TaskID.newBuilder().setValue("t1")).setName("t1")
+                            .addAllResources(wanted.toProto()).build();
+                    framework.launch("w1", task, offers).get(10, TimeUnit.SECONDS);
+                    await().atMost(Duration.ofSeconds(30)).until(() -> {
+                        TaskStatus u = updates.poll();
+                        return u != null && u.getTaskId().getValue().equals("t1") && u.getState() == TaskState.TASK_RUNNING;
+                    });
+                }
             }
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 ApplicationReport report = client.getApplicationReport(attempt.application());
