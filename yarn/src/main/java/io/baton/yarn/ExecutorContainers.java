@@ -3,6 +3,7 @@ package io.baton.yarn;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -10,6 +11,8 @@ import org.apache.hadoop.yarn.api.ApplicationConstants;
 import org.apache.hadoop.yarn.api.records.Container;
 import org.apache.hadoop.yarn.api.records.ContainerId;
 import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
+import org.apache.hadoop.yarn.api.records.ContainerRetryContext;
+import org.apache.hadoop.yarn.api.records.ContainerRetryPolicy;
 import org.apache.hadoop.yarn.api.records.ContainerStatus;
 import org.apache.hadoop.yarn.api.records.LocalResource;
 import org.apache.hadoop.yarn.api.records.NodeReport;
@@ -30,6 +33,11 @@ import org.slf4j.LoggerFactory;
 final class ExecutorContainers {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutorContainers.class);
     private static final Priority PRIORITY = Priority.newInstance(1);
+    /** Relaunches of an executor killed by a signal, within {@link #RELAUNCH_WINDOW_MS}, before its container ends. */
+    static final int MAX_RELAUNCHES = 3;
+    static final long RELAUNCH_WINDOW_MS = 10 * 60_000;
+    /** The NodeManager raises it to its yarn.nodemanager.container-retry-minimum-interval-ms (1 s by default). */
+    static final int RELAUNCH_INTERVAL_MS = 1000;
 
     private record Pending(ExecutorLaunch launch, ContainerRequest request, CompletableFuture<Container> started) {
     }
@@ -88,6 +96,10 @@ final class ExecutorContainers {
                 ApplicationConstants.LOG_DIR_EXPANSION_VAR);
         ContainerLaunchContext context = ContainerLaunchContext.newInstance(
                 Map.of(ExecutorCommands.TOKEN_LINK, token), Map.of(), List.of(command), null, null, null);
+        // the same container, work directory (journal) and size again; see ExecutorCommands for the wrapper
+        context.setContainerRetryContext(ContainerRetryContext.newInstance(
+                ContainerRetryPolicy.RETRY_ON_SPECIFIC_ERROR_CODES, Set.of(ExecutorCommands.RELAUNCH_EXIT),
+                MAX_RELAUNCHES, RELAUNCH_INTERVAL_MS, RELAUNCH_WINDOW_MS));
         starting.put(c.getId(), new Starting(p, c));
         LOG.info("starting executor {} in container {} on {} ({})", p.launch().executorId(), c.getId(), c.getNodeId(),
                 YarnResources.size(c.getResource()));

@@ -15,13 +15,16 @@ class ExecutorCommandsTest {
     void runsTheExecutorMainAgainstTheAmWithTheTokenFileAndTheJournalInTheWorkDir() {
         assertThat(ExecutorCommands.command(LAUNCH, "am.example", 7070, "<LOG_DIR>")).isEqualTo(
                 "'/usr/bin/java' '-Xmx128m' -cp '/opt/baton/baton.jar' 'io.baton.samples.worker.WorkerExecutor' "
-                        + "--id 'w1' --work-dir \"$PWD\"/journal --shim 'tcp://am.example:7070' "
-                        + "--token-file baton.token 1><LOG_DIR>/executor.out 2><LOG_DIR>/executor.err");
+                        + "--id 'w1' --work-dir $PWD/journal --shim 'tcp://am.example:7070' "
+                        + "--token-file baton.token 1>><LOG_DIR>/executor.out 2>><LOG_DIR>/executor.err; "
+                        + "rc=\\$?; if [ \\$rc -gt 128 ]; then exit 75; fi; exit \\$rc");
     }
 
     @Test
-    void quotesSingleQuotesForBash() {
-        assertThat(ExecutorCommands.quote("it's")).isEqualTo("'it'\\''s'");
+    void quotesForTheInnerBashThenEscapesForTheOuterDoubleQuotes() {
+        assertThat(ExecutorCommands.quote("plain")).isEqualTo("'plain'");
+        assertThat(ExecutorCommands.quote("it's")).isEqualTo("'it'\\\\''s'");
+        assertThat(ExecutorCommands.quote("a\"b$c`d")).isEqualTo("'a\\\"b\\$c\\`d'");
     }
 
     @Test
