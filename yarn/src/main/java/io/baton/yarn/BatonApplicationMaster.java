@@ -96,6 +96,20 @@ public final class BatonApplicationMaster implements AutoCloseable {
         return containers.launch(launch);
     }
 
+    /**
+     * Resizes an executor's running container in place, to {@code target}; completes with the size YARN
+     * confirmed (an increase once the NodeManager applied it, a decrease once the ResourceManager granted it).
+     * A resize the scheduler cannot fit stays open: bound it with a timeout.
+     */
+    public CompletableFuture<YarnSize> resize(ContainerId container, YarnSize target) {
+        return containers.resize(container, target);
+    }
+
+    /** The size YARN last confirmed for a running executor container (the AM's view), or null. */
+    public YarnSize containerSize(ContainerId container) {
+        return containers.sizeOf(container);
+    }
+
     /** The executors whose containers run, by container. */
     public Map<ContainerId, String> runningExecutors() {
         return containers.running();

@@ -52,6 +52,7 @@ final class ExecutorContainers {
     private final Map<Long, Pending> requested = new ConcurrentHashMap<>();
     private final Map<ContainerId, Starting> starting = new ConcurrentHashMap<>();
     private final Map<ContainerId, String> running = new ConcurrentHashMap<>();
+    private final ContainerResizer resizer = new ContainerResizer();
     private volatile AMRMClientAsync<ContainerRequest> rm;
     private volatile NMClientAsync nm;
 
@@ -64,6 +65,17 @@ final class ExecutorContainers {
     void bind(AMRMClientAsync<ContainerRequest> rm, NMClientAsync nm) {
         this.rm = rm;
         this.nm = nm;
+        resizer.bind(rm, nm);
+    }
+
+    /** Resizes a running executor's container in place (see {@link ContainerResizer}). */
+    CompletableFuture<YarnSize> resize(ContainerId id, YarnSize target) {
+        return resizer.resize(id, target);
+    }
+
+    /** The size YARN last confirmed for a running container, or null. */
+    YarnSize sizeOf(ContainerId id) {
+        return resizer.size(id);
     }
 
     /** Asks for the executor's container; the future completes once the NodeManager started it. */
@@ -115,6 +127,7 @@ final class ExecutorContainers {
         @Override
         public void onContainersCompleted(List<ContainerStatus> statuses) {
             for (ContainerStatus s : statuses) {
+                resizer.forget(s.getContainerId());
                 String executor = running.remove(s.getContainerId());
                 Starting st = starting.remove(s.getContainerId());
                 Pending p = st == null ? null : st.pending();
@@ -130,8 +143,11 @@ final class ExecutorContainers {
 
         @Override
         public void onContainersUpdated(List<UpdatedContainer> containers) {
-            containers.forEach(u -> LOG.info("container {} updated ({}) to {}", u.getContainer().getId(),
-                    u.getUpdateType(), u.getContainer().getResource()));
+            for (UpdatedContainer u : containers) {
+                LOG.info("the ResourceManager updated container {} ({}) to {}", u.getContainer().getId(),
+                        u.getUpdateType(), YarnResources.size(u.getContainer().getResource()));
+                resizer.updated(u);
+            }
         }
 
         @Override
@@ -159,6 +175,7 @@ final class ExecutorContainers {
         public void onContainerStarted(ContainerId id, Map<String, ByteBuffer> serviceData) {
             Starting st = starting.remove(id);
             if (st != null) {
+                resizer.track(st.container());
                 running.put(id, st.pending().launch().executorId());
                 st.pending().started().complete(st.container());
             }
@@ -181,6 +198,7 @@ final class ExecutorContainers {
         @Override
         public void onContainerStopped(ContainerId id) {
             running.remove(id);
+            resizer.forget(id);
         }
 
         @Override
@@ -189,6 +207,7 @@ final class ExecutorContainers {
 
         @Override
         public void onContainerResourceUpdated(ContainerId id, Resource resource) {
+            resizer.appliedOnNode(id, resource);
         }
 
         @Override
@@ -203,7 +222,8 @@ final class ExecutorContainers {
 
         @Override
         public void onUpdateContainerResourceError(ContainerId id, Throwable t) {
-            LOG.warn("container {} could not be resized: {}", id, t.toString());
+            LOG.warn("the NodeManager could not resize container {}: {}", id, t.toString());
+            resizer.failedOnNode(id, t);
         }
 
         @Override
