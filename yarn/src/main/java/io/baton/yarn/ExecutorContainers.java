@@ -202,6 +202,7 @@ final class ExecutorContainers {
         }
 
         @Override
+        @SuppressWarnings("deprecation") // abstract in Hadoop 3.4.1; the AM uses updateContainerResource
         public void onContainerResourceIncreased(ContainerId id, Resource resource) {
         }
 
@@ -216,6 +217,7 @@ final class ExecutorContainers {
         }
 
         @Override
+        @SuppressWarnings("deprecation") // abstract in Hadoop 3.4.1; the AM uses updateContainerResource
         public void onIncreaseContainerResourceError(ContainerId id, Throwable t) {
             LOG.warn("container {} could not grow: {}", id, t.toString());
         }
