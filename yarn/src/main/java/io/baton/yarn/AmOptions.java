@@ -1,0 +1,44 @@
+package io.baton.yarn;
+
+import io.baton.resources.Resources;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * What a Baton ApplicationMaster is started with.
+ *
+ * @param workDir the AM's local directory (its shim sockets and token)
+ * @param stagingDir where on the cluster's file system the application's files go (the token file that
+ *     executor containers localize), as a Hadoop path string, e.g. {@code file:///tmp/baton-staging/app_1}
+ *     on a local cluster or {@code hdfs:///user/me/.baton/app_1}
+ * @param total the resources the AM's ledger manages (for now one ledger for the application; per-node
+ *     ledgers are planned, see the README)
+ * @param bindAddress where the framework and executor listeners bind
+ * @param advertisedHost the host executors and frameworks reach the AM at (registered with the RM)
+ * @param frameworkPort the framework API's TCP port (must be free)
+ * @param executorPort the executors' TCP port (must be free)
+ * @param heartbeatMs the AM–RM heartbeat: containers arrive and grow on these beats
+ */
+public record AmOptions(Path workDir, String stagingDir, Resources total, String bindAddress, String advertisedHost,
+        int frameworkPort, int executorPort, long heartbeatMs) {
+
+    public AmOptions {
+        Objects.requireNonNull(workDir, "workDir");
+        Objects.requireNonNull(stagingDir, "stagingDir");
+        Objects.requireNonNull(total, "total");
+        checkPort("framework", frameworkPort);
+        checkPort("executor", executorPort);
+        if (frameworkPort == executorPort) {
+            throw new IllegalArgumentException("the framework and executor ports must differ, both are " + frameworkPort);
+        }
+        if (heartbeatMs < 10 || heartbeatMs > 60_000) {
+            throw new IllegalArgumentException("the AM heartbeat must be 10-60000 ms, got " + heartbeatMs);
+        }
+    }
+
+    private static void checkPort(String which, int port) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("the AM's " + which + " port must be 1-65535, got " + port);
+        }
+    }
+}

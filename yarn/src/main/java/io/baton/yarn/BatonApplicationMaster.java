@@ -1,0 +1,144 @@
+package io.baton.yarn;
+
+import io.baton.shim.Tokens;
+import io.baton.shim.isolator.InMemoryIsolator;
+import io.baton.shim.server.ShimConfig;
+import io.baton.shim.server.ShimServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.security.PrivilegedExceptionAction;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.security.UserGroupInformation;
+import org.apache.hadoop.yarn.api.records.Container;
+import org.apache.hadoop.yarn.api.records.ContainerId;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
+import org.apache.hadoop.yarn.client.api.async.AMRMClientAsync;
+import org.apache.hadoop.yarn.client.api.async.NMClientAsync;
+import org.apache.hadoop.yarn.exceptions.YarnException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Baton ApplicationMaster, first cut: it registers with the ResourceManager, serves the shim's framework
+ * API and executor API on TCP (executors present the application's token, which their containers get as a
+ * file), and runs executors in containers of their own.
+ *
+ * <p>What it is not yet (see the README): the shim server inside is the node shim's own, with one ledger for
+ * the whole application and an in-memory isolator; grants and container sizes do not go to YARN yet.
+ *
+ * <pre>{@code
+ * try (BatonApplicationMaster am = new BatonApplicationMaster(conf, options, attempt.user()).start()) {
+ *     am.launch(new ExecutorLaunch("w1", new YarnSize(512, 1), java, flags, classpath, main)).get();
+ * }
+ * }</pre>
+ *
+ * <p>Threading: start, launch and close from one thread; YARN's callbacks arrive on the clients' threads.
+ */
+public final class BatonApplicationMaster implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BatonApplicationMaster.class);
+
+    private final Configuration conf;
+    private final AmOptions options;
+    private final UserGroupInformation user;
+    private ShimServer shim;
+    private ExecutorContainers containers;
+    private AMRMClientAsync<ContainerRequest> rm;
+    private NMClientAsync nm;
+    private boolean registered;
+
+    /** @param user who talks to the RM: holds the attempt's AMRM token ({@link UnmanagedAttempt#user()}) */
+    public BatonApplicationMaster(Configuration conf, AmOptions options, UserGroupInformation user) {
+        this.conf = conf;
+        this.options = options;
+        this.user = user;
+    }
+
+    /** Starts the listeners, stages the token, registers with the RM. On failure, undoes what it did and throws. */
+    public BatonApplicationMaster start() throws IOException, InterruptedException {
+        try {
+            java.nio.file.Path tokenFile = options.workDir().resolve("baton.token");
+            Files.createDirectories(options.workDir());
+            String token = Tokens.loadOrCreate(tokenFile, true);
+            ShimConfig config = ShimConfig.defaults(options.workDir().resolve("shim"), options.total(), "none")
+                    .withTokenFile(tokenFile).withTcpPort(options.frameworkPort())
+                    .withExecutorPort(options.executorPort())
+                    .withNode(options.advertisedHost(), options.bindAddress(), "baton");
+            shim = new ShimServer(config, new InMemoryIsolator(), token).start();
+            containers = new ExecutorContainers(options.advertisedHost(), options.executorPort(),
+                    TokenResource.stage(conf, new Path(options.stagingDir()), token));
+            nm = NMClientAsync.createNMClientAsync(containers.nmEvents);
+            nm.init(conf);
+            nm.start();
+            user.doAs((PrivilegedExceptionAction<Void>) () -> {
+                rm = AMRMClientAsync.createAMRMClientAsync((int) options.heartbeatMs(), containers.rmEvents);
+                rm.init(conf);
+                rm.start();
+                rm.registerApplicationMaster(options.advertisedHost(), options.frameworkPort(), "");
+                return null;
+            });
+            registered = true;
+            containers.bind(rm, nm);
+            LOG.info("Baton AM registered; frameworks at tcp:{}:{}, executors at tcp:{}:{}", options.advertisedHost(),
+                    options.frameworkPort(), options.advertisedHost(), options.executorPort());
+            return this;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Runs an executor in a new container; completes once the NodeManager started it. */
+    public CompletableFuture<Container> launch(ExecutorLaunch launch) {
+        return containers.launch(launch);
+    }
+
+    /**
+     * Resizes an executor's running container in place, to {@code target}; completes with the size YARN
+     * confirmed (an increase once the NodeManager applied it, a decrease once the ResourceManager granted it).
+     * A resize the scheduler cannot fit stays open: bound it with a timeout.
+     */
+    public CompletableFuture<YarnSize> resize(ContainerId container, YarnSize target) {
+        return containers.resize(container, target);
+    }
+
+    /** The size YARN last confirmed for a running executor container (the AM's view), or null. */
+    public YarnSize containerSize(ContainerId container) {
+        return containers.sizeOf(container);
+    }
+
+    /** The executors whose containers run, by container. */
+    public Map<ContainerId, String> runningExecutors() {
+        return containers.running();
+    }
+
+    /** The shim server the AM hosts (its STATE, ledger). */
+    public ShimServer shim() {
+        return shim;
+    }
+
+    /** Unregisters (the RM then stops the application's containers), stops the clients and the listeners. */
+    @Override
+    public void close() {
+        if (registered) {
+            registered = false;
+            try {
+                rm.unregisterApplicationMaster(FinalApplicationStatus.SUCCEEDED, "Baton AM stopped", "");
+            } catch (YarnException | IOException e) {
+                LOG.warn("could not unregister from the ResourceManager: {}", e.toString());
+            }
+        }
+        if (nm != null) {
+            nm.stop();
+        }
+        if (rm != null) {
+            rm.stop();
+        }
+        if (shim != null) {
+            shim.close();
+        }
+    }
+}

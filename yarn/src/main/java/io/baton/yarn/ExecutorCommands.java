@@ -1,0 +1,76 @@
+package io.baton.yarn;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The shell command a NodeManager runs for a Baton executor's container, and how a killed executor comes
+ * back in the same container.
+ *
+ * <p>The NodeManager writes the command into {@code launch_container.sh} as
+ * {@code exec /bin/bash -c "<command>"} (Hadoop 3.4.1, {@code ContainerLaunch.UnixShellScriptBuilder}), so
+ * it passes two shells: every argument is single-quoted for the inner bash and then escaped for the outer
+ * double quotes. {@code $PWD} is left to the outer shell (the container's work directory, which has no
+ * spaces), so the journal lands in the container's work directory, which a relaunch keeps. The token is not
+ * in the command: only the name of the file the NodeManager links into the work directory.
+ *
+ * <p>The JVM runs under a small wrapper: if it dies by a signal (exit status above 128, e.g. 137 after a
+ * SIGKILL) the container exits {@link #RELAUNCH_EXIT} instead, which the container's retry policy relaunches;
+ * the NodeManager never relaunches 137 or 143 itself ({@code ContainerImpl.shouldRetry}). When the
+ * NodeManager stops the container it signals the wrapper too, and the container ends for good.
+ *
+ * <p>Pure; safe from any thread.
+ */
+public final class ExecutorCommands {
+    /** The name under which the token file is linked into every executor container's work directory. */
+    public static final String TOKEN_LINK = "baton.token";
+    /** The executor's work directory (its journal), inside the container's work directory. */
+    public static final String JOURNAL_DIR = "journal";
+    /** The container's exit status when the executor's JVM died by a signal: "relaunch me" (EX_TEMPFAIL). */
+    public static final int RELAUNCH_EXIT = 75;
+
+    private ExecutorCommands() {
+    }
+
+    /**
+     * {@code <java> <flags> -cp <classpath> <main> --id <id> --work-dir $PWD/journal
+     * --shim tcp://<host>:<port> --token-file baton.token 1>><logs>/executor.out 2>><logs>/executor.err},
+     * then the wrapper's exit (see the class comment). Logs are appended to, so a relaunch keeps the first run's.
+     *
+     * @param logDir the NodeManager's expansion of the container's log directory ({@code <LOG_DIR>})
+     */
+    public static String command(ExecutorLaunch launch, String amHost, int executorPort, String logDir) {
+        if (executorPort < 1 || executorPort > 65535) {
+            throw new IllegalArgumentException("the AM's executor port must be 1-65535, got " + executorPort);
+        }
+        List<String> parts = new ArrayList<>();
+        parts.add(quote(launch.java()));
+        for (String flag : launch.jvmFlags()) {
+            parts.add(quote(flag));
+        }
+        parts.add("-cp");
+        parts.add(quote(launch.classpath()));
+        parts.add(quote(launch.mainClass()));
+        parts.add("--id");
+        parts.add(quote(launch.executorId()));
+        parts.add("--work-dir");
+        parts.add("$PWD/" + JOURNAL_DIR);
+        parts.add("--shim");
+        parts.add(quote("tcp://" + amHost + ":" + executorPort));
+        parts.add("--token-file");
+        parts.add(TOKEN_LINK);
+        parts.add("1>>" + logDir + "/executor.out");
+        parts.add("2>>" + logDir + "/executor.err;");
+        parts.add("rc=\\$?; if [ \\$rc -gt 128 ]; then exit " + RELAUNCH_EXIT + "; fi; exit \\$rc");
+        return String.join(" ", parts);
+    }
+
+    /**
+     * {@code s} as one word for the inner bash (single-quoted, {@code '} as {@code '\''}), escaped for the
+     * outer double quotes ({@code \ " $ `} get a backslash).
+     */
+    static String quote(String s) {
+        String single = "'" + s.replace("'", "'\\''") + "'";
+        return single.replace("\\", "\\\\").replace("\"", "\\\"").replace("$", "\\$").replace("`", "\\`");
+    }
+}

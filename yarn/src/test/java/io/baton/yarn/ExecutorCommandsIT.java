@@ -1,0 +1,52 @@
+package io.baton.yarn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The executor's container command through the same two shells the NodeManager uses: a launch script
+ * running {@code exec /bin/bash -c "<command>"} from the container's work directory.
+ */
+@Tag("integration")
+class ExecutorCommandsIT {
+    @TempDir
+    Path dir;
+
+    private int runAsTheNodeManagerWould(String command) throws Exception {
+        Path script = dir.resolve("launch_container.sh");
+        Files.writeString(script, "#!/bin/bash\nexec /bin/bash -c \"" + command + "\"\n");
+        Process p = new ProcessBuilder("/bin/bash", script.toString()).directory(dir.toFile())
+                .redirectErrorStream(true).start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return p.exitValue();
+    }
+
+    @Test
+    void everyArgumentArrivesAsItWasGivenAndTheJournalIsInTheWorkDir() throws Exception {
+        String awkward = "/opt/my dir/it's \"$HOME\" `id`\\x.jar";
+        ExecutorLaunch launch = new ExecutorLaunch("w1", new YarnSize(64, 1), "/usr/bin/printf", List.of("%s\\n"),
+                awkward, "Main");
+        int exit = runAsTheNodeManagerWould(ExecutorCommands.command(launch, "am", 7070, dir.toString()));
+        assertThat(exit).isZero();
+        assertThat(Files.readAllLines(dir.resolve("executor.out"))).containsExactly("-cp", awkward, "Main", "--id", "w1",
+                "--work-dir", dir.toRealPath() + "/journal", "--shim", "tcp://am:7070", "--token-file", "baton.token");
+    }
+
+    @Test
+    void aJvmKilledBySignalAsksForARelaunchAndAnOrdinaryFailureDoesNot() throws Exception {
+        ExecutorLaunch killed = new ExecutorLaunch("w1", new YarnSize(64, 1), "/bin/sh", List.of("-c", "kill -9 $$"),
+                "cp", "Main");
+        assertThat(runAsTheNodeManagerWould(ExecutorCommands.command(killed, "am", 7070, dir.toString())))
+                .isEqualTo(ExecutorCommands.RELAUNCH_EXIT);
+        ExecutorLaunch failed = new ExecutorLaunch("w1", new YarnSize(64, 1), "/bin/sh", List.of("-c", "exit 3"),
+                "cp", "Main");
+        assertThat(runAsTheNodeManagerWould(ExecutorCommands.command(failed, "am", 7070, dir.toString()))).isEqualTo(3);
+    }
+}

@@ -1,0 +1,43 @@
+package io.baton.yarn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ExecutorCommandsTest {
+
+    private static final ExecutorLaunch LAUNCH = new ExecutorLaunch("w1", new YarnSize(512, 1), "/usr/bin/java",
+            List.of("-Xmx128m"), "/opt/baton/baton.jar", "io.baton.samples.worker.WorkerExecutor");
+
+    @Test
+    void runsTheExecutorMainAgainstTheAmWithTheTokenFileAndTheJournalInTheWorkDir() {
+        assertThat(ExecutorCommands.command(LAUNCH, "am.example", 7070, "<LOG_DIR>")).isEqualTo(
+                "'/usr/bin/java' '-Xmx128m' -cp '/opt/baton/baton.jar' 'io.baton.samples.worker.WorkerExecutor' "
+                        + "--id 'w1' --work-dir $PWD/journal --shim 'tcp://am.example:7070' "
+                        + "--token-file baton.token 1>><LOG_DIR>/executor.out 2>><LOG_DIR>/executor.err; "
+                        + "rc=\\$?; if [ \\$rc -gt 128 ]; then exit 75; fi; exit \\$rc");
+    }
+
+    @Test
+    void quotesForTheInnerBashThenEscapesForTheOuterDoubleQuotes() {
+        assertThat(ExecutorCommands.quote("plain")).isEqualTo("'plain'");
+        assertThat(ExecutorCommands.quote("it's")).isEqualTo("'it'\\\\''s'");
+        assertThat(ExecutorCommands.quote("a\"b$c`d")).isEqualTo("'a\\\"b\\$c\\`d'");
+    }
+
+    @Test
+    void refusesAPortOutOfRangeWithTheNumber() {
+        assertThatThrownBy(() -> ExecutorCommands.command(LAUNCH, "h", 0, "<LOG_DIR>"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got 0");
+    }
+
+    @Test
+    void refusesAnInvalidIdOrAnEmptyContainer() {
+        assertThatThrownBy(() -> new ExecutorLaunch("W1", new YarnSize(512, 1), "java", List.of(), "cp", "M"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'W1'");
+        assertThatThrownBy(() -> new ExecutorLaunch("w1", new YarnSize(512, 0), "java", List.of(), "cp", "M"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("<memory:512 MB, vcores:0>");
+    }
+}
