@@ -43,13 +43,24 @@ final class ChildJvm implements AutoCloseable {
         cmd.addAll(List.of(OPTIONS.split(" ")));
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(jvmOptions.stream().anyMatch(o -> o.startsWith("-XX:SharedArchiveFile=")
+                || o.startsWith("-XX:ArchiveClassesAtExit=")) ? jarsOnly(System.getProperty("java.class.path"))
+                : System.getProperty("java.class.path"));
         cmd.add(mainClass);
         cmd.addAll(List.of(args));
         Files.createDirectories(log.toAbsolutePath().getParent());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         return new ChildJvm(p, log);
+    }
+
+    /**
+     * The class path without its directories: an AppCDS archive can only be made and used with jars on it
+     * (e.g. a test run's test-classes directory is dropped; an executor needs none of it).
+     */
+    static String jarsOnly(String classPath) {
+        return java.util.Arrays.stream(classPath.split(java.io.File.pathSeparator))
+                .filter(e -> !Files.isDirectory(Path.of(e))).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }
 
     long pid() {
@@ -72,6 +83,11 @@ final class ChildJvm implements AutoCloseable {
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             kill9();
         }
+    }
+
+    /** Waits for the process to exit on its own, at most {@code millis}; whether it did. */
+    boolean waitFor(long millis) throws InterruptedException {
+        return process.waitFor(millis, TimeUnit.MILLISECONDS);
     }
 
     String output() {

@@ -20,15 +20,20 @@ import java.util.concurrent.TimeUnit;
  */
 final class RecoveryBench {
 
-    /** A journal size to measure, with the SDK's default journal options or another Chronicle block size. */
-    record Row(int records, long blockSize) {
+    /**
+     * A journal size to measure, with the SDK's default journal options or another Chronicle block size, and
+     * with or without an AppCDS archive (made by one training restart under {@code -XX:ArchiveClassesAtExit}, as
+     * bin/baton makes its own once per jar).
+     */
+    record Row(int records, long blockSize, boolean appCds) {
         static Row of(int records) {
-            return new Row(records, 0);
+            return new Row(records, 0, false);
         }
 
         String options() {
             long defaults = io.baton.sdk.journal.ChronicleJournal.Options.defaults().blockSize();
-            return blockSize == 0 ? "default (" + (defaults >> 20) + " MiB blocks)" : (blockSize >> 20) + " MiB blocks";
+            return (blockSize == 0 ? "default (" + (defaults >> 20) + " MiB blocks)" : (blockSize >> 20) + " MiB blocks")
+                    + (appCds ? ", AppCDS archive" : "");
         }
     }
 
@@ -37,9 +42,9 @@ final class RecoveryBench {
         static Plan of(boolean smoke) {
             // 9,500: under the SDK's checkpoint interval, so all of it is replayed (the longest replay);
             // the last row: 100,000 with blocks big enough for its checkpoints (see the report)
-            return smoke ? new Plan(List.of(Row.of(1_000)), 2, 4, 30_000)
+            return smoke ? new Plan(List.of(Row.of(1_000), new Row(1_000, 0, true)), 2, 4, 30_000)
                     : new Plan(List.of(Row.of(1_000), Row.of(9_500), Row.of(10_000), Row.of(100_000),
-                            new Row(100_000, 1L << 20)), 3, 8, 300_000);
+                            new Row(100_000, 1L << 20, false), new Row(100_000, 0, true)), 3, 8, 300_000);
         }
     }
 
@@ -59,7 +64,12 @@ final class RecoveryBench {
             Dist recovering, Dist subscribing, Dist answering, String fillErrors, String failure) {
     }
 
-    record Result(Plan plan, List<Size> sizes) {
+    /**
+     * @param bare     a JVM that prints and exits ({@link BareMain}), same JVM, flags and options as the
+     *                 executors: process start → exit
+     * @param bareCds  the same with the executor's AppCDS archive mapped
+     */
+    record Result(Plan plan, List<Size> sizes, Dist bare, Dist bareCds) {
     }
 
     private final Plan plan;
@@ -88,11 +98,16 @@ final class RecoveryBench {
                 out.add(size(node, row));
             }
         }
-        return new Result(plan, out);
+        int n = plan.reps() * 3;
+        Dist bare = bare(n, List.of());
+        Dist bareCds = cdsArchive == null ? Dist.of(List.of())
+                : bare(n, List.of("-XX:SharedArchiveFile=" + cdsArchive, "-Xshare:auto"));
+        return new Result(plan, out, bare, bareCds);
     }
 
     private Size size(Node node, Row row) throws Exception {
-        String id = "rec-" + row.records() + (row.blockSize() == 0 ? "" : "-b" + (row.blockSize() >> 20));
+        String id = "rec-" + row.records() + (row.blockSize() == 0 ? "" : "-b" + (row.blockSize() >> 20))
+                + (row.appCds() ? "-cds" : "");
         Path base = dir.resolve(id);
         Path work = base.resolve("filled");
         long[] counted;
@@ -106,12 +121,22 @@ final class RecoveryBench {
         String failure = null;
         List<RestartTimeline> restarts = new ArrayList<>();
         String jfr = System.getenv("BATON_BENCH_JFR");
-        for (int rep = 0; rep < plan.reps(); rep++) {
+        List<String> cds = List.of();
+        if (row.appCds()) {
+            try {
+                cds = train(node, id, row, work, base);
+            } catch (IllegalStateException e) {
+                failure = "no AppCDS archive: " + e.getMessage().lines().limit(3).reduce((a, b) -> a + " / " + b).orElse("?");
+            }
+        }
+        for (int rep = 0; rep < plan.reps() && failure == null; rep++) {
             Path restart = base.resolve("restart-" + rep);
             JournalFill.copyTree(work.resolve("journal"), restart.resolve("journal"));
-            List<String> opts = jfr == null ? List.of() : List.of("-XX:StartFlightRecording=filename="
-                    + Path.of(jfr).toAbsolutePath().resolve(id + "-" + rep + ".jfr") + ",settings="
-                    + System.getenv().getOrDefault("BATON_BENCH_JFR_SETTINGS", "profile"));
+            List<String> opts = new ArrayList<>(cds);
+            if (jfr != null) {
+                opts.add("-XX:StartFlightRecording=filename=" + Path.of(jfr).toAbsolutePath().resolve(id + "-" + rep
+                        + ".jfr") + ",settings=" + System.getenv().getOrDefault("BATON_BENCH_JFR_SETTINGS", "profile"));
+            }
             long t0 = Harness.nowUs();
             ChildJvm child;
             try {
@@ -147,6 +172,46 @@ final class RecoveryBench {
 
     private static Dist dist(List<RestartTimeline> restarts, java.util.function.ToLongFunction<RestartTimeline> f) {
         return Dist.of(restarts.stream().map(r -> f.applyAsLong(r)).toList());
+    }
+
+    /**
+     * One restart on a copy of the journal under {@code -XX:ArchiveClassesAtExit}, stopped with SIGTERM so the JVM
+     * dumps the archive at its exit; returns the options that map it (what bin/baton does once per jar).
+     */
+    private List<String> train(Node node, String id, Row row, Path work, Path base) throws Exception {
+        Path jsa = base.resolve("executor.jsa");
+        Path copy = base.resolve("train");
+        JournalFill.copyTree(work.resolve("journal"), copy.resolve("journal"));
+        ChildJvm child = executor(node, id, row, copy, base.resolve("train.log"), List.of("-XX:ArchiveClassesAtExit=" + jsa));
+        try {
+            node.launch(id, JournalFill.task(id + "-train")).get(30, TimeUnit.SECONDS);
+        } finally {
+            child.terminate();
+        }
+        Harness.deleteTree(copy);
+        if (!Files.isRegularFile(jsa) || Files.size(jsa) == 0) {
+            throw new IllegalStateException("the training restart wrote no AppCDS archive at " + jsa + "; its log:\n"
+                    + child.output());
+        }
+        cdsArchive = jsa;
+        return List.of("-XX:SharedArchiveFile=" + jsa, "-Xshare:auto");
+    }
+
+    private Path cdsArchive;
+
+    /** {@link BareMain} started and waited for, {@code n} times: the JVM's own start with the executors' options. */
+    private Dist bare(int n, List<String> opts) throws Exception {
+        List<Long> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            long t0 = System.nanoTime();
+            try (ChildJvm child = ChildJvm.start(BareMain.class.getName(), dir.resolve("bare.log"), opts)) {
+                if (!child.waitFor(30_000)) {
+                    throw new IllegalStateException("a JVM that prints and exits did not exit within 30 s");
+                }
+            }
+            out.add((System.nanoTime() - t0) / 1_000);
+        }
+        return Dist.of(out);
     }
 
     /** How many lines of {@code log} hold {@code marker}, and the first one's message (null when none). */
@@ -211,7 +276,8 @@ final class RecoveryBench {
             b.append("| ").append(s.records()).append(" | ").append(s.row().options()).append(" | ")
                     .append(s.replayed()).append(" | ").append(s.fromRuntime().us().length).append(" | ");
             if (s.failure() != null) {
-                b.append("**did not recover** | | | | | |\n");
+                b.append(s.failure().startsWith("no AppCDS archive") ? "**no AppCDS archive** | | | | | |\n"
+                        : "**did not recover** | | | | | |\n");
             } else {
                 for (Dist d : List.of(s.fromProcess(), s.fromRuntime(), s.opening(), s.recovering(), s.subscribing(),
                         s.answering())) {
@@ -219,6 +285,23 @@ final class RecoveryBench {
                 }
                 b.setLength(b.length() - 1);
                 b.append('\n');
+            }
+        }
+        b.append('\n');
+        b.append("A bare JVM start — a main that prints and exits, same JVM, flags and options, process start to exit, n = ")
+                .append(r.bare().us().length).append(": ").append(pm(r.bare())).append(" ms");
+        if (r.bareCds().us().length > 0) {
+            b.append("; with the executors' AppCDS archive mapped: ").append(pm(r.bareCds())).append(" ms");
+        }
+        b.append(".\n");
+        for (Size s : r.sizes()) {
+            if (s.failure() == null && s.fromProcess().us().length > 0 && r.bare().us().length > 0) {
+                Dist base = s.row().appCds() && r.bareCds().us().length > 0 ? r.bareCds() : r.bare();
+                b.append("- ").append(s.records()).append(" records, ").append(s.row().options())
+                        .append(": process start → re-subscribed is ").append(String.format(Locale.ROOT, "%.1f",
+                                s.fromProcess().p50() / (double) r.bare().p50())).append("× a bare JVM start (p50)")
+                        .append(base == r.bare() ? "" : String.format(Locale.ROOT, ", %.1f× one with the archive",
+                                s.fromProcess().p50() / (double) base.p50())).append("\n");
             }
         }
         b.append('\n');
@@ -230,7 +313,8 @@ final class RecoveryBench {
             }
             if (s.failure() != null) {
                 b.append("- ").append(s.records()).append(" records, ").append(s.row().options())
-                        .append(": the restarted executor could not recover: ").append(s.failure().replace("|", "\\|"))
+                        .append(s.failure().startsWith("no AppCDS archive") ? ": " : ": the restarted executor could not "
+                                + "recover: ").append(s.failure().replace("|", "\\|"))
                         .append("\n");
             }
         }

@@ -43,7 +43,8 @@ class HarnessSmokeIT {
 
         // recovery after SIGKILL: a row per journal size, with the records the journal really held
         assertThat(report).contains("## Executor recovery after SIGKILL, against journal size",
-                "| recovery, ");
+                "| recovery, ", "AppCDS archive |", "A bare JVM start", "× a bare JVM start (p50)",
+                "| bare JVM start (prints and exits), p50 | ");
         // ... with every phase of the restart timed (six "p50 / max" columns)
         assertThat(report).containsPattern("\\| [0-9]{4,} \\| default \\([0-9]+ MiB blocks\\) \\| [0-9]+ \\| 2 \\|"
                 + "( [0-9.]+ / [0-9.]+ \\|){6}\n");

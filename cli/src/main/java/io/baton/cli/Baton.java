@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         description = {"Executor-side task replacement (MESOS-938): run the node shim and sample executors, and "
                 + "drive a node as a framework: offers, launch, replace, kill, status, watch, journal.", ""},
         subcommands = {ExecutorCommand.class, OffersCommand.class, DeclineCommand.class, LaunchCommand.class, ReplaceCommand.class,
-            KillCommand.class, StatusCommand.class, WatchCommand.class, JournalCommand.class, DemoCommand.class},
+            KillCommand.class, StatusCommand.class, WatchCommand.class, JournalCommand.class, DemoCommand.class, CdsTrainCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:the outcome was negative (REJECTED, ABORTED, ROLLED_BACK, FAILED) or the shim "
                 + "refused the request", "2:usage error, or the shim could not be reached or refused the connection"},

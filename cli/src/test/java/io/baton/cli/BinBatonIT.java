@@ -35,10 +35,15 @@ class BinBatonIT {
     }
 
     static Result bin(String... args) throws Exception {
+        return bin(java.util.Map.of(), args);
+    }
+
+    static Result bin(java.util.Map<String, String> env, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(BIN.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("BATON_SKIP_BUILD", "1"); // verify's package phase just built cli/target/baton.jar
+        pb.environment().putAll(env);
         Process p = pb.start();
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
@@ -64,6 +69,29 @@ class BinBatonIT {
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("shim").contains("replace").contains("journal").contains("Exit codes")
                 .contains("Example");
+    }
+
+    /**
+     * Issue 13: bin/baton makes a class-data archive of the start-up classes once per jar and maps it at every
+     * start. -Xshare:on (after bin/baton's own options) makes the JVM refuse to start unless it maps the archive.
+     */
+    @Test
+    void startsMapTheClassDataArchiveMadeOncePerJar() throws Exception {
+        Path jsa = BIN.getParent().getParent().resolve("cli/target/baton.jsa");
+        Result first = bin("--version");
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(jsa).as("the archive next to the jar").isNotEmptyFile();
+        long made = java.nio.file.Files.getLastModifiedTime(jsa).toMillis();
+
+        Result mapped = bin(java.util.Map.of("BATON_JAVA_OPTS", "-Xshare:on"), "--version");
+        assertThat(mapped.exit()).as("a JVM that must map the archive starts; stderr: %s", mapped.err()).isZero();
+        assertThat(mapped.out().strip()).isEqualTo("baton 0.1.0");
+        assertThat(mapped.err()).isEmpty();
+        assertThat(java.nio.file.Files.getLastModifiedTime(jsa).toMillis()).as("not made again").isEqualTo(made);
+
+        Result without = bin(java.util.Map.of("BATON_NO_CDS", "1", "BATON_JAVA_OPTS", "-Xshare:on -Xlog:cds=off"),
+                "--version");
+        assertThat(without.exit()).as("BATON_NO_CDS=1 maps only the JDK's own archive").isZero();
     }
 
     @Test

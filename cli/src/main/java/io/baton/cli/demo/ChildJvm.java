@@ -30,6 +30,11 @@ final class ChildJvm {
         command.addAll(FLAGS);
         command.add("-Xmx96m");
         command.add("-Dbaton.executor.overhead=cpus:0.1;mem:256"); // a JVM's real footprint, for real cgroups
+        String archive = System.getProperty("baton.cds.archive"); // bin/baton's class-data archive: same jar, same classes
+        if (archive != null) {
+            command.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:cds=off",
+                    "-Xlog:cds+dynamic=off"));
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass);
