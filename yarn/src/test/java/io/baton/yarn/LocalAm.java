@@ -44,12 +44,17 @@ final class LocalAm implements AutoCloseable {
         return new LocalAm(attempt, am, token, ports[0]);
     }
 
-    /** The sample worker executor, with the test JVM's class path and Baton's JVM flags, a 128 MB heap. */
+    /**
+     * The sample worker executor, with the test JVM's class path and Baton's JVM flags, a 128 MB heap, and
+     * {@code size} as its overhead: the container starts as the executor's envelope with no tasks, so the AM
+     * keeps it at that size until tasks come.
+     */
     static ExecutorLaunch worker(String id, YarnSize size) {
         String java = ProcessHandle.current().info().command().orElseThrow();
         List<String> flags = new ArrayList<>(List.of(System.getProperty("baton.jvm.flags", "").trim().split("\\s+")));
         flags.removeIf(String::isEmpty);
         flags.add("-Xmx128m");
+        flags.add("-Dbaton.executor.overhead=cpus:" + size.vcores() + ";mem:" + size.memoryMb());
         return new ExecutorLaunch(id, size, java, flags, System.getProperty("java.class.path"),
                 WorkerExecutor.class.getName());
     }
