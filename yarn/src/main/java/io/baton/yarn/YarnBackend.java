@@ -257,9 +257,9 @@ final class YarnBackend implements NodeBackend {
                 + now + " to " + target + ")";
         yarn.roomOf(c).whenComplete((room, error) -> loop.execute(() -> {
             if (error != null) {
-                done.accept(asked + " but could not read its node's report: " + cause(error));
+                refused(asked + " but could not read its node's report: " + cause(error), done);
             } else if (!room.free().covers(missing)) {
-                done.accept(asked + "; the node had " + room);
+                refused(asked + "; the node had " + room, done);
             } else {
                 LOG.info("{}; the node had {}", asked, room);
                 bounded(c, yarn.resize(c, target), asked + "; the ResourceManager did not grant it within "
@@ -282,15 +282,24 @@ final class YarnBackend implements NodeBackend {
             if (!over[0]) {
                 over[0] = true;
                 yarn.withdraw(c);
-                done.accept(timedOut);
+                refused(timedOut, done);
             }
         }));
         resize.whenComplete((size, error) -> loop.execute(() -> {
             if (!over[0]) {
                 over[0] = true;
-                done.accept(error == null ? null : what + " failed: " + cause(error));
+                if (error == null) {
+                    done.accept(null);
+                } else {
+                    refused(what + " failed: " + cause(error), done);
+                }
             }
         }));
+    }
+
+    private static void refused(String why, Consumer<String> done) {
+        LOG.warn("refused: {}", why);
+        done.accept(why);
     }
 
     private static String noContainer(String id) {
