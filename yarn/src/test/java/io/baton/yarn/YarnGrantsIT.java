@@ -8,6 +8,7 @@ import io.baton.proto.NodeState;
 import io.baton.proto.ReplacementOutcome;
 import io.baton.proto.TaskID;
 import io.baton.proto.TaskInfo;
+import io.baton.proto.TaskSpec;
 import io.baton.proto.TaskState;
 import io.baton.proto.TaskStatus;
 import io.baton.resources.Resources;
@@ -32,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Grants and container sizes through YARN ({@link YarnBackend}): an augmented replacement grows the executor's
- * container before the old task stops, an increase the node cannot fit is REJECTED with the numbers, and a
- * partial replacement's leftover goes back to the ResourceManager. After each, the RM's container and node
+ * container before the old task stops, an increase the node cannot fit is REJECTED with the numbers, a
+ * partial replacement's leftover goes back to the ResourceManager, and a rollback gives the whole grant back. After each, the RM's container and node
  * views equal Baton's ledger mapped by {@link YarnResources}. One cluster for the class; one application (AM)
  * and one executor per test.
  */
@@ -142,6 +143,30 @@ class YarnGrantsIT {
                 assertThat(out.outcome()).as(out.status().getMessage()).isEqualTo(ReplacementOutcome.COMMITTED);
                 // the leftover (1 cpu, 192 MB) left the ledger at commit, and the container with it
                 assertRmEqualsLedger(local, c, new YarnSize(576, 2));
+            }
+        }
+    }
+
+    @Test
+    void aRollbackGivesTheWholeGrantBack() throws Exception {
+        try (LocalAm local = LocalAm.start(yarn, client, tmp, "grants-rollback")) {
+            Container c = startExecutor(local, "wd");
+            try (BatonClient fw = framework(local, u -> { })) {
+                launch(fw, "wd", task("d1", "cpus:0.5;mem:128"));
+                YarnSize before = new YarnSize(640, 2);
+                assertRmEqualsLedger(local, c, before);
+
+                String offer = offer(fw, "cpus:1;mem:256");
+                TaskInfo failing = task("d2", "cpus:1.5;mem:384").toBuilder()
+                        .setSpec(TaskSpec.newBuilder().setKind("worker").setValue("fail")).build();
+                ReplaceOutcome out = fw.replace(ReplaceSpec.of("d1", failing, offer).withReplacementId("doomed"))
+                        .outcome().get(40, TimeUnit.SECONDS);
+
+                assertThat(out.outcome()).as(out.status().getMessage()).isEqualTo(ReplacementOutcome.ROLLED_BACK);
+                // the old task runs again: its latest update says so with TASK_ROLLED_BACK, which is not terminal
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(taskState(local, "wd", "d1"))
+                        .isEqualTo(TaskState.TASK_ROLLED_BACK));
+                assertRmEqualsLedger(local, c, before); // the increase for the offer went back with it
             }
         }
     }
