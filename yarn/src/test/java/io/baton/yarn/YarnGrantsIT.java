@@ -171,6 +171,68 @@ class YarnGrantsIT {
         }
     }
 
+    /**
+     * Two executors on one node grow at once, each alone fits the node's free room, both do not: both pass the
+     * node-report check, both ask, the scheduler grants one and leaves the other pending. The pending one is
+     * refused at the reserve timeout and withdrawn; when the room frees up later, it still does not grow.
+     */
+    @Test
+    void anIncreaseYarnLeavesPendingIsRefusedAtTheTimeoutAndWithdrawn() throws Exception {
+        try (LocalAm local = LocalAm.start(yarn, client, tmp, "grants-pending", 3_000)) {
+            Container[] all = {startExecutor(local, "we1"), startExecutor(local, "we2"), startExecutor(local, "we3")};
+            org.apache.hadoop.yarn.api.records.NodeId shared = sharedNode(all);
+            List<Container> onShared = java.util.Arrays.stream(all).filter(c -> c.getNodeId().equals(shared)).toList();
+            Container first = onShared.get(0);
+            Container second = onShared.get(1);
+            NodeReport node = client.getNodeReports(org.apache.hadoop.yarn.api.records.NodeState.RUNNING).stream()
+                    .filter(n -> n.getNodeId().equals(shared)).findFirst().orElseThrow();
+            long freeMb = node.getCapability().getMemorySize() - node.getUsed().getMemorySize();
+            long each = freeMb / 2 + 256; // one fits, two do not
+            String e1 = local.am.runningExecutors().get(first.getId());
+            String e2 = local.am.runningExecutors().get(second.getId());
+            try (BatonClient fw = framework(local, u -> { })) {
+                var a = launchAsync(fw, e1, task("p1", "cpus:0.1;mem:" + each));
+                var b = launchAsync(fw, e2, task("p2", "cpus:0.1;mem:" + each));
+                List<String> results = List.of(a.get(30, TimeUnit.SECONDS), b.get(30, TimeUnit.SECONDS));
+                assertThat(results).as("one launch grew its container, the other was refused").contains("ok")
+                        .anyMatch(r -> r.contains("did not grant it within 3000 ms"));
+                Container refused = results.get(0).equals("ok") ? second : first;
+                Container grown = refused == first ? second : first;
+                String refusedId = local.am.runningExecutors().get(refused.getId());
+                assertThat(YarnResources.size(client.getContainerReport(refused.getId()).getAllocatedResource()))
+                        .as("the refused container in the RM").isEqualTo(EXECUTOR);
+                assertThat(YarnResources.size(Resources.fromProto(LocalAm.executor(local.am.shim().state(), refusedId)
+                        .orElseThrow().getLimitsList()))).as("the refused launch is undone").isEqualTo(EXECUTOR);
+
+                // the room frees up: a withdrawn increase must not be granted now
+                fw.kill(results.get(0).equals("ok") ? "p1" : "p2", 1_000).get(10, TimeUnit.SECONDS);
+                await().atMost(Duration.ofSeconds(10)).until(() -> EXECUTOR.equals(local.am.containerSize(grown.getId())));
+                await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> EXECUTOR.equals(
+                        YarnResources.size(client.getContainerReport(refused.getId()).getAllocatedResource())));
+                assertThat(local.am.containerSize(refused.getId())).isEqualTo(EXECUTOR);
+            }
+        }
+    }
+
+    private static org.apache.hadoop.yarn.api.records.NodeId sharedNode(Container[] all) {
+        for (int i = 0; i < all.length; i++) {
+            for (int j = i + 1; j < all.length; j++) {
+                if (all[i].getNodeId().equals(all[j].getNodeId())) {
+                    return all[i].getNodeId();
+                }
+            }
+        }
+        throw new AssertionError("three containers on two nodes, yet no two share one");
+    }
+
+    /** "ok" once forwarded, else the refusal's message. */
+    private static java.util.concurrent.CompletableFuture<String> launchAsync(BatonClient fw, String executor,
+            TaskInfo task) throws Exception {
+        List<String> offers = BatonClient.offerIds(fw.offers(Resources.fromProto(task.getResourcesList()))
+                .get(10, TimeUnit.SECONDS));
+        return fw.launch(executor, task, offers).handle((r, e) -> e == null ? "ok" : String.valueOf(e.getMessage()));
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static Container startExecutor(LocalAm local, String id) throws Exception {
