@@ -54,6 +54,7 @@ final class ContainerResizer {
     void forget(ContainerId id) {
         latest.remove(id);
         withdrawn.remove(id);
+        pendingType.remove(id);
         CompletableFuture<YarnSize> f = pending.remove(id);
         if (f != null) {
             f.completeExceptionally(new IllegalStateException("container " + id + " ended during its resize"));
@@ -115,7 +116,7 @@ final class ContainerResizer {
     void withdraw(ContainerId id) {
         CompletableFuture<YarnSize> f = pending.remove(id);
         Container c = latest.get(id);
-        if (f != null && c != null && pendingType.get(id) == ContainerUpdateType.INCREASE_RESOURCE) {
+        if (f != null && c != null && pendingType.remove(id) == ContainerUpdateType.INCREASE_RESOURCE) {
             YarnSize now = YarnResources.size(c.getResource());
             withdrawn.put(id, now);
             LOG.info("withdrawing the pending update of container {}: it stays {}", id, now);
@@ -153,6 +154,7 @@ final class ContainerResizer {
     }
 
     void failedOnNode(ContainerId id, Throwable t) {
+        pendingType.remove(id);
         CompletableFuture<YarnSize> f = pending.remove(id);
         if (f != null) {
             f.completeExceptionally(t);
@@ -160,6 +162,7 @@ final class ContainerResizer {
     }
 
     private void complete(ContainerId id, YarnSize size) {
+        pendingType.remove(id);
         CompletableFuture<YarnSize> f = pending.remove(id);
         if (f != null) {
             f.complete(size);
