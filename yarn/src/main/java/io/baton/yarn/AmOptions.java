@@ -18,9 +18,14 @@ import java.util.Objects;
  * @param frameworkPort the framework API's TCP port (must be free)
  * @param executorPort the executors' TCP port (must be free)
  * @param heartbeatMs the AM–RM heartbeat: containers arrive and grow on these beats
+ * @param reserveTimeoutMs how long the AM waits for the ResourceManager to grant (and the NodeManager to apply)
+ *     an executor's container increase before it refuses the reservation or launch that needed it
+ *     ({@link #DEFAULT_RESERVE_TIMEOUT_MS} unless set); keep it below the executors' own reserve timeout
  */
 public record AmOptions(Path workDir, String stagingDir, Resources total, String bindAddress, String advertisedHost,
-        int frameworkPort, int executorPort, long heartbeatMs) {
+        int frameworkPort, int executorPort, long heartbeatMs, long reserveTimeoutMs) {
+
+    public static final long DEFAULT_RESERVE_TIMEOUT_MS = 10_000;
 
     public AmOptions {
         Objects.requireNonNull(workDir, "workDir");
@@ -34,6 +39,22 @@ public record AmOptions(Path workDir, String stagingDir, Resources total, String
         if (heartbeatMs < 10 || heartbeatMs > 60_000) {
             throw new IllegalArgumentException("the AM heartbeat must be 10-60000 ms, got " + heartbeatMs);
         }
+        if (reserveTimeoutMs < heartbeatMs || reserveTimeoutMs > 600_000) {
+            throw new IllegalArgumentException("the reserve timeout must be at least one AM heartbeat (" + heartbeatMs
+                    + " ms) and at most 600000 ms, got " + reserveTimeoutMs);
+        }
+    }
+
+    /** With the {@link #DEFAULT_RESERVE_TIMEOUT_MS default reserve timeout}. */
+    public AmOptions(Path workDir, String stagingDir, Resources total, String bindAddress, String advertisedHost,
+            int frameworkPort, int executorPort, long heartbeatMs) {
+        this(workDir, stagingDir, total, bindAddress, advertisedHost, frameworkPort, executorPort, heartbeatMs,
+                DEFAULT_RESERVE_TIMEOUT_MS);
+    }
+
+    public AmOptions withReserveTimeoutMs(long ms) {
+        return new AmOptions(workDir, stagingDir, total, bindAddress, advertisedHost, frameworkPort, executorPort,
+                heartbeatMs, ms);
     }
 
     private static void checkPort(String which, int port) {

@@ -1,22 +1,28 @@
 package io.baton.yarn;
 
 import io.baton.shim.Tokens;
-import io.baton.shim.isolator.InMemoryIsolator;
 import io.baton.shim.server.ShimConfig;
 import io.baton.shim.server.ShimServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.security.PrivilegedExceptionAction;
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.security.UserGroupInformation;
 import org.apache.hadoop.yarn.api.records.Container;
 import org.apache.hadoop.yarn.api.records.ContainerId;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.api.records.NodeId;
+import org.apache.hadoop.yarn.api.records.NodeReport;
+import org.apache.hadoop.yarn.api.records.NodeState;
 import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
 import org.apache.hadoop.yarn.client.api.async.AMRMClientAsync;
+import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.apache.hadoop.yarn.client.api.async.NMClientAsync;
 import org.apache.hadoop.yarn.exceptions.YarnException;
 import org.slf4j.Logger;
@@ -27,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * API and executor API on TCP (executors present the application's token, which their containers get as a
  * file), and runs executors in containers of their own.
  *
- * <p>What it is not yet (see the README): the shim server inside is the node shim's own, with one ledger for
- * the whole application and an in-memory isolator; grants and container sizes do not go to YARN yet.
+ * <p>Grants and container sizes go to YARN ({@link YarnBackend}: each executor's container is its ledger
+ * envelope). What it is not yet (see the README): the shim core inside has one ledger for the whole
+ * application, not one per NodeManager.
  *
  * <pre>{@code
  * try (BatonApplicationMaster am = new BatonApplicationMaster(conf, options, attempt.user()).start()) {
@@ -48,6 +55,8 @@ public final class BatonApplicationMaster implements AutoCloseable {
     private ExecutorContainers containers;
     private AMRMClientAsync<ContainerRequest> rm;
     private NMClientAsync nm;
+    private YarnClient yarnClient;
+    private ScheduledExecutorService yarnThread;
     private boolean registered;
 
     /** @param user who talks to the RM: holds the attempt's AMRM token ({@link UnmanagedAttempt#user()}) */
@@ -67,9 +76,18 @@ public final class BatonApplicationMaster implements AutoCloseable {
                     .withTokenFile(tokenFile).withTcpPort(options.frameworkPort())
                     .withExecutorPort(options.executorPort())
                     .withNode(options.advertisedHost(), options.bindAddress(), "baton");
-            shim = new ShimServer(config, new InMemoryIsolator(), token).start();
+            yarnClient = YarnClient.createYarnClient();
+            yarnClient.init(conf);
+            yarnClient.start();
+            yarnThread = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "baton-am-yarn");
+                t.setDaemon(true);
+                return t;
+            });
             containers = new ExecutorContainers(options.advertisedHost(), options.executorPort(),
-                    TokenResource.stage(conf, new Path(options.stagingDir()), token));
+                    TokenResource.stage(conf, new Path(options.stagingDir()), token), this::room, yarnThread);
+            shim = ShimServer.withBackend(config, new YarnBackend(containers, options.reserveTimeoutMs()), token,
+                    Clock.systemUTC()).start();
             nm = NMClientAsync.createNMClientAsync(containers.nmEvents);
             nm.init(conf);
             nm.start();
@@ -115,6 +133,21 @@ public final class BatonApplicationMaster implements AutoCloseable {
         return containers.running();
     }
 
+    /** A node's room in the ResourceManager's node report (a blocking call, on the AM's YARN thread). */
+    private NodeRoom room(NodeId node) {
+        try {
+            for (NodeReport r : yarnClient.getNodeReports(NodeState.RUNNING)) {
+                if (r.getNodeId().equals(node)) {
+                    return new NodeRoom(node.toString(), YarnResources.size(r.getCapability()),
+                            YarnResources.size(r.getUsed()));
+                }
+            }
+        } catch (YarnException | IOException e) {
+            throw new IllegalStateException("could not read the node reports of the ResourceManager: " + e, e);
+        }
+        throw new IllegalStateException("the ResourceManager reports no running node " + node);
+    }
+
     /** The shim server the AM hosts (its STATE, ledger). */
     public ShimServer shim() {
         return shim;
@@ -139,6 +172,12 @@ public final class BatonApplicationMaster implements AutoCloseable {
         }
         if (shim != null) {
             shim.close();
+        }
+        if (yarnThread != null) {
+            yarnThread.shutdownNow();
+        }
+        if (yarnClient != null) {
+            yarnClient.stop();
         }
     }
 }

@@ -35,6 +35,9 @@ final class ContainerResizer {
 
     private final Map<ContainerId, Container> latest = new ConcurrentHashMap<>();
     private final Map<ContainerId, CompletableFuture<YarnSize>> pending = new ConcurrentHashMap<>();
+    private final Map<ContainerId, ContainerUpdateType> pendingType = new ConcurrentHashMap<>();
+    /** Increases given up on ({@link #withdraw}), by container: the size to go back to if the RM grants one late. */
+    private final Map<ContainerId, YarnSize> withdrawn = new ConcurrentHashMap<>();
     private volatile AMRMClientAsync<ContainerRequest> rm;
     private volatile NMClientAsync nm;
 
@@ -50,10 +53,17 @@ final class ContainerResizer {
 
     void forget(ContainerId id) {
         latest.remove(id);
+        withdrawn.remove(id);
+        pendingType.remove(id);
         CompletableFuture<YarnSize> f = pending.remove(id);
         if (f != null) {
             f.completeExceptionally(new IllegalStateException("container " + id + " ended during its resize"));
         }
+    }
+
+    /** The container as last allocated or updated by the RM, or null. */
+    Container container(ContainerId id) {
+        return latest.get(id);
     }
 
     /** The size YARN last confirmed for the container, or null when it is not known here. */
@@ -86,10 +96,36 @@ final class ContainerResizer {
             return CompletableFuture.failedFuture(new IllegalStateException("container " + id
                     + " is already being resized; wait for that to end"));
         }
+        if (type == ContainerUpdateType.INCREASE_RESOURCE) {
+            withdrawn.remove(id); // a new increase replaces the one given up on (the scheduler cancels its ask)
+        }
+        pendingType.put(id, type);
         LOG.info("asking the ResourceManager to {} container {} from {} to {}", type, id, now, target);
         rm.requestContainerUpdate(c, UpdateContainerRequest.newInstance(c.getVersion(), id, type,
                 YarnResources.toHadoop(target), null));
         return f;
+    }
+
+    /**
+     * Gives up the container's pending resize: its future fails at once. A pending increase is cancelled at the
+     * ResourceManager by asking for an increase to the current size (the CapacityScheduler drops a container's
+     * previous increase ask when a new one comes, {@code ContainerUpdateContext.checkAndAddToOutstandingIncreases},
+     * and a zero increase asks for nothing); one it grants anyway is not applied on the NodeManager but
+     * decreased back at once ({@link #updated}).
+     */
+    void withdraw(ContainerId id) {
+        CompletableFuture<YarnSize> f = pending.remove(id);
+        Container c = latest.get(id);
+        if (f != null && c != null && pendingType.remove(id) == ContainerUpdateType.INCREASE_RESOURCE) {
+            YarnSize now = YarnResources.size(c.getResource());
+            withdrawn.put(id, now);
+            LOG.info("withdrawing the pending update of container {}: it stays {}", id, now);
+            rm.requestContainerUpdate(c, UpdateContainerRequest.newInstance(c.getVersion(), id,
+                    ContainerUpdateType.INCREASE_RESOURCE, c.getResource(), null));
+        }
+        if (f != null) {
+            f.completeExceptionally(new IllegalStateException("the resize of container " + id + " was withdrawn"));
+        }
     }
 
     /** The RM granted an update: a decrease is done; an increase goes to the NodeManager now. */
@@ -97,6 +133,15 @@ final class ContainerResizer {
         Container c = u.getContainer();
         latest.put(c.getId(), c);
         YarnSize size = YarnResources.size(c.getResource());
+        YarnSize back = withdrawn.get(c.getId());
+        if (u.getUpdateType() == ContainerUpdateType.INCREASE_RESOURCE && back != null && !back.equals(size)) {
+            withdrawn.remove(c.getId());
+            LOG.warn("the ResourceManager granted container {} an increase to {} after it was withdrawn: giving it "
+                    + "back (to {}) without applying it on the NodeManager", c.getId(), size, back);
+            rm.requestContainerUpdate(c, UpdateContainerRequest.newInstance(c.getVersion(), c.getId(),
+                    ContainerUpdateType.DECREASE_RESOURCE, YarnResources.toHadoop(back), null));
+            return;
+        }
         if (u.getUpdateType() == ContainerUpdateType.INCREASE_RESOURCE) {
             nm.updateContainerResourceAsync(c);
         } else {
@@ -109,6 +154,7 @@ final class ContainerResizer {
     }
 
     void failedOnNode(ContainerId id, Throwable t) {
+        pendingType.remove(id);
         CompletableFuture<YarnSize> f = pending.remove(id);
         if (f != null) {
             f.completeExceptionally(t);
@@ -116,6 +162,7 @@ final class ContainerResizer {
     }
 
     private void complete(ContainerId id, YarnSize size) {
+        pendingType.remove(id);
         CompletableFuture<YarnSize> f = pending.remove(id);
         if (f != null) {
             f.complete(size);

@@ -6,6 +6,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.yarn.api.ApplicationConstants;
 import org.apache.hadoop.yarn.api.records.Container;
@@ -15,6 +18,7 @@ import org.apache.hadoop.yarn.api.records.ContainerRetryContext;
 import org.apache.hadoop.yarn.api.records.ContainerRetryPolicy;
 import org.apache.hadoop.yarn.api.records.ContainerStatus;
 import org.apache.hadoop.yarn.api.records.LocalResource;
+import org.apache.hadoop.yarn.api.records.NodeId;
 import org.apache.hadoop.yarn.api.records.NodeReport;
 import org.apache.hadoop.yarn.api.records.Priority;
 import org.apache.hadoop.yarn.api.records.Resource;
@@ -30,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * (matched back by its allocation request id), starts the executor in it through the NodeManager, and
  * follows the containers to their end. Receives the RM's and the NMs' callbacks, from their threads.
  */
-final class ExecutorContainers {
+final class ExecutorContainers implements YarnControl {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutorContainers.class);
     private static final Priority PRIORITY = Priority.newInstance(1);
     /** Relaunches of an executor killed by a signal, within {@link #RELAUNCH_WINDOW_MS}, before its container ends. */
@@ -56,10 +60,67 @@ final class ExecutorContainers {
     private volatile AMRMClientAsync<ContainerRequest> rm;
     private volatile NMClientAsync nm;
 
-    ExecutorContainers(String amHost, int executorPort, LocalResource token) {
+    private final Function<NodeId, NodeRoom> nodeReports;
+    private final ScheduledExecutorService yarnThread;
+
+    /**
+     * @param nodeReports reads a node's room from the ResourceManager (a blocking call, made on {@code yarnThread})
+     * @param yarnThread the AM's thread for blocking YARN calls and timers
+     */
+    ExecutorContainers(String amHost, int executorPort, LocalResource token, Function<NodeId, NodeRoom> nodeReports,
+            ScheduledExecutorService yarnThread) {
         this.amHost = amHost;
         this.executorPort = executorPort;
         this.token = token;
+        this.nodeReports = nodeReports;
+        this.yarnThread = yarnThread;
+    }
+
+    // ------------------------------------------------------------------ YarnControl, for YarnBackend
+
+    @Override
+    public String containerOf(String executorId) {
+        for (Map.Entry<ContainerId, String> e : running.entrySet()) {
+            if (e.getValue().equals(executorId)) {
+                return e.getKey().toString();
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public YarnSize sizeOf(String container) {
+        return resizer.size(ContainerId.fromString(container));
+    }
+
+    @Override
+    public CompletableFuture<NodeRoom> roomOf(String container) {
+        Container c = resizer.container(ContainerId.fromString(container));
+        if (c == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("container " + container
+                    + " is not running"));
+        }
+        return CompletableFuture.supplyAsync(() -> nodeReports.apply(c.getNodeId()), yarnThread);
+    }
+
+    @Override
+    public CompletableFuture<YarnSize> resize(String container, YarnSize target) {
+        return resizer.resize(ContainerId.fromString(container), target);
+    }
+
+    @Override
+    public void withdraw(String container) {
+        resizer.withdraw(ContainerId.fromString(container));
+    }
+
+    @Override
+    public void release(String container) {
+        rm.releaseAssignedContainer(ContainerId.fromString(container));
+    }
+
+    @Override
+    public void after(long delayMs, Runnable task) {
+        yarnThread.schedule(task, delayMs, TimeUnit.MILLISECONDS);
     }
 
     void bind(AMRMClientAsync<ContainerRequest> rm, NMClientAsync nm) {

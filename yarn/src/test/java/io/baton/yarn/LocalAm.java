@@ -34,22 +34,32 @@ final class LocalAm implements AutoCloseable {
     }
 
     static LocalAm start(LocalYarn yarn, YarnClient client, Path dir, String name) throws Exception {
+        return start(yarn, client, dir, name, AmOptions.DEFAULT_RESERVE_TIMEOUT_MS);
+    }
+
+    static LocalAm start(LocalYarn yarn, YarnClient client, Path dir, String name, long reserveTimeoutMs)
+            throws Exception {
         UnmanagedAttempt attempt = UnmanagedAttempt.submit(client, name, Duration.ofSeconds(30));
         int[] ports = freePorts(2);
         AmOptions options = new AmOptions(dir.resolve("am"), dir.resolve("staging").toUri().toString(),
                 Resources.parse("cpus:8;mem:8192;ports:[31000-31999]"), "127.0.0.1", "127.0.0.1", ports[0], ports[1],
-                LocalYarn.AM_HEARTBEAT_MS);
+                LocalYarn.AM_HEARTBEAT_MS, reserveTimeoutMs);
         BatonApplicationMaster am = new BatonApplicationMaster(yarn.config(), options, attempt.user()).start();
         String token = Files.readString(dir.resolve("am/baton.token")).trim();
         return new LocalAm(attempt, am, token, ports[0]);
     }
 
-    /** The sample worker executor, with the test JVM's class path and Baton's JVM flags, a 128 MB heap. */
+    /**
+     * The sample worker executor, with the test JVM's class path and Baton's JVM flags, a 128 MB heap, and
+     * {@code size} as its overhead: the container starts as the executor's envelope with no tasks, so the AM
+     * keeps it at that size until tasks come.
+     */
     static ExecutorLaunch worker(String id, YarnSize size) {
         String java = ProcessHandle.current().info().command().orElseThrow();
         List<String> flags = new ArrayList<>(List.of(System.getProperty("baton.jvm.flags", "").trim().split("\\s+")));
         flags.removeIf(String::isEmpty);
         flags.add("-Xmx128m");
+        flags.add("-Dbaton.executor.overhead=cpus:" + size.vcores() + ";mem:" + size.memoryMb());
         return new ExecutorLaunch(id, size, java, flags, System.getProperty("java.class.path"),
                 WorkerExecutor.class.getName());
     }

@@ -86,4 +86,8 @@ final class Containers {
     boolean shrinkPending(String executorId) {
         return shrinker.pending(executorId);
     }
+
+    void close() {
+        isolator.close();
+    }
 }

@@ -20,10 +20,15 @@ final class ShimContext {
     private final ShimDriver driver;
 
     ShimContext(ShimConfig config, Ledger ledger, Containers containers, LongSupplier clockUs) {
-        this(config, ledger, containers, clockUs, "", new ShimMetrics());
+        this(config, ledger, new IsolatorBackend(containers), clockUs, "", new ShimMetrics());
     }
 
     ShimContext(ShimConfig config, Ledger ledger, Containers containers, LongSupplier clockUs, String token,
+            ShimMetrics metrics) {
+        this(config, ledger, new IsolatorBackend(containers), clockUs, token, metrics);
+    }
+
+    ShimContext(ShimConfig config, Ledger ledger, NodeBackend backend, LongSupplier clockUs, String token,
             ShimMetrics metrics) {
         this.config = config;
         this.ledger = ledger;
@@ -33,8 +38,8 @@ final class ShimContext {
         ShimSettings settings = new ShimSettings(config.node(), config.defaultOverhead(), config.heartbeatIntervalMs(),
                 config.recoveryTimeoutMs(), token, config.tokenFile().toString(),
                 new long[] {random.nextLong(), random.nextLong()});
-        this.core = new ShimCore(settings, ledger, containers.kind());
-        this.driver = new ShimDriver(core, new ShimEffects(sessions, containers, owners, metrics));
+        this.core = new ShimCore(settings, ledger, backend.kind());
+        this.driver = new ShimDriver(core, new ShimEffects(sessions, backend, owners, metrics));
     }
 
     long nowUs() {

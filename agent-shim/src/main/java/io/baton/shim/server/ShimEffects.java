@@ -3,29 +3,27 @@ package io.baton.shim.server;
 import io.baton.shim.core.Effect;
 import io.baton.shim.core.Input;
 import io.baton.shim.core.ShimDriver;
-import io.baton.shim.isolator.IsolatorException;
 import io.baton.shim.metrics.ShimMetrics;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries out the core's effects on this node: writes to the connections, the isolator (answering its
- * requests at once: this node's ledger is the only authority on its resources), the owner records,
- * the metrics and the log. IO failures here are logged once, with the cause; those the core must know
- * about come back as answers.
+ * Carries out the core's effects on this node: writes to the connections, the {@link NodeBackend} (the
+ * isolator by default, which answers its requests at once), the owner records, the metrics and the log.
+ * IO failures here are logged once, with the cause; those the core must know about come back as answers.
  */
 final class ShimEffects implements ShimDriver.Outlet {
     private static final Logger LOG = LoggerFactory.getLogger(ShimEffects.class);
 
     private final Sessions sessions;
-    private final Containers containers;
+    private final NodeBackend backend;
     private final ExecutorOwners owners;
     private final ShimMetrics metrics;
 
-    ShimEffects(Sessions sessions, Containers containers, ExecutorOwners owners, ShimMetrics metrics) {
+    ShimEffects(Sessions sessions, NodeBackend backend, ExecutorOwners owners, ShimMetrics metrics) {
         this.sessions = sessions;
-        this.containers = containers;
+        this.backend = backend;
         this.owners = owners;
         this.metrics = metrics;
     }
@@ -60,24 +58,11 @@ final class ShimEffects implements ShimDriver.Outlet {
 
     private Input node(Effect effect) {
         if (effect instanceof Effect.Attach a) {
-            try {
-                return new Input.Attached(a.request(), containers.attach(a.executorId(), a.pid()), null);
-            } catch (IsolatorException e) {
-                return new Input.Attached(a.request(), null, e.getMessage());
-            }
+            return backend.attach(a);
         } else if (effect instanceof Effect.ApplyLimits a) {
-            if (a.rewrite()) {
-                containers.forget(a.executorId());
-            }
-            String failure = null;
-            try {
-                containers.apply(a.executorId(), a.limits());
-            } catch (IsolatorException e) {
-                failure = e.getMessage();
-            }
-            return new Input.LimitsApplied(a.request(), containers.shrinkPending(a.executorId()), failure);
+            return backend.applyLimits(a);
         } else if (effect instanceof Effect.RequestGrant g) {
-            return new Input.GrantDecided(g.request(), null); // the ledger decides for this node, in the core
+            return backend.requestGrant(g);
         } else {
             other(effect);
             return null;
@@ -86,11 +71,7 @@ final class ShimEffects implements ShimDriver.Outlet {
 
     private void other(Effect effect) {
         if (effect instanceof Effect.DestroyContainer d) {
-            try {
-                containers.destroy(d.executorId());
-            } catch (IsolatorException e) {
-                LOG.error("could not remove the container of executor {}: {}", d.executorId(), e.getMessage());
-            }
+            backend.destroy(d);
         } else if (effect instanceof Effect.RecordOwner o) {
             try {
                 owners.record(o.executorId(), o.uid());

@@ -49,7 +49,7 @@ public final class ShimServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ShimServer.class);
 
     private final ShimConfig config;
-    private final Isolator isolator;
+    private final NodeBackend backend;
     private final EventLoopGroup group;
     private final EventLoop loop;
     private final ShimContext ctx;
@@ -90,26 +90,45 @@ public final class ShimServer implements AutoCloseable {
     }
 
     private ShimServer(ShimConfig config, Isolator isolator, String token, Clock clock, ShimThreads threads) {
+        this(config, isolator, null, token, clock, threads);
+    }
+
+    /**
+     * A shim whose node-facing requests (attach, limits, grants, destroy) go to {@code backend} instead of an
+     * isolator: e.g. a cluster resource manager that answers them later. Everything else is as in
+     * {@link #ShimServer(ShimConfig, Isolator, String, Clock)}; {@link #close()} closes the backend.
+     */
+    public static ShimServer withBackend(ShimConfig config, NodeBackend backend, String token, Clock clock) {
+        return new ShimServer(config, null, Objects.requireNonNull(backend, "backend"), token, clock,
+                ShimThreads.named());
+    }
+
+    private ShimServer(ShimConfig config, Isolator isolator, NodeBackend custom, String token, Clock clock,
+            ShimThreads threads) {
         Objects.requireNonNull(clock, "clock");
         if (!Epoll.isAvailable()) {
             throw new IllegalStateException("the shim needs Linux epoll for Unix sockets and peer credentials: "
                     + Epoll.unavailabilityCause());
         }
         this.config = config;
-        this.isolator = isolator;
         this.threads = threads;
         this.group = new MultiThreadIoEventLoopGroup(1, threads.loop(), EpollIoHandler.newFactory());
         this.loop = group.next();
         // on the loop, not Netty's GlobalEventExecutor (a thread of Netty's own); close() never runs on the loop
         this.connections = new io.netty.channel.group.DefaultChannelGroup(loop);
-        Ticker ticker = loop.ticker();
-        MemoryShrinker shrinker = new MemoryShrinker(isolator, loop, ticker::nanoTime,
-                Duration.ofMillis(config.memoryPollMs()), Duration.ofMillis(config.memoryShrinkDeadlineMs()),
-                new ShrinkNotices(this::context, ticker::nanoTime));
+        if (custom == null) {
+            Ticker ticker = loop.ticker();
+            MemoryShrinker shrinker = new MemoryShrinker(isolator, loop, ticker::nanoTime,
+                    Duration.ofMillis(config.memoryPollMs()), Duration.ofMillis(config.memoryShrinkDeadlineMs()),
+                    new ShrinkNotices(this::context, ticker::nanoTime));
+            this.backend = new IsolatorBackend(new Containers(isolator, shrinker));
+        } else {
+            this.backend = custom;
+        }
         String offerPrefix = "o" + Long.toString(clock.millis(), 36);
         Ledger ledger = new Ledger(config.total(), config.offerTtlMs() * 1000, offerPrefix);
-        this.ctx = new ShimContext(config, ledger, new Containers(isolator, shrinker),
-                () -> clock.millis() * 1000, token, metrics);
+        this.ctx = new ShimContext(config, ledger, backend, () -> clock.millis() * 1000, token, metrics);
+        backend.bind(new BackendLoop(loop, ctx));
         this.executorApi = new ExecutorApi(ctx);
         this.frameworkApi = new FrameworkApi(ctx);
     }
@@ -156,7 +175,7 @@ public final class ShimServer implements AutoCloseable {
         long period = Math.max(50, Math.min(1000, config.offerTtlMs() / 4));
         housekeeping = loop.scheduleAtFixedRate(this::housekeeping, period, period, TimeUnit.MILLISECONDS);
         LOG.info("shim on node {} serving executors at {} and frameworks at {}; total {}; isolator {}",
-                config.node(), exec, fw, config.total(), isolator.kind());
+                config.node(), exec, fw, config.total(), backend.kind());
         return this;
     }
 
@@ -269,6 +288,6 @@ public final class ShimServer implements AutoCloseable {
         if (workDir != null) {
             workDir.close();
         }
-        isolator.close();
+        backend.close();
     }
 }

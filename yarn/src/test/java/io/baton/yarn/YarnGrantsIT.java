@@ -1,0 +1,295 @@
+package io.baton.yarn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.baton.proto.ExecutorState;
+import io.baton.proto.NodeState;
+import io.baton.proto.ReplacementOutcome;
+import io.baton.proto.TaskID;
+import io.baton.proto.TaskInfo;
+import io.baton.proto.TaskSpec;
+import io.baton.proto.TaskState;
+import io.baton.proto.TaskStatus;
+import io.baton.resources.Resources;
+import io.baton.sdk.client.BatonClient;
+import io.baton.sdk.client.ClientOptions;
+import io.baton.sdk.client.ReplaceOutcome;
+import io.baton.sdk.client.ReplaceSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.hadoop.yarn.api.records.Container;
+import org.apache.hadoop.yarn.api.records.NodeReport;
+import org.apache.hadoop.yarn.client.api.YarnClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Grants and container sizes through YARN ({@link YarnBackend}): an augmented replacement grows the executor's
+ * container before the old task stops, an increase the node cannot fit is REJECTED with the numbers, a
+ * partial replacement's leftover goes back to the ResourceManager, and a rollback gives the whole grant back. After each, the RM's container and node
+ * views equal Baton's ledger mapped by {@link YarnResources}. One cluster for the class; one application (AM)
+ * and one executor per test.
+ */
+@Tag("integration")
+class YarnGrantsIT {
+    /** The executor's container at start: its overhead, no tasks. */
+    private static final YarnSize EXECUTOR = new YarnSize(512, 1);
+
+    private static LocalYarn yarn;
+    private static YarnClient client;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void cluster() throws Exception {
+        yarn = LocalYarn.start("grants-it");
+        client = yarn.newClient();
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (client != null) {
+            client.close();
+        }
+        if (yarn != null) {
+            yarn.close();
+        }
+    }
+
+    @BeforeEach
+    void nodesIdle() {
+        // the previous test's application ended; the RM stops its containers on its own time
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            for (NodeReport n : client.getNodeReports(org.apache.hadoop.yarn.api.records.NodeState.RUNNING)) {
+                assertThat(YarnResources.size(n.getUsed())).as("used on %s", n.getNodeId()).isEqualTo(YarnSize.ZERO);
+            }
+        });
+    }
+
+    @Test
+    void anAugmentedReplacementGrowsTheContainerBeforeTheOldTaskStops() throws Exception {
+        try (LocalAm local = LocalAm.start(yarn, client, tmp, "grants-augmented")) {
+            Container c = startExecutor(local, "wa");
+            AtomicReference<YarnSize> sizeWhenOldStopped = new AtomicReference<>();
+            try (BatonClient fw = framework(local, u -> {
+                if (u.getTaskId().getValue().equals("a1") && u.getState() == TaskState.TASK_KILLED) {
+                    sizeWhenOldStopped.compareAndSet(null, local.am.containerSize(c.getId()));
+                }
+            })) {
+                launch(fw, "wa", task("a1", "cpus:0.5;mem:128"));
+                // the launch itself grew the container: overhead 1 cpu / 512 MB + 0.5 / 128
+                assertRmEqualsLedger(local, c, new YarnSize(640, 2));
+
+                String offer = offer(fw, "cpus:1;mem:256");
+                ReplaceOutcome out = fw.replace(ReplaceSpec.of("a1", task("a2", "cpus:1.5;mem:384"), offer)
+                        .withReplacementId("augment")).outcome().get(40, TimeUnit.SECONDS);
+
+                assertThat(out.outcome()).as(out.status().getMessage()).isEqualTo(ReplacementOutcome.COMMITTED);
+                YarnSize grown = new YarnSize(896, 3); // overhead 1 / 512 + pool (T_old + offer) 1.5 / 384
+                assertThat(sizeWhenOldStopped.get()).as("the container when the old task was stopped")
+                        .isEqualTo(grown);
+                assertRmEqualsLedger(local, c, grown); // T_new = T_old + offer: no leftover
+            }
+        }
+    }
+
+    @Test
+    void anIncreaseTheNodeCannotFitIsRejectedWithTheNumbers() throws Exception {
+        try (LocalAm local = LocalAm.start(yarn, client, tmp, "grants-no-room")) {
+            Container c = startExecutor(local, "wb");
+            try (BatonClient fw = framework(local, u -> { })) {
+                launch(fw, "wb", task("b1", "cpus:0.5;mem:128"));
+                YarnSize before = new YarnSize(640, 2);
+                assertRmEqualsLedger(local, c, before);
+
+                // the application's ledger has room for it (8 cpus, 8192 MB); the 4096 MB node does not
+                String offer = offer(fw, "cpus:0.5;mem:3600");
+                ReplaceOutcome out = fw.replace(ReplaceSpec.of("b1", task("b2", "cpus:1;mem:3700"), offer)
+                        .withReplacementId("too-big")).outcome().get(40, TimeUnit.SECONDS);
+
+                assertThat(out.outcome()).isEqualTo(ReplacementOutcome.REJECTED);
+                assertThat(out.status().getMessage()).contains("asked YARN for <memory:3600 MB, vcores:0> more")
+                        .contains("from <memory:640 MB, vcores:2> to <memory:4240 MB, vcores:2>")
+                        .contains("the node had <memory:3456 MB, vcores:2> free on node " + c.getNodeId())
+                        .contains("capability <memory:4096 MB, vcores:4>, used <memory:640 MB, vcores:2>");
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(taskState(local, "wb", "b1"))
+                        .isEqualTo(TaskState.TASK_RUNNING));
+                assertThat(local.am.shim().state().getReservationsCount()).isZero();
+                assertRmEqualsLedger(local, c, before);
+            }
+        }
+    }
+
+    @Test
+    void aPartialReplacementGivesTheLeftoverBackToTheResourceManager() throws Exception {
+        try (LocalAm local = LocalAm.start(yarn, client, tmp, "grants-partial")) {
+            Container c = startExecutor(local, "wc");
+            try (BatonClient fw = framework(local, u -> { })) {
+                launch(fw, "wc", task("c1", "cpus:1.5;mem:256"));
+                assertRmEqualsLedger(local, c, new YarnSize(768, 3));
+
+                ReplaceOutcome out = fw.replace(ReplaceSpec.of("c1", task("c2", "cpus:0.5;mem:64"))
+                        .withReplacementId("partial")).outcome().get(40, TimeUnit.SECONDS);
+
+                assertThat(out.outcome()).as(out.status().getMessage()).isEqualTo(ReplacementOutcome.COMMITTED);
+                // the leftover (1 cpu, 192 MB) left the ledger at commit, and the container with it
+                assertRmEqualsLedger(local, c, new YarnSize(576, 2));
+            }
+        }
+    }
+
+    @Test
+    void aRollbackGivesTheWholeGrantBack() throws Exception {
+        try (LocalAm local = LocalAm.start(yarn, client, tmp, "grants-rollback")) {
+            Container c = startExecutor(local, "wd");
+            try (BatonClient fw = framework(local, u -> { })) {
+                launch(fw, "wd", task("d1", "cpus:0.5;mem:128"));
+                YarnSize before = new YarnSize(640, 2);
+                assertRmEqualsLedger(local, c, before);
+
+                String offer = offer(fw, "cpus:1;mem:256");
+                TaskInfo failing = task("d2", "cpus:1.5;mem:384").toBuilder()
+                        .setSpec(TaskSpec.newBuilder().setKind("worker").setValue("fail")).build();
+                ReplaceOutcome out = fw.replace(ReplaceSpec.of("d1", failing, offer).withReplacementId("doomed"))
+                        .outcome().get(40, TimeUnit.SECONDS);
+
+                assertThat(out.outcome()).as(out.status().getMessage()).isEqualTo(ReplacementOutcome.ROLLED_BACK);
+                // the old task runs again: its latest update says so with TASK_ROLLED_BACK, which is not terminal
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(taskState(local, "wd", "d1"))
+                        .isEqualTo(TaskState.TASK_ROLLED_BACK));
+                assertRmEqualsLedger(local, c, before); // the increase for the offer went back with it
+            }
+        }
+    }
+
+    /**
+     * Two executors on one node grow at once, each alone fits the node's free room, both do not: both pass the
+     * node-report check, both ask, the scheduler grants one and leaves the other pending. The pending one is
+     * refused at the reserve timeout and withdrawn; when the room frees up later, it still does not grow.
+     */
+    @Test
+    void anIncreaseYarnLeavesPendingIsRefusedAtTheTimeoutAndWithdrawn() throws Exception {
+        try (LocalAm local = LocalAm.start(yarn, client, tmp, "grants-pending", 3_000)) {
+            Container[] all = {startExecutor(local, "we1"), startExecutor(local, "we2"), startExecutor(local, "we3")};
+            org.apache.hadoop.yarn.api.records.NodeId shared = sharedNode(all);
+            List<Container> onShared = java.util.Arrays.stream(all).filter(c -> c.getNodeId().equals(shared)).toList();
+            Container first = onShared.get(0);
+            Container second = onShared.get(1);
+            NodeReport node = client.getNodeReports(org.apache.hadoop.yarn.api.records.NodeState.RUNNING).stream()
+                    .filter(n -> n.getNodeId().equals(shared)).findFirst().orElseThrow();
+            long freeMb = node.getCapability().getMemorySize() - node.getUsed().getMemorySize();
+            long each = freeMb / 2 + 256; // one fits, two do not
+            String e1 = local.am.runningExecutors().get(first.getId());
+            String e2 = local.am.runningExecutors().get(second.getId());
+            try (BatonClient fw = framework(local, u -> { })) {
+                var a = launchAsync(fw, e1, task("p1", "cpus:0.1;mem:" + each));
+                var b = launchAsync(fw, e2, task("p2", "cpus:0.1;mem:" + each));
+                List<String> results = List.of(a.get(30, TimeUnit.SECONDS), b.get(30, TimeUnit.SECONDS));
+                assertThat(results).as("one launch grew its container, the other was refused").contains("ok")
+                        .anyMatch(r -> r.contains("did not grant it within 3000 ms"));
+                Container refused = results.get(0).equals("ok") ? second : first;
+                Container grown = refused == first ? second : first;
+                String refusedId = local.am.runningExecutors().get(refused.getId());
+                assertThat(YarnResources.size(client.getContainerReport(refused.getId()).getAllocatedResource()))
+                        .as("the refused container in the RM").isEqualTo(EXECUTOR);
+                assertThat(YarnResources.size(Resources.fromProto(LocalAm.executor(local.am.shim().state(), refusedId)
+                        .orElseThrow().getLimitsList()))).as("the refused launch is undone").isEqualTo(EXECUTOR);
+
+                // the room frees up: a withdrawn increase must not be granted now
+                fw.kill(results.get(0).equals("ok") ? "p1" : "p2", 1_000).get(10, TimeUnit.SECONDS);
+                await().atMost(Duration.ofSeconds(10)).until(() -> EXECUTOR.equals(local.am.containerSize(grown.getId())));
+                await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> EXECUTOR.equals(
+                        YarnResources.size(client.getContainerReport(refused.getId()).getAllocatedResource())));
+                assertThat(local.am.containerSize(refused.getId())).isEqualTo(EXECUTOR);
+            }
+        }
+    }
+
+    private static org.apache.hadoop.yarn.api.records.NodeId sharedNode(Container[] all) {
+        for (int i = 0; i < all.length; i++) {
+            for (int j = i + 1; j < all.length; j++) {
+                if (all[i].getNodeId().equals(all[j].getNodeId())) {
+                    return all[i].getNodeId();
+                }
+            }
+        }
+        throw new AssertionError("three containers on two nodes, yet no two share one");
+    }
+
+    /** "ok" once forwarded, else the refusal's message. */
+    private static java.util.concurrent.CompletableFuture<String> launchAsync(BatonClient fw, String executor,
+            TaskInfo task) throws Exception {
+        List<String> offers = BatonClient.offerIds(fw.offers(Resources.fromProto(task.getResourcesList()))
+                .get(10, TimeUnit.SECONDS));
+        return fw.launch(executor, task, offers).handle((r, e) -> e == null ? "ok" : String.valueOf(e.getMessage()));
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static Container startExecutor(LocalAm local, String id) throws Exception {
+        Container c = local.am.launch(LocalAm.worker(id, EXECUTOR)).get(60, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> local.connected(id));
+        assertThat(LocalAm.executor(local.am.shim().state(), id).orElseThrow().getContainer())
+                .isEqualTo("yarn:" + c.getId());
+        return c;
+    }
+
+    private static BatonClient framework(LocalAm local, java.util.function.Consumer<TaskStatus> updates)
+            throws Exception {
+        return BatonClient.connect(ClientOptions.tcp("127.0.0.1", local.frameworkPort).token(local.token).build(),
+                updates);
+    }
+
+    private static String offer(BatonClient fw, String resources) throws Exception {
+        return BatonClient.offerIds(fw.offers(Resources.parse(resources)).get(10, TimeUnit.SECONDS)).get(0);
+    }
+
+    private static void launch(BatonClient fw, String executor, TaskInfo task) throws Exception {
+        List<String> offers = BatonClient.offerIds(fw.offers(Resources.fromProto(task.getResourcesList()))
+                .get(10, TimeUnit.SECONDS));
+        fw.launch(executor, task, offers).get(30, TimeUnit.SECONDS);
+    }
+
+    private static TaskInfo task(String id, String resources) {
+        return TaskInfo.newBuilder().setTaskId(TaskID.newBuilder().setValue(id)).setName(id)
+                .addAllResources(Resources.parse(resources).toProto()).build();
+    }
+
+    private static TaskState taskState(LocalAm local, String executor, String task) throws Exception {
+        return LocalAm.executor(local.am.shim().state(), executor).orElseThrow().getTasksList().stream()
+                .filter(t -> t.getTaskId().getValue().equals(task)).findFirst().map(TaskStatus::getState)
+                .orElse(null);
+    }
+
+    /**
+     * Baton's ledger (the executor's limits; no reservation is live) mapped by YarnResources is {@code size},
+     * and so are the AM's view of the container, the RM's container report and the RM's used resources of its
+     * node; the other node is idle (within 10 s: the RM's reports follow its scheduler).
+     */
+    private static void assertRmEqualsLedger(LocalAm local, Container c, YarnSize size) {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> rmEqualsLedger(local, c, size));
+    }
+
+    private static void rmEqualsLedger(LocalAm local, Container c, YarnSize size) throws Exception {
+        NodeState state = local.am.shim().state();
+        assertThat(state.getReservationsCount()).isZero();
+        ExecutorState e = state.getExecutors(0);
+        assertThat(YarnResources.size(Resources.fromProto(e.getLimitsList()))).as("Baton's ledger").isEqualTo(size);
+        assertThat(local.am.containerSize(c.getId())).as("the AM's view").isEqualTo(size);
+        assertThat(YarnResources.size(client.getContainerReport(c.getId()).getAllocatedResource()))
+                .as("the RM's container").isEqualTo(size);
+        for (NodeReport node : client.getNodeReports(org.apache.hadoop.yarn.api.records.NodeState.RUNNING)) {
+            YarnSize used = node.getNodeId().equals(c.getNodeId()) ? size : YarnSize.ZERO;
+            assertThat(YarnResources.size(node.getUsed())).as("the RM's node %s", node.getNodeId()).isEqualTo(used);
+        }
+    }
+}
