@@ -21,9 +21,11 @@ import java.util.Objects;
  * @param reserveTimeoutMs how long the AM waits for the ResourceManager to grant (and the NodeManager to apply)
  *     an executor's container increase before it refuses the reservation or launch that needed it
  *     ({@link #DEFAULT_RESERVE_TIMEOUT_MS} unless set); keep it below the executors' own reserve timeout
+ * @param webPort the live view's and metrics' HTTP port (the shim's page at {@code GET /}, registered with the RM as
+ *     the application's tracking URL, so YARN's web UI links to it); 0 = none
  */
 public record AmOptions(Path workDir, String stagingDir, Resources total, String bindAddress, String advertisedHost,
-        int frameworkPort, int executorPort, long heartbeatMs, long reserveTimeoutMs) {
+        int frameworkPort, int executorPort, long heartbeatMs, long reserveTimeoutMs, int webPort) {
 
     public static final long DEFAULT_RESERVE_TIMEOUT_MS = 10_000;
 
@@ -33,6 +35,13 @@ public record AmOptions(Path workDir, String stagingDir, Resources total, String
         Objects.requireNonNull(total, "total");
         checkPort("framework", frameworkPort);
         checkPort("executor", executorPort);
+        if (webPort != 0) {
+            checkPort("web", webPort);
+            if (webPort == frameworkPort || webPort == executorPort) {
+                throw new IllegalArgumentException("the web port must differ from the framework and executor ports ("
+                        + frameworkPort + ", " + executorPort + "), got " + webPort);
+            }
+        }
         if (frameworkPort == executorPort) {
             throw new IllegalArgumentException("the framework and executor ports must differ, both are " + frameworkPort);
         }
@@ -49,12 +58,29 @@ public record AmOptions(Path workDir, String stagingDir, Resources total, String
     public AmOptions(Path workDir, String stagingDir, Resources total, String bindAddress, String advertisedHost,
             int frameworkPort, int executorPort, long heartbeatMs) {
         this(workDir, stagingDir, total, bindAddress, advertisedHost, frameworkPort, executorPort, heartbeatMs,
-                DEFAULT_RESERVE_TIMEOUT_MS);
+                DEFAULT_RESERVE_TIMEOUT_MS, 0);
+    }
+
+    /** Without a web port. */
+    public AmOptions(Path workDir, String stagingDir, Resources total, String bindAddress, String advertisedHost,
+            int frameworkPort, int executorPort, long heartbeatMs, long reserveTimeoutMs) {
+        this(workDir, stagingDir, total, bindAddress, advertisedHost, frameworkPort, executorPort, heartbeatMs,
+                reserveTimeoutMs, 0);
+    }
+
+    public AmOptions withWebPort(int port) {
+        return new AmOptions(workDir, stagingDir, total, bindAddress, advertisedHost, frameworkPort, executorPort,
+                heartbeatMs, reserveTimeoutMs, port);
+    }
+
+    /** What the AM registers as the application's tracking URL: its live view, or none. */
+    public String trackingUrl() {
+        return webPort == 0 ? "" : "http://" + advertisedHost + ":" + webPort + "/";
     }
 
     public AmOptions withReserveTimeoutMs(long ms) {
         return new AmOptions(workDir, stagingDir, total, bindAddress, advertisedHost, frameworkPort, executorPort,
-                heartbeatMs, ms);
+                heartbeatMs, ms, webPort);
     }
 
     private static void checkPort(String which, int port) {

@@ -75,7 +75,8 @@ public final class BatonApplicationMaster implements AutoCloseable {
             ShimConfig config = ShimConfig.defaults(options.workDir().resolve("shim"), options.total(), "none")
                     .withTokenFile(tokenFile).withTcpPort(options.frameworkPort())
                     .withExecutorPort(options.executorPort())
-                    .withNode(options.advertisedHost(), options.bindAddress(), "baton");
+                    .withNode(options.advertisedHost(), options.bindAddress(), "baton")
+                    .withMetricsPort(options.webPort()); // the live view at GET /, also the tracking URL
             yarnClient = YarnClient.createYarnClient();
             yarnClient.init(conf);
             yarnClient.start();
@@ -95,7 +96,7 @@ public final class BatonApplicationMaster implements AutoCloseable {
                 rm = AMRMClientAsync.createAMRMClientAsync((int) options.heartbeatMs(), containers.rmEvents);
                 rm.init(conf);
                 rm.start();
-                rm.registerApplicationMaster(options.advertisedHost(), options.frameworkPort(), "");
+                rm.registerApplicationMaster(options.advertisedHost(), options.frameworkPort(), options.trackingUrl());
                 return null;
             });
             registered = true;

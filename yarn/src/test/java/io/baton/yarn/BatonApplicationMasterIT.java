@@ -52,6 +52,19 @@ class BatonApplicationMasterIT {
                         .until(() -> local.connected("w1"));
                 assertThat(local.am.runningExecutors()).containsEntry(container.getId(), "w1");
 
+                // the application's tracking URL is the AM's live view: the shim's page, and its state as JSON
+                String url = client.getApplicationReport(local.attempt.application()).getOriginalTrackingUrl();
+                assertThat(url).startsWith("http://127.0.0.1:").endsWith("/");
+                java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+                var page = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(page.statusCode()).isEqualTo(200);
+                assertThat(page.body()).contains("<title>").contains("api/state");
+                var state = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "api/state")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(state.statusCode()).isEqualTo(200);
+                assertThat(state.body()).contains("\"w1\"");
+
                 // the RM's view: the executor's container is charged to its node, the other node is idle
                 List<NodeReport> nodes = client.getNodeReports(NodeState.RUNNING);
                 for (NodeReport node : nodes) {

@@ -40,10 +40,10 @@ final class LocalAm implements AutoCloseable {
     static LocalAm start(LocalYarn yarn, YarnClient client, Path dir, String name, long reserveTimeoutMs)
             throws Exception {
         UnmanagedAttempt attempt = UnmanagedAttempt.submit(client, name, Duration.ofSeconds(30));
-        int[] ports = freePorts(2);
+        int[] ports = freePorts(3);
         AmOptions options = new AmOptions(dir.resolve("am"), dir.resolve("staging").toUri().toString(),
                 Resources.parse("cpus:8;mem:8192;ports:[31000-31999]"), "127.0.0.1", "127.0.0.1", ports[0], ports[1],
-                LocalYarn.AM_HEARTBEAT_MS, reserveTimeoutMs);
+                LocalYarn.AM_HEARTBEAT_MS, reserveTimeoutMs, ports[2]);
         BatonApplicationMaster am = new BatonApplicationMaster(yarn.config(), options, attempt.user()).start();
         String token = Files.readString(dir.resolve("am/baton.token")).trim();
         return new LocalAm(attempt, am, token, ports[0]);
