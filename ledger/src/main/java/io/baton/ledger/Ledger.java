@@ -293,7 +293,12 @@ public final class Ledger {
         return total.minus(allocated.plus(reserved).plus(offers.offered()));
     }
 
-    /** The container limits the executor's container must have: overhead + held tasks + in-use parts. */
+    /**
+     * The limits the executor's container must have: overhead + held tasks + the whole pool of each of its live
+     * reservations. The whole pool, from RESERVE to the end of the replacement: what the ledger books for the
+     * executor is what its container may use, so a replacement never waits for the container between the old
+     * task's end and the new task's start (ADJUST only records which part of the pool is in use).
+     */
     public Resources limitsOf(String executorId) {
         ExecutorEntry e = executors.get(executorId);
         if (e == null) {
@@ -302,7 +307,7 @@ public final class Ledger {
         Resources sum = e.allocation();
         for (ReservationEntry r : reservations.values()) {
             if (r.executorId.equals(executorId)) {
-                sum = sum.plus(r.inUse);
+                sum = sum.plus(r.pool);
             }
         }
         return sum;

@@ -100,7 +100,9 @@ class LedgerTest {
         ReservationView r = f.replace("e1", "r1", "a", "b", "cpus:1;mem:256", false).value();
         assertThat(r.pool()).isEqualTo(Resources.parse("cpus:2;mem:1024"));
         assertThat(f.status("e1", "a", TaskState.TASK_KILLED).value().freed()).as("old task is in the pool").isFalse();
-        assertThat(f.adjust("e1", "r1", "cpus:1;mem:256").value()).isEqualTo(Resources.parse("cpus:1.1;mem:288"));
+        assertThat(f.adjust("e1", "r1", "cpus:1;mem:256").value()).as("the container holds the whole pool until the end")
+                .isEqualTo(Resources.parse("cpus:2.1;mem:1056"));
+        assertThat(f.ledger.reservations().get(0).inUse()).isEqualTo(Resources.parse("cpus:1;mem:256"));
         assertThat(f.ledger.free()).as("still reserved").isEqualTo(Resources.parse("cpus:1.9;mem:3040;ports:[31000-31099]"));
 
         assertThat(f.end("e1", "r1", Keep.KEEP_NEW).value()).isEqualTo(Resources.parse("cpus:1.1;mem:288"));

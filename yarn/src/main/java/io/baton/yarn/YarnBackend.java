@@ -2,7 +2,6 @@ package io.baton.yarn;
 
 import io.baton.ledger.Ledger;
 import io.baton.ledger.OfferView;
-import io.baton.ledger.ReservationView;
 import io.baton.proto.OfferID;
 import io.baton.proto.Reserve;
 import io.baton.resources.Resources;
@@ -140,16 +139,9 @@ final class YarnBackend implements NodeBackend {
 
     // ------------------------------------------------------------------ the envelope, from the ledger
 
-    /** Overhead + held tasks + the whole pool of each live reservation of the executor's. */
+    /** The ledger's limits: overhead + held tasks + the whole pool of each live reservation of the executor's. */
     private Resources envelope(String id) {
-        Ledger ledger = loop.ledger();
-        Resources sum = ledger.limitsOf(id);
-        for (ReservationView r : ledger.reservations()) {
-            if (r.executorId().equals(id)) {
-                sum = sum.plus(r.pool().minus(r.inUse()));
-            }
-        }
-        return sum;
+        return loop.ledger().limitsOf(id);
     }
 
     /** The envelope once the reservation is booked: plus the offers it names (nothing more when it is). */

@@ -79,10 +79,11 @@ class YarnGrantsIT {
     void anAugmentedReplacementGrowsTheContainerBeforeTheOldTaskStops() throws Exception {
         try (LocalAm local = LocalAm.start(yarn, client, tmp, "grants-augmented")) {
             Container c = startExecutor(local, "wa");
-            AtomicReference<YarnSize> sizeWhenOldStopped = new AtomicReference<>();
+            AtomicReference<YarnSize> sizeWhenOldStopping = new AtomicReference<>();
             try (BatonClient fw = framework(local, u -> {
-                if (u.getTaskId().getValue().equals("a1") && u.getState() == TaskState.TASK_KILLED) {
-                    sizeWhenOldStopped.compareAndSet(null, local.am.containerSize(c.getId()));
+                // KILLING is sent once the RESERVE is answered, as the old task's stop begins
+                if (u.getTaskId().getValue().equals("a1") && u.getState() == TaskState.TASK_KILLING) {
+                    sizeWhenOldStopping.compareAndSet(null, local.am.containerSize(c.getId()));
                 }
             })) {
                 launch(fw, "wa", task("a1", "cpus:0.5;mem:128"));
@@ -95,8 +96,8 @@ class YarnGrantsIT {
 
                 assertThat(out.outcome()).as(out.status().getMessage()).isEqualTo(ReplacementOutcome.COMMITTED);
                 YarnSize grown = new YarnSize(896, 3); // overhead 1 / 512 + pool (T_old + offer) 1.5 / 384
-                assertThat(sizeWhenOldStopped.get()).as("the container when the old task was stopped")
-                        .isEqualTo(grown);
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(sizeWhenOldStopping.get())
+                        .as("the container when the old task's stop began").isEqualTo(grown));
                 assertRmEqualsLedger(local, c, grown); // T_new = T_old + offer: no leftover
             }
         }

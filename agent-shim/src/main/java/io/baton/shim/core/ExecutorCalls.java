@@ -4,6 +4,9 @@ import io.baton.proto.ExecutorCall;
 import io.baton.proto.ExecutorEvent;
 import io.baton.proto.ExecutorResponse;
 import io.baton.proto.FrameworkEvent;
+import io.baton.proto.Keep;
+import io.baton.proto.Release;
+import io.baton.proto.ReplacementID;
 import io.baton.proto.RejectCode;
 import io.baton.proto.TaskStatus;
 import io.baton.resources.Resources;
@@ -143,7 +146,10 @@ final class ExecutorCalls {
                 reserve, in.nowUs())), exec, reserve));
     }
 
-    /** The rest of RESERVE once granted: the ledger books the pool (the container grows only at ADJUST). */
+    /**
+     * The rest of RESERVE once granted: the ledger books the pool, and the container grows to hold all of it before
+     * the answer (so the new task's launch never waits for the container again).
+     */
     void granted(Pending.ReserveGrant p, String refusal) {
         if (refusal != null) {
             s.reject(p.conn(), p.cid(), RejectCode.INSUFFICIENT_RESOURCES, "replacement "
@@ -155,7 +161,23 @@ final class ExecutorCalls {
             s.reject(p.conn(), p.cid(), r.code(), r.message());
             return;
         }
-        s.reply(p.conn(), ExecutorResponse.newBuilder().setCorrelationId(p.cid()).setReserved(v.value().toRecord()).build());
+        Resources limits = s.ledger.limitsOf(p.executorId());
+        s.emit(new Effect.ApplyLimits(s.request(new Pending.ReserveLimits(p.conn(), p.cid(), p.executorId(), limits,
+                v.value())), p.executorId(), limits, false));
+    }
+
+    /** RESERVE booked and the container sized for its pool: answered; a container that cannot grow undoes it. */
+    void reserveLimits(Pending.ReserveLimits p, Input.LimitsApplied a) {
+        String failure = s.limitsFailure(p.executorId(), p.limits(), a.failure());
+        if (failure != null) {
+            s.ledger.release(p.executorId(), Release.newBuilder().setReplacementId(ReplacementID.newBuilder()
+                    .setValue(p.reservation().replacementId())).setKeep(Keep.KEEP_OLD).build());
+            s.reject(p.conn(), p.cid(), RejectCode.ISOLATOR_FAILED, "replacement " + p.reservation().replacementId()
+                    + " was not reserved: " + failure);
+            return;
+        }
+        s.reply(p.conn(), ExecutorResponse.newBuilder().setCorrelationId(p.cid()).setReserved(p.reservation().toRecord())
+                .build());
     }
 
     private void adjust(long conn, long cid, String exec, ExecutorCall call) {

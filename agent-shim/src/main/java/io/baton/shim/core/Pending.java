@@ -6,6 +6,7 @@ import io.baton.proto.TaskInfo;
 import io.baton.proto.TaskStatus;
 import io.baton.resources.Resources;
 import io.baton.ledger.Ledger;
+import io.baton.ledger.ReservationView;
 
 /** What the core does when the answer to one of its requests comes: the rest of the call that made it. */
 sealed interface Pending {
@@ -30,6 +31,11 @@ sealed interface Pending {
 
     /** LAUNCH booked; forwarded once the container has grown (undone if it cannot). */
     record LaunchLimits(long conn, long cid, String executorId, Resources limits, TaskInfo task) implements Pending {
+    }
+
+    /** RESERVE booked; answered once the container holds the executor's limits with the whole pool (undone if not). */
+    record ReserveLimits(long conn, long cid, String executorId, Resources limits, ReservationView reservation)
+            implements Pending {
     }
 
     /** RESERVE waiting for the resources to be granted. */

@@ -77,6 +77,8 @@ public final class ShimCore {
             executorCalls.answerLimits(q, l);
         } else if (p instanceof Pending.LaunchLimits q && a instanceof Input.LimitsApplied l) {
             frameworkCalls.launchLimits(q, l);
+        } else if (p instanceof Pending.ReserveLimits q && a instanceof Input.LimitsApplied l) {
+            executorCalls.reserveLimits(q, l);
         } else if (p instanceof Pending.ReserveGrant q && a instanceof Input.GrantDecided g) {
             executorCalls.granted(q, g.refusal());
         } else {

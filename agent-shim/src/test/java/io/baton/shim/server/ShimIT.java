@@ -100,14 +100,16 @@ class ShimIT {
         assertThat(Resources.fromProto(reserved.getReserved().getPoolList())).isEqualTo(Resources.parse("cpus:2;mem:1024"));
         e1.update("a", TaskState.TASK_KILLING);
         assertThat(Resources.fromProto(e1.adjust("r1", "cpus:1;mem:256").getAdjusted().getLimitsList()))
-                .isEqualTo(Resources.parse("cpus:1.1;mem:288"));
-        assertThat(hardLimitMb("e1")).isEqualTo(288);
+                .as("the container holds the whole pool until the replacement ends")
+                .isEqualTo(Resources.parse("cpus:2.1;mem:1056"));
+        assertThat(hardLimitMb("e1")).isEqualTo(1056);
         assertThat(Resources.fromProto(state().getFreeList())).as("old resources stay reserved until commit")
                 .isEqualTo(Resources.parse("cpus:1.9;mem:3040;ports:[31000-31099]"));
 
         assertThat(e1.release("r1", Keep.KEEP_NEW).hasReleased()).isTrue();
         assertThat(Resources.fromProto(state().getFreeList())).as("leftover back in the free pool")
                 .isEqualTo(Resources.parse("cpus:2.9;mem:3808;ports:[31000-31099]"));
+        assertThat(hardLimitMb("e1")).as("and out of the container").isEqualTo(288);
         assertThat(shim.server.verifyLedger()).isNull();
     }
 
@@ -124,6 +126,21 @@ class ShimIT {
         assertThat(ev.getRefusal().getMessage()).isEqualTo(r.getRejected().getMessage());
         assertThat(ev.getRequest().getNewTask().getTaskId().getValue()).isEqualTo("b");
         assertThat(state().getOffersCount()).as("the offer is untouched").isEqualTo(1);
+    }
+
+    @Test
+    void anAugmentedReserveIsAnsweredOnlyOnceTheContainerHoldsTheWholePool() throws Exception {
+        running("a", "cpus:1;mem:128");
+        String o = offer(fw, "cpus:1;mem:256");
+        replace(fw, "r1", "a", task("b", "cpus:2;mem:384"), ReplaceStrategy.STOP_THEN_START, o);
+        var ev = e1.wire.await(m -> m.hasEvent() && m.getEvent().hasReplace()).getEvent().getReplace().getRequest();
+        assertThat(hardLimitMb("e1")).isEqualTo(160);
+        var reserved = e1.reserve("r1", "a", ev.getNewTask(), false, List.of(o));
+        assertThat(Resources.fromProto(reserved.getReserved().getPoolList())).isEqualTo(Resources.parse("cpus:2;mem:384"));
+        assertThat(hardLimitMb("e1")).as("grown before the answer: the launch will not wait for it").isEqualTo(416);
+        assertThat(e1.release("r1", Keep.KEEP_OLD).hasReleased()).isTrue();
+        assertThat(hardLimitMb("e1")).as("a rollback gives the whole grant back").isEqualTo(160);
+        assertThat(shim.server.verifyLedger()).isNull();
     }
 
     @Test

@@ -250,6 +250,9 @@ public final class Engine {
         if (r.phase.terminal() && !(e instanceof Event.Released)) {
             return false;
         }
+        if (e instanceof Event.ContainerAdjusted) {
+            return false; // the engine follows its own Adjust (see step); an answer from outside is late news
+        }
         return r.accepts(e);
     }
 
@@ -301,19 +304,32 @@ public final class Engine {
         return running ? new NewTaskRunning(atUs) : terminal ? new NewTaskTerminated(state, message, atUs) : null;
     }
 
+    /**
+     * One event, and the container's answer to any Adjust it issues: the container already holds the
+     * reservation's whole pool (the shim sized it at RESERVE), so an Adjust only tells the shim which part is in
+     * use and the replacement goes on at once, in the same step, without a round trip.
+     */
     private List<Command> step(Replacement r, Event e) {
-        Replacement.Step s = r.apply(e);
-        onStep.accept(s);
-        if (s.from() != s.to()) {
-            phaseChanges.add(new PhaseChange(r, s.from(), s.to(), e.atUs()));
-            if (phaseChanges.size() > 10_000) {
-                phaseChanges.remove(0); // nobody is draining them: keep it bounded
+        List<Command> out = new ArrayList<>();
+        Event next = e;
+        while (next != null) {
+            Replacement.Step s = r.apply(next);
+            onStep.accept(s);
+            if (s.from() != s.to()) {
+                phaseChanges.add(new PhaseChange(r, s.from(), s.to(), next.atUs()));
+                if (phaseChanges.size() > 10_000) {
+                    phaseChanges.remove(0); // nobody is draining them: keep it bounded
+                }
             }
+            if (s.to().terminal() && !s.from().terminal()) {
+                finish(r);
+            }
+            out.addAll(s.commands());
+            Event adjusted = new Event.ContainerAdjusted(next.atUs());
+            next = s.commands().stream().anyMatch(c -> c instanceof Command.Adjust) && r.accepts(adjusted)
+                    ? adjusted : null;
         }
-        if (s.to().terminal() && !s.from().terminal()) {
-            finish(r);
-        }
-        return new ArrayList<>(s.commands());
+        return out;
     }
 
     /** The outcome decides which task the executor keeps. */

@@ -34,10 +34,11 @@ public sealed interface Event {
     record ReserveRejected(RejectCode code, String message, long atUs) implements Event {
     }
 
+    /**
+     * The container holds what the replacement's Adjust put in use. Never from outside: the engine applies it in
+     * the step that issued the Adjust (the container holds the whole pool from the RESERVE on).
+     */
     record ContainerAdjusted(long atUs) implements Event {
-    }
-
-    record AdjustRejected(String message, long atUs) implements Event {
     }
 
     /** The old task reached a terminal state. */

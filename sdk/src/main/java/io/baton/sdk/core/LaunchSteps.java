@@ -29,12 +29,6 @@ final class LaunchSteps {
         return Phase.LAUNCHING;
     }
 
-    static Phase adjustRejected(Replacement r, Event e) {
-        r.fail(TaskReason.REPLACE_NEW_TASK_FAILED, "the container could not be sized for new task " + r.newId()
-                + ": " + ((Event.AdjustRejected) e).message());
-        return RollbackSteps.restore(r);
-    }
-
     /** The old task ended while the replacement was past waiting for it: noted, for a rollback to relaunch it. */
     static Phase oldDiedMeanwhile(Replacement r, Event e) {
         r.oldAlive = false;

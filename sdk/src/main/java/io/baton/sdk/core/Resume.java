@@ -36,9 +36,9 @@ public final class Resume {
                     q.policy().concurrent()));
             case DRAINING, STOPPING_OLD -> out.add(new Command.Kill(id, q.oldTaskId(), r.oldTask.getKillGracePeriodMs()));
             case FREEZING -> out.add(new Command.Freeze(id, q.oldTaskId()));
-            case HANDING_OFF -> out.add(new Command.Adjust(id, r.inUse));
             case RESTORING -> {
-                out.add(new Command.Adjust(id, r.inUse));
+                // the re-subscription told the shim what is in use (no Adjust to repeat); RESTORING rests only
+                // while it waits for the old task's end
                 if (r.awaitingOldEnd) { // its kill may have been lost with the restart: ask again (idempotent)
                     out.add(new Command.Kill(id, q.oldTaskId(), r.oldTask.getKillGracePeriodMs()));
                 }
@@ -71,7 +71,8 @@ public final class Resume {
                 }
             }
             default -> {
-                // NEW, PENDING (waits for the connection / recovery), REJECTED (nothing held)
+                // NEW, PENDING (waits for the connection / recovery), REJECTED (nothing held); HANDING_OFF never
+                // rests (the engine follows its Adjust in the same step)
             }
         }
         r.armed.forEach((timer, deadline) -> out.add(new Command.ArmTimer(id, timer, deadline)));

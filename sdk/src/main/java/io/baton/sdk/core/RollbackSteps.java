@@ -72,11 +72,6 @@ final class RollbackSteps {
         return Phase.RESTORING;
     }
 
-    static Phase restoreRefused(Replacement r, Event e) {
-        return failed(r, "rollback of replacement " + r.id + " failed: the container could not be sized back: "
-                + ((Event.AdjustRejected) e).message());
-    }
-
     static Phase restored(Replacement r, Event e) {
         if (r.oldAlive && !r.oldFrozen && !r.oldKillIssued) {
             if (r.strategy() == ReplaceStrategy.RESIZE_IN_PLACE) {

@@ -34,7 +34,6 @@ import static io.baton.sdk.core.Readiness.OLD_TASK_UNKNOWN;
 import static io.baton.sdk.core.Readiness.READY;
 import static io.baton.sdk.core.Row.phases;
 
-import io.baton.sdk.core.Event.AdjustRejected;
 import io.baton.sdk.core.Event.ContainerAdjusted;
 import io.baton.sdk.core.Event.HookFailed;
 import io.baton.sdk.core.Event.NewTaskReady;
@@ -109,10 +108,6 @@ public final class Transitions {
         // ---- handoff and launch
         row(HANDING_OFF, ContainerAdjusted.class, phases(LAUNCHING, RESIZING), "container sized",
                 LaunchSteps::handedOff);
-        row(HANDING_OFF, AdjustRejected.class, phases(RESTORING, FAILED), "container refused",
-                LaunchSteps::adjustRejected);
-        row(HANDING_OFF, OldTaskTerminated.class, phases(HANDING_OFF), "old task stopped",
-                LaunchSteps::oldDiedMeanwhile);
         row(LAUNCHING, NewTaskRunning.class, phases(VERIFYING, STOPPING_OLD, COMMITTED), "new task running",
                 LaunchSteps::newRunning);
         row(LAUNCHING, NewTaskTerminated.class, phases(RESTORING, FAILED), "new task failed",
@@ -152,7 +147,6 @@ public final class Transitions {
         row(ROLLING_BACK, NewTaskReady.class, phases(ROLLING_BACK), "late", Transitions::stay);
         row(RESTORING, ContainerAdjusted.class, phases(RELAUNCHING, ROLLED_BACK, RESTORING), "container sized",
                 RollbackSteps::restored);
-        row(RESTORING, AdjustRejected.class, phases(FAILED), "container refused", RollbackSteps::restoreRefused);
         row(RESTORING, OldTaskTerminated.class, phases(RESTORING, RELAUNCHING), "old task stopped",
                 LaunchSteps::oldDiedMeanwhile);
         row(RESTORING, HookFailed.class, KILL, phases(RESTORING, ROLLED_BACK), "old task's kill failed",

@@ -56,7 +56,7 @@ final class Commands {
             d.emit(new Effect.Call(rid, Effect.CallKind.RESERVE, b.build(), true));
         } else if (c instanceof Command.Adjust a) {
             d.emit(new Effect.Call(rid, Effect.CallKind.ADJUST, Adjust.newBuilder().setReplacementId(rid(rid))
-                    .addAllInUse(a.inUse().toProto()).build(), true));
+                    .addAllInUse(a.inUse().toProto()).build(), false));
         } else if (c instanceof Command.GiveBack g) {
             d.emit(new Effect.Call(rid, Effect.CallKind.GIVE_BACK, Release.newBuilder().setReplacementId(rid(rid))
                     .setGiveBack(ResourceList.newBuilder().addAllResources(g.resources().toProto())).build(), false));
@@ -150,10 +150,12 @@ final class Commands {
 
     void answered(Effect.Call call, Input.Answer answer) {
         String rid = call.replacementId();
-        if (call.kind() == Effect.CallKind.GIVE_BACK) {
+        if (call.kind() == Effect.CallKind.GIVE_BACK || call.kind() == Effect.CallKind.ADJUST) {
+            // nothing waits for these: the container holds the whole pool from the RESERVE on
             if (answer.kind() != Input.Answer.Kind.OK) {
-                d.log(Effect.Level.WARN, "giving back resources of replacement " + rid + " failed: "
-                        + answer.message() + " (the re-subscription reports the pool)");
+                d.log(Effect.Level.WARN, (call.kind() == Effect.CallKind.ADJUST ? "recording what replacement " + rid
+                        + " uses" : "giving back resources of replacement " + rid) + " failed: " + answer.message()
+                        + " (the re-subscription reports the pool)");
             }
             return;
         }
@@ -182,7 +184,6 @@ final class Commands {
     private Event accepted(Effect.CallKind kind, Input.Answer answer) {
         return switch (kind) {
             case RESERVE -> new Event.ReserveAccepted(Resources.fromProto(answer.pool()), d.now);
-            case ADJUST -> new Event.ContainerAdjusted(d.now);
             default -> new Event.Released(d.now);
         };
     }
@@ -190,7 +191,6 @@ final class Commands {
     private Event rejected(Effect.CallKind kind, Input.Answer answer) {
         return switch (kind) {
             case RESERVE -> new Event.ReserveRejected(answer.code(), answer.message(), d.now);
-            case ADJUST -> new Event.AdjustRejected(answer.message(), d.now);
             default -> answer.code() == RejectCode.UNKNOWN_RESERVATION ? new Event.Released(d.now) : null;
         };
     }

@@ -50,10 +50,6 @@ final class JournalCodec {
             b.setKind(EngineEvent.Kind.RESERVE_ACCEPTED).addAllPool(a.pool().toProto());
         } else if (e instanceof Event.ReserveRejected r) {
             b.setKind(EngineEvent.Kind.RESERVE_REJECTED).setCode(r.code()).setMessage(r.message());
-        } else if (e instanceof Event.ContainerAdjusted) {
-            b.setKind(EngineEvent.Kind.CONTAINER_ADJUSTED);
-        } else if (e instanceof Event.AdjustRejected a) {
-            b.setKind(EngineEvent.Kind.ADJUST_REJECTED).setMessage(a.message());
         } else if (e instanceof Event.OldTaskFrozen) {
             b.setKind(EngineEvent.Kind.OLD_TASK_FROZEN);
         } else if (e instanceof Event.OldTaskResized) {
@@ -79,8 +75,9 @@ final class JournalCodec {
         return switch (e.getKind()) {
             case RESERVE_ACCEPTED -> new Event.ReserveAccepted(Resources.fromProto(e.getPoolList()), at);
             case RESERVE_REJECTED -> new Event.ReserveRejected(e.getCode(), e.getMessage(), at);
-            case CONTAINER_ADJUSTED -> new Event.ContainerAdjusted(at);
-            case ADJUST_REJECTED -> new Event.AdjustRejected(e.getMessage(), at);
+            // written by versions whose replacements waited for the shim's ADJUST answer; the engine follows
+            // its own Adjust now and drops these as late news
+            case CONTAINER_ADJUSTED, ADJUST_REJECTED -> new Event.ContainerAdjusted(at);
             case OLD_TASK_FROZEN -> new Event.OldTaskFrozen(at);
             case OLD_TASK_RESIZED -> new Event.OldTaskResized(at);
             case NEW_TASK_READY -> new Event.NewTaskReady(at);

@@ -70,6 +70,12 @@ final class RecoverySteps {
     /** With the author's answer: tasks that did not survive are lost or stopped; in-flight work is re-issued. */
     static void resume(JournaledEngine je, Set<String> known, Set<String> alive, Effects fx) {
         long now = fx.now();
+        // What the author found is told first, for every task and replacement, and starts nothing yet: a fact
+        // moves a replacement on in the same step (the old task's end launches the new task at once), and a task
+        // started while later facts are untold is taken for one that did not survive (simulation seed 184: the
+        // old task's loss launched the new one, which the next fact then called lost). The starts come from the
+        // resumed phases below, once every fact is in.
+        Effects facts = withoutStarts(fx);
         Set<String> relaunching = new HashSet<>();
         for (Replacement r : je.engine().unfinished()) {
             if (r.phase() == Phase.RELAUNCHING) {
@@ -78,22 +84,22 @@ final class RecoverySteps {
         }
         for (String id : known) {
             if (!alive.contains(id) && je.engine().tasks().containsKey(id) && !relaunching.contains(id)) {
-                lost(je, id, fx); // (an old task being relaunched is relaunched again below, not lost)
+                lost(je, id, facts); // (an old task being relaunched is relaunched again below, not lost)
             }
         }
         for (Replacement r : je.engine().unfinished()) {
             String oldId = r.request().oldTaskId();
             String newId = r.request().newTaskId();
             if (OLD_STOPPING.contains(r.phase()) && !alive.contains(oldId)) {
-                fx.execute(je.taskState(oldId, TaskState.TASK_KILLED, "stopped while the executor was down", now));
+                facts.execute(je.taskState(oldId, TaskState.TASK_KILLED, "stopped while the executor was down", now));
             }
             if (r.phase() == Phase.LAUNCHING && alive.contains(newId)) {
-                fx.execute(je.taskState(newId, TaskState.TASK_RUNNING, "running after the executor restarted", now));
+                facts.execute(je.taskState(newId, TaskState.TASK_RUNNING, "running after the executor restarted", now));
             }
             if (r.phase() == Phase.RELAUNCHING && alive.contains(oldId)) {
-                fx.execute(je.taskState(oldId, TaskState.TASK_RUNNING, "running after the executor restarted", now));
+                facts.execute(je.taskState(oldId, TaskState.TASK_RUNNING, "running after the executor restarted", now));
             } else if (r.phase() == Phase.RELAUNCHING && r.stoppingRelaunch()) { // the relaunch given up is gone
-                fx.execute(je.taskState(oldId, TaskState.TASK_KILLED, "stopped while the executor was down", now));
+                facts.execute(je.taskState(oldId, TaskState.TASK_KILLED, "stopped while the executor was down", now));
             }
         }
         for (Replacement r : failedJustBefore(je)) {
@@ -136,6 +142,27 @@ final class RecoverySteps {
             }
             fx.execute(resume);
         }
+    }
+
+    /** {@code fx} without the commands that start a task (Launch, Thaw): the resumed phases issue those. */
+    private static Effects withoutStarts(Effects fx) {
+        return new Effects() {
+            @Override
+            public void execute(List<Command> commands) {
+                fx.execute(commands.stream().filter(c -> !(c instanceof Command.Launch || c instanceof Command.Thaw))
+                        .toList());
+            }
+
+            @Override
+            public void sendStatus(String taskId, TaskState state, String message) {
+                fx.sendStatus(taskId, state, message);
+            }
+
+            @Override
+            public long now() {
+                return fx.now();
+            }
+        };
     }
 
     /** Replacements that failed so shortly before the crash that their release was not confirmed. */

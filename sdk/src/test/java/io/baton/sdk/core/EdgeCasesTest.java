@@ -19,12 +19,12 @@ class EdgeCasesTest {
 
     private Script launchedConcurrently() {
         return s.replace("a", Script.withReadiness(task("b", "cpus:1;mem:512")), START_THEN_STOP, "o-1")
-                .reserved("cpus:2;mem:1024").adjusted().expect(Phase.LAUNCHING);
+                .reserved("cpus:2;mem:1024").expect(Phase.LAUNCHING);
     }
 
     private Script rollingBack() {
         s.replace("a", task("b", "cpus:1"), STOP_THEN_START).reserved("cpus:1;mem:512").status("a", TASK_KILLED)
-                .adjusted().after(60_000).timer(Timer.START);
+                .after(60_000).timer(Timer.START);
         return s.expect(Phase.ROLLING_BACK);
     }
 
@@ -40,21 +40,21 @@ class EdgeCasesTest {
     void theOldTaskDyingDuringVerificationIsNoted() {
         launchedConcurrently().status("b", TASK_RUNNING).expect(Phase.VERIFYING);
         s.status("a", TASK_KILLED).expect(Phase.VERIFYING);
-        s.status("b", TASK_FAILED).expect(Phase.RESTORING).adjusted().expect(Phase.RELAUNCHING);
+        s.status("b", TASK_FAILED).expect(Phase.RELAUNCHING);
         assertThat(s.the(Command.Launch.class).task().getTaskId().getValue()).isEqualTo("a");
     }
 
     @Test
     void aFailingReadinessCheckRollsBack() {
         launchedConcurrently().status("b", TASK_RUNNING).hookFailed(Hook.READINESS).expect(Phase.ROLLING_BACK);
-        s.status("b", TASK_KILLED).adjusted().expect(Phase.ROLLED_BACK);
+        s.status("b", TASK_KILLED).expect(Phase.ROLLED_BACK);
         s.expectReport("b", TASK_FAILED, TaskReason.REPLACE_NOT_READY);
         assertThat(s.report("b").message()).startsWith("readiness check failed: READINESS threw");
     }
 
     @Test
     void theNewTaskDyingDuringVerificationRollsBack() {
-        launchedConcurrently().status("b", TASK_RUNNING).status("b", TASK_FAILED).expect(Phase.RESTORING);
+        launchedConcurrently().status("b", TASK_RUNNING).status("b", TASK_FAILED).expect(Phase.ROLLED_BACK);
     }
 
     @Test
@@ -84,28 +84,27 @@ class EdgeCasesTest {
 
     @Test
     void theOldTaskDyingDuringRollbackIsRelaunched() {
-        s.replace("a", task("b", "cpus:1;mem:512"), START_THEN_STOP, "o-1").reserved("cpus:2;mem:1024").adjusted()
+        s.replace("a", task("b", "cpus:1;mem:512"), START_THEN_STOP, "o-1").reserved("cpus:2;mem:1024")
                 .after(60_000).timer(Timer.START).expect(Phase.ROLLING_BACK);
         s.status("a", TASK_FAILED).expect(Phase.ROLLING_BACK);
-        s.status("b", TASK_KILLED).expect(Phase.RESTORING);
-        s.status("a", TASK_FAILED).expect(Phase.RESTORING);
-        s.adjusted().expect(Phase.RELAUNCHING);
+        s.status("b", TASK_KILLED).expect(Phase.RELAUNCHING);
         assertThat(s.the(Command.Launch.class).task().getTaskId().getValue()).isEqualTo("a");
     }
 
     @Test
-    void aContainerThatCannotBeSizedBackFailsTheReplacement() {
-        rollingBack().status("b", TASK_KILLED).on(new Event.AdjustRejected("no memory", s.now)).expect(Phase.FAILED);
-        assertThat(s.report("a").message()).contains("the container could not be sized back: no memory");
+    void theRollbackSizesTheContainerBackAndRelaunchesInOneStep() {
+        rollingBack().status("b", TASK_KILLED).expect(Phase.RELAUNCHING);
+        assertThat(s.last).extracting(c -> c.getClass().getSimpleName()).containsSubsequence("Adjust", "Launch");
+        assertThat(s.the(Command.Adjust.class).inUse()).isEqualTo(io.baton.resources.Resources.parse("cpus:1;mem:512"));
     }
 
     @Test
     void aRelaunchThatThrowsOrNeverRunsFailsTheReplacement() {
-        rollingBack().status("b", TASK_KILLED).adjusted().hookFailed(Hook.LAUNCH).expect(Phase.FAILED);
+        rollingBack().status("b", TASK_KILLED).hookFailed(Hook.LAUNCH).expect(Phase.FAILED);
 
         Script t = new Script().running(task("a", "cpus:1"));
-        t.replace("a", task("b", "cpus:1"), STOP_THEN_START).reserved("cpus:1").status("a", TASK_KILLED).adjusted()
-                .status("b", TASK_FAILED).adjusted().after(60_000).timer(Timer.START).expect(Phase.RELAUNCHING)
+        t.replace("a", task("b", "cpus:1"), STOP_THEN_START).reserved("cpus:1").status("a", TASK_KILLED)
+                .status("b", TASK_FAILED).after(60_000).timer(Timer.START).expect(Phase.RELAUNCHING)
                 .status("a", TASK_KILLED).expect(Phase.FAILED); // stopped first: FAILED only once it has ended
         assertThat(t.report("a").message()).isEqualTo("old task a could not be restarted: not running within the "
                 + "start timeout");
@@ -114,8 +113,8 @@ class EdgeCasesTest {
     @Test
     void everyOutcomeWithAReservationAcknowledgesItsRelease() {
         Script rolled = new Script().running(task("a", "cpus:1"));
-        rolled.replace("a", task("b", "cpus:1"), STOP_THEN_START).reserved("cpus:1").status("a", TASK_KILLED).adjusted()
-                .status("b", TASK_FAILED).adjusted().status("a", TASK_RUNNING).expect(Phase.ROLLED_BACK)
+        rolled.replace("a", task("b", "cpus:1"), STOP_THEN_START).reserved("cpus:1").status("a", TASK_KILLED)
+                .status("b", TASK_FAILED).status("a", TASK_RUNNING).expect(Phase.ROLLED_BACK)
                 .on(new Event.Released(rolled.now));
         Script aborted = new Script().running(task("a", "cpus:1"));
         aborted.replace("a", task("b", "cpus:1"), STOP_THEN_START).reserved("cpus:1").timer(Timer.DRAIN)
@@ -146,20 +145,20 @@ class EdgeCasesTest {
     @Test
     void aHungLaunchTimingOutAfterTheStartTimerDoesNotFailTheRollback() {
         s.replace("a", task("b", "cpus:1"), STOP_THEN_START).reserved("cpus:1;mem:512").status("a", TASK_KILLED)
-                .adjusted().after(60_000).timer(Timer.START).expect(Phase.ROLLING_BACK);
+                .after(60_000).timer(Timer.START).expect(Phase.ROLLING_BACK);
         s.hookFailed(Hook.LAUNCH).expect(Phase.ROLLING_BACK); // the launch's own bound, just after
         assertThat(s.last).isEmpty();
-        s.status("b", TASK_KILLED).adjusted().status("a", TASK_RUNNING).expect(Phase.ROLLED_BACK);
+        s.status("b", TASK_KILLED).status("a", TASK_RUNNING).expect(Phase.ROLLED_BACK);
     }
 
     @Test
     void lateOrStaleOutcomesAreDroppedNotFatal() {
         s.replace("a", task("b", "cpus:1"), STOP_THEN_START).reserved("cpus:1;mem:512").status("a", TASK_KILLED)
-                .expect(Phase.HANDING_OFF);
-        s.hookFailed(Hook.KILL).expect(Phase.HANDING_OFF); // the kill that reported killed() and then threw
-        s.reserved("cpus:1;mem:512").expect(Phase.HANDING_OFF); // a duplicate answer
-        assertThat(s.engine.accepts("r1", new Event.HookFailed(Hook.KILL, "x", s.now))).isFalse();
-        s.adjusted().expect(Phase.LAUNCHING);
+                .expect(Phase.LAUNCHING);
+        s.hookFailed(Hook.KILL).expect(Phase.LAUNCHING); // the kill that reported killed() and then threw
+        s.reserved("cpus:1;mem:512").expect(Phase.LAUNCHING); // a duplicate answer
+        assertThat(s.engine.accepts("r1", new Event.ContainerAdjusted(s.now))).as("the shim's answer to the Adjust")
+                .isFalse();
         for (Phase p : java.util.List.of(Phase.LAUNCHING)) {
             s.hookFailed(Hook.KILL).expect(p);
         }

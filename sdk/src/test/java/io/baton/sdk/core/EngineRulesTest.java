@@ -55,8 +55,8 @@ class EngineRulesTest {
     @Test
     void replacingATaskThatIsBeingRolledBackIsRefused() {
         s.replace("r1", "a", task("b", "cpus:1"), policy(STOP_THEN_START));
-        s.reserved("cpus:1;mem:128").status("a", TASK_KILLED).adjusted().status("b", io.baton.proto.TaskState.TASK_FAILED)
-                .expect(Phase.RESTORING);
+        s.reserved("cpus:1;mem:128").status("a", TASK_KILLED).status("b", io.baton.proto.TaskState.TASK_FAILED)
+                .expect(Phase.RELAUNCHING);
         s.replace("r2", "a", task("c", "cpus:1"), policy(STOP_THEN_START));
         s.expect(Phase.REJECTED);
     }
@@ -67,9 +67,9 @@ class EngineRulesTest {
         s.replace("r1", "a", task("b", "cpus:1"), policy(STOP_THEN_START));
         s.replace("r2", "x", task("y", "cpus:1"), policy(STOP_THEN_START));
         s.rid = "r2";
-        s.reserved("cpus:1").status("x", TASK_KILLED).adjusted().status("y", TASK_RUNNING).expect(Phase.COMMITTED);
+        s.reserved("cpus:1").status("x", TASK_KILLED).status("y", TASK_RUNNING).expect(Phase.COMMITTED);
         s.rid = "r1";
-        s.expect(Phase.REQUESTED).reserved("cpus:1;mem:128").status("a", TASK_KILLED).adjusted()
+        s.expect(Phase.REQUESTED).reserved("cpus:1;mem:128").status("a", TASK_KILLED)
                 .status("b", TASK_RUNNING).expect(Phase.COMMITTED);
         assertThat(s.engine.tasks()).containsOnlyKeys("b", "y");
     }
@@ -77,9 +77,9 @@ class EngineRulesTest {
     @Test
     void theNewTaskOfACommittedReplacementCanBeReplacedInTurn() {
         s.replace("r1", "a", task("b", "cpus:1"), policy(STOP_THEN_START));
-        s.reserved("cpus:1;mem:128").status("a", TASK_KILLED).adjusted().status("b", TASK_RUNNING).expect(Phase.COMMITTED);
+        s.reserved("cpus:1;mem:128").status("a", TASK_KILLED).status("b", TASK_RUNNING).expect(Phase.COMMITTED);
         s.replace("r2", "b", task("c", "cpus:1"), policy(STOP_THEN_START));
-        s.expect(Phase.REQUESTED).reserved("cpus:1").status("b", TASK_KILLED).adjusted().status("c", TASK_RUNNING)
+        s.expect(Phase.REQUESTED).reserved("cpus:1").status("b", TASK_KILLED).status("c", TASK_RUNNING)
                 .expect(Phase.COMMITTED);
         assertThat(s.engine.tasks()).containsOnlyKeys("c");
     }
@@ -174,7 +174,7 @@ class EngineRulesTest {
         assertThat(s.engine.manages("b")).isTrue();
         s.status("a", io.baton.proto.TaskState.TASK_KILLING);
         assertThat(s.last).as("a non-terminal update of the old task moves nothing").isEmpty();
-        s.reserved("cpus:1;mem:128").status("a", TASK_KILLED).adjusted().status("b", TASK_RUNNING);
+        s.reserved("cpus:1;mem:128").status("a", TASK_KILLED).status("b", TASK_RUNNING);
         assertThat(s.engine.manages("a")).isFalse();
         assertThat(s.engine.manages("b")).isFalse();
     }

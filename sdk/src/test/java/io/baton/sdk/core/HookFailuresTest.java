@@ -25,7 +25,7 @@ class HookFailuresTest {
     @Test
     void aLateLaunchOrReadinessFailureChangesNothingOnceTheNewTaskIsPastThatStep() {
         s.replace("a", Script.withReadiness(task("b", "cpus:1;mem:512")), START_THEN_STOP, "o-1")
-                .reserved("cpus:2;mem:1024").adjusted().status("b", TASK_RUNNING).expect(Phase.VERIFYING);
+                .reserved("cpus:2;mem:1024").status("b", TASK_RUNNING).expect(Phase.VERIFYING);
         s.hookFailed(Hook.LAUNCH).expect(Phase.VERIFYING);
         assertThat(s.last).as("a launch that timed out after its task ran").isEmpty();
         s.on(new Event.NewTaskReady(s.now)).expect(Phase.STOPPING_OLD);
@@ -39,8 +39,8 @@ class HookFailuresTest {
     @Test
     void aLateKillFailureOfTheNewTaskChangesNothingWhileTheOldIsRelaunched() {
         s.replace("a", task("b", "cpus:1"), STOP_THEN_START).reserved("cpus:1;mem:512").status("a", TASK_KILLED)
-                .adjusted().after(60_000).timer(Timer.START).expect(Phase.ROLLING_BACK);
-        s.status("b", TASK_KILLED).adjusted().expect(Phase.RELAUNCHING);
+                .after(60_000).timer(Timer.START).expect(Phase.ROLLING_BACK);
+        s.status("b", TASK_KILLED).expect(Phase.RELAUNCHING);
         assertThat(s.the(Command.Launch.class).task().getTaskId().getValue()).isEqualTo("a");
         s.hookFailed(Hook.KILL).expect(Phase.RELAUNCHING);
         assertThat(s.last).as("the kill of a task that has already ended").isEmpty();
@@ -52,8 +52,7 @@ class HookFailuresTest {
     @Test
     void aThawThatFailsOnRollbackFailsTheReplacement() {
         s.replace("a", task("b", "cpus:1;mem:512"), FREEZE_THEN_START, "o-1").reserved("cpus:2;mem:1024")
-                .on(new Event.OldTaskFrozen(s.now)).adjusted().status("b", TASK_FAILED).expect(Phase.RESTORING)
-                .adjusted().expect(Phase.RELAUNCHING);
+                .on(new Event.OldTaskFrozen(s.now)).status("b", TASK_FAILED).expect(Phase.RELAUNCHING);
         assertThat(s.the(Command.Thaw.class).taskId()).isEqualTo("a");
         s.hookFailed(Hook.THAW).expect(Phase.FAILED);
         assertThat(s.the(Command.Kill.class).taskId()).as("a frozen task that cannot be thawed is stopped")

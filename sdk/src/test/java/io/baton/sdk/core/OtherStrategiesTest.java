@@ -26,10 +26,9 @@ class OtherStrategiesTest {
     void startThenStopRunsTheNewTaskBeforeDrainingTheOld() {
         s.replace("a", task("b", "cpus:1;mem:512"), START_THEN_STOP, "o-1");
         assertThat(s.the(Command.Reserve.class).concurrent()).isTrue();
-        s.reserved("cpus:2;mem:1024").expect(Phase.HANDING_OFF);
+        s.reserved("cpus:2;mem:1024").expect(Phase.LAUNCHING);
         s.expectReport("a", TASK_KILLING, TaskReason.REPLACED);
         assertThat(s.the(Command.Adjust.class).inUse()).isEqualTo(Resources.parse("cpus:2;mem:1024"));
-        s.adjusted().expect(Phase.LAUNCHING);
         s.status("b", TASK_RUNNING).expect(Phase.STOPPING_OLD);
         assertThat(s.the(Command.Kill.class).taskId()).isEqualTo("a");
         s.after(30).status("a", TASK_KILLED).expect(Phase.COMMITTED);
@@ -40,9 +39,8 @@ class OtherStrategiesTest {
 
     @Test
     void startThenStopRollsBackWithoutRestartingTheOldTask() {
-        s.replace("a", task("b", "cpus:1;mem:512"), START_THEN_STOP, "o-1").reserved("cpus:2;mem:1024").adjusted();
-        s.status("b", TASK_FAILED).expect(Phase.RESTORING);
-        s.adjusted().expect(Phase.ROLLED_BACK);
+        s.replace("a", task("b", "cpus:1;mem:512"), START_THEN_STOP, "o-1").reserved("cpus:2;mem:1024");
+        s.status("b", TASK_FAILED).expect(Phase.ROLLED_BACK);
         assertThat(s.the(Command.Release.class).keep()).isEqualTo(Keep.KEEP_OLD);
         s.expectReport("a", TASK_ROLLED_BACK, TaskReason.REPLACE_ROLLED_BACK);
         s.checkInvariants();
@@ -50,11 +48,11 @@ class OtherStrategiesTest {
 
     @Test
     void anOldTaskThatWillNotStopAfterTheNewIsReadyIsRelaunchedAfterRollback() {
-        s.replace("a", task("b", "cpus:1;mem:512"), START_THEN_STOP, "o-1").reserved("cpus:2;mem:1024").adjusted()
+        s.replace("a", task("b", "cpus:1;mem:512"), START_THEN_STOP, "o-1").reserved("cpus:2;mem:1024")
                 .status("b", TASK_RUNNING).expect(Phase.STOPPING_OLD);
         s.after(30_000).timer(Timer.DRAIN).expect(Phase.ROLLING_BACK);
         assertThat(s.the(Command.Kill.class).taskId()).isEqualTo("b");
-        s.status("b", TASK_KILLED).adjusted().expect(Phase.RESTORING); // not relaunched before it has ended
+        s.status("b", TASK_KILLED).expect(Phase.RESTORING); // not relaunched before it has ended
         assertThat(s.the(Command.Kill.class).taskId()).isEqualTo("a");
         s.status("a", TASK_KILLED).expect(Phase.RELAUNCHING);
         assertThat(s.the(Command.Launch.class).task().getTaskId().getValue()).isEqualTo("a");
@@ -64,9 +62,9 @@ class OtherStrategiesTest {
 
     @Test
     void theNewTaskDyingWhileTheOldStopsRelaunchesTheOldOnceItHasStopped() {
-        s.replace("a", task("b", "cpus:1;mem:512"), START_THEN_STOP, "o-1").reserved("cpus:2;mem:1024").adjusted()
+        s.replace("a", task("b", "cpus:1;mem:512"), START_THEN_STOP, "o-1").reserved("cpus:2;mem:1024")
                 .status("b", TASK_RUNNING).status("b", TASK_FAILED).expect(Phase.RESTORING);
-        s.adjusted().expect(Phase.RESTORING); // (was: relaunched next to the dying old task, then FAILED by its end)
+        s.expect(Phase.RESTORING); // (was: relaunched next to the dying old task, then FAILED by its end)
         s.status("a", TASK_KILLED).expect(Phase.RELAUNCHING);
         s.status("a", TASK_RUNNING).expect(Phase.ROLLED_BACK);
         s.checkInvariants();
@@ -74,7 +72,7 @@ class OtherStrategiesTest {
 
     @Test
     void aFailingKillOfTheOldTaskAfterTheNewIsReadyRollsBack() {
-        s.replace("a", task("b", "cpus:1;mem:512"), START_THEN_STOP, "o-1").reserved("cpus:2;mem:1024").adjusted()
+        s.replace("a", task("b", "cpus:1;mem:512"), START_THEN_STOP, "o-1").reserved("cpus:2;mem:1024")
                 .status("b", TASK_RUNNING).hookFailed(Hook.KILL).expect(Phase.ROLLING_BACK);
     }
 
@@ -83,12 +81,12 @@ class OtherStrategiesTest {
         s.replace("a", task("b", "cpus:1;mem:512"), FREEZE_THEN_START, "o-1");
         s.reserved("cpus:2;mem:1024").expect(Phase.FREEZING);
         assertThat(s.the(Command.Freeze.class).taskId()).isEqualTo("a");
-        s.on(new Event.OldTaskFrozen(s.now)).expect(Phase.HANDING_OFF);
+        s.on(new Event.OldTaskFrozen(s.now)).expect(Phase.LAUNCHING);
         assertThat(s.the(Command.Adjust.class).inUse()).as("a frozen task keeps its memory")
                 .isEqualTo(Resources.parse("cpus:2;mem:1024"));
-        s.adjusted().hookFailed(Hook.LAUNCH).expect(Phase.ROLLING_BACK); // it may have started partly: stop it
+        s.hookFailed(Hook.LAUNCH).expect(Phase.ROLLING_BACK); // it may have started partly: stop it
         assertThat(s.the(Command.Kill.class).taskId()).isEqualTo("b");
-        s.status("b", TASK_KILLED).expect(Phase.RESTORING).adjusted().expect(Phase.RELAUNCHING);
+        s.status("b", TASK_KILLED).expect(Phase.RELAUNCHING);
         assertThat(s.the(Command.Thaw.class).taskId()).isEqualTo("a");
         s.status("a", TASK_RUNNING).expect(Phase.ROLLED_BACK);
         s.checkInvariants();
@@ -97,7 +95,7 @@ class OtherStrategiesTest {
     @Test
     void freezeThenStartKillsTheFrozenTaskOnCommit() {
         s.replace("a", Script.withReadiness(task("b", "cpus:1;mem:512")), FREEZE_THEN_START, "o-1")
-                .reserved("cpus:2;mem:1024").on(new Event.OldTaskFrozen(s.now)).adjusted().status("b", TASK_RUNNING)
+                .reserved("cpus:2;mem:1024").on(new Event.OldTaskFrozen(s.now)).status("b", TASK_RUNNING)
                 .expect(Phase.VERIFYING).on(new Event.NewTaskReady(s.now)).expect(Phase.STOPPING_OLD);
         s.status("a", TASK_KILLED).expect(Phase.COMMITTED);
         s.expectReport("a", TASK_KILLED, TaskReason.REPLACED);
@@ -121,16 +119,15 @@ class OtherStrategiesTest {
     @Test
     void anOldTaskThatDiesWhileFreezingIsReplacedAsIfStopped() {
         s.replace("a", task("b", "cpus:1;mem:512"), FREEZE_THEN_START, "o-1").reserved("cpus:2;mem:1024");
-        s.status("a", TASK_FAILED).expect(Phase.HANDING_OFF);
-        s.adjusted().status("b", TASK_RUNNING).expect(Phase.COMMITTED);
+        s.status("a", TASK_FAILED).expect(Phase.LAUNCHING);
+        s.status("b", TASK_RUNNING).expect(Phase.COMMITTED);
     }
 
     @Test
     void resizeInPlaceAdjustsThenResizesWithoutKilling() {
         s.replace("a", task("a", "cpus:2;mem:512"), RESIZE_IN_PLACE, "o-1");
-        s.reserved("cpus:2;mem:512").expect(Phase.HANDING_OFF);
+        s.reserved("cpus:2;mem:512").expect(Phase.RESIZING);
         assertThat(s.reports()).as("no KILLING for a resize").isEmpty();
-        s.adjusted().expect(Phase.RESIZING);
         assertThat(s.the(Command.Resize.class).to().getResourcesList()).isEqualTo(Resources.parse("cpus:2;mem:512").toProto());
         s.on(new Event.OldTaskResized(s.now)).expect(Phase.COMMITTED);
         assertThat(s.reports()).hasSize(1);
@@ -140,21 +137,20 @@ class OtherStrategiesTest {
 
     @Test
     void aFailedResizeResizesBackAndRollsBack() {
-        s.replace("a", task("a", "cpus:2;mem:512"), RESIZE_IN_PLACE, "o-1").reserved("cpus:2;mem:512").adjusted();
-        s.hookFailed(Hook.RESIZE).expect(Phase.RESTORING);
-        s.adjusted().expect(Phase.ROLLED_BACK);
+        s.replace("a", task("a", "cpus:2;mem:512"), RESIZE_IN_PLACE, "o-1").reserved("cpus:2;mem:512");
+        s.hookFailed(Hook.RESIZE).expect(Phase.ROLLED_BACK);
         assertThat(s.the(Command.Resize.class).to().getResourcesList()).isEqualTo(Resources.parse("cpus:1;mem:512").toProto());
         s.expectReport("a", TASK_ROLLED_BACK, TaskReason.REPLACE_ROLLED_BACK);
     }
 
     @Test
     void aResizeThatTimesOutOrWhoseTaskDiesRollsBack() {
-        s.replace("a", task("a", "cpus:2;mem:512"), RESIZE_IN_PLACE, "o-1").reserved("cpus:2;mem:512").adjusted();
-        s.after(60_000).timer(Timer.START).expect(Phase.RESTORING);
+        s.replace("a", task("a", "cpus:2;mem:512"), RESIZE_IN_PLACE, "o-1").reserved("cpus:2;mem:512");
+        s.after(60_000).timer(Timer.START).expect(Phase.ROLLED_BACK);
 
         Script t = new Script().running(task("x", "cpus:1"));
-        t.replace("x", task("x", "cpus:2"), RESIZE_IN_PLACE, "o-1").reserved("cpus:2").adjusted();
-        t.status("x", TASK_FAILED).expect(Phase.RESTORING).adjusted().expect(Phase.RELAUNCHING);
+        t.replace("x", task("x", "cpus:2"), RESIZE_IN_PLACE, "o-1").reserved("cpus:2");
+        t.status("x", TASK_FAILED).expect(Phase.RELAUNCHING);
         t.status("x", TASK_RUNNING).expect(Phase.ROLLED_BACK);
     }
 }

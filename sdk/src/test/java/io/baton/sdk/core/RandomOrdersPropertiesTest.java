@@ -149,10 +149,10 @@ class RandomOrdersPropertiesTest {
                 options.add(() -> s.hookFailed(Hook.FREEZE));
                 options.add(() -> s.status(oldId, TaskState.TASK_FAILED));
             }
-            case HANDING_OFF, RESTORING -> {
-                options.add(() -> s.adjusted());
-                options.add(() -> s.on(new Event.AdjustRejected("no", s.now)));
+            case RESTORING -> {
                 options.add(() -> s.status(oldId, TaskState.TASK_FAILED));
+                options.add(() -> s.timer(Timer.DRAIN));
+                options.add(() -> s.hookFailed(Hook.KILL));
             }
             case LAUNCHING, VERIFYING -> {
                 if (p == Phase.LAUNCHING) {
@@ -222,7 +222,7 @@ class RandomOrdersPropertiesTest {
             long active = s.engine.unfinished().stream().filter(r -> r.request().oldTaskId().equals(old)).count();
             assertThat(active).isLessThanOrEqualTo(1);
             if (pick % 3 == 0 && s.phase() == Phase.REQUESTED) {
-                s.reserved("cpus:1").status(old, TaskState.TASK_KILLED).adjusted().status("n" + n, TaskState.TASK_RUNNING);
+                s.reserved("cpus:1").status(old, TaskState.TASK_KILLED).status("n" + n, TaskState.TASK_RUNNING);
                 s.expect(Phase.COMMITTED);
                 s.running(task(old, "cpus:1")); // reuse the old id for the next round
             }

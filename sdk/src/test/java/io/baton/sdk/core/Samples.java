@@ -22,7 +22,6 @@ final class Samples {
                 new Event.ReserveAccepted(Resources.empty(), 0),
                 new Event.ReserveRejected(RejectCode.INSUFFICIENT_RESOURCES, "", 0),
                 new Event.ContainerAdjusted(0),
-                new Event.AdjustRejected("", 0),
                 new Event.OldTaskTerminated(TaskState.TASK_KILLED, 0),
                 new Event.OldTaskFrozen(0),
                 new Event.OldTaskRunning(0),

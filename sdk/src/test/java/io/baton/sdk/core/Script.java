@@ -92,10 +92,6 @@ class Script {
         return on(new Event.ReserveAccepted(Resources.parse(pool), now));
     }
 
-    Script adjusted() {
-        return on(new Event.ContainerAdjusted(now));
-    }
-
     Script timer(Timer t) {
         return on(new Event.TimerFired(t, now));
     }

@@ -48,27 +48,26 @@ class SimulationFindingsTest {
     @Test
     void aKillThatFailedInStoppingOldDoesNotMakeTheRollbackRelaunchTheFrozenTask() {
         s.replace("a", task("b", "cpus:1;mem:512"), FREEZE_THEN_START, "o-1").reserved("cpus:2;mem:1024");
-        s.on(new Event.OldTaskFrozen(s.now)).adjusted().status("b", TASK_RUNNING).expect(Phase.STOPPING_OLD);
+        s.on(new Event.OldTaskFrozen(s.now)).status("b", TASK_RUNNING).expect(Phase.STOPPING_OLD);
         s.hookFailed(Hook.KILL).expect(Phase.ROLLING_BACK);
-        s.status("b", TASK_KILLED).adjusted().expect(Phase.RELAUNCHING);
+        s.status("b", TASK_KILLED).expect(Phase.RELAUNCHING);
         assertThat(s.kinds()).contains("Thaw").doesNotContain("Launch");
     }
 
     @Test
     void aRollbackWhoseNewTaskWillNotStopKeepsAnOldTaskThatNeverStopped() {
-        s.replace("a", task("b", "cpus:1;mem:512"), START_THEN_STOP, "o-1").reserved("cpus:2;mem:1024").adjusted();
+        s.replace("a", task("b", "cpus:1;mem:512"), START_THEN_STOP, "o-1").reserved("cpus:2;mem:1024");
         s.after(60_000).timer(Timer.START).expect(Phase.ROLLING_BACK);
         s.hookFailed(Hook.KILL).expect(Phase.ROLLING_BACK);
         assertThat(s.the(Command.Kill.class).taskId()).as("the kill is asked once more").isEqualTo("b");
-        s.after(30_000).timer(Timer.DRAIN).expect(Phase.RESTORING);
-        s.adjusted().expect(Phase.ROLLED_BACK);
+        s.after(30_000).timer(Timer.DRAIN).expect(Phase.ROLLED_BACK);
         s.expectRelease(Keep.KEEP_OLD);
         s.expectReport("b", TASK_FAILED, TaskReason.REPLACE_START_TIMEOUT);
     }
 
     private void relaunchGivenUp() {
         s.replace("a", task("b", "cpus:1;mem:512"), STOP_THEN_START).reserved("cpus:1;mem:512").status("a", TASK_KILLED)
-                .adjusted().status("b", TASK_FAILED).adjusted().expect(Phase.RELAUNCHING);
+                .status("b", TASK_FAILED).expect(Phase.RELAUNCHING);
         s.after(60_000).timer(Timer.START).expect(Phase.RELAUNCHING);
         assertThat(s.the(Command.Kill.class).taskId()).as("the relaunch, not running in time, is stopped").isEqualTo("a");
     }
@@ -96,7 +95,7 @@ class SimulationFindingsTest {
     @Test
     void lateHookFailuresWhileRelaunchingChangeNothing() {
         s.replace("a", task("b", "cpus:1;mem:512"), STOP_THEN_START).reserved("cpus:1;mem:512").status("a", TASK_KILLED)
-                .adjusted().status("b", TASK_FAILED).adjusted().expect(Phase.RELAUNCHING);
+                .status("b", TASK_FAILED).expect(Phase.RELAUNCHING);
         s.hookFailed(Hook.KILL).expect(Phase.RELAUNCHING); // the drain's kill, failing after the old task ended
         s.hookFailed(Hook.READINESS).expect(Phase.RELAUNCHING);
         s.status("a", TASK_RUNNING).expect(Phase.ROLLED_BACK);
@@ -111,11 +110,11 @@ class SimulationFindingsTest {
 
     /** Seeds 6912 (and 34325, 21748, 53524 …): the executor restarted in STOPPING_OLD before the old task's kill ran. */
     private void newTaskLostWhileTheOldWasBeingStopped() {
-        s.replace("a", task("b", "cpus:1;mem:512"), START_THEN_STOP, "o-1").reserved("cpus:2;mem:1024").adjusted();
+        s.replace("a", task("b", "cpus:1;mem:512"), START_THEN_STOP, "o-1").reserved("cpus:2;mem:1024");
         s.status("b", TASK_RUNNING).expect(Phase.STOPPING_OLD);
         assertThat(s.the(Command.Kill.class).taskId()).isEqualTo("a");
         s.status("b", TASK_LOST).expect(Phase.RESTORING); // recovery: the new task did not survive
-        s.adjusted().expect(Phase.RESTORING);
+        s.expect(Phase.RESTORING);
         assertThat(s.kinds()).as("no relaunch of an old task never seen ending").doesNotContain("Launch");
         assertThat(s.the(Command.Kill.class).taskId()).as("its kill is asked again").isEqualTo("a");
     }

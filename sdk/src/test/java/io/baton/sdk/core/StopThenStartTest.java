@@ -27,7 +27,7 @@ class StopThenStartTest {
     private Script drained() {
         s.replace("a", task("b", "cpus:1;mem:256"), STOP_THEN_START).expect(Phase.REQUESTED);
         s.reserved("cpus:2;mem:1024").expect(Phase.DRAINING);
-        s.after(40).status("a", TASK_KILLED).expect(Phase.HANDING_OFF);
+        s.after(40).status("a", TASK_KILLED).expect(Phase.LAUNCHING);
         return s;
     }
 
@@ -42,12 +42,9 @@ class StopThenStartTest {
         assertThat(s.the(Command.Kill.class).gracePeriodMs()).isEqualTo(500);
         assertThat(s.the(Command.ArmTimer.class).deadlineUs()).isEqualTo(s.now - 1000 + 30_000_000L);
 
-        s.after(40).status("a", TASK_KILLED).expect(Phase.HANDING_OFF);
-        assertThat(s.kinds()).containsExactly("CancelTimer", "Adjust");
+        s.after(40).status("a", TASK_KILLED).expect(Phase.LAUNCHING); // the container holds the pool already
+        assertThat(s.kinds()).containsExactly("CancelTimer", "Adjust", "ArmTimer", "Launch");
         assertThat(s.the(Command.Adjust.class).inUse()).isEqualTo(Resources.parse("cpus:1;mem:256"));
-
-        s.after(1).adjusted().expect(Phase.LAUNCHING);
-        assertThat(s.kinds()).containsExactly("ArmTimer", "Launch");
 
         s.after(100).status("b", TASK_RUNNING).expect(Phase.COMMITTED);
         assertThat(s.kinds()).containsExactly("CancelTimer", "Release", "Report", "Report");
@@ -55,7 +52,7 @@ class StopThenStartTest {
         s.expectReport("a", TASK_KILLED, TaskReason.REPLACED);
         s.expectReport("b", TASK_RUNNING, TaskReason.REPLACED);
         Timings t = s.report("b").timings();
-        assertThat(t).isEqualTo(new Timings(40_000, 1_000, 100_000, 0, 142_000));
+        assertThat(t).isEqualTo(new Timings(40_000, 0, 100_000, 0, 141_000)); // no wait between the old end and the launch
 
         s.on(new Event.Released(s.now));
         assertThat(s.engine.replacement("r1").released()).isTrue();
@@ -69,7 +66,7 @@ class StopThenStartTest {
         s.replace("r1", "a", task("b", "cpus:1;mem:256"), Script.immediate(STOP_THEN_START));
         s.reserved("cpus:2;mem:1024");
         s.status("a", TASK_KILLED);
-        assertThat(s.kinds()).containsExactly("CancelTimer", "Adjust", "GiveBack");
+        assertThat(s.kinds()).containsExactly("CancelTimer", "Adjust", "GiveBack", "ArmTimer", "Launch");
         assertThat(s.the(Command.GiveBack.class).resources()).isEqualTo(Resources.parse("cpus:1;mem:768"));
     }
 
@@ -77,14 +74,14 @@ class StopThenStartTest {
     void augmentedReplacementNamesItsOffers() {
         s.replace("a", task("b", "cpus:3;mem:2048"), STOP_THEN_START, "o-1", "o-2");
         assertThat(s.the(Command.Reserve.class).offerIds()).containsExactly("o-1", "o-2");
-        s.reserved("cpus:3;mem:2048").status("a", TASK_KILLED).adjusted().status("b", TASK_RUNNING)
+        s.reserved("cpus:3;mem:2048").status("a", TASK_KILLED).status("b", TASK_RUNNING)
                 .expect(Phase.COMMITTED);
     }
 
     @Test
     void readinessMustPassBeforeCommit() {
         s.replace("a", Script.withReadiness(task("b", "cpus:1")), STOP_THEN_START);
-        s.reserved("cpus:2;mem:1024").status("a", TASK_KILLED).adjusted();
+        s.reserved("cpus:2;mem:1024").status("a", TASK_KILLED);
         s.after(10).status("b", TASK_RUNNING).expect(Phase.VERIFYING);
         assertThat(s.the(Command.CheckReadiness.class).task().getTaskId().getValue()).isEqualTo("b");
         s.after(20).on(new Event.NewTaskReady(s.now)).expect(Phase.COMMITTED);
@@ -126,10 +123,9 @@ class StopThenStartTest {
 
     @Test
     void aFailedNewTaskRollsBackToTheOldOne() {
-        drained().adjusted();
-        s.after(5).status("b", TASK_FAILED).expect(Phase.RESTORING);
+        drained();
+        s.after(5).status("b", TASK_FAILED).expect(Phase.RELAUNCHING);
         assertThat(s.the(Command.Adjust.class).inUse()).isEqualTo(Resources.parse("cpus:2;mem:1024"));
-        s.adjusted().expect(Phase.RELAUNCHING);
         assertThat(s.the(Command.Launch.class).task().getTaskId().getValue()).isEqualTo("a");
         s.status("a", TASK_RUNNING).expect(Phase.ROLLED_BACK);
         s.expectRelease(Keep.KEEP_OLD);
@@ -141,26 +137,26 @@ class StopThenStartTest {
 
     @Test
     void aNewTaskThatNeverRunsIsKilledAndRolledBack() {
-        drained().adjusted();
+        drained();
         s.after(60_000).timer(Timer.START).expect(Phase.ROLLING_BACK);
         assertThat(s.the(Command.Kill.class).taskId()).isEqualTo("b");
-        s.status("b", TASK_KILLED).expect(Phase.RESTORING).adjusted().status("a", TASK_RUNNING).expect(Phase.ROLLED_BACK);
+        s.status("b", TASK_KILLED).expect(Phase.RELAUNCHING).status("a", TASK_RUNNING).expect(Phase.ROLLED_BACK);
         s.expectReport("b", TASK_FAILED, TaskReason.REPLACE_START_TIMEOUT);
     }
 
     @Test
     void aNewTaskThatIsNeverReadyIsRolledBack() {
         s.replace("a", Script.withReadiness(task("b", "cpus:1")), STOP_THEN_START);
-        s.reserved("cpus:2;mem:1024").status("a", TASK_KILLED).adjusted().status("b", TASK_RUNNING);
+        s.reserved("cpus:2;mem:1024").status("a", TASK_KILLED).status("b", TASK_RUNNING);
         s.after(60_000).timer(Timer.START).expect(Phase.ROLLING_BACK);
-        s.status("b", TASK_KILLED).adjusted().status("a", TASK_RUNNING).expect(Phase.ROLLED_BACK);
+        s.status("b", TASK_KILLED).status("a", TASK_RUNNING).expect(Phase.ROLLED_BACK);
         s.expectReport("b", TASK_FAILED, TaskReason.REPLACE_NOT_READY);
     }
 
     @Test
     void rollbackIsImpossibleWhenTheLeftoverWasReleasedImmediately() {
         s.replace("r1", "a", task("b", "cpus:1;mem:256"), Script.immediate(STOP_THEN_START));
-        s.reserved("cpus:2;mem:1024").status("a", TASK_KILLED).adjusted();
+        s.reserved("cpus:2;mem:1024").status("a", TASK_KILLED);
         s.status("b", TASK_FAILED).expect(Phase.FAILED);
         s.expectRelease(Keep.KEEP_NONE);
         s.expectReport("a", TASK_FAILED, TaskReason.REPLACE_ROLLBACK_FAILED);
@@ -171,7 +167,7 @@ class StopThenStartTest {
 
     @Test
     void aRelaunchThatFailsEndsFailed() {
-        drained().adjusted().status("b", TASK_FAILED).adjusted();
+        drained().status("b", TASK_FAILED);
         s.status("a", TASK_FAILED).expect(Phase.FAILED);
         s.expectRelease(Keep.KEEP_NONE);
         s.expectReport("a", TASK_FAILED, TaskReason.REPLACE_ROLLBACK_FAILED);
@@ -180,10 +176,13 @@ class StopThenStartTest {
     }
 
     @Test
-    void aContainerThatCannotBeResizedRollsBack() {
-        drained().on(new Event.AdjustRejected("cgroup write failed", s.now)).expect(Phase.RESTORING);
-        s.adjusted().expect(Phase.RELAUNCHING).status("a", TASK_RUNNING).expect(Phase.ROLLED_BACK);
-        assertThat(s.report("b").message()).contains("cgroup write failed");
+    void theOldTasksEndSizesTheContainerAndLaunchesInOneStepWithoutWaitingForTheShim() {
+        drained();
+        assertThat(s.last).extracting(c -> c.getClass().getSimpleName()).containsSubsequence("Adjust", "Launch");
+        assertThat(s.the(Command.Adjust.class).inUse()).isEqualTo(io.baton.resources.Resources.parse("cpus:1;mem:256"));
+        assertThat(s.engine.replacement("r1").timings().handoffUs()).isZero(); // nothing waited between them
+        s.on(new Event.ContainerAdjusted(s.now)).expect(Phase.LAUNCHING); // the shim's answer is late news
+        assertThat(s.last).isEmpty();
     }
 
     @Test
@@ -200,15 +199,15 @@ class StopThenStartTest {
     @Test
     void aCancelledTimerThatFiresAnywayIsIgnored() {
         drained();
-        s.timer(Timer.DRAIN).expect(Phase.HANDING_OFF);
+        s.timer(Timer.DRAIN).expect(Phase.LAUNCHING);
         assertThat(s.last).isEmpty();
     }
 
     @Test
-    void theOldTaskDyingDuringHandoffIsNotedNotFatal() {
+    void theOldTaskDyingWhileTheNewStartsIsNotedNotFatal() {
         s.replace("a", task("b", "cpus:1"), io.baton.proto.ReplaceStrategy.START_THEN_STOP, "o-1");
-        s.reserved("cpus:3;mem:1024").expect(Phase.HANDING_OFF);
-        s.status("a", TASK_FAILED).expect(Phase.HANDING_OFF);
-        s.adjusted().status("b", TASK_RUNNING).expect(Phase.COMMITTED);
+        s.reserved("cpus:3;mem:1024").expect(Phase.LAUNCHING);
+        s.status("a", TASK_FAILED).expect(Phase.LAUNCHING);
+        s.status("b", TASK_RUNNING).expect(Phase.COMMITTED);
     }
 }

@@ -45,13 +45,13 @@ class TransitionTableTest {
             REQUESTED: ReserveAccepted ReserveRejected OldTaskTerminated TimerFired
             DRAINING: OldTaskTerminated TimerFired HookFailed(KILL)
             FREEZING: OldTaskTerminated OldTaskFrozen TimerFired HookFailed(FREEZE)
-            HANDING_OFF: ContainerAdjusted AdjustRejected OldTaskTerminated
+            HANDING_OFF: ContainerAdjusted
             LAUNCHING: OldTaskTerminated NewTaskRunning NewTaskTerminated TimerFired HookFailed(any)
             VERIFYING: OldTaskTerminated NewTaskReady NewTaskTerminated TimerFired HookFailed(any)
             STOPPING_OLD: OldTaskTerminated NewTaskTerminated TimerFired HookFailed(any)
             RESIZING: OldTaskTerminated OldTaskResized TimerFired HookFailed(RESIZE)
             ROLLING_BACK: OldTaskTerminated NewTaskRunning NewTaskReady NewTaskTerminated TimerFired HookFailed(any)
-            RESTORING: ContainerAdjusted AdjustRejected OldTaskTerminated TimerFired HookFailed(KILL)
+            RESTORING: ContainerAdjusted OldTaskTerminated TimerFired HookFailed(KILL)
             RELAUNCHING: OldTaskRunning OldTaskFailed TimerFired HookFailed(any)
             COMMITTED: Released
             ROLLED_BACK: Released

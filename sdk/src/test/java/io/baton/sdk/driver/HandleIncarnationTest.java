@@ -74,10 +74,8 @@ class HandleIncarnationTest {
         assertThat(drainKill.hook()).isEqualTo(Hook.KILL);
 
         // the framework's kill ends the old incarnation: the replacement hands off and launches the new one
-        List<Effect> adjust = step(new Input.TaskReported("t1", first.incarnation(), TaskState.TASK_KILLED, "killed",
-                now += 1_000));
-        Effect.RunHook relaunch = last(step(new Input.Answered(last(adjust, Effect.Call.class),
-                Input.Answer.ok(List.of()), now += 1_000)), Effect.RunHook.class);
+        Effect.RunHook relaunch = last(step(new Input.TaskReported("t1", first.incarnation(), TaskState.TASK_KILLED,
+                "killed", now += 1_000)), Effect.RunHook.class);
         assertThat(relaunch.hook()).isEqualTo(Hook.LAUNCH);
         assertThat(relaunch.incarnation()).isNotEqualTo(first.incarnation());
         assertThat(d.engine().replacement("r1").phase()).isEqualTo(Phase.LAUNCHING);
@@ -100,10 +98,8 @@ class HandleIncarnationTest {
                 .setReplacementId(ReplacementID.newBuilder().setValue("r1"))
                 .setOldTaskId(TaskID.newBuilder().setValue("a")).setNewTask(task("b", "cpus:1;mem:64"))
                 .setPolicy(ReplacePolicy.newBuilder().setStrategy(ReplaceStrategy.RESIZE_IN_PLACE)))).build(), now));
-        List<Effect> adjust = step(new Input.Answered(last(reserve, Effect.Call.class), Input.Answer.ok(
-                Resources.parse("cpus:1;mem:64").toProto()), now += 1_000));
-        Effect.RunHook resize = last(step(new Input.Answered(last(adjust, Effect.Call.class),
-                Input.Answer.ok(List.of()), now += 1_000)), Effect.RunHook.class);
+        Effect.RunHook resize = last(step(new Input.Answered(last(reserve, Effect.Call.class), Input.Answer.ok(
+                Resources.parse("cpus:1;mem:64").toProto()), now += 1_000)), Effect.RunHook.class);
         assertThat(resize.hook()).isEqualTo(Hook.RESIZE);
         List<Effect> resized = step(new Input.HookReturned(resize, true, null, now += 1_000));
         assertThat(last(resized, Effect.TaskRenamed.class).incarnation()).isEqualTo(first.incarnation());

@@ -43,7 +43,6 @@ class ReplaySameIdTest {
                 now);
         je.apply("r1", new Event.ReserveAccepted(Resources.parse("cpus:1;mem:512"), now += 10));
         je.taskState("a", TaskState.TASK_KILLED, "", now += 10); // the leftover is given back at once
-        je.apply("r1", new Event.ContainerAdjusted(now += 10));
         je.taskKnown(task("cpus:0.5;mem:256"), TaskState.TASK_STAGING, now); // the runtime launches the new "a"
         je.checkpoint(now += 10);
         je.apply("r1", new Event.HookFailed(Hook.LAUNCH, "cannot start", now += 10));
@@ -70,7 +69,6 @@ class ReplaySameIdTest {
         je.submit(ReplaceRequest.of("r1", je.engine().tasks().get("a"), task("cpus:0.5;mem:256"), List.of(), p, now),
                 now);
         je.apply("r1", new Event.ReserveAccepted(Resources.parse("cpus:1;mem:512"), now += 10));
-        je.apply("r1", new Event.ContainerAdjusted(now += 10));
         je.apply("r1", new Event.OldTaskResized(now += 10));
         assertThat(je.engine().replacement("r1").phase()).isEqualTo(Phase.COMMITTED);
         assertThat(je.engine().replacement("r1").releasePending()).isTrue();

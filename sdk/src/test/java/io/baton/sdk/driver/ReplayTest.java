@@ -55,15 +55,13 @@ class ReplayTest {
         replace("r1", "a", "a2", ReplaceStrategy.STOP_THEN_START);
         event("r1", new Event.ReserveAccepted(Resources.parse("cpus:1"), now += 10));
         state("a", TaskState.TASK_KILLED);
-        event("r1", new Event.ContainerAdjusted(now += 10));
         state("a2", TaskState.TASK_RUNNING); // r1 committed
         replace("r2", "b", "b2", ReplaceStrategy.START_THEN_STOP, "o-1");
         event("r2", new Event.ReserveAccepted(Resources.parse("cpus:2"), now += 10));
-        event("r2", new Event.ContainerAdjusted(now += 10));
-        state("b2", TaskState.TASK_FAILED); // r2 restoring
+        state("b2", TaskState.TASK_FAILED); // r2 rolled back (the old task ran on)
         replace("r3", "c", "c2", ReplaceStrategy.FREEZE_THEN_START, "o-2");
         event("r3", new Event.ReserveAccepted(Resources.parse("cpus:2"), now += 10));
-        event("r3", new Event.OldTaskFrozen(now += 10)); // r3 handing off
+        event("r3", new Event.OldTaskFrozen(now += 10)); // r3 launching
         replace("r4", "d", "d2", ReplaceStrategy.STOP_THEN_START);
         event("r4", new Event.ReserveAccepted(Resources.parse("cpus:1"), now += 10));
         event("r4", new Event.TimerFired(Timer.DRAIN, now += 30_000_000)); // r4 aborted
@@ -89,8 +87,8 @@ class ReplayTest {
         assertThat(describe(replayed.engine().engine())).isEqualTo(describe(je.engine()));
 
         // and it goes on exactly as the original would
-        List<Command> original = je.apply("r3", new Event.ContainerAdjusted(now + 5));
-        List<Command> fromReplay = replayed.engine().apply("r3", new Event.ContainerAdjusted(now + 5));
+        List<Command> original = je.taskState("c2", TaskState.TASK_RUNNING, "", now + 5);
+        List<Command> fromReplay = replayed.engine().taskState("c2", TaskState.TASK_RUNNING, "", now + 5);
         assertThat(fromReplay).isEqualTo(original).isNotEmpty();
     }
 
@@ -116,9 +114,9 @@ class ReplayTest {
         assertThat(new java.util.TreeMap<>(fresh.tasks()).keySet()).isEqualTo(new java.util.TreeMap<>(je.engine().tasks()).keySet());
 
         // appending after the checkpoint and replaying again still works
-        replayed.engine().apply("r3", new Event.ContainerAdjusted(now + 5));
+        replayed.engine().taskState("c2", TaskState.TASK_RUNNING, "", now + 5);
         JournaledEngine.Replayed again = JournaledEngine.replay(journal);
-        assertThat(again.engine().engine().replacement("r3").phase()).isEqualTo(io.baton.sdk.core.Phase.LAUNCHING);
+        assertThat(again.engine().engine().replacement("r3").phase()).isEqualTo(io.baton.sdk.core.Phase.STOPPING_OLD);
     }
 
     @Test
@@ -134,7 +132,6 @@ class ReplayTest {
                         .setUuid(com.google.protobuf.ByteString.copyFrom(new byte[16]))
                         .setReplacementId(io.baton.proto.ReplacementID.newBuilder().setValue(r.replacementId())).build()));
         state("a", TaskState.TASK_KILLED);
-        event("r1", new Event.ContainerAdjusted(now += 10));
         state("b", TaskState.TASK_RUNNING); // ...but the executor died before recording the commit's reports
 
         JournaledEngine.Replayed replayed = JournaledEngine.replay(journal);
@@ -161,7 +158,6 @@ class ReplayTest {
         replace("r1", "a", "b", ReplaceStrategy.STOP_THEN_START);
         event("r1", new Event.ReserveAccepted(Resources.parse("cpus:1"), now += 10));
         state("a", TaskState.TASK_KILLED);
-        event("r1", new Event.ContainerAdjusted(now += 10));
         je.taskKnown(task("b", "cpus:1"), TaskState.TASK_STAGING, now); // the runtime does this when it launches b
         je.shimDisconnected(now); // and a restart journals this before its checkpoint
         je.checkpoint(now);
@@ -181,7 +177,6 @@ class ReplayTest {
         replace("r1", "a", "b", ReplaceStrategy.STOP_THEN_START);
         event("r1", new Event.ReserveAccepted(Resources.parse("cpus:1"), now += 10));
         state("a", TaskState.TASK_KILLED);
-        event("r1", new Event.ContainerAdjusted(now += 10));
         state("b", TaskState.TASK_RUNNING);
         event("r1", new Event.Released(now += 10));
         je.checkpoint(now);

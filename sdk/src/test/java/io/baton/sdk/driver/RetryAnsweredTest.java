@@ -71,10 +71,8 @@ class RetryAnsweredTest {
         d.step(new Input.ShimEvent(acknowledged(running), now));
 
         List<Effect> reserve = d.step(new Input.ShimEvent(replace(), now += 1_000));
-        List<Effect> adjust = d.step(new Input.Answered(last(reserve, Effect.Call.class), Input.Answer.ok(
-                Resources.parse("cpus:1;mem:64").toProto()), now += 1_000));
-        Effect.RunHook resize = last(d.step(new Input.Answered(last(adjust, Effect.Call.class),
-                Input.Answer.ok(List.of()), now += 1_000)), Effect.RunHook.class);
+        Effect.RunHook resize = last(d.step(new Input.Answered(last(reserve, Effect.Call.class), Input.Answer.ok(
+                Resources.parse("cpus:1;mem:64").toProto()), now += 1_000)), Effect.RunHook.class);
         List<Effect> committed = d.step(new Input.HookReturned(resize, true, null, now += 1_000));
         TaskStatus outcome = last(committed, Effect.Update.class).status();
         assertThat(outcome.getOutcome()).isEqualTo(ReplacementOutcome.COMMITTED);

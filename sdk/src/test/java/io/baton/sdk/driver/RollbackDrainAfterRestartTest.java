@@ -66,10 +66,8 @@ class RollbackDrainAfterRestartTest {
                 .setOldTaskId(TaskID.newBuilder().setValue("a")).setNewTask(task("b"))
                 .setPolicy(ReplacePolicy.newBuilder().setStrategy(ReplaceStrategy.START_THEN_STOP)
                         .setDrainTimeoutMs(DRAIN_MS)))).build(), now));
-        List<Effect> adjust = d.step(new Input.Answered(only(reserve, Effect.Call.class), Input.Answer.ok(
-                Resources.parse("cpus:2;mem:128").toProto()), now += 1_000));
-        hookOk(d, d.step(new Input.Answered(only(adjust, Effect.Call.class), Input.Answer.ok(List.of()),
-                now += 1_000))); // the launch of b
+        hookOk(d, d.step(new Input.Answered(only(reserve, Effect.Call.class), Input.Answer.ok(
+                Resources.parse("cpus:2;mem:128").toProto()), now += 1_000))); // the launch of b
         List<Effect> stopOld = d.step(new Input.TaskReported("b", 2, TaskState.TASK_RUNNING, "", now += 1_000));
         assertThat(d.engine().replacement("r1").phase()).isEqualTo(Phase.STOPPING_OLD);
         return only(stopOld, Effect.RunHook.class);
