@@ -22,8 +22,8 @@ import org.apache.hadoop.yarn.api.records.ContainerExitStatus;
  * </ul>
  *
  * <p>Each status's message names the container, the executor, the exit status (and its YARN name), the node and
- * YARN's diagnostics: "container C of executor E exited -102 (PREEMPTED) on node N: Container preempted by
- * scheduler".
+ * YARN's diagnostics, without the memory monitor's process-tree dump and cut at {@link #MAX_DIAGNOSTICS}: "container
+ * C of executor E exited -102 (PREEMPTED) on node N: Container preempted by scheduler".
  */
 record ContainerEnd(String executorId, String container, String node, int exitStatus, String diagnostics) {
     /** Long diagnostics (the memory monitor's process-tree dump) are cut to this many characters. */
@@ -39,7 +39,7 @@ record ContainerEnd(String executorId, String container, String node, int exitSt
 
     String message() {
         String named = name(exitStatus);
-        String diag = diagnostics == null ? "" : diagnostics.strip().replaceAll("\\s+", " ");
+        String diag = diagnostics == null ? "" : withoutProcessTree(diagnostics).strip().replaceAll("\\s+", " ");
         if (diag.length() > MAX_DIAGNOSTICS) {
             diag = diag.substring(0, MAX_DIAGNOSTICS) + "...";
         }
@@ -50,6 +50,21 @@ record ContainerEnd(String executorId, String container, String node, int exitSt
     /** The core's input for it, at {@code nowUs}. */
     Input.ExecutorGone gone(long nowUs) {
         return new Input.ExecutorGone(executorId, state(), reason(), message(), nowUs);
+    }
+
+    /**
+     * The NodeManager's memory monitor adds a dump of the container's process tree (every process's full command
+     * line, class path included) to its diagnostics; it stays in the NodeManager's log, not in a task's status.
+     */
+    private static String withoutProcessTree(String diagnostics) {
+        StringBuilder kept = new StringBuilder();
+        for (String line : diagnostics.split("\n")) {
+            String l = line.strip();
+            if (!l.startsWith("|-") && !l.startsWith("Dump of the process-tree")) {
+                kept.append(line).append('\n');
+            }
+        }
+        return kept.toString();
     }
 
     private boolean overMemory() {

@@ -48,12 +48,26 @@ class ContainerEndTest {
     }
 
     @Test
+    void theMemoryMonitorsProcessTreeDumpIsLeftOut() {
+        String diagnostics = "[2026-12-02 15:42:52.9]Container [pid=4242,containerID=c2] is running 251658240B beyond "
+                + "the 'PHYSICAL' memory limit. Current usage: 816 MB of 576 MB physical memory used; 3.1 GB of 1.2 GB "
+                + "virtual memory used. Killing container.\nDump of the process-tree for c2 :\n\t|- PID PPID PGRPID "
+                + "SESSID CMD_NAME FULL_CMD_LINE\n\t|- 4242 4240 4240 4240 (java) java -cp /a.jar:/b.jar Main\n"
+                + "\n[2026-12-02 15:42:53.0]Container killed on request. Exit code is 143\n";
+        assertThat(end(ContainerExitStatus.KILLED_EXCEEDED_PMEM, diagnostics).message()).isEqualTo("container "
+                + "container_1_0001_01_000002 of executor w1 exited -104 (KILLED_EXCEEDED_PMEM) on node n1:4545: "
+                + "[2026-12-02 15:42:52.9]Container [pid=4242,containerID=c2] is running 251658240B beyond the "
+                + "'PHYSICAL' memory limit. Current usage: 816 MB of 576 MB physical memory used; 3.1 GB of 1.2 GB "
+                + "virtual memory used. Killing container. [2026-12-02 15:42:53.0]Container killed on request. Exit "
+                + "code is 143");
+    }
+
+    @Test
     void longDiagnosticsAreCutAndTheirWhitespaceFolded() {
-        String dump = "Container is running beyond the 'PHYSICAL' memory limit.\nDump of the process-tree:\n\t|- "
-                + "x".repeat(2000);
+        String dump = "Container is running beyond the 'PHYSICAL' memory limit.\n\tKilling: " + "x".repeat(2000);
         ContainerEnd e = end(ContainerExitStatus.KILLED_EXCEEDED_PMEM, dump);
         assertThat(e.message()).contains("(KILLED_EXCEEDED_PMEM) on node n1:4545: Container is running beyond the "
-                + "'PHYSICAL' memory limit. Dump of the process-tree: |- xxx").endsWith("...").doesNotContain("\n");
+                + "'PHYSICAL' memory limit. Killing: xxx").endsWith("...").doesNotContain("\n");
         assertThat(e.message().length()).isLessThan(ContainerEnd.MAX_DIAGNOSTICS + 200);
     }
 }
