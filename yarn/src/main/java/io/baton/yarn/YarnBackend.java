@@ -75,10 +75,7 @@ final class YarnBackend implements NodeBackend {
     @Override
     public void bind(NodeLoop loop) {
         this.loop = loop;
-        yarn.onEnded(end -> {
-            LOG.warn("{}: its tasks end {}", end.message(), end.state());
-            loop.answer(end.gone(clock.millis() * 1000));
-        });
+        yarn.onEnded(end -> loop.answer(end.gone(clock.millis() * 1000))); // the core's note logs it
     }
 
     @Override
