@@ -105,6 +105,18 @@ public final class Ledger {
         return out;
     }
 
+    /**
+     * The executor is gone for good, connected or not (a cluster manager saw its container end): everything it
+     * held is freed now, and its tasks are lost as if it had expired. Null when the ledger does not know it.
+     */
+    public Expired gone(String executorId) {
+        ExecutorEntry e = executors.get(executorId);
+        if (e == null) {
+            return null;
+        }
+        return new Expired(e.id, new SubscribeRules(this).forget(e, SubscriptionClaim.NOTHING));
+    }
+
     // ------------------------------------------------------------------ offers
 
     public Verdict<OfferView> requestOffer(Resources wanted, long nowUs) {

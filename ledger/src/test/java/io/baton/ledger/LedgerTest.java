@@ -312,6 +312,20 @@ class LedgerTest {
     }
 
     @Test
+    void aGoneExecutorLosesItsTasksAndItsReservationAtOnceEvenWhileConnected() {
+        running("a", "cpus:1;mem:128");
+        String o = f.offer("cpus:1");
+        f.replace("e1", "r1", "a", "b", "cpus:2;mem:128", false, o).value();
+        var gone = f.ledger.gone("e1");
+        assertThat(gone.lostTasks()).extracting(t -> t.getTaskId().getValue()).containsExactlyInAnyOrder("a", "b");
+        assertThat(f.ledger.executor("e1")).isNull();
+        assertThat(f.ledger.allocated().isEmpty()).isTrue();
+        assertThat(f.ledger.reservations()).isEmpty();
+        assertThat(f.ledger.gone("e1")).as("a second word of it changes nothing").isNull();
+        f.balanced();
+    }
+
+    @Test
     void launchOnADisconnectedExecutorIsRefused() {
         f.ledger.disconnected("e1", f.now);
         String o = f.offer("cpus:1");

@@ -87,13 +87,17 @@ public final class BatonApplicationMaster implements AutoCloseable {
             });
             containers = new ExecutorContainers(options.advertisedHost(), options.executorPort(),
                     TokenResource.stage(conf, new Path(options.stagingDir()), token), this::room, yarnThread);
-            shim = ShimServer.withBackend(config, new YarnBackend(containers, options.reserveTimeoutMs()), token,
-                    Clock.systemUTC()).start();
+            Clock clock = Clock.systemUTC();
+            shim = ShimServer.withBackend(config, new YarnBackend(containers, options.reserveTimeoutMs(), clock), token,
+                    clock).start();
             nm = NMClientAsync.createNMClientAsync(containers.nmEvents);
             nm.init(conf);
             nm.start();
             user.doAs((PrivilegedExceptionAction<Void>) () -> {
-                rm = AMRMClientAsync.createAMRMClientAsync((int) options.heartbeatMs(), containers.rmEvents);
+                // YARN's own client, which hands the RM's update errors to the containers before the async client
+                // drops them
+                rm = AMRMClientAsync.createAMRMClientAsync(new UpdateErrorsClient(containers::updateErrors),
+                        (int) options.heartbeatMs(), containers.rmEvents);
                 rm.init(conf);
                 rm.start();
                 rm.registerApplicationMaster(options.advertisedHost(), options.frameworkPort(), options.trackingUrl());

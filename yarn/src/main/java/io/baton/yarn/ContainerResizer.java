@@ -7,6 +7,7 @@ import org.apache.hadoop.yarn.api.records.Container;
 import org.apache.hadoop.yarn.api.records.ContainerId;
 import org.apache.hadoop.yarn.api.records.ContainerUpdateType;
 import org.apache.hadoop.yarn.api.records.Resource;
+import org.apache.hadoop.yarn.api.records.UpdateContainerError;
 import org.apache.hadoop.yarn.api.records.UpdateContainerRequest;
 import org.apache.hadoop.yarn.api.records.UpdatedContainer;
 import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
@@ -24,9 +25,10 @@ import org.slf4j.LoggerFactory;
  * must not push it too (the two can race).
  *
  * <p>YARN takes one direction per request: a target larger in one dimension and smaller in the other is
- * refused here; grow to {@link YarnSize#union} first, shrink later. A refusal by the scheduler (the node is
- * full) is not reported back by {@code AMRMClientAsync}: such a future stays open, and callers bound it with
- * their own timeout.
+ * refused here; grow to {@link YarnSize#union} first, shrink later. An update the ResourceManager refuses in its
+ * allocate response (an update error, read by {@link UpdateErrorsClient}) fails the future at once with the RM's
+ * reason ({@link #refusedByRm}). One the scheduler leaves pending (the node is full) is not reported by YARN at
+ * all: such a future stays open, and callers bound it with their own timeout.
  *
  * <p>Called from any thread; YARN's callbacks arrive on the clients' threads.
  */
@@ -149,6 +151,40 @@ final class ContainerResizer {
         }
     }
 
+    /**
+     * The ResourceManager refused an update request: the pending resize of that type fails with the RM's reason. A
+     * refused withdrawal or give-back ({@link #withdraw}, {@link #updated}) has no future left; it is logged.
+     */
+    void refusedByRm(UpdateContainerError error) {
+        ContainerId id = error.getUpdateContainerRequest().getContainerId();
+        String why = refusal(error);
+        LOG.warn("the ResourceManager refused an update of container {}: {}", id, why);
+        ContainerUpdateType type = error.getUpdateContainerRequest().getContainerUpdateType();
+        if (pendingType.remove(id, type)) {
+            CompletableFuture<YarnSize> f = pending.remove(id);
+            if (f != null) {
+                f.completeExceptionally(new IllegalStateException(why));
+            }
+        }
+    }
+
+    /** "the ResourceManager refused it: REASON (what it means; the request and the versions)". */
+    static String refusal(UpdateContainerError error) {
+        var r = error.getUpdateContainerRequest();
+        String meaning = switch (error.getReason()) {
+            case "RESOURCE_OUTSIDE_ALLOWED_RANGE" -> "the target is outside the scheduler's minimum or maximum "
+                    + "allocation (yarn.scheduler.maximum-allocation-mb / -vcores, or the queue's)";
+            case "INCORRECT_CONTAINER_VERSION_ERROR" -> "the AM asked with a stale version of the container";
+            case "UPDATE_OUTSTANDING_ERROR" -> "another update of the container is under way";
+            case "INVALID_CONTAINER_ID" -> "the ResourceManager does not know the container";
+            default -> "reason given by the ResourceManager";
+        };
+        return "the ResourceManager refused it: " + error.getReason() + " (" + meaning + "; " + r.getContainerUpdateType()
+                + " of container " + r.getContainerId() + " to " + (r.getCapability() == null ? "?"
+                : YarnResources.size(r.getCapability())) + " at container version " + r.getContainerVersion()
+                + ", the ResourceManager's version " + error.getCurrentContainerVersion() + ")";
+    }
+
     void appliedOnNode(ContainerId id, Resource resource) {
         complete(id, YarnResources.size(resource));
     }
@@ -157,7 +193,7 @@ final class ContainerResizer {
         pendingType.remove(id);
         CompletableFuture<YarnSize> f = pending.remove(id);
         if (f != null) {
-            f.completeExceptionally(t);
+            f.completeExceptionally(new IllegalStateException("the NodeManager could not apply it: " + t, t));
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.yarn.api.ApplicationConstants;
@@ -22,6 +23,7 @@ import org.apache.hadoop.yarn.api.records.NodeId;
 import org.apache.hadoop.yarn.api.records.NodeReport;
 import org.apache.hadoop.yarn.api.records.Priority;
 import org.apache.hadoop.yarn.api.records.Resource;
+import org.apache.hadoop.yarn.api.records.UpdateContainerError;
 import org.apache.hadoop.yarn.api.records.UpdatedContainer;
 import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
 import org.apache.hadoop.yarn.client.api.async.AMRMClientAsync;
@@ -56,6 +58,9 @@ final class ExecutorContainers implements YarnControl {
     private final Map<Long, Pending> requested = new ConcurrentHashMap<>();
     private final Map<ContainerId, Starting> starting = new ConcurrentHashMap<>();
     private final Map<ContainerId, String> running = new ConcurrentHashMap<>();
+    /** Containers Baton gave back itself ({@link #release}): their end is no news to the shim core. */
+    private final Set<ContainerId> released = ConcurrentHashMap.newKeySet();
+    private volatile Consumer<ContainerEnd> ended = end -> { };
     private final ContainerResizer resizer = new ContainerResizer();
     private volatile AMRMClientAsync<ContainerRequest> rm;
     private volatile NMClientAsync nm;
@@ -115,7 +120,19 @@ final class ExecutorContainers implements YarnControl {
 
     @Override
     public void release(String container) {
-        rm.releaseAssignedContainer(ContainerId.fromString(container));
+        ContainerId id = ContainerId.fromString(container);
+        released.add(id);
+        rm.releaseAssignedContainer(id);
+    }
+
+    @Override
+    public void onEnded(Consumer<ContainerEnd> listener) {
+        this.ended = listener;
+    }
+
+    /** The ResourceManager's update errors of one heartbeat ({@link UpdateErrorsClient}), on its thread. */
+    void updateErrors(List<UpdateContainerError> errors) {
+        errors.forEach(resizer::refusedByRm);
     }
 
     @Override
@@ -188,8 +205,10 @@ final class ExecutorContainers implements YarnControl {
         @Override
         public void onContainersCompleted(List<ContainerStatus> statuses) {
             for (ContainerStatus s : statuses) {
+                Container last = resizer.container(s.getContainerId());
                 resizer.forget(s.getContainerId());
                 String executor = running.remove(s.getContainerId());
+                boolean ours = released.remove(s.getContainerId());
                 Starting st = starting.remove(s.getContainerId());
                 Pending p = st == null ? null : st.pending();
                 String who = executor != null ? executor : p != null ? p.launch().executorId() : "(none)";
@@ -198,6 +217,11 @@ final class ExecutorContainers implements YarnControl {
                 if (p != null) {
                     p.started().completeExceptionally(new IllegalStateException("the container of executor " + who
                             + " ended before it started: exit " + s.getExitStatus() + ", " + s.getDiagnostics()));
+                }
+                if (executor != null && !ours) {
+                    ended.accept(new ContainerEnd(executor, s.getContainerId().toString(),
+                            last == null ? "(unknown)" : last.getNodeId().toString(), s.getExitStatus(),
+                            s.getDiagnostics()));
                 }
             }
         }

@@ -8,6 +8,7 @@ import io.baton.resources.Resources;
 import io.baton.shim.core.Effect;
 import io.baton.shim.core.Input;
 import io.baton.shim.server.NodeBackend;
+import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -37,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * <li>{@link Effect.Attach}: binds the executor to the container the AM launched for it (over TCP there is no
  *     pid to check).</li>
  * <li>{@link Effect.DestroyContainer}: the container goes back to the RM.</li>
+ * <li>a container that ends without Baton giving it back (killed by YARN, over its memory, its process gone for
+ *     good) becomes {@link Input.ExecutorGone}: its tasks end at once with the status {@link ContainerEnd} decides
+ *     and YARN's reason, and the ledger frees what the executor held.</li>
  * </ul>
  *
  * <p>Threading: called on the shim's loop; each executor's container operations run one at a time, in order,
@@ -52,12 +56,14 @@ final class YarnBackend implements NodeBackend {
 
     private final YarnControl yarn;
     private final long reserveTimeoutMs;
+    private final Clock clock;
     private final Map<String, ArrayDeque<Op>> queues = new HashMap<>();
     private NodeLoop loop;
 
-    YarnBackend(YarnControl yarn, long reserveTimeoutMs) {
+    YarnBackend(YarnControl yarn, long reserveTimeoutMs, Clock clock) {
         this.yarn = yarn;
         this.reserveTimeoutMs = reserveTimeoutMs;
+        this.clock = clock;
     }
 
     @Override
@@ -68,6 +74,7 @@ final class YarnBackend implements NodeBackend {
     @Override
     public void bind(NodeLoop loop) {
         this.loop = loop;
+        yarn.onEnded(end -> loop.answer(end.gone(clock.millis() * 1000))); // the core's note logs it
     }
 
     @Override
@@ -283,7 +290,7 @@ final class YarnBackend implements NodeBackend {
                 if (error == null) {
                     done.accept(null);
                 } else {
-                    refused(what + " failed: " + cause(error), done);
+                    refused(what + "; " + cause(error), done);
                 }
             }
         }));

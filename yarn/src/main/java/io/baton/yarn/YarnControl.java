@@ -1,6 +1,7 @@
 package io.baton.yarn;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * What {@link YarnBackend} needs of YARN, for one application's executor containers (implemented by
@@ -32,6 +33,12 @@ interface YarnControl {
 
     /** Gives the container back to the ResourceManager (which stops it). */
     void release(String container);
+
+    /**
+     * Where to report an executor's container that ended without Baton giving it back ({@link #release}): killed,
+     * preempted, over its memory, its node lost, its process ended. Called on YARN's client threads.
+     */
+    void onEnded(Consumer<ContainerEnd> listener);
 
     /** Runs {@code task} once, {@code delayMs} from now, on a thread of the AM's. */
     void after(long delayMs, Runnable task);

@@ -1,9 +1,18 @@
 package io.baton.yarn;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.baton.proto.ExecutorState;
 import io.baton.proto.NodeState;
+import io.baton.proto.TaskID;
+import io.baton.proto.TaskInfo;
+import io.baton.proto.TaskState;
+import io.baton.proto.TaskStatus;
 import io.baton.resources.Resources;
 import io.baton.samples.worker.WorkerExecutor;
+import io.baton.sdk.client.BatonClient;
+import io.baton.sdk.client.ClientOptions;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -12,8 +21,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.hadoop.yarn.api.records.Container;
+import org.apache.hadoop.yarn.api.records.NodeReport;
 import org.apache.hadoop.yarn.client.api.YarnClient;
 
 /**
@@ -62,6 +74,70 @@ final class LocalAm implements AutoCloseable {
         flags.add("-Dbaton.executor.overhead=cpus:" + size.vcores() + ";mem:" + size.memoryMb());
         return new ExecutorLaunch(id, size, java, flags, System.getProperty("java.class.path"),
                 WorkerExecutor.class.getName());
+    }
+
+    /** Runs the sample worker {@code id} in a container of {@code size} and waits until it subscribed. */
+    Container startExecutor(String id, YarnSize size) throws Exception {
+        return startExecutor(worker(id, size));
+    }
+
+    /** Runs the executor in a container of its own and waits until it subscribed. */
+    Container startExecutor(ExecutorLaunch launch) throws Exception {
+        Container c = am.launch(launch).get(60, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> connected(launch.executorId()));
+        assertThat(executor(am.shim().state(), launch.executorId()).orElseThrow().getContainer())
+                .isEqualTo("yarn:" + c.getId());
+        return c;
+    }
+
+    /** A framework connected to this AM over TCP with the application's token; the caller closes it. */
+    BatonClient framework(Consumer<TaskStatus> updates) throws Exception {
+        return BatonClient.connect(ClientOptions.tcp("127.0.0.1", frameworkPort).token(token).build(), updates);
+    }
+
+    static String offer(BatonClient fw, String resources) throws Exception {
+        return BatonClient.offerIds(fw.offers(Resources.parse(resources)).get(10, TimeUnit.SECONDS)).get(0);
+    }
+
+    /** Launches the task onto the executor with an offer of exactly its resources; waits until it is accepted. */
+    static void launch(BatonClient fw, String executor, TaskInfo task) throws Exception {
+        List<String> offers = BatonClient.offerIds(fw.offers(Resources.fromProto(task.getResourcesList()))
+                .get(10, TimeUnit.SECONDS));
+        fw.launch(executor, task, offers).get(30, TimeUnit.SECONDS);
+    }
+
+    static TaskInfo task(String id, String resources) {
+        return TaskInfo.newBuilder().setTaskId(TaskID.newBuilder().setValue(id)).setName(id)
+                .addAllResources(Resources.parse(resources).toProto()).build();
+    }
+
+    /** The task's latest state in the AM's STATE, or null when the executor does not hold it. */
+    static TaskState taskState(LocalAm local, String executor, String task) throws Exception {
+        return executor(local.am.shim().state(), executor).orElseThrow().getTasksList().stream()
+                .filter(t -> t.getTaskId().getValue().equals(task)).findFirst().map(TaskStatus::getState)
+                .orElse(null);
+    }
+
+    /**
+     * Baton's ledger (the only executor's limits; no reservation is live) mapped by YarnResources is {@code size},
+     * and so are the AM's view of the container, the RM's container report and the RM's used resources of its
+     * node; the other node is idle (within 10 s: the RM's reports follow its scheduler).
+     */
+    void assertRmEqualsLedger(YarnClient client, Container c, YarnSize size) {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            NodeState state = am.shim().state();
+            assertThat(state.getReservationsCount()).isZero();
+            ExecutorState e = state.getExecutors(0);
+            assertThat(YarnResources.size(Resources.fromProto(e.getLimitsList()))).as("Baton's ledger").isEqualTo(size);
+            assertThat(am.containerSize(c.getId())).as("the AM's view").isEqualTo(size);
+            assertThat(YarnResources.size(client.getContainerReport(c.getId()).getAllocatedResource()))
+                    .as("the RM's container").isEqualTo(size);
+            for (NodeReport node : client.getNodeReports(org.apache.hadoop.yarn.api.records.NodeState.RUNNING)) {
+                YarnSize used = node.getNodeId().equals(c.getNodeId()) ? size : YarnSize.ZERO;
+                assertThat(YarnResources.size(node.getUsed())).as("the RM's node %s", node.getNodeId()).isEqualTo(used);
+            }
+        });
     }
 
     /** Whether executor {@code id} is subscribed to the AM right now. */

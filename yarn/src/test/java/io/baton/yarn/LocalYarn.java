@@ -3,7 +3,10 @@ package io.baton.yarn;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.yarn.api.records.NodeReport;
+import org.apache.hadoop.yarn.api.records.NodeState;
 import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.apache.hadoop.yarn.exceptions.YarnException;
@@ -45,9 +48,17 @@ final class LocalYarn implements AutoCloseable {
 
     /** Starts the cluster and waits until both NodeManagers are registered with the ResourceManager. */
     static LocalYarn start(String name) throws IOException, InterruptedException, TimeoutException {
+        return start(name, conf -> { });
+    }
+
+    /** Starts the cluster with {@code change} made to {@link #configuration()} first (e.g. a smaller maximum allocation). */
+    static LocalYarn start(String name, Consumer<YarnConfiguration> change)
+            throws IOException, InterruptedException, TimeoutException {
         MiniYARNCluster cluster = new MiniYARNCluster(name, 1, NODES, 1, 1);
         try {
-            cluster.init(configuration());
+            YarnConfiguration conf = configuration();
+            change.accept(conf);
+            cluster.init(conf);
             cluster.start();
             if (!cluster.waitForNodeManagersToConnect(NODES_TIMEOUT.toMillis())) {
                 throw new TimeoutException("the " + NODES + " NodeManagers of local YARN cluster '" + name
@@ -100,6 +111,16 @@ final class LocalYarn implements AutoCloseable {
         client.init(config());
         client.start();
         return client;
+    }
+
+    /** Waits (20 s at most) until the RM charges nothing to any node: an ended application's containers are gone. */
+    void awaitNodesIdle(YarnClient client) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            for (NodeReport n : client.getNodeReports(NodeState.RUNNING)) {
+                org.assertj.core.api.Assertions.assertThat(YarnResources.size(n.getUsed()))
+                        .as("used on %s", n.getNodeId()).isEqualTo(YarnSize.ZERO);
+            }
+        });
     }
 
     MiniYARNCluster cluster() {

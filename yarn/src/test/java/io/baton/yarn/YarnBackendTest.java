@@ -13,6 +13,9 @@ import io.baton.proto.OfferID;
 import io.baton.proto.RequestOffers;
 import io.baton.proto.TaskID;
 import io.baton.proto.TaskInfo;
+import io.baton.proto.TaskReason;
+import io.baton.proto.TaskState;
+import io.baton.proto.TaskStatus;
 import io.baton.resources.Resources;
 import io.baton.shim.core.Effect;
 import io.baton.shim.core.Input;
@@ -20,6 +23,9 @@ import io.baton.shim.core.ShimCore;
 import io.baton.shim.core.ShimDriver;
 import io.baton.shim.core.ShimSettings;
 import io.baton.shim.server.NodeBackend;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,7 +39,8 @@ import org.junit.jupiter.api.Test;
  * {@link YarnBackend} behind the real shim core, with a hand-written fake YARN whose answers the test gives
  * (node rooms, resizes, timers) and a fake loop the test runs: a launch onto a full executor grows its container
  * first, one the node cannot fit is refused with the numbers and nothing asked, one YARN does not grant in time
- * is refused and withdrawn, and a finished task's container shrinks.
+ * is refused and withdrawn, one the ResourceManager refuses is refused at once with its reason, and a container
+ * YARN ends takes its executor's tasks with it.
  */
 class YarnBackendTest {
     private static final YarnSize NODE = new YarnSize(4096, 4);
@@ -50,7 +57,7 @@ class YarnBackendTest {
         ledger = new Ledger(Resources.parse("cpus:8;mem:8192"), 30_000_000L, "o");
         ShimCore core = new ShimCore(new ShimSettings("am", Resources.parse("cpus:0.1;mem:32"), 5_000, 60_000, "tok",
                 "/am/baton.token", new long[] {1, 2}), ledger, "yarn");
-        YarnBackend backend = new YarnBackend(yarn, 10_000);
+        YarnBackend backend = new YarnBackend(yarn, 10_000, Clock.fixed(Instant.ofEpochSecond(7), ZoneOffset.UTC));
         backend.bind(new NodeBackend.NodeLoop() {
             @Override
             public void answer(Input answer) {
@@ -87,7 +94,7 @@ class YarnBackendTest {
         assertThat(effects).anyMatch(e -> e instanceof Effect.ExecutorReply r && r.response().hasSubscribed());
         assertThat(yarn.asked).as("the container already is the executor's overhead").isEmpty();
         feed(new Input.FrameworkCalled(10, FrameworkCall.newBuilder().setCorrelationId(++cid).setSubscribe(
-                FrameworkSubscribe.newBuilder().setToken("tok").setName("fw")).build(), 1_000_000));
+                FrameworkSubscribe.newBuilder().setToken("tok").setName("fw").setUpdates(true)).build(), 1_000_000));
     }
 
     @Test
@@ -135,6 +142,43 @@ class YarnBackendTest {
         yarn.grant(new YarnSize(640, 2)); // too late: ignored here (ContainerResizer gives such a grant back)
         runLoop();
         assertThat(launched()).isFalse();
+    }
+
+    @Test
+    void anIncreaseTheResourceManagerRefusesIsRefusedAtOnceWithItsReason() {
+        launch("t1", "cpus:0.5;mem:128");
+        yarn.room.complete(new NodeRoom("n1:1", NODE, new YarnSize(512, 1)));
+        runLoop();
+        yarn.resize.completeExceptionally(new IllegalStateException("the ResourceManager refused it: "
+                + "RESOURCE_OUTSIDE_ALLOWED_RANGE (...)"));
+        runLoop();
+        assertThat(frameworkRejection()).contains("asked YARN for <memory:128 MB, vcores:1> more for executor w1's "
+                + "container container_1 (from <memory:512 MB, vcores:1> to <memory:640 MB, vcores:2>); the "
+                + "ResourceManager refused it: RESOURCE_OUTSIDE_ALLOWED_RANGE");
+        assertThat(ledger.executor("w1").taskIds()).isEmpty();
+    }
+
+    @Test
+    void aContainerYarnEndedTakesItsExecutorsTasksWithItAndTheLedgerFreesThem() {
+        launch("t1", "cpus:0.5;mem:128");
+        yarn.room.complete(new NodeRoom("n1:1", NODE, new YarnSize(512, 1)));
+        runLoop();
+        yarn.grant(new YarnSize(640, 2));
+        runLoop();
+        effects.clear();
+
+        yarn.ended.accept(new ContainerEnd("w1", "container_1", "n1:1", -102, "Container preempted by scheduler"));
+        runLoop();
+        TaskStatus lost = effects.stream().filter(e -> e instanceof Effect.Relay).map(e -> ((Effect.Relay) e).event()
+                .getUpdate()).findFirst().orElseThrow(() -> new AssertionError("nothing relayed in " + effects));
+        assertThat(lost.getTaskId().getValue()).isEqualTo("t1");
+        assertThat(lost.getState()).isEqualTo(TaskState.TASK_LOST);
+        assertThat(lost.getReason()).isEqualTo(TaskReason.REASON_EXECUTOR_TERMINATED);
+        assertThat(lost.getMessage()).isEqualTo("container container_1 of executor w1 exited -102 (PREEMPTED) on node "
+                + "n1:1: Container preempted by scheduler");
+        assertThat(lost.getTimestampUs()).isEqualTo(7_000_000);
+        assertThat(ledger.executor("w1")).isNull();
+        assertThat(ledger.allocated().isEmpty()).isTrue();
     }
 
     // ------------------------------------------------------------------ fixture
@@ -187,6 +231,7 @@ class YarnBackendTest {
         CompletableFuture<NodeRoom> room = new CompletableFuture<>();
         CompletableFuture<YarnSize> resize;
         String resizing;
+        java.util.function.Consumer<ContainerEnd> ended;
 
         @Override
         public String containerOf(String executorId) {
@@ -223,6 +268,11 @@ class YarnBackendTest {
 
         @Override
         public void release(String container) {
+        }
+
+        @Override
+        public void onEnded(java.util.function.Consumer<ContainerEnd> listener) {
+            ended = listener;
         }
 
         @Override

@@ -3,17 +3,12 @@ package io.baton.yarn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.baton.proto.ExecutorState;
-import io.baton.proto.NodeState;
 import io.baton.proto.ReplacementOutcome;
-import io.baton.proto.TaskID;
 import io.baton.proto.TaskInfo;
 import io.baton.proto.TaskSpec;
 import io.baton.proto.TaskState;
-import io.baton.proto.TaskStatus;
 import io.baton.resources.Resources;
 import io.baton.sdk.client.BatonClient;
-import io.baton.sdk.client.ClientOptions;
 import io.baton.sdk.client.ReplaceOutcome;
 import io.baton.sdk.client.ReplaceSpec;
 import java.nio.file.Path;
@@ -67,12 +62,7 @@ class YarnGrantsIT {
 
     @BeforeEach
     void nodesIdle() {
-        // the previous test's application ended; the RM stops its containers on its own time
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            for (NodeReport n : client.getNodeReports(org.apache.hadoop.yarn.api.records.NodeState.RUNNING)) {
-                assertThat(YarnResources.size(n.getUsed())).as("used on %s", n.getNodeId()).isEqualTo(YarnSize.ZERO);
-            }
-        });
+        yarn.awaitNodesIdle(client); // the previous test's application ended; the RM stops its containers on its own time
     }
 
     @Test
@@ -80,18 +70,18 @@ class YarnGrantsIT {
         try (LocalAm local = LocalAm.start(yarn, client, tmp, "grants-augmented")) {
             Container c = startExecutor(local, "wa");
             AtomicReference<YarnSize> sizeWhenOldStopping = new AtomicReference<>();
-            try (BatonClient fw = framework(local, u -> {
+            try (BatonClient fw = local.framework(u -> {
                 // KILLING is sent once the RESERVE is answered, as the old task's stop begins
                 if (u.getTaskId().getValue().equals("a1") && u.getState() == TaskState.TASK_KILLING) {
                     sizeWhenOldStopping.compareAndSet(null, local.am.containerSize(c.getId()));
                 }
             })) {
-                launch(fw, "wa", task("a1", "cpus:0.5;mem:128"));
+                LocalAm.launch(fw, "wa", LocalAm.task("a1", "cpus:0.5;mem:128"));
                 // the launch itself grew the container: overhead 1 cpu / 512 MB + 0.5 / 128
                 assertRmEqualsLedger(local, c, new YarnSize(640, 2));
 
-                String offer = offer(fw, "cpus:1;mem:256");
-                ReplaceOutcome out = fw.replace(ReplaceSpec.of("a1", task("a2", "cpus:1.5;mem:384"), offer)
+                String offer = LocalAm.offer(fw, "cpus:1;mem:256");
+                ReplaceOutcome out = fw.replace(ReplaceSpec.of("a1", LocalAm.task("a2", "cpus:1.5;mem:384"), offer)
                         .withReplacementId("augment")).outcome().get(40, TimeUnit.SECONDS);
 
                 assertThat(out.outcome()).as(out.status().getMessage()).isEqualTo(ReplacementOutcome.COMMITTED);
@@ -107,14 +97,14 @@ class YarnGrantsIT {
     void anIncreaseTheNodeCannotFitIsRejectedWithTheNumbers() throws Exception {
         try (LocalAm local = LocalAm.start(yarn, client, tmp, "grants-no-room")) {
             Container c = startExecutor(local, "wb");
-            try (BatonClient fw = framework(local, u -> { })) {
-                launch(fw, "wb", task("b1", "cpus:0.5;mem:128"));
+            try (BatonClient fw = local.framework(u -> { })) {
+                LocalAm.launch(fw, "wb", LocalAm.task("b1", "cpus:0.5;mem:128"));
                 YarnSize before = new YarnSize(640, 2);
                 assertRmEqualsLedger(local, c, before);
 
                 // the application's ledger has room for it (8 cpus, 8192 MB); the 4096 MB node does not
-                String offer = offer(fw, "cpus:0.5;mem:3600");
-                ReplaceOutcome out = fw.replace(ReplaceSpec.of("b1", task("b2", "cpus:1;mem:3700"), offer)
+                String offer = LocalAm.offer(fw, "cpus:0.5;mem:3600");
+                ReplaceOutcome out = fw.replace(ReplaceSpec.of("b1", LocalAm.task("b2", "cpus:1;mem:3700"), offer)
                         .withReplacementId("too-big")).outcome().get(40, TimeUnit.SECONDS);
 
                 assertThat(out.outcome()).isEqualTo(ReplacementOutcome.REJECTED);
@@ -122,7 +112,7 @@ class YarnGrantsIT {
                         .contains("from <memory:640 MB, vcores:2> to <memory:4240 MB, vcores:2>")
                         .contains("the node had <memory:3456 MB, vcores:2> free on node " + c.getNodeId())
                         .contains("capability <memory:4096 MB, vcores:4>, used <memory:640 MB, vcores:2>");
-                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(taskState(local, "wb", "b1"))
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(LocalAm.taskState(local, "wb", "b1"))
                         .isEqualTo(TaskState.TASK_RUNNING));
                 assertThat(local.am.shim().state().getReservationsCount()).isZero();
                 assertRmEqualsLedger(local, c, before);
@@ -134,11 +124,11 @@ class YarnGrantsIT {
     void aPartialReplacementGivesTheLeftoverBackToTheResourceManager() throws Exception {
         try (LocalAm local = LocalAm.start(yarn, client, tmp, "grants-partial")) {
             Container c = startExecutor(local, "wc");
-            try (BatonClient fw = framework(local, u -> { })) {
-                launch(fw, "wc", task("c1", "cpus:1.5;mem:256"));
+            try (BatonClient fw = local.framework(u -> { })) {
+                LocalAm.launch(fw, "wc", LocalAm.task("c1", "cpus:1.5;mem:256"));
                 assertRmEqualsLedger(local, c, new YarnSize(768, 3));
 
-                ReplaceOutcome out = fw.replace(ReplaceSpec.of("c1", task("c2", "cpus:0.5;mem:64"))
+                ReplaceOutcome out = fw.replace(ReplaceSpec.of("c1", LocalAm.task("c2", "cpus:0.5;mem:64"))
                         .withReplacementId("partial")).outcome().get(40, TimeUnit.SECONDS);
 
                 assertThat(out.outcome()).as(out.status().getMessage()).isEqualTo(ReplacementOutcome.COMMITTED);
@@ -152,20 +142,20 @@ class YarnGrantsIT {
     void aRollbackGivesTheWholeGrantBack() throws Exception {
         try (LocalAm local = LocalAm.start(yarn, client, tmp, "grants-rollback")) {
             Container c = startExecutor(local, "wd");
-            try (BatonClient fw = framework(local, u -> { })) {
-                launch(fw, "wd", task("d1", "cpus:0.5;mem:128"));
+            try (BatonClient fw = local.framework(u -> { })) {
+                LocalAm.launch(fw, "wd", LocalAm.task("d1", "cpus:0.5;mem:128"));
                 YarnSize before = new YarnSize(640, 2);
                 assertRmEqualsLedger(local, c, before);
 
-                String offer = offer(fw, "cpus:1;mem:256");
-                TaskInfo failing = task("d2", "cpus:1.5;mem:384").toBuilder()
+                String offer = LocalAm.offer(fw, "cpus:1;mem:256");
+                TaskInfo failing = LocalAm.task("d2", "cpus:1.5;mem:384").toBuilder()
                         .setSpec(TaskSpec.newBuilder().setKind("worker").setValue("fail")).build();
                 ReplaceOutcome out = fw.replace(ReplaceSpec.of("d1", failing, offer).withReplacementId("doomed"))
                         .outcome().get(40, TimeUnit.SECONDS);
 
                 assertThat(out.outcome()).as(out.status().getMessage()).isEqualTo(ReplacementOutcome.ROLLED_BACK);
                 // the old task runs again: its latest update says so with TASK_ROLLED_BACK, which is not terminal
-                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(taskState(local, "wd", "d1"))
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(LocalAm.taskState(local, "wd", "d1"))
                         .isEqualTo(TaskState.TASK_ROLLED_BACK));
                 assertRmEqualsLedger(local, c, before); // the increase for the offer went back with it
             }
@@ -191,9 +181,9 @@ class YarnGrantsIT {
             long each = freeMb / 2 + 256; // one fits, two do not
             String e1 = local.am.runningExecutors().get(first.getId());
             String e2 = local.am.runningExecutors().get(second.getId());
-            try (BatonClient fw = framework(local, u -> { })) {
-                var a = launchAsync(fw, e1, task("p1", "cpus:0.1;mem:" + each));
-                var b = launchAsync(fw, e2, task("p2", "cpus:0.1;mem:" + each));
+            try (BatonClient fw = local.framework(u -> { })) {
+                var a = launchAsync(fw, e1, LocalAm.task("p1", "cpus:0.1;mem:" + each));
+                var b = launchAsync(fw, e2, LocalAm.task("p2", "cpus:0.1;mem:" + each));
                 List<String> results = List.of(a.get(30, TimeUnit.SECONDS), b.get(30, TimeUnit.SECONDS));
                 assertThat(results).as("one launch grew its container, the other was refused").contains("ok")
                         .anyMatch(r -> r.contains("did not grant it within 3000 ms"));
@@ -237,60 +227,10 @@ class YarnGrantsIT {
     // ------------------------------------------------------------------ helpers
 
     private static Container startExecutor(LocalAm local, String id) throws Exception {
-        Container c = local.am.launch(LocalAm.worker(id, EXECUTOR)).get(60, TimeUnit.SECONDS);
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> local.connected(id));
-        assertThat(LocalAm.executor(local.am.shim().state(), id).orElseThrow().getContainer())
-                .isEqualTo("yarn:" + c.getId());
-        return c;
+        return local.startExecutor(id, EXECUTOR);
     }
 
-    private static BatonClient framework(LocalAm local, java.util.function.Consumer<TaskStatus> updates)
-            throws Exception {
-        return BatonClient.connect(ClientOptions.tcp("127.0.0.1", local.frameworkPort).token(local.token).build(),
-                updates);
-    }
-
-    private static String offer(BatonClient fw, String resources) throws Exception {
-        return BatonClient.offerIds(fw.offers(Resources.parse(resources)).get(10, TimeUnit.SECONDS)).get(0);
-    }
-
-    private static void launch(BatonClient fw, String executor, TaskInfo task) throws Exception {
-        List<String> offers = BatonClient.offerIds(fw.offers(Resources.fromProto(task.getResourcesList()))
-                .get(10, TimeUnit.SECONDS));
-        fw.launch(executor, task, offers).get(30, TimeUnit.SECONDS);
-    }
-
-    private static TaskInfo task(String id, String resources) {
-        return TaskInfo.newBuilder().setTaskId(TaskID.newBuilder().setValue(id)).setName(id)
-                .addAllResources(Resources.parse(resources).toProto()).build();
-    }
-
-    private static TaskState taskState(LocalAm local, String executor, String task) throws Exception {
-        return LocalAm.executor(local.am.shim().state(), executor).orElseThrow().getTasksList().stream()
-                .filter(t -> t.getTaskId().getValue().equals(task)).findFirst().map(TaskStatus::getState)
-                .orElse(null);
-    }
-
-    /**
-     * Baton's ledger (the executor's limits; no reservation is live) mapped by YarnResources is {@code size},
-     * and so are the AM's view of the container, the RM's container report and the RM's used resources of its
-     * node; the other node is idle (within 10 s: the RM's reports follow its scheduler).
-     */
     private static void assertRmEqualsLedger(LocalAm local, Container c, YarnSize size) {
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> rmEqualsLedger(local, c, size));
-    }
-
-    private static void rmEqualsLedger(LocalAm local, Container c, YarnSize size) throws Exception {
-        NodeState state = local.am.shim().state();
-        assertThat(state.getReservationsCount()).isZero();
-        ExecutorState e = state.getExecutors(0);
-        assertThat(YarnResources.size(Resources.fromProto(e.getLimitsList()))).as("Baton's ledger").isEqualTo(size);
-        assertThat(local.am.containerSize(c.getId())).as("the AM's view").isEqualTo(size);
-        assertThat(YarnResources.size(client.getContainerReport(c.getId()).getAllocatedResource()))
-                .as("the RM's container").isEqualTo(size);
-        for (NodeReport node : client.getNodeReports(org.apache.hadoop.yarn.api.records.NodeState.RUNNING)) {
-            YarnSize used = node.getNodeId().equals(c.getNodeId()) ? size : YarnSize.ZERO;
-            assertThat(YarnResources.size(node.getUsed())).as("the RM's node %s", node.getNodeId()).isEqualTo(used);
-        }
+        local.assertRmEqualsLedger(client, c, size);
     }
 }

@@ -2,6 +2,8 @@ package io.baton.shim.core;
 
 import io.baton.proto.ExecutorCall;
 import io.baton.proto.FrameworkCall;
+import io.baton.proto.TaskReason;
+import io.baton.proto.TaskState;
 
 /**
  * Everything that can happen to the shim, as data: a call on a connection, a connection closing, the
@@ -51,6 +53,16 @@ public sealed interface Input {
 
     /** A memory decrease ended badly (deadline passed, usage unreadable): the executor is told why. */
     record ShrinkFailed(String executorId, String message) implements Input {
+    }
+
+    /**
+     * Whoever owns the node's resources saw the executor's container end for good (a cluster resource manager:
+     * killed, preempted, over its memory, its node lost): it will not re-subscribe. Its tasks end now with
+     * {@code state} and {@code reason}, each carrying {@code message}, and everything it held is freed, without
+     * waiting for the recovery timeout. An executor the ledger does not know is ignored.
+     */
+    record ExecutorGone(String executorId, TaskState state, TaskReason reason, String message, long nowUs)
+            implements Input {
     }
 
     /** Time passed: offers and executors whose recovery timeout ran out expire. */

@@ -53,6 +53,8 @@ public final class ShimCore {
             executorCalls.shrinkRequested(in);
         } else if (input instanceof Input.ShrinkFailed in) {
             executorCalls.shrinkFailed(in);
+        } else if (input instanceof Input.ExecutorGone g) {
+            executorGone(g);
         } else if (input instanceof Input.Tick t) {
             expire(t.nowUs());
         } else {
@@ -106,21 +108,49 @@ public final class ShimCore {
             String id = e.executorId();
             s.note(Effect.Note.Level.WARN, "executor " + id + " did not re-subscribe within " + recoveryMs + " ms: "
                     + e.lostTasks().size() + " tasks lost");
-            for (TaskInfo t : e.lostTasks()) {
-                s.publishShimStatus(s.shimStatus(t.getTaskId(), TaskState.TASK_LOST, TaskReason.REASON_EXECUTOR_TERMINATED,
-                        "executor " + id + " did not come back within " + recoveryMs + " ms", id, now));
-            }
-            for (var ev : s.mail.drain(id)) {
-                if (ev.hasReplace()) {
-                    s.publishShimStatus(s.shimStatus(ev.getReplace().getRequest().getNewTask().getTaskId(), TaskState.TASK_LOST,
-                            TaskReason.REASON_EXECUTOR_TERMINATED, "executor " + id + " is gone", null, now));
-                }
-            }
-            s.containers.remove(id);
-            s.board.executorLost(id);
-            s.emit(new Effect.ForgetOwner(id));
+            lost(e, TaskState.TASK_LOST, TaskReason.REASON_EXECUTOR_TERMINATED, "executor " + id
+                    + " did not come back within " + recoveryMs + " ms", now);
             s.emit(new Effect.DestroyContainer(id));
         }
+    }
+
+    /** The container ended for good: the executor is dropped at once, connected or not, and its tasks end. */
+    private void executorGone(Input.ExecutorGone in) {
+        String id = in.executorId();
+        Long conn = s.bound.remove(id);
+        if (conn != null) {
+            // a late call on that connection (the process may outlive its container's end) must SUBSCRIBE again
+            CoreState.ExecutorConn c = s.executorConns.get(conn);
+            if (c != null) {
+                c.executorId = null;
+            }
+        }
+        Ledger.Expired e = s.ledger.gone(id);
+        if (e == null) {
+            s.note(Effect.Note.Level.INFO, "executor " + id + " is gone (" + in.message() + "); the ledger held "
+                    + "nothing of it");
+            return;
+        }
+        s.note(Effect.Note.Level.WARN, "executor " + id + " is gone: " + in.message() + "; " + e.lostTasks().size()
+                + " tasks end " + in.state());
+        lost(e, in.state(), in.reason(), in.message(), in.nowUs());
+    }
+
+    /** The executor's tasks (held, reserved, queued as REPLACEs) end with {@code state}; its id is free again. */
+    private void lost(Ledger.Expired e, TaskState state, TaskReason reason, String message, long now) {
+        String id = e.executorId();
+        for (TaskInfo t : e.lostTasks()) {
+            s.publishShimStatus(s.shimStatus(t.getTaskId(), state, reason, message, id, now));
+        }
+        for (var ev : s.mail.drain(id)) {
+            if (ev.hasReplace()) {
+                s.publishShimStatus(s.shimStatus(ev.getReplace().getRequest().getNewTask().getTaskId(), state, reason,
+                        "executor " + id + " is gone: " + message, null, now));
+            }
+        }
+        s.containers.remove(id);
+        s.board.executorLost(id);
+        s.emit(new Effect.ForgetOwner(id));
     }
 
     // ------------------------------------------------------------------ reads (for STATE, metrics, tests)

@@ -47,7 +47,10 @@ public interface NodeBackend extends AutoCloseable {
 
     /** The shim's side of a {@link NodeBackend}. */
     interface NodeLoop {
-        /** Feeds the answer to a request to the core, on the loop, after what the loop has queued. Any thread. */
+        /**
+         * Feeds the answer to a request to the core, on the loop, after what the loop has queued; also what the
+         * backend learns by itself ({@link Input.ExecutorGone}: an executor's container ended for good). Any thread.
+         */
         void answer(Input answer);
 
         /** Runs {@code task} on the loop, after what the loop has queued. Any thread. */

@@ -214,6 +214,30 @@ class ShimCoreTest {
     }
 
     @Test
+    void anExecutorWhoseContainerEndedLosesItsTasksAtOnceWithTheReasonWhileStillConnected() {
+        f.framework(FW);
+        f.subscribe(EXEC, "e1", task("t1", "cpus:1;mem:128"));
+        List<Effect> out = f.feed(new Input.ExecutorGone("e1", TaskState.TASK_FAILED,
+                TaskReason.REASON_CONTAINER_LIMITATION_MEMORY, "container c1 exited -104 on node n1: over its memory",
+                f.now));
+        TaskStatus s = relayed(out).get(0);
+        assertThat(s.getState()).isEqualTo(TaskState.TASK_FAILED);
+        assertThat(s.getReason()).isEqualTo(TaskReason.REASON_CONTAINER_LIMITATION_MEMORY);
+        assertThat(s.getMessage()).isEqualTo("container c1 exited -104 on node n1: over its memory");
+        assertThat(s.getExecutorId().getValue()).isEqualTo("e1");
+        assertThat(new Result(out).only(Effect.ForgetOwner.class).executorId()).isEqualTo("e1");
+        assertThat(CoreFixture.all(out, Effect.DestroyContainer.class)).as("the container is already gone").isEmpty();
+        assertThat(f.core.ledger().executor("e1")).isNull();
+        assertThat(f.core.ledger().allocated().isEmpty()).isTrue();
+        assertThat(f.core.connectionOf("e1")).isNull();
+        assertThat(f.feed(new Input.ExecutorClosed(EXEC, f.now))).as("its connection closing later changes nothing")
+                .isEmpty();
+        assertThat(relayed(f.feed(new Input.ExecutorGone("e1", TaskState.TASK_LOST,
+                TaskReason.REASON_EXECUTOR_TERMINATED, "again", f.now)))).as("a second word of it neither").isEmpty();
+        assertThat(f.feed(new Input.Tick(f.now + 61_000_000))).isEmpty();
+    }
+
+    @Test
     void aReplaceWithAnUnknownOfferGoesToTheExecutorWithTheRefusalAndAReplaceForwardedIsResentUntilConfirmed() {
         f.framework(FW);
         f.subscribe(EXEC, "e1", task("t1", "cpus:1;mem:128"));

@@ -21,6 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *       counter; a new {@code spec.value} of {@code "fail"} makes the resize fail (a rollback demo).</li>
  *   <li>{@link #freeze}/{@link #thaw} (FREEZE_THEN_START) pause and resume the loop, keeping the count;
  *       freeze returns once the loop has stopped counting.</li>
+ *   <li>{@code spec.params["hold_mb"]} (default 0): before RUNNING the task fills that many MB of heap and holds
+ *       them while it lives, to try memory limits (the NodeManager's memory monitor, a cgroup); give the JVM an
+ *       {@code -Xmx} that fits them, or the task fails with the OutOfMemoryError.</li>
  *   <li>{@link #kill} stops the thread and reports KILLED with the count.</li>
  * </ul>
  *
@@ -51,13 +54,15 @@ public final class WorkerExecutor extends BatonExecutor {
     @Override
     public void launch(Task task) {
         long period;
+        int holdMb;
         try {
             period = period(task.info());
+            holdMb = holdMb(task.info());
         } catch (IllegalArgumentException e) {
             task.failed(e.getMessage());
             return;
         }
-        Worker w = new Worker(task, period, task.info().getSpec().getValue());
+        Worker w = new Worker(task, period, task.info().getSpec().getValue(), holdMb);
         if (WORKERS.putIfAbsent(task.id(), w) != null) {
             task.failed("task " + task.id() + " already runs in this JVM");
             return;
@@ -121,6 +126,20 @@ public final class WorkerExecutor extends BatonExecutor {
                 + " must be a whole number of milliseconds >= 1, was '" + p + "'");
     }
 
+    private static int holdMb(TaskInfo info) {
+        String p = info.getSpec().getParamsOrDefault("hold_mb", "0");
+        try {
+            int mb = Integer.parseInt(p);
+            if (mb >= 0) {
+                return mb;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("hold_mb of task " + info.getTaskId().getValue()
+                + " must be a whole number of MB >= 0, was '" + p + "'");
+    }
+
     /** {@code --id ID --work-dir DIR [--shim SOCKET]}. */
     public static void main(String[] args) {
         ExecutorBootstrap.run(new WorkerExecutor(), ExecutorOptions.fromArgs(args));
@@ -131,6 +150,8 @@ public final class WorkerExecutor extends BatonExecutor {
         private final Task task;
         private final String mode;
         private final Thread thread;
+        private final int holdMb;
+        private byte[][] held;
         private long periodMs;
         private long count;
         private boolean frozen;
@@ -138,10 +159,11 @@ public final class WorkerExecutor extends BatonExecutor {
         private boolean looping;
         private boolean stopped;
 
-        Worker(Task task, long periodMs, String mode) {
+        Worker(Task task, long periodMs, String mode, int holdMb) {
             this.task = task;
             this.periodMs = periodMs;
             this.mode = mode;
+            this.holdMb = holdMb;
             this.thread = new Thread(this, "worker-" + task.id());
             thread.setDaemon(true);
         }
@@ -166,6 +188,9 @@ public final class WorkerExecutor extends BatonExecutor {
                         wait();
                     }
                     if (stopped) {
+                        return;
+                    }
+                    if (!hold()) {
                         return;
                     }
                     task.running(); // under the lock: never after kill's KILLED
@@ -197,6 +222,26 @@ public final class WorkerExecutor extends BatonExecutor {
                 }
                 count++;
                 next += periodMs * 1_000_000;
+            }
+        }
+
+        /** Fills and keeps {@code holdMb} MB of heap, every page written; false (the task failed) when it cannot. */
+        private boolean hold() {
+            try {
+                // 64 KB pieces: a 1 MB array is "humongous" to G1 and takes two regions of a small heap
+                held = new byte[holdMb * 16][];
+                for (int i = 0; i < held.length; i++) {
+                    held[i] = new byte[1 << 16];
+                    for (int j = 0; j < held[i].length; j += 4096) {
+                        held[i][j] = 1;
+                    }
+                }
+                return true;
+            } catch (OutOfMemoryError e) {
+                held = null;
+                WORKERS.remove(task.id(), this);
+                task.failed("could not hold " + holdMb + " MB of heap: " + e.getMessage());
+                return false;
             }
         }
 
