@@ -59,6 +59,8 @@ final class ExecutorContainers implements YarnControl {
     private final ContainerResizer resizer = new ContainerResizer();
     private volatile AMRMClientAsync<ContainerRequest> rm;
     private volatile NMClientAsync nm;
+    /** Told of each executor whose container started (the AM records it for its later attempts); may be null. */
+    private volatile java.util.function.BiConsumer<ContainerId, String> onStarted;
 
     private final Function<NodeId, NodeRoom> nodeReports;
     private final ScheduledExecutorService yarnThread;
@@ -127,6 +129,22 @@ final class ExecutorContainers implements YarnControl {
         this.rm = rm;
         this.nm = nm;
         resizer.bind(rm, nm);
+    }
+
+    /** Calls {@code listener} (on the NodeManager client's thread) each time an executor's container started. */
+    void onStarted(java.util.function.BiConsumer<ContainerId, String> listener) {
+        this.onStarted = listener;
+    }
+
+    /**
+     * Takes over a container a previous attempt of the AM started for {@code executorId} (the ResourceManager
+     * kept it running): the executor re-subscribes to this attempt and is bound to it again.
+     */
+    void adopt(Container c, String executorId) {
+        resizer.track(c);
+        running.put(c.getId(), executorId);
+        LOG.info("executor {} kept running in container {} on {} ({}) from a previous attempt", executorId, c.getId(),
+                c.getNodeId(), YarnResources.size(c.getResource()));
     }
 
     /** Resizes a running executor's container in place (see {@link ContainerResizer}). */
@@ -238,6 +256,10 @@ final class ExecutorContainers implements YarnControl {
             if (st != null) {
                 resizer.track(st.container());
                 running.put(id, st.pending().launch().executorId());
+                java.util.function.BiConsumer<ContainerId, String> listener = onStarted;
+                if (listener != null) {
+                    listener.accept(id, st.pending().launch().executorId());
+                }
                 st.pending().started().complete(st.container());
             }
         }

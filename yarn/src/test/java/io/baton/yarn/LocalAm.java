@@ -88,11 +88,15 @@ final class LocalAm implements AutoCloseable {
      * test class path makes them.
      */
     static Optional<ProcessHandle> executorJvm(String id) {
+        return jvm(WorkerExecutor.class.getName(), "--id", id);
+    }
+
+    /** A JVM on this machine whose main class is {@code mainClass} and whose option {@code option} is {@code value}. */
+    static Optional<ProcessHandle> jvm(String mainClass, String option, String value) {
         return ProcessHandle.allProcesses().filter(p -> {
             List<String> args = cmdline(p.pid());
-            int i = args.indexOf("--id");
-            return args.contains(WorkerExecutor.class.getName()) && i >= 0 && i + 1 < args.size()
-                    && args.get(i + 1).equals(id);
+            int i = args.indexOf(option);
+            return args.contains(mainClass) && i >= 0 && i + 1 < args.size() && args.get(i + 1).equals(value);
         }).findFirst();
     }
 
@@ -106,7 +110,7 @@ final class LocalAm implements AutoCloseable {
         }
     }
 
-    private static int[] freePorts(int n) throws IOException {
+    static int[] freePorts(int n) throws IOException {
         ServerSocket[] sockets = new ServerSocket[n];
         int[] ports = new int[n];
         try {
