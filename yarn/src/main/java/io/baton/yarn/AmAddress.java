@@ -9,6 +9,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.yarn.api.records.LocalResource;
 
 /**
  * Where the running attempt of the AM serves, as each attempt publishes it in {@code <stagingDir>/}{@value #FILE}
@@ -25,6 +26,20 @@ public record AmAddress(int attempt, String framework, String executors, String 
     static AmAddress of(int attempt, AmOptions o) {
         return new AmAddress(attempt, "tcp://" + o.advertisedHost() + ":" + o.frameworkPort(),
                 "tcp://" + o.advertisedHost() + ":" + o.executorPort(), o.trackingUrl());
+    }
+
+    /**
+     * Writes the executors' address ({@code tcp://HOST:PORT}) to {@code <stagingDir>/executors.address.N} and
+     * returns it as the resource every executor container gets linked as {@code baton-am.address.N}
+     * ({@link ExecutorCommands#ADDRESS_LINK}): new containers at launch, kept ones when this attempt takes them over.
+     */
+    Map<String, LocalResource> publishForExecutors(Configuration conf, Path stagingDir) throws IOException {
+        FileSystem fs = stagingDir.getFileSystem(conf);
+        Path file = new Path(stagingDir, "executors.address." + attempt);
+        try (OutputStream out = fs.create(file, true)) {
+            out.write((executors + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        return Map.of(ExecutorCommands.ADDRESS_LINK + "." + attempt, TokenResource.resource(fs, file));
     }
 
     /** Replaces the file in {@code stagingDir} (written aside, then renamed, so a reader never sees half). */

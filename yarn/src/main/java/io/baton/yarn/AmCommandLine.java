@@ -4,6 +4,7 @@ import io.baton.resources.Resources;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntSupplier;
 
 /**
  * The managed AM's command line ({@link BatonApplicationMaster#main}), parsed: its {@link AmOptions}, the
@@ -11,8 +12,8 @@ import java.util.List;
  * those it did not get back running), and the Hadoop configuration file the submitter shipped.
  *
  * <pre>
- * --staging-dir URI --total RESOURCES --framework-port N --executor-port N
- * [--work-dir DIR] [--bind ADDR] [--host HOST] [--heartbeat-ms N] [--reserve-timeout-ms N] [--web-port N]
+ * --staging-dir URI --total RESOURCES --framework-port N|any --executor-port N|any
+ * [--work-dir DIR] [--bind ADDR] [--host HOST] [--heartbeat-ms N] [--reserve-timeout-ms N] [--web-port N|any]
  * [--hadoop-conf FILE]
  * [--executor ID:MEMORY_MB:VCORES ...] [--executor-java PATH] [--executor-classpath CP] [--executor-main CLASS]
  * [--executor-jvm-flag FLAG ...]
@@ -28,17 +29,21 @@ import java.util.List;
  */
 public record AmCommandLine(AmOptions options, List<ExecutorLaunch> executors, String hadoopConf) {
 
-    public static final String USAGE = "--staging-dir URI --total RESOURCES --framework-port N --executor-port N "
-            + "[--work-dir DIR] [--bind ADDR] [--host HOST] [--heartbeat-ms N] [--reserve-timeout-ms N] "
-            + "[--web-port N] [--hadoop-conf FILE] [--executor ID:MEMORY_MB:VCORES ...] [--executor-java PATH] "
-            + "[--executor-classpath CP] [--executor-main CLASS] [--executor-jvm-flag FLAG ...]";
+    public static final String USAGE = "--staging-dir URI --total RESOURCES --framework-port N|any "
+            + "--executor-port N|any [--work-dir DIR] [--bind ADDR] [--host HOST] [--heartbeat-ms N] "
+            + "[--reserve-timeout-ms N] [--web-port N|any] [--hadoop-conf FILE] [--executor ID:MEMORY_MB:VCORES ...] "
+            + "[--executor-java PATH] [--executor-classpath CP] [--executor-main CLASS] [--executor-jvm-flag FLAG ...]";
 
     public AmCommandLine {
         executors = List.copyOf(executors);
     }
 
-    /** Parses {@code args}; bad input fails with {@link IllegalArgumentException} naming the option and value. */
-    public static AmCommandLine parse(String... args) {
+    /**
+     * Parses {@code args}; bad input fails with {@link IllegalArgumentException} naming the option and value. A
+     * port given as {@code any} is taken from {@code freePort} (a port free on this host now): an attempt then
+     * serves where it can on whichever node YARN runs it, and publishes where ({@link AmAddress}).
+     */
+    public static AmCommandLine parse(IntSupplier freePort, String... args) {
         String staging = null;
         String total = null;
         String workDir = System.getProperty("java.io.tmpdir");
@@ -67,11 +72,11 @@ public record AmCommandLine(AmOptions options, List<ExecutorLaunch> executors, S
                 case "--work-dir" -> workDir = v;
                 case "--bind" -> bind = v;
                 case "--host" -> host = v;
-                case "--framework-port" -> frameworkPort = (int) number(name, v, 1, 65535);
-                case "--executor-port" -> executorPort = (int) number(name, v, 1, 65535);
+                case "--framework-port" -> frameworkPort = port(name, v, 1, freePort);
+                case "--executor-port" -> executorPort = port(name, v, 1, freePort);
                 case "--heartbeat-ms" -> heartbeatMs = number(name, v, 10, 60_000);
                 case "--reserve-timeout-ms" -> reserveTimeoutMs = number(name, v, 1, 600_000);
-                case "--web-port" -> webPort = (int) number(name, v, 0, 65535);
+                case "--web-port" -> webPort = port(name, v, 0, freePort);
                 case "--hadoop-conf" -> hadoopConf = v;
                 case "--executor" -> executorSpecs.add(v);
                 case "--executor-java" -> java = v;
@@ -116,6 +121,10 @@ public record AmCommandLine(AmOptions options, List<ExecutorLaunch> executors, S
         long mb = number("--executor " + parts[0] + " memory", parts[1], 1, Long.MAX_VALUE);
         int vcores = (int) number("--executor " + parts[0] + " vcores", parts[2], 1, Integer.MAX_VALUE);
         return new ExecutorLaunch(parts[0], new YarnSize(mb, vcores), java, flags, cp, main);
+    }
+
+    private static int port(String what, String v, int min, IntSupplier freePort) {
+        return v.equals("any") ? freePort.getAsInt() : (int) number(what + " (or 'any')", v, min, 65535);
     }
 
     private static long number(String what, String v, long min, long max) {

@@ -26,6 +26,8 @@ import org.apache.hadoop.yarn.api.records.NodeReport;
 import org.apache.hadoop.yarn.api.records.NodeState;
 import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
 import org.apache.hadoop.yarn.client.api.async.AMRMClientAsync;
+import org.apache.hadoop.yarn.api.records.LocalResource;
+import org.apache.hadoop.yarn.client.api.impl.ContainerManagementProtocolProxy;
 import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.apache.hadoop.yarn.client.api.async.NMClientAsync;
 import org.apache.hadoop.yarn.exceptions.YarnException;
@@ -62,7 +64,7 @@ public final class BatonApplicationMaster implements AutoCloseable {
     private YarnClient yarnClient;
     private ScheduledExecutorService yarnThread;
     private boolean registered;
-    private ContainerRecords records;
+    private ContainerManagementProtocolProxy nmProxies;
 
     /** @param user who talks to the RM: holds the attempt's AMRM token ({@link UnmanagedAttempt#user()}) */
     public BatonApplicationMaster(Configuration conf, AmOptions options, UserGroupInformation user) {
@@ -81,7 +83,7 @@ public final class BatonApplicationMaster implements AutoCloseable {
     public static void main(String[] args) throws InterruptedException {
         AmCommandLine line;
         try {
-            line = AmCommandLine.parse(args);
+            line = AmCommandLine.parse(BatonApplicationMaster::freePort, args);
         } catch (IllegalArgumentException e) {
             System.err.println("baton-am: " + e.getMessage());
             System.exit(2);
@@ -103,6 +105,15 @@ public final class BatonApplicationMaster implements AutoCloseable {
         }
         LOG.info("Baton AM attempt {} serving; {} executors", attemptNumber(), am.runningExecutors().size());
         new java.util.concurrent.CountDownLatch(1).await(); // until the process is stopped
+    }
+
+    /** A TCP port free on this host now (the listeners bind it moments later). */
+    private static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("no free TCP port on this host: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -143,15 +154,20 @@ public final class BatonApplicationMaster implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            containers = new ExecutorContainers(options.advertisedHost(), options.executorPort(),
-                    TokenResource.stage(conf, new Path(options.stagingDir()), token), this::room, yarnThread);
+            Path staging = new Path(options.stagingDir());
+            AmAddress address = AmAddress.of(attemptNumber(), options);
+            Map<String, LocalResource> addressFile = address.publishForExecutors(conf, staging);
+            Map<String, LocalResource> files = new java.util.HashMap<>(addressFile);
+            files.put(ExecutorCommands.TOKEN_LINK, TokenResource.stage(conf, staging, token));
+            containers = new ExecutorContainers(files, this::room, yarnThread);
             shim = ShimServer.withBackend(config, new YarnBackend(containers, options.reserveTimeoutMs()), token,
                     Clock.systemUTC()).start();
             nm = NMClientAsync.createNMClientAsync(containers.nmEvents);
             nm.init(conf);
             nm.start();
-            records = new ContainerRecords(conf, new Path(options.stagingDir()));
-            containers.onStarted(this::record);
+            ContainerRecords records = new ContainerRecords(conf, staging);
+            containers.onStarted(records::recordOrLog);
+            nmProxies = new ContainerManagementProtocolProxy(conf);
             RegisterApplicationMasterResponse registration = user.doAs(
                     (PrivilegedExceptionAction<RegisterApplicationMasterResponse>) () -> {
                         rm = AMRMClientAsync.createAMRMClientAsync((int) options.heartbeatMs(), containers.rmEvents);
@@ -162,42 +178,15 @@ public final class BatonApplicationMaster implements AutoCloseable {
                     });
             registered = true;
             containers.bind(rm, nm);
-            adopt(registration.getContainersFromPreviousAttempts());
-            AmAddress address = AmAddress.of(attemptNumber(), options);
-            address.publish(conf, new Path(options.stagingDir()));
+            new AttemptTakeover(records, containers, rm, nmProxies).takeOver(
+                    registration.getContainersFromPreviousAttempts(), addressFile);
+            address.publish(conf, staging);
             LOG.info("Baton AM registered; frameworks at tcp:{}:{}, executors at tcp:{}:{}", options.advertisedHost(),
                     options.frameworkPort(), options.advertisedHost(), options.executorPort());
             return this;
         } catch (IOException | InterruptedException | RuntimeException e) {
             close();
             throw e;
-        }
-    }
-
-    /**
-     * Binds the executor containers an earlier attempt started, which the ResourceManager kept running
-     * ({@code keepContainersAcrossApplicationAttempts}), to their executors again; each executor sees its
-     * connection drop and re-subscribes to this attempt with its tasks, which rebuilds the ledger. A container
-     * no attempt recorded is given back.
-     */
-    private void adopt(List<Container> previous) throws IOException {
-        for (Container c : previous) {
-            String executor = records.executorOf(c.getId());
-            if (executor == null) {
-                LOG.warn("container {} from a previous attempt has no executor recorded: giving it back", c.getId());
-                rm.releaseAssignedContainer(c.getId());
-            } else {
-                containers.adopt(c, executor);
-            }
-        }
-    }
-
-    private void record(ContainerId container, String executor) {
-        try {
-            records.record(container, executor);
-        } catch (IOException e) {
-            LOG.error("could not record executor {}'s container {} for later attempts: {}", executor, container,
-                    e.toString());
         }
     }
 
@@ -274,6 +263,9 @@ public final class BatonApplicationMaster implements AutoCloseable {
         }
         if (nm != null) {
             nm.stop();
+        }
+        if (nmProxies != null) {
+            nmProxies.stopAllProxies();
         }
         if (rm != null) {
             rm.stop();

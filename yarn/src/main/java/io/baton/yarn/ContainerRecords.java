@@ -19,6 +19,7 @@ import org.apache.hadoop.yarn.api.records.ContainerId;
  * <p>Blocking file-system calls; thread-safe as Hadoop's {@link FileSystem} is.
  */
 final class ContainerRecords {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ContainerRecords.class);
     private final FileSystem fs;
     private final Path dir;
 
@@ -31,6 +32,16 @@ final class ContainerRecords {
     void record(ContainerId container, String executorId) throws IOException {
         try (OutputStream out = fs.create(new Path(dir, container.toString()), true)) {
             out.write(executorId.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Like {@link #record}, logging a failure (for the NodeManager client's callback thread). */
+    void recordOrLog(ContainerId container, String executorId) {
+        try {
+            record(container, executorId);
+        } catch (IOException e) {
+            LOG.error("could not record executor {}'s container {} for later attempts: {}", executorId, container,
+                    e.toString());
         }
     }
 

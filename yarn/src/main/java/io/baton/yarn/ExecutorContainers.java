@@ -49,9 +49,8 @@ final class ExecutorContainers implements YarnControl {
     private record Starting(Pending pending, Container container) {
     }
 
-    private final String amHost;
-    private final int executorPort;
-    private final LocalResource token;
+    /** What every executor container gets in its work directory, by link name: the token, the AM's address. */
+    private final Map<String, LocalResource> files;
     private final AtomicLong nextRequest = new AtomicLong(1);
     private final Map<Long, Pending> requested = new ConcurrentHashMap<>();
     private final Map<ContainerId, Starting> starting = new ConcurrentHashMap<>();
@@ -66,14 +65,13 @@ final class ExecutorContainers implements YarnControl {
     private final ScheduledExecutorService yarnThread;
 
     /**
+     * @param files linked into every executor container's work directory, by name (the token, the address file)
      * @param nodeReports reads a node's room from the ResourceManager (a blocking call, made on {@code yarnThread})
      * @param yarnThread the AM's thread for blocking YARN calls and timers
      */
-    ExecutorContainers(String amHost, int executorPort, LocalResource token, Function<NodeId, NodeRoom> nodeReports,
+    ExecutorContainers(Map<String, LocalResource> files, Function<NodeId, NodeRoom> nodeReports,
             ScheduledExecutorService yarnThread) {
-        this.amHost = amHost;
-        this.executorPort = executorPort;
-        this.token = token;
+        this.files = Map.copyOf(files);
         this.nodeReports = nodeReports;
         this.yarnThread = yarnThread;
     }
@@ -183,10 +181,9 @@ final class ExecutorContainers implements YarnControl {
             return;
         }
         rm.removeContainerRequest(p.request());
-        String command = ExecutorCommands.command(p.launch(), amHost, executorPort,
-                ApplicationConstants.LOG_DIR_EXPANSION_VAR);
-        ContainerLaunchContext context = ContainerLaunchContext.newInstance(
-                Map.of(ExecutorCommands.TOKEN_LINK, token), Map.of(), List.of(command), null, null, null);
+        String command = ExecutorCommands.command(p.launch(), ApplicationConstants.LOG_DIR_EXPANSION_VAR);
+        ContainerLaunchContext context = ContainerLaunchContext.newInstance(files, Map.of(), List.of(command), null,
+                null, null);
         // the same container, work directory (journal) and size again; see ExecutorCommands for the wrapper
         context.setContainerRetryContext(ContainerRetryContext.newInstance(
                 ContainerRetryPolicy.RETRY_ON_SPECIFIC_ERROR_CODES, Set.of(ExecutorCommands.RELAUNCH_EXIT),

@@ -31,8 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The AM killed with SIGKILL comes back: {@link BatonYarnClient} submits it as a managed AM (its own container,
  * its jars — the shaded Hadoop client among them — shipped as LocalResources), it starts an executor, a framework
- * launches a task; the AM's JVM is killed; YARN starts attempt 2 with the executor's container kept, the executor
- * re-subscribes to it with its task, and a framework connected to attempt 2 sees the task RUNNING.
+ * launches a task; the AM's JVM is killed; YARN starts attempt 2 with the executor's container kept. Attempt 2 serves
+ * on other ports (all given as 'any'): the framework finds it in the RM's application report, the executor in the
+ * address file attempt 2 had the NodeManager localize into its container; it re-subscribes with its task, and a
+ * framework connected to attempt 2 sees the task RUNNING.
  */
 @Tag("integration")
 class AmRestartIT {
@@ -44,22 +46,18 @@ class AmRestartIT {
     @Test
     void anAmKilledWithSigkillComesBackAsAttemptTwoWithItsExecutorAndTask() throws Exception {
         try (LocalYarn yarn = LocalYarn.start("am-restart-it"); YarnClient client = yarn.newClient()) {
-            int[] ports = LocalAm.freePorts(3);
             String staging = tmp.resolve("staging").toUri().toString();
             BatonYarnClient.Submitted submitted = BatonYarnClient.submit(client, yarn.config(),
                     new BatonYarnClient.Submission("am-restart-it", staging, amFiles(), java(),
-                            amJvmFlags(), new YarnSize(768, 1), amArgs(ports), 2));
+                            amJvmFlags(), new YarnSize(768, 1), amArgs(), 2));
             ApplicationId app = submitted.application();
             try {
                 ApplicationReport first = BatonYarnClient.awaitAttempt(client, app, 1, Duration.ofSeconds(120));
+                AmAddress one = awaitAddress(yarn, submitted, 1);
+                // the RM's report and the published address agree (the ports were 'any': the AM chose them)
+                assertThat(one.framework()).isEqualTo("tcp://" + first.getHost() + ":" + first.getRpcPort());
                 assertThat(first.getHost()).isEqualTo("127.0.0.1");
-                assertThat(first.getRpcPort()).isEqualTo(ports[0]);
-                assertThat(first.getOriginalTrackingUrl()).isEqualTo("http://127.0.0.1:" + ports[2] + "/");
-                await().atMost(Duration.ofSeconds(10)).until(
-                        () -> AmAddress.read(yarn.config(), submitted.stagingDir()) != null);
-                assertThat(AmAddress.read(yarn.config(), submitted.stagingDir()))
-                        .isEqualTo(new AmAddress(1, "tcp://127.0.0.1:" + ports[0], "tcp://127.0.0.1:" + ports[1],
-                                "http://127.0.0.1:" + ports[2] + "/"));
+                assertThat(first.getOriginalTrackingUrl()).isEqualTo(one.web()).startsWith("http://127.0.0.1:");
                 String token = Files.readString(Path.of(submitted.stagingDir().toUri())
                         .resolve(ExecutorCommands.TOKEN_LINK)).trim();
                 ProcessHandle am1 = LocalAm.jvm(AM_MAIN, "--staging-dir", submitted.stagingDir().toString())
@@ -92,13 +90,16 @@ class AmRestartIT {
                 ApplicationReport second = BatonYarnClient.awaitAttempt(client, app, 2, Duration.ofSeconds(120));
                 long registeredMs = (System.nanoTime() - killedAt) / 1_000_000;
                 assertThat(second.getCurrentApplicationAttemptId().getAttemptId()).isEqualTo(2);
-                assertThat(second.getRpcPort()).isEqualTo(ports[0]);
+                AmAddress two = awaitAddress(yarn, submitted, 2);
+                assertThat(two.framework()).isEqualTo("tcp://" + second.getHost() + ":" + second.getRpcPort());
+                // attempt 2 serves elsewhere: the executor can only find it through its address file
+                assertThat(two.executors()).isNotEqualTo(one.executors());
+                Path linked = LocalAm.containerWorkDir(yarn, w1Container).resolve(ExecutorCommands.ADDRESS_LINK + ".2");
+                await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(linked)); // localized asynchronously
+                assertThat(Files.readString(linked).trim()).isEqualTo(two.executors());
                 ProcessHandle am2 = LocalAm.jvm(AM_MAIN, "--staging-dir", submitted.stagingDir().toString())
                         .orElseThrow();
                 assertThat(am2.pid()).isNotEqualTo(am1.pid());
-                // the address file is replaced just after the registration
-                await().atMost(Duration.ofSeconds(10)).until(
-                        () -> AmAddress.read(yarn.config(), submitted.stagingDir()).attempt() == 2);
 
                 // the executor's JVM and container ran on; it re-subscribed to attempt 2 with its task
                 try (BatonClient framework = connect(second, token)) {
@@ -123,7 +124,20 @@ class AmRestartIT {
                         org.apache.hadoop.yarn.api.records.ContainerId.fromString(w1Container));
                 assertThat(kept.getContainerState()).isEqualTo(ContainerState.RUNNING);
             } finally {
+                keepLogs(yarn);
                 client.killApplication(app);
+            }
+        }
+    }
+
+    /** The containers' logs (the AMs' am.err, the executor's) to target/am-restart-it-logs: YARN deletes them. */
+    private static void keepLogs(LocalYarn yarn) throws java.io.IOException {
+        Path out = Path.of("target", "am-restart-it-logs");
+        Files.createDirectories(out);
+        try (var files = Files.walk(yarn.cluster().getTestWorkDir().toPath())) {
+            for (Path f : files.filter(p -> p.toString().contains("logDir") && Files.isRegularFile(p)).toList()) {
+                Files.copy(f, out.resolve(f.getParent().getFileName() + "-" + f.getFileName()),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
     }
@@ -148,10 +162,16 @@ class AmRestartIT {
         throw new AssertionError("no container of executor " + executor + " in " + attempt);
     }
 
-    private List<String> amArgs(int[] ports) {
+    /** The address attempt {@code n} published (just after it registered). */
+    private static AmAddress awaitAddress(LocalYarn yarn, BatonYarnClient.Submitted app, int n) {
+        return await().atMost(Duration.ofSeconds(10)).until(() -> AmAddress.read(yarn.config(), app.stagingDir()),
+                a -> a != null && a.attempt() == n);
+    }
+
+    private List<String> amArgs() {
         List<String> args = new ArrayList<>(List.of("--work-dir", tmp.resolve("am").toString(), "--bind", "127.0.0.1",
-                "--host", "127.0.0.1", "--framework-port", Integer.toString(ports[0]), "--executor-port",
-                Integer.toString(ports[1]), "--web-port", Integer.toString(ports[2]), "--heartbeat-ms",
+                "--host", "127.0.0.1", "--framework-port", "any", "--executor-port", "any", "--web-port", "any",
+                "--heartbeat-ms",
                 Long.toString(LocalYarn.AM_HEARTBEAT_MS), "--total", "cpus:8;mem:8192;ports:[31000-31999]",
                 "--executor", "w1:512:1"));
         ExecutorLaunch w = LocalAm.worker("w1", new YarnSize(512, 1));

@@ -75,7 +75,10 @@ final class LocalAm implements AutoCloseable {
 
     /** The container's work directory under the NodeManagers' local dirs of the cluster. */
     static Path containerWorkDir(LocalYarn yarn, Container container) throws IOException {
-        String id = container.getId().toString();
+        return containerWorkDir(yarn, container.getId().toString());
+    }
+
+    static Path containerWorkDir(LocalYarn yarn, String id) throws IOException {
         try (Stream<Path> files = Files.walk(yarn.cluster().getTestWorkDir().toPath())) {
             return files.filter(p -> p.getFileName().toString().equals(id) && p.toString().contains("appcache"))
                     .findFirst().orElseThrow(() -> new AssertionError("no work directory of container " + id));
