@@ -157,7 +157,8 @@ public final class BatonApplicationMaster implements AutoCloseable {
             Path staging = new Path(options.stagingDir());
             AmAddress address = AmAddress.of(attemptNumber(), options);
             Map<String, LocalResource> addressFile = address.publishForExecutors(conf, staging);
-            Map<String, LocalResource> files = new java.util.HashMap<>(addressFile);
+            Map<String, LocalResource> files = new java.util.HashMap<>(BatonYarnClient.executorFiles(conf, staging));
+            files.putAll(addressFile);
             files.put(ExecutorCommands.TOKEN_LINK, TokenResource.stage(conf, staging, token));
             containers = new ExecutorContainers(files, this::room, yarnThread);
             shim = ShimServer.withBackend(config, new YarnBackend(containers, options.reserveTimeoutMs()), token,

@@ -48,6 +48,8 @@ import org.apache.hadoop.yarn.exceptions.YarnException;
 public final class BatonYarnClient {
     /** The Hadoop configuration the AM's container gets, under this name. */
     public static final String HADOOP_CONF_LINK = "baton-hadoop.xml";
+    /** Where in the application's staging directory the executors' files are. */
+    static final String EXECUTOR_FILES = "executor";
 
     /**
      * One application to submit.
@@ -64,9 +66,22 @@ public final class BatonYarnClient {
      *     which the submitter adds
      * @param maxAttempts how many attempts YARN may start (at least 2 for the AM to come back; at most the
      *     ResourceManager's {@code yarn.resourcemanager.am.max-attempts})
+     * @param executorFiles local files every executor container gets under their names (staged once, in
+     *     {@code <staging>/executor/}, where the AM finds them): jars and directories form the executors' class
+     *     path, in this order, then the work directory; the submitter passes that class path to the AM as
+     *     {@code --executor-classpath}. Empty: the executors' class path is the AM's {@code --executor-classpath}
+     *     on the NodeManagers' hosts.
      */
     public record Submission(String name, String stagingBase, List<java.nio.file.Path> amFiles, String java,
-            List<String> jvmFlags, YarnSize amSize, List<String> amArgs, int maxAttempts) {
+            List<String> jvmFlags, YarnSize amSize, List<String> amArgs, int maxAttempts,
+            List<java.nio.file.Path> executorFiles) {
+
+        /** Executors with a host class path. */
+        public Submission(String name, String stagingBase, List<java.nio.file.Path> amFiles, String java,
+                List<String> jvmFlags, YarnSize amSize, List<String> amArgs, int maxAttempts) {
+            this(name, stagingBase, amFiles, java, jvmFlags, amSize, amArgs, maxAttempts, List.of());
+        }
+
         public Submission {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(stagingBase, "stagingBase");
@@ -74,15 +89,21 @@ public final class BatonYarnClient {
             amFiles = List.copyOf(amFiles);
             jvmFlags = List.copyOf(jvmFlags);
             amArgs = List.copyOf(amArgs);
+            executorFiles = List.copyOf(executorFiles);
             if (maxAttempts < 1) {
                 throw new IllegalArgumentException("an application needs at least 1 attempt, got " + maxAttempts);
             }
+            uniqueNames("AM", amFiles);
+            uniqueNames("executor", executorFiles);
+        }
+
+        private static void uniqueNames(String whose, List<java.nio.file.Path> files) {
             Map<String, java.nio.file.Path> names = new HashMap<>();
-            for (java.nio.file.Path f : amFiles) {
+            for (java.nio.file.Path f : files) {
                 java.nio.file.Path other = names.put(f.getFileName().toString(), f);
                 if (other != null) {
-                    throw new IllegalArgumentException("two AM files have the name " + f.getFileName() + " (" + other
-                            + " and " + f + "); each is linked into the container under its name");
+                    throw new IllegalArgumentException("two " + whose + " files have the name " + f.getFileName()
+                            + " (" + other + " and " + f + "); each is linked into the container under its name");
                 }
             }
         }
@@ -106,17 +127,13 @@ public final class BatonYarnClient {
             fs.mkdirs(staging, new FsPermission((short) 0700));
 
             Map<String, LocalResource> resources = new HashMap<>();
-            List<String> classpath = new ArrayList<>();
-            for (java.nio.file.Path f : s.amFiles()) {
-                String link = f.getFileName().toString();
-                Path target = new Path(staging, "am/" + link);
-                fs.copyFromLocalFile(false, true, new Path(f.toAbsolutePath().toUri()), target);
-                resources.put(link, TokenResource.resource(fs, target));
-                if (link.endsWith(".jar") || java.nio.file.Files.isDirectory(f)) {
-                    classpath.add(link);
-                }
+            List<String> classpath = stage(fs, s.amFiles(), new Path(staging, "am"), resources);
+            List<String> amArgs = new ArrayList<>(s.amArgs());
+            if (!s.executorFiles().isEmpty()) {
+                amArgs.add("--executor-classpath");
+                amArgs.add(String.join(":", stage(fs, s.executorFiles(), new Path(staging, EXECUTOR_FILES),
+                        new HashMap<>())));
             }
-            classpath.add(".");
             resources.put(ExecutorCommands.TOKEN_LINK, TokenResource.stage(conf, staging, newToken()));
             Path hadoopConf = new Path(staging, HADOOP_CONF_LINK);
             try (OutputStream out = fs.create(hadoopConf, true)) {
@@ -125,7 +142,7 @@ public final class BatonYarnClient {
             resources.put(HADOOP_CONF_LINK, TokenResource.resource(fs, hadoopConf));
 
             ContainerLaunchContext am = ContainerLaunchContext.newInstance(resources, Map.of(),
-                    List.of(command(s, classpath, staging)), null, null, null);
+                    List.of(command(s, amArgs, classpath, staging)), null, null, null);
             context.setApplicationName(s.name());
             context.setApplicationType("BATON");
             context.setResource(YarnResources.toHadoop(s.amSize()));
@@ -140,14 +157,14 @@ public final class BatonYarnClient {
     }
 
     /** {@code <java> <flags> -cp <classpath> io.baton.yarn.BatonApplicationMaster <args> ...}, logs to LOG_DIR. */
-    static String command(Submission s, List<String> classpath, Path staging) {
+    static String command(Submission s, List<String> amArgs, List<String> classpath, Path staging) {
         List<String> parts = new ArrayList<>();
         parts.add(ExecutorCommands.quote(s.java()));
         s.jvmFlags().forEach(f -> parts.add(ExecutorCommands.quote(f)));
         parts.add("-cp");
         parts.add(ExecutorCommands.quote(String.join(":", classpath)));
         parts.add(BatonApplicationMaster.class.getName());
-        s.amArgs().forEach(a -> parts.add(ExecutorCommands.quote(a)));
+        amArgs.forEach(a -> parts.add(ExecutorCommands.quote(a)));
         parts.add("--staging-dir");
         parts.add(ExecutorCommands.quote(staging.toString()));
         parts.add("--hadoop-conf");
@@ -155,6 +172,39 @@ public final class BatonYarnClient {
         parts.add("1>>" + ApplicationConstants.LOG_DIR_EXPANSION_VAR + "/am.out");
         parts.add("2>>" + ApplicationConstants.LOG_DIR_EXPANSION_VAR + "/am.err");
         return String.join(" ", parts);
+    }
+
+    /**
+     * Copies {@code files} into {@code dir} on the cluster's file system, puts each into {@code resources} under
+     * its name, and returns the class path they make: the jars and directories, in order, then {@code .}.
+     */
+    private static List<String> stage(FileSystem fs, List<java.nio.file.Path> files, Path dir,
+            Map<String, LocalResource> resources) throws IOException {
+        List<String> classpath = new ArrayList<>();
+        for (java.nio.file.Path f : files) {
+            String link = f.getFileName().toString();
+            Path target = new Path(dir, link);
+            fs.copyFromLocalFile(false, true, new Path(f.toAbsolutePath().toUri()), target);
+            resources.put(link, TokenResource.resource(fs, target));
+            if (link.endsWith(".jar") || java.nio.file.Files.isDirectory(f)) {
+                classpath.add(link);
+            }
+        }
+        classpath.add(".");
+        return classpath;
+    }
+
+    /** The executors' files, as the AM finds them: every file in {@code <staging>/executor/}, by name. */
+    static Map<String, LocalResource> executorFiles(Configuration conf, Path staging) throws IOException {
+        FileSystem fs = staging.getFileSystem(conf);
+        Path dir = new Path(staging, EXECUTOR_FILES);
+        Map<String, LocalResource> files = new HashMap<>();
+        if (fs.exists(dir)) {
+            for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(dir)) {
+                files.put(f.getPath().getName(), TokenResource.resource(fs, f.getPath()));
+            }
+        }
+        return files;
     }
 
     /**

@@ -49,7 +49,7 @@ class AmRestartIT {
             String staging = tmp.resolve("staging").toUri().toString();
             BatonYarnClient.Submitted submitted = BatonYarnClient.submit(client, yarn.config(),
                     new BatonYarnClient.Submission("am-restart-it", staging, amFiles(), java(),
-                            amJvmFlags(), new YarnSize(768, 1), amArgs(), 2));
+                            amJvmFlags(), new YarnSize(768, 1), amArgs(), 2, executorFiles()));
             ApplicationId app = submitted.application();
             try {
                 ApplicationReport first = BatonYarnClient.awaitAttempt(client, app, 1, Duration.ofSeconds(120));
@@ -81,6 +81,9 @@ class AmRestartIT {
                     });
                 }
                 ProcessHandle w1 = LocalAm.executorJvm("w1").orElseThrow();
+                // its class path is the jars YARN linked into its container, not paths on this host
+                List<String> w1Args = LocalAm.cmdline(w1.pid());
+                assertThat(w1Args.get(w1Args.indexOf("-cp") + 1)).doesNotContain("/").contains("baton-sdk-");
                 String w1Container = containerOf(client, app, "w1");
 
                 // SIGKILL the AM's JVM: YARN starts attempt 2 in a new container, the executor's container kept
@@ -175,8 +178,7 @@ class AmRestartIT {
                 Long.toString(LocalYarn.AM_HEARTBEAT_MS), "--total", "cpus:8;mem:8192;ports:[31000-31999]",
                 "--executor", "w1:512:1"));
         ExecutorLaunch w = LocalAm.worker("w1", new YarnSize(512, 1));
-        args.addAll(List.of("--executor-java", w.java(), "--executor-classpath", w.classpath(), "--executor-main",
-                w.mainClass()));
+        args.addAll(List.of("--executor-java", w.java(), "--executor-main", w.mainClass()));
         w.jvmFlags().forEach(f -> args.addAll(List.of("--executor-jvm-flag", f)));
         return args;
     }
@@ -198,6 +200,25 @@ class AmRestartIT {
             }
         }
         files.add(Path.of(AmRestartIT.class.getResource("/logback-test.xml").toURI()));
+        return files;
+    }
+
+    /**
+     * The executors' class path, shipped like the AM's: the sample executors' jar and the AM's runtime class path
+     * but Hadoop's client (the sdk, proto, Netty, protobuf, Chronicle...), logback and its config.
+     */
+    private static List<Path> executorFiles() throws Exception {
+        List<Path> files = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            if (entry.contains("sample-executors")) {
+                files.add(Path.of(entry));
+            }
+        }
+        for (Path f : amFiles().subList(1, amFiles().size())) {
+            if (!f.getFileName().toString().startsWith("hadoop-client-")) {
+                files.add(f);
+            }
+        }
         return files;
     }
 

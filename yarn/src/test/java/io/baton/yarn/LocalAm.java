@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.apache.hadoop.yarn.api.records.Container;
 import org.apache.hadoop.yarn.client.api.YarnClient;
 
@@ -79,10 +78,28 @@ final class LocalAm implements AutoCloseable {
     }
 
     static Path containerWorkDir(LocalYarn yarn, String id) throws IOException {
-        try (Stream<Path> files = Files.walk(yarn.cluster().getTestWorkDir().toPath())) {
-            return files.filter(p -> p.getFileName().toString().equals(id) && p.toString().contains("appcache"))
-                    .findFirst().orElseThrow(() -> new AssertionError("no work directory of container " + id));
+        // walked with a visitor that skips what vanishes meanwhile (the NodeManagers delete token files as they go)
+        Path[] found = new Path[1];
+        Files.walkFileTree(yarn.cluster().getTestWorkDir().toPath(), new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult preVisitDirectory(Path dir,
+                    java.nio.file.attribute.BasicFileAttributes attrs) {
+                if (dir.getFileName().toString().equals(id) && dir.toString().contains("appcache")) {
+                    found[0] = dir;
+                    return java.nio.file.FileVisitResult.TERMINATE;
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
+        if (found[0] == null) {
+            throw new AssertionError("no work directory of container " + id);
         }
+        return found[0];
     }
 
     /**
@@ -103,7 +120,7 @@ final class LocalAm implements AutoCloseable {
         }).findFirst();
     }
 
-    private static List<String> cmdline(long pid) {
+    static List<String> cmdline(long pid) {
         try {
             String raw = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
                     java.nio.charset.StandardCharsets.UTF_8);
