@@ -7,13 +7,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.security.PrivilegedExceptionAction;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.security.UserGroupInformation;
+import org.apache.hadoop.yarn.api.ApplicationConstants;
+import org.apache.hadoop.yarn.api.protocolrecords.RegisterApplicationMasterResponse;
 import org.apache.hadoop.yarn.api.records.Container;
 import org.apache.hadoop.yarn.api.records.ContainerId;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
@@ -22,6 +26,8 @@ import org.apache.hadoop.yarn.api.records.NodeReport;
 import org.apache.hadoop.yarn.api.records.NodeState;
 import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
 import org.apache.hadoop.yarn.client.api.async.AMRMClientAsync;
+import org.apache.hadoop.yarn.api.records.LocalResource;
+import org.apache.hadoop.yarn.client.api.impl.ContainerManagementProtocolProxy;
 import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.apache.hadoop.yarn.client.api.async.NMClientAsync;
 import org.apache.hadoop.yarn.exceptions.YarnException;
@@ -58,12 +64,75 @@ public final class BatonApplicationMaster implements AutoCloseable {
     private YarnClient yarnClient;
     private ScheduledExecutorService yarnThread;
     private boolean registered;
+    private ContainerManagementProtocolProxy nmProxies;
 
     /** @param user who talks to the RM: holds the attempt's AMRM token ({@link UnmanagedAttempt#user()}) */
     public BatonApplicationMaster(Configuration conf, AmOptions options, UserGroupInformation user) {
         this.conf = conf;
         this.options = options;
         this.user = user;
+    }
+
+    /**
+     * The managed AM, in the container YARN starts it in ({@link BatonYarnClient} submits it): {@link
+     * AmCommandLine} options. Registers as this attempt, takes over the executor containers earlier attempts
+     * left running, starts the configured executors that do not run yet, and serves until the process ends
+     * (the application is killed, or the process dies and YARN starts the next attempt). Exit status 2 for a
+     * bad command line, 1 when the AM cannot start.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        AmCommandLine line;
+        try {
+            line = AmCommandLine.parse(BatonApplicationMaster::freePort, args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("baton-am: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        org.apache.hadoop.yarn.conf.YarnConfiguration conf = new org.apache.hadoop.yarn.conf.YarnConfiguration();
+        if (line.hadoopConf() != null) {
+            conf.addResource(new Path(java.nio.file.Path.of(line.hadoopConf()).toAbsolutePath().toUri()));
+        }
+        BatonApplicationMaster am;
+        try {
+            am = new BatonApplicationMaster(conf, attemptOptions(line.options()), UserGroupInformation.getCurrentUser())
+                    .start();
+            am.launchMissing(line.executors()).get();
+        } catch (Exception e) {
+            LOG.error("the Baton AM could not start", e);
+            System.exit(1);
+            return;
+        }
+        LOG.info("Baton AM attempt {} serving; {} executors", attemptNumber(), am.runningExecutors().size());
+        new java.util.concurrent.CountDownLatch(1).await(); // until the process is stopped
+    }
+
+    /** A TCP port free on this host now (the listeners bind it moments later). */
+    private static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("no free TCP port on this host: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * This attempt's own directory under the options' work dir (the shim's sockets must have short paths), with
+     * the application's token: the file the submitter had YARN link into this container, so every attempt
+     * presents the same token to the executors that re-subscribe.
+     */
+    private static AmOptions attemptOptions(AmOptions o) throws IOException {
+        Files.createDirectories(o.workDir());
+        java.nio.file.Path dir = Files.createTempDirectory(o.workDir(), "baton-am-" + attemptNumber() + "-");
+        java.nio.file.Path localized = java.nio.file.Path.of(ExecutorCommands.TOKEN_LINK);
+        if (Files.exists(localized)) {
+            java.nio.file.Path token = dir.resolve(ExecutorCommands.TOKEN_LINK);
+            Files.createFile(token, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(token, Files.readString(localized));
+        }
+        return new AmOptions(dir, o.stagingDir(), o.total(), o.bindAddress(), o.advertisedHost(), o.frameworkPort(),
+                o.executorPort(), o.heartbeatMs(), o.reserveTimeoutMs(), o.webPort());
     }
 
     /** Starts the listeners, stages the token, registers with the RM. On failure, undoes what it did and throws. */
@@ -85,26 +154,38 @@ public final class BatonApplicationMaster implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            containers = new ExecutorContainers(options.advertisedHost(), options.executorPort(),
-                    TokenResource.stage(conf, new Path(options.stagingDir()), token), this::room, yarnThread);
+            Path staging = new Path(options.stagingDir());
+            AmAddress address = AmAddress.of(attemptNumber(), options);
+            Map<String, LocalResource> addressFile = address.publishForExecutors(conf, staging);
+            Map<String, LocalResource> files = new java.util.HashMap<>(BatonYarnClient.executorFiles(conf, staging));
+            files.putAll(addressFile);
+            files.put(ExecutorCommands.TOKEN_LINK, TokenResource.stage(conf, staging, token));
+            containers = new ExecutorContainers(files, this::room, yarnThread);
             Clock clock = Clock.systemUTC();
             shim = ShimServer.withBackend(config, new YarnBackend(containers, options.reserveTimeoutMs(), clock), token,
                     clock).start();
             nm = NMClientAsync.createNMClientAsync(containers.nmEvents);
             nm.init(conf);
             nm.start();
-            user.doAs((PrivilegedExceptionAction<Void>) () -> {
-                // YARN's own client, which hands the RM's update errors to the containers before the async client
-                // drops them
-                rm = AMRMClientAsync.createAMRMClientAsync(new UpdateErrorsClient(containers::updateErrors),
-                        (int) options.heartbeatMs(), containers.rmEvents);
-                rm.init(conf);
-                rm.start();
-                rm.registerApplicationMaster(options.advertisedHost(), options.frameworkPort(), options.trackingUrl());
-                return null;
-            });
+            ContainerRecords records = new ContainerRecords(conf, staging);
+            containers.onStarted(records::recordOrLog);
+            nmProxies = new ContainerManagementProtocolProxy(conf);
+            RegisterApplicationMasterResponse registration = user.doAs(
+                    (PrivilegedExceptionAction<RegisterApplicationMasterResponse>) () -> {
+                        // YARN's own client, which hands the RM's update errors to the containers before the async
+                        // client drops them
+                        rm = AMRMClientAsync.createAMRMClientAsync(new UpdateErrorsClient(containers::updateErrors),
+                                (int) options.heartbeatMs(), containers.rmEvents);
+                        rm.init(conf);
+                        rm.start();
+                        return rm.registerApplicationMaster(options.advertisedHost(), options.frameworkPort(),
+                                options.trackingUrl());
+                    });
             registered = true;
             containers.bind(rm, nm);
+            new AttemptTakeover(records, containers, rm, nmProxies).takeOver(
+                    registration.getContainersFromPreviousAttempts(), addressFile);
+            address.publish(conf, staging);
             LOG.info("Baton AM registered; frameworks at tcp:{}:{}, executors at tcp:{}:{}", options.advertisedHost(),
                     options.frameworkPort(), options.advertisedHost(), options.executorPort());
             return this;
@@ -112,6 +193,22 @@ public final class BatonApplicationMaster implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** This attempt's number: from the container YARN runs this AM in, 1 for an unmanaged AM (it has one only). */
+    static int attemptNumber() {
+        String container = System.getenv(ApplicationConstants.Environment.CONTAINER_ID.name());
+        return container == null ? 1 : ContainerId.fromString(container).getApplicationAttemptId().getAttemptId();
+    }
+
+    /**
+     * Starts each of {@code executors} that has no running container yet (after a restart, those the
+     * ResourceManager kept are already running); completes when all have started.
+     */
+    public CompletableFuture<Void> launchMissing(List<ExecutorLaunch> executors) {
+        Set<String> running = Set.copyOf(containers.running().values());
+        return CompletableFuture.allOf(executors.stream().filter(e -> !running.contains(e.executorId()))
+                .map(this::launch).toArray(CompletableFuture[]::new));
     }
 
     /** Runs an executor in a new container; completes once the NodeManager started it. */
@@ -171,6 +268,9 @@ public final class BatonApplicationMaster implements AutoCloseable {
         }
         if (nm != null) {
             nm.stop();
+        }
+        if (nmProxies != null) {
+            nmProxies.stopAllProxies();
         }
         if (rm != null) {
             rm.stop();

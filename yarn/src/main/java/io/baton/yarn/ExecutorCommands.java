@@ -24,6 +24,12 @@ import java.util.List;
 public final class ExecutorCommands {
     /** The name under which the token file is linked into every executor container's work directory. */
     public static final String TOKEN_LINK = "baton.token";
+    /**
+     * The name under which each attempt of the AM links its executors' address file into every executor container
+     * ({@code baton-am.address.N} for attempt N, holding {@code tcp://HOST:PORT}); executors are started with
+     * {@code --shim-file baton-am.address} and read the newest version before every reconnect.
+     */
+    public static final String ADDRESS_LINK = "baton-am.address";
     /** The executor's work directory (its journal), inside the container's work directory. */
     public static final String JOURNAL_DIR = "journal";
     /** The container's exit status when the executor's JVM died by a signal: "relaunch me" (EX_TEMPFAIL). */
@@ -34,15 +40,12 @@ public final class ExecutorCommands {
 
     /**
      * {@code <java> <flags> -cp <classpath> <main> --id <id> --work-dir $PWD/journal
-     * --shim tcp://<host>:<port> --token-file baton.token 1>><logs>/executor.out 2>><logs>/executor.err},
+     * --shim-file baton-am.address --token-file baton.token 1>><logs>/executor.out 2>><logs>/executor.err},
      * then the wrapper's exit (see the class comment). Logs are appended to, so a relaunch keeps the first run's.
      *
      * @param logDir the NodeManager's expansion of the container's log directory ({@code <LOG_DIR>})
      */
-    public static String command(ExecutorLaunch launch, String amHost, int executorPort, String logDir) {
-        if (executorPort < 1 || executorPort > 65535) {
-            throw new IllegalArgumentException("the AM's executor port must be 1-65535, got " + executorPort);
-        }
+    public static String command(ExecutorLaunch launch, String logDir) {
         List<String> parts = new ArrayList<>();
         parts.add(quote(launch.java()));
         for (String flag : launch.jvmFlags()) {
@@ -55,8 +58,8 @@ public final class ExecutorCommands {
         parts.add(quote(launch.executorId()));
         parts.add("--work-dir");
         parts.add("$PWD/" + JOURNAL_DIR);
-        parts.add("--shim");
-        parts.add(quote("tcp://" + amHost + ":" + executorPort));
+        parts.add("--shim-file");
+        parts.add(ADDRESS_LINK);
         parts.add("--token-file");
         parts.add(TOKEN_LINK);
         parts.add("1>>" + logDir + "/executor.out");

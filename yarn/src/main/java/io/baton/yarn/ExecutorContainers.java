@@ -51,9 +51,8 @@ final class ExecutorContainers implements YarnControl {
     private record Starting(Pending pending, Container container) {
     }
 
-    private final String amHost;
-    private final int executorPort;
-    private final LocalResource token;
+    /** What every executor container gets in its work directory, by link name: the token, the AM's address. */
+    private final Map<String, LocalResource> files;
     private final AtomicLong nextRequest = new AtomicLong(1);
     private final Map<Long, Pending> requested = new ConcurrentHashMap<>();
     private final Map<ContainerId, Starting> starting = new ConcurrentHashMap<>();
@@ -64,19 +63,20 @@ final class ExecutorContainers implements YarnControl {
     private final ContainerResizer resizer = new ContainerResizer();
     private volatile AMRMClientAsync<ContainerRequest> rm;
     private volatile NMClientAsync nm;
+    /** Told of each executor whose container started (the AM records it for its later attempts); may be null. */
+    private volatile java.util.function.BiConsumer<ContainerId, String> onStarted;
 
     private final Function<NodeId, NodeRoom> nodeReports;
     private final ScheduledExecutorService yarnThread;
 
     /**
+     * @param files linked into every executor container's work directory, by name (the token, the address file)
      * @param nodeReports reads a node's room from the ResourceManager (a blocking call, made on {@code yarnThread})
      * @param yarnThread the AM's thread for blocking YARN calls and timers
      */
-    ExecutorContainers(String amHost, int executorPort, LocalResource token, Function<NodeId, NodeRoom> nodeReports,
+    ExecutorContainers(Map<String, LocalResource> files, Function<NodeId, NodeRoom> nodeReports,
             ScheduledExecutorService yarnThread) {
-        this.amHost = amHost;
-        this.executorPort = executorPort;
-        this.token = token;
+        this.files = Map.copyOf(files);
         this.nodeReports = nodeReports;
         this.yarnThread = yarnThread;
     }
@@ -146,6 +146,22 @@ final class ExecutorContainers implements YarnControl {
         resizer.bind(rm, nm);
     }
 
+    /** Calls {@code listener} (on the NodeManager client's thread) each time an executor's container started. */
+    void onStarted(java.util.function.BiConsumer<ContainerId, String> listener) {
+        this.onStarted = listener;
+    }
+
+    /**
+     * Takes over a container a previous attempt of the AM started for {@code executorId} (the ResourceManager
+     * kept it running): the executor re-subscribes to this attempt and is bound to it again.
+     */
+    void adopt(Container c, String executorId) {
+        resizer.track(c);
+        running.put(c.getId(), executorId);
+        LOG.info("executor {} kept running in container {} on {} ({}) from a previous attempt", executorId, c.getId(),
+                c.getNodeId(), YarnResources.size(c.getResource()));
+    }
+
     /** Resizes a running executor's container in place (see {@link ContainerResizer}). */
     CompletableFuture<YarnSize> resize(ContainerId id, YarnSize target) {
         return resizer.resize(id, target);
@@ -182,10 +198,9 @@ final class ExecutorContainers implements YarnControl {
             return;
         }
         rm.removeContainerRequest(p.request());
-        String command = ExecutorCommands.command(p.launch(), amHost, executorPort,
-                ApplicationConstants.LOG_DIR_EXPANSION_VAR);
-        ContainerLaunchContext context = ContainerLaunchContext.newInstance(
-                Map.of(ExecutorCommands.TOKEN_LINK, token), Map.of(), List.of(command), null, null, null);
+        String command = ExecutorCommands.command(p.launch(), ApplicationConstants.LOG_DIR_EXPANSION_VAR);
+        ContainerLaunchContext context = ContainerLaunchContext.newInstance(files, Map.of(), List.of(command), null,
+                null, null);
         // the same container, work directory (journal) and size again; see ExecutorCommands for the wrapper
         context.setContainerRetryContext(ContainerRetryContext.newInstance(
                 ContainerRetryPolicy.RETRY_ON_SPECIFIC_ERROR_CODES, Set.of(ExecutorCommands.RELAUNCH_EXIT),
@@ -262,6 +277,10 @@ final class ExecutorContainers implements YarnControl {
             if (st != null) {
                 resizer.track(st.container());
                 running.put(id, st.pending().launch().executorId());
+                java.util.function.BiConsumer<ContainerId, String> listener = onStarted;
+                if (listener != null) {
+                    listener.accept(id, st.pending().launch().executorId());
+                }
                 st.pending().started().complete(st.container());
             }
         }

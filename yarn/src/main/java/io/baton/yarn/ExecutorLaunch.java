@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param java the java command on the NodeManager's host
  * @param jvmFlags flags before {@code -cp}, e.g. a heap limit below the container's memory
  * @param classpath where the executor's classes are on the NodeManager's host
- * @param mainClass a class whose {@code main} takes {@code --id --work-dir --shim tcp://HOST:PORT --token-file FILE}
+ * @param mainClass a class whose {@code main} takes {@code --id --work-dir --shim-file FILE --token-file FILE}
  *     (like {@code io.baton.samples.worker.WorkerExecutor})
  */
 public record ExecutorLaunch(String executorId, YarnSize size, String java, List<String> jvmFlags, String classpath,

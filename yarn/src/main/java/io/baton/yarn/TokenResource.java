@@ -28,13 +28,30 @@ final class TokenResource {
         FileSystem fs = stagingDir.getFileSystem(conf);
         Path file = fs.makeQualified(new Path(stagingDir, ExecutorCommands.TOKEN_LINK));
         fs.mkdirs(stagingDir, new FsPermission((short) 0700));
+        if (holds(fs, file, token)) { // staged by the submitter or an earlier attempt: rewriting it would change its
+            return resource(fs, file); // timestamp, and YARN refuses to localize a resource that changed
+        }
         try (OutputStream out = fs.create(file, new FsPermission((short) 0600), true, 4096,
                 fs.getDefaultReplication(file), fs.getDefaultBlockSize(file), null)) {
             out.write((token + "\n").getBytes(StandardCharsets.UTF_8));
         }
         fs.setPermission(file, new FsPermission((short) 0600)); // create() applies the umask on some file systems
+        return resource(fs, file);
+    }
+
+    /** An existing file on the cluster's file system as a resource of the application (visibility APPLICATION). */
+    static LocalResource resource(FileSystem fs, Path file) throws IOException {
         FileStatus status = fs.getFileStatus(file);
-        return LocalResource.newInstance(URL.fromPath(file), LocalResourceType.FILE,
+        return LocalResource.newInstance(URL.fromPath(fs.makeQualified(file)), LocalResourceType.FILE,
                 LocalResourceVisibility.APPLICATION, status.getLen(), status.getModificationTime());
+    }
+
+    private static boolean holds(FileSystem fs, Path file, String token) throws IOException {
+        if (!fs.exists(file)) {
+            return false;
+        }
+        try (java.io.InputStream in = fs.open(file)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim().equals(token);
+        }
     }
 }

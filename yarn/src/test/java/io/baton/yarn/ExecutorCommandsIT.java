@@ -33,20 +33,20 @@ class ExecutorCommandsIT {
         String awkward = "/opt/my dir/it's \"$HOME\" `id`\\x.jar";
         ExecutorLaunch launch = new ExecutorLaunch("w1", new YarnSize(64, 1), "/usr/bin/printf", List.of("%s\\n"),
                 awkward, "Main");
-        int exit = runAsTheNodeManagerWould(ExecutorCommands.command(launch, "am", 7070, dir.toString()));
+        int exit = runAsTheNodeManagerWould(ExecutorCommands.command(launch, dir.toString()));
         assertThat(exit).isZero();
         assertThat(Files.readAllLines(dir.resolve("executor.out"))).containsExactly("-cp", awkward, "Main", "--id", "w1",
-                "--work-dir", dir.toRealPath() + "/journal", "--shim", "tcp://am:7070", "--token-file", "baton.token");
+                "--work-dir", dir.toRealPath() + "/journal", "--shim-file", "baton-am.address", "--token-file", "baton.token");
     }
 
     @Test
     void aJvmKilledBySignalAsksForARelaunchAndAnOrdinaryFailureDoesNot() throws Exception {
         ExecutorLaunch killed = new ExecutorLaunch("w1", new YarnSize(64, 1), "/bin/sh", List.of("-c", "kill -9 $$"),
                 "cp", "Main");
-        assertThat(runAsTheNodeManagerWould(ExecutorCommands.command(killed, "am", 7070, dir.toString())))
+        assertThat(runAsTheNodeManagerWould(ExecutorCommands.command(killed, dir.toString())))
                 .isEqualTo(ExecutorCommands.RELAUNCH_EXIT);
         ExecutorLaunch failed = new ExecutorLaunch("w1", new YarnSize(64, 1), "/bin/sh", List.of("-c", "exit 3"),
                 "cp", "Main");
-        assertThat(runAsTheNodeManagerWould(ExecutorCommands.command(failed, "am", 7070, dir.toString()))).isEqualTo(3);
+        assertThat(runAsTheNodeManagerWould(ExecutorCommands.command(failed, dir.toString()))).isEqualTo(3);
     }
 }

@@ -13,9 +13,9 @@ class ExecutorCommandsTest {
 
     @Test
     void runsTheExecutorMainAgainstTheAmWithTheTokenFileAndTheJournalInTheWorkDir() {
-        assertThat(ExecutorCommands.command(LAUNCH, "am.example", 7070, "<LOG_DIR>")).isEqualTo(
+        assertThat(ExecutorCommands.command(LAUNCH, "<LOG_DIR>")).isEqualTo(
                 "'/usr/bin/java' '-Xmx128m' -cp '/opt/baton/baton.jar' 'io.baton.samples.worker.WorkerExecutor' "
-                        + "--id 'w1' --work-dir $PWD/journal --shim 'tcp://am.example:7070' "
+                        + "--id 'w1' --work-dir $PWD/journal --shim-file baton-am.address "
                         + "--token-file baton.token 1>><LOG_DIR>/executor.out 2>><LOG_DIR>/executor.err; "
                         + "rc=\\$?; if [ \\$rc -gt 128 ]; then exit 75; fi; exit \\$rc");
     }
@@ -25,12 +25,6 @@ class ExecutorCommandsTest {
         assertThat(ExecutorCommands.quote("plain")).isEqualTo("'plain'");
         assertThat(ExecutorCommands.quote("it's")).isEqualTo("'it'\\\\''s'");
         assertThat(ExecutorCommands.quote("a\"b$c`d")).isEqualTo("'a\\\"b\\$c\\`d'");
-    }
-
-    @Test
-    void refusesAPortOutOfRangeWithTheNumber() {
-        assertThatThrownBy(() -> ExecutorCommands.command(LAUNCH, "h", 0, "<LOG_DIR>"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got 0");
     }
 
     @Test

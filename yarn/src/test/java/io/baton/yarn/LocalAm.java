@@ -151,11 +151,32 @@ final class LocalAm implements AutoCloseable {
 
     /** The container's work directory under the NodeManagers' local dirs of the cluster. */
     static Path containerWorkDir(LocalYarn yarn, Container container) throws IOException {
-        String id = container.getId().toString();
-        try (Stream<Path> files = Files.walk(yarn.cluster().getTestWorkDir().toPath())) {
-            return files.filter(p -> p.getFileName().toString().equals(id) && p.toString().contains("appcache"))
-                    .findFirst().orElseThrow(() -> new AssertionError("no work directory of container " + id));
+        return containerWorkDir(yarn, container.getId().toString());
+    }
+
+    static Path containerWorkDir(LocalYarn yarn, String id) throws IOException {
+        // walked with a visitor that skips what vanishes meanwhile (the NodeManagers delete token files as they go)
+        Path[] found = new Path[1];
+        Files.walkFileTree(yarn.cluster().getTestWorkDir().toPath(), new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult preVisitDirectory(Path dir,
+                    java.nio.file.attribute.BasicFileAttributes attrs) {
+                if (dir.getFileName().toString().equals(id) && dir.toString().contains("appcache")) {
+                    found[0] = dir;
+                    return java.nio.file.FileVisitResult.TERMINATE;
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
+        if (found[0] == null) {
+            throw new AssertionError("no work directory of container " + id);
         }
+        return found[0];
     }
 
     /**
@@ -164,15 +185,19 @@ final class LocalAm implements AutoCloseable {
      * test class path makes them.
      */
     static Optional<ProcessHandle> executorJvm(String id) {
+        return jvm(WorkerExecutor.class.getName(), "--id", id);
+    }
+
+    /** A JVM on this machine whose main class is {@code mainClass} and whose option {@code option} is {@code value}. */
+    static Optional<ProcessHandle> jvm(String mainClass, String option, String value) {
         return ProcessHandle.allProcesses().filter(p -> {
             List<String> args = cmdline(p.pid());
-            int i = args.indexOf("--id");
-            return args.contains(WorkerExecutor.class.getName()) && i >= 0 && i + 1 < args.size()
-                    && args.get(i + 1).equals(id);
+            int i = args.indexOf(option);
+            return args.contains(mainClass) && i >= 0 && i + 1 < args.size() && args.get(i + 1).equals(value);
         }).findFirst();
     }
 
-    private static List<String> cmdline(long pid) {
+    static List<String> cmdline(long pid) {
         try {
             String raw = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
                     java.nio.charset.StandardCharsets.UTF_8);
@@ -182,7 +207,7 @@ final class LocalAm implements AutoCloseable {
         }
     }
 
-    private static int[] freePorts(int n) throws IOException {
+    static int[] freePorts(int n) throws IOException {
         ServerSocket[] sockets = new ServerSocket[n];
         int[] ports = new int[n];
         try {

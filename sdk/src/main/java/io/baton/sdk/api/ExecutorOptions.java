@@ -19,7 +19,13 @@ import java.util.concurrent.ThreadFactory;
  * }</pre>
  */
 public record ExecutorOptions(String executorId, Path workDir, Path shimSocket, String shimHost, int shimPort,
-        String token, Clock clock, ThreadFactory threads) {
+        String token, Clock clock, ThreadFactory threads, Path shimAddressFile) {
+
+    /** Without a shim address file. */
+    public ExecutorOptions(String executorId, Path workDir, Path shimSocket, String shimHost, int shimPort,
+            String token, Clock clock, ThreadFactory threads) {
+        this(executorId, workDir, shimSocket, shimHost, shimPort, token, clock, threads, null);
+    }
 
     public ExecutorOptions(String executorId, Path workDir, Path shimSocket) {
         this(executorId, workDir, shimSocket, null, 0, null, Clock.systemUTC(), null);
@@ -31,6 +37,16 @@ public record ExecutorOptions(String executorId, Path workDir, Path shimSocket, 
         this(executorId, workDir, shimSocket, shimHost, shimPort, token, clock, null);
     }
 
+    /**
+     * Over TCP to the address in {@code addressFile}, read again before every attempt to connect (a shim that
+     * moves, like a Baton AM on YARN after a restart, publishes its new address there; see
+     * {@code io.baton.sdk.transport.ShimAddressFile}).
+     */
+    public static ExecutorOptions tcpFromFile(String executorId, Path workDir, Path addressFile, String token) {
+        return new ExecutorOptions(executorId, workDir, null, null, 0, token, Clock.systemUTC(), null,
+                Objects.requireNonNull(addressFile, "addressFile"));
+    }
+
     /** Over the shim's executor TCP port (no container: the shim cannot verify a TCP peer's pid). */
     public static ExecutorOptions tcp(String executorId, Path workDir, String host, int port, String token) {
         return new ExecutorOptions(executorId, workDir, null, host, port, token, Clock.systemUTC(), null);
@@ -38,7 +54,8 @@ public record ExecutorOptions(String executorId, Path workDir, Path shimSocket, 
 
     /** The same options with {@code clock} as the executor's wall clock. */
     public ExecutorOptions withClock(Clock clock) {
-        return new ExecutorOptions(executorId, workDir, shimSocket, shimHost, shimPort, token, clock, threads);
+        return new ExecutorOptions(executorId, workDir, shimSocket, shimHost, shimPort, token, clock, threads,
+                shimAddressFile);
     }
 
     /**
@@ -48,11 +65,11 @@ public record ExecutorOptions(String executorId, Path workDir, Path shimSocket, 
      */
     public ExecutorOptions withThreads(ThreadFactory threads) {
         return new ExecutorOptions(executorId, workDir, shimSocket, shimHost, shimPort, token, clock,
-                Objects.requireNonNull(threads, "threads"));
+                Objects.requireNonNull(threads, "threads"), shimAddressFile);
     }
 
     public boolean overTcp() {
-        return shimHost != null;
+        return shimHost != null || shimAddressFile != null;
     }
 
     public ExecutorOptions {
@@ -64,26 +81,35 @@ public record ExecutorOptions(String executorId, Path workDir, Path shimSocket, 
     }
 
     /**
-     * {@code --id ID --work-dir DIR [--shim SOCKET | --shim tcp://HOST:PORT --token-file FILE]}; the shim
-     * socket defaults to /var/lib/baton/shim/executor.sock.
+     * {@code --id ID --work-dir DIR [--shim SOCKET | --shim tcp://HOST:PORT --token-file FILE
+     * | --shim-file FILE --token-file FILE]}; the shim socket defaults to /var/lib/baton/shim/executor.sock.
+     * {@code --shim-file} names a file holding {@code tcp://HOST:PORT}, read again before every reconnect.
      */
     public static ExecutorOptions fromArgs(String... args) {
         String id = null;
         Path work = null;
         String shim = "/var/lib/baton/shim/executor.sock";
         Path tokenFile = null;
+        Path addressFile = null;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--id" -> id = args[i + 1];
                 case "--work-dir" -> work = Path.of(args[i + 1]);
                 case "--shim" -> shim = args[i + 1];
                 case "--token-file" -> tokenFile = Path.of(args[i + 1]);
+                case "--shim-file" -> addressFile = Path.of(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; expected --id, --work-dir, --shim, --token-file");
+                        + "; expected --id, --work-dir, --shim, --shim-file, --token-file");
             }
         }
         if (id == null || work == null) {
             throw new IllegalArgumentException("--id and --work-dir are required");
+        }
+        if (addressFile != null) {
+            if (tokenFile == null) {
+                throw new IllegalArgumentException("--shim-file " + addressFile + " needs --token-file (the shim's token)");
+            }
+            return tcpFromFile(id, work, addressFile.toAbsolutePath(), readToken(tokenFile));
         }
         if (!shim.startsWith("tcp://")) {
             return new ExecutorOptions(id, work, Path.of(shim));
@@ -93,9 +119,13 @@ public record ExecutorOptions(String executorId, Path workDir, Path shimSocket, 
         if (colon < 0 || tokenFile == null) {
             throw new IllegalArgumentException("--shim tcp://HOST:PORT needs a port and --token-file (the shim's token)");
         }
+        return tcp(id, work, hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)),
+                readToken(tokenFile));
+    }
+
+    private static String readToken(Path tokenFile) {
         try {
-            return tcp(id, work, hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)),
-                    java.nio.file.Files.readString(tokenFile).trim());
+            return java.nio.file.Files.readString(tokenFile).trim();
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("cannot read the token file " + tokenFile + ": " + e.getMessage());
         }

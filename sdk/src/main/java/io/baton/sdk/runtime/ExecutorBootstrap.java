@@ -21,7 +21,7 @@ import java.util.function.LongSupplier;
  * <h2>Usage</h2>
  * <pre>{@code
  * public static void main(String[] args) {
- *     // --id ID --work-dir DIR [--shim SOCKET | --shim tcp://HOST:PORT --token-file FILE]
+ *     // --id ID --work-dir DIR [--shim SOCKET | --shim tcp://HOST:PORT --token-file FILE | --shim-file FILE ...]
  *     ExecutorBootstrap.run(new SleepExecutor(), ExecutorOptions.fromArgs(args));
  * }
  * }</pre>
@@ -62,7 +62,9 @@ public final class ExecutorBootstrap {
         Journal journal = ChronicleJournal.open(options.workDir().resolve("journal"),
                 ChronicleJournal.Options.defaults());
         ExecutorThreads threads = ExecutorThreads.fromOrNamed(options.threads());
-        ShimConnection shim = options.overTcp()
+        ShimConnection shim = options.shimAddressFile() != null
+                ? NettyShimConnection.tcpFromFile(options.shimAddressFile(), options.token(), threads.io())
+                : options.overTcp()
                 ? NettyShimConnection.tcp(options.shimHost(), options.shimPort(), options.token(), threads.io())
                 : new NettyShimConnection(options.shimSocket(), threads.io());
         return new ExecutorRuntime(executor, options.executorId(), journal, shim, clockUs, threads).start();

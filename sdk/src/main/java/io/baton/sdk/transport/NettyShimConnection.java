@@ -55,7 +55,8 @@ public final class NettyShimConnection implements ShimConnection {
 
     private static final long MAX_BACKOFF_MS = 5_000;
 
-    private final java.net.SocketAddress address;
+    /** Where to connect: asked again before every attempt (a shim address file may change). */
+    private final java.util.function.Supplier<java.net.SocketAddress> address;
     private final String socket;
     /** The Unix socket's path, to explain a failed connect ({@link ShimUnreachable}); null over TCP. */
     private final Path socketPath;
@@ -90,10 +91,10 @@ public final class NettyShimConnection implements ShimConnection {
 
     /** Over the shim's executor Unix socket, with its IO thread made by {@code threads}. */
     public NettyShimConnection(Path socket, ThreadFactory threads) {
-        this(new DomainSocketAddress(socket.toFile()), socket.toString(), socket, null, threads);
+        this(fixed(new DomainSocketAddress(socket.toFile())), socket.toString(), socket, null, threads);
     }
 
-    private NettyShimConnection(java.net.SocketAddress address, String describe, Path socketPath, String token,
+    private NettyShimConnection(java.util.function.Supplier<java.net.SocketAddress> address, String describe, Path socketPath, String token,
             ThreadFactory threads) {
         this.address = address;
         this.socket = describe;
@@ -112,8 +113,21 @@ public final class NettyShimConnection implements ShimConnection {
 
     /** Like {@link #tcp(String, int, String)}, with the IO thread made by {@code threads}. */
     public static NettyShimConnection tcp(String host, int port, String token, ThreadFactory threads) {
-        return new NettyShimConnection(new java.net.InetSocketAddress(host, port), "tcp:" + host + ":" + port, null,
-                token, threads);
+        return new NettyShimConnection(fixed(new java.net.InetSocketAddress(host, port)), "tcp:" + host + ":" + port,
+                null, token, threads);
+    }
+
+    /**
+     * Over TCP to the address in {@code addressFile} ({@link ShimAddressFile}), read again before every attempt
+     * to connect: after the shim moved, the executor reconnects to where the file's newest version says.
+     */
+    public static NettyShimConnection tcpFromFile(Path addressFile, String token, ThreadFactory threads) {
+        return new NettyShimConnection(() -> ShimAddressFile.read(addressFile), "the TCP address in " + addressFile
+                + " (or its newest version " + addressFile.getFileName() + ".N)", null, token, threads);
+    }
+
+    private static java.util.function.Supplier<java.net.SocketAddress> fixed(java.net.SocketAddress a) {
+        return () -> a;
     }
 
     @Override
@@ -125,6 +139,13 @@ public final class NettyShimConnection implements ShimConnection {
 
     private void connect() {
         if (!open) {
+            return;
+        }
+        java.net.SocketAddress address;
+        try {
+            address = this.address.get();
+        } catch (RuntimeException e) { // an address file missing or unreadable for now: like a refused connect
+            connectFailed(e);
             return;
         }
         boolean unix = address instanceof DomainSocketAddress;

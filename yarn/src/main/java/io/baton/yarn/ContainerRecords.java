@@ -1,0 +1,58 @@
+package io.baton.yarn;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.yarn.api.records.ContainerId;
+
+/**
+ * Which executor runs in which container, kept on the cluster's file system ({@code <stagingDir>/containers/
+ * <container id>}, holding the executor id) so that a later attempt of the AM can tell whose containers it got
+ * back from the ResourceManager: a {@code Container} carries no name of ours. Written when an executor's
+ * container has started; a record of a container that has since ended is never read (the RM no longer
+ * returns that container).
+ *
+ * <p>Blocking file-system calls; thread-safe as Hadoop's {@link FileSystem} is.
+ */
+final class ContainerRecords {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ContainerRecords.class);
+    private final FileSystem fs;
+    private final Path dir;
+
+    ContainerRecords(Configuration conf, Path stagingDir) throws IOException {
+        this.fs = stagingDir.getFileSystem(conf);
+        this.dir = fs.makeQualified(new Path(stagingDir, "containers"));
+        fs.mkdirs(dir);
+    }
+
+    void record(ContainerId container, String executorId) throws IOException {
+        try (OutputStream out = fs.create(new Path(dir, container.toString()), true)) {
+            out.write(executorId.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Like {@link #record}, logging a failure (for the NodeManager client's callback thread). */
+    void recordOrLog(ContainerId container, String executorId) {
+        try {
+            record(container, executorId);
+        } catch (IOException e) {
+            LOG.error("could not record executor {}'s container {} for later attempts: {}", executorId, container,
+                    e.toString());
+        }
+    }
+
+    /** The executor the container was started for, or null when no attempt recorded it. */
+    String executorOf(ContainerId container) throws IOException {
+        Path file = new Path(dir, container.toString());
+        if (!fs.exists(file)) {
+            return null;
+        }
+        try (FSDataInputStream in = fs.open(file)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+        }
+    }
+}
