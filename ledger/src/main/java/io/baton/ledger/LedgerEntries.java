@@ -20,15 +20,15 @@ final class LedgerEntries {
     }
 
     /**
-     * An executor's entry. The sum of its held tasks is kept as they come and go, so an operation on one
-     * executor costs the same however many tasks it (or any other) holds; {@link #recomputedAllocation} is the
-     * audit's sum from scratch.
+     * An executor's entry. Its allocation (overhead + held tasks) is kept as tasks come and go, so an operation
+     * on one executor costs the same however many tasks it (or any other) holds; {@link #recomputedAllocation}
+     * is the audit's sum from scratch.
      */
     static final class ExecutorEntry {
         final String id;
-        Resources overhead;
+        final Resources overhead;
         private final Map<String, HeldTask> tasks = new LinkedHashMap<>();
-        private Resources taskSum = Resources.empty();
+        private Resources allocation;
         boolean connected;
         long pid;
         int uid;
@@ -37,22 +37,23 @@ final class LedgerEntries {
         ExecutorEntry(String id, Resources overhead) {
             this.id = id;
             this.overhead = overhead;
+            this.allocation = overhead;
         }
 
         /** Holds {@code t} (replacing a held task of the same id). */
         void hold(HeldTask t) {
             HeldTask before = tasks.put(t.id(), t);
             if (before != null) {
-                taskSum = taskSum.minus(before.resources());
+                allocation = allocation.minus(before.resources());
             }
-            taskSum = taskSum.plus(t.resources());
+            allocation = allocation.plus(t.resources());
         }
 
         /** Stops holding task {@code id}; returns what it held, or null. */
         HeldTask drop(String id) {
             HeldTask t = tasks.remove(id);
             if (t != null) {
-                taskSum = taskSum.minus(t.resources());
+                allocation = allocation.minus(t.resources());
             }
             return t;
         }
@@ -67,7 +68,7 @@ final class LedgerEntries {
         }
 
         Resources allocation() {
-            return overhead.plus(taskSum);
+            return allocation;
         }
 
         Resources recomputedAllocation() {
