@@ -67,6 +67,40 @@ final class ChildJvm implements AutoCloseable {
         return process.pid();
     }
 
+    /** CPU time the child has used so far (user + system, all its threads), in ms, from /proc (Linux). */
+    long cpuMillis() throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // the command may hold spaces
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000 / CLOCK_TICKS;
+    }
+
+    /** USER_HZ of /proc/PID/stat: 100 on every Linux architecture Java runs on. */
+    private static final long CLOCK_TICKS = 100;
+
+    /**
+     * The child's live heap in bytes: {@code jcmd PID GC.class_histogram} runs a full GC first and then counts
+     * every live object, so this is what the child's data takes, not garbage or the heap's size.
+     */
+    long liveHeapBytes() throws IOException, InterruptedException {
+        return Long.parseLong(jcmd("GC.class_histogram").lines().filter(l -> l.startsWith("Total "))
+                .reduce((a, b) -> b).orElseThrow(() -> new IllegalStateException("jcmd " + pid()
+                        + " GC.class_histogram printed no Total line")).trim().split("\\s+")[2]);
+    }
+
+    /** Runs {@code jcmd PID command...} (bounded: 120 s) and returns what it printed. */
+    String jcmd(String... command) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid())));
+        cmd.addAll(List.of(command));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IllegalStateException(String.join(" ", cmd) + " failed: " + new String(out, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return new String(out, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     boolean alive() {
         return process.isAlive();
     }

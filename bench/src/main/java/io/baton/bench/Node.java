@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real shim in this JVM (in-memory isolator: limits recorded, not enforced) and a framework connected
  * to it, which waits for task states by listening to the updates. Executors run as {@link ChildJvm}s.
+ * {@link #attach} connects the same framework to a shim running elsewhere (e.g. in a child JVM).
  */
 final class Node implements AutoCloseable {
     static final String TOKEN = "bench-token";
@@ -31,10 +32,19 @@ final class Node implements AutoCloseable {
     private final Map<String, CompletableFuture<TaskStatus>> waits = new ConcurrentHashMap<>();
 
     Node(Path dir, String total) throws Exception {
-        config = ShimConfig.defaults(dir.resolve("shim"), Resources.parse(total), "none");
-        shim = new ShimServer(config, new InMemoryIsolator(), TOKEN).start();
-        client = BatonClient.connect(ClientOptions.unix(config.frameworkSocket()).token(TOKEN).name("bench-node")
+        this(ShimConfig.defaults(dir.resolve("shim"), Resources.parse(total), "none"), TOKEN, true);
+    }
+
+    private Node(ShimConfig config, String token, boolean ownShim) throws Exception {
+        this.config = config;
+        this.shim = ownShim ? new ShimServer(config, new InMemoryIsolator(), token).start() : null;
+        client = BatonClient.connect(ClientOptions.unix(config.frameworkSocket()).token(token).name("bench-node")
                 .updateQueueCapacity(1).build(), this::update);
+    }
+
+    /** A framework on the shim whose work directory is {@code shimWorkDir}, with its framework {@code token}. */
+    static Node attach(Path shimWorkDir, String token) throws Exception {
+        return new Node(ShimConfig.defaults(shimWorkDir, Resources.empty(), "none"), token, false);
     }
 
     private static String key(String taskId, TaskState state) {
@@ -93,6 +103,8 @@ final class Node implements AutoCloseable {
     @Override
     public void close() {
         client.close();
-        shim.close();
+        if (shim != null) {
+            shim.close();
+        }
     }
 }

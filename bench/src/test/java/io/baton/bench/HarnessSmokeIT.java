@@ -14,7 +14,7 @@ class HarnessSmokeIT {
     Path dir;
 
     @Test
-    @Timeout(300)
+    @Timeout(420)
     void smokeRunProducesTheTablesAndThePlot() throws Exception {
         Path svg = dir.resolve("http-downtime.svg");
         String report = Harness.run(true, svg);
@@ -48,6 +48,15 @@ class HarnessSmokeIT {
         // ... with every phase of the restart timed (six "p50 / max" columns)
         assertThat(report).containsPattern("\\| [0-9]{4,} \\| default \\([0-9]+ MiB blocks\\) \\| [0-9]+ \\| 2 \\|"
                 + "( [0-9.]+ / [0-9.]+ \\|){6}\n");
+        // one shim at scale: the curve (a row per executor count, and one with every task up) and the targets
+        assertThat(report).contains("## One shim at scale: 50 executors, 2,000 tasks",
+                "| re-subscription storm after shim SIGKILL, new shim process start → all 50 re-subscribed | ",
+                "| STATE over 2,000 tasks, p50 / max", "| RECONCILE (all tasks) over 2,000 tasks, p50 / max",
+                "| shim heap per executor", "| shim heap per task | ", "| p50 growth from 5 to 50 executors");
+        for (String row : new String[] {"5 \\| 0", "20 \\| 0", "50 \\| 0", "50 \\| 2,000"}) {
+            assertThat(report).containsPattern("\\| " + row + " \\|( [0-9]+ / [0-9]+ \\|){5}\n");
+        }
+        assertThat(report).doesNotContain("**not all re-subscribed**", "The shim refused a call");
         // and the profile findings behind the figures
         assertThat(report).contains("## Profiling: what was fixed, and why the remaining targets are missed");
     }

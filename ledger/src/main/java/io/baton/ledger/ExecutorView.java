@@ -12,7 +12,7 @@ public record ExecutorView(String id, boolean connected, long pid, int uid, Reso
         java.util.Map<String, Resources> taskResources) {
 
     static ExecutorView of(ExecutorEntry e, Resources limits, TaskBook book) {
-        List<String> ids = new ArrayList<>(e.tasks.keySet());
+        List<String> ids = new ArrayList<>(e.tasks().keySet());
         List<TaskStatus> statuses = new ArrayList<>();
         for (String id : ids) {
             TaskStatus s = book.latest(id);
@@ -21,7 +21,7 @@ public record ExecutorView(String id, boolean connected, long pid, int uid, Reso
             }
         }
         java.util.Map<String, Resources> held = new java.util.LinkedHashMap<>();
-        e.tasks.forEach((id, t) -> held.put(id, t.resources()));
+        e.tasks().forEach((id, t) -> held.put(id, t.resources()));
         return new ExecutorView(e.id, e.connected, e.pid, e.uid, e.overhead, e.allocation(), limits,
                 List.copyOf(ids), List.copyOf(statuses), java.util.Collections.unmodifiableMap(held));
     }

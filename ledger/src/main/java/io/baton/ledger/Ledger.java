@@ -211,7 +211,7 @@ public final class Ledger {
     /** Undoes a launch whose container could not be resized; the task never existed. */
     public void abortLaunch(String executorId, String taskId) {
         ExecutorEntry e = executors.get(executorId);
-        HeldTask held = e == null ? null : e.tasks.remove(taskId);
+        HeldTask held = e == null ? null : e.drop(taskId);
         if (held != null) {
             allocated = allocated.minus(held.resources());
             tasks.forget(taskId);
@@ -419,7 +419,7 @@ public final class Ledger {
 
     /** The TaskInfo of a held task (tests rebuild a re-subscription from it). */
     TaskInfo executorMapForTest(String executorId, String taskId) {
-        return executors.get(executorId).tasks.get(taskId).info();
+        return executors.get(executorId).held(taskId).info();
     }
 
     OfferBook offerBook() {

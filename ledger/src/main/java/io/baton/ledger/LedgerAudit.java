@@ -13,7 +13,11 @@ final class LedgerAudit {
     static String verify(Ledger l) {
         Resources a = Resources.empty();
         for (ExecutorEntry e : l.executorMap().values()) {
-            a = a.plus(e.allocation());
+            Resources fromScratch = e.recomputedAllocation();
+            if (!fromScratch.equals(e.allocation())) {
+                return "executor " + e.id + "'s running allocation drifted: " + e.allocation() + " vs " + fromScratch;
+            }
+            a = a.plus(fromScratch);
         }
         Resources r = Resources.empty();
         for (ReservationEntry res : l.reservationMap().values()) {
@@ -48,7 +52,7 @@ final class LedgerAudit {
         java.util.List<Object[]> holders = new java.util.ArrayList<>();
         for (ExecutorEntry e : l.executorMap().values()) {
             holders.add(new Object[] {"executor " + e.id + " overhead", e.overhead});
-            e.tasks.values().forEach(t -> holders.add(new Object[] {"task " + t.id(), t.resources()}));
+            e.tasks().values().forEach(t -> holders.add(new Object[] {"task " + t.id(), t.resources()}));
         }
         l.reservationMap().values().forEach(r -> holders.add(new Object[] {"reservation " + r.replacementId, r.pool}));
         l.offerBook().all().forEach(o -> holders.add(new Object[] {"offer " + o.id, o.resources}));

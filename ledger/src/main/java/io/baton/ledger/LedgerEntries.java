@@ -19,10 +19,16 @@ final class LedgerEntries {
         }
     }
 
+    /**
+     * An executor's entry. Its allocation (overhead + held tasks) is kept as tasks come and go, so an operation
+     * on one executor costs the same however many tasks it (or any other) holds; {@link #recomputedAllocation}
+     * is the audit's sum from scratch.
+     */
     static final class ExecutorEntry {
         final String id;
-        Resources overhead;
-        final Map<String, HeldTask> tasks = new LinkedHashMap<>();
+        final Resources overhead;
+        private final Map<String, HeldTask> tasks = new LinkedHashMap<>();
+        private Resources allocation;
         boolean connected;
         long pid;
         int uid;
@@ -31,9 +37,41 @@ final class LedgerEntries {
         ExecutorEntry(String id, Resources overhead) {
             this.id = id;
             this.overhead = overhead;
+            this.allocation = overhead;
+        }
+
+        /** Holds {@code t} (replacing a held task of the same id). */
+        void hold(HeldTask t) {
+            HeldTask before = tasks.put(t.id(), t);
+            if (before != null) {
+                allocation = allocation.minus(before.resources());
+            }
+            allocation = allocation.plus(t.resources());
+        }
+
+        /** Stops holding task {@code id}; returns what it held, or null. */
+        HeldTask drop(String id) {
+            HeldTask t = tasks.remove(id);
+            if (t != null) {
+                allocation = allocation.minus(t.resources());
+            }
+            return t;
+        }
+
+        HeldTask held(String id) {
+            return tasks.get(id);
+        }
+
+        /** The held tasks, by id, in the order they came (read-only). */
+        Map<String, HeldTask> tasks() {
+            return java.util.Collections.unmodifiableMap(tasks);
         }
 
         Resources allocation() {
+            return allocation;
+        }
+
+        Resources recomputedAllocation() {
             Resources sum = overhead;
             for (HeldTask t : tasks.values()) {
                 sum = sum.plus(t.resources());

@@ -104,7 +104,7 @@ final class ReleaseRules {
     }
 
     private void hold(ExecutorEntry exec, HeldTask task) {
-        exec.tasks.put(task.id(), task);
+        exec.hold(task);
         ledger.addAllocated(task.resources());
     }
 }

@@ -64,7 +64,7 @@ final class ReserveRules {
             ledger.consumeOffer(id, "reserved by replacement " + rid);
         }
         HeldTask held = old.value();
-        exec.value().tasks.remove(oldId);
+        exec.value().drop(oldId);
         ledger.removeAllocated(held.resources());
         Resources pool = held.resources().plus(offers.value());
         ReservationEntry r = new ReservationEntry(rid, executorId, held.info(), held.resources(), call.getNewTask(),
@@ -123,7 +123,7 @@ final class ReserveRules {
         if (bad != null) {
             return Verdict.reject(RejectCode.INVALID_ID, bad);
         }
-        HeldTask held = exec == null ? null : exec.tasks.get(oldId);
+        HeldTask held = exec == null ? null : exec.held(oldId);
         if (held != null) {
             return Verdict.ok(held);
         }
@@ -204,7 +204,7 @@ final class ReserveRules {
             return Verdict.ok(owner);
         }
         ExecutorEntry exec = ledger.executorMap().get(owner);
-        HeldTask held = exec == null ? null : exec.tasks.get(oldId);
+        HeldTask held = exec == null ? null : exec.held(oldId);
         if (held == null) {
             Verdict<HeldTask> why = heldOldTask(exec, oldId, owner);
             return why.cast();

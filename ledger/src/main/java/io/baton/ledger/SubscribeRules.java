@@ -86,7 +86,7 @@ final class SubscribeRules {
         ledger.executorMap().put(id, entry);
         ledger.addAllocated(claim.overhead());
         for (HeldTask t : claim.tasks()) {
-            entry.tasks.put(t.id(), t);
+            entry.hold(t);
             ledger.addAllocated(t.resources());
             ledger.taskBook().own(t.id(), id);
         }
@@ -115,7 +115,7 @@ final class SubscribeRules {
     /** Removes everything the ledger held for a re-subscribing executor; returns the tasks it omitted. */
     List<TaskInfo> forget(ExecutorEntry existing, SubscriptionClaim claim) {
         List<TaskInfo> lost = new ArrayList<>();
-        for (HeldTask t : existing.tasks.values()) {
+        for (HeldTask t : existing.tasks().values()) {
             if (!claim.mentions(t.id())) {
                 lost.add(t.info());
                 ledger.taskBook().retire(t.id());

@@ -49,7 +49,7 @@ final class TaskRules {
             ledger.consumeOffer(id, "used by launch of task " + tid);
         }
         HeldTask held = new HeldTask(task, need.value());
-        exec.value().tasks.put(tid, held);
+        exec.value().hold(held);
         ledger.addAllocated(held.resources());
         ledger.taskBook().own(tid, executorId);
         ledger.taskBook().record(TaskStatus.newBuilder().setTaskId(task.getTaskId()).setState(TaskState.TASK_STAGING)
@@ -80,9 +80,9 @@ final class TaskRules {
             return Verdict.ok(new Ledger.StatusEffect(false, null));
         }
         ledger.taskBook().record(status);
-        HeldTask held = e.tasks.get(tid);
+        HeldTask held = e.held(tid);
         if (held != null && TaskStates.isTerminal(status.getState())) {
-            e.tasks.remove(tid);
+            e.drop(tid);
             ledger.removeAllocated(held.resources());
             ledger.taskBook().retire(tid);
             return Verdict.ok(new Ledger.StatusEffect(true, ledger.limitsOf(executorId)));

@@ -1,6 +1,5 @@
 package io.baton.shim.isolator;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -12,7 +11,9 @@ import java.util.Set;
 /**
  * Isolation that only remembers: limits, attached pids and a settable memory usage per container.
  * Used as {@code --isolator=none} on machines without writable cgroups (nothing is enforced) and as
- * the hand-written fake in tests: it records every call and can fail the next call of an operation.
+ * the hand-written fake in tests: it records the latest {@value #RECORDED_CALLS} calls and can fail the next
+ * call of an operation. Every operation costs the same however many containers there are (a shim with
+ * {@code --isolator=none} attaches every executor here).
  *
  * <p>Thread-safe (all methods synchronized), so tests may drive it from a scheduler thread.
  */
@@ -29,8 +30,13 @@ public final class InMemoryIsolator implements Isolator {
         final Set<Long> pids = new LinkedHashSet<>();
     }
 
+    /** How many calls {@link #calls()} remembers: a long-running shim must not keep all of them. */
+    static final int RECORDED_CALLS = 10_000;
+
     private final Map<String, Container> containers = new HashMap<>();
-    private final List<String> calls = new ArrayList<>();
+    /** The container each attached pid is in (a pid is in one container at most). */
+    private final Map<Long, String> homes = new HashMap<>();
+    private final java.util.ArrayDeque<String> calls = new java.util.ArrayDeque<>();
     private final Set<String> failNext = new HashSet<>();
 
     @Override
@@ -51,8 +57,12 @@ public final class InMemoryIsolator implements Isolator {
         if (pid <= 0) {
             throw new IllegalArgumentException("pid must be > 0, got " + pid);
         }
-        containers.values().forEach(c -> c.pids.remove(pid));
+        String home = homes.remove(pid);
+        if (home != null && containers.containsKey(home)) {
+            containers.get(home).pids.remove(pid);
+        }
         container(containerId).pids.add(pid);
+        homes.put(pid, containerId);
     }
 
     @Override
@@ -98,7 +108,10 @@ public final class InMemoryIsolator implements Isolator {
     @Override
     public synchronized void destroy(String containerId) throws IsolatorException {
         call("destroy", containerId);
-        containers.remove(containerId);
+        Container gone = containers.remove(containerId);
+        if (gone != null) {
+            gone.pids.forEach(pid -> homes.remove(pid, containerId));
+        }
     }
 
     /** Sets what {@link #memoryUsage} reports for a prepared container. */
@@ -115,7 +128,10 @@ public final class InMemoryIsolator implements Isolator {
         failNext.add(op);
     }
 
-    /** Every call so far, e.g. "applyMemoryHard exec-1 1048576", in order (failed ones included). */
+    /**
+     * The calls so far (the latest {@value #RECORDED_CALLS}), e.g. "applyMemoryHard exec-1 1048576", in order
+     * (failed ones included).
+     */
     public synchronized List<String> calls() {
         return List.copyOf(calls);
     }
@@ -146,7 +162,10 @@ public final class InMemoryIsolator implements Isolator {
         for (Object arg : args) {
             line.append(' ').append(arg);
         }
-        calls.add(line.toString());
+        if (calls.size() == RECORDED_CALLS) {
+            calls.removeFirst();
+        }
+        calls.addLast(line.toString());
         ContainerIds.validate(containerId);
         if (failNext.remove(op)) {
             throw new IsolatorException("injected failure: " + line);

@@ -36,7 +36,15 @@ final class ExecutorOwners {
         }
     }
 
+    /** Records that {@code executorId} is {@code uid}'s; a re-subscription (the same record) writes nothing. */
     void record(String executorId, int uid) throws IOException {
+        try {
+            if (Integer.valueOf(uid).equals(owner(executorId))) {
+                return;
+            }
+        } catch (IOException unreadable) {
+            // overwritten below with a readable record
+        }
         if (!Files.isDirectory(dir)) { // inside the existing work directory only: never create that here
             Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }

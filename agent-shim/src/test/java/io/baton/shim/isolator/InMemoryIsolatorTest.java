@@ -26,6 +26,36 @@ class InMemoryIsolatorTest {
     }
 
     @Test
+    void aPidIsInOneContainerAtATime() throws Exception {
+        isolator.prepare("exec-1");
+        isolator.prepare("exec-2");
+        isolator.attach("exec-1", 42);
+        isolator.attach("exec-1", 43);
+        isolator.attach("exec-2", 42); // moved: out of exec-1
+
+        assertThat(isolator.pids("exec-1")).containsExactly(43L);
+        assertThat(isolator.pids("exec-2")).containsExactly(42L);
+
+        isolator.destroy("exec-2");
+        isolator.prepare("exec-3");
+        isolator.attach("exec-3", 42); // its old container is gone: nothing else changes
+        isolator.attach("exec-3", 43);
+        assertThat(isolator.pids("exec-1")).isEmpty();
+        assertThat(isolator.pids("exec-3")).containsExactlyInAnyOrder(42L, 43L);
+    }
+
+    @Test
+    void remembersOnlyTheLatestCalls() throws Exception {
+        isolator.prepare("exec-1");
+        for (int i = 1; i <= InMemoryIsolator.RECORDED_CALLS + 5; i++) {
+            isolator.applyCpu("exec-1", i);
+        }
+
+        assertThat(isolator.calls()).hasSize(InMemoryIsolator.RECORDED_CALLS)
+                .startsWith("applyCpu exec-1 6").endsWith("applyCpu exec-1 " + (InMemoryIsolator.RECORDED_CALLS + 5));
+    }
+
+    @Test
     void failNextFailsOnlyTheNextCallOfThatOperation() throws Exception {
         isolator.prepare("exec-1");
         isolator.failNext("applyCpu");
