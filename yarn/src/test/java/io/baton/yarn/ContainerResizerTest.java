@@ -31,7 +31,7 @@ class ContainerResizerTest {
 
     @BeforeEach
     void clients() {
-        ExecutorContainers noEvents = new ExecutorContainers("127.0.0.1", 1, null, n -> null, null);
+        ExecutorContainers noEvents = new ExecutorContainers(java.util.Map.of(), n -> null, null);
         rm = AMRMClientAsync.createAMRMClientAsync(new UpdateErrorsClient(errors -> { }), 100, noEvents.rmEvents);
         nm = NMClientAsync.createNMClientAsync(noEvents.nmEvents);
         resizer.bind(rm, nm);
