@@ -66,7 +66,7 @@ public final class YarnUpgradeComparison {
         List<HttpOnYarn.Run> runs = new ArrayList<>();
         try (LocalYarn yarn = LocalYarn.start("yarn-compare"); YarnClient client = yarn.newClient()) {
             runs.addAll(baton(yarn, client, dir));
-            runs.addAll(native_(yarn, client));
+            runs.addAll(yarnAlone(yarn, client));
         }
         String md = markdown(runs);
         System.out.println(md);
@@ -118,7 +118,7 @@ public final class YarnUpgradeComparison {
     // ------------------------------------------------------------------ YARN alone
 
     /** An AM of its own (unmanaged, in this JVM) with YARN's blocking clients; the service is the container's process. */
-    private static List<HttpOnYarn.Run> native_(LocalYarn yarn, YarnClient client) throws Exception {
+    private static List<HttpOnYarn.Run> yarnAlone(LocalYarn yarn, YarnClient client) throws Exception {
         UnmanagedAttempt attempt = UnmanagedAttempt.submit(client, "compare-native", Duration.ofSeconds(30));
         AMRMClient<ContainerRequest> rm = attempt.user().doAs((PrivilegedExceptionAction<AMRMClient<ContainerRequest>>) () -> {
             AMRMClient<ContainerRequest> c = AMRMClient.createAMRMClient();
