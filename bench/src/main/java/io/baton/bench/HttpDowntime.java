@@ -10,6 +10,7 @@ import io.baton.proto.TaskSpec;
 import io.baton.proto.TaskState;
 import io.baton.resources.Resources;
 import io.baton.samples.http.HttpServiceExecutor;
+import io.baton.samples.http.PacedLoad;
 import io.baton.sdk.client.ReplaceOutcome;
 import io.baton.sdk.client.ReplaceSpec;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.baton.bench;
 
+import io.baton.samples.http.PacedLoad;
 import java.util.List;
 import java.util.Locale;
 

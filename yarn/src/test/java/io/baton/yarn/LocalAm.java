@@ -67,13 +67,30 @@ final class LocalAm implements AutoCloseable {
      * keeps it at that size until tasks come.
      */
     static ExecutorLaunch worker(String id, YarnSize size) {
-        String java = ProcessHandle.current().info().command().orElseThrow();
+        return executor(id, size, WorkerExecutor.class.getName(), "");
+    }
+
+    /**
+     * Executor {@code main} with the test JVM's class path and Baton's JVM flags, a 128 MB heap, and {@code size}
+     * plus {@code ledgerOnly} (resources YARN does not see, e.g. {@code ;ports:[31005-31005]}) as its overhead.
+     */
+    static ExecutorLaunch executor(String id, YarnSize size, String main, String ledgerOnly) {
+        List<String> flags = javaFlags("-Xmx128m");
+        flags.add("-Dbaton.executor.overhead=cpus:" + size.vcores() + ";mem:" + size.memoryMb() + ledgerOnly);
+        return new ExecutorLaunch(id, size, java(), flags, System.getProperty("java.class.path"), main);
+    }
+
+    /** This JVM's java binary. */
+    static String java() {
+        return ProcessHandle.current().info().command().orElseThrow();
+    }
+
+    /** Baton's JVM flags (from the build) and {@code more}. */
+    static List<String> javaFlags(String... more) {
         List<String> flags = new ArrayList<>(List.of(System.getProperty("baton.jvm.flags", "").trim().split("\\s+")));
         flags.removeIf(String::isEmpty);
-        flags.add("-Xmx128m");
-        flags.add("-Dbaton.executor.overhead=cpus:" + size.vcores() + ";mem:" + size.memoryMb());
-        return new ExecutorLaunch(id, size, java, flags, System.getProperty("java.class.path"),
-                WorkerExecutor.class.getName());
+        flags.addAll(List.of(more));
+        return flags;
     }
 
     /** Runs the sample worker {@code id} in a container of {@code size} and waits until it subscribed. */

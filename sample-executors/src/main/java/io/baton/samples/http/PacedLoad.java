@@ -1,4 +1,4 @@
-package io.baton.bench;
+package io.baton.samples.http;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -20,10 +20,13 @@ import java.util.concurrent.locks.LockSupport;
  * request without a 200 is a failed request. Latency is measured from when the request was <em>due</em>,
  * not when it was sent, so a stalled server shows as latency on the requests queued behind the stall
  * (no coordinated omission). Bounded by {@code maxMillis} and by rate × time in requests.
+ *
+ * <p>The load client of the HTTP sample, shared by the benchmarks ({@code bench}'s HttpDowntime) and the
+ * YARN module's tests and comparison; it lives here, next to the service it drives.
  */
-final class PacedLoad {
+public final class PacedLoad {
     /** One request: when it was due (ns since the load started), its latency from then (ns), whether it failed. */
-    record Sample(long dueNanos, long latencyNanos, boolean failed, boolean keepAlive, String version) {
+    public record Sample(long dueNanos, long latencyNanos, boolean failed, boolean keepAlive, String version) {
     }
 
     private final int port;
@@ -35,7 +38,7 @@ final class PacedLoad {
     private final long startNanos;
     private volatile boolean stop;
 
-    PacedLoad(int port, int connections, int ratePerConnection, long maxMillis) {
+    public PacedLoad(int port, int connections, int ratePerConnection, long maxMillis) {
         this.port = port;
         this.periodNanos = TimeUnit.SECONDS.toNanos(1) / ratePerConnection;
         this.maxNanos = TimeUnit.MILLISECONDS.toNanos(maxMillis);
@@ -52,7 +55,7 @@ final class PacedLoad {
         threads.forEach(Thread::start);
     }
 
-    long startNanos() {
+    public long startNanos() {
         return startNanos;
     }
 
@@ -152,7 +155,7 @@ final class PacedLoad {
     }
 
     /** Stops the load, waits (bounded) for every thread's last request, and returns every sample by due time. */
-    List<Sample> stop() throws InterruptedException {
+    public List<Sample> stop() throws InterruptedException {
         stop = true;
         for (Thread t : threads) {
             t.join(10_000);
@@ -163,7 +166,7 @@ final class PacedLoad {
         return all;
     }
 
-    List<String> errors() {
+    public List<String> errors() {
         synchronized (errors) {
             return List.copyOf(errors);
         }
