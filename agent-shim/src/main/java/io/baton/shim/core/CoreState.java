@@ -65,6 +65,14 @@ final class CoreState {
     final Map<String, Container> containers = new LinkedHashMap<>();
     final Map<Long, Pending> pending = new HashMap<>();
     /**
+     * RESERVEs being granted or sized, by replacement id, with the same RESERVE sent again meanwhile (an executor
+     * that reconnected): the retries are answered with the first, never booked or undone on their own.
+     */
+    final Map<String, ReserveUnderWay> reservesUnderWay = new HashMap<>();
+
+    record ReserveUnderWay(String executorId, io.baton.proto.Reserve call, java.util.List<long[]> retries) {
+    }
+    /**
      * The REPLACE requests forwarded lately, by replacement id (bounded): a request that comes again with a
      * known id is a retry only if {@link io.baton.tasks.Replaces#same} says so; otherwise it is refused.
      */
@@ -154,7 +162,9 @@ final class CoreState {
     /** The message of a failed {@link Effect.ApplyLimits}, logged once here; null when it did not fail. */
     String limitsFailure(String executorId, Resources limits, String failure) {
         if (failure == null) {
-            containers.compute(executorId, (k, c) -> new Container(c == null ? "" : c.description(), limits));
+            if (ledger.executor(executorId) != null) { // (not for an executor that is gone meanwhile)
+                containers.compute(executorId, (k, c) -> new Container(c == null ? "" : c.description(), limits));
+            }
             return null;
         }
         note(Effect.Note.Level.ERROR, "could not set limits " + limits + " on the container of executor " + executorId

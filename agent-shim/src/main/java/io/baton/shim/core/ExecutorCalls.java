@@ -14,6 +14,7 @@ import io.baton.ledger.Ids;
 import io.baton.ledger.Ledger;
 import io.baton.ledger.ReservationView;
 import io.baton.ledger.Verdict;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The executor API: UPDATE, RESERVE, ADJUST, RELEASE, PROGRESS, HEARTBEAT (SUBSCRIBE is {@link Subscriptions}). */
@@ -141,7 +142,16 @@ final class ExecutorCalls {
 
     private void reserve(Input.ExecutorCalled in, String exec) {
         var reserve = in.call().getReserve();
-        s.mail.confirmed(reserve.getReplacementId().getValue());
+        String rid = reserve.getReplacementId().getValue();
+        s.mail.confirmed(rid);
+        CoreState.ReserveUnderWay going = s.reservesUnderWay.get(rid);
+        if (going != null && going.executorId().equals(exec) && going.call().equals(reserve)) {
+            going.retries().add(new long[] {in.conn(), in.call().getCorrelationId()}); // answered with the first
+            return;
+        }
+        if (going == null) {
+            s.reservesUnderWay.put(rid, new CoreState.ReserveUnderWay(exec, reserve, new ArrayList<>()));
+        }
         s.emit(new Effect.RequestGrant(s.request(new Pending.ReserveGrant(in.conn(), in.call().getCorrelationId(), exec,
                 reserve, in.nowUs())), exec, reserve));
     }
@@ -152,32 +162,62 @@ final class ExecutorCalls {
      */
     void granted(Pending.ReserveGrant p, String refusal) {
         if (refusal != null) {
-            s.reject(p.conn(), p.cid(), RejectCode.INSUFFICIENT_RESOURCES, "replacement "
-                    + p.reserve().getReplacementId().getValue() + " was not granted its resources: " + refusal);
+            rejectReserve(p.conn(), p.cid(), p.executorId(), p.reserve(), RejectCode.INSUFFICIENT_RESOURCES,
+                    "replacement " + p.reserve().getReplacementId().getValue() + " was not granted its resources: "
+                            + refusal);
             return;
         }
         Verdict<ReservationView> v = s.ledger.reserve(p.executorId(), p.reserve(), p.nowUs());
         if (v instanceof Verdict.Rejected<ReservationView> r) {
-            s.reject(p.conn(), p.cid(), r.code(), r.message());
+            rejectReserve(p.conn(), p.cid(), p.executorId(), p.reserve(), r.code(), r.message());
             return;
         }
         Resources limits = s.ledger.limitsOf(p.executorId());
         s.emit(new Effect.ApplyLimits(s.request(new Pending.ReserveLimits(p.conn(), p.cid(), p.executorId(), limits,
-                v.value())), p.executorId(), limits, false));
+                p.reserve(), v.value())), p.executorId(), limits, false));
     }
 
-    /** RESERVE booked and the container sized for its pool: answered; a container that cannot grow undoes it. */
+    /**
+     * RESERVE booked and the container sized for its pool: answered. A container that cannot grow undoes the
+     * reservation and is set back to the ledger's limits (the failed apply may have changed part of it).
+     */
     void reserveLimits(Pending.ReserveLimits p, Input.LimitsApplied a) {
         String failure = s.limitsFailure(p.executorId(), p.limits(), a.failure());
         if (failure != null) {
+            String rid = p.reservation().replacementId();
             s.ledger.release(p.executorId(), Release.newBuilder().setReplacementId(ReplacementID.newBuilder()
-                    .setValue(p.reservation().replacementId())).setKeep(Keep.KEEP_OLD).build());
-            s.reject(p.conn(), p.cid(), RejectCode.ISOLATOR_FAILED, "replacement " + p.reservation().replacementId()
-                    + " was not reserved: " + failure);
+                    .setValue(rid)).setKeep(Keep.KEEP_OLD).build());
+            Resources back = s.ledger.limitsOf(p.executorId());
+            s.emit(new Effect.ApplyLimits(s.request(new Pending.RestoreLimits(p.executorId(), back)), p.executorId(),
+                    back, false));
+            rejectReserve(p.conn(), p.cid(), p.executorId(), p.reserve(), RejectCode.ISOLATOR_FAILED, "replacement "
+                    + rid + " was not reserved: " + failure);
             return;
         }
-        s.reply(p.conn(), ExecutorResponse.newBuilder().setCorrelationId(p.cid()).setReserved(p.reservation().toRecord())
-                .build());
+        for (long[] to : withRetries(p.conn(), p.cid(), p.executorId(), p.reserve())) {
+            s.reply(to[0], ExecutorResponse.newBuilder().setCorrelationId(to[1]).setReserved(p.reservation().toRecord())
+                    .build());
+        }
+    }
+
+    private void rejectReserve(long conn, long cid, String exec, io.baton.proto.Reserve call, RejectCode code,
+            String message) {
+        for (long[] to : withRetries(conn, cid, exec, call)) {
+            s.reject(to[0], to[1], code, message);
+        }
+    }
+
+    /** The RESERVE's own connection and correlation id, and those of the same RESERVE sent again meanwhile. */
+    private List<long[]> withRetries(long conn, long cid, String exec, io.baton.proto.Reserve call) {
+        List<long[]> out = new ArrayList<>();
+        out.add(new long[] {conn, cid});
+        String rid = call.getReplacementId().getValue();
+        CoreState.ReserveUnderWay going = s.reservesUnderWay.get(rid);
+        if (going != null && going.executorId().equals(exec) && going.call().equals(call)) {
+            s.reservesUnderWay.remove(rid);
+            out.addAll(going.retries());
+        }
+        return out;
     }
 
     private void adjust(long conn, long cid, String exec, ExecutorCall call) {

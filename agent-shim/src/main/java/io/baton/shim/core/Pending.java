@@ -34,8 +34,12 @@ sealed interface Pending {
     }
 
     /** RESERVE booked; answered once the container holds the executor's limits with the whole pool (undone if not). */
-    record ReserveLimits(long conn, long cid, String executorId, Resources limits, ReservationView reservation)
-            implements Pending {
+    record ReserveLimits(long conn, long cid, String executorId, Resources limits, Reserve reserve,
+            ReservationView reservation) implements Pending {
+    }
+
+    /** A RESERVE undone: the container goes back to the ledger's limits (best effort; a failure is logged). */
+    record RestoreLimits(String executorId, Resources limits) implements Pending {
     }
 
     /** RESERVE waiting for the resources to be granted. */

@@ -81,6 +81,8 @@ public final class ShimCore {
             frameworkCalls.launchLimits(q, l);
         } else if (p instanceof Pending.ReserveLimits q && a instanceof Input.LimitsApplied l) {
             executorCalls.reserveLimits(q, l);
+        } else if (p instanceof Pending.RestoreLimits q && a instanceof Input.LimitsApplied l) {
+            s.limitsFailure(q.executorId(), q.limits(), l.failure());
         } else if (p instanceof Pending.ReserveGrant q && a instanceof Input.GrantDecided g) {
             executorCalls.granted(q, g.refusal());
         } else {

@@ -143,7 +143,44 @@ class ShimCoreTest {
     }
 
     @Test
-    void aReservationWaitsForItsGrantAndTheContainerGrowsAtAdjust() {
+    void aRetriedReserveIsAnsweredWithTheFirstAndAContainerThatCannotGrowUndoesTheReservation() {
+        f.subscribe(EXEC, "e1", task("t1", "cpus:1;mem:128"));
+        ExecutorCall.Builder reserve = ExecutorCall.newBuilder().setReserve(io.baton.proto.Reserve.newBuilder()
+                .setReplacementId(ReplacementID.newBuilder().setValue("r1")).setOldTaskId(TaskID.newBuilder().setValue("t1"))
+                .setNewTask(task("t2", "cpus:1;mem:128")));
+        f.holdAnswers = true;
+        assertThat(f.exec(EXEC, reserve)).hasSize(1).first().isInstanceOf(Effect.RequestGrant.class);
+        assertThat(f.exec(EXEC, reserve)).as("the same RESERVE again (an executor that lost the answer): it waits")
+                .isEmpty();
+        List<Effect> out = f.feed(f.answer(f.held.remove(0))); // granted: booked, the container must grow
+        assertThat(out).hasSize(1).first().isInstanceOf(Effect.ApplyLimits.class);
+        f.applyFailures.add("memory.limit_in_bytes: device busy");
+        out = f.feed(f.answer(f.held.remove(0)));
+        List<Effect.ExecutorReply> replies = CoreFixture.all(out, Effect.ExecutorReply.class);
+        assertThat(replies).extracting(r -> r.response().getRejected().getCode())
+                .containsExactly(RejectCode.ISOLATOR_FAILED, RejectCode.ISOLATOR_FAILED);
+        assertThat(replies.get(0).response().getRejected().getMessage()).contains("r1 was not reserved", "device busy");
+        assertThat(f.core.ledger().reservations()).as("undone, once, for both").isEmpty();
+        assertThat(f.core.ledger().ownerOf("t1")).isEqualTo("e1");
+        Effect.ApplyLimits restore = (Effect.ApplyLimits) f.held.remove(0);
+        assertThat(restore.limits()).as("the container is set back to the ledger's limits")
+                .isEqualTo(Resources.parse("cpus:1.1;mem:160"));
+        f.feed(f.answer(restore));
+        assertThat(f.core.ledger().verify()).isNull();
+
+        reserve.getReserveBuilder().setReplacementId(ReplacementID.newBuilder().setValue("r2")).setNewTask(task("t3",
+                "cpus:1;mem:128"));
+        f.exec(EXEC, reserve);
+        f.exec(EXEC, reserve);
+        f.feed(f.answer(f.held.remove(0)));
+        out = f.feed(f.answer(f.held.remove(0)));
+        assertThat(CoreFixture.all(out, Effect.ExecutorReply.class)).extracting(r -> r.response().hasReserved())
+                .containsExactly(true, true);
+        assertThat(f.core.ledger().reservations()).hasSize(1);
+    }
+
+    @Test
+    void aReservationWaitsForItsGrantAndTheContainerGrowsBeforeTheAnswer() {
         f.subscribe(EXEC, "e1", task("t1", "cpus:1;mem:128"));
         ExecutorCall.Builder reserve = ExecutorCall.newBuilder().setReserve(io.baton.proto.Reserve.newBuilder()
                 .setReplacementId(ReplacementID.newBuilder().setValue("r1")).setOldTaskId(TaskID.newBuilder().setValue("t1"))
@@ -156,6 +193,8 @@ class ShimCoreTest {
         out = f.exec(EXEC, reserve);
         assertThat(execReply(out).hasReserved()).isTrue();
         assertThat(out.get(0)).isInstanceOf(Effect.RequestGrant.class);
+        assertThat(out.get(1)).isInstanceOf(Effect.ApplyLimits.class);
+        assertThat(f.containers.get("e1")).as("the whole pool, before the answer").isEqualTo(Resources.parse("cpus:1.1;mem:160"));
         out = f.exec(EXEC, ExecutorCall.newBuilder().setAdjust(io.baton.proto.Adjust.newBuilder()
                 .setReplacementId(ReplacementID.newBuilder().setValue("r1"))));
         assertThat(out.get(0)).isInstanceOf(Effect.ApplyLimits.class);

@@ -70,7 +70,7 @@ final class RecoverySteps {
     /** With the author's answer: tasks that did not survive are lost or stopped; in-flight work is re-issued. */
     static void resume(JournaledEngine je, Set<String> known, Set<String> alive, Effects fx) {
         long now = fx.now();
-        // What the author found is told first, for every task and replacement, and starts nothing yet: a fact
+        // What the author found is told first, for every task and replacement, and launches nothing yet: a fact
         // moves a replacement on in the same step (the old task's end launches the new task at once), and a task
         // started while later facts are untold is taken for one that did not survive (simulation seed 184: the
         // old task's loss launched the new one, which the next fact then called lost). The starts come from the
@@ -144,13 +144,16 @@ final class RecoverySteps {
         }
     }
 
-    /** {@code fx} without the commands that start a task (Launch, Thaw): the resumed phases issue those. */
+    /**
+     * {@code fx} without the Launches: the resumed phases issue those. A Thaw goes through: it starts no new process
+     * (only a frozen old task that survived is thawed), and nothing later would issue it once the next fact (that
+     * task alive) has rolled the replacement back.
+     */
     private static Effects withoutStarts(Effects fx) {
         return new Effects() {
             @Override
             public void execute(List<Command> commands) {
-                fx.execute(commands.stream().filter(c -> !(c instanceof Command.Launch || c instanceof Command.Thaw))
-                        .toList());
+                fx.execute(commands.stream().filter(c -> !(c instanceof Command.Launch)).toList());
             }
 
             @Override
