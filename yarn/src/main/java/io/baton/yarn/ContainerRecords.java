@@ -29,9 +29,16 @@ final class ContainerRecords {
         fs.mkdirs(dir);
     }
 
+    /** Written to a temporary name and renamed, so a reader never sees half a record. */
     void record(ContainerId container, String executorId) throws IOException {
-        try (OutputStream out = fs.create(new Path(dir, container.toString()), true)) {
+        Path file = new Path(dir, container.toString());
+        Path partial = new Path(dir, "." + container + ".partial");
+        try (OutputStream out = fs.create(partial, true)) {
             out.write(executorId.getBytes(StandardCharsets.UTF_8));
+        }
+        fs.delete(file, false);
+        if (!fs.rename(partial, file)) {
+            throw new IOException("could not rename " + partial + " to " + file);
         }
     }
 
@@ -52,7 +59,8 @@ final class ContainerRecords {
             return null;
         }
         try (FSDataInputStream in = fs.open(file)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+            String id = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+            return id.isEmpty() ? null : id; // (never written so by record; an empty file names nobody)
         }
     }
 }
