@@ -39,19 +39,23 @@ final class SideBySide {
      * @param lastFailedNs    the last failed request failed
      * @param newServesNs     the first request answered by v2 was answered
      * @param journal         the executor's journal appends and fsyncs from the KILLED report to the launch
+     * @param beforeKill      the executor's journal appends and fsyncs from the call to v1's kill hook
      */
     record Gap(long killEnteredNs, long oldTerminalNs, long launchEnteredNs, long listeningNs, long firstFailedNs,
-            long lastFailedNs, long newServesNs, List<TracedJournal.Op> journal) {
+            long lastFailedNs, long newServesNs, List<TracedJournal.Op> journal, List<TracedJournal.Op> beforeKill) {
         static Gap of(HttpDowntime.Scenario s) {
             long killEntered = -1;
             long oldTerminal = -1;
             long launchEntered = -1;
             long listening = -1;
             List<TracedJournal.Op> journal = List.of();
+            List<TracedJournal.Op> beforeKill = List.of();
             for (TimedHttpExecutor.Mark m : s.marks()) {
                 if (m.hook().equals("kill") && m.taskId().equals(s.oldId())) {
                     killEntered = m.enteredNs() - s.startNs();
                     oldTerminal = m.killedNs() < 0 ? -1 : m.killedNs() - s.startNs();
+                    beforeKill = m.journal().stream().filter(o -> o.startNs() >= s.startNs()).map(o -> new TracedJournal.Op(
+                            o.kind(), o.startNs() - s.startNs(), o.endNs() - s.startNs())).toList();
                 } else if (m.hook().equals("launch") && m.taskId().equals(s.newId())) {
                     launchEntered = m.enteredNs() - s.startNs();
                     listening = m.returnedNs() - s.startNs();
@@ -74,7 +78,7 @@ final class SideBySide {
                 }
             }
             return new Gap(killEntered, oldTerminal, launchEntered, listening, firstFailed, lastFailed, newServes,
-                    journal);
+                    journal, beforeKill);
         }
 
         /** From the old task's terminal state to the new task's launch beginning. */
@@ -89,6 +93,10 @@ final class SideBySide {
 
         /** What the executor's journal did between KILLED and the launch: fsyncs (n, ms), appends (n, ms). */
         String journalWork() {
+            return work(journal);
+        }
+
+        static String work(List<TracedJournal.Op> journal) {
             long syncs = journal.stream().filter(o -> o.kind().equals("sync")).count();
             long syncNs = journal.stream().filter(o -> o.kind().equals("sync")).mapToLong(o -> o.endNs() - o.startNs())
                     .sum();
@@ -138,11 +146,13 @@ final class SideBySide {
                 + "task's start: for STOP_THEN_START one step of the executor's driver loop, for "
                 + "kill-then-relaunch the TASK_KILLED update's way to the framework, the framework's offer and "
                 + "launch calls, and the LAUNCH event's way back. The final update's timings (ms resolution: the "
-                + "executor's clock is the wall clock) are drain / handoff / launch / ready.\n\n");
+                + "executor's clock is the wall clock) are drain / handoff / launch / ready. The last column: what the "
+                + "executor journaled from the call until v1's kill began (a replacement's REPLACE, RESERVE answer "
+                + "and, with SYNC, the fsync before the kill).\n\n");
         b.append("| scenario | kill entered | old terminal | launch entered | v2 listening | first failed | last failed "
                 + "| v2's first answer | terminal → launch | executor journal in between | outage (first failed → v2's "
-                + "first answer) | final update's timings |\n");
-        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "first answer) | final update's timings | executor journal from the call to the kill |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Run run : r.runs()) {
             for (HttpDowntime.Scenario s : run.killFirst() ? List.of(run.killRelaunch(), run.stopThenStart())
                     : List.of(run.stopThenStart(), run.killRelaunch())) {
@@ -153,7 +163,7 @@ final class SideBySide {
                         .append(ms(g.lastFailedNs())).append(" | ").append(ms(g.newServesNs())).append(" | ")
                         .append(ms(g.terminalToLaunchNs())).append(" | ").append(g.journalWork()).append(" | ")
                         .append(ms(g.outageNs())).append(" | ")
-                        .append(timings(s.timings())).append(" |\n");
+                        .append(timings(s.timings())).append(" | ").append(Gap.work(g.beforeKill())).append(" |\n");
             }
         }
         b.append('\n');

@@ -21,7 +21,8 @@ import java.util.Set;
  * The HTTP sample, unchanged, with the times of its launch and kill hooks printed to stdout (the bench's
  * log of the executor) as {@value #MARK} lines: when each was entered and returned, when a kill reported
  * the task KILLED, and for a launch the executor's journal appends and fsyncs since the last KILLED
- * report ({@link TracedJournal}) — what the driver loop did in between. The times are
+ * report ({@link TracedJournal}) — what the driver loop did in between — and for a kill those of the second
+ * before it was entered. The times are
  * {@link System#nanoTime()}, which on Linux is CLOCK_MONOTONIC, one clock for every process of the
  * machine: the bench puts them on the same axis as its load's requests. Printed after the hook body, so
  * the printing is not on the measured path. Wired as {@code ExecutorBootstrap.start} wires an executor,
@@ -100,7 +101,9 @@ public final class TimedHttpExecutor extends BatonExecutor {
             sample.kill(timed, gracePeriod);
         } finally {
             long returned = System.nanoTime();
-            System.out.println(new Mark("kill", task.id(), entered, returned, killed[0], List.of()));
+            TracedJournal j = journal; // what the driver journaled in the second before the kill began
+            System.out.println(new Mark("kill", task.id(), entered, returned, killed[0], j == null ? List.of()
+                    : j.since(entered - 1_000_000_000L).stream().filter(o -> o.startNs() <= entered).toList()));
         }
     }
 
