@@ -3,6 +3,7 @@ package io.baton.bench;
 import io.baton.proto.HttpCheck;
 import io.baton.proto.ReadinessCheck;
 import io.baton.proto.ReplacePolicy;
+import io.baton.proto.ReplacementTimings;
 import io.baton.proto.ReplaceStrategy;
 import io.baton.proto.TaskID;
 import io.baton.proto.TaskInfo;
@@ -24,20 +25,26 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * DESIGN.md §10 "Unavailability": the HTTP sample ({@link HttpServiceExecutor}, in its own JVM, behind a
- * real shim) under a steady {@link PacedLoad}, replaced v1 → v2 with START_THEN_STOP, STOP_THEN_START and
- * FREEZE_THEN_START, and — what a user does without Baton — killed through the framework API, its
- * terminal update awaited, and v2 launched. Each scenario on its own port, one after the other, in one
- * run; the same load, the same executor process.
+ * real shim, its hooks timed by {@link TimedHttpExecutor}) under a steady {@link PacedLoad}, replaced
+ * v1 → v2 with START_THEN_STOP and FREEZE_THEN_START once each, then {@link Plan#repetitions} runs of
+ * STOP_THEN_START side by side with what a user does without Baton — kill v1 through the framework API,
+ * await its terminal update, launch v2 ({@link SideBySide}). Each scenario on its own port, one after the
+ * other, in one run; the same load, the same grace period, the same executor process.
  */
 final class HttpDowntime {
     static final String EXECUTOR = "bench-web";
     static final String RES = "cpus:0.5;mem:64";
     static final String KILL_RELAUNCH = "kill-then-relaunch";
+    /** v1's kill grace period, in a replacement (the task's) and in kill-then-relaunch (the kill call's). */
+    static final long GRACE_MS = 2_000;
 
-    /** Sizes of one run. */
-    record Plan(int connections, int ratePerConnection, long beforeMillis, long afterMillis) {
+    /**
+     * Sizes of one run; {@code repetitions}: how many times STOP_THEN_START and kill-then-relaunch are run
+     * side by side.
+     */
+    record Plan(int connections, int ratePerConnection, long beforeMillis, long afterMillis, int repetitions) {
         static Plan of(boolean smoke) {
-            return smoke ? new Plan(4, 200, 300, 300) : new Plan(4, 200, 1_000, 1_000);
+            return smoke ? new Plan(4, 200, 300, 300, 2) : new Plan(4, 200, 1_000, 1_000, 5);
         }
     }
 
@@ -49,9 +56,14 @@ final class HttpDowntime {
      * @param startNs  when the replacement (or the kill) was asked for, ns since the load started
      * @param endNs    when its final update (or v2's RUNNING) arrived, ns since the load started
      * @param samples  every request of the load, by due time
+     * @param oldId    v1's task id
+     * @param newId    v2's task id
+     * @param marks    the executor's launch and kill hooks of v1 and v2, times in ns since the load started
+     * @param timings  the final update's per-phase timings (null for kill-then-relaunch)
      */
     record Scenario(String name, String outcome, String note, long startNs, long endNs,
-            List<PacedLoad.Sample> samples, List<String> errors) {
+            List<PacedLoad.Sample> samples, List<String> errors, String oldId, String newId,
+            List<TimedHttpExecutor.Mark> marks, ReplacementTimings timings) {
         List<PacedLoad.Sample> inWindow() {
             return samples.stream().filter(s -> s.dueNanos() >= startNs && s.dueNanos() <= endNs).toList();
         }
@@ -81,8 +93,8 @@ final class HttpDowntime {
         }
     }
 
-    /** What one run measured. */
-    record Result(Plan plan, List<Scenario> scenarios) {
+    /** What one run measured: every scenario in the order run, and the side-by-side runs among them. */
+    record Result(Plan plan, List<Scenario> scenarios, List<SideBySide.Run> runs) {
     }
 
     private final Plan plan;
@@ -93,15 +105,29 @@ final class HttpDowntime {
         this.dir = dir;
     }
 
-    /** This section alone: {@code HttpDowntime [--smoke] [SVG]} prints its table and writes the plot. */
+    /**
+     * This section alone: {@code HttpDowntime [--smoke] [--runs N] [SVG]} prints its tables and writes the
+     * plot; {@code --runs} overrides the number of side-by-side runs.
+     */
     public static void main(String[] args) throws Exception {
         Path dir = java.nio.file.Files.createTempDirectory("baton-bench-http");
-        Path svg = Path.of(List.of(args).stream().filter(a -> !a.startsWith("--"))
-                .findFirst().orElse(Harness.SVG));
+        List<String> a = List.of(args);
+        int runsAt = a.indexOf("--runs");
+        Plan plan = Plan.of(a.contains("--smoke"));
+        if (runsAt >= 0) {
+            if (runsAt + 1 >= a.size() || !a.get(runsAt + 1).matches("[1-9][0-9]{0,2}")) {
+                throw new IllegalArgumentException("--runs needs a number of runs from 1 to 999, got "
+                        + (runsAt + 1 < a.size() ? "'" + a.get(runsAt + 1) + "'" : "nothing"));
+            }
+            plan = new Plan(plan.connections(), plan.ratePerConnection(), plan.beforeMillis(), plan.afterMillis(),
+                    Integer.parseInt(a.get(runsAt + 1)));
+        }
+        Path svg = Path.of(a.stream().filter(x -> !x.startsWith("--") && !x.matches("[0-9]+")).findFirst()
+                .orElse(Harness.SVG));
         try {
-            Result r = new HttpDowntime(Plan.of(List.of(args).contains("--smoke")), dir).run();
+            Result r = new HttpDowntime(plan, dir).run();
             java.nio.file.Files.writeString(svg, Svg.plot(r));
-            System.out.println(markdown(r, svg.getFileName().toString()));
+            System.out.println(markdown(r, svg.getFileName().toString()) + SideBySide.markdown(r));
         } finally {
             Harness.deleteTree(dir);
         }
@@ -110,23 +136,47 @@ final class HttpDowntime {
 
     Result run() throws Exception {
         List<Scenario> out = new ArrayList<>();
+        List<SideBySide.Run> runs = new ArrayList<>();
         try (Node node = new Node(dir, "cpus:8;mem:8192");
-                ChildJvm web = ChildJvm.start(HttpServiceExecutor.class.getName(), dir.resolve("web.log"), List.of(),
+                ChildJvm web = ChildJvm.start(TimedHttpExecutor.class.getName(), dir.resolve("web.log"), List.of(),
                         "--id", EXECUTOR, "--work-dir", dir.resolve("web").toString(),
                         "--shim", node.config.executorSocket().toString())) {
             node.awaitSubscribed(EXECUTOR, web.pid(), 30_000, web);
-            // one throw-away round first: the executor JVM's code paths warm up before anything is measured
-            scenario(node, ReplaceStrategy.START_THEN_STOP.name(), "warm", true);
-            for (ReplaceStrategy s : List.of(ReplaceStrategy.START_THEN_STOP, ReplaceStrategy.STOP_THEN_START,
-                    ReplaceStrategy.FREEZE_THEN_START)) {
-                out.add(scenario(node, s.name(), s.name().toLowerCase(java.util.Locale.ROOT), false));
+            // one throw-away round first: the bench's own client and shim warm up before anything is measured
+            scenario(node, web, ReplaceStrategy.START_THEN_STOP.name(), "warm", true);
+            for (ReplaceStrategy s : List.of(ReplaceStrategy.START_THEN_STOP, ReplaceStrategy.FREEZE_THEN_START)) {
+                out.add(scenario(node, web, s.name(), s.name().toLowerCase(java.util.Locale.ROOT), false));
             }
-            out.add(scenario(node, KILL_RELAUNCH, "kill", false));
+            // side by side: each run does both, in alternating order, so a drift of the machine hits both
+            for (int run = 1; run <= plan.repetitions(); run++) {
+                boolean killFirst = run % 2 == 0;
+                Scenario first = killFirst ? killRelaunch(node, web, run) : stopThenStart(node, web, run);
+                Scenario second = killFirst ? stopThenStart(node, web, run) : killRelaunch(node, web, run);
+                Scenario sts = killFirst ? second : first;
+                Scenario kill = killFirst ? first : second;
+                runs.add(new SideBySide.Run(run, killFirst, sts, kill));
+                out.add(first);
+                out.add(second);
+            }
         }
-        return new Result(plan, out);
+        return new Result(plan, out, runs);
     }
 
-    private Scenario scenario(Node node, String name, String prefix, boolean warmUp) throws Exception {
+    private Scenario stopThenStart(Node node, ChildJvm web, int run) throws Exception {
+        return scenario(node, web, ReplaceStrategy.STOP_THEN_START.name(), "stop_then_start-" + run, false,
+                SideBySide.runName(ReplaceStrategy.STOP_THEN_START.name(), run));
+    }
+
+    private Scenario killRelaunch(Node node, ChildJvm web, int run) throws Exception {
+        return scenario(node, web, KILL_RELAUNCH, "kill-" + run, false, SideBySide.runName(KILL_RELAUNCH, run));
+    }
+
+    private Scenario scenario(Node node, ChildJvm web, String name, String prefix, boolean warmUp) throws Exception {
+        return scenario(node, web, name, prefix, warmUp, name);
+    }
+
+    private Scenario scenario(Node node, ChildJvm web, String name, String prefix, boolean warmUp, String title)
+            throws Exception {
         int port = freePort();
         String v1 = prefix + "-v1";
         String v2 = prefix + "-v2";
@@ -151,12 +201,18 @@ final class HttpDowntime {
         String serving = done.outcome().equals("COMMITTED") || done.outcome().equals("RUNNING") ? v2 : v1;
         node.client.kill(serving, 2_000).get(10, TimeUnit.SECONDS);
         node.state(serving, TaskState.TASK_KILLED).get(20, TimeUnit.SECONDS);
-        return new Scenario(name, done.outcome(), done.note(), start - load.startNanos(), end - load.startNanos(),
-                samples, load.errors());
+        long zero = load.startNanos();
+        List<TimedHttpExecutor.Mark> marks = web.output().lines().filter(l -> l.startsWith(TimedHttpExecutor.MARK))
+                .map(TimedHttpExecutor.Mark::parse)
+                .filter(m -> m.taskId().equals(v1) && m.hook().equals("kill") || m.taskId().equals(v2) && m.hook().equals("launch"))
+                .map(m -> m.since(zero))
+                .toList();
+        return new Scenario(title, done.outcome(), done.note(), start - zero, end - zero, samples, load.errors(), v1, v2,
+                marks, done.timings());
     }
 
-    /** How a replacement (or kill-then-relaunch) ended. */
-    private record Done(String outcome, String note) {
+    /** How a replacement (or kill-then-relaunch) ended, and the final update's timings (null without one). */
+    private record Done(String outcome, String note, ReplacementTimings timings) {
     }
 
     private Done replace(Node node, ReplaceStrategy strategy, String v1, String v2, int port) throws Exception {
@@ -167,21 +223,21 @@ final class HttpDowntime {
             spec = spec.withOffers(node.offer(RES)); // both versions hold resources at once
         }
         ReplaceOutcome o = node.client.replace(spec).outcome().get(40, TimeUnit.SECONDS);
-        return new Done(o.outcome().name(), o.committed() ? null : o.status().getMessage());
+        return new Done(o.outcome().name(), o.committed() ? null : o.status().getMessage(), o.timings());
     }
 
     /** Without Baton: kill v1 through the framework API, wait for its terminal update, launch v2, wait for RUNNING. */
     private Done killThenRelaunch(Node node, String v1, String v2, int port) throws Exception {
-        node.client.kill(v1, 2_000).get(10, TimeUnit.SECONDS);
+        node.client.kill(v1, GRACE_MS).get(10, TimeUnit.SECONDS);
         node.state(v1, TaskState.TASK_KILLED).get(20, TimeUnit.SECONDS);
         node.launch(EXECUTOR, version(v2, "v2", port)).get(20, TimeUnit.SECONDS);
-        return new Done("RUNNING", null);
+        return new Done("RUNNING", null, null);
     }
 
     /** A version of the service on {@code port}, with an HTTP readiness check probed every 100 ms. */
     static TaskInfo version(String id, String version, int port) {
         return TaskInfo.newBuilder().setTaskId(TaskID.newBuilder().setValue(id)).setName(id)
-                .addAllResources(Resources.parse(RES).toProto()).setKillGracePeriodMs(2_000)
+                .addAllResources(Resources.parse(RES).toProto()).setKillGracePeriodMs(GRACE_MS)
                 .setSpec(TaskSpec.newBuilder().setKind("http").setValue(version)
                         .putAllParams(Map.of("port", Integer.toString(port))))
                 .setReadiness(ReadinessCheck.newBuilder().setHttp(HttpCheck.newBuilder().setPort(port).setPath("/"))
@@ -193,7 +249,8 @@ final class HttpDowntime {
     static String markdown(Result r, String svgName) {
         StringBuilder b = new StringBuilder();
         b.append("## HTTP service under steady load: downtime during a replacement\n\n");
-        b.append("`HttpServiceExecutor` in its own JVM (`").append(ChildJvm.OPTIONS).append("`) behind the shim; ")
+        b.append("`HttpServiceExecutor` (its hooks timed by `TimedHttpExecutor`) in its own JVM (`")
+                .append(ChildJvm.OPTIONS).append("`) behind the shim; ")
                 .append("the load: ").append(r.plan().connections())
                 .append(" client connections on loopback (half keep-alive, half a new connection per request), each ")
                 .append(r.plan().ratePerConnection()).append(" requests/s at fixed times, no retries; latency is "
@@ -202,7 +259,9 @@ final class HttpDowntime {
                 .append(r.plan().beforeMillis()).append(" ms of load before it and ").append(r.plan().afterMillis())
                 .append(" ms after. Kill-then-relaunch is what a user does without Baton: kill v1 through the "
                         + "framework API, wait for TASK_KILLED, launch v2 with a fresh offer, wait for "
-                        + "TASK_RUNNING.\n\n");
+                        + "TASK_RUNNING. START_THEN_STOP and FREEZE_THEN_START run once, STOP_THEN_START and "
+                        + "kill-then-relaunch ").append(r.plan().repetitions()).append(" times each, side by side "
+                        + "(below the table).\n\n");
         b.append("| Scenario | outcome | window (ms) | requests in window | failed in window | failed in run "
                 + "(of requests) | p50 in window (ms) | p99 in window (ms) | max in window (ms) | p99 outside "
                 + "window (ms) | serving after |\n");
@@ -231,7 +290,7 @@ final class HttpDowntime {
         return b.toString();
     }
 
-    private static String ms(long us) {
+    static String ms(long us) {
         return us < 0 ? "–" : String.format(java.util.Locale.ROOT, "%.2f", us / 1e3);
     }
 

@@ -104,6 +104,7 @@ final class Report {
     static String more(HttpDowntime.Result http, RecoveryBench.Result recovery, String svgName) {
         StringBuilder b = new StringBuilder();
         b.append(HttpDowntime.markdown(http, svgName));
+        b.append(SideBySide.markdown(http));
         b.append(RecoveryBench.markdown(recovery));
         b.append("## Against the targets, continued (DESIGN.md §10)\n\n");
         b.append("| Metric | Measured | Target |\n|---|---|---|\n");

@@ -31,11 +31,22 @@ class HarnessSmokeIT {
                 "| throughput, one executor", "| heap per live task at 500 live tasks");
         assertThat(report).doesNotContain("| -1 |");
 
-        // the HTTP comparison: the four scenarios side by side, and the plot with a panel for each
+        // the HTTP comparison: every scenario, STOP_THEN_START and kill-then-relaunch once per side-by-side run
         assertThat(report).contains("## HTTP service under steady load", "(http-downtime.svg)");
-        for (String s : new String[] {"START_THEN_STOP", "STOP_THEN_START", "FREEZE_THEN_START", "kill-then-relaunch"}) {
+        for (String s : new String[] {"START_THEN_STOP", "FREEZE_THEN_START", "STOP_THEN_START, run 1",
+            "kill-then-relaunch, run 1", "STOP_THEN_START, run 2", "kill-then-relaunch, run 2"}) {
             assertThat(report).containsPattern("\\| " + s + " \\| [A-Z_]+ \\| [0-9.]+ \\| [0-9]+ \\| [0-9]+ \\| ");
             assertThat(report).contains("| failed requests, HTTP sample under load, " + s + " | ");
+        }
+        // ... the runs side by side, one row each, and where each scenario's gap went (hook times seen)
+        assertThat(report).contains("### STOP_THEN_START against kill-then-relaunch, run by run",
+                "### Where the gap goes (ms since the call)").containsPattern("STOP_THEN_START better in [0-2] of 2 runs");
+        for (int run = 1; run <= 2; run++) {
+            assertThat(report).containsPattern("\\| " + run + " \\| (STOP_THEN_START|kill-then-relaunch) \\| [0-9]+ \\| "
+                    + "[0-9]+ \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\| (yes|no \\(.*\\)) \\|\n");
+            for (String s : new String[] {"STOP_THEN_START", "kill-then-relaunch"}) {
+                assertThat(report).containsPattern("\\| " + s + ", run " + run + "( \\| [0-9.]+){8} \\| [0-9]+ fsync ");
+            }
         }
         String plot = Files.readString(svg);
         assertThat(plot).startsWith("<svg ").endsWith("</svg>\n").contains("START_THEN_STOP", "STOP_THEN_START",

@@ -1,0 +1,184 @@
+package io.baton.bench;
+
+import io.baton.proto.ReplacementTimings;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Issue 13, item 3: STOP_THEN_START against kill-then-relaunch, side by side in one run, run by run —
+ * failed requests and windows — and where each one's gap went, from the executor's hook times
+ * ({@link TimedHttpExecutor}) and the load's requests on one clock.
+ */
+final class SideBySide {
+    private SideBySide() {
+    }
+
+    /** One run: both scenarios under the same load, one right after the other. */
+    record Run(int run, boolean killFirst, HttpDowntime.Scenario stopThenStart, HttpDowntime.Scenario killRelaunch) {
+        /** Fewer failed requests and v2 answering sooner after the call. */
+        boolean stopThenStartBetter() {
+            Gap s = Gap.of(stopThenStart);
+            Gap k = Gap.of(killRelaunch);
+            return stopThenStart.failed() < killRelaunch.failed() && s.newServesNs() >= 0 && k.newServesNs() >= 0
+                    && s.newServesNs() < k.newServesNs();
+        }
+    }
+
+    static String runName(String scenario, int run) {
+        return scenario + ", run " + run;
+    }
+
+    /**
+     * The times of one scenario in ns since the replace (or kill) call; -1 when not seen.
+     *
+     * @param killEnteredNs   v1's kill hook entered (its server stops accepting at once)
+     * @param oldTerminalNs   v1's kill hook reported it KILLED (it has drained)
+     * @param launchEnteredNs v2's launch hook entered
+     * @param listeningNs     v2's launch hook returned (it listens)
+     * @param firstFailedNs   the first failed request failed (was answered or refused)
+     * @param lastFailedNs    the last failed request failed
+     * @param newServesNs     the first request answered by v2 was answered
+     * @param journal         the executor's journal appends and fsyncs from the KILLED report to the launch
+     * @param beforeKill      the executor's journal appends and fsyncs from the call to v1's kill hook
+     */
+    record Gap(long killEnteredNs, long oldTerminalNs, long launchEnteredNs, long listeningNs, long firstFailedNs,
+            long lastFailedNs, long newServesNs, List<TracedJournal.Op> journal, List<TracedJournal.Op> beforeKill) {
+        static Gap of(HttpDowntime.Scenario s) {
+            long killEntered = -1;
+            long oldTerminal = -1;
+            long launchEntered = -1;
+            long listening = -1;
+            List<TracedJournal.Op> journal = List.of();
+            List<TracedJournal.Op> beforeKill = List.of();
+            for (TimedHttpExecutor.Mark m : s.marks()) {
+                if (m.hook().equals("kill") && m.taskId().equals(s.oldId())) {
+                    killEntered = m.enteredNs() - s.startNs();
+                    oldTerminal = m.killedNs() < 0 ? -1 : m.killedNs() - s.startNs();
+                    beforeKill = m.journal().stream().filter(o -> o.startNs() >= s.startNs()).map(o -> new TracedJournal.Op(
+                            o.kind(), o.startNs() - s.startNs(), o.endNs() - s.startNs())).toList();
+                } else if (m.hook().equals("launch") && m.taskId().equals(s.newId())) {
+                    launchEntered = m.enteredNs() - s.startNs();
+                    listening = m.returnedNs() - s.startNs();
+                    long enteredAt = m.enteredNs();
+                    journal = m.journal().stream().filter(o -> o.startNs() <= enteredAt).map(o -> new TracedJournal.Op(
+                            o.kind(), o.startNs() - s.startNs(), o.endNs() - s.startNs())).toList();
+                }
+            }
+            long firstFailed = -1;
+            long lastFailed = -1;
+            long newServes = -1;
+            String v2 = "v2";
+            for (PacedLoad.Sample r : s.samples()) {
+                long answered = r.dueNanos() + r.latencyNanos() - s.startNs();
+                if (r.failed()) {
+                    firstFailed = firstFailed < 0 ? answered : Math.min(firstFailed, answered);
+                    lastFailed = Math.max(lastFailed, answered);
+                } else if (v2.equals(r.version())) {
+                    newServes = newServes < 0 ? answered : Math.min(newServes, answered);
+                }
+            }
+            return new Gap(killEntered, oldTerminal, launchEntered, listening, firstFailed, lastFailed, newServes,
+                    journal, beforeKill);
+        }
+
+        /** From the old task's terminal state to the new task's launch beginning. */
+        long terminalToLaunchNs() {
+            return oldTerminalNs < 0 || launchEnteredNs < 0 ? -1 : launchEnteredNs - oldTerminalNs;
+        }
+
+        /** From the first failed request to v2's first answer (0 when none failed). */
+        long outageNs() {
+            return firstFailedNs < 0 ? 0 : newServesNs < 0 ? -1 : newServesNs - firstFailedNs;
+        }
+
+        /** What the executor's journal did between KILLED and the launch: fsyncs (n, ms), appends (n, ms). */
+        String journalWork() {
+            return work(journal);
+        }
+
+        static String work(List<TracedJournal.Op> journal) {
+            long syncs = journal.stream().filter(o -> o.kind().equals("sync")).count();
+            long syncNs = journal.stream().filter(o -> o.kind().equals("sync")).mapToLong(o -> o.endNs() - o.startNs())
+                    .sum();
+            long appends = journal.size() - syncs;
+            long appendNs = journal.stream().filter(o -> o.kind().equals("append"))
+                    .mapToLong(o -> o.endNs() - o.startNs()).sum();
+            String firstOp = journal.isEmpty() ? "–" : ms(journal.get(0).startNs());
+            return syncs + " fsync " + ms(syncNs) + ", " + appends + " appends " + ms(appendNs) + ", first at " + firstOp;
+        }
+    }
+
+    /** The report's section: the runs, then where each scenario's gap went. */
+    static String markdown(HttpDowntime.Result r) {
+        StringBuilder b = new StringBuilder();
+        b.append("### STOP_THEN_START against kill-then-relaunch, run by run\n\n");
+        b.append(r.runs().size()).append(" runs in this one, each doing both under the same load (the order "
+                + "alternates: even runs kill-then-relaunch first), the same sample, the same kill grace period (")
+                .append(HttpDowntime.GRACE_MS).append(" ms). *To v2's first answer*: from the call until a request is "
+                + "answered by v2. *To the final update*: from the call until the replacement's final update "
+                + "(STOP_THEN_START, after v2's readiness check passed) or v2's TASK_RUNNING (kill-then-relaunch, "
+                + "no readiness check). *Better*: fewer failed requests and v2 answering sooner.\n\n");
+        b.append("| run | first | STOP_THEN_START failed | kill-then-relaunch failed | STOP_THEN_START to v2's first "
+                + "answer (ms) | kill-then-relaunch to v2's first answer (ms) | STOP_THEN_START to the final update "
+                + "(ms) | kill-then-relaunch to TASK_RUNNING (ms) | STOP_THEN_START better |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|\n");
+        int better = 0;
+        for (Run run : r.runs()) {
+            HttpDowntime.Scenario s = run.stopThenStart();
+            HttpDowntime.Scenario k = run.killRelaunch();
+            better += run.stopThenStartBetter() ? 1 : 0;
+            b.append("| ").append(run.run()).append(" | ").append(run.killFirst() ? "kill-then-relaunch" : "STOP_THEN_START")
+                    .append(" | ").append(s.failed()).append(" | ").append(k.failed()).append(" | ")
+                    .append(ms(Gap.of(s).newServesNs())).append(" | ").append(ms(Gap.of(k).newServesNs())).append(" | ")
+                    .append(ms(s.endNs() - s.startNs())).append(" | ").append(ms(k.endNs() - k.startNs())).append(" | ")
+                    .append(run.stopThenStartBetter() ? "yes" : "no (" + (s.failed() < k.failed() ? "fewer" : "not fewer")
+                            + " failed, v2 " + (Gap.of(s).newServesNs() < Gap.of(k).newServesNs() ? "sooner" : "later")
+                            + ")").append(" |\n");
+        }
+        b.append("\nSTOP_THEN_START better in ").append(better).append(" of ").append(r.runs().size())
+                .append(" runs.\n\n");
+
+        b.append("### Where the gap goes (ms since the call)\n\n");
+        b.append("From the executor's own clock (CLOCK_MONOTONIC, the same as the load's): its kill hook of v1 "
+                + "entered (v1 stops accepting) and returned (drained, KILLED reported), its launch hook of v2 "
+                + "entered and returned (v2 listens); and the load's first and last failed request and v2's first "
+                + "answer. *Terminal → launch* is what sits between the old task's terminal state and the new "
+                + "task's start: for STOP_THEN_START one step of the executor's driver loop, for "
+                + "kill-then-relaunch the TASK_KILLED update's way to the framework, the framework's offer and "
+                + "launch calls, and the LAUNCH event's way back. The final update's timings (ms resolution: the "
+                + "executor's clock is the wall clock) are drain / handoff / launch / ready. The last column: what the "
+                + "executor journaled from the call until v1's kill began (a replacement's REPLACE, RESERVE answer "
+                + "and, with SYNC, the fsync before the kill).\n\n");
+        b.append("| scenario | kill entered | old terminal | launch entered | v2 listening | first failed | last failed "
+                + "| v2's first answer | terminal → launch | executor journal in between | outage (first failed → v2's "
+                + "first answer) | final update's timings | executor journal from the call to the kill |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Run run : r.runs()) {
+            for (HttpDowntime.Scenario s : run.killFirst() ? List.of(run.killRelaunch(), run.stopThenStart())
+                    : List.of(run.stopThenStart(), run.killRelaunch())) {
+                Gap g = Gap.of(s);
+                b.append("| ").append(s.name()).append(" | ").append(ms(g.killEnteredNs())).append(" | ")
+                        .append(ms(g.oldTerminalNs())).append(" | ").append(ms(g.launchEnteredNs())).append(" | ")
+                        .append(ms(g.listeningNs())).append(" | ").append(ms(g.firstFailedNs())).append(" | ")
+                        .append(ms(g.lastFailedNs())).append(" | ").append(ms(g.newServesNs())).append(" | ")
+                        .append(ms(g.terminalToLaunchNs())).append(" | ").append(g.journalWork()).append(" | ")
+                        .append(ms(g.outageNs())).append(" | ")
+                        .append(timings(s.timings())).append(" | ").append(Gap.work(g.beforeKill())).append(" |\n");
+            }
+        }
+        b.append('\n');
+        return b.toString();
+    }
+
+    private static String timings(ReplacementTimings t) {
+        if (t == null) {
+            return "–";
+        }
+        return t.getDrainUs() / 1000 + " / " + t.getHandoffUs() / 1000 + " / " + t.getLaunchUs() / 1000 + " / "
+                + t.getReadyUs() / 1000;
+    }
+
+    private static String ms(long ns) {
+        return ns < 0 ? "–" : String.format(Locale.ROOT, "%.2f", ns / 1e6);
+    }
+}

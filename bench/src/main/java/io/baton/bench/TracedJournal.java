@@ -1,0 +1,91 @@
+package io.baton.bench;
+
+import io.baton.proto.JournalRecord;
+import io.baton.sdk.journal.Journal;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A journal that remembers when its latest appends and fsyncs began and ended ({@link System#nanoTime()}),
+ * so that {@link TimedHttpExecutor} can print what the executor's driver loop did between an old task's
+ * terminal report and the new task's launch. Bench instrumentation only: the executor it wraps is the
+ * production Chronicle journal, unchanged.
+ */
+final class TracedJournal implements Journal {
+    /** One journal operation: "append" or "sync", its start and end (ns). */
+    record Op(String kind, long startNs, long endNs) {
+    }
+
+    private static final int KEEP = 64;
+
+    private final Journal delegate;
+    private final ArrayDeque<Op> latest = new ArrayDeque<>();
+
+    TracedJournal(Journal delegate) {
+        this.delegate = delegate;
+    }
+
+    /** The operations that began at or after {@code sinceNs}, oldest first (called from a hook thread). */
+    List<Op> since(long sinceNs) {
+        synchronized (latest) {
+            return new ArrayList<>(latest.stream().filter(o -> o.startNs() >= sinceNs).toList());
+        }
+    }
+
+    private void note(String kind, long start) {
+        Op op = new Op(kind, start, System.nanoTime());
+        synchronized (latest) {
+            if (latest.size() == KEEP) {
+                latest.removeFirst();
+            }
+            latest.addLast(op);
+        }
+    }
+
+    @Override
+    public long append(JournalRecord record) {
+        long start = System.nanoTime();
+        try {
+            return delegate.append(record);
+        } finally {
+            note("append", start);
+        }
+    }
+
+    @Override
+    public void sync() {
+        long start = System.nanoTime();
+        try {
+            delegate.sync();
+        } finally {
+            note("sync", start);
+        }
+    }
+
+    @Override
+    public long checkpoint(JournalRecord checkpoint) {
+        return delegate.checkpoint(checkpoint);
+    }
+
+    @Override
+    public void replay(Consumer<JournalRecord> consumer) {
+        delegate.replay(consumer);
+    }
+
+    @Override
+    public Stats stats() {
+        return delegate.stats();
+    }
+
+    @Override
+    public java.util.Optional<Shortage> shortage() {
+        return delegate.shortage();
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}
