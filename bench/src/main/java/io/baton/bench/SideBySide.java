@@ -1,6 +1,7 @@
 package io.baton.bench;
 
 import io.baton.proto.ReplacementTimings;
+import io.baton.samples.http.PacedLoad;
 import java.util.List;
 import java.util.Locale;
 
