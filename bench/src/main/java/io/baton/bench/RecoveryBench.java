@@ -25,15 +25,26 @@ final class RecoveryBench {
      * with or without an AppCDS archive (made by one training restart under {@code -XX:ArchiveClassesAtExit}, as
      * bin/baton makes its own once per jar).
      */
-    record Row(int records, long blockSize, boolean appCds) {
+    record Row(int records, long blockSize, boolean appCds, boolean serial, boolean alsoSerial) {
         static Row of(int records) {
-            return new Row(records, 0, false);
+            return new Row(records, 0, false, false, false);
+        }
+
+        Row(int records, long blockSize, boolean appCds) {
+            this(records, blockSize, appCds, false, false);
+        }
+
+        /** Each restart of this row also once with the connection made only after recovery, alternating. */
+        Row withSerial() {
+            return new Row(records, blockSize, appCds, false, true);
         }
 
         String options() {
             long defaults = io.baton.sdk.journal.ChronicleJournal.Options.defaults().blockSize();
             return (blockSize == 0 ? "default (" + (defaults >> 20) + " MiB blocks)" : (blockSize >> 20) + " MiB blocks")
-                    + (appCds ? ", AppCDS archive" : "");
+                    + (appCds ? ", AppCDS archive" : "")
+                    + (serial ? ", connect after recovery (`-Dbaton.executor.preconnect=false`)"
+                            : alsoSerial ? ", connect while the journal opens" : "");
         }
     }
 
@@ -42,9 +53,9 @@ final class RecoveryBench {
         static Plan of(boolean smoke) {
             // 9,500: under the SDK's checkpoint interval, so all of it is replayed (the longest replay);
             // the last row: 100,000 with blocks big enough for its checkpoints (see the report)
-            return smoke ? new Plan(List.of(Row.of(1_000), new Row(1_000, 0, true)), 2, 4, 30_000)
-                    : new Plan(List.of(Row.of(1_000), Row.of(9_500), Row.of(10_000), Row.of(100_000),
-                            new Row(100_000, 1L << 20, false), new Row(100_000, 0, true)), 3, 8, 300_000);
+            return smoke ? new Plan(List.of(Row.of(1_000).withSerial(), new Row(1_000, 0, true)), 2, 4, 30_000)
+                    : new Plan(List.of(Row.of(1_000), Row.of(9_500), Row.of(10_000), Row.of(100_000).withSerial(),
+                            new Row(100_000, 1L << 20, false), new Row(100_000, 0, true).withSerial()), 3, 8, 300_000);
         }
     }
 
@@ -95,7 +106,7 @@ final class RecoveryBench {
         List<Size> out = new ArrayList<>();
         try (Node node = new Node(dir, "cpus:10000;mem:10000000")) {
             for (Row row : plan.sizes()) {
-                out.add(size(node, row));
+                out.addAll(size(node, row));
             }
         }
         int n = plan.reps() * 3;
@@ -105,7 +116,8 @@ final class RecoveryBench {
         return new Result(plan, out, bare, bareCds);
     }
 
-    private Size size(Node node, Row row) throws Exception {
+    /** One row: its journal filled once, then restarted from copies of it (each variant per rep, alternating). */
+    private List<Size> size(Node node, Row row) throws Exception {
         String id = "rec-" + row.records() + (row.blockSize() == 0 ? "" : "-b" + (row.blockSize() >> 20))
                 + (row.appCds() ? "-cds" : "");
         Path base = dir.resolve(id);
@@ -119,7 +131,10 @@ final class RecoveryBench {
             fillErrors = errors(child.output(), " - executor driver loop: a step failed: ");
         }
         String failure = null;
-        List<RestartTimeline> restarts = new ArrayList<>();
+        List<Row> variants = row.alsoSerial()
+                ? List.of(row, new Row(row.records(), row.blockSize(), row.appCds(), true, false)) : List.of(row);
+        List<List<RestartTimeline>> restarts = new ArrayList<>();
+        variants.forEach(v -> restarts.add(new ArrayList<>()));
         String jfr = System.getenv("BATON_BENCH_JFR");
         List<String> cds = List.of();
         if (row.appCds()) {
@@ -130,44 +145,57 @@ final class RecoveryBench {
             }
         }
         for (int rep = 0; rep < plan.reps() && failure == null; rep++) {
-            Path restart = base.resolve("restart-" + rep);
-            JournalFill.copyTree(work.resolve("journal"), restart.resolve("journal"));
-            List<String> opts = new ArrayList<>(cds);
-            if (jfr != null) {
-                opts.add("-XX:StartFlightRecording=filename=" + Path.of(jfr).toAbsolutePath().resolve(id + "-" + rep
-                        + ".jfr") + ",settings=" + System.getenv().getOrDefault("BATON_BENCH_JFR_SETTINGS", "profile"));
-            }
-            long t0 = Harness.nowUs();
-            ChildJvm child;
-            try {
-                child = executor(node, id, row, restart, base.resolve("restart-" + rep + ".log"), opts);
-            } catch (IllegalStateException e) {
-                failure = errors(e.getMessage(), " could not recover from its journal in ");
-                failure = failure == null ? e.getMessage().lines().findFirst().orElse("?") : failure;
-                keep(base.resolve("restart-" + rep + ".log"), jfr);
-                break;
-            }
-            try {
-                long subscribed = Harness.nowUs();
-                node.launch(id, JournalFill.task(id + "-probe-" + rep)).get(30, TimeUnit.SECONDS);
-                restarts.add(RestartTimeline.of(t0, child.output(), subscribed, Harness.nowUs()));
-            } finally {
-                if (jfr == null) {
-                    child.kill9();
-                } else {
-                    child.terminate();
+            for (int k = 0; k < variants.size() && failure == null; k++) {
+                int v = (k + rep) % variants.size(); // alternate which variant goes first
+                String name = "restart-" + rep + (variants.get(v).serial() ? "-serial" : "");
+                Path restart = base.resolve(name);
+                JournalFill.copyTree(work.resolve("journal"), restart.resolve("journal"));
+                List<String> opts = new ArrayList<>(cds);
+                if (variants.get(v).serial()) {
+                    opts.add("-Dbaton.executor.preconnect=false");
                 }
+                if (jfr != null) {
+                    opts.add("-XX:StartFlightRecording=filename=" + Path.of(jfr).toAbsolutePath().resolve(id + "-"
+                            + name + ".jfr") + ",settings=" + System.getenv().getOrDefault("BATON_BENCH_JFR_SETTINGS",
+                            "profile"));
+                }
+                long t0 = Harness.nowUs();
+                ChildJvm child;
+                try {
+                    child = executor(node, id, row, restart, base.resolve(name + ".log"), opts);
+                } catch (IllegalStateException e) {
+                    failure = errors(e.getMessage(), " could not recover from its journal in ");
+                    failure = failure == null ? e.getMessage().lines().findFirst().orElse("?") : failure;
+                    keep(base.resolve(name + ".log"), jfr);
+                    break;
+                }
+                try {
+                    long subscribed = Harness.nowUs();
+                    node.launch(id, JournalFill.task(id + "-probe-" + name)).get(30, TimeUnit.SECONDS);
+                    restarts.get(v).add(RestartTimeline.of(t0, child.output(), subscribed, Harness.nowUs()));
+                } finally {
+                    if (jfr == null) {
+                        child.kill9();
+                    } else {
+                        child.terminate();
+                    }
+                }
+                keep(base.resolve(name + ".log"), jfr);
+                Harness.deleteTree(restart);
             }
-            keep(base.resolve("restart-" + rep + ".log"), jfr);
-            Harness.deleteTree(restart);
         }
         keep(base.resolve("filled.log"), jfr);
         Harness.deleteTree(work);
-        List<RestartTimeline> logged = restarts.stream().filter(RestartTimeline::hasRecovery).toList();
-        return new Size(row, counted[0], counted[1], dist(restarts, RestartTimeline::fromProcess),
-                dist(restarts, RestartTimeline::fromRuntime), dist(logged, RestartTimeline::opening),
-                dist(logged, RestartTimeline::recovering), dist(logged, RestartTimeline::subscribing),
-                dist(restarts, RestartTimeline::answering), fillErrors, failure);
+        List<Size> out = new ArrayList<>();
+        for (int v = 0; v < variants.size(); v++) {
+            List<RestartTimeline> all = restarts.get(v);
+            List<RestartTimeline> logged = all.stream().filter(RestartTimeline::hasRecovery).toList();
+            out.add(new Size(variants.get(v), counted[0], counted[1], dist(all, RestartTimeline::fromProcess),
+                    dist(all, RestartTimeline::fromRuntime), dist(logged, RestartTimeline::opening),
+                    dist(logged, RestartTimeline::recovering), dist(logged, RestartTimeline::subscribing),
+                    dist(all, RestartTimeline::answering), fillErrors, failure));
+        }
+        return out;
     }
 
     private static Dist dist(List<RestartTimeline> restarts, java.util.function.ToLongFunction<RestartTimeline> f) {

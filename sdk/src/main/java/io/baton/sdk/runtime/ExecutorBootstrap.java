@@ -44,6 +44,12 @@ public final class ExecutorBootstrap {
     /** Wall-clock time in microseconds, the unit of every timestamp the executor journals and sends. */
     public static final LongSupplier SYSTEM_CLOCK_US = () -> System.currentTimeMillis() * 1000;
 
+    /**
+     * {@code -Dbaton.executor.preconnect=false}: connect only after recovery, as before the overlap (for the
+     * benchmark that measures the overlap side by side; nothing else needs it).
+     */
+    static final boolean PRECONNECT_OFF = "false".equals(System.getProperty("baton.executor.preconnect"));
+
     private ExecutorBootstrap() {
     }
 
@@ -59,14 +65,24 @@ public final class ExecutorBootstrap {
             throw new IllegalArgumentException("executor, options and clock are required (got executor=" + executor
                     + ", options=" + options + ", clock=" + clockUs + ")");
         }
-        Journal journal = ChronicleJournal.open(options.workDir().resolve("journal"),
-                ChronicleJournal.Options.defaults());
         ExecutorThreads threads = ExecutorThreads.fromOrNamed(options.threads());
         ShimConnection shim = options.shimAddressFile() != null
                 ? NettyShimConnection.tcpFromFile(options.shimAddressFile(), options.token(), threads.io())
                 : options.overTcp()
                 ? NettyShimConnection.tcp(options.shimHost(), options.shimPort(), options.token(), threads.io())
                 : new NettyShimConnection(options.shimSocket(), threads.io());
+        // the connection is set up on its IO thread while this one opens the journal: on a restart both are
+        // mostly class loading and initialisation, and neither needs the other until the subscription
+        if (!PRECONNECT_OFF) {
+            shim.preconnect();
+        }
+        Journal journal;
+        try {
+            journal = ChronicleJournal.open(options.workDir().resolve("journal"), ChronicleJournal.Options.defaults());
+        } catch (RuntimeException | Error e) {
+            shim.close();
+            throw e;
+        }
         return new ExecutorRuntime(executor, options.executorId(), journal, shim, clockUs, threads).start();
     }
 

@@ -71,6 +71,8 @@ public final class NettyShimConnection implements ShimConnection {
     private volatile Channel channel;
     private volatile boolean open = true;
     private volatile Listener listener;
+    /** A connect attempt is under way (on the IO thread only): {@link #start} after a preconnect waits for it. */
+    private boolean connecting;
     private long backoffMs = 100;
     private ScheduledFuture<?> heartbeat;
 
@@ -132,15 +134,33 @@ public final class NettyShimConnection implements ShimConnection {
 
     @Override
     public void start(Listener l) {
-        this.listener = l;
+        Objects.requireNonNull(l, "listener");
         LOG.info(retries.connecting());
-        loop.execute(this::connect);
+        loop.execute(() -> { // set on the IO thread, where channelActive reads it: the listener hears of a connection once
+            this.listener = l;
+            Channel ch = channel;
+            if (ch != null && ch.isActive()) { // preconnected and still up
+                connectedNow();
+            } else if (!connecting) { // else the preconnect's attempt reports to the listener when it ends
+                connect();
+            }
+        });
+    }
+
+    @Override
+    public void preconnect() {
+        loop.execute(() -> {
+            if (listener == null && channel == null && !connecting) {
+                connect();
+            }
+        });
     }
 
     private void connect() {
         if (!open) {
             return;
         }
+        connecting = true;
         java.net.SocketAddress address;
         try {
             address = this.address.get();
@@ -168,7 +188,12 @@ public final class NettyShimConnection implements ShimConnection {
 
     /** On the IO thread: says what the failure means (not every time) and tries again later. */
     private void connectFailed(Throwable cause) {
+        connecting = false;
         if (!open) {
+            return;
+        }
+        if (listener == null) { // a preconnect: start() tries again, and says so
+            LOG.debug("early connect to the shim at {} failed: {}", socket, cause.toString());
             return;
         }
         String why = socketPath != null
@@ -195,10 +220,11 @@ public final class NettyShimConnection implements ShimConnection {
     private final class Inbound extends SimpleChannelInboundHandler<ShimToExecutor> {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
+            connecting = false;
             channel = ctx.channel();
-            backoffMs = 100;
-            LOG.info(retries.connected());
-            listener.connected();
+            if (listener != null) { // else preconnected: start() reports it
+                connectedNow();
+            }
         }
 
         @Override
@@ -216,6 +242,9 @@ public final class NettyShimConnection implements ShimConnection {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             channel = null;
+            if (listener == null) { // a preconnected channel closed before start(): start() connects again
+                return;
+            }
             if (heartbeat != null) {
                 heartbeat.cancel(false);
             }
@@ -231,6 +260,13 @@ public final class NettyShimConnection implements ShimConnection {
             LOG.warn("shim connection error: {}", cause.toString());
             ctx.close();
         }
+    }
+
+    /** On the IO thread: the connection is up and the listener is told, once per connection. */
+    private void connectedNow() {
+        backoffMs = 100;
+        LOG.info(retries.connected());
+        listener.connected();
     }
 
     private <T> CompletableFuture<T> call(ExecutorCall.Builder call, Function<ExecutorResponse, T> extract) {

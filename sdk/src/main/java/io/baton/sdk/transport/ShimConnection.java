@@ -22,6 +22,15 @@ public interface ShimConnection extends AutoCloseable {
     /** Connects (and reconnects with backoff, for as long as it is open). */
     void start(Listener listener);
 
+    /**
+     * Optional: opens the connection now, before {@link #start}, so that its set-up overlaps the executor's
+     * start (opening and replaying its journal); {@link #start} then reports it connected at once if it is
+     * still up, and connects as usual if not. One attempt, no retries, nothing logged: a failure here is
+     * only a missed head start. Nothing is sent on it before {@link #start}'s listener subscribes.
+     */
+    default void preconnect() {
+    }
+
     CompletableFuture<ExecutorSubscribed> subscribe(ExecutorSubscribe subscription);
 
     CompletableFuture<ReservationRecord> reserve(Reserve reserve);
