@@ -8,6 +8,8 @@ import io.baton.sdk.journal.Journal;
 import io.baton.sdk.transport.ExecutorThreads;
 import io.baton.sdk.transport.NettyShimConnection;
 import io.baton.sdk.transport.ShimConnection;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
 /**
@@ -45,8 +47,9 @@ public final class ExecutorBootstrap {
     public static final LongSupplier SYSTEM_CLOCK_US = () -> System.currentTimeMillis() * 1000;
 
     /**
-     * {@code -Dbaton.executor.preconnect=false}: connect only after recovery, as before the overlap (for the
-     * benchmark that measures the overlap side by side; nothing else needs it).
+     * {@code -Dbaton.executor.preconnect=false}: open the journal, then set the connection up and connect only after
+     * recovery, one after the other as before the overlap (for the benchmark that measures the overlap side by
+     * side; nothing else needs it).
      */
     static final boolean PRECONNECT_OFF = "false".equals(System.getProperty("baton.executor.preconnect"));
 
@@ -65,22 +68,51 @@ public final class ExecutorBootstrap {
             throw new IllegalArgumentException("executor, options and clock are required (got executor=" + executor
                     + ", options=" + options + ", clock=" + clockUs + ")");
         }
-        ExecutorThreads threads = ExecutorThreads.fromOrNamed(options.threads());
-        ShimConnection shim = options.shimAddressFile() != null
-                ? NettyShimConnection.tcpFromFile(options.shimAddressFile(), options.token(), threads.io())
-                : options.overTcp()
-                ? NettyShimConnection.tcp(options.shimHost(), options.shimPort(), options.token(), threads.io())
-                : new NettyShimConnection(options.shimSocket(), threads.io());
-        // the connection is set up on its IO thread while this one opens the journal: on a restart both are
-        // mostly class loading and initialisation, and neither needs the other until the subscription
+        // On a restart the journal's opening (Chronicle's start-up: mostly class loading and initialisation) and the
+        // connection's set-up (Netty's, then the connect itself on the connection's IO thread) need nothing of each
+        // other until the subscription: they run side by side, the journal on a thread of its own.
+        Path journalDir = options.workDir().resolve("journal");
+        CompletableFuture<Journal> opening = new CompletableFuture<>();
+        if (PRECONNECT_OFF) {
+            opening.complete(ChronicleJournal.open(journalDir, ChronicleJournal.Options.defaults()));
+        } else {
+            Thread t = new Thread(() -> {
+                try {
+                    opening.complete(ChronicleJournal.open(journalDir, ChronicleJournal.Options.defaults()));
+                } catch (Throwable e) {
+                    opening.completeExceptionally(e);
+                }
+            }, "baton-journal-open");
+            t.setDaemon(true);
+            t.start();
+        }
+        ShimConnection shim;
+        ExecutorThreads threads;
+        try {
+            threads = ExecutorThreads.fromOrNamed(options.threads());
+            shim = options.shimAddressFile() != null
+                    ? NettyShimConnection.tcpFromFile(options.shimAddressFile(), options.token(), threads.io())
+                    : options.overTcp()
+                    ? NettyShimConnection.tcp(options.shimHost(), options.shimPort(), options.token(), threads.io())
+                    : new NettyShimConnection(options.shimSocket(), threads.io());
+        } catch (RuntimeException | Error e) {
+            opening.thenAccept(Journal::close);
+            throw e;
+        }
         if (!PRECONNECT_OFF) {
             shim.preconnect();
         }
         Journal journal;
         try {
-            journal = ChronicleJournal.open(options.workDir().resolve("journal"), ChronicleJournal.Options.defaults());
-        } catch (RuntimeException | Error e) {
+            journal = opening.join();
+        } catch (java.util.concurrent.CompletionException e) {
             shim.close();
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
             throw e;
         }
         return new ExecutorRuntime(executor, options.executorId(), journal, shim, clockUs, threads).start();
