@@ -66,11 +66,15 @@ public final class Harness {
 
     /** Sizes of one run. */
     /** @param latencyWarmup replacements before the latency is measured (an executor runs for long: JIT-warm) */
-    record Plan(boolean smoke, int latencyWarmup, int latencyReplacements, int floorSamples, int throughputChains,
+    /**
+     * @param throughputCurve how many replacements at once in each throughput round (the target is about 16)
+     * @param throughputMax   replacements at most per round, {@code throughputMillis} its time at most
+     */
+    record Plan(boolean smoke, int latencyWarmup, int latencyReplacements, int floorSamples, List<Integer> throughputCurve,
             int throughputMax, long throughputMillis, int liveTasks, long liveMillis) {
         static Plan of(boolean smoke) {
-            return smoke ? new Plan(true, 10, 40, 40, 8, 400, 5_000, 500, 20_000)
-                    : new Plan(false, 2_000, 400, 400, 16, 20_000, 20_000, 10_000, 120_000);
+            return smoke ? new Plan(true, 10, 40, 40, List.of(1, 16, 256), 400, 2_000, 500, 20_000)
+                    : new Plan(false, 2_000, 400, 400, List.of(1, 16, 256), 100_000, 15_000, 10_000, 120_000);
         }
     }
 
@@ -265,6 +269,52 @@ public final class Harness {
                 Dist.of(e2e), syncsPer, appendsPer);
     }
 
+    /**
+     * The executor side of the floor, timed the way the executor's driver loop sees its calls (on the connection's
+     * loop, no thread hand-off), by a second, lightweight executor on the same shim ({@link ScaleExecutors}):
+     * {0} a heartbeat answered — one frame each way over the executor's socket, the shim doing nothing else: half of
+     * it is what delivering the REPLACE to the executor costs; {1} a RESERVE answered (no offers, same resources,
+     * then given back with KEEP_OLD untimed) — the one round trip a replacement waits for, the container's limits
+     * set before the answer as in a replacement.
+     */
+    Dist[] executorRoundTrips() throws Exception {
+        String probeId = "floor-probe-0";
+        try (ScaleExecutors probe = new ScaleExecutors(shim.config().executorSocket())) {
+            probe.expectSubscriptions(1);
+            probe.add("floor-probe-", 0, 1);
+            if (!probe.awaitSubscriptions(15_000)) {
+                throw new IllegalStateException("the floor's probe executor did not subscribe within 15 s: "
+                        + probe.firstError.get());
+            }
+            ScaleExecutors.Exec e = probe.get(0);
+            TaskInfo anchor = task("floor-anchor");
+            CompletableFuture<TaskStatus> up = running.computeIfAbsent(anchor.getTaskId().getValue(),
+                    k -> new CompletableFuture<>());
+            client.offers(Resources.parse(TASK_RES)).thenCompose(offers -> client.launch(probeId, anchor,
+                    BatonClient.offerIds(offers))).thenCompose(f -> up).get(10, TimeUnit.SECONDS);
+            running.remove(anchor.getTaskId().getValue());
+            List<Long> echo = new ArrayList<>();
+            List<Long> reserve = new ArrayList<>();
+            int warmup = plan.smoke() ? 20 : 500;
+            for (int i = 0; i < warmup + plan.floorSamples(); i++) {
+                long hb = probe.timed(e, io.baton.proto.ExecutorCall.newBuilder()
+                        .setHeartbeat(io.baton.proto.Heartbeat.getDefaultInstance())).get(5, TimeUnit.SECONDS);
+                io.baton.proto.ReplacementID rid = io.baton.proto.ReplacementID.newBuilder().setValue("floor-" + i).build();
+                long rs = probe.timed(e, io.baton.proto.ExecutorCall.newBuilder().setReserve(io.baton.proto.Reserve
+                        .newBuilder().setReplacementId(rid).setOldTaskId(anchor.getTaskId())
+                        .setNewTask(task("floor-next-" + i)))).get(5, TimeUnit.SECONDS);
+                probe.call(e, io.baton.proto.ExecutorCall.newBuilder().setRelease(io.baton.proto.Release.newBuilder()
+                        .setReplacementId(rid).setKeep(io.baton.proto.Keep.KEEP_OLD))).get(5, TimeUnit.SECONDS);
+                if (i >= warmup) {
+                    echo.add(hb / 1_000);
+                    reserve.add(rs / 1_000);
+                }
+            }
+            client.kill(anchor.getTaskId().getValue(), 0).get(5, TimeUnit.SECONDS);
+            return new Dist[] {Dist.of(echo), Dist.of(reserve)};
+        }
+    }
+
     /** One framework STATE call to the shim, answered. */
     Dist shimRoundTrip() throws Exception {
         List<Long> out = new ArrayList<>();
@@ -302,12 +352,11 @@ public final class Harness {
     }
 
     /** Committed replacements per second, {@code chains} tasks replaced over and over at once. */
-    double[] throughput() throws Exception {
-        int chains = plan.throughputChains();
+    double[] throughput(int chains) throws Exception {
         List<String> tasks = new ArrayList<>();
         List<CompletableFuture<TaskStatus>> launched = new ArrayList<>();
         for (int c = 0; c < chains; c++) {
-            String id = "tp-" + c + "-0";
+            String id = "tp" + chains + "-" + c + "-0";
             tasks.add(id);
             launched.add(launch(id));
         }
@@ -321,7 +370,7 @@ public final class Harness {
         List<CompletableFuture<String>> ends = new ArrayList<>();
         try {
             for (int c = 0; c < chains; c++) {
-                ends.add(chain(c, tasks.get(c), 0, started, committed, failed, deadline, pool));
+                ends.add(chain(chains, c, tasks.get(c), 0, started, committed, failed, deadline, pool));
             }
             CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new))
                     .get(plan.throughputMillis() + 15_000, TimeUnit.MILLISECONDS);
@@ -332,20 +381,20 @@ public final class Harness {
         for (CompletableFuture<String> e : ends) {
             client.kill(e.getNow(null), 1_000).get(5, TimeUnit.SECONDS);
         }
-        return new double[] {committed.get() / seconds, committed.get(), failed.get(), seconds};
+        return new double[] {committed.get() / seconds, committed.get(), failed.get(), seconds, chains};
     }
 
-    private CompletableFuture<String> chain(int c, String current, int n, AtomicInteger started,
+    private CompletableFuture<String> chain(int chains, int c, String current, int n, AtomicInteger started,
             AtomicInteger committed, AtomicInteger failed, long deadline, ExecutorService pool) {
         if (System.nanoTime() > deadline || started.incrementAndGet() > plan.throughputMax()) {
             return CompletableFuture.completedFuture(current);
         }
-        String next = "tp-" + c + "-" + (n + 1);
+        String next = "tp" + chains + "-" + c + "-" + (n + 1);
         return client.replace(spec(current, next, Durability.PROCESS)).outcome()
                 .thenComposeAsync(o -> {
                     if (o.committed()) {
                         committed.incrementAndGet();
-                        return chain(c, next, n + 1, started, committed, failed, deadline, pool);
+                        return chain(chains, c, next, n + 1, started, committed, failed, deadline, pool);
                     }
                     failed.incrementAndGet();
                     return CompletableFuture.completedFuture(current);
@@ -392,15 +441,20 @@ public final class Harness {
         Latency process = latency(Durability.PROCESS);
         Latency sync = latency(Durability.SYNC);
         Dist rtt = shimRoundTrip();
+        Dist[] exec = executorRoundTrips();
         int appendsP = (int) Math.round(process.appendsPer());
         int appendsS = (int) Math.round(sync.appendsPer());
         int syncsS = (int) Math.round(sync.syncsPer());
         Dist floorJournalP = journalFloor(appendsP, 0);
         Dist floorJournalS = journalFloor(appendsS, syncsS);
-        double[] tp = throughput();
+        List<double[]> curve = new ArrayList<>();
+        for (int chains : plan.throughputCurve()) {
+            curve.add(throughput(chains));
+        }
         double[] heap = heapPerTask();
 
-        return Report.render(plan, process, sync, rtt, floorJournalP, floorJournalS, tp, heap);
+        return Report.render(plan, process, sync, new Report.Floor(rtt, exec[0], exec[1], floorJournalP, floorJournalS),
+                curve, heap);
     }
 
     static void deleteTree(Path dir) {

@@ -275,6 +275,17 @@ final class ScaleExecutors implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> e.send(call), loop).thenCompose(f -> f);
     }
 
+    /**
+     * A call from executor {@code e}, timed on the loop from just before its frame is written to the handling of
+     * the answer (ns): the round trip as an executor's driver loop sees it, with no thread hand-off in it.
+     */
+    CompletableFuture<Long> timed(Exec e, ExecutorCall.Builder call) {
+        return CompletableFuture.supplyAsync(() -> {
+            long t0 = System.nanoTime();
+            return e.send(call).thenApply(r -> System.nanoTime() - t0);
+        }, loop).thenCompose(f -> f);
+    }
+
     /** Executor {@code e} reports {@code state} for {@code task}; completes when the shim accepted it. */
     CompletableFuture<ExecutorResponse> report(Exec e, TaskInfo task, TaskState state) {
         return CompletableFuture.supplyAsync(() -> e.report(task, state), loop).thenCompose(f -> f);

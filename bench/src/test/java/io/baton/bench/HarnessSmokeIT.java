@@ -26,9 +26,17 @@ class HarnessSmokeIT {
                     "| launch (task's own start) | " + d + " |",
                     "| SDK overhead (total − drain − launch) | " + d + " |");
         }
-        assertThat(report).contains("| shim round trip (framework STATE) |", "journal appends (PROCESS) |",
-                "fsyncs (SYNC) |", "| overhead/floor ratio, PROCESS", "| fsyncs per replacement, SYNC |",
-                "| throughput, one executor", "| heap per live task at 500 live tasks");
+        assertThat(report).contains("| executor heartbeat round trip (delivery = half of it) |",
+                "| executor RESERVE round trip (container limits set before the answer) |",
+                "| for comparison: framework STATE round trip (the previous floor's round trip) |",
+                "journal appends (PROCESS) |", "fsyncs (SYNC) |", "| overhead/floor ratio, PROCESS",
+                "| the same against the previous floor", "| fsyncs per replacement, SYNC |",
+                "| heap per live task at 500 live tasks");
+        // the throughput curve: 1, 16 and 256 at once, each with replacements committed
+        for (int at : new int[] {1, 16, 256}) {
+            assertThat(report).containsPattern("\\| throughput, one executor, no-op tasks, " + at
+                    + " replaced at once, PROCESS \\| [0-9]+ replacements/s \\([1-9][0-9]* committed, 0 not, ");
+        }
         assertThat(report).doesNotContain("| -1 |");
 
         // the HTTP comparison: every scenario, STOP_THEN_START and kill-then-relaunch once per side-by-side run
@@ -57,8 +65,11 @@ class HarnessSmokeIT {
                 "| recovery, ", "AppCDS archive |", "A bare JVM start", "× a bare JVM start (p50)",
                 "| bare JVM start (prints and exits), p50 | ");
         // ... with every phase of the restart timed (six "p50 / max" columns)
-        assertThat(report).containsPattern("\\| [0-9]{4,} \\| default \\([0-9]+ MiB blocks\\) \\| [0-9]+ \\| 2 \\|"
-                + "( [0-9.]+ / [0-9.]+ \\|){6}\n");
+        assertThat(report).containsPattern("\\| [0-9]{4,} \\| default \\([0-9]+ MiB blocks\\), connect while the journal "
+                + "opens \\| [0-9]+ \\| 2 \\|( [0-9.]+ / [0-9.]+ \\|){6}\n");
+        // ... and the same journal restarted with the connection made only after recovery, side by side
+        assertThat(report).containsPattern("\\| [0-9]{4,} \\| default \\([0-9]+ MiB blocks\\), connect after recovery "
+                + "\\(`-Dbaton.executor.preconnect=false`\\) \\| [0-9]+ \\| 2 \\|( [0-9.]+ / [0-9.]+ \\|){6}\n");
         // one shim at scale: the curve (a row per executor count, and one with every task up) and the targets
         assertThat(report).contains("## One shim at scale: 50 executors, 2,000 tasks",
                 "| re-subscription storm after shim SIGKILL, new shim process start → all 50 re-subscribed | ",
