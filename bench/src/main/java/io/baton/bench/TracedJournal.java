@@ -75,6 +75,11 @@ final class TracedJournal implements Journal {
     }
 
     @Override
+    public long appended() {
+        return delegate.appended();
+    }
+
+    @Override
     public Stats stats() {
         return delegate.stats();
     }

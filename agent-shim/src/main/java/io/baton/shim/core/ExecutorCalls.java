@@ -92,11 +92,25 @@ final class ExecutorCalls {
         s.accepted(conn, cid);
     }
 
+    /** Whether {@code s} is a phase's name, {@code [A-Z_]{min,32}} (checked per progress frame: no regex). */
+    static boolean phaseName(String s, int min) {
+        if (s.length() < min || s.length() > 32) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if ((c < 'A' || c > 'Z') && c != '_') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Live progress of a replacement of the caller's: relayed to frameworks as it is, with the caller's id. */
     private void progress(long conn, long cid, String exec, ExecutorCall call) {
         var p = call.getProgress();
         String bad = Ids.checkObject("replacement id", p.getReplacementId().getValue());
-        if (bad == null && !(p.getPhase().matches("[A-Z_]{1,32}") && p.getFromPhase().matches("[A-Z_]{0,32}"))) {
+        if (bad == null && !(phaseName(p.getPhase(), 1) && phaseName(p.getFromPhase(), 0))) {
             bad = "phase '" + Ids.printable(p.getPhase()) + "' is not a phase name (A-Z and _, at most 32)";
         }
         if (bad != null) {

@@ -287,7 +287,7 @@ public final class ExecutorDriver {
     }
 
     void maybeCheckpoint() {
-        long appended = journal.stats().appended();
+        long appended = journal.appended();
         if (checkpoints.due(appended - appendedAtCheckpoint)) {
             // the next attempt comes later even if this one fails: a failing checkpoint retried on every
             // input would cost each input a full checkpoint
@@ -299,7 +299,7 @@ public final class ExecutorDriver {
                         + CHECKPOINT_EVERY + " more records (until one succeeds, the journal is not trimmed): "
                         + e.getMessage());
             }
-            appendedAtCheckpoint = journal.stats().appended();
+            appendedAtCheckpoint = journal.appended();
         }
     }
 

@@ -308,6 +308,11 @@ public final class ChronicleJournal implements Journal {
     }
 
     @Override
+    public long appended() {
+        return appended;
+    }
+
+    @Override
     public Stats stats() {
         try {
             return new Stats(appended, syncs, cycleFiles.bytes(), cycleFiles.count());

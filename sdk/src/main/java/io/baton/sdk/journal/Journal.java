@@ -34,8 +34,13 @@ public interface Journal extends AutoCloseable {
     /** Feeds every record from the latest checkpoint (inclusive; or the very first record) in order. */
     void replay(Consumer<JournalRecord> consumer);
 
-    /** Counters for tests, benchmarks and the CLI. */
+    /** Counters for tests, benchmarks and the CLI (may read the file system: not per record). */
     Stats stats();
+
+    /** Records appended by this instance: {@code stats().appended()} without its cost (read after every step). */
+    default long appended() {
+        return stats().appended();
+    }
 
     /**
      * Whether the journal's storage is too low on space to take on new work (a new replacement), with

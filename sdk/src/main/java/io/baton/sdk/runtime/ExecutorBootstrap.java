@@ -72,24 +72,21 @@ public final class ExecutorBootstrap {
         // connection's set-up (Netty's, then the connect itself on the connection's IO thread) need nothing of each
         // other until the subscription: they run side by side, the journal on a thread of its own.
         Path journalDir = options.workDir().resolve("journal");
+        ExecutorThreads threads = ExecutorThreads.fromOrNamed(options.threads());
         CompletableFuture<Journal> opening = new CompletableFuture<>();
         if (PRECONNECT_OFF) {
             opening.complete(ChronicleJournal.open(journalDir, ChronicleJournal.Options.defaults()));
         } else {
-            Thread t = new Thread(() -> {
+            threads.journalOpen().newThread(() -> {
                 try {
                     opening.complete(ChronicleJournal.open(journalDir, ChronicleJournal.Options.defaults()));
                 } catch (Throwable e) {
                     opening.completeExceptionally(e);
                 }
-            }, "baton-journal-open");
-            t.setDaemon(true);
-            t.start();
+            }).start();
         }
         ShimConnection shim;
-        ExecutorThreads threads;
         try {
-            threads = ExecutorThreads.fromOrNamed(options.threads());
             shim = options.shimAddressFile() != null
                     ? NettyShimConnection.tcpFromFile(options.shimAddressFile(), options.token(), threads.io())
                     : options.overTcp()

@@ -45,6 +45,11 @@ final class FailpointJournal implements Journal {
     }
 
     @Override
+    public long appended() {
+        return journal.appended();
+    }
+
+    @Override
     public Stats stats() {
         return journal.stats();
     }

@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Where every thread of an executor process's runtime comes from: the {@link ThreadFactory} its author
  * injected ({@code ExecutorOptions.withThreads}), which then makes all of them, or by default Baton's own
  * named threads — {@code baton-executor-loop-P-N} (the shim connection's IO thread, which the driver loop
- * shares), {@code baton-driver-<id>} (the driver loop's own thread, for a connection without an IO thread)
- * and {@code baton-hook-N} (the author's hooks, {@code recover} included). An injected factory's threads
+ * shares), {@code baton-driver-<id>} (the driver loop's own thread, for a connection without an IO thread),
+ * {@code baton-journal-open} (opens the journal at start, then ends) and {@code baton-hook-N} (the author's hooks, {@code recover} included). An injected factory's threads
  * keep the names and daemon flags it gives them.
  *
  * <p>The one class of the runtime and transport packages that may make a thread any other way
@@ -51,6 +51,11 @@ public final class ExecutorThreads {
     /** The driver loop's own thread: by default the daemon {@code baton-driver-<executorId>}. */
     public ThreadFactory driver(String executorId) {
         return injected != null ? injected : r -> daemon(new Thread(r, "baton-driver-" + executorId));
+    }
+
+    /** The thread that opens the journal while the connection is set up: by default the daemon {@code baton-journal-open}. */
+    public ThreadFactory journalOpen() {
+        return injected != null ? injected : r -> daemon(new Thread(r, "baton-journal-open"));
     }
 
     /**

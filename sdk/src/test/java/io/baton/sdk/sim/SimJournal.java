@@ -96,6 +96,11 @@ final class SimJournal implements Journal {
     }
 
     @Override
+    public long appended() {
+        return inner.appended();
+    }
+
+    @Override
     public Stats stats() {
         return inner.stats();
     }
