@@ -1,11 +1,11 @@
 package io.baton.bench;
 
 import io.baton.proto.JournalRecord;
+import io.baton.sdk.journal.ForwardingJournal;
 import io.baton.sdk.journal.Journal;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * A journal that remembers when its latest appends and fsyncs began and ended ({@link System#nanoTime()}),
@@ -13,18 +13,17 @@ import java.util.function.Consumer;
  * terminal report and the new task's launch. Bench instrumentation only: the executor it wraps is the
  * production Chronicle journal, unchanged.
  */
-final class TracedJournal implements Journal {
+final class TracedJournal extends ForwardingJournal {
     /** One journal operation: "append" or "sync", its start and end (ns). */
     record Op(String kind, long startNs, long endNs) {
     }
 
     private static final int KEEP = 64;
 
-    private final Journal delegate;
     private final ArrayDeque<Op> latest = new ArrayDeque<>();
 
     TracedJournal(Journal delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /** The operations that began at or after {@code sinceNs}, oldest first (called from a hook thread). */
@@ -48,7 +47,7 @@ final class TracedJournal implements Journal {
     public long append(JournalRecord record) {
         long start = System.nanoTime();
         try {
-            return delegate.append(record);
+            return super.append(record);
         } finally {
             note("append", start);
         }
@@ -58,39 +57,9 @@ final class TracedJournal implements Journal {
     public void sync() {
         long start = System.nanoTime();
         try {
-            delegate.sync();
+            super.sync();
         } finally {
             note("sync", start);
         }
-    }
-
-    @Override
-    public long checkpoint(JournalRecord checkpoint) {
-        return delegate.checkpoint(checkpoint);
-    }
-
-    @Override
-    public void replay(Consumer<JournalRecord> consumer) {
-        delegate.replay(consumer);
-    }
-
-    @Override
-    public long appended() {
-        return delegate.appended();
-    }
-
-    @Override
-    public Stats stats() {
-        return delegate.stats();
-    }
-
-    @Override
-    public java.util.Optional<Shortage> shortage() {
-        return delegate.shortage();
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
     }
 }

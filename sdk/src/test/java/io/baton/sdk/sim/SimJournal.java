@@ -1,9 +1,8 @@
 package io.baton.sdk.sim;
 
 import io.baton.proto.JournalRecord;
+import io.baton.sdk.journal.ForwardingJournal;
 import io.baton.sdk.journal.InMemoryJournal;
-import io.baton.sdk.journal.Journal;
-import java.util.function.Consumer;
 
 /**
  * The executor's journal across its crashes: a real {@link InMemoryJournal} that outlives the
@@ -11,18 +10,18 @@ import java.util.function.Consumer;
  * executor dies at journal points: just before a record is appended, or just after. It also tells
  * the checker what was journaled (replacements requested, status updates recorded).
  */
-final class SimJournal implements Journal {
+final class SimJournal extends ForwardingJournal {
     interface Observer {
         void journaled(JournalRecord record);
     }
 
     private final SimWorld w;
-    private final InMemoryJournal inner = new InMemoryJournal();
     private final Observer observer;
     private int crashesLeft;
     private final java.util.Map<String, Integer> crashPoints = new java.util.TreeMap<>();
 
     SimJournal(SimWorld w, Observer observer) {
+        super(new InMemoryJournal());
         this.w = w;
         this.observer = observer;
         this.crashesLeft = w.faults.maxExecutorCrashes();
@@ -35,7 +34,7 @@ final class SimJournal implements Journal {
         if (crash && !after) {
             crash("before", kind(record));
         }
-        long pos = inner.append(record);
+        long pos = super.append(record);
         observer.journaled(record);
         if (after) {
             crash("after", kind(record));
@@ -67,11 +66,6 @@ final class SimJournal implements Journal {
         return crashPoints;
     }
 
-    @Override
-    public void sync() {
-        inner.sync();
-    }
-
     /**
      * A checkpoint is a crash point too, before or after it is written (it replaces what came before it in
      * one step, as Chronicle's roll to a new cycle does), as likely per call as an append.
@@ -83,26 +77,11 @@ final class SimJournal implements Journal {
         if (crash && !after) {
             crash("before", "checkpoint");
         }
-        long pos = inner.checkpoint(checkpoint);
+        long pos = super.checkpoint(checkpoint);
         if (after) {
             crash("after", "checkpoint");
         }
         return pos;
-    }
-
-    @Override
-    public void replay(Consumer<JournalRecord> consumer) {
-        inner.replay(consumer);
-    }
-
-    @Override
-    public long appended() {
-        return inner.appended();
-    }
-
-    @Override
-    public Stats stats() {
-        return inner.stats();
     }
 
     @Override
