@@ -74,6 +74,7 @@ final class EffectsOut {
             rt.shim().subscribe(s.subscription()).whenComplete((ok, err) -> {
                 if (err == null) {
                     rt.post(new Input.Subscribed(ok.getContainer(), rt.now()));
+                    rt.subscribed();
                 } else if (cause(err) instanceof ShimRejection rej) {
                     rt.post(new Input.SubscribeRefused(rej.getMessage(), rt.now()));
                 } // else the connection is gone: the next one subscribes again

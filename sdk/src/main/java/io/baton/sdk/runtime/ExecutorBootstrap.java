@@ -3,6 +3,7 @@ package io.baton.sdk.runtime;
 import io.baton.sdk.api.BatonExecutor;
 import io.baton.sdk.api.ExecutorHandle;
 import io.baton.sdk.api.ExecutorOptions;
+import io.baton.sdk.driver.DriverWarmUp;
 import io.baton.sdk.journal.ChronicleJournal;
 import io.baton.sdk.journal.Journal;
 import io.baton.sdk.transport.ExecutorThreads;
@@ -11,6 +12,8 @@ import io.baton.sdk.transport.ShimConnection;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts an executor in production: wires the author's {@link BatonExecutor} to a durable journal
@@ -43,6 +46,7 @@ import java.util.function.LongSupplier;
  * </ul>
  */
 public final class ExecutorBootstrap {
+    private static final Logger LOG = LoggerFactory.getLogger(ExecutorBootstrap.class);
     /** Wall-clock time in microseconds, the unit of every timestamp the executor journals and sends. */
     public static final LongSupplier SYSTEM_CLOCK_US = () -> System.currentTimeMillis() * 1000;
 
@@ -112,8 +116,43 @@ public final class ExecutorBootstrap {
             }
             throw e;
         }
-        return new ExecutorRuntime(executor, options.executorId(), journal, shim, clockUs, threads).start();
+        ExecutorRuntime runtime = new ExecutorRuntime(executor, options.executorId(), journal, shim, clockUs, threads);
+        int warmUp = warmUpReplacements(System.getenv("BATON_EXECUTOR_WARMUP"));
+        if (warmUp > 0) {
+            runtime.afterFirstSubscription(() -> threads.warmUp().newThread(() -> {
+                long t0 = System.nanoTime();
+                int done = DriverWarmUp.run(warmUp, () -> !runtime.closing());
+                LOG.debug("executor {}: warmed up with {} synthetic replacements in {} ms", options.executorId(), done,
+                        (System.nanoTime() - t0) / 1_000_000);
+            }).start());
+        }
+        return runtime.start();
     }
+
+    /**
+     * How many synthetic replacements warm a new executor's replacement code up after its first subscription
+     * ({@link DriverWarmUp}): {@code BATON_EXECUTOR_WARMUP}, default {@value #DEFAULT_WARM_UP}; 0 turns it off.
+     * About a second of one core's time in a fresh JVM, most of it the class loading the first real replacement
+     * would otherwise do on its critical path.
+     */
+    static int warmUpReplacements(String value) {
+        if (value == null || value.isBlank()) {
+            return DEFAULT_WARM_UP;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 0 && n <= 100_000) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        LOG.warn("BATON_EXECUTOR_WARMUP must be a number of replacements from 0 to 100000, got '{}'; using {}",
+                value, DEFAULT_WARM_UP);
+        return DEFAULT_WARM_UP;
+    }
+
+    static final int DEFAULT_WARM_UP = 300;
 
     /** Runs {@code executor} until it is told to shut down or the calling thread is interrupted. */
     public static void run(BatonExecutor executor, ExecutorOptions options) {

@@ -48,6 +48,9 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
     final Map<String, Task> handles = new HashMap<>();
     final Map<TimerKey, ScheduledFuture<?>> timers = new HashMap<>();
     private final CountDownLatch shutdown = new CountDownLatch(1);
+    /** Run once, after the first subscription the shim accepted (the warm-up, when ExecutorBootstrap sets it). */
+    private final java.util.concurrent.atomic.AtomicReference<Runnable> afterFirstSubscription =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     /** With Baton's named threads ({@link ExecutorThreads#named()}). */
     public ExecutorRuntime(BatonExecutor author, String executorId, Journal journal, ShimConnection shim,
@@ -75,6 +78,23 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
                 Failpoints.ARMED ? new FailpointJournal(journal) : journal, ExecutorRuntime::uuid,
                 ExecutorDriver.everyTenThousand());
         this.effects = new EffectsOut(this);
+    }
+
+    /** Runs {@code r} once, after the first subscription the shim accepts (on the connection's thread: hand it off). */
+    void afterFirstSubscription(Runnable r) {
+        afterFirstSubscription.set(r);
+    }
+
+    /** Whether {@link #close} was called (or the shim shut the executor down). */
+    boolean closing() {
+        return shutdown.getCount() == 0;
+    }
+
+    void subscribed() {
+        Runnable r = afterFirstSubscription.getAndSet(null);
+        if (r != null) {
+            r.run();
+        }
     }
 
     /** Replays the journal, recovers tasks, then connects to the shim. */

@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * injected ({@code ExecutorOptions.withThreads}), which then makes all of them, or by default Baton's own
  * named threads — {@code baton-executor-loop-P-N} (the shim connection's IO thread, which the driver loop
  * shares), {@code baton-driver-<id>} (the driver loop's own thread, for a connection without an IO thread),
- * {@code baton-journal-open} (opens the journal at start, then ends) and {@code baton-hook-N} (the author's hooks, {@code recover} included). An injected factory's threads
+ * {@code baton-journal-open} (opens the journal at start, then ends), {@code baton-warm-up} (runs once after the
+ * first subscription, then ends) and {@code baton-hook-N} (the author's hooks, {@code recover} included). An injected factory's threads
  * keep the names and daemon flags it gives them.
  *
  * <p>The one class of the runtime and transport packages that may make a thread any other way
@@ -56,6 +57,18 @@ public final class ExecutorThreads {
     /** The thread that opens the journal while the connection is set up: by default the daemon {@code baton-journal-open}. */
     public ThreadFactory journalOpen() {
         return injected != null ? injected : r -> daemon(new Thread(r, "baton-journal-open"));
+    }
+
+    /**
+     * The thread that warms the replacement code up once the executor has subscribed ({@code DriverWarmUp}): by
+     * default the daemon {@code baton-warm-up}, at the lowest priority.
+     */
+    public ThreadFactory warmUp() {
+        return injected != null ? injected : r -> {
+            Thread t = daemon(new Thread(r, "baton-warm-up"));
+            t.setPriority(Thread.MIN_PRIORITY);
+            return t;
+        };
     }
 
     /**
