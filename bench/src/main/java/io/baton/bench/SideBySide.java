@@ -102,10 +102,23 @@ final class SideBySide {
             long syncNs = journal.stream().filter(o -> o.kind().equals("sync")).mapToLong(o -> o.endNs() - o.startNs())
                     .sum();
             long appends = journal.size() - syncs;
-            long appendNs = journal.stream().filter(o -> o.kind().equals("append"))
+            long appendNs = journal.stream().filter(o -> o.kind().startsWith("append"))
                     .mapToLong(o -> o.endNs() - o.startNs()).sum();
             String firstOp = journal.isEmpty() ? "–" : ms(journal.get(0).startNs());
             return syncs + " fsync " + ms(syncNs) + ", " + appends + " appends " + ms(appendNs) + ", first at " + firstOp;
+        }
+
+        /** Each operation and when it began (ms since the call): what the executor journaled, in order. */
+        static String steps(List<TracedJournal.Op> journal) {
+            if (journal.isEmpty()) {
+                return "–";
+            }
+            StringBuilder b = new StringBuilder();
+            for (TracedJournal.Op o : journal) {
+                b.append(b.length() == 0 ? "" : ", ").append(o.kind().replaceFirst("^append:", "")).append(' ')
+                        .append(ms(o.startNs()));
+            }
+            return b.toString();
         }
     }
 
@@ -149,7 +162,7 @@ final class SideBySide {
                 + "launch calls, and the LAUNCH event's way back. The final update's timings (ms resolution: the "
                 + "executor's clock is the wall clock) are drain / handoff / launch / ready. The last column: what the "
                 + "executor journaled from the call until v1's kill began (a replacement's REPLACE, RESERVE answer "
-                + "and, with SYNC, the fsync before the kill).\n\n");
+                + "and, with SYNC, the fsync before the kill); below the table, each of those steps with its time.\n\n");
         b.append("| scenario | kill entered | old terminal | launch entered | v2 listening | first failed | last failed "
                 + "| v2's first answer | terminal → launch | executor journal in between | outage (first failed → v2's "
                 + "first answer) | final update's timings | executor journal from the call to the kill |\n");
@@ -166,6 +179,13 @@ final class SideBySide {
                         .append(ms(g.outageNs())).append(" | ")
                         .append(timings(s.timings())).append(" | ").append(Gap.work(g.beforeKill())).append(" |\n");
             }
+        }
+        b.append('\n');
+        for (Run run : r.runs()) {
+            Gap g = Gap.of(run.stopThenStart());
+            b.append("- ").append(run.stopThenStart().name()).append(", journaled from the call to the kill (ms): ")
+                    .append(Gap.steps(g.beforeKill())).append("; kill entered at ").append(ms(g.killEnteredNs()))
+                    .append('\n');
         }
         b.append('\n');
         return b.toString();

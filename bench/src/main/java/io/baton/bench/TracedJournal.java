@@ -14,7 +14,7 @@ import java.util.List;
  * production Chronicle journal, unchanged.
  */
 final class TracedJournal extends ForwardingJournal {
-    /** One journal operation: "append" or "sync", its start and end (ns). */
+    /** One journal operation: "append:KIND" or "sync", its start and end (ns). */
     record Op(String kind, long startNs, long endNs) {
     }
 
@@ -49,8 +49,18 @@ final class TracedJournal extends ForwardingJournal {
         try {
             return super.append(record);
         } finally {
-            note("append", start);
+            note("append:" + what(record), start);
         }
+    }
+
+    /** The record's kind, one word (it travels in a space-separated line): e.g. {@code event:RESERVE_ACCEPTED}. */
+    static String what(JournalRecord r) {
+        return switch (r.getRecordCase()) {
+            case ENGINE_EVENT -> "event:" + r.getEngineEvent().getKind();
+            case TASK_STATE -> "task-state:" + r.getTaskState().getState();
+            case CONDITION -> "condition:" + r.getCondition().getKind();
+            default -> r.getRecordCase().name().toLowerCase(java.util.Locale.ROOT);
+        };
     }
 
     @Override
