@@ -75,6 +75,13 @@ public final class LocalYarnSite implements DemoSite {
         out.println("Work directory: " + dir + "   cluster: YARN in this JVM (1 ResourceManager, " + LocalYarn.NODES
                 + " NodeManagers), starting (about 20 s)…");
         out.flush();
+        if (System.getenv("BATON_LOG_LEVEL") == null) {
+            // the cluster's web layer (Jersey, Guice) logs through java.util.logging; Baton's CLI keeps stderr quiet
+            java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.OFF);
+            for (var h : java.util.logging.Logger.getLogger("").getHandlers()) {
+                h.setLevel(java.util.logging.Level.OFF);
+            }
+        }
         // MiniYARNCluster puts its directories under Hadoop's test data dir: the demo's work directory, not the cwd
         System.setProperty("test.build.data", dir.resolve("yarn").toString());
         LocalYarn yarn = LocalYarn.start("baton-demo", conf -> {
