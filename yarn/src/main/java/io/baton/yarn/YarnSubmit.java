@@ -128,13 +128,19 @@ public final class YarnSubmit {
         }
     }
 
-    static void submit(Options o) throws IOException, InterruptedException {
+    /** Hadoop's defaults plus every {@code *-site.xml} in {@code confDir} (as HADOOP_CONF_DIR is read). */
+    static YarnConfiguration configuration(Path confDir) throws IOException {
         YarnConfiguration conf = new YarnConfiguration();
-        try (var files = Files.list(o.confDir())) {
+        try (var files = Files.list(confDir)) {
             for (Path f : (Iterable<Path>) files.filter(f -> f.toString().endsWith("-site.xml")).sorted()::iterator) {
                 conf.addResource(new org.apache.hadoop.fs.Path(f.toAbsolutePath().toUri()));
             }
         }
+        return conf;
+    }
+
+    static void submit(Options o) throws IOException, InterruptedException {
+        YarnConfiguration conf = configuration(o.confDir());
         String staging = o.staging() != null ? o.staging()
                 : FileSystem.get(conf).makeQualified(new org.apache.hadoop.fs.Path(FileSystem.get(conf)
                         .getHomeDirectory(), ".baton")).toString();
