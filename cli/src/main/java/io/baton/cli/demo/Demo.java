@@ -28,6 +28,7 @@ public final class Demo {
 
     private final Narrator say;
     private final List<String[]> summary = new ArrayList<>();
+    private DemoSite site;
     private boolean allOk = true;
 
     private Demo(PrintStream out) {
@@ -65,6 +66,7 @@ public final class Demo {
     }
 
     private int run(DemoSite site) throws Exception {
+        this.site = site;
         say.out().println(site.describe());
         DemoWorld w;
         try {
@@ -89,6 +91,14 @@ public final class Demo {
         summary.add(new String[] {Integer.toString(n), step, expected, observed, ok ? "yes" : "NO"});
         allOk &= ok;
         say.result(ok, observed);
+        try {
+            String view = site.view();
+            if (view != null) {
+                say.say(view);
+            }
+        } catch (Exception e) {
+            say.say("(the cluster's view could not be read: " + e.getMessage() + ")");
+        }
     }
 
     private void steps(DemoWorld w) throws Exception {

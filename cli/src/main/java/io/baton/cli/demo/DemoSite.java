@@ -37,6 +37,14 @@ public interface DemoSite extends AutoCloseable {
     /** Brings a killed executor back (starts it again, or waits until the cluster did); returns the new pid. */
     long restart(String id) throws Exception;
 
+    /**
+     * One line on what the cluster itself sees after a step (e.g. the ResourceManager's container sizes, checked
+     * against Baton's ledger), or null (the local site: the ledger is all there is).
+     */
+    default String view() throws Exception {
+        return null;
+    }
+
     /** Null when the shim's (or AM's) ledger balances, else what is wrong. */
     String verifyLedger() throws Exception;
 

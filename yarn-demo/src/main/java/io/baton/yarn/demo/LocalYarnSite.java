@@ -2,6 +2,7 @@ package io.baton.yarn.demo;
 
 import io.baton.cli.demo.Demo;
 import io.baton.cli.demo.DemoSite;
+import io.baton.proto.ExecutorState;
 import io.baton.resources.Resources;
 import io.baton.sdk.client.ClientOptions;
 import io.baton.yarn.AmOptions;
@@ -9,6 +10,7 @@ import io.baton.yarn.BatonApplicationMaster;
 import io.baton.yarn.ExecutorLaunch;
 import io.baton.yarn.LocalYarn;
 import io.baton.yarn.UnmanagedAttempt;
+import io.baton.yarn.YarnResources;
 import io.baton.yarn.YarnSize;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -174,6 +176,36 @@ public final class LocalYarnSite implements DemoSite {
         }
         throw new IllegalStateException("the NodeManager did not relaunch executor " + id + " within 60 s; see "
                 + log(id));
+    }
+
+    /**
+     * The ResourceManager's size of each executor's container, and whether it equals Baton's ledger (the executor's
+     * allocation, overhead + tasks, mapped by {@link YarnResources}: between steps no reservation is live); the
+     * container follows a commit's decrease within a heartbeat or two, so this waits up to 5 s for them to agree
+     * before it says they do not.
+     */
+    @Override
+    public String view() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            Map<String, YarnSize> ledger = new java.util.TreeMap<>();
+            for (ExecutorState e : am.shim().state().getExecutorsList()) {
+                ledger.put(e.getExecutorId().getValue(), YarnResources.size(Resources.fromProto(e.getAllocationList())));
+            }
+            Map<String, YarnSize> rm = new java.util.TreeMap<>();
+            for (var e : am.runningExecutors().entrySet()) {
+                rm.put(e.getValue(), YarnResources.size(client.getContainerReport(e.getKey()).getAllocatedResource()));
+            }
+            if (rm.equals(ledger) || System.nanoTime() > deadline) {
+                StringBuilder line = new StringBuilder("YARN's containers:");
+                rm.forEach((id, size) -> line.append(' ').append(id).append(' ').append(size.memoryMb()).append(" MB/")
+                        .append(size.vcores()).append(size.vcores() == 1 ? " vcore," : " vcores,"));
+                line.setLength(line.length() - 1);
+                return line + (rm.equals(ledger) ? " (the ResourceManager's sizes = Baton's ledger)"
+                        : " — NOT Baton's ledger: " + ledger);
+            }
+            Thread.sleep(100);
+        }
     }
 
     @Override

@@ -42,5 +42,10 @@ class YarnDemoIT {
         assertThat(text).contains("Every step behaved as stated.", "0 failed of", "killed with SIGKILL while draining",
                 "missing cpus:", "ledger balanced");
         assertThat(text.lines().filter(l -> l.contains("✘"))).isEmpty();
+        // after every step the RM's container sizes equal Baton's ledger: the partial one shrank the worker's
+        // container, the augmented one grew it by YARN increases
+        assertThat(text.lines().filter(l -> l.contains("(the ResourceManager's sizes = Baton's ledger)"))).hasSize(7);
+        assertThat(text).doesNotContain("NOT Baton's ledger").contains("workers 640 MB/1 vcore")
+                .contains("workers 896 MB/2 vcores");
     }
 }
