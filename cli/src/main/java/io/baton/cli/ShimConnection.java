@@ -30,6 +30,10 @@ final class ShimConnection {
             + "(default: <work-dir>/framework.token).")
     Path tokenFile;
 
+    @Option(names = "--address", paramLabel = "HOST:PORT", description = "Reach the shim over TCP instead of its socket, "
+            + "e.g. Baton's ApplicationMaster on YARN (with --token-file: the application's token).")
+    String address;
+
     /** Same rule as the shim's default: /var/lib/baton/shim for root when writable, else ~/.baton/shim. */
     static Path defaultWorkDir() {
         Path system = Path.of("/var/lib/baton/shim");
@@ -96,6 +100,9 @@ final class ShimConnection {
     }
 
     private BatonClient attempt(boolean updates, boolean autoAcknowledge) {
+        if (address != null) {
+            return attemptTcp(updates, autoAcknowledge);
+        }
         String at = "unix:" + socketPath();
         String start = "start it with 'baton shim --work-dir " + workDir + "', or pass its --work-dir or --socket";
         if (!Files.exists(socketPath())) {
@@ -132,6 +139,51 @@ final class ShimConnection {
         } catch (UncheckedIOException | IllegalArgumentException e) {
             throw new CliException(CliException.USAGE, "cannot read the framework token", e.getMessage(),
                     "pass the shim's --work-dir or its --token-file");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(CliException.USAGE, "interrupted", "while connecting to " + at, "run it again");
+        }
+    }
+
+    /** Over TCP ({@code --address}): the token file must be named, a shim's work dir does not hold this one. */
+    private BatonClient attemptTcp(boolean updates, boolean autoAcknowledge) {
+        int colon = address.lastIndexOf(':');
+        int port = -1;
+        if (colon > 0) {
+            try {
+                port = Integer.parseInt(address.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                port = -1;
+            }
+        }
+        if (port < 1 || port > 65535) {
+            throw new CliException(CliException.USAGE, "--address '" + address + "' is not HOST:PORT",
+                    "the port must be 1-65535 after the last ':'", "pass e.g. --address 10.0.0.5:41234");
+        }
+        if (tokenFile == null) {
+            throw new CliException(CliException.USAGE, "--address " + address + " without --token-file",
+                    "over TCP the token is the application's, not a local shim's", "pass its --token-file");
+        }
+        String host = address.substring(0, colon);
+        String at = "tcp:" + address;
+        if (!Files.exists(tokenFile)) {
+            throw new CliException(CliException.USAGE, "cannot read the framework token", "no such file " + tokenFile,
+                    "pass the application's --token-file");
+        }
+        ClientOptions options = ClientOptions.tcp(host, port).tokenFile(tokenFile).name("baton-cli").updates(updates)
+                .autoAcknowledge(autoAcknowledge).build();
+        try {
+            return BatonClient.connect(options);
+        } catch (ShimRejectedException r) {
+            throw new CliException(CliException.USAGE, "the shim at " + at + " refused the connection",
+                    r.code() + ": " + r.shimMessage(), r.code() == RejectCode.UNAUTHENTICATED
+                            ? "pass the application's --token-file" : "check its log");
+        } catch (ShimUnavailableException u) {
+            throw new NotUp(new CliException(CliException.USAGE, "cannot reach the shim at " + at, u.getMessage(),
+                    "check the address (the ApplicationMaster's host and framework port)"));
+        } catch (UncheckedIOException | IllegalArgumentException e) {
+            throw new CliException(CliException.USAGE, "cannot read the framework token", e.getMessage(),
+                    "pass the application's --token-file");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException(CliException.USAGE, "interrupted", "while connecting to " + at, "run it again");

@@ -44,6 +44,29 @@ class HelpTest {
                 .startsWith("baton replace: invalid arguments — ").contains("--task").contains("baton replace --help");
     }
 
+    /** Issue 12: the demo runs locally or on a local YARN cluster; any other place is refused naming both. */
+    @Test
+    void demoOnAnUnknownPlaceNamesTheAcceptedOnes() {
+        CliNode.Run r = CliNode.run("demo", "--on", "kubernetes");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().strip()).doesNotContain("\n").startsWith("baton demo: --on 'kubernetes' is not a place")
+                .contains("the accepted values are local, yarn");
+        assertThat(r.out()).isEmpty();
+    }
+
+    /** Without bin/baton's YARN class path (the plain CLI, an installed baton.jar) `--on yarn` says where it runs. */
+    @Test
+    void demoOnYarnWithoutTheClusterSaysToUseTheSourceTree() {
+        CliNode.Run r = CliNode.run("demo", "--on", "yarn");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("no local YARN cluster on its class path")
+                .contains("run 'bin/baton demo --on yarn' from a clone of the source tree");
+        assertThat(CliNode.run("demo", "--on", "yarn", "--isolator", "auto").err())
+                .contains("--isolator auto with --on yarn");
+    }
+
     /** Issue 11: the wire enum's placeholders were accepted and listed ("Can't get the number of an unknown enum value"). */
     @Test
     void onlyTheFourRealStrategiesAreTakenAndListed() {

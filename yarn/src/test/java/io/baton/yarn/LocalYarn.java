@@ -31,13 +31,13 @@ import org.apache.hadoop.yarn.util.resource.DominantResourceCalculator;
  * <p>Its directories are under {@code target/test/data/<name>} of the module (Hadoop's test data dir).
  * Not thread-safe to start or close concurrently; the cluster itself serves any thread.
  */
-final class LocalYarn implements AutoCloseable {
-    static final int NODES = 2;
+public final class LocalYarn implements AutoCloseable {
+    public static final int NODES = 2;
     static final YarnSize NODE_SIZE = new YarnSize(4096, 4);
     /** How often NodeManagers heartbeat to the RM: containers are handed out and resized on these beats. */
     static final long NM_HEARTBEAT_MS = 100;
     /** The AM-RM heartbeat an ApplicationMaster in these tests uses: an increase takes one of these. */
-    static final long AM_HEARTBEAT_MS = 100;
+    public static final long AM_HEARTBEAT_MS = 100;
     private static final Duration NODES_TIMEOUT = Duration.ofSeconds(30);
 
     private final MiniYARNCluster cluster;
@@ -52,7 +52,7 @@ final class LocalYarn implements AutoCloseable {
     }
 
     /** Starts the cluster with {@code change} made to {@link #configuration()} first (e.g. a smaller maximum allocation). */
-    static LocalYarn start(String name, Consumer<YarnConfiguration> change)
+    public static LocalYarn start(String name, Consumer<YarnConfiguration> change)
             throws IOException, InterruptedException, TimeoutException {
         MiniYARNCluster cluster = new MiniYARNCluster(name, 1, NODES, 1, 1);
         try {
@@ -71,7 +71,7 @@ final class LocalYarn implements AutoCloseable {
         }
     }
 
-    static YarnConfiguration configuration() {
+    public static YarnConfiguration configuration() {
         YarnConfiguration conf = new YarnConfiguration();
         conf.setClass(YarnConfiguration.RM_SCHEDULER, CapacityScheduler.class,
                 org.apache.hadoop.yarn.server.resourcemanager.scheduler.ResourceScheduler.class);
@@ -101,12 +101,12 @@ final class LocalYarn implements AutoCloseable {
     }
 
     /** The cluster's configuration after start: holds the ResourceManager's real addresses. */
-    Configuration config() {
+    public Configuration config() {
         return new YarnConfiguration(cluster.getConfig());
     }
 
     /** A started client of this cluster; the caller closes it. */
-    YarnClient newClient() {
+    public YarnClient newClient() {
         YarnClient client = YarnClient.createYarnClient();
         client.init(config());
         client.start();
@@ -123,7 +123,7 @@ final class LocalYarn implements AutoCloseable {
         });
     }
 
-    MiniYARNCluster cluster() {
+    public MiniYARNCluster cluster() {
         return cluster;
     }
 

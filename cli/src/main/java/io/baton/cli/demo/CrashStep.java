@@ -34,19 +34,19 @@ final class CrashStep {
             var pending = w.start(ReplaceSpec.of("cmd-v1", DemoWorld.task("cmd-v2", "cpus:0.5;mem:64",
                     "sleep 600", Map.of())).withReplacementId("crash"));
             draining.get(30, TimeUnit.SECONDS);
-            ChildJvm exec = w.executors.get("commands");
-            long pid = exec.pid();
-            exec.kill9();
+            long pid = w.site.kill9("commands");
             say.live("executor 'commands' (pid " + pid + ") killed with SIGKILL while draining");
-            exec.start();
-            w.awaitSubscribed("commands", exec);
-            say.live("executor 'commands' restarted (pid " + exec.pid() + "): journal replayed, tasks re-adopted");
+            long again = w.site.restart("commands");
+            w.awaitSubscribed("commands");
+            say.live("executor 'commands' restarted (pid " + again + "): journal replayed, tasks re-adopted");
             ReplaceOutcome o = pending.outcome().get(60, TimeUnit.SECONDS);
             w.awaitNarrated("crash");
             say.say(DemoWorld.timings(o));
             var state = w.state();
-            boolean balanced = w.shim.verifyLedger() == null && state.getReservationsCount() == 0;
-            say.say("shim ledger " + (balanced ? "balanced, no reservation left" : "NOT balanced: " + w.shim.verifyLedger()));
+            String unbalanced = w.site.verifyLedger();
+            boolean balanced = unbalanced == null && state.getReservationsCount() == 0;
+            say.say("ledger " + (balanced ? "balanced, no reservation left" : "NOT balanced: " + unbalanced
+                    + ", reservations " + state.getReservationsCount()));
             demo.step(7, "crash", "COMMITTED after restart, ledger balanced", o.outcome() + (balanced ? ", balanced"
                     : ", NOT balanced"), o.outcome() == ReplacementOutcome.COMMITTED && balanced);
         }

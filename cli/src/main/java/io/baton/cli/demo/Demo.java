@@ -28,6 +28,7 @@ public final class Demo {
 
     private final Narrator say;
     private final List<String[]> summary = new ArrayList<>();
+    private DemoSite site;
     private boolean allOk = true;
 
     private Demo(PrintStream out) {
@@ -37,27 +38,67 @@ public final class Demo {
     /** Runs the demo in {@code dir} with the given isolator; returns the exit code (0 = every step as stated). */
     public static int run(Path dir, Isolator isolator, PrintStream out) throws Exception {
         Demo demo = new Demo(out);
-        out.println("Baton demo — replacing running tasks in place, with rollback, on this machine.");
-        out.println("Work directory: " + dir + "   isolator: " + isolator.kind());
+        demo.intro("on this machine");
+        return demo.run(new LocalSite(dir, Resources.parse("cpus:8;mem:8192"), isolator, demo.say));
+    }
+
+    /**
+     * Runs the demo's story on another site (e.g. YARN) that {@code open} starts, given the narrator's stream;
+     * returns the exit code (0 = every step as stated).
+     */
+    public static int run(String where, SiteOpener open, PrintStream out) throws Exception {
+        Demo demo = new Demo(out);
+        demo.intro(where);
+        return demo.run(open.open(out));
+    }
+
+    /** Starts a {@link DemoSite}, narrating to {@code out}. */
+    @FunctionalInterface
+    public interface SiteOpener {
+        DemoSite open(PrintStream out) throws Exception;
+    }
+
+    private void intro(String where) {
+        PrintStream out = say.out();
+        out.println("Baton demo — replacing running tasks in place, with rollback, " + where + ".");
         out.println("Live lines: seconds since the demo started, then what happened; a replacement's phases also show "
                 + "the time since it was requested (\"+N ms\").");
-        try (DemoWorld w = new DemoWorld(dir, Resources.parse("cpus:8;mem:8192"), isolator, demo.say)) {
-            demo.say.say("shim up: node total " + w.shim.config().total() + "; starting the sample executors "
-                    + "(each in its own JVM)…");
+    }
+
+    private int run(DemoSite site) throws Exception {
+        this.site = site;
+        say.out().println(site.describe());
+        DemoWorld w;
+        try {
+            w = new DemoWorld(site, say);
+        } catch (Exception e) {
+            site.close();
+            throw e;
+        }
+        try (w) {
+            say.say(site.ready());
             w.executor("workers", WORKER);
             w.executor("web", HTTP);
             w.executor("commands", COMMAND);
-            demo.say.say("executors subscribed: workers, web, commands");
-            demo.steps(w);
+            say.say("executors subscribed: workers, web, commands");
+            steps(w);
         }
-        demo.printSummary(out);
-        return demo.allOk ? 0 : 1;
+        printSummary(say.out());
+        return allOk ? 0 : 1;
     }
 
     private void record(int n, String step, String expected, String observed, boolean ok) {
         summary.add(new String[] {Integer.toString(n), step, expected, observed, ok ? "yes" : "NO"});
         allOk &= ok;
         say.result(ok, observed);
+        try {
+            String view = site.view();
+            if (view != null) {
+                say.say(view);
+            }
+        } catch (Exception e) {
+            say.say("(the cluster's view could not be read: " + e.getMessage() + ")");
+        }
     }
 
     private void steps(DemoWorld w) throws Exception {

@@ -9,43 +9,28 @@ import io.baton.proto.TaskState;
 import io.baton.proto.TaskStatus;
 import io.baton.resources.Resources;
 import io.baton.sdk.client.BatonClient;
-import io.baton.sdk.client.ClientOptions;
 import io.baton.sdk.client.ReplaceOutcome;
 import io.baton.sdk.client.ReplaceSpec;
-import io.baton.shim.isolator.Isolator;
-import io.baton.shim.server.ShimConfig;
-import io.baton.shim.server.ShimServer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-/** The demo's node: a shim, sample executors in their own JVMs, and a framework client watching it all. */
+/** The demo's world: a {@link DemoSite} (a shim or an AM, and the sample executors), and a framework client watching it. */
 final class DemoWorld implements AutoCloseable {
-    static final String TOKEN = "demo-token";
-
-    final Path dir;
-    final Isolator isolator;
-    final ShimConfig config;
-    final ShimServer shim;
+    final DemoSite site;
     final BatonClient client;
     final Narrator say;
-    final Map<String, ChildJvm> executors = new LinkedHashMap<>();
+    private final java.util.Set<String> executors = new java.util.LinkedHashSet<>();
     private final Map<String, Long> requestedAt = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<TaskStatus>> running = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> narrated = new ConcurrentHashMap<>();
 
-    DemoWorld(Path dir, Resources total, Isolator isolator, Narrator say) throws Exception {
-        this.dir = dir;
-        this.isolator = isolator;
+    DemoWorld(DemoSite site, Narrator say) throws Exception {
+        this.site = site;
         this.say = say;
-        this.config = ShimConfig.defaults(dir.resolve("shim"), total, isolator.kind());
-        this.shim = new ShimServer(config, isolator, TOKEN).start();
-        this.client = BatonClient.connect(ClientOptions.unix(config.frameworkSocket()).token(TOKEN).name("demo").build());
+        this.client = BatonClient.connect(site.framework("demo"));
         client.onProgress(p -> {
             Long t0 = requestedAt.get(p.getReplacementId().getValue());
             if (t0 != null) {
@@ -63,29 +48,27 @@ final class DemoWorld implements AutoCloseable {
         });
     }
 
-    /** Starts a sample executor in its own JVM and waits until it has subscribed to the shim. */
-    ChildJvm executor(String id, String mainClass) throws Exception {
-        Path work = Files.createDirectories(dir.resolve(id));
-        ChildJvm jvm = new ChildJvm(id, mainClass, dir.resolve(id + ".log"), "--id", id, "--work-dir", work.toString(),
-                "--shim", config.executorSocket().toString()).start();
-        executors.put(id, jvm);
-        awaitSubscribed(id, jvm);
-        return jvm;
+    /** Starts a sample executor on the site and waits until it has subscribed. */
+    void executor(String id, String mainClass) throws Exception {
+        executors.add(id);
+        site.startExecutor(id, mainClass);
+        awaitSubscribed(id);
     }
 
-    void awaitSubscribed(String id, ChildJvm jvm) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    /** Waits (60 s at most: a cluster may take a while to start a container) until executor {@code id} is subscribed. */
+    void awaitSubscribed(String id) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             NodeState s = state();
             if (s.getExecutorsList().stream().anyMatch(e -> e.getExecutorId().getValue().equals(id) && e.getConnected())) {
                 return;
             }
-            if (!jvm.alive()) {
-                throw new IllegalStateException("executor " + id + " exited; see " + jvm.log());
+            if (!site.alive(id)) {
+                throw new IllegalStateException("executor " + id + " exited; see " + site.log(id));
             }
             Thread.sleep(50);
         }
-        throw new IllegalStateException("executor " + id + " did not subscribe within 30 s; see " + jvm.log());
+        throw new IllegalStateException("executor " + id + " did not subscribe within 60 s; see " + site.log(id));
     }
 
     NodeState state() throws Exception {
@@ -151,7 +134,7 @@ final class DemoWorld implements AutoCloseable {
         return o.outcome() == expected;
     }
 
-    /** Stops what the demo started: tasks first (command tasks outlive their executor), then executors. */
+    /** Stops what the demo started: tasks first (command tasks outlive their executor), then the site. */
     @Override
     public void close() {
         try {
@@ -167,29 +150,7 @@ final class DemoWorld implements AutoCloseable {
         } catch (Exception e) {
             say.say("(could not stop every task cleanly: " + e.getMessage() + ")");
         }
-        for (ChildJvm jvm : executors.values()) {
-            try {
-                jvm.kill9();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
         client.close();
-        shim.close();
-        for (String id : executors.keySet()) {
-            try {
-                isolator.destroy(id);
-            } catch (Exception e) {
-                say.say("(container of " + id + " not removed: " + e.getMessage() + ")");
-            }
-        }
-        if (isolator instanceof io.baton.shim.isolator.CgroupV1Isolator v1) {
-            try {
-                Files.deleteIfExists(v1.cpuParent());
-                Files.deleteIfExists(v1.memoryParent());
-            } catch (java.io.IOException e) {
-                say.say("(cgroup parent not removed: " + e.getMessage() + ")");
-            }
-        }
+        site.close();
     }
 }
