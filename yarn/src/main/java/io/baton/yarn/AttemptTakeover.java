@@ -6,8 +6,6 @@ import java.util.Map;
 import org.apache.hadoop.yarn.api.records.Container;
 import org.apache.hadoop.yarn.api.records.LocalResource;
 import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
-import org.apache.hadoop.yarn.api.protocolrecords.ResourceLocalizationRequest;
-import org.apache.hadoop.yarn.client.api.impl.ContainerManagementProtocolProxy;
 import org.apache.hadoop.yarn.client.api.async.AMRMClientAsync;
 import org.apache.hadoop.yarn.exceptions.YarnException;
 import org.slf4j.Logger;
@@ -22,9 +20,8 @@ import org.slf4j.LoggerFactory;
  * <li>binds each to its executor again, by the {@link ContainerRecords} an earlier attempt wrote (a container none
  *     recorded is given back to the ResourceManager);</li>
  * <li>has the container's NodeManager localize this attempt's address file into it (linked as
- *     {@code baton-am.address.N}), through the NodeManager's {@code ContainerManagementProtocol.localize} with the
- *     NMToken the ResourceManager handed this attempt at registration ({@code NMClient.localize} refuses containers
- *     its own client did not start: "Unknown container"): the executor lost its connection when the old attempt died, reads the newest
+ *     {@code baton-am.address.N}), through {@link KeptContainers} (the NodeManager's own protocol:
+ *     {@code NMClient.localize} refuses containers its own client did not start, "Unknown container"): the executor lost its connection when the old attempt died, reads the newest
  *     version of {@code baton-am.address} before each reconnect, and so re-subscribes here, with its tasks, which
  *     rebuilds the ledger as after a shim restart.</li>
  * </ul>
@@ -37,10 +34,10 @@ final class AttemptTakeover {
     private final ContainerRecords records;
     private final ExecutorContainers containers;
     private final AMRMClientAsync<ContainerRequest> rm;
-    private final ContainerManagementProtocolProxy nm;
+    private final KeptContainers nm;
 
     AttemptTakeover(ContainerRecords records, ExecutorContainers containers, AMRMClientAsync<ContainerRequest> rm,
-            ContainerManagementProtocolProxy nm) {
+            KeptContainers nm) {
         this.records = records;
         this.containers = containers;
         this.rm = rm;
@@ -56,20 +53,13 @@ final class AttemptTakeover {
                 continue;
             }
             containers.adopt(c, executor);
-            ContainerManagementProtocolProxy.ContainerManagementProtocolProxyData proxy = null;
             try {
-                proxy = nm.getProxy(c.getNodeId().toString(), c.getId());
-                proxy.getContainerManagementProtocol().localize(
-                        ResourceLocalizationRequest.newInstance(c.getId(), addressFile));
+                nm.localize(c, addressFile);
                 LOG.info("executor {}'s container {} got this attempt's address file {}", executor, c.getId(),
                         addressFile.keySet());
             } catch (YarnException | IOException e) {
                 LOG.error("could not give executor {}'s container {} this attempt's address ({}): it cannot find this "
                         + "attempt", executor, c.getId(), e.toString());
-            } finally {
-                if (proxy != null) {
-                    nm.mayBeCloseProxy(proxy);
-                }
             }
         }
     }

@@ -64,7 +64,7 @@ public final class BatonApplicationMaster implements AutoCloseable {
     private YarnClient yarnClient;
     private ScheduledExecutorService yarnThread;
     private boolean registered;
-    private ContainerManagementProtocolProxy nmProxies;
+    private KeptContainers kept;
 
     /** @param user who talks to the RM: holds the attempt's AMRM token ({@link UnmanagedAttempt#user()}) */
     public BatonApplicationMaster(Configuration conf, AmOptions options, UserGroupInformation user) {
@@ -169,7 +169,7 @@ public final class BatonApplicationMaster implements AutoCloseable {
             nm.start();
             ContainerRecords records = new ContainerRecords(conf, staging);
             containers.onStarted(records::recordOrLog);
-            nmProxies = new ContainerManagementProtocolProxy(conf);
+            kept = new KeptContainers(new ContainerManagementProtocolProxy(conf));
             RegisterApplicationMasterResponse registration = user.doAs(
                     (PrivilegedExceptionAction<RegisterApplicationMasterResponse>) () -> {
                         // YARN's own client, which hands the RM's update errors to the containers before the async
@@ -182,8 +182,8 @@ public final class BatonApplicationMaster implements AutoCloseable {
                                 options.trackingUrl());
                     });
             registered = true;
-            containers.bind(rm, nm);
-            new AttemptTakeover(records, containers, rm, nmProxies).takeOver(
+            containers.bind(rm, nm, kept);
+            new AttemptTakeover(records, containers, rm, kept).takeOver(
                     registration.getContainersFromPreviousAttempts(), addressFile);
             address.publish(conf, staging);
             LOG.info("Baton AM registered; frameworks at tcp:{}:{}, executors at tcp:{}:{}", options.advertisedHost(),
@@ -269,8 +269,8 @@ public final class BatonApplicationMaster implements AutoCloseable {
         if (nm != null) {
             nm.stop();
         }
-        if (nmProxies != null) {
-            nmProxies.stopAllProxies();
+        if (kept != null) {
+            kept.close();
         }
         if (rm != null) {
             rm.stop();

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * Resizes running containers in place. An increase is asked of the ResourceManager
  * ({@code requestContainerUpdate(INCREASE_RESOURCE)}), granted on a later AM heartbeat
  * ({@code onContainersUpdated}), then applied on the NodeManager by the AM
- * ({@code updateContainerResourceAsync}); it is done when the NodeManager confirms. A decrease is done when the
+ * ({@code updateContainerResourceAsync}, or for a container an earlier attempt started, which {@code NMClientAsync}
+ * refuses, {@link KeptContainers#increase}); it is done when the NodeManager confirms. A decrease is done when the
  * ResourceManager confirms it: the RM pushes it to the NodeManager on the NM's heartbeat by itself, and the AM
  * must not push it too (the two can race).
  *
@@ -40,12 +41,22 @@ final class ContainerResizer {
     private final Map<ContainerId, ContainerUpdateType> pendingType = new ConcurrentHashMap<>();
     /** Increases given up on ({@link #withdraw}), by container: the size to go back to if the RM grants one late. */
     private final Map<ContainerId, YarnSize> withdrawn = new ConcurrentHashMap<>();
+    /** Containers an earlier attempt started: their increases go to the NodeManager through {@link #kept}. */
+    private final java.util.Set<ContainerId> adopted = ConcurrentHashMap.newKeySet();
     private volatile AMRMClientAsync<ContainerRequest> rm;
     private volatile NMClientAsync nm;
+    private volatile KeptContainers kept;
 
-    void bind(AMRMClientAsync<ContainerRequest> rm, NMClientAsync nm) {
+    void bind(AMRMClientAsync<ContainerRequest> rm, NMClientAsync nm, KeptContainers kept) {
         this.rm = rm;
         this.nm = nm;
+        this.kept = kept;
+    }
+
+    /** A container an earlier attempt of the AM started, kept by the ResourceManager for this one. */
+    void adopt(Container container) {
+        track(container);
+        adopted.add(container.getId());
     }
 
     /** The container as last allocated or updated by the RM (its version and token go with every update). */
@@ -55,6 +66,7 @@ final class ContainerResizer {
 
     void forget(ContainerId id) {
         latest.remove(id);
+        adopted.remove(id);
         withdrawn.remove(id);
         pendingType.remove(id);
         CompletableFuture<YarnSize> f = pending.remove(id);
@@ -144,7 +156,15 @@ final class ContainerResizer {
                     ContainerUpdateType.DECREASE_RESOURCE, YarnResources.toHadoop(back), null));
             return;
         }
-        if (u.getUpdateType() == ContainerUpdateType.INCREASE_RESOURCE) {
+        if (u.getUpdateType() == ContainerUpdateType.INCREASE_RESOURCE && adopted.contains(c.getId())) {
+            kept.increase(c).whenComplete((applied, t) -> {
+                if (t == null) {
+                    appliedOnNode(c.getId(), applied);
+                } else {
+                    failedOnNode(c.getId(), t instanceof java.util.concurrent.CompletionException ? t.getCause() : t);
+                }
+            });
+        } else if (u.getUpdateType() == ContainerUpdateType.INCREASE_RESOURCE) {
             nm.updateContainerResourceAsync(c);
         } else {
             complete(c.getId(), size);

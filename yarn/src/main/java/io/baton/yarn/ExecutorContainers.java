@@ -140,10 +140,10 @@ final class ExecutorContainers implements YarnControl {
         yarnThread.schedule(task, delayMs, TimeUnit.MILLISECONDS);
     }
 
-    void bind(AMRMClientAsync<ContainerRequest> rm, NMClientAsync nm) {
+    void bind(AMRMClientAsync<ContainerRequest> rm, NMClientAsync nm, KeptContainers kept) {
         this.rm = rm;
         this.nm = nm;
-        resizer.bind(rm, nm);
+        resizer.bind(rm, nm, kept);
     }
 
     /** Calls {@code listener} (on the NodeManager client's thread) each time an executor's container started. */
@@ -156,7 +156,7 @@ final class ExecutorContainers implements YarnControl {
      * kept it running): the executor re-subscribes to this attempt and is bound to it again.
      */
     void adopt(Container c, String executorId) {
-        resizer.track(c);
+        resizer.adopt(c);
         running.put(c.getId(), executorId);
         LOG.info("executor {} kept running in container {} on {} ({}) from a previous attempt", executorId, c.getId(),
                 c.getNodeId(), YarnResources.size(c.getResource()));

@@ -4,13 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.baton.proto.ExecutorState;
+import io.baton.proto.ReplacePolicy;
+import io.baton.proto.ReplaceStrategy;
+import io.baton.proto.ReplacementOutcome;
 import io.baton.proto.TaskID;
 import io.baton.proto.TaskInfo;
 import io.baton.proto.TaskState;
+import io.baton.proto.TaskSpec;
 import io.baton.proto.TaskStatus;
 import io.baton.resources.Resources;
 import io.baton.sdk.client.BatonClient;
 import io.baton.sdk.client.ClientOptions;
+import io.baton.sdk.client.ReplaceOutcome;
+import io.baton.sdk.client.ReplaceSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,10 +41,20 @@ import org.junit.jupiter.api.io.TempDir;
  * on other ports (all given as 'any'): the framework finds it in the RM's application report, the executor in the
  * address file attempt 2 had the NodeManager localize into its container; it re-subscribes with its task, and a
  * framework connected to attempt 2 sees the task RUNNING.
+ *
+ * <p>The AM dies with a replacement in flight: a STOP_THEN_START whose new task never starts, the container already
+ * grown for it and the old task stopped. The replacement ends once, ROLLED_BACK (the start timeout), wherever the
+ * AM is by then: a framework of attempt 2 that sends the same REPLACE again gets that one outcome, every final
+ * update it sees says the same, the old task runs again and the grant is back with the ResourceManager. Then a
+ * replacement in attempt 2 grows the kept container, which attempt 2's {@code NMClientAsync} did not start (the
+ * increase goes to the NodeManager directly, {@link KeptContainers}), and commits. After each, the RM's size of the
+ * container equals the ledger's.
  */
 @Tag("integration")
 class AmRestartIT {
     private static final String AM_MAIN = BatonApplicationMaster.class.getName();
+    /** Long enough for attempt 2 to be up and the executor back before the replacement in flight rolls back. */
+    private static final long START_TIMEOUT_MS = 60_000;
 
     @TempDir
     Path tmp;
@@ -74,11 +90,15 @@ class AmRestartIT {
                     TaskInfo task = TaskInfo.newBuilder().setTaskId(TaskID.newBuilder().setValue("t1")).setName("t1")
                             .addAllResources(wanted.toProto()).build();
                     framework.launch("w1", task, offers).get(30, TimeUnit.SECONDS);
-                    await().atMost(Duration.ofSeconds(30)).until(() -> {
-                        TaskStatus u = updates.poll();
-                        return u != null && u.getTaskId().getValue().equals("t1")
-                                && u.getState() == TaskState.TASK_RUNNING;
-                    });
+                    await().atMost(Duration.ofSeconds(30)).until(() -> seen(updates, "t1", TaskState.TASK_RUNNING));
+
+                    // a replacement in flight: the container grows for it (KILLING is sent once the RESERVE is
+                    // answered), the old task stops, the new one hangs
+                    framework.replace(inFlight(framework));
+                    await().atMost(Duration.ofSeconds(60)).until(() -> seen(updates, "t1", TaskState.TASK_KILLING));
+                    assertRmEqualsLedger(client, framework, "w1");
+                    assertThat(rmSize(client, w1ContainerOf(client, app))).as("grown for the replacement")
+                            .isEqualTo(new YarnSize(576 + 128, 2));
                 }
                 ProcessHandle w1 = LocalAm.executorJvm("w1").orElseThrow();
                 // its class path is the jars YARN linked into its container, not paths on this host
@@ -105,21 +125,65 @@ class AmRestartIT {
                 assertThat(am2.pid()).isNotEqualTo(am1.pid());
 
                 // the executor's JVM and container ran on; it re-subscribed to attempt 2 with its task
+                List<TaskStatus> finals = new java.util.concurrent.CopyOnWriteArrayList<>();
                 try (BatonClient framework = connect(second, token)) {
+                    framework.onUpdate(u -> {
+                        if (u.getReplacementId().getValue().length() > 0
+                                && u.getOutcome() != ReplacementOutcome.OUTCOME_UNSPECIFIED) {
+                            finals.add(u);
+                        }
+                    });
                     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                             .until(() -> connected(framework, "w1"));
                     long resubscribedMs = (System.nanoTime() - killedAt) / 1_000_000;
                     ExecutorState w1State = LocalAm.executor(framework.state().get(10, TimeUnit.SECONDS), "w1")
                             .orElseThrow();
                     assertThat(w1State.getContainer()).isEqualTo("yarn:" + w1Container);
-                    assertThat(w1State.getTasksList()).anySatisfy(t -> {
-                        assertThat(t.getTaskId().getValue()).isEqualTo("t1");
-                        assertThat(t.getState()).isEqualTo(TaskState.TASK_RUNNING);
-                    });
-                    List<TaskStatus> reconciled = framework.reconcile("t1").get(10, TimeUnit.SECONDS);
-                    assertThat(reconciled).extracting(TaskStatus::getState).containsExactly(TaskState.TASK_RUNNING);
                     System.out.printf("AmRestartIT: attempt 2 registered %d ms after the SIGKILL, w1 re-subscribed "
                             + "after %d ms%n", registeredMs, resubscribedMs);
+                    // it re-subscribed with the replacement in flight: attempt 2's ledger holds its reservation (the
+                    // pool, which the kept container already holds), not the stopped old task
+                    assertThat(framework.state().get(10, TimeUnit.SECONDS).getReservationsList())
+                            .as("attempt 2's reservations").singleElement().satisfies(r -> {
+                                assertThat(r.getReplacementId().getValue()).isEqualTo("across");
+                                assertThat(r.getExecutorId().getValue()).isEqualTo("w1");
+                                assertThat(Resources.fromProto(r.getPoolList()))
+                                        .isEqualTo(Resources.parse("cpus:1;mem:192"));
+                            });
+                    assertThat(w1State.getTasksList()).extracting(t -> t.getTaskId().getValue()).doesNotContain("t1");
+                    assertRmEqualsLedger(client, framework, "w1");
+
+                    // the replacement in flight ends once: the same REPLACE sent to attempt 2 gets its outcome
+                    ReplaceOutcome across = framework.replace(inFlight(framework)).outcome().get(90, TimeUnit.SECONDS);
+                    assertThat(across.outcome()).as(across.status().getMessage())
+                            .isEqualTo(ReplacementOutcome.ROLLED_BACK);
+                    await().atMost(Duration.ofSeconds(30)).until(() -> finals.stream()
+                            .anyMatch(u -> u.getReplacementId().getValue().equals("across")));
+                    assertThat(finals).filteredOn(u -> u.getReplacementId().getValue().equals("across"))
+                            .extracting(TaskStatus::getOutcome).containsOnly(ReplacementOutcome.ROLLED_BACK);
+                    List<TaskStatus> reconciled = framework.reconcile("t1", "t2").get(10, TimeUnit.SECONDS);
+                    assertThat(reconciled).filteredOn(u -> u.getTaskId().getValue().equals("t1"))
+                            .extracting(TaskStatus::getState).containsExactly(TaskState.TASK_ROLLED_BACK);
+                    assertThat(reconciled).filteredOn(u -> u.getTaskId().getValue().equals("t2"))
+                            .extracting(TaskStatus::getState).as("the new task does not run")
+                            .doesNotContain(TaskState.TASK_RUNNING, TaskState.TASK_STARTING);
+                    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                        assertThat(LocalAm.executor(framework.state().get(10, TimeUnit.SECONDS), "w1").orElseThrow()
+                                .getLimitsList()).isNotEmpty();
+                        assertRmEqualsLedger(client, framework, "w1");
+                        assertThat(rmSize(client, w1Container)).as("the grant given back")
+                                .isEqualTo(new YarnSize(576, 2));
+                    });
+
+                    // attempt 2 grows the container an earlier attempt started
+                    String offer = LocalAm.offer(framework, "cpus:1;mem:192");
+                    ReplaceOutcome grown = framework.replace(ReplaceSpec.of("t1", LocalAm.task("t3", "cpus:1.5;mem:256"),
+                            offer).withReplacementId("grow-kept")).outcome().get(60, TimeUnit.SECONDS);
+                    assertThat(grown.outcome()).as(grown.status().getMessage()).isEqualTo(ReplacementOutcome.COMMITTED);
+                    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                        assertRmEqualsLedger(client, framework, "w1");
+                        assertThat(rmSize(client, w1Container)).isEqualTo(new YarnSize(768, 3));
+                    });
                 }
                 assertThat(w1.isAlive()).isTrue();
                 assertThat(LocalAm.executorJvm("w1").orElseThrow().pid()).isEqualTo(w1.pid());
@@ -131,6 +195,46 @@ class AmRestartIT {
                 client.killApplication(app);
             }
         }
+    }
+
+    /**
+     * t1 → t2, STOP_THEN_START, with an offer (the container grows by it before t1 stops); t2 never starts
+     * ("hang"), so the replacement rolls back at the start timeout, {@link #START_TIMEOUT_MS} after t2's launch.
+     */
+    private static ReplaceSpec inFlight(BatonClient framework) throws Exception {
+        TaskInfo hanging = LocalAm.task("t2", "cpus:1;mem:192").toBuilder()
+                .setSpec(TaskSpec.newBuilder().setKind("worker").setValue("hang")).build();
+        return ReplaceSpec.of("t1", hanging, LocalAm.offer(framework, "cpus:0.5;mem:128")).withReplacementId("across")
+                .withPolicy(ReplacePolicy.newBuilder().setStrategy(ReplaceStrategy.STOP_THEN_START)
+                        .setStartTimeoutMs(START_TIMEOUT_MS).build());
+    }
+
+    private static boolean seen(BlockingQueue<TaskStatus> updates, String task, TaskState state) {
+        for (TaskStatus u = updates.poll(); u != null; u = updates.poll()) {
+            if (u.getTaskId().getValue().equals(task) && u.getState() == state) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The container's size as the ResourceManager has it. */
+    private static YarnSize rmSize(YarnClient client, String container) throws Exception {
+        return YarnResources.size(client.getContainerReport(
+                org.apache.hadoop.yarn.api.records.ContainerId.fromString(container)).getAllocatedResource());
+    }
+
+    private static String w1ContainerOf(YarnClient client, ApplicationId app) throws Exception {
+        return containerOf(client, app, "w1");
+    }
+
+    /** The executor's container in the RM is the size of the ledger's limits for it. */
+    private static void assertRmEqualsLedger(YarnClient client, BatonClient framework, String executor)
+            throws Exception {
+        ExecutorState e = LocalAm.executor(framework.state().get(10, TimeUnit.SECONDS), executor).orElseThrow();
+        String container = e.getContainer().substring("yarn:".length());
+        assertThat(rmSize(client, container)).as("container " + container + " in the RM against the ledger")
+                .isEqualTo(YarnResources.size(Resources.fromProto(e.getLimitsList())));
     }
 
     /** The containers' logs (the AMs' am.err, the executor's) to target/am-restart-it-logs: YARN deletes them. */

@@ -34,7 +34,7 @@ class ContainerResizerTest {
         ExecutorContainers noEvents = new ExecutorContainers(java.util.Map.of(), n -> null, null);
         rm = AMRMClientAsync.createAMRMClientAsync(new UpdateErrorsClient(errors -> { }), 100, noEvents.rmEvents);
         nm = NMClientAsync.createNMClientAsync(noEvents.nmEvents);
-        resizer.bind(rm, nm);
+        resizer.bind(rm, nm, null);
         ContainerId id = ContainerId.newContainerId(ApplicationAttemptId.newInstance(ApplicationId.newInstance(1, 1),
                 1), 2);
         container = Container.newInstance(id, NodeId.newInstance("n1", 4545), "n1:8042",
