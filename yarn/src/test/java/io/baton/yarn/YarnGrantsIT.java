@@ -3,12 +3,18 @@ package io.baton.yarn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.baton.proto.CommandCheck;
+import io.baton.proto.ReadinessCheck;
+import io.baton.proto.ReleaseLeftover;
+import io.baton.proto.ReplacePolicy;
+import io.baton.proto.ReplaceStrategy;
 import io.baton.proto.ReplacementOutcome;
 import io.baton.proto.TaskInfo;
 import io.baton.proto.TaskSpec;
 import io.baton.proto.TaskState;
 import io.baton.resources.Resources;
 import io.baton.sdk.client.BatonClient;
+import io.baton.sdk.client.ReplaceHandle;
 import io.baton.sdk.client.ReplaceOutcome;
 import io.baton.sdk.client.ReplaceSpec;
 import java.nio.file.Path;
@@ -29,7 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Grants and container sizes through YARN ({@link YarnBackend}): an augmented replacement grows the executor's
  * container before the old task stops, an increase the node cannot fit is REJECTED with the numbers, a
- * partial replacement's leftover goes back to the ResourceManager, and a rollback gives the whole grant back. After each, the RM's container and node
+ * partial replacement's leftover goes back to the ResourceManager (at the commit, or at the handoff with
+ * {@code releaseLeftover = IMMEDIATE}), a FREEZE_THEN_START holds both tasks' resources until its commit, and a
+ * rollback gives the whole grant back. After each, the RM's container and node
  * views equal Baton's ledger mapped by {@link YarnResources}. One cluster for the class; one application (AM)
  * and one executor per test.
  */
@@ -163,6 +171,69 @@ class YarnGrantsIT {
     }
 
     /**
+     * {@code releaseLeftover = IMMEDIATE}: the leftover goes back to the ResourceManager at the handoff, while the
+     * new task is still being health-gated (min healthy 8 s), not at the commit.
+     */
+    @Test
+    void withReleaseLeftoverImmediateTheLeftoverGoesBackAtTheHandoffNotAtTheCommit() throws Exception {
+        try (LocalAm local = LocalAm.start(yarn, client, tmp, "grants-immediate")) {
+            Container c = startExecutor(local, "wf");
+            try (BatonClient fw = local.framework(u -> { })) {
+                LocalAm.launch(fw, "wf", LocalAm.task("f1", "cpus:1.5;mem:256"));
+                assertRmEqualsLedger(local, c, new YarnSize(768, 3));
+
+                // a readiness check (the shell's `true`, every 200 ms) that must keep passing for 8 s
+                TaskInfo gated = LocalAm.task("f2", "cpus:0.5;mem:64").toBuilder().setReadiness(ReadinessCheck
+                        .newBuilder().setCommand(CommandCheck.newBuilder().setCommand("true")).setIntervalMs(200))
+                        .build();
+                ReplaceHandle h = fw.replace(ReplaceSpec.of("f1", gated)
+                        .withReplacementId("immediate").withPolicy(ReplacePolicy.newBuilder()
+                                .setStrategy(ReplaceStrategy.STOP_THEN_START)
+                                .setReleaseLeftover(ReleaseLeftover.IMMEDIATE).setMinHealthyMs(8_000).build()));
+
+                YarnSize after = new YarnSize(576, 2); // overhead 1 / 512 + T_new 0.5 / 64
+                await().atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> after.equals(rmSize(c)));
+                assertThat(h.outcome()).as("the replacement, health-gated for 8 s, when the RM had the leftover back")
+                        .isNotDone();
+                ReplaceOutcome out = h.outcome().get(40, TimeUnit.SECONDS);
+                assertThat(out.outcome()).as(out.status().getMessage()).isEqualTo(ReplacementOutcome.COMMITTED);
+                assertRmEqualsLedger(local, c, after);
+            }
+        }
+    }
+
+    /**
+     * FREEZE_THEN_START runs both tasks at once (the old one frozen), so the offer holds all of T_new and the
+     * container holds T_old + T_new until the commit, which gives T_old back.
+     */
+    @Test
+    void aFreezeThenStartHoldsBothTasksUntilItsCommit() throws Exception {
+        try (LocalAm local = LocalAm.start(yarn, client, tmp, "grants-freeze")) {
+            Container c = startExecutor(local, "wg");
+            AtomicReference<YarnSize> whileFrozen = new AtomicReference<>();
+            try (BatonClient fw = local.framework(u -> {
+                if (u.getTaskId().getValue().equals("g2") && u.getState() == TaskState.TASK_RUNNING) {
+                    whileFrozen.compareAndSet(null, rmSizeOrNull(c));
+                }
+            })) {
+                LocalAm.launch(fw, "wg", LocalAm.task("g1", "cpus:0.5;mem:128"));
+                assertRmEqualsLedger(local, c, new YarnSize(640, 2));
+
+                String offer = LocalAm.offer(fw, "cpus:1;mem:256");
+                ReplaceOutcome out = fw.replace(ReplaceSpec.of("g1", LocalAm.task("g2", "cpus:1;mem:256"), offer)
+                        .withReplacementId("freeze").withStrategy(ReplaceStrategy.FREEZE_THEN_START))
+                        .outcome().get(40, TimeUnit.SECONDS);
+
+                assertThat(out.outcome()).as(out.status().getMessage()).isEqualTo(ReplacementOutcome.COMMITTED);
+                assertThat(whileFrozen.get()).as("the container in the RM when the new task ran beside the frozen one")
+                        .isEqualTo(new YarnSize(896, 3)); // overhead 1 / 512 + T_old 0.5 / 128 + T_new 1 / 256
+                assertRmEqualsLedger(local, c, new YarnSize(768, 2)); // T_old given back at the commit
+            }
+        }
+    }
+
+    /**
      * Two executors on one node grow at once, each alone fits the node's free room, both do not: both pass the
      * node-report check, both ask, the scheduler grants one and leaves the other pending. The pending one is
      * refused at the reserve timeout and withdrawn; when the room frees up later, it still does not grow.
@@ -228,6 +299,19 @@ class YarnGrantsIT {
 
     private static Container startExecutor(LocalAm local, String id) throws Exception {
         return local.startExecutor(id, EXECUTOR);
+    }
+
+    /** The container's size as the ResourceManager has it. */
+    private static YarnSize rmSize(Container c) throws Exception {
+        return YarnResources.size(client.getContainerReport(c.getId()).getAllocatedResource());
+    }
+
+    private static YarnSize rmSizeOrNull(Container c) {
+        try {
+            return rmSize(c);
+        } catch (Exception e) {
+            return null;
+        }
     }
 
     private static void assertRmEqualsLedger(LocalAm local, Container c, YarnSize size) {
