@@ -14,7 +14,7 @@ import java.util.function.IntSupplier;
  * <pre>
  * --staging-dir URI --total RESOURCES --framework-port N|any --executor-port N|any
  * [--work-dir DIR] [--bind ADDR] [--host HOST] [--heartbeat-ms N] [--reserve-timeout-ms N] [--web-port N|any]
- * [--hadoop-conf FILE]
+ * [--adopt-timeout-ms N] [--hadoop-conf FILE]
  * [--executor ID:MEMORY_MB:VCORES ...] [--executor-java PATH] [--executor-classpath CP] [--executor-main CLASS]
  * [--executor-jvm-flag FLAG ...]
  * </pre>
@@ -31,7 +31,7 @@ public record AmCommandLine(AmOptions options, List<ExecutorLaunch> executors, S
 
     public static final String USAGE = "--staging-dir URI --total RESOURCES --framework-port N|any "
             + "--executor-port N|any [--work-dir DIR] [--bind ADDR] [--host HOST] [--heartbeat-ms N] "
-            + "[--reserve-timeout-ms N] [--web-port N|any] [--hadoop-conf FILE] [--executor ID:MEMORY_MB:VCORES ...] "
+            + "[--reserve-timeout-ms N] [--web-port N|any] [--adopt-timeout-ms N] [--hadoop-conf FILE] [--executor ID:MEMORY_MB:VCORES ...] "
             + "[--executor-java PATH] [--executor-classpath CP] [--executor-main CLASS] [--executor-jvm-flag FLAG ...]";
 
     public AmCommandLine {
@@ -54,6 +54,7 @@ public record AmCommandLine(AmOptions options, List<ExecutorLaunch> executors, S
         long heartbeatMs = 1000;
         long reserveTimeoutMs = AmOptions.DEFAULT_RESERVE_TIMEOUT_MS;
         int webPort = 0;
+        long adoptTimeoutMs = AmOptions.DEFAULT_ADOPT_TIMEOUT_MS;
         String hadoopConf = null;
         List<String> executorSpecs = new ArrayList<>();
         String java = "java";
@@ -77,6 +78,7 @@ public record AmCommandLine(AmOptions options, List<ExecutorLaunch> executors, S
                 case "--heartbeat-ms" -> heartbeatMs = number(name, v, 10, 60_000);
                 case "--reserve-timeout-ms" -> reserveTimeoutMs = number(name, v, 1, 600_000);
                 case "--web-port" -> webPort = port(name, v, 0, freePort);
+                case "--adopt-timeout-ms" -> adoptTimeoutMs = number(name, v, 1_000, 3_600_000);
                 case "--hadoop-conf" -> hadoopConf = v;
                 case "--executor" -> executorSpecs.add(v);
                 case "--executor-java" -> java = v;
@@ -105,7 +107,7 @@ public record AmCommandLine(AmOptions options, List<ExecutorLaunch> executors, S
             host = System.getenv().getOrDefault("NM_HOST", "127.0.0.1"); // the node YARN ran this container on
         }
         AmOptions options = new AmOptions(Path.of(workDir).toAbsolutePath(), staging, resources, bind, host,
-                frameworkPort, executorPort, heartbeatMs, reserveTimeoutMs, webPort);
+                frameworkPort, executorPort, heartbeatMs, reserveTimeoutMs, webPort, adoptTimeoutMs);
         List<ExecutorLaunch> executors = new ArrayList<>();
         for (String spec : executorSpecs) {
             executors.add(executor(spec, java, flags, classpath, main));

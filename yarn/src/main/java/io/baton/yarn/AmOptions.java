@@ -23,11 +23,18 @@ import java.util.Objects;
  *     ({@link #DEFAULT_RESERVE_TIMEOUT_MS} unless set); keep it below the executors' own reserve timeout
  * @param webPort the live view's and metrics' HTTP port (the shim's page at {@code GET /}, registered with the RM as
  *     the application's tracking URL, so YARN's web UI links to it); 0 = none
+ * @param adoptTimeoutMs how long a later attempt waits for an executor whose container it took over from an
+ *     earlier attempt to re-subscribe ({@link #DEFAULT_ADOPT_TIMEOUT_MS} unless set); one still silent then (it
+ *     never learnt this attempt's address, or hangs) has its container given back to the ResourceManager and,
+ *     if it is one the AM was started to run, is started again in a new container
  */
 public record AmOptions(Path workDir, String stagingDir, Resources total, String bindAddress, String advertisedHost,
-        int frameworkPort, int executorPort, long heartbeatMs, long reserveTimeoutMs, int webPort) {
+        int frameworkPort, int executorPort, long heartbeatMs, long reserveTimeoutMs, int webPort,
+        long adoptTimeoutMs) {
 
     public static final long DEFAULT_RESERVE_TIMEOUT_MS = 10_000;
+    /** Above the executors' reconnect backoff cap (5 s) and a slow JVM's pause, well below the RM's expiries. */
+    public static final long DEFAULT_ADOPT_TIMEOUT_MS = 120_000;
 
     public AmOptions {
         Objects.requireNonNull(workDir, "workDir");
@@ -52,6 +59,16 @@ public record AmOptions(Path workDir, String stagingDir, Resources total, String
             throw new IllegalArgumentException("the reserve timeout must be at least one AM heartbeat (" + heartbeatMs
                     + " ms) and at most 600000 ms, got " + reserveTimeoutMs);
         }
+        if (adoptTimeoutMs < 1_000 || adoptTimeoutMs > 3_600_000) {
+            throw new IllegalArgumentException("the adopt timeout must be 1000-3600000 ms, got " + adoptTimeoutMs);
+        }
+    }
+
+    /** With the {@link #DEFAULT_ADOPT_TIMEOUT_MS default adopt timeout}. */
+    public AmOptions(Path workDir, String stagingDir, Resources total, String bindAddress, String advertisedHost,
+            int frameworkPort, int executorPort, long heartbeatMs, long reserveTimeoutMs, int webPort) {
+        this(workDir, stagingDir, total, bindAddress, advertisedHost, frameworkPort, executorPort, heartbeatMs,
+                reserveTimeoutMs, webPort, DEFAULT_ADOPT_TIMEOUT_MS);
     }
 
     /** With the {@link #DEFAULT_RESERVE_TIMEOUT_MS default reserve timeout}. */
@@ -70,7 +87,7 @@ public record AmOptions(Path workDir, String stagingDir, Resources total, String
 
     public AmOptions withWebPort(int port) {
         return new AmOptions(workDir, stagingDir, total, bindAddress, advertisedHost, frameworkPort, executorPort,
-                heartbeatMs, reserveTimeoutMs, port);
+                heartbeatMs, reserveTimeoutMs, port, adoptTimeoutMs);
     }
 
     /** What the AM registers as the application's tracking URL: its live view, or none. */
@@ -80,7 +97,12 @@ public record AmOptions(Path workDir, String stagingDir, Resources total, String
 
     public AmOptions withReserveTimeoutMs(long ms) {
         return new AmOptions(workDir, stagingDir, total, bindAddress, advertisedHost, frameworkPort, executorPort,
-                heartbeatMs, ms, webPort);
+                heartbeatMs, ms, webPort, adoptTimeoutMs);
+    }
+
+    public AmOptions withAdoptTimeoutMs(long ms) {
+        return new AmOptions(workDir, stagingDir, total, bindAddress, advertisedHost, frameworkPort, executorPort,
+                heartbeatMs, reserveTimeoutMs, webPort, ms);
     }
 
     private static void checkPort(String which, int port) {

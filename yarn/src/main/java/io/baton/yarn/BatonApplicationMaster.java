@@ -65,6 +65,8 @@ public final class BatonApplicationMaster implements AutoCloseable {
     private ScheduledExecutorService yarnThread;
     private boolean registered;
     private KeptContainers kept;
+    /** The executors this AM was started to run ({@link #launchMissing}), by id. */
+    private final Map<String, ExecutorLaunch> configured = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** @param user who talks to the RM: holds the attempt's AMRM token ({@link UnmanagedAttempt#user()}) */
     public BatonApplicationMaster(Configuration conf, AmOptions options, UserGroupInformation user) {
@@ -132,7 +134,7 @@ public final class BatonApplicationMaster implements AutoCloseable {
             Files.writeString(token, Files.readString(localized));
         }
         return new AmOptions(dir, o.stagingDir(), o.total(), o.bindAddress(), o.advertisedHost(), o.frameworkPort(),
-                o.executorPort(), o.heartbeatMs(), o.reserveTimeoutMs(), o.webPort());
+                o.executorPort(), o.heartbeatMs(), o.reserveTimeoutMs(), o.webPort(), o.adoptTimeoutMs());
     }
 
     /** Starts the listeners, stages the token, registers with the RM. On failure, undoes what it did and throws. */
@@ -168,7 +170,7 @@ public final class BatonApplicationMaster implements AutoCloseable {
             nm.init(conf);
             nm.start();
             ContainerRecords records = new ContainerRecords(conf, staging);
-            containers.onStarted(records::recordOrLog);
+            containers.onStarting(records::recordOrLog);
             kept = new KeptContainers(new ContainerManagementProtocolProxy(conf));
             RegisterApplicationMasterResponse registration = user.doAs(
                     (PrivilegedExceptionAction<RegisterApplicationMasterResponse>) () -> {
@@ -185,6 +187,8 @@ public final class BatonApplicationMaster implements AutoCloseable {
             containers.bind(rm, nm, kept);
             new AttemptTakeover(records, containers, rm, kept).takeOver(
                     registration.getContainersFromPreviousAttempts(), addressFile);
+            containers.running().forEach((c, executor) -> yarnThread.schedule(() -> adoptDeadline(c, executor),
+                    options.adoptTimeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS));
             address.publish(conf, staging);
             LOG.info("Baton AM registered; frameworks at tcp:{}:{}, executors at tcp:{}:{}", options.advertisedHost(),
                     options.frameworkPort(), options.advertisedHost(), options.executorPort());
@@ -206,9 +210,44 @@ public final class BatonApplicationMaster implements AutoCloseable {
      * ResourceManager kept are already running); completes when all have started.
      */
     public CompletableFuture<Void> launchMissing(List<ExecutorLaunch> executors) {
+        executors.forEach(e -> configured.put(e.executorId(), e));
         Set<String> running = Set.copyOf(containers.running().values());
         return CompletableFuture.allOf(executors.stream().filter(e -> !running.contains(e.executorId()))
                 .map(this::launch).toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * The deadline of an executor whose container this attempt took over: if it has not re-subscribed by now
+     * ({@link AmOptions#adoptTimeoutMs}), it never will (it could not learn this attempt's address, or it hangs):
+     * its container goes back to the ResourceManager, and an executor this AM was started to run
+     * ({@link #launchMissing}) is started again in a new container. Its tasks were never in this attempt's ledger
+     * (it is rebuilt from re-subscriptions), so none is reported; a framework's reconcile says TASK_UNKNOWN.
+     */
+    private void adoptDeadline(ContainerId container, String executor) {
+        if (!executor.equals(containers.running().get(container))) {
+            return; // the container ended meanwhile
+        }
+        try {
+            if (shim.state().getExecutorsList().stream().anyMatch(e -> e.getExecutorId().getValue().equals(executor))) {
+                return; // it re-subscribed: the shim's own recovery rules apply from here
+            }
+        } catch (Exception e) {
+            LOG.warn("could not read the shim's state to check executor {}'s re-subscription: {}", executor,
+                    e.toString());
+            return;
+        }
+        ExecutorLaunch again = configured.get(executor);
+        LOG.warn("executor {} in container {} (taken over from an earlier attempt) did not re-subscribe within {} ms: "
+                + "giving the container back to the ResourceManager{}", executor, container, options.adoptTimeoutMs(),
+                again == null ? "" : " and starting the executor again in a new one");
+        containers.release(container.toString());
+        if (again != null) {
+            launch(again).whenComplete((c, t) -> {
+                if (t != null) {
+                    LOG.error("could not start executor {} again: {}", executor, t.toString());
+                }
+            });
+        }
     }
 
     /** Runs an executor in a new container; completes once the NodeManager started it. */

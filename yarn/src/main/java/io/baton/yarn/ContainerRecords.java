@@ -12,9 +12,9 @@ import org.apache.hadoop.yarn.api.records.ContainerId;
 /**
  * Which executor runs in which container, kept on the cluster's file system ({@code <stagingDir>/containers/
  * <container id>}, holding the executor id) so that a later attempt of the AM can tell whose containers it got
- * back from the ResourceManager: a {@code Container} carries no name of ours. Written when an executor's
- * container has started; a record of a container that has since ended is never read (the RM no longer
- * returns that container).
+ * back from the ResourceManager: a {@code Container} carries no name of ours. Written just before the AM asks
+ * the NodeManager to start an executor's container (so no container an attempt may have started lacks one); a
+ * record of a container that has since ended, or never started, is never read (the RM no longer returns it).
  *
  * <p>Blocking file-system calls; thread-safe as Hadoop's {@link FileSystem} is.
  */
@@ -42,13 +42,14 @@ final class ContainerRecords {
         }
     }
 
-    /** Like {@link #record}, logging a failure (for the NodeManager client's callback thread). */
+    /** Like {@link #record}, logging a failure (for the ResourceManager client's callback thread, before a start). */
     void recordOrLog(ContainerId container, String executorId) {
         try {
             record(container, executorId);
         } catch (IOException e) {
-            LOG.error("could not record executor {}'s container {} for later attempts: {}", executorId, container,
-                    e.toString());
+            LOG.error("could not record executor {}'s container {} for later attempts (after an AM restart the next "
+                    + "attempt will not know whose it is, give it back, and the executor's tasks end with it): {}",
+                    executorId, container, e.toString());
         }
     }
 

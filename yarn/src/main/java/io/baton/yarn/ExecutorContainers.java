@@ -64,7 +64,7 @@ final class ExecutorContainers implements YarnControl {
     private volatile AMRMClientAsync<ContainerRequest> rm;
     private volatile NMClientAsync nm;
     /** Told of each executor whose container started (the AM records it for its later attempts); may be null. */
-    private volatile java.util.function.BiConsumer<ContainerId, String> onStarted;
+    private volatile java.util.function.BiConsumer<ContainerId, String> onStarting;
 
     private final Function<NodeId, NodeRoom> nodeReports;
     private final ScheduledExecutorService yarnThread;
@@ -122,6 +122,10 @@ final class ExecutorContainers implements YarnControl {
     public void release(String container) {
         ContainerId id = ContainerId.fromString(container);
         released.add(id);
+        String executor = running.remove(id); // no longer the executor's, though YARN stops it on its own time
+        if (executor != null) {
+            LOG.info("giving executor {}'s container {} back to the ResourceManager", executor, id);
+        }
         rm.releaseAssignedContainer(id);
     }
 
@@ -146,9 +150,13 @@ final class ExecutorContainers implements YarnControl {
         resizer.bind(rm, nm, kept);
     }
 
-    /** Calls {@code listener} (on the NodeManager client's thread) each time an executor's container started. */
-    void onStarted(java.util.function.BiConsumer<ContainerId, String> listener) {
-        this.onStarted = listener;
+    /**
+     * Calls {@code listener} (on the ResourceManager client's thread) for each executor's container just before the
+     * AM asks its NodeManager to start it: a record made there exists before the executor can run, so a later
+     * attempt knows every container an earlier one may have started.
+     */
+    void onStarting(java.util.function.BiConsumer<ContainerId, String> listener) {
+        this.onStarting = listener;
     }
 
     /**
@@ -206,6 +214,10 @@ final class ExecutorContainers implements YarnControl {
                 ContainerRetryPolicy.RETRY_ON_SPECIFIC_ERROR_CODES, Set.of(ExecutorCommands.RELAUNCH_EXIT),
                 MAX_RELAUNCHES, RELAUNCH_INTERVAL_MS, RELAUNCH_WINDOW_MS));
         starting.put(c.getId(), new Starting(p, c));
+        java.util.function.BiConsumer<ContainerId, String> listener = onStarting;
+        if (listener != null) {
+            listener.accept(c.getId(), p.launch().executorId());
+        }
         LOG.info("starting executor {} in container {} on {} ({})", p.launch().executorId(), c.getId(), c.getNodeId(),
                 YarnResources.size(c.getResource()));
         nm.startContainerAsync(c, context);
@@ -277,10 +289,6 @@ final class ExecutorContainers implements YarnControl {
             if (st != null) {
                 resizer.track(st.container());
                 running.put(id, st.pending().launch().executorId());
-                java.util.function.BiConsumer<ContainerId, String> listener = onStarted;
-                if (listener != null) {
-                    listener.accept(id, st.pending().launch().executorId());
-                }
                 st.pending().started().complete(st.container());
             }
         }

@@ -25,6 +25,7 @@ class AmCommandLineTest {
     void theOptionsAndTheExecutorsToRun() {
         AmCommandLine line = parse(NO_FREE_PORT, List.of("--work-dir", "/tmp/am", "--bind", "127.0.0.1", "--host",
                 "am.example", "--heartbeat-ms", "100", "--reserve-timeout-ms", "3000", "--web-port", "7072",
+                "--adopt-timeout-ms", "30000",
                 "--hadoop-conf", "baton-hadoop.xml", "--executor", "w1:512:1", "--executor", "w2:1024:2",
                 "--executor-java", "/usr/bin/java", "--executor-classpath", "/opt/baton.jar", "--executor-main", "M",
                 "--executor-jvm-flag", "-Xmx128m", "--executor-jvm-flag", "-Dx=y"));
@@ -34,7 +35,8 @@ class AmCommandLineTest {
         assertThat(o.workDir()).hasToString("/tmp/am");
         assertThat(List.of(o.bindAddress(), o.advertisedHost())).containsExactly("127.0.0.1", "am.example");
         assertThat(List.of(o.frameworkPort(), o.executorPort(), o.webPort())).containsExactly(7070, 7071, 7072);
-        assertThat(List.of(o.heartbeatMs(), o.reserveTimeoutMs())).containsExactly(100L, 3000L);
+        assertThat(List.of(o.heartbeatMs(), o.reserveTimeoutMs(), o.adoptTimeoutMs())).containsExactly(100L, 3000L,
+                30000L);
         assertThat(line.hadoopConf()).isEqualTo("baton-hadoop.xml");
         assertThat(line.executors()).containsExactly(
                 new ExecutorLaunch("w1", new YarnSize(512, 1), "/usr/bin/java", List.of("-Xmx128m", "-Dx=y"),
@@ -52,6 +54,7 @@ class AmCommandLineTest {
                 .containsExactly(40000, 40001, 40002);
         assertThat(line.executors()).isEmpty();
         assertThat(line.options().heartbeatMs()).isEqualTo(1000);
+        assertThat(line.options().adoptTimeoutMs()).isEqualTo(AmOptions.DEFAULT_ADOPT_TIMEOUT_MS);
     }
 
     @Test
@@ -66,6 +69,8 @@ class AmCommandLineTest {
                 .hasMessage("--executor-port (or 'any') must be 1-65535, got 70000");
         assertThatThrownBy(() -> parse(NO_FREE_PORT, List.of("--heartbeat-ms", "fast")))
                 .hasMessage("--heartbeat-ms must be a whole number 10-60000, got 'fast'");
+        assertThatThrownBy(() -> parse(NO_FREE_PORT, List.of("--adopt-timeout-ms", "500")))
+                .hasMessage("--adopt-timeout-ms must be 1000-3600000, got 500");
         assertThatThrownBy(() -> parse(NO_FREE_PORT, List.of("--total", "cpus:lots")))
                 .hasMessageStartingWith("--total 'cpus:lots' is not a resource list");
         assertThatThrownBy(() -> parse(NO_FREE_PORT, List.of("--executor", "w1:512")))

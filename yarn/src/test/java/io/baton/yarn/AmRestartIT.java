@@ -49,6 +49,9 @@ import org.junit.jupiter.api.io.TempDir;
  * replacement in attempt 2 grows the kept container, which attempt 2's {@code NMClientAsync} did not start (the
  * increase goes to the NodeManager directly, {@link KeptContainers}), and commits. After each, the RM's size of the
  * container equals the ledger's.
+ *
+ * <p>A second executor, w2, is stopped (SIGSTOP) before the AM dies, so it never re-subscribes to attempt 2: at
+ * attempt 2's adopt timeout (20 s here) its container goes back to the RM and w2 starts again in a new container.
  */
 @Tag("integration")
 class AmRestartIT {
@@ -79,10 +82,14 @@ class AmRestartIT {
                 ProcessHandle am1 = LocalAm.jvm(AM_MAIN, "--staging-dir", submitted.stagingDir().toString())
                         .orElseThrow(() -> new AssertionError("no AM JVM with --staging-dir " + submitted.stagingDir()));
 
-                // attempt 1: the executor subscribes, a framework launches a task on it
+                // attempt 1: the executors subscribe, a framework launches a task on w1
+                String w1Container;
+                String w2Container;
                 try (BatonClient framework = connect(first, token)) {
                     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
-                            .until(() -> connected(framework, "w1"));
+                            .until(() -> connected(framework, "w1") && connected(framework, "w2"));
+                    w1Container = containerOf(framework, "w1");
+                    w2Container = containerOf(framework, "w2");
                     BlockingQueue<TaskStatus> updates = new LinkedBlockingQueue<>();
                     framework.onUpdate(updates::add);
                     Resources wanted = Resources.parse("cpus:0.5;mem:64");
@@ -97,14 +104,16 @@ class AmRestartIT {
                     framework.replace(inFlight(framework));
                     await().atMost(Duration.ofSeconds(60)).until(() -> seen(updates, "t1", TaskState.TASK_KILLING));
                     assertRmEqualsLedger(client, framework, "w1");
-                    assertThat(rmSize(client, w1ContainerOf(client, app))).as("grown for the replacement")
+                    assertThat(rmSize(client, w1Container)).as("grown for the replacement")
                             .isEqualTo(new YarnSize(576 + 128, 2));
                 }
                 ProcessHandle w1 = LocalAm.executorJvm("w1").orElseThrow();
                 // its class path is the jars YARN linked into its container, not paths on this host
                 List<String> w1Args = LocalAm.cmdline(w1.pid());
                 assertThat(w1Args.get(w1Args.indexOf("-cp") + 1)).doesNotContain("/").contains("baton-sdk-");
-                String w1Container = containerOf(client, app, "w1");
+                // w2 will not re-subscribe to attempt 2: its JVM is stopped (SIGSTOP) before the AM dies
+                ProcessHandle w2 = LocalAm.executorJvm("w2").orElseThrow();
+                signal("STOP", w2.pid());
 
                 // SIGKILL the AM's JVM: YARN starts attempt 2 in a new container, the executor's container kept
                 long killedAt = System.nanoTime();
@@ -176,13 +185,14 @@ class AmRestartIT {
                     });
 
                     // attempt 2 grows the container an earlier attempt started
-                    String offer = LocalAm.offer(framework, "cpus:1;mem:192");
-                    ReplaceOutcome grown = framework.replace(ReplaceSpec.of("t1", LocalAm.task("t3", "cpus:1.5;mem:256"),
+                    // (memory only: the node may have no vcore left, its 4 shared by the AM, w1 and w2)
+                    String offer = LocalAm.offer(framework, "cpus:0.5;mem:192");
+                    ReplaceOutcome grown = framework.replace(ReplaceSpec.of("t1", LocalAm.task("t3", "cpus:1;mem:256"),
                             offer).withReplacementId("grow-kept")).outcome().get(60, TimeUnit.SECONDS);
                     assertThat(grown.outcome()).as(grown.status().getMessage()).isEqualTo(ReplacementOutcome.COMMITTED);
                     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                         assertRmEqualsLedger(client, framework, "w1");
-                        assertThat(rmSize(client, w1Container)).isEqualTo(new YarnSize(768, 3));
+                        assertThat(rmSize(client, w1Container)).isEqualTo(new YarnSize(768, 2));
                     });
                 }
                 assertThat(w1.isAlive()).isTrue();
@@ -190,6 +200,16 @@ class AmRestartIT {
                 ContainerReport kept = client.getContainerReport(
                         org.apache.hadoop.yarn.api.records.ContainerId.fromString(w1Container));
                 assertThat(kept.getContainerState()).isEqualTo(ContainerState.RUNNING);
+
+                // w2 stayed silent past attempt 2's adopt timeout: its container went back to the RM (the stopped
+                // JVM with it) and w2 was started again in a new container, where it subscribed afresh
+                try (BatonClient framework = connect(second, token)) {
+                    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                            .until(() -> connected(framework, "w2") && !containerOf(framework, "w2").equals(w2Container));
+                }
+                await().atMost(Duration.ofSeconds(30)).until(() -> !w2.isAlive());
+                assertThat(rmState(client, w2Container)).as("w2's first container in the RM")
+                        .isIn(ContainerState.COMPLETE, null);
             } finally {
                 keepLogs(yarn);
                 client.killApplication(app);
@@ -224,8 +244,25 @@ class AmRestartIT {
                 org.apache.hadoop.yarn.api.records.ContainerId.fromString(container)).getAllocatedResource());
     }
 
-    private static String w1ContainerOf(YarnClient client, ApplicationId app) throws Exception {
-        return containerOf(client, app, "w1");
+    /** The container's state in the RM, null once the RM has forgotten it (it keeps no history here). */
+    private static ContainerState rmState(YarnClient client, String container) throws Exception {
+        try {
+            return client.getContainerReport(org.apache.hadoop.yarn.api.records.ContainerId.fromString(container))
+                    .getContainerState();
+        } catch (org.apache.hadoop.yarn.exceptions.ContainerNotFoundException e) {
+            return null;
+        }
+    }
+
+    /** The executor's container as the AM's STATE names it. */
+    private static String containerOf(BatonClient framework, String executor) throws Exception {
+        return LocalAm.executor(framework.state().get(10, TimeUnit.SECONDS), executor).orElseThrow().getContainer()
+                .substring("yarn:".length());
+    }
+
+    private static void signal(String signal, long pid) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+        assertThat(kill.waitFor()).as("kill -" + signal + " " + pid).isZero();
     }
 
     /** The executor's container in the RM is the size of the ledger's limits for it. */
@@ -258,17 +295,6 @@ class AmRestartIT {
                 .map(ExecutorState::getConnected).orElse(false);
     }
 
-    /** The container executor {@code executor} runs in, from the AM's record of it in the staging dir. */
-    private static String containerOf(YarnClient client, ApplicationId app, String executor) throws Exception {
-        var attempt = client.getApplicationReport(app).getCurrentApplicationAttemptId();
-        for (ContainerReport c : client.getContainers(attempt)) {
-            if (!c.getContainerId().equals(client.getApplicationAttemptReport(attempt).getAMContainerId())) {
-                return c.getContainerId().toString();
-            }
-        }
-        throw new AssertionError("no container of executor " + executor + " in " + attempt);
-    }
-
     /** The address attempt {@code n} published (just after it registered). */
     private static AmAddress awaitAddress(LocalYarn yarn, BatonYarnClient.Submitted app, int n) {
         return await().atMost(Duration.ofSeconds(10)).until(() -> AmAddress.read(yarn.config(), app.stagingDir()),
@@ -280,7 +306,7 @@ class AmRestartIT {
                 "--host", "127.0.0.1", "--framework-port", "any", "--executor-port", "any", "--web-port", "any",
                 "--heartbeat-ms",
                 Long.toString(LocalYarn.AM_HEARTBEAT_MS), "--total", "cpus:8;mem:8192;ports:[31000-31999]",
-                "--executor", "w1:512:1"));
+                "--executor", "w1:512:1", "--executor", "w2:512:1", "--adopt-timeout-ms", "20000"));
         ExecutorLaunch w = LocalAm.worker("w1", new YarnSize(512, 1));
         args.addAll(List.of("--executor-java", w.java(), "--executor-main", w.mainClass()));
         w.jvmFlags().forEach(f -> args.addAll(List.of("--executor-jvm-flag", f)));
