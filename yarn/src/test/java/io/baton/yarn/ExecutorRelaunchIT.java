@@ -3,9 +3,17 @@ package io.baton.yarn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.baton.proto.TaskSpec;
+import io.baton.proto.TaskState;
+import io.baton.proto.TaskStatus;
+import io.baton.samples.command.CommandExecutor;
+import io.baton.sdk.client.BatonClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.yarn.api.records.Container;
 import org.apache.hadoop.yarn.api.records.ContainerState;
@@ -17,7 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The README's relaunch decision on a real NodeManager: an executor JVM killed with SIGKILL inside its
  * container comes back in the same container, with the same work directory (so its journal), and
- * re-subscribes to the AM.
+ * re-subscribes to the AM. With the command sample, whose tasks are processes of their own session that outlive the
+ * executor's JVM, the relaunched executor recovers its task from the journal in that work directory: the same
+ * process is re-adopted (not started again), the AM sees the task RUNNING, and a kill through the AM ends it.
  */
 @Tag("integration")
 class ExecutorRelaunchIT {
@@ -46,6 +56,51 @@ class ExecutorRelaunchIT {
             assertThat(client.getContainerReport(container.getId()).getContainerState()).isEqualTo(ContainerState.RUNNING);
             assertThat(Files.readString(LocalAm.containerWorkDir(yarn, container).resolve("launch_container.sh")))
                     .contains("exit " + ExecutorCommands.RELAUNCH_EXIT);
+        }
+    }
+
+    @Test
+    void aSigkilledExecutorRecoversItsRunningTaskFromItsJournalInTheSameContainer() throws Exception {
+        try (LocalYarn yarn = LocalYarn.start("relaunch-recover-it"); YarnClient client = yarn.newClient();
+                LocalAm local = LocalAm.start(yarn, client, tmp, "relaunch-recover-it")) {
+            Container container = local.am.launch(LocalAm.executor("c1", new YarnSize(512, 1),
+                    CommandExecutor.class.getName(), "")).get(60, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(60)).until(() -> local.connected("c1"));
+            BlockingQueue<TaskStatus> updates = new LinkedBlockingQueue<>();
+            try (BatonClient fw = local.framework(updates::add)) {
+                LocalAm.launch(fw, "c1", LocalAm.task("sleeper", "cpus:0.1;mem:32").toBuilder()
+                        .setSpec(TaskSpec.newBuilder().setKind("command").setValue("exec sleep 600")).build());
+                await().atMost(Duration.ofSeconds(30)).until(() -> LocalAm.taskState(local, "c1", "sleeper")
+                        == TaskState.TASK_RUNNING);
+                Path pidFile = LocalAm.containerWorkDir(yarn, container)
+                        .resolve(ExecutorCommands.JOURNAL_DIR).resolve("command-tasks").resolve("sleeper.pid");
+                long leader = Long.parseLong(Files.readString(pidFile).trim().split(" ")[0]);
+                ProcessHandle task = ProcessHandle.of(leader).orElseThrow();
+                ProcessHandle first = LocalAm.jvm(CommandExecutor.class.getName(), "--id", "c1").orElseThrow();
+
+                assertThat(first.destroyForcibly()).isTrue(); // SIGKILL
+                first.onExit().get(10, TimeUnit.SECONDS);
+                await().atMost(Duration.ofSeconds(5)).until(() -> !local.connected("c1"));
+                assertThat(task.isAlive()).as("the task's process outlives its executor").isTrue();
+
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> LocalAm.jvm(CommandExecutor.class.getName(), "--id", "c1")
+                                .filter(p -> p.pid() != first.pid()).isPresent() && local.connected("c1"));
+                // recovered, not relaunched: the same process, RUNNING in the AM's ledger, in the same container
+                assertThat(LocalAm.taskState(local, "c1", "sleeper")).isEqualTo(TaskState.TASK_RUNNING);
+                assertThat(Long.parseLong(Files.readString(pidFile).trim().split(" ")[0])).isEqualTo(leader);
+                assertThat(task.isAlive()).isTrue();
+                assertThat(local.am.runningExecutors()).containsEntry(container.getId(), "c1");
+                List<TaskStatus> reconciled = fw.reconcile("sleeper").get(10, TimeUnit.SECONDS);
+                assertThat(reconciled).extracting(TaskStatus::getState).containsExactly(TaskState.TASK_RUNNING);
+
+                // the recovered executor still controls it
+                updates.clear();
+                fw.kill("sleeper", 1_000).get(10, TimeUnit.SECONDS);
+                await().atMost(Duration.ofSeconds(30)).until(() -> updates.stream().anyMatch(u ->
+                        u.getTaskId().getValue().equals("sleeper") && u.getState() == TaskState.TASK_KILLED));
+                await().atMost(Duration.ofSeconds(10)).until(() -> !task.isAlive());
+            }
         }
     }
 }
