@@ -333,6 +333,22 @@ public final class Ledger {
         return out;
     }
 
+    /** The executors' ids, in the order {@link #executors()} lists them. */
+    public List<String> executorIds() {
+        return List.copyOf(executors.keySet());
+    }
+
+    /**
+     * A cheap fingerprint of {@link #executor(String) executor(id)}: equal stamps (by
+     * {@link java.util.Arrays#equals(Object[], Object[])}) mean equal views, so a cache of anything made from the
+     * view may be reused while the stamp stays equal. References to immutable values, no copies; null for an
+     * unknown executor.
+     */
+    public Object[] executorStamp(String id) {
+        ExecutorEntry e = executors.get(id);
+        return e == null ? null : ExecutorView.stamp(e, limitsOf(id), tasks);
+    }
+
     public ExecutorView executor(String id) {
         ExecutorEntry e = executors.get(id);
         return e == null ? null : ExecutorView.of(e, limitsOf(id), tasks);

@@ -18,6 +18,12 @@ final class LedgerAudit {
                 return "executor " + e.id + "'s running allocation drifted: " + e.allocation() + " vs " + fromScratch;
             }
             a = a.plus(fromScratch);
+            for (String task : e.tasks().keySet()) {
+                if (!e.id.equals(l.taskBook().ownerOf(task))) {
+                    return "executor " + e.id + " holds task " + task + ", which the task book gives to "
+                            + l.taskBook().ownerOf(task);
+                }
+            }
         }
         Resources r = Resources.empty();
         for (ReservationEntry res : l.reservationMap().values()) {

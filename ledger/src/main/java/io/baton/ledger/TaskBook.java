@@ -19,12 +19,19 @@ final class TaskBook {
 
     private final Map<String, String> owner = new HashMap<>();
     private final Map<String, TaskStatus> latest = new LinkedHashMap<>();
+    /**
+     * Per executor: how many times the latest status of a task it owns was set or removed, or it came to own a
+     * task ({@link #statusVersion}). A held task is always owned by the executor that holds it (the audit checks
+     * it), so an unchanged number means unchanged latest statuses of its held tasks.
+     */
+    private final Map<String, long[]> versions = new HashMap<>();
     private final Map<String, Boolean> retired = new LinkedHashMap<>(16, 0.75f, false) {
         private static final long serialVersionUID = 1L;
 
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
             if (size() > MAX_RETIRED) {
+                changed(eldest.getKey());
                 owner.remove(eldest.getKey());
                 latest.remove(eldest.getKey());
                 return true;
@@ -57,8 +64,23 @@ final class TaskBook {
     }
 
     void own(String taskId, String executorId) {
+        changed(taskId);
         owner.put(taskId, executorId);
         retired.remove(taskId);
+        changed(taskId);
+    }
+
+    /** See {@link #versions}: changes whenever a latest status of a task the executor owns may have changed. */
+    long statusVersion(String executorId) {
+        long[] v = versions.get(executorId);
+        return v == null ? 0 : v[0];
+    }
+
+    private void changed(String taskId) {
+        String o = owner.get(taskId);
+        if (o != null) {
+            versions.computeIfAbsent(o, k -> new long[1])[0]++;
+        }
     }
 
     String ownerOf(String taskId) {
@@ -66,7 +88,9 @@ final class TaskBook {
     }
 
     void record(TaskStatus status) {
-        latest.put(status.getTaskId().getValue(), status);
+        String id = status.getTaskId().getValue();
+        latest.put(id, status);
+        changed(id);
     }
 
     TaskStatus latest(String taskId) {
@@ -84,6 +108,7 @@ final class TaskBook {
     }
 
     void forget(String taskId) {
+        changed(taskId);
         owner.remove(taskId);
         latest.remove(taskId);
         retired.remove(taskId);
@@ -98,6 +123,7 @@ final class TaskBook {
         TaskStatus s = latest.get(taskId);
         if (retired.containsKey(taskId) && s != null && s.getUuid().equals(uuid)
                 && TaskStates.isTerminal(s.getState())) {
+            changed(taskId);
             retired.remove(taskId);
             owner.remove(taskId);
             latest.remove(taskId);

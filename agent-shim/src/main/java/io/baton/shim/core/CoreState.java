@@ -63,6 +63,8 @@ final class CoreState {
     final Map<Long, FrameworkConn> frameworkConns = new HashMap<>();
     final Set<Long> subscribers = new LinkedHashSet<>();
     final Map<String, Container> containers = new LinkedHashMap<>();
+    /** Each executor's part of the last STATE, reused while nothing it was made from changed ({@link NodeStates}). */
+    final Map<String, NodeStates.Cached> stateCache = new HashMap<>();
     final Map<Long, Pending> pending = new HashMap<>();
     /**
      * RESERVEs being granted or sized, by replacement id, with the same RESERVE sent again meanwhile (an executor

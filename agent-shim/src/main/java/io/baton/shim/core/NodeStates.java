@@ -11,6 +11,7 @@ import io.baton.ledger.OfferView;
 import io.baton.ledger.ReservationView;
 import io.baton.proto.TaskStatus;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +22,10 @@ final class NodeStates {
     private NodeStates() {
     }
 
+    /** An executor's part of the last snapshot, with the stamp of everything it was made from. */
+    record Cached(Object[] stamp, ExecutorState state) {
+    }
+
     static NodeState snapshot(CoreState s, String isolatorKind) {
         Ledger l = s.ledger;
         NodeState.Builder b = NodeState.newBuilder().setNode(s.settings.node()).addAllTotal(l.total().toProto())
@@ -28,18 +33,30 @@ final class NodeStates {
                 .addAllReserved(l.reserved().toProto()).addAllFree(l.free().toProto())
                 .setIsolator(isolatorKind);
         List<ReservationView> reservations = l.reservations();
+        Map<String, List<ReservationView>> replacing = new HashMap<>();
+        for (ReservationView r : reservations) {
+            replacing.computeIfAbsent(r.executorId(), k -> new ArrayList<>()).add(r);
+        }
         // tasks mostly share a handful of sizes: one ResourceList per distinct size, whose serialized size protobuf
         // then computes once, not once per task (a third of a 100,000-task STATE's CPU was these lists)
         Map<Resources, ResourceList> lists = new HashMap<>();
-        for (ExecutorView e : l.executors()) {
-            CoreState.Container c = s.containers.get(e.id());
-            b.addExecutors(ExecutorState.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue(e.id()))
-                    .setConnected(s.bound.containsKey(e.id())).setPid((int) e.pid()).setUid(e.uid())
-                    .addAllOverhead(e.overhead().toProto()).addAllAllocation(e.allocation().toProto())
-                    .addAllLimits((c == null ? Resources.empty() : c.applied()).toProto()).addAllTasks(e.latest())
-                    .addAllTasks(replacing(l, e, reservations))
-                    .setContainer(c == null ? isolatorKind : c.description())
-                    .putAllTaskResources(taskResources(e, lists)));
+        Map<String, Cached> cache = s.stateCache;
+        List<String> ids = l.executorIds();
+        cache.keySet().retainAll(ids);
+        for (String id : ids) {
+            // an executor whose stamp is unchanged since the last snapshot is not built again: its message is
+            // immutable, and protobuf keeps its serialized size (most of a 100,000-task STATE's CPU was building
+            // and sizing executors that had not changed)
+            CoreState.Container c = s.containers.get(id);
+            List<ReservationView> mine = replacing.getOrDefault(id, List.of());
+            Object[] stamp = stamp(l, id, c, s.bound.containsKey(id), isolatorKind, mine);
+            Cached hit = cache.get(id);
+            if (hit == null || !Arrays.equals(hit.stamp(), stamp)) {
+                hit = new Cached(stamp, executorState(l, l.executor(id), c, s.bound.containsKey(id), isolatorKind,
+                        mine, lists));
+                cache.put(id, hit);
+            }
+            b.addExecutors(hit.state());
         }
         for (OfferView o : l.offers()) {
             b.addOffers(o.toProto(s.settings.node()));
@@ -52,16 +69,44 @@ final class NodeStates {
     }
 
     /**
+     * Everything {@link #executorState} reads, by reference or value: the ledger's stamp of the executor, its
+     * container (an immutable record, replaced when it changes), whether it is connected, the isolator, and the
+     * latest statuses of its replacements' tasks.
+     */
+    private static Object[] stamp(Ledger l, String id, CoreState.Container c, boolean connected, String isolatorKind,
+            List<ReservationView> mine) {
+        Object[] ledger = l.executorStamp(id);
+        Object[] out = Arrays.copyOf(ledger, ledger.length + 3 + 2 * mine.size());
+        int i = ledger.length;
+        out[i++] = c;
+        out[i++] = connected;
+        out[i++] = isolatorKind;
+        for (ReservationView r : mine) {
+            out[i++] = l.latest(r.oldTask().getTaskId().getValue());
+            out[i++] = l.latest(r.newTask().getTaskId().getValue());
+        }
+        return out;
+    }
+
+    private static ExecutorState executorState(Ledger l, ExecutorView e, CoreState.Container c, boolean connected,
+            String isolatorKind, List<ReservationView> mine, Map<Resources, ResourceList> lists) {
+        return ExecutorState.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue(e.id()))
+                .setConnected(connected).setPid((int) e.pid()).setUid(e.uid())
+                .addAllOverhead(e.overhead().toProto()).addAllAllocation(e.allocation().toProto())
+                .addAllLimits((c == null ? Resources.empty() : c.applied()).toProto()).addAllTasks(e.latest())
+                .addAllTasks(replacing(l, e, mine))
+                .setContainer(c == null ? isolatorKind : c.description())
+                .putAllTaskResources(taskResources(e, lists)).build();
+    }
+
+    /**
      * The tasks of the executor's live replacements, which its held tasks leave out (the old task's resources
      * are in the reservation's pool, the new task's come from it): listed with their latest status, so a draining
      * old task and a starting new one both show.
      */
-    private static List<TaskStatus> replacing(Ledger l, ExecutorView e, List<ReservationView> reservations) {
+    private static List<TaskStatus> replacing(Ledger l, ExecutorView e, List<ReservationView> mine) {
         List<TaskStatus> out = new ArrayList<>();
-        for (ReservationView r : reservations) {
-            if (!r.executorId().equals(e.id())) {
-                continue;
-            }
+        for (ReservationView r : mine) {
             for (String id : List.of(r.oldTask().getTaskId().getValue(), r.newTask().getTaskId().getValue())) {
                 TaskStatus st = l.latest(id);
                 if (st != null && !e.taskIds().contains(id)) {

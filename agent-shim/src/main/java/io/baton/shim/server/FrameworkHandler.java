@@ -27,7 +27,7 @@ final class FrameworkHandler extends SimpleChannelInboundHandler<FrameworkCall> 
 
     @Override
     public void handlerAdded(ChannelHandlerContext c) {
-        session = new FrameworkSession(c.channel());
+        session = new FrameworkSession(c.channel(), ctx.states);
         session.conn = ctx.sessions.open(session);
     }
 

@@ -10,14 +10,20 @@ import io.netty.channel.Channel;
 /** One framework connection; authenticated by the token in its SUBSCRIBE. */
 final class FrameworkSession {
     final Channel channel;
+    private final StateEncoding states;
     /** The number the core knows this connection by. */
     long conn;
 
-    FrameworkSession(Channel channel) {
+    FrameworkSession(Channel channel, StateEncoding states) {
         this.channel = channel;
+        this.states = states;
     }
 
     void respond(FrameworkResponse response) {
+        if (response.hasState()) {
+            channel.writeAndFlush(states.encode(response, channel.alloc())); // a ByteBuf: past the protobuf encoder, framed as usual
+            return;
+        }
         channel.writeAndFlush(ShimToFramework.newBuilder().setResponse(response).build());
     }
 

@@ -15,6 +15,8 @@ final class ShimContext {
     final Ledger ledger;
     final ShimCore core;
     final Sessions sessions = new Sessions();
+    /** STATE answers, each executor's bytes kept from the answer before (see {@link StateEncoding}). */
+    final StateEncoding states = new StateEncoding();
     final ExecutorOwners owners;
     final LongSupplier clockUs;
     private final ShimDriver driver;
