@@ -49,16 +49,10 @@ final class ScaleReport {
                 .append(" s (").append(n((int) (r.tasksUp() / Math.max(r.fillSeconds(), 1e-9))))
                 .append(" launches/s, 256 at once) | ").append(n(p.executors())).append(" executors, ")
                 .append(n(p.tasks())).append(" tasks |\n");
-        b.append("| re-subscription storm after shim SIGKILL, new shim process start → all ").append(n(s.resubscribed()))
-                .append(" re-subscribed | ").append(s.startToAll() < 0 ? "**not all re-subscribed**" : f(s.startToAll())
-                        + " ms") .append(" (of which JVM start → listening ").append(f(s.startToReady()))
-                .append(" ms, listening → first re-subscribed ").append(f(s.readyToFirst()))
-                .append(" ms, → half ").append(f(s.readyToEach().p50() / 1e3))
-                .append(" ms, → last ").append(f(s.readyToAll())).append(" ms; SIGKILL → new process ")
-                .append(f(s.killedToStart())).append(" ms; ").append(n((int) s.failedConnects())).append(" connection attempts failed while the shim was away)"
-                        + "; tasks known after: ").append(n(s.tasksAfter())).append("; the new shim's CPU time until "
-                        + "then, JVM start included: ").append(n((int) s.shimCpuMs())).append(" ms")
-                .append(" | ≤ 5,000 ms |\n");
+        storm(b, s, "");
+        if (r.stormCds() != null) {
+            storm(b, r.stormCds(), ", the new shim with the AppCDS archive of its start (as `bin/baton shim` starts it)");
+        }
         b.append("| STATE over ").append(n(r.tasksUp())).append(" tasks, p50 / max (").append(n(r.state().us().length))
                 .append(" calls) | ").append(f(r.state().p50() / 1e3)).append(" / ").append(f(r.state().max() / 1e3))
                 .append(" ms (").append(n(r.stateBytes() / 1024)).append(" KiB; the shim's CPU time per call ")
@@ -87,6 +81,21 @@ final class ScaleReport {
                     .append("\n\n");
         }
         return b.toString();
+    }
+
+    /** One storm's row: {@code how} says how the new shim was started (empty: as the bench starts it). */
+    private static void storm(StringBuilder b, ShimScale.Storm s, String how) {
+        b.append("| re-subscription storm after shim SIGKILL").append(how).append(", new shim process start → all ")
+                .append(n(s.resubscribed())).append(" re-subscribed | ")
+                .append(s.startToAll() < 0 ? "**not all re-subscribed**" : f(s.startToAll()) + " ms")
+                .append(" (of which JVM start → listening ").append(f(s.startToReady()))
+                .append(" ms, listening → first re-subscribed ").append(f(s.readyToFirst()))
+                .append(" ms, → half ").append(f(s.readyToEach().p50() / 1e3))
+                .append(" ms, → last ").append(f(s.readyToAll())).append(" ms; SIGKILL → new process ")
+                .append(f(s.killedToStart())).append(" ms; ").append(n((int) s.failedConnects()))
+                .append(" connection attempts failed while the shim was away; tasks known after: ")
+                .append(n(s.tasksAfter())).append("; the new shim's CPU time until then, JVM start included: ")
+                .append(n((int) s.shimCpuMs())).append(" ms) | ≤ 5,000 ms |\n");
     }
 
     private static String ratio(Dist lo, Dist hi) {

@@ -66,7 +66,7 @@ final class ShimScale {
      */
     record Result(Plan plan, List<Probe> probes, int tasksUp, double fillSeconds, Dist state, Dist reconcile,
             int stateBytes, int reconciled, double stateCpuMs, double reconcileCpuMs, long[] heap, Storm storm,
-            String failure, double load) {
+            Storm stormCds, String failure, double load) {
     }
 
     private final Plan plan;
@@ -103,13 +103,18 @@ final class ShimScale {
     }
 
     private ChildJvm shim(int run) throws Exception {
+        return shim(run, work, List.of());
+    }
+
+    private ChildJvm shim(int run, Path workDir, List<String> extra) throws Exception {
         List<String> opts = new ArrayList<>(SHIM_OPTIONS);
+        opts.addAll(extra);
         if (jfr != null) {
             opts.add("-XX:StartFlightRecording=filename=" + Path.of(jfr).toAbsolutePath().resolve("shim-scale-" + run
                     + ".jfr") + ",settings=" + System.getenv().getOrDefault("BATON_BENCH_JFR_SETTINGS", "profile"));
         }
         ChildJvm child = ChildJvm.start(ShimMain.class.getName(), dir.resolve("shim-" + run + ".log"), opts,
-                "--work-dir", work.toString(), "--resources", "cpus:1000000;mem:1000000000", "--isolator", "none",
+                "--work-dir", workDir.toString(), "--resources", "cpus:1000000;mem:1000000000", "--isolator", "none",
                 "--node", "scale", "--max-connections", Integer.toString(plan.executors() * 2 + 64));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!child.output().contains("baton shim ready")) {
@@ -130,22 +135,65 @@ final class ShimScale {
     Result run() throws Exception {
         List<Probe> probes = new ArrayList<>();
         long[] heap = new long[3];
+        List<String> cds = train();
         ChildJvm shim = shim(1);
         try (ScaleExecutors execs = new ScaleExecutors(work.resolve("executor.sock"))) {
             Loaded loaded;
             try (Node node = Node.attach(work, token())) {
                 loaded = load(node, shim, execs, probes, heap);
             }
-            Storm storm = storm(shim, execs);
-            shim = null;
+            // the storm twice, side by side: the new shim as the bench starts it, then as bin/baton does (with the
+            // AppCDS archive of the shim's start); each time every executor was connected before the SIGKILL
+            Storm storm = storm(shim, execs, 2, List.of());
+            shim = restarted;
+            Storm stormCds = storm(shim, execs, 3, cds);
+            shim = restarted;
             return new Result(plan, probes, loaded.up(), loaded.fillSeconds(), loaded.state(), loaded.reconcile(),
                     loaded.stateBytes(), loaded.reconciled(), loaded.stateCpuMs(), loaded.reconcileCpuMs(), heap, storm,
-                    execs.firstError.get(), load);
+                    stormCds, execs.firstError.get(), load);
         } finally {
             if (shim != null) {
-                shim.kill9();
+                if (jfr == null) {
+                    shim.kill9();
+                } else {
+                    shim.terminate();
+                }
             }
         }
+    }
+
+    /** The shim {@link #storm} started last (it runs on until the caller is done with it). */
+    private ChildJvm restarted;
+
+    /**
+     * An AppCDS archive of the shim's start, made as bin/baton's cds-train makes one: a shim on a scratch work
+     * directory under {@code -XX:ArchiveClassesAtExit}, a few executors subscribed, a STATE and a RECONCILE, then
+     * SIGTERM (the JVM writes the archive at its exit). Returns the options that map it.
+     */
+    private List<String> train() throws Exception {
+        Path jsa = dir.resolve("shim.jsa");
+        Path scratch = dir.resolve("train");
+        ChildJvm trainer = shim(0, scratch, List.of("-XX:ArchiveClassesAtExit=" + jsa));
+        try (ScaleExecutors execs = new ScaleExecutors(scratch.resolve("executor.sock"))) {
+            execs.expectSubscriptions(8);
+            execs.add("train-", 0, 8);
+            if (!execs.awaitSubscriptions(plan.phaseMillis())) {
+                throw new IllegalStateException("the AppCDS training shim's executors did not subscribe within "
+                        + plan.phaseMillis() + " ms; first error: " + execs.firstError.get());
+            }
+            try (Node node = Node.attach(scratch, Files.readString(scratch.resolve("framework.token"),
+                    StandardCharsets.UTF_8).trim())) {
+                node.client.state().get(60, TimeUnit.SECONDS);
+                node.client.reconcile().get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            trainer.terminate();
+        }
+        if (!Files.isRegularFile(jsa) || Files.size(jsa) == 0) {
+            throw new IllegalStateException("the training shim wrote no AppCDS archive at " + jsa + "; its output:\n"
+                    + trainer.output());
+        }
+        return List.of("-XX:SharedArchiveFile=" + jsa, "-Xshare:auto");
     }
 
     private String token() throws java.io.IOException {
@@ -268,19 +316,24 @@ final class ShimScale {
         return Dist.of(out);
     }
 
-    /** SIGKILL, restart on the same work directory, and wait for every executor to re-subscribe. */
-    private Storm storm(ChildJvm shim, ScaleExecutors execs) throws Exception {
+    /**
+     * SIGKILL, restart on the same work directory (shim number {@code run}, with {@code extra} JVM options), and wait
+     * for every executor to re-subscribe. The new shim is left running in {@link #restarted}.
+     */
+    private Storm storm(ChildJvm shim, ScaleExecutors execs, int run, List<String> extra) throws Exception {
         if (jfr != null) {
-            shim.jcmd("JFR.dump", "filename=" + Path.of(jfr).toAbsolutePath().resolve("shim-scale-1.jfr"));
+            shim.jcmd("JFR.dump", "filename=" + Path.of(jfr).toAbsolutePath().resolve("shim-scale-" + (run - 1)
+                    + ".jfr"));
         }
         execs.expectSubscriptions(execs.size());
         long failed0 = execs.failedConnects.get();
         long killAt = System.nanoTime();
         shim.kill9();
         long start = System.nanoTime();
-        ChildJvm again = shim(2);
+        ChildJvm again = shim(run, work, extra);
+        restarted = again;
         long ready = System.nanoTime();
-        try {
+        {
             boolean all = execs.awaitSubscriptions(plan.phaseMillis());
             long end = System.nanoTime();
             long cpu = again.cpuMillis();
@@ -297,12 +350,6 @@ final class ShimScale {
             return new Storm(resubscribed, ms(start - killAt), ms(ready - start), ms(first - ready),
                     all ? ms(last - ready) : -1, all ? ms(last - start) : -1, after, each,
                     execs.failedConnects.get() - failed0, cpu);
-        } finally {
-            if (jfr == null) {
-                again.kill9();
-            } else {
-                again.terminate();
-            }
         }
     }
 

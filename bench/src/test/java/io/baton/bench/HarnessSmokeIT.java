@@ -73,6 +73,8 @@ class HarnessSmokeIT {
         // one shim at scale: the curve (a row per executor count, and one with every task up) and the targets
         assertThat(report).contains("## One shim at scale: 50 executors, 2,000 tasks",
                 "| re-subscription storm after shim SIGKILL, new shim process start → all 50 re-subscribed | ",
+                "| re-subscription storm after shim SIGKILL, the new shim with the AppCDS archive of its start (as "
+                        + "`bin/baton shim` starts it), new shim process start → all 50 re-subscribed | ",
                 "| STATE over 2,000 tasks, p50 / max", "| RECONCILE (all tasks) over 2,000 tasks, p50 / max",
                 "| shim heap per executor", "| shim heap per task | ", "| p50 growth from 5 to 50 executors");
         for (String row : new String[] {"5 \\| 0", "20 \\| 0", "50 \\| 0", "50 \\| 2,000"}) {
