@@ -25,18 +25,36 @@ final class RecoveryBench {
      * with or without an AppCDS archive (made by one training restart under {@code -XX:ArchiveClassesAtExit}, as
      * bin/baton makes its own once per jar).
      */
-    record Row(int records, long blockSize, boolean appCds, boolean serial, boolean alsoSerial) {
+    record Row(int records, long blockSize, boolean appCds, boolean serial, boolean alsoSerial,
+            boolean nativePosix, boolean alsoNativePosix) {
         static Row of(int records) {
-            return new Row(records, 0, false, false, false);
+            return new Row(records, 0, false, false, false, false, false);
         }
 
         Row(int records, long blockSize, boolean appCds) {
-            this(records, blockSize, appCds, false, false);
+            this(records, blockSize, appCds, false, false, false, false);
         }
 
         /** Each restart of this row also once with the connection made only after recovery, alternating. */
         Row withSerial() {
-            return new Row(records, blockSize, appCds, false, true);
+            return new Row(records, blockSize, appCds, false, true, false, alsoNativePosix);
+        }
+
+        /** Each restart of this row also once with Chronicle's native POSIX binding loaded, as before 2026-12-03. */
+        Row withNativePosix() {
+            return new Row(records, blockSize, appCds, false, alsoSerial, false, true);
+        }
+
+        /** The rows each restart of this one is compared with, side by side: itself first. */
+        List<Row> variants() {
+            List<Row> out = new ArrayList<>(List.of(this));
+            if (alsoSerial) {
+                out.add(new Row(records, blockSize, appCds, true, false, false, false));
+            }
+            if (alsoNativePosix) {
+                out.add(new Row(records, blockSize, appCds, false, false, true, false));
+            }
+            return out;
         }
 
         String options() {
@@ -44,6 +62,7 @@ final class RecoveryBench {
             return (blockSize == 0 ? "default (" + (defaults >> 20) + " MiB blocks)" : (blockSize >> 20) + " MiB blocks")
                     + (appCds ? ", AppCDS archive" : "")
                     + (serial ? ", connect after recovery (`-Dbaton.executor.preconnect=false`)"
+                            : nativePosix ? ", Chronicle's native POSIX binding loaded (`-Dbaton.journal.chroniclePosix=true`)"
                             : alsoSerial ? ", connect while the journal opens" : "");
         }
     }
@@ -53,8 +72,10 @@ final class RecoveryBench {
         static Plan of(boolean smoke) {
             // 9,500: under the SDK's checkpoint interval, so all of it is replayed (the longest replay);
             // the last row: 100,000 with blocks big enough for its checkpoints (see the report)
-            return smoke ? new Plan(List.of(Row.of(1_000).withSerial(), new Row(1_000, 0, true)), 2, 4, 30_000)
-                    : new Plan(List.of(Row.of(1_000), Row.of(9_500), Row.of(10_000), Row.of(100_000).withSerial(),
+            return smoke ? new Plan(List.of(Row.of(1_000).withSerial().withNativePosix(), new Row(1_000, 0, true)), 2, 4,
+                    30_000)
+                    : new Plan(List.of(Row.of(1_000), Row.of(9_500), Row.of(10_000),
+                            Row.of(100_000).withSerial().withNativePosix(),
                             new Row(100_000, 1L << 20, false), new Row(100_000, 0, true).withSerial()), 3, 8, 300_000);
         }
     }
@@ -131,8 +152,7 @@ final class RecoveryBench {
             fillErrors = errors(child.output(), " - executor driver loop: a step failed: ");
         }
         String failure = null;
-        List<Row> variants = row.alsoSerial()
-                ? List.of(row, new Row(row.records(), row.blockSize(), row.appCds(), true, false)) : List.of(row);
+        List<Row> variants = row.variants();
         List<List<RestartTimeline>> restarts = new ArrayList<>();
         variants.forEach(v -> restarts.add(new ArrayList<>()));
         String jfr = System.getenv("BATON_BENCH_JFR");
@@ -147,12 +167,16 @@ final class RecoveryBench {
         for (int rep = 0; rep < plan.reps() && failure == null; rep++) {
             for (int k = 0; k < variants.size() && failure == null; k++) {
                 int v = (k + rep) % variants.size(); // alternate which variant goes first
-                String name = "restart-" + rep + (variants.get(v).serial() ? "-serial" : "");
+                String name = "restart-" + rep + (variants.get(v).serial() ? "-serial" : "")
+                        + (variants.get(v).nativePosix() ? "-posix" : "");
                 Path restart = base.resolve(name);
                 JournalFill.copyTree(work.resolve("journal"), restart.resolve("journal"));
                 List<String> opts = new ArrayList<>(cds);
                 if (variants.get(v).serial()) {
                     opts.add("-Dbaton.executor.preconnect=false");
+                }
+                if (variants.get(v).nativePosix()) {
+                    opts.add("-Dbaton.journal.chroniclePosix=true");
                 }
                 if (jfr != null) {
                     opts.add("-XX:StartFlightRecording=filename=" + Path.of(jfr).toAbsolutePath().resolve(id + "-"

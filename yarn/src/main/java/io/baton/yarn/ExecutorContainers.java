@@ -63,7 +63,7 @@ final class ExecutorContainers implements YarnControl {
     private final ContainerResizer resizer = new ContainerResizer();
     private volatile AMRMClientAsync<ContainerRequest> rm;
     private volatile NMClientAsync nm;
-    /** Told of each executor whose container started (the AM records it for its later attempts); may be null. */
+    /** Told of each executor container about to start (the AM records it for its later attempts); may be null. */
     private volatile java.util.function.BiConsumer<ContainerId, String> onStarting;
 
     private final Function<NodeId, NodeRoom> nodeReports;

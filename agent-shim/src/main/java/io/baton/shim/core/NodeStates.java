@@ -42,7 +42,7 @@ final class NodeStates {
         Map<Resources, ResourceList> lists = new HashMap<>();
         Map<String, Cached> cache = s.stateCache;
         List<String> ids = l.executorIds();
-        cache.keySet().retainAll(ids);
+        cache.keySet().retainAll(new java.util.HashSet<>(ids));
         for (String id : ids) {
             // an executor whose stamp is unchanged since the last snapshot is not built again: its message is
             // immutable, and protobuf keeps its serialized size (most of a 100,000-task STATE's CPU was building

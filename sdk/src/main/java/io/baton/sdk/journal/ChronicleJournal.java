@@ -63,6 +63,10 @@ import org.slf4j.LoggerFactory;
  * left to start new work.
  */
 public final class ChronicleJournal implements Journal {
+    static {
+        ChroniclePosix.beforeFirstUse();
+    }
+
     static final long MIN_BLOCK_SIZE = 64 << 10;
     /** Room for a fragment's own fields and framing within a document. */
     private static final int FRAGMENT_HEADROOM = 64;
@@ -409,6 +413,10 @@ public final class ChronicleJournal implements Journal {
      * @param clock the queue's time source, which picks the cycle (tests advance it to roll fast)
      */
     public record Options(RollCycle rollCycle, long blockSize, TimeProvider clock) {
+        static {
+            ChroniclePosix.beforeFirstUse(); // defaults() touches Chronicle's classes before open() does
+        }
+
         public Options {
             Objects.requireNonNull(rollCycle, "rollCycle");
             Objects.requireNonNull(clock, "clock");
