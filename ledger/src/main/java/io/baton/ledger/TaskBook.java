@@ -22,7 +22,9 @@ final class TaskBook {
     /**
      * Per executor: how many times the latest status of a task it owns was set or removed, or it came to own a
      * task ({@link #statusVersion}). A held task is always owned by the executor that holds it (the audit checks
-     * it), so an unchanged number means unchanged latest statuses of its held tasks.
+     * it), so an unchanged number means unchanged latest statuses of its held tasks. Never removed: an id's count
+     * only grows, also across the executor leaving and coming back, so a stamp never repeats (one entry per
+     * executor id ever seen).
      */
     private final Map<String, long[]> versions = new HashMap<>();
     private final Map<String, Boolean> retired = new LinkedHashMap<>(16, 0.75f, false) {
