@@ -125,7 +125,14 @@ public final class BatonApplicationMaster implements AutoCloseable {
      */
     private static AmOptions attemptOptions(AmOptions o) throws IOException {
         Files.createDirectories(o.workDir());
-        java.nio.file.Path dir = Files.createTempDirectory(o.workDir(), "baton-am-" + attemptNumber() + "-");
+        String container = System.getenv(ApplicationConstants.Environment.CONTAINER_ID.name());
+        String app = container == null ? "unmanaged"
+                : ContainerId.fromString(container).getApplicationAttemptId().getApplicationId().toString();
+        for (java.nio.file.Path old : AttemptDirs.earlier(o.workDir(), app, attemptNumber())) {
+            LOG.info("removing {}, left by an earlier attempt of this application on this host", old);
+            AttemptDirs.delete(old);
+        }
+        java.nio.file.Path dir = AttemptDirs.create(o.workDir(), app, attemptNumber());
         java.nio.file.Path localized = java.nio.file.Path.of(ExecutorCommands.TOKEN_LINK);
         if (Files.exists(localized)) {
             java.nio.file.Path token = dir.resolve(ExecutorCommands.TOKEN_LINK);

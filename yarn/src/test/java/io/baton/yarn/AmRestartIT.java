@@ -64,7 +64,12 @@ class AmRestartIT {
 
     @Test
     void anAmKilledWithSigkillComesBackAsAttemptTwoWithItsExecutorAndTask() throws Exception {
-        try (LocalYarn yarn = LocalYarn.start("am-restart-it"); YarnClient client = yarn.newClient()) {
+        // 8 vcores a node: the AM, w1 (2 vcores with its task) and w2 may share one node, and the CapacityScheduler
+        // grants no increase at all, not even a memory-only one, on a node with a resource used up (seen here: the
+        // kept container's increase pending until the reserve timeout on a node with 0 vcores free)
+        try (LocalYarn yarn = LocalYarn.start("am-restart-it",
+                conf -> conf.setInt(org.apache.hadoop.yarn.conf.YarnConfiguration.NM_VCORES, 8));
+                YarnClient client = yarn.newClient()) {
             String staging = tmp.resolve("staging").toUri().toString();
             BatonYarnClient.Submitted submitted = BatonYarnClient.submit(client, yarn.config(),
                     new BatonYarnClient.Submission("am-restart-it", staging, amFiles(), java(),
@@ -132,6 +137,12 @@ class AmRestartIT {
                 ProcessHandle am2 = LocalAm.jvm(AM_MAIN, "--staging-dir", submitted.stagingDir().toString())
                         .orElseThrow();
                 assertThat(am2.pid()).isNotEqualTo(am1.pid());
+                // attempt 2 removed the directory attempt 1 left in --work-dir (same host), and made its own
+                try (var dirs = Files.list(tmp.resolve("am"))) {
+                    assertThat(dirs.map(d -> d.getFileName().toString()).toList())
+                            .noneMatch(n -> n.startsWith(AttemptDirs.prefix(1)))
+                            .anyMatch(n -> n.startsWith(AttemptDirs.prefix(2)));
+                }
 
                 // the executor's JVM and container ran on; it re-subscribed to attempt 2 with its task
                 List<TaskStatus> finals = new java.util.concurrent.CopyOnWriteArrayList<>();
