@@ -27,6 +27,11 @@ final class NodeStates {
     }
 
     static NodeState snapshot(CoreState s, String isolatorKind) {
+        return snapshot(s, isolatorKind, s.stateCache);
+    }
+
+    /** The snapshot with {@code cache} as the executors' cache (an empty one builds every executor from scratch). */
+    static NodeState snapshot(CoreState s, String isolatorKind, Map<String, Cached> cache) {
         Ledger l = s.ledger;
         NodeState.Builder b = NodeState.newBuilder().setNode(s.settings.node()).addAllTotal(l.total().toProto())
                 .addAllAllocated(l.allocated().toProto()).addAllOffered(l.offered().toProto())
@@ -40,7 +45,6 @@ final class NodeStates {
         // tasks mostly share a handful of sizes: one ResourceList per distinct size, whose serialized size protobuf
         // then computes once, not once per task (a third of a 100,000-task STATE's CPU was these lists)
         Map<Resources, ResourceList> lists = new HashMap<>();
-        Map<String, Cached> cache = s.stateCache;
         List<String> ids = l.executorIds();
         cache.keySet().retainAll(new java.util.HashSet<>(ids));
         for (String id : ids) {

@@ -165,6 +165,14 @@ public final class ShimCore {
         return NodeStates.snapshot(s, isolatorKind);
     }
 
+    /**
+     * {@link #state()} built without the cache of executors' parts that STATE answers reuse, and leaving that cache
+     * as it is: for tests and audits that check the cache never serves what has changed.
+     */
+    public NodeState stateFromScratch() {
+        return NodeStates.snapshot(s, isolatorKind, new java.util.HashMap<>());
+    }
+
     /** The executor id a connection subscribed as, or null. */
     public String executorOf(long conn) {
         CoreState.ExecutorConn c = s.executorConns.get(conn);

@@ -28,8 +28,12 @@ class NodeStatesTest {
 
     final CoreFixture f = new CoreFixture("cpus:4;mem:4096");
 
+    /** The framework's STATE (through the cache), checked against one built from scratch. */
     private NodeState state() {
-        return fwReply(f.fw(FW, FrameworkCall.newBuilder().setState(GetState.getDefaultInstance()))).getState();
+        NodeState answer = fwReply(f.fw(FW, FrameworkCall.newBuilder().setState(GetState.getDefaultInstance())))
+                .getState();
+        assertThat(answer).isEqualTo(f.core.stateFromScratch());
+        return answer;
     }
 
     private static ExecutorState executor(NodeState s, String id) {

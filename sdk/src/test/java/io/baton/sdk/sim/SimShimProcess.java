@@ -147,7 +147,12 @@ final class SimShimProcess {
 
     // ------------------------------------------------------------------ invariants at every step
 
-    /** The ledger is consistent and within the total; the bound executor's container holds its allocation. */
+    private long audits;
+
+    /**
+     * The ledger is consistent and within the total; the bound executor's container holds its allocation; STATE
+     * (with its cache) is what it would be built from scratch.
+     */
     void audit(String when) {
         String bad = ledger().verify();
         if (bad != null) {
@@ -158,6 +163,12 @@ final class SimShimProcess {
             if (c != null) {
                 w.violation("container " + when + ": " + c);
             }
+        }
+        // STATE reuses each unchanged executor's part of the previous answer: never one that has changed since. Every
+        // 4th step (a stale part would stay stale until its stamp changes, so the next check still sees it)
+        if (++audits % 4 == 0 && !core().state().equals(core().stateFromScratch())) {
+            w.violation("STATE " + when + ": the answer differs from one built from scratch: " + core().state()
+                    + " vs " + core().stateFromScratch());
         }
     }
 
