@@ -15,6 +15,7 @@ import io.baton.ledger.LedgerEntries.OfferEntry;
 import io.baton.ledger.LedgerEntries.ReservationEntry;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,12 @@ public final class Ledger {
     private final Map<String, ExecutorEntry> executors = new LinkedHashMap<>();
     private final OfferBook offers;
     private final Map<String, ReservationEntry> reservations = new LinkedHashMap<>();
+    /**
+     * The same reservations by executor (then replacement id, in the order they came), so that an executor's limits
+     * and reservations cost what it has, not what the node has ({@link #addReservation}, {@link #removeReservation}
+     * keep both; the audit checks they agree).
+     */
+    private final Map<String, Map<String, ReservationEntry>> reservationsByExecutor = new HashMap<>();
     private final TaskBook tasks = new TaskBook();
     /** Recently ended reservations: who ended them, and how (for idempotent RELEASE retries). */
     private final Map<String, Ended> endedReservations = bounded(4096);
@@ -317,10 +324,8 @@ public final class Ledger {
             return Resources.empty();
         }
         Resources sum = e.allocation();
-        for (ReservationEntry r : reservations.values()) {
-            if (r.executorId.equals(executorId)) {
-                sum = sum.plus(r.pool);
-            }
+        for (ReservationEntry r : reservationsByExecutor.getOrDefault(executorId, Map.of()).values()) {
+            sum = sum.plus(r.pool);
         }
         return sum;
     }
@@ -424,13 +429,31 @@ public final class Ledger {
     }
 
     List<ReservationEntry> reservationsOf(String executorId) {
-        List<ReservationEntry> out = new ArrayList<>();
-        for (ReservationEntry r : reservations.values()) {
-            if (r.executorId.equals(executorId)) {
-                out.add(r);
+        return new ArrayList<>(reservationsByExecutor.getOrDefault(executorId, Map.of()).values());
+    }
+
+    /** Books a reservation (by replacement id, and under its executor). */
+    void addReservation(ReservationEntry r) {
+        reservations.put(r.replacementId, r);
+        reservationsByExecutor.computeIfAbsent(r.executorId, k -> new LinkedHashMap<>()).put(r.replacementId, r);
+    }
+
+    /** Drops a reservation from both maps; returns it, or null. */
+    ReservationEntry removeReservation(String replacementId) {
+        ReservationEntry r = reservations.remove(replacementId);
+        if (r != null) {
+            Map<String, ReservationEntry> mine = reservationsByExecutor.get(r.executorId);
+            mine.remove(replacementId);
+            if (mine.isEmpty()) {
+                reservationsByExecutor.remove(r.executorId);
             }
         }
-        return out;
+        return r;
+    }
+
+    /** The per-executor index, for the audit. */
+    Map<String, Map<String, ReservationEntry>> reservationsByExecutor() {
+        return java.util.Collections.unmodifiableMap(reservationsByExecutor);
     }
 
     /** The TaskInfo of a held task (tests rebuild a re-subscription from it). */
@@ -446,8 +469,9 @@ public final class Ledger {
         return executors;
     }
 
+    /** Read-only: book and drop reservations with {@link #addReservation} and {@link #removeReservation}. */
     Map<String, ReservationEntry> reservationMap() {
-        return reservations;
+        return java.util.Collections.unmodifiableMap(reservations);
     }
 
     TaskBook taskBook() {

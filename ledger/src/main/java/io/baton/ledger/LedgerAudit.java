@@ -26,6 +26,19 @@ final class LedgerAudit {
             }
         }
         Resources r = Resources.empty();
+        int indexed = 0;
+        for (var byExecutor : l.reservationsByExecutor().entrySet()) {
+            for (ReservationEntry res : byExecutor.getValue().values()) {
+                if (!res.executorId.equals(byExecutor.getKey()) || l.reservationMap().get(res.replacementId) != res) {
+                    return "reservation " + res.replacementId + " is indexed under executor " + byExecutor.getKey()
+                            + " but is not that executor's live reservation";
+                }
+                indexed++;
+            }
+        }
+        if (indexed != l.reservationMap().size()) {
+            return indexed + " reservations are indexed by executor, " + l.reservationMap().size() + " are live";
+        }
         for (ReservationEntry res : l.reservationMap().values()) {
             r = r.plus(res.pool);
             if (!res.pool.contains(res.inUse)) {

@@ -69,7 +69,7 @@ final class ReserveRules {
         Resources pool = held.resources().plus(offers.value());
         ReservationEntry r = new ReservationEntry(rid, executorId, held.info(), held.resources(), call.getNewTask(),
                 need, call.getConcurrent(), offerIds, pool);
-        ledger.reservationMap().put(rid, r);
+        ledger.addReservation(r);
         ledger.addReserved(pool);
         ledger.taskBook().own(newId, executorId);
         return Verdict.ok(ReservationView.of(r));
