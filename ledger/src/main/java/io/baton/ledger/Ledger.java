@@ -15,7 +15,6 @@ import io.baton.ledger.LedgerEntries.OfferEntry;
 import io.baton.ledger.LedgerEntries.ReservationEntry;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,20 +37,8 @@ public final class Ledger {
 
     private final Map<String, ExecutorEntry> executors = new LinkedHashMap<>();
     private final OfferBook offers;
-    private final Map<String, ReservationEntry> reservations = new LinkedHashMap<>();
-    /**
-     * The same reservations by executor (then replacement id, in the order they came), so that an executor's limits
-     * and reservations cost what it has, not what the node has ({@link #addReservation}, {@link #removeReservation}
-     * keep both; the audit checks they agree).
-     */
-    private final Map<String, Map<String, ReservationEntry>> reservationsByExecutor = new HashMap<>();
+    private final ReservationBook reservations = new ReservationBook();
     private final TaskBook tasks = new TaskBook();
-    /** Recently ended reservations: who ended them, and how (for idempotent RELEASE retries). */
-    private final Map<String, Ended> endedReservations = bounded(4096);
-
-    record Ended(String executorId, Keep keep) {
-    }
-
     private Resources allocated = Resources.empty();
     private Resources reserved = Resources.empty();
 
@@ -268,8 +255,8 @@ public final class Ledger {
     /** RELEASE: give part of a pool back, or end the reservation keeping the new, the old or no task. */
     public Verdict<Resources> release(String executorId, Release call) {
         String rid = call.getReplacementId().getValue();
-        Ended previous = endedReservations.get(rid);
-        if (previous != null && !reservations.containsKey(rid)) {
+        ReservationBook.Ended previous = reservations.ended(rid);
+        if (previous != null && !reservations.byId().containsKey(rid)) {
             if (!previous.executorId().equals(executorId)) {
                 return Verdict.reject(RejectCode.NOT_OWNER, "reservation " + rid + " belonged to executor "
                         + previous.executorId() + ", not to " + executorId);
@@ -324,7 +311,7 @@ public final class Ledger {
             return Resources.empty();
         }
         Resources sum = e.allocation();
-        for (ReservationEntry r : reservationsByExecutor.getOrDefault(executorId, Map.of()).values()) {
+        for (ReservationEntry r : reservations.of(executorId).values()) {
             sum = sum.plus(r.pool);
         }
         return sum;
@@ -369,7 +356,7 @@ public final class Ledger {
 
     /** The live reservation whose old or new task is {@code taskId}, or null. */
     public ReservationView reservationNaming(String taskId) {
-        for (ReservationEntry r : reservations.values()) {
+        for (ReservationEntry r : reservations.byId().values()) {
             if (r.oldTask.getTaskId().getValue().equals(taskId) || r.newTask.getTaskId().getValue().equals(taskId)) {
                 return ReservationView.of(r);
             }
@@ -379,7 +366,7 @@ public final class Ledger {
 
     public List<ReservationView> reservations() {
         List<ReservationView> out = new ArrayList<>();
-        for (ReservationEntry r : reservations.values()) {
+        for (ReservationEntry r : reservations.byId().values()) {
             out.add(ReservationView.of(r));
         }
         return out;
@@ -417,7 +404,7 @@ public final class Ledger {
         if (bad != null) {
             return Verdict.reject(RejectCode.INVALID_ID, bad);
         }
-        ReservationEntry r = reservations.get(replacementId);
+        ReservationEntry r = reservations.byId().get(replacementId);
         if (r == null) {
             return Verdict.reject(RejectCode.UNKNOWN_RESERVATION, "no reservation for replacement " + replacementId);
         }
@@ -429,31 +416,12 @@ public final class Ledger {
     }
 
     List<ReservationEntry> reservationsOf(String executorId) {
-        return new ArrayList<>(reservationsByExecutor.getOrDefault(executorId, Map.of()).values());
+        return new ArrayList<>(reservations.of(executorId).values());
     }
 
-    /** Books a reservation (by replacement id, and under its executor). */
-    void addReservation(ReservationEntry r) {
-        reservations.put(r.replacementId, r);
-        reservationsByExecutor.computeIfAbsent(r.executorId, k -> new LinkedHashMap<>()).put(r.replacementId, r);
-    }
-
-    /** Drops a reservation from both maps; returns it, or null. */
-    ReservationEntry removeReservation(String replacementId) {
-        ReservationEntry r = reservations.remove(replacementId);
-        if (r != null) {
-            Map<String, ReservationEntry> mine = reservationsByExecutor.get(r.executorId);
-            mine.remove(replacementId);
-            if (mine.isEmpty()) {
-                reservationsByExecutor.remove(r.executorId);
-            }
-        }
-        return r;
-    }
-
-    /** The per-executor index, for the audit. */
-    Map<String, Map<String, ReservationEntry>> reservationsByExecutor() {
-        return java.util.Collections.unmodifiableMap(reservationsByExecutor);
+    /** The live reservations, by id and by executor: book and drop them there. */
+    ReservationBook reservationBook() {
+        return reservations;
     }
 
     /** The TaskInfo of a held task (tests rebuild a re-subscription from it). */
@@ -469,9 +437,9 @@ public final class Ledger {
         return executors;
     }
 
-    /** Read-only: book and drop reservations with {@link #addReservation} and {@link #removeReservation}. */
+    /** Read-only: book and drop reservations through {@link #reservationBook}. */
     Map<String, ReservationEntry> reservationMap() {
-        return java.util.Collections.unmodifiableMap(reservations);
+        return reservations.byId();
     }
 
     TaskBook taskBook() {
@@ -499,28 +467,7 @@ public final class Ledger {
     }
 
     void ended(String replacementId, String executorId, Keep keep) {
-        endedReservations.put(replacementId, new Ended(executorId, keep));
-    }
-
-    /** The executor a live or recently ended reservation belongs to, or null. */
-    String reservationOwner(String replacementId) {
-        ReservationEntry r = reservations.get(replacementId);
-        if (r != null) {
-            return r.executorId;
-        }
-        Ended e = endedReservations.get(replacementId);
-        return e == null ? null : e.executorId();
-    }
-
-    /** How a recently ended reservation of this executor ended, or null (live, unknown, or another's). */
-    Keep endedBy(String replacementId, String executorId) {
-        Ended e = endedReservations.get(replacementId);
-        return e == null || reservations.containsKey(replacementId) || !e.executorId().equals(executorId) ? null
-                : e.keep();
-    }
-
-    boolean hasEnded(String replacementId) {
-        return endedReservations.containsKey(replacementId);
+        reservations.ended(replacementId, executorId, keep);
     }
 
     static <K, V> Map<K, V> bounded(int max) {

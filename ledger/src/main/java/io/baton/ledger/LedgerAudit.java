@@ -27,7 +27,7 @@ final class LedgerAudit {
         }
         Resources r = Resources.empty();
         int indexed = 0;
-        for (var byExecutor : l.reservationsByExecutor().entrySet()) {
+        for (var byExecutor : l.reservationBook().byExecutor().entrySet()) {
             for (ReservationEntry res : byExecutor.getValue().values()) {
                 if (!res.executorId.equals(byExecutor.getKey()) || l.reservationMap().get(res.replacementId) != res) {
                     return "reservation " + res.replacementId + " is indexed under executor " + byExecutor.getKey()

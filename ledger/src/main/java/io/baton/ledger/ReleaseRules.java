@@ -67,7 +67,7 @@ final class ReleaseRules {
                         + " must say keep (KEEP_NEW, KEEP_OLD, KEEP_NONE) or give_back");
             }
         }
-        ledger.removeReservation(r.replacementId);
+        ledger.reservationBook().remove(r.replacementId);
         ledger.removeReserved(r.pool);
         ledger.ended(r.replacementId, r.executorId, keep);
         return Verdict.ok(ledger.limitsOf(r.executorId));

@@ -40,7 +40,7 @@ final class ReserveRules {
         if (existing != null) {
             return sameRequest(existing, executorId, call, offerIds);
         }
-        if (ledger.hasEnded(rid)) {
+        if (ledger.reservationBook().hasEnded(rid)) {
             return Verdict.reject(RejectCode.CONFLICT, "replacement " + rid + " has already ended; use a new "
                     + "replacement id");
         }
@@ -69,7 +69,7 @@ final class ReserveRules {
         Resources pool = held.resources().plus(offers.value());
         ReservationEntry r = new ReservationEntry(rid, executorId, held.info(), held.resources(), call.getNewTask(),
                 need, call.getConcurrent(), offerIds, pool);
-        ledger.addReservation(r);
+        ledger.reservationBook().add(r);
         ledger.addReserved(pool);
         ledger.taskBook().own(newId, executorId);
         return Verdict.ok(ReservationView.of(r));
@@ -178,11 +178,11 @@ final class ReserveRules {
         }
         List<String> offerIds = new ArrayList<>();
         call.getOfferIdsList().forEach(o -> offerIds.add(o.getValue()));
-        if (!ledger.reservationMap().containsKey(rid) && ledger.hasEnded(rid)) {
+        if (!ledger.reservationMap().containsKey(rid) && ledger.reservationBook().hasEnded(rid)) {
             // a retry of a replacement that already ended (its old task is gone after a commit): its
             // executor answers it idempotently. Checked before the old task, or the retry would be
             // refused UNKNOWN_TASK and the running new task reported TASK_LOST.
-            return Verdict.ok(ledger.reservationOwner(rid));
+            return Verdict.ok(ledger.reservationBook().owner(rid));
         }
         String owner = ledger.taskBook().ownerOf(oldId);
         if (owner == null) {

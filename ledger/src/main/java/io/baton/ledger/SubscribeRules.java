@@ -91,7 +91,7 @@ final class SubscribeRules {
             ledger.taskBook().own(t.id(), id);
         }
         for (ReservationEntry r : claim.reservations()) {
-            ledger.addReservation(r);
+            ledger.reservationBook().add(r);
             ledger.addReserved(r.pool);
             ledger.taskBook().own(r.oldTaskId(), id);
             ledger.taskBook().own(r.newTaskId(), id);
@@ -132,7 +132,7 @@ final class SubscribeRules {
                     ledger.taskBook().retire(tid);
                 }
             }
-            ledger.removeReservation(r.replacementId);
+            ledger.reservationBook().remove(r.replacementId);
             ledger.removeReserved(r.pool);
         }
         ledger.removeAllocated(existing.allocation());

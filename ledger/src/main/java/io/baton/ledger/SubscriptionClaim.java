@@ -94,7 +94,7 @@ record SubscriptionClaim(Resources overhead, List<HeldTask> tasks, List<Reservat
         List<ReservationEntry> reservations = new ArrayList<>();
         Set<String> rids = new HashSet<>();
         for (ReservationRecord rec : call.getReservationsList()) {
-            io.baton.proto.Keep keep = ledger.endedBy(rec.getReplacementId().getValue(), executorId);
+            io.baton.proto.Keep keep = ledger.reservationBook().endedBy(rec.getReplacementId().getValue(), executorId);
             if (keep != null) {
                 // ended here already (the executor missed the RELEASE's answer and will repeat it): what it
                 // kept is simply held
@@ -176,7 +176,7 @@ record SubscriptionClaim(Resources overhead, List<HeldTask> tasks, List<Reservat
         if (!rids.add(rid)) {
             return Verdict.reject(RejectCode.CONFLICT, "reservation " + rid + " is reported twice");
         }
-        String holder = ledger.reservationOwner(rid);
+        String holder = ledger.reservationBook().owner(rid);
         if (holder != null && !holder.equals(executorId)) {
             return Verdict.reject(RejectCode.CONFLICT, "replacement id " + rid + " belongs to executor " + holder
                     + ", not to " + executorId);

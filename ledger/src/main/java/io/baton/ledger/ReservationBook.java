@@ -1,0 +1,85 @@
+package io.baton.ledger;
+
+import io.baton.ledger.LedgerEntries.ReservationEntry;
+import io.baton.proto.Keep;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The live reservations, by replacement id (in the order they came) and by executor, so that an executor's limits
+ * and reservations cost what it has, not what the node has. Only {@link #add} and {@link #remove} change them; the
+ * ledger's audit checks the two views agree. Also the recently ended ones: who ended them, and how (for idempotent
+ * RELEASE retries).
+ */
+final class ReservationBook {
+    record Ended(String executorId, Keep keep) {
+    }
+
+    private final Map<String, ReservationEntry> byId = new LinkedHashMap<>();
+    private final Map<String, Map<String, ReservationEntry>> byExecutor = new HashMap<>();
+    private final Map<String, Ended> ended = Ledger.bounded(4096);
+
+    void add(ReservationEntry r) {
+        byId.put(r.replacementId, r);
+        byExecutor.computeIfAbsent(r.executorId, k -> new LinkedHashMap<>()).put(r.replacementId, r);
+    }
+
+    /** Drops a reservation from both views; returns it, or null. */
+    ReservationEntry remove(String replacementId) {
+        ReservationEntry r = byId.remove(replacementId);
+        if (r != null) {
+            Map<String, ReservationEntry> mine = byExecutor.get(r.executorId);
+            mine.remove(replacementId);
+            if (mine.isEmpty()) {
+                byExecutor.remove(r.executorId);
+            }
+        }
+        return r;
+    }
+
+    /** Read-only, by replacement id. */
+    Map<String, ReservationEntry> byId() {
+        return Collections.unmodifiableMap(byId);
+    }
+
+    /** Read-only: one executor's, by replacement id (empty when it has none). */
+    Map<String, ReservationEntry> of(String executorId) {
+        return Collections.unmodifiableMap(byExecutor.getOrDefault(executorId, Map.of()));
+    }
+
+    /** Read-only: every executor's, for the audit. */
+    Map<String, Map<String, ReservationEntry>> byExecutor() {
+        return Collections.unmodifiableMap(byExecutor);
+    }
+
+    void ended(String replacementId, String executorId, Keep keep) {
+        ended.put(replacementId, new Ended(executorId, keep));
+    }
+
+    /** How a recently ended reservation ended, or null. */
+    Ended ended(String replacementId) {
+        return ended.get(replacementId);
+    }
+
+    /** The executor a live or recently ended reservation belongs to, or null. */
+    String owner(String replacementId) {
+        ReservationEntry r = byId.get(replacementId);
+        if (r != null) {
+            return r.executorId;
+        }
+        Ended e = ended.get(replacementId);
+        return e == null ? null : e.executorId();
+    }
+
+    /** How a recently ended reservation of this executor ended, or null (live, unknown, or another's). */
+    Keep endedBy(String replacementId, String executorId) {
+        Ended e = ended.get(replacementId);
+        return e == null || byId.containsKey(replacementId) || !e.executorId().equals(executorId) ? null : e.keep();
+    }
+
+    boolean hasEnded(String replacementId) {
+        return ended.containsKey(replacementId);
+    }
+}
