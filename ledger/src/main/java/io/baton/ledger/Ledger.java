@@ -346,6 +346,11 @@ public final class Ledger {
         return e == null ? null : ExecutorView.of(e, limitsOf(id), tasks);
     }
 
+    /** Whether {@code offerId} is a live offer of this ledger's. */
+    public boolean holdsOffer(String offerId) {
+        return offers.get(offerId) != null;
+    }
+
     public List<OfferView> offers() {
         List<OfferView> out = new ArrayList<>();
         for (OfferEntry o : offers.all()) {

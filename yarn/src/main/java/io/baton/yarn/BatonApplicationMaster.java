@@ -53,6 +53,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class BatonApplicationMaster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BatonApplicationMaster.class);
+    /** How long the AM waits at its start for the ResourceManager to report a running NodeManager. */
+    static final long NODES_WAIT_MS = 30_000;
 
     private final Configuration conf;
     private final AmOptions options;
@@ -171,7 +173,8 @@ public final class BatonApplicationMaster implements AutoCloseable {
             files.put(ExecutorCommands.TOKEN_LINK, TokenResource.stage(conf, staging, token));
             containers = new ExecutorContainers(files, this::room, yarnThread);
             Clock clock = Clock.systemUTC();
-            shim = ShimServer.withBackend(config, new YarnBackend(containers, options.reserveTimeoutMs(), clock), token,
+            shim = ShimServer.withBackend(config, new YarnBackend(containers, options.reserveTimeoutMs(), clock,
+                    runningNodes()), token,
                     clock).start();
             nm = NMClientAsync.createNMClientAsync(containers.nmEvents);
             nm.init(conf);
@@ -279,6 +282,31 @@ public final class BatonApplicationMaster implements AutoCloseable {
     /** The executors whose containers run, by container. */
     public Map<ContainerId, String> runningExecutors() {
         return containers.running();
+    }
+
+    /**
+     * The NodeManagers the ResourceManager reports running (each gets a ledger of its own from the start); waits up
+     * to {@link #NODES_WAIT_MS} for the first one.
+     */
+    private List<String> runningNodes() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + NODES_WAIT_MS * 1_000_000;
+        while (true) {
+            List<String> nodes = new java.util.ArrayList<>();
+            try {
+                yarnClient.getNodeReports(NodeState.RUNNING).forEach(r -> nodes.add(r.getNodeId().toString()));
+            } catch (YarnException e) {
+                throw new IOException("could not read the node reports of the ResourceManager: " + e, e);
+            }
+            if (!nodes.isEmpty()) {
+                java.util.Collections.sort(nodes);
+                return nodes;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the ResourceManager reported no running NodeManager within "
+                        + NODES_WAIT_MS + " ms: the AM places its executors on NodeManagers, and needs one");
+            }
+            Thread.sleep(100);
+        }
     }
 
     /** A node's room in the ResourceManager's node report (a blocking call, on the AM's YARN thread). */

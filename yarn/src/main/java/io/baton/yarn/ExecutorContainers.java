@@ -60,6 +60,7 @@ final class ExecutorContainers implements YarnControl {
     /** Containers Baton gave back itself ({@link #release}): their end is no news to the shim core. */
     private final Set<ContainerId> released = ConcurrentHashMap.newKeySet();
     private volatile Consumer<ContainerEnd> ended = end -> { };
+    private volatile java.util.function.BiConsumer<String, String> placed;
     private final ContainerResizer resizer = new ContainerResizer();
     private volatile AMRMClientAsync<ContainerRequest> rm;
     private volatile NMClientAsync nm;
@@ -134,6 +135,18 @@ final class ExecutorContainers implements YarnControl {
         this.ended = listener;
     }
 
+    @Override
+    public void onPlaced(java.util.function.BiConsumer<String, String> listener) {
+        this.placed = listener;
+    }
+
+    private void placed(String executorId, Container c) {
+        java.util.function.BiConsumer<String, String> listener = placed;
+        if (listener != null) {
+            listener.accept(executorId, c.getNodeId().toString());
+        }
+    }
+
     /** The ResourceManager's update errors of one heartbeat ({@link UpdateErrorsClient}), on its thread. */
     void updateErrors(List<UpdateContainerError> errors) {
         errors.forEach(resizer::refusedByRm);
@@ -165,6 +178,7 @@ final class ExecutorContainers implements YarnControl {
      */
     void adopt(Container c, String executorId) {
         resizer.adopt(c);
+        placed(executorId, c);
         running.put(c.getId(), executorId);
         LOG.info("executor {} kept running in container {} on {} ({}) from a previous attempt", executorId, c.getId(),
                 c.getNodeId(), YarnResources.size(c.getResource()));
@@ -214,6 +228,7 @@ final class ExecutorContainers implements YarnControl {
                 ContainerRetryPolicy.RETRY_ON_SPECIFIC_ERROR_CODES, Set.of(ExecutorCommands.RELAUNCH_EXIT),
                 MAX_RELAUNCHES, RELAUNCH_INTERVAL_MS, RELAUNCH_WINDOW_MS));
         starting.put(c.getId(), new Starting(p, c));
+        placed(p.launch().executorId(), c);
         java.util.function.BiConsumer<ContainerId, String> listener = onStarting;
         if (listener != null) {
             listener.accept(c.getId(), p.launch().executorId());

@@ -57,13 +57,27 @@ final class YarnBackend implements NodeBackend {
     private final YarnControl yarn;
     private final long reserveTimeoutMs;
     private final Clock clock;
+    private final java.util.List<String> nodes;
     private final Map<String, ArrayDeque<Op>> queues = new HashMap<>();
     private NodeLoop loop;
 
-    YarnBackend(YarnControl yarn, long reserveTimeoutMs, Clock clock) {
+    /**
+     * @param nodes the NodeManagers known at the start (each gets a ledger of its own; more as containers are
+     *     placed on others), at least one
+     */
+    YarnBackend(YarnControl yarn, long reserveTimeoutMs, Clock clock, java.util.List<String> nodes) {
+        if (nodes.isEmpty()) {
+            throw new IllegalArgumentException("the AM needs at least one NodeManager to start on");
+        }
         this.yarn = yarn;
         this.reserveTimeoutMs = reserveTimeoutMs;
         this.clock = clock;
+        this.nodes = java.util.List.copyOf(nodes);
+    }
+
+    @Override
+    public java.util.List<String> nodes() {
+        return nodes;
     }
 
     @Override
@@ -75,6 +89,8 @@ final class YarnBackend implements NodeBackend {
     public void bind(NodeLoop loop) {
         this.loop = loop;
         yarn.onEnded(end -> loop.answer(end.gone(clock.millis() * 1000))); // the core's note logs it
+        // before the container starts, so before its executor can subscribe
+        yarn.onPlaced((executor, node) -> loop.answer(new Input.Placed(executor, node, clock.millis() * 1000)));
     }
 
     @Override
@@ -148,12 +164,12 @@ final class YarnBackend implements NodeBackend {
 
     /** The ledger's limits: overhead + held tasks + the whole pool of each live reservation of the executor's. */
     private Resources envelope(String id) {
-        return loop.ledger().limitsOf(id);
+        return loop.ledgerOf(id).limitsOf(id);
     }
 
     /** The envelope once the reservation is booked: plus the offers it names (nothing more when it is). */
     private Resources withReservation(String id, Reserve reserve) {
-        Ledger ledger = loop.ledger();
+        Ledger ledger = loop.ledgerOf(id);
         String rid = reserve.getReplacementId().getValue();
         Resources sum = envelope(id);
         if (ledger.reservations().stream().anyMatch(r -> r.replacementId().equals(rid))) {

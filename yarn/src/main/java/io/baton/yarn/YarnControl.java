@@ -39,6 +39,11 @@ interface YarnControl {
      * preempted, over its memory, its node lost, its process ended. Called on YARN's client threads.
      */
     void onEnded(Consumer<ContainerEnd> listener);
+    /**
+     * Where to report that an executor's container was placed on a node ({@code host:port} of its NodeManager):
+     * called before the AM asks the NodeManager to start it, and for each container a new attempt takes over.
+     */
+    void onPlaced(java.util.function.BiConsumer<String, String> listener);
 
     /** Runs {@code task} once, {@code delayMs} from now, on a thread of the AM's. */
     void after(long delayMs, Runnable task);

@@ -57,7 +57,8 @@ class YarnBackendTest {
         ledger = new Ledger(Resources.parse("cpus:8;mem:8192"), 30_000_000L, "o");
         ShimCore core = new ShimCore(new ShimSettings("am", Resources.parse("cpus:0.1;mem:32"), 5_000, 60_000, "tok",
                 "/am/baton.token", new long[] {1, 2}), ledger, "yarn");
-        YarnBackend backend = new YarnBackend(yarn, 10_000, Clock.fixed(Instant.ofEpochSecond(7), ZoneOffset.UTC));
+        YarnBackend backend = new YarnBackend(yarn, 10_000, Clock.fixed(Instant.ofEpochSecond(7), ZoneOffset.UTC),
+                List.of("am"));
         backend.bind(new NodeBackend.NodeLoop() {
             @Override
             public void answer(Input answer) {
@@ -70,7 +71,7 @@ class YarnBackendTest {
             }
 
             @Override
-            public Ledger ledger() {
+            public Ledger ledgerOf(String executorId) {
                 return ledger;
             }
         });
@@ -268,6 +269,11 @@ class YarnBackendTest {
 
         @Override
         public void release(String container) {
+        }
+
+        @Override
+        public void onPlaced(java.util.function.BiConsumer<String, String> listener) {
+            // one node here: nothing to route
         }
 
         @Override

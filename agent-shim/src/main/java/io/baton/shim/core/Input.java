@@ -65,6 +65,15 @@ public sealed interface Input {
             implements Input {
     }
 
+    /**
+     * Where a shim serves several nodes ({@link NodeRouter}): executor {@code executorId} is started on
+     * {@code node} (a cluster resource manager placed its container there), so its calls go to that node's core.
+     * A node seen for the first time gets a core of its own; an executor started again on another node ends what
+     * the old node's ledger still held of it (TASK_LOST).
+     */
+    record Placed(String executorId, String node, long nowUs) implements Input {
+    }
+
     /** Time passed: offers and executors whose recovery timeout ran out expire. */
     record Tick(long nowUs) implements Input {
     }

@@ -26,6 +26,39 @@ final class NodeStates {
     record Cached(Object[] stamp, ExecutorState state) {
     }
 
+    /**
+     * Several nodes' snapshots as one, called {@code name}: every list holds every node's entries (each executor
+     * naming its node; the finished replacements oldest first over all nodes), the sums are over the nodes, and
+     * {@link NodeState#getNodesList()} keeps each node's own sums.
+     */
+    static NodeState merge(String name, List<NodeState> states) {
+        NodeState.Builder b = NodeState.newBuilder().setNode(name);
+        Resources[] sums = {Resources.empty(), Resources.empty(), Resources.empty(), Resources.empty(),
+                Resources.empty()};
+        List<io.baton.proto.FinishedReplacement> finished = new ArrayList<>();
+        for (NodeState st : states) {
+            b.setIsolator(st.getIsolator());
+            b.addNodes(NodeState.newBuilder().setNode(st.getNode()).addAllTotal(st.getTotalList())
+                    .addAllAllocated(st.getAllocatedList()).addAllOffered(st.getOfferedList())
+                    .addAllReserved(st.getReservedList()).addAllFree(st.getFreeList()));
+            sums[0] = sums[0].plus(Resources.fromProto(st.getTotalList()));
+            sums[1] = sums[1].plus(Resources.fromProto(st.getAllocatedList()));
+            sums[2] = sums[2].plus(Resources.fromProto(st.getOfferedList()));
+            sums[3] = sums[3].plus(Resources.fromProto(st.getReservedList()));
+            sums[4] = sums[4].plus(Resources.fromProto(st.getFreeList()));
+            for (ExecutorState e : st.getExecutorsList()) {
+                b.addExecutors(e.toBuilder().setNode(st.getNode()));
+            }
+            b.addAllOffers(st.getOffersList()).addAllReservations(st.getReservationsList())
+                    .addAllReplacementsInFlight(st.getReplacementsInFlightList());
+            finished.addAll(st.getFinishedReplacementsList());
+        }
+        finished.sort(java.util.Comparator.comparingLong(f -> f.getFinalUpdate().getTimestampUs()));
+        return b.addAllTotal(sums[0].toProto()).addAllAllocated(sums[1].toProto()).addAllOffered(sums[2].toProto())
+                .addAllReserved(sums[3].toProto()).addAllFree(sums[4].toProto()).addAllFinishedReplacements(finished)
+                .build();
+    }
+
     static NodeState snapshot(CoreState s, String isolatorKind) {
         return snapshot(s, isolatorKind, s.stateCache);
     }

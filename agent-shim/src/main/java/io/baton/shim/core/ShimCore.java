@@ -161,6 +161,11 @@ public final class ShimCore {
         return s.ledger;
     }
 
+    /** The node this core decides for, as its STATE and offers name it. */
+    public String node() {
+        return s.settings.node();
+    }
+
     public NodeState state() {
         return NodeStates.snapshot(s, isolatorKind);
     }

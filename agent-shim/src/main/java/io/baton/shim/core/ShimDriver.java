@@ -13,16 +13,22 @@ public final class ShimDriver {
         Input carryOut(Effect effect);
     }
 
-    private final ShimCore core;
+    private final NodeRouter router;
     private final Outlet outlet;
 
+    /** One node's core. */
     public ShimDriver(ShimCore core, Outlet outlet) {
-        this.core = core;
+        this(NodeRouter.single(core), outlet);
+    }
+
+    /** The cores of one node or several, behind {@code router}. */
+    public ShimDriver(NodeRouter router, Outlet outlet) {
+        this.router = router;
         this.outlet = outlet;
     }
 
     public void feed(Input input) {
-        for (Effect e : core.on(input).effects()) {
+        for (Effect e : router.on(input).effects()) {
             Input answer = outlet.carryOut(e);
             if (answer != null) {
                 feed(answer);
@@ -30,7 +36,12 @@ public final class ShimDriver {
         }
     }
 
+    /** The first node's core (the node shim's only one). */
     public ShimCore core() {
-        return core;
+        return router.core();
+    }
+
+    public NodeRouter router() {
+        return router;
     }
 }

@@ -20,6 +20,30 @@ import java.util.TreeSet;
 public record LedgerGauges(Map<String, Map<String, Double>> resources, int connectedExecutors,
         int disconnectedExecutors, int tasks, int offers, int reservations) {
 
+    /** Several nodes' ledgers (one each), summed. */
+    public static LedgerGauges read(java.util.List<Ledger> ledgers) {
+        if (ledgers.size() == 1) {
+            return read(ledgers.get(0));
+        }
+        Map<String, Map<String, Double>> sums = new LinkedHashMap<>();
+        int connected = 0;
+        int disconnected = 0;
+        int tasks = 0;
+        int offers = 0;
+        int reservations = 0;
+        for (Ledger l : ledgers) {
+            LedgerGauges g = read(l);
+            g.resources.forEach((kind, values) -> values.forEach((name, v) -> sums.computeIfAbsent(kind,
+                    k -> new LinkedHashMap<>()).merge(name, v, Double::sum)));
+            connected += g.connectedExecutors;
+            disconnected += g.disconnectedExecutors;
+            tasks += g.tasks;
+            offers += g.offers;
+            reservations += g.reservations;
+        }
+        return new LedgerGauges(sums, connected, disconnected, tasks, offers, reservations);
+    }
+
     public static LedgerGauges read(Ledger ledger) {
         Map<String, Resources> kinds = new LinkedHashMap<>();
         kinds.put("total", ledger.total());

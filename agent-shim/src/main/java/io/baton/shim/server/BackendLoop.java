@@ -34,7 +34,7 @@ final class BackendLoop implements NodeBackend.NodeLoop {
     }
 
     @Override
-    public Ledger ledger() {
-        return ctx.ledger;
+    public Ledger ledgerOf(String executorId) {
+        return ctx.router.ledgerOf(executorId);
     }
 }

@@ -55,7 +55,7 @@ final class FrameworkHandler extends SimpleChannelInboundHandler<FrameworkCall> 
         }
         if (evt instanceof IdleStateEvent) {
             boolean stalled = Pipelines.hasPartialFrame(c.pipeline());
-            if (stalled || session == null || !ctx.core.listens(session.conn)) {
+            if (stalled || session == null || !ctx.router.listens(session.conn)) {
                 error(c, RejectCode.IDLE_TIMEOUT, (stalled ? "a frame was left half sent" : "no frame") + " for "
                         + ctx.config.idleTimeoutMs() + " ms; closing", true);
             }

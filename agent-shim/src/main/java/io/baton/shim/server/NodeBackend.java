@@ -25,8 +25,19 @@ public interface NodeBackend extends AutoCloseable {
     /** What contains executors here, as STATE and LAUNCH report it: "cgroup-v1", "none", "yarn", ... */
     String kind();
 
-    /** Called once, before the shim serves anything: the way to answer later, and the ledger to read. */
+    /** Called once, before the shim serves anything: the way to answer later, and the ledgers to read. */
     void bind(NodeLoop loop);
+
+    /**
+     * The nodes whose resources this backend owns, each with a core and a ledger of its own (its total is the
+     * shim's configured total), when there are several: a cluster resource manager's nodes known at the start;
+     * more come with {@link io.baton.shim.core.Input.Placed}, which the backend feeds through
+     * {@link NodeLoop#answer} before the executor it places can subscribe. Empty (the default): this shim's own
+     * node alone, and no placing.
+     */
+    default java.util.List<String> nodes() {
+        return java.util.List.of();
+    }
 
     /** Answered by {@link Input.Attached}. */
     Input attach(Effect.Attach attach);
@@ -56,7 +67,10 @@ public interface NodeBackend extends AutoCloseable {
         /** Runs {@code task} on the loop, after what the loop has queued. Any thread. */
         void execute(Runnable task);
 
-        /** The node's ledger. Read it only on the loop; never change it (the core does). */
-        Ledger ledger();
+        /**
+         * The ledger of the node the executor runs on (the node's only one on a node shim). Read it only on the
+         * loop; never change it (the core does).
+         */
+        Ledger ledgerOf(String executorId);
     }
 }

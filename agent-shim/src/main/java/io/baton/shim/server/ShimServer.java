@@ -4,7 +4,6 @@ import io.baton.proto.ExecutorCall;
 import io.baton.proto.FrameworkCall;
 import io.baton.shim.isolator.Isolator;
 import io.baton.shim.isolator.MemoryShrinker;
-import io.baton.ledger.Ledger;
 import io.baton.shim.metrics.LedgerGauges;
 import io.baton.shim.metrics.MetricsEndpoint;
 import io.baton.shim.metrics.MetricsText;
@@ -126,8 +125,7 @@ public final class ShimServer implements AutoCloseable {
             this.backend = custom;
         }
         String offerPrefix = "o" + Long.toString(clock.millis(), 36);
-        Ledger ledger = new Ledger(config.total(), config.offerTtlMs() * 1000, offerPrefix);
-        this.ctx = new ShimContext(config, ledger, backend, () -> clock.millis() * 1000, token, metrics);
+        this.ctx = ShimContext.of(config, offerPrefix, backend, () -> clock.millis() * 1000, token, metrics);
         backend.bind(new BackendLoop(loop, ctx));
         this.executorApi = new ExecutorApi(ctx);
         this.frameworkApi = new FrameworkApi(ctx);
@@ -236,18 +234,18 @@ public final class ShimServer implements AutoCloseable {
         return loop.submit(task).get(10, TimeUnit.SECONDS);
     }
 
-    /** The ledger's self-check (null when consistent), read on the loop. */
+    /** The ledgers' self-check (null when consistent), read on the loop. */
     public String verifyLedger() throws Exception {
-        return onLoop(ctx.ledger::verify);
+        return onLoop(ctx.router::verify);
     }
 
     public io.baton.proto.NodeState state() throws Exception {
-        return onLoop(ctx.core::state);
+        return onLoop(ctx.router::state);
     }
 
     /** The Prometheus text of {@code GET /metrics}: ledger gauges read on the loop, counters from anywhere. */
     String metricsText() throws Exception {
-        LedgerGauges gauges = onLoop(() -> LedgerGauges.read(ctx.ledger));
+        LedgerGauges gauges = onLoop(() -> LedgerGauges.read(ctx.router.ledgers()));
         return MetricsText.render(metrics.snapshot(), gauges);
     }
 

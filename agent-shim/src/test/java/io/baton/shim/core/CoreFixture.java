@@ -51,9 +51,34 @@ class CoreFixture {
 
     CoreFixture(String total) {
         ledger = new Ledger(Resources.parse(total), 30_000_000L, "o");
-        core = new ShimCore(new ShimSettings("node1", Resources.parse("cpus:0.1;mem:32"), 5_000, 60_000, "tok",
-                "/work/framework.token", new long[] {7, 100}), ledger, "in-memory");
+        core = new ShimCore(settings("node1"), ledger, "in-memory");
         driver = new ShimDriver(core, this::carryOut);
+    }
+
+    /** Several nodes behind one {@link NodeRouter} called "am", each with a ledger of {@code total}; more on placing. */
+    CoreFixture(String total, String... nodes) {
+        java.util.function.Function<String, ShimCore> newNode = n -> new ShimCore(settings(n),
+                new Ledger(Resources.parse(total), 30_000_000L, "o" + n), "in-memory");
+        List<ShimCore> initial = new ArrayList<>();
+        for (String n : nodes) {
+            initial.add(newNode.apply(n));
+        }
+        driver = new ShimDriver(NodeRouter.cluster("am", initial, newNode), this::carryOut);
+        core = driver.core();
+        ledger = core.ledger();
+    }
+
+    private static ShimSettings settings(String node) {
+        return new ShimSettings(node, Resources.parse("cpus:0.1;mem:32"), 5_000, 60_000, "tok", "/work/framework.token",
+                new long[] {7, node.equals("node1") ? 100 : node.hashCode()});
+    }
+
+    NodeRouter router() {
+        return driver.router();
+    }
+
+    List<Effect> place(String exec, String node) {
+        return feed(new Input.Placed(exec, node, now));
     }
 
     private Input carryOut(Effect e) {
