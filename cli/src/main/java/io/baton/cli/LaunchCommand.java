@@ -47,7 +47,7 @@ final class LaunchCommand implements Callable<Integer> {
             List<String> implicit = List.of();
             if (ids.isEmpty()) {
                 Resources r = task.parsedResources();
-                ids = BatonClient.offerIds(ShimConnection.await(client.offers(r), "OFFERS " + r,
+                ids = BatonClient.offerIds(ShimConnection.await(client.offersOn(executor, r), "OFFERS " + r,
                         "free resources first (baton status shows what is free), or ask for less"));
                 implicit = ids;
             }

@@ -93,7 +93,7 @@ final class ReplaceCommand implements Callable<Integer> {
             List<String> implicit = List.of();
             if (offersFor != null) {
                 Resources r = OffersCommand.parse(offersFor);
-                implicit = BatonClient.offerIds(ShimConnection.await(client.offers(r), "OFFERS " + r,
+                implicit = BatonClient.offerIds(ShimConnection.await(client.offersNear(oldTask, r), "OFFERS " + r,
                         "free resources first (baton status shows what is free), or ask for less"));
                 ids.addAll(implicit);
             }

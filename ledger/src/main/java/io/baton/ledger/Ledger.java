@@ -194,6 +194,11 @@ public final class Ledger {
         return tasks.ownerOf(taskId);
     }
 
+    /** Whether this ledger relayed an update of a task it does not hold, with this uuid, still unacknowledged. */
+    public boolean awaitsUnownedAck(com.google.protobuf.ByteString uuid) {
+        return tasks.awaitsUnownedAck(uuid);
+    }
+
     public TaskStatus latest(String taskId) {
         return tasks.latest(taskId);
     }

@@ -60,6 +60,11 @@ final class TaskBook {
         relayedUnowned.put(uuid, executorId);
     }
 
+    /** Whether an update with this uuid was relayed without an owner and is not acknowledged yet. */
+    boolean awaitsUnownedAck(ByteString uuid) {
+        return relayedUnowned.containsKey(uuid);
+    }
+
     /** The executor that sent an update relayed without an owner, once (null if none). */
     String takeUnownedSender(ByteString uuid) {
         return relayedUnowned.remove(uuid);

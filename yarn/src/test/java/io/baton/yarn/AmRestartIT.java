@@ -98,7 +98,7 @@ class AmRestartIT {
                     BlockingQueue<TaskStatus> updates = new LinkedBlockingQueue<>();
                     framework.onUpdate(updates::add);
                     Resources wanted = Resources.parse("cpus:0.5;mem:64");
-                    List<String> offers = BatonClient.offerIds(framework.offers(wanted).get(10, TimeUnit.SECONDS));
+                    List<String> offers = BatonClient.offerIds(framework.offersOn("w1", wanted).get(10, TimeUnit.SECONDS));
                     TaskInfo task = TaskInfo.newBuilder().setTaskId(TaskID.newBuilder().setValue("t1")).setName("t1")
                             .addAllResources(wanted.toProto()).build();
                     framework.launch("w1", task, offers).get(30, TimeUnit.SECONDS);
@@ -197,7 +197,7 @@ class AmRestartIT {
 
                     // attempt 2 grows the container an earlier attempt started
                     // (memory only: the node may have no vcore left, its 4 shared by the AM, w1 and w2)
-                    String offer = LocalAm.offer(framework, "cpus:0.5;mem:192");
+                    String offer = LocalAm.offerNear(framework, "t1", "cpus:0.5;mem:192");
                     ReplaceOutcome grown = framework.replace(ReplaceSpec.of("t1", LocalAm.task("t3", "cpus:1;mem:256"),
                             offer).withReplacementId("grow-kept")).outcome().get(60, TimeUnit.SECONDS);
                     assertThat(grown.outcome()).as(grown.status().getMessage()).isEqualTo(ReplacementOutcome.COMMITTED);
@@ -235,7 +235,7 @@ class AmRestartIT {
     private static ReplaceSpec inFlight(BatonClient framework) throws Exception {
         TaskInfo hanging = LocalAm.task("t2", "cpus:1;mem:192").toBuilder()
                 .setSpec(TaskSpec.newBuilder().setKind("worker").setValue("hang")).build();
-        return ReplaceSpec.of("t1", hanging, LocalAm.offer(framework, "cpus:0.5;mem:128")).withReplacementId("across")
+        return ReplaceSpec.of("t1", hanging, LocalAm.offerNear(framework, "t1", "cpus:0.5;mem:128")).withReplacementId("across")
                 .withPolicy(ReplacePolicy.newBuilder().setStrategy(ReplaceStrategy.STOP_THEN_START)
                         .setStartTimeoutMs(START_TIMEOUT_MS).build());
     }

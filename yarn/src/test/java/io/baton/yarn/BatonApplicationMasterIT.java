@@ -84,7 +84,7 @@ class BatonApplicationMasterIT {
                 try (BatonClient framework = BatonClient.connect(ClientOptions.tcp("127.0.0.1", local.frameworkPort)
                         .token(local.token).build(), updates::add)) {
                     Resources wanted = Resources.parse("cpus:0.5;mem:64");
-                    List<String> offers = BatonClient.offerIds(framework.offers(wanted).get(10, TimeUnit.SECONDS));
+                    List<String> offers = BatonClient.offerIds(framework.offersOn("w1", wanted).get(10, TimeUnit.SECONDS));
                     TaskInfo task = TaskInfo.newBuilder().setTaskId(TaskID.newBuilder().setValue("t1")).setName("t1")
                             .addAllResources(wanted.toProto()).build();
                     framework.launch("w1", task, offers).get(10, TimeUnit.SECONDS);

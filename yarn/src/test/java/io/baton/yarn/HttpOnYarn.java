@@ -192,7 +192,7 @@ final class HttpOnYarn {
                 .withPolicy(ReplacePolicy.newBuilder().setStrategy(strategy).setStartTimeoutMs(10_000)
                         .setDrainTimeoutMs(10_000).build());
         if (strategy == ReplaceStrategy.START_THEN_STOP) {
-            spec = spec.withOffers(List.of(LocalAm.offer(fw, VERSION_RES)));
+            spec = spec.withOffers(List.of(LocalAm.offerNear(fw, old, VERSION_RES)));
         }
         ReplaceOutcome o = fw.replace(spec).outcome().get(60, TimeUnit.SECONDS);
         return o.outcome().name() + (o.committed() ? "" : ": " + o.status().getMessage());

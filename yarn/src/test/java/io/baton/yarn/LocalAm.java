@@ -113,13 +113,14 @@ final class LocalAm implements AutoCloseable {
         return BatonClient.connect(ClientOptions.tcp("127.0.0.1", frameworkPort).token(token).build(), updates);
     }
 
-    static String offer(BatonClient fw, String resources) throws Exception {
-        return BatonClient.offerIds(fw.offers(Resources.parse(resources)).get(10, TimeUnit.SECONDS)).get(0);
+    /** An offer of {@code resources} on the node of the executor holding {@code task} (for a replacement of it). */
+    static String offerNear(BatonClient fw, String task, String resources) throws Exception {
+        return BatonClient.offerIds(fw.offersNear(task, Resources.parse(resources)).get(10, TimeUnit.SECONDS)).get(0);
     }
 
     /** Launches the task onto the executor with an offer of exactly its resources; waits until it is accepted. */
     static void launch(BatonClient fw, String executor, TaskInfo task) throws Exception {
-        List<String> offers = BatonClient.offerIds(fw.offers(Resources.fromProto(task.getResourcesList()))
+        List<String> offers = BatonClient.offerIds(fw.offersOn(executor, Resources.fromProto(task.getResourcesList()))
                 .get(10, TimeUnit.SECONDS));
         fw.launch(executor, task, offers).get(30, TimeUnit.SECONDS);
     }

@@ -88,7 +88,7 @@ class YarnGrantsIT {
                 // the launch itself grew the container: overhead 1 cpu / 512 MB + 0.5 / 128
                 assertRmEqualsLedger(local, c, new YarnSize(640, 2));
 
-                String offer = LocalAm.offer(fw, "cpus:1;mem:256");
+                String offer = LocalAm.offerNear(fw, "a1", "cpus:1;mem:256");
                 ReplaceOutcome out = fw.replace(ReplaceSpec.of("a1", LocalAm.task("a2", "cpus:1.5;mem:384"), offer)
                         .withReplacementId("augment")).outcome().get(40, TimeUnit.SECONDS);
 
@@ -111,7 +111,7 @@ class YarnGrantsIT {
                 assertRmEqualsLedger(local, c, before);
 
                 // the application's ledger has room for it (8 cpus, 8192 MB); the 4096 MB node does not
-                String offer = LocalAm.offer(fw, "cpus:0.5;mem:3600");
+                String offer = LocalAm.offerNear(fw, "b1", "cpus:0.5;mem:3600");
                 ReplaceOutcome out = fw.replace(ReplaceSpec.of("b1", LocalAm.task("b2", "cpus:1;mem:3700"), offer)
                         .withReplacementId("too-big")).outcome().get(40, TimeUnit.SECONDS);
 
@@ -155,7 +155,7 @@ class YarnGrantsIT {
                 YarnSize before = new YarnSize(640, 2);
                 assertRmEqualsLedger(local, c, before);
 
-                String offer = LocalAm.offer(fw, "cpus:1;mem:256");
+                String offer = LocalAm.offerNear(fw, "d1", "cpus:1;mem:256");
                 TaskInfo failing = LocalAm.task("d2", "cpus:1.5;mem:384").toBuilder()
                         .setSpec(TaskSpec.newBuilder().setKind("worker").setValue("fail")).build();
                 ReplaceOutcome out = fw.replace(ReplaceSpec.of("d1", failing, offer).withReplacementId("doomed"))
@@ -220,7 +220,7 @@ class YarnGrantsIT {
                 LocalAm.launch(fw, "wg", LocalAm.task("g1", "cpus:0.5;mem:128"));
                 assertRmEqualsLedger(local, c, new YarnSize(640, 2));
 
-                String offer = LocalAm.offer(fw, "cpus:1;mem:256");
+                String offer = LocalAm.offerNear(fw, "g1", "cpus:1;mem:256");
                 ReplaceOutcome out = fw.replace(ReplaceSpec.of("g1", LocalAm.task("g2", "cpus:1;mem:256"), offer)
                         .withReplacementId("freeze").withStrategy(ReplaceStrategy.FREEZE_THEN_START))
                         .outcome().get(40, TimeUnit.SECONDS);
@@ -272,9 +272,27 @@ class YarnGrantsIT {
                 await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> EXECUTOR.equals(
                         YarnResources.size(client.getContainerReport(refused.getId()).getAllocatedResource())));
                 assertThat(local.am.containerSize(refused.getId())).isEqualTo(EXECUTOR);
+
+                // ports are the AM's to check (YARN does not see them), per node: one ledger per NodeManager
+                Container alone = java.util.Arrays.stream(all).filter(c -> !c.getNodeId().equals(shared)).findFirst()
+                        .orElseThrow();
+                String e3 = local.am.runningExecutors().get(alone.getId());
+                LocalAm.launch(fw, e3, LocalAm.task("q3", PORT));
+                LocalAm.launch(fw, e1, LocalAm.task("q1", PORT));
+                Throwable taken = org.assertj.core.api.Assertions.catchThrowable(() -> fw.offersOn(e2,
+                        Resources.parse(PORT)).get(10, TimeUnit.SECONDS));
+                assertThat(taken).as("the port is taken on the shared node").hasMessageContaining("node " + shared)
+                        .hasMessageContaining("missing " + PORT);
+                io.baton.proto.NodeState state = local.am.shim().state();
+                assertThat(state.getNodesList()).extracting(io.baton.proto.NodeState::getNode)
+                        .contains(shared.toString(), alone.getNodeId().toString());
+                assertThat(LocalAm.executor(state, e3).orElseThrow().getNode()).isEqualTo(alone.getNodeId().toString());
+                assertThat(local.am.shim().verifyLedger()).isNull();
             }
         }
     }
+
+    private static final String PORT = "ports:[31000-31000]";
 
     private static org.apache.hadoop.yarn.api.records.NodeId sharedNode(Container[] all) {
         for (int i = 0; i < all.length; i++) {
@@ -290,7 +308,7 @@ class YarnGrantsIT {
     /** "ok" once forwarded, else the refusal's message. */
     private static java.util.concurrent.CompletableFuture<String> launchAsync(BatonClient fw, String executor,
             TaskInfo task) throws Exception {
-        List<String> offers = BatonClient.offerIds(fw.offers(Resources.fromProto(task.getResourcesList()))
+        List<String> offers = BatonClient.offerIds(fw.offersOn(executor, Resources.fromProto(task.getResourcesList()))
                 .get(10, TimeUnit.SECONDS));
         return fw.launch(executor, task, offers).handle((r, e) -> e == null ? "ok" : String.valueOf(e.getMessage()));
     }

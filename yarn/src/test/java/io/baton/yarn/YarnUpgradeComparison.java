@@ -111,7 +111,7 @@ public final class YarnUpgradeComparison {
         ReplaceSpec spec = ReplaceSpec.of("b4", bad).withReplacementId("to-b5")
                 .withPolicy(io.baton.proto.ReplacePolicy.newBuilder().setStrategy(ReplaceStrategy.START_THEN_STOP)
                         .setStartTimeoutMs(10_000).setDrainTimeoutMs(10_000).build())
-                .withOffers(List.of(LocalAm.offer(fw, HttpOnYarn.VERSION_RES)));
+                .withOffers(List.of(LocalAm.offerNear(fw, "b4", HttpOnYarn.VERSION_RES)));
         return fw.replace(spec).outcome().get(60, TimeUnit.SECONDS).outcome().name();
     }
 

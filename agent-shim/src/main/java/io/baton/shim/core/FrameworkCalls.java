@@ -114,7 +114,7 @@ final class FrameworkCalls {
         }
         Verdict<OfferView> v = s.ledger.requestOffer(wanted, now);
         if (v instanceof Verdict.Rejected<OfferView> r) {
-            s.fwReject(conn, call.getCorrelationId(), r.code(), r.message());
+            s.fwReject(conn, call.getCorrelationId(), r.code(), r.message() + " (node " + s.settings.node() + ")");
             return;
         }
         s.reply(conn, FrameworkResponse.newBuilder().setCorrelationId(call.getCorrelationId())

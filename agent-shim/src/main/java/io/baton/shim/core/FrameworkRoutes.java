@@ -47,7 +47,7 @@ final class FrameworkRoutes {
             case KILL -> r.feed(orFirst(r.coreOfTask(call.getKill().getTaskId().getValue())), in);
             case REPLACE -> r.feed(replaceCore(call.getReplace()), in);
             case RECONCILE -> reconcile(in);
-            case ACKNOWLEDGE -> r.feed(orFirst(r.coreOfTask(call.getAcknowledge().getTaskId().getValue())), in);
+            case ACKNOWLEDGE -> r.feed(acknowledgeCore(call.getAcknowledge()), in);
             case STATE -> r.emit(new Effect.FrameworkReply(conn, FrameworkResponse.newBuilder()
                     .setCorrelationId(call.getCorrelationId()).setState(r.state()).build()));
             default -> r.feed(0, in);
@@ -167,6 +167,25 @@ final class FrameworkRoutes {
             }
         }
         r.feed(i, in);
+    }
+
+    /**
+     * The node that holds the task, else the one that relayed the update without holding its task (the new task of
+     * a refused replacement, a task its executor no longer holds), else the first.
+     */
+    private int acknowledgeCore(io.baton.proto.Acknowledge ack) {
+        String task = ack.getTaskId().getValue();
+        for (int k = 0; k < r.size(); k++) {
+            if (r.ledger(k).ownerOf(task) != null) {
+                return k;
+            }
+        }
+        for (int k = 0; k < r.size(); k++) {
+            if (r.ledger(k).awaitsUnownedAck(ack.getUuid())) {
+                return k;
+            }
+        }
+        return orFirst(r.coreOfTask(task));
     }
 
     /** The node of the old task, else of the executor the request names, else of the new task, else the first. */

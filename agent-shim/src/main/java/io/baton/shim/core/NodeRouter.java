@@ -371,6 +371,15 @@ public final class NodeRouter {
         return cores.get(0);
     }
 
+    /** The core of {@code node}. */
+    public ShimCore core(String node) {
+        Integer i = byNode.get(node);
+        if (i == null) {
+            throw new IllegalArgumentException("no node " + node + "; the nodes are " + byNode.keySet());
+        }
+        return cores.get(i);
+    }
+
     /** The ledgers' self-checks: null when every one is consistent, else what is wrong and on which node. */
     public String verify() {
         for (ShimCore c : cores) {

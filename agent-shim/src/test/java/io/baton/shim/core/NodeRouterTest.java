@@ -155,6 +155,17 @@ class NodeRouterTest {
     }
 
     @Test
+    void theAcknowledgementOfAnUpdateOfATaskNoNodeHoldsGoesBackToTheNodeThatRelayedIt() {
+        List<Effect> update = f.update(E2, "never-held", TaskState.TASK_LOST); // e.g. a refused replacement's new task
+        TaskStatus relayedUpdate = relayed(update).get(0);
+        List<Effect> ack = f.fw(FW, FrameworkCall.newBuilder().setAcknowledge(io.baton.proto.Acknowledge.newBuilder()
+                .setTaskId(relayedUpdate.getTaskId()).setUuid(relayedUpdate.getUuid())));
+        assertThat(fwReply(ack).hasAccepted()).as("%s", fwReply(ack)).isTrue();
+        assertThat(CoreFixture.all(ack, Effect.Deliver.class)).singleElement()
+                .matches(d -> d.conn() == E2 && d.event().hasAcknowledged());
+    }
+
+    @Test
     void anAnswerHeldBackFindsTheCoreThatAsked() {
         f.place("e4", "b");
         f.holdAnswers = true;

@@ -122,7 +122,7 @@ public final class Demo {
 
         say.header(3, "Augmented replacement (bigger, backed by an offer)");
         say.say("api-v2 → api-v3 with cpus:1.5;mem:384: the old task's resources plus an offer of cpus:1;mem:256.");
-        String offer = w.offer("cpus:1;mem:256");
+        String offer = w.offerNear("api-v2", "cpus:1;mem:256");
         o = w.replace(ReplaceSpec.of("api-v2", DemoWorld.task("api-v3", "cpus:1.5;mem:384", "api v3", fast), offer)
                 .withReplacementId("augmented"), 60);
         say.say(DemoWorld.timings(o));

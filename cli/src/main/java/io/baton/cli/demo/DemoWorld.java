@@ -85,8 +85,9 @@ final class DemoWorld implements AutoCloseable {
                 .setSpec(TaskSpec.newBuilder().setValue(value).putAllParams(params)).build();
     }
 
-    String offer(String resources) throws Exception {
-        return client.offers(Resources.parse(resources)).get(10, TimeUnit.SECONDS).get(0).getId().getValue();
+    /** An offer of {@code resources} on the node of the executor holding {@code task} (for a replacement of it). */
+    String offerNear(String task, String resources) throws Exception {
+        return client.offersNear(task, Resources.parse(resources)).get(10, TimeUnit.SECONDS).get(0).getId().getValue();
     }
 
     /** Launches a task with an offer for exactly its resources and waits until it runs. */
@@ -94,8 +95,8 @@ final class DemoWorld implements AutoCloseable {
         long t0 = System.nanoTime();
         CompletableFuture<TaskStatus> up = running.computeIfAbsent(task.getTaskId().getValue(),
                 k -> new CompletableFuture<>());
-        String offer = client.offers(Resources.fromProto(task.getResourcesList())).get(10, TimeUnit.SECONDS).get(0)
-                .getId().getValue();
+        String offer = client.offersOn(executor, Resources.fromProto(task.getResourcesList())).get(10, TimeUnit.SECONDS)
+                .get(0).getId().getValue();
         client.launch(executor, task, List.of(offer)).get(10, TimeUnit.SECONDS);
         up.get(30, TimeUnit.SECONDS);
         return (System.nanoTime() - t0) / 1_000_000;

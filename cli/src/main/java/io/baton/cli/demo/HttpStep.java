@@ -64,7 +64,7 @@ final class HttpStep {
         Thread.sleep(500);
         TaskInfo v2 = DemoWorld.task("web-v2", "cpus:0.5;mem:64", "v2", Map.of("port", Integer.toString(port)))
                 .toBuilder().setReadiness(Demo.http(port)).build();
-        String offer = w.offer("cpus:0.5;mem:64");
+        String offer = w.offerNear("web-v1", "cpus:0.5;mem:64");
         ReplaceOutcome o = w.replace(ReplaceSpec.of("web-v1", v2, offer).withReplacementId("zero-downtime")
                 .withPolicy(Demo.startThenStop()), 60);
         Thread.sleep(500);

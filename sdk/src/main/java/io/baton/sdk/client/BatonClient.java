@@ -145,13 +145,32 @@ public final class BatonClient implements AutoCloseable {
         LOG.debug("connected to the shim at {} (node {})", endpoint, subscribed.getNode());
     }
 
-    /** Carves an offer from the node's free resources ({@code null} or empty: everything free). */
+    /**
+     * Carves an offer from the node's free resources ({@code null} or empty: everything free). Where the shim serves
+     * several nodes (the YARN application master), from the first node that has them free: to launch onto an
+     * executor or to replace a task, ask with {@link #offersOn} or {@link #offersNear}.
+     */
     public CompletableFuture<List<Offer>> offers(Resources wanted) {
-        RequestOffers.Builder r = RequestOffers.newBuilder();
+        return offers(wanted, RequestOffers.newBuilder(), "OFFERS " + wanted);
+    }
+
+    /** {@link #offers} on the node executor {@code executorId} runs on (for a LAUNCH onto it). */
+    public CompletableFuture<List<Offer>> offersOn(String executorId, Resources wanted) {
+        return offers(wanted, RequestOffers.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue(executorId)),
+                "OFFERS " + wanted + " on executor " + executorId + "'s node");
+    }
+
+    /** {@link #offers} on the node of the executor that holds task {@code taskId} (for a REPLACE of it). */
+    public CompletableFuture<List<Offer>> offersNear(String taskId, Resources wanted) {
+        return offers(wanted, RequestOffers.newBuilder().setTaskId(TaskID.newBuilder().setValue(taskId)),
+                "OFFERS " + wanted + " on task " + taskId + "'s node");
+    }
+
+    private CompletableFuture<List<Offer>> offers(Resources wanted, RequestOffers.Builder r, String what) {
         if (wanted != null) {
             r.addAllResources(wanted.toProto());
         }
-        return calls.call(FrameworkCall.newBuilder().setOffers(r), "OFFERS " + wanted, ResultCase.OFFERS,
+        return calls.call(FrameworkCall.newBuilder().setOffers(r), what, ResultCase.OFFERS,
                 x -> x.getOffers().getOffersList());
     }
 

@@ -114,7 +114,9 @@ final class SimFramework {
     }
 
     private static FrameworkCall.Builder offers(Resources res) {
-        return FrameworkCall.newBuilder().setOffers(RequestOffers.newBuilder().addAllResources(res.toProto()));
+        // on the executor's node (a node shim has one; the clustered seeds' router needs the name)
+        return FrameworkCall.newBuilder().setOffers(RequestOffers.newBuilder().addAllResources(res.toProto())
+                .setExecutorId(ExecutorID.newBuilder().setValue(SimExecutor.ID)));
     }
 
     // ------------------------------------------------------------------ updates

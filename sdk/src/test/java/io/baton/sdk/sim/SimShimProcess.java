@@ -7,6 +7,7 @@ import io.baton.proto.FrameworkCall;
 import io.baton.proto.FrameworkResponse;
 import io.baton.resources.Resources;
 import io.baton.shim.core.Input;
+import io.baton.shim.core.NodeRouter;
 import io.baton.shim.core.ShimCore;
 import io.baton.shim.core.ShimDriver;
 import io.baton.shim.core.ShimSettings;
@@ -15,6 +16,7 @@ import io.baton.shim.isolator.IsolatorException;
 import io.baton.shim.isolator.Limits;
 import io.baton.ledger.Ledger;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -49,21 +51,38 @@ final class SimShimProcess {
     }
 
     private void start() {
-        Ledger ledger = new Ledger(TOTAL, 30_000_000, "o" + Long.toString(w.now() / 1000, 36));
-        ShimCore core = new ShimCore(new ShimSettings("sim", Resources.parse("cpus:0.1;mem:32"), 5_000,
-                RECOVERY_TIMEOUT_MS, TOKEN, "sim/framework.token", new long[] {w.seed, (long) incarnation << 32}),
-                ledger, isolator.kind());
         node = new SimNode(w, net, isolator, owners, sabotage == Simulation.Sabotage.STALE_LIMITS, incarnation,
                 this::tick);
-        driver = new ShimDriver(core, node);
+        if (!clustered()) {
+            driver = new ShimDriver(newCore("sim"), node);
+            return;
+        }
+        // the YARN AM's shape: a core per node behind the router; the executor runs on the second node, placed
+        // there before it can subscribe (as the AM places a container before starting it, or takes one over)
+        driver = new ShimDriver(NodeRouter.cluster("sim-am", List.of(newCore("sim-other"), newCore("sim")),
+                this::newCore), node);
+        driver.feed(new Input.Placed(SimExecutor.ID, "sim", w.now()));
     }
 
+    private ShimCore newCore(String nodeName) {
+        Ledger ledger = new Ledger(TOTAL, 30_000_000, "o" + Long.toString(w.now() / 1000, 36) + nodeName.length());
+        return new ShimCore(new ShimSettings(nodeName, Resources.parse("cpus:0.1;mem:32"), 5_000,
+                RECOVERY_TIMEOUT_MS, TOKEN, "sim/framework.token", new long[] {w.seed, (long) incarnation << 32}),
+                ledger, isolator.kind());
+    }
+
+    /** Odd seeds run the shim as a {@link NodeRouter} of two nodes, the executor on the second. */
+    boolean clustered() {
+        return (w.seed & 1) == 1;
+    }
+
+    /** The core of the executor's node. */
     ShimCore core() {
-        return driver.core();
+        return clustered() ? driver.router().core("sim") : driver.core();
     }
 
     Ledger ledger() {
-        return driver.core().ledger();
+        return core().ledger();
     }
 
     boolean up() {
@@ -169,6 +188,13 @@ final class SimShimProcess {
         if (++audits % 4 == 0 && !core().state().equals(core().stateFromScratch())) {
             w.violation("STATE " + when + ": the answer differs from one built from scratch: " + core().state()
                     + " vs " + core().stateFromScratch());
+        }
+        if (clustered() && audits % 4 == 0) {
+            String other = driver.router().core("sim-other").ledger().executors().isEmpty() ? null
+                    : "the other node's ledger holds " + driver.router().core("sim-other").ledger().executors();
+            if (other != null || driver.router().verify() != null) {
+                w.violation("nodes " + when + ": " + (other != null ? other : driver.router().verify()));
+            }
         }
     }
 
