@@ -192,7 +192,8 @@ final class FrameworkRoutes {
     private int replaceCore(Replace replace) {
         Integer i = r.coreOfTask(replace.getOldTaskId().getValue());
         if (i == null && !replace.getExecutorId().getValue().isEmpty()) {
-            i = r.knownBy(replace.getExecutorId().getValue());
+            String e = replace.getExecutorId().getValue();
+            i = r.knownBy(e) != null ? r.knownBy(e) : r.placedOn(e); // placed: it may not have re-subscribed yet
         }
         if (i == null) {
             i = r.coreOfTask(replace.getNewTask().getTaskId().getValue());
