@@ -194,7 +194,7 @@ public final class Ledger {
         return tasks.ownerOf(taskId);
     }
 
-    /** Whether this ledger relayed an update of a task it does not hold, with this uuid, still unacknowledged. */
+    /** Whether this ledger relayed an update of a task nobody owns, with this uuid, still unacknowledged. */
     public boolean awaitsUnownedAck(com.google.protobuf.ByteString uuid) {
         return tasks.awaitsUnownedAck(uuid);
     }
@@ -218,6 +218,11 @@ public final class Ledger {
     }
 
     /** Records (for RECONCILE) a status the shim originated for a task it knows; others are only relayed. */
+    /** A task of an executor that is not here ended with {@code status} (see {@link TaskRules#endedAway}). */
+    public boolean endedAway(String executorId, TaskStatus status) {
+        return executor(executorId) == null && new TaskRules(this).endedAway(executorId, status);
+    }
+
     public void shimStatus(TaskStatus status) {
         if (tasks.ownerOf(status.getTaskId().getValue()) != null) {
             tasks.record(status);

@@ -18,6 +18,22 @@ final class TaskRules {
         this.ledger = ledger;
     }
 
+    /**
+     * The task, owned by nobody here, becomes the absent executor's, retired with {@code status} (terminal) as its
+     * latest: RECONCILE answers it until a framework acknowledges that status, as for a task of an executor that
+     * expired. False, changing nothing, when the task is owned already or the status is not terminal.
+     */
+    boolean endedAway(String executorId, TaskStatus status) {
+        String task = status.getTaskId().getValue();
+        if (ledger.taskBook().ownerOf(task) != null || !io.baton.tasks.TaskStates.isTerminal(status.getState())) {
+            return false;
+        }
+        ledger.taskBook().own(task, executorId);
+        ledger.taskBook().record(status);
+        ledger.taskBook().retire(task);
+        return true;
+    }
+
     Verdict<Resources> launch(String executorId, TaskInfo task, List<String> offerIds, long nowUs) {
         Verdict<ExecutorEntry> exec = ledger.liveExecutor(executorId);
         if (!exec.accepted()) {

@@ -60,6 +60,8 @@ public final class BatonApplicationMaster implements AutoCloseable {
     private final AmOptions options;
     private final UserGroupInformation user;
     private ShimServer shim;
+    private YarnBackend backend;
+    private TaskRecords taskRecords;
     private ExecutorContainers containers;
     private AMRMClientAsync<ContainerRequest> rm;
     private NMClientAsync nm;
@@ -173,8 +175,8 @@ public final class BatonApplicationMaster implements AutoCloseable {
             files.put(ExecutorCommands.TOKEN_LINK, TokenResource.stage(conf, staging, token));
             containers = new ExecutorContainers(files, this::room, yarnThread);
             Clock clock = Clock.systemUTC();
-            shim = ShimServer.withBackend(config, new YarnBackend(containers, options.reserveTimeoutMs(), clock,
-                    runningNodes()), token,
+            backend = new YarnBackend(containers, options.reserveTimeoutMs(), clock, runningNodes());
+            shim = ShimServer.withBackend(config, backend, token,
                     clock).start();
             nm = NMClientAsync.createNMClientAsync(containers.nmEvents);
             nm.init(conf);
@@ -197,6 +199,9 @@ public final class BatonApplicationMaster implements AutoCloseable {
             containers.bind(rm, nm, kept);
             new AttemptTakeover(records, containers, rm, kept).takeOver(
                     registration.getContainersFromPreviousAttempts(), addressFile);
+            taskRecords = new TaskRecords(conf, staging);
+            yarnThread.scheduleWithFixedDelay(this::recordTasks, TaskRecords.PERIOD_MS, TaskRecords.PERIOD_MS,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
             containers.running().forEach((c, executor) -> yarnThread.schedule(() -> adoptDeadline(c, executor),
                     options.adoptTimeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS));
             address.publish(conf, staging);
@@ -231,7 +236,7 @@ public final class BatonApplicationMaster implements AutoCloseable {
      * ({@link AmOptions#adoptTimeoutMs}), it never will (it could not learn this attempt's address, or it hangs):
      * its container goes back to the ResourceManager, and an executor this AM was started to run
      * ({@link #launchMissing}) is started again in a new container. Its tasks were never in this attempt's ledger
-     * (it is rebuilt from re-subscriptions), so none is reported; a framework's reconcile says TASK_UNKNOWN.
+     * (it is rebuilt from re-subscriptions): those an earlier attempt recorded ({@link TaskRecords}) end TASK_LOST.
      */
     private void adoptDeadline(ContainerId container, String executor) {
         if (!executor.equals(containers.running().get(container))) {
@@ -250,6 +255,17 @@ public final class BatonApplicationMaster implements AutoCloseable {
         LOG.warn("executor {} in container {} (taken over from an earlier attempt) did not re-subscribe within {} ms: "
                 + "giving the container back to the ResourceManager{}", executor, container, options.adoptTimeoutMs(),
                 again == null ? "" : " and starting the executor again in a new one");
+        try {
+            List<String> tasks = taskRecords.take(executor);
+            if (!tasks.isEmpty()) {
+                backend.tasksEndedAway(executor, tasks, "executor " + executor + " did not re-subscribe to attempt "
+                        + attemptNumber() + " of the AM within " + options.adoptTimeoutMs() + " ms; its container "
+                        + container + " was given back to the ResourceManager");
+            }
+        } catch (IOException e) {
+            LOG.error("could not read the tasks recorded for executor {}: they are not reported lost ({})", executor,
+                    e.toString());
+        }
         containers.release(container.toString());
         if (again != null) {
             launch(again).whenComplete((c, t) -> {
@@ -257,6 +273,15 @@ public final class BatonApplicationMaster implements AutoCloseable {
                     LOG.error("could not start executor {} again: {}", executor, t.toString());
                 }
             });
+        }
+    }
+
+    /** Writes the tasks of the executors this attempt holds, for a later attempt ({@link TaskRecords}). */
+    private void recordTasks() {
+        try {
+            taskRecords.writeOrLog(TaskRecords.live(shim.state()));
+        } catch (Exception e) {
+            LOG.warn("could not read the shim's state to record the executors' tasks: {}", e.toString());
         }
     }
 

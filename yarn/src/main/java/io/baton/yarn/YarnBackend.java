@@ -93,6 +93,15 @@ final class YarnBackend implements NodeBackend {
         yarn.onPlaced((executor, node) -> loop.answer(new Input.Placed(executor, node, clock.millis() * 1000)));
     }
 
+    /**
+     * Ends {@code taskIds} of an executor that never came back to this attempt (TASK_LOST with {@code message}): from
+     * any thread, onto the loop (see {@link Input.TasksEndedAway}).
+     */
+    void tasksEndedAway(String executorId, java.util.List<String> taskIds, String message) {
+        loop.answer(new Input.TasksEndedAway(executorId, java.util.List.copyOf(taskIds), io.baton.proto.TaskState.TASK_LOST,
+                io.baton.proto.TaskReason.REASON_EXECUTOR_TERMINATED, message, clock.millis() * 1000));
+    }
+
     @Override
     public Input attach(Effect.Attach a) {
         String c = yarn.containerOf(a.executorId());

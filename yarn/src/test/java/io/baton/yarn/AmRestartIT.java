@@ -75,6 +75,7 @@ class AmRestartIT {
                     new BatonYarnClient.Submission("am-restart-it", staging, amFiles(), java(),
                             amJvmFlags(), new YarnSize(768, 1), amArgs(), 2, executorFiles()));
             ApplicationId app = submitted.application();
+            BatonClient[] watcher = {null}; // a framework on attempt 2 from its start, hearing every update
             try {
                 ApplicationReport first = BatonYarnClient.awaitAttempt(client, app, 1, Duration.ofSeconds(120));
                 AmAddress one = awaitAddress(yarn, submitted, 1);
@@ -103,6 +104,14 @@ class AmRestartIT {
                             .addAllResources(wanted.toProto()).build();
                     framework.launch("w1", task, offers).get(30, TimeUnit.SECONDS);
                     await().atMost(Duration.ofSeconds(30)).until(() -> seen(updates, "t1", TaskState.TASK_RUNNING));
+                    // and u1 on w2, which will never come back to attempt 2: the AM records it for a later attempt
+                    framework.launch("w2", TaskInfo.newBuilder().setTaskId(TaskID.newBuilder().setValue("u1"))
+                            .setName("u1").addAllResources(wanted.toProto()).build(), BatonClient.offerIds(
+                                    framework.offersOn("w2", wanted).get(10, TimeUnit.SECONDS))).get(30, TimeUnit.SECONDS);
+                    await().atMost(Duration.ofSeconds(30)).until(() -> seen(updates, "u1", TaskState.TASK_RUNNING));
+                    Path record = Path.of(submitted.stagingDir().toUri()).resolve("tasks").resolve("w2");
+                    await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(record)
+                            && Files.readString(record).equals("u1"));
 
                     // a replacement in flight: the container grows for it (KILLING is sent once the RESERVE is
                     // answered), the old task stops, the new one hangs
@@ -129,6 +138,9 @@ class AmRestartIT {
                 assertThat(second.getCurrentApplicationAttemptId().getAttemptId()).isEqualTo(2);
                 AmAddress two = awaitAddress(yarn, submitted, 2);
                 assertThat(two.framework()).isEqualTo("tcp://" + second.getHost() + ":" + second.getRpcPort());
+                BlockingQueue<TaskStatus> heardOnTwo = new LinkedBlockingQueue<>();
+                watcher[0] = connect(second, token);
+                watcher[0].onUpdate(heardOnTwo::add);
                 // attempt 2 serves elsewhere: the executor can only find it through its address file
                 assertThat(two.executors()).isNotEqualTo(one.executors());
                 Path linked = LocalAm.containerWorkDir(yarn, w1Container).resolve(ExecutorCommands.ADDRESS_LINK + ".2");
@@ -218,10 +230,20 @@ class AmRestartIT {
                     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
                             .until(() -> connected(framework, "w2") && !containerOf(framework, "w2").equals(w2Container));
                 }
+                // w2's task, known to attempt 2 only from attempt 1's record, ended TASK_LOST with the reason (and,
+                // acknowledged by the framework, is forgotten as any ended task)
+                TaskStatus u1 = heardOnTwo.stream().filter(u -> u.getTaskId().getValue().equals("u1")).findFirst()
+                        .orElseThrow(() -> new AssertionError("no update of u1 from attempt 2: " + heardOnTwo));
+                assertThat(u1.getState()).isEqualTo(TaskState.TASK_LOST);
+                assertThat(u1.getMessage()).contains("executor w2 did not re-subscribe to attempt 2");
+                assertThat(u1.getExecutorId().getValue()).isEqualTo("w2");
                 await().atMost(Duration.ofSeconds(30)).until(() -> !w2.isAlive());
                 assertThat(rmState(client, w2Container)).as("w2's first container in the RM")
                         .isIn(ContainerState.COMPLETE, null);
             } finally {
+                if (watcher[0] != null) {
+                    watcher[0].close();
+                }
                 keepLogs(yarn);
                 client.killApplication(app);
             }

@@ -74,6 +74,16 @@ public sealed interface Input {
     record Placed(String executorId, String node, long nowUs) implements Input {
     }
 
+    /**
+     * Tasks an executor this shim does not hold had when it was last seen (a later attempt of the YARN AM reads them
+     * from the earlier attempt's records) end with {@code state} and {@code reason}: the executor will not come
+     * back with them. Each task the ledger does not know yet is relayed to the frameworks and answered by RECONCILE;
+     * nothing changes for an executor that is here.
+     */
+    record TasksEndedAway(String executorId, java.util.List<String> taskIds, TaskState state, TaskReason reason,
+            String message, long nowUs) implements Input {
+    }
+
     /** Time passed: offers and executors whose recovery timeout ran out expire. */
     record Tick(long nowUs) implements Input {
     }

@@ -122,6 +122,17 @@ public final class NodeRouter {
             feed(coreOfExecutor(in.executorId()), in);
         } else if (input instanceof Input.ExecutorGone in) {
             feed(coreOfExecutor(in.executorId()), in);
+        } else if (input instanceof Input.TasksEndedAway in) {
+            int i = coreOfExecutor(in.executorId());
+            List<String> here = new ArrayList<>(); // a task another node knows is that node's (it moved, or runs)
+            for (String t : in.taskIds()) {
+                Integer k = coreOfTask(t);
+                if (k == null || k == i) {
+                    here.add(t);
+                }
+            }
+            feed(i, new Input.TasksEndedAway(in.executorId(), here, in.state(), in.reason(), in.message(),
+                    in.nowUs()));
         } else if (input instanceof Input.Tick in) {
             all(in);
         } else if (input instanceof Input.Placed in) {

@@ -1,8 +1,10 @@
 package io.baton.shim.core;
 
 import io.baton.proto.NodeState;
+import io.baton.proto.TaskID;
 import io.baton.proto.TaskInfo;
 import io.baton.proto.TaskReason;
+import io.baton.proto.TaskStatus;
 import io.baton.proto.TaskState;
 import io.baton.ledger.Ledger;
 import java.util.List;
@@ -55,6 +57,8 @@ public final class ShimCore {
             executorCalls.shrinkFailed(in);
         } else if (input instanceof Input.ExecutorGone g) {
             executorGone(g);
+        } else if (input instanceof Input.TasksEndedAway in) {
+            endedAway(in);
         } else if (input instanceof Input.Tick t) {
             expire(t.nowUs());
         } else {
@@ -136,6 +140,21 @@ public final class ShimCore {
         s.note(Effect.Note.Level.WARN, "executor " + id + " is gone: " + in.message() + "; " + e.lostTasks().size()
                 + " tasks end " + in.state());
         lost(e, in.state(), in.reason(), in.message(), in.nowUs());
+    }
+
+    private void endedAway(Input.TasksEndedAway in) {
+        int ended = 0;
+        for (String task : in.taskIds()) {
+            TaskStatus st = s.shimStatus(TaskID.newBuilder().setValue(task).build(), in.state(), in.reason(),
+                    in.message(), in.executorId(), in.nowUs());
+            if (s.ledger.endedAway(in.executorId(), st)) {
+                s.publish(io.baton.proto.FrameworkEvent.newBuilder().setUpdate(st).build());
+                ended++;
+            }
+        }
+        s.note(ended == 0 ? Effect.Note.Level.INFO : Effect.Note.Level.WARN, "executor " + in.executorId()
+                + (ended == 0 ? " is away; none of its " + in.taskIds().size() + " recorded tasks was left to end"
+                        : " is away: " + ended + " of its recorded tasks end " + in.state() + ": " + in.message()));
     }
 
     /** The executor's tasks (held, reserved, queued as REPLACEs) end with {@code state}; its id is free again. */

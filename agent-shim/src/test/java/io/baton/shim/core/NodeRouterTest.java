@@ -166,6 +166,32 @@ class NodeRouterTest {
     }
 
     @Test
+    void tasksOfAnExecutorThatNeverCameBackEndOnItsNodeOnceAndReconcileSaysSo() {
+        launchRunning(E1, "e1", "t1", offerOn("e1", "cpus:1;mem:128"));
+        f.place("e9", "b"); // taken over by this attempt, but it never re-subscribes
+        List<Effect> ended = f.feed(new Input.TasksEndedAway("e9", List.of("x1", "x2", "t1"), TaskState.TASK_LOST,
+                io.baton.proto.TaskReason.REASON_EXECUTOR_TERMINATED, "executor e9 did not re-subscribe", f.now));
+        assertThat(relayed(ended)).as("t1 is e1's and runs: untouched").extracting(s -> s.getTaskId().getValue())
+                .containsExactly("x1", "x2");
+        assertThat(relayed(ended)).allMatch(s -> s.getState() == TaskState.TASK_LOST
+                && s.getExecutorId().getValue().equals("e9") && s.getMessage().contains("did not re-subscribe"));
+        assertThat(f.router().ledgers().get(1).ownerOf("x1")).isEqualTo("e9");
+        List<TaskStatus> known = fwReply(f.fw(FW, FrameworkCall.newBuilder().setReconcile(Reconcile.newBuilder()
+                .addTaskIds(TaskID.newBuilder().setValue("x1")).addTaskIds(TaskID.newBuilder().setValue("t1")))))
+                .getStatuses().getStatusesList();
+        assertThat(known).extracting(TaskStatus::getState)
+                .containsExactlyInAnyOrder(TaskState.TASK_LOST, TaskState.TASK_RUNNING);
+        assertThat(relayed(f.feed(new Input.TasksEndedAway("e9", List.of("x1"), TaskState.TASK_LOST,
+                io.baton.proto.TaskReason.REASON_EXECUTOR_TERMINATED, "again", f.now)))).as("once").isEmpty();
+
+        TaskStatus x1 = relayed(ended).get(0);
+        assertThat(fwReply(f.fw(FW, FrameworkCall.newBuilder().setAcknowledge(io.baton.proto.Acknowledge.newBuilder()
+                .setTaskId(x1.getTaskId()).setUuid(x1.getUuid())))).hasAccepted()).isTrue();
+        assertThat(f.router().ledgers().get(1).latest("x1")).as("acknowledged: forgotten").isNull();
+        assertThat(f.router().verify()).isNull();
+    }
+
+    @Test
     void anAnswerHeldBackFindsTheCoreThatAsked() {
         f.place("e4", "b");
         f.holdAnswers = true;
