@@ -53,15 +53,35 @@ final class StatusCommand implements Callable<Integer> {
         totals.add(new String[] {"reserved", Format.resources(s.getReservedList())});
         totals.add(new String[] {"offered", Format.resources(s.getOfferedList())});
         sb.append(Format.table(totals)).append('\n');
+        if (s.getNodesCount() > 0) { // a shim serving several nodes (the YARN AM): each node's own ledger
+            List<String[]> nodes = new ArrayList<>();
+            nodes.add(new String[] {"NODE", "TOTAL", "FREE", "ALLOCATED", "RESERVED", "OFFERED"});
+            for (NodeState n : s.getNodesList()) {
+                nodes.add(new String[] {n.getNode(), Format.resources(n.getTotalList()),
+                    Format.resources(n.getFreeList()), Format.resources(n.getAllocatedList()),
+                    Format.resources(n.getReservedList()), Format.resources(n.getOfferedList())});
+            }
+            sb.append(Format.table(nodes)).append('\n');
+        }
 
+        boolean onNodes = s.getNodesCount() > 0;
         List<String[]> execs = new ArrayList<>();
-        execs.add(new String[] {"EXECUTOR", "CONNECTED", "PID", "ALLOCATION", "LIMITS"});
+        execs.add(onNodes ? new String[] {"EXECUTOR", "NODE", "CONNECTED", "PID", "ALLOCATION", "LIMITS"}
+                : new String[] {"EXECUTOR", "CONNECTED", "PID", "ALLOCATION", "LIMITS"});
         List<String[]> tasks = new ArrayList<>();
         tasks.add(new String[] {"TASK", "EXECUTOR", "STATE", "RESOURCES", "REPLACEMENT", "MESSAGE"});
         for (ExecutorState e : s.getExecutorsList()) {
             String id = e.getExecutorId().getValue();
-            execs.add(new String[] {id, e.getConnected() ? "yes" : "no", Integer.toString(e.getPid()),
-                Format.resources(e.getAllocationList()), Format.resources(e.getLimitsList())});
+            String[] row = {id, e.getConnected() ? "yes" : "no", Integer.toString(e.getPid()),
+                Format.resources(e.getAllocationList()), Format.resources(e.getLimitsList())};
+            if (onNodes) {
+                String[] withNode = new String[row.length + 1];
+                withNode[0] = id;
+                withNode[1] = e.getNode();
+                System.arraycopy(row, 1, withNode, 2, row.length - 1);
+                row = withNode;
+            }
+            execs.add(row);
             for (TaskStatus t : e.getTasksList()) {
                 tasks.add(new String[] {t.getTaskId().getValue(), id, t.getState().name(), taskResources(s, e, t),
                     t.getReplacementId().getValue().isEmpty() ? "-" : t.getReplacementId().getValue(),

@@ -1,0 +1,44 @@
+package io.baton.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.baton.proto.ExecutorID;
+import io.baton.proto.ExecutorState;
+import io.baton.proto.NodeState;
+import io.baton.resources.Resources;
+import org.junit.jupiter.api.Test;
+
+/** {@code baton status} against a shim serving several nodes (the YARN AM) shows each node's ledger and executor. */
+class StatusRenderTest {
+
+    private static NodeState node(String name, String total, String free) {
+        return NodeState.newBuilder().setNode(name).addAllTotal(Resources.parse(total).toProto())
+                .addAllFree(Resources.parse(free).toProto()).build();
+    }
+
+    @Test
+    void eachNodeHasALineAndEachExecutorNamesItsNode() {
+        NodeState s = NodeState.newBuilder().setNode("am-host").setIsolator("yarn")
+                .addAllTotal(Resources.parse("cpus:8;mem:8192").toProto())
+                .addNodes(node("nm-a:1", "cpus:4;mem:4096;ports:[31000-31000]", "cpus:3;mem:3072"))
+                .addNodes(node("nm-b:2", "cpus:4;mem:4096;ports:[31000-31000]", "cpus:4;mem:4096"))
+                .addExecutors(ExecutorState.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue("w1"))
+                        .setNode("nm-a:1").setConnected(true))
+                .build();
+        String out = StatusCommand.render(s);
+        assertThat(out).contains("NODE", "EXECUTOR");
+        assertThat(out.lines().filter(l -> l.startsWith("nm-a:1"))).singleElement().asString()
+                .contains("cpus:4;mem:4096;ports:[31000-31000]", "cpus:3;mem:3072");
+        assertThat(out.lines().filter(l -> l.startsWith("w1"))).singleElement().asString().contains("nm-a:1", "yes");
+    }
+
+    @Test
+    void aNodeShimsStatusHasNoNodeColumn() {
+        NodeState s = NodeState.newBuilder().setNode("n1").setIsolator("none").addExecutors(ExecutorState.newBuilder()
+                .setExecutorId(ExecutorID.newBuilder().setValue("e1")).setConnected(true)).build();
+        String out = StatusCommand.render(s);
+        assertThat(out).doesNotContain("NODE");
+        assertThat(out.lines().filter(l -> l.startsWith("EXECUTOR"))).singleElement().asString()
+                .doesNotContain("NODE");
+    }
+}
