@@ -371,12 +371,8 @@ public final class Ledger {
 
     /** The live reservation whose old or new task is {@code taskId}, or null. */
     public ReservationView reservationNaming(String taskId) {
-        for (ReservationEntry r : reservations.byId().values()) {
-            if (r.oldTask.getTaskId().getValue().equals(taskId) || r.newTask.getTaskId().getValue().equals(taskId)) {
-                return ReservationView.of(r);
-            }
-        }
-        return null;
+        ReservationEntry r = reservations.naming(taskId);
+        return r == null ? null : ReservationView.of(r);
     }
 
     public List<ReservationView> reservations() {

@@ -39,6 +39,15 @@ final class LedgerAudit {
         if (indexed != l.reservationMap().size()) {
             return indexed + " reservations are indexed by executor, " + l.reservationMap().size() + " are live";
         }
+        java.util.Map<String, ReservationEntry> naming = new java.util.HashMap<>();
+        for (ReservationEntry res : l.reservationMap().values()) {
+            naming.putIfAbsent(res.oldTaskId(), res);
+            naming.putIfAbsent(res.newTaskId(), res);
+        }
+        if (!naming.equals(l.reservationBook().byTask())) {
+            return "the reservations indexed by task " + l.reservationBook().byTask().keySet()
+                    + " are not the ones the live reservations name " + naming.keySet();
+        }
         for (ReservationEntry res : l.reservationMap().values()) {
             r = r.plus(res.pool);
             if (!res.pool.contains(res.inUse)) {

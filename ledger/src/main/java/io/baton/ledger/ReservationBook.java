@@ -19,11 +19,15 @@ final class ReservationBook {
 
     private final Map<String, ReservationEntry> byId = new LinkedHashMap<>();
     private final Map<String, Map<String, ReservationEntry>> byExecutor = new HashMap<>();
+    /** The live reservation naming each task (old or new), the earliest when several would (the rules prevent it). */
+    private final Map<String, ReservationEntry> byTask = new HashMap<>();
     private final Map<String, Ended> ended = Ledger.bounded(4096);
 
     void add(ReservationEntry r) {
         byId.put(r.replacementId, r);
         byExecutor.computeIfAbsent(r.executorId, k -> new LinkedHashMap<>()).put(r.replacementId, r);
+        byTask.putIfAbsent(r.oldTaskId(), r);
+        byTask.putIfAbsent(r.newTaskId(), r);
     }
 
     /** Drops a reservation from both views; returns it, or null. */
@@ -34,6 +38,13 @@ final class ReservationBook {
             mine.remove(replacementId);
             if (mine.isEmpty()) {
                 byExecutor.remove(r.executorId);
+            }
+            for (String task : new String[] {r.oldTaskId(), r.newTaskId()}) {
+                if (byTask.get(task) == r) {
+                    byTask.remove(task);
+                    byId.values().stream().filter(o -> o.oldTaskId().equals(task) || o.newTaskId().equals(task))
+                            .findFirst().ifPresent(o -> byTask.put(task, o)); // (never, by the rules; kept exact)
+                }
             }
         }
         return r;
@@ -47,6 +58,16 @@ final class ReservationBook {
     /** Read-only: one executor's, by replacement id (empty when it has none). */
     Map<String, ReservationEntry> of(String executorId) {
         return Collections.unmodifiableMap(byExecutor.getOrDefault(executorId, Map.of()));
+    }
+
+    /** The live reservation whose old or new task is {@code taskId} (the earliest), or null. */
+    ReservationEntry naming(String taskId) {
+        return byTask.get(taskId);
+    }
+
+    /** Read-only: by task, for the audit. */
+    Map<String, ReservationEntry> byTask() {
+        return Collections.unmodifiableMap(byTask);
     }
 
     /** Read-only: every executor's, for the audit. */
