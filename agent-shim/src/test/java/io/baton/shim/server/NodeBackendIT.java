@@ -40,7 +40,13 @@ class NodeBackendIT {
         final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
         final List<String> calls = new CopyOnWriteArrayList<>();
         volatile boolean closed;
-        private NodeLoop loop;
+        NodeLoop loop;
+        List<String> nodes = List.of();
+
+        @Override
+        public List<String> nodes() {
+            return nodes;
+        }
 
         @Override
         public String kind() {
@@ -123,5 +129,43 @@ class NodeBackendIT {
             server.close();
         }
         assertThat(backend.closed).isTrue();
+    }
+
+    @Test
+    void aBackendOfSeveralNodesGetsALedgerPerNodeBehindOneSetOfSockets() throws Exception {
+        ShimConfig config = ShimHarness.config(dir);
+        LateBackend backend = new LateBackend();
+        backend.nodes = List.of("nm-a:1", "nm-b:2");
+        ShimServer server = ShimServer.withBackend(config, backend, ShimHarness.TOKEN, Clock.systemUTC()).start();
+        try (TestExecutor e1 = new TestExecutor(config.executorSocket(), "e1");
+                TestExecutor e2 = new TestExecutor(config.executorSocket(), "e2");
+                TestFramework fw = TestFramework.unix(config.frameworkSocket())) {
+            backend.loop.answer(new Input.Placed("e1", "nm-b:2", System.currentTimeMillis() * 1000));
+            server.onLoop(() -> null); // the loop runs its tasks in order: placed before e1 can subscribe
+            assertThat(e1.subscribe("cpus:0.1;mem:32").hasSubscribed()).isTrue();
+            assertThat(e2.subscribe("cpus:0.1;mem:32").getRejected().getMessage())
+                    .contains("executor e2 was not started on any node");
+            fw.subscribe(ShimHarness.TOKEN, true);
+
+            var offered = fw.call(FrameworkCall.newBuilder().setOffers(io.baton.proto.RequestOffers.newBuilder()
+                    .addAllResources(io.baton.resources.Resources.parse("cpus:1;mem:128").toProto())
+                    .setExecutorId(io.baton.proto.ExecutorID.newBuilder().setValue("e1")))).getOffers().getOffers(0);
+            assertThat(offered.getNode()).isEqualTo("nm-b:2");
+            assertThat(launch(fw, "e1", task("a", "cpus:1;mem:128"), offered.getId().getValue()).hasForwarded())
+                    .isTrue();
+            e1.wire.await(m -> m.hasEvent() && m.getEvent().hasLaunch());
+
+            NodeState state = fw.call(FrameworkCall.newBuilder().setState(GetState.getDefaultInstance())).getState();
+            assertThat(state.getNodesList()).extracting(NodeState::getNode).containsExactly("nm-a:1", "nm-b:2");
+            assertThat(state.getExecutorsList()).singleElement().matches(x -> x.getNode().equals("nm-b:2"));
+            assertThat(io.baton.resources.Resources.fromProto(state.getNodes(0).getAllocatedList()).isEmpty())
+                    .as("nothing on nm-a").isTrue();
+            assertThat(server.state()).as("the live view's and the tools' STATE").isEqualTo(state);
+            assertThat(server.metricsText()).contains("baton_resources{kind=\"total\",resource=\"cpus\"} "
+                    + (long) (2 * config.total().scalarValue("cpus")));
+            assertThat(server.verifyLedger()).isNull();
+        } finally {
+            server.close();
+        }
     }
 }
