@@ -72,7 +72,8 @@ final class StatusCommand implements Callable<Integer> {
         tasks.add(new String[] {"TASK", "EXECUTOR", "STATE", "RESOURCES", "REPLACEMENT", "MESSAGE"});
         for (ExecutorState e : s.getExecutorsList()) {
             String id = e.getExecutorId().getValue();
-            String[] row = {id, e.getConnected() ? "yes" : "no", Integer.toString(e.getPid()),
+            String[] row = {id, e.getConnected() ? "yes" : "no",
+                e.getPid() > 0 ? Integer.toString(e.getPid()) : "-", // 0: reached over TCP, no peer credentials
                 Format.resources(e.getAllocationList()), Format.resources(e.getLimitsList())};
             if (onNodes) {
                 String[] withNode = new String[row.length + 1];
