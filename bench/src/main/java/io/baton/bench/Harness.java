@@ -83,6 +83,9 @@ public final class Harness {
     private final Map<String, CompletableFuture<TaskStatus>> running = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private ShimServer shim;
+    /** What {@link #measure} measured of PROCESS latency, and its throughput round nearest 16 at once. */
+    private Latency lastProcess;
+    private double[] lastThroughput;
     private ChronicleJournal journal;
     private ExecutorRuntime runtime;
     private BatonClient client;
@@ -132,6 +135,7 @@ public final class Harness {
             h.start();
             String report = h.measure();
             h.stop();
+            report += reserveOnDeliveryOff(h, dir.resolve("off"));
             h = null;
             // each in its own node, with executors in their own JVMs, after the in-process measurements
             HttpDowntime.Result http = new HttpDowntime(HttpDowntime.Plan.of(smoke), dir.resolve("http")).run();
@@ -437,8 +441,34 @@ public final class Harness {
 
     // ------------------------------------------------------------------ the report
 
+    /**
+     * The same measurements of PROCESS latency and throughput at 16 at once on a fresh shim with its reserve on
+     * delivery turned off, so the executor's RESERVE round trip is on each replacement's path: side by side with
+     * {@code on}'s, in the same run.
+     */
+    static String reserveOnDeliveryOff(Harness on, Path dir) throws Exception {
+        Files.createDirectories(dir);
+        Harness off = new Harness(on.plan, dir);
+        String before = System.getProperty("baton.shim.reserveOnDelivery");
+        System.setProperty("baton.shim.reserveOnDelivery", "false");
+        try {
+            off.start();
+            Latency process = off.latency(Durability.PROCESS);
+            double[] tput = off.throughput((int) on.lastThroughput[4]);
+            return Report.reserveOnDelivery(on.lastProcess, on.lastThroughput, process, tput);
+        } finally {
+            off.stop();
+            if (before == null) {
+                System.clearProperty("baton.shim.reserveOnDelivery");
+            } else {
+                System.setProperty("baton.shim.reserveOnDelivery", before);
+            }
+        }
+    }
+
     String measure() throws Exception {
         Latency process = latency(Durability.PROCESS);
+        lastProcess = process;
         Latency sync = latency(Durability.SYNC);
         Dist rtt = shimRoundTrip();
         Dist[] exec = executorRoundTrips();
@@ -451,6 +481,8 @@ public final class Harness {
         for (int chains : plan.throughputCurve()) {
             curve.add(throughput(chains));
         }
+        // the round closest to 16 at once (the target's), for the side-by-side run without reserve on delivery
+        lastThroughput = curve.stream().min(Comparator.comparingDouble(c -> Math.abs(c[4] - 16))).orElseThrow();
         double[] heap = heapPerTask();
 
         return Report.render(plan, process, sync, new Report.Floor(rtt, exec[0], exec[1], floorJournalP, floorJournalS),

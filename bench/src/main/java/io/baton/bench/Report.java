@@ -135,6 +135,29 @@ final class Report {
         return b.toString();
     }
 
+    /** PROCESS latency and throughput with the shim's reserve on delivery (the default) and without, same run. */
+    static String reserveOnDelivery(Latency on, double[] tputOn, Latency off, double[] tputOff) {
+        StringBuilder b = new StringBuilder("\n## The shim's reserve on delivery, side by side\n\n");
+        b.append("A STOP_THEN_START of same-size tasks moves no resources, so the shim reserves it when it delivers "
+                + "the REPLACE and the executor sends no RESERVE (`docs/PROTOCOL.md`). The same PROCESS measurements on "
+                + "a second shim started with `-Dbaton.shim.reserveOnDelivery=false`, right after, in the same run: the "
+                + "executor's RESERVE round trip is then on every replacement's path. µs.\n\n");
+        b.append("| figure | reserve on delivery (default) | executor's RESERVE |\n|---|---|---|\n");
+        b.append("| SDK overhead p50 / p99 | ").append(on.overhead().p50()).append(" / ").append(on.overhead().p99())
+                .append(" | ").append(off.overhead().p50()).append(" / ").append(off.overhead().p99()).append(" |\n");
+        b.append("| total (timings.total_us) p50 / p99 | ").append(on.total().p50()).append(" / ")
+                .append(on.total().p99()).append(" | ").append(off.total().p50()).append(" / ").append(off.total().p99())
+                .append(" |\n");
+        b.append("| framework round trip (replace → final update) p50 | ").append(on.client().p50()).append(" | ")
+                .append(off.client().p50()).append(" |\n");
+        b.append("| journal appends per replacement | ").append(fmt(on.appendsPer())).append(" | ")
+                .append(fmt(off.appendsPer())).append(" |\n");
+        b.append("| throughput, ").append((int) tputOn[4]).append(" at once (replacements/s) | ")
+                .append(String.format(java.util.Locale.ROOT, "%.0f", tputOn[0])).append(" | ")
+                .append(String.format(java.util.Locale.ROOT, "%.0f", tputOff[0])).append(" |\n");
+        return b.toString();
+    }
+
     /** The sections measured with executors in their own JVMs, and their rows against the targets. */
     /** The profile findings behind the figures: what was fixed, and the causes of the gaps that remain. */
     static String notes() {

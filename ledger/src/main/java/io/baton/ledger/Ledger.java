@@ -369,6 +369,17 @@ public final class Ledger {
         return out;
     }
 
+    /** Whether a reservation with this replacement id is live, or ended recently enough to be remembered. */
+    public boolean knowsReplacement(String replacementId) {
+        return reservations.byId().containsKey(replacementId) || reservations.hasEnded(replacementId);
+    }
+
+    /** Whether the live reservation {@code replacementId} is executor {@code executorId}'s. */
+    public boolean holdsReservation(String replacementId, String executorId) {
+        ReservationEntry r = reservations.byId().get(replacementId);
+        return r != null && r.executorId.equals(executorId);
+    }
+
     /** The live reservation whose old or new task is {@code taskId}, or null. */
     public ReservationView reservationNaming(String taskId) {
         ReservationEntry r = reservations.naming(taskId);

@@ -205,12 +205,79 @@ final class FrameworkCalls {
         String exec = v.value();
         ExecutorEvent replace = ExecutorEvent.newBuilder().setReplace(ReplaceEvent.newBuilder().setRequest(r)
                 .setRequestedAtUs(now)).build();
+        io.baton.proto.Reserve onDelivery = known == null ? reserveOnDelivery(r, exec) : null;
         if (known == null) {
             s.replaces.put(r.getReplacementId().getValue(), r);
         }
-        if (forward(conn, cid, exec, replace)) {
+        if (onDelivery != null) {
+            s.reply(conn, forwarded(cid, exec, false));
+            s.emit(new Effect.RequestGrant(s.request(new Pending.DeliveryGrant(exec, onDelivery, replace, now)), exec,
+                    onDelivery));
+        } else if (forward(conn, cid, exec, replace)) {
             s.mail.awaitConfirmation(r.getReplacementId().getValue(), exec, replace);
         } else {
+            s.emit(new Effect.ReplaceRefused());
+        }
+    }
+
+    /**
+     * The RESERVE the executor would send for this request, when the shim can make it on delivery without moving
+     * any resources (so it is granted at once everywhere, and needs no answer from the executor's side): a new
+     * replacement id, no offers, not concurrent, the old task RUNNING on the connected executor. Null otherwise.
+     */
+    private io.baton.proto.Reserve reserveOnDelivery(Replace r, String exec) {
+        String rid = r.getReplacementId().getValue();
+        String oldId = r.getOldTaskId().getValue();
+        TaskStatus old = s.ledger.latest(oldId);
+        if (!s.settings.reserveOnDelivery() || s.connOf(exec) == null || r.getOfferIdsCount() > 0
+                || r.getPolicy().getStrategy() == io.baton.proto.ReplaceStrategy.START_THEN_STOP
+                || r.getPolicy().getStrategy() == io.baton.proto.ReplaceStrategy.FREEZE_THEN_START
+                || s.ledger.knowsReplacement(rid) || !exec.equals(s.ledger.ownerOf(oldId)) || old == null
+                || old.getState() != TaskState.TASK_RUNNING) {
+            return null;
+        }
+        return io.baton.proto.Reserve.newBuilder().setReplacementId(r.getReplacementId()).setOldTaskId(r.getOldTaskId())
+                .setNewTask(r.getNewTask()).setConcurrent(false).build();
+    }
+
+    /** The grant for a reservation on delivery: booked, then the container is set; not granted: delivered plain. */
+    void deliveryGranted(Pending.DeliveryGrant p, String refusal) {
+        var v = refusal != null ? null : s.ledger.reserve(p.executorId(), p.reserve(), p.nowUs());
+        if (v == null || v instanceof Verdict.Rejected<ReservationView>) {
+            deliver(p.executorId(), p.replace()); // the executor's own RESERVE gets the refusal, with its numbers
+            return;
+        }
+        Resources limits = s.ledger.limitsOf(p.executorId());
+        s.emit(new Effect.ApplyLimits(s.request(new Pending.DeliveryLimits(p.executorId(), limits, p.replace(),
+                v.value())), p.executorId(), limits, false));
+    }
+
+    /** The container holds the pool: the request goes out with its reservation (undone, and refused, if not). */
+    void deliveryLimits(Pending.DeliveryLimits p, Input.LimitsApplied a) {
+        String failure = s.limitsFailure(p.executorId(), p.limits(), a.failure());
+        String rid = p.reservation().replacementId();
+        ReplaceEvent.Builder e = p.replace().getReplace().toBuilder();
+        if (failure != null) {
+            s.ledger.release(p.executorId(), io.baton.proto.Release.newBuilder().setReplacementId(
+                    io.baton.proto.ReplacementID.newBuilder().setValue(rid)).setKeep(io.baton.proto.Keep.KEEP_OLD).build());
+            Resources back = s.ledger.limitsOf(p.executorId());
+            s.emit(new Effect.ApplyLimits(s.request(new Pending.RestoreLimits(p.executorId(), back)), p.executorId(),
+                    back, false));
+            e.setRefusal(Rejection.newBuilder().setCode(RejectCode.ISOLATOR_FAILED).setMessage("replacement " + rid
+                    + " was not reserved: " + failure));
+        } else {
+            e.setReserved(p.reservation().toRecord());
+        }
+        deliver(p.executorId(), ExecutorEvent.newBuilder().setReplace(e).build());
+    }
+
+    private void deliver(String exec, ExecutorEvent replace) {
+        if (s.deliver(exec, replace)) {
+            s.mail.awaitConfirmation(replace.getReplace().getRequest().getReplacementId().getValue(), exec, replace);
+        } else {
+            s.note(Effect.Note.Level.WARN, "replacement " + replace.getReplace().getRequest().getReplacementId()
+                    .getValue() + " could not be delivered: executor " + exec + " went away while it was reserved and "
+                    + "its queue of " + Mailboxes.CAPACITY + " requests is full; the framework must ask again");
             s.emit(new Effect.ReplaceRefused());
         }
     }

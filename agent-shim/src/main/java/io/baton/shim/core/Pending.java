@@ -42,6 +42,16 @@ sealed interface Pending {
     record RestoreLimits(String executorId, Resources limits) implements Pending {
     }
 
+    /** A REPLACE reserved on delivery, waiting for the grant; delivered once reserved (or plain if not). */
+    record DeliveryGrant(String executorId, Reserve reserve, io.baton.proto.ExecutorEvent replace, long nowUs)
+            implements Pending {
+    }
+
+    /** A REPLACE reserved on delivery: delivered with its reservation once the container holds the pool. */
+    record DeliveryLimits(String executorId, Resources limits, io.baton.proto.ExecutorEvent replace,
+            ReservationView reservation) implements Pending {
+    }
+
     /** RESERVE waiting for the resources to be granted. */
     record ReserveGrant(long conn, long cid, String executorId, Reserve reserve, long nowUs) implements Pending {
     }

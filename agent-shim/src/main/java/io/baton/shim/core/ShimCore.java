@@ -89,6 +89,10 @@ public final class ShimCore {
             s.limitsFailure(q.executorId(), q.limits(), l.failure());
         } else if (p instanceof Pending.ReserveGrant q && a instanceof Input.GrantDecided g) {
             executorCalls.granted(q, g.refusal());
+        } else if (p instanceof Pending.DeliveryGrant q && a instanceof Input.GrantDecided g) {
+            frameworkCalls.deliveryGranted(q, g.refusal());
+        } else if (p instanceof Pending.DeliveryLimits q && a instanceof Input.LimitsApplied l) {
+            frameworkCalls.deliveryLimits(q, l);
         } else {
             throw new IllegalArgumentException("answer " + a + " does not fit request " + request + " (" + p + ")");
         }

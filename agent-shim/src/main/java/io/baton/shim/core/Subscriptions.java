@@ -57,8 +57,8 @@ final class Subscriptions {
             s.reject(conn, cid, RejectCode.NOT_OWNER, taken);
             return;
         }
-        Verdict<Ledger.SubscribePlan> plan = s.ledger.prepareSubscribe(withQueuedLaunches(withDefaultOverhead(sub),
-                s.mail.queuedFor(id)), c.pid, c.uid);
+        Verdict<Ledger.SubscribePlan> plan = s.ledger.prepareSubscribe(withDeliveredReservations(withQueuedLaunches(
+                withDefaultOverhead(sub), s.mail.queuedFor(id)), s.mail.unconfirmedFor(id)), c.pid, c.uid);
         if (plan instanceof Verdict.Rejected<Ledger.SubscribePlan> r) {
             s.reject(conn, cid, r.code(), r.message());
             return;
@@ -114,12 +114,43 @@ final class Subscriptions {
                 + " reservations, limits " + p.subscribed().limits() + ", container " + p.container());
         s.isolatorError(p.conn(), failure);
         List<ExecutorEvent> queued = s.mail.drain(id);
-        queued.forEach(e -> s.send(p.conn(), e));
+        queued.forEach(e -> s.send(p.conn(), withoutLostReservation(id, e)));
         for (ExecutorEvent e : s.mail.unconfirmedFor(id)) {
             if (!queued.contains(e)) {
-                s.send(p.conn(), e); // forwarded before, never confirmed: the executor may have died before journaling it
+                // forwarded before, never confirmed: the executor may have died before journaling it
+                s.send(p.conn(), withoutLostReservation(id, e));
             }
         }
+    }
+
+    /**
+     * A REPLACE reserved on delivery goes out again with its reservation if the ledger still holds it for this
+     * executor, else without (the subscription dropped it: e.g. its old task is gone).
+     */
+    private ExecutorEvent withoutLostReservation(String id, ExecutorEvent e) {
+        if (!e.hasReplace() || !e.getReplace().hasReserved()
+                || s.ledger.holdsReservation(e.getReplace().getRequest().getReplacementId().getValue(), id)) {
+            return e;
+        }
+        return ExecutorEvent.newBuilder().setReplace(e.getReplace().toBuilder().clearReserved()).build();
+    }
+
+    /**
+     * REPLACEs reserved on delivery that the executor has not confirmed count as its pending reserves: it may not
+     * have seen them (the frame lost with the connection), so the reservation is kept for the re-delivery rather
+     * than dropped with its new task reported lost (simulation seed 449).
+     */
+    static ExecutorSubscribe withDeliveredReservations(ExecutorSubscribe sub, List<ExecutorEvent> unconfirmed) {
+        ExecutorSubscribe.Builder b = null;
+        for (ExecutorEvent e : unconfirmed) {
+            if (e.hasReplace() && e.getReplace().hasReserved()) {
+                if (b == null) {
+                    b = sub.toBuilder();
+                }
+                b.addPendingReserves(e.getReplace().getRequest().getReplacementId());
+            }
+        }
+        return b == null ? sub : b.build();
     }
 
     /** Why this uid may not subscribe as {@code id} (it is another uid's, also across shim restarts), or null. */

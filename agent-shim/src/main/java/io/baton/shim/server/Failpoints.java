@@ -6,7 +6,8 @@ import java.io.IOException;
  * Crash-test support for the shim process, the counterpart of the SDK's executor failpoints: when the
  * system property {@code baton.shim.failpoint} names a point the shim reaches, the shim sends itself
  * SIGKILL right there, before it acts on the call. Points: {@code replace-received} (a framework's
- * REPLACE, before it is checked or forwarded), {@code reserve-received} (an executor's RESERVE, before
+ * REPLACE, before it is checked or forwarded), {@code replace-reserved} (a REPLACE the shim reserved on
+ * delivery, booked in the ledger, before it is sent), {@code reserve-received} (an executor's RESERVE, before
  * the ledger changes), {@code adjust-received} (an executor's ADJUST, before the ledger and the
  * container change); a suffix {@code #n} fires on the n-th time only. Unset (always, outside tests) it
  * costs one field read. Used by the SDK's {@code CrashMatrixIT}.

@@ -82,7 +82,9 @@ final class ShimContext {
     private ShimSettings settings(String node, String token) {
         return new ShimSettings(node, config.defaultOverhead(), config.heartbeatIntervalMs(),
                 config.recoveryTimeoutMs(), token, config.tokenFile().toString(),
-                new long[] {random.nextLong(), random.nextLong()});
+                new long[] {random.nextLong(), random.nextLong()},
+                // off only to measure the executor's RESERVE round trip side by side (bench)
+                !"false".equals(System.getProperty("baton.shim.reserveOnDelivery")));
     }
 
     long nowUs() {

@@ -41,6 +41,9 @@ final class ShimEffects implements ShimDriver.Outlet {
                 s.respond(r.response());
             }
         } else if (effect instanceof Effect.Deliver d) {
+            if (d.event().hasReplace() && d.event().getReplace().hasReserved()) {
+                Failpoints.reached("replace-reserved");
+            }
             ExecutorSession s = sessions.executor(d.conn());
             if (s != null) {
                 s.send(d.event());

@@ -4,6 +4,7 @@ import io.baton.tasks.TaskStates;
 
 import io.baton.proto.TaskInfo;
 import io.baton.proto.TaskState;
+import io.baton.resources.Resources;
 import io.baton.sdk.core.Event.NewTaskRunning;
 import io.baton.sdk.core.Event.NewTaskTerminated;
 import io.baton.sdk.core.Event.OldTaskFailed;
@@ -152,8 +153,20 @@ public final class Engine {
         return submit(request, d, atUs);
     }
 
-    /** What the executor knows when a request arrives: journaled with it, so replay never re-decides. */
-    public record Decision(Readiness readiness, String detail) {
+    /**
+     * What the executor knows when a request arrives: journaled with it, so replay never re-decides.
+     * {@code shimPool}: the pool the shim reserved when it delivered the request (the old task's own resources;
+     * the container already holds them), or null when it did not — the engine then sends no RESERVE.
+     */
+    public record Decision(Readiness readiness, String detail, Resources shimPool) {
+        public Decision(Readiness readiness, String detail) {
+            this(readiness, detail, null);
+        }
+
+        /** The same decision, with the pool the shim reserved on delivery. */
+        public Decision reservedByShim(Resources pool) {
+            return new Decision(readiness, detail, pool);
+        }
     }
 
     public Decision decide(ReplaceRequest request) {
@@ -192,7 +205,20 @@ public final class Engine {
             active.put(resolved.oldTaskId(), r.id);
             active.put(resolved.newTaskId(), r.id);
         }
-        return new Submitted(r, false, null, step(r, new Event.Requested(resolved, readiness, detail[0], atUs)));
+        r.shimHolds = decision.shimPool() != null;
+        List<Command> out = step(r, new Event.Requested(resolved, readiness, detail[0], atUs));
+        if (r.shimHolds && r.phase == Phase.REQUESTED) {
+            // the shim reserved on delivery, as this RESERVE would have: its answer is already here
+            List<Command> taken = new ArrayList<>(out.size());
+            for (Command c : out) {
+                if (!(c instanceof Command.Reserve)) {
+                    taken.add(c);
+                }
+            }
+            taken.addAll(step(r, new Event.ReserveAccepted(decision.shimPool(), atUs)));
+            out = taken;
+        }
+        return new Submitted(r, false, null, out);
     }
 
     private Readiness readiness(ReplaceRequest q, String[] detail) {

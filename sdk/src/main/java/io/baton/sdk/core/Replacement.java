@@ -45,6 +45,11 @@ public final class Replacement {
      * shim may hold the reservation, so the release is re-issued until it is confirmed.
      */
     boolean releaseUnconfirmed;
+    /**
+     * The shim reserved this replacement when it delivered the request: until the engine takes the pool (or its
+     * own RESERVE is answered with it), ending the replacement must release it (KEEP_OLD while the old task runs).
+     */
+    boolean shimHolds;
     /** The rollback's kill of the new task failed once and was asked again. */
     boolean rollbackKillRetried;
     /**

@@ -39,6 +39,7 @@ final class RequestSteps {
     }
 
     static Phase requestInvalid(Replacement r, Event e) {
+        releaseShimHold(r);
         // the new task id may belong to a task that runs: the outcome goes out on the old task
         r.report(r.oldId(), TASK_RUNNING, TaskReason.REPLACE_INVALID, ((Requested) e).detail(), Phase.REJECTED);
         return Phase.REJECTED;
@@ -75,8 +76,20 @@ final class RequestSteps {
 
     private static Phase reject(Replacement r, TaskReason reason, String message) {
         r.cancelAll();
+        releaseShimHold(r);
         endWithoutNewTask(r, reason, message, Phase.REJECTED);
         return Phase.REJECTED;
+    }
+
+    /**
+     * The shim reserved the request on delivery and the replacement ends before taking the pool: the reservation
+     * goes back (the old task keeps its resources while it runs), and the release is re-issued until confirmed.
+     */
+    private static void releaseShimHold(Replacement r) {
+        if (r.shimHolds && !r.reserved && !r.releaseUnconfirmed) {
+            r.emit(new Command.Release(r.id, r.oldAlive ? Keep.KEEP_OLD : Keep.KEEP_NONE));
+            r.releaseUnconfirmed = true;
+        }
     }
 
     /**
@@ -126,6 +139,7 @@ final class RequestSteps {
     static Phase oldEndedPending(Replacement r, Event e) {
         r.oldAlive = false;
         r.cancelAll();
+        releaseShimHold(r);
         reportEndedEarly(r, (OldTaskTerminated) e, Phase.REJECTED);
         return Phase.REJECTED;
     }
@@ -169,9 +183,10 @@ final class RequestSteps {
         return Phase.HANDING_OFF;
     }
 
-    /** Waiting for the executor or the old task, nothing was reserved yet: nothing to release. */
+    /** Waiting for the executor or the old task: nothing was reserved yet, unless the shim did on delivery. */
     static Phase pendingTimeout(Replacement r, Event e) {
         r.cancelAll();
+        releaseShimHold(r);
         endWithoutNewTask(r, TaskReason.REPLACE_DRAIN_TIMEOUT, drainTimeoutMessage(r), Phase.ABORTED);
         return Phase.ABORTED;
     }

@@ -65,13 +65,14 @@ public final class Resume {
                             : new Command.Launch(id, r.oldTask));
                 }
             }
-            case COMMITTED, ROLLED_BACK, ABORTED, FAILED -> {
-                if (r.releasePending()) {
-                    out.add(new Command.Release(id, r.reserved ? r.keepFor(r.phase) : Keep.KEEP_NONE));
+            case COMMITTED, ROLLED_BACK, ABORTED, FAILED, REJECTED -> {
+                if (r.releasePending()) { // never reserved: a reserve that may have landed, or the shim's own
+                    out.add(new Command.Release(id, r.reserved ? r.keepFor(r.phase)
+                            : r.oldAlive ? Keep.KEEP_OLD : Keep.KEEP_NONE));
                 }
             }
             default -> {
-                // NEW, PENDING (waits for the connection / recovery), REJECTED (nothing held); HANDING_OFF never
+                // NEW, PENDING (waits for the connection / recovery); HANDING_OFF never
                 // rests (the engine follows its Adjust in the same step)
             }
         }

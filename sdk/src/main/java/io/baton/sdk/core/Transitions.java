@@ -163,7 +163,7 @@ public final class Transitions {
         row(RELAUNCHING, TimerFired.class, phases(RELAUNCHING, ROLLED_BACK), "start or drain timer",
                 RollbackSteps::relaunchTimeout);
         // ---- after the outcome: the shim confirms the release
-        for (Phase p : List.of(COMMITTED, ROLLED_BACK, ABORTED, FAILED)) {
+        for (Phase p : List.of(COMMITTED, ROLLED_BACK, ABORTED, FAILED, REJECTED)) { // REJECTED: a shim-made reserve
             row(p, Released.class, phases(p), "released", Transitions::released);
         }
     }

@@ -78,8 +78,13 @@ public final class DriverWarmUp {
                             .setDurability(i % 2 == 0 ? Durability.SYNC : Durability.PROCESS)
                             .setStartTimeoutMs(10_000).setDrainTimeoutMs(10_000))
                     .build();
-            ExecutorEvent event = ExecutorEvent.newBuilder().setReplace(ReplaceEvent.newBuilder()
-                    .setRequestedAtUs(now).setRequest(replace)).build();
+            ReplaceEvent.Builder rb = ReplaceEvent.newBuilder().setRequestedAtUs(now).setRequest(replace);
+            if (i % 4 != 0) { // as a shim delivers it: reserved on delivery (most), or for the executor to reserve
+                rb.setReserved(io.baton.proto.ReservationRecord.newBuilder().setReplacementId(replace.getReplacementId())
+                        .setOldTask(current).setNewTask(next).addAllPool(current.getResourcesList())
+                        .addAllInUse(current.getResourcesList()));
+            }
+            ExecutorEvent event = ExecutorEvent.newBuilder().setReplace(rb).build();
             if (!drive(new Input.ShimEvent(reparse(event), tick()))) {
                 break;
             }

@@ -27,14 +27,28 @@ final class JournalCodec {
 
     static JournalRecord requested(ReplaceRequest r, io.baton.sdk.core.Engine.Decision d) {
         JournalRecord rec = requested(r);
-        return rec.toBuilder().setReplaceRequested(rec.getReplaceRequested().toBuilder()
-                .setReadiness(d.readiness().name()).setReadinessDetail(d.detail())).build();
+        ReplaceRequested.Builder q = rec.getReplaceRequested().toBuilder().setReadiness(d.readiness().name())
+                .setReadinessDetail(d.detail());
+        if (d.shimPool() != null) {
+            q.setReservedByShim(true).addAllShimPool(d.shimPool().toProto());
+        }
+        return rec.toBuilder().setReplaceRequested(q).build();
     }
 
     static JournalRecord requested(ReplaceRequest r) {
         ReplaceRequested.Builder b = ReplaceRequested.newBuilder().setRequest(r.call()).setOldTask(r.oldTask())
                 .setRequestedAtUs(r.requestedAtUs());
         return JournalRecord.newBuilder().setTimeUs(r.requestedAtUs()).setReplaceRequested(b).build();
+    }
+
+    /** What the executor decided on arrival, as journaled (null for a record from before decisions were). */
+    static io.baton.sdk.core.Engine.Decision decision(ReplaceRequested q) {
+        if (q.getReadiness().isEmpty()) {
+            return null;
+        }
+        io.baton.sdk.core.Engine.Decision d = new io.baton.sdk.core.Engine.Decision(
+                io.baton.sdk.core.Readiness.valueOf(q.getReadiness()), q.getReadinessDetail());
+        return q.getReservedByShim() ? d.reservedByShim(Resources.fromProto(q.getShimPoolList())) : d;
     }
 
     static ReplaceRequest request(ReplaceRequested q) {

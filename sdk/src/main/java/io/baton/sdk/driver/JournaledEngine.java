@@ -5,6 +5,7 @@ import io.baton.proto.ExecutorCondition;
 import io.baton.proto.JournalRecord;
 import io.baton.proto.TaskInfo;
 import io.baton.proto.TaskState;
+import io.baton.resources.Resources;
 import io.baton.sdk.core.Command;
 import io.baton.sdk.core.Engine;
 import io.baton.sdk.core.Event;
@@ -93,6 +94,15 @@ public final class JournaledEngine {
 
     public Engine.Submitted submit(ReplaceRequest request, long atUs) {
         return submit(request, engine.decide(request), atUs);
+    }
+
+    /**
+     * A request the shim reserved on delivery ({@code shimPool}, the reservation's pool): the engine takes the pool
+     * instead of sending a RESERVE, or releases it if it does not take the request up. A retry (or a conflicting
+     * request) is answered as such and does not take it: the caller releases it.
+     */
+    public Engine.Submitted submitReserved(ReplaceRequest request, Resources shimPool, long atUs) {
+        return submit(request, engine.decide(request).reservedByShim(shimPool), atUs);
     }
 
     /**
@@ -309,8 +319,10 @@ public final class JournaledEngine {
             case REPLACE_REQUESTED -> {
                 var q = rec.getReplaceRequested();
                 ReplaceRequest request = JournalCodec.request(q);
-                Engine.Decision d = q.getReadiness().isEmpty() ? engine.decide(request)
-                        : new Engine.Decision(io.baton.sdk.core.Readiness.valueOf(q.getReadiness()), q.getReadinessDetail());
+                Engine.Decision d = JournalCodec.decision(q);
+                if (d == null) {
+                    d = engine.decide(request);
+                }
                 out.addAll(submit(request, d, q.getRequestedAtUs()).commands());
             }
             case ENGINE_EVENT -> out.addAll(apply(rec.getEngineEvent().getReplacementId().getValue(),

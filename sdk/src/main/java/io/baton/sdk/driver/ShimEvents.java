@@ -1,8 +1,11 @@
 package io.baton.sdk.driver;
 
 import io.baton.proto.ExecutorEvent;
+import io.baton.proto.Keep;
+import io.baton.proto.Release;
 import io.baton.proto.ReplaceEvent;
 import io.baton.proto.ReplacementOutcome;
+import io.baton.resources.Resources;
 import io.baton.proto.TaskInfo;
 import io.baton.proto.TaskReason;
 import io.baton.proto.TaskState;
@@ -85,6 +88,7 @@ final class ShimEvents {
 
     private void replace(ReplaceEvent e) {
         if (refusedForSpace(e)) {
+            releaseUntaken(e);
             return;
         }
         Engine engine = d.je.engine();
@@ -94,10 +98,15 @@ final class ShimEvents {
         long at = e.getRequestedAtUs() == 0 ? d.now : e.getRequestedAtUs();
         ReplaceRequest request = new ReplaceRequest(e.getRequest(), old, at);
         Engine.Submitted s = e.hasRefusal() ? d.je.submitRefused(request, e.getRefusal().getMessage(), d.now)
+                : e.hasReserved() ? d.je.submitReserved(request, Resources.fromProto(e.getReserved().getPoolList()), d.now)
                 : d.je.submit(request, d.now);
         if (s.conflict() != null) {
             d.log(Effect.Level.WARN, "executor " + d.executorId + ": " + s.conflict());
+            releaseUntaken(e);
             return;
+        }
+        if (s.retry() && (s.replacement() == null || s.replacement().phase().terminal())) {
+            releaseUntaken(e); // a retry of one that ended: the shim, which no longer knew it, reserved it anew
         }
         if (!s.retry()) {
             d.log(Effect.Level.INFO, "replacement " + request.replacementId() + ": " + oldId + " -> "
@@ -106,6 +115,19 @@ final class ShimEvents {
             answerRetry(request.replacementId());
         }
         d.commands.run(s.commands());
+    }
+
+    /**
+     * The shim reserved a request on delivery that the engine does not take up (not journaled as a new
+     * replacement): the reservation goes back at once, the old task keeping its resources. Nothing waits for
+     * the answer; if it is lost, the next re-subscription drops the reservation (the executor does not claim it).
+     */
+    private void releaseUntaken(ReplaceEvent e) {
+        if (e.hasReserved()) {
+            d.emit(new Effect.Call(e.getRequest().getReplacementId().getValue(), Effect.CallKind.RELEASE,
+                    Release.newBuilder().setReplacementId(e.getRequest().getReplacementId()).setKeep(Keep.KEEP_OLD)
+                            .build(), false));
+        }
     }
 
     /**

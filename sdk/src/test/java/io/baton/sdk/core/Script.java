@@ -62,6 +62,17 @@ class Script {
         return s;
     }
 
+    /** A request the shim reserved on delivery: the pool is the old task's resources, held by the container. */
+    Engine.Submitted reservedOnDelivery(String id, String oldTask, TaskInfo newTask, ReplacePolicy p) {
+        rid = id;
+        TaskInfo old = engine.tasks().getOrDefault(oldTask, TaskInfo.newBuilder()
+                .setTaskId(TaskID.newBuilder().setValue(oldTask)).build());
+        ReplaceRequest q = ReplaceRequest.of(id, old, newTask, List.of(), Policy.of(p), now);
+        Engine.Submitted s = engine.submit(q, engine.decide(q).reservedByShim(q.oldResources()), now);
+        record(s.commands());
+        return s;
+    }
+
     /** A request the shim refused the resources of, passed on with its message (the executor ends it). */
     Engine.Submitted refusedByShim(String id, String oldTask, TaskInfo newTask, ReplacePolicy p, String message) {
         rid = id;

@@ -56,7 +56,7 @@ class TransitionTableTest {
             COMMITTED: Released
             ROLLED_BACK: Released
             ABORTED: Released
-            REJECTED:
+            REJECTED: Released
             FAILED: Released
             """;
 

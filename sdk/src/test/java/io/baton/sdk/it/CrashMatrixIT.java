@@ -59,7 +59,9 @@ class CrashMatrixIT {
     enum Case {
         E1(Point.REQUEST_RECEIVED, Killed.EXECUTOR, "failpoint journaled:replace_requested"),
         S1(Point.REQUEST_RECEIVED, Killed.SHIM, "shim failpoint replace-received; the framework re-sends"),
-        S1R(Point.REQUEST_RECEIVED, Killed.SHIM, "shim failpoint reserve-received (executor's RESERVE unanswered)"),
+        S1D(Point.REQUEST_RECEIVED, Killed.SHIM, "shim failpoint replace-reserved (reserved on delivery, not sent)"),
+        S1R(Point.REQUEST_RECEIVED, Killed.SHIM, "shim failpoint reserve-received (executor's RESERVE unanswered; the "
+                + "shim's reserve on delivery off)"),
         E2(Point.WAITING_FOR_EXECUTOR, Killed.EXECUTOR, "REPLACE queued for the absent executor; killed again at "
                 + "journaled:replace_requested while re-registering"),
         S2(Point.WAITING_FOR_EXECUTOR, Killed.SHIM, "REPLACE queued for the absent executor; the framework re-sends"),
@@ -113,7 +115,8 @@ class CrashMatrixIT {
 
     private void run(Case c, CrashNode node) throws Exception {
         boolean rollback = c.point == Point.ROLLING_BACK;
-        node.startShim(shimFailpoint(c));
+        // S1R: this request moves no resources, so the shim would reserve it on delivery and no RESERVE would come
+        node.startShim(shimFailpoint(c), c == Case.S1R ? List.of("-Dbaton.shim.reserveOnDelivery=false") : List.of());
         try (Session s = new Session(node)) {
             node.startExecutor(executorFailpoint(c), s.fw, true);
             s.fw.launch(task("a", OLD, c.point == Point.KILLING_OLD_TASK ? "stubborn" : "ok", GRACE_MS));
@@ -169,7 +172,7 @@ class CrashMatrixIT {
                 node.awaitExecutorDeath();
                 node.startExecutor(null, s.fw, false);
             }
-            case S1 -> {
+            case S1, S1D -> {
                 s.fw.replaceNoAnswer("r1", "a", b, startTimeout);
                 node.awaitShimDeath();
                 restartShim(node, s, true);
@@ -260,6 +263,7 @@ class CrashMatrixIT {
         return switch (c) {
             case S1 -> "replace-received";
             case S1R -> "reserve-received";
+            case S1D -> "replace-reserved";
             case S5 -> "adjust-received";
             default -> null;
         };

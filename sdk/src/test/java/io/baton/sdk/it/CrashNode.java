@@ -56,7 +56,12 @@ final class CrashNode implements AutoCloseable {
     // ------------------------------------------------------------------ the shim
 
     void startShim(String failpoint) throws Exception {
+        startShim(failpoint, List.of());
+    }
+
+    void startShim(String failpoint, List<String> properties) throws Exception {
         List<String> jvm = new ArrayList<>(FAST_JVM);
+        jvm.addAll(properties);
         if (failpoint != null) {
             jvm.add("-Dbaton.shim.failpoint=" + failpoint);
         }

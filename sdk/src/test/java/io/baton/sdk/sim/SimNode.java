@@ -64,6 +64,10 @@ final class SimNode implements ShimDriver.Outlet {
             reply.accept(r.response());
         } else if (effect instanceof Effect.Deliver d) {
             w.trace("shim: to executor " + SimText.event(d.event()));
+            if (d.event().hasReplace() && net.framework != null) {
+                net.framework.kinds.merge(d.event().getReplace().hasReserved() ? "REPLACE delivered reserved"
+                        : "REPLACE delivered for the executor to reserve", 1, Integer::sum);
+            }
             if (d.conn() == net.exec.epoch * 2L) {
                 net.send(net.exec, false, "shim->exec " + SimText.event(d.event()), d.event().hasAcknowledged(),
                         () -> net.executor.shimEvent(d.event()));

@@ -67,8 +67,14 @@ final class SimShimProcess {
     private ShimCore newCore(String nodeName) {
         Ledger ledger = new Ledger(TOTAL, 30_000_000, "o" + Long.toString(w.now() / 1000, 36) + nodeName.length());
         return new ShimCore(new ShimSettings(nodeName, Resources.parse("cpus:0.1;mem:32"), 5_000,
-                RECOVERY_TIMEOUT_MS, TOKEN, "sim/framework.token", new long[] {w.seed, (long) incarnation << 32}),
+                RECOVERY_TIMEOUT_MS, TOKEN, "sim/framework.token", new long[] {w.seed, (long) incarnation << 32},
+                reservesOnDelivery()),
                 ledger, isolator.kind());
+    }
+
+    /** Seeds that are multiples of 3 turn the shim's reserve on delivery off: the executor's RESERVE path runs. */
+    boolean reservesOnDelivery() {
+        return Math.floorMod(w.seed, 3) != 0;
     }
 
     /** Odd seeds run the shim as a {@link NodeRouter} of two nodes, the executor on the second. */

@@ -23,7 +23,8 @@ final class SimText {
             case REPLACE -> "REPLACE " + e.getReplace().getRequest().getReplacementId().getValue() + " "
                     + e.getReplace().getRequest().getOldTaskId().getValue() + "->"
                     + e.getReplace().getRequest().getNewTask().getTaskId().getValue() + " "
-                    + e.getReplace().getRequest().getPolicy().getStrategy();
+                    + e.getReplace().getRequest().getPolicy().getStrategy()
+                    + (e.getReplace().hasReserved() ? " (reserved on delivery)" : "");
             case ACKNOWLEDGED -> "ACKNOWLEDGED " + e.getAcknowledged().getTaskId().getValue();
             default -> e.getEventCase().name();
         };
