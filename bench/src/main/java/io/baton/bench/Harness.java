@@ -441,23 +441,33 @@ public final class Harness {
 
     // ------------------------------------------------------------------ the report
 
+    /** PROCESS latency and one throughput round of a fresh shim, executor and client. */
+    record Fresh(Latency process, double[] throughput) {
+    }
+
     /**
-     * The same measurements of PROCESS latency and throughput at 16 at once on a fresh shim with its reserve on
-     * delivery turned off, so the executor's RESERVE round trip is on each replacement's path: side by side with
-     * {@code on}'s, in the same run.
+     * The same measurements of PROCESS latency and throughput at 16 at once on two fresh shims in turn, each
+     * with a fresh executor: the first with the shim's reserve on delivery turned off (the executor's RESERVE round
+     * trip on each replacement's path), the second with it on again, so that what comes of running later in the
+     * same JVM shows beside what comes of the protocol. Side by side with {@code on}'s, in the same run.
      */
     static String reserveOnDeliveryOff(Harness on, Path dir) throws Exception {
+        int chains = (int) on.lastThroughput[4];
+        Fresh off = fresh(on.plan, dir.resolve("off"), false, chains);
+        Fresh again = fresh(on.plan, dir.resolve("on"), true, chains);
+        return Report.reserveOnDelivery(new Fresh(on.lastProcess, on.lastThroughput), off, again);
+    }
+
+    private static Fresh fresh(Plan plan, Path dir, boolean reserveOnDelivery, int chains) throws Exception {
         Files.createDirectories(dir);
-        Harness off = new Harness(on.plan, dir);
+        Harness h = new Harness(plan, dir);
         String before = System.getProperty("baton.shim.reserveOnDelivery");
-        System.setProperty("baton.shim.reserveOnDelivery", "false");
+        System.setProperty("baton.shim.reserveOnDelivery", Boolean.toString(reserveOnDelivery));
         try {
-            off.start();
-            Latency process = off.latency(Durability.PROCESS);
-            double[] tput = off.throughput((int) on.lastThroughput[4]);
-            return Report.reserveOnDelivery(on.lastProcess, on.lastThroughput, process, tput);
+            h.start();
+            return new Fresh(h.latency(Durability.PROCESS), h.throughput(chains));
         } finally {
-            off.stop();
+            h.stop();
             if (before == null) {
                 System.clearProperty("baton.shim.reserveOnDelivery");
             } else {
