@@ -83,9 +83,6 @@ public final class Harness {
     private final Map<String, CompletableFuture<TaskStatus>> running = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private ShimServer shim;
-    /** What {@link #measure} measured of PROCESS latency, and its throughput round nearest 16 at once. */
-    private Latency lastProcess;
-    private double[] lastThroughput;
     private ChronicleJournal journal;
     private ExecutorRuntime runtime;
     private BatonClient client;
@@ -135,8 +132,8 @@ public final class Harness {
             h.start();
             String report = h.measure();
             h.stop();
-            report += reserveOnDeliveryOff(h, dir.resolve("off"));
             h = null;
+            report += ReserveAB.markdown(ReserveAB.run(smoke, dir.resolve("ab")));
             // each in its own node, with executors in their own JVMs, after the in-process measurements
             HttpDowntime.Result http = new HttpDowntime(HttpDowntime.Plan.of(smoke), dir.resolve("http")).run();
             RecoveryBench.Result recovery = new RecoveryBench(RecoveryBench.Plan.of(smoke), dir.resolve("rec")).run();
@@ -445,20 +442,8 @@ public final class Harness {
     record Fresh(Latency process, double[] throughput) {
     }
 
-    /**
-     * The same measurements of PROCESS latency and throughput at 16 at once on two fresh shims in turn, each
-     * with a fresh executor: the first with the shim's reserve on delivery turned off (the executor's RESERVE round
-     * trip on each replacement's path), the second with it on again, so that what comes of running later in the
-     * same JVM shows beside what comes of the protocol. Side by side with {@code on}'s, in the same run.
-     */
-    static String reserveOnDeliveryOff(Harness on, Path dir) throws Exception {
-        int chains = (int) on.lastThroughput[4];
-        Fresh off = fresh(on.plan, dir.resolve("off"), false, chains);
-        Fresh again = fresh(on.plan, dir.resolve("on"), true, chains);
-        return Report.reserveOnDelivery(new Fresh(on.lastProcess, on.lastThroughput), off, again);
-    }
-
-    private static Fresh fresh(Plan plan, Path dir, boolean reserveOnDelivery, int chains) throws Exception {
+    /** A fresh shim, executor and client in {@code dir}, the shim's reserve on delivery as given. */
+    static Fresh fresh(Plan plan, Path dir, boolean reserveOnDelivery, int chains) throws Exception {
         Files.createDirectories(dir);
         Harness h = new Harness(plan, dir);
         String before = System.getProperty("baton.shim.reserveOnDelivery");
@@ -478,7 +463,6 @@ public final class Harness {
 
     String measure() throws Exception {
         Latency process = latency(Durability.PROCESS);
-        lastProcess = process;
         Latency sync = latency(Durability.SYNC);
         Dist rtt = shimRoundTrip();
         Dist[] exec = executorRoundTrips();
@@ -491,8 +475,6 @@ public final class Harness {
         for (int chains : plan.throughputCurve()) {
             curve.add(throughput(chains));
         }
-        // the round closest to 16 at once (the target's), for the side-by-side run without reserve on delivery
-        lastThroughput = curve.stream().min(Comparator.comparingDouble(c -> Math.abs(c[4] - 16))).orElseThrow();
         double[] heap = heapPerTask();
 
         return Report.render(plan, process, sync, new Report.Floor(rtt, exec[0], exec[1], floorJournalP, floorJournalS),

@@ -135,35 +135,6 @@ final class Report {
         return b.toString();
     }
 
-    /** PROCESS latency and throughput with the shim's reserve on delivery (the default) and without, same run. */
-    static String reserveOnDelivery(Harness.Fresh main, Harness.Fresh off, Harness.Fresh on) {
-        StringBuilder b = new StringBuilder("\n## The shim's reserve on delivery, side by side\n\n");
-        b.append("A STOP_THEN_START of same-size tasks moves no resources, so the shim reserves it when it delivers "
-                + "the REPLACE and the executor sends no RESERVE (`docs/PROTOCOL.md`). The same PROCESS measurements, "
-                + "in the same JVM right after the sections above, on a fresh shim and executor started with "
-                + "`-Dbaton.shim.reserveOnDelivery=false` (the executor's RESERVE round trip on every replacement's "
-                + "path), then on another fresh pair with it on again: the last column shows what running later in "
-                + "the same JVM does by itself. µs.\n\n");
-        b.append("| figure | reserve on delivery (the sections above) | executor's RESERVE (fresh shim) "
-                + "| reserve on delivery (fresh shim, after that) |\n|---|---|---|---|\n");
-        row(b, "SDK overhead p50 / p99", main, off, on, f -> f.process().overhead().p50() + " / "
-                + f.process().overhead().p99());
-        row(b, "total (timings.total_us) p50 / p99", main, off, on, f -> f.process().total().p50() + " / "
-                + f.process().total().p99());
-        row(b, "framework round trip (replace → final update) p50 / p99", main, off, on,
-                f -> f.process().client().p50() + " / " + f.process().client().p99());
-        row(b, "journal appends per replacement", main, off, on, f -> fmt(f.process().appendsPer()));
-        row(b, "throughput, " + (int) main.throughput()[4] + " at once (replacements/s)", main, off, on,
-                f -> String.format(Locale.ROOT, "%.0f", f.throughput()[0]));
-        return b.toString();
-    }
-
-    private static void row(StringBuilder b, String name, Harness.Fresh main, Harness.Fresh off, Harness.Fresh on,
-            java.util.function.Function<Harness.Fresh, String> cell) {
-        b.append("| ").append(name).append(" | ").append(cell.apply(main)).append(" | ").append(cell.apply(off))
-                .append(" | ").append(cell.apply(on)).append(" |\n");
-    }
-
     /** The sections measured with executors in their own JVMs, and their rows against the targets. */
     /** The profile findings behind the figures: what was fixed, and the causes of the gaps that remain. */
     static String notes() {
