@@ -68,8 +68,9 @@ final class ReserveAB {
         b.append("A STOP_THEN_START of same-size tasks moves no resources, so the shim reserves it when it delivers the "
                 + "REPLACE and the executor sends no RESERVE (`docs/PROTOCOL.md`); with `-D" + PROPERTY + "=false` the "
                 + "executor's RESERVE round trip is on every replacement's path again. Each column is a JVM of its own "
-                + "(shim, executor, client, as in the harness: PROCESS latency after the same warm-up, then one "
-                + "throughput round at 16 at once), run one after the other in the order shown. µs.\n\n");
+                + "(`" + ChildJvm.OPTIONS + " -Xmx1g`; shim, executor, client, as in the harness: PROCESS latency after "
+                + "the same warm-up, then one throughput round at 16 at once), run one after the other in the order "
+                + "shown. µs.\n\n");
         b.append("| figure |");
         for (Run r : runs) {
             b.append(r.reserveOnDelivery() ? " reserve on delivery |" : " executor's RESERVE |");
