@@ -379,6 +379,15 @@ public final class BatonApplicationMaster implements AutoCloseable {
         }
         if (yarnThread != null) {
             yarnThread.shutdownNow();
+            try {
+                // a task-records write in flight finishes before close returns: nothing writes the staging
+                // directory after it (a caller may delete it next)
+                if (!yarnThread.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                    LOG.warn("the AM's YARN thread did not stop within 10 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (yarnClient != null) {
             yarnClient.stop();

@@ -274,8 +274,7 @@ class YarnGrantsIT {
                 assertThat(local.am.containerSize(refused.getId())).isEqualTo(EXECUTOR);
 
                 // ports are the AM's to check (YARN does not see them), per node: one ledger per NodeManager
-                Container alone = java.util.Arrays.stream(all).filter(c -> !c.getNodeId().equals(shared)).findFirst()
-                        .orElseThrow();
+                Container alone = elsewhere(local, all, shared);
                 String e3 = local.am.runningExecutors().get(alone.getId());
                 LocalAm.launch(fw, e3, LocalAm.task("q3", PORT));
                 LocalAm.launch(fw, e1, LocalAm.task("q1", PORT));
@@ -293,6 +292,27 @@ class YarnGrantsIT {
     }
 
     private static final String PORT = "ports:[31000-31000]";
+
+    /**
+     * A container on a node other than {@code shared}: one of {@code all}, else a new executor's. The scheduler may
+     * place all three on one node; each holds a vcore of the node's {@code LocalYarn.NODE_SIZE}, so a full node
+     * sends the next one to the other within that many tries.
+     */
+    private static Container elsewhere(LocalAm local, Container[] all, org.apache.hadoop.yarn.api.records.NodeId shared)
+            throws Exception {
+        for (Container c : all) {
+            if (!c.getNodeId().equals(shared)) {
+                return c;
+            }
+        }
+        for (int i = 0; i < LocalYarn.NODE_SIZE.vcores(); i++) {
+            Container c = startExecutor(local, "wx" + i);
+            if (!c.getNodeId().equals(shared)) {
+                return c;
+            }
+        }
+        throw new AssertionError("every executor was placed on " + shared + ", none on the other NodeManager");
+    }
 
     private static org.apache.hadoop.yarn.api.records.NodeId sharedNode(Container[] all) {
         for (int i = 0; i < all.length; i++) {
