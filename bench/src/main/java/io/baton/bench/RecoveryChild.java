@@ -32,7 +32,7 @@ public final class RecoveryChild {
         ChronicleJournal journal = ChronicleJournal.open(o.workDir().resolve("journal"),
                 ChronicleJournal.Options.defaults().withBlockSize(Long.parseLong(args[1])));
         try (ExecutorRuntime rt = new ExecutorRuntime(new WorkerExecutor(), o.executorId(), journal,
-                new NettyShimConnection(o.shimSocket()), () -> System.currentTimeMillis() * 1000).start()) {
+                new NettyShimConnection(o.shimSocket()), ExecutorBootstrap.SYSTEM_CLOCK_US).start()) {
             rt.awaitShutdown();
         }
     }

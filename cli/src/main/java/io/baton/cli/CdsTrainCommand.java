@@ -54,7 +54,7 @@ final class CdsTrainCommand implements Callable<Integer> {
         try (ShimServer shim = new ShimServer(config, new InMemoryIsolator(), TOKEN).start();
              ExecutorRuntime executor = new ExecutorRuntime(new WorkerExecutor(), "train",
                      ChronicleJournal.open(dir.resolve("executor/journal"), ChronicleJournal.Options.defaults()),
-                     new NettyShimConnection(config.executorSocket()), () -> System.currentTimeMillis() * 1000).start();
+                     new NettyShimConnection(config.executorSocket()), io.baton.sdk.runtime.ExecutorBootstrap.SYSTEM_CLOCK_US).start();
              BatonClient client = BatonClient.connect(ClientOptions.unix(config.frameworkSocket()).token(TOKEN)
                      .name("cds-train").build())) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

@@ -88,9 +88,9 @@ final class YarnBackend implements NodeBackend {
     @Override
     public void bind(NodeLoop loop) {
         this.loop = loop;
-        yarn.onEnded(end -> loop.answer(end.gone(clock.millis() * 1000))); // the core's note logs it
+        yarn.onEnded(end -> loop.answer(end.gone(io.baton.shim.server.ShimServer.micros(clock)))); // the core's note logs it
         // before the container starts, so before its executor can subscribe
-        yarn.onPlaced((executor, node) -> loop.answer(new Input.Placed(executor, node, clock.millis() * 1000)));
+        yarn.onPlaced((executor, node) -> loop.answer(new Input.Placed(executor, node, io.baton.shim.server.ShimServer.micros(clock))));
     }
 
     /**
@@ -99,7 +99,7 @@ final class YarnBackend implements NodeBackend {
      */
     void tasksEndedAway(String executorId, java.util.List<String> taskIds, String message) {
         loop.answer(new Input.TasksEndedAway(executorId, java.util.List.copyOf(taskIds), io.baton.proto.TaskState.TASK_LOST,
-                io.baton.proto.TaskReason.REASON_EXECUTOR_TERMINATED, message, clock.millis() * 1000));
+                io.baton.proto.TaskReason.REASON_EXECUTOR_TERMINATED, message, io.baton.shim.server.ShimServer.micros(clock)));
     }
 
     @Override

@@ -125,7 +125,7 @@ public final class ShimServer implements AutoCloseable {
             this.backend = custom;
         }
         String offerPrefix = "o" + Long.toString(clock.millis(), 36);
-        this.ctx = ShimContext.of(config, offerPrefix, backend, () -> clock.millis() * 1000, token, metrics);
+        this.ctx = ShimContext.of(config, offerPrefix, backend, () -> micros(clock), token, metrics);
         backend.bind(new BackendLoop(loop, ctx));
         this.executorApi = new ExecutorApi(ctx);
         this.frameworkApi = new FrameworkApi(ctx);
@@ -287,5 +287,15 @@ public final class ShimServer implements AutoCloseable {
             workDir.close();
         }
         backend.close();
+    }
+
+    /**
+     * {@code clock}'s time in microseconds since the epoch, at the clock's own resolution (the system clock's is
+     * microseconds on Linux): every timestamp the shim stamps, a REPLACE's {@code requested_at_us} among them, which
+     * the executor's {@code total_us} starts from. Milliseconds would add up to 1 ms to every such duration.
+     */
+    public static long micros(Clock clock) {
+        java.time.Instant now = clock.instant();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
     }
 }

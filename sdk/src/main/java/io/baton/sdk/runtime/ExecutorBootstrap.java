@@ -47,8 +47,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExecutorBootstrap {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutorBootstrap.class);
-    /** Wall-clock time in microseconds, the unit of every timestamp the executor journals and sends. */
-    public static final LongSupplier SYSTEM_CLOCK_US = () -> System.currentTimeMillis() * 1000;
+    /**
+     * Wall-clock time in microseconds, the unit of every timestamp the executor journals and sends, at the system
+     * clock's resolution (microseconds on Linux; the phases of a replacement's timings are differences of these).
+     */
+    public static final LongSupplier SYSTEM_CLOCK_US = () -> micros(java.time.Clock.systemUTC());
 
     /**
      * {@code -Dbaton.executor.preconnect=false}: open the journal, then set the connection up and connect only after
@@ -63,7 +66,13 @@ public final class ExecutorBootstrap {
     /** Starts {@code executor} with the options' clock ({@link ExecutorOptions#clock()}) and returns at once. */
     public static ExecutorHandle start(BatonExecutor executor, ExecutorOptions options) {
         java.time.Clock clock = options == null ? null : options.clock();
-        return start(executor, options, clock == null ? null : () -> clock.millis() * 1000);
+        return start(executor, options, clock == null ? null : () -> micros(clock));
+    }
+
+    /** {@code clock}'s time in microseconds since the epoch, at the clock's own resolution. */
+    public static long micros(java.time.Clock clock) {
+        java.time.Instant now = clock.instant();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
     }
 
     /** Starts {@code executor} reading time (in microseconds) from {@code clockUs}, and returns at once. */

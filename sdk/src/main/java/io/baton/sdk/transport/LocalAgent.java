@@ -41,7 +41,10 @@ public final class LocalAgent implements ShimConnection {
     private String executorId;
 
     public LocalAgent(Resources envelope) {
-        this(envelope, () -> System.currentTimeMillis() * 1000);
+        this(envelope, () -> {
+            java.time.Instant now = java.time.Instant.now(); // microseconds, as the executor's clock
+            return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+        });
     }
 
     public LocalAgent(Resources envelope, LongSupplier clockUs) {
