@@ -189,10 +189,13 @@ final class HttpDowntime {
         long end;
         List<PacedLoad.Sample> samples;
         try {
+            // what the caller would have ready before the call (v2's task, the replacement's spec): built before the
+            // clock starts, for both, so the window is the call's alone
+            TaskInfo next = version(v2, "v2", port);
+            ReplaceSpec spec = name.equals(KILL_RELAUNCH) ? null : spec(ReplaceStrategy.valueOf(name), v1, next);
             Thread.sleep(before); // the steady state before the replacement
             start = System.nanoTime();
-            done = name.equals(KILL_RELAUNCH) ? killThenRelaunch(node, v1, v2, port)
-                    : replace(node, ReplaceStrategy.valueOf(name), v1, v2, port);
+            done = spec == null ? killThenRelaunch(node, v1, next) : replace(node, spec);
             end = System.nanoTime();
             Thread.sleep(after);
         } finally {
@@ -215,22 +218,25 @@ final class HttpDowntime {
     private record Done(String outcome, String note, ReplacementTimings timings) {
     }
 
-    private Done replace(Node node, ReplaceStrategy strategy, String v1, String v2, int port) throws Exception {
-        ReplaceSpec spec = ReplaceSpec.of(v1, version(v2, "v2", port)).withReplacementId("http-" + v2)
+    private static ReplaceSpec spec(ReplaceStrategy strategy, String v1, TaskInfo v2) {
+        return ReplaceSpec.of(v1, v2).withReplacementId("http-" + v2.getTaskId().getValue())
                 .withPolicy(ReplacePolicy.newBuilder().setStrategy(strategy).setStartTimeoutMs(10_000)
                         .setDrainTimeoutMs(10_000).build());
-        if (strategy != ReplaceStrategy.STOP_THEN_START) {
-            spec = spec.withOffers(node.offer(RES)); // both versions hold resources at once
+    }
+
+    private Done replace(Node node, ReplaceSpec spec) throws Exception {
+        if (spec.policy().getStrategy() != ReplaceStrategy.STOP_THEN_START) {
+            spec = spec.withOffers(node.offer(RES)); // both versions hold resources at once: an offer first
         }
         ReplaceOutcome o = node.client.replace(spec).outcome().get(40, TimeUnit.SECONDS);
         return new Done(o.outcome().name(), o.committed() ? null : o.status().getMessage(), o.timings());
     }
 
     /** Without Baton: kill v1 through the framework API, wait for its terminal update, launch v2, wait for RUNNING. */
-    private Done killThenRelaunch(Node node, String v1, String v2, int port) throws Exception {
+    private Done killThenRelaunch(Node node, String v1, TaskInfo v2) throws Exception {
         node.client.kill(v1, GRACE_MS).get(10, TimeUnit.SECONDS);
         node.state(v1, TaskState.TASK_KILLED).get(20, TimeUnit.SECONDS);
-        node.launch(EXECUTOR, version(v2, "v2", port)).get(20, TimeUnit.SECONDS);
+        node.launch(EXECUTOR, v2).get(20, TimeUnit.SECONDS);
         return new Done("RUNNING", null, null);
     }
 

@@ -89,7 +89,10 @@ final class Report {
                 + "appends (with SYNC, its fsyncs). The executor's two are timed by a second, lightweight executor on "
                 + "the same shim, on its connection's loop as the SDK's driver loop times its own calls; the delivery "
                 + "is taken as half a heartbeat's round trip (one frame each way over the same socket). The framework's "
-                + "STATE round trip was the floor's round trip until 2026-12-02; it is kept for comparison.\n\n");
+                + "STATE round trip was the floor's round trip until 2026-12-02; it is kept for comparison. The replacements "
+                + "measured above move no resources, so the shim reserves them on delivery and they make no round trip "
+                + "at all: their overhead can be below this floor, which stays the floor of every replacement (one "
+                + "with offers makes the RESERVE round trip).\n\n");
         b.append("| Part | n | p50 | p99 | max |\n|---|---|---|---|---|\n");
         floorRow(b, "executor heartbeat round trip (delivery = half of it)", floor.heartbeat());
         floorRow(b, "executor RESERVE round trip (container limits set before the answer)", floor.reserve());

@@ -159,8 +159,8 @@ final class SideBySide {
                 + "answer. *Terminal → launch* is what sits between the old task's terminal state and the new "
                 + "task's start: for STOP_THEN_START one step of the executor's driver loop, for "
                 + "kill-then-relaunch the TASK_KILLED update's way to the framework, the framework's offer and "
-                + "launch calls, and the LAUNCH event's way back. The final update's timings (ms resolution: the "
-                + "executor's clock is the wall clock) are drain / handoff / launch / ready. The last column: what the "
+                + "launch calls, and the LAUNCH event's way back. The final update's timings (the executor's wall clock, "
+                + "in µs) are drain / handoff / launch / ready, in ms. The last column: what the "
                 + "executor journaled from the call until v1's kill began (a replacement's REPLACE, RESERVE answer "
                 + "and, with SYNC, the fsync before the kill); below the table, each of those steps with its time.\n\n");
         b.append("| scenario | kill entered | old terminal | launch entered | v2 listening | first failed | last failed "
@@ -195,8 +195,8 @@ final class SideBySide {
         if (t == null) {
             return "–";
         }
-        return t.getDrainUs() / 1000 + " / " + t.getHandoffUs() / 1000 + " / " + t.getLaunchUs() / 1000 + " / "
-                + t.getReadyUs() / 1000;
+        return String.format(java.util.Locale.ROOT, "%.1f / %.1f / %.1f / %.1f", t.getDrainUs() / 1000.0,
+                t.getHandoffUs() / 1000.0, t.getLaunchUs() / 1000.0, t.getReadyUs() / 1000.0);
     }
 
     private static String ms(long ns) {
