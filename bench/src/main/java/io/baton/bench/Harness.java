@@ -84,6 +84,7 @@ public final class Harness {
     private final AtomicLong ids = new AtomicLong();
     private ShimServer shim;
     private ChronicleJournal journal;
+    private TimedWorker worker;
     private ExecutorRuntime runtime;
     private BatonClient client;
 
@@ -161,7 +162,8 @@ public final class Harness {
         ShimConfig config = ShimConfig.defaults(dir.resolve("shim"), Resources.parse("cpus:10000;mem:10000000"), "none");
         shim = new ShimServer(config, new InMemoryIsolator(), TOKEN).start();
         journal = ChronicleJournal.open(dir.resolve("journal"), ChronicleJournal.Options.defaults());
-        runtime = new ExecutorRuntime(new WorkerExecutor(), EXECUTOR, journal,
+        worker = new TimedWorker();
+        runtime = new ExecutorRuntime(worker, EXECUTOR, journal,
                 new NettyShimConnection(config.executorSocket()), Harness::nowUs).start();
         client = BatonClient.connect(ClientOptions.unix(config.frameworkSocket()).token(TOKEN).name("bench")
                 .updateQueueCapacity(1).build(), this::update); // updates are heard by the listener; the queue is unused
@@ -227,10 +229,12 @@ public final class Harness {
         String prefix = "lat-" + durability.name().toLowerCase(Locale.ROOT) + "-";
         String current = prefix + 0;
         launch(current).get(10, TimeUnit.SECONDS);
+        worker.timing(true);
         List<Long> total = new ArrayList<>();
         List<Long> drain = new ArrayList<>();
         List<Long> start = new ArrayList<>();
         List<Long> overhead = new ArrayList<>();
+        List<Long> sdk = new ArrayList<>();
         List<Long> e2e = new ArrayList<>();
         int warmup = plan.latencyWarmup();
         long syncs0 = 0;
@@ -251,6 +255,8 @@ public final class Harness {
                 throw new IllegalStateException("replacement " + o.replacementId() + " ended " + o.outcome() + ": "
                         + o.status().getMessage());
             }
+            long ownKill = worker.takeKillUs(current);
+            long ownLaunch = worker.takeLaunchUs(next);
             current = next;
             if (i > warmup) {
                 var t = o.timings();
@@ -258,6 +264,9 @@ public final class Harness {
                 drain.add(t.getDrainUs());
                 start.add(t.getLaunchUs());
                 overhead.add(Math.max(0, t.getTotalUs() - t.getDrainUs() - t.getLaunchUs()));
+                if (ownKill >= 0 && ownLaunch >= 0) {
+                    sdk.add(Math.max(0, t.getTotalUs() - ownKill - ownLaunch));
+                }
                 e2e.add((t1 - t0) / 1_000);
                 measured++;
             }
@@ -265,8 +274,9 @@ public final class Harness {
         Thread.sleep(50);
         double syncsPer = measured == 0 ? 0 : (journal.stats().syncs() - syncs0) / (double) measured;
         double appendsPer = measured == 0 ? 0 : (journal.stats().appended() - appended0) / (double) measured;
+        worker.timing(false);
         client.kill(current, 1_000).get(5, TimeUnit.SECONDS);
-        return new Latency(durability, measured, Dist.of(total), Dist.of(drain), Dist.of(start), Dist.of(overhead),
+        return new Latency(durability, measured, Dist.of(total), Dist.of(drain), Dist.of(start), Dist.of(overhead), Dist.of(sdk),
                 Dist.of(e2e), syncsPer, appendsPer);
     }
 

@@ -78,6 +78,7 @@ final class Report {
             row(b, "drain (task's own stop)", l, l.drain());
             row(b, "launch (task's own start)", l, l.launch());
             row(b, "SDK overhead (total − drain − launch)", l, l.overhead());
+            row(b, "Baton's time (total − the author's kill and launch, timed in its hooks)", l, l.sdk());
             row(b, "framework round trip (replace → final update)", l, l.client());
         }
         b.append('\n');
@@ -105,18 +106,21 @@ final class Report {
         long floorS = floor.syncP50();
         b.append("## Against the targets (DESIGN.md §10, issue 13)\n\n");
         b.append("| Metric | Measured | Target |\n|---|---|---|\n");
-        b.append("| SDK overhead p50, PROCESS | ").append(process.overhead().p50()).append(" µs | ≤ 300 µs |\n");
-        b.append("| SDK overhead p99, PROCESS | ").append(process.overhead().p99()).append(" µs | ≤ 1000 µs |\n");
-        b.append("| overhead/floor ratio, PROCESS (p50 ").append(process.overhead().p50()).append(" / floor p50 ")
+        // the targets are held to Baton's time as the author's hooks see it (the stricter of the two measures)
+        b.append("| SDK overhead p50, PROCESS (Baton's time) | ").append(process.sdk().p50())
+                .append(" µs (total − drain − launch: ").append(process.overhead().p50()).append(") | ≤ 300 µs |\n");
+        b.append("| SDK overhead p99, PROCESS (Baton's time) | ").append(process.sdk().p99())
+                .append(" µs (total − drain − launch: ").append(process.overhead().p99()).append(") | ≤ 1000 µs |\n");
+        b.append("| overhead/floor ratio, PROCESS (p50 ").append(process.sdk().p50()).append(" / floor p50 ")
                 .append(floorP).append(" µs = delivery ").append(floor.heartbeat().p50() / 2).append(" + RESERVE ")
                 .append(floor.reserve().p50()).append(" + appends ").append(floor.journalP().p50()).append(") | ")
-                .append(fmt(process.overhead().p50() / (double) Math.max(1, floorP))).append("× | ≤ 2× |\n");
+                .append(fmt(process.sdk().p50() / (double) Math.max(1, floorP))).append("× | ≤ 2× |\n");
         b.append("| the same against the previous floor (STATE round trip + appends, p50 ")
                 .append(floor.previousProcessP50()).append(" µs) | ")
-                .append(fmt(process.overhead().p50() / (double) Math.max(1, floor.previousProcessP50())))
+                .append(fmt(process.sdk().p50() / (double) Math.max(1, floor.previousProcessP50())))
                 .append("× | – |\n");
-        b.append("| overhead/floor ratio, SYNC (p50 ").append(sync.overhead().p50()).append(" / floor p50 ")
-                .append(floorS).append(" µs) | ").append(fmt(sync.overhead().p50() / (double) Math.max(1, floorS)))
+        b.append("| overhead/floor ratio, SYNC (p50 ").append(sync.sdk().p50()).append(" / floor p50 ")
+                .append(floorS).append(" µs) | ").append(fmt(sync.sdk().p50() / (double) Math.max(1, floorS)))
                 .append("× | – |\n");
         b.append("| fsyncs per replacement, SYNC | ").append(fmt(sync.syncsPer())).append(" | ≤ 3 |\n");
         b.append("| fsyncs per replacement, PROCESS | ").append(fmt(process.syncsPer())).append(" | – |\n");

@@ -35,7 +35,7 @@ final class ReserveAB {
         boolean on = Boolean.parseBoolean(args[2]);
         Harness.Fresh f = Harness.fresh(Harness.Plan.of(smoke), dir, on, 16);
         System.out.println(String.format(Locale.ROOT, "AB %s %d %d %d %d %d %d %.2f %.1f", on,
-                f.process().overhead().p50(), f.process().overhead().p99(), f.process().total().p50(),
+                f.process().sdk().p50(), f.process().sdk().p99(), f.process().total().p50(),
                 f.process().total().p99(), f.process().client().p50(), f.process().client().p99(),
                 f.process().appendsPer(), f.throughput()[0]));
         System.exit(0); // worker threads of live tasks are daemons, but be sure
@@ -78,7 +78,7 @@ final class ReserveAB {
         b.append("\n|---|");
         runs.forEach(r -> b.append("---|"));
         b.append('\n');
-        row(b, "SDK overhead p50 / p99", runs, r -> r.overheadP50() + " / " + r.overheadP99());
+        row(b, "SDK overhead (Baton's time) p50 / p99", runs, r -> r.overheadP50() + " / " + r.overheadP99());
         row(b, "total (timings.total_us) p50 / p99", runs, r -> r.totalP50() + " / " + r.totalP99());
         row(b, "framework round trip (replace → final update) p50 / p99", runs,
                 r -> r.clientP50() + " / " + r.clientP99());

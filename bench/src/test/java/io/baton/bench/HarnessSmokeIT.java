@@ -24,7 +24,8 @@ class HarnessSmokeIT {
             assertThat(report).contains("| total (timings.total_us) | " + d + " |",
                     "| drain (task's own stop) | " + d + " |",
                     "| launch (task's own start) | " + d + " |",
-                    "| SDK overhead (total − drain − launch) | " + d + " |");
+                    "| SDK overhead (total − drain − launch) | " + d + " |",
+                    "| Baton's time (total − the author's kill and launch, timed in its hooks) | " + d + " |");
         }
         assertThat(report).contains("| executor heartbeat round trip (delivery = half of it) |",
                 "| executor RESERVE round trip (container limits set before the answer) |",
@@ -41,7 +42,7 @@ class HarnessSmokeIT {
         // PROCESS latency and throughput again with the shim's reserve on delivery off, beside the default's
         assertThat(report).contains("## The shim's reserve on delivery, side by side")
                 .contains("| figure | executor's RESERVE | reserve on delivery | executor's RESERVE | reserve on delivery |")
-                .containsPattern("\\| SDK overhead p50 / p99( \\| [0-9]+ / [0-9]+){4} \\|")
+                .containsPattern("\\| SDK overhead \\(Baton's time\\) p50 / p99( \\| [0-9]+ / [0-9]+){4} \\|")
                 .containsPattern("\\| throughput, 16 at once \\(replacements/s\\)( \\| [1-9][0-9]*){4} \\|");
 
         // the HTTP comparison: every scenario, STOP_THEN_START and kill-then-relaunch once per side-by-side run
