@@ -139,9 +139,10 @@ public final class TimedHttpExecutor extends BatonExecutor {
         executor.journal = new TracedJournal(ChronicleJournal.open(options.workDir().resolve("journal"),
                 ChronicleJournal.Options.defaults()));
         ExecutorThreads threads = ExecutorThreads.named();
-        try (ExecutorRuntime runtime = new ExecutorRuntime(executor, options.executorId(), executor.journal,
-                new NettyShimConnection(options.shimSocket(), threads.io()), ExecutorBootstrap.SYSTEM_CLOCK_US,
-                threads).start()) {
+        ExecutorRuntime wired = new ExecutorRuntime(executor, options.executorId(), executor.journal,
+                new NettyShimConnection(options.shimSocket(), threads.io()), ExecutorBootstrap.SYSTEM_CLOCK_US, threads);
+        ExecutorBootstrap.warmUpAfterFirstSubscription(wired, threads); // as ExecutorBootstrap.start does
+        try (ExecutorRuntime runtime = wired.start()) {
             runtime.awaitShutdown();
         }
     }

@@ -23,8 +23,8 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * Runs synthetic replacements through a private {@link ExecutorDriver} (its own in-memory journal, nothing carried
- * out: no hook, no connection, no file), so that a freshly started executor's first real replacement does not run
+ * Runs synthetic replacements through a private {@link ExecutorDriver} (its own journal: in memory, or a scratch
+ * one the caller gives; nothing carried out: no hook, no connection), so that a freshly started executor's first real replacement does not run
  * the replacement's code for the first time: class loading and initialisation, and the JIT's first compilations
  * of the engine, the driver, the journal codec and the protocol's messages, happen here, off the critical path.
  * Every effect is answered as a healthy shim and author would answer it, every message the runtime would put on
@@ -44,8 +44,8 @@ public final class DriverWarmUp {
     /** A checksum of what was serialised, so the JIT cannot drop the work. */
     private long sink;
 
-    private DriverWarmUp() {
-        this.driver = new ExecutorDriver(EXECUTOR, Resources.parse("cpus:0.1;mem:32"), new InMemoryJournal(),
+    private DriverWarmUp(io.baton.sdk.journal.Journal journal) {
+        this.driver = new ExecutorDriver(EXECUTOR, Resources.parse("cpus:0.1;mem:32"), journal,
                 () -> ByteString.copyFrom(ByteBuffer.allocate(16).putLong(0x5741524dL).putLong(++uuid).array()),
                 since -> false);
     }
@@ -60,7 +60,16 @@ public final class DriverWarmUp {
 
     /** Like {@link #run(int)}, stopping early once {@code keepGoing} says no (checked between replacements). */
     public static int run(int replacements, java.util.function.BooleanSupplier keepGoing) {
-        return new DriverWarmUp().replacements(replacements, keepGoing);
+        return run(replacements, keepGoing, new InMemoryJournal());
+    }
+
+    /**
+     * Like {@link #run(int, java.util.function.BooleanSupplier)}, journaling into {@code journal}: a scratch journal
+     * of the kind the executor's own is (then its appends and fsyncs are warmed up too), never the executor's own.
+     */
+    public static int run(int replacements, java.util.function.BooleanSupplier keepGoing,
+            io.baton.sdk.journal.Journal journal) {
+        return new DriverWarmUp(journal).replacements(replacements, keepGoing);
     }
 
     private int replacements(int n, java.util.function.BooleanSupplier keepGoing) {

@@ -126,16 +126,25 @@ public final class ExecutorBootstrap {
             throw e;
         }
         ExecutorRuntime runtime = new ExecutorRuntime(executor, options.executorId(), journal, shim, clockUs, threads);
+        warmUpAfterFirstSubscription(runtime, threads);
+        return runtime.start();
+    }
+
+    /**
+     * Has {@code runtime} (not started yet) warm its replacement code up on a thread of {@code threads} once the shim
+     * first accepts its subscription, as {@link #start} does ({@code BATON_EXECUTOR_WARMUP} synthetic replacements):
+     * for an executor wired by hand.
+     */
+    public static void warmUpAfterFirstSubscription(ExecutorRuntime runtime, ExecutorThreads threads) {
         int warmUp = warmUpReplacements(System.getenv("BATON_EXECUTOR_WARMUP"));
         if (warmUp > 0) {
             runtime.afterFirstSubscription(() -> threads.warmUp().newThread(() -> {
                 long t0 = System.nanoTime();
-                int done = DriverWarmUp.run(warmUp, () -> !runtime.closing());
-                LOG.debug("executor {}: warmed up with {} synthetic replacements in {} ms", options.executorId(), done,
+                int done = warmUp(warmUp, () -> !runtime.closing());
+                LOG.debug("executor {}: warmed up with {} synthetic replacements in {} ms", runtime.executorId(), done,
                         (System.nanoTime() - t0) / 1_000_000);
             }).start());
         }
-        return runtime.start();
     }
 
     /**
@@ -162,6 +171,40 @@ public final class ExecutorBootstrap {
     }
 
     static final int DEFAULT_WARM_UP = 300;
+
+    /**
+     * {@link DriverWarmUp} journaling into a scratch Chronicle journal in a new temporary directory, closed and
+     * removed after: the executor's first real appends and fsyncs then do not run Chronicle's code cold either
+     * (the HTTP benchmark's first replacement spent 0.25–0.5 ms per append before). In memory if no such directory
+     * can be made. The scratch files are sparse and small (1 MiB blocks); a SIGKILL during the warm-up leaves them
+     * in the temporary directory.
+     */
+    static int warmUp(int replacements, java.util.function.BooleanSupplier keepGoing) {
+        java.nio.file.Path dir;
+        try {
+            dir = java.nio.file.Files.createTempDirectory("baton-warm-up-");
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.debug("no scratch journal for the warm-up ({}); warming up in memory", e.toString());
+            return DriverWarmUp.run(replacements, keepGoing);
+        }
+        try {
+            Journal scratch = ChronicleJournal.open(dir, ChronicleJournal.Options.defaults().withBlockSize(1 << 20));
+            try {
+                return DriverWarmUp.run(replacements, keepGoing, scratch);
+            } finally {
+                scratch.close();
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("the warm-up's scratch journal in {} failed ({}); warming up in memory", dir, e.toString());
+            return DriverWarmUp.run(replacements, keepGoing);
+        } finally {
+            try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(dir)) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.debug("could not remove the warm-up's scratch journal {}: {}", dir, e.toString());
+            }
+        }
+    }
 
     /** Runs {@code executor} until it is told to shut down or the calling thread is interrupted. */
     public static void run(BatonExecutor executor, ExecutorOptions options) {

@@ -2,6 +2,12 @@ package io.baton.sdk.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class WarmUpOptionTest {
@@ -18,5 +24,19 @@ class WarmUpOptionTest {
         assertThat(ExecutorBootstrap.warmUpReplacements("-1")).isEqualTo(ExecutorBootstrap.DEFAULT_WARM_UP);
         assertThat(ExecutorBootstrap.warmUpReplacements("lots")).isEqualTo(ExecutorBootstrap.DEFAULT_WARM_UP);
         assertThat(ExecutorBootstrap.warmUpReplacements("100001")).isEqualTo(ExecutorBootstrap.DEFAULT_WARM_UP);
+    }
+
+    @Test
+    void theWarmUpJournalsIntoAScratchChronicleJournalAndRemovesIt() throws IOException {
+        Set<Path> before = scratchDirs();
+        assertThat(ExecutorBootstrap.warmUp(40, () -> true)).as("synthetic replacements committed").isEqualTo(40);
+        assertThat(scratchDirs()).as("the scratch journals in " + System.getProperty("java.io.tmpdir"))
+                .isEqualTo(before);
+    }
+
+    private static Set<Path> scratchDirs() throws IOException {
+        try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return s.filter(p -> p.getFileName().toString().startsWith("baton-warm-up-")).collect(Collectors.toSet());
+        }
     }
 }
