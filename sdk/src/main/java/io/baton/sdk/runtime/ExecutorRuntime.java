@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The executor's driver loop: one thread feeds every input (shim events and answers, the author's task
- * reports, hook results, timers) to the pure {@link ExecutorDriver} and carries out the effects it returns,
- * in order, through the ports: the shim connection, the author's hooks (guarded), timers, the log.
+ * reports, hook results, timers) to the pure {@link ExecutorDriver} and carries out the effects it returns
+ * through the ports: the shim connection, the author's hooks (guarded), timers, the log — a step's hooks, timers
+ * and task handles first, then its frames to the shim and its log lines, each group in the driver's order.
  * Carrying out an effect that throws becomes an {@link Input.EffectFailed} input; nothing is swallowed.
  */
 public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Listener {
@@ -110,7 +111,7 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
 
     // ------------------------------------------------------------------ the loop
 
-    /** One input through the driver, then its effects in order. On the loop. */
+    /** One input through the driver, then its effects (frames to the shim and log lines last). On the loop. */
     void feed(Input in) {
         List<Effect> out;
         try {
@@ -123,13 +124,41 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
             }
             return;
         }
+        // the author's hooks first: they run on hook threads, so a kill or a launch starts while this step's frames
+        // to the shim and log lines are still being written (each group keeps the driver's order)
+        List<Effect> later = null;
         for (Effect e : out) {
-            try {
-                effects.carryOut(e);
-            } catch (RuntimeException ex) {
-                LOG.error("executor {}: carrying out {} failed: {}", executorId, e, ex.toString(), ex);
-                feed(new Input.EffectFailed(e, ex.toString(), now()));
+            if (goesLast(e)) {
+                later = later == null ? new java.util.ArrayList<>(out.size()) : later;
+                later.add(e);
+            } else {
+                carryOut(e);
             }
+        }
+        if (later != null) {
+            for (Effect e : later) {
+                carryOut(e);
+            }
+        }
+    }
+
+    /**
+     * Frames to the shim and log lines: carried out after a step's other effects (hooks, timers, the task handles
+     * the hooks use), in their own order. Nothing else depends on them within a step: the shim's answers and the
+     * hooks' reports come back as later inputs.
+     */
+    static boolean goesLast(Effect e) {
+        return e instanceof Effect.Log || e instanceof Effect.Update || e instanceof Effect.Progress
+                || e instanceof Effect.RecordedOutcome || e instanceof Effect.Call || e instanceof Effect.Subscribe
+                || e instanceof Effect.Connect;
+    }
+
+    private void carryOut(Effect e) {
+        try {
+            effects.carryOut(e);
+        } catch (RuntimeException ex) {
+            LOG.error("executor {}: carrying out {} failed: {}", executorId, e, ex.toString(), ex);
+            feed(new Input.EffectFailed(e, ex.toString(), now()));
         }
     }
 
