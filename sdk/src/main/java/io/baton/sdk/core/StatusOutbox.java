@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 
 /**
  * Status updates on their way to the framework: per task in order, one in flight per task, resent
@@ -19,8 +20,26 @@ public final class StatusOutbox {
     private final long firstBackoffUs;
     private final long maxBackoffUs;
     private final Map<String, ArrayDeque<TaskStatus>> queues = new LinkedHashMap<>();
+    /** When each task's head is due next (every queued task has one). */
     private final Map<String, Long> dueAt = new HashMap<>();
     private final Map<String, Long> backoff = new HashMap<>();
+    /** Each queued task's place in {@link #queues}' order, given when its queue was made. */
+    private final Map<String, Long> order = new HashMap<>();
+    /**
+     * Every due time set, earliest first; an entry whose task's due time or place has changed since is stale and
+     * skipped. {@link #due} and {@link #nextDueUs} then cost the due heads, not every task with a pending update.
+     */
+    private final PriorityQueue<Due> schedule = new PriorityQueue<>();
+    private long nextOrder;
+    private int size;
+
+    private record Due(long atUs, long order, String task) implements Comparable<Due> {
+        @Override
+        public int compareTo(Due o) {
+            int c = Long.compare(atUs, o.atUs);
+            return c != 0 ? c : Long.compare(order, o.order);
+        }
+    }
 
     public StatusOutbox(long firstBackoffUs, long maxBackoffUs) {
         if (firstBackoffUs <= 0 || maxBackoffUs < firstBackoffUs) {
@@ -38,10 +57,16 @@ public final class StatusOutbox {
                     + " needs a 16-byte uuid, got " + status.getUuid().size());
         }
         String task = status.getTaskId().getValue();
-        ArrayDeque<TaskStatus> q = queues.computeIfAbsent(task, k -> new ArrayDeque<>());
+        ArrayDeque<TaskStatus> q = queues.get(task);
+        if (q == null) {
+            q = new ArrayDeque<>();
+            queues.put(task, q);
+            order.put(task, nextOrder++);
+        }
         q.add(status);
+        size++;
         if (q.size() == 1) {
-            dueAt.put(task, 0L);
+            dueAt(task, 0L);
             return true;
         }
         return false;
@@ -57,58 +82,76 @@ public final class StatusOutbox {
             return null;
         }
         q.removeFirst();
+        size--;
         backoff.remove(taskId);
         if (q.isEmpty()) {
             queues.remove(taskId);
             dueAt.remove(taskId);
+            order.remove(taskId);
             return null;
         }
-        dueAt.put(taskId, 0L);
+        dueAt(taskId, 0L);
         return q.peekFirst();
     }
 
-    /** The heads due at {@code nowUs}; each is considered sent now and its next resend is scheduled. */
+    /**
+     * The heads due at {@code nowUs}, in the order their tasks' queues were made; each is considered sent now and
+     * its next resend is scheduled.
+     */
     public List<TaskStatus> due(long nowUs) {
-        List<TaskStatus> out = new ArrayList<>();
-        for (Map.Entry<String, ArrayDeque<TaskStatus>> e : queues.entrySet()) {
-            String task = e.getKey();
-            if (dueAt.getOrDefault(task, 0L) <= nowUs) {
-                out.add(e.getValue().peekFirst());
-                long next = Math.min(maxBackoffUs, backoff.getOrDefault(task, firstBackoffUs / 2) * 2);
-                backoff.put(task, next);
-                dueAt.put(task, nowUs + next);
+        List<Due> ready = new ArrayList<>();
+        while (!schedule.isEmpty() && schedule.peek().atUs() <= nowUs) {
+            Due d = schedule.poll();
+            if (current(d)) {
+                ready.add(d);
+                long next = Math.min(maxBackoffUs, backoff.getOrDefault(d.task(), firstBackoffUs / 2) * 2);
+                backoff.put(d.task(), next);
+                dueAt(d.task(), nowUs + next); // later than nowUs: not polled again here
             }
+        }
+        ready.sort(java.util.Comparator.comparingLong(Due::order));
+        List<TaskStatus> out = new ArrayList<>(ready.size());
+        for (Due d : ready) {
+            out.add(queues.get(d.task()).peekFirst());
         }
         return out;
     }
 
     /** When the next resend is due (Long.MAX_VALUE when nothing is pending). */
     public long nextDueUs() {
-        long min = Long.MAX_VALUE;
-        for (String task : queues.keySet()) {
-            min = Math.min(min, dueAt.getOrDefault(task, 0L));
+        while (!schedule.isEmpty() && !current(schedule.peek())) {
+            schedule.poll();
         }
-        return min;
+        return schedule.isEmpty() ? Long.MAX_VALUE : schedule.peek().atUs();
     }
 
     /** Everything unacknowledged, per task in order (for checkpoints and tests). */
     public List<TaskStatus> pending() {
-        List<TaskStatus> out = new ArrayList<>();
+        List<TaskStatus> out = new ArrayList<>(size);
         queues.values().forEach(out::addAll);
         return out;
     }
 
     /** After a reconnect: every head is due at once. */
     public void resendAll() {
-        dueAt.replaceAll((k, v) -> 0L);
         backoff.clear();
+        schedule.clear();
+        for (String task : queues.keySet()) {
+            dueAt(task, 0L);
+        }
     }
 
     public int size() {
-        int n = 0;
-        for (ArrayDeque<TaskStatus> q : queues.values()) {
-            n += q.size();
-        }
-        return n;
+        return size;
+    }
+
+    private void dueAt(String task, long atUs) {
+        dueAt.put(task, atUs);
+        schedule.add(new Due(atUs, order.get(task), task));
+    }
+
+    private boolean current(Due d) {
+        Long at = dueAt.get(d.task());
+        return at != null && at == d.atUs() && order.get(d.task()) == d.order();
     }
 }
