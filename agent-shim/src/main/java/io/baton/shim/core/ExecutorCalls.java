@@ -73,15 +73,18 @@ final class ExecutorCalls {
             return;
         }
         if (v.value().freed()) {
-            s.emit(new Effect.ApplyLimits(s.request(new Pending.UpdateLimits(conn, cid, exec, v.value().limits(), status)), exec,
-                    v.value().limits(), false));
+            s.emit(new Effect.ApplyLimits(s.request(new Pending.UpdateLimits(conn, cid, call.getQuiet(), exec,
+                    v.value().limits(), status)), exec, v.value().limits(), false));
             return;
         }
-        relayUpdate(conn, cid, status, null);
+        relayUpdate(conn, cid, call.getQuiet(), status, null);
     }
 
-    /** The rest of UPDATE: the container's failure to shrink (if any) first, then the relay and the answer. */
-    void relayUpdate(long conn, long cid, TaskStatus status, String failure) {
+    /**
+     * The rest of UPDATE: the container's failure to shrink (if any) first, then the relay and the answer (none to
+     * a quiet call).
+     */
+    void relayUpdate(long conn, long cid, boolean quiet, TaskStatus status, String failure) {
         s.isolatorError(conn, failure);
         if (status.hasReplacementId()) {
             s.mail.confirmed(status.getReplacementId().getValue());
@@ -89,7 +92,9 @@ final class ExecutorCalls {
         s.board.updated(status, s.replaces.get(status.getReplacementId().getValue()));
         s.publish(FrameworkEvent.newBuilder().setUpdate(status).build());
         s.emit(new Effect.StatusRelayed(status));
-        s.accepted(conn, cid);
+        if (!quiet) {
+            s.accepted(conn, cid);
+        }
     }
 
     /** Whether {@code s} is a phase's name, {@code [A-Z_]{min,32}} (checked per progress frame: no regex). */
@@ -127,7 +132,9 @@ final class ExecutorCalls {
         var relayed = p.toBuilder().setExecutorId(io.baton.proto.ExecutorID.newBuilder().setValue(exec)).build();
         s.board.progressed(relayed);
         s.publish(FrameworkEvent.newBuilder().setProgress(relayed).build());
-        s.accepted(conn, cid);
+        if (!call.getQuiet()) {
+            s.accepted(conn, cid);
+        }
     }
 
     /** A retry of an ended replacement, answered by its executor: relayed as an outcome, the ledger untouched. */

@@ -22,7 +22,8 @@ sealed interface Pending {
     }
 
     /** A terminal UPDATE freed resources; waiting for the container to shrink before relaying it. */
-    record UpdateLimits(long conn, long cid, String executorId, Resources limits, TaskStatus status) implements Pending {
+    record UpdateLimits(long conn, long cid, boolean quiet, String executorId, Resources limits, TaskStatus status)
+            implements Pending {
     }
 
     /** ADJUST or RELEASE changed the ledger; the answer carries the limits once the container holds them. */

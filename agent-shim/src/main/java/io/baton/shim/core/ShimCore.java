@@ -77,7 +77,7 @@ public final class ShimCore {
         } else if (p instanceof Pending.SubscribeLimits q && a instanceof Input.LimitsApplied l) {
             subscriptions.limitsApplied(q, l);
         } else if (p instanceof Pending.UpdateLimits q && a instanceof Input.LimitsApplied l) {
-            executorCalls.relayUpdate(q.conn(), q.cid(), q.status(), s.limitsFailure(q.executorId(), q.limits(),
+            executorCalls.relayUpdate(q.conn(), q.cid(), q.quiet(), q.status(), s.limitsFailure(q.executorId(), q.limits(),
                     l.failure()));
         } else if (p instanceof Pending.AnswerLimits q && a instanceof Input.LimitsApplied l) {
             executorCalls.answerLimits(q, l);

@@ -389,6 +389,43 @@ class ShimCoreTest {
     }
 
     @Test
+    void quietUpdatesAndProgressAreRelayedUnansweredAndTheirRefusalsAnswered() {
+        f.framework(FW);
+        f.subscribe(EXEC, "e1");
+        f.launch(FW, "e1", task("t1", "cpus:1;mem:128"), f.offer(FW, "cpus:1;mem:128"));
+        List<io.baton.shim.core.Effect> out = f.exec(EXEC, quiet(update("t1", TaskState.TASK_RUNNING)));
+        assertThat(relayed(out)).extracting(TaskStatus::getState).containsExactly(TaskState.TASK_RUNNING);
+        assertThat(CoreFixture.all(out, Effect.ExecutorReply.class)).as("accepted: no answer").isEmpty();
+
+        out = f.exec(EXEC, quiet(ExecutorCall.newBuilder().setProgress(io.baton.proto.ReplacementProgress.newBuilder()
+                .setReplacementId(ReplacementID.newBuilder().setValue("r1")).setPhase("DRAINING")
+                .setFromPhase("REQUESTED").setOldTaskId(TaskID.newBuilder().setValue("t1")))));
+        assertThat(CoreFixture.all(out, Effect.Relay.class)).hasSize(1);
+        assertThat(CoreFixture.all(out, Effect.ExecutorReply.class)).isEmpty();
+
+        // a terminal update frees resources: relayed once the container shrank, still unanswered
+        out = f.exec(EXEC, quiet(update("t1", TaskState.TASK_FINISHED)));
+        assertThat(relayed(out)).extracting(TaskStatus::getState).containsExactly(TaskState.TASK_FINISHED);
+        assertThat(CoreFixture.all(out, Effect.ExecutorReply.class)).isEmpty();
+
+        // refused: answered, with the call's correlation id
+        ExecutorCall.Builder bad = quiet(update("t1", TaskState.TASK_RUNNING));
+        bad.getUpdateBuilder().getStatusBuilder().setUuid(com.google.protobuf.ByteString.copyFromUtf8("short"));
+        assertThat(execReply(f.exec(EXEC, bad)).getRejected().getCode()).isEqualTo(RejectCode.MALFORMED);
+        assertThat(execReply(f.exec(EXEC, update("t1", TaskState.TASK_RUNNING))).hasAccepted())
+                .as("not quiet: answered").isTrue();
+    }
+
+    private ExecutorCall.Builder update(String task, TaskState state) {
+        return ExecutorCall.newBuilder().setUpdate(io.baton.proto.Update.newBuilder().setStatus(TaskStatus.newBuilder()
+                .setTaskId(TaskID.newBuilder().setValue(task)).setState(state).setUuid(f.uuid())));
+    }
+
+    private static ExecutorCall.Builder quiet(ExecutorCall.Builder call) {
+        return call.setQuiet(true);
+    }
+
+    @Test
     void callsBeforeSubscribingAreRefused() {
         assertThat(execReply(f.update(EXEC, "t1", TaskState.TASK_RUNNING)).getRejected().getCode())
                 .isEqualTo(RejectCode.UNAUTHENTICATED);

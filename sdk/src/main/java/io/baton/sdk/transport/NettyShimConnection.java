@@ -230,9 +230,13 @@ public final class NettyShimConnection implements ShimConnection {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, ShimToExecutor msg) {
             if (msg.hasResponse()) {
-                Pending<?> p = pending.remove(msg.getResponse().getCorrelationId());
+                ExecutorResponse r = msg.getResponse();
+                Pending<?> p = pending.remove(r.getCorrelationId());
                 if (p != null) {
-                    p.complete(msg.getResponse());
+                    p.complete(r);
+                } else if (r.getCorrelationId() == 0 && r.hasRejected()) { // a quiet update or progress, refused
+                    LOG.warn("the shim at {} refused a status update or progress of this executor: {}: {}", socket,
+                            r.getRejected().getCode(), r.getRejected().getMessage());
                 }
             } else if (msg.hasEvent()) {
                 listener.event(msg.getEvent());
@@ -321,14 +325,37 @@ public final class NettyShimConnection implements ShimConnection {
         return call(ExecutorCall.newBuilder().setRelease(r), ExecutorResponse::getReleased);
     }
 
+    /**
+     * Sent quiet: the shim answers only a refusal (logged here); the framework's acknowledgement comes as an
+     * {@code acknowledged} event. Completes once the update is written, or with {@link ShimUnavailable}.
+     */
     @Override
     public CompletableFuture<Void> update(TaskStatus s) {
-        return call(ExecutorCall.newBuilder().setUpdate(Update.newBuilder().setStatus(s)), r -> null);
+        return tell(ExecutorCall.newBuilder().setUpdate(Update.newBuilder().setStatus(s)));
     }
 
+    /** Sent quiet, like {@link #update}. */
     @Override
     public CompletableFuture<Void> progress(io.baton.proto.ReplacementProgress p) {
-        return call(ExecutorCall.newBuilder().setProgress(p), r -> null);
+        return tell(ExecutorCall.newBuilder().setProgress(p));
+    }
+
+    /** A quiet call: correlation id 0, no answer once accepted, so nothing waits for one. */
+    private CompletableFuture<Void> tell(ExecutorCall.Builder call) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        Channel ch = channel;
+        if (ch == null || !ch.isActive()) {
+            f.completeExceptionally(new ShimUnavailable("not connected to the shim at " + socket));
+            return f;
+        }
+        ch.writeAndFlush(call.setQuiet(true).build()).addListener(w -> {
+            if (w.isSuccess()) {
+                f.complete(null);
+            } else {
+                f.completeExceptionally(new ShimUnavailable("could not write to the shim: " + w.cause()));
+            }
+        });
+        return f;
     }
 
     @Override

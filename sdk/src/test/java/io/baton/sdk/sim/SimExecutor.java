@@ -157,7 +157,8 @@ final class SimExecutor {
         } else if (e instanceof Effect.Call c) {
             shimCall(c);
         } else if (e instanceof Effect.Update u) {
-            call(ExecutorCall.newBuilder().setUpdate(Update.newBuilder().setStatus(u.status())),
+            // quiet, as NettyShimConnection sends it: the shim answers only a refusal
+            call(ExecutorCall.newBuilder().setUpdate(Update.newBuilder().setStatus(u.status())).setQuiet(true),
                     "UPDATE " + SimText.status(u.status()), resp -> { });
         } else if (e instanceof Effect.RecordedOutcome o) {
             call(ExecutorCall.newBuilder().setRecordedOutcome(io.baton.proto.RecordedOutcome.newBuilder()
