@@ -81,8 +81,8 @@ final class HookGuard implements AutoCloseable {
             }
         }, boundMs, TimeUnit.MILLISECONDS);
         result.whenComplete((value, error) -> {
-            bound.cancel(false);
             loop.execute(() -> {
+                bound.cancel(false); // on the loop: a cancel from the hook's thread would be one more task for it
                 onLoopFirst.run();
                 if (error == null) {
                     onOk.accept(value);
