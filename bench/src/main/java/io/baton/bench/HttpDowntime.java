@@ -142,8 +142,12 @@ final class HttpDowntime {
                         "--id", EXECUTOR, "--work-dir", dir.resolve("web").toString(),
                         "--shim", node.config.executorSocket().toString())) {
             node.awaitSubscribed(EXECUTOR, web.pid(), 30_000, web);
-            // one throw-away round first: the bench's own client and shim warm up before anything is measured
+            // throw-away rounds first: the bench's own client and shim warm up before anything is measured, and each of
+            // the two compared side by side runs once (every scenario's clean-up kill warms the kill path; the first
+            // STOP_THEN_START would otherwise be the shim's and the executor's first REPLACE reserved on delivery)
             scenario(node, web, ReplaceStrategy.START_THEN_STOP.name(), "warm", true);
+            scenario(node, web, ReplaceStrategy.STOP_THEN_START.name(), "warm-sts", true);
+            scenario(node, web, KILL_RELAUNCH, "warm-kill", true);
             for (ReplaceStrategy s : List.of(ReplaceStrategy.START_THEN_STOP, ReplaceStrategy.FREEZE_THEN_START)) {
                 out.add(scenario(node, web, s.name(), s.name().toLowerCase(java.util.Locale.ROOT), false));
             }
@@ -265,7 +269,9 @@ final class HttpDowntime {
                 .append(r.plan().beforeMillis()).append(" ms of load before it and ").append(r.plan().afterMillis())
                 .append(" ms after. Kill-then-relaunch is what a user does without Baton: kill v1 through the "
                         + "framework API, wait for TASK_KILLED, launch v2 with a fresh offer, wait for "
-                        + "TASK_RUNNING. START_THEN_STOP and FREEZE_THEN_START run once, STOP_THEN_START and "
+                        + "TASK_RUNNING. After one unmeasured round each of START_THEN_STOP, STOP_THEN_START and "
+                        + "kill-then-relaunch (short loads; the shim and the bench's client run each path once before it "
+                        + "is measured), START_THEN_STOP and FREEZE_THEN_START run once, STOP_THEN_START and "
                         + "kill-then-relaunch ").append(r.plan().repetitions()).append(" times each, side by side "
                         + "(below the table).\n\n");
         b.append("| Scenario | outcome | window (ms) | requests in window | failed in window | failed in run "
