@@ -32,6 +32,27 @@ final class Pipelines {
         p.addLast("handler", handler);
     }
 
+    /**
+     * Has the JVM initialise Netty's allocator events now, on the calling thread, rather than on the event loop when
+     * a frame first needs a buffer grown (Netty 4.2 emits them when JFR is available; the first use of each
+     * {@code jdk.jfr.Event} class has JFR instrument it, 5–7 ms here: a first REPLACE waited for it in the HTTP
+     * benchmark). Package-private classes of Netty, loaded by name: with another Netty there may be none. Returns
+     * how many were there.
+     */
+    static int warmBufferEvents() {
+        int found = 0;
+        for (String kind : new String[] {"AllocateBuffer", "ReallocateBuffer", "FreeBuffer", "AllocateChunk", "FreeChunk"}) {
+            String name = "io.netty.buffer." + kind + "Event";
+            try {
+                Class.forName(name, true, io.netty.channel.Channel.class.getClassLoader());
+                found++;
+            } catch (ClassNotFoundException | LinkageError e) {
+                org.slf4j.LoggerFactory.getLogger(Pipelines.class).debug("no {} to warm up: {}", name, e.toString());
+            }
+        }
+        return found;
+    }
+
     private static final io.netty.util.AttributeKey<Boolean> CLOSING = io.netty.util.AttributeKey.valueOf("baton.closing");
 
     /** The connection got its closing error and is being closed: nothing more is sent on it. */

@@ -170,6 +170,7 @@ public final class ShimServer implements AutoCloseable {
                     new WebView(this::stateJson), threads.metrics());
             LOG.info("metrics at {}, live view at {}", metricsEndpoint.url(), metricsEndpoint.viewUrl());
         }
+        Pipelines.warmBufferEvents(); // here, while the loop already serves: not on it at the first big frame
         long period = Math.max(50, Math.min(1000, config.offerTtlMs() / 4));
         housekeeping = loop.scheduleAtFixedRate(this::housekeeping, period, period, TimeUnit.MILLISECONDS);
         LOG.info("shim on node {} serving executors at {} and frameworks at {}; total {}; isolator {}",

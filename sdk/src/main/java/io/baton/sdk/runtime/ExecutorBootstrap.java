@@ -132,14 +132,16 @@ public final class ExecutorBootstrap {
 
     /**
      * Has {@code runtime} (not started yet) warm its replacement code up on a thread of {@code threads} once the shim
-     * first accepts its subscription, as {@link #start} does ({@code BATON_EXECUTOR_WARMUP} synthetic replacements):
-     * for an executor wired by hand.
+     * first accepts its subscription, as {@link #start} does (Netty's allocator events,
+     * {@link NettyShimConnection#warmBuffers}, then {@code BATON_EXECUTOR_WARMUP} synthetic replacements): for an
+     * executor wired by hand.
      */
     public static void warmUpAfterFirstSubscription(ExecutorRuntime runtime, ExecutorThreads threads) {
         int warmUp = warmUpReplacements(System.getenv("BATON_EXECUTOR_WARMUP"));
         if (warmUp > 0) {
             runtime.afterFirstSubscription(() -> threads.warmUp().newThread(() -> {
                 long t0 = System.nanoTime();
+                NettyShimConnection.warmBuffers(); // first: the next big frame's decode would run it on the IO thread
                 int done = warmUp(warmUp, () -> !runtime.closing());
                 LOG.debug("executor {}: warmed up with {} synthetic replacements in {} ms", runtime.executorId(), done,
                         (System.nanoTime() - t0) / 1_000_000);
