@@ -3,22 +3,18 @@ package io.baton.sdk.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.baton.proto.Acknowledge;
 import io.baton.proto.Adjust;
 import io.baton.proto.ContainerLimits;
 import io.baton.proto.ExecutorSubscribe;
 import io.baton.proto.ExecutorSubscribed;
 import io.baton.proto.FrameworkCall;
 import io.baton.proto.GetState;
-import io.baton.proto.Launch;
-import io.baton.proto.OfferID;
 import io.baton.proto.Release;
 import io.baton.proto.Replace;
 import io.baton.proto.ReplacePolicy;
 import io.baton.proto.ReplaceStrategy;
 import io.baton.proto.ReplacementID;
 import io.baton.proto.ReplacementOutcome;
-import io.baton.proto.RequestOffers;
 import io.baton.proto.ReservationRecord;
 import io.baton.proto.Reserve;
 import io.baton.proto.TaskID;
@@ -76,39 +72,20 @@ class HooksFirstIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> fw.call(FrameworkCall.newBuilder()
                     .setState(GetState.getDefaultInstance())).getState().getExecutorsList().stream()
                     .anyMatch(e -> e.getConnected()));
-            String offer = fw.call(FrameworkCall.newBuilder().setOffers(RequestOffers.newBuilder()
-                    .addAllResources(Resources.parse("cpus:1;mem:128").toProto()))).getOffers().getOffers(0).getId()
-                    .getValue();
-            fw.call(FrameworkCall.newBuilder().setLaunch(Launch.newBuilder()
-                    .setExecutorId(io.baton.proto.ExecutorID.newBuilder().setValue("e1"))
-                    .setTask(RuntimeIT.task("a", "cpus:1;mem:128", "ok"))
-                    .addOfferIds(OfferID.newBuilder().setValue(offer))));
-            awaitUpdate(fw, s -> s.getTaskId().getValue().equals("a") && s.getState() == TaskState.TASK_RUNNING);
+            java.util.List<TaskStatus> seen = new java.util.ArrayList<>();
+            Acks.launch(fw, seen, "e1", RuntimeIT.task("a", "cpus:1;mem:128", "ok"));
 
             assertThat(fw.call(FrameworkCall.newBuilder().setReplace(Replace.newBuilder()
                     .setReplacementId(ReplacementID.newBuilder().setValue("r1"))
                     .setOldTaskId(TaskID.newBuilder().setValue("a")).setNewTask(RuntimeIT.task("b", "cpus:1;mem:128", "ok"))
                     .setPolicy(ReplacePolicy.newBuilder().setStrategy(ReplaceStrategy.STOP_THEN_START)
                             .setStartTimeoutMs(10_000)))).hasForwarded()).isTrue();
-            TaskStatus outcome = awaitUpdate(fw, s -> s.getReplacementId().getValue().equals("r1")
+            TaskStatus outcome = Acks.awaitUpdate(fw, seen, s -> s.getReplacementId().getValue().equals("r1")
                     && s.getOutcome() != ReplacementOutcome.OUTCOME_UNSPECIFIED);
 
             assertThat(outcome.getOutcome()).isEqualTo(ReplacementOutcome.COMMITTED);
             assertThat(killBeganFirst.get()).as("a's kill hook had begun when its TASK_KILLING update was written")
                     .isTrue();
-        }
-    }
-
-    /** Acknowledges every update, as a framework does, until one matches. */
-    private static TaskStatus awaitUpdate(TestFramework fw, java.util.function.Predicate<TaskStatus> match)
-            throws InterruptedException {
-        while (true) {
-            TaskStatus s = fw.wire.await(m -> m.hasEvent() && m.getEvent().hasUpdate()).getEvent().getUpdate();
-            fw.call(FrameworkCall.newBuilder().setAcknowledge(Acknowledge.newBuilder().setTaskId(s.getTaskId())
-                    .setUuid(s.getUuid())));
-            if (match.test(s)) {
-                return s;
-            }
         }
     }
 
