@@ -20,6 +20,9 @@ import java.util.Set;
  *       its drain timeout, a readiness probe by its check's timeout (defaults: 60 s, 30 s, 1 s; 60 s
  *       for hooks outside a replacement). A hook that throws, or is still running at its bound, is a
  *       failure of that step (its thread is interrupted) — never a dead executor.</li>
+ *   <li>An executor whose hooks return at once can say so ({@link #hooksReturnAtOnce()}): Baton then calls
+ *       them on its driver loop, unbounded, and goes back to hook threads if one ever takes longer than
+ *       {@value #INLINE_HOOK_LIMIT_MS} ms.</li>
  *   <li>{@link Task}'s status methods are thread-safe: call them from any thread, any time (e.g. from
  *       a process watcher when the task exits). A hook may return before the task is running; report
  *       {@code running()} when it is.</li>
@@ -55,6 +58,27 @@ import java.util.Set;
  * }</pre>
  */
 public abstract class BatonExecutor {
+
+    /**
+     * Whether this executor's {@link #launch}, {@link #kill}, {@link #freeze}, {@link #thaw} and {@link #resize}
+     * return at once: they start or stop the work elsewhere (a thread, a process, an event loop of the author's) and
+     * report through {@link Task} from there, never waiting, sleeping or doing I/O that can stall. Then Baton calls
+     * them on its driver loop instead of on a hook thread, which saves two thread hand-offs per hook (the call, and
+     * its return to the loop). False by default; asked once, when the executor's runtime starts.
+     *
+     * <p>A hook called on the loop has no time bound (it cannot be interrupted) and holds up the whole executor,
+     * heartbeats included, while it runs. Baton times each one: the first that takes longer than
+     * {@value #INLINE_HOOK_LIMIT_MS} ms is logged with its duration, and from then on this executor's hooks run
+     * on hook threads again. A task's hook is still never called while another of its hooks runs (one on a hook
+     * thread makes the next wait there). Readiness probes, {@link #recover} and {@link #shrink} always run on hook
+     * threads.
+     */
+    public boolean hooksReturnAtOnce() {
+        return false;
+    }
+
+    /** How long a hook called on the driver loop may take before hooks go back to hook threads (ms). */
+    public static final long INLINE_HOOK_LIMIT_MS = 10;
 
     /** Starts the task. Report {@link Task#running()} once it runs, and a terminal state when it ends. */
     public abstract void launch(Task task) throws Exception;

@@ -3,6 +3,7 @@ package io.baton.sdk.runtime;
 import io.baton.proto.Adjust;
 import io.baton.proto.Release;
 import io.baton.proto.Reserve;
+import io.baton.sdk.api.BatonExecutor;
 import io.baton.sdk.api.Task;
 import io.baton.sdk.core.Hook;
 import io.baton.sdk.driver.Effect;
@@ -30,9 +31,12 @@ final class EffectsOut {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutorRuntime.class);
 
     private final ExecutorRuntime rt;
+    /** Whether the author's hooks (but readiness probes) are called on the loop ({@code hooksReturnAtOnce}). */
+    private boolean inline;
 
     EffectsOut(ExecutorRuntime rt) {
         this.rt = rt;
+        this.inline = rt.author().hooksReturnAtOnce();
     }
 
     void carryOut(Effect e) {
@@ -159,30 +163,54 @@ final class EffectsOut {
         }
         rt.handles.put(h.taskId(), t);
         Task task = t;
-        rt.hooks().run(h.taskId(), h.hook(), h.boundMs(), () -> switch (h.hook()) {
-            case LAUNCH -> {
-                rt.author().launch(task);
-                yield Boolean.TRUE;
-            }
-            case KILL -> {
-                rt.author().kill(task, Duration.ofMillis(h.graceMs()));
-                yield Boolean.TRUE;
-            }
-            case FREEZE -> {
-                rt.author().freeze(task);
-                yield Boolean.TRUE;
-            }
-            case THAW -> {
-                rt.author().thaw(task);
-                yield Boolean.TRUE;
-            }
-            case RESIZE -> {
-                rt.author().resize(task, h.task());
-                yield Boolean.TRUE;
-            }
-            case READINESS -> rt.author().ready(task);
-        }, value -> rt.feed(new Input.HookReturned(h, Boolean.TRUE.equals(value), null, rt.now())),
+        if (inline && h.hook() != Hook.READINESS && rt.hooks().idle(h.taskId())) {
+            inline(h, task);
+            return;
+        }
+        rt.hooks().run(h.taskId(), h.hook(), h.boundMs(), () -> call(h, task),
+                value -> rt.feed(new Input.HookReturned(h, Boolean.TRUE.equals(value), null, rt.now())),
                 msg -> rt.feed(new Input.HookReturned(h, false, msg, rt.now())));
+    }
+
+    private Boolean call(Effect.RunHook h, Task task) throws Exception {
+        switch (h.hook()) {
+            case LAUNCH -> rt.author().launch(task);
+            case KILL -> rt.author().kill(task, Duration.ofMillis(h.graceMs()));
+            case FREEZE -> rt.author().freeze(task);
+            case THAW -> rt.author().thaw(task);
+            case RESIZE -> rt.author().resize(task, h.task());
+            case READINESS -> {
+                return rt.author().ready(task);
+            }
+        }
+        return Boolean.TRUE;
+    }
+
+    /**
+     * The hook on the loop itself (the author says its hooks return at once): no hand-off to a hook thread and
+     * back. Its result is a later input, as from a hook thread, never fed within this step. Timed: one that takes
+     * longer than the limit ends inline hooks for this executor.
+     */
+    private void inline(Effect.RunHook h, Task task) {
+        String failure = null;
+        long t0 = System.nanoTime();
+        try {
+            call(h, task);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable ex) {
+            failure = h.hook() + " of task " + h.taskId() + " failed: " + ex;
+            LOG.warn(failure);
+        }
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        if (tookMs > BatonExecutor.INLINE_HOOK_LIMIT_MS) {
+            inline = false;
+            LOG.warn("executor {}: {} of task {} took {} ms on the driver loop, though {} says its hooks return at "
+                    + "once (hooksReturnAtOnce; limit {} ms): its hooks run on hook threads from now on",
+                    rt.executorId(), h.hook(), h.taskId(), tookMs, rt.author().getClass().getName(),
+                    BatonExecutor.INLINE_HOOK_LIMIT_MS);
+        }
+        rt.post(new Input.HookReturned(h, failure == null, failure, rt.now()));
     }
 
     /** The author's recover hook, on a hook thread and bounded: a hang is "nothing survived", not a dead executor. */

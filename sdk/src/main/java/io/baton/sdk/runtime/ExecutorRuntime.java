@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The executor's driver loop: one thread feeds every input (shim events and answers, the author's task
  * reports, hook results, timers) to the pure {@link ExecutorDriver} and carries out the effects it returns
- * through the ports: the shim connection, the author's hooks (guarded), timers, the log — a step's hooks, timers
+ * through the ports: the shim connection, the author's hooks (guarded, on hook threads, or on the loop when the
+ * author says they return at once), timers, the log — a step's hooks, timers
  * and task handles first, then its frames to the shim and its log lines, each group in the driver's order.
  * Carrying out an effect that throws becomes an {@link Input.EffectFailed} input; nothing is swallowed.
  */

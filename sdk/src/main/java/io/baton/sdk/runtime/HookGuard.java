@@ -52,6 +52,11 @@ final class HookGuard implements AutoCloseable {
         }));
     }
 
+    /** Whether no hook of {@code taskId} is running or waiting to run (its next one could start right now). */
+    boolean idle(String taskId) {
+        return !tails.containsKey(taskId);
+    }
+
     /**
      * Runs {@code body} (called {@code what} in messages) on a hook thread at once, bounded like a hook;
      * {@code onOk} or {@code onFail} (with a message naming it and the cause, not logged here) then runs on
