@@ -88,9 +88,16 @@ public final class Harness {
     private ExecutorRuntime runtime;
     private BatonClient client;
 
+    private final TimedWorker.Kind kind;
+
     Harness(Plan plan, Path dir) {
+        this(plan, dir, TimedWorker.Kind.WORKER);
+    }
+
+    Harness(Plan plan, Path dir, TimedWorker.Kind kind) {
         this.plan = plan;
         this.dir = dir;
+        this.kind = kind;
     }
 
     public static void main(String[] args) throws Exception {
@@ -135,6 +142,7 @@ public final class Harness {
             h.stop();
             h = null;
             report += ReserveAB.markdown(ReserveAB.run(smoke, dir.resolve("ab")));
+            report += TaskKinds.markdown(TaskKinds.run(smoke, dir.resolve("kinds")));
             // each in its own node, with executors in their own JVMs, after the in-process measurements
             HttpDowntime.Result http = new HttpDowntime(HttpDowntime.Plan.of(smoke), dir.resolve("http")).run();
             RecoveryBench.Result recovery = new RecoveryBench(RecoveryBench.Plan.of(smoke), dir.resolve("rec")).run();
@@ -162,7 +170,7 @@ public final class Harness {
         ShimConfig config = ShimConfig.defaults(dir.resolve("shim"), Resources.parse("cpus:10000;mem:10000000"), "none");
         shim = new ShimServer(config, new InMemoryIsolator(), TOKEN).start();
         journal = ChronicleJournal.open(dir.resolve("journal"), ChronicleJournal.Options.defaults());
-        worker = new TimedWorker();
+        worker = new TimedWorker(kind);
         runtime = new ExecutorRuntime(worker, EXECUTOR, journal,
                 new NettyShimConnection(config.executorSocket()), Harness::nowUs).start();
         client = BatonClient.connect(ClientOptions.unix(config.frameworkSocket()).token(TOKEN).name("bench")
@@ -454,13 +462,32 @@ public final class Harness {
 
     /** A fresh shim, executor and client in {@code dir}, the shim's reserve on delivery as given. */
     static Fresh fresh(Plan plan, Path dir, boolean reserveOnDelivery, int chains) throws Exception {
+        Kinds k = fresh(plan, dir, reserveOnDelivery, TimedWorker.Kind.WORKER, List.of(chains));
+        return new Fresh(k.process(), k.throughput().get(0));
+    }
+
+    /** PROCESS latency and a throughput round per entry of a curve, of a fresh shim, executor and client. */
+    record Kinds(Latency process, List<double[]> throughput) {
+    }
+
+    /**
+     * A fresh shim, executor (its tasks of the given kind) and client in {@code dir}, the shim's reserve on delivery
+     * as given: PROCESS latency after the warm-up, then a throughput round for each number of replacements at once.
+     */
+    static Kinds fresh(Plan plan, Path dir, boolean reserveOnDelivery, TimedWorker.Kind kind, List<Integer> curve)
+            throws Exception {
         Files.createDirectories(dir);
-        Harness h = new Harness(plan, dir);
+        Harness h = new Harness(plan, dir, kind);
         String before = System.getProperty("baton.shim.reserveOnDelivery");
         System.setProperty("baton.shim.reserveOnDelivery", Boolean.toString(reserveOnDelivery));
         try {
             h.start();
-            return new Fresh(h.latency(Durability.PROCESS), h.throughput(chains));
+            Latency process = h.latency(Durability.PROCESS);
+            List<double[]> throughput = new ArrayList<>();
+            for (int chains : curve) {
+                throughput.add(h.throughput(chains));
+            }
+            return new Kinds(process, throughput);
         } finally {
             h.stop();
             if (before == null) {

@@ -128,10 +128,12 @@ final class Report {
                 .append(fmt(sync.appendsPer())).append(" (SYNC) | – |\n");
         for (double[] tp : curve) {
             int at = (int) tp[4];
-            b.append("| throughput, one executor, no-op tasks, ").append(at).append(" replaced at once, PROCESS | ")
+            b.append("| throughput, one executor, worker-sample tasks (a thread each), ").append(at)
+                    .append(" replaced at once, PROCESS | ")
                     .append(String.format(Locale.ROOT, "%.0f", tp[0])).append(" replacements/s (")
                     .append((long) tp[1]).append(" committed, ").append((long) tp[2]).append(" not, in ")
-                    .append(fmt(tp[3])).append(" s) | ").append(at == 16 ? "≥ 5000/s" : "curve").append(" |\n");
+                    .append(fmt(tp[3])).append(" s) | ").append(at == 16 ? "≥ 5000/s with no-op tasks: see \"By kind of task\""
+                            : "curve").append(" |\n");
         }
         b.append("| heap per live task at ").append((long) heap[1]).append(" live tasks (of ").append(plan.liveTasks())
                 .append("; ").append((long) heap[2]).append(" failed) | ")

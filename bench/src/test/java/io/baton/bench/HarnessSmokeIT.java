@@ -35,7 +35,7 @@ class HarnessSmokeIT {
                 "| heap per live task at 500 live tasks");
         // the throughput curve: 1, 16 and 256 at once, each with replacements committed
         for (int at : new int[] {1, 16, 256}) {
-            assertThat(report).containsPattern("\\| throughput, one executor, no-op tasks, " + at
+            assertThat(report).containsPattern("\\| throughput, one executor, worker-sample tasks \\(a thread each\\), " + at
                     + " replaced at once, PROCESS \\| [0-9]+ replacements/s \\([1-9][0-9]* committed, 0 not, ");
         }
         assertThat(report).doesNotContain("| -1 |");
@@ -44,6 +44,19 @@ class HarnessSmokeIT {
                 .contains("| figure | executor's RESERVE | reserve on delivery | executor's RESERVE | reserve on delivery |")
                 .containsPattern("\\| SDK overhead \\(Baton's time\\) p50 / p99( \\| [0-9]+ / [0-9]+){4} \\|")
                 .containsPattern("\\| throughput, 16 at once \\(replacements/s\\)( \\| [1-9][0-9]*){4} \\|");
+        // the same with no-op tasks, their hooks on hook threads and called on the loop, each kind in its own JVM
+        assertThat(report).contains("## By kind of task: hook threads against hooks that return at once")
+                .contains("| figure | worker sample (a thread per task), hooks on hook threads | no-op tasks, hooks on hook"
+                        + " threads (the default) | no-op tasks, hooks called on the driver loop (`hooksReturnAtOnce`) |")
+                .containsPattern("\\| Baton's time \\(total − the author's kill and launch\\) p50 / p99( \\| [0-9]+ / "
+                        + "[0-9]+){3} \\|");
+        for (int at : new int[] {1, 16, 256}) {
+            assertThat(report).containsPattern("\\| throughput, " + at + " replaced at once \\(per s\\)( \\| [1-9][0-9]*)"
+                    + "{3} \\|\n");
+        }
+        assertThat(report).containsPattern("Against the target \\(≥ 5,000 replacements/s on one executor with no-op "
+                + "tasks, 16 at once\\): [0-9]+/s with no-op tasks, hooks on hook threads \\(the default\\); [0-9]+/s with "
+                + "no-op tasks, hooks called on the driver loop");
 
         // the HTTP comparison: every scenario, STOP_THEN_START and kill-then-relaunch once per side-by-side run
         assertThat(report).contains("## HTTP service under steady load", "(http-downtime.svg)");

@@ -1,0 +1,119 @@
+package io.baton.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The same replacements of three kinds of task, each kind in a JVM of its own (shim, executor and client in it, as
+ * in the harness): the worker sample (a thread per task), no-op tasks with their hooks on hook threads (the SDK's
+ * default), and no-op tasks whose executor says its hooks return at once, so the SDK calls them on its driver loop
+ * ({@code BatonExecutor.hooksReturnAtOnce}). PROCESS latency after the harness's warm-up, then the throughput curve.
+ */
+final class TaskKinds {
+    /** One child's figures: µs, then replacements/s for each entry of the curve. */
+    record Run(TimedWorker.Kind kind, long sdkP50, long sdkP99, long totalP50, long totalP99, long clientP50,
+            long clientP99, List<Double> throughput, List<Integer> curve) {
+        static Run parse(String line) {
+            String[] f = line.trim().split(" ");
+            List<Double> t = new ArrayList<>();
+            List<Integer> c = new ArrayList<>();
+            for (int i = 8; i + 1 < f.length; i += 2) {
+                c.add(Integer.parseInt(f[i]));
+                t.add(Double.parseDouble(f[i + 1]));
+            }
+            return new Run(TimedWorker.Kind.valueOf(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
+                    Long.parseLong(f[4]), Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]), t, c);
+        }
+    }
+
+    private TaskKinds() {
+    }
+
+    /** Child: {@code TaskKinds <smoke> <dir> <kind>}; prints one line starting with {@code KIND }. */
+    public static void main(String[] args) throws Exception {
+        boolean smoke = Boolean.parseBoolean(args[0]);
+        Path dir = Path.of(args[1]);
+        TimedWorker.Kind kind = TimedWorker.Kind.valueOf(args[2]);
+        Harness.Plan plan = Harness.Plan.of(smoke);
+        Harness.Kinds k = Harness.fresh(plan, dir, true, kind, plan.throughputCurve());
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "KIND %s %d %d %d %d %d %d", kind,
+                k.process().sdk().p50(), k.process().sdk().p99(), k.process().total().p50(), k.process().total().p99(),
+                k.process().client().p50(), k.process().client().p99()));
+        for (double[] t : k.throughput()) {
+            line.append(String.format(Locale.ROOT, " %d %.1f", (int) t[4], t[0]));
+        }
+        System.out.println(line);
+        System.exit(0); // worker threads of live tasks are daemons, but be sure
+    }
+
+    /** Runs a child for each kind, one after the other. */
+    static List<Run> run(boolean smoke, Path dir) throws Exception {
+        List<Run> out = new ArrayList<>();
+        for (TimedWorker.Kind kind : TimedWorker.Kind.values()) {
+            Path d = dir.resolve("kind-" + kind);
+            Files.createDirectories(d);
+            try (ChildJvm child = ChildJvm.start(TaskKinds.class.getName(), d.resolve("out.log"), List.of("-Xmx1g"),
+                    Boolean.toString(smoke), d.toString(), kind.name())) {
+                if (!child.waitFor(smoke ? 120_000 : 300_000)) {
+                    throw new IllegalStateException("the task-kind child (" + kind + ") did not end; its output:\n"
+                            + child.output());
+                }
+                String line = child.output().lines().filter(l -> l.startsWith("KIND ")).findFirst().orElseThrow(
+                        () -> new IllegalStateException("the task-kind child (" + kind + ") printed no figures; its "
+                                + "output:\n" + child.output()));
+                out.add(Run.parse(line));
+            }
+        }
+        return out;
+    }
+
+    static String markdown(List<Run> runs) {
+        StringBuilder b = new StringBuilder("\n## By kind of task: hook threads against hooks that return at once\n\n");
+        b.append("The same STOP_THEN_START replacements of three kinds of task, each kind in a JVM of its own (`"
+                + ChildJvm.OPTIONS + " -Xmx1g`; shim, executor and client, as in the harness: PROCESS latency after "
+                + "the same warm-up, then the throughput curve), run one after the other in the order shown. The "
+                + "worker sample starts a thread per task and joins it on kill; a no-op task is an entry in a set, "
+                + "reported RUNNING or KILLED before its hook returns. An executor whose hooks return at once can say "
+                + "so (`BatonExecutor.hooksReturnAtOnce`), and the SDK then calls them on its driver loop: no hand-off "
+                + "to a hook thread and back, twice per replacement. Latency in µs.\n\n");
+        b.append("| figure |");
+        for (Run r : runs) {
+            b.append(' ').append(r.kind().label).append(" |");
+        }
+        b.append("\n|---|");
+        runs.forEach(r -> b.append("---|"));
+        b.append('\n');
+        row(b, "Baton's time (total − the author's kill and launch) p50 / p99", runs, r -> r.sdkP50() + " / "
+                + r.sdkP99());
+        row(b, "total (timings.total_us) p50 / p99", runs, r -> r.totalP50() + " / " + r.totalP99());
+        row(b, "framework round trip (replace → final update) p50 / p99", runs,
+                r -> r.clientP50() + " / " + r.clientP99());
+        List<Integer> curve = runs.get(0).curve();
+        for (int i = 0; i < curve.size(); i++) {
+            int at = i;
+            row(b, "throughput, " + curve.get(i) + " replaced at once (per s)", runs,
+                    r -> at < r.throughput().size() ? String.format(Locale.ROOT, "%.0f", r.throughput().get(at)) : "–");
+        }
+        int at16 = curve.indexOf(16);
+        if (at16 >= 0) {
+            b.append("\nAgainst the target (≥ 5,000 replacements/s on one executor with no-op tasks, 16 at once):");
+            for (Run r : runs) {
+                if (r.kind() != TimedWorker.Kind.WORKER && at16 < r.throughput().size()) {
+                    b.append(String.format(Locale.ROOT, " %.0f/s with %s;", r.throughput().get(at16), r.kind().label));
+                }
+            }
+            b.setLength(b.length() - 1);
+            b.append(".\n");
+        }
+        return b.toString();
+    }
+
+    private static void row(StringBuilder b, String name, List<Run> runs, java.util.function.Function<Run, String> cell) {
+        b.append("| ").append(name).append(" |");
+        runs.forEach(r -> b.append(' ').append(cell.apply(r)).append(" |"));
+        b.append('\n');
+    }
+}
