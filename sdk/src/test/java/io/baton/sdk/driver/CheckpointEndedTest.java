@@ -1,0 +1,108 @@
+package io.baton.sdk.driver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.UnknownFieldSet;
+import io.baton.proto.Checkpoint;
+import io.baton.proto.EndedReplacement;
+import io.baton.proto.JournalRecord;
+import io.baton.proto.Replace;
+import io.baton.proto.ReplacementID;
+import io.baton.proto.ReplacementOutcome;
+import io.baton.proto.TaskID;
+import io.baton.proto.TaskInfo;
+import io.baton.proto.TaskState;
+import io.baton.proto.TaskStatus;
+import io.baton.sdk.core.Engine;
+import io.baton.sdk.core.Phase;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A checkpoint's ended replacements are encoded once each and reused by later checkpoints: the bytes written are
+ * exactly those of a checkpoint built field by field (the old code, kept here as the reference), as replacements
+ * end, final updates age out of memory, and an id forgotten long ago is used again.
+ */
+class CheckpointEndedTest {
+    final ListJournal journal = new ListJournal();
+    final JournaledEngine je = new JournaledEngine(journal, new Engine());
+    long now = 1_000_000;
+
+    private static Replace request(String rid, String old, String neu, String label) {
+        return Replace.newBuilder().setReplacementId(ReplacementID.newBuilder().setValue(rid))
+                .setOldTaskId(TaskID.newBuilder().setValue(old))
+                .setNewTask(TaskInfo.newBuilder().setTaskId(TaskID.newBuilder().setValue(neu)).setName(label)).build();
+    }
+
+    /** {@code n} replacements ended, from {@code from} on; every third without a final update of its own. */
+    private void end(int from, int n, String label) {
+        for (int i = from; i < from + n; i++) {
+            String rid = "r" + i;
+            je.engine().remember(new Engine.Ended(request(rid, "t" + i, "t" + (i + 1), label), Phase.COMMITTED));
+            if (i % 3 != 0) {
+                je.recordStatus(TaskStatus.newBuilder().setTaskId(TaskID.newBuilder().setValue("t" + (i + 1)))
+                        .setState(TaskState.TASK_RUNNING).setReplacementId(ReplacementID.newBuilder().setValue(rid))
+                        .setOutcome(ReplacementOutcome.COMMITTED).setMessage(label + " " + i).setTimestampUs(++now)
+                        .setUuid(com.google.protobuf.ByteString.copyFrom(java.nio.ByteBuffer.allocate(16).putLong(i)
+                                .putLong(now).array()))
+                        .build());
+            }
+        }
+    }
+
+    /** The checkpoint just written, against the same checkpoint built with {@code addEnded}, byte for byte. */
+    private void checkpointMatchesTheReference() throws Exception {
+        je.checkpoint(++now);
+        JournalRecord written = journal.records.get(journal.records.size() - 1);
+        Checkpoint.Builder ref = written.getCheckpoint().toBuilder().setUnknownFields(UnknownFieldSet.getDefaultInstance());
+        List<EndedReplacement> expected = new ArrayList<>();
+        for (Engine.Ended e : je.engine().ended()) {
+            EndedReplacement.Builder b = EndedReplacement.newBuilder().setRequest(e.request())
+                    .setOutcome(e.outcome().name());
+            TaskStatus last = je.finalUpdate(e.replacementId());
+            if (last != null) {
+                b.setFinalUpdate(last);
+            }
+            expected.add(b.build());
+        }
+        ref.addAllEnded(expected);
+        JournalRecord reference = written.toBuilder().setCheckpoint(ref).build();
+
+        assertThat(written.toByteArray()).isEqualTo(reference.toByteArray());
+        JournalRecord readBack = JournalRecord.parseFrom(written.toByteArray());
+        assertThat(readBack).isEqualTo(reference);
+        assertThat(readBack.getCheckpoint().getEndedList()).isEqualTo(expected);
+        assertThat(JournalCodec.ended(written.getCheckpoint())).as("as an in-memory journal hands it back")
+                .isEqualTo(expected);
+        assertThat(JournalCodec.ended(readBack.getCheckpoint())).isEqualTo(expected);
+    }
+
+    @Test
+    void theBytesAreTheFieldByFieldCheckpointsAsEntriesEndAgeAndComeBack() throws Exception {
+        checkpointMatchesTheReference(); // nothing ended yet
+        end(0, 1_500, "first"); // more than the final updates kept (1,000)
+        checkpointMatchesTheReference();
+        checkpointMatchesTheReference(); // every entry from the previous checkpoint's encoding
+        end(1_500, 9_000, "second"); // more than the replacements remembered (10,000): the oldest are forgotten
+        checkpointMatchesTheReference();
+        // an id forgotten long ago, used again for another request: its old encoding must not come back
+        assertThat(je.engine().ended()).noneMatch(e -> e.replacementId().equals("r3"));
+        end(3, 1, "again");
+        checkpointMatchesTheReference();
+        assertThat(JournalCodec.ended(journal.records.get(0).getCheckpoint()))
+                .filteredOn(e -> e.getRequest().getReplacementId().getValue().equals("r3"))
+                .singleElement().satisfies(e -> assertThat(e.getRequest().getNewTask().getName()).isEqualTo("again"));
+    }
+
+    @Test
+    void aReplayedCheckpointRemembersTheEndedReplacementsAndTheirFinalUpdates() throws Exception {
+        end(0, 50, "first");
+        je.checkpoint(++now);
+        JournaledEngine.Replayed replayed = JournaledEngine.replay(journal);
+        assertThat(replayed.engine().engine().ended()).extracting(Engine.Ended::replacementId)
+                .containsExactlyElementsOf(je.engine().ended().stream().map(Engine.Ended::replacementId).toList());
+        assertThat(replayed.engine().finalUpdate("r1")).isEqualTo(je.finalUpdate("r1"));
+        assertThat(replayed.engine().finalUpdate("r3")).isNull();
+    }
+}
