@@ -351,6 +351,11 @@ public final class Ledger {
         return e == null ? null : ExecutorView.stamp(e, limitsOf(id), tasks);
     }
 
+    /** Whether the executor {@code id} is known (registered and not removed); {@link #executor} without its view. */
+    public boolean knowsExecutor(String id) {
+        return executors.containsKey(id);
+    }
+
     public ExecutorView executor(String id) {
         ExecutorEntry e = executors.get(id);
         return e == null ? null : ExecutorView.of(e, limitsOf(id), tasks);

@@ -164,7 +164,7 @@ final class CoreState {
     /** The message of a failed {@link Effect.ApplyLimits}, logged once here; null when it did not fail. */
     String limitsFailure(String executorId, Resources limits, String failure) {
         if (failure == null) {
-            if (ledger.executor(executorId) != null) { // (not for an executor that is gone meanwhile)
+            if (ledger.knowsExecutor(executorId)) { // (not for an executor that is gone meanwhile)
                 containers.compute(executorId, (k, c) -> new Container(c == null ? "" : c.description(), limits));
             }
             return null;

@@ -162,7 +162,7 @@ final class FrameworkCalls {
             s.fwReject(conn, cid, RejectCode.UNKNOWN_TASK, "task " + Ids.printable(tid) + " is not known on this node");
             return;
         }
-        if (s.ledger.executor(owner) == null) {
+        if (!s.ledger.knowsExecutor(owner)) {
             s.fwReject(conn, cid, RejectCode.UNKNOWN_EXECUTOR, "task " + tid + " belonged to executor " + owner
                     + ", which is gone");
             return;
@@ -292,11 +292,11 @@ final class FrameworkCalls {
      */
     private void refused(long conn, long cid, Replace r, Replace known, Verdict.Rejected<String> rej, long now) {
         String owner = s.ledger.ownerOf(r.getOldTaskId().getValue());
-        if (owner == null && !r.getExecutorId().getValue().isEmpty() && s.ledger.executor(r.getExecutorId().getValue()) != null) {
+        if (owner == null && !r.getExecutorId().getValue().isEmpty() && s.ledger.knowsExecutor(r.getExecutorId().getValue())) {
             owner = r.getExecutorId().getValue();
         }
         Rejection rejection = Rejection.newBuilder().setCode(rej.code()).setMessage(rej.message()).build();
-        if (LOSES_NEW_TASK.contains(rej.code()) && owner != null && s.ledger.executor(owner) != null
+        if (LOSES_NEW_TASK.contains(rej.code()) && owner != null && s.ledger.knowsExecutor(owner)
                 && s.deliver(owner, ExecutorEvent.newBuilder().setReplace(ReplaceEvent.newBuilder().setRequest(r)
                         .setRequestedAtUs(now).setRefusal(rejection)).build())) {
             if (known == null) {

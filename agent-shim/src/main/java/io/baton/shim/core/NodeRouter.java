@@ -188,7 +188,7 @@ public final class NodeRouter {
             }
         }
         Integer before = placed.put(in.executorId(), i);
-        if (before != null && !before.equals(i) && ledger(before).executor(in.executorId()) != null) {
+        if (before != null && !before.equals(i) && ledger(before).knowsExecutor(in.executorId())) {
             feed(before, new Input.ExecutorGone(in.executorId(), TaskState.TASK_LOST,
                     TaskReason.REASON_EXECUTOR_TERMINATED, "executor " + in.executorId() + " was started again on node "
                     + in.node() + ", away from what it held on node " + cores.get(before).node(), in.nowUs()));
@@ -209,7 +209,7 @@ public final class NodeRouter {
     /** The core whose ledger holds the executor, or null. */
     Integer knownBy(String executorId) {
         for (int i = 0; i < cores.size(); i++) {
-            if (ledger(i).executor(executorId) != null) {
+            if (ledger(i).knowsExecutor(executorId)) {
                 return i;
             }
         }
