@@ -320,11 +320,7 @@ public final class Ledger {
         if (e == null) {
             return Resources.empty();
         }
-        Resources sum = e.allocation();
-        for (ReservationEntry r : reservations.of(executorId).values()) {
-            sum = sum.plus(r.pool);
-        }
-        return sum;
+        return e.allocation().plus(reservations.pooled(executorId));
     }
 
     public List<ExecutorView> executors() {

@@ -36,6 +36,20 @@ final class LedgerAudit {
                 indexed++;
             }
         }
+        for (var byExecutor : l.reservationBook().byExecutor().entrySet()) {
+            Resources fromScratch = Resources.empty();
+            for (ReservationEntry res : byExecutor.getValue().values()) {
+                fromScratch = fromScratch.plus(res.pool);
+            }
+            if (!fromScratch.equals(l.reservationBook().pooled(byExecutor.getKey()))) {
+                return "executor " + byExecutor.getKey() + "'s reserved pools' running sum drifted: "
+                        + l.reservationBook().pooled(byExecutor.getKey()) + " vs " + fromScratch;
+            }
+        }
+        if (!l.reservationBook().byExecutor().keySet().containsAll(l.reservationBook().pooledByExecutor().keySet())) {
+            return "reserved pools are summed for executors without a live reservation: "
+                    + l.reservationBook().pooledByExecutor().keySet() + " vs " + l.reservationBook().byExecutor().keySet();
+        }
         if (indexed != l.reservationMap().size()) {
             return indexed + " reservations are indexed by executor, " + l.reservationMap().size() + " are live";
         }

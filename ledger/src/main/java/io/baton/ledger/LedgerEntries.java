@@ -89,6 +89,7 @@ final class LedgerEntries {
         final Resources newResources;
         final boolean concurrent;
         final List<String> offerIds;
+        /** Changed only through {@code ReservationBook.repool}, which keeps the executor's sum of pools. */
         Resources pool;
         Resources inUse;
 

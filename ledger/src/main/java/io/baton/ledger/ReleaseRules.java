@@ -31,7 +31,7 @@ final class ReleaseRules {
                     + " cannot give back " + give.value() + ": the pool would keep " + Text.of(rest)
                     + ", which must still hold the new task's " + r.newResources + " and the in-use " + r.inUse);
         }
-        r.pool = rest;
+        ledger.reservationBook().repool(r, rest);
         ledger.removeReserved(give.value());
         return Verdict.ok(ledger.limitsOf(r.executorId));
     }

@@ -1,5 +1,6 @@
 package io.baton.ledger;
 
+import io.baton.resources.Resources;
 import io.baton.ledger.LedgerEntries.ReservationEntry;
 import io.baton.proto.Keep;
 import java.util.Collections;
@@ -9,8 +10,8 @@ import java.util.Map;
 
 /**
  * The live reservations, by replacement id (in the order they came) and by executor, so that an executor's limits
- * and reservations cost what it has, not what the node has. Only {@link #add} and {@link #remove} change them; the
- * ledger's audit checks the two views agree. Also the recently ended ones: who ended them, and how (for idempotent
+ * and reservations cost what it has, not what the node has. Only {@link #add}, {@link #remove} and {@link #repool}
+ * change them; the ledger's audit checks the views agree. Also the recently ended ones: who ended them, and how (for idempotent
  * RELEASE retries).
  */
 final class ReservationBook {
@@ -22,10 +23,18 @@ final class ReservationBook {
     /** The live reservation naming each task (old or new), the earliest when several would (the rules prevent it). */
     private final Map<String, ReservationEntry> byTask = new HashMap<>();
     private final Map<String, Ended> ended = Ledger.bounded(4096);
+    /**
+     * Each executor's live reservations' pools, summed as they come ({@link #add}), go ({@link #remove}) and give
+     * back ({@link #repool}): an executor's limits then cost one sum, however many replacements it has under way
+     * (summing them on every limits answer was a quarter of the shim's loop at 16 at once). Pools never overlap, so
+     * taking one back out is exact; the ledger's audit recomputes the sums.
+     */
+    private final Map<String, Resources> pooled = new HashMap<>();
 
     void add(ReservationEntry r) {
         byId.put(r.replacementId, r);
         byExecutor.computeIfAbsent(r.executorId, k -> new LinkedHashMap<>()).put(r.replacementId, r);
+        pooled.merge(r.executorId, r.pool, Resources::plus);
         byTask.putIfAbsent(r.oldTaskId(), r);
         byTask.putIfAbsent(r.newTaskId(), r);
     }
@@ -38,6 +47,9 @@ final class ReservationBook {
             mine.remove(replacementId);
             if (mine.isEmpty()) {
                 byExecutor.remove(r.executorId);
+                pooled.remove(r.executorId);
+            } else {
+                pooled.computeIfPresent(r.executorId, (k, sum) -> sum.minus(r.pool));
             }
             for (String task : new String[] {r.oldTaskId(), r.newTaskId()}) {
                 if (byTask.get(task) == r) {
@@ -48,6 +60,24 @@ final class ReservationBook {
             }
         }
         return r;
+    }
+
+    /** The live reservation {@code r}'s pool becomes {@code pool} (a give-back): the only change of a pool. */
+    void repool(ReservationEntry r, Resources pool) {
+        if (byId.get(r.replacementId) == r) {
+            pooled.computeIfPresent(r.executorId, (k, sum) -> sum.minus(r.pool).plus(pool));
+        }
+        r.pool = pool;
+    }
+
+    /** The pools of the executor's live reservations, summed (empty when it has none). */
+    Resources pooled(String executorId) {
+        return pooled.getOrDefault(executorId, Resources.empty());
+    }
+
+    /** Read-only: the sums of {@link #pooled}, for the audit. */
+    Map<String, Resources> pooledByExecutor() {
+        return Collections.unmodifiableMap(pooled);
     }
 
     /** Read-only, by replacement id. */
