@@ -39,7 +39,7 @@ final class JournalTimeline {
             case ENGINE_EVENT -> event(r.getEngineEvent(), r.getTimeUs());
             case STATUS_RECORDED -> status(r.getStatusRecorded().getStatus());
             case CHECKPOINT -> {
-                io.baton.sdk.driver.JournalCodec.ended(r.getCheckpoint()).forEach(this::ended);
+                io.baton.sdk.driver.JournaledEngine.ended(r.getCheckpoint()).forEach(this::ended);
                 r.getCheckpoint().getOpenList().forEach(this::accept);
             }
             default -> {

@@ -118,26 +118,4 @@ final class JournalCodec {
         return JournalRecord.newBuilder().setTimeUs(atUs).setCondition(ExecutorCondition.newBuilder().setKind(kind)
                 .setAtUs(atUs)).build();
     }
-
-    /**
-     * A checkpoint's ended replacements. The executor writes them as field 6's raw entries ({@code JournaledEngine});
-     * read back from a file they are the known field, but a checkpoint handed over as an object (an in-memory
-     * journal) still holds them as unknown fields.
-     */
-    public static List<io.baton.proto.EndedReplacement> ended(io.baton.proto.Checkpoint c) {
-        com.google.protobuf.UnknownFieldSet.Field raw = c.getUnknownFields().getField(
-                io.baton.proto.Checkpoint.ENDED_FIELD_NUMBER);
-        if (raw == null || raw.getLengthDelimitedList().isEmpty()) {
-            return c.getEndedList();
-        }
-        List<io.baton.proto.EndedReplacement> out = new java.util.ArrayList<>(c.getEndedList());
-        for (com.google.protobuf.ByteString entry : raw.getLengthDelimitedList()) {
-            try {
-                out.add(io.baton.proto.EndedReplacement.parseFrom(entry));
-            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-                throw new IllegalStateException("a checkpoint's ended replacement does not parse: " + e.getMessage(), e);
-            }
-        }
-        return out;
-    }
 }

@@ -237,7 +237,7 @@ public final class JournaledEngine {
                 .forEach(c::addOpen);
         c.addAllPending(outbox.pending()); // in order, as they must go out
         openReports.values().forEach(c::addAllRecordedReports);
-        c.setUnknownFields(ended());
+        c.setUnknownFields(endedEntries());
         return journal.checkpoint(JournalRecord.newBuilder().setSequence(++sequence).setTimeUs(atUs)
                 .setCheckpoint(c).build());
     }
@@ -260,7 +260,7 @@ public final class JournaledEngine {
      * fields, which is where protobuf writes field 6 anyway: the bytes are the same as {@code addEnded} would give,
      * and reading them back gives an ordinary {@code Checkpoint} (JournaledEngineTest holds both to that).
      */
-    private UnknownFieldSet ended() {
+    private UnknownFieldSet endedEntries() {
         UnknownFieldSet.Field.Builder entries = UnknownFieldSet.Field.newBuilder();
         Map<String, EndedBytes> nextEnded = new HashMap<>(Math.max(16, endedBytes.size() * 2));
         Map<String, FinalBytes> nextFinal = new HashMap<>(Math.max(16, finalBytes.size() * 2));
@@ -347,7 +347,7 @@ public final class JournaledEngine {
                 sequence = rec.getSequence();
                 c.getOpenList().forEach(r -> feed(r, out));
                 // after the open records: those replayed above must not look like retries of themselves
-                JournalCodec.ended(c).forEach(e -> {
+                ended(c).forEach(e -> {
                     engine.remember(new Engine.Ended(e.getRequest(), io.baton.sdk.core.Phase.valueOf(e.getOutcome())));
                     if (e.hasFinalUpdate()) {
                         finalUpdates.put(e.getRequest().getReplacementId().getValue(), e.getFinalUpdate());
@@ -402,5 +402,27 @@ public final class JournaledEngine {
             }
         }
         return List.of();
+    }
+
+    /**
+     * A checkpoint's ended replacements. The executor writes them as field 6's raw entries ({@link #checkpoint});
+     * read back from a file they are the known field, but a checkpoint handed over as an object (an in-memory
+     * journal) still holds them as unknown fields.
+     */
+    public static List<io.baton.proto.EndedReplacement> ended(io.baton.proto.Checkpoint c) {
+        com.google.protobuf.UnknownFieldSet.Field raw = c.getUnknownFields().getField(
+                io.baton.proto.Checkpoint.ENDED_FIELD_NUMBER);
+        if (raw == null || raw.getLengthDelimitedList().isEmpty()) {
+            return c.getEndedList();
+        }
+        List<io.baton.proto.EndedReplacement> out = new java.util.ArrayList<>(c.getEndedList());
+        for (com.google.protobuf.ByteString entry : raw.getLengthDelimitedList()) {
+            try {
+                out.add(io.baton.proto.EndedReplacement.parseFrom(entry));
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                throw new IllegalStateException("a checkpoint's ended replacement does not parse: " + e.getMessage(), e);
+            }
+        }
+        return out;
     }
 }

@@ -73,9 +73,9 @@ class CheckpointEndedTest {
         JournalRecord readBack = JournalRecord.parseFrom(written.toByteArray());
         assertThat(readBack).isEqualTo(reference);
         assertThat(readBack.getCheckpoint().getEndedList()).isEqualTo(expected);
-        assertThat(JournalCodec.ended(written.getCheckpoint())).as("as an in-memory journal hands it back")
+        assertThat(JournaledEngine.ended(written.getCheckpoint())).as("as an in-memory journal hands it back")
                 .isEqualTo(expected);
-        assertThat(JournalCodec.ended(readBack.getCheckpoint())).isEqualTo(expected);
+        assertThat(JournaledEngine.ended(readBack.getCheckpoint())).isEqualTo(expected);
     }
 
     @Test
@@ -90,7 +90,7 @@ class CheckpointEndedTest {
         assertThat(je.engine().ended()).noneMatch(e -> e.replacementId().equals("r3"));
         end(3, 1, "again");
         checkpointMatchesTheReference();
-        assertThat(JournalCodec.ended(journal.records.get(0).getCheckpoint()))
+        assertThat(JournaledEngine.ended(journal.records.get(0).getCheckpoint()))
                 .filteredOn(e -> e.getRequest().getReplacementId().getValue().equals("r3"))
                 .singleElement().satisfies(e -> assertThat(e.getRequest().getNewTask().getName()).isEqualTo("again"));
     }
