@@ -29,6 +29,8 @@ final class LedgerEntries {
         final Resources overhead;
         private final Map<String, HeldTask> tasks = new LinkedHashMap<>();
         private Resources allocation;
+        /** Counts every change of {@link #tasks} (only {@link #hold} and {@link #drop} make them). */
+        private long tasksVersion;
         boolean connected;
         long pid;
         int uid;
@@ -43,6 +45,7 @@ final class LedgerEntries {
         /** Holds {@code t} (replacing a held task of the same id). */
         void hold(HeldTask t) {
             HeldTask before = tasks.put(t.id(), t);
+            tasksVersion++;
             if (before != null) {
                 allocation = allocation.minus(before.resources());
             }
@@ -53,9 +56,15 @@ final class LedgerEntries {
         HeldTask drop(String id) {
             HeldTask t = tasks.remove(id);
             if (t != null) {
+                tasksVersion++;
                 allocation = allocation.minus(t.resources());
             }
             return t;
+        }
+
+        /** Changes whenever a task is held, replaced or dropped: equal versions of one entry, equal {@link #tasks}. */
+        long tasksVersion() {
+            return tasksVersion;
         }
 
         HeldTask held(String id) {
