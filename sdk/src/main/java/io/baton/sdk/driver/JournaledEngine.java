@@ -14,7 +14,6 @@ import io.baton.sdk.core.Readiness;
 import io.baton.sdk.core.ReplaceRequest;
 import io.baton.sdk.journal.Journal;
 import com.google.protobuf.ByteString;
-import com.google.protobuf.UnknownFieldSet;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -237,7 +236,7 @@ public final class JournaledEngine {
                 .forEach(c::addOpen);
         c.addAllPending(outbox.pending()); // in order, as they must go out
         openReports.values().forEach(c::addAllRecordedReports);
-        c.setUnknownFields(endedEntries());
+        c.addAllEnded(endedEntries());
         return journal.checkpoint(JournalRecord.newBuilder().setSequence(++sequence).setTimeUs(atUs)
                 .setCheckpoint(c).build());
     }
@@ -254,40 +253,39 @@ public final class JournaledEngine {
     private Map<String, FinalBytes> finalBytes = new HashMap<>();
 
     /**
-     * The checkpoint's {@code ended} entries (field 6, its last), each encoded once and reused by every later
-     * checkpoint: re-encoding up to 10,000 remembered requests on every checkpoint was over a
-     * third of the driver loop's time at full throughput. They go in as the field's raw entries, after the known
-     * fields, which is where protobuf writes field 6 anyway: the bytes are the same as {@code addEnded} would give,
-     * and reading them back gives an ordinary {@code Checkpoint} (JournaledEngineTest holds both to that).
+     * The checkpoint's {@code ended} entries, each encoded once and reused by every later checkpoint: re-encoding
+     * up to 10,000 remembered requests on every checkpoint was over a third of the driver loop's time at full
+     * throughput. An entry is the {@code EndedReplacement}'s bytes, made from the request's encoding (one read back
+     * from a checkpoint is never parsed for this).
      */
-    private UnknownFieldSet endedEntries() {
-        UnknownFieldSet.Field.Builder entries = UnknownFieldSet.Field.newBuilder();
+    private List<ByteString> endedEntries() {
+        List<ByteString> entries = new ArrayList<>(engine.ended().size());
         Map<String, EndedBytes> nextEnded = new HashMap<>(Math.max(16, endedBytes.size() * 2));
         Map<String, FinalBytes> nextFinal = new HashMap<>(Math.max(16, finalBytes.size() * 2));
         for (Engine.Ended e : engine.ended()) {
             String id = e.replacementId();
             EndedBytes done = endedBytes.get(id);
             if (done == null || done.ended() != e) {
-                done = new EndedBytes(e, io.baton.proto.EndedReplacement.newBuilder().setOutcome(e.outcome().name())
-                        .setRequest(e.request()).build().toByteString());
+                done = new EndedBytes(e, io.baton.proto.EndedReplacementHead.newBuilder().setOutcome(e.outcome().name())
+                        .setRequest(e.requestBytes()).build().toByteString());
             }
             nextEnded.put(id, done);
             io.baton.proto.TaskStatus last = finalUpdates.get(id);
             if (last == null) {
-                entries.addLengthDelimited(done.bytes());
+                entries.add(done.bytes());
                 continue;
             }
             FinalBytes fin = finalBytes.get(id);
             if (fin == null || fin.status() != last) {
-                fin = new FinalBytes(last, io.baton.proto.EndedReplacement.newBuilder().setFinalUpdate(last).build()
-                        .toByteString());
+                fin = new FinalBytes(last, io.baton.proto.EndedReplacementHead.newBuilder()
+                        .setFinalUpdate(last.toByteString()).build().toByteString());
             }
             nextFinal.put(id, fin);
-            entries.addLengthDelimited(done.bytes().concat(fin.bytes()));
+            entries.add(done.bytes().concat(fin.bytes()));
         }
         endedBytes = nextEnded;
         finalBytes = nextFinal;
-        return UnknownFieldSet.newBuilder().addField(Checkpoint.ENDED_FIELD_NUMBER, entries.build()).build();
+        return entries;
     }
 
     /**
@@ -347,12 +345,9 @@ public final class JournaledEngine {
                 sequence = rec.getSequence();
                 c.getOpenList().forEach(r -> feed(r, out));
                 // after the open records: those replayed above must not look like retries of themselves
-                ended(c).forEach(e -> {
-                    engine.remember(new Engine.Ended(e.getRequest(), io.baton.sdk.core.Phase.valueOf(e.getOutcome())));
-                    if (e.hasFinalUpdate()) {
-                        finalUpdates.put(e.getRequest().getReplacementId().getValue(), e.getFinalUpdate());
-                    }
-                });
+                for (ByteString entry : c.getEndedList()) {
+                    remember(entry);
+                }
                 recordedDuringReplay.addAll(c.getRecordedReportsList());
                 c.getRecordedReportsList().forEach(st -> openReports.computeIfAbsent(st.getReplacementId().getValue(),
                         k -> new ArrayList<>()).add(st));
@@ -404,19 +399,24 @@ public final class JournaledEngine {
         return List.of();
     }
 
-    /**
-     * A checkpoint's ended replacements. The executor writes them as field 6's raw entries ({@link #checkpoint});
-     * read back from a file they are the known field, but a checkpoint handed over as an object (an in-memory
-     * journal) still holds them as unknown fields.
-     */
-    public static List<io.baton.proto.EndedReplacement> ended(io.baton.proto.Checkpoint c) {
-        com.google.protobuf.UnknownFieldSet.Field raw = c.getUnknownFields().getField(
-                io.baton.proto.Checkpoint.ENDED_FIELD_NUMBER);
-        if (raw == null || raw.getLengthDelimitedList().isEmpty()) {
-            return c.getEndedList();
+    /** An ended replacement from a checkpoint: its id read, its request kept encoded, its final update parsed. */
+    private void remember(ByteString entry) {
+        try {
+            io.baton.proto.EndedReplacementHead h = io.baton.proto.EndedReplacementHead.parseFrom(entry);
+            String id = io.baton.proto.ReplaceHead.parseFrom(h.getRequest()).getReplacementId().getValue();
+            engine.remember(Engine.Ended.encoded(id, io.baton.sdk.core.Phase.valueOf(h.getOutcome()), h.getRequest()));
+            if (h.hasFinalUpdate()) {
+                finalUpdates.put(id, io.baton.proto.TaskStatus.parseFrom(h.getFinalUpdate()));
+            }
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalStateException("a checkpoint's ended replacement does not parse: " + e.getMessage(), e);
         }
-        List<io.baton.proto.EndedReplacement> out = new java.util.ArrayList<>(c.getEndedList());
-        for (com.google.protobuf.ByteString entry : raw.getLengthDelimitedList()) {
+    }
+
+    /** A checkpoint's ended replacements, parsed (for tools: replay reads them lazily). */
+    public static List<io.baton.proto.EndedReplacement> ended(Checkpoint c) {
+        List<io.baton.proto.EndedReplacement> out = new ArrayList<>(c.getEndedCount());
+        for (ByteString entry : c.getEndedList()) {
             try {
                 out.add(io.baton.proto.EndedReplacement.parseFrom(entry));
             } catch (com.google.protobuf.InvalidProtocolBufferException e) {
