@@ -55,6 +55,23 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /**
+     * Runs {@code mainClass} with {@code args} in a child JVM ({@code -Xmx1g}, its output in {@code dir}/out.log) to
+     * its end (at most {@code timeoutMs}) and returns the first line it printed that starts with {@code prefix}: a
+     * side-by-side child's figures. {@code what} names the child in the errors, which carry its output.
+     */
+    static String figures(String mainClass, Path dir, String what, String prefix, long timeoutMs, String... args)
+            throws Exception {
+        Files.createDirectories(dir);
+        try (ChildJvm child = start(mainClass, dir.resolve("out.log"), List.of("-Xmx1g"), args)) {
+            if (!child.waitFor(timeoutMs)) {
+                throw new IllegalStateException(what + " did not end; its output:\n" + child.output());
+            }
+            return child.output().lines().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow(
+                    () -> new IllegalStateException(what + " printed no figures; its output:\n" + child.output()));
+        }
+    }
+
+    /**
      * The class path without its directories: an AppCDS archive can only be made and used with jars on it
      * (e.g. a test run's test-classes directory is dropped; an executor needs none of it).
      */

@@ -47,18 +47,8 @@ final class ReserveAB {
         int i = 0;
         for (boolean on : new boolean[] {false, true, false, true}) {
             Path d = dir.resolve("ab-" + i++);
-            Files.createDirectories(d);
-            try (ChildJvm child = ChildJvm.start(ReserveAB.class.getName(), d.resolve("out.log"), List.of("-Xmx1g"),
-                    Boolean.toString(smoke), d.toString(), Boolean.toString(on))) {
-                if (!child.waitFor(smoke ? 120_000 : 300_000)) {
-                    throw new IllegalStateException("the reserve-on-delivery A/B child (" + on + ") did not end; its "
-                            + "output:\n" + child.output());
-                }
-                String line = child.output().lines().filter(l -> l.startsWith("AB ")).findFirst().orElseThrow(
-                        () -> new IllegalStateException("the reserve-on-delivery A/B child (" + on + ") printed no "
-                                + "figures; its output:\n" + child.output()));
-                out.add(Run.parse(line));
-            }
+            out.add(Run.parse(ChildJvm.figures(ReserveAB.class.getName(), d, "the reserve-on-delivery A/B child (" + on
+                    + ")", "AB ", smoke ? 120_000 : 300_000, Boolean.toString(smoke), d.toString(), Boolean.toString(on))));
         }
         return out;
     }

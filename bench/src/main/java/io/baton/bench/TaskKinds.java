@@ -1,6 +1,5 @@
 package io.baton.bench;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,19 +52,9 @@ final class TaskKinds {
     static List<Run> run(boolean smoke, Path dir) throws Exception {
         List<Run> out = new ArrayList<>();
         for (TimedWorker.Kind kind : TimedWorker.Kind.values()) {
-            Path d = dir.resolve("kind-" + kind);
-            Files.createDirectories(d);
-            try (ChildJvm child = ChildJvm.start(TaskKinds.class.getName(), d.resolve("out.log"), List.of("-Xmx1g"),
-                    Boolean.toString(smoke), d.toString(), kind.name())) {
-                if (!child.waitFor(smoke ? 120_000 : 300_000)) {
-                    throw new IllegalStateException("the task-kind child (" + kind + ") did not end; its output:\n"
-                            + child.output());
-                }
-                String line = child.output().lines().filter(l -> l.startsWith("KIND ")).findFirst().orElseThrow(
-                        () -> new IllegalStateException("the task-kind child (" + kind + ") printed no figures; its "
-                                + "output:\n" + child.output()));
-                out.add(Run.parse(line));
-            }
+            out.add(Run.parse(ChildJvm.figures(TaskKinds.class.getName(), dir.resolve("kind-" + kind),
+                    "the task-kind child (" + kind + ")", "KIND ", smoke ? 120_000 : 300_000, Boolean.toString(smoke),
+                    dir.resolve("kind-" + kind).toString(), kind.name())));
         }
         return out;
     }
@@ -97,6 +86,12 @@ final class TaskKinds {
             row(b, "throughput, " + curve.get(i) + " replaced at once (per s)", runs,
                     r -> at < r.throughput().size() ? String.format(Locale.ROOT, "%.0f", r.throughput().get(at)) : "–");
         }
+        b.append("\nAgainst the target for Baton's time (p50 ≤ 300 µs, p99 ≤ 1,000 µs, PROCESS):");
+        for (Run r : runs) {
+            b.append(String.format(Locale.ROOT, " %d / %d µs with %s;", r.sdkP50(), r.sdkP99(), r.kind().label));
+        }
+        b.setLength(b.length() - 1);
+        b.append(".\n");
         int at16 = curve.indexOf(16);
         if (at16 >= 0) {
             b.append("\nAgainst the target (≥ 5,000 replacements/s on one executor with no-op tasks, 16 at once):");

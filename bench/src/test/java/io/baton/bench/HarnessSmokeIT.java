@@ -54,6 +54,8 @@ class HarnessSmokeIT {
             assertThat(report).containsPattern("\\| throughput, " + at + " replaced at once \\(per s\\)( \\| [1-9][0-9]*)"
                     + "{3} \\|\n");
         }
+        assertThat(report).containsPattern("Against the target for Baton's time \\(p50 ≤ 300 µs, p99 ≤ 1,000 µs, "
+                + "PROCESS\\): [0-9]+ / [0-9]+ µs with worker sample");
         assertThat(report).containsPattern("Against the target \\(≥ 5,000 replacements/s on one executor with no-op "
                 + "tasks, 16 at once\\): [0-9]+/s with no-op tasks, hooks on hook threads \\(the default\\); [0-9]+/s with "
                 + "no-op tasks, hooks called on the driver loop");

@@ -213,13 +213,20 @@ public final class JournaledEngine {
         open.computeIfAbsent(replacementId, k -> new ArrayList<>()).add(rec);
     }
 
-    /** Forgets the records of replacements that have ended and whose reservation is released. */
+    /**
+     * Forgets the records (and recorded reports) of replacements that have ended and whose reservation is released.
+     * The reports are kept only for replacements in {@link #open} ({@link #recordStatus} adds them only then, a
+     * checkpoint's are trimmed when read), so they go in the same pass.
+     */
     private List<Command> settle(List<Command> commands) {
-        open.keySet().removeIf(rid -> {
+        for (java.util.Iterator<String> it = open.keySet().iterator(); it.hasNext(); ) {
+            String rid = it.next();
             Replacement r = engine.replacement(rid);
-            return r == null || r.phase().terminal() && !r.releasePending();
-        });
-        openReports.keySet().retainAll(open.keySet());
+            if (r == null || r.phase().terminal() && !r.releasePending()) {
+                it.remove();
+                openReports.remove(rid);
+            }
+        }
         return commands;
     }
 
@@ -351,6 +358,7 @@ public final class JournaledEngine {
                 recordedDuringReplay.addAll(c.getRecordedReportsList());
                 c.getRecordedReportsList().forEach(st -> openReports.computeIfAbsent(st.getReplacementId().getValue(),
                         k -> new ArrayList<>()).add(st));
+                openReports.keySet().retainAll(open.keySet()); // as settle keeps them: only for open replacements
                 c.getPendingList().forEach(outbox::record);
                 sequence = Math.max(sequence, rec.getSequence());
             }
