@@ -91,10 +91,10 @@ final class TaskKinds {
             b.append(String.format(Locale.ROOT, " %d / %d µs with %s;", r.sdkP50(), r.sdkP99(), r.kind().label));
         }
         b.setLength(b.length() - 1);
-        b.append(".\n");
+        b.append(".\n\n");
         int at16 = curve.indexOf(16);
         if (at16 >= 0) {
-            b.append("\nAgainst the target (≥ 5,000 replacements/s on one executor with no-op tasks, 16 at once):");
+            b.append("Against the target (≥ 5,000 replacements/s on one executor with no-op tasks, 16 at once):");
             for (Run r : runs) {
                 if (r.kind() != TimedWorker.Kind.WORKER && at16 < r.throughput().size()) {
                     b.append(String.format(Locale.ROOT, " %.0f/s with %s;", r.throughput().get(at16), r.kind().label));
@@ -103,7 +103,7 @@ final class TaskKinds {
             b.setLength(b.length() - 1);
             b.append(".\n");
         }
-        return b.toString();
+        return b.append('\n').toString();
     }
 
     private static void row(StringBuilder b, String name, List<Run> runs, java.util.function.Function<Run, String> cell) {
