@@ -203,6 +203,10 @@ final class EffectsOut {
             LOG.warn(failure);
         }
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        if (Thread.interrupted()) { // the loop's thread must not keep an interrupt a hook left on it
+            LOG.warn("executor {}: {} of task {} left the driver loop's thread interrupted; cleared", rt.executorId(),
+                    h.hook(), h.taskId());
+        }
         if (tookMs > BatonExecutor.INLINE_HOOK_LIMIT_MS) {
             inline = false;
             LOG.warn("executor {}: {} of task {} took {} ms on the driver loop, though {} says its hooks return at "

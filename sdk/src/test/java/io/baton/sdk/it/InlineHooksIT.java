@@ -64,6 +64,9 @@ class InlineHooksIT {
             if (task.info().getSpec().getValue().equals("throw")) {
                 throw new IllegalStateException("cannot start " + task.id() + " (on purpose)");
             }
+            if (task.info().getSpec().getValue().equals("interrupt")) {
+                Thread.currentThread().interrupt(); // a careless hook: the loop's thread must not stay interrupted
+            }
             live.put(task.id(), true);
             task.running();
         }
@@ -71,6 +74,9 @@ class InlineHooksIT {
         @Override
         public void kill(Task task, Duration grace) throws InterruptedException {
             calls.add("kill " + task.id() + " on " + Thread.currentThread().getName());
+            if (Thread.currentThread().isInterrupted()) {
+                calls.add("kill " + task.id() + " found its thread interrupted");
+            }
             if (slowKillMs > 0) {
                 Thread.sleep(slowKillMs); // breaks the promise
             }
@@ -101,7 +107,7 @@ class InlineHooksIT {
             n.launch("a", "ok", null);
             assertThat(thread(author.calls, "launch a")).startsWith("baton-executor-loop");
 
-            TaskStatus r1 = n.replace("r1", "a", task("b", "ok", readiness(5_000)), 10_000);
+            TaskStatus r1 = n.replace("r1", "a", task("b", "interrupt", readiness(5_000)), 10_000);
             assertThat(r1.getOutcome()).isEqualTo(ReplacementOutcome.COMMITTED);
             assertThat(thread(author.calls, "kill a")).startsWith("baton-executor-loop");
             assertThat(thread(author.calls, "launch b")).startsWith("baton-executor-loop");
@@ -119,6 +125,8 @@ class InlineHooksIT {
             assertThat(r3.getOutcome()).isEqualTo(ReplacementOutcome.COMMITTED);
             assertThat(thread(author.calls, "kill b")).as("the slow kill itself ran on the loop")
                     .startsWith("baton-executor-loop");
+            assertThat(author.calls).as("b's launch interrupted the loop's thread; the runtime cleared it")
+                    .noneMatch(c -> c.endsWith("found its thread interrupted"));
             assertThat(thread(author.calls, "launch d")).as("the hook after it").startsWith("baton-hook-");
             author.slowKillMs = 0;
             TaskStatus r4 = n.replace("r4", "d", task("e", "ok", null), 10_000);
