@@ -456,48 +456,6 @@ public final class Harness {
 
     // ------------------------------------------------------------------ the report
 
-    /** PROCESS latency and one throughput round of a fresh shim, executor and client. */
-    record Fresh(Latency process, double[] throughput) {
-    }
-
-    /** A fresh shim, executor and client in {@code dir}, the shim's reserve on delivery as given. */
-    static Fresh fresh(Plan plan, Path dir, boolean reserveOnDelivery, int chains) throws Exception {
-        Kinds k = fresh(plan, dir, reserveOnDelivery, TimedWorker.Kind.WORKER, List.of(chains));
-        return new Fresh(k.process(), k.throughput().get(0));
-    }
-
-    /** PROCESS latency and a throughput round per entry of a curve, of a fresh shim, executor and client. */
-    record Kinds(Latency process, List<double[]> throughput) {
-    }
-
-    /**
-     * A fresh shim, executor (its tasks of the given kind) and client in {@code dir}, the shim's reserve on delivery
-     * as given: PROCESS latency after the warm-up, then a throughput round for each number of replacements at once.
-     */
-    static Kinds fresh(Plan plan, Path dir, boolean reserveOnDelivery, TimedWorker.Kind kind, List<Integer> curve)
-            throws Exception {
-        Files.createDirectories(dir);
-        Harness h = new Harness(plan, dir, kind);
-        String before = System.getProperty("baton.shim.reserveOnDelivery");
-        System.setProperty("baton.shim.reserveOnDelivery", Boolean.toString(reserveOnDelivery));
-        try {
-            h.start();
-            Latency process = h.latency(Durability.PROCESS);
-            List<double[]> throughput = new ArrayList<>();
-            for (int chains : curve) {
-                throughput.add(h.throughput(chains));
-            }
-            return new Kinds(process, throughput);
-        } finally {
-            h.stop();
-            if (before == null) {
-                System.clearProperty("baton.shim.reserveOnDelivery");
-            } else {
-                System.setProperty("baton.shim.reserveOnDelivery", before);
-            }
-        }
-    }
-
     String measure() throws Exception {
         Latency process = latency(Durability.PROCESS);
         Latency sync = latency(Durability.SYNC);

@@ -1,6 +1,5 @@
 package io.baton.bench;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,11 +32,11 @@ final class ReserveAB {
         boolean smoke = Boolean.parseBoolean(args[0]);
         Path dir = Path.of(args[1]);
         boolean on = Boolean.parseBoolean(args[2]);
-        Harness.Fresh f = Harness.fresh(Harness.Plan.of(smoke), dir, on, 16);
+        FreshNode.Figures f = FreshNode.measure(Harness.Plan.of(smoke), dir, on, TimedWorker.Kind.WORKER, List.of(16));
         System.out.println(String.format(Locale.ROOT, "AB %s %d %d %d %d %d %d %.2f %.1f", on,
                 f.process().sdk().p50(), f.process().sdk().p99(), f.process().total().p50(),
                 f.process().total().p99(), f.process().client().p50(), f.process().client().p99(),
-                f.process().appendsPer(), f.throughput()[0]));
+                f.process().appendsPer(), f.throughput().get(0)[0]));
         System.exit(0); // worker threads of live tasks are daemons, but be sure
     }
 

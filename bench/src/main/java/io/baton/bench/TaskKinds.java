@@ -37,7 +37,7 @@ final class TaskKinds {
         Path dir = Path.of(args[1]);
         TimedWorker.Kind kind = TimedWorker.Kind.valueOf(args[2]);
         Harness.Plan plan = Harness.Plan.of(smoke);
-        Harness.Kinds k = Harness.fresh(plan, dir, true, kind, plan.throughputCurve());
+        FreshNode.Figures k = FreshNode.measure(plan, dir, true, kind, plan.throughputCurve());
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "KIND %s %d %d %d %d %d %d", kind,
                 k.process().sdk().p50(), k.process().sdk().p99(), k.process().total().p50(), k.process().total().p99(),
                 k.process().client().p50(), k.process().client().p99()));

@@ -6,7 +6,6 @@ import io.baton.proto.RejectCode;
 import io.baton.proto.Release;
 import io.baton.proto.Reserve;
 import io.baton.proto.TaskInfo;
-import io.baton.proto.TaskState;
 import io.baton.proto.TaskStatus;
 import io.baton.resources.Resources;
 import io.baton.ledger.LedgerEntries.ExecutorEntry;
@@ -491,16 +490,5 @@ public final class Ledger {
 
     void ended(String replacementId, String executorId, Keep keep) {
         reservations.ended(replacementId, executorId, keep);
-    }
-
-    static <K, V> Map<K, V> bounded(int max) {
-        return new LinkedHashMap<>(16, 0.75f, false) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-                return size() > max;
-            }
-        };
     }
 }

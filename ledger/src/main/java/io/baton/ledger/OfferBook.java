@@ -14,7 +14,7 @@ final class OfferBook {
     private final String prefix;
     private long seq;
     private final Map<String, OfferEntry> live = new LinkedHashMap<>();
-    private final Map<String, String> spent = Ledger.bounded(4096);
+    private final Map<String, String> spent = Bounded.map(4096);
     private Resources offered = Resources.empty();
 
     OfferBook(long ttlUs, String prefix) {

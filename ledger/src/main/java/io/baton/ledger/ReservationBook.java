@@ -22,7 +22,7 @@ final class ReservationBook {
     private final Map<String, Map<String, ReservationEntry>> byExecutor = new HashMap<>();
     /** The live reservation naming each task (old or new), the earliest when several would (the rules prevent it). */
     private final Map<String, ReservationEntry> byTask = new HashMap<>();
-    private final Map<String, Ended> ended = Ledger.bounded(4096);
+    private final Map<String, Ended> ended = Bounded.map(4096);
     /**
      * Each executor's live reservations' pools, summed as they come ({@link #add}), go ({@link #remove}) and give
      * back ({@link #repool}): an executor's limits then cost one sum, however many replacements it has under way

@@ -249,7 +249,7 @@ public final class JournaledEngine {
     }
 
     /** An ended replacement's {@code EndedReplacement} bytes without its final update, for the instance it was made of. */
-    private record EndedBytes(Engine.Ended ended, ByteString bytes) {
+    private record EndedBytes(io.baton.sdk.core.Ended ended, ByteString bytes) {
     }
 
     /** A final update's bytes as {@code EndedReplacement.final_update}, for the instance it was made of. */
@@ -269,7 +269,7 @@ public final class JournaledEngine {
         List<ByteString> entries = new ArrayList<>(engine.ended().size());
         Map<String, EndedBytes> nextEnded = new HashMap<>(Math.max(16, endedBytes.size() * 2));
         Map<String, FinalBytes> nextFinal = new HashMap<>(Math.max(16, finalBytes.size() * 2));
-        for (Engine.Ended e : engine.ended()) {
+        for (io.baton.sdk.core.Ended e : engine.ended()) {
             String id = e.replacementId();
             EndedBytes done = endedBytes.get(id);
             if (done == null || done.ended() != e) {
@@ -412,7 +412,7 @@ public final class JournaledEngine {
         try {
             io.baton.proto.EndedReplacementHead h = io.baton.proto.EndedReplacementHead.parseFrom(entry);
             String id = io.baton.proto.ReplaceHead.parseFrom(h.getRequest()).getReplacementId().getValue();
-            engine.remember(Engine.Ended.encoded(id, io.baton.sdk.core.Phase.valueOf(h.getOutcome()), h.getRequest()));
+            engine.remember(io.baton.sdk.core.Ended.encoded(id, io.baton.sdk.core.Phase.valueOf(h.getOutcome()), h.getRequest()));
             if (h.hasFinalUpdate()) {
                 finalUpdates.put(id, io.baton.proto.TaskStatus.parseFrom(h.getFinalUpdate()));
             }

@@ -12,6 +12,7 @@ import io.baton.proto.TaskID;
 import io.baton.proto.TaskInfo;
 import io.baton.proto.TaskState;
 import io.baton.proto.TaskStatus;
+import io.baton.sdk.core.Ended;
 import io.baton.sdk.core.Engine;
 import io.baton.sdk.core.Phase;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ class CheckpointEndedTest {
     private void end(int from, int n, String label) {
         for (int i = from; i < from + n; i++) {
             String rid = "r" + i;
-            je.engine().remember(new Engine.Ended(request(rid, "t" + i, "t" + (i + 1), label), Phase.COMMITTED));
+            je.engine().remember(new Ended(request(rid, "t" + i, "t" + (i + 1), label), Phase.COMMITTED));
             if (i % 3 != 0) {
                 je.recordStatus(TaskStatus.newBuilder().setTaskId(TaskID.newBuilder().setValue("t" + (i + 1)))
                         .setState(TaskState.TASK_RUNNING).setReplacementId(ReplacementID.newBuilder().setValue(rid))
@@ -56,7 +57,7 @@ class CheckpointEndedTest {
         JournalRecord written = journal.records.get(journal.records.size() - 1);
         Checkpoint.Builder ref = written.getCheckpoint().toBuilder().clearEnded();
         List<EndedReplacement> expected = new ArrayList<>();
-        for (Engine.Ended e : je.engine().ended()) {
+        for (Ended e : je.engine().ended()) {
             EndedReplacement.Builder b = EndedReplacement.newBuilder().setRequest(e.request())
                     .setOutcome(e.outcome().name());
             TaskStatus last = je.finalUpdate(e.replacementId());
@@ -100,9 +101,9 @@ class CheckpointEndedTest {
             read.records.add(JournalRecord.parseFrom(r.toByteArray()));
         }
         JournaledEngine again = JournaledEngine.replay(read).engine();
-        assertThat(again.engine().ended()).extracting(Engine.Ended::replacementId)
-                .containsExactlyElementsOf(je.engine().ended().stream().map(Engine.Ended::replacementId).toList());
-        assertThat(again.engine().ended()).extracting(Engine.Ended::outcome).containsOnly(Phase.COMMITTED);
+        assertThat(again.engine().ended()).extracting(Ended::replacementId)
+                .containsExactlyElementsOf(je.engine().ended().stream().map(Ended::replacementId).toList());
+        assertThat(again.engine().ended()).extracting(Ended::outcome).containsOnly(Phase.COMMITTED);
         assertThat(again.finalUpdate("r1")).isEqualTo(je.finalUpdate("r1"));
         assertThat(again.finalUpdate("r3")).isNull();
         // its next checkpoint, made from the requests as they were read (not parsed yet), has the same entries
@@ -110,7 +111,7 @@ class CheckpointEndedTest {
         assertThat(read.records.get(read.records.size() - 1).getCheckpoint().getEndedList())
                 .isEqualTo(journal.records.get(0).getCheckpoint().getEndedList());
         // and each request parses, when asked for, into the one that was asked
-        assertThat(again.engine().ended()).extracting(Engine.Ended::request)
-                .containsExactlyElementsOf(je.engine().ended().stream().map(Engine.Ended::request).toList());
+        assertThat(again.engine().ended()).extracting(Ended::request)
+                .containsExactlyElementsOf(je.engine().ended().stream().map(Ended::request).toList());
     }
 }

@@ -73,7 +73,7 @@ final class SimChecker implements SimJournal.Observer {
         if (r != null) {
             return r.phase();
         }
-        for (Engine.Ended e : engine.ended()) {
+        for (io.baton.sdk.core.Ended e : engine.ended()) {
             if (e.replacementId().equals(rid)) {
                 return e.outcome();
             }
