@@ -34,13 +34,17 @@ final class Pipelines {
 
     /**
      * Has the JVM initialise Netty's allocator events now, on the calling thread, rather than on the event loop when
-     * a frame first needs a buffer grown (Netty 4.2 emits them when JFR is available; the first use of each
+     * a frame first needs a buffer grown (Netty 4.2 emits them when they are on, which Baton leaves them only with a
+     * flight recording from the JVM's start: {@link io.baton.jvm.NettyFlightEvents}; the first use of each
      * {@code jdk.jfr.Event} class has JFR instrument it, 5–7 ms here: a first REPLACE waited for it in the HTTP
      * benchmark). Package-private classes of Netty, loaded by name: with another Netty there may be none. Returns
-     * how many were there.
+     * how many were there (none when the events are off).
      */
     static int warmBufferEvents() {
         int found = 0;
+        if (!io.netty.util.internal.PlatformDependent.isJfrEnabled()) {
+            return found; // off (io.baton.jvm.NettyFlightEvents): loading them would start JFR's set-up for nothing
+        }
         for (String kind : new String[] {"AllocateBuffer", "ReallocateBuffer", "FreeBuffer", "AllocateChunk", "FreeChunk"}) {
             String name = "io.netty.buffer." + kind + "Event";
             try {

@@ -45,6 +45,10 @@ import org.slf4j.LoggerFactory;
  * and optionally on a loopback TCP port for the framework API.
  */
 public final class ShimServer implements AutoCloseable {
+    static {
+        io.baton.jvm.NettyFlightEvents.decide(); // before Netty reads it
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(ShimServer.class);
 
     private final ShimConfig config;

@@ -250,9 +250,12 @@ class PipelineTest {
         }
     }
 
-    /** Every allocator event Netty has is warmed at start (a Netty without them makes this fail: look again then). */
+    /**
+     * Every allocator event Netty has is warmed at start when they are on, none when off (a Netty without them makes
+     * this fail: look again then).
+     */
     @org.junit.jupiter.api.Test
     void theAllocatorsFlightRecorderEventsAreThereToWarm() {
-        assertThat(Pipelines.warmBufferEvents()).isEqualTo(5);
+        assertThat(Pipelines.warmBufferEvents()).isEqualTo(io.netty.util.internal.PlatformDependent.isJfrEnabled() ? 5 : 0);
     }
 }

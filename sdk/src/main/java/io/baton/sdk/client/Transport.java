@@ -24,6 +24,10 @@ import java.util.concurrent.TimeUnit;
  * available, NIO otherwise).
  */
 final class Transport implements AutoCloseable {
+    static {
+        io.baton.jvm.NettyFlightEvents.decide(); // before Netty reads it
+    }
+
     private final EventLoopGroup group;
     private final Channel channel;
 

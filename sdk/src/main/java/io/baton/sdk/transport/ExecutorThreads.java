@@ -20,6 +20,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@code ThreadInjectionArchTest} holds the rest to it). Immutable and thread-safe.
  */
 public final class ExecutorThreads {
+    static {
+        io.baton.jvm.NettyFlightEvents.decide(); // the executor's first use of Netty is its thread factory
+    }
+
     private static final ExecutorThreads NAMED = new ExecutorThreads(null);
 
     /** Null for Baton's named threads. */
