@@ -407,17 +407,34 @@ public final class JournaledEngine {
         return List.of();
     }
 
-    /** An ended replacement from a checkpoint: its id read, its request kept encoded, its final update parsed. */
+    /**
+     * An ended replacement from a checkpoint: its id read, its request kept encoded, its final update parsed. Its
+     * bytes also go to the checkpoint entries' cache, so the next checkpoint (the one recovery ends with, first)
+     * reuses them instead of encoding every entry again.
+     */
     private void remember(ByteString entry) {
+        EndedEntry e;
+        io.baton.proto.TaskStatus last = null;
         try {
-            io.baton.proto.EndedReplacementHead h = io.baton.proto.EndedReplacementHead.parseFrom(entry);
-            String id = io.baton.proto.ReplaceHead.parseFrom(h.getRequest()).getReplacementId().getValue();
-            engine.remember(io.baton.sdk.core.Ended.encoded(id, io.baton.sdk.core.Phase.valueOf(h.getOutcome()), h.getRequest()));
-            if (h.hasFinalUpdate()) {
-                finalUpdates.put(id, io.baton.proto.TaskStatus.parseFrom(h.getFinalUpdate()));
+            e = EndedEntry.read(entry);
+            if (e.finalUpdate() != null) {
+                last = io.baton.proto.TaskStatus.parseFrom(e.finalUpdate());
             }
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            throw new IllegalStateException("a checkpoint's ended replacement does not parse: " + e.getMessage(), e);
+        } catch (java.io.IOException x) {
+            throw new IllegalStateException("a checkpoint's ended replacement does not parse: " + x.getMessage(), x);
+        }
+        String id = e.replacementId();
+        io.baton.sdk.core.Ended ended = io.baton.sdk.core.Ended.encoded(id,
+                io.baton.sdk.core.Phase.valueOf(e.outcome()), e.request());
+        engine.remember(ended);
+        if (last == null) {
+            endedBytes.put(id, new EndedBytes(ended, entry));
+            return;
+        }
+        finalUpdates.put(id, last);
+        if (e.finalAt() >= 0) {
+            endedBytes.put(id, new EndedBytes(ended, entry.substring(0, e.finalAt())));
+            finalBytes.put(id, new FinalBytes(last, entry.substring(e.finalAt())));
         }
     }
 

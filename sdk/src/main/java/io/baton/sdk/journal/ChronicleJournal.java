@@ -296,7 +296,10 @@ public final class ChronicleJournal implements Journal {
             ByteString whole = ByteString.copyFrom(bytes);
             bytes = null;
             try {
-                return JournalRecord.parseFrom(whole);
+                // the record's bytes fields (a checkpoint's ended entries) are views of the whole, not copies of it
+                com.google.protobuf.CodedInputStream in = whole.newCodedInput();
+                in.enableAliasing(true);
+                return JournalRecord.parser().parseFrom(in);
             } catch (InvalidProtocolBufferException e) {
                 throw new JournalException(dir, "decoding the " + expected + "-fragment record at index " + firstIndex, e);
             }
