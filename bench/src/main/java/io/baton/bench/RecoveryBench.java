@@ -16,7 +16,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Set {@code BATON_BENCH_JFR} to a directory to record each restarted executor with JFR (those are then
  * stopped with SIGTERM, so the recording is written; their logs are kept there too), and
- * {@code BATON_BENCH_JFR_SETTINGS} to a .jfc file for other settings than JFR's {@code profile}.
+ * {@code BATON_BENCH_JFR_SETTINGS} to a .jfc file for other settings than JFR's {@code profile}. Set
+ * {@code BATON_BENCH_KEEP} to a directory to keep the restarted executors' logs there (without JFR), and
+ * {@code BATON_BENCH_RESTART_OPTS} to JVM options (space-separated) for every restart, where {@code %n} becomes the
+ * restart's name (e.g. {@code -Xlog:class+load:file=/tmp/%n.log:uptime}).
  */
 final class RecoveryBench {
 
@@ -26,33 +29,41 @@ final class RecoveryBench {
      * bin/baton makes its own once per jar).
      */
     record Row(int records, long blockSize, boolean appCds, boolean serial, boolean alsoSerial,
-            boolean nativePosix, boolean alsoNativePosix) {
+            boolean nativePosix, boolean alsoNativePosix, boolean cold, boolean alsoCold) {
         static Row of(int records) {
-            return new Row(records, 0, false, false, false, false, false);
+            return new Row(records, 0, false, false, false, false, false, false, false);
         }
 
         Row(int records, long blockSize, boolean appCds) {
-            this(records, blockSize, appCds, false, false, false, false);
+            this(records, blockSize, appCds, false, false, false, false, false, false);
         }
 
         /** Each restart of this row also once with the connection made only after recovery, alternating. */
         Row withSerial() {
-            return new Row(records, blockSize, appCds, false, true, false, alsoNativePosix);
+            return new Row(records, blockSize, appCds, false, true, false, alsoNativePosix, false, alsoCold);
         }
 
         /** Each restart of this row also once with Chronicle's native POSIX binding loaded, as before 2026-12-03. */
         Row withNativePosix() {
-            return new Row(records, blockSize, appCds, false, alsoSerial, false, true);
+            return new Row(records, blockSize, appCds, false, alsoSerial, false, true, false, alsoCold);
+        }
+
+        /** Each restart of this row also once without the recovery warm-up while the journal opens. */
+        Row withCold() {
+            return new Row(records, blockSize, appCds, false, alsoSerial, false, alsoNativePosix, false, true);
         }
 
         /** The rows each restart of this one is compared with, side by side: itself first. */
         List<Row> variants() {
             List<Row> out = new ArrayList<>(List.of(this));
             if (alsoSerial) {
-                out.add(new Row(records, blockSize, appCds, true, false, false, false));
+                out.add(new Row(records, blockSize, appCds, true, false, false, false, false, false));
             }
             if (alsoNativePosix) {
-                out.add(new Row(records, blockSize, appCds, false, false, true, false));
+                out.add(new Row(records, blockSize, appCds, false, false, true, false, false, false));
+            }
+            if (alsoCold) {
+                out.add(new Row(records, blockSize, appCds, false, false, false, false, true, false));
             }
             return out;
         }
@@ -63,7 +74,9 @@ final class RecoveryBench {
                     + (appCds ? ", AppCDS archive" : "")
                     + (serial ? ", connect after recovery (`-Dbaton.executor.preconnect=false`)"
                             : nativePosix ? ", Chronicle's native POSIX binding loaded (`-Dbaton.journal.chroniclePosix=true`)"
-                            : alsoSerial ? ", connect while the journal opens" : "");
+                            : cold ? ", no recovery warm-up while the journal opens (`-Dbaton.executor.warmRecovery=false`)"
+                            : alsoSerial || alsoNativePosix || alsoCold ? ", connect and warm recovery up while the journal opens"
+                            : "");
         }
     }
 
@@ -72,11 +85,11 @@ final class RecoveryBench {
         static Plan of(boolean smoke) {
             // 9,500: under the SDK's checkpoint interval, so all of it is replayed (the longest replay);
             // the last row: 100,000 with blocks big enough for its checkpoints (see the report)
-            return smoke ? new Plan(List.of(Row.of(1_000).withSerial().withNativePosix(), new Row(1_000, 0, true)), 2, 4,
+            return smoke ? new Plan(List.of(Row.of(1_000).withSerial().withNativePosix().withCold(), new Row(1_000, 0, true)), 2, 4,
                     30_000)
                     : new Plan(List.of(Row.of(1_000), Row.of(9_500), Row.of(10_000),
-                            Row.of(100_000).withSerial().withNativePosix(),
-                            new Row(100_000, 1L << 20, false), new Row(100_000, 0, true).withSerial()), 3, 8, 300_000);
+                            Row.of(100_000).withSerial().withNativePosix().withCold(),
+                            new Row(100_000, 1L << 20, false), new Row(100_000, 0, true).withSerial().withCold()), 3, 8, 300_000);
         }
     }
 
@@ -156,6 +169,9 @@ final class RecoveryBench {
         List<List<RestartTimeline>> restarts = new ArrayList<>();
         variants.forEach(v -> restarts.add(new ArrayList<>()));
         String jfr = System.getenv("BATON_BENCH_JFR");
+        if (jfr == null) {
+            jfr = System.getenv("BATON_BENCH_KEEP");
+        }
         List<String> cds = List.of();
         if (row.appCds()) {
             try {
@@ -168,7 +184,7 @@ final class RecoveryBench {
             for (int k = 0; k < variants.size() && failure == null; k++) {
                 int v = (k + rep) % variants.size(); // alternate which variant goes first
                 String name = "restart-" + rep + (variants.get(v).serial() ? "-serial" : "")
-                        + (variants.get(v).nativePosix() ? "-posix" : "");
+                        + (variants.get(v).nativePosix() ? "-posix" : "") + (variants.get(v).cold() ? "-cold" : "");
                 Path restart = base.resolve(name);
                 JournalFill.copyTree(work.resolve("journal"), restart.resolve("journal"));
                 List<String> opts = new ArrayList<>(cds);
@@ -178,7 +194,16 @@ final class RecoveryBench {
                 if (variants.get(v).nativePosix()) {
                     opts.add("-Dbaton.journal.chroniclePosix=true");
                 }
-                if (jfr != null) {
+                if (variants.get(v).cold()) {
+                    opts.add("-Dbaton.executor.warmRecovery=false");
+                }
+                String xo = System.getenv("BATON_BENCH_RESTART_OPTS");
+                if (xo != null) {
+                    for (String o : xo.split(" ")) {
+                        opts.add(o.replace("%n", id + "-" + name));
+                    }
+                }
+                if (jfr != null && System.getenv("BATON_BENCH_JFR") != null) {
                     opts.add("-XX:StartFlightRecording=filename=" + Path.of(jfr).toAbsolutePath().resolve(id + "-"
                             + name + ".jfr") + ",settings=" + System.getenv().getOrDefault("BATON_BENCH_JFR_SETTINGS",
                             "profile"));
