@@ -3,7 +3,7 @@ package io.baton.sdk.driver;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;
-import java.io.IOException;
+import com.google.protobuf.InvalidProtocolBufferException;
 
 /**
  * One entry of a checkpoint's {@code ended} list (an {@code EndedReplacement}'s bytes), read by hand: its outcome,
@@ -24,7 +24,17 @@ record EndedEntry(String replacementId, String outcome, ByteString request, Byte
     /** Field 1, length-delimited: a Replace's {@code replacement_id} and a ReplacementID's {@code value}. */
     private static final int FIRST_DELIMITED = 1 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
 
-    static EndedEntry read(ByteString entry) throws IOException {
+    static EndedEntry read(ByteString entry) throws InvalidProtocolBufferException {
+        try {
+            return scan(entry);
+        } catch (InvalidProtocolBufferException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) { // a stream over bytes in memory fails no other way; the driver does no I/O
+            throw (InvalidProtocolBufferException) new InvalidProtocolBufferException(e.toString()).initCause(e);
+        }
+    }
+
+    private static EndedEntry scan(ByteString entry) throws Exception {
         CodedInputStream in = entry.newCodedInput();
         in.enableAliasing(true);
         String outcome = "";
@@ -59,7 +69,7 @@ record EndedEntry(String replacementId, String outcome, ByteString request, Byte
     }
 
     /** A Replace's {@code replacement_id.value}, read from its encoding without parsing the rest. */
-    static String replacementId(ByteString request) throws IOException {
+    private static String replacementId(ByteString request) throws Exception {
         CodedInputStream in = request.newCodedInput();
         String id = "";
         while (true) {

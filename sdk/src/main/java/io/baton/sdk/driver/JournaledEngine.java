@@ -305,6 +305,7 @@ public final class JournaledEngine {
         je.replaying = true;
         boolean[] first = {true};
         journal.replay(rec -> {
+            je.replayedRecords++;
             // A checkpoint after the first record was appended but never made the replay start (the process
             // died in between): the records before it, replayed already, hold everything it holds.
             if (first[0] || !rec.hasCheckpoint()) {
@@ -324,6 +325,12 @@ public final class JournaledEngine {
     }
 
     private final List<io.baton.proto.TaskStatus> recordedDuringReplay = new ArrayList<>();
+    private long replayedRecords;
+
+    /** How many records {@link #replay} read to build this engine (0 for an engine that was not replayed). */
+    public long replayedRecords() {
+        return replayedRecords;
+    }
 
     private static List<Command.Report> unrecorded(List<Command> commands, List<io.baton.proto.TaskStatus> recorded) {
         List<io.baton.proto.TaskStatus> left = new ArrayList<>(recorded);
@@ -420,7 +427,7 @@ public final class JournaledEngine {
             if (e.finalUpdate() != null) {
                 last = io.baton.proto.TaskStatus.parseFrom(e.finalUpdate());
             }
-        } catch (java.io.IOException x) {
+        } catch (com.google.protobuf.InvalidProtocolBufferException x) {
             throw new IllegalStateException("a checkpoint's ended replacement does not parse: " + x.getMessage(), x);
         }
         String id = e.replacementId();

@@ -1,0 +1,71 @@
+package io.baton.sdk.driver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.baton.proto.TaskID;
+import io.baton.proto.TaskInfo;
+import io.baton.proto.TaskState;
+import io.baton.sdk.core.Command;
+import io.baton.sdk.core.Engine;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Recovery ends with a checkpoint only after a long replay ({@link RecoverySteps#CHECKPOINT_AFTER_REPLAYING}
+ * records): a short one leaves the journal as it is, and the next replay, of the same records and recovery's own,
+ * rebuilds the same engine.
+ */
+class RecoveryCheckpointTest {
+    long now = 1_000_000;
+
+    private final RecoverySteps.Effects fx = new RecoverySteps.Effects() {
+        @Override
+        public void execute(List<Command> commands) {
+        }
+
+        @Override
+        public void sendStatus(String taskId, TaskState state, String message) {
+        }
+
+        @Override
+        public long now() {
+            return now;
+        }
+    };
+
+    /** A journal of {@code records} task records (after a checkpoint), recovered once; its records after. */
+    private ListJournal recoveredAfter(int records) {
+        ListJournal journal = new ListJournal();
+        JournaledEngine je = new JournaledEngine(journal, new Engine());
+        je.checkpoint(now);
+        for (int i = 1; i < records; i++) {
+            je.taskKnown(TaskInfo.newBuilder().setTaskId(TaskID.newBuilder().setValue("t" + i % 50)).build(),
+                    TaskState.TASK_RUNNING, ++now);
+        }
+        JournaledEngine replayed = RecoverySteps.replay(journal, fx, e -> { });
+        assertThat(replayed.replayedRecords()).isEqualTo(records);
+        RecoverySteps.finish(replayed, fx);
+        return journal;
+    }
+
+    @Test
+    void aShortReplayEndsWithoutACheckpointAndReplaysTheSameAgain() {
+        int records = (int) RecoverySteps.CHECKPOINT_AFTER_REPLAYING - 1;
+        ListJournal journal = recoveredAfter(records);
+        assertThat(journal.records.get(0).hasCheckpoint()).isTrue();
+        assertThat(journal.records).hasSizeGreaterThan(records); // the same checkpoint, and recovery's records after
+        assertThat(journal.records.subList(1, journal.records.size())).noneMatch(r -> r.hasCheckpoint());
+        JournaledEngine again = JournaledEngine.replay(journal).engine();
+        assertThat(again.engine().tasks()).hasSize(50);
+        assertThat(again.replayedRecords()).isEqualTo(journal.records.size());
+    }
+
+    @Test
+    void aLongReplayEndsWithACheckpoint() {
+        ListJournal journal = recoveredAfter((int) RecoverySteps.CHECKPOINT_AFTER_REPLAYING);
+        assertThat(journal.records).singleElement().satisfies(r -> assertThat(r.hasCheckpoint()).isTrue());
+        JournaledEngine again = JournaledEngine.replay(journal).engine();
+        assertThat(again.engine().tasks()).hasSize(50);
+        assertThat(again.replayedRecords()).isEqualTo(1);
+    }
+}
