@@ -146,7 +146,7 @@ final class RecoveryBench {
         int n = plan.reps() * 3;
         Dist bare = bare(n, List.of());
         Dist bareCds = cdsArchive == null ? Dist.of(List.of())
-                : bare(n, List.of("-XX:SharedArchiveFile=" + cdsArchive, "-Xshare:auto"));
+                : bare(n, ChildJvm.cds(cdsArchive));
         return new Result(plan, out, bare, bareCds);
     }
 
@@ -271,7 +271,7 @@ final class RecoveryBench {
                     + child.output());
         }
         cdsArchive = jsa;
-        return List.of("-XX:SharedArchiveFile=" + jsa, "-Xshare:auto");
+        return ChildJvm.cds(jsa);
     }
 
     private Path cdsArchive;

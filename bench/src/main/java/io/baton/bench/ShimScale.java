@@ -193,7 +193,7 @@ final class ShimScale {
             throw new IllegalStateException("the training shim wrote no AppCDS archive at " + jsa + "; its output:\n"
                     + trainer.output());
         }
-        return List.of("-XX:SharedArchiveFile=" + jsa, "-Xshare:auto");
+        return ChildJvm.cds(jsa);
     }
 
     private String token() throws java.io.IOException {
