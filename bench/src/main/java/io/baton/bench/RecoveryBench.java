@@ -24,59 +24,62 @@ import java.util.concurrent.TimeUnit;
 final class RecoveryBench {
 
     /**
+     * A JVM option set a row's restarts are also measured with, side by side (each rep runs every variant, the
+     * first one alternating): its name in file names, what it changes, and its options.
+     */
+    record Variant(String name, String label, List<String> options) {
+        /** The connection made only after recovery. */
+        static final Variant SERIAL = new Variant("serial",
+                "connect after recovery (`-Dbaton.executor.preconnect=false`)", List.of("-Dbaton.executor.preconnect=false"));
+        /** Chronicle's native POSIX binding loaded, as before 2026-12-03. */
+        static final Variant NATIVE_POSIX = new Variant("posix",
+                "Chronicle's native POSIX binding loaded (`-Dbaton.journal.chroniclePosix=true`)",
+                List.of("-Dbaton.journal.chroniclePosix=true"));
+        /** The AppCDS archive relocated to a random address at each start, the JVM's default (before 2026-12-04). */
+        static final Variant RELOCATED = new Variant("relocated",
+                "the archive relocated at start (`-XX:ArchiveRelocationMode=1`, the JVM's default)",
+                List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=1"));
+    }
+
+    /**
      * A journal size to measure, with the SDK's default journal options or another Chronicle block size, and
      * with or without an AppCDS archive (made by one training restart under {@code -XX:ArchiveClassesAtExit}, as
-     * bin/baton makes its own once per jar).
+     * bin/baton makes its own once per jar), as the executors start by default ({@code variant} null) and, side by
+     * side, with each of {@code also}.
      */
-    record Row(int records, long blockSize, boolean appCds, boolean serial, boolean alsoSerial,
-            boolean nativePosix, boolean alsoNativePosix, boolean cold, boolean alsoCold) {
+    record Row(int records, long blockSize, boolean appCds, Variant variant, List<Variant> also) {
         static Row of(int records) {
-            return new Row(records, 0, false, false, false, false, false, false, false);
+            return new Row(records, 0, false);
         }
 
         Row(int records, long blockSize, boolean appCds) {
-            this(records, blockSize, appCds, false, false, false, false, false, false);
+            this(records, blockSize, appCds, null, List.of());
         }
 
-        /** Each restart of this row also once with the connection made only after recovery, alternating. */
-        Row withSerial() {
-            return new Row(records, blockSize, appCds, false, true, false, alsoNativePosix, false, alsoCold);
-        }
-
-        /** Each restart of this row also once with Chronicle's native POSIX binding loaded, as before 2026-12-03. */
-        Row withNativePosix() {
-            return new Row(records, blockSize, appCds, false, alsoSerial, false, true, false, alsoCold);
-        }
-
-        /** Each restart of this row also once without the recovery warm-up while the journal opens. */
-        Row withCold() {
-            return new Row(records, blockSize, appCds, false, alsoSerial, false, alsoNativePosix, false, true);
+        /** Each restart of this row also once with {@code v}'s options. */
+        Row with(Variant v) {
+            List<Variant> more = new ArrayList<>(also);
+            more.add(v);
+            return new Row(records, blockSize, appCds, null, List.copyOf(more));
         }
 
         /** The rows each restart of this one is compared with, side by side: itself first. */
         List<Row> variants() {
             List<Row> out = new ArrayList<>(List.of(this));
-            if (alsoSerial) {
-                out.add(new Row(records, blockSize, appCds, true, false, false, false, false, false));
-            }
-            if (alsoNativePosix) {
-                out.add(new Row(records, blockSize, appCds, false, false, true, false, false, false));
-            }
-            if (alsoCold) {
-                out.add(new Row(records, blockSize, appCds, false, false, false, false, true, false));
-            }
+            also.forEach(v -> out.add(new Row(records, blockSize, appCds, v, List.of())));
             return out;
+        }
+
+        /** JVM options of this variant. */
+        List<String> jvmOptions() {
+            return variant == null ? List.of() : variant.options();
         }
 
         String options() {
             long defaults = io.baton.sdk.journal.ChronicleJournal.Options.defaults().blockSize();
             return (blockSize == 0 ? "default (" + (defaults >> 20) + " MiB blocks)" : (blockSize >> 20) + " MiB blocks")
                     + (appCds ? ", AppCDS archive" : "")
-                    + (serial ? ", connect after recovery (`-Dbaton.executor.preconnect=false`)"
-                            : nativePosix ? ", Chronicle's native POSIX binding loaded (`-Dbaton.journal.chroniclePosix=true`)"
-                            : cold ? ", no recovery warm-up while the journal opens (`-Dbaton.executor.warmRecovery=false`)"
-                            : alsoSerial || alsoNativePosix || alsoCold ? ", connect and warm recovery up while the journal opens"
-                            : "");
+                    + (variant != null ? ", " + variant.label() : also.isEmpty() ? "" : ", as executors start");
         }
     }
 
@@ -85,11 +88,12 @@ final class RecoveryBench {
         static Plan of(boolean smoke) {
             // 9,500: under the SDK's checkpoint interval, so all of it is replayed (the longest replay);
             // the last row: 100,000 with blocks big enough for its checkpoints (see the report)
-            return smoke ? new Plan(List.of(Row.of(1_000).withSerial().withNativePosix().withCold(), new Row(1_000, 0, true)), 2, 4,
-                    30_000)
+            return smoke ? new Plan(List.of(Row.of(1_000).with(Variant.SERIAL).with(Variant.NATIVE_POSIX),
+                    new Row(1_000, 0, true).with(Variant.RELOCATED)), 2, 4, 30_000)
                     : new Plan(List.of(Row.of(1_000), Row.of(9_500), Row.of(10_000),
-                            Row.of(100_000).withSerial().withNativePosix().withCold(),
-                            new Row(100_000, 1L << 20, false), new Row(100_000, 0, true).withSerial().withCold()), 3, 8, 300_000);
+                            Row.of(100_000).with(Variant.SERIAL).with(Variant.NATIVE_POSIX),
+                            new Row(100_000, 1L << 20, false),
+                            new Row(100_000, 0, true).with(Variant.SERIAL).with(Variant.RELOCATED)), 3, 8, 300_000);
         }
     }
 
@@ -183,20 +187,12 @@ final class RecoveryBench {
         for (int rep = 0; rep < plan.reps() && failure == null; rep++) {
             for (int k = 0; k < variants.size() && failure == null; k++) {
                 int v = (k + rep) % variants.size(); // alternate which variant goes first
-                String name = "restart-" + rep + (variants.get(v).serial() ? "-serial" : "")
-                        + (variants.get(v).nativePosix() ? "-posix" : "") + (variants.get(v).cold() ? "-cold" : "");
+                Variant variant = variants.get(v).variant();
+                String name = "restart-" + rep + (variant == null ? "" : "-" + variant.name());
                 Path restart = base.resolve(name);
                 JournalFill.copyTree(work.resolve("journal"), restart.resolve("journal"));
                 List<String> opts = new ArrayList<>(cds);
-                if (variants.get(v).serial()) {
-                    opts.add("-Dbaton.executor.preconnect=false");
-                }
-                if (variants.get(v).nativePosix()) {
-                    opts.add("-Dbaton.journal.chroniclePosix=true");
-                }
-                if (variants.get(v).cold()) {
-                    opts.add("-Dbaton.executor.warmRecovery=false");
-                }
+                opts.addAll(variants.get(v).jvmOptions());
                 String xo = System.getenv("BATON_BENCH_RESTART_OPTS");
                 if (xo != null) {
                     for (String o : xo.split(" ")) {

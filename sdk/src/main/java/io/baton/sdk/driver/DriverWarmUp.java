@@ -72,52 +72,6 @@ public final class DriverWarmUp {
         return new DriverWarmUp(journal).replacements(replacements, keepGoing);
     }
 
-    /**
-     * What a restarted executor runs for the first time before it can subscribe, run on synthetic records: a driver
-     * does {@code replacements} replacements into a journal that hands every record back serialised and parsed
-     * again, checkpoints, does one more; then a second driver recovers from that journal (the checkpoint, the
-     * replacements it remembers, the records after it, the recover hook's answer, recovery's own checkpoint) and
-     * subscribes. For an executor to run while its own journal opens ({@code ExecutorBootstrap}): the protocol's
-     * message descriptors, the engine, replay and recovery are then warm when the real replay starts. Returns how
-     * many records the second driver replayed.
-     */
-    public static int recovery(int replacements) {
-        int[] replayed = {0};
-        ExecutorDriver after = recovered(replacements, replayed);
-        return after.engine() == null ? -1 : replayed[0];
-    }
-
-    /** {@link #recovery}'s second driver, recovered and subscribed; {@code replayed[0]}: the records it replayed. */
-    static ExecutorDriver recovered(int replacements, int[] replayed) {
-        io.baton.sdk.journal.Journal journal = new io.baton.sdk.journal.ForwardingJournal(new InMemoryJournal()) {
-            @Override
-            public void replay(java.util.function.Consumer<io.baton.proto.JournalRecord> consumer) {
-                delegate().replay(r -> {
-                    try {
-                        replayed[0]++;
-                        consumer.accept(io.baton.proto.JournalRecord.parseFrom(r.toByteArray()));
-                    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
-            }
-        };
-        DriverWarmUp before = new DriverWarmUp(journal);
-        TaskInfo current = before.begin();
-        for (int i = 1; i <= replacements + 1 && current != null; i++) {
-            if (i == replacements + 1) {
-                before.driver.je.checkpoint(before.tick());
-            }
-            current = before.replace(i, current);
-        }
-        replayed[0] = 0;
-        DriverWarmUp after = new DriverWarmUp(journal);
-        after.now = before.now;
-        after.drive(new Input.Start(after.tick()));
-        after.drive(new Input.Connected(after.tick()));
-        return after.sink == 42 ? null : after.driver; // never 42 in practice: keeps the sink alive
-    }
-
     /** Starts the driver, connects it and launches the first task; returns that task. */
     private TaskInfo begin() {
         drive(new Input.Start(tick()));

@@ -66,15 +66,6 @@ public final class ExecutorBootstrap {
      */
     static final boolean PRECONNECT_OFF = "false".equals(System.getProperty("baton.executor.preconnect"));
 
-    /**
-     * {@code -Dbaton.executor.warmRecovery=false}: do not run {@link DriverWarmUp#recovery} while the journal opens
-     * (for the benchmark that measures it side by side; nothing else needs it).
-     */
-    static final boolean WARM_RECOVERY = !"false".equals(System.getProperty("baton.executor.warmRecovery"));
-
-    /** Synthetic replacements before the checkpoint of {@link DriverWarmUp#recovery}. */
-    static final int RECOVERY_WARM_UP = 3;
-
     private ExecutorBootstrap() {
     }
 
@@ -126,9 +117,6 @@ public final class ExecutorBootstrap {
         }
         if (!PRECONNECT_OFF) {
             shim.preconnect();
-            if (WARM_RECOVERY && !opening.isDone()) {
-                warmRecovery();
-            }
         }
         Journal journal;
         try {
@@ -146,22 +134,6 @@ public final class ExecutorBootstrap {
         ExecutorRuntime runtime = new ExecutorRuntime(executor, options.executorId(), journal, shim, clockUs, threads);
         warmUpAfterFirstSubscription(runtime, threads);
         return runtime.start();
-    }
-
-    /**
-     * While the journal opens (Chronicle's start-up, on its own thread): the code recovery runs next, run once on
-     * synthetic records on this thread, so the real replay does not run it for the first time (protobuf's message
-     * descriptors, the engine, replay, recovery; about 100 ms of a cold restart, see docs/BENCHMARKS.md). A failure
-     * here changes nothing but the warmth.
-     */
-    private static void warmRecovery() {
-        long t0 = System.nanoTime();
-        try {
-            int replayed = DriverWarmUp.recovery(RECOVERY_WARM_UP);
-            Log.LOG.debug("recovery warmed up on {} synthetic records in {} ms", replayed, (System.nanoTime() - t0) / 1_000_000);
-        } catch (RuntimeException e) {
-            Log.LOG.debug("the recovery warm-up failed, starting cold: {}", e.toString());
-        }
     }
 
     /**

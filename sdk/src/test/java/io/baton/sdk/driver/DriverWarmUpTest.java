@@ -19,19 +19,6 @@ class DriverWarmUpTest {
     }
 
     @Test
-    void theRecoveryWarmUpReplaysACheckpointOfEndedReplacementsAndTheRecordsAfterIt() {
-        int[] replayed = {0};
-        ExecutorDriver after = DriverWarmUp.recovered(3, replayed);
-        // the checkpoint, and the fourth replacement's records after it (request, events, task states, updates)
-        assertThat(replayed[0]).isGreaterThan(6);
-        assertThat(after.engine().ended()).extracting(io.baton.sdk.core.Ended::replacementId)
-                .containsExactly("warm-r1", "warm-r2", "warm-r3", "warm-r4");
-        assertThat(after.engine().tasks()).isEmpty(); // the recover hook found none alive
-        assertThat(after.engine().unfinished()).isEmpty();
-        assertThat(DriverWarmUp.recovery(3)).isEqualTo(replayed[0]);
-    }
-
-    @Test
     void zeroRunsNothing() {
         assertThat(DriverWarmUp.run(0)).isZero();
     }
