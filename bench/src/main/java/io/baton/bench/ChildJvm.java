@@ -21,15 +21,6 @@ final class ChildJvm implements AutoCloseable {
             "--add-opens=java.base/java.util=ALL-UNNAMED", "-Dchronicle.analytics.disable=true",
             "-Dchronicle.announcer.disable=true");
 
-    /**
-     * How bin/baton maps its AppCDS archive: where it was made, not relocated to a random address (55–60 ms of each
-     * start here).
-     */
-    static List<String> cds(Path archive) {
-        return List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-XX:+UnlockDiagnosticVMOptions",
-                "-XX:ArchiveRelocationMode=0");
-    }
-
     /** Besides {@link #FLAGS}: a small executor JVM, whose GC keeps its threads off the cores the load uses. */
     static final String OPTIONS = "-Xmx256m -XX:+UseSerialGC";
 

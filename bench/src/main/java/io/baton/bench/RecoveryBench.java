@@ -35,10 +35,6 @@ final class RecoveryBench {
         static final Variant NATIVE_POSIX = new Variant("posix",
                 "Chronicle's native POSIX binding loaded (`-Dbaton.journal.chroniclePosix=true`)",
                 List.of("-Dbaton.journal.chroniclePosix=true"));
-        /** The AppCDS archive relocated to a random address at each start, the JVM's default (before 2026-12-04). */
-        static final Variant RELOCATED = new Variant("relocated",
-                "the archive relocated at start (`-XX:ArchiveRelocationMode=1`, the JVM's default)",
-                List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=1"));
     }
 
     /**
@@ -89,11 +85,11 @@ final class RecoveryBench {
             // 9,500: under the SDK's checkpoint interval, so all of it is replayed (the longest replay);
             // the last row: 100,000 with blocks big enough for its checkpoints (see the report)
             return smoke ? new Plan(List.of(Row.of(1_000).with(Variant.SERIAL).with(Variant.NATIVE_POSIX),
-                    new Row(1_000, 0, true).with(Variant.RELOCATED)), 2, 4, 30_000)
+                    new Row(1_000, 0, true)), 2, 4, 30_000)
                     : new Plan(List.of(Row.of(1_000), Row.of(9_500), Row.of(10_000),
                             Row.of(100_000).with(Variant.SERIAL).with(Variant.NATIVE_POSIX),
                             new Row(100_000, 1L << 20, false),
-                            new Row(100_000, 0, true).with(Variant.SERIAL).with(Variant.RELOCATED)), 3, 8, 300_000);
+                            new Row(100_000, 0, true).with(Variant.SERIAL)), 3, 8, 300_000);
         }
     }
 
@@ -150,7 +146,7 @@ final class RecoveryBench {
         int n = plan.reps() * 3;
         Dist bare = bare(n, List.of());
         Dist bareCds = cdsArchive == null ? Dist.of(List.of())
-                : bare(n, ChildJvm.cds(cdsArchive));
+                : bare(n, List.of("-XX:SharedArchiveFile=" + cdsArchive, "-Xshare:auto"));
         return new Result(plan, out, bare, bareCds);
     }
 
@@ -267,7 +263,7 @@ final class RecoveryBench {
                     + child.output());
         }
         cdsArchive = jsa;
-        return ChildJvm.cds(jsa);
+        return List.of("-XX:SharedArchiveFile=" + jsa, "-Xshare:auto");
     }
 
     private Path cdsArchive;

@@ -193,7 +193,7 @@ final class ShimScale {
             throw new IllegalStateException("the training shim wrote no AppCDS archive at " + jsa + "; its output:\n"
                     + trainer.output());
         }
-        return ChildJvm.cds(jsa);
+        return List.of("-XX:SharedArchiveFile=" + jsa, "-Xshare:auto");
     }
 
     private String token() throws java.io.IOException {

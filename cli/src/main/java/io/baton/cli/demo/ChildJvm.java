@@ -33,7 +33,7 @@ final class ChildJvm {
         String archive = System.getProperty("baton.cds.archive"); // bin/baton's class-data archive: same jar, same classes
         if (archive != null) {
             command.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:cds=off",
-                    "-Xlog:cds+dynamic=off", "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0"));
+                    "-Xlog:cds+dynamic=off"));
         }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
