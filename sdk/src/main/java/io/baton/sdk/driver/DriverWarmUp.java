@@ -72,54 +72,39 @@ public final class DriverWarmUp {
         return new DriverWarmUp(journal).replacements(replacements, keepGoing);
     }
 
-    /** Starts the driver, connects it and launches the first task; returns that task. */
-    private TaskInfo begin() {
+    private int replacements(int n, java.util.function.BooleanSupplier keepGoing) {
         drive(new Input.Start(tick()));
         drive(new Input.Connected(tick()));
         TaskInfo current = task("warm-0");
         drive(new Input.ShimEvent(ExecutorEvent.newBuilder().setLaunch(LaunchEvent.newBuilder().setTask(current))
                 .build(), tick()));
-        return current;
-    }
-
-    private int replacements(int n, java.util.function.BooleanSupplier keepGoing) {
-        TaskInfo current = begin();
         int committed = 0;
         for (int i = 1; i <= n && keepGoing.getAsBoolean(); i++) {
-            TaskInfo next = replace(i, current);
-            if (next == null) {
+            TaskInfo next = task("warm-" + i);
+            Replace replace = Replace.newBuilder().setReplacementId(ReplacementID.newBuilder().setValue("warm-r" + i))
+                    .setOldTaskId(current.getTaskId()).setNewTask(next)
+                    .setPolicy(ReplacePolicy.newBuilder().setStrategy(ReplaceStrategy.STOP_THEN_START)
+                            .setDurability(i % 2 == 0 ? Durability.SYNC : Durability.PROCESS)
+                            .setStartTimeoutMs(10_000).setDrainTimeoutMs(10_000))
+                    .build();
+            ReplaceEvent.Builder rb = ReplaceEvent.newBuilder().setRequestedAtUs(now).setRequest(replace);
+            if (i % 4 != 0) { // as a shim delivers it: reserved on delivery (most), or for the executor to reserve
+                rb.setReserved(io.baton.proto.ReservationRecord.newBuilder().setReplacementId(replace.getReplacementId())
+                        .setOldTask(current).setNewTask(next).addAllPool(current.getResourcesList())
+                        .addAllInUse(current.getResourcesList()));
+            }
+            ExecutorEvent event = ExecutorEvent.newBuilder().setReplace(rb).build();
+            if (!drive(new Input.ShimEvent(reparse(event), tick()))) {
                 break;
+            }
+            Engine engine = driver.engine();
+            if (engine == null || !engine.unfinished().isEmpty()) {
+                break; // did not end: stop here rather than guess
             }
             committed++;
             current = next;
         }
         return sink == 42 ? committed - 1 : committed; // never 42 in practice: keeps the sink alive
-    }
-
-    /** Replaces {@code current} with a new task (replacement {@code i}); returns it, or null if it did not commit. */
-    private TaskInfo replace(int i, TaskInfo current) {
-        TaskInfo next = task("warm-" + i);
-        Replace replace = Replace.newBuilder().setReplacementId(ReplacementID.newBuilder().setValue("warm-r" + i))
-                .setOldTaskId(current.getTaskId()).setNewTask(next)
-                .setPolicy(ReplacePolicy.newBuilder().setStrategy(ReplaceStrategy.STOP_THEN_START)
-                        .setDurability(i % 2 == 0 ? Durability.SYNC : Durability.PROCESS)
-                        .setStartTimeoutMs(10_000).setDrainTimeoutMs(10_000))
-                .build();
-        ReplaceEvent.Builder rb = ReplaceEvent.newBuilder().setRequestedAtUs(now).setRequest(replace);
-        if (i % 4 != 0) { // as a shim delivers it: reserved on delivery (most), or for the executor to reserve
-            rb.setReserved(io.baton.proto.ReservationRecord.newBuilder().setReplacementId(replace.getReplacementId())
-                    .setOldTask(current).setNewTask(next).addAllPool(current.getResourcesList())
-                    .addAllInUse(current.getResourcesList()));
-        }
-        ExecutorEvent event = ExecutorEvent.newBuilder().setReplace(rb).build();
-        if (!drive(new Input.ShimEvent(reparse(event), tick()))) {
-            return null;
-        }
-        Engine engine = driver.engine();
-        if (engine == null || !engine.unfinished().isEmpty()) {
-            return null; // did not end: stop here rather than guess
-        }
-        return next;
     }
 
     /** Feeds {@code first} and every input its effects call for, until none is left; false if it did not settle. */

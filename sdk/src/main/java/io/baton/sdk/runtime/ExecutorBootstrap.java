@@ -53,6 +53,7 @@ public final class ExecutorBootstrap {
     private static final class Log {
         static final Logger LOG = LoggerFactory.getLogger(ExecutorBootstrap.class);
     }
+
     /**
      * Wall-clock time in microseconds, the unit of every timestamp the executor journals and sends, at the system
      * clock's resolution (microseconds on Linux; the phases of a replacement's timings are differences of these).
