@@ -35,6 +35,9 @@ final class RecoveryBench {
         static final Variant NATIVE_POSIX = new Variant("posix",
                 "Chronicle's native POSIX binding loaded (`-Dbaton.journal.chroniclePosix=true`)",
                 List.of("-Dbaton.journal.chroniclePosix=true"));
+        /** Netty's allocator flight-recorder events on, as before 2026-12-04 (io.baton.jvm.NettyFlightEvents). */
+        static final Variant NETTY_JFR = new Variant("jfr-events",
+                "Netty's allocator JFR events on (`-Dio.netty.jfr.enabled=true`)", List.of("-Dio.netty.jfr.enabled=true"));
     }
 
     /**
@@ -89,7 +92,7 @@ final class RecoveryBench {
                     : new Plan(List.of(Row.of(1_000), Row.of(9_500), Row.of(10_000),
                             Row.of(100_000).with(Variant.SERIAL).with(Variant.NATIVE_POSIX),
                             new Row(100_000, 1L << 20, false),
-                            new Row(100_000, 0, true).with(Variant.SERIAL)), 3, 8, 300_000);
+                            new Row(100_000, 0, true).with(Variant.SERIAL).with(Variant.NETTY_JFR)), 3, 8, 300_000);
         }
     }
 
