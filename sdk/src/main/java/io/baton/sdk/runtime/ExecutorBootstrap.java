@@ -186,12 +186,12 @@ public final class ExecutorBootstrap {
      * removed after: the executor's first real appends and fsyncs then do not run Chronicle's code cold either
      * (the HTTP benchmark's first replacement spent 0.25–0.5 ms per append before). In memory if no such directory
      * can be made. The scratch files are sparse and small (1 MiB blocks); a SIGKILL during the warm-up leaves them
-     * in the temporary directory.
+     * in the temporary directory, until the next executor's warm-up finds their process gone ({@link WarmUpScratch}).
      */
     static int warmUp(int replacements, java.util.function.BooleanSupplier keepGoing) {
         java.nio.file.Path dir;
         try {
-            dir = java.nio.file.Files.createTempDirectory("baton-warm-up-");
+            dir = WarmUpScratch.create(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")));
         } catch (java.io.IOException | RuntimeException e) {
             Log.LOG.debug("no scratch journal for the warm-up ({}); warming up in memory", e.toString());
             return DriverWarmUp.run(replacements, keepGoing);
@@ -207,11 +207,7 @@ public final class ExecutorBootstrap {
             Log.LOG.debug("the warm-up's scratch journal in {} failed ({}); warming up in memory", dir, e.toString());
             return DriverWarmUp.run(replacements, keepGoing);
         } finally {
-            try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(dir)) {
-                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (java.io.IOException | RuntimeException e) {
-                Log.LOG.debug("could not remove the warm-up's scratch journal {}: {}", dir, e.toString());
-            }
+            WarmUpScratch.remove(dir);
         }
     }
 

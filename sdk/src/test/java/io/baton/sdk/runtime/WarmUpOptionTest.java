@@ -30,8 +30,9 @@ class WarmUpOptionTest {
     void theWarmUpJournalsIntoAScratchChronicleJournalAndRemovesIt() throws IOException {
         Set<Path> before = scratchDirs();
         assertThat(ExecutorBootstrap.warmUp(40, () -> true)).as("synthetic replacements committed").isEqualTo(40);
+        // none left behind (leftovers of killed executors may have gone: the warm-up sweeps them)
         assertThat(scratchDirs()).as("the scratch journals in " + System.getProperty("java.io.tmpdir"))
-                .isEqualTo(before);
+                .isSubsetOf(before);
     }
 
     private static Set<Path> scratchDirs() throws IOException {
