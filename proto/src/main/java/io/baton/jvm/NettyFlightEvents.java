@@ -21,10 +21,12 @@ public final class NettyFlightEvents {
 
     /** Sets {@link #PROPERTY} as {@link #choose} says, unless it is set already; returns its value. */
     public static synchronized String decide() {
-        String chosen = choose(System.getProperty(PROPERTY), RecordingAtStart.running());
-        if (System.getProperty(PROPERTY) == null) {
-            System.setProperty(PROPERTY, chosen);
+        String set = System.getProperty(PROPERTY);
+        if (set != null) {
+            return set;
         }
+        String chosen = choose(null, RecordingAtStart.running());
+        System.setProperty(PROPERTY, chosen);
         return chosen;
     }
 
