@@ -89,6 +89,10 @@ public final class ChronicleJournal implements Journal {
     private boolean newCycleSinceSync;
     private long appended;
     private long syncs;
+    /** Where the last record appended begins: its (first) document's data in the cycle file, and that cycle. */
+    private long recordStart;
+    private int recordCycle;
+    private long documentStart;
     private boolean closed;
 
     private ChronicleJournal(Path dir, SingleChronicleQueue queue, SpaceGuard space, long replayStart) {
@@ -146,7 +150,14 @@ public final class ChronicleJournal implements Journal {
                 appender = queue.createAppender();
             }
             byte[] frame = RecordFrames.encode(record);
-            long index = frame.length <= maxDocument ? write(frame) : writeFragments(record.toByteString());
+            long index;
+            if (frame.length <= maxDocument) {
+                index = write(frame);
+                recordStart = documentStart;
+                recordCycle = appender.cycle();
+            } else {
+                index = writeFragments(record.toByteString());
+            }
             appended++;
             return index;
         } catch (IORuntimeException | UnrecoverableTimeoutException e) {
@@ -160,6 +171,7 @@ public final class ChronicleJournal implements Journal {
         long end;
         try (DocumentContext dc = appender.writingDocument()) {
             try {
+                documentStart = dc.wire().bytes().writePosition();
                 dc.wire().bytes().write(frame);
                 end = dc.wire().bytes().writePosition();
             } catch (RuntimeException e) {
@@ -186,7 +198,11 @@ public final class ChronicleJournal implements Journal {
             ByteString data = bytes.substring(p * piece, Math.min(bytes.size(), (p + 1) * piece));
             long index = write(RecordFrames.encode(JournalRecord.newBuilder().setFragment(Fragment.newBuilder()
                     .setPart(p).setParts(parts).setData(data)).build()));
-            first = p == 0 ? index : first;
+            if (p == 0) {
+                first = index;
+                recordStart = documentStart;
+                recordCycle = appender.cycle();
+            }
         }
         return first;
     }
@@ -217,11 +233,19 @@ public final class ChronicleJournal implements Journal {
     @Override
     public long checkpoint(JournalRecord checkpoint) {
         long index = append(checkpoint);
+        CheckpointPosition at = new CheckpointPosition(index, cycleFiles.path(recordCycle).getFileName().toString(),
+                recordStart, checkpoint.getSequence());
         sync();
         try {
             CheckpointFile.write(dir, index);
         } catch (IOException e) {
             throw new JournalException(dir, "recording checkpoint " + index, e);
+        }
+        try {
+            at.write(dir); // after checkpoint.idx: a hint naming another index is never used
+        } catch (IOException e) {
+            LOG.warn("journal {}: could not write {} ({}); the next restart replays through Chronicle", dir,
+                    CheckpointPosition.NAME, e.toString());
         }
         replayStart = index;
         deleteCyclesBefore(queue.rollCycle().toCycle(index));
@@ -234,7 +258,7 @@ public final class ChronicleJournal implements Journal {
         checkOpen();
         // Records the consumer appends while replaying are not replayed (as with InMemoryJournal).
         long last = queue.lastIndex();
-        Reassembly pieces = new Reassembly();
+        Reassembly pieces = new Reassembly(dir);
         try (ExcerptTailer tailer = queue.createTailer()) {
             if (replayStart >= 0 && !tailer.moveToIndex(replayStart)) {
                 throw new JournalException(dir, "checkpoint index " + replayStart + " from " + CheckpointFile.NAME
@@ -260,57 +284,6 @@ public final class ChronicleJournal implements Journal {
             }
         } catch (IORuntimeException | UnrecoverableTimeoutException e) {
             throw new JournalException(dir, "replaying", e);
-        }
-    }
-
-    /** Puts fragmented records back together on replay; a group cut short (by a crash) is dropped. */
-    private final class Reassembly {
-        private List<ByteString> bytes;
-        private int expected;
-        private int next;
-        private long firstIndex;
-
-        /** The whole record once {@code r} completes it (or {@code r} itself if not a fragment), else null. */
-        JournalRecord offer(JournalRecord r, long index) {
-            if (!r.hasFragment()) {
-                dropIncomplete("before the record at index " + index);
-                return r;
-            }
-            Fragment f = r.getFragment();
-            if (f.getPart() == 0) {
-                dropIncomplete("before the record at index " + index);
-                bytes = new ArrayList<>();
-                expected = f.getParts();
-                next = 0;
-                firstIndex = index;
-            } else if (bytes == null || f.getParts() != expected || f.getPart() != next) {
-                dropIncomplete("at index " + index);
-                LOG.warn("journal {}: fragment {} of {} at index {} does not follow a group; skipped", dir,
-                        f.getPart(), f.getParts(), index);
-                return null;
-            }
-            bytes.add(f.getData());
-            if (++next < expected) {
-                return null;
-            }
-            ByteString whole = ByteString.copyFrom(bytes);
-            bytes = null;
-            try {
-                // the record's bytes fields (a checkpoint's ended entries) are views of the whole, not copies of it
-                com.google.protobuf.CodedInputStream in = whole.newCodedInput();
-                in.enableAliasing(true);
-                return JournalRecord.parser().parseFrom(in);
-            } catch (InvalidProtocolBufferException e) {
-                throw new JournalException(dir, "decoding the " + expected + "-fragment record at index " + firstIndex, e);
-            }
-        }
-
-        void dropIncomplete(String where) {
-            if (bytes != null) {
-                LOG.warn("journal {}: dropping a record cut short {} ({} of {} fragments from index {} were written;"
-                        + " its append never returned)", dir, where, next, expected, firstIndex);
-                bytes = null;
-            }
         }
     }
 

@@ -27,6 +27,11 @@ public abstract class ForwardingJournal implements Journal {
     }
 
     @Override
+    public void settle() {
+        delegate.settle();
+    }
+
+    @Override
     public void sync() {
         delegate.sync();
     }

@@ -22,6 +22,14 @@ public interface Journal extends AutoCloseable {
     /** Appends a record; returns its position (increasing). */
     long append(JournalRecord record);
 
+    /**
+     * Returns once every record appended so far is where {@link #append} promises it (in the journal's file). A no-op
+     * for a journal whose appends put it there at once; {@link OpeningJournal} holds appends made while its file is
+     * still opening, and waits for it here. Call it before acting on what was appended.
+     */
+    default void settle() {
+    }
+
     /** Forces every record appended so far to stable storage (fsync). */
     void sync();
 

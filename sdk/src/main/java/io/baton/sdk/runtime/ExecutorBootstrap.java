@@ -6,6 +6,7 @@ import io.baton.sdk.api.ExecutorOptions;
 import io.baton.sdk.driver.DriverWarmUp;
 import io.baton.sdk.journal.ChronicleJournal;
 import io.baton.sdk.journal.Journal;
+import io.baton.sdk.journal.OpeningJournal;
 import io.baton.sdk.transport.ExecutorThreads;
 import io.baton.sdk.transport.NettyShimConnection;
 import io.baton.sdk.transport.ShimConnection;
@@ -119,21 +120,16 @@ public final class ExecutorBootstrap {
         if (!PRECONNECT_OFF) {
             shim.preconnect();
         }
-        Journal journal;
-        try {
-            journal = opening.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            shim.close();
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw e;
-        }
+        // Replay reads the cycle files while Chronicle starts, and recovery goes on with its records held in memory
+        // until the queue is open (OpeningJournal); whatever acts on a record waits for the queue first.
+        Journal journal = PRECONNECT_OFF ? opening.join() : new OpeningJournal(journalDir, opening);
         ExecutorRuntime runtime = new ExecutorRuntime(executor, options.executorId(), journal, shim, clockUs, threads);
-        warmUpAfterFirstSubscription(runtime, threads);
+        opening.whenComplete((opened, failed) -> {
+            if (failed != null) {
+                runtime.journalFailed(failed instanceof java.util.concurrent.CompletionException c ? c.getCause() : failed);
+            }
+        });
+        warmUpAfterFirstSubscription(runtime, threads, opening);
         return runtime.start();
     }
 
@@ -144,9 +140,20 @@ public final class ExecutorBootstrap {
      * executor wired by hand.
      */
     public static void warmUpAfterFirstSubscription(ExecutorRuntime runtime, ExecutorThreads threads) {
+        warmUpAfterFirstSubscription(runtime, threads, CompletableFuture.completedFuture(null));
+    }
+
+    /** As above, once {@code journalOpen} is done too (the warm-up's own journal would compete with its start-up). */
+    private static void warmUpAfterFirstSubscription(ExecutorRuntime runtime, ExecutorThreads threads,
+            CompletableFuture<?> journalOpen) {
         int warmUp = warmUpReplacements(System.getenv("BATON_EXECUTOR_WARMUP"));
         if (warmUp > 0) {
             runtime.afterFirstSubscription(() -> threads.warmUp().newThread(() -> {
+                try {
+                    journalOpen.join();
+                } catch (RuntimeException failed) {
+                    return; // the executor stops
+                }
                 long t0 = System.nanoTime();
                 NettyShimConnection.warmBuffers(); // first: the next big frame's decode would run it on the IO thread
                 int done = warmUp(warmUp, () -> !runtime.closing());

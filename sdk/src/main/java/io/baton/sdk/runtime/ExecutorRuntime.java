@@ -125,6 +125,16 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
             }
             return;
         }
+        if (actsOnRecords(out)) {
+            try {
+                journal.settle(); // what this step journaled is in the journal's file before anything acts on it
+            } catch (RuntimeException | Error e) {
+                LOG.error("executor {}: its journal in {} cannot take this step's records ({}); stopping: its tasks keep"
+                        + " running, and a restart recovers from what the journal holds", executorId, journal, e.toString(), e);
+                shutdown.countDown();
+                return;
+            }
+        }
         // the author's hooks first: they run on hook threads, so a kill or a launch starts while this step's frames
         // to the shim and log lines are still being written (each group keeps the driver's order)
         List<Effect> later = null;
@@ -141,6 +151,22 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
                 carryOut(e);
             }
         }
+    }
+
+    /**
+     * Whether an effect of the step acts on what the step journaled, so that the records must be in the journal's file
+     * first ({@link Journal#settle}; only a journal still opening holds any back). Not so: log lines, the question to
+     * the recover hook, timers, and the connection and subscription (which state where the executor stands; a crash
+     * before the records are in makes the next recovery state it again from the same journal).
+     */
+    static boolean actsOnRecords(List<Effect> out) {
+        for (Effect e : out) {
+            if (!(e instanceof Effect.Log || e instanceof Effect.AskRecover || e instanceof Effect.Connect
+                    || e instanceof Effect.Subscribe || e instanceof Effect.Arm || e instanceof Effect.Cancel)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -161,6 +187,12 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
             LOG.error("executor {}: carrying out {} failed: {}", executorId, e, ex.toString(), ex);
             feed(new Input.EffectFailed(e, ex.toString(), now()));
         }
+    }
+
+    /** The journal could not be opened (on a thread of its own): nothing can be journaled, so the executor stops. */
+    void journalFailed(Throwable e) {
+        LOG.error("executor {} could not open its journal in {}: {}; stopping", executorId, journal, e.toString(), e);
+        shutdown.countDown();
     }
 
     /** An input from another thread: it runs on the loop. */

@@ -14,6 +14,9 @@ final class FailpointJournal extends ForwardingJournal {
     @Override
     public long append(JournalRecord record) {
         long at = super.append(record);
+        if (Failpoints.ARMED) {
+            settle(); // "journaled" means in the journal's file, also while it is still opening
+        }
         Failpoints.reached("journaled:" + describe(record));
         return at;
     }
