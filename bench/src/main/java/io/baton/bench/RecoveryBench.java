@@ -103,13 +103,15 @@ final class RecoveryBench {
      * @param replayed    of those, from the latest checkpoint on (what recovery replays)
      * @param fromProcess process start → re-subscribed with the shim
      * @param fromRuntime runtime start (JVM up, before the journal opens) → re-subscribed
-     * @param opening     runtime start → recovery began (opening the journal)
+     * @param opening     runtime start → recovery began (wiring; the journal's queue opens alongside since 2026-12-04)
      * @param recovering  the executor's own "recovered in N ms" (replay + recover hook)
      * @param subscribing recovered → re-subscribed
      * @param answering   re-subscribed → a task launched on it is RUNNING
+     * @param queueOpen   runtime start → the journal's Chronicle queue open (on its own thread; empty for an executor
+     *                    that does not log it)
      */
     record Size(Row row, long records, long replayed, Dist fromProcess, Dist fromRuntime, Dist opening,
-            Dist recovering, Dist subscribing, Dist answering, String fillErrors, String failure) {
+            Dist recovering, Dist subscribing, Dist answering, Dist queueOpen, String fillErrors, String failure) {
     }
 
     /**
@@ -237,7 +239,9 @@ final class RecoveryBench {
             out.add(new Size(variants.get(v), counted[0], counted[1], dist(all, RestartTimeline::fromProcess),
                     dist(all, RestartTimeline::fromRuntime), dist(logged, RestartTimeline::opening),
                     dist(logged, RestartTimeline::recovering), dist(logged, RestartTimeline::subscribing),
-                    dist(all, RestartTimeline::answering), fillErrors, failure));
+                    dist(all, RestartTimeline::answering),
+                    dist(all.stream().filter(RestartTimeline::hasQueueOpen).toList(), RestartTimeline::queueOpen),
+                    fillErrors, failure));
         }
         return out;
     }
@@ -336,25 +340,30 @@ final class RecoveryBench {
                         + "the JVM is up and the executor's main begins (before the journal opens); *re-subscribed* "
                         + "is when the shim lists the executor connected with the new pid (polled every ms); "
                         + "*answering*: a task launched on it then reported RUNNING. The phases in between come from "
-                        + "the executor's log (ms resolution): *opening the journal* runs from runtime start to the "
-                        + "beginning of recovery, *replay + recover* is the SDK's own \"recovered in N ms\". The SDK "
+                        + "the executor's log (ms resolution): *before recovery* runs from runtime start to the "
+                        + "beginning of recovery, *replay + recover* is the SDK's own \"recovered in N ms\"; the "
+                        + "journal's Chronicle queue opens on a thread of its own meanwhile (*queue open*, from runtime "
+                        + "start), while replay reads the cycle files directly and recovery holds its records in memory: "
+                        + "nothing acts on a record before the queue has it, so a task launched after the re-subscription "
+                        + "waits for the queue (*re-subscribed → answering*). The SDK "
                         + "checkpoints every 10,000 appended records, so recovery replays only the records from the "
                         + "latest checkpoint on (column *replayed*). Times in ms, p50 / max.\n\n");
         b.append("| journal records | journal options | replayed | n | process start → re-subscribed | runtime start → "
-                + "re-subscribed | of which: opening the journal | replay + recover | connect + subscribe | "
-                + "re-subscribed → answering |\n");
-        b.append("|---|---|---|---|---|---|---|---|---|---|\n");
+                + "re-subscribed | of which: before recovery | replay + recover | connect + subscribe | "
+                + "re-subscribed → answering | runtime start → queue open |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Size s : r.sizes()) {
             b.append("| ").append(s.records()).append(" | ").append(s.row().options()).append(" | ")
                     .append(s.replayed()).append(" | ").append(s.fromRuntime().us().length).append(" | ");
             if (s.failure() != null) {
-                b.append(s.failure().startsWith("no AppCDS archive") ? "**no AppCDS archive** | | | | | |\n"
-                        : "**did not recover** | | | | | |\n");
+                b.append(s.failure().startsWith("no AppCDS archive") ? "**no AppCDS archive** | | | | | | |\n"
+                        : "**did not recover** | | | | | | |\n");
             } else {
                 for (Dist d : List.of(s.fromProcess(), s.fromRuntime(), s.opening(), s.recovering(), s.subscribing(),
                         s.answering())) {
                     b.append(pm(d)).append(" | ");
                 }
+                b.append(s.queueOpen().us().length == 0 ? "–" : pm(s.queueOpen())).append(" | ");
                 b.setLength(b.length() - 1);
                 b.append('\n');
             }

@@ -15,9 +15,12 @@ import java.util.regex.Pattern;
  * the shim, and a task launched on it ran. Log lines carry milliseconds, so the middle phases do too.
  */
 record RestartTimeline(long processStartUs, long runtimeStartUs, long recoveryBeganUs, long recoveredUs,
-        long subscribedUs, long answeredUs) {
+        long subscribedUs, long answeredUs, long queueOpenUs) {
     private static final Pattern RECOVERED = Pattern.compile(
             "(?m)^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) \\w+\\s+\\S+ - executor \\S+ recovered in (\\d+) ms");
+    /** The SDK's line when the journal's Chronicle queue, opening on its own thread, is open (ms after its start). */
+    private static final Pattern QUEUE_OPEN = Pattern.compile(
+            "(?m)^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) \\w+\\s+\\S+ - executor \\S+ opened its journal's queue (\\d+) ms after it started");
 
     /** From the executor's log; -1 for the recovery times when its log has no "recovered in" line. */
     static RestartTimeline of(long processStartUs, String log, long subscribedUs, long answeredUs) {
@@ -26,17 +29,24 @@ record RestartTimeline(long processStartUs, long runtimeStartUs, long recoveryBe
         long recovered = -1;
         Matcher m = RECOVERED.matcher(log);
         if (m.find()) {
-            ZoneId zone = ZoneId.systemDefault(); // the child logs in its default zone, which is ours
-            Instant start = Instant.ofEpochMilli(runtimeStart / 1_000);
-            LocalDate day = start.atZone(zone).toLocalDate();
-            Instant i = ZonedDateTime.of(day, LocalTime.parse(m.group(1)), zone).toInstant();
-            if (i.isBefore(start.minusSeconds(12 * 3600))) {
-                i = i.plusSeconds(24 * 3600); // the log line is past midnight
-            }
-            recovered = i.getEpochSecond() * 1_000_000L + i.getNano() / 1_000;
+            recovered = at(m.group(1), runtimeStart);
             began = recovered - Long.parseLong(m.group(2)) * 1_000;
         }
-        return new RestartTimeline(processStartUs, runtimeStart, began, recovered, subscribedUs, answeredUs);
+        Matcher q = QUEUE_OPEN.matcher(log);
+        long queueOpen = q.find() ? runtimeStart + Long.parseLong(q.group(2)) * 1_000 : -1;
+        return new RestartTimeline(processStartUs, runtimeStart, began, recovered, subscribedUs, answeredUs, queueOpen);
+    }
+
+    /** A log line's time of day (ms) as wall-clock µs, on the day of {@code runtimeStartUs}. */
+    private static long at(String timeOfDay, long runtimeStartUs) {
+        ZoneId zone = ZoneId.systemDefault(); // the child logs in its default zone, which is ours
+        Instant start = Instant.ofEpochMilli(runtimeStartUs / 1_000);
+        LocalDate day = start.atZone(zone).toLocalDate();
+        Instant i = ZonedDateTime.of(day, LocalTime.parse(timeOfDay), zone).toInstant();
+        if (i.isBefore(start.minusSeconds(12 * 3600))) {
+            i = i.plusSeconds(24 * 3600); // the log line is past midnight
+        }
+        return i.getEpochSecond() * 1_000_000L + i.getNano() / 1_000;
     }
 
     private static long mark(String log) {
@@ -65,7 +75,10 @@ record RestartTimeline(long processStartUs, long runtimeStartUs, long recoveryBe
         return subscribedUs - runtimeStartUs;
     }
 
-    /** Runtime start → recovery began: opening the journal (Chronicle's start-up) and wiring the runtime. */
+    /**
+     * Runtime start → recovery began: wiring the runtime (and, before 2026-12-04's {@code OpeningJournal}, opening the
+     * journal's queue, which now opens alongside).
+     */
     long opening() {
         return recoveryBeganUs - runtimeStartUs;
     }
@@ -78,6 +91,15 @@ record RestartTimeline(long processStartUs, long runtimeStartUs, long recoveryBe
     /** Recovered → seen re-subscribed: connecting to the shim and subscribing. */
     long subscribing() {
         return subscribedUs - recoveredUs;
+    }
+
+    boolean hasQueueOpen() {
+        return queueOpenUs >= 0;
+    }
+
+    /** Runtime start → the journal's queue open (on its own thread, alongside replay and recovery). */
+    long queueOpen() {
+        return queueOpenUs - runtimeStartUs;
     }
 
     long answering() {

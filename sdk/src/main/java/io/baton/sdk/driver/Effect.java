@@ -13,6 +13,23 @@ import java.util.List;
  * {@link Input}s.
  */
 public sealed interface Effect {
+    /**
+     * Whether one of a step's effects acts on what the step journaled, so that its records must be in the journal's
+     * file before the effects are carried out ({@code Journal.settle}: only a journal still opening holds records
+     * back). Not so: log lines, the question to the recover hook, timers, and the connection and subscription (they
+     * state where the executor stands; a crash before the records are in makes the next recovery state it again from
+     * the same journal). The runtime and the simulation both ask this.
+     */
+    static boolean actsOnRecords(List<Effect> step) {
+        for (Effect e : step) {
+            if (!(e instanceof Log || e instanceof AskRecover || e instanceof Connect || e instanceof Subscribe
+                    || e instanceof Arm || e instanceof Cancel)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     enum Level {
         DEBUG, INFO, WARN, ERROR
     }

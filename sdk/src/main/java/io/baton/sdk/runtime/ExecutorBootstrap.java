@@ -92,6 +92,7 @@ public final class ExecutorBootstrap {
         // On a restart the journal's opening (Chronicle's start-up: mostly class loading and initialisation) and the
         // connection's set-up (Netty's, then the connect itself on the connection's IO thread) need nothing of each
         // other until the subscription: they run side by side, the journal on a thread of its own.
+        long started = System.nanoTime();
         Path journalDir = options.workDir().resolve("journal");
         ExecutorThreads threads = ExecutorThreads.fromOrNamed(options.threads());
         CompletableFuture<Journal> opening = new CompletableFuture<>();
@@ -101,6 +102,8 @@ public final class ExecutorBootstrap {
             threads.journalOpen().newThread(() -> {
                 try {
                     opening.complete(ChronicleJournal.open(journalDir, ChronicleJournal.Options.defaults()));
+                    Log.LOG.info("executor {} opened its journal's queue {} ms after it started", options.executorId(),
+                            (System.nanoTime() - started) / 1_000_000);
                 } catch (Throwable e) {
                     opening.completeExceptionally(e);
                 }

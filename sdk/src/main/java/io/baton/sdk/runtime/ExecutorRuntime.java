@@ -125,7 +125,7 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
             }
             return;
         }
-        if (actsOnRecords(out)) {
+        if (Effect.actsOnRecords(out)) {
             try {
                 journal.settle(); // what this step journaled is in the journal's file before anything acts on it
             } catch (RuntimeException | Error e) {
@@ -151,22 +151,6 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
                 carryOut(e);
             }
         }
-    }
-
-    /**
-     * Whether an effect of the step acts on what the step journaled, so that the records must be in the journal's file
-     * first ({@link Journal#settle}; only a journal still opening holds any back). Not so: log lines, the question to
-     * the recover hook, timers, and the connection and subscription (which state where the executor stands; a crash
-     * before the records are in makes the next recovery state it again from the same journal).
-     */
-    static boolean actsOnRecords(List<Effect> out) {
-        for (Effect e : out) {
-            if (!(e instanceof Effect.Log || e instanceof Effect.AskRecover || e instanceof Effect.Connect
-                    || e instanceof Effect.Subscribe || e instanceof Effect.Arm || e instanceof Effect.Cancel)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

@@ -72,6 +72,7 @@ final class SimExecutor {
         timers.clear();
         hookTail.clear();
         w.trace("executor starts (incarnation " + incarnation + ")");
+        journal.executorStarts();
         driver = new ExecutorDriver(ID, OVERHEAD, journal, this::uuid, since -> w.chance(checkpointChance));
         feed("start", new Input.Start(w.now()));
     }
@@ -120,6 +121,14 @@ final class SimExecutor {
         }
         je = driver.journaled();
         tracePhases();
+        if (Effect.actsOnRecords(effects)) {
+            try {
+                journal.settle(); // as the runtime does: nothing acts on a record the journal does not hold yet
+            } catch (SimWorld.Crash c) {
+                crash(c.getMessage() + " (settling after " + what + ")");
+                return;
+            }
+        }
         effects.forEach(this::carryOut);
     }
 

@@ -27,6 +27,23 @@ final class SimJournal extends ForwardingJournal {
         this.crashesLeft = w.faults.maxExecutorCrashes();
     }
 
+    /**
+     * Records appended since the executor (re)started while its journal's queue is still opening, as
+     * {@code OpeningJournal} holds them in the process's memory: a crash loses them; null when none are held.
+     */
+    private java.util.List<JournalRecord> held;
+    private long opensAtUs;
+
+    /**
+     * The executor starts: half the time its journal's queue opens up to half a second later and the records appended
+     * until then are held ({@code OpeningJournal}); they go in at the first step whose effects act on records
+     * ({@code Effect.actsOnRecords}, the runtime's {@code Journal.settle}) or at the first append after the opening.
+     */
+    void executorStarts() {
+        held = w.chance(0.5) ? new java.util.ArrayList<>() : null;
+        opensAtUs = w.now() + w.between(0, 500_000);
+    }
+
     @Override
     public long append(JournalRecord record) {
         boolean crash = crashes(w.faults.executorCrashPerAppend());
@@ -34,12 +51,55 @@ final class SimJournal extends ForwardingJournal {
         if (crash && !after) {
             crash("before", kind(record));
         }
-        long pos = super.append(record);
-        observer.journaled(record);
+        long pos;
+        if (held != null && w.now() < opensAtUs) {
+            held.add(record);
+            pos = -held.size();
+        } else {
+            settle();
+            pos = super.append(record);
+            observer.journaled(record);
+        }
         if (after) {
             crash("after", kind(record));
         }
         return pos;
+    }
+
+    /** Hands the held records to the journal, in order; the executor may die half way (what went in stays). */
+    @Override
+    public void settle() {
+        if (held == null) {
+            return;
+        }
+        java.util.List<JournalRecord> records = held;
+        held = null;
+        for (JournalRecord r : records) {
+            if (crashes(w.faults.executorCrashPerAppend())) {
+                crash("settling", kind(r));
+            }
+            super.append(r);
+            observer.journaled(r);
+        }
+    }
+
+    @Override
+    public void sync() {
+        settle();
+        super.sync();
+    }
+
+    @Override
+    public long appended() {
+        return super.appended() + (held == null ? 0 : held.size());
+    }
+
+    @Override
+    public void replay(java.util.function.Consumer<JournalRecord> consumer) {
+        if (held != null && !held.isEmpty()) {
+            throw new IllegalStateException("replay with " + held.size() + " records held");
+        }
+        super.replay(consumer);
     }
 
     private boolean crashes(double chance) {
@@ -47,6 +107,7 @@ final class SimJournal extends ForwardingJournal {
     }
 
     private void crash(String when, String kind) {
+        held = null; // the records held in the dead process's memory are gone
         crashesLeft--;
         String point = when + " " + kind;
         crashPoints.merge(point, 1, Integer::sum);
@@ -77,6 +138,7 @@ final class SimJournal extends ForwardingJournal {
         if (crash && !after) {
             crash("before", "checkpoint");
         }
+        settle();
         long pos = super.checkpoint(checkpoint);
         if (after) {
             crash("after", "checkpoint");
