@@ -102,8 +102,8 @@ public final class ExecutorDriver {
     }
 
     private void dispatch(Input in) {
-        if (in instanceof Input.Start) {
-            recovering.start();
+        if (in instanceof Input.Start s) {
+            recovering.start(s.replayed());
         } else if (in instanceof Input.Recovered r) {
             recovering.finish(r.alive());
         } else if (in instanceof Input.Connected) {

@@ -15,8 +15,16 @@ import java.util.Set;
 public sealed interface Input {
     long atUs();
 
-    /** The process started: replay the journal and recover. */
-    record Start(long atUs) implements Input {
+    /**
+     * The process started: replay the journal and recover.
+     *
+     * @param replayed the journal replayed already ({@link JournaledEngine#replay} of the driver's own journal, on
+     *     another thread while the connection was set up), or null for the driver to replay it
+     */
+    record Start(long atUs, JournaledEngine.Replayed replayed) implements Input {
+        public Start(long atUs) {
+            this(atUs, null);
+        }
     }
 
     /** The author's recover hook answered: these task ids are still alive. */

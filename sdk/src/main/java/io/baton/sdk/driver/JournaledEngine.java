@@ -327,6 +327,11 @@ public final class JournaledEngine {
     private final List<io.baton.proto.TaskStatus> recordedDuringReplay = new ArrayList<>();
     private long replayedRecords;
 
+    /** Whether this engine appends to {@code j} (the very instance). */
+    boolean journalsTo(Journal j) {
+        return journal == j;
+    }
+
     /** How many records {@link #replay} read to build this engine (0 for an engine that was not replayed). */
     public long replayedRecords() {
         return replayedRecords;

@@ -22,9 +22,9 @@ final class Recovering implements RecoverySteps.Effects {
         this.d = d;
     }
 
-    void start() {
+    void start(JournaledEngine.Replayed replayed) {
         startedUs = d.now;
-        RecoverySteps.replay(d.journal, this, je -> d.je = je);
+        RecoverySteps.replay(d.journal, replayed, this, je -> d.je = je);
         Map<String, TaskInfo> tasks = RecoverySteps.known(d.je);
         known = tasks.keySet();
         List<HeldTask> handles = d.tasks.adopt(tasks);

@@ -38,11 +38,16 @@ final class RecoverySteps {
     }
 
     /**
-     * Replays the journal into a fresh engine, hands it to {@code adopt}, sends what was decided but never
-     * recorded, and marks the engine disconnected and recovering.
+     * Replays the journal into a fresh engine (or takes {@code prepared}, the same replay made already), hands it to
+     * {@code adopt}, sends what was decided but never recorded, and marks the engine disconnected and recovering.
      */
-    static JournaledEngine replay(Journal journal, Effects fx, java.util.function.Consumer<JournaledEngine> adopt) {
-        JournaledEngine.Replayed replayed = JournaledEngine.replay(journal);
+    static JournaledEngine replay(Journal journal, JournaledEngine.Replayed prepared, Effects fx,
+            java.util.function.Consumer<JournaledEngine> adopt) {
+        if (prepared != null && !prepared.engine().journalsTo(journal)) {
+            throw new IllegalArgumentException("the journal was replayed into an engine that journals elsewhere, not to"
+                    + " the driver's " + journal + ": replay the driver's own journal");
+        }
+        JournaledEngine.Replayed replayed = prepared != null ? prepared : JournaledEngine.replay(journal);
         JournaledEngine je = replayed.engine();
         adopt.accept(je); // the effects below act on the replayed engine
         je.engine().drainPhaseChanges(); // history, not progress

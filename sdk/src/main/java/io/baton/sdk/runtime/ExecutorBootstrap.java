@@ -4,6 +4,7 @@ import io.baton.sdk.api.BatonExecutor;
 import io.baton.sdk.api.ExecutorHandle;
 import io.baton.sdk.api.ExecutorOptions;
 import io.baton.sdk.driver.DriverWarmUp;
+import io.baton.sdk.driver.JournaledEngine;
 import io.baton.sdk.journal.ChronicleJournal;
 import io.baton.sdk.journal.Journal;
 import io.baton.sdk.journal.OpeningJournal;
@@ -109,6 +110,23 @@ public final class ExecutorBootstrap {
                 }
             }).start();
         }
+        // Replay reads the cycle files while Chronicle starts, and recovery goes on with its records held in memory
+        // until the queue is open (OpeningJournal); whatever acts on a record waits for the queue first. The replay
+        // itself runs on a thread of its own too, while the connection is set up (fail points wrap the journal the
+        // driver gets, so with them armed the driver replays itself).
+        Journal journal = PRECONNECT_OFF ? opening.join() : new OpeningJournal(journalDir, opening);
+        CompletableFuture<JournaledEngine.Replayed> replaying = null;
+        if (!PRECONNECT_OFF && !Failpoints.ARMED) {
+            CompletableFuture<JournaledEngine.Replayed> r = new CompletableFuture<>();
+            threads.replay().newThread(() -> {
+                try {
+                    r.complete(JournaledEngine.replay(journal));
+                } catch (Throwable e) {
+                    r.completeExceptionally(e);
+                }
+            }).start();
+            replaying = r;
+        }
         ShimConnection shim;
         try {
             shim = options.shimAddressFile() != null
@@ -123,9 +141,6 @@ public final class ExecutorBootstrap {
         if (!PRECONNECT_OFF) {
             shim.preconnect();
         }
-        // Replay reads the cycle files while Chronicle starts, and recovery goes on with its records held in memory
-        // until the queue is open (OpeningJournal); whatever acts on a record waits for the queue first.
-        Journal journal = PRECONNECT_OFF ? opening.join() : new OpeningJournal(journalDir, opening);
         ExecutorRuntime runtime = new ExecutorRuntime(executor, options.executorId(), journal, shim, clockUs, threads);
         opening.whenComplete((opened, failed) -> {
             if (failed != null) {
@@ -133,7 +148,7 @@ public final class ExecutorBootstrap {
             }
         });
         warmUpAfterFirstSubscription(runtime, threads, opening);
-        return runtime.start();
+        return replaying == null ? runtime.start() : runtime.start(replaying);
     }
 
     /**

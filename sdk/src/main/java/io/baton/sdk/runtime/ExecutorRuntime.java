@@ -9,6 +9,7 @@ import io.baton.sdk.core.Engine;
 import io.baton.sdk.driver.Effect;
 import io.baton.sdk.driver.ExecutorDriver;
 import io.baton.sdk.driver.Input;
+import io.baton.sdk.driver.JournaledEngine;
 import io.baton.sdk.driver.TimerKey;
 import io.baton.sdk.journal.Journal;
 import io.baton.sdk.transport.ExecutorThreads;
@@ -102,6 +103,29 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
     /** Replays the journal, recovers tasks, then connects to the shim. */
     public ExecutorRuntime start() {
         loop.execute(() -> feed(new Input.Start(now())));
+        return this;
+    }
+
+    /**
+     * As {@link #start()}, with the journal replayed by {@code replaying} ({@link JournaledEngine#replay} of the journal
+     * this runtime was given, on another thread while the connection was set up; not while fail points are armed,
+     * which wrap that journal). The loop waits for it.
+     */
+    ExecutorRuntime start(java.util.concurrent.CompletableFuture<JournaledEngine.Replayed> replaying) {
+        loop.execute(() -> {
+            long at = now();
+            JournaledEngine.Replayed replayed;
+            try {
+                replayed = replaying.join();
+            } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                LOG.error("executor {} could not recover from its journal in {}: {}; stopping", executorId, journal,
+                        cause.toString(), cause);
+                shutdown.countDown();
+                return;
+            }
+            feed(new Input.Start(at, replayed));
+        });
         return this;
     }
 

@@ -63,6 +63,11 @@ public final class ExecutorThreads {
         return injected != null ? injected : r -> daemon(new Thread(r, "baton-journal-open"));
     }
 
+    /** The thread that replays the journal while the connection is set up: by default the daemon {@code baton-replay}. */
+    public ThreadFactory replay() {
+        return injected != null ? injected : r -> daemon(new Thread(r, "baton-replay"));
+    }
+
     /**
      * The thread that warms the replacement code up once the executor has subscribed ({@code DriverWarmUp}): by
      * default the daemon {@code baton-warm-up}, at the lowest priority.

@@ -42,7 +42,7 @@ class RecoveryCheckpointTest {
             je.taskKnown(TaskInfo.newBuilder().setTaskId(TaskID.newBuilder().setValue("t" + i % 50)).build(),
                     TaskState.TASK_RUNNING, ++now);
         }
-        JournaledEngine replayed = RecoverySteps.replay(journal, fx, e -> { });
+        JournaledEngine replayed = RecoverySteps.replay(journal, null, fx, e -> { });
         assertThat(replayed.replayedRecords()).isEqualTo(records);
         RecoverySteps.finish(replayed, fx);
         return journal;
