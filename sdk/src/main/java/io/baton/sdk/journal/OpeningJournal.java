@@ -35,7 +35,10 @@ import org.slf4j.LoggerFactory;
  * (the driver loop), as for any journal; the opening completes on its own thread.
  */
 public final class OpeningJournal implements Journal {
-    private static final Logger LOG = LoggerFactory.getLogger(OpeningJournal.class);
+    /** Made on first use: the executor makes this journal before anything sets logging up, which takes a while. */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(OpeningJournal.class);
+    }
 
     private final Path dir;
     private final CompletableFuture<? extends Journal> opening;
@@ -92,7 +95,7 @@ public final class OpeningJournal implements Journal {
                 read.records().forEach(consumer);
                 return;
             }
-            LOG.info("journal {}: replaying through Chronicle once it is open: {}", dir, read.unavailable());
+            Log.LOG.info("journal {}: replaying through Chronicle once it is open: {}", dir, read.unavailable());
         }
         journal().replay(consumer);
     }
@@ -153,7 +156,7 @@ public final class OpeningJournal implements Journal {
             held = records.subList(i + 1, records.size()); // a failure half way leaves the rest held, in order
         }
         if (!records.isEmpty()) {
-            LOG.debug("journal {}: {} records held while the queue opened went in, {} ms after the first", dir,
+            Log.LOG.debug("journal {}: {} records held while the queue opened went in, {} ms after the first", dir,
                     records.size(), (System.nanoTime() - heldSince) / 1_000_000);
         }
         held = List.of();

@@ -17,7 +17,10 @@ import org.slf4j.LoggerFactory;
  * ({@link ChronicleJournal#replay}) and the cycle files read directly ({@link CycleReader}).
  */
 final class Reassembly {
-    private static final Logger LOG = LoggerFactory.getLogger(Reassembly.class);
+    /** Made on first use (a warning): replay runs before anything else in a restarting executor sets logging up. */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(Reassembly.class);
+    }
 
     private final Path dir;
     private List<ByteString> bytes;
@@ -47,7 +50,7 @@ final class Reassembly {
             firstIndex = index;
         } else if (bytes == null || f.getParts() != expected || f.getPart() != next) {
             dropIncomplete("at index " + index);
-            LOG.warn("journal {}: fragment {} of {} at index {} does not follow a group; skipped", dir,
+            Log.LOG.warn("journal {}: fragment {} of {} at index {} does not follow a group; skipped", dir,
                     f.getPart(), f.getParts(), index);
             return null;
         }
@@ -69,7 +72,7 @@ final class Reassembly {
 
     void dropIncomplete(String where) {
         if (bytes != null) {
-            LOG.warn("journal {}: dropping a record cut short {} ({} of {} fragments from index {} were written;"
+            Log.LOG.warn("journal {}: dropping a record cut short {} ({} of {} fragments from index {} were written;"
                     + " its append never returned)", dir, where, next, expected, firstIndex);
             bytes = null;
         }

@@ -90,31 +90,23 @@ public final class ExecutorBootstrap {
             throw new IllegalArgumentException("executor, options and clock are required (got executor=" + executor
                     + ", options=" + options + ", clock=" + clockUs + ")");
         }
-        // On a restart the journal's opening (Chronicle's start-up: mostly class loading and initialisation) and the
-        // connection's set-up (Netty's, then the connect itself on the connection's IO thread) need nothing of each
-        // other until the subscription: they run side by side, the journal on a thread of its own.
         long started = System.nanoTime();
         Path journalDir = options.workDir().resolve("journal");
         ExecutorThreads threads = ExecutorThreads.fromOrNamed(options.threads());
         CompletableFuture<Journal> opening = new CompletableFuture<>();
+        // On a restart three things need nothing of each other until recovery is over, and run side by side, first
+        // started first: the replay, which reads the cycle files itself (OpeningJournal, CycleReader); the opening of
+        // the journal's Chronicle queue (its start-up: mostly class loading and initialisation), whose records
+        // recovery holds in memory until then, and nothing acts on a record before the queue has it; the set-up of
+        // the connection (Netty's, then the connect on the connection's IO thread). Fail points wrap the journal the
+        // driver gets, so with them armed the driver replays itself.
+        Journal journal;
         if (PRECONNECT_OFF) {
-            opening.complete(ChronicleJournal.open(journalDir, ChronicleJournal.Options.defaults()));
+            journal = ChronicleJournal.open(journalDir, ChronicleJournal.Options.defaults());
+            opening.complete(journal);
         } else {
-            threads.journalOpen().newThread(() -> {
-                try {
-                    opening.complete(ChronicleJournal.open(journalDir, ChronicleJournal.Options.defaults()));
-                    Log.LOG.info("executor {} opened its journal's queue {} ms after it started", options.executorId(),
-                            (System.nanoTime() - started) / 1_000_000);
-                } catch (Throwable e) {
-                    opening.completeExceptionally(e);
-                }
-            }).start();
+            journal = new OpeningJournal(journalDir, opening);
         }
-        // Replay reads the cycle files while Chronicle starts, and recovery goes on with its records held in memory
-        // until the queue is open (OpeningJournal); whatever acts on a record waits for the queue first. The replay
-        // itself runs on a thread of its own too, while the connection is set up (fail points wrap the journal the
-        // driver gets, so with them armed the driver replays itself).
-        Journal journal = PRECONNECT_OFF ? opening.join() : new OpeningJournal(journalDir, opening);
         CompletableFuture<JournaledEngine.Replayed> replaying = null;
         if (!PRECONNECT_OFF && !Failpoints.ARMED) {
             CompletableFuture<JournaledEngine.Replayed> r = new CompletableFuture<>();
@@ -126,6 +118,17 @@ public final class ExecutorBootstrap {
                 }
             }).start();
             replaying = r;
+        }
+        if (!PRECONNECT_OFF) {
+            threads.journalOpen().newThread(() -> {
+                try {
+                    opening.complete(ChronicleJournal.open(journalDir, ChronicleJournal.Options.defaults()));
+                    Log.LOG.info("executor {} opened its journal's queue {} ms after it started", options.executorId(),
+                            (System.nanoTime() - started) / 1_000_000);
+                } catch (Throwable e) {
+                    opening.completeExceptionally(e);
+                }
+            }).start();
         }
         ShimConnection shim;
         try {
