@@ -36,16 +36,28 @@ final class ChildJvm implements AutoCloseable {
      * Starts {@code mainClass} with {@code args}; {@code jvmOptions} go before the main class (e.g. a JFR
      * recording). The child's stdout and stderr are appended to {@code log}.
      */
+    /**
+     * Not a JVM option: {@code --bench-cp=<classpath>} among a child's options runs it on that classpath instead of
+     * this JVM's (another build's jars, for a row side by side with it, e.g. a {@code RecoveryBench.Variant}).
+     */
+    static final String OTHER_CLASSPATH = "--bench-cp=";
+
     static ChildJvm start(String mainClass, Path log, List<String> jvmOptions, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(FLAGS);
         cmd.addAll(List.of(OPTIONS.split(" ")));
-        cmd.addAll(jvmOptions);
+        String classpath = System.getProperty("java.class.path");
+        for (String o : jvmOptions) {
+            if (o.startsWith(OTHER_CLASSPATH)) {
+                classpath = o.substring(OTHER_CLASSPATH.length()); // another build, side by side with this one
+            } else {
+                cmd.add(o);
+            }
+        }
         cmd.add("-cp");
         cmd.add(jvmOptions.stream().anyMatch(o -> o.startsWith("-XX:SharedArchiveFile=")
-                || o.startsWith("-XX:ArchiveClassesAtExit=")) ? jarsOnly(System.getProperty("java.class.path"))
-                : System.getProperty("java.class.path"));
+                || o.startsWith("-XX:ArchiveClassesAtExit=")) ? jarsOnly(classpath) : classpath);
         cmd.add(mainClass);
         cmd.addAll(List.of(args));
         Files.createDirectories(log.toAbsolutePath().getParent());
