@@ -37,6 +37,11 @@ final class HttpDowntime {
     static final String KILL_RELAUNCH = "kill-then-relaunch";
     /** v1's kill grace period, in a replacement (the task's) and in kill-then-relaunch (the kill call's). */
     static final long GRACE_MS = 2_000;
+    /**
+     * Unmeasured rounds of STOP_THEN_START and of kill-then-relaunch (alternating) before anything is measured: the
+     * shim's and the bench's client's paths of both, as in a shim and a framework that have been running a while.
+     */
+    static final int WARM_ROUNDS = 5;
 
     /**
      * Sizes of one run; {@code repetitions}: how many times STOP_THEN_START and kill-then-relaunch are run
@@ -146,8 +151,10 @@ final class HttpDowntime {
             // the two compared side by side runs once (every scenario's clean-up kill warms the kill path; the first
             // STOP_THEN_START would otherwise be the shim's and the executor's first REPLACE reserved on delivery)
             scenario(node, web, ReplaceStrategy.START_THEN_STOP.name(), "warm", true);
-            scenario(node, web, ReplaceStrategy.STOP_THEN_START.name(), "warm-sts", true);
-            scenario(node, web, KILL_RELAUNCH, "warm-kill", true);
+            for (int i = 1; i <= WARM_ROUNDS; i++) {
+                scenario(node, web, ReplaceStrategy.STOP_THEN_START.name(), "warm-sts-" + i, true);
+                scenario(node, web, KILL_RELAUNCH, "warm-kill-" + i, true);
+            }
             for (ReplaceStrategy s : List.of(ReplaceStrategy.START_THEN_STOP, ReplaceStrategy.FREEZE_THEN_START)) {
                 out.add(scenario(node, web, s.name(), s.name().toLowerCase(java.util.Locale.ROOT), false));
             }
@@ -269,10 +276,11 @@ final class HttpDowntime {
                 .append(r.plan().beforeMillis()).append(" ms of load before it and ").append(r.plan().afterMillis())
                 .append(" ms after. Kill-then-relaunch is what a user does without Baton: kill v1 through the "
                         + "framework API, wait for TASK_KILLED, launch v2 with a fresh offer, wait for "
-                        + "TASK_RUNNING. After one unmeasured round each of START_THEN_STOP, STOP_THEN_START and "
-                        + "kill-then-relaunch (short loads; the shim and the bench's client run each path once before it "
-                        + "is measured), START_THEN_STOP and FREEZE_THEN_START run once, STOP_THEN_START and "
-                        + "kill-then-relaunch ").append(r.plan().repetitions()).append(" times each, side by side "
+                        + "TASK_RUNNING. After unmeasured rounds (short loads) of START_THEN_STOP once and of "
+                        + "STOP_THEN_START and kill-then-relaunch ").append(WARM_ROUNDS).append(" times each, "
+                        + "alternating (the shim's and the bench's client's paths of both run as in a shim and a "
+                        + "framework running a while), START_THEN_STOP and FREEZE_THEN_START run once, STOP_THEN_START "
+                        + "and kill-then-relaunch ").append(r.plan().repetitions()).append(" times each, side by side "
                         + "(below the table).\n\n");
         b.append("| Scenario | outcome | window (ms) | requests in window | failed in window | failed in run "
                 + "(of requests) | p50 in window (ms) | p99 in window (ms) | max in window (ms) | p99 outside "

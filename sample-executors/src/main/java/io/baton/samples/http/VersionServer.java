@@ -46,6 +46,8 @@ final class VersionServer {
     private volatile boolean paused;
     private final Object pauseLock = new Object();
     private volatile long drainStartedNanos;
+    /** Notified when the last open connection closes while draining. */
+    private final Object drained = new Object();
 
     private VersionServer(PortListeners ports, int port, String version, int threads) throws IOException {
         this.port = port;
@@ -173,6 +175,11 @@ final class VersionServer {
 
     void closed(HttpConnection c) {
         open.remove(c);
+        if (draining && open.isEmpty()) {
+            synchronized (drained) {
+                drained.notifyAll(); // the drain ends now, not at its next look
+            }
+        }
     }
 
     /** What a drain did: requests served in the server's life, connections closed hard at the deadline. */
@@ -186,8 +193,11 @@ final class VersionServer {
         draining = true;
         selector.wakeup();
         acceptor.join(Math.max(1, graceMs));
-        while (!open.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
+        synchronized (drained) {
+            long left;
+            while (!open.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
+                TimeUnit.NANOSECONDS.timedWait(drained, left);
+            }
         }
         int forced = open.size();
         open.forEach(HttpConnection::abort);
