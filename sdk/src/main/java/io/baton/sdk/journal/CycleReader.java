@@ -55,8 +55,11 @@ final class CycleReader {
 
     /** The records {@link ChronicleJournal#replay} would feed for {@code dir}, read without Chronicle. */
     static Outcome read(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
+        if (!Files.exists(dir)) {
             return new Outcome(List.of(), null); // a new journal: Chronicle makes the directory when it opens
+        }
+        if (!Files.isDirectory(dir)) {
+            return Outcome.no(dir + " is not a directory");
         }
         long index = CheckpointFile.read(dir);
         CheckpointPosition at = CheckpointPosition.read(dir);

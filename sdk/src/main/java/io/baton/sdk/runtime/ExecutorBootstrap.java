@@ -239,10 +239,21 @@ public final class ExecutorBootstrap {
         }
     }
 
-    /** Runs {@code executor} until it is told to shut down or the calling thread is interrupted. */
+    /**
+     * Runs {@code executor} until it is told to shut down or the calling thread is interrupted; throws why it stopped
+     * on its own instead ({@link ExecutorHandle#failure()}: e.g. a journal that cannot be opened or recovered).
+     */
     public static void run(BatonExecutor executor, ExecutorOptions options) {
         try (ExecutorHandle handle = start(executor, options)) {
             handle.awaitShutdown();
+            Throwable failed = handle.failure();
+            if (failed instanceof RuntimeException r) {
+                throw r; // as when the journal could not be opened before start() returned
+            } else if (failed instanceof Error e) {
+                throw e;
+            } else if (failed != null) {
+                throw new IllegalStateException(failed.toString(), failed);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

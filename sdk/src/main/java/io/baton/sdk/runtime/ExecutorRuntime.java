@@ -38,6 +38,8 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
     private static final Logger LOG = LoggerFactory.getLogger(ExecutorRuntime.class);
     static final long RECOVER_BOUND_MS = 60_000;
 
+    /** Why the executor stopped on its own, or null. */
+    private volatile Throwable failure;
     private final BatonExecutor author;
     private final String executorId;
     private final ShimConnection shim;
@@ -121,7 +123,7 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
                 Throwable cause = e.getCause() == null ? e : e.getCause();
                 LOG.error("executor {} could not recover from its journal in {}: {}; stopping", executorId, journal,
                         cause.toString(), cause);
-                shutdown.countDown();
+                stopOn(cause);
                 return;
             }
             feed(new Input.Start(at, replayed));
@@ -145,7 +147,7 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
             LOG.error("executor {}: the driver failed on {}: {}", executorId, in, e.toString(), e);
             if (in instanceof Input.Start) {
                 LOG.error("executor {} could not recover from its journal in {}; stopping", executorId, journal);
-                shutdown.countDown();
+                stopOn(e);
             }
             return;
         }
@@ -155,7 +157,7 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
             } catch (RuntimeException | Error e) {
                 LOG.error("executor {}: its journal in {} cannot take this step's records ({}); stopping: its tasks keep"
                         + " running, and a restart recovers from what the journal holds", executorId, journal, e.toString(), e);
-                shutdown.countDown();
+                stopOn(e);
                 return;
             }
         }
@@ -200,7 +202,20 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
     /** The journal could not be opened (on a thread of its own): nothing can be journaled, so the executor stops. */
     void journalFailed(Throwable e) {
         LOG.error("executor {} could not open its journal in {}: {}; stopping", executorId, journal, e.toString(), e);
+        stopOn(e);
+    }
+
+    /** Stops the executor because of {@code e} (the first such cause is what {@link #failure()} tells). */
+    private void stopOn(Throwable e) {
+        if (failure == null) {
+            failure = e;
+        }
         shutdown.countDown();
+    }
+
+    @Override
+    public Throwable failure() {
+        return failure;
     }
 
     /** An input from another thread: it runs on the loop. */
