@@ -87,13 +87,13 @@ class HarnessSmokeIT {
                 "| bare JVM start (prints and exits), p50 | ");
         // ... with every phase of the restart timed (six "p50 / max" columns)
         assertThat(report).containsPattern("\\| [0-9]{4,} \\| default \\([0-9]+ MiB blocks\\), as executors start "
-                + "\\| [0-9]+ \\| 2 \\|( [0-9.]+ / [0-9.]+ \\|){6}\n");
+                + "\\| [0-9]+ \\| 2 \\|( [0-9.]+ / [0-9.]+ \\|){7}\n");
         // ... and the same journal restarted with the connection made only after recovery, side by side
         assertThat(report).containsPattern("\\| [0-9]{4,} \\| default \\([0-9]+ MiB blocks\\), connect after recovery "
-                + "\\(`-Dbaton.executor.preconnect=false`\\) \\| [0-9]+ \\| 2 \\|( [0-9.]+ / [0-9.]+ \\|){6}\n");
+                + "\\(`-Dbaton.executor.preconnect=false`\\) \\| [0-9]+ \\| 2 \\|( [0-9.]+ / [0-9.]+ \\|){7}\n");
         // ... and with Chronicle's native POSIX binding loaded, as before ChroniclePosix
         assertThat(report).containsPattern("\\| [0-9]{4,} \\| default \\([0-9]+ MiB blocks\\), Chronicle's native POSIX "
-                + "binding loaded \\(`-Dbaton.journal.chroniclePosix=true`\\) \\| [0-9]+ \\| 2 \\|( [0-9.]+ / [0-9.]+ \\|){6}\n");
+                + "binding loaded \\(`-Dbaton.journal.chroniclePosix=true`\\) \\| [0-9]+ \\| 2 \\|( [0-9.]+ / [0-9.]+ \\|){7}\n");
         // one shim at scale: the curve (a row per executor count, and one with every task up) and the targets
         assertThat(report).contains("## One shim at scale: 50 executors, 2,000 tasks",
                 "| re-subscription storm after shim SIGKILL, new shim process start → all 50 re-subscribed | ",

@@ -104,6 +104,8 @@ public final class ExecutorBootstrap {
         if (PRECONNECT_OFF) {
             journal = ChronicleJournal.open(journalDir, ChronicleJournal.Options.defaults());
             opening.complete(journal);
+            Log.LOG.info("executor {} opened its journal's queue {} ms after it started", options.executorId(),
+                    (System.nanoTime() - started) / 1_000_000);
         } else {
             journal = new OpeningJournal(journalDir, opening);
         }
