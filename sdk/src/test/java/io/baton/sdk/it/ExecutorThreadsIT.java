@@ -21,7 +21,6 @@ import io.baton.sdk.runtime.ExecutorBootstrap;
 import io.baton.sdk.runtime.ExecutorRuntime;
 import io.baton.sdk.transport.ExecutorThreads;
 import io.baton.sdk.transport.LocalAgent;
-import io.baton.shim.isolator.InMemoryIsolator;
 import io.baton.shim.server.ShimConfig;
 import io.baton.shim.server.ShimServer;
 import io.baton.shim.testing.TestFramework;
@@ -49,6 +48,7 @@ class ExecutorThreadsIT {
 
     @TempDir
     Path dir;
+    LocalShim local;
     ShimServer shim;
     ShimConfig config;
     TestFramework fw;
@@ -94,16 +94,15 @@ class ExecutorThreadsIT {
 
     @BeforeEach
     void start() throws Exception {
-        config = ShimConfig.defaults(dir.resolve("shim"), Resources.parse("cpus:4;mem:1024"), "none");
-        shim = new ShimServer(config, new InMemoryIsolator(), TOKEN).start();
-        fw = TestFramework.unix(config.frameworkSocket());
-        fw.subscribe(TOKEN, true);
+        local = new LocalShim(dir, TOKEN);
+        config = local.config;
+        shim = local.shim;
+        fw = local.fw;
     }
 
     @AfterEach
     void stop() {
-        fw.close();
-        shim.close();
+        local.close();
     }
 
     ExecutorHandle bootstrap(BatonExecutor executor, ThreadFactory threads) {

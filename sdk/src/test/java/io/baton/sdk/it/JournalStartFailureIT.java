@@ -5,19 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.baton.proto.FrameworkCall;
 import io.baton.proto.GetState;
-import io.baton.resources.Resources;
-import io.baton.sdk.api.BatonExecutor;
 import io.baton.sdk.api.ExecutorOptions;
-import io.baton.sdk.api.Task;
 import io.baton.sdk.journal.JournalException;
 import io.baton.sdk.runtime.ExecutorBootstrap;
-import io.baton.shim.isolator.InMemoryIsolator;
-import io.baton.shim.server.ShimConfig;
-import io.baton.shim.server.ShimServer;
-import io.baton.shim.testing.TestFramework;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -31,38 +23,18 @@ import org.junit.jupiter.api.io.TempDir;
  * subscribes with a journal it could not read.
  */
 class JournalStartFailureIT {
-    static final String TOKEN = "journal-token";
-
     @TempDir
     Path dir;
-    ShimServer shim;
-    ShimConfig config;
-    TestFramework fw;
+    LocalShim local;
 
     @BeforeEach
     void start() throws Exception {
-        config = ShimConfig.defaults(dir.resolve("shim"), Resources.parse("cpus:4;mem:1024"), "none");
-        shim = new ShimServer(config, new InMemoryIsolator(), TOKEN).start();
-        fw = TestFramework.unix(config.frameworkSocket());
-        fw.subscribe(TOKEN, true);
+        local = new LocalShim(dir, "journal-token");
     }
 
     @AfterEach
     void stop() {
-        fw.close();
-        shim.close();
-    }
-
-    static final class Idle extends BatonExecutor {
-        @Override
-        public void launch(Task task) {
-            task.running();
-        }
-
-        @Override
-        public void kill(Task task, Duration grace) {
-            task.killed("stopped");
-        }
+        local.close();
     }
 
     @Test
@@ -70,11 +42,12 @@ class JournalStartFailureIT {
         Path work = dir.resolve("x1");
         Files.createDirectories(work);
         Files.writeString(work.resolve("journal"), "a file where the journal's directory belongs");
-        ExecutorOptions options = new ExecutorOptions("x1", work, config.executorSocket());
-        CompletableFuture<Void> ran = CompletableFuture.runAsync(() -> ExecutorBootstrap.run(new Idle(), options));
+        ExecutorOptions options = new ExecutorOptions("x1", work, local.config.executorSocket());
+        CompletableFuture<Void> ran = CompletableFuture.runAsync(() -> ExecutorBootstrap.run(
+                new ExecutorThreadsIT.RecordingExecutor(), options));
         assertThatThrownBy(() -> ran.get(20, TimeUnit.SECONDS)).cause().isInstanceOf(JournalException.class)
                 .hasMessageContaining(work.resolve("journal").toString());
-        var state = fw.call(FrameworkCall.newBuilder().setState(GetState.getDefaultInstance())).getState();
+        var state = local.fw.call(FrameworkCall.newBuilder().setState(GetState.getDefaultInstance())).getState();
         assertThat(state.getExecutorsCount()).as("never subscribed").isZero();
     }
 }
