@@ -54,7 +54,9 @@ import org.slf4j.LoggerFactory;
  * <p>Retention: {@link #checkpoint} appends and fsyncs the checkpoint, then durably records its index
  * in {@code checkpoint.idx} ({@link CheckpointFile}), and only then deletes the cycle files wholly
  * before the checkpoint's cycle. A crash at any point leaves a replay start whose records are all
- * still there; {@link #open} finishes deletions a crash interrupted.
+ * still there; {@link #open} finishes deletions a crash interrupted. Beside it, {@code checkpoint.pos}
+ * ({@link CheckpointPosition}) says where the checkpoint lies in its cycle file, so that a restart can
+ * replay without Chronicle ({@link CycleReader}, {@link OpeningJournal}); it is only a hint.
  *
  * <p>Disk space: a {@link SpaceGuard} keeps every mapped write on pages already allocated by an
  * ordinary write, so a full file system makes {@link #append} (or {@link #open}) throw
