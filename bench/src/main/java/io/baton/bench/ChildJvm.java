@@ -33,15 +33,15 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /**
-     * Starts {@code mainClass} with {@code args}; {@code jvmOptions} go before the main class (e.g. a JFR
-     * recording). The child's stdout and stderr are appended to {@code log}.
-     */
-    /**
      * Not a JVM option: {@code --bench-cp=<classpath>} among a child's options runs it on that classpath instead of
      * this JVM's (another build's jars, for a row side by side with it, e.g. a {@code RecoveryBench.Variant}).
      */
     static final String OTHER_CLASSPATH = "--bench-cp=";
 
+    /**
+     * Starts {@code mainClass} with {@code args}; {@code jvmOptions} go before the main class (e.g. a JFR
+     * recording). The child's stdout and stderr are appended to {@code log}.
+     */
     static ChildJvm start(String mainClass, Path log, List<String> jvmOptions, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

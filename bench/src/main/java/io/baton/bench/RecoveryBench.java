@@ -344,8 +344,7 @@ final class RecoveryBench {
                         + "beginning of recovery, *replay + recover* is the SDK's own \"recovered in N ms\"; the "
                         + "journal's Chronicle queue opens on a thread of its own meanwhile (*queue open*, from runtime "
                         + "start), while replay reads the cycle files directly and recovery holds its records in memory: "
-                        + "nothing acts on a record before the queue has it, so a task launched after the re-subscription "
-                        + "waits for the queue (*re-subscribed → answering*). The SDK "
+                        + "nothing acts on a record before the queue has it, the subscription included. The SDK "
                         + "checkpoints every 10,000 appended records, so recovery replays only the records from the "
                         + "latest checkpoint on (column *replayed*). Times in ms, p50 / max.\n\n");
         b.append("| journal records | journal options | replayed | n | process start → re-subscribed | runtime start → "

@@ -16,14 +16,15 @@ public sealed interface Effect {
     /**
      * Whether one of a step's effects acts on what the step journaled, so that its records must be in the journal's
      * file before the effects are carried out ({@code Journal.settle}: only a journal still opening holds records
-     * back). Not so: log lines, the question to the recover hook, timers, and the connection and subscription (they
-     * state where the executor stands; a crash before the records are in makes the next recovery state it again from
-     * the same journal). The runtime and the simulation both ask this.
+     * back). Not so: log lines, the question to the recover hook, timers and the connection, none of which tells
+     * anyone outside the executor anything. The subscription does (the tasks recovery found, from records it may
+     * still hold): it waits, so an executor whose journal cannot be opened never subscribes. The runtime and the
+     * simulation both ask this.
      */
     static boolean actsOnRecords(List<Effect> step) {
         for (Effect e : step) {
-            if (!(e instanceof Log || e instanceof AskRecover || e instanceof Connect || e instanceof Subscribe
-                    || e instanceof Arm || e instanceof Cancel)) {
+            if (!(e instanceof Log || e instanceof AskRecover || e instanceof Connect || e instanceof Arm
+                    || e instanceof Cancel)) {
                 return true;
             }
         }

@@ -25,6 +25,11 @@ public sealed interface Input {
         public Start(long atUs) {
             this(atUs, null);
         }
+
+        @Override
+        public String toString() {
+            return "Start[atUs=" + atUs + (replayed == null ? "" : ", replayed already") + "]"; // not the whole engine
+        }
     }
 
     /** The author's recover hook answered: these task ids are still alive. */

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A journal in use while its Chronicle queue is still opening on another thread, so that a restarting executor
- * replays, recovers and re-subscribes while Chronicle starts (about half a second of class loading and
+ * replays and recovers while Chronicle starts (about half a second of class loading and
  * initialisation in a fresh JVM, the longest part of a restart).
  *
  * <ul>
@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  *       before anything else, at the first call that needs it once it is open, or at {@link #settle}. Such a record
  *       is not yet what {@link Journal#append} promises (in the mapped file, surviving kill -9): whoever acts on a
  *       record first calls {@link #settle} ({@code ExecutorRuntime} does before every effect that leaves the
- *       executor except the subscription itself, the recover hook's question and log lines). A crash before then
- *       loses only records nothing was done on yet, which the next recovery makes again from the same journal.
+ *       executor, the subscription included; not for log lines, timers, the connection and the recover hook's
+ *       question). A crash before then loses only records nothing was done on yet, which the next recovery makes
+ *       again from the same journal.
  *   <li>{@link #sync}, {@link #checkpoint}, {@link #stats}, {@link #shortage} and {@link #close} wait for the queue
  *       and hand it what is held first.
  * </ul>
@@ -84,7 +85,7 @@ public final class OpeningJournal implements Journal {
     @Override
     public void replay(Consumer<JournalRecord> consumer) {
         Objects.requireNonNull(consumer, "consumer");
-        if (open == null && !opening.isDone()) {
+        if (open == null && !opening.isDone() && held.isEmpty()) { // (held records are not in the files)
             CycleReader.Outcome read;
             try {
                 read = CycleReader.read(dir);

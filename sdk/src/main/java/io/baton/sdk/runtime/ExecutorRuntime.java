@@ -38,8 +38,9 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
     private static final Logger LOG = LoggerFactory.getLogger(ExecutorRuntime.class);
     static final long RECOVER_BOUND_MS = 60_000;
 
-    /** Why the executor stopped on its own, or null. */
-    private volatile Throwable failure;
+    /** Why the executor stopped on its own (the first cause), or null. */
+    private final java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private final BatonExecutor author;
     private final String executorId;
     private final ShimConnection shim;
@@ -207,15 +208,13 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
 
     /** Stops the executor because of {@code e} (the first such cause is what {@link #failure()} tells). */
     private void stopOn(Throwable e) {
-        if (failure == null) {
-            failure = e;
-        }
+        failure.compareAndSet(null, e);
         shutdown.countDown();
     }
 
     @Override
     public Throwable failure() {
-        return failure;
+        return failure.get();
     }
 
     /** An input from another thread: it runs on the loop. */

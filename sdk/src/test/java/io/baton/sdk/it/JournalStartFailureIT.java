@@ -38,6 +38,19 @@ class JournalStartFailureIT {
     }
 
     @Test
+    void aQueueThatCannotOpenAlthoughItsFilesReadStopsTheExecutorBeforeItSubscribes() throws Exception {
+        Path work = dir.resolve("x1");
+        Files.createDirectories(work.resolve("journal").resolve("metadata.cq4t")); // Chronicle's table, a directory
+        ExecutorOptions options = new ExecutorOptions("x1", work, local.config.executorSocket());
+        CompletableFuture<Void> ran = CompletableFuture.runAsync(() -> ExecutorBootstrap.run(
+                new ExecutorThreadsIT.RecordingExecutor(), options));
+        // the replay reads the (empty) directory itself; the subscription waits for the queue, which never opens
+        assertThatThrownBy(() -> ran.get(20, TimeUnit.SECONDS)).isInstanceOf(java.util.concurrent.ExecutionException.class);
+        var state = local.fw.call(FrameworkCall.newBuilder().setState(GetState.getDefaultInstance())).getState();
+        assertThat(state.getExecutorsCount()).as("never subscribed").isZero();
+    }
+
+    @Test
     void aJournalThatCannotBeOpenedStopsTheExecutorWithItsError() throws Exception {
         Path work = dir.resolve("x1");
         Files.createDirectories(work);
