@@ -32,6 +32,11 @@ final class Commands {
             RejectCode.UNKNOWN_EXECUTOR, RejectCode.EXECUTOR_DISCONNECTED);
 
     private final ExecutorDriver d;
+    /**
+     * Replacements whose request has been fsynced (by the fsync before their own kill or freeze): their new task's
+     * launch needs no fsync of its own. Holds only replacements between that fsync and their launch.
+     */
+    private final Set<String> requestSynced = new java.util.HashSet<>();
 
     Commands(ExecutorDriver d) {
         this.d = d;
@@ -68,7 +73,9 @@ final class Commands {
             syncIfDurable(rid);
             kill(rid, k.taskId(), k.gracePeriodMs(), drainBoundMs(rid));
         } else if (c instanceof Command.Launch l) {
-            syncIfDurable(rid);
+            if (!requestOnDisk(rid, l)) {
+                syncIfDurable(rid);
+            }
             launch(rid, l.task(), startBoundMs(rid));
         } else if (c instanceof Command.Freeze f) {
             hook(rid, f.taskId(), Hook.FREEZE, null, 0, drainBoundMs(rid));
@@ -230,7 +237,31 @@ final class Commands {
         Replacement r = d.je.engine().replacement(rid);
         if (r == null || r.request().policy().durability() == Durability.SYNC) {
             d.journal.sync();
+            requestSynced.removeIf(id -> {
+                Replacement o = d.je.engine().replacement(id);
+                return o == null || o.phase().terminal();
+            });
+            if (r != null) {
+                requestSynced.add(rid);
+            }
         }
+    }
+
+    /**
+     * Whether this launch is a replacement's launch of its new task after the replacement's request reached the disk
+     * (the fsync before its kill): then the launch needs no fsync of its own. What SYNC protects against is the
+     * machine's crash, which ends every task with it; recovery then asks the author about both tasks of every
+     * replacement the journal on disk holds unfinished, and the records between that fsync and the launch (the old
+     * task's end, the handoff) are what recovery makes again from the old task found not running, exactly as after
+     * a process crash before the old task's end was journaled. Nothing reaches the framework in between: the
+     * replacement's next update follows another fsync (before its release, or before a rollback's kill or relaunch).
+     * So the new task starts the moment the old one has ended, with no fsync between ({@code MachineCrashTest}
+     * crashes the machine after every step of such a replacement and recovers from what was fsynced).
+     */
+    private boolean requestOnDisk(String rid, Command.Launch l) {
+        Replacement r = d.je.engine().replacement(rid);
+        return r != null && r.phase() == io.baton.sdk.core.Phase.LAUNCHING
+                && l.task().getTaskId().getValue().equals(r.request().newTaskId()) && requestSynced.remove(rid);
     }
 
     private long drainBoundMs(String rid) {

@@ -10,6 +10,9 @@ import java.util.function.Consumer;
 final class ListJournal implements Journal {
     final List<JournalRecord> records = new ArrayList<>();
     long appended;
+    /** How many of {@link #records} an fsync has made durable: what a machine crash leaves. */
+    int synced;
+    long syncs;
     /** A simulated process death: the append of the first record matching this throws {@link Died}, unwritten. */
     java.util.function.Predicate<JournalRecord> dieBefore = r -> false;
 
@@ -33,12 +36,27 @@ final class ListJournal implements Journal {
 
     @Override
     public void sync() {
+        if (synced < records.size()) {
+            syncs++;
+        }
+        synced = records.size();
     }
 
     @Override
     public long checkpoint(JournalRecord checkpoint) {
         records.clear();
-        return append(checkpoint);
+        long pos = append(checkpoint);
+        synced = records.size(); // a checkpoint is fsynced
+        return pos;
+    }
+
+    /** What a machine crash leaves of this journal: the records up to its latest fsync, as a new journal. */
+    ListJournal afterMachineCrash() {
+        ListJournal j = new ListJournal();
+        j.records.addAll(records.subList(0, synced));
+        j.appended = j.records.size();
+        j.synced = j.records.size();
+        return j;
     }
 
     @Override
@@ -48,7 +66,7 @@ final class ListJournal implements Journal {
 
     @Override
     public Stats stats() {
-        return new Stats(appended, 0, 0, 0);
+        return new Stats(appended, syncs, 0, 0);
     }
 
     @Override
