@@ -16,8 +16,8 @@ import io.baton.tasks.Replaces;
  * <tr><td>startTimeout</td><td>60 s: from the launch until the new task runs and is ready</td></tr>
  * <tr><td>minHealthy</td><td>0: the readiness check must pass once (if the task has one)</td></tr>
  * <tr><td>releaseLeftover</td><td>ON_COMMIT: unused resources stay reserved so rollback always fits</td></tr>
- * <tr><td>durability</td><td>SYNC: fsync before kill, launch and release (a STOP_THEN_START's launch is covered by
- * the fsync before its kill)</td></tr>
+ * <tr><td>durability</td><td>SYNC: fsync before kill, launch and release (a STOP_THEN_START's launch needs none: its
+ * request was fsynced before the kill)</td></tr>
  * </table>
  */
 public record Policy(ReplaceStrategy strategy, long drainTimeoutUs, long startTimeoutUs, long minHealthyUs,

@@ -33,8 +33,9 @@ final class Commands {
 
     private final ExecutorDriver d;
     /**
-     * Replacements whose request has been fsynced (by the fsync before their own kill or freeze): their new task's
-     * launch needs no fsync of its own. Holds only replacements between that fsync and their launch.
+     * STOP_THEN_START replacements whose request the fsync before their old task's kill put on disk: their new task's
+     * launch needs no fsync of its own. Holds replacements from that kill to their launch (one that ends without a
+     * launch is dropped at the next fsync).
      */
     private final Set<String> requestSynced = new java.util.HashSet<>();
 
@@ -71,6 +72,7 @@ final class Commands {
                     .setKeep(r.keep()).build(), true));
         } else if (c instanceof Command.Kill k) {
             syncIfDurable(rid);
+            noteRequestOnDisk(rid);
             kill(rid, k.taskId(), k.gracePeriodMs(), drainBoundMs(rid));
         } else if (c instanceof Command.Launch l) {
             if (!requestOnDisk(rid, l)) {
@@ -241,9 +243,16 @@ final class Commands {
                 Replacement o = d.je.engine().replacement(id);
                 return o == null || o.phase().terminal();
             });
-            if (r != null) {
-                requestSynced.add(rid);
-            }
+        }
+    }
+
+    /** After the fsync before a SYNC STOP_THEN_START's kill of its old task: its request is on disk. */
+    private void noteRequestOnDisk(String rid) {
+        Replacement r = d.je.engine().replacement(rid);
+        if (r != null && r.phase() == io.baton.sdk.core.Phase.DRAINING
+                && r.request().policy().strategy() == io.baton.proto.ReplaceStrategy.STOP_THEN_START
+                && r.request().policy().durability() == Durability.SYNC) {
+            requestSynced.add(rid);
         }
     }
 
@@ -253,8 +262,10 @@ final class Commands {
      * machine's crash, which ends every task with it; recovery then asks the author about both tasks of every
      * replacement the journal on disk holds unfinished, and the records between that fsync and the launch (the old
      * task's end, the handoff) are what recovery makes again from the old task found not running, exactly as after
-     * a process crash before the old task's end was journaled. Nothing reaches the framework in between: the
-     * replacement's next update follows another fsync (before its release, or before a rollback's kill or relaunch).
+     * a process crash before the old task's end was journaled. No status update goes out in between (the
+     * replacement's next one follows another fsync: before its release, or a rollback's kill or relaunch); only
+     * progress frames (best effort, never journaled) and the Adjust (and with IMMEDIATE, the GiveBack) to the shim,
+     * which recovery makes again with the same amounts.
      * So the new task starts the moment the old one has ended, with no fsync between ({@code MachineCrashTest}
      * crashes the machine after every step of such a replacement and recovers from what was fsynced).
      */

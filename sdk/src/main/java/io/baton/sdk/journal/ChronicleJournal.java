@@ -132,13 +132,14 @@ public final class ChronicleJournal implements Journal {
             throw new JournalException(dir, "opening", e);
         }
         ChronicleJournal journal = new ChronicleJournal(dir, queue, space, replayStart);
-        if (replayStart >= 0) {
-            try {
+        try {
+            if (replayStart >= 0) {
                 journal.deleteCyclesBefore(queue.rollCycle().toCycle(replayStart));
-            } catch (RuntimeException e) {
-                journal.close();
-                throw e;
             }
+            journal.inheritUnsynced();
+        } catch (RuntimeException e) {
+            journal.close();
+            throw e;
         }
         return journal;
     }
@@ -323,6 +324,21 @@ public final class ChronicleJournal implements Journal {
             space.close();
             queue.close();
         }
+    }
+
+    /**
+     * The cycle files an earlier process wrote may hold records it never fsynced (it died before its next sync): the
+     * first sync of this one fsyncs them too, with the directory and Chronicle's metadata, so that SYNC's "on disk
+     * before the command" also holds for a command recovery re-issues on a record from before the restart, when the
+     * cycle rolled meanwhile and this process writes to another file.
+     */
+    private void inheritUnsynced() {
+        try {
+            unsyncedCycles.addAll(cycleFiles.list().keySet());
+        } catch (IOException e) {
+            throw new JournalException(dir, "listing cycle files", e);
+        }
+        newCycleSinceSync = !unsyncedCycles.isEmpty();
     }
 
     private void noteWritten(int cycle) {

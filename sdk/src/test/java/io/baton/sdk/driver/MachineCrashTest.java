@@ -26,13 +26,19 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import io.baton.proto.ReleaseLeftover;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * SYNC durability against the machine's crash: every task ends with the machine, and the journal keeps what its
  * latest fsync covered. A STOP_THEN_START's launch of the new task has no fsync of its own (the one before the
- * old task's kill put the request on disk); here the machine crashes after every step of such a replacement,
- * and the executor that recovers from what was on disk ends it as it would have ended without the crash.
+ * old task's kill put the request on disk); every other strategy's launch is fsynced first. Here the machine
+ * crashes after every step of such a replacement (each strategy, every hook succeeding), and the executor that
+ * recovers from what was on disk commits it, with the new task running (or lost with the machine, if the commit was
+ * on disk), and agrees with any outcome the framework heard before the crash.
  */
 class MachineCrashTest {
     private static final String POOL = "cpus:2;mem:128";
@@ -47,6 +53,9 @@ class MachineCrashTest {
         final List<TaskStatus> updates = new ArrayList<>();
         /** What the executor did, in order: "sync", "kill a", "launch b", "release r1". */
         final List<String> acts = new ArrayList<>();
+        /** Per launched task: whether the step that launched it fsynced the journal. */
+        final java.util.Map<String, Boolean> launchSynced = new java.util.HashMap<>();
+        private boolean stepSynced;
         long now = 1_000_000;
         int uuid;
         int steps;
@@ -66,7 +75,8 @@ class MachineCrashTest {
                 steps++;
                 long syncs = journal.syncs;
                 List<Effect> effects = driver.step(inputs.poll());
-                if (journal.syncs > syncs) {
+                stepSynced = journal.syncs > syncs;
+                if (stepSynced) {
                     acts.add("sync"); // the step's fsync comes before the effects that needed it
                 }
                 for (Effect e : effects) {
@@ -80,21 +90,32 @@ class MachineCrashTest {
             now += 100;
             if (e instanceof Effect.RunHook h && h.hook() == Hook.LAUNCH) {
                 acts.add("launch " + h.taskId());
+                launchSynced.put(h.taskId(), stepSynced);
                 alive.add(h.taskId());
                 inputs.add(new Input.HookReturned(h, true, null, now));
                 inputs.add(new Input.TaskReported(h.taskId(), h.incarnation(), TaskState.TASK_RUNNING, "", now));
+            } else if (e instanceof Effect.RunHook h && (h.hook() == Hook.FREEZE || h.hook() == Hook.THAW)) {
+                acts.add(h.hook().name().toLowerCase(java.util.Locale.ROOT) + " " + h.taskId());
+                inputs.add(new Input.HookReturned(h, true, null, now));
+            } else if (e instanceof Effect.AskRecover) {
+                inputs.add(new Input.Recovered(Set.of(), now)); // the machine crashed: no task survived
+            } else if (e instanceof Effect.Progress p) {
+                acts.add("progress " + p.progress().getPhase());
             } else if (e instanceof Effect.RunHook h && h.hook() == Hook.KILL) {
                 acts.add("kill " + h.taskId());
                 alive.remove(h.taskId());
                 inputs.add(new Input.HookReturned(h, true, null, now));
                 inputs.add(new Input.TaskReported(h.taskId(), h.incarnation(), TaskState.TASK_KILLED, "", now));
-            } else if (e instanceof Effect.Call c && c.answerWanted()) {
+            } else if (e instanceof Effect.Call c && !c.answerWanted()) {
+                acts.add(c.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + c.replacementId());
+            } else if (e instanceof Effect.Call c) {
                 if (c.kind() == Effect.CallKind.RELEASE) {
                     acts.add("release " + c.replacementId());
                 }
                 inputs.add(new Input.Answered(c, Input.Answer.ok(c.kind() == Effect.CallKind.RESERVE
                         ? Resources.parse(POOL).toProto() : List.of()), now));
             } else if (e instanceof Effect.Update u) {
+                acts.add("update " + u.status().getTaskId().getValue() + " " + u.status().getState());
                 updates.add(u.status());
                 inputs.add(new Input.ShimEvent(ExecutorEvent.newBuilder().setAcknowledged(AcknowledgedEvent.newBuilder()
                         .setTaskId(u.status().getTaskId()).setUuid(u.status().getUuid())).build(), now));
@@ -112,6 +133,11 @@ class MachineCrashTest {
 
     /** A fresh executor that runs task a and is asked to replace it with b (STOP_THEN_START, SYNC). */
     private static Run replacing() {
+        return replacing(ReplaceStrategy.STOP_THEN_START, ReleaseLeftover.ON_COMMIT);
+    }
+
+    /** A fresh executor that runs task a and is asked to replace it with b ({@code strategy}, SYNC). */
+    private static Run replacing(ReplaceStrategy strategy, ReleaseLeftover leftover) {
         Run r = new Run(new ListJournal());
         r.inputs.add(new Input.Start(r.now));
         r.inputs.add(new Input.Connected(r.now));
@@ -121,7 +147,7 @@ class MachineCrashTest {
         r.inputs.add(new Input.ShimEvent(ExecutorEvent.newBuilder().setReplace(ReplaceEvent.newBuilder().setRequest(
                 Replace.newBuilder().setReplacementId(ReplacementID.newBuilder().setValue("r1"))
                         .setOldTaskId(TaskID.newBuilder().setValue("a")).setNewTask(task("b"))
-                        .setPolicy(ReplacePolicy.newBuilder().setStrategy(ReplaceStrategy.STOP_THEN_START)
+                        .setPolicy(ReplacePolicy.newBuilder().setStrategy(strategy).setReleaseLeftover(leftover)
                                 .setDurability(Durability.SYNC)))).build(), r.now));
         return r;
     }
@@ -134,44 +160,62 @@ class MachineCrashTest {
         assertThat(r.acts).containsSubsequence("launch a", "sync", "kill a", "launch b", "sync", "release r1");
         int kill = r.acts.indexOf("kill a");
         assertThat(r.acts.subList(kill, r.acts.indexOf("launch b"))).doesNotContain("sync");
+        assertThat(r.launchSynced.get("b")).as("the launch's step fsynced").isFalse();
         assertThat(r.acts.subList(kill, r.acts.size()).stream().filter("sync"::equals).count())
                 .as("fsyncs of the replacement after its kill: the release's only").isEqualTo(1);
+        assertThat(r.acts.subList(kill, r.acts.indexOf("launch b"))).as("no status update between the kill and the"
+                + " launch: only the shim's Adjust and progress frames").noneMatch(a -> a.startsWith("update"));
     }
 
-    @Test
-    void aMachineCrashAfterAnyStepEndsTheReplacementAsWithoutIt() {
-        Run whole = replacing();
+    @ParameterizedTest
+    @EnumSource(value = ReplaceStrategy.class, names = {"START_THEN_STOP", "FREEZE_THEN_START"})
+    void everyOtherStrategysLaunchIsFsyncedFirst(ReplaceStrategy strategy) {
+        Run r = replacing(strategy, ReleaseLeftover.ON_COMMIT);
+        assertThat(r.run(Integer.MAX_VALUE)).isTrue();
+        assertThat(r.driver.engine().replacement("r1").phase()).isEqualTo(Phase.COMMITTED);
+        assertThat(r.launchSynced.get("b")).as("%s: %s", strategy, r.acts).isTrue();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"STOP_THEN_START, ON_COMMIT", "STOP_THEN_START, IMMEDIATE", "START_THEN_STOP, ON_COMMIT",
+        "FREEZE_THEN_START, ON_COMMIT"})
+    void aMachineCrashAfterAnyStepEndsTheReplacementAsWithoutIt(ReplaceStrategy strategy, ReleaseLeftover leftover) {
+        Run whole = replacing(strategy, leftover);
         assertThat(whole.run(Integer.MAX_VALUE)).isTrue();
         int total = whole.steps;
         int recovered = 0;
         for (int k = 1; k <= total; k++) {
-            Run before = replacing();
+            Run before = replacing(strategy, leftover);
             before.run(k);
             // the machine crashes: every task ends, the journal keeps what was fsynced
             ListJournal onDisk = before.journal.afterMachineCrash();
-            var r1OnDisk = JournaledEngine.replay(onDisk).engine().engine().replacement("r1");
             Run after = new Run(onDisk);
             after.now = before.now + 5_000_000;
-            after.inputs.add(new Input.Start(after.now));
-            after.inputs.add(new Input.Recovered(Set.of(), after.now));
+            after.inputs.add(new Input.Start(after.now)); // the recover hook is asked: none survived (react)
             after.inputs.add(new Input.Connected(after.now));
             after.inputs.add(new Input.Subscribed("c2", after.now));
             assertThat(after.run(10_000)).as("crash after step %d: recovery comes to rest", k).isTrue();
             String at = "crash after step " + k + " of " + total + " (" + before.acts + ")";
             var r1 = after.driver.engine().replacement("r1");
             if (r1 == null) {
-                assertThat(before.acts).as(at + ": a kill without its request on disk").doesNotContain("kill a");
+                assertThat(before.acts).as(at + ": a kill or launch without the request on disk")
+                        .doesNotContain("kill a", "launch b");
+                assertThat(before.finals).as(at + ": an outcome heard, and then forgotten").isEmpty();
                 continue;
             }
             recovered++;
             assertThat(r1.phase()).as(at).isEqualTo(Phase.COMMITTED);
-            if (r1OnDisk.phase() == Phase.COMMITTED) { // b was running, and ended with the machine
+            assertThat(before.finals).as(at + ": the outcome heard before the crash").allMatch(f -> f.getOutcome()
+                    == ReplacementOutcome.COMMITTED);
+            // the new task runs again (recovery launched it), or it had been running and ended with the machine: then
+            // the framework hears that it was lost
+            boolean lostB = after.updates.stream().anyMatch(u -> u.getTaskId().getValue().equals("b")
+                    && u.getState() == TaskState.TASK_LOST);
+            if (lostB) {
                 assertThat(after.alive).as(at).isEmpty();
-                assertThat(after.updates).as(at).anyMatch(u -> u.getTaskId().getValue().equals("b")
-                        && u.getState() == TaskState.TASK_LOST);
-                continue;
+            } else {
+                assertThat(after.alive).as(at + ": what runs after the recovery").containsExactly("b");
             }
-            assertThat(after.alive).as(at + ": what runs after the recovery").containsExactly("b");
             if (before.finals.isEmpty()) {
                 assertThat(after.finals).as(at).singleElement()
                         .extracting(TaskStatus::getOutcome).isEqualTo(ReplacementOutcome.COMMITTED);

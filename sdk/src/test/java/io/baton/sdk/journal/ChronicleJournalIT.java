@@ -74,6 +74,31 @@ class ChronicleJournalIT extends JournalContract {
         }
     }
 
+    /**
+     * A process that died before its next fsync leaves records only in the page cache; the next process's first sync
+     * must cover them even when the cycle rolled and it writes to another file (else a command it re-issues on such a
+     * record, after the fsync SYNC asks for, could run with the record still not on disk).
+     */
+    @Test
+    void theFirstSyncAfterReopeningAlsoFsyncsTheCycleFilesAnEarlierProcessWrote() {
+        Path dir = temp.resolve("inherited");
+        try (Journal journal = open(dir)) {
+            journal.append(numbered(0)); // never synced: the "process" dies here
+            clock.advanceMillis(1_500);
+            journal.append(numbered(1));
+        }
+        clock.advanceMillis(1_500); // a new cycle: the reopened journal writes to another file
+        try (Journal reopened = open(dir)) {
+            reopened.sync();
+            assertThat(reopened.stats().syncs()).as("nothing appended, but two earlier files to fsync").isEqualTo(1);
+            reopened.sync();
+            assertThat(reopened.stats().syncs()).as("and only once").isEqualTo(1);
+            reopened.append(numbered(2));
+            reopened.sync();
+            assertThat(reopened.stats().syncs()).isEqualTo(2);
+        }
+    }
+
     @Test
     void theCheckpointIsRememberedAcrossReopening() throws IOException {
         Path dir = temp.resolve("checkpoint");
