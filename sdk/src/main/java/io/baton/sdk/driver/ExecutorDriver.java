@@ -59,6 +59,16 @@ public final class ExecutorDriver {
 
     List<Effect> out = new ArrayList<>();
     long now;
+    /**
+     * The author's latest running (non-terminal) update of a task while a replacement managed it: the engine speaks
+     * for such a task, so it was not sent then. When the replacement lets the task go without its outcome saying how
+     * the task is (a REJECTED or ABORTED request leaves the old task as it is), it is sent: else an old task whose
+     * launch was still under way when the REPLACE came stayed TASK_STAGING for the framework (yarn CI, 2026-12-04).
+     */
+    private final java.util.Map<String, Withheld> withheld = new java.util.HashMap<>();
+
+    private record Withheld(TaskState state, String message) {
+    }
 
     public ExecutorDriver(String executorId, Resources overhead, Journal journal, Supplier<ByteString> uuids,
             Checkpoints checkpoints) {
@@ -178,6 +188,10 @@ public final class ExecutorDriver {
         }
         if (!managed) { // recorded first: a crash right after leaves it to be resent, not lost
             send(status(taskId, state, message));
+        } else if (TaskStates.isTerminal(state)) {
+            withheld.remove(taskId); // the engine reports how a task in its replacement ended
+        } else {
+            withheld.put(taskId, new Withheld(state, message));
         }
         commands.run(je.taskState(taskId, state, message, now)); // first: they may still act on the task
         if (TaskStates.isTerminal(state) && !engine.tasks().containsKey(taskId)) {
@@ -261,6 +275,7 @@ public final class ExecutorDriver {
         for (Engine.PhaseChange c : je.engine().drainPhaseChanges()) {
             Replacement r = c.replacement();
             if (c.to().terminal()) {
+                sendWithheld(r);
                 forgetEndedTasks(r);
             }
             if (subscribed) {
@@ -274,6 +289,29 @@ public final class ExecutorDriver {
         if (!pumpArmed && je.outbox().size() > 0) {
             pumpArmed = true;
             emit(new Effect.Arm(new TimerKey.Pump(), now + PUMP_EVERY_US));
+        }
+    }
+
+    /**
+     * A finished replacement's tasks that it let go with an update of theirs withheld: the update goes out now, unless
+     * the task is gone, is managed by another replacement, has changed since, or the outcome's final update is its.
+     */
+    private void sendWithheld(Replacement r) {
+        if (withheld.isEmpty()) {
+            return;
+        }
+        TaskStatus last = je.finalUpdate(r.id());
+        for (String id : List.of(r.request().oldTaskId(), r.request().newTaskId())) {
+            Withheld w = withheld.get(id);
+            if (w == null || je.engine().manages(id)) {
+                continue; // another replacement has it now: its end decides
+            }
+            withheld.remove(id);
+            if (!je.engine().tasks().containsKey(id) || je.engine().state(id) != w.state()
+                    || last != null && last.getTaskId().getValue().equals(id)) {
+                continue;
+            }
+            send(status(id, w.state(), w.message()));
         }
     }
 
