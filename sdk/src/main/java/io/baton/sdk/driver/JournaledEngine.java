@@ -244,8 +244,8 @@ public final class JournaledEngine {
 
     /**
      * {@link #settle} over every open replacement: after the steps that may move many (the executor's conditions:
-     * the shim connected or gone, recovery, terminating) and before a checkpoint (which then holds exactly what is still open, also a finished replacement
-     * the engine has let go of meanwhile).
+     * the shim connected or gone, recovery, terminating) and before a checkpoint (which then holds exactly what is
+     * still open, also without a finished replacement the engine has let go of meanwhile).
      */
     private List<Command> settleAll(List<Command> commands) {
         stepped.clear();

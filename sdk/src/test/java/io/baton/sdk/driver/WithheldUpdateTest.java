@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class WithheldUpdateTest {
     private final DriverFixture f = new DriverFixture();
 
-    /** The REPLACE of a by b comes before ({@code runningFirst} false) or after a reports RUNNING; its RESERVE is refused. */
+    /** The REPLACE of a by b comes before a reports RUNNING (or after, {@code runningFirst}); its RESERVE is refused. */
     private List<Effect> refusedReplacement(boolean runningFirst) {
         ExecutorDriver d = f.subscribed();
         Effect.RunHook launch = last(f.event(d, launch(task("a"))), Effect.RunHook.class);
