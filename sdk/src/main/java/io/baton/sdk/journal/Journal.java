@@ -35,7 +35,10 @@ public interface Journal extends AutoCloseable {
 
     /**
      * Appends a checkpoint record and makes it the start of future replays; storage that holds only
-     * records before it may be deleted from now on. Returns its position.
+     * records before it may be deleted from then on. Returns its position. A journal may make it the start in the
+     * background (an fsync and a file replaced, off the caller's thread): until it has, replay starts at the
+     * checkpoint before, whose records are all kept; the next checkpoint, {@link #replay}, {@link #stats} and
+     * {@link #close} wait for it.
      */
     long checkpoint(JournalRecord checkpoint);
 

@@ -146,8 +146,8 @@ class CycleReaderIT {
             }
             journal.checkpoint(checkpoint(51));
             journal.append(varied(52));
-            good = CheckpointPosition.read(dir);
         }
+        good = CheckpointPosition.read(dir); // written on the journal's retention thread, which close waits for
         assertThat(good).isNotNull();
         assertThat(direct(dir)).hasSize(2);
 
