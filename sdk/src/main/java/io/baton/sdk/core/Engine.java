@@ -166,8 +166,9 @@ public final class Engine {
     public Submitted submit(ReplaceRequest request, Decision decision, long atUs) {
         Ended gone = replacements.containsKey(request.replacementId()) ? null : ended.get(request.replacementId());
         if (gone != null) {
-            boolean same = Replaces.same(gone.request(), request.call());
-            return new Submitted(null, same, same ? null : Replaces.conflict(gone.request(), gone.outcome().name(),
+            io.baton.proto.Replace asked = gone.request();
+            boolean same = Replaces.same(asked, request.call());
+            return new Submitted(null, same, same ? null : Replaces.conflict(asked, gone.outcome().name(),
                     request.call()), List.of());
         }
         Replacement known = replacements.get(request.replacementId());

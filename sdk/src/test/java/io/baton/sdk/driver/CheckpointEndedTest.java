@@ -20,9 +20,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A checkpoint's ended replacements are encoded once each and reused by later checkpoints: the bytes written are
- * exactly those of a checkpoint built field by field (the old code, kept here as the reference), as replacements
- * end, final updates age out of memory, and an id forgotten long ago is used again.
+ * A checkpoint's ended replacements are joined from the bytes the engine keeps (each request's, each final update's
+ * encoded once): the bytes written are exactly those of a checkpoint built field by field (the old code, kept here as
+ * the reference), as replacements end, final updates age out of memory, an id forgotten long ago is used again, and
+ * fields grow past one length byte.
  */
 class CheckpointEndedTest {
     final ListJournal journal = new ListJournal();
@@ -89,6 +90,16 @@ class CheckpointEndedTest {
         assertThat(JournaledEngine.ended(journal.records.get(0).getCheckpoint()))
                 .filteredOn(e -> e.getRequest().getReplacementId().getValue().equals("r3"))
                 .singleElement().satisfies(e -> assertThat(e.getRequest().getNewTask().getName()).isEqualTo("again"));
+    }
+
+    @Test
+    void entriesLongerThanOneLengthByteAreWrittenAsProtobufWritesThem() throws Exception {
+        // lengths of one, two and three varint bytes, in the request and in the final update's message
+        end(0, 3, "short");
+        end(3, 3, "x".repeat(200));
+        end(6, 3, "y".repeat(20_000));
+        checkpointMatchesTheReference();
+        checkpointMatchesTheReference();
     }
 
     @Test
