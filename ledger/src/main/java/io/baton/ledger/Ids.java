@@ -27,11 +27,53 @@ public final class Ids {
         if (id == null || id.isEmpty()) {
             return kind + " is missing";
         }
-        if (!pattern.matcher(id).matches() || id.contains("..")) {
+        boolean valid = pattern == EXECUTOR ? executorShaped(id) : objectShaped(id);
+        if (!valid || id.contains("..")) {
             return kind + " '" + printable(id) + "' is invalid: it must match " + pattern.pattern()
                     + " and must not contain '..'";
         }
         return null;
+    }
+
+    /**
+     * {@link #EXECUTOR} matched by hand: the shim checks the ids of every frame, and a regex's matcher was a few per
+     * cent of its loop's allocations at full throughput ({@code IdsMatchTest} holds the two to the same answers).
+     */
+    static boolean executorShaped(String id) {
+        int n = id.length();
+        if (n < 1 || n > 63 || !lowerOrDigit(id.charAt(0))) {
+            return false;
+        }
+        for (int i = 1; i < n; i++) {
+            char c = id.charAt(i);
+            if (!lowerOrDigit(c) && c != '_' && c != '.' && c != '-') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@link #OBJECT} matched by hand (see {@link #executorShaped}). */
+    static boolean objectShaped(String id) {
+        int n = id.length();
+        if (n < 1 || n > 128 || !letterOrDigit(id.charAt(0))) {
+            return false;
+        }
+        for (int i = 1; i < n; i++) {
+            char c = id.charAt(i);
+            if (!letterOrDigit(c) && c != '_' && c != '.' && c != ':' && c != '@' && c != '-') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean lowerOrDigit(char c) {
+        return c >= 'a' && c <= 'z' || c >= '0' && c <= '9';
+    }
+
+    private static boolean letterOrDigit(char c) {
+        return lowerOrDigit(c) || c >= 'A' && c <= 'Z';
     }
 
     /** Quotes an untrusted id for a message: control characters escaped, length capped. */

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 final class Entry {
     enum Kind { SCALAR, RANGES, SET }
 
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_./-]+");
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9_./-]+");
 
     final String name;
     final String role;
@@ -47,9 +47,29 @@ final class Entry {
     }
 
     static void checkName(String label, String name) {
-        if (!NAME.matcher(name).matches()) {
+        if (!named(name)) {
             throw invalid(label, "name '" + name + "' must be non-empty and use only A-Z a-z 0-9 _ . - /");
         }
+    }
+
+    /**
+     * {@link #NAME} matched by hand: every resource parsed (each frame's tasks and pools, on the shim and in the
+     * executor) checks its name, and a regex's matcher was a few per cent of both loops' allocations at full
+     * throughput ({@code EntryNameTest} holds the two to the same answers).
+     */
+    static boolean named(String name) {
+        int n = name.length();
+        if (n == 0) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = name.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.'
+                    || c == '/' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Orders by name, then role with unreserved ({@code ""}) first. */

@@ -49,10 +49,32 @@ final class FixedPoint {
      * even though the nearest binary double is slightly below it.
      */
     static long fromDouble(String label, double value) {
+        long fast = exactMillis(value);
+        if (fast > 0) {
+            return fast;
+        }
         if (Double.isNaN(value) || Double.isInfinite(value)) {
             throw Entry.invalid(label, "scalar value " + value + " is not a finite number");
         }
         return toMillis(label, BigDecimal.valueOf(value), Double.toString(value));
+    }
+
+    /** Below this a double's ulp is at most 2^-12 (about 0.00024), under half a thousandth. */
+    private static final double EXACT_BELOW = 0x1p41;
+
+    /**
+     * The thousandths of a double that is the nearest double to a whole number of thousandths {@code m} between 0.001
+     * and 2^41 (every amount a resource is written with: 0.5, 128, 1024.25), else 0. Such a value prints (through
+     * {@link Double#toString}) as a decimal within one ulp of {@code m / 1000}, less than half a thousandth here, so
+     * {@link #fromDouble}'s rounding of the printed decimal gives {@code m} too, without the text and the BigDecimal
+     * (two strings and a few objects for every scalar of every frame; {@code FixedPointTest} checks both ways agree).
+     */
+    static long exactMillis(double value) {
+        if (!(value >= 0.001 && value < EXACT_BELOW)) {
+            return 0;
+        }
+        long m = Math.round(value * 1000);
+        return m / 1000.0 == value ? m : 0;
     }
 
     private static long toMillis(String label, BigDecimal value, String shown) {

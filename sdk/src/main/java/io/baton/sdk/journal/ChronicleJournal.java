@@ -89,6 +89,9 @@ public final class ChronicleJournal implements Journal {
     private final int maxDocument;
     private final SpaceGuard space;
     private ExcerptAppender appender;
+    /** Where each record is encoded before it is copied into its document (records above its size get their own). */
+    private final byte[] scratch = new byte[SCRATCH_BYTES];
+    private static final int SCRATCH_BYTES = 64 << 10;
     /** Set on the retention thread once a checkpoint is recorded (read after {@link #awaitRetention}). */
     private volatile long replayStart;
     /** The durable half of checkpoints, one after another; made at the first checkpoint. */
@@ -170,10 +173,14 @@ public final class ChronicleJournal implements Journal {
             if (appender == null) {
                 appender = queue.createAppender();
             }
-            byte[] frame = RecordFrames.encode(record);
             long index;
-            if (frame.length <= maxDocument) {
-                index = write(frame);
+            int length = RecordFrames.encodeInto(record, scratch);
+            byte[] frame = length >= 0 ? scratch : RecordFrames.encode(record);
+            if (length < 0) {
+                length = frame.length;
+            }
+            if (length <= maxDocument) {
+                index = write(frame, length);
                 recordStart = documentStart;
                 recordCycle = appender.cycle();
             } else {
@@ -187,13 +194,13 @@ public final class ChronicleJournal implements Journal {
     }
 
     /** One document: space checked first (a full disk throws here, never SIGBUS), rolled back if the write fails. */
-    private long write(byte[] frame) {
-        space.beforeAppend(queue.cycle(), frame.length);
+    private long write(byte[] frame, int length) {
+        space.beforeAppend(queue.cycle(), length);
         long end;
         try (DocumentContext dc = appender.writingDocument()) {
             try {
                 documentStart = dc.wire().bytes().writePosition();
-                dc.wire().bytes().write(frame);
+                dc.wire().bytes().write(frame, 0, length);
                 end = dc.wire().bytes().writePosition();
             } catch (RuntimeException e) {
                 dc.rollbackOnClose(); // never leave a partial record behind
@@ -217,8 +224,9 @@ public final class ChronicleJournal implements Journal {
         long first = -1;
         for (int p = 0; p < parts; p++) {
             ByteString data = bytes.substring(p * piece, Math.min(bytes.size(), (p + 1) * piece));
-            long index = write(RecordFrames.encode(JournalRecord.newBuilder().setFragment(Fragment.newBuilder()
-                    .setPart(p).setParts(parts).setData(data)).build()));
+            byte[] frame = RecordFrames.encode(JournalRecord.newBuilder().setFragment(Fragment.newBuilder()
+                    .setPart(p).setParts(parts).setData(data)).build());
+            long index = write(frame, frame.length);
             if (p == 0) {
                 first = index;
                 recordStart = documentStart;

@@ -29,6 +29,27 @@ final class RecordFrames {
         return frame;
     }
 
+    /**
+     * Encodes {@code record} into the start of {@code into} and returns the frame's length, or -1 (nothing written)
+     * when it does not fit: the journal's appends reuse one array instead of a new one per record.
+     */
+    static int encodeInto(JournalRecord record, byte[] into) {
+        int size = record.getSerializedSize();
+        int length = CodedOutputStream.computeUInt32SizeNoTag(size) + size;
+        if (length > into.length) {
+            return -1;
+        }
+        CodedOutputStream out = CodedOutputStream.newInstance(into, 0, length);
+        try {
+            out.writeUInt32NoTag(size);
+            record.writeTo(out);
+            out.checkNoSpaceLeft();
+        } catch (IOException e) {
+            throw new IllegalStateException("protobuf wrote past its own size " + size, e);
+        }
+        return length;
+    }
+
     static JournalRecord decode(byte[] frame) throws InvalidProtocolBufferException {
         CodedInputStream in = CodedInputStream.newInstance(frame);
         int size;
