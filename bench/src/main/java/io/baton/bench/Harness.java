@@ -389,7 +389,9 @@ public final class Harness {
         List<CompletableFuture<String>> ends = new ArrayList<>();
         try {
             for (int c = 0; c < chains; c++) {
-                ends.add(chain(chains, c, tasks.get(c), 0, started, committed, failed, deadline, pool));
+                CompletableFuture<String> end = new CompletableFuture<>();
+                ends.add(end);
+                chain(chains, c, tasks.get(c), 0, started, committed, failed, deadline, pool, end);
             }
             CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new))
                     .get(plan.throughputMillis() + 15_000, TimeUnit.MILLISECONDS);
@@ -403,21 +405,29 @@ public final class Harness {
         return new double[] {committed.get() / seconds, committed.get(), failed.get(), seconds, chains};
     }
 
-    private CompletableFuture<String> chain(int chains, int c, String current, int n, AtomicInteger started,
-            AtomicInteger committed, AtomicInteger failed, long deadline, ExecutorService pool) {
+    /**
+     * Replaces {@code current} over and over until the deadline, then completes {@code end} with the task left
+     * running. Each replacement's future is let go once it completes: a chain of composed futures (as there was) kept
+     * one per replacement alive for the whole round, mid-lived garbage the executor's own does not make.
+     */
+    private void chain(int chains, int c, String current, int n, AtomicInteger started, AtomicInteger committed,
+            AtomicInteger failed, long deadline, ExecutorService pool, CompletableFuture<String> end) {
         if (System.nanoTime() > deadline || started.incrementAndGet() > plan.throughputMax()) {
-            return CompletableFuture.completedFuture(current);
+            end.complete(current);
+            return;
         }
         String next = "tp" + chains + "-" + c + "-" + (n + 1);
-        return client.replace(spec(current, next, Durability.PROCESS)).outcome()
-                .thenComposeAsync(o -> {
-                    if (o.committed()) {
-                        committed.incrementAndGet();
-                        return chain(chains, c, next, n + 1, started, committed, failed, deadline, pool);
-                    }
-                    failed.incrementAndGet();
-                    return CompletableFuture.completedFuture(current);
-                }, pool);
+        client.replace(spec(current, next, Durability.PROCESS)).outcome().whenCompleteAsync((o, error) -> {
+            if (error != null) {
+                end.completeExceptionally(error);
+            } else if (o.committed()) {
+                committed.incrementAndGet();
+                chain(chains, c, next, n + 1, started, committed, failed, deadline, pool, end);
+            } else {
+                failed.incrementAndGet();
+                end.complete(current);
+            }
+        }, pool);
     }
 
     /** Heap used after GC before and with {@code liveTasks} tasks running; returns {bytes per task, tasks up}. */
