@@ -15,7 +15,6 @@ import io.baton.sdk.core.ReplaceRequest;
 import io.baton.sdk.journal.Journal;
 import com.google.protobuf.ByteString;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

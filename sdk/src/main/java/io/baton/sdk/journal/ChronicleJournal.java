@@ -335,6 +335,15 @@ public final class ChronicleJournal implements Journal {
 
     /** Waits for the latest checkpoint's durable half, then refreshes the queue's listing if it deleted files. */
     private void awaitRetention() {
+        awaitRetained();
+        if (listingStale) {
+            listingStale = false;
+            queue.refreshDirectoryListing();
+        }
+    }
+
+    /** Waits for the latest checkpoint's durable half (from any thread: it touches nothing of the queue's). */
+    private void awaitRetained() {
         java.util.concurrent.Future<?> f = retaining;
         if (f != null) {
             boolean interrupted = false;
@@ -354,10 +363,6 @@ public final class ChronicleJournal implements Journal {
             if (retaining == f) {
                 retaining = null;
             }
-        }
-        if (listingStale) {
-            listingStale = false;
-            queue.refreshDirectoryListing();
         }
     }
 
@@ -404,7 +409,7 @@ public final class ChronicleJournal implements Journal {
 
     @Override
     public Stats stats() {
-        awaitRetention();
+        awaitRetained(); // benchmarks read the counters from threads of their own
         try {
             return new Stats(appended, syncs + retentionSyncs, cycleFiles.bytes(), cycleFiles.count());
         } catch (IOException e) {

@@ -18,14 +18,7 @@ final class RecordFrames {
     static byte[] encode(JournalRecord record) {
         int size = record.getSerializedSize();
         byte[] frame = new byte[CodedOutputStream.computeUInt32SizeNoTag(size) + size];
-        CodedOutputStream out = CodedOutputStream.newInstance(frame);
-        try {
-            out.writeUInt32NoTag(size);
-            record.writeTo(out);
-            out.checkNoSpaceLeft();
-        } catch (IOException e) {
-            throw new IllegalStateException("protobuf wrote past its own size " + size, e);
-        }
+        encodeInto(record, frame);
         return frame;
     }
 
