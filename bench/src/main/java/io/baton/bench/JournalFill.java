@@ -91,6 +91,24 @@ final class JournalFill {
             throw new IllegalStateException("journal of executor " + id + " reached only " + exact + " of " + target
                     + " records in " + millis + " ms; failures: " + failures);
         }
+        awaitLatestCheckpoint(journal);
+    }
+
+    /**
+     * Waits (up to 2 s) until {@code checkpoint.idx} names the latest checkpoint: the executor records a checkpoint on
+     * its journal's retention thread tens of ms after appending it, and the fill stops right after a checkpoint when
+     * its target is a multiple of the checkpoint interval; killed before, a restart replays from the checkpoint before
+     * (up to {@link io.baton.sdk.driver.ExecutorDriver#CHECKPOINT_EVERY} records more), which is not the row's case.
+     */
+    private static void awaitLatestCheckpoint(Path journal) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (System.nanoTime() < deadline) {
+            long replayed = count(journal)[1];
+            if (replayed >= 0 && replayed < io.baton.sdk.driver.ExecutorDriver.CHECKPOINT_EVERY) {
+                return;
+            }
+            Thread.sleep(10);
+        }
     }
 
     /** {records in the journal, records from the latest checkpoint on}, read with a read-only queue. */

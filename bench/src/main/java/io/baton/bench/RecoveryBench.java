@@ -335,7 +335,9 @@ final class RecoveryBench {
         b.append("The worker sample in its own JVM (`").append(ChildJvm.OPTIONS)
                 .append("`) wrote its journal through real replacements (").append(r.plan().chains())
                 .append(" tasks replaced over and over at once, PROCESS durability) behind a real shim and was killed "
-                        + "with SIGKILL; then ").append(r.plan().reps()).append(" times, each from a pristine copy of "
+                        + "with SIGKILL once its latest checkpoint was recorded (the journal records a checkpoint on a "
+                        + "thread of its own, tens of ms after appending it; killed in between, a restart replays from "
+                        + "the checkpoint before); then ").append(r.plan().reps()).append(" times, each from a pristine copy of "
                         + "the journal, a new executor process (same id) was started on it. *Runtime start* is when "
                         + "the JVM is up and the executor's main begins (before the journal opens); *re-subscribed* "
                         + "is when the shim lists the executor connected with the new pid (polled every ms); "
