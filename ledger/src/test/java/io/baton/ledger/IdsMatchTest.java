@@ -32,7 +32,7 @@ class IdsMatchTest {
         Random r = new Random(20261204);
         int executorValid = 0;
         int objectValid = 0;
-        for (int i = 0; i < 300_000; i++) {
+        for (int i = 0; i < 100_000; i++) {
             String id = randomId(r);
             boolean executor = Ids.EXECUTOR.matcher(id).matches();
             boolean object = Ids.OBJECT.matcher(id).matches();
@@ -41,8 +41,8 @@ class IdsMatchTest {
             executorValid += executor ? 1 : 0;
             objectValid += object ? 1 : 0;
         }
-        assertThat(executorValid).as("valid executor ids among the samples").isGreaterThan(10_000);
-        assertThat(objectValid).as("valid object ids among the samples").isGreaterThan(10_000);
+        assertThat(executorValid).as("valid executor ids among the samples").isGreaterThan(3_000);
+        assertThat(objectValid).as("valid object ids among the samples").isGreaterThan(3_000);
     }
 
     @Test

@@ -14,7 +14,7 @@ class EntryNameTest {
     void theHandWrittenCheckAgreesWithThePattern() {
         Random r = new Random(20261204);
         int valid = 0;
-        for (int i = 0; i < 300_000; i++) {
+        for (int i = 0; i < 100_000; i++) {
             int n = r.nextInt(4) == 0 ? r.nextInt(3) : r.nextInt(40);
             boolean plain = r.nextBoolean();
             StringBuilder b = new StringBuilder(n);
@@ -27,7 +27,7 @@ class EntryNameTest {
             assertThat(Entry.named(name)).as("name '%s'", name).isEqualTo(expected);
             valid += expected ? 1 : 0;
         }
-        assertThat(valid).as("valid names among the samples").isGreaterThan(10_000);
+        assertThat(valid).as("valid names among the samples").isGreaterThan(3_000);
     }
 
     @Test

@@ -128,17 +128,24 @@ final class SimJournal extends ForwardingJournal {
     }
 
     /**
-     * A checkpoint is a crash point too, before or after it is written (it replaces what came before it in
-     * one step, as Chronicle's roll to a new cycle does), as likely per call as an append.
+     * A checkpoint is a crash point too, as likely per call as an append: before it is written, after it is appended
+     * but before it is the replay start ({@code ChronicleJournal} records it on a thread of its own tens of ms later:
+     * replay then starts at the checkpoint before and passes over this one), or after (it replaces what came before it
+     * in one step, as Chronicle's roll to a new cycle does).
      */
     @Override
     public long checkpoint(JournalRecord checkpoint) {
         boolean crash = crashes(w.faults.executorCrashPerAppend());
-        boolean after = crash && w.rnd.nextBoolean();
-        if (crash && !after) {
+        int when = crash ? w.rnd.nextInt(3) : -1;
+        boolean after = when == 2;
+        if (when == 0) {
             crash("before", "checkpoint");
         }
         settle();
+        if (when == 1) {
+            super.append(checkpoint);
+            crash("unrecorded", "checkpoint");
+        }
         long pos = super.checkpoint(checkpoint);
         if (after) {
             crash("after", "checkpoint");
