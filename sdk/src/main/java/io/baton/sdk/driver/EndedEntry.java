@@ -6,11 +6,11 @@ import com.google.protobuf.WireFormat;
 import com.google.protobuf.InvalidProtocolBufferException;
 
 /**
- * One entry of a checkpoint's {@code ended} list (an {@code EndedReplacement}'s bytes), read by hand: its outcome,
- * its request's bytes and that request's replacement id, and its final update's bytes; every other field is skipped
- * by its length. Protobuf's generated parsers keep each field a message does not declare as an unknown field
- * (copied, into a tree map): reading 10,000 entries through {@code EndedReplacementHead} and {@code ReplaceHead} was
- * over half of a restarted executor's replay. Same results as those two messages: the last occurrence of a field
+ * One entry of a checkpoint's {@code ended} list (an {@code EndedReplacement}'s bytes), written by {@link #join}
+ * and read by hand: its outcome, its request's bytes and that request's replacement id, and its final update's
+ * bytes; every other field is skipped by its length. Protobuf's generated parsers keep each field a message does
+ * not declare as an unknown field (copied, into a tree map): reading 10,000 entries through
+ * {@code EndedReplacementHead} and {@code ReplaceHead} was over half of a restarted executor's replay. Same results as those two messages: the last occurrence of a field
  * wins (of the replacement id's value too, through however many occurrences of the id), and a string that is not
  * UTF-8 is an error.
  *
@@ -23,6 +23,44 @@ record EndedEntry(String replacementId, String outcome, ByteString request, Byte
     private static final int FINAL_UPDATE = 6;
     /** Field 1, length-delimited: a Replace's {@code replacement_id} and a ReplacementID's {@code value}. */
     private static final int FIRST_DELIMITED = 1 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+
+    /** Each outcome's field, as every entry begins. */
+    private static final ByteString[] OUTCOME_FIELDS = new ByteString[io.baton.sdk.core.Phase.values().length];
+
+    static {
+        for (io.baton.sdk.core.Phase p : io.baton.sdk.core.Phase.values()) {
+            OUTCOME_FIELDS[p.ordinal()] = delimited(OUTCOME, ByteString.copyFromUtf8(p.name()));
+        }
+    }
+
+    /**
+     * An entry's bytes as protobuf writes an {@code EndedReplacement} (outcome, request, final update, in field
+     * order), joined from {@code request} and {@code finalField} (from {@link #finalUpdateField}, or null) without
+     * copying them.
+     */
+    static ByteString join(io.baton.sdk.core.Phase outcome, ByteString request, ByteString finalField) {
+        ByteString entry = OUTCOME_FIELDS[outcome.ordinal()];
+        if (!request.isEmpty()) {
+            entry = entry.concat(delimited(REQUEST, request));
+        }
+        return finalField == null ? entry : entry.concat(finalField);
+    }
+
+    /** A final update's encoding as an entry's {@code final_update} field. */
+    static ByteString finalUpdateField(ByteString status) {
+        return delimited(FINAL_UPDATE, status);
+    }
+
+    /** A length-delimited field (number below 16): its tag, the length, then {@code value} itself (not copied). */
+    private static ByteString delimited(int number, ByteString value) {
+        int length = value.size();
+        byte[] head = new byte[1 + com.google.protobuf.CodedOutputStream.computeUInt32SizeNoTag(length)];
+        head[0] = (byte) (number << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        for (int i = 1; i < head.length; i++, length >>>= 7) {
+            head[i] = (byte) (i < head.length - 1 ? length & 0x7F | 0x80 : length);
+        }
+        return com.google.protobuf.UnsafeByteOperations.unsafeWrap(head).concat(value);
+    }
 
     static EndedEntry read(ByteString entry) throws InvalidProtocolBufferException {
         try {

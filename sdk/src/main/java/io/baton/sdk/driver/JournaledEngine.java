@@ -295,53 +295,23 @@ public final class JournaledEngine {
 
         ByteString field() {
             if (field == null) {
-                field = delimited(FINAL_UPDATE, status.toByteString());
+                field = EndedEntry.finalUpdateField(status.toByteString());
             }
             return field;
         }
     }
 
-    /** {@code EndedReplacement}'s fields. */
-    private static final int OUTCOME = 4;
-    private static final int REQUEST = 5;
-    private static final int FINAL_UPDATE = 6;
-    /** Each outcome's field, as every entry begins. */
-    private static final ByteString[] OUTCOME_FIELDS = new ByteString[io.baton.sdk.core.Phase.values().length];
-
-    static {
-        for (io.baton.sdk.core.Phase p : io.baton.sdk.core.Phase.values()) {
-            OUTCOME_FIELDS[p.ordinal()] = delimited(OUTCOME, ByteString.copyFromUtf8(p.name()));
-        }
-    }
-
-    /** A length-delimited field (of a number below 16): its tag, the length, then {@code value} itself (not copied). */
-    private static ByteString delimited(int number, ByteString value) {
-        int length = value.size();
-        byte[] head = new byte[1 + com.google.protobuf.CodedOutputStream.computeUInt32SizeNoTag(length)];
-        head[0] = (byte) (number << 3 | com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED);
-        for (int i = 1; i < head.length; i++, length >>>= 7) {
-            head[i] = (byte) (i < head.length - 1 ? length & 0x7F | 0x80 : length);
-        }
-        return com.google.protobuf.UnsafeByteOperations.unsafeWrap(head).concat(value);
-    }
-
     /**
-     * The checkpoint's {@code ended} entries: each the {@code EndedReplacement}'s bytes (outcome, request, final update,
-     * in field order, as protobuf writes them) joined from the request's bytes the engine keeps and the final update's
-     * (encoded once), without copying either: re-encoding up to 10,000 remembered requests on every checkpoint was over
-     * a third of the driver loop's time at full throughput, and a cache of each entry's bytes (as there was) kept
-     * 10,000 more objects alive across young collections.
+     * The checkpoint's {@code ended} entries, joined ({@link EndedEntry#join}) from the request's bytes the engine
+     * keeps and the final update's field (encoded once), without copying either: re-encoding up to 10,000 remembered requests
+     * on every checkpoint was over a third of the driver loop's time at full throughput, and a cache of each entry's
+     * bytes (as there was) kept 10,000 more objects alive across young collections.
      */
     private List<ByteString> endedEntries() {
         List<ByteString> entries = new ArrayList<>(engine.ended().size());
         for (io.baton.sdk.core.Ended e : engine.ended()) {
-            ByteString entry = OUTCOME_FIELDS[e.outcome().ordinal()];
-            ByteString request = e.requestBytes();
-            if (!request.isEmpty()) {
-                entry = entry.concat(delimited(REQUEST, request));
-            }
             FinalUpdate last = finalUpdates.get(e.replacementId());
-            entries.add(last == null ? entry : entry.concat(last.field()));
+            entries.add(EndedEntry.join(e.outcome(), e.requestBytes(), last == null ? null : last.field()));
         }
         return entries;
     }
