@@ -10,9 +10,9 @@ import com.google.protobuf.InvalidProtocolBufferException;
  * and read by hand: its outcome, its request's bytes and that request's replacement id, and its final update's
  * bytes; every other field is skipped by its length. Protobuf's generated parsers keep each field a message does
  * not declare as an unknown field (copied, into a tree map): reading 10,000 entries through
- * {@code EndedReplacementHead} and {@code ReplaceHead} was over half of a restarted executor's replay. Same results as those two messages: the last occurrence of a field
- * wins (of the replacement id's value too, through however many occurrences of the id), and a string that is not
- * UTF-8 is an error.
+ * {@code EndedReplacementHead} and {@code ReplaceHead} was over half of a restarted executor's replay. Same results
+ * as those two messages: the last occurrence of a field wins (of the replacement id's value too, through however many
+ * occurrences of the id), and a string that is not UTF-8 is an error.
  *
  * @param finalAt where the final update's field starts when it is the entry's last field and occurs once (the bytes
  *                before it are then the entry without it), else -1
