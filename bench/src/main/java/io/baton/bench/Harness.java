@@ -56,7 +56,8 @@ import java.util.stream.Stream;
  * Every loop is bounded in count and in time. Prints a markdown report; {@code --out} writes it too, and
  * the HTTP latency plot goes next to it as {@value #SVG}. Then the HTTP downtime comparison
  * ({@link HttpDowntime}) and recovery time against journal size ({@link RecoveryBench}), with executors
- * in their own JVMs, and one shim in its own JVM under many executors ({@link ShimScale}).
+ * in their own JVMs, and one shim in its own JVM under many executors ({@link ShimScale}, itself in a JVM of its
+ * own).
  */
 public final class Harness {
     static final String TOKEN = "bench-token";
@@ -146,10 +147,10 @@ public final class Harness {
             // each in its own node, with executors in their own JVMs, after the in-process measurements
             HttpDowntime.Result http = new HttpDowntime(HttpDowntime.Plan.of(smoke), dir.resolve("http")).run();
             RecoveryBench.Result recovery = new RecoveryBench(RecoveryBench.Plan.of(smoke), dir.resolve("rec")).run();
-            ShimScale.Result scale = new ShimScale(ShimScale.Plan.of(smoke), dir.resolve("scale")).run();
+            String scale = ShimScale.inChild(smoke, dir.resolve("scale"));
             Files.createDirectories(svg.toAbsolutePath().getParent());
             Files.writeString(svg, Svg.plot(http), StandardCharsets.UTF_8);
-            return report + Report.more(http, recovery, svg.getFileName().toString()) + ScaleReport.markdown(scale)
+            return report + Report.more(http, recovery, svg.getFileName().toString()) + scale
                     + Report.notes();
         } finally {
             if (h != null) {

@@ -85,7 +85,10 @@ final class ShimScale {
         this.work = dir.resolve("shim");
     }
 
-    /** This section alone: {@code ShimScale [--smoke] [--executors N --tasks N]} prints its tables. */
+    /**
+     * This section alone: {@code ShimScale [--smoke] [--executors N --tasks N] [--out FILE]} prints its tables (or
+     * writes them to FILE). The bench runs it as {@link #inChild}.
+     */
     public static void main(String[] args) throws Exception {
         List<String> a = List.of(args);
         Plan plan = Plan.of(a.contains("--smoke"));
@@ -95,11 +98,44 @@ final class ShimScale {
         }
         Path dir = Files.createTempDirectory("baton-bench-scale");
         try {
-            System.out.println(ScaleReport.markdown(new ShimScale(plan, dir).run()));
+            String tables = ScaleReport.markdown(new ShimScale(plan, dir).run());
+            if (a.contains("--out")) {
+                Files.writeString(Path.of(a.get(a.indexOf("--out") + 1)), tables, StandardCharsets.UTF_8);
+            } else {
+                System.out.println(tables);
+            }
         } finally {
             Harness.deleteTree(dir);
         }
         System.exit(0);
+    }
+
+    /**
+     * The JVM the executors and the framework run in: G1 and a fixed heap, committed and touched at start, as a
+     * long-running framework's heap is after its first collections. In a JVM whose heap is still growing, each
+     * 5 MiB RECONCILE answer (57 MB of objects parsed) lands in pages never touched before, and on this VM the first
+     * touch of a page costs more than the parse itself: 170–200 ms a parse against 12 ms, in one JVM with no
+     * collection and no compilation in between (see docs/BENCHMARKS.md).
+     */
+    static final List<String> FRAMEWORK_OPTIONS = List.of("-Xms1g", "-Xmx1g", "-XX:-UseSerialGC", "-XX:+UseG1GC",
+            "-XX:+AlwaysPreTouch");
+
+    /** Runs this section in a JVM of its own ({@link #FRAMEWORK_OPTIONS}) and returns its tables. */
+    static String inChild(boolean smoke, Path dir) throws Exception {
+        Files.createDirectories(dir);
+        Path out = dir.resolve("tables.md");
+        List<String> args = new ArrayList<>(List.of("--out", out.toString()));
+        if (smoke) {
+            args.add("--smoke");
+        }
+        try (ChildJvm child = ChildJvm.start(ShimScale.class.getName(), dir.resolve("child.log"), FRAMEWORK_OPTIONS,
+                args.toArray(String[]::new))) {
+            if (!child.waitFor(TimeUnit.MINUTES.toMillis(30)) || !Files.exists(out)) {
+                throw new IllegalStateException("the shim-at-scale child did not write its tables; its output:\n"
+                        + child.output());
+            }
+            return Files.readString(out, StandardCharsets.UTF_8);
+        }
     }
 
     private ChildJvm shim(int run) throws Exception {
