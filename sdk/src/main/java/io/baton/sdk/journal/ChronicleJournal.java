@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -27,8 +26,6 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 import net.openhft.chronicle.wire.UnrecoverableTimeoutException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A {@link Journal} in a Chronicle Queue directory (one per executor). Each record is one Chronicle
@@ -75,13 +72,10 @@ public final class ChronicleJournal implements Journal {
     static final long MIN_BLOCK_SIZE = 64 << 10;
     /** Room for a fragment's own fields and framing within a document. */
     private static final int FRAGMENT_HEADROOM = 64;
-    private static final Logger LOG = LoggerFactory.getLogger(ChronicleJournal.class);
 
     private final Path dir;
     private final SingleChronicleQueue queue;
     private final CycleFiles cycleFiles;
-    /** The retention thread's own (Chronicle's name cache is not shared between threads). */
-    private final CycleFiles retentionFiles;
     /**
      * Largest record written as one document; bigger ones go as fragments. Chronicle caps a document at
      * its overlap size (a quarter of the block for blocks of 256 KiB and more); half of that leaves room.
@@ -92,19 +86,11 @@ public final class ChronicleJournal implements Journal {
     /** Where each record is encoded before it is copied into its document (records above its size get their own). */
     private final byte[] scratch = new byte[SCRATCH_BYTES];
     private static final int SCRATCH_BYTES = 64 << 10;
-    /** Set on the retention thread once a checkpoint is recorded (read after {@link #awaitRetention}). */
-    private volatile long replayStart;
-    /** The durable half of checkpoints, one after another; made at the first checkpoint. */
-    private java.util.concurrent.ExecutorService retention;
-    /** The latest checkpoint's durable half, until it is known to be done. */
-    private volatile java.util.concurrent.Future<?> retaining;
-    /** Cycle files were deleted on the retention thread: the queue's listing is refreshed on the journal's thread. */
-    private volatile boolean listingStale;
+    /** The durable half of checkpoints, and where replay starts. */
+    private final Retention retention;
     /** The latest checkpoint's index, and the append count right after it (the journal's thread). */
     private long checkpointIndex = -1;
     private long appendedAtCheckpoint = -1;
-    /** fsync rounds of checkpoints (retention thread; read after {@link #awaitRetention}). */
-    private volatile long retentionSyncs;
     private final Set<Integer> unsyncedCycles = new LinkedHashSet<>();
     private int highestCycleWritten = Integer.MIN_VALUE;
     private int lastUnsyncedCycle = Integer.MIN_VALUE;
@@ -121,9 +107,8 @@ public final class ChronicleJournal implements Journal {
         this.dir = dir;
         this.queue = queue;
         this.space = space;
-        this.replayStart = replayStart;
         this.cycleFiles = new CycleFiles(dir, queue.rollCycle(), queue.epoch());
-        this.retentionFiles = new CycleFiles(dir, queue.rollCycle(), queue.epoch());
+        this.retention = new Retention(dir, new CycleFiles(dir, queue.rollCycle(), queue.epoch()), replayStart);
         this.maxDocument = (int) Math.min(Integer.MAX_VALUE, queue.overlapSize() / 2);
     }
 
@@ -154,7 +139,8 @@ public final class ChronicleJournal implements Journal {
         }
         ChronicleJournal journal = new ChronicleJournal(dir, queue, space, replayStart);
         try {
-            if (replayStart >= 0 && journal.deleteCyclesBefore(journal.cycleFiles, queue.rollCycle().toCycle(replayStart))) {
+            if (replayStart >= 0
+                    && Retention.deleteCyclesBefore(dir, journal.cycleFiles, queue.rollCycle().toCycle(replayStart))) {
                 queue.refreshDirectoryListing();
             }
             journal.inheritUnsynced();
@@ -244,7 +230,7 @@ public final class ChronicleJournal implements Journal {
         }
         if (appended == appendedAtCheckpoint) {
             awaitRetention(); // nothing appended since the checkpoint: its retention fsyncs what this would
-            if (replayStart == checkpointIndex) {
+            if (retention.replayStart() == checkpointIndex) {
                 unsyncedCycles.clear();
                 lastUnsyncedCycle = Integer.MIN_VALUE;
                 newCycleSinceSync = false;
@@ -281,88 +267,15 @@ public final class ChronicleJournal implements Journal {
         appendedAtCheckpoint = appended;
         CheckpointPosition at = new CheckpointPosition(index, cycleFiles.path(first).getFileName().toString(),
                 recordStart, checkpoint.getSequence());
-        if (retention == null) {
-            retention = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "baton-journal-retention");
-                t.setDaemon(true);
-                return t;
-            });
-        }
-        retaining = retention.submit(() -> retain(index, first, unsynced, directoryToo, at));
+        retention.submit(index, first, unsynced, directoryToo, at);
         return index;
-    }
-
-    /**
-     * A checkpoint's durable half (on the retention thread): fsync what {@link #sync} would have (every cycle file
-     * written since the last sync, and Chronicle's metadata and the directory after a roll), record the checkpoint's
-     * index, its position as a hint, and only then delete the cycle files wholly before it. A failure leaves the
-     * replay start where it was (the journal is not trimmed until a later checkpoint succeeds).
-     */
-    private void retain(long index, int first, List<Integer> unsynced, boolean directoryToo, CheckpointPosition at) {
-        try {
-            for (int cycle : unsynced) {
-                Path file = retentionFiles.path(cycle);
-                if (cycle >= first || Files.exists(file)) { // an older one may be gone with an earlier checkpoint
-                    DurableFiles.force(file);
-                }
-            }
-            if (directoryToo) {
-                DurableFiles.force(dir.resolve(SingleChronicleQueue.QUEUE_METADATA_FILE));
-                DurableFiles.forceDirectory(dir);
-            }
-            retentionSyncs++;
-            CheckpointFile.write(dir, index);
-        } catch (IOException | RuntimeException e) {
-            LOG.error("journal {}: checkpoint {} not recorded ({}); replay still starts at the one before, and the"
-                    + " journal is not trimmed until a later checkpoint is recorded", dir, index, e.toString());
-            return;
-        }
-        try {
-            at.write(dir); // after checkpoint.idx: a hint naming another index is never used
-        } catch (IOException e) {
-            LOG.warn("journal {}: could not write {} ({}); the next restart replays through Chronicle", dir,
-                    CheckpointPosition.NAME, e.toString());
-        }
-        replayStart = index;
-        try {
-            if (deleteCyclesBefore(retentionFiles, first)) {
-                listingStale = true;
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("journal {}: old cycle files not deleted ({}); retrying at the next checkpoint", dir, e.toString());
-        }
     }
 
     /** Waits for the latest checkpoint's durable half, then refreshes the queue's listing if it deleted files. */
     private void awaitRetention() {
-        awaitRetained();
-        if (listingStale) {
-            listingStale = false;
+        retention.await();
+        if (retention.takeListingStale()) {
             queue.refreshDirectoryListing();
-        }
-    }
-
-    /** Waits for the latest checkpoint's durable half (from any thread: it touches nothing of the queue's). */
-    private void awaitRetained() {
-        java.util.concurrent.Future<?> f = retaining;
-        if (f != null) {
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    f.get();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (java.util.concurrent.ExecutionException e) {
-                    break; // retain() catches what it can; anything else was an Error, already on the thread
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-            if (retaining == f) {
-                retaining = null;
-            }
         }
     }
 
@@ -375,6 +288,7 @@ public final class ChronicleJournal implements Journal {
         long last = queue.lastIndex();
         Reassembly pieces = new Reassembly(dir);
         try (ExcerptTailer tailer = queue.createTailer()) {
+            long replayStart = retention.replayStart();
             if (replayStart >= 0 && !tailer.moveToIndex(replayStart)) {
                 throw new JournalException(dir, "checkpoint index " + replayStart + " from " + CheckpointFile.NAME
                         + " is not in the queue (first index " + queue.firstIndex() + "); its cycle file was removed"
@@ -409,9 +323,9 @@ public final class ChronicleJournal implements Journal {
 
     @Override
     public Stats stats() {
-        awaitRetained(); // benchmarks read the counters from threads of their own
+        retention.await(); // benchmarks read the counters from threads of their own (it touches no queue)
         try {
-            return new Stats(appended, syncs + retentionSyncs, cycleFiles.bytes(), cycleFiles.count());
+            return new Stats(appended, syncs + retention.syncs(), cycleFiles.bytes(), cycleFiles.count());
         } catch (IOException e) {
             throw new JournalException(dir, "measuring", e);
         }
@@ -431,9 +345,7 @@ public final class ChronicleJournal implements Journal {
         closed = true;
         try {
             awaitRetention();
-            if (retention != null) {
-                retention.shutdown();
-            }
+            retention.shutdown();
             if (appender != null) {
                 appender.close();
             }
@@ -468,30 +380,6 @@ public final class ChronicleJournal implements Journal {
                 newCycleSinceSync = true;
             }
         }
-    }
-
-    /**
-     * Deletes cycle files wholly before {@code firstKept}; true if it deleted any (the caller refreshes the queue's
-     * listing on the journal's thread). The appender only writes its current cycle, never older than a checkpoint's,
-     * and replay closes its tailer (and waits for retention), so no store of these files is in use; unlinking a file
-     * that is still mapped is safe on POSIX (space returns at unmap).
-     */
-    private boolean deleteCyclesBefore(CycleFiles files, int firstKept) {
-        boolean deleted = false;
-        try {
-            for (Map.Entry<Integer, Path> entry : files.list().headMap(firstKept, false).entrySet()) {
-                try {
-                    deleted |= Files.deleteIfExists(entry.getValue());
-                } catch (IOException e) {
-                    // Not fatal: the checkpoint is durable; the next checkpoint tries again.
-                    LOG.warn("journal {}: could not delete old cycle file {}; retrying at the next checkpoint",
-                            dir, entry.getValue(), e);
-                }
-            }
-        } catch (IOException e) {
-            throw new JournalException(dir, "listing cycle files", e);
-        }
-        return deleted;
     }
 
     private void checkOpen() {
