@@ -46,12 +46,20 @@ final class TracedJournal extends ForwardingJournal {
     @Override
     public long append(JournalRecord record) {
         long start = System.nanoTime();
+        long wallUs = record.hasReplaceRequested() ? Harness.nowUs() : 0;
         try {
             return super.append(record);
         } finally {
-            note("append:" + what(record), start);
+            note("append:" + what(record) + (wallUs == 0 ? ""
+                    : SHIM_STAMP + (wallUs - record.getReplaceRequested().getRequestedAtUs())), start);
         }
     }
+
+    /**
+     * Follows a REPLACE's kind, with the µs from the shim's stamp on receiving it ({@code requested_at_us}) to the
+     * executor's append, on the wall clock the shim's and the executor's processes share.
+     */
+    static final String SHIM_STAMP = "@";
 
     /** The record's kind, one word (it travels in a space-separated line): e.g. {@code event:RESERVE_ACCEPTED}. */
     static String what(JournalRecord r) {
