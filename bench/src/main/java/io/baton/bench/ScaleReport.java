@@ -14,13 +14,16 @@ final class ScaleReport {
         b.append("## One shim at scale: ").append(n(p.executors())).append(" executors, ").append(n(p.tasks()))
                 .append(" tasks\n\n");
         b.append("One real shim in its own JVM (`baton shim`'s main, isolator none, `").append(ChildJvm.OPTIONS)
-                .append(' ').append(String.join(" ", ShimScale.SHIM_OPTIONS)).append("`); the executors are lightweight clients in a JVM of the bench's own (`")
+                .append(' ').append(String.join(" ", ShimScale.SHIM_OPTIONS))
+                .append("`); the executors are lightweight clients in a JVM of the bench's own (`")
                 .append(String.join(" ", ShimScale.FRAMEWORK_OPTIONS)).append("`: its heap fixed and touched at "
-                        + "start, as a long-running framework's is after its first collections), each its own connection to the shim's executor Unix socket, all on one Netty event "
-                        + "loop: they subscribe with the tasks they run, heartbeat, answer a launch with RUNNING and a "
-                        + "kill with KILLED, and reconnect as the SDK does (100 ms doubling to 5 s). One framework "
-                        + "(`BatonClient`, in the same JVM) launches and kills. Each operation on one executor, with more and more "
-                        + "*other* executors connected (and last with every task up), ").append(p.probes())
+                        + "start, as a long-running framework's is after its first collections), each its own "
+                        + "connection to the shim's executor Unix socket, all on one Netty event loop: they subscribe "
+                        + "with the tasks they run, heartbeat, answer a launch with RUNNING and a kill with KILLED, "
+                        + "and reconnect as the SDK does (100 ms doubling to 5 s). One framework "
+                        + "(`BatonClient`, in the same JVM) launches and kills. Each operation on one executor, with "
+                        + "more and more *other* executors connected (and last with every task up), ")
+                .append(p.probes())
                 .append(" times after ").append(p.warmup()).append(" unmeasured: *launch* = offer + LAUNCH until the "
                         + "framework hears RUNNING; *kill* = KILL until it hears KILLED; *status update*, *reserve* "
                         + "(no offers, same resources) and *release* (KEEP_OLD) = the executor's call until the shim's "
