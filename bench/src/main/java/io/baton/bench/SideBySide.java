@@ -166,9 +166,9 @@ final class SideBySide {
                 + "launch calls, and the LAUNCH event's way back. The final update's timings (the executor's wall clock, "
                 + "in µs) are drain / handoff / launch / ready, in ms. The last column: what the "
                 + "executor journaled from the call until v1's kill began (a replacement's REPLACE, RESERVE answer "
-                + "and, with SYNC, the fsync before the kill); below the table, each of those steps with its time, the REPLACE's "
-                + "also from the shim's stamp on receiving it (`requested_at_us`, the wall clock both processes "
-                + "share): the call's way to the shim is the rest.\n\n");
+                + "and, with SYNC, the fsync before the kill); below the table, each of those steps with its time, "
+                + "the REPLACE's also from the shim's stamp on receiving it (`requested_at_us`, the wall clock both "
+                + "processes share): the call's way to the shim is the rest.\n\n");
         b.append("| scenario | kill entered | old terminal | launch entered | v2 listening | first failed | last failed "
                 + "| v2's first answer | terminal → launch | executor journal in between | outage (first failed → v2's "
                 + "first answer) | final update's timings | executor journal from the call to the kill |\n");
