@@ -1,6 +1,7 @@
 package io.baton.shim.server;
 
 import com.google.protobuf.MessageLite;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.LengthFieldPrepender;
@@ -14,15 +15,26 @@ import java.util.concurrent.TimeUnit;
  * The shim's pipeline: flush consolidation → idle → frame decoder (capped) → protobuf decoder → prepender →
  * encoder → handler. Answers written while a read is in progress go out in one flush when the read is
  * done (one syscall for a burst of frames), and writes from the shim's loop are flushed once per task.
+ * Reads start at {@value #MIN_READ_BYTES} bytes and never go below it.
  */
 final class Pipelines {
     static final String FRAMES = "frames";
+    /**
+     * The smallest read buffer of a connection. Netty's adaptive guess shrinks to the frames a connection usually
+     * gets (heartbeats, acknowledgements: 20–150 bytes, guesses of 288–448), and then a REPLACE (about 600 bytes
+     * with a small task) took two reads, in the HTTP benchmark at times more than a millisecond apart.
+     */
+    static final int MIN_READ_BYTES = 2048;
+    /** The largest read buffer (Netty's default). */
+    static final int MAX_READ_BYTES = 65536;
 
     private Pipelines() {
     }
 
     static void install(ChannelPipeline p, int maxFrameBytes, long idleTimeoutMs, MessageLite prototype,
             ChannelHandler handler) {
+        p.channel().config().setRecvByteBufAllocator(new AdaptiveRecvByteBufAllocator(MIN_READ_BYTES, MIN_READ_BYTES,
+                MAX_READ_BYTES));
         p.addLast("flush", new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
         p.addLast("idle", new IdleStateHandler(idleTimeoutMs, 0, 0, TimeUnit.MILLISECONDS));
         p.addLast(FRAMES, new FrameDecoder(maxFrameBytes, idleTimeoutMs));

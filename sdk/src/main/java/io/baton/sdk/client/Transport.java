@@ -1,5 +1,6 @@
 package io.baton.sdk.client;
 
+import io.baton.sdk.transport.NettyShimConnection;
 import io.baton.sdk.transport.ShimUnreachable;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -48,7 +49,8 @@ final class Transport implements AutoCloseable {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, ClientThreads.io(options), io);
         SocketAddress address;
         Bootstrap b = new Bootstrap().group(group).handler(initializer)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis());
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis())
+                .option(ChannelOption.RCVBUF_ALLOCATOR, NettyShimConnection.readBuffers());
         if (options.socket() != null) {
             b.channel(EpollDomainSocketChannel.class);
             address = new DomainSocketAddress(options.socket().toFile());

@@ -57,6 +57,18 @@ public final class NettyShimConnection implements ShimConnection {
 
     private static final Logger LOG = LoggerFactory.getLogger(NettyShimConnection.class);
     private static final int MAX_FRAME = 64 * 1024 * 1024;
+    /**
+     * Reads start at 2 KiB and never go below it (at most Netty's default 64 KiB): Netty's adaptive guess shrinks to
+     * the frames a connection usually gets (acknowledgements, answers: 20–150 bytes, guesses of 288–448), and a
+     * REPLACE (about 600 bytes with a small task) then took two reads, in the HTTP benchmark at times more than a
+     * millisecond apart, on its way to the kill.
+     */
+    public static final int MIN_READ_BYTES = 2048;
+
+    /** The receive buffers of a connection to the shim ({@link #MIN_READ_BYTES}). */
+    public static io.netty.channel.RecvByteBufAllocator readBuffers() {
+        return new io.netty.channel.AdaptiveRecvByteBufAllocator(MIN_READ_BYTES, MIN_READ_BYTES, 64 * 1024);
+    }
 
     private static final long MAX_BACKOFF_MS = 5_000;
 
@@ -175,7 +187,8 @@ public final class NettyShimConnection implements ShimConnection {
         }
         boolean unix = address instanceof DomainSocketAddress;
         new Bootstrap().group(loop).channel(unix ? EpollDomainSocketChannel.class
-                : io.netty.channel.epoll.EpollSocketChannel.class).handler(new ChannelInitializer<Channel>() {
+                : io.netty.channel.epoll.EpollSocketChannel.class)
+                .option(io.netty.channel.ChannelOption.RCVBUF_ALLOCATOR, readBuffers()).handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 // the driver loop runs here: frames written by one of its steps leave in one flush
