@@ -11,10 +11,11 @@ import java.util.Map;
 
 /**
  * Baton's logging set-up for every process that has the shim on its class path (the shim, {@code baton}, the
- * executors it starts): one line per event on stderr, {@code HH:mm:ss.SSS LEVEL Logger - message}, Netty at WARN,
- * the root at {@code BATON_LOG_LEVEL} (the environment's, or a system property of that name; default INFO). Done in code, found by logback through
- * {@code META-INF/services}, so a start does not load logback's XML configuration machinery (about 450 classes and
- * 100–150 ms of every JVM start on a 2-core machine, measured with a class-load log).
+ * executors it starts): one line per event on stderr, {@code HH:mm:ss.SSS LEVEL Logger - message}, Netty and
+ * Chronicle's affinity library at WARN, the root at {@code BATON_LOG_LEVEL} (the environment's, or a system property
+ * of that name; default INFO). Done in code, found by logback through {@code META-INF/services}, so a start does
+ * not load logback's XML configuration machinery (about 450 classes and 100–150 ms of every JVM start on a 2-core
+ * machine, measured with a class-load log).
  *
  * <p>A configuration of the user's own wins: with {@code -Dlogback.configurationFile=FILE}, or a
  * {@code logback-test.xml} or {@code logback.xml} on the class path, this steps aside and logback reads that file
@@ -58,6 +59,8 @@ public final class LogConfig extends ContextAwareBase implements Configurator {
         root.setLevel(rootLevel(env.get("BATON_LOG_LEVEL")));
         root.addAppender(stderr);
         context.getLogger("io.netty").setLevel(Level.WARN);
+        // Chronicle's thread-affinity library says at INFO that it pins nothing (the SDK leaves JNA out)
+        context.getLogger("net.openhft.affinity").setLevel(Level.WARN);
     }
 
     /** BATON_LOG_LEVEL's level (TRACE, DEBUG, INFO, WARN, ERROR, OFF, any case); INFO when unset or unknown. */

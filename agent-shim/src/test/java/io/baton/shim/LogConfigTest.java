@@ -20,6 +20,7 @@ class LogConfigTest {
         ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         assertThat(root.getLevel()).isEqualTo(Level.DEBUG);
         assertThat(context.getLogger("io.netty").getLevel()).isEqualTo(Level.WARN);
+        assertThat(context.getLogger("net.openhft.affinity").getLevel()).isEqualTo(Level.WARN);
         assertThat(root.getAppender("STDERR")).isInstanceOfSatisfying(ConsoleAppender.class, a -> {
             assertThat(a.getTarget()).isEqualTo("System.err");
             assertThat(a.isStarted()).isTrue();
