@@ -63,9 +63,9 @@ public final class NettyShimConnection implements ShimConnection {
      * REPLACE (about 600 bytes with a small task) then took two reads, in the HTTP benchmark at times more than a
      * millisecond apart, on its way to the kill.
      */
-    public static final int MIN_READ_BYTES = 2048;
+    private static final int MIN_READ_BYTES = 2048;
 
-    /** The receive buffers of a connection to the shim ({@link #MIN_READ_BYTES}). */
+    /** The receive buffers of a connection to the shim (an executor's or a framework's): never below 2 KiB. */
     public static io.netty.channel.RecvByteBufAllocator readBuffers() {
         return new io.netty.channel.AdaptiveRecvByteBufAllocator(MIN_READ_BYTES, MIN_READ_BYTES, 64 * 1024);
     }
