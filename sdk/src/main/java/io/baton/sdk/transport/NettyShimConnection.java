@@ -188,7 +188,8 @@ public final class NettyShimConnection implements ShimConnection {
         boolean unix = address instanceof DomainSocketAddress;
         new Bootstrap().group(loop).channel(unix ? EpollDomainSocketChannel.class
                 : io.netty.channel.epoll.EpollSocketChannel.class)
-                .option(io.netty.channel.ChannelOption.RCVBUF_ALLOCATOR, readBuffers()).handler(new ChannelInitializer<Channel>() {
+                .option(io.netty.channel.ChannelOption.RCVBUF_ALLOCATOR, readBuffers())
+                .handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 // the driver loop runs here: frames written by one of its steps leave in one flush
