@@ -93,30 +93,10 @@ record SubscriptionClaim(Resources overhead, List<HeldTask> tasks, List<Reservat
         }
         List<ReservationEntry> reservations = new ArrayList<>();
         Set<String> rids = new HashSet<>();
+        List<ReservationRecord> endedHere = new ArrayList<>();
         for (ReservationRecord rec : call.getReservationsList()) {
-            io.baton.proto.Keep keep = ledger.reservationBook().endedBy(rec.getReplacementId().getValue(), executorId);
-            if (keep != null) {
-                // ended here already (the executor missed the RELEASE's answer and will repeat it): what it
-                // kept is simply held
-                TaskInfo kept = keep == io.baton.proto.Keep.KEEP_NEW ? rec.getNewTask()
-                        : keep == io.baton.proto.Keep.KEEP_OLD ? rec.getOldTask() : null;
-                if (kept != null && ReleaseRules.endedSince(ledger, executorId, kept.getTaskId().getValue())) {
-                    kept = null; // its terminal update came after the release: nothing is left to hold
-                }
-                if (kept != null) {
-                    Verdict<Resources> r = claimTask(kept, executorId, book, mentioned);
-                    if (!r.accepted()) {
-                        return r.cast();
-                    }
-                    tasks.add(new HeldTask(kept, r.value()));
-                    Verdict<Resources> sum = addDisjoint(holdings, r.value(), "task " + kept.getTaskId().getValue());
-                    if (!sum.accepted()) {
-                        return sum.cast();
-                    }
-                    holdings = sum.value();
-                }
-                mentioned.add(rec.getOldTask().getTaskId().getValue());
-                mentioned.add(rec.getNewTask().getTaskId().getValue());
+            if (ledger.reservationBook().endedBy(rec.getReplacementId().getValue(), executorId) != null) {
+                endedHere.add(rec); // after the live ones: one of those may hold what it kept
                 continue;
             }
             Verdict<ReservationEntry> r = claimReservation(rec, executorId, ledger, mentioned, rids);
@@ -129,6 +109,32 @@ record SubscriptionClaim(Resources overhead, List<HeldTask> tasks, List<Reservat
                 return sum.cast();
             }
             holdings = sum.value();
+        }
+        for (ReservationRecord rec : endedHere) {
+            // ended here already (the executor missed the RELEASE's answer and will repeat it): what it kept is
+            // simply held — unless the executor reports that task itself, as a task or in a later reservation
+            // (simulation seed 3260962435: a same-id resize of the kept task, reserved after this release)
+            io.baton.proto.Keep keep = ledger.reservationBook().endedBy(rec.getReplacementId().getValue(), executorId);
+            TaskInfo kept = keep == io.baton.proto.Keep.KEEP_NEW ? rec.getNewTask()
+                    : keep == io.baton.proto.Keep.KEEP_OLD ? rec.getOldTask() : null;
+            if (kept != null && (ReleaseRules.endedSince(ledger, executorId, kept.getTaskId().getValue())
+                    || mentioned.contains(kept.getTaskId().getValue()))) {
+                kept = null; // its terminal update came after the release, or the executor reports it otherwise
+            }
+            if (kept != null) {
+                Verdict<Resources> r = claimTask(kept, executorId, book, mentioned);
+                if (!r.accepted()) {
+                    return r.cast();
+                }
+                tasks.add(new HeldTask(kept, r.value()));
+                Verdict<Resources> sum = addDisjoint(holdings, r.value(), "task " + kept.getTaskId().getValue());
+                if (!sum.accepted()) {
+                    return sum.cast();
+                }
+                holdings = sum.value();
+            }
+            mentioned.add(rec.getOldTask().getTaskId().getValue());
+            mentioned.add(rec.getNewTask().getTaskId().getValue());
         }
         ended.removeAll(mentioned);
         mentioned.addAll(ended);

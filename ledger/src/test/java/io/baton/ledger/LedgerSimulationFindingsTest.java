@@ -125,4 +125,34 @@ class LedgerSimulationFindingsTest {
         assertThat(f.ledger.reservations()).isEmpty();
         f.balanced();
     }
+
+    /** Seed 3260962435: two same-id resizes of one task, the first's RELEASE answer lost, then a re-subscription. */
+    @Test
+    void aResubscriptionReportingAnEndedReservationBesideALaterOneOfTheSameTaskIsAccepted() {
+        f.subscribe("e1", "cpus:0.1;mem:32", 1000);
+        f.launch("e1", "c", "cpus:1;mem:128", f.offer("cpus:1;mem:128"));
+        f.replace("e1", "r1", "c", "c", "cpus:1;mem:128", false);
+        assertThat(f.end("e1", "r1", Keep.KEEP_NEW).accepted()).isTrue(); // its answer never reaches the executor
+        f.replace("e1", "r2", "c", "c", "cpus:1;mem:128", false);
+        f.ledger.disconnected("e1", f.now);
+        ExecutorSubscribe.Builder again = sub("e1");
+        for (String rid : new String[] {"r1", "r2"}) {
+            again.addReservations(ReservationRecord.newBuilder().setReplacementId(ReplacementID.newBuilder()
+                    .setValue(rid)).setOldTask(LedgerFixture.task("c", "cpus:1;mem:128"))
+                    .setNewTask(LedgerFixture.task("c", "cpus:1;mem:128"))
+                    .addAllPool(Resources.parse("cpus:1;mem:128").toProto())
+                    .addAllInUse(Resources.parse("cpus:1;mem:128").toProto()));
+        }
+        var v = f.ledger.subscribe(again.build(), 100, 1000, f.now);
+        assertThat(v.accepted()).as(String.valueOf(v)).isTrue();
+        assertThat(v.value().lostTasks()).isEmpty();
+        assertThat(f.ledger.reservations()).as("c is r2's, not held twice")
+                .extracting(ReservationView::replacementId).containsExactly("r2");
+        assertThat(f.ledger.executor("e1").taskIds()).isEmpty();
+        assertThat(f.ledger.limitsOf("e1")).isEqualTo(Resources.parse("cpus:1.1;mem:160"));
+        assertThat(f.end("e1", "r1", Keep.KEEP_NEW).accepted()).as("the repeated RELEASE is answered").isTrue();
+        assertThat(f.end("e1", "r2", Keep.KEEP_NEW).accepted()).isTrue();
+        assertThat(f.ledger.executor("e1").taskIds()).containsExactly("c");
+        f.balanced();
+    }
 }

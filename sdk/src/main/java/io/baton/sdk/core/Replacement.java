@@ -156,6 +156,11 @@ public final class Replacement {
     }
 
     /** The shim holds a reservation for it: accepted and not yet released. */
+    /** The shim reserved for this replacement at some point (on delivery or when asked; it may be released since). */
+    public boolean wasReserved() {
+        return reserved || shimHolds;
+    }
+
     public boolean holdsReservation() {
         return reserved && !released;
     }

@@ -11,18 +11,15 @@ import org.junit.jupiter.api.Test;
 /**
  * The deterministic simulation of executor + shim + framework (see docs/RELIABILITY.md). Runs the window
  * {@code -Dbaton.sim.first=N} (default 1) of {@code -Dbaton.sim.seeds=COUNT} seeds (default 10,000) plus a
- * random window of {@code -Dbaton.sim.random=COUNT} seeds (default 0 = skipped until the open findings are fixed), or exactly one seed
- * with {@code -Dbaton.sim.seed=N}.
+ * random window of {@code -Dbaton.sim.random=COUNT} seeds (default 10,000; 0 skips it), or exactly one seed with
+ * {@code -Dbaton.sim.seed=N}.
  */
 class SimulationTest {
     /**
      * Seeds that fail on a finding not fixed yet (see docs/RELIABILITY.md, "Deterministic simulation"). The
      * sweep skips them and says so; {@link #knownOpenSeedsStillFail} notices when one is fixed.
      */
-    static final Map<Long, String> KNOWN_OPEN = Map.of(3260962435L, "after two executor crashes, replacements r3 and r4"
-            + " both committed with new task t6; the re-subscription then reports t6 twice, the shim refuses it"
-            + " (DUPLICATE_TASK) and the executor retries the same subscription every 5 s for ever (found 2026-12-05,"
-            + " window 3,260,928,733 +50,000; docs/RELIABILITY.md, open finding 34)");
+    static final Map<Long, String> KNOWN_OPEN = Map.of();
 
     @Test
     void everySeedKeepsTheInvariants() {
