@@ -60,6 +60,9 @@ final class Subscriptions {
         Verdict<Ledger.SubscribePlan> plan = s.ledger.prepareSubscribe(withDeliveredReservations(withQueuedLaunches(
                 withDefaultOverhead(sub), s.mail.queuedFor(id)), s.mail.unconfirmedFor(id)), c.pid, c.uid);
         if (plan instanceof Verdict.Rejected<Ledger.SubscribePlan> r) {
+            // the executor retries every few seconds and logs it; the operator reading the shim's log sees it too
+            s.note(io.baton.shim.core.Effect.Note.Level.WARN, "executor " + id + " (pid " + c.pid + ", uid " + c.uid
+                    + ") refused: " + r.code() + " " + r.message());
             s.reject(conn, cid, r.code(), r.message());
             return;
         }

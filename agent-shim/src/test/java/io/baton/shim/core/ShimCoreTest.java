@@ -75,6 +75,18 @@ class ShimCoreTest {
     }
 
     @Test
+    void aSubscriptionTheLedgerRefusesIsAnsweredWithTheReasonAndLoggedAtWarn() {
+        List<Effect> out = f.subscribe(EXEC, "e1", task("t1", "cpus:1;mem:128"), task("t1", "cpus:1;mem:128"));
+        assertThat(execReply(out).getRejected().getCode()).isEqualTo(RejectCode.DUPLICATE_TASK);
+        assertThat(CoreFixture.all(out, Effect.Note.class)).singleElement().satisfies(n -> {
+            assertThat(n.level()).isEqualTo(Effect.Note.Level.WARN);
+            assertThat(n.text()).contains("executor e1 (pid 4242", "DUPLICATE_TASK task t1 is reported twice");
+        });
+        assertThat(CoreFixture.all(out, Effect.Attach.class)).as("nothing attached").isEmpty();
+        assertThat(f.core.ledger().executor("e1")).isNull();
+    }
+
+    @Test
     void anExecutorIdBelongsToItsUidAcrossRestartsAndOverTcpTheTokenIsNeeded() {
         ExecutorCall.Builder sub = ExecutorCall.newBuilder().setSubscribe(CoreFixture.subscription("e1"));
         List<Effect> out = f.feed(new Input.ExecutorCalled(EXEC, 4242, 1000, sub.build(), new Input.OwnerRecord(2000, null),
