@@ -62,7 +62,7 @@ final class Subscriptions {
         if (plan instanceof Verdict.Rejected<Ledger.SubscribePlan> r) {
             // the executor retries every few seconds and logs it; the operator reading the shim's log sees it too
             s.note(io.baton.shim.core.Effect.Note.Level.WARN, "executor " + id + " (pid " + c.pid + ", uid " + c.uid
-                    + ") refused: " + r.code() + " " + r.message());
+                    + "): subscription refused (" + r.code() + "): " + r.message());
             s.reject(conn, cid, r.code(), r.message());
             return;
         }
