@@ -61,7 +61,7 @@ final class Subscriptions {
                 withDefaultOverhead(sub), s.mail.queuedFor(id)), s.mail.unconfirmedFor(id)), c.pid, c.uid);
         if (plan instanceof Verdict.Rejected<Ledger.SubscribePlan> r) {
             // the executor retries every few seconds and logs it; the operator reading the shim's log sees it too
-            s.note(io.baton.shim.core.Effect.Note.Level.WARN, "executor " + id + " (pid " + c.pid + ", uid " + c.uid
+            s.note(Effect.Note.Level.WARN, "executor " + id + " (pid " + c.pid + ", uid " + c.uid
                     + "): subscription refused (" + r.code() + "): " + r.message());
             s.reject(conn, cid, r.code(), r.message());
             return;
@@ -112,7 +112,7 @@ final class Subscriptions {
                 .setContainer(p.container());
         p.subscribed().lostTasks().forEach(t -> ack.addLostTasks(t.getTaskId()));
         s.reply(p.conn(), ExecutorResponse.newBuilder().setCorrelationId(p.cid()).setSubscribed(ack).build());
-        s.note(io.baton.shim.core.Effect.Note.Level.INFO, "executor " + id + " (pid " + c.pid + ", uid " + c.uid
+        s.note(Effect.Note.Level.INFO, "executor " + id + " (pid " + c.pid + ", uid " + c.uid
                 + ") subscribed: " + p.call().getTasksCount() + " tasks, " + p.call().getReservationsCount()
                 + " reservations, limits " + p.subscribed().limits() + ", container " + p.container());
         s.isolatorError(p.conn(), failure);

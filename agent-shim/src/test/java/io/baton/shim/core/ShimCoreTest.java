@@ -80,8 +80,8 @@ class ShimCoreTest {
         assertThat(execReply(out).getRejected().getCode()).isEqualTo(RejectCode.DUPLICATE_TASK);
         assertThat(CoreFixture.all(out, Effect.Note.class)).singleElement().satisfies(n -> {
             assertThat(n.level()).isEqualTo(Effect.Note.Level.WARN);
-            assertThat(n.text()).isEqualTo("executor e1 (pid 4242, uid 1000): subscription refused (DUPLICATE_TASK): task t1 is"
-                    + " reported twice");
+            assertThat(n.text()).isEqualTo("executor e1 (pid 4242, uid 1000): subscription refused (DUPLICATE_TASK):"
+                    + " task t1 is reported twice");
         });
         assertThat(CoreFixture.all(out, Effect.Attach.class)).as("nothing attached").isEmpty();
         assertThat(f.core.ledger().executor("e1")).isNull();
