@@ -1,6 +1,7 @@
 package io.baton.cli;
 
 import io.baton.proto.NodeState;
+import io.baton.proto.RefusedSubscription;
 import io.baton.sdk.client.BatonClient;
 import java.io.PrintWriter;
 import java.util.List;
@@ -87,6 +88,16 @@ final class ExecutorArrival {
     private static CliException notThere(NodeState s, String executor, boolean waited) {
         List<String> known = s.getExecutorsList().stream()
                 .map(e -> e.getExecutorId().getValue() + (e.getConnected() ? "" : " (disconnected)")).toList();
+        RefusedSubscription refused = s.getRefusedSubscriptionsList().stream()
+                .filter(r -> r.getExecutorId().getValue().equals(executor)).findFirst().orElse(null);
+        if (refused != null) {
+            return new CliException(CliException.NEGATIVE, "executor " + executor + (waited
+                    ? " did not subscribe in time" : " is not subscribed"), "the shim refused its subscription ("
+                    + refused.getCode() + "): " + CliException.oneLine(refused.getMessage()) + " (" + refused.getTimes()
+                    + (refused.getTimes() == 1 ? " time" : " times in a row") + ", the latest at "
+                    + Format.time(refused.getLastAtUs()) + ")", "the executor keeps trying; see its log and the shim's"
+                    + " for what to change ('baton status' lists every refused executor)");
+        }
         String why = s.getExecutorsList().stream().anyMatch(e -> e.getExecutorId().getValue().equals(executor))
                 ? "it is known but not connected (it is restarting, or stopped)"
                 : "the shim knows " + (known.isEmpty() ? "no executors" : "only " + String.join(", ", known));

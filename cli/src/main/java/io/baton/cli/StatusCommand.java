@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.baton.proto.ExecutorState;
 import io.baton.proto.NodeState;
+import io.baton.proto.RefusedSubscription;
 import io.baton.proto.ReservationState;
 import io.baton.proto.TaskStatus;
 import io.baton.sdk.client.BatonClient;
@@ -97,6 +98,26 @@ final class StatusCommand implements Callable<Integer> {
                 rs.add(new String[] {r.getReplacementId().getValue(), r.getExecutorId().getValue(),
                     r.getOldTaskId().getValue(), r.getNewTaskId().getValue(), Format.resources(r.getPoolList()),
                     Format.resources(r.getInUseList())});
+            }
+            sb.append('\n').append(Format.table(rs));
+        }
+        if (s.getRefusedSubscriptionsCount() > 0) {
+            List<String[]> rs = new ArrayList<>();
+            List<String> head = new ArrayList<>(List.of("REFUSED EXECUTOR", "PID", "TIMES", "FIRST", "LATEST", "CODE",
+                    "REASON"));
+            if (onNodes) {
+                head.add(1, "NODE");
+            }
+            rs.add(head.toArray(String[]::new));
+            for (RefusedSubscription r : s.getRefusedSubscriptionsList()) {
+                List<String> row = new ArrayList<>(List.of(r.getExecutorId().getValue()));
+                if (onNodes) {
+                    row.add(r.getNode());
+                }
+                row.addAll(List.of(r.getPid() > 0 ? Integer.toString(r.getPid()) : "-", Integer.toString(r.getTimes()),
+                        Format.time(r.getFirstAtUs()), Format.time(r.getLastAtUs()), r.getCode().name(),
+                        CliException.oneLine(r.getMessage())));
+                rs.add(row.toArray(String[]::new));
             }
             sb.append('\n').append(Format.table(rs));
         }

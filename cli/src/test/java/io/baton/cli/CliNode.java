@@ -45,8 +45,13 @@ final class CliNode implements AutoCloseable {
 
     /** With the shim's metrics and live view on {@code metricsPort} (0: off). */
     CliNode(Path dir, int metricsPort) throws Exception {
+        this(dir, metricsPort, "cpus:4;mem:4096");
+    }
+
+    /** With the node's {@code total} resources. */
+    CliNode(Path dir, int metricsPort, String total) throws Exception {
         shimDir = dir.resolve("shim");
-        config = ShimConfig.defaults(shimDir, Resources.parse("cpus:4;mem:4096"), "none").withMetricsPort(metricsPort);
+        config = ShimConfig.defaults(shimDir, Resources.parse(total), "none").withMetricsPort(metricsPort);
         shim = new ShimServer(config, new InMemoryIsolator(), TOKEN).start();
         Files.writeString(shimDir.resolve("framework.token"), TOKEN + "\n");
     }
@@ -97,15 +102,20 @@ final class CliNode implements AutoCloseable {
 
     /** A worker executor in this JVM with its Chronicle journal in {@code workDir/journal}. */
     void worker(String id, Path workDir) throws Exception {
-        ExecutorRuntime rt = new ExecutorRuntime(new WorkerExecutor(), id, ChronicleJournal.open(
-                workDir.resolve("journal"), ChronicleJournal.Options.defaults()),
-                new NettyShimConnection(config.executorSocket()), () -> System.currentTimeMillis() * 1000).start();
-        executors.add(rt);
+        startWorker(id, workDir);
         try (BatonClient c = BatonClient.connect(ClientOptions.unix(config.frameworkSocket()).token(TOKEN)
                 .updates(false).build())) {
             await().atMost(Duration.ofSeconds(20)).until(() -> c.state().get(5, TimeUnit.SECONDS).getExecutorsList()
                     .stream().anyMatch(e -> e.getExecutorId().getValue().equals(id) && e.getConnected()));
         }
+    }
+
+    /** As {@link #worker}, without waiting for it to subscribe. */
+    void startWorker(String id, Path workDir) {
+        ExecutorRuntime rt = new ExecutorRuntime(new WorkerExecutor(), id, ChronicleJournal.open(
+                workDir.resolve("journal"), ChronicleJournal.Options.defaults()),
+                new NettyShimConnection(config.executorSocket()), () -> System.currentTimeMillis() * 1000).start();
+        executors.add(rt);
     }
 
     /** Stops the in-process executors (closing their journals). */

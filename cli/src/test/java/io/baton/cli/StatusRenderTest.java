@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.baton.proto.ExecutorID;
 import io.baton.proto.ExecutorState;
 import io.baton.proto.NodeState;
+import io.baton.proto.RefusedSubscription;
+import io.baton.proto.RejectCode;
 import io.baton.resources.Resources;
 import org.junit.jupiter.api.Test;
 
@@ -40,5 +42,21 @@ class StatusRenderTest {
         assertThat(out).doesNotContain("NODE");
         assertThat(out.lines().filter(l -> l.startsWith("EXECUTOR"))).singleElement().asString()
                 .doesNotContain("NODE");
+    }
+
+    @Test
+    void refusedExecutorsAreListedWithTheShimsReasonAndOnlyWhenThereAreAny() {
+        NodeState none = NodeState.newBuilder().setNode("n1").setIsolator("none").build();
+        assertThat(StatusCommand.render(none)).doesNotContain("REFUSED");
+        NodeState s = none.toBuilder().addRefusedSubscriptions(RefusedSubscription.newBuilder()
+                .setExecutorId(ExecutorID.newBuilder().setValue("e1")).setPid(4242).setUid(1000)
+                .setCode(RejectCode.DUPLICATE_TASK).setMessage("task t6 is reported twice").setTimes(12)
+                .setFirstAtUs(1_000_000_000_000_000L).setLastAtUs(1_000_000_055_000_000L)).build();
+        String out = StatusCommand.render(s);
+        assertThat(out.lines().filter(l -> l.startsWith("REFUSED EXECUTOR"))).singleElement().asString()
+                .containsPattern("REFUSED EXECUTOR\\s+PID\\s+TIMES\\s+FIRST\\s+LATEST\\s+CODE\\s+REASON");
+        assertThat(out.lines().filter(l -> l.startsWith("e1 "))).singleElement().asString()
+                .containsPattern("^e1\\s+4242\\s+12\\s+.+\\s+DUPLICATE_TASK\\s+task t6 is reported twice$")
+                .contains(Format.time(1_000_000_000_000_000L), Format.time(1_000_000_055_000_000L));
     }
 }

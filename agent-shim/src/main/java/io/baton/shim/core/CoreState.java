@@ -65,6 +65,7 @@ final class CoreState {
     final Map<String, Container> containers = new LinkedHashMap<>();
     /** Each executor's part of the last STATE, reused while nothing it was made from changed ({@link NodeStates}). */
     final Map<String, NodeStates.Cached> stateCache = new HashMap<>();
+    final RefusedSubscriptions refused = new RefusedSubscriptions();
     final Map<Long, Pending> pending = new HashMap<>();
     /**
      * RESERVEs being granted or sized, by replacement id, with the same RESERVE sent again meanwhile (an executor

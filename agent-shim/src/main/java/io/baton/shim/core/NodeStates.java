@@ -51,6 +51,9 @@ final class NodeStates {
             }
             b.addAllOffers(st.getOffersList()).addAllReservations(st.getReservationsList())
                     .addAllReplacementsInFlight(st.getReplacementsInFlightList());
+            for (io.baton.proto.RefusedSubscription r : st.getRefusedSubscriptionsList()) {
+                b.addRefusedSubscriptions(r.toBuilder().setNode(st.getNode()));
+            }
             finished.addAll(st.getFinishedReplacementsList());
         }
         finished.sort(java.util.Comparator.comparingLong(f -> f.getFinalUpdate().getTimestampUs()));
@@ -102,7 +105,7 @@ final class NodeStates {
             b.addReservations(r.toState());
         }
         s.board.addTo(b);
-        return b.build();
+        return b.addAllRefusedSubscriptions(s.refused.toProto()).build();
     }
 
     /**

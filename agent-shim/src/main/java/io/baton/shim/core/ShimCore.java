@@ -114,6 +114,7 @@ public final class ShimCore {
     private void expire(long now) {
         s.ledger.expireOffers(now);
         long recoveryMs = s.settings.recoveryTimeoutMs();
+        s.refused.expire(now - recoveryMs * 1000);
         for (Ledger.Expired e : s.ledger.expireExecutors(now, recoveryMs * 1000)) {
             String id = e.executorId();
             s.note(Effect.Note.Level.WARN, "executor " + id + " did not re-subscribe within " + recoveryMs + " ms: "

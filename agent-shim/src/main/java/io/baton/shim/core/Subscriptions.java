@@ -63,6 +63,7 @@ final class Subscriptions {
             // the executor retries every few seconds and logs it; the operator reading the shim's log sees it too
             s.note(Effect.Note.Level.WARN, "executor " + id + " (pid " + c.pid + ", uid " + c.uid
                     + "): subscription refused (" + r.code() + "): " + r.message());
+            refused(id, c, r.code(), r.message(), in.nowUs());
             s.reject(conn, cid, r.code(), r.message());
             return;
         }
@@ -79,8 +80,12 @@ final class Subscriptions {
             if (c != null) {
                 c.subscribing = false;
             }
-            s.reject(p.conn(), p.cid(), RejectCode.ISOLATOR_FAILED, "could not put executor " + id + " (pid "
-                    + p.plan().pid() + ") into its container: " + a.failure());
+            String why = "could not put executor " + id + " (pid " + p.plan().pid() + ") into its container: "
+                    + a.failure();
+            if (c != null) {
+                refused(id, c, RejectCode.ISOLATOR_FAILED, why, p.nowUs());
+            }
+            s.reject(p.conn(), p.cid(), RejectCode.ISOLATOR_FAILED, why);
             return;
         }
         s.emit(new Effect.RecordOwner(id, p.plan().uid()));
@@ -103,6 +108,7 @@ final class Subscriptions {
         c.subscribing = false;
         c.executorId = id;
         s.bound.put(id, p.conn());
+        s.refused.subscribed(id);
         for (TaskInfo lost : p.subscribed().lostTasks()) {
             s.publishShimStatus(s.shimStatus(lost.getTaskId(), TaskState.TASK_LOST, TaskReason.REASON_EXECUTOR_UNREGISTERED,
                     "executor " + id + " re-subscribed without this task", id, p.nowUs()));
@@ -124,6 +130,12 @@ final class Subscriptions {
                 s.send(p.conn(), withoutLostReservation(id, e));
             }
         }
+    }
+
+    /** For STATE: the executor retries, and until it is accepted its latest refusal is what an operator needs. */
+    private void refused(String id, CoreState.ExecutorConn c, RejectCode code, String message, long nowUs) {
+        s.refused.expire(nowUs - s.settings.recoveryTimeoutMs() * 1000);
+        s.refused.refused(id, c.pid, c.uid, code, message, nowUs);
     }
 
     /**

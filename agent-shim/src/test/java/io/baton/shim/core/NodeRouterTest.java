@@ -112,8 +112,13 @@ class NodeRouterTest {
         assertThat(fwReply(kill).hasForwarded()).isTrue();
         assertThat(CoreFixture.all(kill, Effect.Deliver.class)).singleElement().matches(d -> d.conn() == E2);
 
+        f.place("e3", "b");
+        assertThat(execReply(f.subscribe(7, "e3", task("t3", "cpus:1;mem:128"), task("t3", "cpus:1;mem:128")))
+                .getRejected().getCode()).isEqualTo(RejectCode.DUPLICATE_TASK);
         NodeState state = fwReply(f.fw(FW, FrameworkCall.newBuilder().setState(GetState.getDefaultInstance())))
                 .getState();
+        assertThat(state.getRefusedSubscriptionsList()).as("node b's refusal, naming its node").singleElement()
+                .matches(r -> r.getExecutorId().getValue().equals("e3") && r.getNode().equals("b"));
         assertThat(state.getNode()).isEqualTo("am");
         assertThat(state.getNodesList()).extracting(NodeState::getNode).containsExactly("a", "b");
         assertThat(state.getExecutorsList()).extracting(ExecutorState::getNode).containsExactly("a", "b");
