@@ -33,6 +33,8 @@ public final class ExecutorDriver {
     static final long HOOK_BOUND_MS = 60_000;
     static final long PUMP_EVERY_US = 250_000;
     static final long RESUBSCRIBE_AFTER_US = 5_000_000;
+    /** A refusal that goes on is logged every this many tries (once a minute at one try every 5 s). */
+    static final int REFUSALS_LOGGED_EVERY = 12;
     static final long SHUTDOWN_GRACE_US = 5_000_000;
 
     /** When to write a checkpoint (the journal may then drop what came before it). */
@@ -50,6 +52,10 @@ public final class ExecutorDriver {
     /** The author's handles this executor holds, by task id, with their incarnations (the tasks are the engine's). */
     final HeldTasks tasks = new HeldTasks();
     boolean subscribed;
+    /** The latest refusal of the subscription while it goes on (null once subscribed), how often and since when. */
+    private String refusedWith;
+    private int refusedTimes;
+    private long refusedSinceUs;
     boolean pumpArmed;
     long appendedAtCheckpoint;
     final Readiness readiness = new Readiness(this);
@@ -121,8 +127,7 @@ public final class ExecutorDriver {
         } else if (in instanceof Input.Subscribed s) {
             subscribedNow(s.container());
         } else if (in instanceof Input.SubscribeRefused r) {
-            log(Effect.Level.ERROR, "executor " + executorId + ": the shim refused the subscription: " + r.message()
-                    + "; retrying in 5 s");
+            refused(r.message());
             emit(new Effect.Arm(new TimerKey.Resubscribe(), now + RESUBSCRIBE_AFTER_US));
         } else if (in instanceof Input.Disconnected d) {
             disconnected(d.why());
@@ -229,7 +234,31 @@ public final class ExecutorDriver {
 
     // ------------------------------------------------------------------ the subscription
 
+    /**
+     * Logs a refused subscription: each new reason, then the same one again on the next two tries and once a minute
+     * after that, with how long it has lasted (a refusal that does not clear would otherwise fill the log every 5 s;
+     * the shim's STATE lists it as well).
+     */
+    private void refused(String message) {
+        if (!message.equals(refusedWith)) {
+            refusedWith = message;
+            refusedTimes = 0;
+            refusedSinceUs = now;
+        }
+        refusedTimes++;
+        if (refusedTimes <= 3 || refusedTimes % REFUSALS_LOGGED_EVERY == 0) {
+            String line = "executor " + executorId + ": the shim refused the subscription: " + message + "; retrying in "
+                    + RESUBSCRIBE_AFTER_US / 1_000_000 + " s";
+            if (refusedTimes > 1) {
+                line += " (refused " + refusedTimes + " times in a row over " + (now - refusedSinceUs) / 1_000_000
+                        + " s" + (refusedTimes < 3 ? ")" : "; logged once a minute while it lasts)");
+            }
+            log(Effect.Level.ERROR, line);
+        }
+    }
+
     private void subscribedNow(String container) {
+        refusedWith = null;
         log(Effect.Level.INFO, "executor " + executorId + " subscribed to the shim (container " + container + ")");
         emit(new Effect.Cancel(new TimerKey.Resubscribe()));
         subscribed = true;
