@@ -26,17 +26,22 @@ final class RefusedSubscriptions {
     /** Least recently refused first. */
     private final LinkedHashMap<String, Refusal> byId = new LinkedHashMap<>();
 
-    /** Executor {@code id}'s subscription was refused with {@code code} at {@code nowUs}. */
-    void refused(String id, long pid, int uid, RejectCode code, String message, long nowUs) {
+    /**
+     * Executor {@code id}'s subscription was refused with {@code code} at {@code nowUs}; returns how many times in a
+     * row it was refused so (1 for a new reason).
+     */
+    int refused(String id, long pid, int uid, RejectCode code, String message, long nowUs) {
         Refusal before = byId.remove(id);
         boolean again = before != null && before.code() == code && before.message().equals(message);
-        byId.put(id, new Refusal(pid, uid, code, message, again ? before.times() + 1 : 1,
-                again ? before.firstAtUs() : nowUs, nowUs));
+        Refusal now = new Refusal(pid, uid, code, message, again ? before.times() + 1 : 1,
+                again ? before.firstAtUs() : nowUs, nowUs);
+        byId.put(id, now);
         Iterator<Refusal> eldest = byId.values().iterator();
         while (byId.size() > MAX) {
             eldest.next();
             eldest.remove();
         }
+        return now.times();
     }
 
     /** Executor {@code id} subscribed. */

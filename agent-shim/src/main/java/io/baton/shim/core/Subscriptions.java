@@ -60,10 +60,14 @@ final class Subscriptions {
         Verdict<Ledger.SubscribePlan> plan = s.ledger.prepareSubscribe(withDeliveredReservations(withQueuedLaunches(
                 withDefaultOverhead(sub), s.mail.queuedFor(id)), s.mail.unconfirmedFor(id)), c.pid, c.uid);
         if (plan instanceof Verdict.Rejected<Ledger.SubscribePlan> r) {
-            // the executor retries every few seconds and logs it; the operator reading the shim's log sees it too
-            s.note(Effect.Note.Level.WARN, "executor " + id + " (pid " + c.pid + ", uid " + c.uid
-                    + "): subscription refused (" + r.code() + "): " + r.message());
-            refused(id, c, r.code(), r.message(), in.nowUs());
+            // the executor retries every few seconds and logs it; the operator reading the shim's log sees it too:
+            // each new reason and the next two tries, then every 12th try (once a minute at the SDK's 5 s)
+            int times = refused(id, c, r.code(), r.message(), in.nowUs());
+            if (times <= 3 || times % 12 == 0) {
+                s.note(Effect.Note.Level.WARN, "executor " + id + " (pid " + c.pid + ", uid " + c.uid
+                        + "): subscription refused (" + r.code() + "): " + r.message()
+                        + (times == 1 ? "" : " (" + times + " times in a row)"));
+            }
             s.reject(conn, cid, r.code(), r.message());
             return;
         }
@@ -133,9 +137,9 @@ final class Subscriptions {
     }
 
     /** For STATE: the executor retries, and until it is accepted its latest refusal is what an operator needs. */
-    private void refused(String id, CoreState.ExecutorConn c, RejectCode code, String message, long nowUs) {
+    private int refused(String id, CoreState.ExecutorConn c, RejectCode code, String message, long nowUs) {
         s.refused.expire(nowUs - s.settings.recoveryTimeoutMs() * 1000);
-        s.refused.refused(id, c.pid, c.uid, code, message, nowUs);
+        return s.refused.refused(id, c.pid, c.uid, code, message, nowUs);
     }
 
     /**

@@ -76,7 +76,7 @@ class ShimCoreTest {
     }
 
     @Test
-    void aSubscriptionTheLedgerRefusesIsAnsweredWithTheReasonAndLoggedAtWarn() {
+    void aSubscriptionTheLedgerRefusesIsAnsweredWithTheReasonAndLoggedAtWarnThenEvery12thTry() {
         List<Effect> out = f.subscribe(EXEC, "e1", task("t1", "cpus:1;mem:128"), task("t1", "cpus:1;mem:128"));
         assertThat(execReply(out).getRejected().getCode()).isEqualTo(RejectCode.DUPLICATE_TASK);
         assertThat(CoreFixture.all(out, Effect.Note.class)).singleElement().satisfies(n -> {
@@ -86,6 +86,18 @@ class ShimCoreTest {
         });
         assertThat(CoreFixture.all(out, Effect.Attach.class)).as("nothing attached").isEmpty();
         assertThat(f.core.ledger().executor("e1")).isNull();
+        List<Integer> loggedAt = new java.util.ArrayList<>(List.of(1));
+        for (int i = 2; i <= 30; i++) {
+            List<Effect> again = f.subscribe(EXEC, "e1", task("t1", "cpus:1;mem:128"), task("t1", "cpus:1;mem:128"));
+            List<Effect.Note> notes = CoreFixture.all(again, Effect.Note.class);
+            if (!notes.isEmpty()) {
+                loggedAt.add(i);
+                assertThat(notes).singleElement().extracting(Effect.Note::text).isEqualTo("executor e1 (pid 4242, uid"
+                        + " 1000): subscription refused (DUPLICATE_TASK): task t1 is reported twice (" + i
+                        + " times in a row)");
+            }
+        }
+        assertThat(loggedAt).as("then once every 12 tries").containsExactly(1, 2, 3, 12, 24);
     }
 
     @Test
