@@ -93,8 +93,8 @@ final class ExecutorArrival {
         if (refused != null) {
             return new CliException(CliException.NEGATIVE, "executor " + executor + (waited
                     ? " did not subscribe in time" : " is not subscribed"), "the shim refused its subscription ("
-                    + refused.getCode() + "): " + CliException.oneLine(refused.getMessage()) + " (" + refused.getTimes()
-                    + (refused.getTimes() == 1 ? " time" : " times in a row") + ", the latest at "
+                    + refused.getCode() + "): " + CliException.oneLine(refused.getMessage()) + " (" + (refused.getTimes()
+                    == 1 ? "once, at " : refused.getTimes() + " times in a row, the latest at ")
                     + Format.time(refused.getLastAtUs()) + ")", "the executor keeps trying; see its log and the shim's"
                     + " for what to change ('baton status' lists every refused executor)");
         }
