@@ -357,6 +357,15 @@ public final class NodeRouter {
         return NodeStates.merge(name, states);
     }
 
+    /** Executors whose latest subscription was refused, over every node ({@link NodeState}'s list). */
+    public int refusedSubscriptions() {
+        int n = 0;
+        for (ShimCore c : cores) {
+            n += c.refusedSubscriptions();
+        }
+        return n;
+    }
+
     /** Every node's ledger, in the order the nodes came. */
     public List<Ledger> ledgers() {
         List<Ledger> l = new ArrayList<>();

@@ -54,6 +54,10 @@ final class RefusedSubscriptions {
         byId.values().removeIf(r -> r.lastAtUs() < beforeUs);
     }
 
+    int size() {
+        return byId.size();
+    }
+
     /** For STATE, least recently refused first. */
     List<RefusedSubscription> toProto() {
         List<RefusedSubscription> out = new ArrayList<>(byId.size());

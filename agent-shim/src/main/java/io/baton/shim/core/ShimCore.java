@@ -190,6 +190,11 @@ public final class ShimCore {
         return s.settings.node();
     }
 
+    /** Executors whose latest subscription this node refused (STATE lists them). */
+    public int refusedSubscriptions() {
+        return s.refused.size();
+    }
+
     public NodeState state() {
         return NodeStates.snapshot(s, isolatorKind);
     }

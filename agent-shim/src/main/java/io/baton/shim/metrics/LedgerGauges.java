@@ -16,9 +16,20 @@ import java.util.TreeSet;
  * @param resources kind (total, allocated, reserved, offered, free) → scalar name → value summed over
  *     roles (mem and disk in MB, as in Mesos); every kind lists the same names
  * @param tasks tasks held by executors (a task inside a replacement's pool is not held)
+ * @param refusedSubscriptions executors whose latest subscription the shim refused (each retries until accepted)
  */
 public record LedgerGauges(Map<String, Map<String, Double>> resources, int connectedExecutors,
-        int disconnectedExecutors, int tasks, int offers, int reservations) {
+        int disconnectedExecutors, int tasks, int offers, int reservations, int refusedSubscriptions) {
+
+    public LedgerGauges(Map<String, Map<String, Double>> resources, int connectedExecutors, int disconnectedExecutors,
+            int tasks, int offers, int reservations) {
+        this(resources, connectedExecutors, disconnectedExecutors, tasks, offers, reservations, 0);
+    }
+
+    /** These gauges with {@code n} refused subscriptions (the shim's cores keep those, not the ledgers). */
+    public LedgerGauges withRefusedSubscriptions(int n) {
+        return new LedgerGauges(resources, connectedExecutors, disconnectedExecutors, tasks, offers, reservations, n);
+    }
 
     /** Several nodes' ledgers (one each), summed. */
     public static LedgerGauges read(java.util.List<Ledger> ledgers) {

@@ -47,6 +47,9 @@ public final class MetricsText {
         header(out, "baton_executors", "gauge", "Executors the ledger holds, by connection state.");
         sample(out, "baton_executors", "state=\"connected\"", g.connectedExecutors());
         sample(out, "baton_executors", "state=\"disconnected\"", g.disconnectedExecutors());
+        header(out, "baton_refused_subscriptions", "gauge", "Executors whose latest subscription the shim refused "
+                + "(each retries until accepted; baton status lists them with the reason).");
+        sample(out, "baton_refused_subscriptions", null, g.refusedSubscriptions());
         header(out, "baton_tasks", "gauge", "Tasks held by executors.");
         sample(out, "baton_tasks", null, g.tasks());
         header(out, "baton_offers", "gauge", "Outstanding offers.");

@@ -250,7 +250,8 @@ public final class ShimServer implements AutoCloseable {
 
     /** The Prometheus text of {@code GET /metrics}: ledger gauges read on the loop, counters from anywhere. */
     String metricsText() throws Exception {
-        LedgerGauges gauges = onLoop(() -> LedgerGauges.read(ctx.router.ledgers()));
+        LedgerGauges gauges = onLoop(() -> LedgerGauges.read(ctx.router.ledgers())
+                .withRefusedSubscriptions(ctx.router.refusedSubscriptions()));
         return MetricsText.render(metrics.snapshot(), gauges);
     }
 

@@ -106,6 +106,10 @@ class MetricsTextTest {
                 # TYPE baton_executors gauge
                 baton_executors{state="connected"} 1
                 baton_executors{state="disconnected"} 0
+                # HELP baton_refused_subscriptions Executors whose latest subscription the shim refused (each \
+                retries until accepted; baton status lists them with the reason).
+                # TYPE baton_refused_subscriptions gauge
+                baton_refused_subscriptions 0
                 # HELP baton_tasks Tasks held by executors.
                 # TYPE baton_tasks gauge
                 baton_tasks 2
