@@ -69,11 +69,19 @@ final class CoreState {
     final Map<Long, Pending> pending = new HashMap<>();
     /**
      * RESERVEs being granted or sized, by replacement id, with the same RESERVE sent again meanwhile (an executor
-     * that reconnected): the retries are answered with the first, never booked or undone on their own.
+     * that reconnected): the retries are answered with the first, never booked or undone on their own. A RELEASE of
+     * that replacement meanwhile waits for the RESERVE's answer, then goes to the ledger: answered at once, it would
+     * find nothing to release, and the grant would then book a reservation nobody releases (a node that grants
+     * through YARN's resource manager; the simulation's later grants).
      */
     final Map<String, ReserveUnderWay> reservesUnderWay = new HashMap<>();
 
-    record ReserveUnderWay(String executorId, io.baton.proto.Reserve call, java.util.List<long[]> retries) {
+    record ReserveUnderWay(String executorId, io.baton.proto.Reserve call, java.util.List<long[]> retries,
+            java.util.List<WaitingRelease> releases) {
+    }
+
+    /** A RELEASE that came while its replacement's RESERVE was under way, with where to answer it. */
+    record WaitingRelease(long conn, long cid, io.baton.proto.Release call) {
     }
     /**
      * The REPLACE requests forwarded lately, by replacement id (bounded): a request that comes again with a

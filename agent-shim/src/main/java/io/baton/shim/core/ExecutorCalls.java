@@ -50,7 +50,7 @@ final class ExecutorCalls {
             case UPDATE -> update(in.conn(), cid, exec, call);
             case RESERVE -> reserve(in, exec);
             case ADJUST -> adjust(in.conn(), cid, exec, call);
-            case RELEASE -> withLimits(in.conn(), cid, exec, s.ledger.release(exec, call.getRelease()), true);
+            case RELEASE -> release(in.conn(), cid, exec, call.getRelease());
             case HEARTBEAT -> s.accepted(in.conn(), cid);
             case PROGRESS -> progress(in.conn(), cid, exec, call);
             case RECORDED_OUTCOME -> recordedOutcome(in.conn(), cid, exec, call);
@@ -171,7 +171,8 @@ final class ExecutorCalls {
             return;
         }
         if (going == null) {
-            s.reservesUnderWay.put(rid, new CoreState.ReserveUnderWay(exec, reserve, new ArrayList<>()));
+            s.reservesUnderWay.put(rid, new CoreState.ReserveUnderWay(exec, reserve, new ArrayList<>(),
+                    new ArrayList<>()));
         }
         s.emit(new Effect.RequestGrant(s.request(new Pending.ReserveGrant(in.conn(), in.call().getCorrelationId(), exec,
                 reserve, in.nowUs())), exec, reserve));
@@ -215,30 +216,61 @@ final class ExecutorCalls {
                     + rid + " was not reserved: " + failure);
             return;
         }
-        for (long[] to : withRetries(p.conn(), p.cid(), p.executorId(), p.reserve())) {
+        CoreState.ReserveUnderWay going = finished(p.executorId(), p.reserve());
+        for (long[] to : withRetries(p.conn(), p.cid(), going)) {
             s.reply(to[0], ExecutorResponse.newBuilder().setCorrelationId(to[1]).setReserved(p.reservation().toRecord())
                     .build());
         }
+        releaseWaiting(p.executorId(), going);
     }
 
     private void rejectReserve(long conn, long cid, String exec, io.baton.proto.Reserve call, RejectCode code,
             String message) {
-        for (long[] to : withRetries(conn, cid, exec, call)) {
+        CoreState.ReserveUnderWay going = finished(exec, call);
+        for (long[] to : withRetries(conn, cid, going)) {
             s.reject(to[0], to[1], code, message);
         }
+        releaseWaiting(exec, going);
     }
 
-    /** The RESERVE's own connection and correlation id, and those of the same RESERVE sent again meanwhile. */
-    private List<long[]> withRetries(long conn, long cid, String exec, io.baton.proto.Reserve call) {
-        List<long[]> out = new ArrayList<>();
-        out.add(new long[] {conn, cid});
+    /** The RESERVE {@code call} of {@code exec} is answered: no longer under way (null if it was not this one). */
+    private CoreState.ReserveUnderWay finished(String exec, io.baton.proto.Reserve call) {
         String rid = call.getReplacementId().getValue();
         CoreState.ReserveUnderWay going = s.reservesUnderWay.get(rid);
         if (going != null && going.executorId().equals(exec) && going.call().equals(call)) {
             s.reservesUnderWay.remove(rid);
+            return going;
+        }
+        return null;
+    }
+
+    /** The RESERVE's own connection and correlation id, and those of the same RESERVE sent again meanwhile. */
+    private static List<long[]> withRetries(long conn, long cid, CoreState.ReserveUnderWay going) {
+        List<long[]> out = new ArrayList<>();
+        out.add(new long[] {conn, cid});
+        if (going != null) {
             out.addAll(going.retries());
         }
         return out;
+    }
+
+    /** A RELEASE waits while its replacement's RESERVE is under way ({@link CoreState#reservesUnderWay}). */
+    private void release(long conn, long cid, String exec, io.baton.proto.Release call) {
+        CoreState.ReserveUnderWay going = s.reservesUnderWay.get(call.getReplacementId().getValue());
+        if (going != null && going.executorId().equals(exec)) {
+            going.releases().add(new CoreState.WaitingRelease(conn, cid, call));
+            return;
+        }
+        withLimits(conn, cid, exec, s.ledger.release(exec, call), true);
+    }
+
+    /** The RELEASEs that waited for the RESERVE just answered, in the order they came. */
+    private void releaseWaiting(String exec, CoreState.ReserveUnderWay going) {
+        if (going != null) {
+            for (CoreState.WaitingRelease w : going.releases()) {
+                withLimits(w.conn(), w.cid(), exec, s.ledger.release(exec, w.call()), true);
+            }
+        }
     }
 
     private void adjust(long conn, long cid, String exec, ExecutorCall call) {

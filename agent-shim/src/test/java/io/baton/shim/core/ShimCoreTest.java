@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.baton.proto.Acknowledge;
 import io.baton.proto.ExecutorCall;
 import io.baton.proto.ExecutorEvent;
+import io.baton.proto.ExecutorResponse;
 import io.baton.proto.FrameworkCall;
 import io.baton.proto.OfferID;
 import io.baton.proto.RejectCode;
@@ -252,6 +253,47 @@ class ShimCoreTest {
         assertThat(CoreFixture.all(out, Effect.ExecutorReply.class)).extracting(r -> r.response().hasReserved())
                 .containsExactly(true, true);
         assertThat(f.core.ledger().reservations()).hasSize(1);
+    }
+
+    /**
+     * A RELEASE that comes while its RESERVE waits for the node's grant (an executor whose replacement ended before the
+     * answer) waits too: answered at once it found nothing to release, and the grant then booked a reservation nobody
+     * released (simulation seeds 29942, 30445, 44652 once grants could come later).
+     */
+    @Test
+    void aReleaseWhileItsReserveIsBeingGrantedWaitsForItThenReleasesWhatWasBooked() {
+        f.subscribe(EXEC, "e1", task("t1", "cpus:1;mem:128"));
+        ExecutorCall.Builder reserve = ExecutorCall.newBuilder().setReserve(io.baton.proto.Reserve.newBuilder()
+                .setReplacementId(ReplacementID.newBuilder().setValue("r1"))
+                .setOldTaskId(TaskID.newBuilder().setValue("t1")).setNewTask(task("t2", "cpus:1;mem:128")));
+        ExecutorCall.Builder release = ExecutorCall.newBuilder().setRelease(io.baton.proto.Release.newBuilder()
+                .setReplacementId(ReplacementID.newBuilder().setValue("r1")).setKeep(io.baton.proto.Keep.KEEP_OLD));
+        f.holdAnswers = true;
+        assertThat(f.exec(EXEC, reserve)).hasSize(1).first().isInstanceOf(Effect.RequestGrant.class);
+        assertThat(f.exec(EXEC, release)).as("the RELEASE waits for the RESERVE's answer").isEmpty();
+        f.holdAnswers = false;
+        List<Effect> out = f.feed(f.answer(f.held.remove(0)));
+        assertThat(CoreFixture.all(out, Effect.ExecutorReply.class)).extracting(r -> r.response().getResultCase())
+                .as("answered in the order they came").containsExactly(ExecutorResponse.ResultCase.RESERVED,
+                        ExecutorResponse.ResultCase.RELEASED);
+        assertThat(f.core.ledger().reservations()).as("what the grant booked is released").isEmpty();
+        assertThat(f.core.ledger().ownerOf("t1")).isEqualTo("e1");
+        assertThat(f.containers.get("e1")).isEqualTo(Resources.parse("cpus:1.1;mem:160"));
+        assertThat(f.core.ledger().verify()).isNull();
+
+        reserve.getReserveBuilder().setReplacementId(ReplacementID.newBuilder().setValue("r2"));
+        release.getReleaseBuilder().setReplacementId(ReplacementID.newBuilder().setValue("r2"));
+        f.grantRefusal = "the resource manager has no room";
+        f.holdAnswers = true;
+        f.exec(EXEC, reserve);
+        assertThat(f.exec(EXEC, release)).isEmpty();
+        f.holdAnswers = false;
+        out = f.feed(f.answer(f.held.remove(0)));
+        assertThat(CoreFixture.all(out, Effect.ExecutorReply.class))
+                .extracting(r -> r.response().getRejected().getCode())
+                .as("a refused grant: the RELEASE finds nothing, as it would have").containsExactly(
+                        RejectCode.INSUFFICIENT_RESOURCES, RejectCode.UNKNOWN_RESERVATION);
+        assertThat(f.core.ledger().verify()).isNull();
     }
 
     @Test

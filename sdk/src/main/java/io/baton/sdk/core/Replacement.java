@@ -155,12 +155,12 @@ public final class Replacement {
         return released;
     }
 
-    /** The shim holds a reservation for it: accepted and not yet released. */
     /** The shim reserved for this replacement at some point (on delivery or when asked; it may be released since). */
     public boolean wasReserved() {
         return reserved || shimHolds;
     }
 
+    /** The shim holds a reservation for it: accepted and not yet released. */
     public boolean holdsReservation() {
         return reserved && !released;
     }

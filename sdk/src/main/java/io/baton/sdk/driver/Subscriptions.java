@@ -83,7 +83,7 @@ public final class Subscriptions {
         List<Replacement> all = new ArrayList<>(engine.replacements());
         for (int i = 0; i < all.size(); i++) {
             Replacement r = all.get(i);
-            if (!r.holdsReservation() || supersededLater(all, i)) {
+            if (!r.holdsReservation() || r.phase().terminal() && supersededLater(all, i)) {
                 continue;
             }
             ReservationRecord.Builder b = ReservationRecord.newBuilder()
@@ -97,10 +97,14 @@ public final class Subscriptions {
     }
 
     /**
-     * A reservation whose release is unconfirmed has ended on the shim if a later replacement was reserved with
-     * one of its tasks as the old task: the shim reserves no task that a live reservation holds. Reporting it
-     * would name that task twice, and the shim would refuse every subscription (simulation seed 3260962435:
-     * same-id resizes r3 and r4 of t6, RELEASE r3's answer lost twice, then an executor crash).
+     * Whether a later replacement was reserved with one of this one's tasks as its old task. For a replacement that
+     * has ended (its release unconfirmed) that means its reservation has ended on the shim, which reserves no task
+     * a live reservation holds: reporting it would name that task twice, and the shim would refuse every
+     * subscription (simulation seed 3260962435: same-id resizes r3 and r4 of t6, RELEASE r3's answer lost twice,
+     * then an executor crash). Not so for one still under way: a later REPLACE of its old task can be reserved on
+     * delivery before this one's RESERVE is granted (then refused as the task is busy, and released), so the caller
+     * asks this of ended replacements only. Hiding an ended one the shim still holds is harmless: its task is
+     * reported at the size it kept, and its repeated RELEASE is answered UNKNOWN_RESERVATION, which means released.
      */
     private static boolean supersededLater(List<Replacement> all, int i) {
         Replacement r = all.get(i);

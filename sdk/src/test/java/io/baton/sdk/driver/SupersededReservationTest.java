@@ -73,4 +73,40 @@ class SupersededReservationTest {
                 .extracting(t -> t.getTaskId().getValue()).containsExactly("a");
         assertThat(recovered.getTasksList()).isEmpty();
     }
+
+    /**
+     * A later REPLACE of the task can be reserved on delivery while an earlier replacement's RESERVE waits for its
+     * grant (a grant that goes through the node, e.g. YARN's resource manager): the engine refuses it, the task being
+     * busy, and releases it, and the earlier one is granted after. That earlier reservation is live on the shim and
+     * must be reported; hidden, the shim would drop its pool and shrink the container under the resize (found in a
+     * review of finding 34's fix).
+     */
+    @Test
+    void aReservationStillUnderWayIsReportedThoughALaterRefusedOneWasReservedOnDelivery() {
+        ExecutorDriver d = f.subscribed();
+        Effect.RunHook launch = DriverFixture.last(f.event(d, DriverFixture.launch(DriverFixture.task("a"))),
+                Effect.RunHook.class);
+        d.step(new Input.HookReturned(launch, true, null, f.now += 1_000));
+        d.step(new Input.TaskReported("a", launch.incarnation(), TaskState.TASK_RUNNING, "", f.now += 1_000));
+
+        Effect.Call reserve1 = DriverFixture.last(f.event(d, resize("r1")), Effect.Call.class); // its grant is slow
+        ExecutorEvent r2 = resize("r2");
+        r2 = r2.toBuilder().setReplace(r2.getReplace().toBuilder().setReserved(ReservationRecord.newBuilder()
+                .setReplacementId(io.baton.proto.ReplacementID.newBuilder().setValue("r2"))
+                .setOldTask(DriverFixture.task("a")).setNewTask(DriverFixture.task("a"))
+                .addAllPool(Resources.parse("cpus:1;mem:64").toProto()))).build();
+        Effect.Call release2 = DriverFixture.last(f.event(d, r2), Effect.Call.class);
+        assertThat(release2.kind()).as("r2 refused (a is busy with r1), its reservation given back")
+                .isEqualTo(Effect.CallKind.RELEASE);
+        assertThat(((io.baton.proto.Release) release2.request()).getKeep()).isEqualTo(io.baton.proto.Keep.KEEP_OLD);
+        d.step(new Input.Answered(release2, Input.Answer.ok(Resources.parse("cpus:1.1;mem:96").toProto()),
+                f.now += 1_000));
+        d.step(new Input.Answered(reserve1, Input.Answer.ok(Resources.parse("cpus:1;mem:64").toProto()),
+                f.now += 1_000));
+        assertThat(d.je.engine().replacement("r1").holdsReservation()).isTrue();
+
+        d.step(new Input.Disconnected("connection lost", f.now += 1_000));
+        assertThat(reservationIds(subscription(d.step(new Input.Connected(f.now += 1_000)))))
+                .as("r1 is live on the shim").containsExactly("r1");
+    }
 }

@@ -16,12 +16,15 @@ import java.util.function.IntConsumer;
 /**
  * Carries the shim core's effects out in the simulated world: replies and events over {@link SimNet},
  * container requests on the REAL {@link InMemoryIsolator} (answered at once, as on a real node, with
- * memory usage always low enough to lower the hard limit), timers on the simulated clock. One per shim
+ * memory usage always low enough to lower the hard limit), grants at once or, for some, up to 0.3 s later (as
+ * through YARN's resource manager), timers on the simulated clock. One per shim
  * incarnation. The sabotage "stale limits" is a broken isolator adapter here: it stops writing memory.
  */
 final class SimNode implements ShimDriver.Outlet {
     static final long PID = 4242;
     static final int UID = 1000;
+    /** The share of grants the node decides later (after up to 0.3 s) instead of at once. */
+    static final double GRANT_LATER = 0.3;
 
     private final SimWorld w;
     private final SimNet net;
@@ -30,12 +33,13 @@ final class SimNode implements ShimDriver.Outlet {
     private final boolean staleLimits;
     private final int incarnation;
     private final IntConsumer tick;
+    private final java.util.function.BiConsumer<Integer, Input> later;
     private final Map<String, Resources> applied = new HashMap<>();
     private final Map<Long, Consumer<ExecutorResponse>> executorReplies = new HashMap<>();
     private final Map<Long, Consumer<FrameworkResponse>> frameworkReplies = new HashMap<>();
 
     SimNode(SimWorld w, SimNet net, InMemoryIsolator isolator, Map<String, Integer> owners, boolean staleLimits,
-            int incarnation, IntConsumer tick) {
+            int incarnation, IntConsumer tick, java.util.function.BiConsumer<Integer, Input> later) {
         this.w = w;
         this.net = net;
         this.isolator = isolator;
@@ -43,6 +47,7 @@ final class SimNode implements ShimDriver.Outlet {
         this.staleLimits = staleLimits;
         this.incarnation = incarnation;
         this.tick = tick;
+        this.later = later;
     }
 
     void expectExecutorReply(long conn, long cid, Consumer<ExecutorResponse> reply) {
@@ -105,6 +110,16 @@ final class SimNode implements ShimDriver.Outlet {
                 apply(a.executorId(), a.limits(), a.rewrite());
                 return new Input.LimitsApplied(a.request(), false, null);
             } else if (effect instanceof Effect.RequestGrant g) {
+                if (w.chance(GRANT_LATER)) {
+                    // as a node that asks elsewhere (YARN's resource manager): other calls go on meanwhile
+                    long request = g.request();
+                    if (net.framework != null) {
+                        net.framework.kinds.merge("grant decided later", 1, Integer::sum);
+                    }
+                    w.after(w.between(1_000, 300_000), "node grant",
+                            () -> later.accept(incarnation, new Input.GrantDecided(request, null)));
+                    return null;
+                }
                 return new Input.GrantDecided(g.request(), null);
             } else if (effect instanceof Effect.DestroyContainer d) {
                 applied.remove(d.executorId());

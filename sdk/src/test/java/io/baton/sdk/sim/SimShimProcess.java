@@ -52,7 +52,7 @@ final class SimShimProcess {
 
     private void start() {
         node = new SimNode(w, net, isolator, owners, sabotage == Simulation.Sabotage.STALE_LIMITS, incarnation,
-                this::tick);
+                this::tick, this::answer);
         if (!clustered()) {
             driver = new ShimDriver(newCore("sim"), node);
             return;
@@ -127,6 +127,13 @@ final class SimShimProcess {
     private void tick(int inc) {
         if (inc == incarnation && up) {
             feed(new Input.Tick(w.now()), "after housekeeping");
+        }
+    }
+
+    /** A node's answer that came later, for the incarnation that asked. */
+    private void answer(int inc, Input in) {
+        if (inc == incarnation && up) {
+            feed(in, "after a node's later answer");
         }
     }
 
