@@ -15,7 +15,8 @@ import java.util.Map;
  * RELEASE retries).
  */
 final class ReservationBook {
-    record Ended(String executorId, Keep keep) {
+    /** How a reservation ended; {@code order} counts endings, so the most recent of several has the largest. */
+    record Ended(String executorId, Keep keep, long order) {
     }
 
     private final Map<String, ReservationEntry> byId = new LinkedHashMap<>();
@@ -23,6 +24,7 @@ final class ReservationBook {
     /** The live reservation naming each task (old or new), the earliest when several would (the rules prevent it). */
     private final Map<String, ReservationEntry> byTask = new HashMap<>();
     private final Map<String, Ended> ended = Bounded.map(4096);
+    private long endings;
     /**
      * Each executor's live reservations' pools, summed as they come ({@link #add}), go ({@link #remove}) and give
      * back ({@link #repool}): an executor's limits then cost one sum, however many replacements it has under way
@@ -106,7 +108,7 @@ final class ReservationBook {
     }
 
     void ended(String replacementId, String executorId, Keep keep) {
-        ended.put(replacementId, new Ended(executorId, keep));
+        ended.put(replacementId, new Ended(executorId, keep, ++endings));
     }
 
     /** How a recently ended reservation ended, or null. */

@@ -13,6 +13,7 @@ import io.baton.resources.Resources;
 import io.baton.ledger.LedgerEntries.HeldTask;
 import io.baton.ledger.LedgerEntries.ReservationEntry;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -110,6 +111,10 @@ record SubscriptionClaim(Resources overhead, List<HeldTask> tasks, List<Reservat
             }
             holdings = sum.value();
         }
+        // the most recently ended first: when two ended ones kept the same task (two resizes of it, both answers
+        // lost), the task is as the later left it; and a task a later one replaced is not held again
+        endedHere.sort(Comparator.comparingLong((ReservationRecord rec) -> -ledger.reservationBook()
+                .ended(rec.getReplacementId().getValue()).order()));
         for (ReservationRecord rec : endedHere) {
             // ended here already (the executor missed the RELEASE's answer and will repeat it): what it kept is
             // simply held — unless the executor reports that task itself, as a task or in a later reservation
