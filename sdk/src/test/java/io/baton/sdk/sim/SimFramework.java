@@ -273,6 +273,15 @@ final class SimFramework {
             busy.add(newId);
             busyBy.put(rid, List.of(oldId, newId));
             sendReplace(r.build(), 0);
+            if (!offers.isEmpty() && w.chance(SECOND_REPLACE)) {
+                // a second REPLACE of the task while this one's RESERVE may still wait for its grant (another
+                // operator, or a framework that lost track): the executor refuses it as busy, and a reconnect
+                // meanwhile must still report this one's reservation (finding 36)
+                w.after(w.between(1_000, 300_000), "second replace of " + oldId, () -> {
+                    count("second REPLACE of a task being replaced");
+                    replace(oldId);
+                });
+            }
         };
         if (need.isEmpty()) {
             send.accept(List.of());
@@ -286,6 +295,8 @@ final class SimFramework {
     private final Map<String, Replace> sentReplaces = new LinkedHashMap<>();
     /** How often an ended replacement is asked for again (an operator re-running the same command). */
     static final double AGAIN_AFTER_OUTCOME = 0.1;
+    /** How often a replacement that reserves offers is followed by another REPLACE of the same old task. */
+    static final double SECOND_REPLACE = 0.15;
 
     private void sendReplace(Replace r, int attempt) {
         String rid = r.getReplacementId().getValue();
