@@ -260,8 +260,8 @@ public final class Engine {
         if (e instanceof Event.TimerFired t && !r.armed.containsKey(t.timer())) {
             return false;
         }
-        if (r.phase.terminal() && !(e instanceof Event.Released)) {
-            return false;
+        if (r.phase.terminal() && !(e instanceof Event.Released || e instanceof Event.ReserveAccepted && !r.reserved)) {
+            return false; // ended: only the release's answer, or a reserve the shim booked after the outcome
         }
         if (e instanceof Event.ContainerAdjusted) {
             return false; // the engine follows its own Adjust (see step); an answer from outside is late news

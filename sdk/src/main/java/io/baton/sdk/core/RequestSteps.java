@@ -134,6 +134,22 @@ final class RequestSteps {
         }
     }
 
+    /**
+     * A RESERVE answered OK after the replacement ended without a reservation of its own: the shim booked a RESERVE
+     * sent again (after a reconnect) once it had refused or released the first, and holds a pool nothing will use
+     * (simulation seed 7308335: refused because a later REPLACE of the task held it, then booked once that one was
+     * released). It is given back at once, and the release re-issued until the shim confirms it. The engine takes
+     * this event only then ({@link Engine#accepts}); a late answer for a reservation it took is nothing new.
+     */
+    static Phase reservedAfterOutcome(Replacement r, Event e) {
+        if (!r.reserved) {
+            r.emit(new Command.Release(r.id, r.oldAlive ? Keep.KEEP_OLD : Keep.KEEP_NONE));
+            r.released = false; // a release confirmed before this answer freed the pool the shim held then
+            r.releaseUnconfirmed = true;
+        }
+        return r.phase;
+    }
+
     // ------------------------------------------------------------------ the old task ends before it was asked to
 
     static Phase oldEndedPending(Replacement r, Event e) {

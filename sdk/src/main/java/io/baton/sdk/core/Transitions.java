@@ -166,6 +166,9 @@ public final class Transitions {
         for (Phase p : List.of(COMMITTED, ROLLED_BACK, ABORTED, FAILED, REJECTED)) { // REJECTED: a shim-made reserve
             row(p, Released.class, phases(p), "released", Transitions::released);
         }
+        for (Phase p : List.of(ABORTED, REJECTED)) { // the outcomes a replacement can reach without its reservation
+            row(p, ReserveAccepted.class, phases(p), "reserved after the outcome", RequestSteps::reservedAfterOutcome);
+        }
     }
 
     private Transitions() {

@@ -65,7 +65,7 @@ final class RecoverySteps {
             known.putIfAbsent(r.request().oldTaskId(), r.oldTask());
             known.putIfAbsent(r.request().newTaskId(), r.request().newTask());
         }
-        for (Replacement r : failedJustBefore(je)) {
+        for (Replacement r : endedJustBefore(je)) {
             known.putIfAbsent(r.request().oldTaskId(), r.oldTask());
             known.putIfAbsent(r.request().newTaskId(), r.request().newTask());
         }
@@ -107,10 +107,12 @@ final class RecoverySteps {
                 facts.execute(je.taskState(oldId, TaskState.TASK_KILLED, "stopped while the executor was down", now));
             }
         }
-        for (Replacement r : failedJustBefore(je)) {
+        for (Replacement r : endedJustBefore(je)) {
             for (String id : List.of(r.request().oldTaskId(), r.request().newTaskId())) {
                 if (alive.contains(id) && !je.engine().tasks().containsKey(id) && !je.engine().manages(id)) {
-                    // its stop may have been lost with the crash: nothing of a failed replacement may run on
+                    // its stop may have been lost with the crash: nothing a replacement's outcome did not keep may
+                    // run on (a failed one's tasks; a rolled-back one's new task that would not stop in time,
+                    // simulation seed 7753669; a committed one's old task)
                     fx.execute(List.of(new Command.Kill(r.id(), id, 0)));
                 }
             }
@@ -133,13 +135,15 @@ final class RecoverySteps {
                 if (relaunchTooLate && (c instanceof Command.Launch || c instanceof Command.Thaw)) {
                     continue; // its start timer fires at once and fails the rollback: nothing may be left starting
                 }
-                if (c instanceof Command.ArmTimer t && t.timer() == io.baton.sdk.core.Timer.DRAIN && t.deadlineUs() <= now
-                        && stops.contains(r.id())) {
+                long drained = now + r.request().policy().drainTimeoutUs();
+                if (c instanceof Command.ArmTimer t && t.timer() == io.baton.sdk.core.Timer.DRAIN
+                        && t.deadlineUs() < drained && stops.contains(r.id())) {
                     // the kill (or freeze) this timer bounds is re-issued now, and may never have run (the executor
                     // was down): it gets its drain period. Firing at once gave a task up untried — a rollback's
                     // new task as "will not stop", left running after the outcome called it failed (seed 9929),
-                    // or a ready new task rolled back because the old one's kill never ran (seed 1011810)
-                    c = new Command.ArmTimer(t.replacementId(), t.timer(), now + r.request().policy().drainTimeoutUs());
+                    // or a ready new task rolled back because the old one's kill never ran (seed 1011810); so did
+                    // a deadline a few ms away (seed 7753669: the restart came 12 ms before it)
+                    c = new Command.ArmTimer(t.replacementId(), t.timer(), drained);
                 }
                 if (!isShimCall(c)) {
                     resume.add(c); // shim calls go out when the executor has re-subscribed
@@ -173,11 +177,14 @@ final class RecoverySteps {
         };
     }
 
-    /** Replacements that failed so shortly before the crash that their release was not confirmed. */
-    private static List<Replacement> failedJustBefore(JournaledEngine je) {
+    /**
+     * Replacements that ended so shortly before the crash that their release was not confirmed: a task their outcome
+     * did not keep may still run (its stop given up on, or lost with the crash).
+     */
+    private static List<Replacement> endedJustBefore(JournaledEngine je) {
         List<Replacement> out = new ArrayList<>();
         for (Replacement r : je.engine().replacements()) {
-            if (r.phase() == Phase.FAILED && r.holdsReservation()) {
+            if (r.phase().terminal() && r.holdsReservation()) {
                 out.add(r);
             }
         }

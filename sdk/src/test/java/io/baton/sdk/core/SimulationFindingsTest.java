@@ -141,4 +141,41 @@ class SimulationFindingsTest {
         s.after(30_000).timer(Timer.DRAIN).expect(Phase.ROLLED_BACK);
         assertThat(s.kinds()).doesNotContain("Launch");
     }
+
+    /**
+     * Seed 7308335: the RESERVE was refused (a later REPLACE of the task held it), and the same RESERVE, sent again
+     * after a reconnect, was booked once that one was released: the shim's OK came after the outcome.
+     */
+    @Test
+    void aReserveBookedAfterTheReplacementWasRejectedIsGivenBack() {
+        s.replace("a", task("a", "cpus:0.5;mem:256"), STOP_THEN_START, "o-1");
+        s.on(new Event.ReserveRejected(io.baton.proto.RejectCode.ALREADY_REPLACING, "task a is already in r2", s.now))
+                .expect(Phase.REJECTED);
+        assertThat(s.engine.replacement("r1").releasePending()).isFalse();
+        s.after(50).reserved("cpus:1;mem:512").expect(Phase.REJECTED);
+        s.expectRelease(Keep.KEEP_OLD);
+        assertThat(s.engine.replacement("r1").releasePending()).as("re-issued until confirmed").isTrue();
+        s.on(new Event.Released(s.now));
+        assertThat(s.engine.replacement("r1").releasePending()).isFalse();
+        s.after(50).reserved("cpus:1;mem:512");
+        assertThat(s.last).as("an answer repeated after the release: the shim booked it again")
+                .containsExactly(new Command.Release("r1", Keep.KEEP_OLD));
+    }
+
+    @Test
+    void aReserveBookedAfterAnAbortWhoseOldTaskEndedKeepsNothing() {
+        s.replace("a", task("b", "cpus:1;mem:512"), STOP_THEN_START).status("a", TASK_FAILED).expect(Phase.ABORTED);
+        s.expectRelease(Keep.KEEP_NONE);
+        s.on(new Event.Released(s.now));
+        s.reserved("cpus:1;mem:512").expect(Phase.ABORTED);
+        s.expectRelease(Keep.KEEP_NONE);
+    }
+
+    @Test
+    void aLateAnswerForAReservationTheReplacementTookIsNothingNew() {
+        s.replace("a", task("b", "cpus:1;mem:512"), STOP_THEN_START).reserved("cpus:1;mem:512");
+        s.status("a", TASK_KILLED).status("b", TASK_RUNNING).expect(Phase.COMMITTED);
+        assertThat(s.engine.accepts("r1", new Event.ReserveAccepted(io.baton.resources.Resources.parse("cpus:1"),
+                s.now))).isFalse();
+    }
 }

@@ -55,8 +55,8 @@ class TransitionTableTest {
             RELAUNCHING: OldTaskRunning OldTaskFailed TimerFired HookFailed(any)
             COMMITTED: Released
             ROLLED_BACK: Released
-            ABORTED: Released
-            REJECTED: Released
+            ABORTED: ReserveAccepted Released
+            REJECTED: ReserveAccepted Released
             FAILED: Released
             """;
 

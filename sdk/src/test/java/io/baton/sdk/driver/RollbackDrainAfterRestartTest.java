@@ -112,4 +112,55 @@ class RollbackDrainAfterRestartTest {
         assertThat(resumed).anyMatch(e -> e instanceof Effect.RunHook h && h.hook() == Hook.KILL && h.taskId().equals("a"));
         assertThat(drainArmed(resumed).deadlineUs()).isEqualTo(now + DRAIN_MS * 1000);
     }
+
+    /** Runs a START_THEN_STOP until its new task b did not start in time: ROLLING_BACK, b's kill issued, a untouched. */
+    private void toRollingBackBeforeTheOldTaskWasStopped(ExecutorDriver d) {
+        d.step(new Input.Start(now));
+        d.step(new Input.Connected(now));
+        d.step(new Input.Subscribed("c1", now));
+        hookOk(d, d.step(new Input.ShimEvent(ExecutorEvent.newBuilder().setLaunch(LaunchEvent.newBuilder()
+                .setTask(task("a"))).build(), now)));
+        d.step(new Input.TaskReported("a", 1, TaskState.TASK_RUNNING, "", now));
+        List<Effect> reserve = d.step(new Input.ShimEvent(ExecutorEvent.newBuilder().setReplace(ReplaceEvent.newBuilder()
+                .setRequest(Replace.newBuilder().setReplacementId(ReplacementID.newBuilder().setValue("r1"))
+                        .setOldTaskId(TaskID.newBuilder().setValue("a")).setNewTask(task("b"))
+                        .setPolicy(ReplacePolicy.newBuilder().setStrategy(ReplaceStrategy.START_THEN_STOP)
+                                .setDrainTimeoutMs(DRAIN_MS).setStartTimeoutMs(DRAIN_MS)))).build(), now));
+        hookOk(d, d.step(new Input.Answered(only(reserve, Effect.Call.class), Input.Answer.ok(
+                Resources.parse("cpus:2;mem:128").toProto()), now += 1_000))); // the launch of b
+        d.step(new Input.TimerFired(new TimerKey.Replacement("r1", Timer.START), now += DRAIN_MS * 1000));
+        assertThat(d.engine().replacement("r1").phase()).isEqualTo(Phase.ROLLING_BACK);
+    }
+
+    /** The executor is back shortly before the drain deadline: the re-issued kill still gets a whole drain period. */
+    @Test
+    void aReissuedKillGetsItsDrainPeriodAlsoWhenTheDeadlineHasNotPassedYet() {
+        toRollingBackBeforeTheOldTaskWasStopped(driver());
+        ExecutorDriver after = driver();
+        now += DRAIN_MS * 1000 - 10_000; // 10 ms before the deadline
+        after.step(new Input.Start(now));
+        List<Effect> resumed = after.step(new Input.Recovered(Set.of("a", "b"), now));
+        assertThat(resumed).anyMatch(e -> e instanceof Effect.RunHook h && h.hook() == Hook.KILL && h.taskId().equals("b"));
+        assertThat(drainArmed(resumed).deadlineUs()).isEqualTo(now + DRAIN_MS * 1000);
+    }
+
+    /**
+     * Seed 7753669: the rollback gave its new task up (it did not stop within the drain timeout: reported failed,
+     * the old task kept, ROLLED_BACK) and the executor died before the shim confirmed the release; the new task
+     * still runs after the restart. It is stopped, though the engine no longer knows it.
+     */
+    @Test
+    void aNewTaskARolledBackReplacementGaveUpOnIsStoppedAfterARestart() {
+        ExecutorDriver d = driver();
+        toRollingBackBeforeTheOldTaskWasStopped(d);
+        d.step(new Input.TimerFired(new TimerKey.Replacement("r1", Timer.DRAIN), now += DRAIN_MS * 1000));
+        assertThat(d.engine().replacement("r1").phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(d.engine().tasks()).containsOnlyKeys("a");
+
+        ExecutorDriver after = driver();
+        after.step(new Input.Start(now += 1_000_000));
+        List<Effect> resumed = after.step(new Input.Recovered(Set.of("a", "b"), now));
+        assertThat(resumed).anyMatch(e -> e instanceof Effect.RunHook h && h.hook() == Hook.KILL && h.taskId().equals("b"));
+        assertThat(resumed).noneMatch(e -> e instanceof Effect.RunHook h && h.taskId().equals("a"));
+    }
 }
