@@ -53,21 +53,26 @@ class RollbackDrainAfterRestartTest {
         return d.step(new Input.HookReturned(only(effects, Effect.RunHook.class), true, null, now += 1_000));
     }
 
-    /** Runs a START_THEN_STOP to STOPPING_OLD (the old task's kill issued); returns that kill. */
-    private Effect.RunHook toStoppingOld(ExecutorDriver d) {
+    /** Runs a START_THEN_STOP of a by b until b's launch hook returned (a runs; a's drain and b's start timers). */
+    private void toLaunched(ExecutorDriver d) {
         d.step(new Input.Start(now));
         d.step(new Input.Connected(now));
         d.step(new Input.Subscribed("c1", now));
         hookOk(d, d.step(new Input.ShimEvent(ExecutorEvent.newBuilder().setLaunch(LaunchEvent.newBuilder()
                 .setTask(task("a"))).build(), now)));
         d.step(new Input.TaskReported("a", 1, TaskState.TASK_RUNNING, "", now));
-        List<Effect> reserve = d.step(new Input.ShimEvent(ExecutorEvent.newBuilder().setReplace(ReplaceEvent.newBuilder().setRequest(Replace
-                .newBuilder().setReplacementId(ReplacementID.newBuilder().setValue("r1"))
-                .setOldTaskId(TaskID.newBuilder().setValue("a")).setNewTask(task("b"))
-                .setPolicy(ReplacePolicy.newBuilder().setStrategy(ReplaceStrategy.START_THEN_STOP)
-                        .setDrainTimeoutMs(DRAIN_MS)))).build(), now));
+        List<Effect> reserve = d.step(new Input.ShimEvent(ExecutorEvent.newBuilder().setReplace(ReplaceEvent.newBuilder()
+                .setRequest(Replace.newBuilder().setReplacementId(ReplacementID.newBuilder().setValue("r1"))
+                        .setOldTaskId(TaskID.newBuilder().setValue("a")).setNewTask(task("b"))
+                        .setPolicy(ReplacePolicy.newBuilder().setStrategy(ReplaceStrategy.START_THEN_STOP)
+                                .setDrainTimeoutMs(DRAIN_MS).setStartTimeoutMs(DRAIN_MS)))).build(), now));
         hookOk(d, d.step(new Input.Answered(only(reserve, Effect.Call.class), Input.Answer.ok(
                 Resources.parse("cpus:2;mem:128").toProto()), now += 1_000))); // the launch of b
+    }
+
+    /** Runs a START_THEN_STOP to STOPPING_OLD (the old task's kill issued); returns that kill. */
+    private Effect.RunHook toStoppingOld(ExecutorDriver d) {
+        toLaunched(d);
         List<Effect> stopOld = d.step(new Input.TaskReported("b", 2, TaskState.TASK_RUNNING, "", now += 1_000));
         assertThat(d.engine().replacement("r1").phase()).isEqualTo(Phase.STOPPING_OLD);
         return only(stopOld, Effect.RunHook.class);
@@ -115,19 +120,7 @@ class RollbackDrainAfterRestartTest {
 
     /** Runs a START_THEN_STOP until its new task b did not start in time: ROLLING_BACK, b's kill issued, a untouched. */
     private void toRollingBackBeforeTheOldTaskWasStopped(ExecutorDriver d) {
-        d.step(new Input.Start(now));
-        d.step(new Input.Connected(now));
-        d.step(new Input.Subscribed("c1", now));
-        hookOk(d, d.step(new Input.ShimEvent(ExecutorEvent.newBuilder().setLaunch(LaunchEvent.newBuilder()
-                .setTask(task("a"))).build(), now)));
-        d.step(new Input.TaskReported("a", 1, TaskState.TASK_RUNNING, "", now));
-        List<Effect> reserve = d.step(new Input.ShimEvent(ExecutorEvent.newBuilder().setReplace(ReplaceEvent.newBuilder()
-                .setRequest(Replace.newBuilder().setReplacementId(ReplacementID.newBuilder().setValue("r1"))
-                        .setOldTaskId(TaskID.newBuilder().setValue("a")).setNewTask(task("b"))
-                        .setPolicy(ReplacePolicy.newBuilder().setStrategy(ReplaceStrategy.START_THEN_STOP)
-                                .setDrainTimeoutMs(DRAIN_MS).setStartTimeoutMs(DRAIN_MS)))).build(), now));
-        hookOk(d, d.step(new Input.Answered(only(reserve, Effect.Call.class), Input.Answer.ok(
-                Resources.parse("cpus:2;mem:128").toProto()), now += 1_000))); // the launch of b
+        toLaunched(d);
         d.step(new Input.TimerFired(new TimerKey.Replacement("r1", Timer.START), now += DRAIN_MS * 1000));
         assertThat(d.engine().replacement("r1").phase()).isEqualTo(Phase.ROLLING_BACK);
     }
