@@ -255,11 +255,20 @@ final class SimExecutor {
         int epoch = net.exec.epoch;
         int inc = incarnation;
         net.send(net.exec, true, "exec->shim " + what, c.hasUpdate(), () -> net.shim.executorCall(epoch, c,
-                resp -> net.send(net.exec, false, "shim->exec answer to " + what + SimText.answer(resp), false, () -> {
-                    if (inc == incarnation) {
-                        onAnswer.accept(resp);
+                resp -> {
+                    if (net.exec.epoch != epoch) {
+                        // the shim answers on the call's connection; once that is gone the answer is too (the SDK's
+                        // transport fails the calls of a lost connection; the driver re-issues what it still needs).
+                        // Until 2026-12-05 such an answer went out on the next connection, which no transport does
+                        w.trace("net exec: answer to " + what + " lost with its connection (#" + epoch + ")");
+                        return;
                     }
-                })));
+                    net.send(net.exec, false, "shim->exec answer to " + what + SimText.answer(resp), false, () -> {
+                        if (inc == incarnation) {
+                            onAnswer.accept(resp);
+                        }
+                    });
+                }));
     }
 
     private void shimCall(Effect.Call c) {

@@ -104,8 +104,14 @@ final class SimFramework {
         w.trace("fw: " + what);
         FrameworkCall c = call.setCorrelationId(++nextCid).build();
         int e = epoch;
-        net.send(net.fw, true, "fw->shim " + what, false, () -> net.shim.frameworkCall(e, c, r -> net.send(net.fw, false,
-                "shim->fw answer to " + what + SimText.answer(r), false, () -> onAnswer.accept(r))));
+        int link = net.fw.epoch;
+        net.send(net.fw, true, "fw->shim " + what, false, () -> net.shim.frameworkCall(e, c, r -> {
+            if (net.fw.epoch != link) { // answered on the call's connection, gone since (see SimExecutor#call)
+                w.trace("net fw: answer to " + what + " lost with its connection (#" + link + ")");
+                return;
+            }
+            net.send(net.fw, false, "shim->fw answer to " + what + SimText.answer(r), false, () -> onAnswer.accept(r));
+        }));
     }
 
     private static FrameworkCall.Builder ack(String task, ByteString uuid) {
