@@ -233,11 +233,26 @@ final class FrameworkCalls {
                 || r.getPolicy().getStrategy() == io.baton.proto.ReplaceStrategy.START_THEN_STOP
                 || r.getPolicy().getStrategy() == io.baton.proto.ReplaceStrategy.FREEZE_THEN_START
                 || s.ledger.knowsReplacement(rid) || !exec.equals(s.ledger.ownerOf(oldId)) || old == null
-                || old.getState() != TaskState.TASK_RUNNING) {
+                || old.getState() != TaskState.TASK_RUNNING || reserveUnderWayOf(exec, oldId)) {
             return null;
         }
         return io.baton.proto.Reserve.newBuilder().setReplacementId(r.getReplacementId()).setOldTaskId(r.getOldTaskId())
                 .setNewTask(r.getNewTask()).setConcurrent(false).build();
+    }
+
+    /**
+     * Whether a RESERVE of {@code exec} for a replacement of {@code oldId} is waiting for its grant: a second REPLACE of
+     * that task is delivered plain then (the executor refuses it as busy). Reserved on delivery, it took the task before
+     * the first one's grant booked it, so that one was refused (ALREADY_REPLACING) and both replacements failed
+     * (found in a review of the simulation's second-REPLACE workload).
+     */
+    private boolean reserveUnderWayOf(String exec, String oldId) {
+        for (CoreState.ReserveUnderWay u : s.reservesUnderWay.values()) {
+            if (u.executorId().equals(exec) && u.call().getOldTaskId().getValue().equals(oldId)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The grant for a reservation on delivery: booked, then the container is set; not granted: delivered plain. */

@@ -123,4 +123,33 @@ class ReserveOnDeliveryTest {
         assertThat(g.core.ledger().holdsReservation("r1", "e1")).isFalse();
         assertThat(delivered(back).get(0).getReplace().hasReserved()).as("its reservation is gone").isFalse();
     }
+
+    /**
+     * A second REPLACE of a task whose replacement's RESERVE waits for its grant is delivered plain: reserved on
+     * delivery, it took the task first and the waiting RESERVE was refused ALREADY_REPLACING, so both failed.
+     */
+    @Test
+    void aSecondReplaceOfATaskWhoseReserveWaitsForItsGrantIsDeliveredPlain() {
+        f.framework(FW);
+        f.subscribe(EXEC, "e1", task("t1", "cpus:1;mem:256"));
+        String offer = f.offer(FW, "cpus:1");
+        Replace.Builder first = replace("r1", "t1", "cpus:2;mem:256", ReplaceStrategy.RESIZE_IN_PLACE)
+                .addOfferIds(OfferID.newBuilder().setValue(offer));
+        f.fw(FW, FrameworkCall.newBuilder().setReplace(first));
+        f.holdAnswers = true;
+        f.exec(EXEC, ExecutorCall.newBuilder().setReserve(Reserve.newBuilder().setReplacementId(first
+                .getReplacementId()).setOldTaskId(first.getOldTaskId()).setNewTask(first.getNewTask())
+                .addOfferIds(OfferID.newBuilder().setValue(offer))));
+        assertThat(f.held).as("the grant is being decided").hasSize(1);
+        f.holdAnswers = false;
+
+        List<Effect> second = f.fw(FW, FrameworkCall.newBuilder().setReplace(replace("r2", "t1", "cpus:1;mem:128",
+                ReplaceStrategy.RESIZE_IN_PLACE)));
+        assertThat(delivered(second).get(0).getReplace().hasReserved()).isFalse();
+        assertThat(f.core.ledger().reservations()).isEmpty();
+
+        List<Effect> granted = f.feed(f.answer(f.held.remove(0)));
+        assertThat(execReply(granted).hasReserved()).as("the first RESERVE is booked").isTrue();
+        assertThat(f.core.ledger().holdsReservation("r1", "e1")).isTrue();
+    }
 }

@@ -231,10 +231,16 @@ final class RequestSteps {
                 + h.message());
     }
 
-    /** After the reserve: the old task keeps its resources, the rest is released. */
+    /**
+     * After the reserve (or while it is unanswered, REQUESTED's drain timer): the old task keeps its resources, the
+     * rest is released. Unanswered, the reserve may have landed: the release is owed until the shim confirms it.
+     */
     private static Phase abort(Replacement r, TaskReason reason, String message) {
         r.cancelAll();
         r.emit(new Command.Release(r.id, Keep.KEEP_OLD));
+        if (!r.reserved) {
+            r.releaseUnconfirmed = true;
+        }
         endWithoutNewTask(r, reason, message, Phase.ABORTED);
         return Phase.ABORTED;
     }

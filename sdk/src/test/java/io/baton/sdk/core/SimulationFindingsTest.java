@@ -178,4 +178,22 @@ class SimulationFindingsTest {
         assertThat(s.engine.accepts("r1", new Event.ReserveAccepted(io.baton.resources.Resources.parse("cpus:1"),
                 s.now))).isFalse();
     }
+
+    /**
+     * Found in a review: a request that waited (PENDING) and then sent its RESERVE is ended by the wait's drain
+     * timer before the answer; the reserve may have landed, so the release is owed until the shim confirms it
+     * (re-issued after every re-subscription), as when the old task ends there (finding 21).
+     */
+    @Test
+    void aDrainTimerThatEndsAReplacementWhoseReserveIsUnansweredOwesItsRelease() {
+        s.engine.shimDisconnected();
+        s.replace("a", task("b", "cpus:1;mem:512"), STOP_THEN_START).expect(Phase.PENDING);
+        s.engine.shimConnected(s.now);
+        assertThat(s.engine.replacement("r1").phase()).isEqualTo(Phase.REQUESTED);
+        s.after(30_000).timer(Timer.DRAIN).expect(Phase.ABORTED);
+        s.expectRelease(Keep.KEEP_OLD);
+        assertThat(s.engine.replacement("r1").releasePending()).isTrue();
+        assertThat(Resume.commands(s.engine.replacement("r1"), false, true))
+                .contains(new Command.Release("r1", Keep.KEEP_OLD));
+    }
 }
