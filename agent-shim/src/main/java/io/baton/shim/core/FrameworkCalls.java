@@ -241,10 +241,10 @@ final class FrameworkCalls {
     }
 
     /**
-     * Whether a RESERVE of {@code exec} for a replacement of {@code oldId} is waiting for its grant: a second REPLACE of
-     * that task is delivered plain then (the executor refuses it as busy). Reserved on delivery, it took the task before
-     * the first one's grant booked it, so that one was refused (ALREADY_REPLACING) and both replacements failed
-     * (found in a review of the simulation's second-REPLACE workload).
+     * Whether a RESERVE of {@code exec} for a replacement of {@code oldId} is waiting for its grant: a second
+     * REPLACE of that task is delivered plain then (the executor refuses it as busy). Reserved on delivery, it took
+     * the task before the first one's grant booked it, so that one was refused (ALREADY_REPLACING) and both
+     * replacements failed (found in a review of the simulation's second-REPLACE workload).
      */
     private boolean reserveUnderWayOf(String exec, String oldId) {
         for (CoreState.ReserveUnderWay u : s.reservesUnderWay.values()) {

@@ -61,8 +61,9 @@ class RollbackDrainAfterRestartTest {
         hookOk(d, d.step(new Input.ShimEvent(ExecutorEvent.newBuilder().setLaunch(LaunchEvent.newBuilder()
                 .setTask(task("a"))).build(), now)));
         d.step(new Input.TaskReported("a", 1, TaskState.TASK_RUNNING, "", now));
-        List<Effect> reserve = d.step(new Input.ShimEvent(ExecutorEvent.newBuilder().setReplace(ReplaceEvent.newBuilder()
-                .setRequest(Replace.newBuilder().setReplacementId(ReplacementID.newBuilder().setValue("r1"))
+        List<Effect> reserve = d.step(new Input.ShimEvent(ExecutorEvent.newBuilder()
+                .setReplace(ReplaceEvent.newBuilder().setRequest(Replace.newBuilder()
+                        .setReplacementId(ReplacementID.newBuilder().setValue("r1"))
                         .setOldTaskId(TaskID.newBuilder().setValue("a")).setNewTask(task("b"))
                         .setPolicy(ReplacePolicy.newBuilder().setStrategy(ReplaceStrategy.START_THEN_STOP)
                                 .setDrainTimeoutMs(DRAIN_MS).setStartTimeoutMs(DRAIN_MS)))).build(), now));
@@ -96,7 +97,8 @@ class RollbackDrainAfterRestartTest {
         now += 10 * DRAIN_MS * 1000;
         after.step(new Input.Start(now));
         List<Effect> resumed = after.step(new Input.Recovered(Set.of("a", "b"), now));
-        assertThat(resumed).anyMatch(e -> e instanceof Effect.RunHook h && h.hook() == Hook.KILL && h.taskId().equals("b"));
+        assertThat(resumed).anyMatch(e -> e instanceof Effect.RunHook h && h.hook() == Hook.KILL
+                && h.taskId().equals("b"));
         assertThat(drainArmed(resumed).deadlineUs()).isEqualTo(now + DRAIN_MS * 1000);
 
         // a late failure of the OLD task's kill is not the new task's kill failing (seed 1011810)
@@ -118,7 +120,7 @@ class RollbackDrainAfterRestartTest {
         assertThat(drainArmed(resumed).deadlineUs()).isEqualTo(now + DRAIN_MS * 1000);
     }
 
-    /** Runs a START_THEN_STOP until its new task b did not start in time: ROLLING_BACK, b's kill issued, a untouched. */
+    /** Runs a START_THEN_STOP until its new task b did not start in time: ROLLING_BACK, b's kill issued. */
     private void toRollingBackBeforeTheOldTaskWasStopped(ExecutorDriver d) {
         toLaunched(d);
         d.step(new Input.TimerFired(new TimerKey.Replacement("r1", Timer.START), now += DRAIN_MS * 1000));
@@ -133,7 +135,8 @@ class RollbackDrainAfterRestartTest {
         now += DRAIN_MS * 1000 - 10_000; // 10 ms before the deadline
         after.step(new Input.Start(now));
         List<Effect> resumed = after.step(new Input.Recovered(Set.of("a", "b"), now));
-        assertThat(resumed).anyMatch(e -> e instanceof Effect.RunHook h && h.hook() == Hook.KILL && h.taskId().equals("b"));
+        assertThat(resumed).anyMatch(e -> e instanceof Effect.RunHook h && h.hook() == Hook.KILL
+                && h.taskId().equals("b"));
         assertThat(drainArmed(resumed).deadlineUs()).isEqualTo(now + DRAIN_MS * 1000);
     }
 
@@ -153,7 +156,8 @@ class RollbackDrainAfterRestartTest {
         ExecutorDriver after = driver();
         after.step(new Input.Start(now += 1_000_000));
         List<Effect> resumed = after.step(new Input.Recovered(Set.of("a", "b"), now));
-        assertThat(resumed).anyMatch(e -> e instanceof Effect.RunHook h && h.hook() == Hook.KILL && h.taskId().equals("b"));
+        assertThat(resumed).anyMatch(e -> e instanceof Effect.RunHook h && h.hook() == Hook.KILL
+                && h.taskId().equals("b"));
         assertThat(resumed).noneMatch(e -> e instanceof Effect.RunHook h && h.taskId().equals("a"));
     }
 }
