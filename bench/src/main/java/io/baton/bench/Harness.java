@@ -1,8 +1,6 @@
 package io.baton.bench;
 
-import io.baton.bench.jmh.JournalBench;
 import io.baton.proto.Durability;
-import io.baton.proto.JournalRecord;
 import io.baton.proto.NodeState;
 import io.baton.proto.ReplacePolicy;
 import io.baton.proto.ReplaceStrategy;
@@ -349,35 +347,6 @@ public final class Harness {
         return Dist.of(out);
     }
 
-    /** {@code appends} appends and {@code syncs} fsyncs, spread evenly, on a journal of their own. */
-    Dist journalFloor(int appends, int syncs) {
-        Path jdir = dir.resolve("floor-" + appends + "-" + syncs);
-        List<Long> out = new ArrayList<>();
-        try (ChronicleJournal j = ChronicleJournal.open(jdir, ChronicleJournal.Options.defaults())) {
-            long seq = 0;
-            JournalRecord[] records = new JournalRecord[appends];
-            for (int i = 0; i < plan.floorSamples() + 20; i++) {
-                // built before the clock starts: what is timed is the journal's work, not making sample records
-                // (until 2026-12-05 each sample parsed its resources inside the timed loop, ~20 µs an append)
-                for (int a = 0; a < appends; a++) {
-                    records[a] = JournalBench.sample(++seq);
-                }
-                long t0 = System.nanoTime();
-                for (int a = 0; a < appends; a++) {
-                    j.append(records[a]);
-                    // `syncs` fsyncs spread over the appends, each after the appends it covers, as a replacement does
-                    if ((long) (a + 1) * syncs / appends > (long) a * syncs / appends) {
-                        j.sync();
-                    }
-                }
-                if (i >= 20) {
-                    out.add((System.nanoTime() - t0) / 1_000);
-                }
-            }
-        }
-        return Dist.of(out);
-    }
-
     /** Committed replacements per second, {@code chains} tasks replaced over and over at once. */
     double[] throughput(int chains) throws Exception {
         List<String> tasks = new ArrayList<>();
@@ -482,8 +451,8 @@ public final class Harness {
         int appendsP = (int) Math.round(process.appendsPer());
         int appendsS = (int) Math.round(sync.appendsPer());
         int syncsS = (int) Math.round(sync.syncsPer());
-        Dist floorJournalP = journalFloor(appendsP, 0);
-        Dist floorJournalS = journalFloor(appendsS, syncsS);
+        Dist floorJournalP = JournalFloor.measure(dir, plan.floorSamples(), appendsP, 0);
+        Dist floorJournalS = JournalFloor.measure(dir, plan.floorSamples(), appendsS, syncsS);
         List<double[]> curve = new ArrayList<>();
         for (int chains : plan.throughputCurve()) {
             curve.add(throughput(chains));
