@@ -13,18 +13,20 @@ import java.util.Locale;
  */
 final class TaskKinds {
     /** One child's figures: µs, then replacements/s for each entry of the curve. */
+    /** @param earlyP50 Baton's time right after the shorter warm-up ({@code Plan.earlyWarmup}), -1 if not measured */
     record Run(TimedWorker.Kind kind, long sdkP50, long sdkP99, long totalP50, long totalP99, long clientP50,
-            long clientP99, List<Double> throughput, List<Integer> curve) {
+            long clientP99, long earlyP50, long earlyP99, List<Double> throughput, List<Integer> curve) {
         static Run parse(String line) {
             String[] f = line.trim().split(" ");
             List<Double> t = new ArrayList<>();
             List<Integer> c = new ArrayList<>();
-            for (int i = 8; i + 1 < f.length; i += 2) {
+            for (int i = 10; i + 1 < f.length; i += 2) {
                 c.add(Integer.parseInt(f[i]));
                 t.add(Double.parseDouble(f[i + 1]));
             }
             return new Run(TimedWorker.Kind.valueOf(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
-                    Long.parseLong(f[4]), Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]), t, c);
+                    Long.parseLong(f[4]), Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]),
+                    Long.parseLong(f[8]), Long.parseLong(f[9]), t, c);
         }
     }
 
@@ -38,9 +40,12 @@ final class TaskKinds {
         TimedWorker.Kind kind = TimedWorker.Kind.valueOf(args[2]);
         Harness.Plan plan = Harness.Plan.of(smoke);
         FreshNode.Figures k = FreshNode.measure(plan, dir, true, kind, plan.throughputCurve());
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "KIND %s %d %d %d %d %d %d", kind,
+        Dist early = k.process().sdkEarly();
+        boolean hasEarly = early.us().length > 0;
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "KIND %s %d %d %d %d %d %d %d %d", kind,
                 k.process().sdk().p50(), k.process().sdk().p99(), k.process().total().p50(), k.process().total().p99(),
-                k.process().client().p50(), k.process().client().p99()));
+                k.process().client().p50(), k.process().client().p99(), hasEarly ? early.p50() : -1,
+                hasEarly ? early.p99() : -1));
         for (double[] t : k.throughput()) {
             line.append(String.format(Locale.ROOT, " %d %.1f", (int) t[4], t[0]));
         }
@@ -77,6 +82,10 @@ final class TaskKinds {
         b.append('\n');
         row(b, "Baton's time (total − the author's kill and launch) p50 / p99", runs, r -> r.sdkP50() + " / "
                 + r.sdkP99());
+        if (runs.stream().anyMatch(r -> r.earlyP50() >= 0)) {
+            row(b, "Baton's time right after the shorter warm-up (the JIT still compiling: see Setup) p50 / p99", runs,
+                    r -> r.earlyP50() < 0 ? "–" : r.earlyP50() + " / " + r.earlyP99());
+        }
         row(b, "total (timings.total_us) p50 / p99", runs, r -> r.totalP50() + " / " + r.totalP99());
         row(b, "framework round trip (replace → final update) p50 / p99", runs,
                 r -> r.clientP50() + " / " + r.clientP99());
