@@ -79,7 +79,7 @@ public final class Harness {
     record Plan(boolean smoke, int latencyWarmup, int earlyWarmup, int latencyReplacements, int floorSamples,
             List<Integer> throughputCurve, int throughputMax, long throughputMillis, int liveTasks, long liveMillis) {
         static Plan of(boolean smoke) {
-            return smoke ? new Plan(true, 100, 10, 40, 40, List.of(1, 16, 256), 400, 2_000, 500, 20_000)
+            return smoke ? new Plan(true, 40, 5, 30, 40, List.of(1, 16, 256), 400, 2_000, 500, 20_000)
                     : new Plan(false, 20_000, 2_000, 2_000, 400, List.of(1, 16, 256), 100_000, 15_000, 10_000, 120_000);
         }
     }
