@@ -71,9 +71,10 @@ final class Report {
                 + "`BatonClient` framework. STOP_THEN_START, same-size tasks, one replacement at a time, measured after "
                 + plan.latencyWarmup() + " warm-up replacements with PROCESS durability (a long-running executor is "
                 + "JIT-warm), then SYNC after " + plan.earlyWarmup() + " more in the same executor. Until 2026-12-05 the "
-                + "warm-up was " + plan.earlyWarmup() + " replacements, after which the JIT's C2 is still compiling the "
-                + "replacement's path: Baton's time measured right after " + plan.earlyWarmup() + " (over as many "
-                + "replacements as the warm measurement) is the row marked so, here and in \"By kind of task\".\n\n");
+                + "warm-up was 2,000 replacements (10 in a smoke run) and 400 were measured, and the JIT's C2 is still "
+                + "compiling the replacement's path then: Baton's time over replacements " + (plan.earlyWarmup() + 1)
+                + "–" + (plan.earlyWarmup() + plan.latencyReplacements()) + " of the same executor is the row marked "
+                + "\"after only " + plan.earlyWarmup() + "\", here and in \"By kind of task\".\n\n");
 
         b.append("## Replacement latency (µs)\n\n");
         b.append("| Metric | Durability | n | p50 | p99 | max |\n|---|---|---|---|---|---|\n");

@@ -12,8 +12,12 @@ import java.util.Locale;
  * ({@code BatonExecutor.hooksReturnAtOnce}). PROCESS latency after the harness's warm-up, then the throughput curve.
  */
 final class TaskKinds {
-    /** One child's figures: µs, then replacements/s for each entry of the curve. */
-    /** @param earlyP50 Baton's time right after the shorter warm-up ({@code Plan.earlyWarmup}), -1 if not measured */
+    /**
+     * One child's figures: µs, then replacements/s for each entry of the curve.
+     *
+     * @param earlyP50 Baton's time p50 right after the shorter warm-up ({@code Plan.earlyWarmup}), -1 if not measured
+     * @param earlyP99 the same, p99
+     */
     record Run(TimedWorker.Kind kind, long sdkP50, long sdkP99, long totalP50, long totalP99, long clientP50,
             long clientP99, long earlyP50, long earlyP99, List<Double> throughput, List<Integer> curve) {
         static Run parse(String line) {

@@ -62,6 +62,20 @@ final class LedgerAudit {
             return "the reservations indexed by task " + l.reservationBook().byTask().keySet()
                     + " are not the ones the live reservations name " + naming.keySet();
         }
+        java.util.Map<String, java.util.List<ReservationEntry>> later = new java.util.HashMap<>();
+        for (ReservationEntry res : l.reservationMap().values()) {
+            for (String task : new java.util.LinkedHashSet<>(java.util.List.of(res.oldTaskId(), res.newTaskId()))) {
+                if (naming.get(task) != res) {
+                    later.computeIfAbsent(task, k -> new java.util.ArrayList<>()).add(res);
+                }
+            }
+        }
+        java.util.Map<String, java.util.List<ReservationEntry>> shadowed = new java.util.HashMap<>();
+        l.reservationBook().shadowed().forEach((task, q) -> shadowed.put(task, new java.util.ArrayList<>(q)));
+        if (!later.equals(shadowed)) {
+            return "the reservations queued by task behind the indexed one " + shadowed.keySet()
+                    + " are not the later live ones naming those tasks " + later.keySet();
+        }
         for (ReservationEntry res : l.reservationMap().values()) {
             r = r.plus(res.pool);
             if (!res.pool.contains(res.inUse)) {
