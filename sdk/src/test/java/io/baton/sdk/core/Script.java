@@ -186,6 +186,7 @@ class Script {
             assertThat(finals.get(0).timings()).isNotNull();
             assertThat(all.get(all.size() - 1)).as("the final update is the last word").isInstanceOf(Command.Report.class);
         }
+        assertThat(engine.statesWithoutTask()).as("task states kept past their task").isEmpty();
         long releases = all.stream().filter(c -> c instanceof Command.Release).count();
         assertThat(releases).as("final releases").isLessThanOrEqualTo(1);
         for (String task : List.of(engine.replacement(rid).request().oldTaskId(),

@@ -57,6 +57,11 @@ final class SimChecker implements SimJournal.Observer {
         oldOrNew(w, engine, tasks);
         sameTasksEverywhere(w, engine, shim.ledger(), tasks);
         ledgerAndContainer(w, engine, shim);
+        List<String> kept = engine.statesWithoutTask();
+        if (!kept.isEmpty()) {
+            w.violation("the engine keeps the state of " + kept.size() + " task(s) it neither runs nor replaces: "
+                    + kept);
+        }
         for (Map.Entry<ByteString, String> e : recorded.entrySet()) {
             if (!fw.received.containsKey(e.getKey())) {
                 w.violation("status update " + e.getValue() + " was journaled but never reached the framework");
