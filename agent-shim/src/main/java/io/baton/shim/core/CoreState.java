@@ -87,11 +87,11 @@ final class CoreState {
      * The REPLACE requests forwarded lately, by replacement id (bounded): a request that comes again with a
      * known id is a retry only if {@link io.baton.tasks.Replaces#same} says so; otherwise it is refused.
      */
-    final Map<String, io.baton.proto.Replace> replaces = new LinkedHashMap<>(16, 0.75f, false) {
+    final Map<String, KnownReplace> replaces = new LinkedHashMap<>(16, 0.75f, false) {
         private static final long serialVersionUID = 1L;
 
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, io.baton.proto.Replace> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, KnownReplace> eldest) {
             return size() > REMEMBERED_REPLACES;
         }
     };

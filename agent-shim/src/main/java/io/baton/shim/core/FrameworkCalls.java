@@ -192,7 +192,8 @@ final class FrameworkCalls {
     private void replace(long conn, FrameworkCall call, long now) {
         long cid = call.getCorrelationId();
         Replace r = call.getReplace();
-        Replace known = s.replaces.get(r.getReplacementId().getValue());
+        KnownReplace seen = s.replaces.get(r.getReplacementId().getValue());
+        Replace known = seen == null ? null : seen.request();
         if (known != null && !Replaces.same(known, r)) { // a different request under a known id: refused, no more
             s.fwReject(conn, cid, RejectCode.CONFLICT, Replaces.conflict(known, r));
             return;
@@ -207,7 +208,7 @@ final class FrameworkCalls {
                 .setRequestedAtUs(now)).build();
         io.baton.proto.Reserve onDelivery = known == null ? reserveOnDelivery(r, exec) : null;
         if (known == null) {
-            s.replaces.put(r.getReplacementId().getValue(), r);
+            s.replaces.put(r.getReplacementId().getValue(), KnownReplace.of(r));
         }
         if (onDelivery != null) {
             s.reply(conn, forwarded(cid, exec, false));
@@ -315,7 +316,7 @@ final class FrameworkCalls {
                 && s.deliver(owner, ExecutorEvent.newBuilder().setReplace(ReplaceEvent.newBuilder().setRequest(r)
                         .setRequestedAtUs(now).setRefusal(rejection)).build())) {
             if (known == null) {
-                s.replaces.put(r.getReplacementId().getValue(), r);
+                s.replaces.put(r.getReplacementId().getValue(), KnownReplace.of(r));
             }
             rejection = rejection.toBuilder().setOutcomeFollows(true).build();
         }

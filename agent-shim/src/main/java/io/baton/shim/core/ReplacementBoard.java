@@ -2,8 +2,6 @@ package io.baton.shim.core;
 
 import io.baton.proto.FinishedReplacement;
 import io.baton.proto.NodeState;
-import io.baton.proto.Replace;
-import io.baton.proto.ReplaceStrategy;
 import io.baton.proto.ReplacementOutcome;
 import io.baton.proto.ReplacementProgress;
 import io.baton.proto.TaskStatus;
@@ -52,7 +50,7 @@ final class ReplacementBoard {
      * An UPDATE the shim relayed; a replacement's final update (it carries an outcome) ends it here.
      * {@code request} is the REPLACE the shim forwarded under its id lately, or null.
      */
-    void updated(TaskStatus status, Replace request) {
+    void updated(TaskStatus status, KnownReplace request) {
         if (!status.hasReplacementId() || status.getOutcome() == ReplacementOutcome.OUTCOME_UNSPECIFIED) {
             return;
         }
@@ -60,9 +58,7 @@ final class ReplacementBoard {
         ReplacementProgress last = inFlight.remove(rid);
         FinishedReplacement.Builder f = FinishedReplacement.newBuilder().setFinalUpdate(status);
         if (request != null) {
-            ReplaceStrategy s = request.getPolicy().getStrategy();
-            f.setStrategy(s == ReplaceStrategy.STRATEGY_DEFAULT ? ReplaceStrategy.STOP_THEN_START : s)
-                    .setOldTaskId(request.getOldTaskId()).setNewTaskId(request.getNewTask().getTaskId());
+            f.setStrategy(request.strategy()).setOldTaskId(request.oldTaskId()).setNewTaskId(request.newTaskId());
         } else if (last != null) {
             f.setOldTaskId(last.getOldTaskId()).setNewTaskId(last.getNewTaskId());
         }
