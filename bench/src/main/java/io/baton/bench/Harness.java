@@ -39,6 +39,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -73,14 +74,21 @@ public final class Harness {
      * @param earlyWarmup     the latency is also measured after only this many (the warm-up until 2026-12-05), over
      *                        as many replacements, beside the warm figure; and SYNC's warm-up, which follows PROCESS's
      *                        in the same executor
-     * @param throughputCurve how many replacements at once in each throughput round (the target is about 16)
-     * @param throughputMax   replacements at most per round, {@code throughputMillis} its time at most
+     * @param throughputCurve      how many replacements at once in each throughput round (the target is about 16)
+     * @param throughputWarmMillis each round first replaces at its concurrency for this long, not counted: after the
+     *                             concurrency changes the JIT recompiles (C2 took 17% of the CPU in the first seconds
+     *                             at 16 after the round at 1), and the rate climbed for about 5 s (2026-12-05); until
+     *                             then the rate was the whole round's
+     * @param throughputMax        replacements at most started in a round's measured part, {@code throughputMillis}
+     *                             its time at most
      */
     record Plan(boolean smoke, int latencyWarmup, int earlyWarmup, int latencyReplacements, int floorSamples,
-            List<Integer> throughputCurve, int throughputMax, long throughputMillis, int liveTasks, long liveMillis) {
+            List<Integer> throughputCurve, long throughputWarmMillis, int throughputMax, long throughputMillis,
+            int liveTasks, long liveMillis) {
         static Plan of(boolean smoke) {
-            return smoke ? new Plan(true, 40, 5, 30, 40, List.of(1, 16, 256), 400, 2_000, 500, 20_000)
-                    : new Plan(false, 20_000, 2_000, 2_000, 400, List.of(1, 16, 256), 100_000, 15_000, 10_000, 120_000);
+            return smoke ? new Plan(true, 40, 5, 30, 40, List.of(1, 16, 256), 300, 400, 1_700, 500, 20_000)
+                    : new Plan(false, 20_000, 2_000, 2_000, 400, List.of(1, 16, 256), 5_000, 150_000, 15_000, 10_000,
+                            120_000);
         }
     }
 
@@ -148,7 +156,7 @@ public final class Harness {
             h.stop();
             h = null;
             report += ReserveAB.markdown(ReserveAB.run(smoke, dir.resolve("ab")));
-            report += TaskKinds.markdown(TaskKinds.run(smoke, dir.resolve("kinds")));
+            report += TaskKinds.markdown(TaskKinds.run(smoke, dir.resolve("kinds")), Plan.of(smoke));
             // each in its own node, with executors in their own JVMs, after the in-process measurements
             HttpDowntime.Result http = new HttpDowntime(HttpDowntime.Plan.of(smoke), dir.resolve("http")).run();
             RecoveryBench.Result recovery = new RecoveryBench(RecoveryBench.Plan.of(smoke), dir.resolve("rec")).run();
@@ -359,7 +367,11 @@ public final class Harness {
         return Dist.of(out);
     }
 
-    /** Committed replacements per second, {@code chains} tasks replaced over and over at once. */
+    /**
+     * Committed replacements per second, {@code chains} tasks replaced over and over at once: first for the plan's
+     * warm-up time (not counted), then for its measured time. Returns {replacements/s in the measured part,
+     * committed in it, not committed in the whole round, its seconds, chains, replacements/s over the whole round}.
+     */
     double[] throughput(int chains) throws Exception {
         List<String> tasks = new ArrayList<>();
         List<CompletableFuture<TaskStatus>> launched = new ArrayList<>();
@@ -369,39 +381,78 @@ public final class Harness {
             launched.add(launch(id));
         }
         CompletableFuture.allOf(launched.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
-        AtomicInteger started = new AtomicInteger();
-        AtomicInteger committed = new AtomicInteger();
-        AtomicInteger failed = new AtomicInteger();
-        long t0 = System.nanoTime();
-        long deadline = t0 + TimeUnit.MILLISECONDS.toNanos(plan.throughputMillis());
+        Round round = new Round(System.nanoTime(), plan.throughputWarmMillis(), plan.throughputMillis());
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(chains, 8));
         List<CompletableFuture<String>> ends = new ArrayList<>();
         try {
             for (int c = 0; c < chains; c++) {
                 CompletableFuture<String> end = new CompletableFuture<>();
                 ends.add(end);
-                chain(chains, c, tasks.get(c), 0, started, committed, failed, deadline, pool, end);
+                chain(chains, c, tasks.get(c), 0, round, pool, end);
             }
-            CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new))
-                    .get(plan.throughputMillis() + 15_000, TimeUnit.MILLISECONDS);
+            CompletableFuture<Void> all = CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new));
+            long untilWarm = round.measuredFromNs - System.nanoTime();
+            if (untilWarm > 0) {
+                try {
+                    all.get(untilWarm, TimeUnit.NANOSECONDS);
+                } catch (TimeoutException stillRunning) {
+                    // the expected case: the chains run on into the measured part
+                }
+            }
+            round.warmedUp();
+            all.get(plan.throughputWarmMillis() + plan.throughputMillis() + 15_000, TimeUnit.MILLISECONDS);
         } finally {
             pool.shutdownNow();
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
+        long endNs = System.nanoTime();
+        double seconds = (endNs - round.warmEndNs) / 1e9;
+        int measured = round.committed.get() - round.committedWarm;
         for (CompletableFuture<String> e : ends) {
             client.kill(e.getNow(null), 1_000).get(5, TimeUnit.SECONDS);
         }
-        return new double[] {committed.get() / seconds, committed.get(), failed.get(), seconds, chains};
+        return new double[] {measured / seconds, measured, round.failed.get(), seconds, chains,
+                round.committed.get() / ((endNs - round.startNs) / 1e9)};
+    }
+
+    /** A throughput round's counts and times. */
+    private static final class Round {
+        final long startNs;
+        final long measuredFromNs;
+        final long deadlineNs;
+        final AtomicInteger startedMeasured = new AtomicInteger();
+        final AtomicInteger committed = new AtomicInteger();
+        final AtomicInteger failed = new AtomicInteger();
+        volatile int committedWarm;
+        volatile long warmEndNs;
+
+        Round(long startNs, long warmMillis, long measuredMillis) {
+            this.startNs = startNs;
+            this.measuredFromNs = startNs + TimeUnit.MILLISECONDS.toNanos(warmMillis);
+            this.deadlineNs = measuredFromNs + TimeUnit.MILLISECONDS.toNanos(measuredMillis);
+            this.warmEndNs = measuredFromNs;
+        }
+
+        /** The warm-up is over: what committed so far is not counted. */
+        void warmedUp() {
+            warmEndNs = System.nanoTime();
+            committedWarm = committed.get();
+        }
+
+        /** Whether a chain may start one more replacement (the measured part's are counted against {@code max}). */
+        boolean mayStart(int max) {
+            long now = System.nanoTime();
+            return now <= deadlineNs && (now < measuredFromNs || startedMeasured.incrementAndGet() <= max);
+        }
     }
 
     /**
-     * Replaces {@code current} over and over until the deadline, then completes {@code end} with the task left
-     * running. Each replacement's future is let go once it completes: a chain of composed futures (as there was) kept
-     * one per replacement alive for the whole round, mid-lived garbage the executor's own does not make.
+     * Replaces {@code current} over and over until the round's deadline, then completes {@code end} with the task
+     * left running. Each replacement's future is let go once it completes: a chain of composed futures (as there was)
+     * kept one per replacement alive for the whole round, mid-lived garbage the executor's own does not make.
      */
-    private void chain(int chains, int c, String current, int n, AtomicInteger started, AtomicInteger committed,
-            AtomicInteger failed, long deadline, ExecutorService pool, CompletableFuture<String> end) {
-        if (System.nanoTime() > deadline || started.incrementAndGet() > plan.throughputMax()) {
+    private void chain(int chains, int c, String current, int n, Round round, ExecutorService pool,
+            CompletableFuture<String> end) {
+        if (!round.mayStart(plan.throughputMax())) {
             end.complete(current);
             return;
         }
@@ -410,10 +461,10 @@ public final class Harness {
             if (error != null) {
                 end.completeExceptionally(error);
             } else if (o.committed()) {
-                committed.incrementAndGet();
-                chain(chains, c, next, n + 1, started, committed, failed, deadline, pool, end);
+                round.committed.incrementAndGet();
+                chain(chains, c, next, n + 1, round, pool, end);
             } else {
-                failed.incrementAndGet();
+                round.failed.incrementAndGet();
                 end.complete(current);
             }
         }, pool);

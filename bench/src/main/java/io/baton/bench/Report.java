@@ -42,7 +42,9 @@ final class Report {
     }
 
     /**
-     * @param curve throughput rounds: replacements/s, committed, not committed, seconds, replacements at once
+     * @param curve throughput rounds ({@link Harness#throughput}): replacements/s after the round's warm-up, committed
+     *              then, not committed in the round, seconds measured, replacements at once, replacements/s over the
+     *              whole round
      * @param heap  heap per live task: bytes, live, failed, heap before, heap after
      */
     static String render(Harness.Plan plan, Latency process, Latency sync, Floor floor, List<double[]> curve,
@@ -140,8 +142,10 @@ final class Report {
             b.append("| throughput, one executor, worker-sample tasks (a thread each), ").append(at)
                     .append(" replaced at once, PROCESS | ")
                     .append(String.format(Locale.ROOT, "%.0f", tp[0])).append(" replacements/s (")
-                    .append((long) tp[1]).append(" committed, ").append((long) tp[2]).append(" not, in ")
-                    .append(fmt(tp[3])).append(" s) | ").append(at == 16 ? "≥ 5000/s with no-op tasks: see \"By kind of task\""
+                    .append((long) tp[1]).append(" committed in ").append(fmt(tp[3])).append(" s after ")
+                    .append(fmt(plan.throughputWarmMillis() / 1000.0)).append(" s at that concurrency not counted; ")
+                    .append((long) tp[2]).append(" not committed; whole round ")
+                    .append(String.format(Locale.ROOT, "%.0f", tp[5])).append("/s) | ").append(at == 16 ? "≥ 5000/s with no-op tasks: see \"By kind of task\""
                             : "curve").append(" |\n");
         }
         b.append("| heap per live task at ").append((long) heap[1]).append(" live tasks (of ").append(plan.liveTasks())

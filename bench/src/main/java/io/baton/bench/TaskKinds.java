@@ -19,18 +19,21 @@ final class TaskKinds {
      * @param earlyP99 the same, p99
      */
     record Run(TimedWorker.Kind kind, long sdkP50, long sdkP99, long totalP50, long totalP99, long clientP50,
-            long clientP99, long earlyP50, long earlyP99, List<Double> throughput, List<Integer> curve) {
+            long clientP99, long earlyP50, long earlyP99, List<Double> throughput, List<Integer> curve,
+            List<Double> wholeRound) {
         static Run parse(String line) {
             String[] f = line.trim().split(" ");
             List<Double> t = new ArrayList<>();
             List<Integer> c = new ArrayList<>();
-            for (int i = 10; i + 1 < f.length; i += 2) {
+            List<Double> w = new ArrayList<>();
+            for (int i = 10; i + 2 < f.length; i += 3) {
                 c.add(Integer.parseInt(f[i]));
                 t.add(Double.parseDouble(f[i + 1]));
+                w.add(Double.parseDouble(f[i + 2]));
             }
             return new Run(TimedWorker.Kind.valueOf(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
                     Long.parseLong(f[4]), Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]),
-                    Long.parseLong(f[8]), Long.parseLong(f[9]), t, c);
+                    Long.parseLong(f[8]), Long.parseLong(f[9]), t, c, w);
         }
     }
 
@@ -51,7 +54,7 @@ final class TaskKinds {
                 k.process().client().p50(), k.process().client().p99(), hasEarly ? early.p50() : -1,
                 hasEarly ? early.p99() : -1));
         for (double[] t : k.throughput()) {
-            line.append(String.format(Locale.ROOT, " %d %.1f", (int) t[4], t[0]));
+            line.append(String.format(Locale.ROOT, " %d %.1f %.1f", (int) t[4], t[0], t[5]));
         }
         System.out.println(line);
         System.exit(0); // worker threads of live tasks are daemons, but be sure
@@ -68,7 +71,7 @@ final class TaskKinds {
         return out;
     }
 
-    static String markdown(List<Run> runs) {
+    static String markdown(List<Run> runs, Harness.Plan plan) {
         StringBuilder b = new StringBuilder("\n## By kind of task: hook threads against hooks that return at once\n\n");
         b.append("The same STOP_THEN_START replacements of three kinds of task, each kind in a JVM of its own (`"
                 + ChildJvm.OPTIONS + " -Xmx1g`; shim, executor and client, as in the harness: PROCESS latency after "
@@ -76,7 +79,11 @@ final class TaskKinds {
                 + "worker sample starts a thread per task and joins it on kill; a no-op task is an entry in a set, "
                 + "reported RUNNING or KILLED before its hook returns. An executor whose hooks return at once can say "
                 + "so (`BatonExecutor.hooksReturnAtOnce`), and the SDK then calls them on its driver loop: no hand-off "
-                + "to a hook thread and back, twice per replacement. Latency in µs.\n\n");
+                + "to a hook thread and back, twice per replacement. Latency in µs. Each throughput round replaces at its concurrency for "
+                + plan.throughputWarmMillis() / 1000.0 + " s first, not counted (the JIT recompiles for a new "
+                + "concurrency: the rate climbed for about 5 s after the change), then for " + plan.throughputMillis()
+                / 1000.0 + " s, counted. Until 2026-12-05 a round was 15 s, all counted; in brackets, the rate over this "
+                + "whole round, warm-up included.\n\n");
         b.append("| figure |");
         for (Run r : runs) {
             b.append(' ').append(r.kind().label).append(" |");
@@ -96,8 +103,9 @@ final class TaskKinds {
         List<Integer> curve = runs.get(0).curve();
         for (int i = 0; i < curve.size(); i++) {
             int at = i;
-            row(b, "throughput, " + curve.get(i) + " replaced at once (per s)", runs,
-                    r -> at < r.throughput().size() ? String.format(Locale.ROOT, "%.0f", r.throughput().get(at)) : "–");
+            row(b, "throughput, " + curve.get(i) + " replaced at once (per s; in brackets over the whole round, "
+                    + "warm-up included)", runs, r -> at < r.throughput().size() ? String.format(Locale.ROOT,
+                            "%.0f (%.0f)", r.throughput().get(at), r.wholeRound().get(at)) : "–");
         }
         b.append("\nAgainst the target for Baton's time (p50 ≤ 300 µs, p99 ≤ 1,000 µs, PROCESS):");
         for (Run r : runs) {
