@@ -73,8 +73,16 @@ final class ChildJvm implements AutoCloseable {
      */
     static String figures(String mainClass, Path dir, String what, String prefix, long timeoutMs, String... args)
             throws Exception {
+        return figures(mainClass, dir, what, prefix, timeoutMs, List.of(), args);
+    }
+
+    /** The same, with {@code jvmOptions} after {@link #OPTIONS} and {@code -Xmx1g} (later ones win). */
+    static String figures(String mainClass, Path dir, String what, String prefix, long timeoutMs,
+            List<String> jvmOptions, String... args) throws Exception {
         Files.createDirectories(dir);
-        try (ChildJvm child = start(mainClass, dir.resolve("out.log"), List.of("-Xmx1g"), args)) {
+        List<String> options = new ArrayList<>(List.of("-Xmx1g"));
+        options.addAll(jvmOptions);
+        try (ChildJvm child = start(mainClass, dir.resolve("out.log"), options, args)) {
             if (!child.waitFor(timeoutMs)) {
                 throw new IllegalStateException(what + " did not end; its output:\n" + child.output());
             }

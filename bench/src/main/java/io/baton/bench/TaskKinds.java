@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The same replacements of three kinds of task, each kind in a JVM of its own (shim, executor and client in it, as
+ * The same replacements of three kinds of task, each kind in a JVM of its own (and the default kind again with G1) (shim, executor and client in it, as
  * in the harness): the worker sample (a thread per task), no-op tasks with their hooks on hook threads (the SDK's
  * default), and no-op tasks whose executor says its hooks return at once, so the SDK calls them on its driver loop
  * ({@code BatonExecutor.hooksReturnAtOnce}). PROCESS latency after the harness's warm-up, then the throughput curve.
@@ -20,8 +20,9 @@ final class TaskKinds {
      */
     record Run(TimedWorker.Kind kind, long sdkP50, long sdkP99, long totalP50, long totalP99, long clientP50,
             long clientP99, long earlyP50, long earlyP99, List<Double> throughput, List<Integer> curve,
-            List<Double> wholeRound) {
-        static Run parse(String line) {
+            List<Double> wholeRound, String label) {
+        /** {@code label} heads the child's column. */
+        static Run parse(String line, String label) {
             String[] f = line.trim().split(" ");
             List<Double> t = new ArrayList<>();
             List<Integer> c = new ArrayList<>();
@@ -33,7 +34,7 @@ final class TaskKinds {
             }
             return new Run(TimedWorker.Kind.valueOf(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
                     Long.parseLong(f[4]), Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]),
-                    Long.parseLong(f[8]), Long.parseLong(f[9]), t, c, w);
+                    Long.parseLong(f[8]), Long.parseLong(f[9]), t, c, w, label);
         }
     }
 
@@ -60,15 +61,30 @@ final class TaskKinds {
         System.exit(0); // worker threads of live tasks are daemons, but be sure
     }
 
-    /** Runs a child for each kind, one after the other. */
+    /**
+     * The JVM options of the column with the JVM's default collector on a machine like this one (G1 with two or more
+     * cores and 1,792 MB or more), as {@code bin/baton} starts an executor: the other columns keep the bench's
+     * {@link ChildJvm#OPTIONS} (SerialGC), as in every run before 2026-12-05's evening.
+     */
+    static final List<String> DEFAULT_COLLECTOR = List.of("-XX:-UseSerialGC", "-XX:+UseG1GC");
+
+    /** Runs a child for each kind, one after the other, then no-op tasks on hook threads with G1. */
     static List<Run> run(boolean smoke, Path dir) throws Exception {
         List<Run> out = new ArrayList<>();
         for (TimedWorker.Kind kind : TimedWorker.Kind.values()) {
-            out.add(Run.parse(ChildJvm.figures(TaskKinds.class.getName(), dir.resolve("kind-" + kind),
-                    "the task-kind child (" + kind + ")", "KIND ", smoke ? 120_000 : 300_000, Boolean.toString(smoke),
-                    dir.resolve("kind-" + kind).toString(), kind.name())));
+            out.add(child(smoke, dir.resolve("kind-" + kind), kind, List.of(), kind.label));
         }
+        out.add(child(smoke, dir.resolve("kind-" + TimedWorker.Kind.NOOP + "-G1"), TimedWorker.Kind.NOOP,
+                DEFAULT_COLLECTOR, TimedWorker.Kind.NOOP.label + ", G1 instead of SerialGC (the JVM's default here, as "
+                        + "`bin/baton` starts an executor)"));
         return out;
+    }
+
+    private static Run child(boolean smoke, Path dir, TimedWorker.Kind kind, List<String> jvmOptions, String label)
+            throws Exception {
+        return Run.parse(ChildJvm.figures(TaskKinds.class.getName(), dir, "the task-kind child (" + label + ")",
+                "KIND ", smoke ? 120_000 : 300_000, jvmOptions, Boolean.toString(smoke), dir.toString(), kind.name()),
+                label);
     }
 
     static String markdown(List<Run> runs, Harness.Plan plan) {
@@ -79,14 +95,18 @@ final class TaskKinds {
                 + "worker sample starts a thread per task and joins it on kill; a no-op task is an entry in a set, "
                 + "reported RUNNING or KILLED before its hook returns. An executor whose hooks return at once can say "
                 + "so (`BatonExecutor.hooksReturnAtOnce`), and the SDK then calls them on its driver loop: no hand-off "
-                + "to a hook thread and back, twice per replacement. Latency in µs. Each throughput round replaces at its concurrency for "
+                + "to a hook thread and back, twice per replacement. The last column is the default's no-op tasks again "
+                + "with `" + String.join(" ", DEFAULT_COLLECTOR) + "`: the bench's JVMs use SerialGC (its one GC "
+                + "thread keeps off the cores the load uses), while a JVM started with no collector named, as `bin/baton`"
+                + " starts an executor, uses G1 on this machine (two cores, more than 1,792 MB). Latency in µs. Each "
+                + "throughput round replaces at its concurrency for "
                 + plan.throughputWarmMillis() / 1000.0 + " s first, not counted (the JIT recompiles for a new "
                 + "concurrency: the rate climbed for about 5 s after the change), then for " + plan.throughputMillis()
                 / 1000.0 + " s, counted. Until 2026-12-05 a round was 15 s, all counted; in brackets, the rate over this "
                 + "whole round, warm-up included.\n\n");
         b.append("| figure |");
         for (Run r : runs) {
-            b.append(' ').append(r.kind().label).append(" |");
+            b.append(' ').append(r.label()).append(" |");
         }
         b.append("\n|---|");
         runs.forEach(r -> b.append("---|"));
@@ -109,7 +129,7 @@ final class TaskKinds {
         }
         b.append("\nAgainst the target for Baton's time (p50 ≤ 300 µs, p99 ≤ 1,000 µs, PROCESS):");
         for (Run r : runs) {
-            b.append(String.format(Locale.ROOT, " %d / %d µs with %s;", r.sdkP50(), r.sdkP99(), r.kind().label));
+            b.append(String.format(Locale.ROOT, " %d / %d µs with %s;", r.sdkP50(), r.sdkP99(), r.label()));
         }
         b.setLength(b.length() - 1);
         b.append(".\n\n");
@@ -118,7 +138,7 @@ final class TaskKinds {
             b.append("Against the target (≥ 5,000 replacements/s on one executor with no-op tasks, 16 at once):");
             for (Run r : runs) {
                 if (r.kind() != TimedWorker.Kind.WORKER && at16 < r.throughput().size()) {
-                    b.append(String.format(Locale.ROOT, " %.0f/s with %s;", r.throughput().get(at16), r.kind().label));
+                    b.append(String.format(Locale.ROOT, " %.0f/s with %s;", r.throughput().get(at16), r.label()));
                 }
             }
             b.setLength(b.length() - 1);

@@ -51,14 +51,16 @@ class HarnessSmokeIT {
         // the same with no-op tasks, their hooks on hook threads and called on the loop, each kind in its own JVM
         assertThat(report).contains("## By kind of task: hook threads against hooks that return at once")
                 .contains("| figure | worker sample (a thread per task), hooks on hook threads | no-op tasks, hooks on hook"
-                        + " threads (the default) | no-op tasks, hooks called on the driver loop (`hooksReturnAtOnce`) |")
+                        + " threads (the default) | no-op tasks, hooks called on the driver loop (`hooksReturnAtOnce`) | "
+                        + "no-op tasks, hooks on hook threads (the default), G1 instead of SerialGC (the JVM's default "
+                        + "here, as `bin/baton` starts an executor) |")
                 .containsPattern("\\| Baton's time \\(total − the author's kill and launch\\) p50 / p99( \\| [0-9]+ / "
-                        + "[0-9]+){3} \\|")
+                        + "[0-9]+){4} \\|")
                 .containsPattern("\\| Baton's time right after the shorter warm-up \\(the JIT still compiling: see Setup\\) "
-                        + "p50 / p99( \\| [0-9]+ / [0-9]+){3} \\|");
+                        + "p50 / p99( \\| [0-9]+ / [0-9]+){4} \\|");
         for (int at : new int[] {1, 16, 256}) {
             assertThat(report).containsPattern("\\| throughput, " + at + " replaced at once \\(per s; in brackets over "
-                    + "the whole round, warm-up included\\)( \\| [1-9][0-9]* \\([1-9][0-9]*\\)){3} \\|\n");
+                    + "the whole round, warm-up included\\)( \\| [1-9][0-9]* \\([1-9][0-9]*\\)){4} \\|\n");
         }
         assertThat(report).containsPattern("Against the target for Baton's time \\(p50 ≤ 300 µs, p99 ≤ 1,000 µs, "
                 + "PROCESS\\): [0-9]+ / [0-9]+ µs with worker sample");
