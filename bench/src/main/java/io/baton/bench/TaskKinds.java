@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The same replacements of three kinds of task, each kind in a JVM of its own (and the default kind again with G1) (shim, executor and client in it, as
- * in the harness): the worker sample (a thread per task), no-op tasks with their hooks on hook threads (the SDK's
+ * The same replacements of three kinds of task, each kind in a JVM of its own, and the default kind again with G1
+ * (shim, executor and client in each, as in the harness): the worker sample (a thread per task), no-op tasks with their hooks on hook threads (the SDK's
  * default), and no-op tasks whose executor says its hooks return at once, so the SDK calls them on its driver loop
  * ({@code BatonExecutor.hooksReturnAtOnce}). PROCESS latency after the harness's warm-up, then the throughput curve.
  */
@@ -95,15 +95,15 @@ final class TaskKinds {
                 + "worker sample starts a thread per task and joins it on kill; a no-op task is an entry in a set, "
                 + "reported RUNNING or KILLED before its hook returns. An executor whose hooks return at once can say "
                 + "so (`BatonExecutor.hooksReturnAtOnce`), and the SDK then calls them on its driver loop: no hand-off "
-                + "to a hook thread and back, twice per replacement. The last column is the default's no-op tasks again "
-                + "with `" + String.join(" ", DEFAULT_COLLECTOR) + "`: the bench's JVMs use SerialGC (its one GC "
-                + "thread keeps off the cores the load uses), while a JVM started with no collector named, as `bin/baton`"
-                + " starts an executor, uses G1 on this machine (two cores, more than 1,792 MB). Latency in µs. Each "
-                + "throughput round replaces at its concurrency for "
+                + "to a hook thread and back, twice per replacement. The last column is the default's no-op tasks "
+                + "again with `" + String.join(" ", DEFAULT_COLLECTOR) + "`: the bench's JVMs use SerialGC (its one "
+                + "GC thread keeps off the cores the load uses), while a JVM started with no collector named, as "
+                + "`bin/baton` starts an executor, uses G1 on this machine (two cores, more than 1,792 MB). Latency "
+                + "in µs. Each throughput round replaces at its concurrency for "
                 + plan.throughputWarmMillis() / 1000.0 + " s first, not counted (the JIT recompiles for a new "
-                + "concurrency: the rate climbed for about 5 s after the change), then for " + plan.throughputMillis()
-                / 1000.0 + " s, counted. Until 2026-12-05 a round was 15 s, all counted; in brackets, the rate over this "
-                + "whole round, warm-up included.\n\n");
+                + "concurrency: the rate climbed for about 5 s after the change), then for "
+                + plan.throughputMillis() / 1000.0 + " s, counted. Until 2026-12-05 a round was 15 s, all counted; "
+                + "in brackets, the rate over this whole round, warm-up included.\n\n");
         b.append("| figure |");
         for (Run r : runs) {
             b.append(' ').append(r.label()).append(" |");

@@ -21,8 +21,8 @@ import io.baton.proto.TaskID;
 record KnownReplace(ByteString encoded, ReplaceStrategy strategy, TaskID oldTaskId, TaskID newTaskId) {
     static KnownReplace of(Replace r) {
         ReplaceStrategy s = r.getPolicy().getStrategy();
-        return new KnownReplace(r.toByteString(), s == ReplaceStrategy.STRATEGY_DEFAULT ? ReplaceStrategy.STOP_THEN_START
-                : s, r.getOldTaskId(), r.getNewTask().getTaskId());
+        ReplaceStrategy strategy = s == ReplaceStrategy.STRATEGY_DEFAULT ? ReplaceStrategy.STOP_THEN_START : s;
+        return new KnownReplace(r.toByteString(), strategy, r.getOldTaskId(), r.getNewTask().getTaskId());
     }
 
     /** The request, parsed again (each time asked: a retry under a known id is rare). */
