@@ -39,7 +39,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -381,7 +380,8 @@ public final class Harness {
             launched.add(launch(id));
         }
         CompletableFuture.allOf(launched.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
-        Round round = new Round(System.nanoTime(), plan.throughputWarmMillis(), plan.throughputMillis());
+        ThroughputRound round = new ThroughputRound(System.nanoTime(), plan.throughputWarmMillis(),
+                plan.throughputMillis());
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(chains, 8));
         List<CompletableFuture<String>> ends = new ArrayList<>();
         try {
@@ -391,15 +391,7 @@ public final class Harness {
                 chain(chains, c, tasks.get(c), 0, round, pool, end);
             }
             CompletableFuture<Void> all = CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new));
-            long untilWarm = round.measuredFromNs - System.nanoTime();
-            if (untilWarm > 0) {
-                try {
-                    all.get(untilWarm, TimeUnit.NANOSECONDS);
-                } catch (TimeoutException stillRunning) {
-                    // the expected case: the chains run on into the measured part
-                }
-            }
-            round.warmedUp();
+            round.warmUpThrough(all);
             all.get(plan.throughputWarmMillis() + plan.throughputMillis() + 15_000, TimeUnit.MILLISECONDS);
         } finally {
             pool.shutdownNow();
@@ -414,43 +406,12 @@ public final class Harness {
                 round.committed.get() / ((endNs - round.startNs) / 1e9)};
     }
 
-    /** A throughput round's counts and times. */
-    private static final class Round {
-        final long startNs;
-        final long measuredFromNs;
-        final long deadlineNs;
-        final AtomicInteger startedMeasured = new AtomicInteger();
-        final AtomicInteger committed = new AtomicInteger();
-        final AtomicInteger failed = new AtomicInteger();
-        volatile int committedWarm;
-        volatile long warmEndNs;
-
-        Round(long startNs, long warmMillis, long measuredMillis) {
-            this.startNs = startNs;
-            this.measuredFromNs = startNs + TimeUnit.MILLISECONDS.toNanos(warmMillis);
-            this.deadlineNs = measuredFromNs + TimeUnit.MILLISECONDS.toNanos(measuredMillis);
-            this.warmEndNs = measuredFromNs;
-        }
-
-        /** The warm-up is over: what committed so far is not counted. */
-        void warmedUp() {
-            warmEndNs = System.nanoTime();
-            committedWarm = committed.get();
-        }
-
-        /** Whether a chain may start one more replacement (the measured part's are counted against {@code max}). */
-        boolean mayStart(int max) {
-            long now = System.nanoTime();
-            return now <= deadlineNs && (now < measuredFromNs || startedMeasured.incrementAndGet() <= max);
-        }
-    }
-
     /**
      * Replaces {@code current} over and over until the round's deadline, then completes {@code end} with the task
      * left running. Each replacement's future is let go once it completes: a chain of composed futures (as there was)
      * kept one per replacement alive for the whole round, mid-lived garbage the executor's own does not make.
      */
-    private void chain(int chains, int c, String current, int n, Round round, ExecutorService pool,
+    private void chain(int chains, int c, String current, int n, ThroughputRound round, ExecutorService pool,
             CompletableFuture<String> end) {
         if (!round.mayStart(plan.throughputMax())) {
             end.complete(current);
