@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -35,8 +37,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * (the real processes, and the shim's task list); the ledger balanced; the container's limits (the
  * shim's and, where writable, the real cgroup's) equal to the allocation; every update delivered,
  * never a state after a terminal one. docs/RELIABILITY.md carries the table. Run a subset with
- * {@code -Dbaton.crash.cases=E4,S4}.
+ * {@code -Dbaton.crash.cases=E4,S4}. Cases run two at a time (each on its own work directories, sockets and
+ * cgroups): a case spends about half its time waiting for child JVMs and its phases' signals.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class CrashMatrixIT {
     static final String OLD = "cpus:1;mem:512";
     static final String NEW = "cpus:0.5;mem:256"; // smaller: fits the old task's resources, no offer to lose
