@@ -369,7 +369,8 @@ public final class Harness {
     /**
      * Committed replacements per second, {@code chains} tasks replaced over and over at once: first for the plan's
      * warm-up time (not counted), then for its measured time. Returns {replacements/s in the measured part,
-     * committed in it, not committed in the whole round, its seconds, chains, replacements/s over the whole round}.
+     * committed in it, not committed in the whole round, its seconds, chains, replacements/s over the whole round,
+     * µs of this JVM's CPU per replacement committed in the measured part}.
      */
     double[] throughput(int chains) throws Exception {
         List<String> tasks = new ArrayList<>();
@@ -397,13 +398,14 @@ public final class Harness {
             pool.shutdownNow();
         }
         long endNs = System.nanoTime();
+        long cpuNs = ThroughputRound.processCpuNs() - round.cpuAtWarmEndNs;
         double seconds = (endNs - round.warmEndNs) / 1e9;
         int measured = round.committed.get() - round.committedWarm;
         for (CompletableFuture<String> e : ends) {
             client.kill(e.getNow(null), 1_000).get(5, TimeUnit.SECONDS);
         }
         return new double[] {measured / seconds, measured, round.failed.get(), seconds, chains,
-                round.committed.get() / ((endNs - round.startNs) / 1e9)};
+                round.committed.get() / ((endNs - round.startNs) / 1e9), measured == 0 ? 0 : cpuNs / 1e3 / measured};
     }
 
     /**

@@ -20,28 +20,33 @@ final class TaskKinds {
      */
     record Run(TimedWorker.Kind kind, long sdkP50, long sdkP99, long totalP50, long totalP99, long clientP50,
             long clientP99, long earlyP50, long earlyP99, List<Double> throughput, List<Integer> curve,
-            List<Double> wholeRound, String label) {
+            List<Double> wholeRound, List<Double> cpuUs, String label) {
         /** {@code label} heads the child's column. */
         static Run parse(String line, String label) {
             String[] f = line.trim().split(" ");
             List<Double> t = new ArrayList<>();
             List<Integer> c = new ArrayList<>();
             List<Double> w = new ArrayList<>();
-            for (int i = 10; i + 2 < f.length; i += 3) {
+            List<Double> cpu = new ArrayList<>();
+            for (int i = 10; i + 3 < f.length; i += 4) {
                 c.add(Integer.parseInt(f[i]));
                 t.add(Double.parseDouble(f[i + 1]));
                 w.add(Double.parseDouble(f[i + 2]));
+                cpu.add(Double.parseDouble(f[i + 3]));
             }
             return new Run(TimedWorker.Kind.valueOf(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
                     Long.parseLong(f[4]), Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]),
-                    Long.parseLong(f[8]), Long.parseLong(f[9]), t, c, w, label);
+                    Long.parseLong(f[8]), Long.parseLong(f[9]), t, c, w, cpu, label);
         }
     }
 
     private TaskKinds() {
     }
 
-    /** Child: {@code TaskKinds <smoke> <dir> <kind>}; prints one line starting with {@code KIND }. */
+    /**
+     * Child: {@code TaskKinds <smoke> <dir> <kind>}; prints one line starting with {@code KIND }: the latency figures,
+     * then for each round its concurrency, rate, rate over the whole round and CPU µs per replacement.
+     */
     public static void main(String[] args) throws Exception {
         boolean smoke = Boolean.parseBoolean(args[0]);
         Path dir = Path.of(args[1]);
@@ -55,7 +60,7 @@ final class TaskKinds {
                 k.process().client().p50(), k.process().client().p99(), hasEarly ? early.p50() : -1,
                 hasEarly ? early.p99() : -1));
         for (double[] t : k.throughput()) {
-            line.append(String.format(Locale.ROOT, " %d %.1f %.1f", (int) t[4], t[0], t[5]));
+            line.append(String.format(Locale.ROOT, " %d %.1f %.1f %.1f", (int) t[4], t[0], t[5], t[6]));
         }
         System.out.println(line);
         System.exit(0); // worker threads of live tasks are daemons, but be sure
@@ -126,6 +131,12 @@ final class TaskKinds {
             row(b, "throughput, " + curve.get(i) + " replaced at once (per s; in brackets over the whole round, "
                     + "warm-up included)", runs, r -> at < r.throughput().size() ? String.format(Locale.ROOT,
                             "%.0f (%.0f)", r.throughput().get(at), r.wholeRound().get(at)) : "–");
+        }
+        for (int i = 0; i < curve.size(); i++) {
+            int at = i;
+            row(b, "CPU per replacement, " + curve.get(i) + " at once (µs of the whole JVM's CPU time, every "
+                    + "thread: shim, executor, client, GC; counted part)", runs, r -> at < r.cpuUs().size()
+                            ? String.format(Locale.ROOT, "%.0f", r.cpuUs().get(at)) : "–");
         }
         b.append("\nAgainst the target for Baton's time (p50 ≤ 300 µs, p99 ≤ 1,000 µs, PROCESS):");
         for (Run r : runs) {

@@ -16,6 +16,8 @@ final class ThroughputRound {
     final AtomicInteger failed = new AtomicInteger();
     volatile int committedWarm;
     volatile long warmEndNs;
+    /** This JVM's CPU time (every thread: shim, executor, client, GC) when the warm-up ended. */
+    volatile long cpuAtWarmEndNs;
 
     ThroughputRound(long startNs, long warmMillis, long measuredMillis) {
         this.startNs = startNs;
@@ -43,6 +45,13 @@ final class ThroughputRound {
     private void warmedUp() {
         warmEndNs = System.nanoTime();
         committedWarm = committed.get();
+        cpuAtWarmEndNs = processCpuNs();
+    }
+
+    /** CPU time this JVM has used so far, all threads (the harness's shim, executor and client run in it). */
+    static long processCpuNs() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** Whether a chain may start one more replacement (the measured part's are counted against {@code max}). */

@@ -211,9 +211,11 @@ final class FrameworkCalls {
             s.replaces.put(r.getReplacementId().getValue(), KnownReplace.of(r));
         }
         if (onDelivery != null) {
-            s.reply(conn, forwarded(cid, exec, false));
+            // the grant first: where it is decided at once (this node's ledger), the REPLACE is on its way to the
+            // executor before the framework's answer is written, as a forwarded call's is (see forward)
             s.emit(new Effect.RequestGrant(s.request(new Pending.DeliveryGrant(exec, onDelivery, replace, now)), exec,
                     onDelivery));
+            s.reply(conn, forwarded(cid, exec, false));
         } else if (forward(conn, cid, exec, replace)) {
             s.mail.awaitConfirmation(r.getReplacementId().getValue(), exec, replace);
         } else {
