@@ -61,6 +61,8 @@ class HarnessSmokeIT {
         for (int at : new int[] {1, 16, 256}) {
             assertThat(report).containsPattern("\\| throughput, " + at + " replaced at once \\(per s; in brackets over "
                     + "the whole round, warm-up included\\)( \\| [1-9][0-9]* \\([1-9][0-9]*\\)){4} \\|\n");
+            assertThat(report).containsPattern("\\| CPU per replacement, " + at + " at once \\(µs of the whole JVM's "
+                    + "CPU time, every thread: shim, executor, client, GC; counted part\\)( \\| [1-9][0-9]*){4} \\|\n");
         }
         assertThat(report).containsPattern("Against the target for Baton's time \\(p50 ≤ 300 µs, p99 ≤ 1,000 µs, "
                 + "PROCESS\\): [0-9]+ / [0-9]+ µs with worker sample");
