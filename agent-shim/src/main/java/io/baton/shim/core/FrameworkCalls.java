@@ -1,5 +1,8 @@
 package io.baton.shim.core;
 
+import com.google.protobuf.ByteString;
+import io.baton.proto.Acknowledge;
+import io.baton.proto.AcknowledgedEvent;
 import io.baton.proto.ExecutorEvent;
 import io.baton.proto.ExecutorID;
 import io.baton.proto.Forwarded;
@@ -18,6 +21,7 @@ import io.baton.proto.TaskReason;
 import io.baton.proto.TaskState;
 import io.baton.proto.TaskStatus;
 import io.baton.proto.TaskStatusList;
+import io.baton.proto.UpdateRef;
 import io.baton.resources.Resources;
 import io.baton.ledger.Ids;
 import io.baton.ledger.OfferView;
@@ -28,11 +32,16 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** The framework API: SUBSCRIBE, OFFERS, DECLINE, LAUNCH, KILL, REPLACE, RECONCILE, ACKNOWLEDGE, STATE. */
 final class FrameworkCalls {
+    /** A refused ACKNOWLEDGE names at most this many of the acknowledgements it did not take, and counts the rest. */
+    static final int LISTED_REFUSALS = 10;
+
     /**
      * Rejections that violate the seed's resource requirements: the request ends (REJECTED, by the old task's
      * executor). Not UNKNOWN_TASK: after a shim restart the old task is unknown until its executor
@@ -351,17 +360,50 @@ final class FrameworkCalls {
         s.reply(conn, FrameworkResponse.newBuilder().setCorrelationId(call.getCorrelationId()).setStatuses(out).build());
     }
 
-    /** The framework acknowledged an update: forwarded to its executor if connected (it resends otherwise). */
+    /**
+     * The framework acknowledged one update or several: each is taken on its own, in order, and forwarded to its
+     * executor if connected (it resends otherwise), one event per executor for the whole call. Accepted when every
+     * one was taken; else refused, naming those that were not (the rest were taken).
+     */
     private void acknowledge(long conn, FrameworkCall call) {
-        var ack = call.getAcknowledge();
-        Verdict<String> owner = s.ledger.acknowledge(ack.getTaskId().getValue(), ack.getUuid());
-        if (owner instanceof Verdict.Rejected<String> r) {
-            s.fwReject(conn, call.getCorrelationId(), r.code(), r.message());
-            return;
+        Acknowledge ack = call.getAcknowledge();
+        int n = 1 + ack.getMoreCount();
+        Map<String, AcknowledgedEvent.Builder> byOwner = new LinkedHashMap<>(2);
+        Verdict.Rejected<String> firstRefusal = null;
+        List<String> refusals = List.of();
+        int refused = 0;
+        for (int i = 0; i < n; i++) {
+            TaskID task = i == 0 ? ack.getTaskId() : ack.getMore(i - 1).getTaskId();
+            ByteString uuid = i == 0 ? ack.getUuid() : ack.getMore(i - 1).getUuid();
+            Verdict<String> owner = s.ledger.acknowledge(task.getValue(), uuid);
+            if (owner instanceof Verdict.Rejected<String> r) {
+                if (firstRefusal == null) {
+                    firstRefusal = r;
+                    refusals = new ArrayList<>(1);
+                }
+                if (refused++ < LISTED_REFUSALS) {
+                    refusals.add(r.message()); // names the task
+                }
+                continue;
+            }
+            AcknowledgedEvent.Builder event = byOwner.get(owner.value());
+            if (event == null) {
+                byOwner.put(owner.value(), AcknowledgedEvent.newBuilder().setTaskId(task).setUuid(uuid));
+            } else {
+                event.addMore(UpdateRef.newBuilder().setTaskId(task).setUuid(uuid));
+            }
         }
-        s.sendIfConnected(owner.value(), ExecutorEvent.newBuilder().setAcknowledged(io.baton.proto.AcknowledgedEvent
-                .newBuilder().setTaskId(ack.getTaskId()).setUuid(ack.getUuid())).build());
-        s.fwAccepted(conn, call.getCorrelationId());
+        for (Map.Entry<String, AcknowledgedEvent.Builder> e : byOwner.entrySet()) {
+            s.sendIfConnected(e.getKey(), ExecutorEvent.newBuilder().setAcknowledged(e.getValue()).build());
+        }
+        if (firstRefusal == null) {
+            s.fwAccepted(conn, call.getCorrelationId());
+        } else {
+            s.fwReject(conn, call.getCorrelationId(), firstRefusal.code(), n == 1 ? firstRefusal.message()
+                    : refused + " of " + n + " acknowledgements not taken (" + (n - refused) + " taken): "
+                    + String.join("; ", refusals) + (refused > LISTED_REFUSALS ? "; and " + (refused - LISTED_REFUSALS)
+                    + " more" : ""));
+        }
     }
 
     private static FrameworkResponse forwarded(long cid, String exec, boolean queued) {

@@ -1,6 +1,9 @@
 package io.baton.shim.core;
 
+import com.google.protobuf.ByteString;
 import io.baton.ledger.Ids;
+import io.baton.proto.Accepted;
+import io.baton.proto.Acknowledge;
 import io.baton.proto.Decline;
 import io.baton.proto.FrameworkCall;
 import io.baton.proto.FrameworkResponse;
@@ -8,10 +11,12 @@ import io.baton.proto.FrameworkSubscribed;
 import io.baton.proto.OfferID;
 import io.baton.proto.Reconcile;
 import io.baton.proto.RejectCode;
+import io.baton.proto.Rejection;
 import io.baton.proto.Replace;
 import io.baton.proto.RequestOffers;
 import io.baton.proto.TaskID;
 import io.baton.proto.TaskStatusList;
+import io.baton.proto.UpdateRef;
 import io.baton.resources.Resources;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,7 +52,7 @@ final class FrameworkRoutes {
             case KILL -> r.feed(orFirst(r.coreOfTask(call.getKill().getTaskId().getValue())), in);
             case REPLACE -> r.feed(replaceCore(call.getReplace()), in);
             case RECONCILE -> reconcile(in);
-            case ACKNOWLEDGE -> r.feed(acknowledgeCore(call.getAcknowledge()), in);
+            case ACKNOWLEDGE -> acknowledge(in);
             case STATE -> r.emit(new Effect.FrameworkReply(conn, FrameworkResponse.newBuilder()
                     .setCorrelationId(call.getCorrelationId()).setState(r.state()).build()));
             default -> r.feed(0, in);
@@ -170,18 +175,63 @@ final class FrameworkRoutes {
     }
 
     /**
+     * Each acknowledgement to its node ({@link #acknowledgeCore}); a call whose acknowledgements are on several nodes
+     * is split, one part per node, and answered once: accepted when every part was, else with the parts' refusals.
+     */
+    private void acknowledge(Input.FrameworkCalled in) {
+        FrameworkCall call = in.call();
+        Acknowledge ack = call.getAcknowledge();
+        if (ack.getMoreCount() == 0) {
+            r.feed(acknowledgeCore(ack.getTaskId().getValue(), ack.getUuid()), in);
+            return;
+        }
+        Map<Integer, Acknowledge.Builder> by = new LinkedHashMap<>();
+        for (int i = 0; i <= ack.getMoreCount(); i++) {
+            TaskID task = i == 0 ? ack.getTaskId() : ack.getMore(i - 1).getTaskId();
+            ByteString uuid = i == 0 ? ack.getUuid() : ack.getMore(i - 1).getUuid();
+            int core = acknowledgeCore(task.getValue(), uuid);
+            Acknowledge.Builder part = by.get(core);
+            if (part == null) {
+                by.put(core, Acknowledge.newBuilder().setTaskId(task).setUuid(uuid));
+            } else {
+                part.addMore(UpdateRef.newBuilder().setTaskId(task).setUuid(uuid));
+            }
+        }
+        if (by.size() == 1) {
+            r.feed(by.keySet().iterator().next(), in);
+            return;
+        }
+        Rejection.Builder refused = null;
+        for (Map.Entry<Integer, Acknowledge.Builder> e : by.entrySet()) {
+            FrameworkCall part = call.toBuilder().setAcknowledge(e.getValue()).build();
+            for (Effect x : r.ask(e.getKey(), new Input.FrameworkCalled(in.conn(), part, in.nowUs()))) {
+                if (!(x instanceof Effect.FrameworkReply reply && reply.conn() == in.conn())) {
+                    r.emit(x);
+                } else if (reply.response().hasRejected()) {
+                    Rejection no = reply.response().getRejected();
+                    String where = "on node " + r.nodeName(e.getKey()) + ": " + no.getMessage();
+                    refused = refused == null ? no.toBuilder().setMessage(where)
+                            : refused.setMessage(refused.getMessage() + "; " + where);
+                }
+            }
+        }
+        r.emit(new Effect.FrameworkReply(in.conn(), refused != null ? FrameworkResponse.newBuilder()
+                .setCorrelationId(call.getCorrelationId()).setRejected(refused).build() : FrameworkResponse.newBuilder()
+                .setCorrelationId(call.getCorrelationId()).setAccepted(Accepted.getDefaultInstance()).build()));
+    }
+
+    /**
      * The node that holds the task, else the one that relayed the update without holding its task (the new task of
      * a refused replacement, a task its executor no longer holds), else the first.
      */
-    private int acknowledgeCore(io.baton.proto.Acknowledge ack) {
-        String task = ack.getTaskId().getValue();
+    private int acknowledgeCore(String task, ByteString uuid) {
         for (int k = 0; k < r.size(); k++) {
             if (r.ledger(k).ownerOf(task) != null) {
                 return k;
             }
         }
         for (int k = 0; k < r.size(); k++) {
-            if (r.ledger(k).awaitsUnownedAck(ack.getUuid())) {
+            if (r.ledger(k).awaitsUnownedAck(uuid)) {
                 return k;
             }
         }

@@ -171,6 +171,36 @@ class NodeRouterTest {
     }
 
     @Test
+    void oneAcknowledgeOfUpdatesOnTwoNodesIsSplitByNodeAndAnsweredOnce() {
+        TaskStatus onA = relayed(launchRunning(E1, "e1", "t1", offerOn("e1", "cpus:1;mem:128"))).get(0);
+        TaskStatus onB = relayed(launchRunning(E2, "e2", "t2", offerOn("e2", "cpus:1;mem:128"))).get(0);
+        TaskStatus alsoOnA = relayed(f.update(E1, "t1", TaskState.TASK_FINISHED)).get(0);
+        io.baton.proto.Acknowledge.Builder all = io.baton.proto.Acknowledge.newBuilder().setTaskId(onA.getTaskId())
+                .setUuid(onA.getUuid()).addMore(ref(onB)).addMore(ref(alsoOnA));
+
+        List<Effect> out = f.fw(FW, FrameworkCall.newBuilder().setAcknowledge(all));
+
+        assertThat(fwReply(out).hasAccepted()).as("%s", fwReply(out)).isTrue();
+        List<Effect.Deliver> events = CoreFixture.all(out, Effect.Deliver.class);
+        assertThat(events).extracting(Effect.Deliver::conn).containsExactly(E1, E2);
+        assertThat(events.get(0).event().getAcknowledged().getMoreList()).containsExactly(ref(alsoOnA));
+        assertThat(f.router().ledgers().get(0).latest("t1")).as("its final update acknowledged").isNull();
+
+        out = f.fw(FW, FrameworkCall.newBuilder().setAcknowledge(all.clone().setTaskId(TaskID.newBuilder()
+                .setValue("nowhere"))));
+        FrameworkResponse no = fwReply(out);
+        assertThat(no.getRejected().getCode()).isEqualTo(RejectCode.UNKNOWN_TASK);
+        assertThat(no.getRejected().getMessage()).isEqualTo("on node a: 2 of 2 acknowledgements not taken (0 taken): "
+                + "task nowhere is not known; task t1 is not known");
+        assertThat(CoreFixture.all(out, Effect.Deliver.class)).extracting(Effect.Deliver::conn).containsExactly(E2);
+        assertThat(f.router().verify()).isNull();
+    }
+
+    private static io.baton.proto.UpdateRef ref(TaskStatus s) {
+        return io.baton.proto.UpdateRef.newBuilder().setTaskId(s.getTaskId()).setUuid(s.getUuid()).build();
+    }
+
+    @Test
     void tasksOfAnExecutorThatNeverCameBackEndOnItsNodeOnceAndReconcileSaysSo() {
         launchRunning(E1, "e1", "t1", offerOn("e1", "cpus:1;mem:128"));
         f.place("e9", "b"); // taken over by this attempt, but it never re-subscribes

@@ -15,6 +15,7 @@ import io.baton.proto.ExecutorResponse;
 import io.baton.proto.FrameworkCall;
 import io.baton.proto.OfferID;
 import io.baton.proto.RejectCode;
+import io.baton.proto.Rejection;
 import io.baton.proto.Replace;
 import io.baton.proto.ReplacementID;
 import io.baton.proto.ReplacementOutcome;
@@ -22,6 +23,7 @@ import io.baton.proto.TaskID;
 import io.baton.proto.TaskReason;
 import io.baton.proto.TaskState;
 import io.baton.proto.TaskStatus;
+import io.baton.proto.UpdateRef;
 import io.baton.resources.Resources;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -279,6 +281,45 @@ class ShimCoreTest {
         out = f.fw(FW, FrameworkCall.newBuilder().setAcknowledge(Acknowledge.newBuilder().setTaskId(s.getTaskId())
                 .setUuid(s.getUuid())));
         assertThat(delivered(out).get(0).getAcknowledged().getUuid()).isEqualTo(s.getUuid());
+    }
+
+    @Test
+    void oneAcknowledgeTakesEachUpdateOnItsOwnSendsEachExecutorOneEventAndNamesThoseNotTaken() {
+        f.subscribe(EXEC, "e1", task("t1", "cpus:1;mem:128"), task("t2", "cpus:1;mem:128"));
+        f.subscribe(EXEC2, "e2", task("t3", "cpus:1;mem:128"));
+        f.framework(FW);
+        TaskStatus s1 = relayed(f.update(EXEC, "t1", TaskState.TASK_RUNNING)).get(0);
+        TaskStatus s2 = relayed(f.update(EXEC, "t2", TaskState.TASK_RUNNING)).get(0);
+        TaskStatus s3 = relayed(f.update(EXEC2, "t3", TaskState.TASK_FINISHED)).get(0);
+
+        List<Effect> out = f.fw(FW, FrameworkCall.newBuilder().setAcknowledge(Acknowledge.newBuilder()
+                .setTaskId(s1.getTaskId()).setUuid(s1.getUuid()).addMore(ref(s3)).addMore(ref(s2))));
+
+        assertThat(fwReply(out).hasAccepted()).isTrue();
+        List<Effect.Deliver> events = CoreFixture.all(out, Effect.Deliver.class);
+        assertThat(events).extracting(Effect.Deliver::conn).containsExactly(EXEC, EXEC2);
+        assertThat(events.get(0).event().getAcknowledged().getUuid()).isEqualTo(s1.getUuid());
+        assertThat(events.get(0).event().getAcknowledged().getMoreList()).containsExactly(ref(s2));
+        assertThat(events.get(1).event().getAcknowledged().getUuid()).isEqualTo(s3.getUuid());
+        assertThat(events.get(1).event().getAcknowledged().getMoreCount()).isZero();
+        assertThat(f.core.ledger().latest("t3")).as("its final update acknowledged: forgotten").isNull();
+
+        TaskStatus s4 = relayed(f.update(EXEC, "t1", TaskState.TASK_FINISHED)).get(0);
+        out = f.fw(FW, FrameworkCall.newBuilder().setAcknowledge(Acknowledge.newBuilder()
+                .setTaskId(TaskID.newBuilder().setValue("nope")).setUuid(f.uuid()).addMore(ref(s4))
+                .addMore(UpdateRef.newBuilder().setTaskId(TaskID.newBuilder().setValue("t3")).setUuid(s3.getUuid()))));
+
+        Rejection no = fwReply(out).getRejected();
+        assertThat(no.getCode()).isEqualTo(RejectCode.UNKNOWN_TASK);
+        assertThat(no.getMessage()).isEqualTo("2 of 3 acknowledgements not taken (1 taken): task nope is not "
+                + "known; task t3 is not known");
+        assertThat(delivered(out)).singleElement().satisfies(e -> assertThat(e.getAcknowledged().getUuid())
+                .isEqualTo(s4.getUuid()));
+        assertThat(f.core.ledger().latest("t1")).as("the one taken was applied").isNull();
+    }
+
+    private static UpdateRef ref(TaskStatus s) {
+        return UpdateRef.newBuilder().setTaskId(s.getTaskId()).setUuid(s.getUuid()).build();
     }
 
     @Test

@@ -21,6 +21,7 @@ import io.baton.proto.RequestOffers;
 import io.baton.proto.TaskID;
 import io.baton.proto.TaskInfo;
 import io.baton.proto.TaskStatus;
+import io.baton.proto.UpdateRef;
 import io.baton.resources.Resources;
 import java.util.Collection;
 import java.util.List;
@@ -238,6 +239,34 @@ public final class BatonClient implements AutoCloseable {
     }
 
     /**
+     * Acknowledges several updates in one call (auto-acknowledge does this for the updates it delivers together).
+     * The shim takes each on its own; the future fails with {@link ShimRejectedException} naming those it did not
+     * take (the rest were).
+     *
+     * @throws IllegalArgumentException no updates, or one without a uuid (nothing to acknowledge)
+     */
+    public CompletableFuture<Void> acknowledge(List<TaskStatus> updates) {
+        if (updates.isEmpty()) {
+            throw new IllegalArgumentException("no updates to acknowledge");
+        }
+        Acknowledge.Builder ack = Acknowledge.newBuilder();
+        for (TaskStatus s : updates) {
+            if (s.getUuid().isEmpty()) {
+                throw new IllegalArgumentException("the update of task " + s.getTaskId().getValue() + " ("
+                        + s.getState() + ") has no uuid: it needs no acknowledgement; nothing was sent");
+            }
+            if (ack.hasTaskId()) {
+                ack.addMore(UpdateRef.newBuilder().setTaskId(s.getTaskId()).setUuid(s.getUuid()));
+            } else {
+                ack.setTaskId(s.getTaskId()).setUuid(s.getUuid());
+            }
+        }
+        String what = updates.size() == 1 ? "ACKNOWLEDGE " + updates.get(0).getTaskId().getValue()
+                : "ACKNOWLEDGE of " + updates.size() + " updates";
+        return calls.call(FrameworkCall.newBuilder().setAcknowledge(ack), what, Responses.accepted(what));
+    }
+
+    /**
      * Runs {@code listener} on the client's update thread for every new update from now on (updates
      * already delivered are in {@link #updates()}); close the result to stop.
      */
@@ -325,16 +354,16 @@ public final class BatonClient implements AutoCloseable {
     }
 
     private void flush() {
-        acks.flush(delivery, CLOSE_FLUSH_MS);
+        acks.flush(delivery, stream::acknowledgePending, CLOSE_FLUSH_MS);
     }
 
     private final InFlightAcks acks = new InFlightAcks();
 
-    private void autoAcknowledge(TaskStatus s) {
-        acks.track(acknowledge(s.getTaskId().getValue(), s.getUuid())).whenComplete((v, t) -> {
+    private void autoAcknowledge(List<TaskStatus> burst) {
+        acks.track(acknowledge(burst)).whenComplete((v, t) -> {
             if (t != null) {
-                LOG.debug("acknowledgement of task {} ({}) not taken: {}", s.getTaskId().getValue(), s.getState(),
-                        t.getMessage());
+                LOG.debug("acknowledgement of {} update(s), the first of task {} ({}), not (all) taken: {}",
+                        burst.size(), burst.get(0).getTaskId().getValue(), burst.get(0).getState(), t.getMessage());
             }
         });
     }

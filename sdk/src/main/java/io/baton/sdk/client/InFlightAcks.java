@@ -33,10 +33,14 @@ final class InFlightAcks {
         return ack;
     }
 
-    /** Waits for the deliveries queued on {@code delivery}, then for the acknowledgements they sent; each at most {@code ms}. */
-    void flush(ExecutorService delivery, long ms) {
+    /**
+     * Waits for the deliveries queued on {@code delivery}, then runs {@code sendPending} there (the acknowledgements
+     * they left waiting for the rest of their burst go out), then waits for the acknowledgements; each at most
+     * {@code ms}.
+     */
+    void flush(ExecutorService delivery, Runnable sendPending, long ms) {
         try {
-            delivery.submit(() -> { }).get(ms, TimeUnit.MILLISECONDS);
+            delivery.submit(sendPending).get(ms, TimeUnit.MILLISECONDS);
             CompletableFuture<?>[] acks;
             synchronized (inFlight) {
                 acks = inFlight.toArray(new CompletableFuture<?>[0]);

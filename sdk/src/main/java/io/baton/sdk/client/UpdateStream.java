@@ -2,6 +2,7 @@ package io.baton.sdk.client;
 
 import com.google.protobuf.ByteString;
 import io.baton.proto.TaskStatus;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,13 +20,21 @@ import org.slf4j.LoggerFactory;
  * executor (one thread, so listeners never block IO and see updates in wire order), offers each
  * update to the queue view, runs the listeners and acknowledges it. A duplicate is acknowledged again
  * (its sender evidently missed the first acknowledgement) but not delivered.
+ *
+ * <p>Acknowledgements go out per burst: the first update a burst delivers queues one task behind the
+ * deliveries already waiting, and that task acknowledges every update delivered until then in one call
+ * (at most {@link #MOST_PER_CALL}). An update is acknowledged only after its listeners ran, as before; a
+ * lone update is acknowledged right after its delivery.
  */
 final class UpdateStream {
     private static final Logger LOG = LoggerFactory.getLogger(UpdateStream.class);
 
-    /** Sends ACKNOWLEDGE; called on the delivery executor. */
+    /** The most updates one ACKNOWLEDGE names (a longer burst takes several calls). */
+    static final int MOST_PER_CALL = 256;
+
+    /** Sends one ACKNOWLEDGE for the updates, in order; called on the delivery executor. */
     interface Acknowledger {
-        void acknowledge(TaskStatus status);
+        void acknowledge(List<TaskStatus> statuses);
     }
 
     private final Executor delivery;
@@ -35,6 +44,8 @@ final class UpdateStream {
     private final List<Consumer<TaskStatus>> listeners = new CopyOnWriteArrayList<>();
     private final Map<ByteString, Boolean> seen;
     private long overflowed;
+    /** Delivered, to be acknowledged at the end of the burst (delivery thread only). */
+    private List<TaskStatus> unacknowledged = new ArrayList<>();
 
     /**
      * @param acknowledger null: no automatic acknowledgements
@@ -117,9 +128,25 @@ final class UpdateStream {
     }
 
     private void acknowledge(TaskStatus status) {
-        if (acknowledger != null && !status.getUuid().isEmpty()) {
-            acknowledger.acknowledge(status);
+        if (acknowledger == null || status.getUuid().isEmpty()) {
+            return;
         }
+        unacknowledged.add(status);
+        if (unacknowledged.size() == 1) {
+            submit(this::acknowledgePending); // behind the deliveries queued by now: theirs go in the same call
+        } else if (unacknowledged.size() == MOST_PER_CALL) {
+            acknowledgePending(); // the task queued for this burst then finds it empty, or the next one started
+        }
+    }
+
+    /** Acknowledges, in one call, the updates delivered and not acknowledged yet; on the delivery executor only. */
+    void acknowledgePending() {
+        if (unacknowledged.isEmpty()) {
+            return;
+        }
+        List<TaskStatus> burst = unacknowledged;
+        unacknowledged = new ArrayList<>();
+        acknowledger.acknowledge(burst);
     }
 
     BatonClient.Registration add(Consumer<TaskStatus> listener) {

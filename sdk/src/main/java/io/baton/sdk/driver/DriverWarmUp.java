@@ -115,8 +115,19 @@ public final class DriverWarmUp {
             if (++steps > MAX_STEPS_PER_REPLACEMENT) {
                 return false;
             }
+            AcknowledgedEvent.Builder acks = null; // a step's updates, acknowledged together as a client's burst is
             for (Effect e : driver.step(inbox.poll())) {
-                answer(e);
+                if (e instanceof Effect.Update u) {
+                    sink += u.status().toByteArray().length;
+                    acks = acks == null ? AcknowledgedEvent.newBuilder().setTaskId(u.status().getTaskId())
+                            .setUuid(u.status().getUuid()) : acks.addMore(io.baton.proto.UpdateRef.newBuilder()
+                            .setTaskId(u.status().getTaskId()).setUuid(u.status().getUuid()));
+                } else {
+                    answer(e);
+                }
+            }
+            if (acks != null) {
+                inbox.add(new Input.ShimEvent(reparse(ExecutorEvent.newBuilder().setAcknowledged(acks).build()), tick()));
             }
         }
         return true;
@@ -134,10 +145,6 @@ public final class DriverWarmUp {
                         ? r.getNewTask().getResourcesList() : List.of();
                 inbox.add(new Input.Answered(c, Input.Answer.ok(pool), tick()));
             }
-        } else if (e instanceof Effect.Update u) {
-            sink += u.status().toByteArray().length;
-            inbox.add(new Input.ShimEvent(reparse(ExecutorEvent.newBuilder().setAcknowledged(AcknowledgedEvent
-                    .newBuilder().setTaskId(u.status().getTaskId()).setUuid(u.status().getUuid())).build()), tick()));
         } else if (e instanceof Effect.RunHook h) {
             inbox.add(new Input.HookReturned(h, true, null, tick()));
             switch (h.hook()) {

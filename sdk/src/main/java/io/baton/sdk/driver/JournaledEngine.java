@@ -90,12 +90,21 @@ public final class JournaledEngine {
         return f == null ? null : f.status;
     }
 
-    /** Journals an acknowledgement, then applies it; returns the task's next update to send, or null. */
-    public io.baton.proto.TaskStatus acknowledged(String taskId, com.google.protobuf.ByteString uuid, long atUs) {
-        JournalRecord rec = write(JournalRecord.newBuilder().setTimeUs(atUs).setStatusAcknowledged(
-                io.baton.proto.StatusAcknowledged.newBuilder().setTaskId(io.baton.proto.TaskID.newBuilder()
-                        .setValue(taskId)).setUuid(uuid)).build());
-        return outbox.acknowledged(taskId, uuid);
+    /**
+     * Journals the acknowledgements the shim forwarded in one event as one record, then applies them in order (the
+     * tasks' next updates are then due).
+     */
+    public void acknowledged(io.baton.proto.AcknowledgedEvent event, long atUs) {
+        acknowledged(io.baton.proto.StatusAcknowledged.newBuilder().setTaskId(event.getTaskId())
+                .setUuid(event.getUuid()).addAllMore(event.getMoreList()).build(), atUs);
+    }
+
+    private void acknowledged(io.baton.proto.StatusAcknowledged acks, long atUs) {
+        write(JournalRecord.newBuilder().setTimeUs(atUs).setStatusAcknowledged(acks).build());
+        outbox.acknowledged(acks.getTaskId().getValue(), acks.getUuid());
+        for (io.baton.proto.UpdateRef more : acks.getMoreList()) {
+            outbox.acknowledged(more.getTaskId().getValue(), more.getUuid());
+        }
     }
 
     // ------------------------------------------------------------------ inputs: journal, then act
@@ -415,8 +424,7 @@ public final class JournaledEngine {
                 recordStatus(rec.getStatusRecorded().getStatus());
                 recordedDuringReplay.add(rec.getStatusRecorded().getStatus());
             }
-            case STATUS_ACKNOWLEDGED -> acknowledged(rec.getStatusAcknowledged().getTaskId().getValue(),
-                    rec.getStatusAcknowledged().getUuid(), rec.getTimeUs());
+            case STATUS_ACKNOWLEDGED -> acknowledged(rec.getStatusAcknowledged(), rec.getTimeUs());
             default -> {
             }
         }

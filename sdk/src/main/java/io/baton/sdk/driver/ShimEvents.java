@@ -31,7 +31,7 @@ final class ShimEvents {
             case KILL -> kill(e.getKill().getTaskId().getValue(), e.getKill().getGracePeriodMs());
             case REPLACE -> replace(e.getReplace());
             case ACKNOWLEDGED -> {
-                d.je.acknowledged(e.getAcknowledged().getTaskId().getValue(), e.getAcknowledged().getUuid(), d.now);
+                d.je.acknowledged(e.getAcknowledged(), d.now);
                 d.pump();
             }
             case SHUTDOWN -> shutdown(e.getShutdown().getReason());

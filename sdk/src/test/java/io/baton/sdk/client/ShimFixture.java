@@ -62,6 +62,27 @@ final class ShimFixture implements AutoCloseable {
         return e1.wire.await(m -> m.hasEvent() && match.test(m.getEvent())).getEvent();
     }
 
+    /**
+     * How many times an {@code acknowledged} event names the update with {@code uuid}: as its first, or among
+     * {@code more} (a client acknowledges the updates it delivered together in one call).
+     */
+    static int acknowledges(ExecutorEvent e, com.google.protobuf.ByteString uuid) {
+        if (!e.hasAcknowledged()) {
+            return 0;
+        }
+        int n = e.getAcknowledged().getUuid().equals(uuid) ? 1 : 0;
+        for (io.baton.proto.UpdateRef more : e.getAcknowledged().getMoreList()) {
+            n += more.getUuid().equals(uuid) ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** Whether an {@code acknowledged} event names an update of task {@code id}. */
+    static boolean acknowledgesTask(ExecutorEvent e, String id) {
+        return e.hasAcknowledged() && (e.getAcknowledged().getTaskId().getValue().equals(id)
+                || e.getAcknowledged().getMoreList().stream().anyMatch(m -> m.getTaskId().getValue().equals(id)));
+    }
+
     /** e1 reports {@code status} (sent as is: the uuid, replacement id and outcome are the caller's). */
     void send(TaskStatus status) throws InterruptedException {
         var r = e1.call(ExecutorCall.newBuilder().setUpdate(Update.newBuilder().setStatus(status)));

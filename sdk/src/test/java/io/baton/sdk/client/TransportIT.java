@@ -30,7 +30,7 @@ class TransportIT {
                         .token(ShimFixture.TOKEN).build())) {
             assertThat(client.endpoint()).isEqualTo("tcp:127.0.0.1:" + port);
             shim.running(client, "a", "cpus:1;mem:256");
-            shim.awaitEvent(e -> e.hasAcknowledged() && e.getAcknowledged().getTaskId().getValue().equals("a"));
+            shim.awaitEvent(e -> ShimFixture.acknowledgesTask(e, "a"));
             assertThat(client.updates().poll(5, SECONDS).getTaskId().getValue()).isEqualTo("a");
             assertThat(client.state().get(5, SECONDS).getExecutorsCount()).isEqualTo(1);
         }

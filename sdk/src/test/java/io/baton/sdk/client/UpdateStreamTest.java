@@ -5,18 +5,59 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baton.proto.TaskState;
 import io.baton.proto.TaskStatus;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The stream with a direct executor: every step happens inside {@code accept}. */
 class UpdateStreamTest {
     final List<String> log = new ArrayList<>();
-    final UpdateStream stream = new UpdateStream(Runnable::run, s -> log.add("ack " + s.getMessage()), s -> { }, 3, 2);
+    final UpdateStream stream = new UpdateStream(Runnable::run, this::acked, s -> { }, 3, 2);
+
+    private void acked(List<TaskStatus> call) {
+        log.add("ack " + call.stream().map(TaskStatus::getMessage).collect(Collectors.joining(",")));
+    }
+
+    @Test
+    void aBurstOfUpdatesIsAcknowledgedInOneCallOnceEachWasDeliveredAndALongOneInSeveral() {
+        ArrayDeque<Runnable> queued = new ArrayDeque<>();
+        UpdateStream burst = new UpdateStream(queued::add, this::acked, s -> { }, 1000, 1000);
+        burst.add(s -> log.add("saw " + s.getMessage()));
+        for (int i = 1; i <= 3; i++) {
+            burst.accept(status("t" + i, TaskState.TASK_RUNNING).toBuilder().setMessage("" + i).build());
+        }
+        runAll(queued);
+        assertThat(log).containsExactly("saw 1", "saw 2", "saw 3", "ack 1,2,3");
+
+        log.clear();
+        burst.accept(status("t4", TaskState.TASK_RUNNING).toBuilder().setMessage("4").build());
+        runAll(queued);
+        assertThat(log).containsExactly("saw 4", "ack 4");
+
+        log.clear();
+        int n = UpdateStream.MOST_PER_CALL + 2;
+        for (int i = 0; i < n; i++) {
+            burst.accept(status("u" + i, TaskState.TASK_RUNNING).toBuilder().setMessage("" + i).build());
+        }
+        runAll(queued);
+        List<String> calls = log.stream().filter(l -> l.startsWith("ack ")).toList();
+        assertThat(calls).hasSize(2);
+        assertThat(calls.get(0).split(",")).hasSize(UpdateStream.MOST_PER_CALL);
+        assertThat(calls.get(1)).isEqualTo("ack " + (n - 2) + "," + (n - 1));
+        assertThat(log.indexOf(calls.get(0))).isEqualTo(UpdateStream.MOST_PER_CALL); // after the 256th was seen
+    }
+
+    private static void runAll(ArrayDeque<Runnable> queued) {
+        while (!queued.isEmpty()) {
+            queued.poll().run();
+        }
+    }
 
     @Test
     void outcomesAreSettledAfterEveryListenerSawTheUpdateAndBeforeItIsAcknowledged() {
-        UpdateStream settling = new UpdateStream(Runnable::run, s -> log.add("ack " + s.getMessage()),
+        UpdateStream settling = new UpdateStream(Runnable::run, this::acked,
                 s -> log.add("settled " + s.getMessage()), 3, 2);
         settling.add(s -> log.add("saw " + s.getMessage()));
         settling.add(s -> log.add("saw again " + s.getMessage()));

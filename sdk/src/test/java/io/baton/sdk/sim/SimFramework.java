@@ -139,8 +139,7 @@ final class SimFramework {
 
     void update(TaskStatus s) {
         if (forgetOutcomes && s.getOutcomeValue() != 0) {
-            String task = s.getTaskId().getValue();
-            call("ACKNOWLEDGE " + task, ack(task, s.getUuid()), v -> { });
+            acknowledge(s);
             return;
         }
         if (s.getUuid().isEmpty() || received.putIfAbsent(s.getUuid(), s) == null) {
@@ -152,10 +151,39 @@ final class SimFramework {
             decided(s.getReplacementId().getValue());
         }
         if (!s.getUuid().isEmpty()) {
-            ByteString uuid = s.getUuid();
-            String task = s.getTaskId().getValue();
-            call("ACKNOWLEDGE " + task, ack(task, uuid), v -> { });
+            acknowledge(s);
         }
+    }
+
+    /** How often an update's acknowledgement waits for others to go in one call, as a client's burst does. */
+    private static final double ACK_TOGETHER = 0.5;
+    /** Updates whose acknowledgement waits for the rest of their burst. */
+    private final List<TaskStatus> toAcknowledge = new java.util.ArrayList<>();
+
+    private void acknowledge(TaskStatus s) {
+        if (!w.chance(ACK_TOGETHER)) {
+            String task = s.getTaskId().getValue();
+            call("ACKNOWLEDGE " + task, ack(task, s.getUuid()), v -> { });
+            return;
+        }
+        toAcknowledge.add(s);
+        if (toAcknowledge.size() == 1) {
+            w.after(w.between(0, 2_000), "fw acknowledges a burst", this::acknowledgeBurst);
+        }
+    }
+
+    private void acknowledgeBurst() {
+        Acknowledge.Builder b = Acknowledge.newBuilder();
+        for (TaskStatus s : toAcknowledge) {
+            if (b.hasTaskId()) {
+                b.addMore(io.baton.proto.UpdateRef.newBuilder().setTaskId(s.getTaskId()).setUuid(s.getUuid()));
+            } else {
+                b.setTaskId(s.getTaskId()).setUuid(s.getUuid());
+            }
+        }
+        int n = toAcknowledge.size();
+        toAcknowledge.clear();
+        call("ACKNOWLEDGE of " + n + " updates", FrameworkCall.newBuilder().setAcknowledge(b), v -> { });
     }
 
     private void decided(String rid) {

@@ -25,7 +25,8 @@ final class SimText {
                     + e.getReplace().getRequest().getNewTask().getTaskId().getValue() + " "
                     + e.getReplace().getRequest().getPolicy().getStrategy()
                     + (e.getReplace().hasReserved() ? " (reserved on delivery)" : "");
-            case ACKNOWLEDGED -> "ACKNOWLEDGED " + e.getAcknowledged().getTaskId().getValue();
+            case ACKNOWLEDGED -> "ACKNOWLEDGED " + e.getAcknowledged().getTaskId().getValue() + (e.getAcknowledged()
+                    .getMoreCount() == 0 ? "" : " and " + e.getAcknowledged().getMoreCount() + " more");
             default -> e.getEventCase().name();
         };
     }
