@@ -90,6 +90,9 @@ final class Calls {
                         .setPolicy(ReplacePolicy.newBuilder().setStrategy(ReplaceStrategy.START_THEN_STOP))).build(),
                 b.clone().setReconcile(Reconcile.newBuilder().addTaskIds(task("t1"))).build(),
                 b.clone().setAcknowledge(Acknowledge.newBuilder().setTaskId(task("t1")).setUuid(uuid())).build(),
+                b.clone().setAcknowledge(Acknowledge.newBuilder().setTaskId(task("t1")).setUuid(uuid())
+                        .addMore(io.baton.proto.UpdateRef.newBuilder().setTaskId(task("t2")).setUuid(uuid()))
+                        .addMore(io.baton.proto.UpdateRef.getDefaultInstance())).build(),
                 b.clone().setState(GetState.getDefaultInstance()).build(),
                 b.clone().setHeartbeat(io.baton.proto.Heartbeat.getDefaultInstance()).build());
     }
