@@ -36,6 +36,8 @@ final class CoreState {
         final int uid;
         String executorId;
         boolean subscribing;
+        /** It subscribed with {@code acknowledged_together}: one event may carry several acknowledgements. */
+        boolean acknowledgedTogether;
 
         ExecutorConn(long pid, int uid) {
             this.pid = pid;
@@ -146,6 +148,13 @@ final class CoreState {
     }
 
     /** To the executor if it is connected (nothing otherwise). */
+    /** Whether the executor's connection reads several acknowledgements in one event. */
+    boolean readsAcknowledgedTogether(String executorId) {
+        Long conn = bound.get(executorId);
+        ExecutorConn c = conn == null ? null : executorConns.get(conn);
+        return c != null && c.acknowledgedTogether;
+    }
+
     void sendIfConnected(String executorId, ExecutorEvent event) {
         Long conn = bound.get(executorId);
         if (conn != null) {

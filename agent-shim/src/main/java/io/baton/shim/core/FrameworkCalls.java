@@ -109,7 +109,7 @@ final class FrameworkCalls {
         }
         s.reply(conn, FrameworkResponse.newBuilder().setCorrelationId(call.getCorrelationId())
                 .setSubscribed(FrameworkSubscribed.newBuilder().setNode(s.settings.node())
-                        .addAllNodeTotal(s.ledger.total().toProto())).build());
+                        .addAllNodeTotal(s.ledger.total().toProto()).setAcknowledgesTogether(true)).build());
     }
 
     private void offers(long conn, FrameworkCall call, long now) {
@@ -394,7 +394,17 @@ final class FrameworkCalls {
             }
         }
         for (Map.Entry<String, AcknowledgedEvent.Builder> e : byOwner.entrySet()) {
-            s.sendIfConnected(e.getKey(), ExecutorEvent.newBuilder().setAcknowledged(e.getValue()).build());
+            AcknowledgedEvent.Builder event = e.getValue();
+            if (event.getMoreCount() > 0 && !s.readsAcknowledgedTogether(e.getKey())) { // an older executor: one each
+                List<UpdateRef> more = List.copyOf(event.getMoreList());
+                s.sendIfConnected(e.getKey(), ExecutorEvent.newBuilder().setAcknowledged(event.clearMore()).build());
+                for (UpdateRef m : more) {
+                    s.sendIfConnected(e.getKey(), ExecutorEvent.newBuilder().setAcknowledged(AcknowledgedEvent
+                            .newBuilder().setTaskId(m.getTaskId()).setUuid(m.getUuid())).build());
+                }
+                continue;
+            }
+            s.sendIfConnected(e.getKey(), ExecutorEvent.newBuilder().setAcknowledged(event).build());
         }
         if (firstRefusal == null) {
             s.fwAccepted(conn, call.getCorrelationId());

@@ -202,6 +202,8 @@ final class FrameworkRoutes {
             return;
         }
         Rejection.Builder refused = null;
+        String whole = "not every one of " + (ack.getMoreCount() + 1) + " acknowledgements (on " + by.size()
+                + " nodes) was taken; the rest were: ";
         for (Map.Entry<Integer, Acknowledge.Builder> e : by.entrySet()) {
             FrameworkCall part = call.toBuilder().setAcknowledge(e.getValue()).build();
             for (Effect x : r.ask(e.getKey(), new Input.FrameworkCalled(in.conn(), part, in.nowUs()))) {
@@ -210,7 +212,7 @@ final class FrameworkRoutes {
                 } else if (reply.response().hasRejected()) {
                     Rejection no = reply.response().getRejected();
                     String where = "on node " + r.nodeName(e.getKey()) + ": " + no.getMessage();
-                    refused = refused == null ? no.toBuilder().setMessage(where)
+                    refused = refused == null ? no.toBuilder().setMessage(whole + where)
                             : refused.setMessage(refused.getMessage() + "; " + where);
                 }
             }

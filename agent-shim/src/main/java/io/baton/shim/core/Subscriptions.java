@@ -111,6 +111,7 @@ final class Subscriptions {
         }
         c.subscribing = false;
         c.executorId = id;
+        c.acknowledgedTogether = p.call().getAcknowledgedTogether();
         s.bound.put(id, p.conn());
         s.refused.subscribed(id);
         for (TaskInfo lost : p.subscribed().lostTasks()) {

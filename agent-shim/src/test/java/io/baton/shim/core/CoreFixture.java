@@ -126,7 +126,8 @@ class CoreFixture {
     }
 
     static ExecutorSubscribe.Builder subscription(String exec, TaskInfo... running) {
-        ExecutorSubscribe.Builder b = ExecutorSubscribe.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue(exec));
+        ExecutorSubscribe.Builder b = ExecutorSubscribe.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue(exec))
+                .setAcknowledgedTogether(true); // as the SDK subscribes
         for (TaskInfo t : running) {
             b.addTasks(TaskRecord.newBuilder().setTask(t).setState(TaskState.TASK_RUNNING));
         }

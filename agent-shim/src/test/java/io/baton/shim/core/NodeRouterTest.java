@@ -190,8 +190,9 @@ class NodeRouterTest {
                 .setValue("nowhere"))));
         FrameworkResponse no = fwReply(out);
         assertThat(no.getRejected().getCode()).isEqualTo(RejectCode.UNKNOWN_TASK);
-        assertThat(no.getRejected().getMessage()).isEqualTo("on node a: 2 of 2 acknowledgements not taken (0 taken): "
-                + "task nowhere is not known; task t1 is not known");
+        assertThat(no.getRejected().getMessage()).isEqualTo("not every one of 3 acknowledgements (on 2 nodes) was "
+                + "taken; the rest were: on node a: 2 of 2 acknowledgements not taken (0 taken): task nowhere is not "
+                + "known; task t1 is not known");
         assertThat(CoreFixture.all(out, Effect.Deliver.class)).extracting(Effect.Deliver::conn).containsExactly(E2);
         assertThat(f.router().verify()).isNull();
     }

@@ -285,23 +285,29 @@ class ShimCoreTest {
 
     @Test
     void oneAcknowledgeTakesEachUpdateOnItsOwnSendsEachExecutorOneEventAndNamesThoseNotTaken() {
-        f.subscribe(EXEC, "e1", task("t1", "cpus:1;mem:128"), task("t2", "cpus:1;mem:128"));
-        f.subscribe(EXEC2, "e2", task("t3", "cpus:1;mem:128"));
-        f.framework(FW);
+        f.subscribe(EXEC, "e1", task("t1", "cpus:0.5;mem:128"), task("t2", "cpus:0.5;mem:128"));
+        // an executor of an older SDK, which reads one acknowledgement per event
+        f.exec(EXEC2, ExecutorCall.newBuilder().setSubscribe(CoreFixture.subscription("e2",
+                task("t3", "cpus:0.5;mem:128"), task("t5", "cpus:0.5;mem:128")).setAcknowledgedTogether(false)));
+        assertThat(fwReply(f.fw(FW, FrameworkCall.newBuilder().setSubscribe(io.baton.proto.FrameworkSubscribe
+                .newBuilder().setToken("tok").setName("fw").setUpdates(true)))).getSubscribed().getAcknowledgesTogether())
+                .as("a client may name several updates in one call").isTrue();
         TaskStatus s1 = relayed(f.update(EXEC, "t1", TaskState.TASK_RUNNING)).get(0);
         TaskStatus s2 = relayed(f.update(EXEC, "t2", TaskState.TASK_RUNNING)).get(0);
         TaskStatus s3 = relayed(f.update(EXEC2, "t3", TaskState.TASK_FINISHED)).get(0);
+        TaskStatus s5 = relayed(f.update(EXEC2, "t5", TaskState.TASK_RUNNING)).get(0);
 
         List<Effect> out = f.fw(FW, FrameworkCall.newBuilder().setAcknowledge(Acknowledge.newBuilder()
-                .setTaskId(s1.getTaskId()).setUuid(s1.getUuid()).addMore(ref(s3)).addMore(ref(s2))));
+                .setTaskId(s1.getTaskId()).setUuid(s1.getUuid()).addMore(ref(s3)).addMore(ref(s2)).addMore(ref(s5))));
 
         assertThat(fwReply(out).hasAccepted()).isTrue();
         List<Effect.Deliver> events = CoreFixture.all(out, Effect.Deliver.class);
-        assertThat(events).extracting(Effect.Deliver::conn).containsExactly(EXEC, EXEC2);
+        assertThat(events).extracting(Effect.Deliver::conn).containsExactly(EXEC, EXEC2, EXEC2);
         assertThat(events.get(0).event().getAcknowledged().getUuid()).isEqualTo(s1.getUuid());
         assertThat(events.get(0).event().getAcknowledged().getMoreList()).containsExactly(ref(s2));
-        assertThat(events.get(1).event().getAcknowledged().getUuid()).isEqualTo(s3.getUuid());
-        assertThat(events.get(1).event().getAcknowledged().getMoreCount()).isZero();
+        assertThat(events.subList(1, 3)).extracting(e -> e.event().getAcknowledged().getUuid())
+                .containsExactly(s3.getUuid(), s5.getUuid());
+        assertThat(events.subList(1, 3)).allMatch(e -> e.event().getAcknowledged().getMoreCount() == 0);
         assertThat(f.core.ledger().latest("t3")).as("its final update acknowledged: forgotten").isNull();
 
         TaskStatus s4 = relayed(f.update(EXEC, "t1", TaskState.TASK_FINISHED)).get(0);

@@ -40,7 +40,8 @@ public final class TestExecutor implements AutoCloseable {
     }
 
     public ExecutorResponse subscribe(String overhead) throws InterruptedException {
-        return subscribe(ExecutorSubscribe.newBuilder().addAllOverhead(Resources.parse(overhead).toProto()));
+        return subscribe(ExecutorSubscribe.newBuilder().addAllOverhead(Resources.parse(overhead).toProto())
+                .setAcknowledgedTogether(true)); // reads several acknowledgements in one event, as the SDK does
     }
 
     public ExecutorResponse subscribe(ExecutorSubscribe.Builder sub) throws InterruptedException {

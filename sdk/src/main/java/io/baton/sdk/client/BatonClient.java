@@ -241,7 +241,8 @@ public final class BatonClient implements AutoCloseable {
     /**
      * Acknowledges several updates in one call (auto-acknowledge does this for the updates it delivers together).
      * The shim takes each on its own; the future fails with {@link ShimRejectedException} naming those it did not
-     * take (the rest were).
+     * take (the rest were). To a shim that does not take several in one call (older than this client) it sends one
+     * call per update.
      *
      * @throws IllegalArgumentException no updates, or one without a uuid (nothing to acknowledge)
      */
@@ -260,6 +261,11 @@ public final class BatonClient implements AutoCloseable {
             } else {
                 ack.setTaskId(s.getTaskId()).setUuid(s.getUuid());
             }
+        }
+        FrameworkSubscribed shim = subscribed;
+        if (updates.size() > 1 && shim != null && !shim.getAcknowledgesTogether()) { // an older shim: one call each
+            return CompletableFuture.allOf(updates.stream().map(s -> acknowledge(s.getTaskId().getValue(), s.getUuid()))
+                    .toArray(CompletableFuture[]::new));
         }
         String what = updates.size() == 1 ? "ACKNOWLEDGE " + updates.get(0).getTaskId().getValue()
                 : "ACKNOWLEDGE of " + updates.size() + " updates";
@@ -332,6 +338,10 @@ public final class BatonClient implements AutoCloseable {
     public void close() {
         if (!closing && !deliveryThread()) {
             flush();
+        } else if (!closing) {
+            // closed by a listener: what its burst delivered so far is acknowledged (answers come on the IO thread)
+            stream.acknowledgePending();
+            acks.await(CLOSE_FLUSH_MS);
         }
         closing = true;
         Transport t = transport;

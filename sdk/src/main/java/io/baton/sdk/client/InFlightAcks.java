@@ -41,6 +41,17 @@ final class InFlightAcks {
     void flush(ExecutorService delivery, Runnable sendPending, long ms) {
         try {
             delivery.submit(sendPending).get(ms, TimeUnit.MILLISECONDS);
+            await(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            LOG.debug("closing without every update acknowledged: {}", e.toString());
+        }
+    }
+
+    /** Waits at most {@code ms} for the acknowledgements sent so far to be answered. */
+    void await(long ms) {
+        try {
             CompletableFuture<?>[] acks;
             synchronized (inFlight) {
                 acks = inFlight.toArray(new CompletableFuture<?>[0]);
@@ -48,7 +59,7 @@ final class InFlightAcks {
             CompletableFuture.allOf(acks).get(ms, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+        } catch (ExecutionException | TimeoutException e) {
             LOG.debug("closing without every update acknowledged: {}", e.toString());
         }
     }

@@ -19,18 +19,24 @@ import org.slf4j.LoggerFactory;
  * The status stream: drops duplicates by uuid (within a bounded window), then, on the delivery
  * executor (one thread, so listeners never block IO and see updates in wire order), offers each
  * update to the queue view, runs the listeners and acknowledges it. A duplicate is acknowledged again
- * (its sender evidently missed the first acknowledgement) but not delivered.
+ * (its sender evidently missed the first acknowledgement) but not delivered — unless the first
+ * acknowledgement is still waiting for its burst, which then covers both.
  *
  * <p>Acknowledgements go out per burst: the first update a burst delivers queues one task behind the
  * deliveries already waiting, and that task acknowledges every update delivered until then in one call
- * (at most {@link #MOST_PER_CALL}). An update is acknowledged only after its listeners ran, as before; a
- * lone update is acknowledged right after its delivery.
+ * (at most {@link #MOST_PER_CALL}, and none waits longer than {@link #MOST_WAIT_MS} once delivered). An update
+ * is acknowledged only after its listeners ran, as before; a lone update is acknowledged right after its delivery.
  */
 final class UpdateStream {
     private static final Logger LOG = LoggerFactory.getLogger(UpdateStream.class);
 
     /** The most updates one ACKNOWLEDGE names (a longer burst takes several calls). */
     static final int MOST_PER_CALL = 256;
+    /**
+     * The longest a delivered update waits for the rest of its burst (slow listeners): then the call goes with what
+     * it has, well before an executor resends an unacknowledged update (after 500 ms).
+     */
+    static final long MOST_WAIT_MS = 50;
 
     /** Sends one ACKNOWLEDGE for the updates, in order; called on the delivery executor. */
     interface Acknowledger {
@@ -46,6 +52,9 @@ final class UpdateStream {
     private long overflowed;
     /** Delivered, to be acknowledged at the end of the burst (delivery thread only). */
     private List<TaskStatus> unacknowledged = new ArrayList<>();
+    /** When the first of {@link #unacknowledged} was delivered (delivery thread only). */
+    private long firstPendingNanos;
+    private final java.util.function.LongSupplier nanos;
 
     /**
      * @param acknowledger null: no automatic acknowledgements
@@ -53,6 +62,13 @@ final class UpdateStream {
      */
     UpdateStream(Executor delivery, Acknowledger acknowledger, Consumer<TaskStatus> afterListeners, int dedupWindow,
             int queueCapacity) {
+        this(delivery, acknowledger, afterListeners, dedupWindow, queueCapacity, System::nanoTime);
+    }
+
+    /** @param nanos the clock that bounds how long an acknowledgement waits for its burst */
+    UpdateStream(Executor delivery, Acknowledger acknowledger, Consumer<TaskStatus> afterListeners, int dedupWindow,
+            int queueCapacity, java.util.function.LongSupplier nanos) {
+        this.nanos = nanos;
         this.delivery = delivery;
         this.acknowledger = acknowledger;
         this.afterListeners = afterListeners;
@@ -77,7 +93,11 @@ final class UpdateStream {
             submit(() -> deliver(status));
         } else {
             LOG.debug("dropped a duplicate update of task {} ({})", status.getTaskId().getValue(), status.getState());
-            submit(() -> acknowledge(status));
+            submit(() -> {
+                if (unacknowledged.stream().noneMatch(s -> s.getUuid().equals(status.getUuid()))) {
+                    acknowledge(status); // (not twice in one call: the second would be refused, the task forgotten)
+                }
+            });
         }
     }
 
@@ -88,7 +108,8 @@ final class UpdateStream {
         return DELIVERING.get();
     }
 
-    private void submit(Runnable r) {
+    /** False when the delivery executor is shut down (the client closed). */
+    private boolean submit(Runnable r) {
         try {
             delivery.execute(() -> {
                 DELIVERING.set(Boolean.TRUE);
@@ -98,8 +119,10 @@ final class UpdateStream {
                     DELIVERING.set(Boolean.FALSE);
                 }
             });
+            return true;
         } catch (RejectedExecutionException closed) {
-            LOG.debug("client closed; update not delivered");
+            LOG.debug("client closed; update not delivered, or acknowledgements not sent");
+            return false;
         }
     }
 
@@ -133,8 +156,12 @@ final class UpdateStream {
         }
         unacknowledged.add(status);
         if (unacknowledged.size() == 1) {
-            submit(this::acknowledgePending); // behind the deliveries queued by now: theirs go in the same call
-        } else if (unacknowledged.size() == MOST_PER_CALL) {
+            firstPendingNanos = nanos.getAsLong();
+            if (!submit(this::acknowledgePending)) { // behind the deliveries queued by now: theirs go in the same call
+                unacknowledged.clear(); // closed: nothing can be sent any more
+            }
+        } else if (unacknowledged.size() == MOST_PER_CALL
+                || nanos.getAsLong() - firstPendingNanos > MOST_WAIT_MS * 1_000_000) {
             acknowledgePending(); // the task queued for this burst then finds it empty, or the next one started
         }
     }

@@ -44,7 +44,7 @@ public final class Subscriptions {
     public static ExecutorSubscribe describe(Engine engine, List<TaskStatus> unacknowledged, String executorId,
             Resources overhead) {
         ExecutorSubscribe.Builder b = ExecutorSubscribe.newBuilder().setExecutorId(ExecutorID.newBuilder()
-                .setValue(executorId)).addAllOverhead(overhead.toProto());
+                .setValue(executorId)).addAllOverhead(overhead.toProto()).setAcknowledgedTogether(true);
         List<ReservationRecord> reservations = reservations(engine);
         Set<String> inReservations = new HashSet<>();
         reservations.forEach(r -> {

@@ -175,8 +175,42 @@ class BatonClientIT {
         assertThat(ack.getAcknowledged().getUuid()).isEqualTo(burst.get(0).getUuid());
         assertThat(ack.getAcknowledged().getMoreList()).extracting(io.baton.proto.UpdateRef::getUuid)
                 .containsExactlyElementsOf(burst.subList(1, 10).stream().map(TaskStatus::getUuid).toList());
-        assertThat(seen).extracting(TaskStatus::getMessage).as("every listener ran before the acknowledgement")
+        assertThat(seen).extracting(TaskStatus::getMessage).as("each delivered once, in order")
                 .containsSubsequence(burst.stream().map(TaskStatus::getMessage).toList());
+    }
+
+    @Test
+    void aListenerThatClosesTheClientStillHasTheUpdatesDeliveredBeforeAcknowledged() throws Exception {
+        shim.running(client, "a", "cpus:1;mem:256");
+        shim.awaitEvent(ExecutorEvent::hasAcknowledged); // a's RUNNING
+        java.util.concurrent.CountDownLatch inListener = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        client.onUpdate(s -> {
+            if (s.getMessage().equals("first")) {
+                inListener.countDown();
+                try {
+                    release.await(10, SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            } else if (s.getMessage().equals("closer")) {
+                client.close(); // on the delivery thread, in the middle of a burst
+            }
+        });
+        TaskStatus first = status("a", TaskState.TASK_RUNNING).toBuilder().setMessage("first").build();
+        TaskStatus second = status("a", TaskState.TASK_RUNNING).toBuilder().setMessage("second").build();
+        TaskStatus closer = status("a", TaskState.TASK_RUNNING).toBuilder().setMessage("closer").build();
+        shim.send(first);
+        assertThat(inListener.await(5, SECONDS)).isTrue();
+        shim.send(second);
+        shim.send(closer);
+        client.state().get(5, SECONDS); // all three relayed before this answer: their deliveries are queued
+        release.countDown();
+
+        ExecutorEvent ack = shim.awaitEvent(e -> ShimFixture.acknowledges(e, first.getUuid()) > 0);
+
+        assertThat(ack.getAcknowledged().getMoreList()).extracting(io.baton.proto.UpdateRef::getUuid)
+                .as("the closer's own listener had not returned: not acknowledged").containsExactly(second.getUuid());
     }
 
     @Test
@@ -215,12 +249,10 @@ class BatonClientIT {
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> seen.stream().anyMatch(s -> s.getUuid().equals(marker.getUuid())));
         assertThat(seen).filteredOn(s -> s.getUuid().equals(twice.getUuid())).hasSize(1);
-        int times = 0;
-        while (times < 2) { // in one ACKNOWLEDGE or two, as the client's delivery thread found them
-            times += ShimFixture.acknowledges(shim.awaitEvent(e -> ShimFixture.acknowledges(e, twice.getUuid()) > 0),
-                    twice.getUuid());
-        }
-        assertThat(times).isEqualTo(2);
+        // acknowledged again, unless the first acknowledgement had not gone out yet when the duplicate came (then that
+        // call covers both: the client never names one update twice in a call)
+        assertThat(ShimFixture.acknowledges(shim.awaitEvent(e -> ShimFixture.acknowledges(e, twice.getUuid()) > 0),
+                twice.getUuid())).isEqualTo(1);
     }
 
     @Test

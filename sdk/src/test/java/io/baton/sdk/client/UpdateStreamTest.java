@@ -49,6 +49,26 @@ class UpdateStreamTest {
         assertThat(log.indexOf(calls.get(0))).isEqualTo(UpdateStream.MOST_PER_CALL); // after the 256th was seen
     }
 
+    @Test
+    void anUpdateWaitsAtMostFiftyMillisecondsForItsBurstAndADuplicateIsNotNamedTwiceInOneCall() {
+        ArrayDeque<Runnable> queued = new ArrayDeque<>();
+        long[] clock = {0};
+        UpdateStream slow = new UpdateStream(queued::add, this::acked, s -> { }, 1000, 1000, () -> clock[0]);
+        slow.add(s -> {
+            log.add("saw " + s.getMessage());
+            clock[0] += 20_000_000; // each listener takes 20 ms
+        });
+        TaskStatus one = status("t1", TaskState.TASK_RUNNING).toBuilder().setMessage("1").build();
+        slow.accept(one);
+        slow.accept(one); // a duplicate, resent by the executor: acknowledged again, not delivered again
+        for (int i = 2; i <= 5; i++) {
+            slow.accept(status("t" + i, TaskState.TASK_RUNNING).toBuilder().setMessage("" + i).build());
+        }
+        runAll(queued);
+
+        assertThat(log).containsExactly("saw 1", "saw 2", "saw 3", "saw 4", "ack 1,2,3,4", "saw 5", "ack 5");
+    }
+
     private static void runAll(ArrayDeque<Runnable> queued) {
         while (!queued.isEmpty()) {
             queued.poll().run();
