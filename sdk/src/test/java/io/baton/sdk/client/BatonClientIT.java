@@ -141,22 +141,28 @@ class BatonClientIT {
         shim.awaitEvent(e -> ShimFixture.acknowledges(e, last.getUuid()) > 0);
     }
 
+    final java.util.concurrent.CountDownLatch inListener = new java.util.concurrent.CountDownLatch(1);
+    final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+
+    /** Blocks the delivery thread in the listener of the update with {@code message} until {@link #release}. */
+    private boolean holdOn(TaskStatus s, String message) {
+        if (!s.getMessage().equals(message)) {
+            return false;
+        }
+        inListener.countDown();
+        try {
+            release.await(10, SECONDS); // the delivery thread is busy while the rest of the burst arrives
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return true;
+    }
+
     @Test
     void updatesDeliveredTogetherAreAcknowledgedInOneCallOnceTheirListenersRan() throws Exception {
         shim.running(client, "a", "cpus:1;mem:256");
         shim.awaitEvent(ExecutorEvent::hasAcknowledged); // a's RUNNING
-        java.util.concurrent.CountDownLatch inListener = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        client.onUpdate(s -> {
-            if (s.getMessage().equals("burst-0")) {
-                inListener.countDown();
-                try {
-                    release.await(10, SECONDS); // the delivery thread is busy while the rest of the burst arrives
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        });
+        client.onUpdate(s -> holdOn(s, "burst-0"));
         List<TaskStatus> burst = new java.util.ArrayList<>();
         for (int i = 0; i < 10; i++) {
             burst.add(status("a", TaskState.TASK_RUNNING).toBuilder().setMessage("burst-" + i).build());
@@ -183,17 +189,8 @@ class BatonClientIT {
     void aListenerThatClosesTheClientStillHasTheUpdatesDeliveredBeforeAcknowledged() throws Exception {
         shim.running(client, "a", "cpus:1;mem:256");
         shim.awaitEvent(ExecutorEvent::hasAcknowledged); // a's RUNNING
-        java.util.concurrent.CountDownLatch inListener = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         client.onUpdate(s -> {
-            if (s.getMessage().equals("first")) {
-                inListener.countDown();
-                try {
-                    release.await(10, SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            } else if (s.getMessage().equals("closer")) {
+            if (!holdOn(s, "first") && s.getMessage().equals("closer")) {
                 client.close(); // on the delivery thread, in the middle of a burst
             }
         });

@@ -9,6 +9,13 @@ import java.util.function.Consumer;
 /** The smallest honest journal: a list, with checkpoints dropping what came before. */
 final class ListJournal implements Journal {
     final List<JournalRecord> records = new ArrayList<>();
+    private int uuids;
+
+    /** A driver of executor e1 on this journal (a restart: another on the same one), never checkpointing by itself. */
+    ExecutorDriver driver() {
+        return new ExecutorDriver("e1", io.baton.resources.Resources.parse("cpus:0.1;mem:32"), this,
+                () -> com.google.protobuf.ByteString.copyFromUtf8(String.format("%016d", ++uuids)), since -> false);
+    }
     long appended;
     /** How many of {@link #records} an fsync has made durable: what a machine crash leaves. */
     int synced;

@@ -2,7 +2,6 @@ package io.baton.sdk.driver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.ByteString;
 import io.baton.proto.AcknowledgedEvent;
 import io.baton.proto.ExecutorEvent;
 import io.baton.proto.LaunchEvent;
@@ -28,12 +27,10 @@ import org.junit.jupiter.api.Test;
  */
 class RetryAnsweredTest {
     private final ListJournal journal = new ListJournal();
-    private int uuid;
     private long now = 1_000_000;
 
     private ExecutorDriver driver() {
-        return new ExecutorDriver("e1", Resources.parse("cpus:0.1;mem:32"), journal,
-                () -> ByteString.copyFromUtf8(String.format("%016d", ++uuid)), since -> false);
+        return journal.driver();
     }
 
     private static TaskInfo task(String id, String resources) {
