@@ -42,14 +42,21 @@ final class HttpDowntime {
      * shim's and the bench's client's paths of both, as in a shim and a framework that have been running a while.
      */
     static final int WARM_ROUNDS = 5;
+    /**
+     * Before those, cycles of a STOP_THEN_START and a kill-then-relaunch of no-op tasks on a second executor in this
+     * JVM ({@link NodeWarmUp}, {@link Plan#warmCycles} of them): the rounds above are too few for the JIT to compile the shim's and the client's code;
+     * a shim and a framework that have been running a while have it compiled. Bounded in time too (smoke: fewer).
+     */
+    static final long WARM_MAX_MS = 20_000;
 
     /**
      * Sizes of one run; {@code repetitions}: how many times STOP_THEN_START and kill-then-relaunch are run
-     * side by side.
+     * side by side; {@code warmCycles}: {@link NodeWarmUp}'s cycles.
      */
-    record Plan(int connections, int ratePerConnection, long beforeMillis, long afterMillis, int repetitions) {
+    record Plan(int connections, int ratePerConnection, long beforeMillis, long afterMillis, int repetitions,
+            int warmCycles) {
         static Plan of(boolean smoke) {
-            return smoke ? new Plan(4, 200, 300, 300, 2) : new Plan(4, 200, 1_000, 1_000, 5);
+            return smoke ? new Plan(4, 200, 300, 300, 2, 200) : new Plan(4, 200, 1_000, 1_000, 5, 2_000);
         }
     }
 
@@ -99,7 +106,7 @@ final class HttpDowntime {
     }
 
     /** What one run measured: every scenario in the order run, and the side-by-side runs among them. */
-    record Result(Plan plan, List<Scenario> scenarios, List<SideBySide.Run> runs) {
+    record Result(Plan plan, NodeWarmUp.Done warm, List<Scenario> scenarios, List<SideBySide.Run> runs) {
     }
 
     private final Plan plan;
@@ -125,7 +132,7 @@ final class HttpDowntime {
                         + (runsAt + 1 < a.size() ? "'" + a.get(runsAt + 1) + "'" : "nothing"));
             }
             plan = new Plan(plan.connections(), plan.ratePerConnection(), plan.beforeMillis(), plan.afterMillis(),
-                    Integer.parseInt(a.get(runsAt + 1)));
+                    Integer.parseInt(a.get(runsAt + 1)), plan.warmCycles());
         }
         Path svg = Path.of(a.stream().filter(x -> !x.startsWith("--") && !x.matches("[0-9]+")).findFirst()
                 .orElse(Harness.SVG));
@@ -142,8 +149,16 @@ final class HttpDowntime {
     Result run() throws Exception {
         List<Scenario> out = new ArrayList<>();
         List<SideBySide.Run> runs = new ArrayList<>();
-        try (Node node = new Node(dir, "cpus:8;mem:8192");
-                ChildJvm web = ChildJvm.start(TimedHttpExecutor.class.getName(), dir.resolve("web.log"), List.of(),
+        NodeWarmUp.Done warm;
+        try (Node node = new Node(dir, "cpus:8;mem:8192")) {
+            warm = NodeWarmUp.run(node, dir.resolve("warm"), plan.warmCycles(), WARM_MAX_MS);
+            measure(node, out, runs);
+        }
+        return new Result(plan, warm, out, runs);
+    }
+
+    private void measure(Node node, List<Scenario> out, List<SideBySide.Run> runs) throws Exception {
+        try (ChildJvm web = ChildJvm.start(TimedHttpExecutor.class.getName(), dir.resolve("web.log"), List.of(),
                         "--id", EXECUTOR, "--work-dir", dir.resolve("web").toString(),
                         "--shim", node.config.executorSocket().toString())) {
             node.awaitSubscribed(EXECUTOR, web.pid(), 30_000, web);
@@ -170,7 +185,6 @@ final class HttpDowntime {
                 out.add(second);
             }
         }
-        return new Result(plan, out, runs);
     }
 
     private Scenario stopThenStart(Node node, ChildJvm web, int run) throws Exception {
@@ -229,7 +243,7 @@ final class HttpDowntime {
     private record Done(String outcome, String note, ReplacementTimings timings) {
     }
 
-    private static ReplaceSpec spec(ReplaceStrategy strategy, String v1, TaskInfo v2) {
+    static ReplaceSpec spec(ReplaceStrategy strategy, String v1, TaskInfo v2) {
         return ReplaceSpec.of(v1, v2).withReplacementId("http-" + v2.getTaskId().getValue())
                 .withPolicy(ReplacePolicy.newBuilder().setStrategy(strategy).setStartTimeoutMs(10_000)
                         .setDrainTimeoutMs(10_000).build());
@@ -276,10 +290,14 @@ final class HttpDowntime {
                 .append(r.plan().beforeMillis()).append(" ms of load before it and ").append(r.plan().afterMillis())
                 .append(" ms after. Kill-then-relaunch is what a user does without Baton: kill v1 through the "
                         + "framework API, wait for TASK_KILLED, launch v2 with a fresh offer, wait for "
-                        + "TASK_RUNNING. After unmeasured rounds (short loads) of START_THEN_STOP once and of "
+                        + "TASK_RUNNING. First, with no load, ")
+                .append(r.warm().cycles()).append(" cycles (").append(r.warm().millis()).append(" ms) of a "
+                        + "STOP_THEN_START and a kill-then-relaunch of no-op tasks on a second executor in the bench's JVM "
+                        + "bring the shim's and the bench's client's code to where a shim and a framework running a while "
+                        + "have it: compiled by the JIT (the HTTP executor's JVM is fresh: it warms itself up as every "
+                        + "executor does). Then, after unmeasured rounds (short loads) of START_THEN_STOP once and of "
                         + "STOP_THEN_START and kill-then-relaunch ").append(WARM_ROUNDS).append(" times each, "
-                        + "alternating (the shim's and the bench's client's paths of both run as in a shim and a "
-                        + "framework running a while), START_THEN_STOP and FREEZE_THEN_START run once, STOP_THEN_START "
+                        + "alternating (the HTTP executor's paths of both), START_THEN_STOP and FREEZE_THEN_START run once, STOP_THEN_START "
                         + "and kill-then-relaunch ").append(r.plan().repetitions()).append(" times each, side by side "
                         + "(below the table).\n\n");
         b.append("| Scenario | outcome | window (ms) | requests in window | failed in window | failed in run "
