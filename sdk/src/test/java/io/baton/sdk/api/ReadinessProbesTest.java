@@ -1,0 +1,272 @@
+package io.baton.sdk.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import io.baton.proto.HttpCheck;
+import io.baton.proto.ReadinessCheck;
+import io.baton.proto.TaskID;
+import io.baton.proto.TaskInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The default readiness probes against real servers on loopback: answers, redirects, and servers that misbehave. */
+class ReadinessProbesTest {
+    private HttpServer http;
+    private int port;
+    private final List<String> asked = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() throws IOException {
+        http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        port = http.getAddress().getPort();
+        answer("/ok", 200, null);
+        answer("/empty", 204, null);
+        answer("/starting", 503, null);
+        answer("/moved", 302, "/ok");
+        answer("/moved-absolute", 301, "http://127.0.0.1:" + 0 + "/ok"); // replaced below, once the port is known
+        answer("/moved-relative/a", 307, "../ok-relative");
+        answer("/ok-relative", 200, null);
+        answer("/elsewhere", 302, "http://example.invalid/ok");
+        answer("/other-port", 302, "http://127.0.0.1:1/ok");
+        answer("/loop", 302, "/loop");
+        answer("/no-location", 302, null);
+        answer("/query", 302, "/with?x=1");
+        http.createContext("/with", x -> {
+            asked.add(x.getRequestURI().toString());
+            x.sendResponseHeaders(x.getRequestURI().getQuery() != null ? 200 : 404, -1);
+            x.close();
+        });
+        http.removeContext("/moved-absolute");
+        answer("/moved-absolute", 301, "http://localhost:" + port + "/ok");
+        http.start();
+    }
+
+    @AfterEach
+    void stop() {
+        http.stop(0);
+    }
+
+    private void answer(String path, int code, String location) {
+        http.createContext(path, x -> {
+            asked.add(x.getRequestURI().toString());
+            if (location != null) {
+                x.getResponseHeaders().add("Location", location);
+            }
+            x.sendResponseHeaders(code, -1);
+            x.close();
+        });
+    }
+
+    private static TaskInfo task(int port, String path) {
+        return TaskInfo.newBuilder().setTaskId(TaskID.newBuilder().setValue("t"))
+                .setReadiness(ReadinessCheck.newBuilder().setHttp(HttpCheck.newBuilder().setPort(port).setPath(path))
+                        .setTimeoutMs(2_000))
+                .build();
+    }
+
+    @Test
+    void a2xxIsReadyAndAnythingElseIsNot() throws Exception {
+        assertThat(ReadinessProbes.probe(task(port, "/ok"))).isTrue();
+        assertThat(ReadinessProbes.probe(task(port, "/empty"))).isTrue();
+        assertThat(ReadinessProbes.probe(task(port, "/starting"))).isFalse();
+        assertThat(ReadinessProbes.probe(task(port, "/nothing-here"))).isFalse();
+        assertThat(ReadinessProbes.probe(TaskInfo.getDefaultInstance())).as("no readiness check").isTrue();
+    }
+
+    @Test
+    void redirectsOnTheSamePortAreFollowed() throws Exception {
+        assertThat(ReadinessProbes.probe(task(port, "/moved"))).isTrue();
+        assertThat(ReadinessProbes.probe(task(port, "/moved-absolute"))).isTrue();
+        assertThat(ReadinessProbes.probe(task(port, "/moved-relative/a"))).isTrue();
+        assertThat(ReadinessProbes.probe(task(port, "/query"))).isTrue();
+        assertThat(asked).contains("/moved", "/ok", "/moved-absolute", "/moved-relative/a", "/ok-relative",
+                "/with?x=1");
+    }
+
+    @Test
+    void redirectsElsewhereOrWithoutEndAreNotReady() throws Exception {
+        assertThat(ReadinessProbes.probe(task(port, "/elsewhere"))).isFalse();
+        assertThat(ReadinessProbes.probe(task(port, "/other-port"))).isFalse();
+        assertThat(ReadinessProbes.probe(task(port, "/no-location"))).isFalse();
+        asked.clear();
+        assertThat(ReadinessProbes.probe(task(port, "/loop"))).isFalse();
+        assertThat(asked).hasSize(HttpProbe.MOST_REDIRECTS + 1);
+    }
+
+    @Test
+    void aPathWithoutItsSlashIsAskedWithOne() throws Exception {
+        asked.clear();
+        assertThat(ReadinessProbes.probe(task(port, "ok"))).isTrue();
+        assertThat(asked).containsExactly("/ok");
+    }
+
+    @Test
+    void aPathThatCannotBeSentIsRefusedWithItsText() {
+        assertThatThrownBy(() -> ReadinessProbes.probe(task(port, "/a b")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'/a b'")
+                .hasMessageContaining("printable ASCII");
+        assertThatThrownBy(() -> ReadinessProbes.probe(task(port, "/a\r\nX: y")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void nothingListeningIsNotReady() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        assertThat(ReadinessProbes.probe(task(closed, "/"))).isFalse();
+    }
+
+    @Test
+    void aServerThatNeverAnswersIsNotReadyOnceTheTryTimesOut() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        RawServer s = new RawServer(out -> {
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            TaskInfo t = task(s.port(), "/").toBuilder()
+                    .setReadiness(task(s.port(), "/").getReadiness().toBuilder().setTimeoutMs(200)).build();
+            assertThat(ReadinessProbes.probe(t)).isFalse();
+        } finally {
+            release.countDown();
+            s.close();
+        }
+    }
+
+    @Test
+    void anAnswerThatIsNotHttpIsNotReady() throws Exception {
+        try (RawServer s = RawServer.answering("hello there\r\n\r\n")) {
+            assertThat(ReadinessProbes.probe(task(s.port(), "/"))).isFalse();
+        }
+        try (RawServer s = RawServer.answering("HTTP/1.1 20 short\r\n\r\n")) {
+            assertThat(ReadinessProbes.probe(task(s.port(), "/"))).isFalse();
+        }
+        try (RawServer s = RawServer.answering("HTTP/1.1 200OK\r\n\r\n")) {
+            assertThat(ReadinessProbes.probe(task(s.port(), "/"))).isFalse();
+        }
+        try (RawServer s = RawServer.answering("")) {
+            assertThat(ReadinessProbes.probe(task(s.port(), "/"))).as("closed without a word").isFalse();
+        }
+    }
+
+    @Test
+    void aHeadLongerThanTheLimitIsNotReady() throws Exception {
+        String big = "HTTP/1.1 200 OK\r\nX-Filler: " + "x".repeat(HttpProbe.MOST_HEAD_BYTES) + "\r\n\r\n";
+        try (RawServer s = RawServer.answering(big)) {
+            assertThat(ReadinessProbes.probe(task(s.port(), "/"))).isFalse();
+        }
+    }
+
+    @Test
+    void anAnswerInPiecesOrWithoutHeadersIsRead() throws Exception {
+        try (RawServer s = new RawServer(out -> {
+            for (String piece : List.of("HT", "TP/1.1 2", "00 OK\r", "\nContent-Length: 0\r\n", "\r\n")) {
+                try {
+                    out.write(piece.getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    Thread.sleep(20);
+                } catch (IOException | InterruptedException e) {
+                    return;
+                }
+            }
+        })) {
+            assertThat(ReadinessProbes.probe(task(s.port(), "/"))).isTrue();
+        }
+        try (RawServer s = RawServer.answering("HTTP/1.0 200")) { // then closes: a head with nothing after its status
+            assertThat(ReadinessProbes.probe(task(s.port(), "/"))).isTrue();
+        }
+    }
+
+    @Test
+    void theRequestIsAPlainGetThatAsksToClose() throws Exception {
+        List<String> heads = new CopyOnWriteArrayList<>();
+        try (RawServer s = new RawServer(out -> {
+            try {
+                out.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            } catch (IOException e) {
+                // the probe went away
+            }
+        }, heads)) {
+            assertThat(ReadinessProbes.probe(task(s.port(), "/health?deep=1"))).isTrue();
+        }
+        assertThat(heads).singleElement().satisfies(h -> assertThat(h)
+                .startsWith("GET /health?deep=1 HTTP/1.1\r\n")
+                .contains("\r\nHost: 127.0.0.1:").contains("\r\nConnection: close\r\n"));
+    }
+
+    /** A server on loopback that reads a request's head, then lets {@code answer} write to the connection. */
+    private static final class RawServer implements AutoCloseable {
+        private final ServerSocket server;
+        private final Thread thread;
+
+        RawServer(Consumer<OutputStream> answer) throws IOException {
+            this(answer, new CopyOnWriteArrayList<>());
+        }
+
+        RawServer(Consumer<OutputStream> answer, List<String> heads) throws IOException {
+            server = new ServerSocket(0, 4, InetAddress.getLoopbackAddress());
+            thread = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try (Socket c = server.accept()) {
+                        heads.add(readHead(c.getInputStream()));
+                        answer.accept(c.getOutputStream());
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            }, "raw-http-server");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        static RawServer answering(String text) throws IOException {
+            return new RawServer(out -> {
+                try {
+                    out.write(text.getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    // the probe went away
+                }
+            });
+        }
+
+        private static String readHead(InputStream in) throws IOException {
+            StringBuilder b = new StringBuilder();
+            int c;
+            while (!b.toString().endsWith("\r\n\r\n") && (c = in.read()) >= 0) {
+                b.append((char) c);
+            }
+            return b.toString();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        @Override
+        public void close() throws Exception {
+            server.close();
+            thread.join(5_000);
+        }
+    }
+}
