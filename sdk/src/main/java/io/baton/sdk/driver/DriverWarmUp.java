@@ -37,14 +37,38 @@ public final class DriverWarmUp {
     private static final int MAX_STEPS_PER_REPLACEMENT = 200;
     private static final String EXECUTOR = "baton-warm-up";
 
+    /**
+     * The way messages travel in a warm-up: {@code inbound} returns each event the shim would send as the executor
+     * would receive it, {@code outbound} takes each message the executor would send. {@link #bytes()} serialises and
+     * parses them (the protobuf code alone); the runtime passes its connection's codecs too.
+     */
+    public record Wire(java.util.function.UnaryOperator<ExecutorEvent> inbound,
+            java.util.function.Consumer<com.google.protobuf.MessageLite> outbound) {
+        /** Each event serialised and parsed back, each outgoing message serialised. */
+        public static Wire bytes() {
+            long[] sink = new long[1];
+            return new Wire(e -> {
+                try {
+                    byte[] b = e.toByteArray();
+                    sink[0] += b.length;
+                    return ExecutorEvent.parseFrom(b);
+                } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
+                    throw new IllegalStateException(ex);
+                }
+            }, m -> sink[0] += m.toByteArray().length);
+        }
+    }
+
     private final ExecutorDriver driver;
+    private final Wire wire;
     private final Deque<Input> inbox = new ArrayDeque<>();
     private long now = 1_000_000;
     private long uuid;
     /** A checksum of what was serialised, so the JIT cannot drop the work. */
     private long sink;
 
-    private DriverWarmUp(io.baton.sdk.journal.Journal journal) {
+    private DriverWarmUp(io.baton.sdk.journal.Journal journal, Wire wire) {
+        this.wire = wire;
         this.driver = new ExecutorDriver(EXECUTOR, Resources.parse("cpus:0.1;mem:32"), journal,
                 () -> ByteString.copyFrom(ByteBuffer.allocate(16).putLong(0x5741524dL).putLong(++uuid).array()),
                 since -> false);
@@ -69,18 +93,28 @@ public final class DriverWarmUp {
      */
     public static int run(int replacements, java.util.function.BooleanSupplier keepGoing,
             io.baton.sdk.journal.Journal journal) {
-        return new DriverWarmUp(journal).replacements(replacements, keepGoing);
+        return run(replacements, keepGoing, journal, Wire.bytes());
+    }
+
+    /** Like the above, its messages travelling through {@code wire}. */
+    public static int run(int replacements, java.util.function.BooleanSupplier keepGoing,
+            io.baton.sdk.journal.Journal journal, Wire wire) {
+        return new DriverWarmUp(journal, wire).replacements(replacements, keepGoing);
     }
 
     private int replacements(int n, java.util.function.BooleanSupplier keepGoing) {
         drive(new Input.Start(tick()));
         drive(new Input.Connected(tick()));
         TaskInfo current = task("warm-0");
-        drive(new Input.ShimEvent(ExecutorEvent.newBuilder().setLaunch(LaunchEvent.newBuilder().setTask(current))
-                .build(), tick()));
+        drive(new Input.ShimEvent(reparse(ExecutorEvent.newBuilder().setLaunch(LaunchEvent.newBuilder().setTask(current))
+                .build()), tick()));
         int committed = 0;
         for (int i = 1; i <= n && keepGoing.getAsBoolean(); i++) {
             TaskInfo next = task("warm-" + i);
+            if (i % 2 == 1) { // as a service's new version: with a readiness check (probed as passing)
+                next = next.toBuilder().setReadiness(io.baton.proto.ReadinessCheck.newBuilder().setIntervalMs(100)
+                        .setHttp(io.baton.proto.HttpCheck.newBuilder().setPort(8080).setPath("/"))).build();
+            }
             Replace replace = Replace.newBuilder().setReplacementId(ReplacementID.newBuilder().setValue("warm-r" + i))
                     .setOldTaskId(current.getTaskId()).setNewTask(next)
                     .setPolicy(ReplacePolicy.newBuilder().setStrategy(ReplaceStrategy.STOP_THEN_START)
@@ -118,7 +152,8 @@ public final class DriverWarmUp {
             AcknowledgedEvent.Builder acks = null; // a step's updates, acknowledged together as a client's burst is
             for (Effect e : driver.step(inbox.poll())) {
                 if (e instanceof Effect.Update u) {
-                    sink += u.status().toByteArray().length;
+                    wire.outbound().accept(io.baton.proto.ExecutorCall.newBuilder().setQuiet(true)
+                            .setUpdate(io.baton.proto.Update.newBuilder().setStatus(u.status())).build());
                     acks = acks == null ? AcknowledgedEvent.newBuilder().setTaskId(u.status().getTaskId())
                             .setUuid(u.status().getUuid()) : acks.addMore(io.baton.proto.UpdateRef.newBuilder()
                             .setTaskId(u.status().getTaskId()).setUuid(u.status().getUuid()));
@@ -136,10 +171,10 @@ public final class DriverWarmUp {
     /** What a healthy shim, author and runtime would answer (effects that need no answer are dropped). */
     private void answer(Effect e) {
         if (e instanceof Effect.Subscribe s) {
-            sink += s.subscription().toByteArray().length;
+            wire.outbound().accept(s.subscription());
             inbox.add(new Input.Subscribed("warm-up", tick()));
         } else if (e instanceof Effect.Call c) {
-            sink += c.request().toByteArray().length;
+            wire.outbound().accept(c.request());
             if (c.answerWanted()) {
                 List<io.baton.proto.Resource> pool = c.request() instanceof io.baton.proto.Reserve r
                         ? r.getNewTask().getResourcesList() : List.of();
@@ -160,13 +195,9 @@ public final class DriverWarmUp {
     }
 
     private ExecutorEvent reparse(ExecutorEvent e) {
-        try {
-            byte[] bytes = e.toByteArray();
-            sink += bytes.length;
-            return ExecutorEvent.parseFrom(bytes);
-        } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
-            throw new IllegalStateException(ex);
-        }
+        ExecutorEvent back = wire.inbound().apply(e);
+        sink += back.getSerializedSize();
+        return back;
     }
 
     private long tick() {

@@ -6,11 +6,13 @@ import io.baton.sdk.api.ExecutorOptions;
 import io.baton.sdk.driver.DriverWarmUp;
 import io.baton.sdk.driver.JournaledEngine;
 import io.baton.sdk.journal.ChronicleJournal;
+import io.baton.sdk.journal.InMemoryJournal;
 import io.baton.sdk.journal.Journal;
 import io.baton.sdk.journal.OpeningJournal;
 import io.baton.sdk.transport.ExecutorThreads;
 import io.baton.sdk.transport.NettyShimConnection;
 import io.baton.sdk.transport.ShimConnection;
+import io.baton.sdk.transport.WireWarmUp;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
@@ -214,30 +216,35 @@ public final class ExecutorBootstrap {
     /**
      * {@link DriverWarmUp} journaling into a scratch Chronicle journal in a new temporary directory, closed and
      * removed after: the executor's first real appends and fsyncs then do not run Chronicle's code cold either
-     * (the HTTP benchmark's first replacement spent 0.25–0.5 ms per append before). In memory if no such directory
+     * (the HTTP benchmark's first replacement spent 0.25–0.5 ms per append before). Its events and calls go through
+     * the connection's codecs ({@link WireWarmUp}), so the first real REPLACE is not decoded cold either. In memory if
+     * no such directory
      * can be made. The scratch files are sparse and small (1 MiB blocks); a SIGKILL during the warm-up leaves them
      * in the temporary directory, until the next executor's warm-up finds their process gone ({@link WarmUpScratch}).
      */
     static int warmUp(int replacements, java.util.function.BooleanSupplier keepGoing) {
-        java.nio.file.Path dir;
-        try {
-            dir = WarmUpScratch.create(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")));
-        } catch (java.io.IOException | RuntimeException e) {
-            Log.LOG.debug("no scratch journal for the warm-up ({}); warming up in memory", e.toString());
-            return DriverWarmUp.run(replacements, keepGoing);
-        }
-        try {
-            Journal scratch = ChronicleJournal.open(dir, ChronicleJournal.Options.defaults().withBlockSize(1 << 20));
+        try (WireWarmUp frames = new WireWarmUp()) {
+            DriverWarmUp.Wire wire = new DriverWarmUp.Wire(frames::inbound, frames::outbound);
+            java.nio.file.Path dir;
             try {
-                return DriverWarmUp.run(replacements, keepGoing, scratch);
-            } finally {
-                scratch.close();
+                dir = WarmUpScratch.create(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")));
+            } catch (java.io.IOException | RuntimeException e) {
+                Log.LOG.debug("no scratch journal for the warm-up ({}); warming up in memory", e.toString());
+                return DriverWarmUp.run(replacements, keepGoing, new InMemoryJournal(), wire);
             }
-        } catch (RuntimeException e) {
-            Log.LOG.debug("the warm-up's scratch journal in {} failed ({}); warming up in memory", dir, e.toString());
-            return DriverWarmUp.run(replacements, keepGoing);
-        } finally {
-            WarmUpScratch.remove(dir);
+            try {
+                Journal scratch = ChronicleJournal.open(dir, ChronicleJournal.Options.defaults().withBlockSize(1 << 20));
+                try {
+                    return DriverWarmUp.run(replacements, keepGoing, scratch, wire);
+                } finally {
+                    scratch.close();
+                }
+            } catch (RuntimeException e) {
+                Log.LOG.debug("the warm-up's scratch journal in {} failed ({}); warming up in memory", dir, e.toString());
+                return DriverWarmUp.run(replacements, keepGoing, new InMemoryJournal(), wire);
+            } finally {
+                WarmUpScratch.remove(dir);
+            }
         }
     }
 

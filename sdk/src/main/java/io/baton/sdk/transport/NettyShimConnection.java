@@ -70,6 +70,16 @@ public final class NettyShimConnection implements ShimConnection {
         return new io.netty.channel.AdaptiveRecvByteBufAllocator(MIN_READ_BYTES, MIN_READ_BYTES, 64 * 1024);
     }
 
+    /**
+     * The connection's framing and protobuf codecs, in pipeline order (new instances each time): frames in are
+     * {@link ShimToExecutor}s, messages out any protobuf message, each behind its 4-byte length. {@link WireWarmUp}
+     * runs the same ones.
+     */
+    static io.netty.channel.ChannelHandler[] frameCodecs() {
+        return new io.netty.channel.ChannelHandler[] {new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, 0, 4),
+                new ProtobufDecoder(ShimToExecutor.getDefaultInstance()), new LengthFieldPrepender(4), new ProtobufEncoder()};
+    }
+
     private static final long MAX_BACKOFF_MS = 5_000;
 
     /** Where to connect: asked again before every attempt (a shim address file may change). */
@@ -193,10 +203,9 @@ public final class NettyShimConnection implements ShimConnection {
             @Override
             protected void initChannel(Channel ch) {
                 // the driver loop runs here: frames written by one of its steps leave in one flush
-                ch.pipeline().addLast(new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true),
-                        new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, 0, 4),
-                        new ProtobufDecoder(ShimToExecutor.getDefaultInstance()), new LengthFieldPrepender(4),
-                        new ProtobufEncoder(), new Inbound());
+                ch.pipeline().addLast(new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+                ch.pipeline().addLast(frameCodecs());
+                ch.pipeline().addLast(new Inbound());
             }
         }).connect(address).addListener(f -> {
             if (!f.isSuccess()) {
