@@ -109,7 +109,8 @@ final class FrameworkCalls {
         }
         s.reply(conn, FrameworkResponse.newBuilder().setCorrelationId(call.getCorrelationId())
                 .setSubscribed(FrameworkSubscribed.newBuilder().setNode(s.settings.node())
-                        .addAllNodeTotal(s.ledger.total().toProto()).setAcknowledgesTogether(true)).build());
+                        .addAllNodeTotal(s.ledger.total().toProto()).setAcknowledgesTogether(true)
+                        .setQuietAcknowledges(true)).build());
     }
 
     private void offers(long conn, FrameworkCall call, long now) {
@@ -407,7 +408,9 @@ final class FrameworkCalls {
             s.sendIfConnected(e.getKey(), ExecutorEvent.newBuilder().setAcknowledged(event).build());
         }
         if (firstRefusal == null) {
-            s.fwAccepted(conn, call.getCorrelationId());
+            if (!call.getQuiet()) { // a quiet one is answered only when refused
+                s.fwAccepted(conn, call.getCorrelationId());
+            }
         } else {
             s.fwReject(conn, call.getCorrelationId(), firstRefusal.code(), n == 1 ? firstRefusal.message()
                     : refused + " of " + n + " acknowledgements not taken (" + (n - refused) + " taken): "

@@ -217,6 +217,9 @@ final class FrameworkRoutes {
                 }
             }
         }
+        if (refused == null && call.getQuiet()) {
+            return; // every node took its part: a quiet call is not answered
+        }
         r.emit(new Effect.FrameworkReply(in.conn(), refused != null ? FrameworkResponse.newBuilder()
                 .setCorrelationId(call.getCorrelationId()).setRejected(refused).build() : FrameworkResponse.newBuilder()
                 .setCorrelationId(call.getCorrelationId()).setAccepted(Accepted.getDefaultInstance()).build()));

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.baton.proto.Acknowledge;
 import io.baton.proto.ExecutorCall;
 import io.baton.proto.FrameworkCall;
+import io.baton.proto.FrameworkResponse;
 import io.baton.proto.RejectCode;
 import io.baton.proto.Rejection;
 import io.baton.proto.TaskID;
@@ -85,6 +86,38 @@ class AcknowledgeTest {
         assertThat(delivered(out)).singleElement().satisfies(e -> assertThat(e.getAcknowledged().getUuid())
                 .isEqualTo(s4.getUuid()));
         assertThat(f.core.ledger().latest("t1")).as("the one taken was applied").isNull();
+    }
+
+    @Test
+    void aQuietAcknowledgeIsAnsweredOnlyWhenSomeOfItIsNotTaken() {
+        f.subscribe(EXEC, "e1", task("t1", "cpus:0.5;mem:128"), task("t2", "cpus:0.5;mem:128"));
+        assertThat(fwReply(f.fw(FW, FrameworkCall.newBuilder().setSubscribe(io.baton.proto.FrameworkSubscribe
+                .newBuilder().setToken("tok").setName("fw").setUpdates(true)))).getSubscribed().getQuietAcknowledges())
+                .as("a client may send quiet ones").isTrue();
+        TaskStatus s1 = relayed(f.update(EXEC, "t1", TaskState.TASK_RUNNING)).get(0);
+        TaskStatus s2 = relayed(f.update(EXEC, "t2", TaskState.TASK_RUNNING)).get(0);
+
+        List<Effect> out = f.fw(FW, FrameworkCall.newBuilder().setQuiet(true).setAcknowledge(Acknowledge.newBuilder()
+                .setTaskId(s1.getTaskId()).setUuid(s1.getUuid()).addMore(ref(s2))));
+
+        assertThat(CoreFixture.all(out, Effect.FrameworkReply.class)).as("all taken: no answer").isEmpty();
+        assertThat(delivered(out)).singleElement().satisfies(e -> assertThat(e.getAcknowledged().getMoreList())
+                .containsExactly(ref(s2)));
+
+        TaskStatus s3 = relayed(f.update(EXEC, "t1", TaskState.TASK_FINISHED)).get(0);
+        out = f.feed(new Input.FrameworkCalled(FW, FrameworkCall.newBuilder().setCorrelationId(0).setQuiet(true)
+                .setAcknowledge(Acknowledge
+                .newBuilder().setTaskId(s3.getTaskId()).setUuid(s3.getUuid()).addMore(UpdateRef.newBuilder()
+                        .setTaskId(TaskID.newBuilder().setValue("nope")).setUuid(f.uuid()))).build(), f.now));
+
+        FrameworkResponse no = fwReply(out);
+        assertThat(no.getCorrelationId()).as("the call's own").isZero();
+        assertThat(no.getRejected().getMessage()).startsWith("1 of 2 acknowledgements not taken (1 taken): ");
+        assertThat(delivered(out)).singleElement().satisfies(e -> assertThat(e.getAcknowledged().getUuid())
+                .isEqualTo(s3.getUuid()));
+        assertThat(fwReply(f.fw(FW, FrameworkCall.newBuilder().setQuiet(true)
+                .setHeartbeat(io.baton.proto.Heartbeat.getDefaultInstance()))).hasAccepted())
+                .as("quiet means nothing on other calls").isTrue();
     }
 
     private static UpdateRef ref(TaskStatus s) {

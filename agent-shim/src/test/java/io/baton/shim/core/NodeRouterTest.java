@@ -195,6 +195,21 @@ class NodeRouterTest {
                 + "known; task t1 is not known");
         assertThat(CoreFixture.all(out, Effect.Deliver.class)).extracting(Effect.Deliver::conn).containsExactly(E2);
         assertThat(f.router().verify()).isNull();
+
+        // quiet: no answer when every node took its part, one (the refusal) when not
+        TaskStatus nextA = relayed(launchRunning(E1, "e1", "t3", offerOn("e1", "cpus:1;mem:128"))).get(0);
+        TaskStatus nextB = relayed(f.update(E2, "t2", TaskState.TASK_FINISHED)).get(0);
+        out = f.fw(FW, FrameworkCall.newBuilder().setQuiet(true).setAcknowledge(io.baton.proto.Acknowledge.newBuilder()
+                .setTaskId(nextA.getTaskId()).setUuid(nextA.getUuid()).addMore(ref(nextB))));
+        assertThat(CoreFixture.all(out, Effect.FrameworkReply.class)).isEmpty();
+        assertThat(CoreFixture.all(out, Effect.Deliver.class)).extracting(Effect.Deliver::conn).containsExactly(E1, E2);
+        TaskStatus onBAgain = relayed(launchRunning(E2, "e2", "t4", offerOn("e2", "cpus:1;mem:128"))).get(0);
+        out = f.fw(FW, FrameworkCall.newBuilder().setQuiet(true).setAcknowledge(io.baton.proto.Acknowledge.newBuilder()
+                .setTaskId(TaskID.newBuilder().setValue("nowhere")).setUuid(onBAgain.getUuid()).addMore(ref(onBAgain))));
+        assertThat(CoreFixture.all(out, Effect.FrameworkReply.class)).singleElement()
+                .satisfies(r -> assertThat(r.response().getRejected().getMessage()).isEqualTo("not every one of 2 "
+                        + "acknowledgements (on 2 nodes) was taken; the rest were: on node a: task nowhere is not known"));
+        assertThat(CoreFixture.all(out, Effect.Deliver.class)).extracting(Effect.Deliver::conn).containsExactly(E2);
     }
 
     private static io.baton.proto.UpdateRef ref(TaskStatus s) {

@@ -93,6 +93,8 @@ final class Calls {
                 b.clone().setAcknowledge(Acknowledge.newBuilder().setTaskId(task("t1")).setUuid(uuid())
                         .addMore(io.baton.proto.UpdateRef.newBuilder().setTaskId(task("t2")).setUuid(uuid()))
                         .addMore(io.baton.proto.UpdateRef.getDefaultInstance())).build(),
+                b.clone().setQuiet(true).setAcknowledge(Acknowledge.newBuilder().setTaskId(task("t1")).setUuid(uuid())
+                        .addMore(io.baton.proto.UpdateRef.newBuilder().setTaskId(task("t2")).setUuid(uuid()))).build(),
                 b.clone().setState(GetState.getDefaultInstance()).build(),
                 b.clone().setHeartbeat(io.baton.proto.Heartbeat.getDefaultInstance()).build());
     }

@@ -247,6 +247,23 @@ public final class BatonClient implements AutoCloseable {
      * @throws IllegalArgumentException no updates, or one without a uuid (nothing to acknowledge)
      */
     public CompletableFuture<Void> acknowledge(List<TaskStatus> updates) {
+        Acknowledge.Builder ack = acknowledgement(updates);
+        FrameworkSubscribed shim = subscribed;
+        if (updates.size() > 1 && shim != null && !shim.getAcknowledgesTogether()) { // an older shim: one call each
+            return CompletableFuture.allOf(updates.stream().map(s -> acknowledge(s.getTaskId().getValue(), s.getUuid()))
+                    .toArray(CompletableFuture[]::new));
+        }
+        String what = what(updates);
+        return calls.call(FrameworkCall.newBuilder().setAcknowledge(ack), what, Responses.accepted(what));
+    }
+
+    private static String what(List<TaskStatus> updates) {
+        return updates.size() == 1 ? "ACKNOWLEDGE " + updates.get(0).getTaskId().getValue()
+                : "ACKNOWLEDGE of " + updates.size() + " updates";
+    }
+
+    /** One ACKNOWLEDGE of {@code updates}, the first named in its own fields and the rest in {@code more}. */
+    private static Acknowledge.Builder acknowledgement(List<TaskStatus> updates) {
         if (updates.isEmpty()) {
             throw new IllegalArgumentException("no updates to acknowledge");
         }
@@ -262,14 +279,7 @@ public final class BatonClient implements AutoCloseable {
                 ack.setTaskId(s.getTaskId()).setUuid(s.getUuid());
             }
         }
-        FrameworkSubscribed shim = subscribed;
-        if (updates.size() > 1 && shim != null && !shim.getAcknowledgesTogether()) { // an older shim: one call each
-            return CompletableFuture.allOf(updates.stream().map(s -> acknowledge(s.getTaskId().getValue(), s.getUuid()))
-                    .toArray(CompletableFuture[]::new));
-        }
-        String what = updates.size() == 1 ? "ACKNOWLEDGE " + updates.get(0).getTaskId().getValue()
-                : "ACKNOWLEDGE of " + updates.size() + " updates";
-        return calls.call(FrameworkCall.newBuilder().setAcknowledge(ack), what, Responses.accepted(what));
+        return ack;
     }
 
     /**
@@ -341,6 +351,7 @@ public final class BatonClient implements AutoCloseable {
         } else if (!closing) {
             // closed by a listener: what its burst delivered so far is acknowledged (answers come on the IO thread)
             stream.acknowledgePending();
+            confirmQuiet();
             acks.await(CLOSE_FLUSH_MS);
         }
         closing = true;
@@ -364,18 +375,44 @@ public final class BatonClient implements AutoCloseable {
     }
 
     private void flush() {
-        acks.flush(delivery, stream::acknowledgePending, CLOSE_FLUSH_MS);
+        acks.flush(delivery, () -> {
+            stream.acknowledgePending();
+            confirmQuiet();
+        }, CLOSE_FLUSH_MS);
     }
 
     private final InFlightAcks acks = new InFlightAcks();
 
+    /** Quiet acknowledgements were sent since the last HEARTBEAT that {@link #confirmQuiet} sent (delivery thread). */
+    private boolean quietUnconfirmed;
+
     private void autoAcknowledge(List<TaskStatus> burst) {
+        FrameworkSubscribed shim = subscribed;
+        if (shim != null && shim.getQuietAcknowledges() && shim.getAcknowledgesTogether()) {
+            // no answer to wait for: the shim answers a quiet ACKNOWLEDGE only to refuse (some of) it
+            quietUnconfirmed = true;
+            calls.send(FrameworkCall.newBuilder().setQuiet(true).setAcknowledge(acknowledgement(burst)), what(burst));
+            return;
+        }
         acks.track(acknowledge(burst)).whenComplete((v, t) -> {
             if (t != null) {
                 LOG.debug("acknowledgement of {} update(s), the first of task {} ({}), not (all) taken: {}",
                         burst.size(), burst.get(0).getTaskId().getValue(), burst.get(0).getState(), t.getMessage());
             }
         });
+    }
+
+    /**
+     * After quiet acknowledgements, a HEARTBEAT (tracked, so {@link #close} waits for its answer): the shim answers a
+     * connection's calls in order, so its answer says every acknowledgement sent before it was taken or refused.
+     * On the delivery thread.
+     */
+    private void confirmQuiet() {
+        if (quietUnconfirmed) {
+            quietUnconfirmed = false;
+            acks.track(calls.call(FrameworkCall.newBuilder().setHeartbeat(io.baton.proto.Heartbeat.getDefaultInstance()),
+                    "heartbeat after acknowledgements", Responses.accepted("heartbeat after acknowledgements")));
+        }
     }
 
     /** Without updates the shim closes silent connections; a HEARTBEAT keeps this one open. */

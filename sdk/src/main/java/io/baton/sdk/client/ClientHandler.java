@@ -51,7 +51,11 @@ final class ClientHandler extends SimpleChannelInboundHandler<ShimToFramework> {
     protected void channelRead0(ChannelHandlerContext ctx, ShimToFramework msg) {
         switch (msg.getKindCase()) {
             case RESPONSE -> {
-                if (!pending.complete(msg.getResponse())) {
+                if (msg.getResponse().getCorrelationId() == 0 && msg.getResponse().hasRejected()) {
+                    // a quiet acknowledgement, refused (an update acknowledged twice, or of a task gone since)
+                    LOG.debug("the shim at {} did not take (all of) an automatic acknowledgement: {}: {}", endpoint,
+                            msg.getResponse().getRejected().getCode(), msg.getResponse().getRejected().getMessage());
+                } else if (!pending.complete(msg.getResponse())) {
                     LOG.debug("response {} from {} matches no call", msg.getResponse().getCorrelationId(), endpoint);
                 }
             }

@@ -7,9 +7,12 @@ import io.netty.channel.Channel;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Sends calls with fresh correlation ids, each registered in the pending table before it is written. */
 final class ShimCalls {
+    private static final Logger LOG = LoggerFactory.getLogger(ShimCalls.class);
     private final String endpoint;
     private final int maxFrameBytes;
     private final PendingCalls pending;
@@ -29,6 +32,26 @@ final class ShimCalls {
     <T> CompletableFuture<T> call(FrameworkCall.Builder call, String what, ResultCase wanted,
             Function<FrameworkResponse, T> get) {
         return call(call, what, Responses.expect(what, wanted, get));
+    }
+
+    /**
+     * Writes {@code call} with correlation id 0 and registers nothing: for a quiet call, which the shim answers only
+     * when it refuses it (the answer then matches no call, and is logged). Not sent, with a log line, when over the
+     * frame limit or not connected.
+     */
+    void send(FrameworkCall.Builder call, String what) {
+        FrameworkCall msg = call.setCorrelationId(0).build();
+        Channel ch = channel;
+        if (msg.getSerializedSize() > maxFrameBytes || ch == null) {
+            LOG.warn("{} not sent to the shim at {}: {}", what, endpoint, ch == null ? "not connected"
+                    : msg.getSerializedSize() + " bytes, over its frame limit of " + maxFrameBytes + " bytes");
+            return;
+        }
+        ch.writeAndFlush(msg).addListener(w -> {
+            if (!w.isSuccess()) {
+                LOG.debug("{} could not be sent to the shim at {}: {}", what, endpoint, w.cause().toString());
+            }
+        });
     }
 
     /** The call's typed result; fails with IllegalArgumentException, before sending, if it is over the frame limit. */

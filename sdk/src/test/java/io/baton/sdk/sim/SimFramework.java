@@ -157,6 +157,8 @@ final class SimFramework {
 
     /** How often an update's acknowledgement waits for others to go in one call, as a client's burst does. */
     private static final double ACK_TOGETHER = 0.5;
+    /** How often a burst's acknowledgement is quiet. */
+    private static final double QUIET = 0.5;
     /** Updates whose acknowledgement waits for the rest of their burst. */
     private final List<TaskStatus> toAcknowledge = new java.util.ArrayList<>();
 
@@ -183,7 +185,13 @@ final class SimFramework {
         }
         int n = toAcknowledge.size();
         toAcknowledge.clear();
-        call("ACKNOWLEDGE of " + n + " updates", FrameworkCall.newBuilder().setAcknowledge(b), v -> { });
+        // quiet, as a client's automatic acknowledgements are: answered only if (some of it is) refused
+        boolean quiet = w.chance(QUIET);
+        if (quiet) {
+            count("quiet ACKNOWLEDGE");
+        }
+        call((quiet ? "quiet " : "") + "ACKNOWLEDGE of " + n + " updates", FrameworkCall.newBuilder().setQuiet(quiet)
+                .setAcknowledge(b), v -> { });
     }
 
     private void decided(String rid) {

@@ -58,6 +58,11 @@ final class SimNode implements ShimDriver.Outlet {
         frameworkReplies.put(conn * 1_000_003 + cid, reply);
     }
 
+    /** A call that may go unanswered (a quiet ACKNOWLEDGE the shim took whole): no reply is waited for any more. */
+    void unanswered(long conn, long cid) {
+        frameworkReplies.remove(conn * 1_000_003 + cid);
+    }
+
     @Override
     public Input carryOut(Effect effect) {
         if (effect instanceof Effect.ExecutorReply r) {

@@ -170,6 +170,9 @@ final class SimShimProcess {
         long conn = epoch * 2L + 1;
         node.expectFrameworkReply(conn, call.getCorrelationId(), reply);
         feed(new Input.FrameworkCalled(conn, call, w.now()), "after " + call.getCallCase());
+        if (call.getQuiet()) {
+            node.unanswered(conn, call.getCorrelationId()); // answered only if refused (then the reply was taken)
+        }
     }
 
     private void feed(Input in, String when) {
