@@ -42,9 +42,13 @@ final class ShimCalls {
     void send(FrameworkCall.Builder call, String what) {
         FrameworkCall msg = call.setCorrelationId(0).build();
         Channel ch = channel;
-        if (msg.getSerializedSize() > maxFrameBytes || ch == null) {
-            LOG.warn("{} not sent to the shim at {}: {}", what, endpoint, ch == null ? "not connected"
-                    : msg.getSerializedSize() + " bytes, over its frame limit of " + maxFrameBytes + " bytes");
+        if (ch == null) {
+            LOG.debug("{} not sent to the shim at {}: not connected", what, endpoint);
+            return;
+        }
+        if (msg.getSerializedSize() > maxFrameBytes) {
+            LOG.warn("{} not sent to the shim at {}: {} bytes, over its frame limit of {} bytes (--max-frame-bytes)",
+                    what, endpoint, msg.getSerializedSize(), maxFrameBytes);
             return;
         }
         ch.writeAndFlush(msg).addListener(w -> {
