@@ -6,15 +6,19 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
  * One HTTP readiness try against 127.0.0.1: a plain HTTP/1.1 GET on a socket of its own, closed after the status
- * line and headers. Ready on a 2xx. A redirect (3xx with a {@code Location}) to a path on the same port is
- * followed, up to {@value #MOST_REDIRECTS} times; one elsewhere is not ready. A refused or reset connection, a
- * try that exceeds the timeout (to connect, or between two reads), or an answer that is not HTTP: not ready.
+ * line and headers. Ready on a 2xx. Interim answers (1xx but 101) are skipped. A redirect (3xx with a
+ * {@code Location}) to a path on the same port is followed, up to {@value #MOST_REDIRECTS} times; one elsewhere is
+ * not ready. The whole try — connecting, reading, redirects — has one deadline, the check's timeout: past it, not
+ * ready. A refused or reset connection, or an answer that is not HTTP: not ready. Lines may end in CRLF or LF.
  *
  * <p>Lighter than {@code HttpURLConnection}, which a probe used before (no proxy lookup, no keep-alive cache or
  * its thread): a probe runs right when a new task starts taking traffic, on the same cores.
@@ -23,6 +27,15 @@ final class HttpProbe {
     static final int MOST_REDIRECTS = 5;
     /** The most of an answer read for its status line and headers; a longer head is not ready. */
     static final int MOST_HEAD_BYTES = 16 * 1024;
+    private static final InetAddress LOOPBACK_V4;
+
+    static {
+        try {
+            LOOPBACK_V4 = InetAddress.getByAddress("127.0.0.1", new byte[] {127, 0, 0, 1});
+        } catch (UnknownHostException e) {
+            throw new ExceptionInInitializerError(e); // four bytes are always an address
+        }
+    }
 
     /** An answer's status code and {@code Location} header (null without one). */
     record Answer(int code, String location) {
@@ -32,11 +45,12 @@ final class HttpProbe {
     }
 
     static boolean ready(int port, String path, int timeoutMs) {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
         String target = path;
         for (int redirects = 0; redirects <= MOST_REDIRECTS; redirects++) {
             Answer a;
             try {
-                a = get(port, target, timeoutMs);
+                a = get(port, target, deadline);
             } catch (IOException notYet) {
                 return false;
             }
@@ -54,55 +68,95 @@ final class HttpProbe {
         return false;
     }
 
-    /** One GET of {@code path}: the answer's head; IOException for no answer, or one that is not HTTP. */
-    static Answer get(int port, String path, int timeoutMs) throws IOException {
+    /** One GET of {@code path}, before {@code deadline} (nanoTime): its final answer's head; IOException for none. */
+    static Answer get(int port, String path, long deadline) throws IOException {
         try (Socket s = new Socket()) {
             s.setTcpNoDelay(true);
-            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), timeoutMs);
-            s.setSoTimeout(timeoutMs);
+            s.connect(new InetSocketAddress(LOOPBACK_V4, port), left(deadline));
             OutputStream out = s.getOutputStream();
             out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
                     + "\r\nUser-Agent: baton-readiness\r\nAccept: */*\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            return parse(head(s.getInputStream()));
+            Heads heads = new Heads(s, deadline);
+            while (true) {
+                Answer a = parse(heads.next());
+                if (a.code() >= 200 || a.code() == 101) {
+                    return a;
+                }
+                // 100 Continue, 103 Early Hints: the answer follows
+            }
         }
     }
 
-    /** The answer's head: up to and without the blank line that ends it (or what came before the end of input). */
-    private static String head(InputStream in) throws IOException {
-        byte[] buf = new byte[1024];
-        int n = 0;
-        while (true) {
-            if (n == buf.length) {
-                if (buf.length >= MOST_HEAD_BYTES) {
-                    throw new IOException("the answer's head is longer than " + MOST_HEAD_BYTES + " bytes");
+    /** Milliseconds left until {@code deadline}, at least 1; SocketTimeoutException when none is. */
+    private static int left(long deadline) throws SocketTimeoutException {
+        long ms = (deadline - System.nanoTime()) / 1_000_000L;
+        if (ms <= 0) {
+            throw new SocketTimeoutException("the readiness try's timeout passed");
+        }
+        return (int) Math.min(ms, Integer.MAX_VALUE);
+    }
+
+    /** The heads of the answers on a connection, one after the other (an interim answer's, then the final one's). */
+    private static final class Heads {
+        private final Socket socket;
+        private final InputStream in;
+        private final long deadline;
+        private byte[] buf = new byte[1024];
+        private int n;
+
+        Heads(Socket socket, long deadline) throws IOException {
+            this.socket = socket;
+            this.in = socket.getInputStream();
+            this.deadline = deadline;
+        }
+
+        /** The next head, without the blank line that ends it (or what came before the end of input). */
+        String next() throws IOException {
+            int scanned = 0;
+            while (true) {
+                for (int i = scanned; i < n; i++) {
+                    if (buf[i] != '\n') {
+                        continue;
+                    }
+                    int j = i + 1 < n && buf[i + 1] == '\r' ? i + 2 : i + 1;
+                    if (j < n && buf[j] == '\n') { // an empty line: LF LF, or (CR) LF CR LF
+                        int end = i > 0 && buf[i - 1] == '\r' ? i - 1 : i;
+                        String head = new String(buf, 0, end, StandardCharsets.ISO_8859_1);
+                        System.arraycopy(buf, j + 1, buf, 0, n - j - 1); // what follows: the next head, or a body
+                        n -= j + 1;
+                        return head;
+                    }
                 }
-                buf = java.util.Arrays.copyOf(buf, buf.length * 2);
-            }
-            int r = in.read(buf, n, buf.length - n);
-            if (r < 0) {
-                return new String(buf, 0, n, StandardCharsets.ISO_8859_1);
-            }
-            int from = Math.max(0, n - 3);
-            n += r;
-            for (int i = from; i + 3 < n; i++) {
-                if (buf[i] == '\r' && buf[i + 1] == '\n' && buf[i + 2] == '\r' && buf[i + 3] == '\n') {
-                    return new String(buf, 0, i, StandardCharsets.ISO_8859_1);
+                scanned = Math.max(0, n - 2);
+                if (n == buf.length) {
+                    if (buf.length >= MOST_HEAD_BYTES) {
+                        throw new IOException("the answer's head is longer than " + MOST_HEAD_BYTES + " bytes");
+                    }
+                    buf = Arrays.copyOf(buf, buf.length * 2);
                 }
+                socket.setSoTimeout(left(deadline));
+                int r = in.read(buf, n, buf.length - n);
+                if (r < 0) {
+                    String head = new String(buf, 0, n, StandardCharsets.ISO_8859_1);
+                    n = 0;
+                    return head;
+                }
+                n += r;
             }
         }
     }
 
     /** The status code and Location of an answer's head ({@code HTTP/1.1 200 OK\r\nName: value...}). */
     static Answer parse(String head) throws IOException {
-        int eol = head.indexOf("\r\n");
-        String status = eol < 0 ? head : head.substring(0, eol);
+        String[] lines = head.split("\r?\n");
+        String status = lines[0];
         // "HTTP/x.y NNN reason": the code right after the version's space, three digits
-        if (!status.startsWith("HTTP/") || status.indexOf(' ') < 0) {
+        int sp = status.indexOf(' ');
+        if (!status.startsWith("HTTP/") || sp < 0) {
             throw new IOException("not an HTTP answer: '" + status + "'");
         }
-        int sp = status.indexOf(' ');
         if (status.length() < sp + 4 || status.length() > sp + 4 && status.charAt(sp + 4) != ' ') {
             throw new IOException("no status code in '" + status + "'");
         }
@@ -113,13 +167,13 @@ final class HttpProbe {
             throw new IOException("no status code in '" + status + "'");
         }
         String location = null;
-        for (String line : eol < 0 ? new String[0] : head.substring(eol + 2).split("\r\n")) {
-            int colon = line.indexOf(':');
-            if (colon > 0 && line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals("location")) {
-                location = line.substring(colon + 1).trim();
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
+            if (colon > 0 && lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT).equals("location")) {
+                location = lines[i].substring(colon + 1).trim();
             }
         }
-        return new Answer(code, location);
+        return new Answer(code, location == null || location.isEmpty() ? null : location);
     }
 
     /**

@@ -20,14 +20,23 @@ public final class ReadinessProbes {
             return true;
         }
         ReadinessCheck c = task.getReadiness();
-        int timeoutMs = (int) (c.getTimeoutMs() == 0 ? DEFAULT_TRY_MS : c.getTimeoutMs());
+        long t = c.getTimeoutMs(); // uint64: beyond a long's range it reads negative
+        int timeoutMs = t == 0 ? (int) DEFAULT_TRY_MS : t < 0 || t > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) t;
         if (c.hasHttp()) {
-            String path = c.getHttp().getPath().startsWith("/") ? c.getHttp().getPath() : "/" + c.getHttp().getPath();
+            int port = c.getHttp().getPort();
+            if (port < 1 || port > 65_535) {
+                throw new IllegalArgumentException("the readiness check's HTTP port must be 1-65535, got "
+                        + Integer.toUnsignedString(port));
+            }
+            String path = c.getHttp().getPath();
+            int fragment = path.indexOf('#'); // never sent: it names a part of the answer, for its reader
+            path = fragment < 0 ? path : path.substring(0, fragment);
+            path = path.startsWith("/") ? path : "/" + path;
             if (!path.chars().allMatch(ch -> ch > 0x20 && ch < 0x7f)) {
                 throw new IllegalArgumentException("the readiness check's HTTP path may hold only printable ASCII "
                         + "without spaces (percent-encode the rest), got '" + path + "'");
             }
-            return HttpProbe.ready(c.getHttp().getPort(), path, timeoutMs);
+            return HttpProbe.ready(port, path, timeoutMs);
         }
         if (c.hasCommand()) {
             Process p = new ProcessBuilder("sh", "-c", c.getCommand().getCommand()).redirectErrorStream(true)

@@ -88,7 +88,7 @@ public final class BatonClient implements AutoCloseable {
         this.endpoint = options.endpoint();
         this.calls = new ShimCalls(endpoint, options.maxFrameBytes(), pending);
         this.outcomes = new Outcomes(options.recentOutcomes());
-        this.delivery = ClientThreads.delivery(options);
+        this.delivery = ClientThreads.delivery(options, t -> deliveryThread = t);
         this.stream = new UpdateStream(delivery, options.autoAcknowledge() ? this::autoAcknowledge : null,
                 outcomes::offer, options.dedupWindow(), options.updateQueueCapacity());
     }
@@ -370,8 +370,11 @@ public final class BatonClient implements AutoCloseable {
     /** How long {@link #close} waits for updates already received, then for their acknowledgements. */
     static final long CLOSE_FLUSH_MS = 2_000;
 
-    private static boolean deliveryThread() {
-        return UpdateStream.delivering();
+    /** This client's delivery thread (another client's does not count: its close() must flush as any caller's). */
+    private volatile Thread deliveryThread;
+
+    private boolean deliveryThread() {
+        return Thread.currentThread() == deliveryThread;
     }
 
     private void flush() {

@@ -22,8 +22,13 @@ final class ClientThreads {
     }
 
     /** The single thread that runs update listeners, the updates queue and acknowledgements, in order. */
-    static ExecutorService delivery(ClientOptions options) {
-        return Executors.newSingleThreadExecutor(options.threads() != null ? options.threads()
-                : new DefaultThreadFactory("baton-client-updates-" + options.name(), true));
+    static ExecutorService delivery(ClientOptions options, java.util.function.Consumer<Thread> made) {
+        ThreadFactory base = options.threads() != null ? options.threads()
+                : new DefaultThreadFactory("baton-client-updates-" + options.name(), true);
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = base.newThread(r);
+            made.accept(t); // the client knows its own delivery thread (close() must not wait for itself)
+            return t;
+        });
     }
 }

@@ -101,24 +101,10 @@ final class UpdateStream {
         }
     }
 
-    /** True on the delivery thread while it delivers (so {@link BatonClient#close} knows not to wait for itself). */
-    private static final ThreadLocal<Boolean> DELIVERING = ThreadLocal.withInitial(() -> Boolean.FALSE);
-
-    static boolean delivering() {
-        return DELIVERING.get();
-    }
-
     /** False when the delivery executor is shut down (the client closed). */
     private boolean submit(Runnable r) {
         try {
-            delivery.execute(() -> {
-                DELIVERING.set(Boolean.TRUE);
-                try {
-                    r.run();
-                } finally {
-                    DELIVERING.set(Boolean.FALSE);
-                }
-            });
+            delivery.execute(r);
             return true;
         } catch (RejectedExecutionException closed) {
             LOG.debug("client closed; update not delivered, or acknowledgements not sent");

@@ -181,9 +181,13 @@ public final class ExecutorBootstrap {
                 }
                 long t0 = System.nanoTime();
                 NettyShimConnection.warmBuffers(); // first: the next big frame's decode would run it on the IO thread
-                int done = warmUp(warmUp, () -> !runtime.closing());
-                Log.LOG.debug("executor {}: warmed up with {} synthetic replacements in {} ms", runtime.executorId(), done,
-                        (System.nanoTime() - t0) / 1_000_000);
+                try {
+                    int done = warmUp(warmUp, () -> !runtime.closing());
+                    Log.LOG.debug("executor {}: warmed up with {} synthetic replacements in {} ms", runtime.executorId(),
+                            done, (System.nanoTime() - t0) / 1_000_000);
+                } catch (RuntimeException | LinkageError e) { // a warm-up only: the executor runs on, colder
+                    Log.LOG.warn("executor {}: its warm-up stopped: {}", runtime.executorId(), e.toString(), e);
+                }
             }).start());
         }
     }
@@ -240,7 +244,8 @@ public final class ExecutorBootstrap {
                     scratch.close();
                 }
             } catch (RuntimeException e) {
-                Log.LOG.debug("the warm-up's scratch journal in {} failed ({}); warming up in memory", dir, e.toString());
+                Log.LOG.debug("the warm-up with a scratch journal in {} failed ({}); warming up in memory", dir,
+                        e.toString());
                 return DriverWarmUp.run(replacements, keepGoing, new InMemoryJournal(), wire);
             } finally {
                 WarmUpScratch.remove(dir);

@@ -199,6 +199,64 @@ class ReadinessProbesTest {
     }
 
     @Test
+    void bareLineFeedsAndInterimAnswersAreReadAsHttpUrlConnectionRead() throws Exception {
+        // found in review: a head ending in LF LF, from a server that keeps the connection, waited for the timeout
+        try (RawServer s = RawServer.answering("HTTP/1.1 200 OK\nContent-Length: 2\n\nok")) {
+            assertThat(ReadinessProbes.probe(task(s.port(), "/"))).isTrue();
+        }
+        try (RawServer s = RawServer.answering("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n\r\n")) {
+            assertThat(ReadinessProbes.probe(task(s.port(), "/"))).as("the 200 after a 100").isTrue();
+        }
+        try (RawServer s = RawServer.answering("HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\nHTTP/1.1 503 No\r\n\r\n")) {
+            assertThat(ReadinessProbes.probe(task(s.port(), "/"))).as("the 503 after a 103").isFalse();
+        }
+    }
+
+    @Test
+    void theWholeTryHasTheTimeoutNotEachRead() throws Exception {
+        // found in review: each read had the whole timeout, so a head trickled in line by line took many timeouts
+        // (past the hook's own bound, which fails the replacement instead of "not ready"); this one would be a 200
+        CountDownLatch done = new CountDownLatch(1);
+        RawServer s = new RawServer(out -> {
+            try {
+                out.write("HTTP/1.1 200 OK\r\n".getBytes(StandardCharsets.US_ASCII));
+                for (int i = 0; i < 20 && !done.await(150, TimeUnit.MILLISECONDS); i++) {
+                    out.write(("X-" + i + ": y\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                }
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            } catch (IOException | InterruptedException e) {
+                // the probe went away
+            }
+        });
+        try {
+            TaskInfo t = task(s.port(), "/").toBuilder()
+                    .setReadiness(task(s.port(), "/").getReadiness().toBuilder().setTimeoutMs(400)).build();
+            assertThat(ReadinessProbes.probe(t)).as("not ready: its answer was not there by the try's end").isFalse();
+        } finally {
+            done.countDown();
+            s.close();
+        }
+    }
+
+    @Test
+    void aFragmentIsNotSentAndAPortOutOfRangeIsRefused() throws Exception {
+        List<String> heads = new CopyOnWriteArrayList<>();
+        try (RawServer s = new RawServer(out -> {
+            try {
+                out.write("HTTP/1.1 200 OK\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            } catch (IOException e) {
+                // the probe went away
+            }
+        }, heads)) {
+            assertThat(ReadinessProbes.probe(task(s.port(), "/health#part"))).isTrue();
+        }
+        assertThat(heads).singleElement().satisfies(h -> assertThat(h).startsWith("GET /health HTTP/1.1\r\n"));
+        assertThatThrownBy(() -> ReadinessProbes.probe(task(70_000, "/")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1-65535, got 70000");
+    }
+
+    @Test
     void theRequestIsAPlainGetThatAsksToClose() throws Exception {
         List<String> heads = new CopyOnWriteArrayList<>();
         try (RawServer s = new RawServer(out -> {

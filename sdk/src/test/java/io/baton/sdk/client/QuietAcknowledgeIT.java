@@ -20,7 +20,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.Test;
@@ -134,6 +136,39 @@ class QuietAcknowledgeIT {
             assertThat(closed.getCount()).as("close waits for the heartbeat's answer").isEqualTo(1);
             peer.accept(heartbeat);
             assertThat(closed.await(5, SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void anotherClientsListenerClosingThisOneStillHasItDeliverWhatItReceived() throws Exception {
+        // found in review: "on the delivery thread" was any client's, so close() called from another client's listener
+        // skipped the flush and returned with this client's queued update never delivered
+        FrameworkSubscribed quiet = FrameworkSubscribed.newBuilder().setNode("n").setAcknowledgesTogether(true)
+                .setQuietAcknowledges(true).build();
+        try (Peer pa = new Peer(quiet); Peer pb = new Peer(quiet); BatonClient a = pa.client();
+                BatonClient b = pb.client()) {
+            CountDownLatch bDelivering = new CountDownLatch(1);
+            List<String> bSaw = new CopyOnWriteArrayList<>();
+            b.onUpdate(s -> {
+                bSaw.add(s.getMessage());
+                bDelivering.countDown();
+                try {
+                    Thread.sleep(300); // b's delivery thread still busy when a's listener closes b
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            CountDownLatch closedB = new CountDownLatch(1);
+            a.onUpdate(s -> {
+                b.close();
+                closedB.countDown();
+            });
+            pb.update(update("b", 1).toBuilder().setMessage("first").build());
+            pb.update(update("b", 2).toBuilder().setMessage("second").build());
+            assertThat(bDelivering.await(5, SECONDS)).isTrue();
+            pa.update(update("a", 1));
+            assertThat(closedB.await(5, SECONDS)).isTrue();
+            assertThat(bSaw).as("delivered before b.close() returned").containsExactly("first", "second");
         }
     }
 
