@@ -134,7 +134,12 @@ public final class BatonClient implements AutoCloseable {
         String what = "SUBSCRIBE to " + endpoint;
         CompletableFuture<FrameworkSubscribed> answer = calls.call(FrameworkCall.newBuilder().setSubscribe(
                 FrameworkSubscribe.newBuilder().setToken(token).setUpdates(options.updates()).setName(options.name())),
-                what, Responses.expect(what, ResultCase.SUBSCRIBED, FrameworkResponse::getSubscribed));
+                what, Responses.expect(what, ResultCase.SUBSCRIBED, r -> {
+                    // on the IO thread, before it reads anything after the answer: the first updates' acknowledgements
+                    // already know what this shim takes (found in review: they were sent as to an unknown shim)
+                    subscribed = r.getSubscribed();
+                    return r.getSubscribed();
+                }));
         try {
             subscribed = answer.get(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
