@@ -242,13 +242,7 @@ class ReadinessProbesTest {
     @Test
     void aFragmentIsNotSentAndAPortOutOfRangeIsRefused() throws Exception {
         List<String> heads = new CopyOnWriteArrayList<>();
-        try (RawServer s = new RawServer(out -> {
-            try {
-                out.write("HTTP/1.1 200 OK\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            } catch (IOException e) {
-                // the probe went away
-            }
-        }, heads)) {
+        try (RawServer s = RawServer.answering("HTTP/1.1 200 OK\r\n\r\n", heads)) {
             assertThat(ReadinessProbes.probe(task(s.port(), "/health#part"))).isTrue();
         }
         assertThat(heads).singleElement().satisfies(h -> assertThat(h).startsWith("GET /health HTTP/1.1\r\n"));
@@ -259,13 +253,7 @@ class ReadinessProbesTest {
     @Test
     void theRequestIsAPlainGetThatAsksToClose() throws Exception {
         List<String> heads = new CopyOnWriteArrayList<>();
-        try (RawServer s = new RawServer(out -> {
-            try {
-                out.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            } catch (IOException e) {
-                // the probe went away
-            }
-        }, heads)) {
+        try (RawServer s = RawServer.answering("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", heads)) {
             assertThat(ReadinessProbes.probe(task(s.port(), "/health?deep=1"))).isTrue();
         }
         assertThat(heads).singleElement().satisfies(h -> assertThat(h)
@@ -299,13 +287,18 @@ class ReadinessProbesTest {
         }
 
         static RawServer answering(String text) throws IOException {
+            return answering(text, new CopyOnWriteArrayList<>());
+        }
+
+        /** Answers every request with {@code text}, each request's head added to {@code heads}. */
+        static RawServer answering(String text, List<String> heads) throws IOException {
             return new RawServer(out -> {
                 try {
                     out.write(text.getBytes(StandardCharsets.US_ASCII));
                 } catch (IOException e) {
                     // the probe went away
                 }
-            });
+            }, heads);
         }
 
         private static String readHead(InputStream in) throws IOException {
