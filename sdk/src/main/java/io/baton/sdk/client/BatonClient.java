@@ -411,8 +411,9 @@ public final class BatonClient implements AutoCloseable {
     }
 
     /**
-     * After quiet acknowledgements, a HEARTBEAT (tracked, so {@link #close} waits for its answer): the shim answers a
-     * connection's calls in order, so its answer says every acknowledgement sent before it was taken or refused.
+     * After quiet acknowledgements, a HEARTBEAT (tracked, so {@link #close} waits for its answer): the shim takes or
+     * refuses an ACKNOWLEDGE before it answers any later call on the connection, so its answer says every
+     * acknowledgement sent before it was taken or refused.
      * On the delivery thread.
      */
     private void confirmQuiet() {
