@@ -170,20 +170,39 @@ final class HttpProbe {
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
             if (colon > 0 && lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT).equals("location")) {
-                location = lines[i].substring(colon + 1).trim();
+                StringBuilder value = new StringBuilder(lines[i].substring(colon + 1).trim());
+                // an obsolete folded header goes on in lines that begin with a space or a tab: one space each
+                for (; i + 1 < lines.length && !lines[i + 1].isEmpty() && (lines[i + 1].charAt(0) == ' '
+                        || lines[i + 1].charAt(0) == '\t'); i++) {
+                    value.append(value.length() == 0 ? "" : " ").append(lines[i + 1].trim());
+                }
+                location = value.toString().trim();
             }
         }
         return new Answer(code, location == null || location.isEmpty() ? null : location);
     }
 
     /**
-     * The path to ask for next when {@code location} (resolved against {@code from}) is on 127.0.0.1 (or localhost)
-     * at {@code port} over plain HTTP; null when it is elsewhere or not a valid reference.
+     * The path to ask for next when {@code location} (resolved against {@code from} as RFC 3986 resolves a reference)
+     * is on 127.0.0.1 (or localhost) at {@code port} over plain HTTP; null when it is elsewhere or not a valid
+     * reference. Bytes a request line cannot carry as they are (spaces, controls, anything beyond ASCII: a head is
+     * read byte for byte) are sent percent-encoded; the fragment is not sent.
      */
     static String samePort(String location, int port, String from) {
+        String ref = encoded(location);
+        int hash = ref.indexOf('#');
+        ref = hash < 0 ? ref : ref.substring(0, hash);
+        int query = from.indexOf('?');
+        String fromPath = query < 0 ? from : from.substring(0, query);
+        if (ref.isEmpty()) {
+            return from; // the same resource again
+        }
+        if (ref.startsWith("?")) {
+            return fromPath + ref; // a new query on the same path (java.net.URI would drop the path's last segment)
+        }
         URI u;
         try {
-            u = URI.create("http://127.0.0.1:" + port + from).resolve(location.replace(" ", "%20"));
+            u = URI.create("http://127.0.0.1:" + port + fromPath).resolve(ref).normalize();
         } catch (IllegalArgumentException bad) {
             return null;
         }
@@ -194,6 +213,28 @@ final class HttpProbe {
             return null;
         }
         String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
+        while (path.startsWith("/../") || path.equals("/..")) { // dot segments above the root go (RFC 3986 5.2.4)
+            path = path.length() == 3 ? "/" : path.substring(3);
+        }
         return u.getRawQuery() == null ? path : path + "?" + u.getRawQuery();
+    }
+
+    /** {@code text} (one char per byte read) with what a URI cannot hold as it is percent-encoded, byte by byte. */
+    private static String encoded(String text) {
+        StringBuilder b = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean encode = c <= 0x20 || c >= 0x7f || "\"<>\\^`{|}".indexOf(c) >= 0;
+            if (encode && b == null) {
+                b = new StringBuilder(text.length() + 16).append(text, 0, i);
+            }
+            if (encode) {
+                b.append('%').append(Character.toUpperCase(Character.forDigit((c >> 4) & 0xf, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            } else if (b != null) {
+                b.append(c);
+            }
+        }
+        return b == null ? text : b.toString();
     }
 }

@@ -261,6 +261,43 @@ class ReadinessProbesTest {
                 .contains("\r\nHost: 127.0.0.1:").contains("\r\nConnection: close\r\n"));
     }
 
+    @Test
+    void redirectsAreResolvedAsRfc3986Says() throws Exception {
+        // found in review: java.net.URI resolves "?q" against "/a/b" to "/a/?q", keeps "/../" above the root, and
+        // a Location's bytes beyond ASCII went out as '?'
+        assertThat(followed("/health/deep?x=1", "Location: ?page=2")).isEqualTo("/health/deep?page=2");
+        assertThat(followed("/health/deep", "Location: #top")).isEqualTo("/health/deep");
+        assertThat(followed("/a/b", "Location: /../../ok")).isEqualTo("/ok");
+        assertThat(followed("/a/b/c", "Location: ../d/./e")).isEqualTo("/a/d/e");
+        assertThat(followed("/", "Location: /caf\u00c3\u00a9 au lait")).as("UTF-8 bytes, sent encoded")
+                .isEqualTo("/caf%C3%A9%20au%20lait");
+        assertThat(followed("/", "Location:\r\n /folded")).as("an obsolete folded header").isEqualTo("/folded");
+        assertThat(followed("/", "Location: /one\r\n\ttwo")).isEqualTo("/one%20two");
+    }
+
+    /** The request line's target of the request that follows {@code headers}' redirect, asked from {@code from}. */
+    private static String followed(String from, String headers) throws Exception {
+        List<String> heads = new CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        try (RawServer s = new RawServer(out -> write(out, n.getAndIncrement() == 0
+                ? "HTTP/1.1 302 Found\r\n" + headers + "\r\nContent-Length: 0\r\n\r\n" : "HTTP/1.1 200 OK\r\n\r\n"),
+                heads)) {
+            assertThat(ReadinessProbes.probe(task(s.port(), from))).as("ready once redirected").isTrue();
+        }
+        assertThat(heads).hasSize(2);
+        String line = heads.get(1).substring(0, heads.get(1).indexOf("\r\n"));
+        return line.substring("GET ".length(), line.length() - " HTTP/1.1".length());
+    }
+
+    /** Writes {@code text} one byte per char (a head is read that way): a char up to \u00ff is that byte. */
+    private static void write(OutputStream out, String text) {
+        try {
+            out.write(text.getBytes(StandardCharsets.ISO_8859_1));
+        } catch (IOException e) {
+            // the probe went away
+        }
+    }
+
     /** A server on loopback that reads a request's head, then lets {@code answer} write to the connection. */
     private static final class RawServer implements AutoCloseable {
         private final ServerSocket server;
@@ -292,13 +329,7 @@ class ReadinessProbesTest {
 
         /** Answers every request with {@code text}, each request's head added to {@code heads}. */
         static RawServer answering(String text, List<String> heads) throws IOException {
-            return new RawServer(out -> {
-                try {
-                    out.write(text.getBytes(StandardCharsets.US_ASCII));
-                } catch (IOException e) {
-                    // the probe went away
-                }
-            }, heads);
+            return new RawServer(out -> write(out, text), heads);
         }
 
         private static String readHead(InputStream in) throws IOException {
