@@ -1,5 +1,6 @@
 package io.baton.bench;
 
+import io.baton.proto.Durability;
 import io.baton.proto.HttpCheck;
 import io.baton.proto.ReadinessCheck;
 import io.baton.proto.ReplacePolicy;
@@ -27,14 +28,19 @@ import java.util.concurrent.TimeUnit;
  * DESIGN.md §10 "Unavailability": the HTTP sample ({@link HttpServiceExecutor}, in its own JVM, behind a
  * real shim, its hooks timed by {@link TimedHttpExecutor}) under a steady {@link PacedLoad}, replaced
  * v1 → v2 with START_THEN_STOP and FREEZE_THEN_START once each, then {@link Plan#repetitions} runs of
- * STOP_THEN_START side by side with what a user does without Baton — kill v1 through the framework API,
- * await its terminal update, launch v2 ({@link SideBySide}). Each scenario on its own port, one after the
+ * STOP_THEN_START (with the default SYNC durability, and with PROCESS) side by side with what a user does without
+ * Baton — kill v1 through the framework API, await its terminal update, launch v2 ({@link SideBySide}). Each scenario on its own port, one after the
  * other, in one run; the same load, the same grace period, the same executor process.
  */
 final class HttpDowntime {
     static final String EXECUTOR = "bench-web";
     static final String RES = "cpus:0.5;mem:64";
     static final String KILL_RELAUNCH = "kill-then-relaunch";
+    /**
+     * STOP_THEN_START with PROCESS durability: no fsync before v1's kill, as kill-then-relaunch journals nothing durable
+     * before its kill either. The same durability on both sides: what the protocol's shape costs, without the disk.
+     */
+    static final String STS_PROCESS = "STOP_THEN_START (PROCESS)";
     /** v1's kill grace period, in a replacement (the task's) and in kill-then-relaunch (the kill call's). */
     static final long GRACE_MS = 2_000;
     /**
@@ -50,8 +56,8 @@ final class HttpDowntime {
     static final long WARM_MAX_MS = 20_000;
 
     /**
-     * Sizes of one run; {@code repetitions}: how many times STOP_THEN_START and kill-then-relaunch are run
-     * side by side; {@code warmCycles}: {@link NodeWarmUp}'s cycles.
+     * Sizes of one run; {@code repetitions}: how many times STOP_THEN_START, kill-then-relaunch and STOP_THEN_START
+     * with PROCESS durability are run side by side; {@code warmCycles}: {@link NodeWarmUp}'s cycles.
      */
     record Plan(int connections, int ratePerConnection, long beforeMillis, long afterMillis, int repetitions,
             int warmCycles) {
@@ -169,22 +175,39 @@ final class HttpDowntime {
             for (int i = 1; i <= WARM_ROUNDS; i++) {
                 scenario(node, web, ReplaceStrategy.STOP_THEN_START.name(), "warm-sts-" + i, true);
                 scenario(node, web, KILL_RELAUNCH, "warm-kill-" + i, true);
+                if (i <= 2) {
+                    scenario(node, web, STS_PROCESS, "warm-sts-process-" + i, true);
+                }
             }
             for (ReplaceStrategy s : List.of(ReplaceStrategy.START_THEN_STOP, ReplaceStrategy.FREEZE_THEN_START)) {
                 out.add(scenario(node, web, s.name(), s.name().toLowerCase(java.util.Locale.ROOT), false));
             }
-            // side by side: each run does both, in alternating order, so a drift of the machine hits both
+            // side by side: each run does all three, the order rotating, so a drift of the machine hits each
             for (int run = 1; run <= plan.repetitions(); run++) {
-                boolean killFirst = run % 2 == 0;
-                Scenario first = killFirst ? killRelaunch(node, web, run) : stopThenStart(node, web, run);
-                Scenario second = killFirst ? stopThenStart(node, web, run) : killRelaunch(node, web, run);
-                Scenario sts = killFirst ? second : first;
-                Scenario kill = killFirst ? first : second;
-                runs.add(new SideBySide.Run(run, killFirst, sts, kill));
-                out.add(first);
-                out.add(second);
+                int first = (run - 1) % 3; // 0: STOP_THEN_START first, 1: kill-then-relaunch, 2: with PROCESS
+                Scenario sts = null;
+                Scenario kill = null;
+                Scenario process = null;
+                for (int i = 0; i < 3; i++) {
+                    int leg = (first + i) % 3;
+                    Scenario s = leg == 0 ? stopThenStart(node, web, run) : leg == 1 ? killRelaunch(node, web, run)
+                            : stopThenStartProcess(node, web, run);
+                    sts = leg == 0 ? s : sts;
+                    kill = leg == 1 ? s : kill;
+                    process = leg == 2 ? s : process;
+                    out.add(s);
+                }
+                runs.add(new SideBySide.Run(run, FIRST[first], sts, kill, process));
             }
         }
+    }
+
+    /** Which leg a side-by-side run does first, by (run - 1) % 3. */
+    static final String[] FIRST = {ReplaceStrategy.STOP_THEN_START.name(), KILL_RELAUNCH, STS_PROCESS};
+
+    private Scenario stopThenStartProcess(Node node, ChildJvm web, int run) throws Exception {
+        return scenario(node, web, STS_PROCESS, "stop_then_start_process-" + run, false,
+                SideBySide.runName(STS_PROCESS, run));
     }
 
     private Scenario stopThenStart(Node node, ChildJvm web, int run) throws Exception {
@@ -217,7 +240,9 @@ final class HttpDowntime {
             // what the caller would have ready before the call (v2's task, the replacement's spec): built before the
             // clock starts, for both, so the window is the call's alone
             TaskInfo next = version(v2, "v2", port);
-            ReplaceSpec spec = name.equals(KILL_RELAUNCH) ? null : spec(ReplaceStrategy.valueOf(name), v1, next);
+            ReplaceSpec spec = name.equals(KILL_RELAUNCH) ? null : name.equals(STS_PROCESS)
+                    ? spec(ReplaceStrategy.STOP_THEN_START, v1, next, Durability.PROCESS)
+                    : spec(ReplaceStrategy.valueOf(name), v1, next);
             Thread.sleep(before); // the steady state before the replacement
             start = System.nanoTime();
             done = spec == null ? killThenRelaunch(node, v1, next) : replace(node, spec);
@@ -244,9 +269,14 @@ final class HttpDowntime {
     }
 
     static ReplaceSpec spec(ReplaceStrategy strategy, String v1, TaskInfo v2) {
+        return spec(strategy, v1, v2, Durability.DURABILITY_DEFAULT);
+    }
+
+    /** {@code durability}: DURABILITY_DEFAULT is SYNC. */
+    static ReplaceSpec spec(ReplaceStrategy strategy, String v1, TaskInfo v2, Durability durability) {
         return ReplaceSpec.of(v1, v2).withReplacementId("http-" + v2.getTaskId().getValue())
                 .withPolicy(ReplacePolicy.newBuilder().setStrategy(strategy).setStartTimeoutMs(10_000)
-                        .setDrainTimeoutMs(10_000).build());
+                        .setDrainTimeoutMs(10_000).setDurability(durability).build());
     }
 
     private Done replace(Node node, ReplaceSpec spec) throws Exception {
@@ -297,9 +327,11 @@ final class HttpDowntime {
                         + "have it: compiled by the JIT (the HTTP executor's JVM is fresh: it warms itself up as every "
                         + "executor does). Then, after unmeasured rounds (short loads) of START_THEN_STOP once and of "
                         + "STOP_THEN_START and kill-then-relaunch ").append(WARM_ROUNDS).append(" times each, "
-                        + "alternating (the HTTP executor's paths of both), START_THEN_STOP and FREEZE_THEN_START run once, STOP_THEN_START "
-                        + "and kill-then-relaunch ").append(r.plan().repetitions()).append(" times each, side by side "
-                        + "(below the table).\n\n");
+                        + "alternating (the HTTP executor's paths of both), and of STOP_THEN_START with PROCESS "
+                        + "durability twice, START_THEN_STOP and FREEZE_THEN_START run once, STOP_THEN_START, "
+                        + "kill-then-relaunch and STOP_THEN_START with PROCESS durability ").append(r.plan().repetitions())
+                .append(" times each, side by side (below the table). The replacements have the default durability, SYNC "
+                        + "(an fsync before v1's kill), but those named (PROCESS).\n\n");
         b.append("| Scenario | outcome | window (ms) | requests in window | failed in window | failed in run "
                 + "(of requests) | p50 in window (ms) | p99 in window (ms) | max in window (ms) | p99 outside "
                 + "window (ms) | serving after |\n");

@@ -8,20 +8,47 @@ import java.util.Locale;
 /**
  * Issue 13, item 3: STOP_THEN_START against kill-then-relaunch, side by side in one run, run by run —
  * failed requests and windows — and where each one's gap went, from the executor's hook times
- * ({@link TimedHttpExecutor}) and the load's requests on one clock.
+ * ({@link TimedHttpExecutor}) and the load's requests on one clock. STOP_THEN_START runs with the default durability
+ * (SYNC: an fsync before v1's kill) and with PROCESS, which like kill-then-relaunch makes nothing durable before it.
  */
 final class SideBySide {
     private SideBySide() {
     }
 
-    /** One run: both scenarios under the same load, one right after the other. */
-    record Run(int run, boolean killFirst, HttpDowntime.Scenario stopThenStart, HttpDowntime.Scenario killRelaunch) {
-        /** Fewer failed requests and v2 answering sooner after the call. */
+    /**
+     * One run: the three scenarios under the same load, one right after the other, {@code first} first (then in the
+     * order STOP_THEN_START, kill-then-relaunch, STOP_THEN_START with PROCESS durability, round).
+     */
+    record Run(int run, String first, HttpDowntime.Scenario stopThenStart, HttpDowntime.Scenario killRelaunch,
+            HttpDowntime.Scenario stopThenStartProcess) {
+        /** STOP_THEN_START (SYNC): fewer failed requests and v2 answering sooner after the call. */
         boolean stopThenStartBetter() {
-            Gap s = Gap.of(stopThenStart);
+            return better(stopThenStart, killRelaunch);
+        }
+
+        /** The same with PROCESS durability. */
+        boolean processBetter() {
+            return better(stopThenStartProcess, killRelaunch);
+        }
+
+        /** The three in the order they ran. */
+        List<HttpDowntime.Scenario> inOrder() {
+            List<HttpDowntime.Scenario> all = List.of(stopThenStart, killRelaunch, stopThenStartProcess);
+            int from = java.util.Arrays.asList(HttpDowntime.FIRST).indexOf(first);
+            return List.of(all.get(from), all.get((from + 1) % 3), all.get((from + 2) % 3));
+        }
+
+        static boolean better(HttpDowntime.Scenario replaced, HttpDowntime.Scenario killRelaunch) {
+            Gap s = Gap.of(replaced);
             Gap k = Gap.of(killRelaunch);
-            return stopThenStart.failed() < killRelaunch.failed() && s.newServesNs() >= 0 && k.newServesNs() >= 0
+            return replaced.failed() < killRelaunch.failed() && s.newServesNs() >= 0 && k.newServesNs() >= 0
                     && s.newServesNs() < k.newServesNs();
+        }
+
+        static String verdict(HttpDowntime.Scenario replaced, HttpDowntime.Scenario killRelaunch) {
+            return better(replaced, killRelaunch) ? "yes" : "no (" + (replaced.failed() < killRelaunch.failed() ? "fewer"
+                    : "not fewer") + " failed, v2 " + (Gap.of(replaced).newServesNs() < Gap.of(killRelaunch).newServesNs()
+                    ? "sooner" : "later") + ")";
         }
     }
 
@@ -130,31 +157,39 @@ final class SideBySide {
     static String markdown(HttpDowntime.Result r) {
         StringBuilder b = new StringBuilder();
         b.append("### STOP_THEN_START against kill-then-relaunch, run by run\n\n");
-        b.append(r.runs().size()).append(" runs in this one, each doing both under the same load (the order "
-                + "alternates: even runs kill-then-relaunch first), the same sample, the same kill grace period (")
-                .append(HttpDowntime.GRACE_MS).append(" ms). *To v2's first answer*: from the call until a request is "
-                + "answered by v2. *To the final update*: from the call until the replacement's final update "
-                + "(STOP_THEN_START, after v2's readiness check passed) or v2's TASK_RUNNING (kill-then-relaunch, "
-                + "no readiness check). *Better*: fewer failed requests and v2 answering sooner.\n\n");
-        b.append("| run | first | STOP_THEN_START failed | kill-then-relaunch failed | STOP_THEN_START to v2's first "
-                + "answer (ms) | kill-then-relaunch to v2's first answer (ms) | STOP_THEN_START to the final update "
-                + "(ms) | kill-then-relaunch to TASK_RUNNING (ms) | STOP_THEN_START better |\n");
-        b.append("|---|---|---|---|---|---|---|---|---|\n");
+        b.append(r.runs().size()).append(" runs in this one, each doing all three under the same load (the order "
+                + "rotates: run 1 STOP_THEN_START first, run 2 kill-then-relaunch, run 3 STOP_THEN_START with PROCESS "
+                + "durability, and so on), the same sample, the same kill grace period (")
+                .append(HttpDowntime.GRACE_MS).append(" ms). STOP_THEN_START has the default durability, SYNC: an fsync "
+                + "before v1's kill. With PROCESS it has none, as kill-then-relaunch makes nothing durable before its "
+                + "kill or its launch: the same durability on both sides. *To v2's first answer*: from the call until "
+                + "a request is answered by v2. *To the final update*: from the call until the replacement's final "
+                + "update (STOP_THEN_START, after v2's readiness check passed) or v2's TASK_RUNNING "
+                + "(kill-then-relaunch, no readiness check). *Better*: fewer failed requests than kill-then-relaunch "
+                + "in the same run and v2 answering sooner.\n\n");
+        b.append("| run | first | STOP_THEN_START failed | kill-then-relaunch failed | STOP_THEN_START (PROCESS) failed "
+                + "| STOP_THEN_START to v2's first answer (ms) | kill-then-relaunch to v2's first answer (ms) "
+                + "| STOP_THEN_START (PROCESS) to v2's first answer (ms) | STOP_THEN_START to the final update (ms) "
+                + "| kill-then-relaunch to TASK_RUNNING (ms) | STOP_THEN_START better | STOP_THEN_START (PROCESS) better |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         int better = 0;
+        int processBetter = 0;
         for (Run run : r.runs()) {
             HttpDowntime.Scenario s = run.stopThenStart();
             HttpDowntime.Scenario k = run.killRelaunch();
+            HttpDowntime.Scenario p = run.stopThenStartProcess();
             better += run.stopThenStartBetter() ? 1 : 0;
-            b.append("| ").append(run.run()).append(" | ").append(run.killFirst() ? "kill-then-relaunch" : "STOP_THEN_START")
-                    .append(" | ").append(s.failed()).append(" | ").append(k.failed()).append(" | ")
+            processBetter += run.processBetter() ? 1 : 0;
+            b.append("| ").append(run.run()).append(" | ").append(run.first()).append(" | ").append(s.failed())
+                    .append(" | ").append(k.failed()).append(" | ").append(p.failed()).append(" | ")
                     .append(ms(Gap.of(s).newServesNs())).append(" | ").append(ms(Gap.of(k).newServesNs())).append(" | ")
+                    .append(ms(Gap.of(p).newServesNs())).append(" | ")
                     .append(ms(s.endNs() - s.startNs())).append(" | ").append(ms(k.endNs() - k.startNs())).append(" | ")
-                    .append(run.stopThenStartBetter() ? "yes" : "no (" + (s.failed() < k.failed() ? "fewer" : "not fewer")
-                            + " failed, v2 " + (Gap.of(s).newServesNs() < Gap.of(k).newServesNs() ? "sooner" : "later")
-                            + ")").append(" |\n");
+                    .append(Run.verdict(s, k)).append(" | ").append(Run.verdict(p, k)).append(" |\n");
         }
         b.append("\nSTOP_THEN_START better in ").append(better).append(" of ").append(r.runs().size())
-                .append(" runs.\n\n");
+                .append(" runs; with PROCESS durability in ").append(processBetter).append(" of ")
+                .append(r.runs().size()).append(".\n\n");
 
         b.append("### Where the gap goes (ms since the call)\n\n");
         b.append("From the executor's own clock (CLOCK_MONOTONIC, the same as the load's): its kill hook of v1 "
@@ -174,8 +209,7 @@ final class SideBySide {
                 + "first answer) | final update's timings | executor journal from the call to the kill |\n");
         b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Run run : r.runs()) {
-            for (HttpDowntime.Scenario s : run.killFirst() ? List.of(run.killRelaunch(), run.stopThenStart())
-                    : List.of(run.stopThenStart(), run.killRelaunch())) {
+            for (HttpDowntime.Scenario s : run.inOrder()) {
                 Gap g = Gap.of(s);
                 b.append("| ").append(s.name()).append(" | ").append(ms(g.killEnteredNs())).append(" | ")
                         .append(ms(g.oldTerminalNs())).append(" | ").append(ms(g.launchEnteredNs())).append(" | ")
@@ -188,10 +222,12 @@ final class SideBySide {
         }
         b.append('\n');
         for (Run run : r.runs()) {
-            Gap g = Gap.of(run.stopThenStart());
-            b.append("- ").append(run.stopThenStart().name()).append(", journaled from the call to the kill (ms): ")
-                    .append(Gap.steps(g.beforeKill())).append("; kill entered at ").append(ms(g.killEnteredNs()))
-                    .append('\n');
+            for (HttpDowntime.Scenario s : List.of(run.stopThenStart(), run.stopThenStartProcess())) {
+                Gap g = Gap.of(s);
+                b.append("- ").append(s.name()).append(", journaled from the call to the kill (ms): ")
+                        .append(Gap.steps(g.beforeKill())).append("; kill entered at ").append(ms(g.killEnteredNs()))
+                        .append('\n');
+            }
         }
         b.append('\n');
         return b.toString();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,21 +71,25 @@ class HarnessSmokeIT {
                 + "tasks, 16 at once\\): [0-9]+/s with no-op tasks, hooks on hook threads \\(the default\\); [0-9]+/s with "
                 + "no-op tasks, hooks called on the driver loop");
 
-        // the HTTP comparison: every scenario, STOP_THEN_START and kill-then-relaunch once per side-by-side run
+        // the HTTP comparison: every scenario, STOP_THEN_START (SYNC and PROCESS) and kill-then-relaunch once per
+        // side-by-side run
         assertThat(report).contains("## HTTP service under steady load", "(http-downtime.svg)");
+        String[] sideBySide = {"STOP_THEN_START", "kill-then-relaunch", HttpDowntime.STS_PROCESS};
         for (String s : new String[] {"START_THEN_STOP", "FREEZE_THEN_START", "STOP_THEN_START, run 1",
-            "kill-then-relaunch, run 1", "STOP_THEN_START, run 2", "kill-then-relaunch, run 2"}) {
-            assertThat(report).containsPattern("\\| " + s + " \\| [A-Z_]+ \\| [0-9.]+ \\| [0-9]+ \\| [0-9]+ \\| ");
+            "kill-then-relaunch, run 1", "STOP_THEN_START (PROCESS), run 1", "STOP_THEN_START, run 2",
+            "kill-then-relaunch, run 2", "STOP_THEN_START (PROCESS), run 2"}) {
+            assertThat(report).containsPattern("\\| " + Pattern.quote(s) + " \\| [A-Z_]+ \\| [0-9.]+ \\| [0-9]+ \\| [0-9]+ \\| ");
             assertThat(report).contains("| failed requests, HTTP sample under load, " + s + " | ");
         }
         // ... the runs side by side, one row each, and where each scenario's gap went (hook times seen)
         assertThat(report).contains("### STOP_THEN_START against kill-then-relaunch, run by run",
-                "### Where the gap goes (ms since the call)").containsPattern("STOP_THEN_START better in [0-2] of 2 runs");
+                "### Where the gap goes (ms since the call)")
+                .containsPattern("STOP_THEN_START better in [0-2] of 2 runs; with PROCESS durability in [0-2] of 2\\.");
         for (int run = 1; run <= 2; run++) {
-            assertThat(report).containsPattern("\\| " + run + " \\| (STOP_THEN_START|kill-then-relaunch) \\| [0-9]+ \\| "
-                    + "[0-9]+ \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\| (yes|no \\(.*\\)) \\|\n");
-            for (String s : new String[] {"STOP_THEN_START", "kill-then-relaunch"}) {
-                assertThat(report).containsPattern("\\| " + s + ", run " + run + "( \\| [0-9.]+){8} \\| [0-9]+ fsync ");
+            assertThat(report).containsPattern("\\| " + run + " \\| " + Pattern.quote(sideBySide[run - 1])
+                    + "( \\| [0-9]+){3}( \\| [0-9.]+){5}( \\| (yes|no \\([a-z ,0-9]+\\))){2} \\|\n");
+            for (String s : sideBySide) {
+                assertThat(report).containsPattern("\\| " + Pattern.quote(s + ", run " + run) + "( \\| [0-9.]+){8} \\| [0-9]+ fsync ");
             }
         }
         String plot = Files.readString(svg);
