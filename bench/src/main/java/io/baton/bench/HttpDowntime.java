@@ -44,8 +44,9 @@ final class HttpDowntime {
     /** v1's kill grace period, in a replacement (the task's) and in kill-then-relaunch (the kill call's). */
     static final long GRACE_MS = 2_000;
     /**
-     * Unmeasured rounds of STOP_THEN_START and of kill-then-relaunch (alternating) before anything is measured: the
-     * shim's and the bench's client's paths of both, as in a shim and a framework that have been running a while.
+     * Unmeasured rounds of STOP_THEN_START and of kill-then-relaunch (one after the other; in the first two, a
+     * STOP_THEN_START with PROCESS durability after them) before anything is measured: the shim's and the bench's
+     * client's paths of each, as in a shim and a framework that have been running a while.
      */
     static final int WARM_ROUNDS = 5;
     /**
@@ -169,7 +170,7 @@ final class HttpDowntime {
                         "--shim", node.config.executorSocket().toString())) {
             node.awaitSubscribed(EXECUTOR, web.pid(), 30_000, web);
             // throw-away rounds first: the bench's own client and shim warm up before anything is measured, and each of
-            // the two compared side by side runs once (every scenario's clean-up kill warms the kill path; the first
+            // the three compared side by side runs (every scenario's clean-up kill warms the kill path; the first
             // STOP_THEN_START would otherwise be the shim's and the executor's first REPLACE reserved on delivery)
             scenario(node, web, ReplaceStrategy.START_THEN_STOP.name(), "warm", true);
             for (int i = 1; i <= WARM_ROUNDS; i++) {
@@ -182,28 +183,44 @@ final class HttpDowntime {
             for (ReplaceStrategy s : List.of(ReplaceStrategy.START_THEN_STOP, ReplaceStrategy.FREEZE_THEN_START)) {
                 out.add(scenario(node, web, s.name(), s.name().toLowerCase(java.util.Locale.ROOT), false));
             }
-            // side by side: each run does all three, the order rotating, so a drift of the machine hits each
+            // side by side: each run does all three, in one of the six orders (ORDERS), so a drift of the machine hits
+            // each and each of the two comparisons runs its pair both ways round
             for (int run = 1; run <= plan.repetitions(); run++) {
-                int first = (run - 1) % 3; // 0: STOP_THEN_START first, 1: kill-then-relaunch, 2: with PROCESS
+                List<String> order = order(run);
                 Scenario sts = null;
                 Scenario kill = null;
                 Scenario process = null;
-                for (int i = 0; i < 3; i++) {
-                    int leg = (first + i) % 3;
-                    Scenario s = leg == 0 ? stopThenStart(node, web, run) : leg == 1 ? killRelaunch(node, web, run)
-                            : stopThenStartProcess(node, web, run);
-                    sts = leg == 0 ? s : sts;
-                    kill = leg == 1 ? s : kill;
-                    process = leg == 2 ? s : process;
+                for (String leg : order) {
+                    Scenario s = leg.equals(KILL_RELAUNCH) ? killRelaunch(node, web, run) : leg.equals(STS_PROCESS)
+                            ? stopThenStartProcess(node, web, run) : stopThenStart(node, web, run);
+                    sts = leg.equals(ReplaceStrategy.STOP_THEN_START.name()) ? s : sts;
+                    kill = leg.equals(KILL_RELAUNCH) ? s : kill;
+                    process = leg.equals(STS_PROCESS) ? s : process;
                     out.add(s);
                 }
-                runs.add(new SideBySide.Run(run, FIRST[first], sts, kill, process));
+                runs.add(new SideBySide.Run(run, order, sts, kill, process));
             }
         }
     }
 
-    /** Which leg a side-by-side run does first, by (run - 1) % 3. */
-    static final String[] FIRST = {ReplaceStrategy.STOP_THEN_START.name(), KILL_RELAUNCH, STS_PROCESS};
+    /**
+     * The order of the three legs in each side-by-side run, run n taking the (n - 1) % 6th: every order once in six
+     * runs, and in the first two, three or five STOP_THEN_START (SYNC or PROCESS) as often before kill-then-relaunch
+     * as after it (or one more time).
+     */
+    static final List<List<String>> ORDERS;
+
+    static {
+        String s = ReplaceStrategy.STOP_THEN_START.name();
+        String k = KILL_RELAUNCH;
+        String p = STS_PROCESS;
+        ORDERS = List.of(List.of(s, k, p), List.of(p, k, s), List.of(s, p, k), List.of(k, p, s), List.of(p, s, k),
+                List.of(k, s, p));
+    }
+
+    static List<String> order(int run) {
+        return ORDERS.get((run - 1) % ORDERS.size());
+    }
 
     private Scenario stopThenStartProcess(Node node, ChildJvm web, int run) throws Exception {
         return scenario(node, web, STS_PROCESS, "stop_then_start_process-" + run, false,
@@ -327,8 +344,8 @@ final class HttpDowntime {
                         + "have it: compiled by the JIT (the HTTP executor's JVM is fresh: it warms itself up as every "
                         + "executor does). Then, after unmeasured rounds (short loads) of START_THEN_STOP once and of "
                         + "STOP_THEN_START and kill-then-relaunch ").append(WARM_ROUNDS).append(" times each, "
-                        + "alternating (the HTTP executor's paths of both), and of STOP_THEN_START with PROCESS "
-                        + "durability twice, START_THEN_STOP and FREEZE_THEN_START run once, STOP_THEN_START, "
+                        + "one after the other (the HTTP executor's paths of both), and of STOP_THEN_START with PROCESS "
+                        + "durability after the first two, START_THEN_STOP and FREEZE_THEN_START run once, STOP_THEN_START, "
                         + "kill-then-relaunch and STOP_THEN_START with PROCESS durability ").append(r.plan().repetitions())
                 .append(" times each, side by side (below the table). The replacements have the default durability, SYNC "
                         + "(an fsync before v1's kill), but those named (PROCESS).\n\n");

@@ -15,11 +15,8 @@ final class SideBySide {
     private SideBySide() {
     }
 
-    /**
-     * One run: the three scenarios under the same load, one right after the other, {@code first} first (then in the
-     * order STOP_THEN_START, kill-then-relaunch, STOP_THEN_START with PROCESS durability, round).
-     */
-    record Run(int run, String first, HttpDowntime.Scenario stopThenStart, HttpDowntime.Scenario killRelaunch,
+    /** One run: the three scenarios under the same load, one right after the other, in {@code order} (their names). */
+    record Run(int run, List<String> order, HttpDowntime.Scenario stopThenStart, HttpDowntime.Scenario killRelaunch,
             HttpDowntime.Scenario stopThenStartProcess) {
         /** STOP_THEN_START (SYNC): fewer failed requests and v2 answering sooner after the call. */
         boolean stopThenStartBetter() {
@@ -33,22 +30,30 @@ final class SideBySide {
 
         /** The three in the order they ran. */
         List<HttpDowntime.Scenario> inOrder() {
-            List<HttpDowntime.Scenario> all = List.of(stopThenStart, killRelaunch, stopThenStartProcess);
-            int from = java.util.Arrays.asList(HttpDowntime.FIRST).indexOf(first);
-            return List.of(all.get(from), all.get((from + 1) % 3), all.get((from + 2) % 3));
+            return order.stream().map(leg -> leg.equals(HttpDowntime.KILL_RELAUNCH) ? killRelaunch
+                    : leg.equals(HttpDowntime.STS_PROCESS) ? stopThenStartProcess : stopThenStart).toList();
+        }
+
+        /** The order, as the report's column shows it. */
+        String orderText() {
+            return String.join(" → ", order);
         }
 
         static boolean better(HttpDowntime.Scenario replaced, HttpDowntime.Scenario killRelaunch) {
-            Gap s = Gap.of(replaced);
-            Gap k = Gap.of(killRelaunch);
-            return replaced.failed() < killRelaunch.failed() && s.newServesNs() >= 0 && k.newServesNs() >= 0
-                    && s.newServesNs() < k.newServesNs();
+            long s = Gap.of(replaced).newServesNs();
+            long k = Gap.of(killRelaunch).newServesNs();
+            return replaced.failed() < killRelaunch.failed() && s >= 0 && (k < 0 || s < k);
         }
 
+        /** "yes", or what was not better: the failed requests, and v2's first answer (never seen: "none"). */
         static String verdict(HttpDowntime.Scenario replaced, HttpDowntime.Scenario killRelaunch) {
-            return better(replaced, killRelaunch) ? "yes" : "no (" + (replaced.failed() < killRelaunch.failed() ? "fewer"
-                    : "not fewer") + " failed, v2 " + (Gap.of(replaced).newServesNs() < Gap.of(killRelaunch).newServesNs()
-                    ? "sooner" : "later") + ")";
+            if (better(replaced, killRelaunch)) {
+                return "yes";
+            }
+            long s = Gap.of(replaced).newServesNs();
+            long k = Gap.of(killRelaunch).newServesNs();
+            String v2 = s < 0 ? "no answer from v2" : k < 0 || s < k ? "v2 sooner" : s == k ? "v2 as soon" : "v2 later";
+            return "no (" + (replaced.failed() < killRelaunch.failed() ? "fewer" : "not fewer") + " failed, " + v2 + ")";
         }
     }
 
@@ -157,9 +162,8 @@ final class SideBySide {
     static String markdown(HttpDowntime.Result r) {
         StringBuilder b = new StringBuilder();
         b.append("### STOP_THEN_START against kill-then-relaunch, run by run\n\n");
-        b.append(r.runs().size()).append(" runs in this one, each doing all three under the same load (the order "
-                + "rotates: run 1 STOP_THEN_START first, run 2 kill-then-relaunch, run 3 STOP_THEN_START with PROCESS "
-                + "durability, and so on), the same sample, the same kill grace period (")
+        b.append(r.runs().size()).append(" runs in this one, each doing all three under the same load, in the order "
+                + "shown (a run takes the next of the six orders), the same sample, the same kill grace period (")
                 .append(HttpDowntime.GRACE_MS).append(" ms). STOP_THEN_START has the default durability, SYNC: an fsync "
                 + "before v1's kill. With PROCESS it has none, as kill-then-relaunch makes nothing durable before its "
                 + "kill or its launch: the same durability on both sides. *To v2's first answer*: from the call until "
@@ -167,7 +171,7 @@ final class SideBySide {
                 + "update (STOP_THEN_START, after v2's readiness check passed) or v2's TASK_RUNNING "
                 + "(kill-then-relaunch, no readiness check). *Better*: fewer failed requests than kill-then-relaunch "
                 + "in the same run and v2 answering sooner.\n\n");
-        b.append("| run | first | STOP_THEN_START failed | kill-then-relaunch failed | STOP_THEN_START (PROCESS) failed "
+        b.append("| run | order | STOP_THEN_START failed | kill-then-relaunch failed | STOP_THEN_START (PROCESS) failed "
                 + "| STOP_THEN_START to v2's first answer (ms) | kill-then-relaunch to v2's first answer (ms) "
                 + "| STOP_THEN_START (PROCESS) to v2's first answer (ms) | STOP_THEN_START to the final update (ms) "
                 + "| kill-then-relaunch to TASK_RUNNING (ms) | STOP_THEN_START better | STOP_THEN_START (PROCESS) better |\n");
@@ -180,7 +184,7 @@ final class SideBySide {
             HttpDowntime.Scenario p = run.stopThenStartProcess();
             better += run.stopThenStartBetter() ? 1 : 0;
             processBetter += run.processBetter() ? 1 : 0;
-            b.append("| ").append(run.run()).append(" | ").append(run.first()).append(" | ").append(s.failed())
+            b.append("| ").append(run.run()).append(" | ").append(run.orderText()).append(" | ").append(s.failed())
                     .append(" | ").append(k.failed()).append(" | ").append(p.failed()).append(" | ")
                     .append(ms(Gap.of(s).newServesNs())).append(" | ").append(ms(Gap.of(k).newServesNs())).append(" | ")
                     .append(ms(Gap.of(p).newServesNs())).append(" | ")

@@ -7,7 +7,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -168,12 +167,14 @@ final class HttpProbe {
         }
         String location = null;
         for (int i = 1; i < lines.length; i++) {
+            if (folded(lines[i])) {
+                continue; // the rest of an earlier header's value (an obsolete fold), not a header of its own
+            }
             int colon = lines[i].indexOf(':');
             if (colon > 0 && lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT).equals("location")) {
                 StringBuilder value = new StringBuilder(lines[i].substring(colon + 1).trim());
                 // an obsolete folded header goes on in lines that begin with a space or a tab: one space each
-                for (; i + 1 < lines.length && !lines[i + 1].isEmpty() && (lines[i + 1].charAt(0) == ' '
-                        || lines[i + 1].charAt(0) == '\t'); i++) {
+                for (; i + 1 < lines.length && folded(lines[i + 1]); i++) {
                     value.append(value.length() == 0 ? "" : " ").append(lines[i + 1].trim());
                 }
                 location = value.toString().trim();
@@ -182,41 +183,125 @@ final class HttpProbe {
         return new Answer(code, location == null || location.isEmpty() ? null : location);
     }
 
+    /** Whether a head's line goes on the header before it: it begins with a space or a tab. */
+    private static boolean folded(String line) {
+        return !line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t');
+    }
+
     /**
-     * The path to ask for next when {@code location} (resolved against {@code from} as RFC 3986 resolves a reference)
-     * is on 127.0.0.1 (or localhost) at {@code port} over plain HTTP; null when it is elsewhere or not a valid
-     * reference. Bytes a request line cannot carry as they are (spaces, controls, anything beyond ASCII: a head is
-     * read byte for byte) are sent percent-encoded; the fragment is not sent.
+     * The path (and query) to ask for next when {@code location}, resolved against {@code from} as RFC 3986 section 5.2
+     * resolves a reference, is on 127.0.0.1 (or localhost) at {@code port} over plain HTTP; null when it is elsewhere,
+     * has no host or a user, or is not a reference. Bytes a request line cannot carry as they are (spaces, controls,
+     * anything beyond ASCII: a head is read byte for byte) are sent percent-encoded; the fragment is not sent.
      */
     static String samePort(String location, int port, String from) {
         String ref = encoded(location);
         int hash = ref.indexOf('#');
         ref = hash < 0 ? ref : ref.substring(0, hash);
-        int query = from.indexOf('?');
-        String fromPath = query < 0 ? from : from.substring(0, query);
         if (ref.isEmpty()) {
-            return from; // the same resource again
+            return from; // the same resource again, its query too
         }
-        if (ref.startsWith("?")) {
-            return fromPath + ref; // a new query on the same path (java.net.URI would drop the path's last segment)
+        String scheme = null;
+        int colon = schemeEnd(ref);
+        String rest = ref;
+        if (colon > 0) {
+            scheme = ref.substring(0, colon);
+            rest = ref.substring(colon + 1);
         }
-        URI u;
-        try {
-            u = URI.create("http://127.0.0.1:" + port + fromPath).resolve(ref).normalize();
-        } catch (IllegalArgumentException bad) {
+        String authority = null;
+        if (rest.startsWith("//")) {
+            int end = 2;
+            while (end < rest.length() && rest.charAt(end) != '/' && rest.charAt(end) != '?') {
+                end++;
+            }
+            authority = rest.substring(2, end);
+            rest = rest.substring(end);
+        }
+        int q = rest.indexOf('?');
+        String path = q < 0 ? rest : rest.substring(0, q);
+        String query = q < 0 ? null : rest.substring(q + 1);
+        if (scheme != null && !scheme.equalsIgnoreCase("http") || (scheme != null || authority != null)
+                && (authority == null || !local(authority, port))) {
             return null;
         }
-        String host = u.getHost();
-        if (!"http".equalsIgnoreCase(u.getScheme()) || host == null || u.getPort() != port
-                && !(u.getPort() == -1 && port == 80)
-                || !(host.equals("127.0.0.1") || host.equalsIgnoreCase("localhost"))) {
-            return null;
+        String basePath = encoded(from);
+        int bq = basePath.indexOf('?');
+        basePath = bq < 0 ? basePath : basePath.substring(0, bq);
+        String target;
+        if (authority != null || path.startsWith("/")) {
+            target = withoutDotSegments(path);
+        } else if (path.isEmpty()) {
+            target = basePath; // "?q": the same path, a new query
+        } else {
+            target = withoutDotSegments(basePath.substring(0, basePath.lastIndexOf('/') + 1) + path);
         }
-        String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
-        while (path.startsWith("/../") || path.equals("/..")) { // dot segments above the root go (RFC 3986 5.2.4)
-            path = path.length() == 3 ? "/" : path.substring(3);
+        target = target.isEmpty() ? "/" : target;
+        return query == null ? target : target + "?" + query;
+    }
+
+    /** The index of the colon that ends {@code ref}'s scheme (ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )), or -1. */
+    private static int schemeEnd(String ref) {
+        for (int i = 0; i < ref.length(); i++) {
+            char c = ref.charAt(i);
+            boolean alpha = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
+            if (c == ':') {
+                return i > 0 ? i : -1;
+            }
+            if (!(alpha || i > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'))) {
+                return -1;
+            }
         }
-        return u.getRawQuery() == null ? path : path + "?" + u.getRawQuery();
+        return -1;
+    }
+
+    /** Whether {@code authority} is 127.0.0.1 or localhost at {@code port} (80 when it names none), with no user. */
+    private static boolean local(String authority, int port) {
+        if (authority.indexOf('@') >= 0) {
+            return false; // RFC 9110 4.2.4: a user in an http URI is an error
+        }
+        int colon = authority.lastIndexOf(':');
+        String host = colon < 0 ? authority : authority.substring(0, colon);
+        String digits = colon < 0 ? "" : authority.substring(colon + 1);
+        int named;
+        if (digits.isEmpty()) {
+            named = 80;
+        } else if (digits.length() <= 5 && digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            named = Integer.parseInt(digits);
+        } else {
+            return false;
+        }
+        return named == port && (host.equals("127.0.0.1") || host.equalsIgnoreCase("localhost"));
+    }
+
+    /** {@code path} with its "." and ".." segments removed (RFC 3986 5.2.4); empty segments stay. */
+    static String withoutDotSegments(String path) {
+        StringBuilder out = new StringBuilder(path.length());
+        String in = path;
+        while (!in.isEmpty()) {
+            if (in.startsWith("../")) {
+                in = in.substring(3);
+            } else if (in.startsWith("./") || in.startsWith("/./")) {
+                in = in.substring(2); // "./x" is "x", "/./x" is "/x"
+            } else if (in.equals("/.")) {
+                in = "/";
+            } else if (in.startsWith("/../") || in.equals("/..")) {
+                in = in.length() == 3 ? "/" : in.substring(3);
+                int last = out.lastIndexOf("/");
+                out.setLength(Math.max(last, 0));
+            } else if (in.equals(".") || in.equals("..")) {
+                in = "";
+            } else {
+                int next = in.indexOf('/', in.charAt(0) == '/' ? 1 : 0);
+                next = next < 0 ? in.length() : next;
+                out.append(in, 0, next);
+                in = in.substring(next);
+            }
+        }
+        return out.toString();
+    }
+
+    private static boolean hex(char c) {
+        return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
     }
 
     /** {@code text} (one char per byte read) with what a URI cannot hold as it is percent-encoded, byte by byte. */
@@ -224,7 +309,8 @@ final class HttpProbe {
         StringBuilder b = null;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            boolean encode = c <= 0x20 || c >= 0x7f || "\"<>\\^`{|}".indexOf(c) >= 0;
+            boolean encode = c <= 0x20 || c >= 0x7f || "\"<>\\^`{|}[]".indexOf(c) >= 0
+                    || c == '%' && !(i + 2 < text.length() && hex(text.charAt(i + 1)) && hex(text.charAt(i + 2)));
             if (encode && b == null) {
                 b = new StringBuilder(text.length() + 16).append(text, 0, i);
             }

@@ -266,13 +266,63 @@ class ReadinessProbesTest {
         // found in review: java.net.URI resolves "?q" against "/a/b" to "/a/?q", keeps "/../" above the root, and
         // a Location's bytes beyond ASCII went out as '?'
         assertThat(followed("/health/deep?x=1", "Location: ?page=2")).isEqualTo("/health/deep?page=2");
-        assertThat(followed("/health/deep", "Location: #top")).isEqualTo("/health/deep");
+        assertThat(followed("/health/deep?x=1", "Location: #top")).as("the same target, its query kept")
+                .isEqualTo("/health/deep?x=1");
         assertThat(followed("/a/b", "Location: /../../ok")).isEqualTo("/ok");
         assertThat(followed("/a/b/c", "Location: ../d/./e")).isEqualTo("/a/d/e");
         assertThat(followed("/", "Location: /caf\u00c3\u00a9 au lait")).as("UTF-8 bytes, sent encoded")
                 .isEqualTo("/caf%C3%A9%20au%20lait");
         assertThat(followed("/", "Location:\r\n /folded")).as("an obsolete folded header").isEqualTo("/folded");
         assertThat(followed("/", "Location: /one\r\n\ttwo")).isEqualTo("/one%20two");
+        assertThat(followed("/", "X-Other: a\r\n Location: /not-a-header\r\nLocation: /real")).as("a fold of another header")
+                .isEqualTo("/real");
+    }
+
+    @Test
+    void aRedirectsTargetIsResolvedByTheRfcsRules() {
+        int p = 8080;
+        // RFC 3986 5.4.1's normal examples, as far as they stay on this host and port (base /b/c/d;p?q)
+        String base = "/b/c/d;p?q";
+        assertThat(HttpProbe.samePort("g", p, base)).isEqualTo("/b/c/g");
+        assertThat(HttpProbe.samePort("./g", p, base)).isEqualTo("/b/c/g");
+        assertThat(HttpProbe.samePort("g/", p, base)).isEqualTo("/b/c/g/");
+        assertThat(HttpProbe.samePort("/g", p, base)).isEqualTo("/g");
+        assertThat(HttpProbe.samePort("?y", p, base)).isEqualTo("/b/c/d;p?y");
+        assertThat(HttpProbe.samePort("g?y", p, base)).isEqualTo("/b/c/g?y");
+        assertThat(HttpProbe.samePort("#s", p, base)).isEqualTo("/b/c/d;p?q");
+        assertThat(HttpProbe.samePort("g?y#s", p, base)).isEqualTo("/b/c/g?y");
+        assertThat(HttpProbe.samePort(";x", p, base)).isEqualTo("/b/c/;x");
+        assertThat(HttpProbe.samePort(".", p, base)).isEqualTo("/b/c/");
+        assertThat(HttpProbe.samePort("..", p, base)).isEqualTo("/b/");
+        assertThat(HttpProbe.samePort("../g", p, base)).isEqualTo("/b/g");
+        assertThat(HttpProbe.samePort("../..", p, base)).isEqualTo("/");
+        assertThat(HttpProbe.samePort("../../../g", p, base)).isEqualTo("/g");
+        assertThat(HttpProbe.samePort("/./g", p, base)).isEqualTo("/g");
+        assertThat(HttpProbe.samePort("g.", p, base)).isEqualTo("/b/c/g.");
+        assertThat(HttpProbe.samePort("./g/.", p, base)).isEqualTo("/b/c/g/");
+        assertThat(HttpProbe.samePort("g;x=1/../y", p, base)).isEqualTo("/b/c/y");
+        assertThat(HttpProbe.samePort("g?y/./x", p, base)).as("a query is not a path").isEqualTo("/b/c/g?y/./x");
+        // empty segments stay; a query may hold '?'; absolute and scheme-relative forms on this host and port
+        assertThat(HttpProbe.samePort("/a//b", p, base)).isEqualTo("/a//b");
+        assertThat(HttpProbe.samePort("/p?a?b#c", p, base)).isEqualTo("/p?a?b");
+        assertThat(HttpProbe.samePort("HTTP://LOCALHOST:8080/x", p, base)).isEqualTo("/x");
+        assertThat(HttpProbe.samePort("//127.0.0.1:8080/x/../y", p, base)).isEqualTo("/y");
+        assertThat(HttpProbe.samePort("http://127.0.0.1:8080", p, base)).isEqualTo("/");
+        assertThat(HttpProbe.samePort("http://localhost/x", 80, base)).as("port 80 unnamed").isEqualTo("/x");
+        assertThat(HttpProbe.samePort("http://localhost/x", p, base)).as("port 80 is not 8080").isNull();
+        // elsewhere, or not an http URI with a host: not followed
+        assertThat(HttpProbe.samePort("https://127.0.0.1:8080/x", p, base)).isNull();
+        assertThat(HttpProbe.samePort("http://127.0.0.2:8080/x", p, base)).isNull();
+        assertThat(HttpProbe.samePort("http://u@127.0.0.1:8080/x", p, base)).as("a user").isNull();
+        assertThat(HttpProbe.samePort("///x", p, base)).as("an empty host").isNull();
+        assertThat(HttpProbe.samePort("http:/x", p, base)).as("no host").isNull();
+        assertThat(HttpProbe.samePort("http://[::1]:8080/x", p, base)).isNull();
+        assertThat(HttpProbe.samePort("mailto:a@b", p, base)).isNull();
+        // what a request line cannot carry is percent-encoded, an escape is left as it is
+        assertThat(HttpProbe.samePort("/a b\t\"<>\\^`{|}[]\u007f", p, base))
+                .isEqualTo("/a%20b%09%22%3C%3E%5C%5E%60%7B%7C%7D%5B%5D%7F");
+        assertThat(HttpProbe.samePort("/100%/%2F%zz", p, base)).isEqualTo("/100%25/%2F%25zz");
+        assertThat(HttpProbe.samePort("g", p, "/x{y}/z")).as("a base path with braces").isEqualTo("/x%7By%7D/g");
     }
 
     /** The request line's target of the request that follows {@code headers}' redirect, asked from {@code from}. */
