@@ -110,7 +110,9 @@ final class JournalTimeline {
             if (r.request != null) {
                 ReplaceRequested q = r.request;
                 sb.append(": ").append(io.baton.tasks.Replaces.describe(q.getRequest())).append(", ")
-                        .append(q.getRequest().getPolicy().getStrategy()).append(", requested ")
+                        .append(q.getRequest().getPolicy().getStrategy()).append(", ")
+                        .append(io.baton.tasks.Replaces.resolved(q.getRequest().getPolicy()).getDurability())
+                        .append(", requested ")
                         .append(Format.time(q.getRequestedAtUs()));
             }
             sb.append('\n');

@@ -1,5 +1,6 @@
 package io.baton.cli;
 
+import io.baton.proto.Durability;
 import io.baton.proto.ReleaseLeftover;
 import io.baton.proto.ReplacePolicy;
 import io.baton.proto.ReplaceStrategy;
@@ -67,6 +68,12 @@ final class ReplaceCommand implements Callable<Integer> {
 
     @Option(names = "--release-leftover", paramLabel = "WHEN", description = "on-commit (default) or immediate.")
     String releaseLeftover = "on-commit";
+
+    @Option(names = "--durability", paramLabel = "D", description = "sync (default: the executor fsyncs its journal "
+            + "before the kill, the release and the launch; the replacement survives the machine's crash) or process "
+            + "(no fsync: it survives the executor's crash, not the machine's; the old task stops sooner by the disk's "
+            + "flush).")
+    String durability = "sync";
 
     @Option(names = "--id", paramLabel = "RID", description = "The replacement id (retries must reuse it; default: "
             + "r-<uuid>).")
@@ -150,6 +157,12 @@ final class ReplaceCommand implements Callable<Integer> {
             case "immediate" -> ReleaseLeftover.IMMEDIATE;
             default -> throw new CliException(CliException.USAGE, "invalid --release-leftover '" + releaseLeftover
                     + "'", "it is neither on-commit nor immediate", "use --release-leftover on-commit or immediate");
+        });
+        p.setDurability(switch (durability) {
+            case "sync" -> Durability.SYNC;
+            case "process" -> Durability.PROCESS;
+            default -> throw new CliException(CliException.USAGE, "invalid --durability '" + durability + "'",
+                    "it is neither sync nor process", "use --durability sync or process");
         });
         return p.build();
     }

@@ -106,13 +106,13 @@ class FrameworkCommandsIT {
         assertThat(ok.out().indexOf("DRAINING")).isLessThan(ok.out().indexOf("LAUNCHING"));
 
         CliNode.Run back = node.baton("replace", "w2", "--task", "w3", "--resources", "cpus:1;mem:64", "--spec", "fail",
-                "--id", "r-back", "--wait");
+                "--id", "r-back", "--durability", "process", "--wait");
         assertThat(back.exit()).as(back.out() + back.err()).isEqualTo(1);
         assertThat(back.out()).contains("LAUNCHING").contains("outcome ROLLED_BACK").contains("fails at start");
         // issue 11: the same command again is a retry of an ended replacement: its recorded outcome, at once
         long t0 = System.nanoTime();
         CliNode.Run again = node.baton("replace", "w2", "--task", "w3", "--resources", "cpus:1;mem:64", "--spec", "fail",
-                "--id", "r-back", "--wait", "--wait-timeout", "20s");
+                "--id", "r-back", "--durability", "process", "--wait", "--wait-timeout", "20s");
         assertThat(again.exit()).as(again.out() + again.err()).isEqualTo(1);
         assertThat(again.out()).contains("outcome ROLLED_BACK").contains("fails at start");
         assertThat((System.nanoTime() - t0) / 1_000_000).as("not the whole wait timeout").isLessThan(15_000);
@@ -123,11 +123,12 @@ class FrameworkCommandsIT {
         node.stopExecutors();
         CliNode.Run journal = CliNode.run("journal", dir.resolve("workers/journal").toString());
         assertThat(journal.exit()).as(journal.err()).isZero();
-        assertThat(journal.out()).contains("replacement r-ok: w1 -> w2, STOP_THEN_START, requested ")
+        assertThat(journal.out()).contains("replacement r-ok: w1 -> w2, STOP_THEN_START, SYNC, requested ")
                 .containsPattern("\\+\\d+\\.\\d{3}s  RESERVE_ACCEPTED pool cpus:1;mem:64")
                 .containsPattern("\\+\\d+\\.\\d{3}s  status w1 TASK_KILLED")
                 .containsPattern("outcome COMMITTED \\(drain \\d+\\.\\d{3}s, handoff \\d+\\.\\d{3}s, launch")
-                .contains("replacement r-back: w2 -> w3").contains("outcome ROLLED_BACK");
+                .contains("replacement r-back: w2 -> w3, STOP_THEN_START, PROCESS, requested ")
+                .contains("outcome ROLLED_BACK");
         assertThat(journal.out().indexOf("r-ok")).isLessThan(journal.out().indexOf("r-back"));
     }
 

@@ -82,6 +82,14 @@ class HelpTest {
     }
 
     @Test
+    void aDurabilityOtherThanSyncOrProcessIsRefusedByName() {
+        CliNode.Run r = CliNode.run("replace", "w1", "--task", "w2", "--resources", "cpus:1", "--durability", "fast");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("invalid --durability 'fast'").contains("it is neither sync nor process")
+                .contains("use --durability sync or process");
+    }
+
+    @Test
     void noCommandIsAUsageError() {
         CliNode.Run r = CliNode.run();
 
