@@ -1,5 +1,6 @@
 package io.baton.sdk.client;
 
+import io.baton.proto.Durability;
 import io.baton.proto.ExecutorID;
 import io.baton.proto.OfferID;
 import io.baton.proto.Replace;
@@ -59,6 +60,14 @@ public record ReplaceSpec(String replacementId, String oldTaskId, TaskInfo newTa
 
     public ReplaceSpec withStrategy(ReplaceStrategy strategy) {
         return withPolicy(policy.toBuilder().setStrategy(strategy).build());
+    }
+
+    /**
+     * SYNC (the default: the executor fsyncs its journal before the kill, the release and the launch, so the
+     * replacement survives the machine's crash) or PROCESS (no fsync: it survives the executor's crash only).
+     */
+    public ReplaceSpec withDurability(Durability durability) {
+        return withPolicy(policy.toBuilder().setDurability(durability).build());
     }
 
     public ReplaceSpec withExecutorId(String id) {
