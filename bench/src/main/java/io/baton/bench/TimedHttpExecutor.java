@@ -88,6 +88,20 @@ public final class TimedHttpExecutor extends BatonExecutor {
 
     @Override
     public void kill(Task task, Duration gracePeriod) throws Exception {
+        timedKill(task, timed -> sample.kill(timed, gracePeriod));
+    }
+
+    @Override
+    public void kill(Task task, Duration gracePeriod, TaskInfo successor) throws Exception {
+        timedKill(task, timed -> sample.kill(timed, gracePeriod, successor));
+    }
+
+    /** A hook body on a task handle. */
+    private interface Body {
+        void run(Task task) throws Exception;
+    }
+
+    private void timedKill(Task task, Body kill) throws Exception {
         long entered = System.nanoTime();
         long[] killed = {-1};
         Task timed = new Task(task.info(), (id, state, message) -> {
@@ -98,7 +112,7 @@ public final class TimedHttpExecutor extends BatonExecutor {
             task.update(state, message);
         });
         try {
-            sample.kill(timed, gracePeriod);
+            kill.run(timed);
         } finally {
             long returned = System.nanoTime();
             TracedJournal j = journal; // what the driver journaled in the second before the kill began

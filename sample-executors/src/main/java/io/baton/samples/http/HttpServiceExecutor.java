@@ -1,5 +1,6 @@
 package io.baton.samples.http;
 
+import io.baton.proto.TaskInfo;
 import io.baton.proto.TaskSpec;
 import io.baton.sdk.api.BatonExecutor;
 import io.baton.sdk.api.ExecutorOptions;
@@ -25,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Params: {@code port} (required), {@code fail=true} (the version refuses to start: FAILED before
  * RUNNING, for rollback demos), {@code ready_after_ms} (default 0; {@code never}: never ready),
- * {@code threads} (worker threads, default 16).
+ * {@code threads} (worker threads, default 16), {@code handoff_hold_ms} (default 2000: how long this
+ * version's port listener waits for a successor, below; 0: never).
  *
  * <p><b>Readiness.</b> A version that is not ready yet must not take traffic, and with SO_REUSEPORT
  * listening <em>is</em> taking traffic; so a task reports RUNNING as soon as it is launched but binds its
@@ -42,15 +44,27 @@ import java.util.concurrent.TimeUnit;
  * <p><b>Kill</b> stops accepting (leaves the port's listener, closing it when no other version uses it),
  * finishes the requests in flight, closes idle keep-alive connections, closes whatever is left at the
  * grace deadline, and reports KILLED.
+ *
+ * <p><b>Handoff</b>: killed by a replacement whose successor serves the same port and listens as soon as
+ * it is launched (no {@code ready_after_ms}), the version does all that but does not close the port's
+ * listener: it holds it for up to {@code handoff_hold_ms}, the kernel queues the connections made
+ * meanwhile, and the successor takes them over when it joins the port. So a STOP_THEN_START refuses no
+ * connection: requests made between v1's end and v2's start wait for v2 (or, if v2 fails to start, for
+ * v1 again, relaunched by the rollback). A successor that must warm up first is not waited for: a client
+ * gets a refusal rather than a connection that hangs for the warm-up. A hold nobody takes over closes at
+ * its end, resetting what it queued.
  */
 public final class HttpServiceExecutor extends BatonExecutor {
+    /** How long a version's listener waits for a successor on its port unless {@code handoff_hold_ms} says. */
+    static final long HANDOFF_HOLD_MS = 2_000;
+
     private final Map<String, Instance> instances = new ConcurrentHashMap<>();
-    private final PortListeners ports = new PortListeners();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "http-service-executor-timers");
         t.setDaemon(true);
         return t;
     });
+    private final PortListeners ports = new PortListeners(timers);
 
     /** One task: its server once it listens. Guarded by itself: binding and killing race. */
     private static final class Instance {
@@ -70,18 +84,21 @@ public final class HttpServiceExecutor extends BatonExecutor {
         int port;
         long readyAfterMs;
         int threads;
+        long holdMs;
         try {
             port = Integer.parseInt(spec.getParamsOrDefault("port", ""));
             String ready = spec.getParamsOrDefault("ready_after_ms", "0");
             readyAfterMs = ready.equals("never") ? -1 : Long.parseLong(ready);
             threads = Integer.parseInt(spec.getParamsOrDefault("threads", "16"));
+            holdMs = Long.parseLong(spec.getParamsOrDefault("handoff_hold_ms", Long.toString(HANDOFF_HOLD_MS)));
         } catch (NumberFormatException e) {
             task.failed("bad params " + spec.getParamsMap() + ": port (1-65535) is required; ready_after_ms is a "
-                    + "number or 'never'; threads a number (" + e.getMessage() + ")");
+                    + "number or 'never'; threads and handoff_hold_ms are numbers (" + e.getMessage() + ")");
             return;
         }
-        if (port < 1 || port > 65535 || threads < 1) {
-            task.failed("port must be 1-65535 and threads at least 1; params were " + spec.getParamsMap());
+        if (port < 1 || port > 65535 || threads < 1 || holdMs < 0) {
+            task.failed("port must be 1-65535, threads at least 1 and handoff_hold_ms at least 0; params were "
+                    + spec.getParamsMap());
             return;
         }
         Instance inst = new Instance();
@@ -157,6 +174,34 @@ public final class HttpServiceExecutor extends BatonExecutor {
 
     @Override
     public void kill(Task task, Duration grace) throws InterruptedException {
+        stop(task, grace, 0);
+    }
+
+    @Override
+    public void kill(Task task, Duration grace, TaskInfo successor) throws InterruptedException {
+        stop(task, grace, handoffHoldMs(task.info(), successor));
+    }
+
+    /**
+     * How long {@code old}'s listener waits for {@code successor}: {@code old}'s {@code handoff_hold_ms} when the
+     * successor serves the same port and listens at launch; else 0. Params that do not parse hold nothing (the
+     * launch refused those already).
+     */
+    static long handoffHoldMs(TaskInfo old, TaskInfo successor) {
+        Map<String, String> was = old.getSpec().getParamsMap();
+        Map<String, String> next = successor.getSpec().getParamsMap();
+        try {
+            if (!next.getOrDefault("port", "").equals(was.getOrDefault("port", "-"))
+                    || Long.parseLong(next.getOrDefault("ready_after_ms", "0")) != 0) {
+                return 0;
+            }
+            return Long.parseLong(was.getOrDefault("handoff_hold_ms", Long.toString(HANDOFF_HOLD_MS)));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private void stop(Task task, Duration grace, long holdMs) throws InterruptedException {
         Instance inst = instances.remove(task.id());
         if (inst == null) {
             task.killed("not running");
@@ -174,9 +219,10 @@ public final class HttpServiceExecutor extends BatonExecutor {
             task.killed("stopped before it listened");
             return;
         }
-        VersionServer.Drained d = server.stop(grace.toMillis());
+        VersionServer.Drained d = server.stop(grace.toMillis(), holdMs);
         task.killed("drained port " + server.port + ": " + d.served() + " requests served, " + d.forced()
-                + " connections still open at the grace deadline were closed");
+                + " connections still open at the grace deadline were closed" + (ports.held(server.port)
+                        ? "; its listener waits up to " + holdMs + " ms for the successor" : ""));
     }
 
     /** {@code --id ID --work-dir DIR [--shim SOCKET]}. */

@@ -7,6 +7,9 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The listening sockets of one executor, one per port, shared by every server of that port in the
@@ -20,15 +23,35 @@ import java.util.Map;
  *
  * <p>Every listener is bound with SO_REUSEPORT, so a new version in another process (or another
  * executor) binds the same port while this one still serves. Thread-safe.
+ *
+ * <p><b>Held for a successor.</b> The last server to leave may leave the listener <em>held</em> for a
+ * while ({@link #leave(Shared, long)}): it stays open, so the kernel goes on accepting connections into its
+ * queue, and the next server to join the port takes them. A STOP_THEN_START of this port's version does
+ * that: no connection made between the old version's end and the new one's start is refused. A hold that
+ * no server joins within its time is closed then (what it queued is reset, as a closed port would have
+ * refused it).
  */
 final class PortListeners {
     private final Map<Integer, Shared> byPort = new HashMap<>();
+    private final ScheduledExecutorService timers;
+
+    /** Listeners that are never held (a version serving on its own, outside an executor). */
+    PortListeners() {
+        this(null);
+    }
+
+    /** {@code timers} closes the holds that nobody joined in time. */
+    PortListeners(ScheduledExecutorService timers) {
+        this.timers = timers;
+    }
 
     /** A listening socket and how many servers use it. */
     static final class Shared {
         final int port;
         final ServerSocketChannel channel;
         private int users;
+        /** While no server uses it: when an unjoined hold ends; null when not held. */
+        private ScheduledFuture<?> hold;
 
         private Shared(int port, ServerSocketChannel channel) {
             this.port = port;
@@ -36,12 +59,19 @@ final class PortListeners {
         }
     }
 
-    /** The port's listener, bound now (127.0.0.1, SO_REUSEPORT, non-blocking) if this executor has none. */
+    /**
+     * The port's listener, bound now (127.0.0.1, SO_REUSEPORT, non-blocking) if this executor has none; a held
+     * one is taken over with the connections it queued.
+     */
     synchronized Shared join(int port) throws IOException {
         Shared s = byPort.get(port);
         if (s == null) {
             s = new Shared(port, bind(port));
             byPort.put(port, s);
+        }
+        if (s.hold != null) {
+            s.hold.cancel(false);
+            s.hold = null;
         }
         s.users++;
         return s;
@@ -52,11 +82,45 @@ final class PortListeners {
      * the caller's to empty and close, and the next {@link #join} binds a new one.
      */
     synchronized boolean leave(Shared s) {
+        return leave(s, 0);
+    }
+
+    /**
+     * As {@link #leave(Shared)}, but the last user leaves the listener held for {@code holdMs} (when positive):
+     * open, queueing connections for the next server to join; closed then if none has. False then. Listeners made
+     * without timers are never held.
+     */
+    synchronized boolean leave(Shared s, long holdMs) {
         if (--s.users > 0) {
+            return false;
+        }
+        if (holdMs > 0 && timers != null) {
+            s.hold = timers.schedule(() -> endHold(s), holdMs, TimeUnit.MILLISECONDS);
             return false;
         }
         byPort.remove(s.port, s);
         return true;
+    }
+
+    /** Whether {@code port}'s listener is held, waiting for a server. */
+    synchronized boolean held(int port) {
+        Shared s = byPort.get(port);
+        return s != null && s.hold != null;
+    }
+
+    private void endHold(Shared s) {
+        synchronized (this) {
+            if (s.users > 0 || s.hold == null) {
+                return; // joined meanwhile
+            }
+            s.hold = null;
+            byPort.remove(s.port, s);
+        }
+        try {
+            s.channel.close();
+        } catch (IOException ignored) {
+            // a listener nobody took over: nothing to do about a failed close
+        }
     }
 
     private static ServerSocketChannel bind(int port) throws IOException {

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * servers still on the port; the last one to leave takes what the kernel queued, then closes it); each
  * open connection answers its next request with {@code Connection: close} and closes; connections idle
  * for {@link #DRAIN_IDLE_MS} after the drain began are closed; whatever is still open at the grace
- * deadline is closed hard.
+ * deadline is closed hard. Stopped for a successor on the same port, the last server leaves the listener
+ * held for it ({@link PortListeners#leave(Shared, long)}) instead of taking what is queued and closing it.
  *
  * <p>Threading: one acceptor thread per server; connections are served by a fixed pool of worker
  * threads, one connection per worker at a time (a connection waiting for a worker is queued).
@@ -46,6 +47,8 @@ final class VersionServer {
     private volatile boolean paused;
     private final Object pauseLock = new Object();
     private volatile long drainStartedNanos;
+    /** How long the last server to leave holds the port's listener for the next one (0: it closes it). */
+    private volatile long holdMs;
     /** Notified when the last open connection closes while draining. */
     private final Object drained = new Object();
 
@@ -98,9 +101,12 @@ final class VersionServer {
         }
     }
 
-    /** Leaves the listener; the last server of the port serves what is queued on it and closes it. */
+    /**
+     * Leaves the listener; the last server of the port serves what is queued on it and closes it, unless it
+     * holds it for the next one.
+     */
     private void leave() {
-        if (ports.leave(listener)) {
+        if (ports.leave(listener, holdMs)) {
             try {
                 acceptQueued();
             } catch (IOException e) {
@@ -188,6 +194,15 @@ final class VersionServer {
 
     /** Stops accepting, lets open connections finish within {@code graceMs}, then closes the rest. */
     Drained stop(long graceMs) throws InterruptedException {
+        return stop(graceMs, 0);
+    }
+
+    /**
+     * As {@link #stop(long)}; if this is the port's last server, the listener is held for {@code holdMs} for the
+     * next server of the port (a successor), which takes the connections queued meanwhile.
+     */
+    Drained stop(long graceMs, long holdMs) throws InterruptedException {
+        this.holdMs = holdMs;
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMs);
         drainStartedNanos = System.nanoTime();
         draining = true;

@@ -169,6 +169,56 @@ class HttpServiceExecutorIT {
         }
     }
 
+    private static ReplaceSpec stopThenStart(String old, TaskInfo neu) {
+        return ReplaceSpec.of(old, neu).withPolicy(ReplacePolicy.newBuilder()
+                .setStrategy(ReplaceStrategy.STOP_THEN_START).setStartTimeoutMs(10_000).build());
+    }
+
+    @Test
+    void stopThenStartHandsThePortsListenerToV2SoNoConnectionIsRefusedInBetween() throws Exception {
+        node.launch("web", version("web-v1", "v1"));
+
+        try (HttpLoad keepAlive = new HttpLoad(port, true, 200_000, 10_000);
+                HttpLoad perRequest = new HttpLoad(port, false, 20_000, 10_000)) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> keepAlive.ok() > 100 && perRequest.ok() > 100);
+            ReplaceOutcome out = node.replace(stopThenStart("web-v1", version("web-v2", "v2")));
+            assertThat(out.outcome()).as("%s", out.status()).isEqualTo(ReplacementOutcome.COMMITTED);
+            await().atMost(Duration.ofSeconds(5)).until(() -> "v2".equals(keepAlive.last()) && "v2".equals(
+                    perRequest.last()) && perRequest.lastRunLength() > 200 || perRequest.finished());
+            keepAlive.stop();
+            perRequest.stop();
+            System.out.println("STOP_THEN_START v1 -> v2 under " + keepAlive + " and " + perRequest);
+            // v1 stopped (drained, KILLED) before v2 was launched: the connections made in between waited in the
+            // listener's queue for v2
+            assertThat(keepAlive.failed()).as("%s", keepAlive).isZero();
+            assertThat(perRequest.failed()).as("%s", perRequest).isZero();
+            assertThat(keepAlive.runs()).containsExactly("v1", "v2");
+            assertThat(perRequest.runs()).containsExactly("v1", "v2");
+        }
+        assertThat(node.awaitState("web-v1", TaskState.TASK_KILLED)).isNotNull();
+        assertThat(get()).isEqualTo("v2");
+        assertThat(node.shim.verifyLedger()).isNull();
+    }
+
+    @Test
+    void aStopThenStartWhoseV2RefusesToStartHandsTheListenerBackToV1Relaunched() throws Exception {
+        node.launch("web", version("web-v1", "v1"));
+
+        try (HttpLoad perRequest = new HttpLoad(port, false, 20_000, 10_000)) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> perRequest.ok() > 100);
+            ReplaceOutcome back = node.replace(stopThenStart("web-v1", version("web-v2", "v2", "fail", "true")));
+            assertThat(back.outcome()).as("%s", back.status()).isEqualTo(ReplacementOutcome.ROLLED_BACK);
+            long okAfter = perRequest.ok();
+            await().atMost(Duration.ofSeconds(5)).until(() -> perRequest.ok() > okAfter + 100 || perRequest.finished());
+            perRequest.stop();
+            System.out.println("STOP_THEN_START v1 -> v2 (refuses) -> v1 relaunched under " + perRequest);
+            assertThat(perRequest.failed()).as("%s", perRequest).isZero();
+            assertThat(perRequest.runs()).containsExactly("v1");
+        }
+        assertThat(node.awaitState("web-v2", TaskState.TASK_FAILED).getMessage()).contains("refuses to start");
+        assertThat(get()).isEqualTo("v1");
+    }
+
     private ReplaceSpec freezeThenStart(String old, TaskInfo neu) throws Exception {
         return ReplaceSpec.of(old, neu, node.offer("cpus:0.5;mem:64")).withPolicy(ReplacePolicy.newBuilder()
                 .setStrategy(ReplaceStrategy.FREEZE_THEN_START).setStartTimeoutMs(10_000).build());

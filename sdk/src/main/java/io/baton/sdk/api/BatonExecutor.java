@@ -87,6 +87,25 @@ public abstract class BatonExecutor {
     public abstract void kill(Task task, Duration gracePeriod) throws Exception;
 
     /**
+     * Stops the task as a step of a replacement that puts {@code successor} in its place; the same contract as
+     * {@link #kill(Task, Duration)}, which it calls unless overridden. {@code successor} is:
+     * <ul>
+     *   <li>STOP_THEN_START: the new task, launched on this task's resources once this one is terminal;</li>
+     *   <li>START_THEN_STOP and FREEZE_THEN_START, once the new task is ready: the new task, running already;</li>
+     *   <li>a rollback stopping the new task: the old one, which is then started, thawed or kept again — if the
+     *       rollback can (a rollback can fail, so a successor is what the replacement means to run next, not a
+     *       promise).</li>
+     * </ul>
+     * Every other kill comes through {@link #kill(Task, Duration)}. Override this to hand over what the successor
+     * will use (a listening socket, a lock, a warm cache) instead of releasing it, and bound how long you keep it
+     * for a successor that may not come. The HTTP sample keeps its port's listener for a successor on the same
+     * port, so connections made between the two versions wait for the new one instead of being refused.
+     */
+    public void kill(Task task, Duration gracePeriod, TaskInfo successor) throws Exception {
+        kill(task, gracePeriod);
+    }
+
+    /**
      * One readiness probe of a running task: true when it is ready. The default runs the task's
      * {@code readiness} check from its TaskInfo (HTTP GET on 127.0.0.1, or a shell command), or
      * answers true when it has none.

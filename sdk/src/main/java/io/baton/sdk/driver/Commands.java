@@ -17,6 +17,7 @@ import io.baton.resources.Resources;
 import io.baton.sdk.core.Command;
 import io.baton.sdk.core.Event;
 import io.baton.sdk.core.Hook;
+import io.baton.sdk.core.ReplaceRequest;
 import io.baton.sdk.core.Replacement;
 import java.util.EnumSet;
 import java.util.List;
@@ -103,22 +104,47 @@ final class Commands {
         String id = task.getTaskId().getValue();
         long incarnation = d.tasks.launch(id);
         d.je.taskKnown(task, TaskState.TASK_STAGING, d.now);
-        d.emit(new Effect.RunHook(rid, id, incarnation, Hook.LAUNCH, task, 0, boundMs));
+        d.emit(new Effect.RunHook(rid, id, incarnation, Hook.LAUNCH, task, 0, boundMs, null));
     }
 
     void kill(String rid, String taskId, long graceMs, long boundMs) {
         TaskInfo info = d.je.engine().taskInfo(taskId);
         long grace = graceMs > 0 ? graceMs : info == null || info.getKillGracePeriodMs() == 0 ? 3_000
                 : info.getKillGracePeriodMs();
-        hook(rid, taskId, Hook.KILL, null, grace, Math.max(boundMs, grace + 1_000));
+        hook(rid, taskId, Hook.KILL, null, grace, Math.max(boundMs, grace + 1_000), successor(rid, taskId));
+    }
+
+    /**
+     * The task a replacement's kill of {@code taskId} makes way for, as the replacement stands when the kill is
+     * issued: stopping the old task on the way forward (STOP_THEN_START's drain; START_THEN_STOP's and
+     * FREEZE_THEN_START's stop once the new task is ready), the new task; stopping the new task in a rollback, the
+     * old one, which is started, thawed or kept again. Null for any other kill: outside a replacement, and the
+     * stop of a relaunch given up or of an old task that outlived its kill.
+     */
+    private TaskInfo successor(String rid, String taskId) {
+        Replacement r = rid.isEmpty() ? null : d.je.engine().replacement(rid);
+        if (r == null) {
+            return null;
+        }
+        ReplaceRequest q = r.request();
+        return switch (r.phase()) {
+            case DRAINING, STOPPING_OLD -> taskId.equals(q.oldTaskId()) ? q.newTask() : null;
+            case ROLLING_BACK -> taskId.equals(q.newTaskId()) ? r.oldTask() : null;
+            default -> null;
+        };
     }
 
     /** A hook of a task the executor holds; of any other task it fails at once. */
     void hook(String rid, String taskId, Hook hook, TaskInfo to, long graceMs, long boundMs) {
+        hook(rid, taskId, hook, to, graceMs, boundMs, null);
+    }
+
+    private void hook(String rid, String taskId, Hook hook, TaskInfo to, long graceMs, long boundMs,
+            TaskInfo successor) {
         TaskInfo info = to != null ? to : d.je.engine().taskInfo(taskId);
         Effect.RunHook run = new Effect.RunHook(rid, taskId, d.tasks.incarnation(taskId), hook, info != null ? info
                 : TaskInfo.newBuilder().setTaskId(io.baton.proto.TaskID.newBuilder().setValue(taskId)).build(),
-                graceMs, boundMs);
+                graceMs, boundMs, successor);
         if (!d.tasks.holds(taskId)) {
             String why = hook + " of task " + taskId + ": the executor does not know this task";
             d.log(Effect.Level.WARN, "executor " + d.executorId + ": " + why);

@@ -86,10 +86,12 @@ public sealed interface Effect {
      * answer with {@link Input.HookReturned}. {@code task} is the task's info (for LAUNCH the task to
      * launch, for RESIZE the task to resize to); {@code replacementId} is empty outside a replacement.
      * {@code incarnation} names the handle the hook runs on: a LAUNCH creates the handle of that incarnation
-     * (its reports carry the number); any other hook runs on the handle that has it.
+     * (its reports carry the number); any other hook runs on the handle that has it. {@code successor}, for a
+     * replacement's KILL only, is the task the replacement puts in the killed one's place (see
+     * {@code BatonExecutor.kill(Task, Duration, TaskInfo)}); null otherwise.
      */
     record RunHook(String replacementId, String taskId, long incarnation, Hook hook, TaskInfo task, long graceMs,
-            long boundMs)
+            long boundMs, TaskInfo successor)
             implements Effect {
     }
 

@@ -175,7 +175,13 @@ final class EffectsOut {
     private Boolean call(Effect.RunHook h, Task task) throws Exception {
         switch (h.hook()) {
             case LAUNCH -> rt.author().launch(task);
-            case KILL -> rt.author().kill(task, Duration.ofMillis(h.graceMs()));
+            case KILL -> {
+                if (h.successor() == null) {
+                    rt.author().kill(task, Duration.ofMillis(h.graceMs()));
+                } else {
+                    rt.author().kill(task, Duration.ofMillis(h.graceMs()), h.successor());
+                }
+            }
             case FREEZE -> rt.author().freeze(task);
             case THAW -> rt.author().thaw(task);
             case RESIZE -> rt.author().resize(task, h.task());

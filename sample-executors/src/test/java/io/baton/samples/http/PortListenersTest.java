@@ -1,0 +1,111 @@
+package io.baton.samples.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A port's listener held for a successor: connections queue on it, and the next server takes them. */
+class PortListenersTest {
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+    private final PortListeners ports = new PortListeners(timers);
+    private int port;
+
+    @BeforeEach
+    void freePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        timers.shutdownNow();
+    }
+
+    private Socket connect() throws IOException {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
+        return s;
+    }
+
+    /** The next connection queued on {@code ch}, waiting up to 2 s for it. */
+    private static SocketChannel accepted(ServerSocketChannel ch) {
+        SocketChannel[] got = new SocketChannel[1];
+        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(1)).until(() -> (got[0] = ch.accept()) != null);
+        return got[0];
+    }
+
+    @Test
+    void theLastServerToLeaveWithoutAHoldClosesTheListener() throws IOException {
+        PortListeners.Shared a = ports.join(port);
+        PortListeners.Shared b = ports.join(port);
+        assertThat(b).isSameAs(a);
+        assertThat(ports.leave(a, 0)).as("another server still uses it").isFalse();
+        assertThat(ports.leave(b)).as("the last one empties and closes it").isTrue();
+        assertThat(ports.held(port)).isFalse();
+        b.channel.close();
+        assertThatThrownBy(this::connect).isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void aHeldListenerQueuesConnectionsForTheNextServerWhichTakesThemWithTheirRequests() throws IOException {
+        PortListeners.Shared v1 = ports.join(port);
+        assertThat(ports.leave(v1, 10_000)).as("held: not the caller's to close").isFalse();
+        assertThat(ports.held(port)).isTrue();
+
+        try (Socket waiting = connect()) { // accepted by the kernel into the held listener's queue
+            waiting.getOutputStream().write("GET /\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            PortListeners.Shared v2 = ports.join(port);
+            assertThat(v2).as("the successor takes over the same listener").isSameAs(v1);
+            assertThat(ports.held(port)).isFalse();
+            try (SocketChannel c = accepted(v2.channel)) {
+                ByteBuffer buf = ByteBuffer.allocate(16);
+                c.configureBlocking(true);
+                c.read(buf);
+                assertThat(new String(buf.array(), 0, buf.position(), StandardCharsets.ISO_8859_1)).isEqualTo("GET /\r\n");
+            }
+            assertThat(ports.leave(v2)).isTrue();
+            v2.channel.close();
+        }
+    }
+
+    @Test
+    void aHoldNobodyTakesOverClosesAtItsEnd() throws IOException {
+        PortListeners.Shared v1 = ports.join(port);
+        assertThat(ports.leave(v1, 50)).isFalse();
+        connect().close(); // queued while held
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(() -> !ports.held(port));
+        assertThat(v1.channel.isOpen()).isFalse();
+        assertThatThrownBy(this::connect).isInstanceOf(ConnectException.class);
+        PortListeners.Shared fresh = ports.join(port);
+        assertThat(fresh).as("the next server binds anew").isNotSameAs(v1);
+        assertThat(ports.leave(fresh)).isTrue();
+        fresh.channel.close();
+    }
+
+    @Test
+    void listenersWithoutTimersAreNeverHeld() throws IOException {
+        PortListeners plain = new PortListeners();
+        PortListeners.Shared s = plain.join(port);
+        assertThat(plain.leave(s, 10_000)).isTrue();
+        assertThat(plain.held(port)).isFalse();
+        s.channel.close();
+    }
+}
