@@ -7,7 +7,7 @@ import java.util.Locale;
 
 /**
  * Issue 13, item 3: STOP_THEN_START against kill-then-relaunch, side by side in one run, run by run —
- * failed requests and windows — and where each one's gap went, from the executor's hook times
+ * failed requests and gaps — and where each one's gap went, from the executor's hook times
  * ({@link TimedHttpExecutor}) and the load's requests on one clock. STOP_THEN_START runs with the default durability
  * (SYNC: an fsync before v1's kill) and with PROCESS, which like kill-then-relaunch makes nothing durable before it.
  */
@@ -18,7 +18,7 @@ final class SideBySide {
     /** One run: the three scenarios under the same load, one right after the other, in {@code order} (their names). */
     record Run(int run, List<String> order, HttpDowntime.Scenario stopThenStart, HttpDowntime.Scenario killRelaunch,
             HttpDowntime.Scenario stopThenStartProcess) {
-        /** STOP_THEN_START (SYNC): fewer failed requests and v2 answering sooner after the call. */
+        /** STOP_THEN_START (SYNC): fewer failed requests and a shorter gap (see {@link Gap#gapNs}). */
         boolean stopThenStartBetter() {
             return better(stopThenStart, killRelaunch);
         }
@@ -40,20 +40,30 @@ final class SideBySide {
         }
 
         static boolean better(HttpDowntime.Scenario replaced, HttpDowntime.Scenario killRelaunch) {
-            long s = Gap.of(replaced).newServesNs();
-            long k = Gap.of(killRelaunch).newServesNs();
-            return replaced.failed() < killRelaunch.failed() && s >= 0 && (k < 0 || s < k);
+            return replaced.failed() < killRelaunch.failed()
+                    && shorter(Gap.of(replaced).gapNs(), Gap.of(killRelaunch).gapNs());
         }
 
-        /** "yes", or what was not better: the failed requests, and v2's first answer (never seen: "none"). */
+        /** Whether v2 answered sooner after the call than kill-then-relaunch's v2. */
+        static boolean soonerAfterCall(HttpDowntime.Scenario replaced, HttpDowntime.Scenario killRelaunch) {
+            return shorter(Gap.of(replaced).newServesNs(), Gap.of(killRelaunch).newServesNs());
+        }
+
+        /** {@code s} was seen and is shorter than {@code k}, or {@code k} was never seen. */
+        private static boolean shorter(long s, long k) {
+            return s >= 0 && (k < 0 || s < k);
+        }
+
+        /** "yes", or what was not better: the failed requests, and the gap (v2 never answering: "no answer"). */
         static String verdict(HttpDowntime.Scenario replaced, HttpDowntime.Scenario killRelaunch) {
             if (better(replaced, killRelaunch)) {
                 return "yes";
             }
-            long s = Gap.of(replaced).newServesNs();
-            long k = Gap.of(killRelaunch).newServesNs();
-            String v2 = s < 0 ? "no answer from v2" : k < 0 || s < k ? "v2 sooner" : s == k ? "v2 as soon" : "v2 later";
-            return "no (" + (replaced.failed() < killRelaunch.failed() ? "fewer" : "not fewer") + " failed, " + v2 + ")";
+            long s = Gap.of(replaced).gapNs();
+            long k = Gap.of(killRelaunch).gapNs();
+            String gap = s < 0 ? "no answer from v2" : shorter(s, k) ? "shorter gap" : s == k ? "as long a gap"
+                    : "longer gap";
+            return "no (" + (replaced.failed() < killRelaunch.failed() ? "fewer" : "not fewer") + " failed, " + gap + ")";
         }
     }
 
@@ -119,9 +129,19 @@ final class SideBySide {
             return oldTerminalNs < 0 || launchEnteredNs < 0 ? -1 : launchEnteredNs - oldTerminalNs;
         }
 
-        /** From the first failed request to v2's first answer (0 when none failed). */
+        /**
+         * The gap: from v1's kill hook entered, when v1 stops accepting, to v2's first answer — the time in which no
+         * version takes new work (-1 if either was not seen). Requests made meanwhile fail, or wait for v2 where
+         * the port's listener is handed over. What comes before it (the call's way to the executor, the
+         * replacement's work before the kill) is v1 serving as before.
+         */
+        long gapNs() {
+            return killEnteredNs < 0 || newServesNs < 0 ? -1 : newServesNs - killEnteredNs;
+        }
+
+        /** From the first failed request to v2's first answer (-1 when none failed, or v2 never answered). */
         long outageNs() {
-            return firstFailedNs < 0 ? 0 : newServesNs < 0 ? -1 : newServesNs - firstFailedNs;
+            return firstFailedNs < 0 || newServesNs < 0 ? -1 : newServesNs - firstFailedNs;
         }
 
         /** What the executor's journal did between KILLED and the launch: fsyncs (n, ms), appends (n, ms). */
@@ -166,34 +186,48 @@ final class SideBySide {
                 + "shown (a run takes the next of the six orders), the same sample, the same kill grace period (")
                 .append(HttpDowntime.GRACE_MS).append(" ms). STOP_THEN_START has the default durability, SYNC: an fsync "
                 + "before v1's kill. With PROCESS it has none, as kill-then-relaunch makes nothing durable before its "
-                + "kill or its launch: the same durability on both sides. *To v2's first answer*: from the call until "
-                + "a request is answered by v2. *To the final update*: from the call until the replacement's final "
-                + "update (STOP_THEN_START, after v2's readiness check passed) or v2's TASK_RUNNING "
-                + "(kill-then-relaunch, no readiness check). *Better*: fewer failed requests than kill-then-relaunch "
-                + "in the same run and v2 answering sooner.\n\n");
+                + "kill or its launch: the same durability on both sides. *Gap*: from v1's kill hook entered (v1 stops "
+                + "accepting) until a request is answered by v2, on the executor's and the load's common clock: the "
+                + "time in which no version takes new work. Requests made in it fail, or, where v1's port listener is "
+                + "handed to v2 (the sample does so when a STOP_THEN_START's v2 serves the same port), wait for v2. "
+                + "*To v2's first answer*: from the call, so also the call's way to the executor and what a "
+                + "replacement does before v1's kill (v1 serves as before meanwhile). *To the final update*: from the "
+                + "call until the replacement's final update (STOP_THEN_START, after v2's readiness check passed) or "
+                + "v2's TASK_RUNNING (kill-then-relaunch, no readiness check). *Better*: fewer failed requests than "
+                + "kill-then-relaunch in the same run and a shorter gap.\n\n");
         b.append("| run | order | STOP_THEN_START failed | kill-then-relaunch failed | STOP_THEN_START (PROCESS) failed "
+                + "| STOP_THEN_START gap (ms) | kill-then-relaunch gap (ms) | STOP_THEN_START (PROCESS) gap (ms) "
                 + "| STOP_THEN_START to v2's first answer (ms) | kill-then-relaunch to v2's first answer (ms) "
                 + "| STOP_THEN_START (PROCESS) to v2's first answer (ms) | STOP_THEN_START to the final update (ms) "
                 + "| kill-then-relaunch to TASK_RUNNING (ms) | STOP_THEN_START better | STOP_THEN_START (PROCESS) better |\n");
-        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         int better = 0;
         int processBetter = 0;
+        int sooner = 0;
+        int processSooner = 0;
         for (Run run : r.runs()) {
             HttpDowntime.Scenario s = run.stopThenStart();
             HttpDowntime.Scenario k = run.killRelaunch();
             HttpDowntime.Scenario p = run.stopThenStartProcess();
             better += run.stopThenStartBetter() ? 1 : 0;
             processBetter += run.processBetter() ? 1 : 0;
+            sooner += Run.soonerAfterCall(s, k) ? 1 : 0;
+            processSooner += Run.soonerAfterCall(p, k) ? 1 : 0;
             b.append("| ").append(run.run()).append(" | ").append(run.orderText()).append(" | ").append(s.failed())
                     .append(" | ").append(k.failed()).append(" | ").append(p.failed()).append(" | ")
+                    .append(ms(Gap.of(s).gapNs())).append(" | ").append(ms(Gap.of(k).gapNs())).append(" | ")
+                    .append(ms(Gap.of(p).gapNs())).append(" | ")
                     .append(ms(Gap.of(s).newServesNs())).append(" | ").append(ms(Gap.of(k).newServesNs())).append(" | ")
                     .append(ms(Gap.of(p).newServesNs())).append(" | ")
                     .append(ms(s.endNs() - s.startNs())).append(" | ").append(ms(k.endNs() - k.startNs())).append(" | ")
                     .append(Run.verdict(s, k)).append(" | ").append(Run.verdict(p, k)).append(" |\n");
         }
-        b.append("\nSTOP_THEN_START better in ").append(better).append(" of ").append(r.runs().size())
-                .append(" runs; with PROCESS durability in ").append(processBetter).append(" of ")
-                .append(r.runs().size()).append(".\n\n");
+        int n = r.runs().size();
+        b.append("\nSTOP_THEN_START better in ").append(better).append(" of ").append(n)
+                .append(" runs; with PROCESS durability in ").append(processBetter).append(" of ").append(n)
+                .append(". From the call, v2 answered sooner than kill-then-relaunch's in ").append(sooner).append(" of ")
+                .append(n).append(" runs; with PROCESS durability in ").append(processSooner).append(" of ").append(n)
+                .append(".\n\n");
 
         b.append("### Where the gap goes (ms since the call)\n\n");
         b.append("From the executor's own clock (CLOCK_MONOTONIC, the same as the load's): its kill hook of v1 "
@@ -209,9 +243,10 @@ final class SideBySide {
                 + "the REPLACE's also from the shim's stamp on receiving it (`requested_at_us`, the wall clock both "
                 + "processes share): the call's way to the shim is the rest.\n\n");
         b.append("| scenario | kill entered | old terminal | launch entered | v2 listening | first failed | last failed "
-                + "| v2's first answer | terminal → launch | executor journal in between | outage (first failed → v2's "
-                + "first answer) | final update's timings | executor journal from the call to the kill |\n");
-        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| v2's first answer | terminal → launch | executor journal in between | gap (kill entered → v2's first "
+                + "answer) | outage (first failed → v2's first answer) | final update's timings | executor journal from "
+                + "the call to the kill |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Run run : r.runs()) {
             for (HttpDowntime.Scenario s : run.inOrder()) {
                 Gap g = Gap.of(s);
@@ -220,7 +255,7 @@ final class SideBySide {
                         .append(ms(g.listeningNs())).append(" | ").append(ms(g.firstFailedNs())).append(" | ")
                         .append(ms(g.lastFailedNs())).append(" | ").append(ms(g.newServesNs())).append(" | ")
                         .append(ms(g.terminalToLaunchNs())).append(" | ").append(g.journalWork()).append(" | ")
-                        .append(ms(g.outageNs())).append(" | ")
+                        .append(ms(g.gapNs())).append(" | ").append(ms(g.outageNs())).append(" | ")
                         .append(timings(s.timings())).append(" | ").append(Gap.work(g.beforeKill())).append(" |\n");
             }
         }

@@ -47,6 +47,51 @@ class SideBySideTest {
         }
     }
 
+    private static final long MS = 1_000_000;
+
+    /**
+     * A leg that began at 1 s: v1's kill hook entered {@code killAtMs} after it, v2 first answered at {@code v2AtMs}
+     * (never when negative), with {@code failed} requests failed in between.
+     */
+    private static HttpDowntime.Scenario leg(String name, double killAtMs, double v2AtMs, int failed) {
+        long start = 1_000 * MS;
+        List<io.baton.samples.http.PacedLoad.Sample> samples = new java.util.ArrayList<>();
+        samples.add(new io.baton.samples.http.PacedLoad.Sample(start - MS, MS / 2, false, true, "v1"));
+        for (int i = 0; i < failed; i++) {
+            samples.add(new io.baton.samples.http.PacedLoad.Sample(start + (long) (killAtMs * MS) + i, 1_000, true, false,
+                    null));
+        }
+        if (v2AtMs >= 0) {
+            samples.add(new io.baton.samples.http.PacedLoad.Sample(start + (long) (v2AtMs * MS) - MS / 2, MS / 2, false,
+                    true, "v2"));
+        }
+        return new HttpDowntime.Scenario(name, "COMMITTED", null, start, start + 50 * MS, samples, List.of(), "v1", "v2",
+                List.of(new TimedHttpExecutor.Mark("kill", "v1", start + (long) (killAtMs * MS), start + 20 * MS,
+                        start + 19 * MS, List.of())), null);
+    }
+
+    @Test
+    void betterIsFewerFailedAndAShorterGapFromV1sKillToV2sFirstAnswer() {
+        HttpDowntime.Scenario killRelaunch = leg(HttpDowntime.KILL_RELAUNCH, 1, 14, 3);
+        // its kill began 4 ms later (the replacement's work before it), v2 answered 1 ms later after the call, but
+        // the gap is 10 ms against 13 and nothing failed
+        HttpDowntime.Scenario handedOver = leg(STS, 5, 15, 0);
+        assertThat(SideBySide.Gap.of(handedOver).gapNs()).isEqualTo(10 * MS);
+        assertThat(SideBySide.Gap.of(killRelaunch).gapNs()).isEqualTo(13 * MS);
+        assertThat(SideBySide.Run.better(handedOver, killRelaunch)).isTrue();
+        assertThat(SideBySide.Run.verdict(handedOver, killRelaunch)).isEqualTo("yes");
+        assertThat(SideBySide.Run.soonerAfterCall(handedOver, killRelaunch)).isFalse();
+        assertThat(SideBySide.Gap.of(handedOver).outageNs()).as("nothing failed").isEqualTo(-1);
+
+        assertThat(SideBySide.Run.verdict(leg(STS, 1, 15, 0), killRelaunch)).isEqualTo("no (fewer failed, longer gap)");
+        assertThat(SideBySide.Run.verdict(leg(STS, 2, 14, 3), killRelaunch)).isEqualTo("no (not fewer failed, "
+                + "shorter gap)");
+        assertThat(SideBySide.Run.verdict(leg(STS, 2, -1, 0), killRelaunch)).isEqualTo("no (fewer failed, no answer "
+                + "from v2)");
+        assertThat(SideBySide.Run.better(leg(STS, 2, 15, 0), leg(HttpDowntime.KILL_RELAUNCH, 1, -1, 9)))
+                .as("kill-then-relaunch's v2 never answered").isTrue();
+    }
+
     private static HttpDowntime.Scenario scenario(String name) {
         return new HttpDowntime.Scenario(name, "COMMITTED", null, 0, 1, List.of(), List.of(), "v1", "v2", List.of(),
                 null);
