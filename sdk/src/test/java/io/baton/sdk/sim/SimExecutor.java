@@ -285,8 +285,30 @@ final class SimExecutor {
 
     // ------------------------------------------------------------------ hooks (HookGuard)
 
+    /**
+     * A hook names a successor only when it is a replacement's kill, and then that replacement's other task; a
+     * STOP_THEN_START's kill of the old task names one always (the author may hand it what the old task held).
+     */
+    private void checkSuccessor(Effect.RunHook h) {
+        var r = h.replacementId().isEmpty() || je == null ? null : je.engine().replacement(h.replacementId());
+        String old = r == null ? null : r.request().oldTaskId();
+        String neu = r == null ? null : r.request().newTaskId();
+        if (h.successor() != null) {
+            String other = r == null ? null : h.taskId().equals(old) ? neu : h.taskId().equals(neu) ? old : null;
+            if (h.hook() != io.baton.sdk.core.Hook.KILL || other == null
+                    || !other.equals(h.successor().getTaskId().getValue())) {
+                w.violation(h.hook() + " of " + h.taskId() + " in replacement " + h.replacementId() + " names "
+                        + h.successor().getTaskId().getValue() + " as its successor; its other task is " + other);
+            }
+        } else if (r != null && h.hook() == io.baton.sdk.core.Hook.KILL && h.taskId().equals(old)
+                && r.phase() == io.baton.sdk.core.Phase.DRAINING) {
+            w.violation("the kill of " + old + " draining for replacement " + h.replacementId() + " names no successor");
+        }
+    }
+
     /** A guarded author hook: one at a time per task, in order, each answering after a while. */
     private void hook(Effect.RunHook h) {
+        checkSuccessor(h);
         String id = h.taskId();
         long at = Math.max(w.now(), hookTail.getOrDefault(id, 0L)) + w.between(100, 20_000);
         hookTail.put(id, at);
