@@ -350,7 +350,7 @@ final class HttpDowntime {
                 .append(" times each, side by side (below the table). The replacements have the default durability, SYNC "
                         + "(an fsync before v1's kill), but those named (PROCESS). A STOP_THEN_START's kill names v2 as "
                         + "v1's successor, and the sample then leaves the port's listener open for v2 (same port, no "
-                        + "warm-up): requests made between v1's end and v2's start wait for v2 instead of failing (their "
+                        + "warm-up): requests made from v1's kill to v2's start wait for v2 instead of failing (their "
                         + "wait shows in the window's latencies); kill-then-relaunch's kill names none, and v1 closes "
                         + "the listener.\n\n");
         b.append("| Scenario | outcome | window (ms) | requests in window | failed in window | failed in run "

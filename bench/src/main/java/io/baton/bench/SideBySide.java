@@ -61,8 +61,9 @@ final class SideBySide {
             }
             long s = Gap.of(replaced).gapNs();
             long k = Gap.of(killRelaunch).gapNs();
-            String gap = s < 0 ? "no answer from v2" : shorter(s, k) ? "shorter gap" : s == k ? "as long a gap"
-                    : "longer gap";
+            Gap g = Gap.of(replaced);
+            String gap = g.newServesNs() < 0 ? "no answer from v2" : g.killEnteredNs() < 0 ? "v1's kill not seen"
+                    : shorter(s, k) ? "shorter gap" : s == k ? "as long a gap" : "longer gap";
             return "no (" + (replaced.failed() < killRelaunch.failed() ? "fewer" : "not fewer") + " failed, " + gap + ")";
         }
     }

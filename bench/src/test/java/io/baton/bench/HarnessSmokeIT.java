@@ -88,11 +88,12 @@ class HarnessSmokeIT {
                         + "durability in [0-2] of 2\\.");
         for (int run = 1; run <= 2; run++) {
             assertThat(report).containsPattern("\\| " + run + " \\| " + Pattern.quote(String.join(" → ", HttpDowntime.order(run)))
-                    + "( \\| [0-9]+){3}( \\| ([0-9.]+|–)){8}( \\| (yes|no \\([a-z ,0-9]+\\))){2} \\|\n");
+                    + "( \\| [0-9]+){3}( \\| ([0-9.]+|–)){8}( \\| (yes|no \\([a-z ,0-9']+\\))){2} \\|\n");
             // where the gap went: three rows a run, in the order they ran ("–" where nothing failed or was seen)
             StringBuilder rows = new StringBuilder();
             for (String s : HttpDowntime.order(run)) {
-                rows.append("\\| ").append(Pattern.quote(s + ", run " + run)).append("( \\| ([0-9.]+|–)){8} \\| [0-9]+ fsync [^\n]*\n");
+                rows.append("\\| ").append(Pattern.quote(s + ", run " + run)).append("( \\| ([0-9.]+|–)){8} \\| [0-9]+ fsync "
+                        + "[^|\n]*( \\| ([0-9.]+|–)){2} \\| [^\n]*\n"); // then the gap and the outage
             }
             assertThat(report).containsPattern(rows.toString());
         }

@@ -24,12 +24,13 @@ import java.util.concurrent.TimeUnit;
  * <p>Every listener is bound with SO_REUSEPORT, so a new version in another process (or another
  * executor) binds the same port while this one still serves. Thread-safe.
  *
- * <p><b>Held for a successor.</b> The last server to leave may leave the listener <em>held</em> for a
- * while ({@link #leave(Shared, long)}): it stays open, so the kernel goes on accepting connections into its
- * queue, and the next server to join the port takes them. A STOP_THEN_START of this port's version does
- * that: no connection made between the old version's end and the new one's start is refused. A hold that
- * no server joins within its time is closed then (what it queued is reset, as a closed port would have
- * refused it).
+ * <p><b>Held for a successor.</b> The last server to leave may leave the listener <em>held</em>
+ * ({@link #leave(Shared, Object)}): it stays open, so the kernel goes on accepting connections into its
+ * queue (up to its backlog of 512), and the next server to join the port takes them. A STOP_THEN_START of
+ * this port's version does that: the connections made from the old version's kill to the new one's start
+ * wait for the new one instead of being refused. The holder bounds its hold once it has drained
+ * ({@link #endHoldAfter}); a hold that no server joins by then is closed (what it queued is reset, as a
+ * closed port would have refused it).
  */
 final class PortListeners {
     private final Map<Integer, Shared> byPort = new HashMap<>();
@@ -50,8 +51,10 @@ final class PortListeners {
         final int port;
         final ServerSocketChannel channel;
         private int users;
-        /** While no server uses it: when an unjoined hold ends; null when not held. */
-        private ScheduledFuture<?> hold;
+        /** Who left it held while no server uses it (compared by identity); null when not held. */
+        private Object holder;
+        /** When the current hold ends, once its holder bounded it. */
+        private ScheduledFuture<?> timer;
 
         private Shared(int port, ServerSocketChannel channel) {
             this.port = port;
@@ -69,9 +72,12 @@ final class PortListeners {
             s = new Shared(port, bind(port));
             byPort.put(port, s);
         }
-        if (s.hold != null) {
-            s.hold.cancel(false);
-            s.hold = null;
+        if (s.holder != null) {
+            s.holder = null;
+            if (s.timer != null) {
+                s.timer.cancel(false); // one that fired already finds the hold gone
+                s.timer = null;
+            }
         }
         s.users++;
         return s;
@@ -82,38 +88,51 @@ final class PortListeners {
      * the caller's to empty and close, and the next {@link #join} binds a new one.
      */
     synchronized boolean leave(Shared s) {
-        return leave(s, 0);
+        return leave(s, null);
     }
 
     /**
-     * As {@link #leave(Shared)}, but the last user leaves the listener held for {@code holdMs} (when positive):
-     * open, queueing connections for the next server to join; closed then if none has. False then. Listeners made
-     * without timers are never held.
+     * As {@link #leave(Shared)}; but with a {@code holder}, the last user leaves the listener held instead (false):
+     * open, queueing connections for the next server to join, until the holder bounds the hold with
+     * {@link #endHoldAfter}. Listeners made without timers are never held.
      */
-    synchronized boolean leave(Shared s, long holdMs) {
+    synchronized boolean leave(Shared s, Object holder) {
         if (--s.users > 0) {
             return false;
         }
-        if (holdMs > 0 && timers != null) {
-            s.hold = timers.schedule(() -> endHold(s), holdMs, TimeUnit.MILLISECONDS);
+        if (holder != null && timers != null) {
+            s.holder = holder;
             return false;
         }
         byPort.remove(s.port, s);
         return true;
     }
 
+    /**
+     * {@code holder}'s hold of {@code s} ends in {@code ms} (at once when not positive): the listener is closed then
+     * unless a server has joined. Nothing when the listener is not held by {@code holder} (never, or taken over), or
+     * its end is set already.
+     */
+    synchronized void endHoldAfter(Shared s, Object holder, long ms) {
+        if (s.holder != holder || holder == null || s.timer != null) {
+            return;
+        }
+        s.timer = timers.schedule(() -> endHold(s, holder), Math.max(0, ms), TimeUnit.MILLISECONDS);
+    }
+
     /** Whether {@code port}'s listener is held, waiting for a server. */
     synchronized boolean held(int port) {
         Shared s = byPort.get(port);
-        return s != null && s.hold != null;
+        return s != null && s.holder != null;
     }
 
-    private void endHold(Shared s) {
+    private void endHold(Shared s, Object holder) {
         synchronized (this) {
-            if (s.users > 0 || s.hold == null) {
-                return; // joined meanwhile
+            if (s.holder != holder || s.users > 0) {
+                return; // taken over meanwhile (and maybe held again, by another)
             }
-            s.hold = null;
+            s.holder = null;
+            s.timer = null;
             byPort.remove(s.port, s);
         }
         try {

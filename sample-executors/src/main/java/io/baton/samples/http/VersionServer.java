@@ -47,8 +47,10 @@ final class VersionServer {
     private volatile boolean paused;
     private final Object pauseLock = new Object();
     private volatile long drainStartedNanos;
-    /** How long the last server to leave holds the port's listener for the next one (0: it closes it). */
+    /** How long the last server to leave holds the port's listener for the next one once drained (0: none). */
     private volatile long holdMs;
+    /** Whether the drain is over, so that a hold left from now on is bounded at once. */
+    private volatile boolean drainOver;
     /** Notified when the last open connection closes while draining. */
     private final Object drained = new Object();
 
@@ -106,14 +108,20 @@ final class VersionServer {
      * holds it for the next one.
      */
     private void leave() {
-        if (ports.leave(listener, holdMs)) {
-            try {
-                acceptQueued();
-            } catch (IOException e) {
-                // the listener is going away; nothing queued can be served
+        long hold = holdMs;
+        boolean last = hold > 0 ? ports.leave(listener, this) : ports.leave(listener);
+        if (!last) {
+            if (hold > 0 && drainOver) { // left after the drain ended (it did not wait for this): bounded now
+                ports.endHoldAfter(listener, this, hold);
             }
-            closeQuietly(listener.channel);
+            return;
         }
+        try {
+            acceptQueued();
+        } catch (IOException e) {
+            // the listener is going away; nothing queued can be served
+        }
+        closeQuietly(listener.channel);
     }
 
     private void acceptQueued() throws IOException {
@@ -198,11 +206,23 @@ final class VersionServer {
     }
 
     /**
-     * As {@link #stop(long)}; if this is the port's last server, the listener is held for {@code holdMs} for the
-     * next server of the port (a successor), which takes the connections queued meanwhile.
+     * As {@link #stop(long)}; if this is the port's last server, the listener is held for the next server of the
+     * port (a successor), which takes the connections queued meanwhile: from the moment this one stops accepting
+     * until {@code holdMs} after its drain ends.
      */
     Drained stop(long graceMs, long holdMs) throws InterruptedException {
         this.holdMs = holdMs;
+        try {
+            return drain(graceMs);
+        } finally {
+            drainOver = true;
+            if (holdMs > 0) {
+                ports.endHoldAfter(listener, this, holdMs);
+            }
+        }
+    }
+
+    private Drained drain(long graceMs) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMs);
         drainStartedNanos = System.nanoTime();
         draining = true;

@@ -170,8 +170,39 @@ class HttpServiceExecutorIT {
     }
 
     private static ReplaceSpec stopThenStart(String old, TaskInfo neu) {
+        return stopThenStart(old, neu, 10_000);
+    }
+
+    private static ReplaceSpec stopThenStart(String old, TaskInfo neu, long startTimeoutMs) {
         return ReplaceSpec.of(old, neu).withPolicy(ReplacePolicy.newBuilder()
-                .setStrategy(ReplaceStrategy.STOP_THEN_START).setStartTimeoutMs(10_000).build());
+                .setStrategy(ReplaceStrategy.STOP_THEN_START).setStartTimeoutMs(startTimeoutMs).build());
+    }
+
+    @Test
+    void aRollbackStoppingV2HandsTheListenerToV1Relaunched() throws Exception {
+        node.launch("web", version("web-v1", "v1"));
+        int nobody;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            nobody = probe.getLocalPort();
+        }
+        // v2 serves the port but its readiness check probes a port nobody serves: never ready, rolled back
+        TaskInfo neverReady = withHttpReadiness(task("web-v2", "cpus:0.5;mem:64", "v2", Map.of("port",
+                Integer.toString(port))), nobody);
+
+        try (HttpLoad perRequest = new HttpLoad(port, false, 20_000, 10_000)) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> perRequest.ok() > 100);
+            ReplaceOutcome back = node.replace(stopThenStart("web-v1", neverReady, 1_000));
+            assertThat(back.outcome()).as("%s", back.status()).isEqualTo(ReplacementOutcome.ROLLED_BACK);
+            await().atMost(Duration.ofSeconds(5)).until(() -> "v1".equals(perRequest.last())
+                    && perRequest.lastRunLength() > 100 || perRequest.finished());
+            perRequest.stop();
+            System.out.println("STOP_THEN_START v1 -> v2 (never ready) -> v1 relaunched under " + perRequest);
+            // v1's kill held the listener for v2, and v2's kill by the rollback held it for v1
+            assertThat(perRequest.failed()).as("%s", perRequest).isZero();
+            assertThat(perRequest.runs()).containsExactly("v1", "v2", "v1");
+        }
+        assertThat(get()).isEqualTo("v1");
+        assertThat(node.shim.verifyLedger()).isNull();
     }
 
     @Test
@@ -198,6 +229,29 @@ class HttpServiceExecutorIT {
         assertThat(node.awaitState("web-v1", TaskState.TASK_KILLED)).isNotNull();
         assertThat(get()).isEqualTo("v2");
         assertThat(node.shim.verifyLedger()).isNull();
+    }
+
+    @Test
+    void theHoldIsCountedFromTheEndOfV1sDrainNotItsStart() throws Exception {
+        node.launch("web", version("web-v1", "v1", "handoff_hold_ms", "100"));
+        // an idle keep-alive connection keeps v1 draining for DRAIN_IDLE_MS (500 ms), five times the hold
+        try (Socket idle = new Socket("127.0.0.1", port);
+                HttpLoad perRequest = new HttpLoad(port, false, 20_000, 10_000)) {
+            idle.getOutputStream().write(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            idle.setSoTimeout(2_000);
+            assertThat(idle.getInputStream().read()).as("answered, then left idle").isNotNegative();
+            await().atMost(Duration.ofSeconds(5)).until(() -> perRequest.ok() > 100);
+            long t0 = System.nanoTime();
+            ReplaceOutcome out = node.replace(stopThenStart("web-v1", version("web-v2", "v2")));
+            assertThat(out.outcome()).as("%s", out.status()).isEqualTo(ReplacementOutcome.COMMITTED);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).as("v1 drained its idle connection")
+                    .isGreaterThanOrEqualTo(VersionServer.DRAIN_IDLE_MS);
+            await().atMost(Duration.ofSeconds(5)).until(() -> perRequest.lastRunLength() > 100 || perRequest.finished());
+            perRequest.stop();
+            System.out.println("STOP_THEN_START v1 -> v2 with a 500 ms drain and a 100 ms hold under " + perRequest);
+            assertThat(perRequest.failed()).as("%s", perRequest).isZero();
+            assertThat(perRequest.runs()).containsExactly("v1", "v2");
+        }
     }
 
     @Test

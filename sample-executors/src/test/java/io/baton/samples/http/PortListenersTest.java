@@ -53,22 +53,28 @@ class PortListenersTest {
     }
 
     @Test
-    void theLastServerToLeaveWithoutAHoldClosesTheListener() throws IOException {
+    void theLastServerToLeaveWithoutAHolderIsToEmptyAndCloseTheListener() throws IOException {
         PortListeners.Shared a = ports.join(port);
         PortListeners.Shared b = ports.join(port);
         assertThat(b).isSameAs(a);
-        assertThat(ports.leave(a, 0)).as("another server still uses it").isFalse();
+        assertThat(ports.leave(a, null)).as("another server still uses it").isFalse();
         assertThat(ports.leave(b)).as("the last one empties and closes it").isTrue();
         assertThat(ports.held(port)).isFalse();
+        assertThat(b.channel.isOpen()).as("left to the caller").isTrue();
+        PortListeners.Shared next = ports.join(port);
+        assertThat(next).as("the next server binds anew").isNotSameAs(b);
         b.channel.close();
-        assertThatThrownBy(this::connect).isInstanceOf(ConnectException.class);
+        assertThat(ports.leave(next)).isTrue();
+        next.channel.close();
     }
 
     @Test
     void aHeldListenerQueuesConnectionsForTheNextServerWhichTakesThemWithTheirRequests() throws IOException {
         PortListeners.Shared v1 = ports.join(port);
-        assertThat(ports.leave(v1, 10_000)).as("held: not the caller's to close").isFalse();
+        Object holder = new Object();
+        assertThat(ports.leave(v1, holder)).as("held: not the caller's to close").isFalse();
         assertThat(ports.held(port)).isTrue();
+        ports.endHoldAfter(v1, holder, 10_000);
 
         try (Socket waiting = connect()) { // accepted by the kernel into the held listener's queue
             waiting.getOutputStream().write("GET /\r\n".getBytes(StandardCharsets.ISO_8859_1));
@@ -81,16 +87,24 @@ class PortListenersTest {
                 c.read(buf);
                 assertThat(new String(buf.array(), 0, buf.position(), StandardCharsets.ISO_8859_1)).isEqualTo("GET /\r\n");
             }
+            ports.endHoldAfter(v2, holder, 0);
+            assertThat(v2.channel.isOpen()).as("a hold taken over cannot be ended by its old holder").isTrue();
             assertThat(ports.leave(v2)).isTrue();
             v2.channel.close();
         }
     }
 
     @Test
-    void aHoldNobodyTakesOverClosesAtItsEnd() throws IOException {
+    void aHoldLastsUntilItsHolderBoundsItAndClosesAtItsEndIfNobodyTookItOver() throws IOException {
         PortListeners.Shared v1 = ports.join(port);
-        assertThat(ports.leave(v1, 50)).isFalse();
+        Object holder = new Object();
+        assertThat(ports.leave(v1, holder)).isFalse();
         connect().close(); // queued while held
+        ports.endHoldAfter(v1, new Object(), 0); // not its holder: nothing
+        assertThat(ports.held(port)).isTrue();
+        assertThat(v1.channel.isOpen()).isTrue();
+
+        ports.endHoldAfter(v1, holder, 50);
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(() -> !ports.held(port));
         assertThat(v1.channel.isOpen()).isFalse();
         assertThatThrownBy(this::connect).isInstanceOf(ConnectException.class);
@@ -101,10 +115,26 @@ class PortListenersTest {
     }
 
     @Test
+    void anOldHoldsEndDoesNotEndTheNextHold() throws IOException {
+        PortListeners.Shared s = ports.join(port);
+        Object first = new Object();
+        ports.leave(s, first);
+        ports.endHoldAfter(s, first, 10_000);
+        assertThat(ports.join(port)).isSameAs(s);
+        Object second = new Object();
+        ports.leave(s, second);
+        ports.endHoldAfter(s, first, 0);
+        assertThat(ports.held(port)).as("held by the second").isTrue();
+        ports.endHoldAfter(s, second, 0);
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(() -> !ports.held(port));
+        assertThat(s.channel.isOpen()).isFalse();
+    }
+
+    @Test
     void listenersWithoutTimersAreNeverHeld() throws IOException {
         PortListeners plain = new PortListeners();
         PortListeners.Shared s = plain.join(port);
-        assertThat(plain.leave(s, 10_000)).isTrue();
+        assertThat(plain.leave(s, new Object())).isTrue();
         assertThat(plain.held(port)).isFalse();
         s.channel.close();
     }

@@ -115,8 +115,8 @@ final class Commands {
     }
 
     /**
-     * The task a replacement's kill of {@code taskId} makes way for, as the replacement stands when the kill is
-     * issued: stopping the old task on the way forward (STOP_THEN_START's drain; START_THEN_STOP's and
+     * The task a replacement's kill of {@code taskId} makes way for, as the replacement stands after the step that
+     * issued the kill (its phase then; a restart's re-issued kills are read the same way): stopping the old task on the way forward (STOP_THEN_START's drain; START_THEN_STOP's and
      * FREEZE_THEN_START's stop once the new task is ready), the new task; stopping the new task in a rollback, the
      * old one, which is started, thawed or kept again. Null for any other kill: outside a replacement, and the
      * stop of a relaunch given up or of an old task that outlived its kill.

@@ -76,6 +76,40 @@ class KillSuccessorTest {
     }
 
     @Test
+    void aStopThenStartRollbackStopsTheNewTaskForTheOldOneButARelaunchGivenUpForNobody() {
+        TaskInfo a = task("a");
+        running(a);
+        TaskInfo b = task("b");
+        Effect.RunHook killA = last(replaced("a", b, ReplaceStrategy.STOP_THEN_START, "cpus:1;mem:64"),
+                Effect.RunHook.class);
+        d.step(new Input.HookReturned(killA, true, null, f.now += 1_000));
+        Effect.RunHook launchB = last(d.step(new Input.TaskReported("a", killA.incarnation(), TaskState.TASK_KILLED,
+                "killed", f.now += 1_000)), Effect.RunHook.class);
+        d.step(new Input.HookReturned(launchB, true, null, f.now += 1_000));
+
+        // b never reports RUNNING: the start timer rolls the replacement back, stopping b for a
+        Effect.RunHook stopB = last(d.step(new Input.TimerFired(new TimerKey.Replacement("r1", Timer.START),
+                f.now += 6_000_000)), Effect.RunHook.class);
+        assertThat(d.engine().replacement("r1").phase()).isEqualTo(Phase.ROLLING_BACK);
+        assertThat(stopB.hook()).isEqualTo(Hook.KILL);
+        assertThat(stopB.taskId()).isEqualTo("b");
+        assertThat(stopB.successor()).as("a is started again").isEqualTo(a);
+
+        // a is relaunched, and never runs either: that relaunch is given up and stopped, for nobody
+        d.step(new Input.HookReturned(stopB, true, null, f.now += 1_000));
+        Effect.RunHook relaunchA = last(d.step(new Input.TaskReported("b", launchB.incarnation(), TaskState.TASK_KILLED,
+                "killed", f.now += 1_000)), Effect.RunHook.class);
+        assertThat(relaunchA.hook()).isEqualTo(Hook.LAUNCH);
+        assertThat(relaunchA.taskId()).isEqualTo("a");
+        assertThat(d.engine().replacement("r1").phase()).isEqualTo(Phase.RELAUNCHING);
+        Effect.RunHook stopRelaunch = last(d.step(new Input.TimerFired(new TimerKey.Replacement("r1", Timer.START),
+                f.now += 6_000_000)), Effect.RunHook.class);
+        assertThat(stopRelaunch.hook()).isEqualTo(Hook.KILL);
+        assertThat(stopRelaunch.taskId()).isEqualTo("a");
+        assertThat(stopRelaunch.successor()).isNull();
+    }
+
+    @Test
     void startThenStopsStopOfTheOldTaskNamesTheNewOneAndARollbackTheOldOne() {
         TaskInfo a = task("a");
         running(a);

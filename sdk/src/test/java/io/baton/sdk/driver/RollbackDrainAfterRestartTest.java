@@ -98,7 +98,8 @@ class RollbackDrainAfterRestartTest {
         after.step(new Input.Start(now));
         List<Effect> resumed = after.step(new Input.Recovered(Set.of("a", "b"), now));
         assertThat(resumed).anyMatch(e -> e instanceof Effect.RunHook h && h.hook() == Hook.KILL
-                && h.taskId().equals("b"));
+                && h.taskId().equals("b") && h.successor() != null && h.successor().getTaskId().getValue().equals("a"))
+                .as("the kill re-issued after the restart still names a, which runs on, as b's successor");
         assertThat(drainArmed(resumed).deadlineUs()).isEqualTo(now + DRAIN_MS * 1000);
 
         // a late failure of the OLD task's kill is not the new task's kill failing (seed 1011810)
@@ -116,7 +117,8 @@ class RollbackDrainAfterRestartTest {
         after.step(new Input.Start(now));
         List<Effect> resumed = after.step(new Input.Recovered(Set.of("a", "b"), now));
         assertThat(after.engine().replacement("r1").phase()).isEqualTo(Phase.STOPPING_OLD); // not rolled back untried
-        assertThat(resumed).anyMatch(e -> e instanceof Effect.RunHook h && h.hook() == Hook.KILL && h.taskId().equals("a"));
+        assertThat(resumed).anyMatch(e -> e instanceof Effect.RunHook h && h.hook() == Hook.KILL && h.taskId().equals("a")
+                && h.successor() != null && h.successor().getTaskId().getValue().equals("b"));
         assertThat(drainArmed(resumed).deadlineUs()).isEqualTo(now + DRAIN_MS * 1000);
     }
 
@@ -136,7 +138,8 @@ class RollbackDrainAfterRestartTest {
         after.step(new Input.Start(now));
         List<Effect> resumed = after.step(new Input.Recovered(Set.of("a", "b"), now));
         assertThat(resumed).anyMatch(e -> e instanceof Effect.RunHook h && h.hook() == Hook.KILL
-                && h.taskId().equals("b"));
+                && h.taskId().equals("b") && h.successor() != null && h.successor().getTaskId().getValue().equals("a"))
+                .as("the kill re-issued after the restart still names a, which runs on, as b's successor");
         assertThat(drainArmed(resumed).deadlineUs()).isEqualTo(now + DRAIN_MS * 1000);
     }
 

@@ -286,23 +286,28 @@ final class SimExecutor {
     // ------------------------------------------------------------------ hooks (HookGuard)
 
     /**
-     * A hook names a successor only when it is a replacement's kill, and then that replacement's other task; a
-     * STOP_THEN_START's kill of the old task names one always (the author may hand it what the old task held).
+     * A hook names a successor exactly when it is a replacement's kill that makes way for the replacement's other
+     * task: the old task's on the way forward (DRAINING, STOPPING_OLD), the new task's in a rollback (ROLLING_BACK);
+     * and then that other task. No other hook, and no other kill (a framework's, a relaunch given up, an old task
+     * that outlived its kill), names one.
      */
     private void checkSuccessor(Effect.RunHook h) {
         var r = h.replacementId().isEmpty() || je == null ? null : je.engine().replacement(h.replacementId());
-        String old = r == null ? null : r.request().oldTaskId();
-        String neu = r == null ? null : r.request().newTaskId();
-        if (h.successor() != null) {
-            String other = r == null ? null : h.taskId().equals(old) ? neu : h.taskId().equals(neu) ? old : null;
-            if (h.hook() != io.baton.sdk.core.Hook.KILL || other == null
-                    || !other.equals(h.successor().getTaskId().getValue())) {
-                w.violation(h.hook() + " of " + h.taskId() + " in replacement " + h.replacementId() + " names "
-                        + h.successor().getTaskId().getValue() + " as its successor; its other task is " + other);
-            }
-        } else if (r != null && h.hook() == io.baton.sdk.core.Hook.KILL && h.taskId().equals(old)
-                && r.phase() == io.baton.sdk.core.Phase.DRAINING) {
-            w.violation("the kill of " + old + " draining for replacement " + h.replacementId() + " names no successor");
+        String expected = null;
+        if (r != null && h.hook() == io.baton.sdk.core.Hook.KILL) {
+            String old = r.request().oldTaskId();
+            String neu = r.request().newTaskId();
+            expected = switch (r.phase()) {
+                case DRAINING, STOPPING_OLD -> h.taskId().equals(old) ? neu : null;
+                case ROLLING_BACK -> h.taskId().equals(neu) ? old : null;
+                default -> null;
+            };
+        }
+        String named = h.successor() == null ? null : h.successor().getTaskId().getValue();
+        if (!java.util.Objects.equals(expected, named)) {
+            w.violation(h.hook() + " of " + h.taskId() + (h.replacementId().isEmpty() ? "" : " in replacement "
+                    + h.replacementId() + " (" + (r == null ? "not known" : r.phase()) + ")") + " names " + named + " as its successor, not "
+                    + expected);
         }
     }
 
