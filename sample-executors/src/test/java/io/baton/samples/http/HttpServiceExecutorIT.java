@@ -233,8 +233,9 @@ class HttpServiceExecutorIT {
 
     @Test
     void theHoldIsCountedFromTheEndOfV1sDrainNotItsStart() throws Exception {
-        node.launch("web", version("web-v1", "v1", "handoff_hold_ms", "100"));
-        // an idle keep-alive connection keeps v1 draining for DRAIN_IDLE_MS (500 ms), five times the hold
+        long holdMs = VersionServer.DRAIN_IDLE_MS / 5;
+        node.launch("web", version("web-v1", "v1", "handoff_hold_ms", Long.toString(holdMs)));
+        // an idle keep-alive connection keeps v1 draining for DRAIN_IDLE_MS, five times the hold
         try (Socket idle = new Socket("127.0.0.1", port);
                 HttpLoad perRequest = new HttpLoad(port, false, 20_000, 10_000)) {
             idle.getOutputStream().write(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
@@ -248,7 +249,8 @@ class HttpServiceExecutorIT {
                     .isGreaterThanOrEqualTo(VersionServer.DRAIN_IDLE_MS);
             await().atMost(Duration.ofSeconds(5)).until(() -> perRequest.lastRunLength() > 100 || perRequest.finished());
             perRequest.stop();
-            System.out.println("STOP_THEN_START v1 -> v2 with a 500 ms drain and a 100 ms hold under " + perRequest);
+            System.out.println("STOP_THEN_START v1 -> v2 with a " + VersionServer.DRAIN_IDLE_MS + " ms drain and a "
+                    + holdMs + " ms hold under " + perRequest);
             assertThat(perRequest.failed()).as("%s", perRequest).isZero();
             assertThat(perRequest.runs()).containsExactly("v1", "v2");
         }
