@@ -52,6 +52,12 @@ class PortListenersTest {
         return got[0];
     }
 
+    /** The hold of {@code s} ends: no longer held, the listener closed. */
+    private void awaitClosed(PortListeners.Shared s) {
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(() -> !ports.held(port));
+        assertThat(s.channel.isOpen()).isFalse();
+    }
+
     @Test
     void theLastServerToLeaveWithoutAHolderIsToEmptyAndCloseTheListener() throws IOException {
         PortListeners.Shared a = ports.join(port);
@@ -105,8 +111,7 @@ class PortListenersTest {
         assertThat(v1.channel.isOpen()).isTrue();
 
         ports.endHoldAfter(v1, holder, 50);
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(() -> !ports.held(port));
-        assertThat(v1.channel.isOpen()).isFalse();
+        awaitClosed(v1);
         assertThatThrownBy(this::connect).isInstanceOf(ConnectException.class);
         PortListeners.Shared fresh = ports.join(port);
         assertThat(fresh).as("the next server binds anew").isNotSameAs(v1);
@@ -126,8 +131,7 @@ class PortListenersTest {
         ports.endHoldAfter(s, first, 0);
         assertThat(ports.held(port)).as("held by the second").isTrue();
         ports.endHoldAfter(s, second, 0);
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(() -> !ports.held(port));
-        assertThat(s.channel.isOpen()).isFalse();
+        awaitClosed(s);
     }
 
     @Test

@@ -39,7 +39,11 @@ class KillSuccessorTest {
 
     /** Delivers a replacement of {@code oldId} by {@code next} and grants its reserve: the step's effects. */
     private List<Effect> replaced(String oldId, TaskInfo next, ReplaceStrategy strategy, String pool) {
-        ExecutorEvent e = DriverFixture.replace("r1", oldId, next);
+        return replaced("r1", oldId, next, strategy, pool);
+    }
+
+    private List<Effect> replaced(String rid, String oldId, TaskInfo next, ReplaceStrategy strategy, String pool) {
+        ExecutorEvent e = DriverFixture.replace(rid, oldId, next);
         ReplaceEvent.Builder r = e.getReplace().toBuilder();
         r.getRequestBuilder().setPolicy(ReplacePolicy.newBuilder().setStrategy(strategy).setStartTimeoutMs(5_000));
         List<Effect> reserve = f.event(d, ExecutorEvent.newBuilder().setReplace(r).build());
@@ -131,13 +135,8 @@ class KillSuccessorTest {
         d.step(new Input.HookReturned(stopA, true, null, f.now += 1_000));
         d.step(new Input.TaskReported("a", stopA.incarnation(), TaskState.TASK_KILLED, "killed", f.now += 1_000));
         assertThat(d.engine().replacement("r1").phase()).isEqualTo(Phase.COMMITTED);
-        ExecutorEvent e = DriverFixture.replace("r2", "b", c);
-        ReplaceEvent.Builder r = e.getReplace().toBuilder();
-        r.getRequestBuilder().setPolicy(ReplacePolicy.newBuilder().setStrategy(ReplaceStrategy.START_THEN_STOP)
-                .setStartTimeoutMs(5_000));
-        List<Effect> reserve = f.event(d, ExecutorEvent.newBuilder().setReplace(r).build());
-        Effect.RunHook launchC = last(d.step(new Input.Answered(last(reserve, Effect.Call.class), Input.Answer.ok(
-                Resources.parse("cpus:2;mem:128").toProto()), f.now += 1_000)), Effect.RunHook.class);
+        Effect.RunHook launchC = last(replaced("r2", "b", c, ReplaceStrategy.START_THEN_STOP, "cpus:2;mem:128"),
+                Effect.RunHook.class);
         assertThat(launchC.taskId()).isEqualTo("c");
         d.step(new Input.HookReturned(launchC, true, null, f.now += 1_000));
         Effect.RunHook stopC = last(d.step(new Input.TimerFired(new TimerKey.Replacement("r2", Timer.START),
