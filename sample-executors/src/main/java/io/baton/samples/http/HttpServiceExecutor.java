@@ -47,10 +47,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p><b>Handoff</b>: killed by a replacement whose successor serves the same port and listens as soon as
  * it is launched (no {@code ready_after_ms}), the version does all that but does not close the port's
- * listener: it holds it for up to {@code handoff_hold_ms}, the kernel queues the connections made
- * meanwhile, and the successor takes them over when it joins the port. So a STOP_THEN_START refuses no
- * connection: requests made between v1's end and v2's start wait for v2 (or, if v2 fails to start, for
- * v1 again, relaunched by the rollback). A successor that must warm up first is not waited for: a client
+ * listener: it holds it from its kill until {@code handoff_hold_ms} after its drain, the kernel queues
+ * the connections made meanwhile (up to its backlog of 512), and the successor takes them over when it
+ * joins the port. So within that hold a STOP_THEN_START refuses no connection: requests made from v1's kill
+ * to v2's start wait for v2 (a rollback's kill of v2 holds the listener the same way for v1, relaunched).
+ * A successor that must warm up first is not waited for: a client
  * gets a refusal rather than a connection that hangs for the warm-up. A hold nobody takes over closes at
  * its end, resetting what it queued.
  */
