@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Params: {@code port} (required), {@code fail=true} (the version refuses to start: FAILED before
  * RUNNING, for rollback demos), {@code ready_after_ms} (default 0; {@code never}: never ready),
- * {@code threads} (worker threads, default 16), {@code handoff_hold_ms} (default 2000: how long this
+ * {@code threads} (connections served at once, default 16; more wait), {@code handoff_hold_ms} (default 2000: how long this
  * version's port listener waits for a successor, below; 0: never).
  *
  * <p><b>Readiness.</b> A version that is not ready yet must not take traffic, and with SO_REUSEPORT
@@ -58,6 +58,11 @@ import java.util.concurrent.TimeUnit;
 public final class HttpServiceExecutor extends BatonExecutor {
     /** How long a version's listener waits for a successor on its port unless {@code handoff_hold_ms} says. */
     static final long HANDOFF_HOLD_MS = 2_000;
+    /**
+     * Threads kept started for the versions' acceptors and connections: a new version's acceptor and its first
+     * connections while the old version still finishes its own.
+     */
+    static final int WARM_THREADS = 4;
 
     private final Map<String, Instance> instances = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -66,6 +71,11 @@ public final class HttpServiceExecutor extends BatonExecutor {
         return t;
     });
     private final PortListeners ports = new PortListeners(timers);
+    /**
+     * The threads every version of this executor accepts and serves on, {@link #WARM_THREADS} of them started with
+     * the executor: a version that starts takes threads that wait for work (see {@link ServerThreads}).
+     */
+    private final ServerThreads serverThreads = new ServerThreads(WARM_THREADS);
 
     /** One task: its server once it listens. Guarded by itself: binding and killing race. */
     private static final class Instance {
@@ -105,7 +115,7 @@ public final class HttpServiceExecutor extends BatonExecutor {
         Instance inst = new Instance();
         if (readyAfterMs == 0) {
             try {
-                inst.server = VersionServer.start(ports, port, version, threads);
+                inst.server = VersionServer.start(ports, serverThreads, port, version, threads);
             } catch (IOException e) {
                 task.failed("version '" + version + "' cannot listen on 127.0.0.1:" + port + ": " + e.getMessage());
                 return;
@@ -127,7 +137,7 @@ public final class HttpServiceExecutor extends BatonExecutor {
                 return;
             }
             try {
-                inst.server = VersionServer.start(ports, port, version, threads);
+                inst.server = VersionServer.start(ports, serverThreads, port, version, threads);
             } catch (IOException e) {
                 inst.killed = true;
                 instances.remove(task.id(), inst);

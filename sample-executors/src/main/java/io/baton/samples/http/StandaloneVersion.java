@@ -35,7 +35,7 @@ public final class StandaloneVersion {
             usage("need --port 1-65535 and --version; --threads at least 1, --grace-ms at least 0 (got port " + port
                     + ", version " + version + ", threads " + threads + ", grace " + graceMs + " ms)");
         }
-        VersionServer server = VersionServer.start(new PortListeners(), port, version, threads);
+        VersionServer server = VersionServer.start(new PortListeners(), new ServerThreads(2), port, version, threads);
         System.out.println("serving '" + version + "' on 127.0.0.1:" + port);
         CountDownLatch stopped = new CountDownLatch(1);
         long grace = graceMs;

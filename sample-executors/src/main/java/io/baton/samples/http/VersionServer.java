@@ -5,10 +5,11 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,8 +29,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * successor on the same port, the last server leaves the listener held for it
  * ({@link PortListeners#leave(Shared, Object)}) instead of taking what is queued and closing it.
  *
- * <p>Threading: one acceptor thread per server; connections are served by a fixed pool of worker
- * threads, one connection per worker at a time (a connection waiting for a worker is queued).
+ * <p>Threading: a server runs on threads it is given ({@link ServerThreads}, shared by the versions of an
+ * executor, so a new version starts on threads that already exist): one accepts, and each connection is served by
+ * one thread at a time, at most {@code threads} connections at once (a connection accepted beyond that waits for
+ * one of them to close). A drain is over when its connections are: it does not wait for the threads, which go
+ * back to the pool (but for those of connections it closed hard at the deadline, which it waits for, up to a
+ * second, so that nothing of a killed version still runs).
  */
 final class VersionServer {
     /**
@@ -48,8 +53,14 @@ final class VersionServer {
     private final PortListeners ports;
     private final PortListeners.Shared listener;
     private final Selector selector;
-    private final ExecutorService workers;
-    private final Thread acceptor;
+    private final Executor threads;
+    private final String name;
+    /** At most this many connections served at once; the rest wait in {@link #waiting}. */
+    private final int maxServing;
+    /** Connections being served (each on a thread of its own) and accepted ones waiting; guarded by itself. */
+    private final ArrayDeque<HttpConnection> waiting = new ArrayDeque<>();
+    private int serving;
+    private final CountDownLatch acceptorDone = new CountDownLatch(1);
     private final Set<HttpConnection> open = ConcurrentHashMap.newKeySet();
     private final AtomicLong served = new AtomicLong();
     private volatile boolean draining;
@@ -63,10 +74,16 @@ final class VersionServer {
     /** Notified when the last open connection closes while draining. */
     private final Object drained = new Object();
 
-    private VersionServer(PortListeners ports, int port, String version, int threads) throws IOException {
+    private VersionServer(PortListeners ports, Executor threads, int port, String version, int maxServing)
+            throws IOException {
+        if (maxServing < 1) {
+            throw new IllegalArgumentException("a server needs at least 1 thread for connections, got " + maxServing);
+        }
         this.port = port;
         this.version = version;
         this.ports = ports;
+        this.threads = threads;
+        this.maxServing = maxServing;
         this.listener = ports.join(port);
         try {
             this.selector = Selector.open();
@@ -77,17 +94,25 @@ final class VersionServer {
             }
             throw e;
         }
-        int n = SERVERS.incrementAndGet();
-        AtomicInteger worker = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(threads, r -> daemon(r, "http-" + port + "-" + n + "-worker-"
-                + worker.incrementAndGet()));
-        this.acceptor = daemon(this::acceptLoop, "http-" + port + "-" + n + "-acceptor");
-        acceptor.start();
+        this.name = "http-" + port + "-" + SERVERS.incrementAndGet();
+        try {
+            threads.execute(() -> ServerThreads.named(name + "-acceptor", this::acceptLoop));
+        } catch (RejectedExecutionException e) {
+            closeQuietly(selector);
+            if (ports.leave(listener)) {
+                closeQuietly(listener.channel);
+            }
+            throw new IOException("no thread to accept on port " + port + ": " + e.getMessage(), e);
+        }
     }
 
-    /** Serves {@code version} on 127.0.0.1:{@code port}, on the port's listener in {@code ports}. */
-    static VersionServer start(PortListeners ports, int port, String version, int threads) throws IOException {
-        return new VersionServer(ports, port, version, threads);
+    /**
+     * Serves {@code version} on 127.0.0.1:{@code port}, on the port's listener in {@code ports}, on {@code threads}:
+     * at most {@code maxServing} connections at once.
+     */
+    static VersionServer start(PortListeners ports, Executor threads, int port, String version, int maxServing)
+            throws IOException {
+        return new VersionServer(ports, threads, port, version, maxServing);
     }
 
     private void acceptLoop() {
@@ -109,6 +134,7 @@ final class VersionServer {
         } finally {
             closeQuietly(selector); // deregisters from the listener: stop accepting
             leave();
+            acceptorDone.countDown();
         }
     }
 
@@ -140,10 +166,48 @@ final class VersionServer {
             try {
                 c.configureBlocking(true);
                 c.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                workers.execute(conn);
+                serve(conn);
             } catch (IOException | RejectedExecutionException e) { // that client is lost, the others are not
                 conn.abort();
                 open.remove(conn);
+            }
+        }
+    }
+
+    /** Serves {@code conn} on a thread now, or once one of the connections served at most at once has closed. */
+    private void serve(HttpConnection conn) {
+        synchronized (waiting) {
+            if (serving >= maxServing) {
+                waiting.add(conn);
+                return;
+            }
+            serving++;
+        }
+        try {
+            threads.execute(() -> ServerThreads.named(name + "-connection", () -> serveFrom(conn)));
+        } catch (RejectedExecutionException e) {
+            synchronized (waiting) {
+                serving--;
+                waiting.notifyAll();
+            }
+            throw e;
+        }
+    }
+
+    /** Serves {@code first}, then each connection waiting for a thread, until none waits. */
+    private void serveFrom(HttpConnection first) {
+        HttpConnection next = first;
+        while (next != null) {
+            try {
+                next.run();
+            } finally {
+                synchronized (waiting) {
+                    next = waiting.poll();
+                    if (next == null) {
+                        serving--;
+                        waiting.notifyAll();
+                    }
+                }
             }
         }
     }
@@ -236,24 +300,39 @@ final class VersionServer {
         drainStartedNanos = System.nanoTime();
         draining = true;
         selector.wakeup();
-        acceptor.join(Math.max(1, graceMs));
+        acceptorDone.await(Math.max(1, graceMs), TimeUnit.MILLISECONDS);
         synchronized (drained) {
             long left;
             while (!open.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
                 TimeUnit.NANOSECONDS.timedWait(drained, left);
             }
         }
+        // with every connection closed (the waiting ones are open ones too) nothing of this version runs any more:
+        // its threads are only on their way back to the pool, and the drain does not wait for that
         int forced = open.size();
-        open.forEach(HttpConnection::abort);
-        workers.shutdownNow();
-        workers.awaitTermination(1, TimeUnit.SECONDS);
+        if (forced > 0) {
+            open.forEach(HttpConnection::abort);
+            awaitNoneServing(TimeUnit.SECONDS.toNanos(1));
+        }
         return new Drained(served.get(), forced);
     }
 
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
+    /** How many of its connections are on a thread now. */
+    int serving() {
+        synchronized (waiting) {
+            return serving;
+        }
+    }
+
+    /** Waits up to {@code nanos} until no thread serves a connection of this server (closed ones end at once). */
+    private void awaitNoneServing(long nanos) throws InterruptedException {
+        long deadline = System.nanoTime() + nanos;
+        synchronized (waiting) {
+            long left;
+            while (serving > 0 && (left = deadline - System.nanoTime()) > 0) {
+                TimeUnit.NANOSECONDS.timedWait(waiting, left);
+            }
+        }
     }
 
     private static void closeQuietly(java.io.Closeable c) {

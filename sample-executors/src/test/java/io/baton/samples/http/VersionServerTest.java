@@ -1,0 +1,130 @@
+package io.baton.samples.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A version's server on the executor's shared threads: how many connections it serves at once, and its drain. */
+class VersionServerTest {
+    private final PortListeners ports = new PortListeners();
+    private int port;
+
+    @BeforeEach
+    void freePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+    }
+
+    /** A keep-alive client connection with a read timeout of {@code timeoutMs}. */
+    private Client connect(int timeoutMs) throws IOException {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
+        s.setSoTimeout(timeoutMs);
+        return new Client(s, new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1)));
+    }
+
+    private record Client(Socket socket, BufferedReader in) implements AutoCloseable {
+        void send(String head) throws IOException {
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+        }
+
+        /** GET / on this connection; the body of the answer (the version). */
+        String get() throws IOException {
+            send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+            return answer();
+        }
+
+        String answer() throws IOException {
+            int length = -1;
+            for (String line; !(line = in.readLine()).isEmpty();) {
+                if (line.toLowerCase().startsWith("content-length:")) {
+                    length = Integer.parseInt(line.substring(15).trim());
+                }
+            }
+            char[] body = new char[length];
+            for (int read = 0; read < length;) {
+                read += in.read(body, read, length - read);
+            }
+            return new String(body);
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    @Test
+    void aConnectionBeyondTheBoundWaitsForAServedOneToClose() throws Exception {
+        VersionServer server = VersionServer.start(ports, new ServerThreads(2), port, "v1", 1);
+        try (Client first = connect(2_000); Client second = connect(300)) {
+            assertThat(first.get()).isEqualTo("v1");
+            second.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThatThrownBy(second::answer).as("served while the one connection allowed is open")
+                    .isInstanceOf(SocketTimeoutException.class);
+            first.close();
+            second.socket().setSoTimeout(2_000);
+            assertThat(second.answer()).as("served once the first one closed").isEqualTo("v1");
+        } finally {
+            server.stop(1_000);
+        }
+    }
+
+    @Test
+    void aNewVersionRunsOnTheThreadsTheOldOneLeft() throws Exception {
+        ServerThreads threads = new ServerThreads(3);
+        assertThat(threads.threadsMade()).as("started with the pool").isEqualTo(3);
+        VersionServer v1 = VersionServer.start(ports, threads, port, "v1", 16);
+        try (Client c = connect(2_000)) {
+            assertThat(c.get()).isEqualTo("v1");
+        }
+        v1.stop(1_000);
+        await().atMost(Duration.ofSeconds(5)).until(() -> threads.idle() == 3); // v1's threads back in the pool
+        VersionServer v2 = VersionServer.start(ports, threads, port, "v2", 16);
+        try (Client a = connect(2_000); Client b = connect(2_000)) {
+            assertThat(a.get()).isEqualTo("v2");
+            assertThat(b.get()).isEqualTo("v2");
+            assertThat(threads.threadsMade()).as("v2's acceptor and two connections on the warm threads").isEqualTo(3);
+        } finally {
+            v2.stop(1_000);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> threads.idle() == 3);
+        VersionServer v3 = VersionServer.start(ports, threads, port, "v3", 16);
+        try (Client a = connect(2_000); Client b = connect(2_000); Client c = connect(2_000)) {
+            assertThat(a.get()).isEqualTo("v3");
+            assertThat(b.get()).isEqualTo("v3");
+            assertThat(c.get()).isEqualTo("v3");
+            assertThat(threads.threadsMade()).as("a fourth thread is made when the three are busy").isEqualTo(4);
+        } finally {
+            v3.stop(1_000);
+        }
+    }
+
+    @Test
+    void aConnectionClosedAtTheDeadlineHoldsNoThreadOnceTheDrainReturns() throws Exception {
+        VersionServer server = VersionServer.start(ports, new ServerThreads(2), port, "v1", 4);
+        try (Client stuck = connect(2_000)) {
+            stuck.send("GET / HTTP/1.1\r\n"); // half a head: its thread waits for the rest
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.serving() == 1);
+            VersionServer.Drained d = server.stop(200);
+            assertThat(d.forced()).as("closed at the grace deadline").isEqualTo(1);
+            assertThat(server.serving()).as("no thread still serves a connection of the killed version").isZero();
+            assertThat(stuck.in().read()).as("the client sees its connection closed").isEqualTo(-1);
+        }
+    }
+}
