@@ -85,7 +85,7 @@ public final class Harness {
             List<Integer> throughputCurve, long throughputWarmMillis, int throughputMax, long throughputMillis,
             int liveTasks, long liveMillis) {
         static Plan of(boolean smoke) {
-            return smoke ? new Plan(true, 40, 5, 30, 40, List.of(1, 16, 256), 300, 400, 1_000, 500, 20_000)
+            return smoke ? new Plan(true, 40, 5, 30, 40, List.of(1, 16, 256), 150, 400, 500, 500, 20_000)
                     : new Plan(false, 20_000, 2_000, 2_000, 400, List.of(1, 16, 256), 5_000, 150_000, 15_000, 10_000,
                             120_000);
         }

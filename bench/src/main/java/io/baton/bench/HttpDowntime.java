@@ -44,12 +44,6 @@ final class HttpDowntime {
     /** v1's kill grace period, in a replacement (the task's) and in kill-then-relaunch (the kill call's). */
     static final long GRACE_MS = 2_000;
     /**
-     * Unmeasured rounds of STOP_THEN_START and of kill-then-relaunch (one after the other; in the first two, a
-     * STOP_THEN_START with PROCESS durability after them) before anything is measured: the shim's and the bench's
-     * client's paths of each, as in a shim and a framework that have been running a while.
-     */
-    static final int WARM_ROUNDS = 5;
-    /**
      * Before those, cycles of a STOP_THEN_START and a kill-then-relaunch of no-op tasks on a second executor in this
      * JVM ({@link NodeWarmUp}, {@link Plan#warmCycles} of them): the rounds above are too few for the JIT to compile the shim's and the client's code;
      * a shim and a framework that have been running a while have it compiled. Bounded in time too (smoke: fewer).
@@ -58,12 +52,16 @@ final class HttpDowntime {
 
     /**
      * Sizes of one run; {@code repetitions}: how many times STOP_THEN_START, kill-then-relaunch and STOP_THEN_START
-     * with PROCESS durability are run side by side; {@code warmCycles}: {@link NodeWarmUp}'s cycles.
+     * with PROCESS durability are run side by side; {@code warmCycles}: {@link NodeWarmUp}'s cycles; {@code
+     * warmRounds}: unmeasured rounds of STOP_THEN_START and of kill-then-relaunch (one after the other; in the first
+     * two, a STOP_THEN_START with PROCESS durability after them) before anything is measured: the shim's and the
+     * bench's client's paths of each, as in a shim and a framework that have been running a while (a smoke run, which
+     * only checks every table is made, does one).
      */
     record Plan(int connections, int ratePerConnection, long beforeMillis, long afterMillis, int repetitions,
-            int warmCycles) {
+            int warmCycles, int warmRounds) {
         static Plan of(boolean smoke) {
-            return smoke ? new Plan(4, 200, 300, 300, 2, 200) : new Plan(4, 200, 1_000, 1_000, 5, 2_000);
+            return smoke ? new Plan(4, 200, 300, 300, 2, 200, 1) : new Plan(4, 200, 1_000, 1_000, 5, 2_000, 5);
         }
     }
 
@@ -139,7 +137,7 @@ final class HttpDowntime {
                         + (runsAt + 1 < a.size() ? "'" + a.get(runsAt + 1) + "'" : "nothing"));
             }
             plan = new Plan(plan.connections(), plan.ratePerConnection(), plan.beforeMillis(), plan.afterMillis(),
-                    Integer.parseInt(a.get(runsAt + 1)), plan.warmCycles());
+                    Integer.parseInt(a.get(runsAt + 1)), plan.warmCycles(), plan.warmRounds());
         }
         Path svg = Path.of(a.stream().filter(x -> !x.startsWith("--") && !x.matches("[0-9]+")).findFirst()
                 .orElse(Harness.SVG));
@@ -173,7 +171,7 @@ final class HttpDowntime {
             // the three compared side by side runs (every scenario's clean-up kill warms the kill path; the first
             // STOP_THEN_START would otherwise be the shim's and the executor's first REPLACE reserved on delivery)
             scenario(node, web, ReplaceStrategy.START_THEN_STOP.name(), "warm", true);
-            for (int i = 1; i <= WARM_ROUNDS; i++) {
+            for (int i = 1; i <= plan.warmRounds(); i++) {
                 scenario(node, web, ReplaceStrategy.STOP_THEN_START.name(), "warm-sts-" + i, true);
                 scenario(node, web, KILL_RELAUNCH, "warm-kill-" + i, true);
                 if (i <= 2) {
@@ -343,9 +341,11 @@ final class HttpDowntime {
                         + "bring the shim's and the bench's client's code to where a shim and a framework running a while "
                         + "have it: compiled by the JIT (the HTTP executor's JVM is fresh: it warms itself up as every "
                         + "executor does). Then, after unmeasured rounds (short loads) of START_THEN_STOP once and of "
-                        + "STOP_THEN_START and kill-then-relaunch ").append(WARM_ROUNDS).append(" times each, "
-                        + "one after the other (the HTTP executor's paths of both), and of STOP_THEN_START with PROCESS "
-                        + "durability after the first two, START_THEN_STOP and FREEZE_THEN_START run once, STOP_THEN_START, "
+                        + "STOP_THEN_START and kill-then-relaunch ").append(r.plan().warmRounds())
+                .append(r.plan().warmRounds() == 1 ? " time each, " : " times each, ")
+                .append("one after the other (the HTTP executor's paths of both), and of STOP_THEN_START with PROCESS "
+                        + "durability after ").append(r.plan().warmRounds() == 1 ? "them" : "the first two")
+                .append(", START_THEN_STOP and FREEZE_THEN_START run once, STOP_THEN_START, "
                         + "kill-then-relaunch and STOP_THEN_START with PROCESS durability ").append(r.plan().repetitions())
                 .append(" times each, side by side (below the table). The replacements have the default durability, SYNC "
                         + "(an fsync before v1's kill), but those named (PROCESS). A STOP_THEN_START's kill names v2 as "

@@ -46,9 +46,9 @@ class HarnessSmokeIT {
         assertThat(report).doesNotContain("| -1 |");
         // PROCESS latency and throughput again with the shim's reserve on delivery off, beside the default's
         assertThat(report).contains("## The shim's reserve on delivery, side by side")
-                .contains("| figure | executor's RESERVE | reserve on delivery | executor's RESERVE | reserve on delivery |")
-                .containsPattern("\\| SDK overhead \\(Baton's time\\) p50 / p99( \\| [0-9]+ / [0-9]+){4} \\|")
-                .containsPattern("\\| throughput, 16 at once \\(replacements/s\\)( \\| [1-9][0-9]*){4} \\|");
+                .contains("| figure | executor's RESERVE | reserve on delivery |\n") // once each way in a smoke run
+                .containsPattern("\\| SDK overhead \\(Baton's time\\) p50 / p99( \\| [0-9]+ / [0-9]+){2} \\|\n")
+                .containsPattern("\\| throughput, 16 at once \\(replacements/s\\)( \\| [1-9][0-9]*){2} \\|\n");
         // the same with no-op tasks, their hooks on hook threads and called on the loop, each kind in its own JVM
         assertThat(report).contains("## By kind of task: hook threads against hooks that return at once")
                 .contains("| figure | worker sample (a thread per task), hooks on hook threads | no-op tasks, hooks on hook"
