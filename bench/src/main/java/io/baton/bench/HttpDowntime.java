@@ -44,8 +44,9 @@ final class HttpDowntime {
     /** v1's kill grace period, in a replacement (the task's) and in kill-then-relaunch (the kill call's). */
     static final long GRACE_MS = 2_000;
     /**
-     * Before those, cycles of a STOP_THEN_START and a kill-then-relaunch of no-op tasks on a second executor in this
-     * JVM ({@link NodeWarmUp}, {@link Plan#warmCycles} of them): the rounds above are too few for the JIT to compile the shim's and the client's code;
+     * Before the unmeasured rounds ({@link Plan#warmRounds}), cycles of a STOP_THEN_START and a kill-then-relaunch of
+     * no-op tasks on a second executor in this JVM ({@link NodeWarmUp}, {@link Plan#warmCycles} of them): those rounds
+     * are too few for the JIT to compile the shim's and the client's code;
      * a shim and a framework that have been running a while have it compiled. Bounded in time too (smoke: fewer).
      */
     static final long WARM_MAX_MS = 20_000;

@@ -112,6 +112,9 @@ final class HttpConnection implements Runnable {
     /** The request head, or null when it is not HTTP/1.x. */
     static Request parse(String head) {
         String[] lines = head.split("\r\n");
+        if (lines.length == 0) {
+            return null; // no request line at all (a head of empty lines)
+        }
         String[] requestLine = lines[0].split(" ");
         if (requestLine.length != 3 || !requestLine[2].startsWith("HTTP/1.")) {
             return null;

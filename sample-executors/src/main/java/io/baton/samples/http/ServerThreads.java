@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * when every thread is busy and end after a minute idle. A task that finds no idle thread gets a new one: nothing
  * waits in a queue here (a version bounds its own connections, {@link VersionServer}).
  */
-final class ServerThreads implements Executor {
+final class ServerThreads implements Executor, AutoCloseable {
     private static final AtomicInteger POOLS = new AtomicInteger();
 
     private final ThreadPoolExecutor pool;
@@ -37,6 +37,12 @@ final class ServerThreads implements Executor {
     @Override
     public void execute(Runnable task) {
         pool.execute(task);
+    }
+
+    /** Ends the threads (tests; an executor's live as long as its JVM): what is running is interrupted. */
+    @Override
+    public void close() {
+        pool.shutdownNow();
     }
 
     /** How many threads this pool has made so far. */

@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Threading: a server runs on threads it is given ({@link ServerThreads}, shared by the versions of an
  * executor, so a new version starts on threads that already exist): one accepts, and each connection is served by
- * one thread at a time, at most {@code threads} connections at once (a connection accepted beyond that waits for
+ * one thread at a time, at most {@code maxServing} ({@code threads} of the task) connections at once (a connection accepted beyond that waits for
  * one of them to close). A drain is over when its connections are: it does not wait for the threads, which go
  * back to the pool (but for those of connections it closed hard at the deadline, which it waits for, up to a
  * second, so that nothing of a killed version still runs).
@@ -60,6 +60,8 @@ final class VersionServer {
     /** Connections being served (each on a thread of its own) and accepted ones waiting; guarded by itself. */
     private final ArrayDeque<HttpConnection> waiting = new ArrayDeque<>();
     private int serving;
+    /** Set when the drain returns: a connection the acceptor still takes afterwards is closed, not served. */
+    private boolean stopped;
     private final CountDownLatch acceptorDone = new CountDownLatch(1);
     private final Set<HttpConnection> open = ConcurrentHashMap.newKeySet();
     private final AtomicLong served = new AtomicLong();
@@ -177,6 +179,9 @@ final class VersionServer {
     /** Serves {@code conn} on a thread now, or once one of the connections served at most at once has closed. */
     private void serve(HttpConnection conn) {
         synchronized (waiting) {
+            if (stopped) { // accepted after a drain that stopped waiting for the acceptor: this version is gone
+                throw new RejectedExecutionException("the server of '" + version + "' on port " + port + " stopped");
+            }
             if (serving >= maxServing) {
                 waiting.add(conn);
                 return;
@@ -197,17 +202,46 @@ final class VersionServer {
     /** Serves {@code first}, then each connection waiting for a thread, until none waits. */
     private void serveFrom(HttpConnection first) {
         HttpConnection next = first;
-        while (next != null) {
-            try {
-                next.run();
-            } finally {
-                synchronized (waiting) {
-                    next = waiting.poll();
-                    if (next == null) {
-                        serving--;
-                        waiting.notifyAll();
-                    }
+        try {
+            while (next != null) {
+                try {
+                    next.run();
+                } catch (RuntimeException e) { // a bug met on one connection (closed by now) must not stop the rest
+                    System.getLogger(VersionServer.class.getName()).log(System.Logger.Level.ERROR,
+                            "the server of '" + version + "' on port " + port + " failed serving a connection", e);
                 }
+                next = nextWaiting();
+            }
+        } catch (Error e) {
+            if (next != null) { // the connections still waiting go on on other threads
+                serveElsewhere(nextWaiting());
+            }
+            throw e;
+        }
+    }
+
+    /** The next connection waiting for a thread, or null: one connection fewer is served now. */
+    private HttpConnection nextWaiting() {
+        synchronized (waiting) {
+            HttpConnection next = waiting.poll();
+            if (next == null) {
+                serving--;
+                waiting.notifyAll();
+            }
+            return next;
+        }
+    }
+
+    /** Serves {@code next} and those waiting after it on another thread; with none to be had, closes them. */
+    private void serveElsewhere(HttpConnection next) {
+        for (; next != null; next = nextWaiting()) {
+            HttpConnection conn = next;
+            try {
+                threads.execute(() -> ServerThreads.named(name + "-connection", () -> serveFrom(conn)));
+                return;
+            } catch (RejectedExecutionException e) {
+                conn.abort();
+                closed(conn);
             }
         }
     }
@@ -300,6 +334,9 @@ final class VersionServer {
         drainStartedNanos = System.nanoTime();
         draining = true;
         selector.wakeup();
+        synchronized (pauseLock) {
+            pauseLock.notifyAll(); // a frozen acceptor stops now, not at its next look
+        }
         acceptorDone.await(Math.max(1, graceMs), TimeUnit.MILLISECONDS);
         synchronized (drained) {
             long left;
@@ -309,6 +346,9 @@ final class VersionServer {
         }
         // with every connection closed (the waiting ones are open ones too) nothing of this version runs any more:
         // its threads are only on their way back to the pool, and the drain does not wait for that
+        synchronized (waiting) {
+            stopped = true;
+        }
         int forced = open.size();
         if (forced > 0) {
             open.forEach(HttpConnection::abort);

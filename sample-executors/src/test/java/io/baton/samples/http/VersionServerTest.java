@@ -14,12 +14,16 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A version's server on the executor's shared threads: how many connections it serves at once, and its drain. */
 class VersionServerTest {
     private final PortListeners ports = new PortListeners();
+    private final List<ServerThreads> pools = new ArrayList<>();
     private int port;
 
     @BeforeEach
@@ -27,6 +31,17 @@ class VersionServerTest {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
         }
+    }
+
+    @AfterEach
+    void endThreads() {
+        pools.forEach(ServerThreads::close);
+    }
+
+    private ServerThreads threads(int warm) {
+        ServerThreads t = new ServerThreads(warm);
+        pools.add(t);
+        return t;
     }
 
     /** A keep-alive client connection with a read timeout of {@code timeoutMs}. */
@@ -71,7 +86,7 @@ class VersionServerTest {
 
     @Test
     void aConnectionBeyondTheBoundWaitsForAServedOneToClose() throws Exception {
-        VersionServer server = VersionServer.start(ports, new ServerThreads(2), port, "v1", 1);
+        VersionServer server = VersionServer.start(ports, threads(2), port, "v1", 1);
         try (Client first = connect(2_000); Client second = connect(300)) {
             assertThat(first.get()).isEqualTo("v1");
             second.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -86,14 +101,44 @@ class VersionServerTest {
     }
 
     @Test
+    void aConnectionThatEndsBadlyPassesItsThreadToTheOneWaiting() throws Exception {
+        VersionServer server = VersionServer.start(ports, threads(2), port, "v1", 1);
+        try (Client first = connect(2_000); Client second = connect(2_000)) {
+            assertThat(first.get()).isEqualTo("v1");
+            second.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n"); // waits: the one connection allowed is first's
+            first.send("\r\n\r\n"); // a head with no request line: answered 400 and closed
+            assertThat(first.in().readLine()).isEqualTo("HTTP/1.1 400 Bad Request");
+            assertThat(second.answer()).as("served on the thread first's connection gave up").isEqualTo("v1");
+            assertThat(second.get()).isEqualTo("v1");
+        } finally {
+            server.stop(1_000);
+        }
+    }
+
+    @Test
+    void aConnectionWaitingForAThreadWhenTheDrainBeginsIsStillAnswered() throws Exception {
+        VersionServer server = VersionServer.start(ports, threads(2), port, "v1", 1);
+        try (Client first = connect(2_000); Client second = connect(5_000)) {
+            assertThat(first.get()).isEqualTo("v1");
+            second.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.serving() == 1); // second accepted, waiting
+            VersionServer.Drained d = server.stop(5_000); // first, idle, closed after DRAIN_IDLE_MS; then second
+            assertThat(d.forced()).as("none closed at the deadline").isZero();
+            assertThat(second.answer()).isEqualTo("v1");
+            assertThat(d.served()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void aNewVersionRunsOnTheThreadsTheOldOneLeft() throws Exception {
-        ServerThreads threads = new ServerThreads(3);
+        ServerThreads threads = threads(3);
         assertThat(threads.threadsMade()).as("started with the pool").isEqualTo(3);
         VersionServer v1 = VersionServer.start(ports, threads, port, "v1", 16);
         try (Client c = connect(2_000)) {
             assertThat(c.get()).isEqualTo("v1");
+        } finally {
+            v1.stop(1_000);
         }
-        v1.stop(1_000);
         await().atMost(Duration.ofSeconds(5)).until(() -> threads.idle() == 3); // v1's threads back in the pool
         VersionServer v2 = VersionServer.start(ports, threads, port, "v2", 16);
         try (Client a = connect(2_000); Client b = connect(2_000)) {
@@ -117,7 +162,7 @@ class VersionServerTest {
 
     @Test
     void aConnectionClosedAtTheDeadlineHoldsNoThreadOnceTheDrainReturns() throws Exception {
-        VersionServer server = VersionServer.start(ports, new ServerThreads(2), port, "v1", 4);
+        VersionServer server = VersionServer.start(ports, threads(2), port, "v1", 4);
         try (Client stuck = connect(2_000)) {
             stuck.send("GET / HTTP/1.1\r\n"); // half a head: its thread waits for the rest
             await().atMost(Duration.ofSeconds(5)).until(() -> server.serving() == 1);
