@@ -10,24 +10,88 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One client connection: reads HTTP/1.1 requests one after the other (keep-alive unless the client or
  * a draining server says close) and answers each GET or HEAD with the server's version. Request bodies
  * announced by Content-Length are skipped; chunked ones are refused (501) since no GET needs them.
+ *
+ * <p><b>Handed over.</b> A server that drains for a successor on its port ({@link VersionServer#handsOver}) hands
+ * its keep-alive connections over at a request boundary instead of closing them: an idle one at once, a busy one
+ * once it has answered. The connection then belongs to no server: a request arriving on it waits, as a connection
+ * queued on the held listener does, until the next server of the port takes it over ({@link #adoptedBy}) and
+ * answers it; if none does before the hold ends, it is closed ({@link #drop}). Its thread stays with it.
  */
 final class HttpConnection implements Runnable {
+    /** Waiting for a request, its server's. */
+    private static final int IDLE = 0;
+    /** Reading or answering a request. */
+    private static final int BUSY = 1;
+    /** Between servers: handed over, not yet taken over. */
+    private static final int HANDED = 2;
+
     private static final int POLL_MS = 50;
     private static final int REQUEST_TIMEOUT_MS = 5_000;
     private static final int MAX_HEAD_BYTES = 16 * 1024;
     private static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final SocketChannel channel;
-    private final VersionServer server;
+    /** The server that answers its requests: the one that accepted it, or the one that took it over. */
+    private volatile VersionServer server;
+    private final AtomicInteger state = new AtomicInteger(IDLE);
+    /** Whether a thread runs it (a connection waiting for one of its server's threads is not started). */
+    private volatile boolean started;
+    /** Closed while handed over, nobody having taken it over; guarded by this. */
+    private boolean dropped;
 
     HttpConnection(SocketChannel channel, VersionServer server) {
         this.channel = channel;
         this.server = server;
+    }
+
+    boolean started() {
+        return started;
+    }
+
+    /** Hands it over if it waits for a request (true), for its server's drain; else it hands itself over later. */
+    boolean handOverIfIdle() {
+        return state.compareAndSet(IDLE, HANDED);
+    }
+
+    /** Back to its server after all (the hold it was handed to was gone). */
+    synchronized void handBack() {
+        state.set(IDLE);
+        notifyAll();
+    }
+
+    /** {@code next}, which joined the port, takes it over: it answers the requests from now on. */
+    synchronized void adoptedBy(VersionServer next) {
+        server = next;
+        state.set(IDLE);
+        notifyAll();
+    }
+
+    /** The hold it was handed to ended with no server taking it over: closed (a waiting request fails). */
+    void drop() {
+        synchronized (this) {
+            dropped = true;
+            notifyAll();
+        }
+        abort();
+    }
+
+    /** Waits while handed over; true once a server took it over, false when dropped (or interrupted). */
+    private synchronized boolean awaitNextServer() {
+        try {
+            while (state.get() == HANDED && !dropped) {
+                wait();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return !dropped;
     }
 
     /** A parsed request head: what the response depends on. */
@@ -36,6 +100,7 @@ final class HttpConnection implements Runnable {
 
     @Override
     public void run() {
+        started = true;
         try (channel) {
             Socket socket = channel.socket();
             InputStream in = new BufferedInputStream(socket.getInputStream());
@@ -47,7 +112,8 @@ final class HttpConnection implements Runnable {
                 try {
                     first = in.read();
                 } catch (SocketTimeoutException idle) {
-                    if (server.closeIdle(idleSince, KEEP_ALIVE_NANOS)) {
+                    // handed over, it waits for the next server whatever its idleness: the hold bounds that
+                    if (state.get() == IDLE && server.closeIdle(idleSince, KEEP_ALIVE_NANOS)) {
                         return;
                     }
                     continue;
@@ -55,6 +121,10 @@ final class HttpConnection implements Runnable {
                 if (first < 0) {
                     return; // the client closed
                 }
+                if (!state.compareAndSet(IDLE, BUSY) && !(awaitNextServer() && state.compareAndSet(IDLE, BUSY))) {
+                    return; // handed over and never taken over: the request fails, as on a port closed meanwhile
+                }
+                VersionServer current = server; // the one that answers this request
                 socket.setSoTimeout(REQUEST_TIMEOUT_MS);
                 Request r = parse(readHead(first, in));
                 if (r == null) {
@@ -66,17 +136,30 @@ final class HttpConnection implements Runnable {
                     return;
                 }
                 in.skipNBytes(r.contentLength());
-                boolean close = r.closeRequested() || server.draining();
+                boolean handOver = !r.closeRequested() && current.handsOver();
+                boolean close = r.closeRequested() || (current.draining() && !handOver);
                 boolean get = r.method().equals("GET") || r.method().equals("HEAD");
-                respond(out, get ? 200 : 405, get ? server.version : "only GET and HEAD\n", close,
+                respond(out, get ? 200 : 405, get ? current.version : "only GET and HEAD\n", close,
                         r.method().equals("HEAD"));
-                server.served();
+                current.served();
                 if (close) {
                     return;
                 }
                 idleSince = System.nanoTime();
+                if (handOver) {
+                    state.set(HANDED);
+                    if (!current.handOver(this)) {
+                        return; // the hold was gone: closed after all, as at any keep-alive timeout
+                    }
+                } else {
+                    state.set(IDLE);
+                    // a drain for a successor that began while it answered found it busy: it hands itself over
+                    if (current.handsOver() && handOverIfIdle() && !current.handOver(this)) {
+                        handBack();
+                    }
+                }
             }
-        } catch (IOException dropped) {
+        } catch (IOException gone) {
             // the client went away, or the connection was closed at the drain deadline
         } finally {
             server.closed(this);

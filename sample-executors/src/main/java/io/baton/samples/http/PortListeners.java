@@ -5,7 +5,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -55,6 +57,8 @@ final class PortListeners {
         private Object holder;
         /** When the current hold ends, once its holder bounded it. */
         private ScheduledFuture<?> timer;
+        /** Connections handed over with the hold, for the next server to take over with the listener. */
+        private final List<HttpConnection> handedOver = new ArrayList<>();
 
         private Shared(int port, ServerSocketChannel channel) {
             this.port = port;
@@ -120,6 +124,27 @@ final class PortListeners {
         s.timer = timers.schedule(() -> endHold(s, holder), Math.max(0, ms), TimeUnit.MILLISECONDS);
     }
 
+    /** Whether {@code s} is held by {@code holder} (not taken over, not ended). */
+    synchronized boolean heldBy(Shared s, Object holder) {
+        return holder != null && s.holder == holder;
+    }
+
+    /** Hands {@code c} over with {@code holder}'s hold of {@code s}: false (nothing done) when it holds none. */
+    synchronized boolean handOver(Shared s, Object holder, HttpConnection c) {
+        if (!heldBy(s, holder)) {
+            return false;
+        }
+        s.handedOver.add(c);
+        return true;
+    }
+
+    /** The connections handed over with the hold of {@code s} that the caller took over by joining the port. */
+    synchronized List<HttpConnection> takeHandedOver(Shared s) {
+        List<HttpConnection> taken = List.copyOf(s.handedOver);
+        s.handedOver.clear();
+        return taken;
+    }
+
     /** Whether {@code port}'s listener is held, waiting for a server. */
     synchronized boolean held(int port) {
         Shared s = byPort.get(port);
@@ -127,6 +152,7 @@ final class PortListeners {
     }
 
     private void endHold(Shared s, Object holder) {
+        List<HttpConnection> dropped;
         synchronized (this) {
             if (s.holder != holder || s.users > 0) {
                 return; // taken over meanwhile (and maybe held again, by another)
@@ -134,7 +160,9 @@ final class PortListeners {
             s.holder = null;
             s.timer = null;
             byPort.remove(s.port, s);
+            dropped = takeHandedOver(s);
         }
+        dropped.forEach(HttpConnection::drop);
         try {
             s.channel.close();
         } catch (IOException ignored) {

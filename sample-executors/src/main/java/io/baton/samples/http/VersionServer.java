@@ -6,6 +6,8 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -27,7 +29,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * for {@link #DRAIN_IDLE_MS} after the drain began are closed (found within 50 ms more: each idle
  * connection looks every 50 ms); whatever is still open at the grace deadline is closed hard. Stopped for a
  * successor on the same port, the last server leaves the listener held for it
- * ({@link PortListeners#leave(Shared, Object)}) instead of taking what is queued and closing it.
+ * ({@link PortListeners#leave(Shared, Object)}) instead of taking what is queued and closing it, and hands its
+ * keep-alive connections over to it too ({@link HttpConnection}): an idle one at once, a busy one once it has
+ * answered (with {@code Connection: keep-alive}); the next server to join the port takes them over with the
+ * listener, and the hold's end closes those nobody took. Its drain then lasts only as long as the requests in
+ * flight. A connection taken over keeps its thread and does not count against its new server's bound.
  *
  * <p>Threading: a server runs on threads it is given ({@link ServerThreads}, shared by the versions of an
  * executor, so a new version starts on threads that already exist): one accepts, and each connection is served by
@@ -73,6 +79,8 @@ final class VersionServer {
     private volatile long holdMs;
     /** Whether the drain is over, so that a hold left from now on is bounded at once. */
     private volatile boolean drainOver;
+    /** Whether this server left the port's listener held for a successor, to which it hands its connections. */
+    private volatile boolean handsOver;
     /** Notified when the last open connection closes while draining. */
     private final Object drained = new Object();
 
@@ -97,6 +105,14 @@ final class VersionServer {
             throw e;
         }
         this.name = "http-" + port + "-" + SERVERS.incrementAndGet();
+        for (HttpConnection c : ports.takeHandedOver(listener)) { // the previous server's, with its listener
+            open.add(c);
+            boolean waitsForAThread = !c.started(); // it never ran: the previous server left it to this one's threads
+            c.adoptedBy(this);
+            if (waitsForAThread) {
+                serve(c);
+            }
+        }
         try {
             threads.execute(() -> ServerThreads.named(name + "-acceptor", this::acceptLoop));
         } catch (RejectedExecutionException e) {
@@ -147,6 +163,7 @@ final class VersionServer {
     private void leave() {
         long hold = holdMs;
         boolean last = hold > 0 ? ports.leave(listener, this) : ports.leave(listener);
+        handsOver = hold > 0 && ports.heldBy(listener, this);
         if (!last) {
             if (hold > 0 && drainOver) { // left after the drain ended (it did not wait for this): bounded now
                 ports.endHoldAfter(listener, this, hold);
@@ -281,6 +298,20 @@ final class VersionServer {
         return draining;
     }
 
+    /** Whether it drains for a successor that takes its connections over: they are handed over, not closed. */
+    boolean handsOver() {
+        return handsOver;
+    }
+
+    /** Hands {@code c} (handed over, {@link HttpConnection}) to the port's held listener; false when not held. */
+    boolean handOver(HttpConnection c) {
+        if (!ports.handOver(listener, this, c)) {
+            return false;
+        }
+        closed(c); // off this server's books: its drain does not wait for it
+        return true;
+    }
+
     /** Whether a connection idle since {@code idleSinceNanos} should be closed now. */
     boolean closeIdle(long idleSinceNanos, long keepAliveNanos) {
         long now = System.nanoTime();
@@ -338,6 +369,9 @@ final class VersionServer {
             pauseLock.notifyAll(); // a frozen acceptor stops now, not at its next look
         }
         acceptorDone.await(Math.max(1, graceMs), TimeUnit.MILLISECONDS);
+        if (handsOver) {
+            handOverIdle();
+        }
         synchronized (drained) {
             long left;
             while (!open.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
@@ -355,6 +389,29 @@ final class VersionServer {
             awaitNoneServing(TimeUnit.SECONDS.toNanos(1));
         }
         return new Drained(served.get(), forced);
+    }
+
+    /**
+     * Hands the successor every connection waiting for a request, and those waiting for a thread (which this
+     * server's threads will then not run); a busy one hands itself over once it has answered.
+     */
+    private void handOverIdle() {
+        List<HttpConnection> unstarted;
+        synchronized (waiting) {
+            unstarted = new ArrayList<>(waiting);
+            waiting.clear();
+        }
+        for (HttpConnection c : unstarted) {
+            if (!(c.handOverIfIdle() && handOver(c))) { // not held after all: this server serves it (and closes it)
+                c.handBack();
+                serve(c);
+            }
+        }
+        for (HttpConnection c : open) {
+            if (c.handOverIfIdle() && !handOver(c)) {
+                c.handBack();
+            }
+        }
     }
 
     /** How many of its connections are on a thread now. */
