@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One client connection: reads HTTP/1.1 requests one after the other (keep-alive unless the client or
@@ -30,6 +31,13 @@ final class HttpConnection implements Runnable {
     private static final int BUSY = 1;
     /** Between servers: handed over, not yet taken over. */
     private static final int HANDED = 2;
+    /** Its thread is done with it: no server takes it over any more. */
+    private static final int CLOSED = 3;
+    /**
+     * The longest a request on a handed-over connection waits for a server: a safety net, as the hold's end
+     * (handoff_hold_ms after the drain) or a successor ends the wait long before.
+     */
+    private static final long HANDED_MAX_WAIT_MS = 60_000;
 
     private static final int POLL_MS = 50;
     private static final int REQUEST_TIMEOUT_MS = 5_000;
@@ -40,8 +48,13 @@ final class HttpConnection implements Runnable {
     /** The server that answers its requests: the one that accepted it, or the one that took it over. */
     private volatile VersionServer server;
     private final AtomicInteger state = new AtomicInteger(IDLE);
-    /** Whether a thread runs it (a connection waiting for one of its server's threads is not started). */
-    private volatile boolean started;
+    /**
+     * The server whose count of connections served at once holds this one's thread (null: none, as while handed
+     * over, or waiting for a thread). Whoever takes a server out of it gives that server's count back.
+     */
+    private final AtomicReference<VersionServer> slot = new AtomicReference<>();
+    /** Handed over from its server's queue, before any thread ran it: the server taking it over serves it. */
+    private volatile boolean needsThread;
     /** Closed while handed over, nobody having taken it over; guarded by this. */
     private boolean dropped;
 
@@ -50,8 +63,28 @@ final class HttpConnection implements Runnable {
         this.server = server;
     }
 
-    boolean started() {
-        return started;
+    /** {@code owner} counts this connection's thread now (it was counted, or waiting for a thread, before). */
+    void slotOf(VersionServer owner) {
+        slot.set(owner);
+    }
+
+    /** The server counting this connection's thread, no longer counting it (null when none did). */
+    VersionServer giveUpSlot() {
+        return slot.getAndSet(null);
+    }
+
+    /** Whether {@code owner} counted this connection's thread and no longer does. */
+    boolean releaseSlot(VersionServer owner) {
+        return slot.compareAndSet(owner, null);
+    }
+
+    boolean needsThread() {
+        return needsThread;
+    }
+
+    /** Marks it as handed over from its server's queue (or back in it: {@code false}). */
+    void needsThread(boolean needs) {
+        needsThread = needs;
     }
 
     /** Hands it over if it waits for a request (true), for its server's drain; else it hands itself over later. */
@@ -65,11 +98,25 @@ final class HttpConnection implements Runnable {
         notifyAll();
     }
 
-    /** {@code next}, which joined the port, takes it over: it answers the requests from now on. */
-    synchronized void adoptedBy(VersionServer next) {
+    /**
+     * {@code next}, which joined the port, takes it over: it answers the requests from now on, and counts its
+     * thread (one that needs a thread gets it from {@code next} afterwards). False when its thread is done with it.
+     */
+    synchronized boolean adoptedBy(VersionServer next) {
+        if (state.get() == CLOSED) {
+            return false;
+        }
+        if (!needsThread) {
+            next.countSlot();
+            VersionServer before = slot.getAndSet(next);
+            if (before != null) { // its former server had not given it back yet
+                before.uncountSlot();
+            }
+        }
         server = next;
         state.set(IDLE);
         notifyAll();
+        return true;
     }
 
     /** The hold it was handed to ended with no server taking it over: closed (a waiting request fails). */
@@ -81,17 +128,19 @@ final class HttpConnection implements Runnable {
         abort();
     }
 
-    /** Waits while handed over; true once a server took it over, false when dropped (or interrupted). */
+    /** Waits while handed over; true once a server took it over, false when dropped (or interrupted, or too long). */
     private synchronized boolean awaitNextServer() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HANDED_MAX_WAIT_MS);
         try {
-            while (state.get() == HANDED && !dropped) {
-                wait();
+            long left;
+            while (state.get() == HANDED && !dropped && (left = deadline - System.nanoTime()) > 0) {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         }
-        return !dropped;
+        return !dropped && state.get() != HANDED;
     }
 
     /** A parsed request head: what the response depends on. */
@@ -100,7 +149,6 @@ final class HttpConnection implements Runnable {
 
     @Override
     public void run() {
-        started = true;
         try (channel) {
             Socket socket = channel.socket();
             InputStream in = new BufferedInputStream(socket.getInputStream());
@@ -121,8 +169,10 @@ final class HttpConnection implements Runnable {
                 if (first < 0) {
                     return; // the client closed
                 }
-                if (!state.compareAndSet(IDLE, BUSY) && !(awaitNextServer() && state.compareAndSet(IDLE, BUSY))) {
-                    return; // handed over and never taken over: the request fails, as on a port closed meanwhile
+                while (!state.compareAndSet(IDLE, BUSY)) { // handed over: the request waits for the next server
+                    if (!awaitNextServer()) {
+                        return; // never taken over: the request fails, as on a port closed meanwhile
+                    }
                 }
                 VersionServer current = server; // the one that answers this request
                 socket.setSoTimeout(REQUEST_TIMEOUT_MS);
@@ -162,7 +212,12 @@ final class HttpConnection implements Runnable {
         } catch (IOException gone) {
             // the client went away, or the connection was closed at the drain deadline
         } finally {
-            server.closed(this);
+            VersionServer last;
+            synchronized (this) { // from now on no server takes it over
+                state.set(CLOSED);
+                last = server;
+            }
+            last.closed(this);
         }
     }
 

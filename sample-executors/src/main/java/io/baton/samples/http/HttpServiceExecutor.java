@@ -51,7 +51,8 @@ import java.util.concurrent.TimeUnit;
  * drain, the kernel queues the connections made meanwhile (up to its backlog of 512), and the successor takes
  * them over when it joins the port. Its keep-alive connections are handed over the same way instead of being
  * closed (idle ones at once, busy ones once they have answered; see {@link VersionServer}). So within that hold
- * a STOP_THEN_START refuses and closes no connection: requests made from v1's kill to v2's start wait for v2
+ * a STOP_THEN_START refuses no connection, and closes none but one answered in the instant v1's kill began:
+ * requests made from v1's kill to v2's start wait for v2
  * (a rollback's kill of v2 holds the listener and its connections the same way for v1, relaunched).
  * A successor that must warm up first is not waited for: a client
  * gets a refusal rather than a connection that hangs for the warm-up. A hold nobody takes over closes at

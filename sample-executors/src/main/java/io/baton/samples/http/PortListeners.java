@@ -32,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  * this port's version does that: the connections made from the old version's kill to the new one's start
  * wait for the new one instead of being refused. The holder bounds its hold once it has drained
  * ({@link #endHoldAfter}); a hold that no server joins by then is closed (what it queued is reset, as a
- * closed port would have refused it).
+ * closed port would have refused it). The holder's keep-alive connections are handed over with the hold
+ * ({@link #handOver}): the server that joins takes them over ({@link #takeHandedOver}); the hold's end closes them.
  */
 final class PortListeners {
     private final Map<Integer, Shared> byPort = new HashMap<>();

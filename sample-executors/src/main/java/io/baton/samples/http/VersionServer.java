@@ -33,7 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * keep-alive connections over to it too ({@link HttpConnection}): an idle one at once, a busy one once it has
  * answered (with {@code Connection: keep-alive}); the next server to join the port takes them over with the
  * listener, and the hold's end closes those nobody took. Its drain then lasts only as long as the requests in
- * flight. A connection taken over keeps its thread and does not count against its new server's bound.
+ * flight. A connection taken over keeps its thread, which its new server counts (taken over even beyond its
+ * bound); one handed over from the old server's queue gets a thread from the new one. A request answered between
+ * the drain's start and the listener being held (the acceptor's leaving) still gets {@code Connection: close}.
  *
  * <p>Threading: a server runs on threads it is given ({@link ServerThreads}, shared by the versions of an
  * executor, so a new version starts on threads that already exist): one accepts, and each connection is served by
@@ -99,6 +101,7 @@ final class VersionServer {
             this.selector = Selector.open();
             listener.channel.register(selector, SelectionKey.OP_ACCEPT);
         } catch (IOException | RuntimeException e) {
+            ports.takeHandedOver(listener).forEach(HttpConnection::drop); // a held listener's: nobody takes them now
             if (ports.leave(listener)) {
                 closeQuietly(listener.channel);
             }
@@ -106,21 +109,36 @@ final class VersionServer {
         }
         this.name = "http-" + port + "-" + SERVERS.incrementAndGet();
         for (HttpConnection c : ports.takeHandedOver(listener)) { // the previous server's, with its listener
-            open.add(c);
-            boolean waitsForAThread = !c.started(); // it never ran: the previous server left it to this one's threads
-            c.adoptedBy(this);
-            if (waitsForAThread) {
-                serve(c);
-            }
+            adopt(c);
         }
         try {
             threads.execute(() -> ServerThreads.named(name + "-acceptor", this::acceptLoop));
         } catch (RejectedExecutionException e) {
             closeQuietly(selector);
+            open.forEach(HttpConnection::abort); // those taken over: this version never serves
             if (ports.leave(listener)) {
                 closeQuietly(listener.channel);
             }
             throw new IOException("no thread to accept on port " + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Takes over {@code c}, handed over by the port's previous server, unless its thread is done with it. */
+    private void adopt(HttpConnection c) {
+        open.add(c);
+        boolean needsThread = c.needsThread(); // it never ran: the previous server left it to this one's threads
+        if (!c.adoptedBy(this)) {
+            open.remove(c);
+            return;
+        }
+        if (needsThread) {
+            c.needsThread(false);
+            try {
+                serve(c);
+            } catch (RejectedExecutionException e) {
+                c.abort();
+                open.remove(c);
+            }
         }
     }
 
@@ -204,20 +222,21 @@ final class VersionServer {
                 return;
             }
             serving++;
+            conn.slotOf(this);
         }
         try {
             threads.execute(() -> ServerThreads.named(name + "-connection", () -> serveFrom(conn)));
         } catch (RejectedExecutionException e) {
-            synchronized (waiting) {
-                serving--;
-                waiting.notifyAll();
-            }
+            giveBackSlot(conn);
             throw e;
         }
     }
 
-    /** Serves {@code first}, then each connection waiting for a thread, until none waits. */
-    private void serveFrom(HttpConnection first) {
+    /**
+     * Serves {@code first}, then, as long as one waits, the next connection waiting for a thread of the server that
+     * counts this thread (the one that took {@code first} over, if one did).
+     */
+    private static void serveFrom(HttpConnection first) {
         HttpConnection next = first;
         try {
             while (next != null) {
@@ -225,25 +244,29 @@ final class VersionServer {
                     next.run();
                 } catch (RuntimeException e) { // a bug met on one connection (closed by now) must not stop the rest
                     System.getLogger(VersionServer.class.getName()).log(System.Logger.Level.ERROR,
-                            "the server of '" + version + "' on port " + port + " failed serving a connection", e);
+                            "failed serving a connection", e);
                 }
-                next = nextWaiting();
+                VersionServer owner = next.giveUpSlot();
+                next = owner == null ? null : owner.nextWaiting();
             }
         } catch (Error e) {
-            if (next != null) { // the connections still waiting go on on other threads
-                serveElsewhere(nextWaiting());
+            VersionServer owner = next == null ? null : next.giveUpSlot();
+            if (owner != null) { // the connections still waiting go on on other threads
+                owner.serveElsewhere(owner.nextWaiting());
             }
             throw e;
         }
     }
 
-    /** The next connection waiting for a thread, or null: one connection fewer is served now. */
+    /** The next connection waiting for a thread, which the caller's thread serves now; or null, one fewer served. */
     private HttpConnection nextWaiting() {
         synchronized (waiting) {
             HttpConnection next = waiting.poll();
             if (next == null) {
                 serving--;
                 waiting.notifyAll();
+            } else {
+                next.slotOf(this);
             }
             return next;
         }
@@ -257,9 +280,32 @@ final class VersionServer {
                 threads.execute(() -> ServerThreads.named(name + "-connection", () -> serveFrom(conn)));
                 return;
             } catch (RejectedExecutionException e) {
+                conn.releaseSlot(this); // nextWaiting counted it: the loop's next call gives the count back
                 conn.abort();
                 closed(conn);
             }
+        }
+    }
+
+    /** {@code c}'s thread no longer counts here (handed over, or never started): one fewer served. */
+    private void giveBackSlot(HttpConnection c) {
+        if (c.releaseSlot(this)) {
+            uncountSlot();
+        }
+    }
+
+    /** One more connection's thread counted (a connection taken over with its thread). */
+    void countSlot() {
+        synchronized (waiting) {
+            serving++;
+        }
+    }
+
+    /** One fewer connection's thread counted. */
+    void uncountSlot() {
+        synchronized (waiting) {
+            serving--;
+            waiting.notifyAll();
         }
     }
 
@@ -308,7 +354,8 @@ final class VersionServer {
         if (!ports.handOver(listener, this, c)) {
             return false;
         }
-        closed(c); // off this server's books: its drain does not wait for it
+        closed(c); // off this server's books: its drain does not wait for it, nor for its thread
+        giveBackSlot(c);
         return true;
     }
 
@@ -402,7 +449,9 @@ final class VersionServer {
             waiting.clear();
         }
         for (HttpConnection c : unstarted) {
+            c.needsThread(true);
             if (!(c.handOverIfIdle() && handOver(c))) { // not held after all: this server serves it (and closes it)
+                c.needsThread(false);
                 c.handBack();
                 serve(c);
             }

@@ -166,7 +166,8 @@ class VersionServerTest {
             assertThat(a.get()).isEqualTo("v3");
             assertThat(b.get()).isEqualTo("v3");
             assertThat(c.get()).isEqualTo("v3");
-            assertThat(threads.threadsMade()).as("a fourth thread is made when three are busy").isGreaterThanOrEqualTo(4);
+            assertThat(threads.threadsMade()).as("a fourth thread is made when three are busy")
+                    .isEqualTo(Math.max(made, 4));
         } finally {
             v3.stop(1_000);
         }
@@ -238,10 +239,32 @@ class VersionServerTest {
         VersionServer v1 = VersionServer.start(holding, threads(2), port, "v1", 4);
         try (Client c = connect(5_000)) {
             assertThat(c.get()).isEqualTo("v1");
-            v1.stop(5_000, 50);
-            c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
-            assertThat(c.in().read()).as("closed unanswered once the hold ended").isEqualTo(-1);
+            v1.stop(5_000, 300);
+            c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n"); // waits for a successor that never comes
+            int read;
+            try {
+                read = c.in().read();
+            } catch (java.net.SocketException reset) { // sent after the close: the kernel answers with a reset
+                read = -1;
+            }
+            assertThat(read).as("closed unanswered once the hold ended").isEqualTo(-1);
             assertThat(holding.held(port)).isFalse();
         }
+    }
+
+    @Test
+    void aConnectionItsClientClosedWhileHandedOverIsNotTakenOver() throws Exception {
+        ServerThreads threads = threads(2);
+        VersionServer v1 = VersionServer.start(holding, threads, port, "v1", 4);
+        try (Client c = connect(5_000)) {
+            assertThat(c.get()).isEqualTo("v1");
+            v1.stop(5_000, 2_000);
+        }
+        // its thread saw the client close it while it was handed over, and is back in the pool
+        await().atMost(Duration.ofSeconds(5)).until(() -> threads.idle() == threads.threadsMade());
+        VersionServer v2 = VersionServer.start(holding, threads, port, "v2", 4);
+        VersionServer.Drained d = v2.stop(2_000); // no successor: nothing handed over, nothing to wait for
+        assertThat(d.forced()).as("no closed connection left open on v2's books").isZero();
+        assertThat(v2.serving()).isZero();
     }
 }
