@@ -7,9 +7,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -26,15 +24,14 @@ import org.junit.jupiter.api.Test;
 
 /** A version's server on the executor's shared threads: how many connections it serves at once, and its drain. */
 class VersionServerTest {
+    private static final String GET = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
     private final PortListeners ports = new PortListeners();
     private final List<ServerThreads> pools = new ArrayList<>();
     private int port;
 
     @BeforeEach
     void freePort() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
+        port = FreePorts.loopback();
     }
 
     @AfterEach
@@ -62,6 +59,11 @@ class VersionServerTest {
     }
 
     private record Client(Socket socket, BufferedReader in) implements AutoCloseable {
+        /** Sends a whole GET / without reading its answer. */
+        void sendGet() throws IOException {
+            send(GET);
+        }
+
         void send(String head) throws IOException {
             socket.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
@@ -69,7 +71,7 @@ class VersionServerTest {
 
         /** GET / on this connection; the body of the answer (the version). */
         String get() throws IOException {
-            send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+            sendGet();
             return answer();
         }
 
@@ -93,12 +95,17 @@ class VersionServerTest {
         }
     }
 
+    /** {@code first} answered by a server that serves one connection at once; {@code second}'s request then waits. */
+    private static void firstServedSecondWaiting(Client first, Client second) throws IOException {
+        assertThat(first.get()).isEqualTo("v1");
+        second.sendGet(); // waits: the one connection allowed is first's
+    }
+
     @Test
     void aConnectionBeyondTheBoundWaitsForAServedOneToClose() throws Exception {
         VersionServer server = VersionServer.start(ports, threads(2), port, "v1", 1);
         try (Client first = connect(2_000); Client second = connect(300)) {
-            assertThat(first.get()).isEqualTo("v1");
-            second.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+            firstServedSecondWaiting(first, second);
             assertThatThrownBy(second::answer).as("served while the one connection allowed is open")
                     .isInstanceOf(SocketTimeoutException.class);
             first.close();
@@ -113,8 +120,7 @@ class VersionServerTest {
     void aConnectionThatEndsBadlyPassesItsThreadToTheOneWaiting() throws Exception {
         VersionServer server = VersionServer.start(ports, threads(2), port, "v1", 1);
         try (Client first = connect(2_000); Client second = connect(2_000)) {
-            assertThat(first.get()).isEqualTo("v1");
-            second.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n"); // waits: the one connection allowed is first's
+            firstServedSecondWaiting(first, second);
             first.send("\r\n\r\n"); // a head with no request line: answered 400 and closed
             assertThat(first.in().readLine()).isEqualTo("HTTP/1.1 400 Bad Request");
             assertThat(second.answer()).as("served on the thread first's connection gave up").isEqualTo("v1");
@@ -128,8 +134,7 @@ class VersionServerTest {
     void aConnectionWaitingForAThreadWhenTheDrainBeginsIsStillAnswered() throws Exception {
         VersionServer server = VersionServer.start(ports, threads(2), port, "v1", 1);
         try (Client first = connect(2_000); Client second = connect(5_000)) {
-            assertThat(first.get()).isEqualTo("v1");
-            second.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+            firstServedSecondWaiting(first, second);
             await().atMost(Duration.ofSeconds(5)).until(() -> server.serving() == 1); // second accepted, waiting
             VersionServer.Drained d = server.stop(5_000); // first, idle, closed after DRAIN_IDLE_MS; then second
             assertThat(d.forced()).as("none closed at the deadline").isZero();
@@ -195,7 +200,7 @@ class VersionServerTest {
             VersionServer.Drained d = v1.stop(5_000, 2_000); // the idle connection does not hold the drain
             assertThat(d.forced()).isZero();
             assertThat(holding.held(port)).as("the listener waits for the successor").isTrue();
-            c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n"); // made between the two: it waits for v2
+            c.sendGet(); // made between the two: it waits for v2
             VersionServer v2 = VersionServer.start(holding, threads, port, "v2", 4);
             try {
                 assertThat(c.answer()).as("answered by v2 on the same connection").isEqualTo("v2");
@@ -240,7 +245,7 @@ class VersionServerTest {
         try (Client c = connect(5_000)) {
             assertThat(c.get()).isEqualTo("v1");
             v1.stop(5_000, 300);
-            c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n"); // waits for a successor that never comes
+            c.sendGet(); // waits for a successor that never comes
             int read;
             try {
                 read = c.in().read();
