@@ -78,6 +78,11 @@ final class HttpConnection implements Runnable {
         return slot.compareAndSet(owner, null);
     }
 
+    /** The server that answers its requests now. */
+    VersionServer server() {
+        return server;
+    }
+
     boolean needsThread() {
         return needsThread;
     }

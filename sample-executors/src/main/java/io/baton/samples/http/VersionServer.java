@@ -39,8 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Threading: a server runs on threads it is given ({@link ServerThreads}, shared by the versions of an
  * executor, so a new version starts on threads that already exist): one accepts, and each connection is served by
- * one thread at a time, at most {@code maxServing} ({@code threads} of the task) connections at once (a connection accepted beyond that waits for
- * one of them to close). A drain is over when its connections are: it does not wait for the threads, which go
+ * one thread at a time, at most {@code maxServing} ({@code threads} of the task) connections at once (a connection
+ * accepted beyond that waits for one of them to close). A drain is over when its connections are: it does not wait for the threads, which go
  * back to the pool (but for those of connections it closed hard at the deadline, which it waits for, up to a
  * second, so that nothing of a killed version still runs).
  */
@@ -225,11 +225,16 @@ final class VersionServer {
             conn.slotOf(this);
         }
         try {
-            threads.execute(() -> ServerThreads.named(name + "-connection", () -> serveFrom(conn)));
+            startThread(conn);
         } catch (RejectedExecutionException e) {
             giveBackSlot(conn);
             throw e;
         }
+    }
+
+    /** Runs {@code conn}, counted already, on a thread of its own, then those waiting after it. */
+    private void startThread(HttpConnection conn) {
+        threads.execute(() -> ServerThreads.named(name + "-connection", () -> serveFrom(conn)));
     }
 
     /**
@@ -243,8 +248,9 @@ final class VersionServer {
                 try {
                     next.run();
                 } catch (RuntimeException e) { // a bug met on one connection (closed by now) must not stop the rest
+                    VersionServer s = next.server();
                     System.getLogger(VersionServer.class.getName()).log(System.Logger.Level.ERROR,
-                            "failed serving a connection", e);
+                            "the server of '" + s.version + "' on port " + s.port + " failed serving a connection", e);
                 }
                 VersionServer owner = next.giveUpSlot();
                 next = owner == null ? null : owner.nextWaiting();
@@ -277,7 +283,7 @@ final class VersionServer {
         for (; next != null; next = nextWaiting()) {
             HttpConnection conn = next;
             try {
-                threads.execute(() -> ServerThreads.named(name + "-connection", () -> serveFrom(conn)));
+                startThread(conn);
                 return;
             } catch (RejectedExecutionException e) {
                 conn.releaseSlot(this); // nextWaiting counted it: the loop's next call gives the count back
