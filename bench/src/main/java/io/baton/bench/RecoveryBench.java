@@ -163,7 +163,7 @@ final class RecoveryBench {
         Path work = base.resolve("filled");
         long[] counted;
         String fillErrors;
-        try (ChildJvm child = executor(node, id, row, work, base.resolve("filled.log"), List.of())) {
+        try (ChildJvm child = executor(node, id, row, work, base.resolve("filled.log"), List.of()).child()) {
             JournalFill.fill(node, id, work.resolve("journal"), row.records(), plan.chains(), plan.fillMillis());
             child.kill9();
             counted = JournalFill.count(work.resolve("journal"));
@@ -207,8 +207,11 @@ final class RecoveryBench {
                 }
                 long t0 = Harness.nowUs();
                 ChildJvm child;
+                long subscribed;
                 try {
-                    child = executor(node, id, row, restart, base.resolve(name + ".log"), opts);
+                    Started started = executor(node, id, row, restart, base.resolve(name + ".log"), opts);
+                    child = started.child();
+                    subscribed = started.subscribedUs();
                 } catch (IllegalStateException e) {
                     failure = errors(e.getMessage(), " could not recover from its journal in ");
                     failure = failure == null ? e.getMessage().lines().findFirst().orElse("?") : failure;
@@ -216,7 +219,6 @@ final class RecoveryBench {
                     break;
                 }
                 try {
-                    long subscribed = Harness.nowUs();
                     node.launch(id, JournalFill.task(id + "-probe-" + name)).get(30, TimeUnit.SECONDS);
                     restarts.get(v).add(RestartTimeline.of(t0, child.output(), subscribed, Harness.nowUs()));
                 } finally {
@@ -258,7 +260,7 @@ final class RecoveryBench {
         Path jsa = base.resolve("executor.jsa");
         Path copy = base.resolve("train");
         JournalFill.copyTree(work.resolve("journal"), copy.resolve("journal"));
-        ChildJvm child = executor(node, id, row, copy, base.resolve("train.log"), List.of("-XX:ArchiveClassesAtExit=" + jsa));
+        ChildJvm child = executor(node, id, row, copy, base.resolve("train.log"), List.of("-XX:ArchiveClassesAtExit=" + jsa)).child();
         try {
             node.launch(id, JournalFill.task(id + "-train")).get(30, TimeUnit.SECONDS);
         } finally {
@@ -309,8 +311,12 @@ final class RecoveryBench {
         }
     }
 
-    /** Starts the executor and returns once it subscribed (the caller reads the clock right after). */
-    private ChildJvm executor(Node node, String id, Row row, Path work, Path log, List<String> opts)
+    /** An executor started, and when the shim accepted its subscription (epoch µs, the shim's clock). */
+    private record Started(ChildJvm child, long subscribedUs) {
+    }
+
+    /** Starts the executor and returns once the shim lists it subscribed ({@link Node#awaitSubscribed}). */
+    private Started executor(Node node, String id, Row row, Path work, Path log, List<String> opts)
             throws Exception {
         List<String> args = new ArrayList<>();
         if (row.blockSize() != 0) {
@@ -320,12 +326,11 @@ final class RecoveryBench {
                 node.config.executorSocket().toString()));
         ChildJvm child = ChildJvm.start(RecoveryChild.class.getName(), log, opts, args.toArray(String[]::new));
         try {
-            node.awaitSubscribed(id, child.pid(), 60_000, child);
+            return new Started(child, node.awaitSubscribed(id, child.pid(), 60_000, child));
         } catch (Exception | Error e) {
             child.kill9();
             throw e;
         }
-        return child;
     }
 
     /** The report's section. */
@@ -340,7 +345,9 @@ final class RecoveryBench {
                         + "the checkpoint before); then ").append(r.plan().reps()).append(" times, each from a pristine copy of "
                         + "the journal, a new executor process (same id) was started on it. *Runtime start* is when "
                         + "the JVM is up and the executor's main begins (before the journal opens); *re-subscribed* "
-                        + "is when the shim lists the executor connected with the new pid (polled every ms); "
+                        + "is when the shim accepted the new process's subscription (the shim's own time of it, "
+                        + "`subscribed_at_us` in its STATE, polled every " + Node.POLL_MS + " ms: a poll every ms, "
+                        + "as until 2026-12-06, took the restarting executor's CPU on two cores); "
                         + "*answering*: a task launched on it then reported RUNNING. The phases in between come from "
                         + "the executor's log (ms resolution): *before recovery* runs from runtime start to the "
                         + "beginning of recovery, *replay + recover* is the SDK's own \"recovered in N ms\"; the "

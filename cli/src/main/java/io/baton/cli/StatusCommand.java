@@ -67,13 +67,13 @@ final class StatusCommand implements Callable<Integer> {
 
         boolean onNodes = s.getNodesCount() > 0;
         List<String[]> execs = new ArrayList<>();
-        execs.add(onNodes ? new String[] {"EXECUTOR", "NODE", "CONNECTED", "PID", "ALLOCATION", "LIMITS"}
-                : new String[] {"EXECUTOR", "CONNECTED", "PID", "ALLOCATION", "LIMITS"});
+        execs.add(onNodes ? new String[] {"EXECUTOR", "NODE", "CONNECTED", "SUBSCRIBED", "PID", "ALLOCATION", "LIMITS"}
+                : new String[] {"EXECUTOR", "CONNECTED", "SUBSCRIBED", "PID", "ALLOCATION", "LIMITS"});
         List<String[]> tasks = new ArrayList<>();
         tasks.add(new String[] {"TASK", "EXECUTOR", "STATE", "RESOURCES", "REPLACEMENT", "MESSAGE"});
         for (ExecutorState e : s.getExecutorsList()) {
             String id = e.getExecutorId().getValue();
-            String[] row = {id, e.getConnected() ? "yes" : "no",
+            String[] row = {id, e.getConnected() ? "yes" : "no", Format.time(e.getSubscribedAtUs()),
                 e.getPid() > 0 ? Integer.toString(e.getPid()) : "-", // 0: reached over TCP, no peer credentials
                 Format.resources(e.getAllocationList()), Format.resources(e.getLimitsList())};
             if (onNodes) {
@@ -143,4 +143,5 @@ final class StatusCommand implements Callable<Integer> {
         }
         return "-";
     }
+
 }

@@ -45,6 +45,23 @@ class StatusRenderTest {
     }
 
     @Test
+    void anExecutorShowsWhenTheShimAcceptedItsSubscriptionAndADashIfItNeverDid() {
+        long at = 1_000_000_123_456_789L;
+        NodeState s = NodeState.newBuilder().setNode("n1").setIsolator("none")
+                .addExecutors(ExecutorState.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue("e1"))
+                        .setConnected(true).setPid(77).setSubscribedAtUs(at))
+                .addExecutors(ExecutorState.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue("e2")))
+                .build();
+        String out = StatusCommand.render(s);
+        assertThat(out.lines().filter(l -> l.startsWith("EXECUTOR"))).singleElement().asString()
+                .containsPattern("EXECUTOR\\s+CONNECTED\\s+SUBSCRIBED\\s+PID");
+        assertThat(out.lines().filter(l -> l.startsWith("e1 "))).singleElement().asString()
+                .containsPattern("^e1\\s+yes\\s+" + java.util.regex.Pattern.quote(Format.time(at)) + "\\s+77\\s");
+        assertThat(out.lines().filter(l -> l.startsWith("e2 "))).singleElement().asString()
+                .containsPattern("^e2\\s+no\\s+-\\s+-\\s");
+    }
+
+    @Test
     void refusedExecutorsAreListedWithTheShimsReasonAndOnlyWhenThereAreAny() {
         NodeState none = NodeState.newBuilder().setNode("n1").setIsolator("none").build();
         assertThat(StatusCommand.render(none)).doesNotContain("REFUSED");

@@ -9,7 +9,7 @@ import java.util.List;
 /** A read-only copy of an executor's ledger entry. */
 public record ExecutorView(String id, boolean connected, long pid, int uid, Resources overhead,
         Resources allocation, Resources limits, List<String> taskIds, List<TaskStatus> latest,
-        java.util.Map<String, Resources> taskResources) {
+        java.util.Map<String, Resources> taskResources, long subscribedAtUs) {
 
     /**
      * What {@link #of} reads, as references and values, without copying: the fields, the task book's status
@@ -36,6 +36,6 @@ public record ExecutorView(String id, boolean connected, long pid, int uid, Reso
         java.util.Map<String, Resources> held = new java.util.LinkedHashMap<>();
         e.tasks().forEach((id, t) -> held.put(id, t.resources()));
         return new ExecutorView(e.id, e.connected, e.pid, e.uid, e.overhead, e.allocation(), limits,
-                List.copyOf(ids), List.copyOf(statuses), java.util.Collections.unmodifiableMap(held));
+                List.copyOf(ids), List.copyOf(statuses), java.util.Collections.unmodifiableMap(held), e.subscribedAtUs);
     }
 }

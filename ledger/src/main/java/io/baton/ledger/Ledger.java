@@ -58,7 +58,7 @@ public final class Ledger {
      */
     public Verdict<Subscribed> subscribe(ExecutorSubscribe call, long pid, int uid, long nowUs) {
         Verdict<SubscribePlan> plan = prepareSubscribe(call, pid, uid);
-        return plan.accepted() ? Verdict.ok(commitSubscribe(plan.value())) : plan.cast();
+        return plan.accepted() ? Verdict.ok(commitSubscribe(plan.value(), nowUs)) : plan.cast();
     }
 
     /** A checked (re-)subscription, not yet applied. Commit it before any other ledger call. */
@@ -71,8 +71,9 @@ public final class Ledger {
         return new SubscribeRules(this).check(call, pid, uid);
     }
 
-    public Subscribed commitSubscribe(SubscribePlan plan) {
-        return new SubscribeRules(this).commit(plan);
+    /** Applies {@code plan}, accepted at {@code nowUs} (what STATE tells as the executor's subscription time). */
+    public Subscribed commitSubscribe(SubscribePlan plan, long nowUs) {
+        return new SubscribeRules(this).commit(plan, nowUs);
     }
 
     public void disconnected(String executorId, long nowUs) {

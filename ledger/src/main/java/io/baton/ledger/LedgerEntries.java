@@ -35,6 +35,8 @@ final class LedgerEntries {
         long pid;
         int uid;
         long disconnectedAtUs;
+        /** When the shim accepted the entry's subscription (microseconds since the epoch, the shim's clock). */
+        long subscribedAtUs;
 
         ExecutorEntry(String id, Resources overhead) {
             this.id = id;

@@ -71,7 +71,7 @@ final class SubscribeRules {
         return Verdict.ok(new Ledger.SubscribePlan(id, pid, uid, claim, rescind));
     }
 
-    Ledger.Subscribed commit(Ledger.SubscribePlan plan) {
+    Ledger.Subscribed commit(Ledger.SubscribePlan plan, long nowUs) {
         String id = plan.executorId();
         SubscriptionClaim claim = plan.claim();
         long pid = plan.pid();
@@ -83,6 +83,7 @@ final class SubscribeRules {
         entry.connected = true;
         entry.pid = pid;
         entry.uid = uid;
+        entry.subscribedAtUs = nowUs;
         ledger.executorMap().put(id, entry);
         ledger.addAllocated(claim.overhead());
         for (HeldTask t : claim.tasks()) {

@@ -131,7 +131,7 @@ final class NodeStates {
     private static ExecutorState executorState(Ledger l, ExecutorView e, CoreState.Container c, boolean connected,
             String isolatorKind, List<ReservationView> mine, Map<Resources, ResourceList> lists) {
         return ExecutorState.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue(e.id()))
-                .setConnected(connected).setPid((int) e.pid()).setUid(e.uid())
+                .setConnected(connected).setPid((int) e.pid()).setUid(e.uid()).setSubscribedAtUs(e.subscribedAtUs())
                 .addAllOverhead(e.overhead().toProto()).addAllAllocation(e.allocation().toProto())
                 .addAllLimits((c == null ? Resources.empty() : c.applied()).toProto()).addAllTasks(e.latest())
                 .addAllTasks(replacing(l, e, mine))

@@ -93,7 +93,7 @@ final class Subscriptions {
             return;
         }
         s.emit(new Effect.RecordOwner(id, p.plan().uid()));
-        Ledger.Subscribed subscribed = s.ledger.commitSubscribe(p.plan());
+        Ledger.Subscribed subscribed = s.ledger.commitSubscribe(p.plan(), p.nowUs());
         s.containers.put(id, new CoreState.Container(a.container(), io.baton.resources.Resources.empty()));
         s.emit(new Effect.ApplyLimits(s.request(new Pending.SubscribeLimits(p.conn(), p.cid(), p.call(), subscribed,
                 a.container(), p.nowUs())), id, subscribed.limits(), true));

@@ -85,4 +85,22 @@ class NodeStatesTest {
         assertThat(executor(state(), "e2").getConnected()).isFalse();
         assertThat(executor(state(), "e1").getConnected()).isTrue();
     }
+
+    @Test
+    void stateTellsWhenTheShimAcceptedEachExecutorsLatestSubscription() {
+        f.framework(FW);
+        f.now = 5_000_000L;
+        f.subscribe(EXEC, "e1");
+        assertThat(executor(state(), "e1").getSubscribedAtUs()).isEqualTo(5_000_000L);
+
+        f.now = 7_000_000L;
+        f.feed(new Input.ExecutorClosed(EXEC, f.now));
+        assertThat(executor(state(), "e1").getSubscribedAtUs()).as("kept while it is away").isEqualTo(5_000_000L);
+
+        f.now = 9_000_000L;
+        f.subscribe(EXEC2, "e1");
+        ExecutorState again = executor(state(), "e1");
+        assertThat(again.getConnected()).isTrue();
+        assertThat(again.getSubscribedAtUs()).as("its re-subscription").isEqualTo(9_000_000L);
+    }
 }
