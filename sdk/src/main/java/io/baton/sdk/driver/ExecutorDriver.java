@@ -290,6 +290,13 @@ public final class ExecutorDriver {
                 emit(new Effect.Subscribe(Subscriptions.describe(je.engine(), je.outbox().pending(), executorId,
                         overhead)));
             }
+        } else if (key instanceof TimerKey.Checkpoint) {
+            if (je.journalOpening()) {
+                emit(new Effect.Arm(key, now + CHECKPOINT_RETRY_US));
+            } else {
+                checkpoint();
+                appendedAtCheckpoint = journal.appended();
+            }
         } else if (key instanceof TimerKey.ShutdownGrace) {
             emit(new Effect.Exit("shut down by the shim"));
         }
@@ -359,16 +366,24 @@ public final class ExecutorDriver {
             // the next attempt comes later even if this one fails: a failing checkpoint retried on every
             // input would cost each input a full checkpoint
             appendedAtCheckpoint = appended;
-            try {
-                je.checkpoint(now);
-            } catch (io.baton.sdk.journal.JournalException e) {
-                log(Effect.Level.ERROR, "executor " + executorId + ": checkpoint failed, retrying after "
-                        + CHECKPOINT_EVERY + " more records (until one succeeds, the journal is not trimmed): "
-                        + e.getMessage());
-            }
+            checkpoint();
             appendedAtCheckpoint = journal.appended();
         }
     }
+
+    /** A checkpoint now; a failure is logged (the next one is tried after {@link #CHECKPOINT_EVERY} more records). */
+    private void checkpoint() {
+        try {
+            je.checkpoint(now);
+        } catch (io.baton.sdk.journal.JournalException e) {
+            log(Effect.Level.ERROR, "executor " + executorId + ": checkpoint failed, retrying after "
+                    + CHECKPOINT_EVERY + " more records (until one succeeds, the journal is not trimmed): "
+                    + e.getMessage());
+        }
+    }
+
+    /** How often recovery's checkpoint looks again whether the journal's store is open, in µs. */
+    static final long CHECKPOINT_RETRY_US = 100_000;
 
     /** Checkpoints every {@link #CHECKPOINT_EVERY} records. */
     public static Checkpoints everyTenThousand() {

@@ -358,6 +358,11 @@ public final class JournaledEngine {
     private long replayedRecords;
 
     /** Whether this engine appends to {@code j} (the very instance). */
+    boolean journalOpening() {
+        return journal.opening();
+    }
+
+    /** Whether this engine appends to {@code j} (the very instance). */
     boolean journalsTo(Journal j) {
         return journal == j;
     }

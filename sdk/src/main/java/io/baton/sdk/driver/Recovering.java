@@ -60,4 +60,9 @@ final class Recovering implements RecoverySteps.Effects {
     public long now() {
         return d.now;
     }
+
+    @Override
+    public void checkpointLater() {
+        d.emit(new Effect.Arm(new TimerKey.Checkpoint(), d.now + ExecutorDriver.CHECKPOINT_RETRY_US));
+    }
 }

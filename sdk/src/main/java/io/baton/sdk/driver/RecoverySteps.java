@@ -32,6 +32,9 @@ final class RecoverySteps {
         void sendStatus(String taskId, TaskState state, String message);
 
         long now();
+
+        /** Has recovery's checkpoint made once the journal's store is open ({@link Journal#opening}). */
+        void checkpointLater();
     }
 
     private RecoverySteps() {
@@ -174,6 +177,11 @@ final class RecoverySteps {
             public long now() {
                 return fx.now();
             }
+
+            @Override
+            public void checkpointLater() {
+                fx.checkpointLater();
+            }
         };
     }
 
@@ -217,7 +225,11 @@ final class RecoverySteps {
     static void finish(JournaledEngine je, Effects fx) {
         fx.execute(je.recoveryFinished(fx.now()));
         if (je.replayedRecords() >= CHECKPOINT_AFTER_REPLAYING) {
-            je.checkpoint(fx.now());
+            if (je.journalOpening()) {
+                fx.checkpointLater(); // the subscription does not wait for the store to open
+            } else {
+                je.checkpoint(fx.now());
+            }
         }
     }
 

@@ -20,6 +20,10 @@ public sealed interface TimerKey {
     record Resubscribe() implements TimerKey {
     }
 
+    /** Recovery's checkpoint, once the journal's store is open (checked again until it is). */
+    record Checkpoint() implements TimerKey {
+    }
+
     /** The grace after SHUTDOWN before the executor ends. */
     record ShutdownGrace() implements TimerKey {
     }

@@ -22,6 +22,7 @@ import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -144,11 +145,44 @@ public final class ChronicleJournal implements Journal {
                 queue.refreshDirectoryListing();
             }
             journal.inheritUnsynced();
+            if (options.foldPending()) {
+                PendingRecords.fold(journal);
+            }
         } catch (RuntimeException e) {
             journal.close();
             throw e;
         }
         return journal;
+    }
+
+    /** The journal's directory. */
+    Path dir() {
+        return dir;
+    }
+
+    /**
+     * The highest sequence among the records the queue ends with that are numbered {@code from} or above (those a
+     * {@link PendingRecords#fold} appended after every other), or {@code from - 1} when the last record is numbered
+     * below it or is a fragment (only checkpoints, which never wait in {@link PendingRecords}, are).
+     */
+    long trailingSequence(long from) {
+        long highest = from - 1;
+        try (ExcerptTailer tailer = queue.createTailer().direction(TailerDirection.BACKWARD).toEnd()) {
+            while (true) {
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        return highest;
+                    }
+                    JournalRecord r = decode(dc.wire().bytes(), dc.index());
+                    if (r.hasFragment() || r.getSequence() < from) {
+                        return highest;
+                    }
+                    highest = Math.max(highest, r.getSequence());
+                }
+            }
+        } catch (IORuntimeException | UnrecoverableTimeoutException e) {
+            throw new JournalException(dir, "reading the queue's last records", e);
+        }
     }
 
     @Override
@@ -405,8 +439,10 @@ public final class ChronicleJournal implements Journal {
      *     how much is kept beyond the latest checkpoint
      * @param blockSize bytes mapped at a time (and the initial size of a cycle file)
      * @param clock the queue's time source, which picks the cycle (tests advance it to roll fast)
+     * @param foldPending whether {@link #open} takes the records of {@link PendingRecords}' file the queue lacks
+     *     (on by default; off for the queue an {@link OpeningJournal} hands them to itself)
      */
-    public record Options(RollCycle rollCycle, long blockSize, TimeProvider clock) {
+    public record Options(RollCycle rollCycle, long blockSize, TimeProvider clock, boolean foldPending) {
         static {
             ChroniclePosix.beforeFirstUse(); // defaults() touches Chronicle's classes before open() does
         }
@@ -426,19 +462,24 @@ public final class ChronicleJournal implements Journal {
          * ~2,500 replacements). Cycle files are sparse: blocks are address space, not disk.
          */
         public static Options defaults() {
-            return new Options(RollCycles.FAST_HOURLY, 32L << 20, SystemTimeProvider.INSTANCE);
+            return new Options(RollCycles.FAST_HOURLY, 32L << 20, SystemTimeProvider.INSTANCE, true);
         }
 
         public Options withRollCycle(RollCycle rollCycle) {
-            return new Options(rollCycle, blockSize, clock);
+            return new Options(rollCycle, blockSize, clock, foldPending);
         }
 
         public Options withBlockSize(long blockSize) {
-            return new Options(rollCycle, blockSize, clock);
+            return new Options(rollCycle, blockSize, clock, foldPending);
         }
 
         public Options withClock(TimeProvider clock) {
-            return new Options(rollCycle, blockSize, clock);
+            return new Options(rollCycle, blockSize, clock, foldPending);
+        }
+
+        /** These options with {@code foldPending} as given (see above). */
+        public Options withFoldPending(boolean foldPending) {
+            return new Options(rollCycle, blockSize, clock, foldPending);
         }
     }
 }

@@ -57,6 +57,11 @@ public abstract class ForwardingJournal implements Journal {
     }
 
     @Override
+    public boolean opening() {
+        return delegate.opening();
+    }
+
+    @Override
     public Optional<Shortage> shortage() {
         return delegate.shortage();
     }

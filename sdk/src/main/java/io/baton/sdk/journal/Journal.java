@@ -63,6 +63,14 @@ public interface Journal extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /**
+     * Whether the journal's store is still opening ({@link OpeningJournal}): appends and {@link #settle} go on
+     * meanwhile, a {@link #checkpoint} would wait for it.
+     */
+    default boolean opening() {
+        return false;
+    }
+
     @Override
     void close();
 

@@ -2,6 +2,7 @@ package io.baton.sdk.journal;
 
 import io.baton.proto.JournalRecord;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,22 +15,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A journal in use while its Chronicle queue is still opening on another thread, so that a restarting executor
- * replays and recovers while Chronicle starts (about half a second of class loading and
- * initialisation in a fresh JVM, the longest part of a restart).
+ * A journal in use before its Chronicle queue is open, so that a restarting executor replays, recovers and
+ * subscribes without waiting for Chronicle's start-up (about half a second of class loading and initialisation in a
+ * fresh JVM on two cores, the longest part of a restart). Whoever opens the queue on another thread completes
+ * {@code opening}; {@code hurry} asks it to start at once, when a call here needs the queue.
  *
  * <ul>
- *   <li>{@link #replay} reads the cycle files directly ({@link CycleReader}) while the queue is not open yet, and
- *       through Chronicle once it is or when the files cannot be read that way.
- *   <li>{@link #append} before the queue is open keeps the record in memory, in order; the records go to the queue,
- *       before anything else, at the first call that needs it once it is open, or at {@link #settle}. Such a record
- *       is not yet what {@link Journal#append} promises (in the mapped file, surviving kill -9): whoever acts on a
- *       record first calls {@link #settle} ({@code ExecutorRuntime} does before every effect that leaves the
- *       executor, the subscription included; not for log lines, timers, the connection and the recover hook's
- *       question). A crash before then loses only records nothing was done on yet, which the next recovery makes
- *       again from the same journal.
- *   <li>{@link #sync}, {@link #checkpoint}, {@link #stats}, {@link #shortage} and {@link #close} wait for the queue
- *       and hand it what is held first.
+ *   <li>{@link #replay} reads the cycle files directly ({@link CycleReader}) while the queue is not open, then the
+ *       records of {@link PendingRecords} the queue does not hold yet; it goes through Chronicle when the files
+ *       cannot be read that way.
+ *   <li>{@link #append} before the queue is open keeps the record in memory, in order. {@link #settle} — which
+ *       whoever acts on a record calls first ({@code ExecutorRuntime} does before every effect that leaves the
+ *       executor, the subscription included) — writes what is kept to {@link PendingRecords}' file: in the file
+ *       when it returns, surviving kill -9 as {@link Journal#append} promises. {@link #sync} fsyncs that file.
+ *       Nothing waits for the queue on the way.
+ *   <li>At the first call that needs the queue once it is open (or at {@link #settle} once it is), the queue takes
+ *       every record kept, before anything else and in order, is fsynced, and the file is deleted. A crash in
+ *       between leaves both, and the next start takes from the file only what the queue lacks.
+ *   <li>{@link #checkpoint}, {@link #stats}, {@link #shortage} and {@link #close} need the queue: they hurry its
+ *       opening and wait for it ({@link #opening()} tells whether they would).
  * </ul>
  *
  * <p>If the queue cannot be opened, every call that needs it throws what the opening threw. Threading: one thread
@@ -43,14 +47,37 @@ public final class OpeningJournal implements Journal {
 
     private final Path dir;
     private final CompletableFuture<? extends Journal> opening;
+    private final Runnable hurry;
+    private final PendingRecords.Writer pending;
+    /** False: every call that acts on records waits for the queue, as before 2026-12-06 (a benchmark's variant). */
+    private final boolean keepInFile;
     private Journal open;
+    /** Records the queue does not hold yet, in order: the first {@link #written} of them are in the file. */
     private List<JournalRecord> held = new ArrayList<>();
+    private int written;
+    /** Whether replay read the file: only then do {@link #held} and the file tell the same records. */
+    private boolean pendingRead;
     private long heldSince;
 
-    /** @param dir the journal's directory; @param opening completes with the journal opened in it */
+    /** @param dir the journal's directory; @param opening completes with the journal opened in it (started elsewhere) */
     public OpeningJournal(Path dir, CompletableFuture<? extends Journal> opening) {
+        this(dir, opening, () -> { }, true);
+    }
+
+    /**
+     * @param dir the journal's directory
+     * @param opening completes with the Chronicle journal opened in it, without {@link ChronicleJournal.Options#foldPending}
+     *     (this journal hands the queue the held records itself)
+     * @param hurry asks whoever opens it to start now (called before each wait for it; idempotent)
+     * @param keepInFile whether {@link #settle} and {@link #sync} write to {@link PendingRecords}' file until the queue
+     *     is open (else they wait for it, as before 2026-12-06: the recovery benchmark's side-by-side variant)
+     */
+    public OpeningJournal(Path dir, CompletableFuture<? extends Journal> opening, Runnable hurry, boolean keepInFile) {
+        this.keepInFile = keepInFile;
         this.dir = Objects.requireNonNull(dir, "dir");
         this.opening = Objects.requireNonNull(opening, "opening");
+        this.hurry = Objects.requireNonNull(hurry, "hurry");
+        this.pending = new PendingRecords.Writer(dir);
     }
 
     @Override
@@ -66,14 +93,41 @@ public final class OpeningJournal implements Journal {
         return journal().append(record);
     }
 
-    /** Waits for the queue if it is still opening and hands it every record held until then. */
+    /**
+     * The records appended so far are in the journal's files when this returns: the queue's, if it is open, else
+     * {@link PendingRecords}' (one write of those not written yet). Never waits for the queue.
+     */
     @Override
     public void settle() {
-        journal();
+        if (open != null) {
+            return;
+        }
+        if (!pendingRead || !keepInFile || opening.isDone() && !opening.isCompletedExceptionally()) {
+            journal();
+            return;
+        } // else into the file: the queue is not open yet, or cannot be (the executor stops; the file keeps them)
+        if (written < held.size()) {
+            try {
+                pending.write(held.subList(written, held.size()));
+            } catch (IOException e) {
+                throw new JournalException(dir, "writing records held while the queue opens to " + PendingRecords.NAME,
+                        e);
+            }
+            written = held.size();
+        }
     }
 
     @Override
     public void sync() {
+        if (open == null && pendingRead && keepInFile && (!opening.isDone() || opening.isCompletedExceptionally())) {
+            settle();
+            try {
+                pending.force();
+            } catch (IOException e) {
+                throw new JournalException(dir, "syncing " + PendingRecords.NAME, e);
+            }
+            return;
+        }
         journal().sync();
     }
 
@@ -85,7 +139,12 @@ public final class OpeningJournal implements Journal {
     @Override
     public void replay(Consumer<JournalRecord> consumer) {
         Objects.requireNonNull(consumer, "consumer");
-        if (open == null && !opening.isDone() && held.isEmpty()) { // (held records are not in the files)
+        long[] last = {Long.MIN_VALUE}; // nothing replayed: every record of the file is missing from the queue
+        Consumer<JournalRecord> counting = r -> {
+            last[0] = Math.max(last[0], r.getSequence());
+            consumer.accept(r);
+        };
+        if (open == null && !opening.isDone() && held.isEmpty() && !pendingRead) {
             CycleReader.Outcome read;
             try {
                 read = CycleReader.read(dir);
@@ -93,12 +152,41 @@ public final class OpeningJournal implements Journal {
                 read = CycleReader.Outcome.no(e.toString());
             }
             if (read.records() != null) {
-                read.records().forEach(consumer);
+                read.records().forEach(counting);
+                List<JournalRecord> kept = readPending(last[0]);
+                kept.forEach(consumer);
+                held = new ArrayList<>(kept); // in the file already; the queue takes them first
+                written = kept.size();
+                pendingRead = true;
                 return;
             }
             Log.LOG.info("journal {}: replaying through Chronicle once it is open: {}", dir, read.unavailable());
         }
-        journal().replay(consumer);
+        Journal j = journal();
+        j.replay(counting);
+        if (!pendingRead) { // the file's records after the queue's, handed to it at once
+            List<JournalRecord> kept = readPending(last[0]);
+            kept.forEach(consumer);
+            kept.forEach(j::append);
+            pendingRead = true;
+            dropPendingFile(j);
+        }
+    }
+
+    /** {@link PendingRecords}' records the queue lacks (numbered above {@code lastSequence}, the queue's last). */
+    private List<JournalRecord> readPending(long lastSequence) {
+        try {
+            PendingRecords.Contents c = PendingRecords.read(dir);
+            List<JournalRecord> kept = PendingRecords.after(c.records(), lastSequence);
+            if (!kept.isEmpty()) {
+                Log.LOG.info("journal {}: {} records written while the queue opened, before the executor stopped,"
+                        + " replayed from {} (the queue holds {} more of them)", dir, kept.size(), PendingRecords.NAME,
+                        c.records().size() - kept.size());
+            }
+            return kept;
+        } catch (IOException e) {
+            throw new JournalException(dir, "reading " + PendingRecords.NAME, e);
+        }
     }
 
     @Override
@@ -116,15 +204,33 @@ public final class OpeningJournal implements Journal {
         return journal().shortage();
     }
 
-    /** Whether the queue is open and holds every record appended (nothing kept in memory). */
+    /** True until the queue is open and holds every record appended: a checkpoint now would wait for it. */
+    @Override
+    public boolean opening() {
+        return keepInFile && open == null && !opening.isDone();
+    }
+
+    /** Whether the queue is open and holds every record appended (nothing kept in memory or in the file). */
     public boolean settled() {
         return open != null;
     }
 
     @Override
     public void close() {
-        if (open == null && held.isEmpty()) {
-            opening.thenAccept(Journal::close); // nothing to hand over: do not wait for the opening
+        if (open == null && pendingRead && (!opening.isDone() || opening.isCompletedExceptionally())) {
+            try {
+                settle(); // nothing acted on the unwritten ones, but a clean stop keeps them
+                pending.close();
+            } catch (IOException | RuntimeException e) {
+                Log.LOG.warn("journal {}: closing {}: {}", dir, PendingRecords.NAME, e.toString());
+            }
+            if (!opening.cancel(false)) { // not to be opened now: the queue takes them at the next start
+                opening.thenAccept(Journal::close);
+            }
+            return;
+        }
+        if (open == null && held.isEmpty() && !opening.isDone()) {
+            opening.thenAccept(Journal::close);
             return;
         }
         journal().close();
@@ -139,6 +245,7 @@ public final class OpeningJournal implements Journal {
         if (open != null) {
             return open;
         }
+        hurry.run();
         Journal j;
         try {
             j = opening.join();
@@ -155,13 +262,32 @@ public final class OpeningJournal implements Journal {
         for (int i = 0; i < records.size(); i++) {
             j.append(records.get(i));
             held = records.subList(i + 1, records.size()); // a failure half way leaves the rest held, in order
+            written = Math.max(0, written - 1);
         }
         if (!records.isEmpty()) {
             Log.LOG.debug("journal {}: {} records held while the queue opened went in, {} ms after the first", dir,
                     records.size(), (System.nanoTime() - heldSince) / 1_000_000);
         }
-        held = List.of();
+        held = new ArrayList<>();
+        written = 0;
+        if (pendingRead) {
+            dropPendingFile(j);
+        }
         open = j;
         return j;
+    }
+
+    /** The queue holds the file's records: fsynced there, the file goes (a crash before leaves both, harmlessly). */
+    private void dropPendingFile(Journal j) {
+        try {
+            pending.close();
+            if (PendingRecords.exists(dir)) {
+                j.sync();
+                PendingRecords.delete(dir);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("journal " + dir + ": removing " + PendingRecords.NAME
+                    + " once the queue held its records", e);
+        }
     }
 }

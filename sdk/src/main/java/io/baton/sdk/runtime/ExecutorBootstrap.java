@@ -71,6 +71,18 @@ public final class ExecutorBootstrap {
      */
     static final boolean PRECONNECT_OFF = "false".equals(System.getProperty("baton.executor.preconnect"));
 
+    /**
+     * The journal's queue opens after the executor's first subscription, or at the latest this long after the start
+     * (an executor that cannot reach its shim yet still gets its records into the queue soon).
+     */
+    static final long OPEN_QUEUE_BY_MS = 3_000;
+
+    /**
+     * {@code -Dbaton.executor.openQueueAtStart=true}: open the journal's queue at the start and have every step that
+     * acts on records wait for it, as before 2026-12-06 (for the benchmark that measures the change side by side).
+     */
+    static final boolean OPEN_QUEUE_AT_START = Boolean.getBoolean("baton.executor.openQueueAtStart");
+
     private ExecutorBootstrap() {
     }
 
@@ -96,12 +108,15 @@ public final class ExecutorBootstrap {
         Path journalDir = options.workDir().resolve("journal");
         ExecutorThreads threads = ExecutorThreads.fromOrNamed(options.threads());
         CompletableFuture<Journal> opening = new CompletableFuture<>();
-        // On a restart three things need nothing of each other until recovery is over, and run side by side, first
-        // started first: the replay, which reads the cycle files itself (OpeningJournal, CycleReader); the opening of
-        // the journal's Chronicle queue (its start-up: mostly class loading and initialisation), whose records
-        // recovery holds in memory until then, and nothing acts on a record before the queue has it; the set-up of
-        // the connection (Netty's, then the connect on the connection's IO thread). Fail points wrap the journal the
-        // driver gets, so with them armed the driver replays itself.
+        java.util.concurrent.CountDownLatch openNow = new java.util.concurrent.CountDownLatch(1);
+        // On a restart two things need nothing of each other until recovery is over, and run side by side: the
+        // replay, which reads the cycle files itself (OpeningJournal, CycleReader), and the set-up of the connection
+        // (Netty's, then the connect on the connection's IO thread). The journal's Chronicle queue (its start-up:
+        // mostly class loading and initialisation, a few hundred ms of CPU) opens after the first subscription, or
+        // when something needs it, or OPEN_QUEUE_BY_MS after the start at the latest: on two cores it would take the
+        // CPU the way to the subscription needs. Until then the records go to a file of their own (PendingRecords),
+        // written before anything acts on them. Fail points wrap the journal the driver gets, so with them armed the
+        // driver replays itself.
         Journal journal;
         if (PRECONNECT_OFF) {
             journal = ChronicleJournal.open(journalDir, ChronicleJournal.Options.defaults());
@@ -109,7 +124,7 @@ public final class ExecutorBootstrap {
             Log.LOG.info("executor {} opened its journal's queue {} ms after it started", options.executorId(),
                     (System.nanoTime() - started) / 1_000_000);
         } else {
-            journal = new OpeningJournal(journalDir, opening);
+            journal = new OpeningJournal(journalDir, opening, openNow::countDown, !OPEN_QUEUE_AT_START);
         }
         CompletableFuture<JournaledEngine.Replayed> replaying = null;
         if (!PRECONNECT_OFF && !Failpoints.ARMED) {
@@ -126,7 +141,18 @@ public final class ExecutorBootstrap {
         if (!PRECONNECT_OFF) {
             threads.journalOpen().newThread(() -> {
                 try {
-                    opening.complete(ChronicleJournal.open(journalDir, ChronicleJournal.Options.defaults()));
+                    if (!OPEN_QUEUE_AT_START) {
+                        openNow.await(OPEN_QUEUE_BY_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    }
+                    if (opening.isDone()) {
+                        return; // closed before it was needed
+                    }
+                    ChronicleJournal opened = ChronicleJournal.open(journalDir,
+                            ChronicleJournal.Options.defaults().withFoldPending(false));
+                    if (!opening.complete(opened)) {
+                        opened.close();
+                        return;
+                    }
                     Log.LOG.info("executor {} opened its journal's queue {} ms after it started", options.executorId(),
                             (System.nanoTime() - started) / 1_000_000);
                 } catch (Throwable e) {
@@ -142,7 +168,9 @@ public final class ExecutorBootstrap {
                     ? NettyShimConnection.tcp(options.shimHost(), options.shimPort(), options.token(), threads.io())
                     : new NettyShimConnection(options.shimSocket(), threads.io());
         } catch (RuntimeException | Error e) {
-            opening.thenAccept(Journal::close);
+            if (!opening.cancel(false)) { // else never opened
+                opening.thenAccept(Journal::close);
+            }
             throw e;
         }
         if (!PRECONNECT_OFF) {
@@ -150,10 +178,11 @@ public final class ExecutorBootstrap {
         }
         ExecutorRuntime runtime = new ExecutorRuntime(executor, options.executorId(), journal, shim, clockUs, threads);
         opening.whenComplete((opened, failed) -> {
-            if (failed != null) {
+            if (failed != null && !(failed instanceof java.util.concurrent.CancellationException)) { // cancelled: closed
                 runtime.journalFailed(failed instanceof java.util.concurrent.CompletionException c ? c.getCause() : failed);
             }
         });
+        runtime.afterFirstSubscription(openNow::countDown);
         warmUpAfterFirstSubscription(runtime, threads, opening);
         return replaying == null ? runtime.start() : runtime.start(replaying);
     }

@@ -86,9 +86,15 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
         this.effects = new EffectsOut(this);
     }
 
-    /** Runs {@code r} once, after the first subscription the shim accepts (on the connection's thread: hand it off). */
+    /**
+     * Runs {@code r} once, after the first subscription the shim accepts (on the connection's thread: hand it off),
+     * after any given before it.
+     */
     void afterFirstSubscription(Runnable r) {
-        afterFirstSubscription.set(r);
+        afterFirstSubscription.accumulateAndGet(r, (before, next) -> before == null ? next : () -> {
+            before.run();
+            next.run();
+        });
     }
 
     /** Whether {@link #close} was called (or the shim shut the executor down). */

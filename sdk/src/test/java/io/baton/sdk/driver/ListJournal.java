@@ -17,6 +17,8 @@ final class ListJournal implements Journal {
                 () -> com.google.protobuf.ByteString.copyFromUtf8(String.format("%016d", ++uuids)), since -> false);
     }
     long appended;
+    /** What {@link #opening()} says: a store still opening (an {@code OpeningJournal}'s queue). */
+    boolean opening;
     /** How many of {@link #records} an fsync has made durable: what a machine crash leaves. */
     int synced;
     long syncs;
@@ -78,5 +80,10 @@ final class ListJournal implements Journal {
 
     @Override
     public void close() {
+    }
+
+    @Override
+    public boolean opening() {
+        return opening;
     }
 }

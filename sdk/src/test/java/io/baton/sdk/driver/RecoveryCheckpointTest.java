@@ -31,7 +31,13 @@ class RecoveryCheckpointTest {
         public long now() {
             return now;
         }
+
+        @Override
+        public void checkpointLater() {
+            laterAsked++;
+        }
     };
+    int laterAsked;
 
     /** A journal of {@code records} task records (after a checkpoint), recovered once; its records after. */
     private ListJournal recoveredAfter(int records) {
@@ -67,5 +73,50 @@ class RecoveryCheckpointTest {
         JournaledEngine again = JournaledEngine.replay(journal).engine();
         assertThat(again.engine().tasks()).hasSize(50);
         assertThat(again.replayedRecords()).isEqualTo(1);
+    }
+
+    @Test
+    void aLongReplayWhileTheStoreOpensLeavesTheCheckpointForLater() {
+        ListJournal journal = new ListJournal();
+        JournaledEngine je = new JournaledEngine(journal, new Engine());
+        je.checkpoint(now);
+        for (int i = 1; i < RecoverySteps.CHECKPOINT_AFTER_REPLAYING; i++) {
+            je.taskKnown(TaskInfo.newBuilder().setTaskId(TaskID.newBuilder().setValue("t" + i % 50)).build(),
+                    TaskState.TASK_RUNNING, ++now);
+        }
+        journal.opening = true;
+        JournaledEngine replayed = RecoverySteps.replay(journal, null, fx, e -> { });
+        RecoverySteps.finish(replayed, fx);
+        assertThat(laterAsked).isEqualTo(1);
+        assertThat(journal.records.subList(1, journal.records.size())).noneMatch(r -> r.hasCheckpoint());
+    }
+
+    @Test
+    void theDriverCheckpointsOnceTheStoreHasOpenedNotBefore() {
+        ListJournal journal = new ListJournal();
+        JournaledEngine je = new JournaledEngine(journal, new Engine());
+        je.checkpoint(now);
+        for (int i = 1; i < RecoverySteps.CHECKPOINT_AFTER_REPLAYING; i++) {
+            je.taskKnown(TaskInfo.newBuilder().setTaskId(TaskID.newBuilder().setValue("t" + i % 50)).build(),
+                    TaskState.TASK_RUNNING, ++now);
+        }
+        journal.opening = true;
+        ExecutorDriver d = journal.driver();
+        d.step(new Input.Start(now));
+        List<Effect> finished = d.step(new Input.Recovered(java.util.Set.of(), ++now));
+        assertThat(finished).as("recovery connects at once, and comes back for its checkpoint")
+                .anyMatch(e -> e instanceof Effect.Connect)
+                .anyMatch(e -> e instanceof Effect.Arm a && a.key() instanceof TimerKey.Checkpoint);
+        int before = journal.records.size();
+        List<Effect> stillOpening = d.step(new Input.TimerFired(new TimerKey.Checkpoint(), now += 100_000));
+        assertThat(stillOpening).anyMatch(e -> e instanceof Effect.Arm a && a.key() instanceof TimerKey.Checkpoint);
+        assertThat(journal.records).hasSize(before);
+
+        journal.opening = false;
+        d.step(new Input.TimerFired(new TimerKey.Checkpoint(), now += 100_000));
+        assertThat(journal.records).as("a checkpoint, which starts the journal anew")
+                .singleElement().satisfies(r -> assertThat(r.hasCheckpoint()).isTrue());
+        assertThat(JournaledEngine.replay(journal).engine().replayedRecords()).as("the next restart replays from it")
+                .isEqualTo(1);
     }
 }

@@ -90,6 +90,55 @@ class ChronicleJournalCrashIT {
         }
     }
 
+    /**
+     * An executor restarting writes its records to {@link PendingRecords}' file until its queue opens: killed before
+     * the queue opened, after it took them, and before it opened again on a journal with a queue, every acknowledged
+     * record is replayed, in order and once — by the next {@link OpeningJournal} and by {@link ChronicleJournal#open},
+     * which takes them into the queue.
+     */
+    @Test
+    void recordsWrittenBeforeTheQueueOpenedSurviveKillsInOrderAndOnce() throws Exception {
+        Path dir = temp.resolve("opening");
+        long lastAcked = -1;
+        long[][] rounds = {{300, -1}, {400, 150}, {250, -1}}; // kill after so many, open the queue after so many
+        for (int round = 0; round < rounds.length; round++) {
+            long target = rounds[round][0];
+            List<Ack> acks;
+            try (Child child = Child.start(temp, "opening", dir.toString(), "200000", Long.toString(rounds[round][1]))) {
+                child.awaitLines(lines -> lines.stream().filter(l -> l.startsWith("A ")).count() >= target);
+                child.kill();
+                acks = child.acks();
+            }
+            for (Ack ack : acks) {
+                assertThat(ack.sequence()).as("the child continues the replayed sequence").isEqualTo(lastAcked + 1);
+                lastAcked = ack.sequence();
+            }
+            assertThat(PendingRecords.exists(dir)).as("round %d: the queue took the file's records, or not", round)
+                    .isEqualTo(rounds[round][1] < 0);
+            List<JournalRecord> byOpening = new ArrayList<>();
+            new OpeningJournal(dir, new java.util.concurrent.CompletableFuture<ChronicleJournal>()).replay(byOpening::add);
+            List<JournalRecord> byQueue = new ArrayList<>();
+            boolean fold = round == rounds.length - 1; // the last round's file goes into the queue as a plain open does
+            if (fold) {
+                try (ChronicleJournal journal = ChronicleJournal.open(dir, JournalCrashChild.options())) {
+                    journal.replay(byQueue::add);
+                }
+                assertThat(PendingRecords.exists(dir)).as("taken into the queue").isFalse();
+            }
+            for (List<JournalRecord> replayed : fold ? List.of(byOpening, byQueue) : List.of(byOpening)) {
+                long last = replayed.get(replayed.size() - 1).getSequence();
+                assertThat(last).as("round %d: every acknowledged record; at most one more", round)
+                        .isBetween(lastAcked, lastAcked + 1);
+                for (int i = 0; i < replayed.size(); i++) {
+                    assertThat(replayed.get(i)).as("record %d of round %d", i, round).isEqualTo(Records.numbered(i));
+                }
+            }
+            System.out.printf("opening round %d: %d acknowledged, killed; replay 0..%d%n", round, acks.size(),
+                    byOpening.get(byOpening.size() - 1).getSequence());
+            lastAcked = byOpening.get(byOpening.size() - 1).getSequence();
+        }
+    }
+
     @Test
     void aDocumentTornByTheKillIsNeverReplayedAndAppendingContinuesAfterIt() throws Exception {
         Path dir = temp.resolve("torn");

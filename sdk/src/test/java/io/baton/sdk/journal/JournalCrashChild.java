@@ -19,6 +19,10 @@ import net.openhft.chronicle.wire.DocumentContext;
  *       checkpoint every 97 records, until killed (or {@code max} records, a safety bound).
  *   <li>{@code torn <dir>}: appends 10 records, then starts an 11th document, writes half of it, prints
  *       {@code TORN} and waits to be killed inside the document.
+ *   <li>{@code opening <dir> <max> <openAfter>}: as an executor restarting, through an {@link OpeningJournal} whose
+ *       queue is not open: replays, then appends numbered records continuing the sequence, each settled (in
+ *       {@link PendingRecords}' file) before it is acknowledged ({@code A <sequence> -1}); after {@code openAfter} of
+ *       them (never if negative) opens the queue, which takes the held records at the next settle, and goes on.
  * </ul>
  */
 public final class JournalCrashChild {
@@ -32,6 +36,8 @@ public final class JournalCrashChild {
         PrintStream out = System.out;
         if (args[0].equals("loop")) {
             loop(dir, Long.parseLong(args[2]), out);
+        } else if (args[0].equals("opening")) {
+            opening(dir, Long.parseLong(args[2]), Long.parseLong(args[3]), out);
         } else {
             torn(dir, out);
         }
@@ -56,6 +62,24 @@ public final class JournalCrashChild {
                 }
                 out.flush();
             }
+        }
+    }
+
+    private static void opening(Path dir, long max, long openAfter, PrintStream out) {
+        java.util.concurrent.CompletableFuture<ChronicleJournal> opening = new java.util.concurrent.CompletableFuture<>();
+        OpeningJournal journal = new OpeningJournal(dir, opening);
+        List<JournalRecord> replayed = new ArrayList<>();
+        journal.replay(replayed::add);
+        long next = replayed.isEmpty() ? 0 : replayed.get(replayed.size() - 1).getSequence() + 1;
+        for (long n = 0; n < max; n++, next++) {
+            if (n == openAfter) {
+                opening.complete(ChronicleJournal.open(dir, options().withFoldPending(false)));
+                out.println("OPEN");
+            }
+            journal.append(Records.numbered(next));
+            journal.settle();
+            out.println("A " + next + " -1");
+            out.flush();
         }
     }
 

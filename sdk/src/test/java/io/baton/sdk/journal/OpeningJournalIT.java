@@ -1,6 +1,7 @@
 package io.baton.sdk.journal;
 
 import static io.baton.sdk.journal.Records.checkpoint;
+import static io.baton.sdk.journal.Records.numbered;
 import static io.baton.sdk.journal.Records.varied;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -35,8 +35,14 @@ class OpeningJournalIT {
         return out;
     }
 
+    /** A queue opened as ExecutorBootstrap opens it: the OpeningJournal hands it the held records itself. */
+    private static ChronicleJournal openForOpening(Path dir) {
+        return ChronicleJournal.open(dir, ChronicleJournal.Options.defaults().withBlockSize(64 << 10)
+                .withFoldPending(false));
+    }
+
     @Test
-    void replaysBeforeTheQueueIsOpenAndHoldsAppendsUntilItIs() throws Exception {
+    void replaysBeforeTheQueueIsOpenAndKeepsSettledRecordsInAFileUntilItIs() throws Exception {
         Path dir = temp.resolve("journal");
         List<JournalRecord> written = new ArrayList<>();
         try (ChronicleJournal journal = open(dir)) {
@@ -51,38 +57,89 @@ class OpeningJournalIT {
             }
         }
         CompletableFuture<ChronicleJournal> opening = new CompletableFuture<>();
-        OpeningJournal journal = new OpeningJournal(dir, opening);
+        int[] hurried = {0};
+        OpeningJournal journal = new OpeningJournal(dir, opening, () -> hurried[0]++, true);
         assertThat(replayAll(journal)).as("read from the files, the queue not open").containsExactlyElementsOf(written);
         for (int i = 61; i <= 70; i++) {
-            journal.append(varied(i));
-            written.add(varied(i));
+            journal.append(numbered(i));
+            written.add(numbered(i));
         }
         assertThat(journal.appended()).isEqualTo(10);
-        assertThat(journal.settled()).isFalse();
-
-        CountDownLatch settling = new CountDownLatch(1);
-        CompletableFuture<Void> opened = CompletableFuture.runAsync(() -> {
-            try {
-                settling.await();
-                Thread.sleep(100); // settle() below is waiting for the queue meanwhile
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-            opening.complete(open(dir)); // opened on another thread, as ExecutorBootstrap does
-        });
-        settling.countDown();
         journal.settle();
-        assertThat(opening).as("settle() waited for the queue").isDone();
-        opened.get(10, TimeUnit.SECONDS);
-        assertThat(journal.settled()).isTrue();
-        journal.append(varied(71));
-        written.add(varied(71));
-        assertThat(journal.appended()).as("held records count once they are in").isEqualTo(11);
-        journal.close();
+        journal.sync();
+        assertThat(hurried[0]).as("neither waited for the queue").isZero();
+        assertThat(journal.opening()).isTrue();
+        assertThat(PendingRecords.read(dir).records()).as("settled into the file").hasSize(10);
+
+        // killed here: the next start replays the settled records after the queue's
+        CompletableFuture<ChronicleJournal> reopening = new CompletableFuture<>();
+        OpeningJournal restarted = new OpeningJournal(dir, reopening);
+        assertThat(replayAll(restarted)).containsExactlyElementsOf(written);
+        restarted.append(numbered(71));
+        written.add(numbered(71));
+        restarted.settle();
+        assertThat(PendingRecords.read(dir).records()).as("after the ones before").hasSize(11);
+
+        reopening.complete(openForOpening(dir)); // opened on another thread, as ExecutorBootstrap does
+        restarted.settle();
+        assertThat(restarted.settled()).isTrue();
+        assertThat(restarted.opening()).isFalse();
+        assertThat(PendingRecords.exists(dir)).as("the queue holds them: the file is gone").isFalse();
+        restarted.append(numbered(72));
+        written.add(numbered(72));
+        assertThat(restarted.appended()).as("held records count once they are in").isEqualTo(12);
+        restarted.close();
 
         try (ChronicleJournal reopened = open(dir)) {
-            assertThat(replayAll(reopened)).as("held records went in first, in order").containsExactlyElementsOf(written);
+            assertThat(replayAll(reopened)).as("held records went in first, in order, once")
+                    .containsExactlyElementsOf(written);
         }
+    }
+
+    @Test
+    void aQueueThatTookOnlySomeOfTheFileBeforeACrashGetsTheRestOnce() throws Exception {
+        Path dir = temp.resolve("half");
+        List<JournalRecord> written = new ArrayList<>();
+        OpeningJournal first = new OpeningJournal(dir, new CompletableFuture<ChronicleJournal>());
+        assertThat(replayAll(first)).isEmpty();
+        for (int i = 1; i <= 10; i++) {
+            first.append(numbered(i));
+            written.add(numbered(i));
+        }
+        first.settle();
+        try (ChronicleJournal queue = openForOpening(dir)) { // the hand-over, cut short by a crash after four
+            for (int i = 1; i <= 4; i++) {
+                queue.append(numbered(i));
+            }
+        }
+        assertThat(replayAll(new OpeningJournal(dir, new CompletableFuture<ChronicleJournal>())))
+                .as("the next start, before its queue opens").containsExactlyElementsOf(written);
+        try (ChronicleJournal folded = open(dir)) {
+            assertThat(replayAll(folded)).as("a plain open takes the other six").containsExactlyElementsOf(written);
+        }
+        assertThat(PendingRecords.exists(dir)).isFalse();
+        try (ChronicleJournal again = open(dir)) {
+            assertThat(replayAll(again)).containsExactlyElementsOf(written);
+        }
+    }
+
+    @Test
+    void aWriteTornByACrashIsCutOffAndWritingGoesOnAfterTheWholeRecords() throws Exception {
+        Path dir = temp.resolve("torn");
+        OpeningJournal first = new OpeningJournal(dir, new CompletableFuture<ChronicleJournal>());
+        replayAll(first);
+        first.append(numbered(1));
+        first.append(numbered(2));
+        first.settle();
+        java.nio.file.Files.write(PendingRecords.path(dir), new byte[] {7, 0, 0, 0, 1, 2},
+                java.nio.file.StandardOpenOption.APPEND); // half a frame: the process died inside its write
+        OpeningJournal second = new OpeningJournal(dir, new CompletableFuture<ChronicleJournal>());
+        assertThat(replayAll(second)).containsExactly(numbered(1), numbered(2));
+        second.append(numbered(3));
+        second.settle();
+        PendingRecords.Contents c = PendingRecords.read(dir);
+        assertThat(c.records()).containsExactly(numbered(1), numbered(2), numbered(3));
+        assertThat(c.validLength()).as("the torn bytes are gone").isEqualTo(c.fileLength());
     }
 
     @Test

@@ -28,20 +28,35 @@ final class SimJournal extends ForwardingJournal {
     }
 
     /**
-     * Records appended since the executor (re)started while its journal's queue is still opening, as
-     * {@code OpeningJournal} holds them in the process's memory: a crash loses them; null when none are held.
+     * Records the queue does not hold yet while it is still opening after the executor (re)started, as
+     * {@code OpeningJournal} keeps them: the first {@link #written} are also in {@link #pendingFile}; the others are
+     * in the process's memory only, and a crash loses them. Null when this start's queue is open.
      */
     private java.util.List<JournalRecord> held;
+    private int written;
+    /** {@code PendingRecords}' file: what was settled while a queue opened, until one takes it. Outlives crashes. */
+    private final java.util.List<JournalRecord> pendingFile = new java.util.ArrayList<>();
     private long opensAtUs;
 
     /**
-     * The executor starts: half the time its journal's queue opens up to half a second later and the records appended
-     * until then are held ({@code OpeningJournal}); they go in at the first step whose effects act on records
-     * ({@code Effect.actsOnRecords}, the runtime's {@code Journal.settle}) or at the first append after the opening.
+     * The executor starts: half the time its journal's queue opens up to half a second later. Until then the records
+     * appended are kept ({@code OpeningJournal}) and written to the file at the first step whose effects act on
+     * records ({@code Effect.actsOnRecords}, the runtime's {@code Journal.settle}); the queue takes them at the first
+     * append or settle after it opened, or at a checkpoint (which waits for it).
      */
     void executorStarts() {
         held = w.chance(0.5) ? new java.util.ArrayList<>() : null;
+        written = 0;
         opensAtUs = w.now() + w.between(0, 500_000);
+    }
+
+    private boolean stillOpening() {
+        return held != null && w.now() < opensAtUs;
+    }
+
+    @Override
+    public boolean opening() {
+        return stillOpening();
     }
 
     @Override
@@ -52,11 +67,11 @@ final class SimJournal extends ForwardingJournal {
             crash("before", kind(record));
         }
         long pos;
-        if (held != null && w.now() < opensAtUs) {
+        if (stillOpening()) {
             held.add(record);
             pos = -held.size();
         } else {
-            settle();
+            handOver();
             pos = super.append(record);
             observer.journaled(record);
         }
@@ -66,40 +81,89 @@ final class SimJournal extends ForwardingJournal {
         return pos;
     }
 
-    /** Hands the held records to the journal, in order; the executor may die half way (what went in stays). */
+    /** Writes what is kept to the file in one write (a crash before it loses them), or hands it over if open. */
     @Override
     public void settle() {
         if (held == null) {
             return;
         }
-        java.util.List<JournalRecord> records = held;
-        held = null;
-        for (JournalRecord r : records) {
-            if (crashes(w.faults.executorCrashPerAppend())) {
-                crash("settling", kind(r));
-            }
-            super.append(r);
-            observer.journaled(r);
+        if (!stillOpening()) {
+            handOver();
+            return;
         }
+        if (written < held.size()) {
+            if (crashes(w.faults.executorCrashPerAppend())) {
+                crash("writing held", kind(held.get(written)));
+            }
+            for (JournalRecord r : held.subList(written, held.size())) {
+                pendingFile.add(r);
+                observer.journaled(r);
+            }
+            written = held.size();
+        }
+    }
+
+    /**
+     * The opened queue takes the records kept, in order, then the file goes; the executor may die half way: what
+     * went in stays, the file stays whole, the records only in memory are gone.
+     */
+    private void handOver() {
+        if (held == null) {
+            return;
+        }
+        java.util.List<JournalRecord> records = held;
+        for (int i = 0; i < records.size(); i++) {
+            if (crashes(w.faults.executorCrashPerAppend())) {
+                crash("handing over", kind(records.get(i)));
+            }
+            super.append(records.get(i));
+            if (i >= written) {
+                observer.journaled(records.get(i));
+            }
+        }
+        held = null;
+        written = 0;
+        pendingFile.clear();
     }
 
     @Override
     public void sync() {
-        settle();
+        if (stillOpening()) {
+            settle(); // and an fsync of the file
+            return;
+        }
+        handOver();
         super.sync();
     }
 
     @Override
     public long appended() {
-        return super.appended() + (held == null ? 0 : held.size());
+        return super.appended() + (held == null ? 0 : held.size() - written);
     }
 
+    /**
+     * The queue's records, then the file's it lacks (numbered above its last), as {@code OpeningJournal} replays; a
+     * start whose queue is open takes those into it first, as {@code ChronicleJournal.open} does.
+     */
     @Override
     public void replay(java.util.function.Consumer<JournalRecord> consumer) {
         if (held != null && !held.isEmpty()) {
             throw new IllegalStateException("replay with " + held.size() + " records held");
         }
-        super.replay(consumer);
+        long[] last = {Long.MIN_VALUE};
+        super.replay(r -> {
+            last[0] = Math.max(last[0], r.getSequence());
+            consumer.accept(r);
+        });
+        java.util.List<JournalRecord> missing = pendingFile.stream().filter(r -> r.getSequence() > last[0]).toList();
+        missing.forEach(consumer);
+        if (held != null) {
+            held.addAll(missing);
+            written = missing.size();
+        } else {
+            missing.forEach(super::append);
+            pendingFile.clear();
+        }
     }
 
     private boolean crashes(double chance) {
@@ -107,7 +171,8 @@ final class SimJournal extends ForwardingJournal {
     }
 
     private void crash(String when, String kind) {
-        held = null; // the records held in the dead process's memory are gone
+        held = null; // the records kept in the dead process's memory are gone; the file stays
+        written = 0;
         crashesLeft--;
         String point = when + " " + kind;
         crashPoints.merge(point, 1, Integer::sum);
@@ -141,7 +206,7 @@ final class SimJournal extends ForwardingJournal {
         if (when == 0) {
             crash("before", "checkpoint");
         }
-        settle();
+        handOver(); // a checkpoint waits for the queue
         if (when == 1) {
             super.append(checkpoint);
             crash("unrecorded", "checkpoint");
