@@ -31,7 +31,7 @@ final class JournalCommand implements Callable<Integer> {
         }
         JournalTimeline timeline = new JournalTimeline();
         try (ChronicleJournal journal = ChronicleJournal.open(dir, ChronicleJournal.Options.defaults())) {
-            journal.replay(timeline::accept);
+            journal.replayWithPending(timeline::accept); // as the executor's next start will: nothing is written
         } catch (JournalException e) {
             throw new CliException(CliException.USAGE, "cannot read the journal " + dir, e.getMessage(),
                     "pass an executor's journal directory");

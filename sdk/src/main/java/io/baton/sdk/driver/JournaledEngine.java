@@ -340,6 +340,8 @@ public final class JournaledEngine {
             // died in between): the records before it, replayed already, hold everything it holds.
             if (first[0] || !rec.hasCheckpoint()) {
                 je.feed(rec, commands);
+            } else {
+                je.sequence = Math.max(je.sequence, rec.getSequence()); // its number is taken: the next record's is above
             }
             first[0] = false;
         });
@@ -357,7 +359,7 @@ public final class JournaledEngine {
     private final List<io.baton.proto.TaskStatus> recordedDuringReplay = new ArrayList<>();
     private long replayedRecords;
 
-    /** Whether this engine appends to {@code j} (the very instance). */
+    /** Whether the journal's store is still opening: a checkpoint now would wait for it ({@link Journal#opening}). */
     boolean journalOpening() {
         return journal.opening();
     }

@@ -22,7 +22,6 @@ import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
-import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -161,27 +160,16 @@ public final class ChronicleJournal implements Journal {
     }
 
     /**
-     * The highest sequence among the records the queue ends with that are numbered {@code from} or above (those a
-     * {@link PendingRecords#fold} appended after every other), or {@code from - 1} when the last record is numbered
-     * below it or is a fragment (only checkpoints, which never wait in {@link PendingRecords}, are).
+     * {@link #replay}, then the records of {@link PendingRecords}' file the queue lacks (an executor killed before its
+     * queue opened left them there), changing nothing: what the next executor start will replay. For readers such as
+     * {@code baton journal}.
      */
-    long trailingSequence(long from) {
-        long highest = from - 1;
-        try (ExcerptTailer tailer = queue.createTailer().direction(TailerDirection.BACKWARD).toEnd()) {
-            while (true) {
-                try (DocumentContext dc = tailer.readingDocument()) {
-                    if (!dc.isPresent()) {
-                        return highest;
-                    }
-                    JournalRecord r = decode(dc.wire().bytes(), dc.index());
-                    if (r.hasFragment() || r.getSequence() < from) {
-                        return highest;
-                    }
-                    highest = Math.max(highest, r.getSequence());
-                }
-            }
-        } catch (IORuntimeException | UnrecoverableTimeoutException e) {
-            throw new JournalException(dir, "reading the queue's last records", e);
+    public void replayWithPending(Consumer<JournalRecord> consumer) {
+        long last = PendingRecords.replayNoting(this, consumer);
+        try {
+            PendingRecords.after(PendingRecords.read(dir).records(), last).forEach(consumer);
+        } catch (IOException e) {
+            throw new JournalException(dir, "reading " + PendingRecords.NAME, e);
         }
     }
 
@@ -439,8 +427,9 @@ public final class ChronicleJournal implements Journal {
      *     how much is kept beyond the latest checkpoint
      * @param blockSize bytes mapped at a time (and the initial size of a cycle file)
      * @param clock the queue's time source, which picks the cycle (tests advance it to roll fast)
-     * @param foldPending whether {@link #open} takes the records of {@link PendingRecords}' file the queue lacks
-     *     (on by default; off for the queue an {@link OpeningJournal} hands them to itself)
+     * @param foldPending whether {@link #open} takes into the queue the records of {@link PendingRecords}' file it
+     *     lacks, and deletes the file: for an executor's own journal opened without an {@link OpeningJournal} (off by
+     *     default: a reader must not write, and an {@link OpeningJournal} hands its queue the records itself)
      */
     public record Options(RollCycle rollCycle, long blockSize, TimeProvider clock, boolean foldPending) {
         static {
@@ -462,7 +451,7 @@ public final class ChronicleJournal implements Journal {
          * ~2,500 replacements). Cycle files are sparse: blocks are address space, not disk.
          */
         public static Options defaults() {
-            return new Options(RollCycles.FAST_HOURLY, 32L << 20, SystemTimeProvider.INSTANCE, true);
+            return new Options(RollCycles.FAST_HOURLY, 32L << 20, SystemTimeProvider.INSTANCE, false);
         }
 
         public Options withRollCycle(RollCycle rollCycle) {

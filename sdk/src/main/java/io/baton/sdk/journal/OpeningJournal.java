@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A journal in use before its Chronicle queue is open, so that a restarting executor replays, recovers and
- * subscribes without waiting for Chronicle's start-up (about half a second of class loading and initialisation in a
- * fresh JVM on two cores, the longest part of a restart). Whoever opens the queue on another thread completes
+ * subscribes without waiting for Chronicle's start-up (a few hundred ms of class loading and initialisation in a
+ * fresh JVM, which on two cores competes with the way to the subscription). Whoever opens the queue on another thread completes
  * {@code opening}; {@code hurry} asks it to start at once, when a call here needs the queue.
  *
  * <ul>
@@ -27,13 +27,14 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #append} before the queue is open keeps the record in memory, in order. {@link #settle} — which
  *       whoever acts on a record calls first ({@code ExecutorRuntime} does before every effect that leaves the
  *       executor, the subscription included) — writes what is kept to {@link PendingRecords}' file: in the file
- *       when it returns, surviving kill -9 as {@link Journal#append} promises. {@link #sync} fsyncs that file.
- *       Nothing waits for the queue on the way.
+ *       when it returns, surviving kill -9 as {@link Journal#append} promises. {@link #sync} fsyncs that file (the
+ *       first time also the queue's files an earlier process left unsynced). Nothing waits for the queue on the way.
  *   <li>At the first call that needs the queue once it is open (or at {@link #settle} once it is), the queue takes
  *       every record kept, before anything else and in order, is fsynced, and the file is deleted. A crash in
  *       between leaves both, and the next start takes from the file only what the queue lacks.
- *   <li>{@link #checkpoint}, {@link #stats}, {@link #shortage} and {@link #close} need the queue: they hurry its
- *       opening and wait for it ({@link #opening()} tells whether they would).
+ *   <li>{@link #checkpoint}, {@link #stats} and {@link #shortage} need the queue: they hurry its opening and wait
+ *       for it ({@link #opening()} tells whether they would). {@link #close} before it is open writes what is kept to
+ *       the file and cancels the opening (the next start's queue takes them).
  * </ul>
  *
  * <p>If the queue cannot be opened, every call that needs it throws what the opening threw. Threading: one thread
@@ -57,6 +58,8 @@ public final class OpeningJournal implements Journal {
     private int written;
     /** Whether replay read the file: only then do {@link #held} and the file tell the same records. */
     private boolean pendingRead;
+    /** Whether a {@link #sync} before the queue opened fsynced the queue's files an earlier process left. */
+    private boolean queueFilesForced;
     private long heldSince;
 
     /** @param dir the journal's directory; @param opening completes with the journal opened in it (started elsewhere) */
@@ -122,6 +125,10 @@ public final class OpeningJournal implements Journal {
         if (open == null && pendingRead && keepInFile && (!opening.isDone() || opening.isCompletedExceptionally())) {
             settle();
             try {
+                if (!queueFilesForced) {
+                    PendingRecords.forceQueueFiles(dir);
+                    queueFilesForced = true;
+                }
                 pending.force();
             } catch (IOException e) {
                 throw new JournalException(dir, "syncing " + PendingRecords.NAME, e);
@@ -204,7 +211,10 @@ public final class OpeningJournal implements Journal {
         return journal().shortage();
     }
 
-    /** True until the queue is open and holds every record appended: a checkpoint now would wait for it. */
+    /**
+     * True while the queue is still to be opened and records go to the file meanwhile: a checkpoint now would wait
+     * for it. False once the opening is over (whether or not it succeeded: calls that need it then throw its error).
+     */
     @Override
     public boolean opening() {
         return keepInFile && open == null && !opening.isDone();
@@ -230,10 +240,19 @@ public final class OpeningJournal implements Journal {
             return;
         }
         if (open == null && held.isEmpty() && !opening.isDone()) {
-            opening.thenAccept(Journal::close);
+            if (!opening.cancel(false)) {
+                opening.thenAccept(Journal::close);
+            }
             return;
         }
-        journal().close();
+        try {
+            journal().close();
+        } catch (RuntimeException | Error e) {
+            if (open == null && opening.isDone() && !opening.isCompletedExceptionally() && !opening.isCancelled()) {
+                opening.join().close(); // the hand-over failed: close the queue all the same, the file keeps them
+            }
+            throw e;
+        }
     }
 
     @Override

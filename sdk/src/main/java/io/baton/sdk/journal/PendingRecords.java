@@ -22,8 +22,8 @@ import java.util.zip.CRC32C;
  * as durably as the file did.
  *
  * <p>Layout: the 8 bytes {@code BATONPR1}, then one frame per record: its length (4 bytes, little-endian), the
- * CRC-32C of the record's bytes (4 bytes), the record (protobuf). A frame that is cut short or does not match its
- * checksum ends the file: it is where a crash interrupted the last write, and {@link Writer} cuts it off before
+ * CRC-32C of the record's bytes (4 bytes), the record (protobuf). A frame that is cut short, empty or does not match
+ * its checksum ends the file: it is where a crash interrupted the last write, and {@link Writer} cuts it off before
  * writing again.
  *
  * <p>Which of its records the queue already holds is told by their sequence numbers, which every record carries
@@ -84,7 +84,9 @@ final class PendingRecords {
         while (all.length - at >= FRAME_HEAD) {
             int length = b.getInt(at);
             int crc = b.getInt(at + 4);
-            if (length < 0 || length > all.length - at - FRAME_HEAD || crc(all, at + FRAME_HEAD, length) != crc) {
+            // every record held carries a sequence, so none is empty: a zero length is a zero-filled tail (a file grown
+            // before its data reached the disk), whose CRC would match
+            if (length <= 0 || length > all.length - at - FRAME_HEAD || crc(all, at + FRAME_HEAD, length) != crc) {
                 break;
             }
             try {
@@ -118,7 +120,7 @@ final class PendingRecords {
                 return;
             }
             if (!c.records().isEmpty()) {
-                after(c.records(), journal.trailingSequence(c.records().get(0).getSequence())).forEach(journal::append);
+                after(c.records(), replayNoting(journal, r -> { })).forEach(journal::append);
                 journal.sync();
             }
             delete(dir);
@@ -127,9 +129,38 @@ final class PendingRecords {
         }
     }
 
-    /** Deletes the file, if there is one. */
+    /** Replays {@code journal} into {@code consumer}; returns the highest sequence replayed (MIN_VALUE if none). */
+    static long replayNoting(Journal journal, java.util.function.Consumer<JournalRecord> consumer) {
+        long[] last = {Long.MIN_VALUE};
+        journal.replay(r -> {
+            last[0] = Math.max(last[0], r.getSequence());
+            consumer.accept(r);
+        });
+        return last[0];
+    }
+
+    /** Deletes the file, if there is one, and makes the deletion durable. */
     static void delete(Path dir) throws IOException {
-        Files.deleteIfExists(path(dir));
+        if (Files.deleteIfExists(path(dir))) {
+            DurableFiles.forceDirectory(dir);
+        }
+    }
+
+    /**
+     * fsyncs the queue's files as an earlier process left them (its cycle files and Chronicle's metadata) and the
+     * directory: a record that process appended and never fsynced, which recovery acts on again, is then on disk
+     * before a {@code SYNC} kill or launch, as {@code ChronicleJournal}'s first sync makes sure once the queue is open.
+     */
+    static void forceQueueFiles(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.{cq4,cq4t}")) {
+            for (Path f : files) {
+                DurableFiles.force(f);
+            }
+        }
+        DurableFiles.forceDirectory(dir);
     }
 
     private static int crc(byte[] bytes, int offset, int length) {

@@ -119,7 +119,8 @@ public final class ExecutorBootstrap {
         // driver replays itself.
         Journal journal;
         if (PRECONNECT_OFF) {
-            journal = ChronicleJournal.open(journalDir, ChronicleJournal.Options.defaults());
+            // the records an earlier start left in PendingRecords' file, if it died before its queue opened, go in
+            journal = ChronicleJournal.open(journalDir, ChronicleJournal.Options.defaults().withFoldPending(true));
             opening.complete(journal);
             Log.LOG.info("executor {} opened its journal's queue {} ms after it started", options.executorId(),
                     (System.nanoTime() - started) / 1_000_000);

@@ -119,4 +119,22 @@ class RecoveryCheckpointTest {
         assertThat(JournaledEngine.replay(journal).engine().replayedRecords()).as("the next restart replays from it")
                 .isEqualTo(1);
     }
+
+    @Test
+    void aCheckpointReplayPassesOverStillTakesItsSequenceNumber() {
+        ListJournal journal = new ListJournal();
+        JournaledEngine je = new JournaledEngine(journal, new Engine());
+        je.checkpoint(now);
+        je.taskKnown(TaskInfo.newBuilder().setTaskId(TaskID.newBuilder().setValue("t1")).build(), TaskState.TASK_RUNNING,
+                ++now);
+        // a checkpoint appended but never made the replay start (the process died in between), the journal's last
+        long unrecorded = journal.records.get(journal.records.size() - 1).getSequence() + 1;
+        journal.append(io.baton.proto.JournalRecord.newBuilder().setSequence(unrecorded)
+                .setCheckpoint(io.baton.proto.Checkpoint.newBuilder().setUptoSequence(unrecorded)).build());
+        JournaledEngine replayed = JournaledEngine.replay(journal).engine();
+        replayed.taskKnown(TaskInfo.newBuilder().setTaskId(TaskID.newBuilder().setValue("t2")).build(),
+                TaskState.TASK_RUNNING, ++now);
+        assertThat(journal.records.get(journal.records.size() - 1).getSequence())
+                .as("numbered above it: sequence numbers tell which records a queue holds").isGreaterThan(unrecorded);
+    }
 }

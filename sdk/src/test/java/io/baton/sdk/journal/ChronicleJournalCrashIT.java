@@ -93,8 +93,9 @@ class ChronicleJournalCrashIT {
     /**
      * An executor restarting writes its records to {@link PendingRecords}' file until its queue opens: killed before
      * the queue opened, after it took them, and before it opened again on a journal with a queue, every acknowledged
-     * record is replayed, in order and once — by the next {@link OpeningJournal} and by {@link ChronicleJournal#open},
-     * which takes them into the queue.
+     * record is replayed, in order and once — by the next {@link OpeningJournal}, by a reader
+     * ({@link ChronicleJournal#replayWithPending}) and by an executor's own {@link ChronicleJournal#open}, which takes
+     * them into the queue.
      */
     @Test
     void recordsWrittenBeforeTheQueueOpenedSurviveKillsInOrderAndOnce() throws Exception {
@@ -120,7 +121,14 @@ class ChronicleJournalCrashIT {
             List<JournalRecord> byQueue = new ArrayList<>();
             boolean fold = round == rounds.length - 1; // the last round's file goes into the queue as a plain open does
             if (fold) {
+                List<JournalRecord> byReader = new ArrayList<>();
                 try (ChronicleJournal journal = ChronicleJournal.open(dir, JournalCrashChild.options())) {
+                    journal.replayWithPending(byReader::add);
+                }
+                assertThat(byReader).as("a reader (baton journal) sees the same").isEqualTo(byOpening);
+                assertThat(PendingRecords.exists(dir)).as("and leaves the file").isTrue();
+                try (ChronicleJournal journal = ChronicleJournal.open(dir,
+                        JournalCrashChild.options().withFoldPending(true))) {
                     journal.replay(byQueue::add);
                 }
                 assertThat(PendingRecords.exists(dir)).as("taken into the queue").isFalse();

@@ -114,8 +114,15 @@ class OpeningJournalIT {
         }
         assertThat(replayAll(new OpeningJournal(dir, new CompletableFuture<ChronicleJournal>())))
                 .as("the next start, before its queue opens").containsExactlyElementsOf(written);
-        try (ChronicleJournal folded = open(dir)) {
-            assertThat(replayAll(folded)).as("a plain open takes the other six").containsExactlyElementsOf(written);
+        try (ChronicleJournal reader = open(dir)) {
+            List<JournalRecord> read = new ArrayList<>();
+            reader.replayWithPending(read::add);
+            assertThat(read).as("a reader sees what the next start replays").containsExactlyElementsOf(written);
+        }
+        assertThat(PendingRecords.read(dir).records()).as("and changes nothing").hasSize(10);
+        try (ChronicleJournal folded = ChronicleJournal.open(dir, ChronicleJournal.Options.defaults()
+                .withBlockSize(64 << 10).withFoldPending(true))) {
+            assertThat(replayAll(folded)).as("an executor's own open takes the other six").containsExactlyElementsOf(written);
         }
         assertThat(PendingRecords.exists(dir)).isFalse();
         try (ChronicleJournal again = open(dir)) {
@@ -140,6 +147,10 @@ class OpeningJournalIT {
         PendingRecords.Contents c = PendingRecords.read(dir);
         assertThat(c.records()).containsExactly(numbered(1), numbered(2), numbered(3));
         assertThat(c.validLength()).as("the torn bytes are gone").isEqualTo(c.fileLength());
+
+        java.nio.file.Files.write(PendingRecords.path(dir), new byte[24], java.nio.file.StandardOpenOption.APPEND);
+        assertThat(PendingRecords.read(dir).records()).as("a zero-filled tail holds no records")
+                .containsExactly(numbered(1), numbered(2), numbered(3));
     }
 
     @Test

@@ -155,7 +155,11 @@ final class SimJournal extends ForwardingJournal {
             last[0] = Math.max(last[0], r.getSequence());
             consumer.accept(r);
         });
-        java.util.List<JournalRecord> missing = pendingFile.stream().filter(r -> r.getSequence() > last[0]).toList();
+        int taken = 0; // the queue took a prefix of the file, if anything
+        while (taken < pendingFile.size() && pendingFile.get(taken).getSequence() <= last[0]) {
+            taken++;
+        }
+        java.util.List<JournalRecord> missing = java.util.List.copyOf(pendingFile.subList(taken, pendingFile.size()));
         missing.forEach(consumer);
         if (held != null) {
             held.addAll(missing);
