@@ -30,7 +30,8 @@ final class JournalCommand implements Callable<Integer> {
                     "pass <executor work-dir>/journal");
         }
         JournalTimeline timeline = new JournalTimeline();
-        try (ChronicleJournal journal = ChronicleJournal.open(dir, ChronicleJournal.Options.defaults())) {
+        try (ChronicleJournal journal = ChronicleJournal.open(dir,
+                ChronicleJournal.Options.defaults().withFoldPending(false))) { // a reader: the file stays as it is
             journal.replayWithPending(timeline::accept); // as the executor's next start will: nothing is written
         } catch (JournalException e) {
             throw new CliException(CliException.USAGE, "cannot read the journal " + dir, e.getMessage(),

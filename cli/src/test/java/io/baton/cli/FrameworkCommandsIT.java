@@ -48,7 +48,7 @@ class FrameworkCommandsIT {
         assertThat(table.exit()).as(table.err()).isZero();
         assertThat(table.out()).contains("total      cpus:4;mem:4096").contains("free").contains("allocated")
                 .contains("reserved").contains("offered")
-                .containsPattern("workers\\s+yes\\s+\\d+\\s+cpus:0.6;mem:96")
+                .containsPattern("workers\\s+yes\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\s+\\d+\\s+cpus:0.6;mem:96")
                 .containsPattern("s1\\s+workers\\s+TASK_RUNNING");
 
         CliNode.Run json = node.baton("status", "--json");

@@ -165,12 +165,13 @@ public final class ChronicleJournal implements Journal {
      * {@code baton journal}.
      */
     public void replayWithPending(Consumer<JournalRecord> consumer) {
-        long last = PendingRecords.replayNoting(this, consumer);
+        List<JournalRecord> file; // first: a live executor's queue may take the file's records and delete it meanwhile
         try {
-            PendingRecords.after(PendingRecords.read(dir).records(), last).forEach(consumer);
+            file = PendingRecords.read(dir).records();
         } catch (IOException e) {
             throw new JournalException(dir, "reading " + PendingRecords.NAME, e);
         }
+        PendingRecords.after(file, PendingRecords.replayNoting(this, consumer)).forEach(consumer);
     }
 
     @Override
@@ -428,8 +429,9 @@ public final class ChronicleJournal implements Journal {
      * @param blockSize bytes mapped at a time (and the initial size of a cycle file)
      * @param clock the queue's time source, which picks the cycle (tests advance it to roll fast)
      * @param foldPending whether {@link #open} takes into the queue the records of {@link PendingRecords}' file it
-     *     lacks, and deletes the file: for an executor's own journal opened without an {@link OpeningJournal} (off by
-     *     default: a reader must not write, and an {@link OpeningJournal} hands its queue the records itself)
+     *     lacks, and deletes the file (on by default: whoever writes to an executor's journal must start after them;
+     *     off for a reader, which must not write — see {@link #replayWithPending} — and for the queue an
+     *     {@link OpeningJournal} hands the records to itself)
      */
     public record Options(RollCycle rollCycle, long blockSize, TimeProvider clock, boolean foldPending) {
         static {
@@ -451,7 +453,7 @@ public final class ChronicleJournal implements Journal {
          * ~2,500 replacements). Cycle files are sparse: blocks are address space, not disk.
          */
         public static Options defaults() {
-            return new Options(RollCycles.FAST_HOURLY, 32L << 20, SystemTimeProvider.INSTANCE, false);
+            return new Options(RollCycles.FAST_HOURLY, 32L << 20, SystemTimeProvider.INSTANCE, true);
         }
 
         public Options withRollCycle(RollCycle rollCycle) {

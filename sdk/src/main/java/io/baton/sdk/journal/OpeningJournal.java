@@ -249,7 +249,11 @@ public final class OpeningJournal implements Journal {
             journal().close();
         } catch (RuntimeException | Error e) {
             if (open == null && opening.isDone() && !opening.isCompletedExceptionally() && !opening.isCancelled()) {
-                opening.join().close(); // the hand-over failed: close the queue all the same, the file keeps them
+                try {
+                    opening.join().close(); // the hand-over failed: close the queue all the same, the file keeps them
+                } catch (RuntimeException | Error also) {
+                    e.addSuppressed(also);
+                }
             }
             throw e;
         }

@@ -157,7 +157,11 @@ final class PendingRecords {
         }
         try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.{cq4,cq4t}")) {
             for (Path f : files) {
-                DurableFiles.force(f);
+                try {
+                    DurableFiles.force(f);
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // removed meanwhile by the queue's opening (retention a crash interrupted): nothing to keep
+                }
             }
         }
         DurableFiles.forceDirectory(dir);

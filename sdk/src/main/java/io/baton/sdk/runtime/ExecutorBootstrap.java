@@ -120,7 +120,7 @@ public final class ExecutorBootstrap {
         Journal journal;
         if (PRECONNECT_OFF) {
             // the records an earlier start left in PendingRecords' file, if it died before its queue opened, go in
-            journal = ChronicleJournal.open(journalDir, ChronicleJournal.Options.defaults().withFoldPending(true));
+            journal = ChronicleJournal.open(journalDir, ChronicleJournal.Options.defaults());
             opening.complete(journal);
             Log.LOG.info("executor {} opened its journal's queue {} ms after it started", options.executorId(),
                     (System.nanoTime() - started) / 1_000_000);

@@ -39,8 +39,8 @@ class RecoveryCheckpointTest {
     };
     int laterAsked;
 
-    /** A journal of {@code records} task records (after a checkpoint), recovered once; its records after. */
-    private ListJournal recoveredAfter(int records) {
+    /** A journal of a checkpoint and {@code records} - 1 task records after it. */
+    private ListJournal journalOf(int records) {
         ListJournal journal = new ListJournal();
         JournaledEngine je = new JournaledEngine(journal, new Engine());
         je.checkpoint(now);
@@ -48,6 +48,12 @@ class RecoveryCheckpointTest {
             je.taskKnown(TaskInfo.newBuilder().setTaskId(TaskID.newBuilder().setValue("t" + i % 50)).build(),
                     TaskState.TASK_RUNNING, ++now);
         }
+        return journal;
+    }
+
+    /** A journal of {@code records} records (from a checkpoint on), recovered once; its records after. */
+    private ListJournal recoveredAfter(int records) {
+        ListJournal journal = journalOf(records);
         JournaledEngine replayed = RecoverySteps.replay(journal, null, fx, e -> { });
         assertThat(replayed.replayedRecords()).isEqualTo(records);
         RecoverySteps.finish(replayed, fx);
@@ -77,13 +83,7 @@ class RecoveryCheckpointTest {
 
     @Test
     void aLongReplayWhileTheStoreOpensLeavesTheCheckpointForLater() {
-        ListJournal journal = new ListJournal();
-        JournaledEngine je = new JournaledEngine(journal, new Engine());
-        je.checkpoint(now);
-        for (int i = 1; i < RecoverySteps.CHECKPOINT_AFTER_REPLAYING; i++) {
-            je.taskKnown(TaskInfo.newBuilder().setTaskId(TaskID.newBuilder().setValue("t" + i % 50)).build(),
-                    TaskState.TASK_RUNNING, ++now);
-        }
+        ListJournal journal = journalOf((int) RecoverySteps.CHECKPOINT_AFTER_REPLAYING);
         journal.opening = true;
         JournaledEngine replayed = RecoverySteps.replay(journal, null, fx, e -> { });
         RecoverySteps.finish(replayed, fx);
@@ -93,13 +93,7 @@ class RecoveryCheckpointTest {
 
     @Test
     void theDriverCheckpointsOnceTheStoreHasOpenedNotBefore() {
-        ListJournal journal = new ListJournal();
-        JournaledEngine je = new JournaledEngine(journal, new Engine());
-        je.checkpoint(now);
-        for (int i = 1; i < RecoverySteps.CHECKPOINT_AFTER_REPLAYING; i++) {
-            je.taskKnown(TaskInfo.newBuilder().setTaskId(TaskID.newBuilder().setValue("t" + i % 50)).build(),
-                    TaskState.TASK_RUNNING, ++now);
-        }
+        ListJournal journal = journalOf((int) RecoverySteps.CHECKPOINT_AFTER_REPLAYING);
         journal.opening = true;
         ExecutorDriver d = journal.driver();
         d.step(new Input.Start(now));
