@@ -225,7 +225,9 @@ final class RecoveryBench {
                 }
                 try {
                     node.launch(id, JournalFill.task(id + "-probe-" + name)).get(30, TimeUnit.SECONDS);
-                    restarts.get(v).add(RestartTimeline.of(t0, child.output(), subscribed, Harness.nowUs()));
+                    long answered = Harness.nowUs();
+                    awaitQueueOpen(child); // it opens after the subscription since 2026-12-06: its line comes later
+                    restarts.get(v).add(RestartTimeline.of(t0, child.output(), subscribed, answered));
                 } finally {
                     if (jfr == null) {
                         child.kill9();
@@ -316,6 +318,17 @@ final class RecoveryBench {
         }
     }
 
+    /**
+     * Waits (at most 10 s, reading the log every 20 ms, after everything timed) until the executor logged that its
+     * journal's queue is open, so the table can say when; an executor that never logs it leaves the column empty.
+     */
+    private static void awaitQueueOpen(ChildJvm child) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!child.output().contains(" opened its journal's queue ") && child.alive() && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+    }
+
     /** An executor started, and when the shim accepted its subscription (epoch µs, the shim's clock). */
     private record Started(ChildJvm child, long subscribedUs) {
     }
@@ -355,10 +368,11 @@ final class RecoveryBench {
                         + "as until 2026-12-06, took the restarting executor's CPU on two cores); "
                         + "*answering*: a task launched on it then reported RUNNING. The phases in between come from "
                         + "the executor's log (ms resolution): *before recovery* runs from runtime start to the "
-                        + "beginning of recovery, *replay + recover* is the SDK's own \"recovered in N ms\"; the "
-                        + "journal's Chronicle queue opens on a thread of its own meanwhile (*queue open*, from runtime "
-                        + "start), while replay reads the cycle files directly and recovery holds its records in memory: "
-                        + "nothing acts on a record before the queue has it, the subscription included. The SDK "
+                        + "beginning of recovery, *replay + recover* is the SDK's own \"recovered in N ms\". Replay "
+                        + "reads the cycle files directly; the journal's Chronicle queue opens on a thread of its own "
+                        + "after the first subscription (*queue open*, from runtime start; at the start, waited for "
+                        + "before the subscription, in the row that says so), and until then every step writes the "
+                        + "records it acts on to a file of its own first (`pending.rec`, docs/RELIABILITY.md). The SDK "
                         + "checkpoints every 10,000 appended records, so recovery replays only the records from the "
                         + "latest checkpoint on (column *replayed*). Times in ms, p50 / max.\n\n");
         b.append("| journal records | journal options | replayed | n | process start → re-subscribed | runtime start → "

@@ -78,7 +78,7 @@ class ReadmeYarnIT {
                 "executors subscribed: workers, web", "outcome COMMITTED", "killed application_",
                 "local cluster stopped").containsPattern("(?m)^api-v1$")
                 .containsPattern("(?m)^api-v2 +workers +TASK_RUNNING +cpus:2;mem:384 ")
-                .containsPattern("(?m)^workers +localhost:\\d+ +yes +- +cpus:3;mem:896 +cpus:3;mem:896$")
+                .containsPattern("(?m)^workers +localhost:\\d+ +yes +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} +- +cpus:3;mem:896 +cpus:3;mem:896$")
                 .doesNotContain("cannot reach").doesNotContain("refused");
     }
 
