@@ -98,7 +98,9 @@ public final class OpeningJournal implements Journal {
 
     /**
      * The records appended so far are in the journal's files when this returns: the queue's, if it is open, else
-     * {@link PendingRecords}' (one write of those not written yet). Never waits for the queue.
+     * {@link PendingRecords}' (one write of those not written yet). Once {@link #replay} has read the file (a
+     * restarting executor's case) it does not wait for the queue; before that, or with {@code keepInFile} off, it
+     * waits for it and hands it the records.
      */
     @Override
     public void settle() {
