@@ -2,7 +2,6 @@ package io.baton.shim;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
@@ -13,41 +12,50 @@ import java.util.Map;
  * Baton's logging set-up for every process that has the shim on its class path (the shim, {@code baton}, the
  * executors it starts): one line per event on stderr, {@code HH:mm:ss.SSS LEVEL Logger - message}, Netty and
  * Chronicle's affinity library at WARN, the root at {@code BATON_LOG_LEVEL} (the environment's, or a system property
- * of that name; default INFO). Done in code, found by logback through {@code META-INF/services}, so a start does
- * not load logback's XML configuration machinery (about 450 classes and 100–150 ms of every JVM start on a 2-core
- * machine, measured with a class-load log).
+ * of that name; default INFO). Done in code, found by logback through {@code META-INF/services} (or applied directly
+ * by {@link BatonLogging}), so a start does not load logback's XML configuration machinery (about 450 classes and
+ * 100–150 ms of every JVM start on a 2-core machine, measured with a class-load log); the line is written by
+ * {@link LogLine}, not by a pattern layout.
  *
  * <p>A configuration of the user's own wins: with {@code -Dlogback.configurationFile=FILE}, or a
  * {@code logback-test.xml} or {@code logback.xml} on the class path, this steps aside and logback reads that file
  * as usual.
  */
 public final class LogConfig extends ContextAwareBase implements Configurator {
-    static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{0} - %msg%n";
-
     @Override
     public ExecutionStatus configure(LoggerContext context) {
+        if (userConfiguration()) {
+            return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+        }
+        apply(context, environment());
+        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /** Whether the user configures logback: {@code -Dlogback.configurationFile}, or a logback(-test).xml on the class path. */
+    static boolean userConfiguration() {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         if (loader == null) {
             loader = LogConfig.class.getClassLoader();
         }
-        if (System.getProperty("logback.configurationFile") != null || loader.getResource("logback-test.xml") != null
-                || loader.getResource("logback.xml") != null) {
-            return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+        return System.getProperty("logback.configurationFile") != null || loader.getResource("logback-test.xml") != null
+                || loader.getResource("logback.xml") != null;
+    }
+
+    /** The environment, with a system property BATON_LOG_LEVEL over the variable (as the XML file took it). */
+    static Map<String, String> environment() {
+        String property = System.getProperty("BATON_LOG_LEVEL");
+        if (property == null) {
+            return System.getenv();
         }
-        java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
-        String property = System.getProperty("BATON_LOG_LEVEL"); // -DBATON_LOG_LEVEL=… as the XML file took it
-        if (property != null) {
-            env.put("BATON_LOG_LEVEL", property);
-        }
-        apply(context, env);
-        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+        Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        env.put("BATON_LOG_LEVEL", property);
+        return env;
     }
 
     /** Sets {@code context} up as the class says, the root level from {@code env}'s BATON_LOG_LEVEL. */
     static void apply(LoggerContext context, Map<String, String> env) {
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        LogLine encoder = new LogLine();
         encoder.setContext(context);
-        encoder.setPattern(PATTERN);
         encoder.start();
         ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
         stderr.setContext(context);

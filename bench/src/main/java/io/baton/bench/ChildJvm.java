@@ -12,14 +12,17 @@ import java.util.concurrent.TimeUnit;
  * a log file. Used by the HTTP downtime and recovery measurements.
  */
 final class ChildJvm implements AutoCloseable {
-    /** The root pom's baton.jvm.flags: Chronicle Queue needs them on Java 17 (the last two stop it phoning home). */
+    /**
+     * The root pom's baton.jvm.flags (Chronicle Queue needs them on Java 17; two stop it phoning home), then what
+     * baton's main adds since 2026-12-06: SLF4J straight to Baton's logback set-up ({@code io.baton.shim.BatonLogging}).
+     */
     static final List<String> FLAGS = List.of("--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
             "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED", "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
             "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
             "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
             "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
             "--add-opens=java.base/java.util=ALL-UNNAMED", "-Dchronicle.analytics.disable=true",
-            "-Dchronicle.announcer.disable=true");
+            "-Dchronicle.announcer.disable=true", "-Dslf4j.provider=io.baton.shim.BatonLogging", "-Dslf4j.internal.verbosity=WARN");
 
     /** Besides {@link #FLAGS}: a small executor JVM, whose GC keeps its threads off the cores the load uses. */
     static final String OPTIONS = "-Xmx256m -XX:+UseSerialGC";

@@ -39,9 +39,10 @@ final class RecoveryBench {
         static final Variant QUEUE_AT_START = new Variant("queue-at-start",
                 "the queue opened at the start and waited for (`-Dbaton.executor.openQueueAtStart=true`)",
                 List.of("-Dbaton.executor.openQueueAtStart=true"));
-        /** Netty's allocator flight-recorder events on, as before 2026-12-04 (io.baton.jvm.NettyFlightEvents). */
-        static final Variant NETTY_JFR = new Variant("jfr-events",
-                "Netty's allocator JFR events on (`-Dio.netty.jfr.enabled=true`)", List.of("-Dio.netty.jfr.enabled=true"));
+        /** SLF4J and logback finding their set-up themselves, as before 2026-12-06. */
+        static final Variant LOGBACK_SETUP = new Variant("logback-setup",
+                "SLF4J and logback set up the way they find (`-Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider`)",
+                List.of("-Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider"));
     }
 
     /**
@@ -92,12 +93,12 @@ final class RecoveryBench {
             // 9,500: under the SDK's checkpoint interval, so all of it is replayed (the longest replay);
             // the last row: 100,000 with blocks big enough for its checkpoints (see the report)
             return smoke ? new Plan(List.of(Row.of(1_000).with(Variant.SERIAL).with(Variant.NATIVE_POSIX),
-                    new Row(1_000, 0, true).with(Variant.QUEUE_AT_START)), 2, 4, 30_000)
+                    new Row(1_000, 0, true).with(Variant.QUEUE_AT_START).with(Variant.LOGBACK_SETUP)), 2, 4, 30_000)
                     : new Plan(List.of(Row.of(1_000), Row.of(9_500), Row.of(10_000),
                             Row.of(100_000).with(Variant.SERIAL).with(Variant.NATIVE_POSIX),
                             new Row(100_000, 1L << 20, false),
-                            new Row(100_000, 0, true).with(Variant.QUEUE_AT_START).with(Variant.SERIAL)
-                                    .with(Variant.NETTY_JFR)), 3, 8, 300_000);
+                            new Row(100_000, 0, true).with(Variant.LOGBACK_SETUP)
+                                    .with(Variant.QUEUE_AT_START).with(Variant.SERIAL)), 3, 8, 300_000);
         }
     }
 

@@ -37,6 +37,7 @@ public final class Baton implements Runnable {
         // as bin/baton passes them, for a plain `java -jar baton.jar` too: Chronicle must not phone home
         System.setProperty("chronicle.analytics.disable", System.getProperty("chronicle.analytics.disable", "true"));
         System.setProperty("chronicle.announcer.disable", System.getProperty("chronicle.announcer.disable", "true"));
+        io.baton.shim.BatonLogging.select(); // before any logger: the quick way to logback, as this jar is set up
         Logging.quietUnlessServing(args);
         System.exit(commandLine().execute(args));
     }

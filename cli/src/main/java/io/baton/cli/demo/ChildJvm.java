@@ -15,7 +15,10 @@ final class ChildJvm {
             "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
             "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
             "--add-opens=java.base/java.util=ALL-UNNAMED", "-Dchronicle.analytics.disable=true",
-            "-Dchronicle.announcer.disable=true");
+            "-Dchronicle.announcer.disable=true",
+            // as baton's main: the quick way to logback (io.baton.shim.BatonLogging)
+            "-Dslf4j.provider=io.baton.shim.BatonLogging",
+            "-Dslf4j.internal.verbosity=WARN");
 
     final String name;
     private final List<String> command;
