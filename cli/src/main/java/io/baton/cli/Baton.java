@@ -39,19 +39,38 @@ public final class Baton implements Runnable {
         System.setProperty("chronicle.announcer.disable", System.getProperty("chronicle.announcer.disable", "true"));
         io.baton.shim.BatonLogging.select(); // before any logger: the quick way to logback, as this jar is set up
         Logging.quietUnlessServing(args);
-        System.exit(commandLine().execute(args));
+        ExecutorCommand quick = ExecutorCommand.quick(args);
+        System.exit(quick != null ? run(quick) : commandLine().execute(args));
+    }
+
+    /**
+     * {@code baton executor} parsed without picocli ({@link ExecutorCommand#quick}), run with the same error handling
+     * as {@link #commandLine}'s: a restarting executor's way to its subscription does not build the whole command
+     * tree (every command's model, by reflection) on classes its class-data archive cannot hold (picocli's are Java
+     * 5 classes: loaded from the jar and verified at every start). About 150 ms of a restart on two cores.
+     */
+    private static int run(ExecutorCommand command) {
+        try {
+            return command.call();
+        } catch (Exception e) {
+            java.io.PrintWriter err = new java.io.PrintWriter(System.err, true);
+            return handle("baton executor", e, err);
+        }
+    }
+
+    /** An exception from a command's run: its one line on {@code err}, and the exit code. */
+    private static int handle(String qualifiedName, Exception ex, java.io.PrintWriter err) {
+        err.println(qualifiedName + ": " + describe(ex));
+        err.flush();
+        return ex instanceof CliException c ? c.exitCode()
+                : ex instanceof ShimRejectedException ? CliException.NEGATIVE : CliException.USAGE;
     }
 
     /** The whole command tree with baton's error handling; tests call {@code execute} on it. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Baton());
         cl.addSubcommand("shim", new CommandLine(new ShimMain()));
-        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
-            line.getErr().println(prefix(line) + describe(ex));
-            line.getErr().flush();
-            return ex instanceof CliException c ? c.exitCode()
-                    : ex instanceof ShimRejectedException ? CliException.NEGATIVE : CliException.USAGE;
-        });
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> handle(line.getCommandSpec().qualifiedName(), ex, line.getErr()));
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine line = ex.getCommandLine();
             line.getErr().println(prefix(line) + "invalid arguments — " + CliException.oneLine(ex.getMessage())

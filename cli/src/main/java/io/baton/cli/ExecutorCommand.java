@@ -46,6 +46,66 @@ final class ExecutorCommand implements Callable<Integer> {
             + "<shim work dir>/executor.sock, i.e. ${DEFAULT-VALUE}).")
     Path shimSocket = ShimConnection.defaultWorkDir().resolve("executor.sock");
 
+    /**
+     * {@code baton executor ...} parsed by hand when its arguments are plain — {@code executor KIND} and each of
+     * {@code --id}, {@code --work-dir}, {@code --shim}, {@code --class}, {@code --classpath} at most once, as
+     * {@code --name VALUE} or {@code --name=VALUE}, {@code --id} and {@code --work-dir} given — with what picocli
+     * would make of them; null for anything else (another command, help, an unknown or repeated option, a missing
+     * value, a value that starts with '-', an {@code @file}), which picocli then parses and answers as usual.
+     */
+    static ExecutorCommand quick(String[] args) {
+        if (args.length < 2 || !"executor".equals(args[0])) {
+            return null;
+        }
+        java.util.Map<String, String> options = new java.util.HashMap<>();
+        String kind = null;
+        for (int i = 1; i < args.length; i++) {
+            String a = args[i];
+            if (a.startsWith("@")) {
+                return null;
+            }
+            if (!a.startsWith("-")) {
+                if (kind != null) {
+                    return null;
+                }
+                kind = a;
+                continue;
+            }
+            int eq = a.indexOf('=');
+            String name = eq < 0 ? a : a.substring(0, eq);
+            String value;
+            if (eq >= 0) {
+                value = a.substring(eq + 1);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                return null;
+            }
+            if (!QUICK_OPTIONS.contains(name) || value.startsWith("-") || value.startsWith("@")
+                    || options.put(name, value) != null) {
+                return null;
+            }
+        }
+        if (kind == null || !options.containsKey("--id") || !options.containsKey("--work-dir")) {
+            return null;
+        }
+        ExecutorCommand c = new ExecutorCommand();
+        try {
+            c.kind = kind;
+            c.id = options.get("--id");
+            c.workDir = Path.of(options.get("--work-dir"));
+            c.shimSocket = options.containsKey("--shim") ? Path.of(options.get("--shim")) : c.shimSocket;
+            c.className = options.get("--class");
+            c.classpath = options.getOrDefault("--classpath", c.classpath);
+        } catch (java.nio.file.InvalidPathException e) {
+            return null; // picocli says what is wrong with it
+        }
+        return c;
+    }
+
+    private static final java.util.Set<String> QUICK_OPTIONS = java.util.Set.of("--id", "--work-dir", "--shim", "--class",
+            "--classpath");
+
     @Override
     public Integer call() {
         ExecutorOptions options;
