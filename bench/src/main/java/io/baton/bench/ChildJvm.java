@@ -70,6 +70,18 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /**
+     * Runs {@code command} as it is (not a JVM of this class path: e.g. bin/baton), with {@code env} added to this
+     * process's environment, its stdout and stderr appended to {@code log}.
+     */
+    static ChildJvm command(List<String> command, java.util.Map<String, String> env, Path log) throws IOException {
+        Files.createDirectories(log.toAbsolutePath().getParent());
+        ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        b.environment().putAll(env);
+        return new ChildJvm(b.start(), log);
+    }
+
+    /**
      * Runs {@code mainClass} with {@code args} in a child JVM ({@code -Xmx1g}, its output in {@code dir}/out.log) to
      * its end (at most {@code timeoutMs}) and returns the first line it printed that starts with {@code prefix}: a
      * side-by-side child's figures. {@code what} names the child in the errors, which carry its output.

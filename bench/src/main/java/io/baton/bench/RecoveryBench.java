@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,34 +44,44 @@ final class RecoveryBench {
         static final Variant LOGBACK_SETUP = new Variant("logback-setup",
                 "SLF4J and logback set up the way they find (`-Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider`)",
                 List.of("-Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider"));
+        /** {@code baton executor}'s arguments parsed by picocli, as before 2026-12-06 (the launcher's row). */
+        static final Variant PICOCLI = new Variant("picocli",
+                "arguments parsed by picocli (`-Dbaton.cli.quickExecutor=false`)",
+                List.of("-Dbaton.cli.quickExecutor=false"));
     }
 
     /**
-     * A journal size to measure, with the SDK's default journal options or another Chronicle block size, and
-     * with or without an AppCDS archive (made by one training restart under {@code -XX:ArchiveClassesAtExit}, as
-     * bin/baton makes its own once per jar), as the executors start by default ({@code variant} null) and, side by
-     * side, with each of {@code also}.
+     * A journal size to measure, with the SDK's default journal options or another Chronicle block size, restarted
+     * as {@link RecoveryChild} (this class path, no class-data archive) or, with {@code launcher}, as an operator
+     * starts an executor: {@code bin/baton executor worker} (the CLI's one jar and the AppCDS archive bin/baton
+     * makes for it, the JVM's default collector and heap); as the executors start by default ({@code variant}
+     * null) and, side by side, with each of {@code also}.
      */
-    record Row(int records, long blockSize, boolean appCds, Variant variant, List<Variant> also) {
+    record Row(int records, long blockSize, boolean launcher, Variant variant, List<Variant> also) {
         static Row of(int records) {
             return new Row(records, 0, false);
         }
 
-        Row(int records, long blockSize, boolean appCds) {
-            this(records, blockSize, appCds, null, List.of());
+        /** Restarted with {@code bin/baton executor worker}. */
+        static Row launched(int records) {
+            return new Row(records, 0, true);
+        }
+
+        Row(int records, long blockSize, boolean launcher) {
+            this(records, blockSize, launcher, null, List.of());
         }
 
         /** Each restart of this row also once with {@code v}'s options. */
         Row with(Variant v) {
             List<Variant> more = new ArrayList<>(also);
             more.add(v);
-            return new Row(records, blockSize, appCds, null, List.copyOf(more));
+            return new Row(records, blockSize, launcher, null, List.copyOf(more));
         }
 
         /** The rows each restart of this one is compared with, side by side: itself first. */
         List<Row> variants() {
             List<Row> out = new ArrayList<>(List.of(this));
-            also.forEach(v -> out.add(new Row(records, blockSize, appCds, v, List.of())));
+            also.forEach(v -> out.add(new Row(records, blockSize, launcher, v, List.of())));
             return out;
         }
 
@@ -82,7 +93,8 @@ final class RecoveryBench {
         String options() {
             long defaults = io.baton.sdk.journal.ChronicleJournal.Options.defaults().blockSize();
             return (blockSize == 0 ? "default (" + (defaults >> 20) + " MiB blocks)" : (blockSize >> 20) + " MiB blocks")
-                    + (appCds ? ", AppCDS archive" : "")
+                    + (launcher ? ", `bin/baton executor worker` (one jar, bin/baton's AppCDS archive, the JVM's "
+                            + "default collector and heap)" : "")
                     + (variant != null ? ", " + variant.label() : also.isEmpty() ? "" : ", as executors start");
         }
     }
@@ -93,11 +105,11 @@ final class RecoveryBench {
             // 9,500: under the SDK's checkpoint interval, so all of it is replayed (the longest replay);
             // the last row: 100,000 with blocks big enough for its checkpoints (see the report)
             return smoke ? new Plan(List.of(Row.of(1_000).with(Variant.SERIAL).with(Variant.NATIVE_POSIX),
-                    new Row(1_000, 0, true).with(Variant.QUEUE_AT_START).with(Variant.LOGBACK_SETUP)), 2, 4, 30_000)
+                    Row.launched(1_000).with(Variant.QUEUE_AT_START).with(Variant.PICOCLI)), 2, 4, 30_000)
                     : new Plan(List.of(Row.of(1_000), Row.of(9_500), Row.of(10_000),
                             Row.of(100_000).with(Variant.SERIAL).with(Variant.NATIVE_POSIX),
                             new Row(100_000, 1L << 20, false),
-                            new Row(100_000, 0, true).with(Variant.LOGBACK_SETUP)
+                            Row.launched(100_000).with(Variant.PICOCLI).with(Variant.LOGBACK_SETUP)
                                     .with(Variant.QUEUE_AT_START).with(Variant.SERIAL)), 3, 8, 300_000);
         }
     }
@@ -121,11 +133,13 @@ final class RecoveryBench {
     }
 
     /**
-     * @param bare     a JVM that prints and exits ({@link BareMain}), same JVM, flags and options as the
-     *                 executors: process start → exit
-     * @param bareCds  the same with the executor's AppCDS archive mapped
+     * @param bare         a JVM that prints and exits ({@link BareMain}), same JVM, flags and options as
+     *                     {@link RecoveryChild}'s: process start → exit
+     * @param launcher     the same as bin/baton starts a JVM (its flags, the JVM's default collector and heap, the
+     *                     CLI's jar first on the class path); empty without a launcher row
+     * @param launcherCds  that with bin/baton's AppCDS archive mapped
      */
-    record Result(Plan plan, List<Size> sizes, Dist bare, Dist bareCds) {
+    record Result(Plan plan, List<Size> sizes, Dist bare, Dist launcher, Dist launcherCds) {
     }
 
     private final Plan plan;
@@ -155,16 +169,30 @@ final class RecoveryBench {
             }
         }
         int n = plan.reps() * 3;
-        Dist bare = bare(n, List.of());
-        Dist bareCds = cdsArchive == null ? Dist.of(List.of())
-                : bare(n, List.of("-XX:SharedArchiveFile=" + cdsArchive, "-Xshare:auto"));
-        return new Result(plan, out, bare, bareCds);
+        Dist bare = bare(n, () -> ChildJvm.start(BareMain.class.getName(), dir.resolve("bare.log"), List.of()));
+        Dist launcher = Dist.of(List.of());
+        Dist launcherCds = Dist.of(List.of());
+        if (cdsArchive != null) {
+            launcher = bare(n, () -> launcherBare(List.of()));
+            launcherCds = bare(n, () -> launcherBare(List.of("-XX:SharedArchiveFile=" + cdsArchive, "-Xshare:auto",
+                    "-Xlog:cds=off", "-Xlog:cds+dynamic=off")));
+        }
+        return new Result(plan, out, bare, launcher, launcherCds);
+    }
+
+    /** {@link BareMain} in a JVM as bin/baton starts one (its flags, no others), the CLI's jar first on its class path. */
+    private ChildJvm launcherBare(List<String> archive) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(ChildJvm.FLAGS);
+        cmd.addAll(archive);
+        cmd.addAll(List.of("-cp", launcherJar() + java.io.File.pathSeparator + benchJar(), BareMain.class.getName()));
+        return ChildJvm.command(cmd, Map.of(), dir.resolve("bare.log"));
     }
 
     /** One row: its journal filled once, then restarted from copies of it (each variant per rep, alternating). */
     private List<Size> size(Node node, Row row) throws Exception {
         String id = "rec-" + row.records() + (row.blockSize() == 0 ? "" : "-b" + (row.blockSize() >> 20))
-                + (row.appCds() ? "-cds" : "");
+                + (row.launcher() ? "-launched" : "");
         Path base = dir.resolve(id);
         Path work = base.resolve("filled");
         long[] counted;
@@ -183,10 +211,9 @@ final class RecoveryBench {
         if (jfr == null) {
             jfr = System.getenv("BATON_BENCH_KEEP");
         }
-        List<String> cds = List.of();
-        if (row.appCds()) {
+        if (row.launcher()) {
             try {
-                cds = train(node, id, row, work, base);
+                train();
             } catch (IllegalStateException e) {
                 failure = "no AppCDS archive: " + e.getMessage().lines().limit(3).reduce((a, b) -> a + " / " + b).orElse("?");
             }
@@ -198,8 +225,7 @@ final class RecoveryBench {
                 String name = "restart-" + rep + (variant == null ? "" : "-" + variant.name());
                 Path restart = base.resolve(name);
                 JournalFill.copyTree(work.resolve("journal"), restart.resolve("journal"));
-                List<String> opts = new ArrayList<>(cds);
-                opts.addAll(variants.get(v).jvmOptions());
+                List<String> opts = new ArrayList<>(variants.get(v).jvmOptions());
                 String xo = System.getenv("BATON_BENCH_RESTART_OPTS");
                 if (xo != null) {
                     for (String o : xo.split(" ")) {
@@ -215,7 +241,8 @@ final class RecoveryBench {
                 ChildJvm child;
                 long subscribed;
                 try {
-                    Started started = executor(node, id, row, restart, base.resolve(name + ".log"), opts);
+                    Started started = row.launcher() ? launched(node, id, restart, base.resolve(name + ".log"), opts)
+                            : executor(node, id, row, restart, base.resolve(name + ".log"), opts);
                     child = started.child();
                     subscribed = started.subscribedUs();
                 } catch (IllegalStateException e) {
@@ -261,36 +288,89 @@ final class RecoveryBench {
     }
 
     /**
-     * One restart on a copy of the journal under {@code -XX:ArchiveClassesAtExit}, stopped with SIGTERM so the JVM
-     * dumps the archive at its exit; returns the options that map it (what bin/baton does once per jar).
+     * Has bin/baton make its AppCDS archive for the CLI's jar ({@code bin/baton --version} makes it on first use, or
+     * when the jar is newer: its hidden {@code cds-train} under {@code -XX:ArchiveClassesAtExit}), untimed; the
+     * launcher's restarts then map it as every start of bin/baton does.
      */
-    private List<String> train(Node node, String id, Row row, Path work, Path base) throws Exception {
-        Path jsa = base.resolve("executor.jsa");
-        Path copy = base.resolve("train");
-        JournalFill.copyTree(work.resolve("journal"), copy.resolve("journal"));
-        ChildJvm child = executor(node, id, row, copy, base.resolve("train.log"), List.of("-XX:ArchiveClassesAtExit=" + jsa)).child();
-        try {
-            node.launch(id, JournalFill.task(id + "-train")).get(30, TimeUnit.SECONDS);
-        } finally {
-            child.terminate();
-        }
-        Harness.deleteTree(copy);
-        if (!Files.isRegularFile(jsa) || Files.size(jsa) == 0) {
-            throw new IllegalStateException("the training restart wrote no AppCDS archive at " + jsa + "; its log:\n"
-                    + child.output());
+    private void train() throws Exception {
+        Path jar = launcherJar();
+        Path jsa = jar.resolveSibling(jar.getFileName().toString().replaceAll("\\.jar$", ".jsa"));
+        try (ChildJvm child = ChildJvm.command(List.of(launcher().toString(), "--version"), Map.of("BATON_SKIP_BUILD", "1"),
+                dir.resolve("train.log"))) {
+            if (!child.waitFor(120_000)) {
+                throw new IllegalStateException("bin/baton --version did not end within 120 s; its output:\n"
+                        + child.output());
+            }
+            if (!Files.isRegularFile(jsa) || Files.size(jsa) == 0
+                    || Files.getLastModifiedTime(jsa).compareTo(Files.getLastModifiedTime(jar)) < 0) {
+                throw new IllegalStateException("bin/baton made no AppCDS archive at " + jsa + "; its output:\n"
+                        + child.output());
+            }
         }
         cdsArchive = jsa;
-        return List.of("-XX:SharedArchiveFile=" + jsa, "-Xshare:auto");
+    }
+
+    /** bin/baton: {@code -Dbaton.bench.launcher}, else the source tree's (this JVM runs in it or in a module of it). */
+    static Path launcher() {
+        String given = System.getProperty("baton.bench.launcher");
+        if (given != null) {
+            return Path.of(given).toAbsolutePath();
+        }
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            if (Files.isExecutable(d.resolve("bin/baton")) && Files.isDirectory(d.resolve("cli"))) {
+                return d.resolve("bin/baton");
+            }
+        }
+        throw new IllegalStateException("no bin/baton above " + Path.of("").toAbsolutePath()
+                + ": set -Dbaton.bench.launcher");
+    }
+
+    /** The CLI's jar bin/baton runs in the source tree (bin/bench and Maven's verify build it before this). */
+    static Path launcherJar() {
+        Path jar = launcher().getParent().getParent().resolve("cli/target/baton.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("no " + jar + ": build it with 'mvn -B -pl cli -am package'");
+        }
+        return jar;
+    }
+
+    /** This module's jar (BareMain), from this JVM's class path. */
+    private static String benchJar() {
+        return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(e -> e.contains("baton-bench") || e.endsWith("bench/target/classes")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the bench module is not on the class path"));
+    }
+
+    /**
+     * Starts the executor as an operator does, {@code bin/baton executor worker ...} (the jar as it is:
+     * BATON_SKIP_BUILD; {@code opts} through BATON_JAVA_OPTS, after bin/baton's own), and returns once the shim lists
+     * it subscribed. bin/baton execs java: the process is the JVM.
+     */
+    private Started launched(Node node, String id, Path work, Path log, List<String> opts) throws Exception {
+        ChildJvm child = ChildJvm.command(List.of(launcher().toString(), "executor", "worker", "--id", id, "--work-dir",
+                work.toString(), "--shim", node.config.executorSocket().toString()),
+                Map.of("BATON_SKIP_BUILD", "1", "BATON_JAVA_OPTS", String.join(" ", opts)), log);
+        try {
+            return new Started(child, node.awaitSubscribed(id, child.pid(), 60_000, child));
+        } catch (Exception | Error e) {
+            child.kill9();
+            throw e;
+        }
     }
 
     private Path cdsArchive;
 
-    /** {@link BareMain} started and waited for, {@code n} times: the JVM's own start with the executors' options. */
-    private Dist bare(int n, List<String> opts) throws Exception {
+    /** A JVM's start, for {@link BareMain}. */
+    private interface BareStart {
+        ChildJvm start() throws IOException;
+    }
+
+    /** {@link BareMain} started and waited for, {@code n} times: the JVM's own start. */
+    private Dist bare(int n, BareStart start) throws Exception {
         List<Long> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             long t0 = System.nanoTime();
-            try (ChildJvm child = ChildJvm.start(BareMain.class.getName(), dir.resolve("bare.log"), opts)) {
+            try (ChildJvm child = start.start()) {
                 if (!child.waitFor(30_000)) {
                     throw new IllegalStateException("a JVM that prints and exits did not exit within 30 s");
                 }
@@ -362,8 +442,13 @@ final class RecoveryBench {
                         + "with SIGKILL once its latest checkpoint was recorded (the journal records a checkpoint on a "
                         + "thread of its own, tens of ms after appending it; killed in between, a restart replays from "
                         + "the checkpoint before); then ").append(r.plan().reps()).append(" times, each from a pristine copy of "
-                        + "the journal, a new executor process (same id) was started on it. *Runtime start* is when "
-                        + "the JVM is up and the executor's main begins (before the journal opens); *re-subscribed* "
+                        + "the journal, a new executor process (same id) was started on it: by default the benchmark's own main "
+                        + "(`RecoveryChild`, this module's class path, no class-data archive); in the rows that say "
+                        + "so, as an operator starts one, `bin/baton executor worker` (process start is bash's: "
+                        + "bin/baton's checks, then java with the CLI's one jar and the AppCDS archive bin/baton made "
+                        + "for it, the JVM's default collector and heap). *Runtime start* is when the JVM is up and the "
+                        + "executor's main begins (before the journal opens; for bin/baton, when `ExecutorBootstrap` "
+                        + "started, from its log line saying when the queue opened); *re-subscribed* "
                         + "is when the shim accepted the new process's subscription (the shim's own time of it, "
                         + "`subscribed_at_us` in its STATE, polled every " + Node.POLL_MS + " ms: a poll every ms, "
                         + "as until 2026-12-06, took the restarting executor's CPU on two cores); "
@@ -397,20 +482,23 @@ final class RecoveryBench {
             }
         }
         b.append('\n');
-        b.append("A bare JVM start — a main that prints and exits, same JVM, flags and options, process start to exit, n = ")
-                .append(r.bare().us().length).append(": ").append(pm(r.bare())).append(" ms");
-        if (r.bareCds().us().length > 0) {
-            b.append("; with the executors' AppCDS archive mapped: ").append(pm(r.bareCds())).append(" ms");
+        b.append("A bare JVM start — a main that prints and exits, process start to exit, n = ")
+                .append(r.bare().us().length).append(": with the JVM, flags and options of the rows without bin/baton, ")
+                .append(pm(r.bare())).append(" ms");
+        if (r.launcher().us().length > 0) {
+            b.append("; as bin/baton starts a JVM (its flags, the default collector and heap, the CLI's jar on the class "
+                    + "path), ").append(pm(r.launcher())).append(" ms, and with bin/baton's AppCDS archive mapped, ")
+                    .append(pm(r.launcherCds())).append(" ms");
         }
         b.append(".\n");
         for (Size s : r.sizes()) {
-            if (s.failure() == null && s.fromProcess().us().length > 0 && r.bare().us().length > 0) {
-                Dist base = s.row().appCds() && r.bareCds().us().length > 0 ? r.bareCds() : r.bare();
+            Dist base = s.row().launcher() ? r.launcher() : r.bare();
+            if (s.failure() == null && s.fromProcess().us().length > 0 && base.us().length > 0) {
                 b.append("- ").append(s.records()).append(" records, ").append(s.row().options())
                         .append(": process start → re-subscribed is ").append(String.format(Locale.ROOT, "%.1f",
-                                s.fromProcess().p50() / (double) r.bare().p50())).append("× a bare JVM start (p50)")
-                        .append(base == r.bare() ? "" : String.format(Locale.ROOT, ", %.1f× one with the archive",
-                                s.fromProcess().p50() / (double) base.p50())).append("\n");
+                                s.fromProcess().p50() / (double) base.p50())).append("× a bare JVM start (p50)")
+                        .append(!s.row().launcher() ? "" : String.format(Locale.ROOT, ", %.1f× one with the archive",
+                                s.fromProcess().p50() / (double) r.launcherCds().p50())).append("\n");
             }
         }
         b.append('\n');

@@ -191,8 +191,9 @@ final class Report {
         }
         if (recovery.bare().us().length > 0) {
             b.append("| bare JVM start (prints and exits), p50 | ").append(fmt(recovery.bare().p50() / 1e3)).append(" ms")
-                    .append(recovery.bareCds().us().length == 0 ? "" : " (with the AppCDS archive: "
-                            + fmt(recovery.bareCds().p50() / 1e3) + " ms)")
+                    .append(recovery.launcher().us().length == 0 ? "" : "; as bin/baton starts a JVM: "
+                            + fmt(recovery.launcher().p50() / 1e3) + " ms (with its AppCDS archive: "
+                            + fmt(recovery.launcherCds().p50() / 1e3) + " ms)")
                     .append(" | restart ≤ 5× this |\n");
         }
         b.append('\n');

@@ -22,9 +22,13 @@ record RestartTimeline(long processStartUs, long runtimeStartUs, long recoveryBe
     private static final Pattern QUEUE_OPEN = Pattern.compile(
             "(?m)^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) \\w+\\s+\\S+ - executor \\S+ opened its journal's queue (\\d+) ms after it started");
 
-    /** From the executor's log; -1 for the recovery times when its log has no "recovered in" line. */
+    /**
+     * From the executor's log; -1 for the recovery times when its log has no "recovered in" line. The runtime's
+     * start is {@link RecoveryChild}'s mark, or for an executor started otherwise (bin/baton), when
+     * {@code ExecutorBootstrap} started it: its line saying when its queue opened, less the ms it gives.
+     */
     static RestartTimeline of(long processStartUs, String log, long subscribedUs, long answeredUs) {
-        long runtimeStart = mark(log);
+        long runtimeStart = log.contains(RecoveryChild.MARK) ? mark(log) : bootstrapStart(log, processStartUs);
         long began = -1;
         long recovered = -1;
         Matcher m = RECOVERED.matcher(log);
@@ -47,6 +51,15 @@ record RestartTimeline(long processStartUs, long runtimeStartUs, long recoveryBe
             i = i.plusSeconds(24 * 3600); // the log line is past midnight
         }
         return i.getEpochSecond() * 1_000_000L + i.getNano() / 1_000;
+    }
+
+    private static long bootstrapStart(String log, long processStartUs) {
+        Matcher q = QUEUE_OPEN.matcher(log);
+        if (!q.find()) {
+            throw new IllegalStateException("the executor printed neither a runtime start mark ('" + RecoveryChild.MARK
+                    + "') nor when its journal's queue opened:\n" + log);
+        }
+        return at(q.group(1), processStartUs) - Long.parseLong(q.group(2)) * 1_000;
     }
 
     private static long mark(String log) {

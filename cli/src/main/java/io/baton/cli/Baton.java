@@ -39,7 +39,8 @@ public final class Baton implements Runnable {
         System.setProperty("chronicle.announcer.disable", System.getProperty("chronicle.announcer.disable", "true"));
         io.baton.shim.BatonLogging.select(); // before any logger: the quick way to logback, as this jar is set up
         Logging.quietUnlessServing(args);
-        ExecutorCommand quick = ExecutorCommand.quick(args);
+        ExecutorCommand quick = "false".equals(System.getProperty("baton.cli.quickExecutor")) ? null // the benchmark's
+                : ExecutorCommand.quick(args);
         System.exit(quick != null ? run(quick) : commandLine().execute(args));
     }
 

@@ -72,116 +72,150 @@ public final class Transitions {
     private static final List<Row> ROWS = new ArrayList<>();
     private static final Map<Phase, Map<On, Row>> TABLE = new EnumMap<>(Phase.class);
 
-    /** The key of a row within its phase; {@code when} null for the row that takes the other cases. */
-    private record On(Class<? extends Event> type, Enum<?> when) {
+    /**
+     * The key of a row within its phase; {@code when} null for the row that takes the other cases. A class, not a
+     * record: a record's first {@code hashCode} bootstraps its generated methods (method handles), which the first
+     * decision after a restart would pay for in the middle of the journal's replay.
+     */
+    private static final class On {
+        private final Class<? extends Event> type;
+        private final Enum<?> when;
+
+        On(Class<? extends Event> type, Enum<?> when) {
+            this.type = type;
+            this.when = when;
+        }
+
+        Class<? extends Event> type() {
+            return type;
+        }
+
+        Enum<?> when() {
+            return when;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof On other && other.type == type && other.when == when;
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * type.hashCode() + (when == null ? 0 : when.hashCode());
+        }
     }
 
     static {
         // ---- request
-        row(NEW, Requested.class, READY, phases(REQUESTED), "reserve", RequestSteps::requestReady);
-        row(NEW, Requested.class, EXECUTOR_REREGISTERING, phases(PENDING), "wait", RequestSteps::requestWaits);
-        row(NEW, Requested.class, OLD_TASK_RECOVERING, phases(PENDING), "wait", RequestSteps::requestWaits);
-        row(NEW, Requested.class, EXECUTOR_TERMINATING, phases(REJECTED), "refused", RequestSteps::requestTerminating);
-        row(NEW, Requested.class, OLD_TASK_UNKNOWN, phases(REJECTED), "refused", RequestSteps::requestOldUnknown);
-        row(NEW, Requested.class, OLD_TASK_BUSY, phases(REJECTED), "refused", RequestSteps::requestOldBusy);
-        row(NEW, Requested.class, INVALID, phases(REJECTED), "refused", RequestSteps::requestInvalid);
+        row(NEW, Requested.class, READY, phases(REQUESTED), "reserve", RowAction.REQUEST_READY);
+        row(NEW, Requested.class, EXECUTOR_REREGISTERING, phases(PENDING), "wait", RowAction.REQUEST_WAITS);
+        row(NEW, Requested.class, OLD_TASK_RECOVERING, phases(PENDING), "wait", RowAction.REQUEST_WAITS);
+        row(NEW, Requested.class, EXECUTOR_TERMINATING, phases(REJECTED), "refused", RowAction.REQUEST_TERMINATING);
+        row(NEW, Requested.class, OLD_TASK_UNKNOWN, phases(REJECTED), "refused", RowAction.REQUEST_OLD_UNKNOWN);
+        row(NEW, Requested.class, OLD_TASK_BUSY, phases(REJECTED), "refused", RowAction.REQUEST_OLD_BUSY);
+        row(NEW, Requested.class, INVALID, phases(REJECTED), "refused", RowAction.REQUEST_INVALID);
         row(NEW, Requested.class, REFUSED_BY_SHIM, phases(REJECTED), "refused by the shim",
-                RequestSteps::requestRefusedByShim);
+                RowAction.REQUEST_REFUSED_BY_SHIM);
         row(PENDING, PreconditionsMet.class, phases(REQUESTED), "executor or old task back",
-                RequestSteps::preconditionsMet);
-        row(PENDING, TimerFired.class, phases(ABORTED), "drain timer (merged wait)", RequestSteps::pendingTimeout);
-        row(PENDING, OldTaskGone.class, phases(REJECTED), "old task not recovered", RequestSteps::oldGone);
-        row(PENDING, OldTaskTerminated.class, phases(REJECTED), "old task ended", RequestSteps::oldEndedPending);
+                RowAction.PRECONDITIONS_MET);
+        row(PENDING, TimerFired.class, phases(ABORTED), "drain timer (merged wait)", RowAction.PENDING_TIMEOUT);
+        row(PENDING, OldTaskGone.class, phases(REJECTED), "old task not recovered", RowAction.OLD_GONE);
+        row(PENDING, OldTaskTerminated.class, phases(REJECTED), "old task ended", RowAction.OLD_ENDED_PENDING);
         row(REQUESTED, ReserveAccepted.class, phases(DRAINING, FREEZING, HANDING_OFF), "reserved",
-                RequestSteps::reserved);
-        row(REQUESTED, ReserveRejected.class, phases(REJECTED), "invalid", RequestSteps::reserveRejected);
-        row(REQUESTED, TimerFired.class, phases(ABORTED), "drain timer (merged wait)", RequestSteps::drainTimeout);
-        row(REQUESTED, OldTaskTerminated.class, phases(ABORTED), "old task ended", RequestSteps::oldEndedRequested);
+                RowAction.RESERVED);
+        row(REQUESTED, ReserveRejected.class, phases(REJECTED), "invalid", RowAction.RESERVE_REJECTED);
+        row(REQUESTED, TimerFired.class, phases(ABORTED), "drain timer (merged wait)", RowAction.DRAIN_TIMEOUT);
+        row(REQUESTED, OldTaskTerminated.class, phases(ABORTED), "old task ended", RowAction.OLD_ENDED_REQUESTED);
         // ---- stopping or freezing the old task
-        row(DRAINING, OldTaskTerminated.class, phases(HANDING_OFF), "old task stopped", RequestSteps::oldStopped);
-        row(DRAINING, TimerFired.class, phases(ABORTED), "drain timer", RequestSteps::drainTimeout);
-        row(DRAINING, HookFailed.class, KILL, phases(ABORTED), "kill failed", RequestSteps::drainHookFailed);
-        row(FREEZING, OldTaskFrozen.class, phases(HANDING_OFF), "old task frozen", RequestSteps::oldFrozen);
-        row(FREEZING, OldTaskTerminated.class, phases(HANDING_OFF), "old task stopped", RequestSteps::oldStopped);
-        row(FREEZING, TimerFired.class, phases(ABORTED), "drain timer", RequestSteps::freezeTimeout);
-        row(FREEZING, HookFailed.class, FREEZE, phases(ABORTED), "freeze failed", RequestSteps::drainHookFailed);
+        row(DRAINING, OldTaskTerminated.class, phases(HANDING_OFF), "old task stopped", RowAction.OLD_STOPPED);
+        row(DRAINING, TimerFired.class, phases(ABORTED), "drain timer", RowAction.DRAIN_TIMEOUT);
+        row(DRAINING, HookFailed.class, KILL, phases(ABORTED), "kill failed", RowAction.DRAIN_HOOK_FAILED);
+        row(FREEZING, OldTaskFrozen.class, phases(HANDING_OFF), "old task frozen", RowAction.OLD_FROZEN);
+        row(FREEZING, OldTaskTerminated.class, phases(HANDING_OFF), "old task stopped", RowAction.OLD_STOPPED);
+        row(FREEZING, TimerFired.class, phases(ABORTED), "drain timer", RowAction.FREEZE_TIMEOUT);
+        row(FREEZING, HookFailed.class, FREEZE, phases(ABORTED), "freeze failed", RowAction.DRAIN_HOOK_FAILED);
         // ---- handoff and launch
         row(HANDING_OFF, ContainerAdjusted.class, phases(LAUNCHING, RESIZING), "container sized",
-                LaunchSteps::handedOff);
+                RowAction.HANDED_OFF);
         row(LAUNCHING, NewTaskRunning.class, phases(VERIFYING, STOPPING_OLD, COMMITTED), "new task running",
-                LaunchSteps::newRunning);
+                RowAction.NEW_RUNNING);
         row(LAUNCHING, NewTaskTerminated.class, phases(RESTORING, FAILED), "new task failed",
-                RollbackSteps::newTerminated);
-        row(LAUNCHING, HookFailed.class, LAUNCH, phases(ROLLING_BACK), "launch failed", LaunchSteps::launchFailed);
-        row(LAUNCHING, HookFailed.class, phases(LAUNCHING), "late", Transitions::stay);
-        row(LAUNCHING, TimerFired.class, phases(ROLLING_BACK), "start timer", LaunchSteps::launchTimeout);
-        row(LAUNCHING, OldTaskTerminated.class, phases(LAUNCHING), "old task stopped", LaunchSteps::oldDiedMeanwhile);
-        row(VERIFYING, NewTaskReady.class, phases(STOPPING_OLD, COMMITTED), "new task ready", LaunchSteps::newReady);
+                RowAction.NEW_TERMINATED);
+        row(LAUNCHING, HookFailed.class, LAUNCH, phases(ROLLING_BACK), "launch failed", RowAction.LAUNCH_FAILED);
+        row(LAUNCHING, HookFailed.class, phases(LAUNCHING), "late", RowAction.STAY);
+        row(LAUNCHING, TimerFired.class, phases(ROLLING_BACK), "start timer", RowAction.LAUNCH_TIMEOUT);
+        row(LAUNCHING, OldTaskTerminated.class, phases(LAUNCHING), "old task stopped", RowAction.OLD_DIED_MEANWHILE);
+        row(VERIFYING, NewTaskReady.class, phases(STOPPING_OLD, COMMITTED), "new task ready", RowAction.NEW_READY);
         row(VERIFYING, NewTaskTerminated.class, phases(RESTORING, FAILED), "new task failed",
-                RollbackSteps::newTerminated);
+                RowAction.NEW_TERMINATED);
         row(VERIFYING, HookFailed.class, READINESS, phases(ROLLING_BACK), "readiness failed",
-                LaunchSteps::readinessFailed);
-        row(VERIFYING, HookFailed.class, phases(VERIFYING), "late", Transitions::stay);
-        row(VERIFYING, TimerFired.class, phases(ROLLING_BACK), "start timer", LaunchSteps::notReadyInTime);
-        row(VERIFYING, OldTaskTerminated.class, phases(VERIFYING), "old task stopped", LaunchSteps::oldDiedMeanwhile);
-        row(STOPPING_OLD, OldTaskTerminated.class, phases(COMMITTED), "old task stopped", LaunchSteps::oldStoppedLast);
+                RowAction.READINESS_FAILED);
+        row(VERIFYING, HookFailed.class, phases(VERIFYING), "late", RowAction.STAY);
+        row(VERIFYING, TimerFired.class, phases(ROLLING_BACK), "start timer", RowAction.NOT_READY_IN_TIME);
+        row(VERIFYING, OldTaskTerminated.class, phases(VERIFYING), "old task stopped", RowAction.OLD_DIED_MEANWHILE);
+        row(STOPPING_OLD, OldTaskTerminated.class, phases(COMMITTED), "old task stopped", RowAction.OLD_STOPPED_LAST);
         row(STOPPING_OLD, NewTaskTerminated.class, phases(RESTORING, FAILED), "new task failed",
-                RollbackSteps::newTerminated);
-        row(STOPPING_OLD, TimerFired.class, phases(ROLLING_BACK), "drain timer", LaunchSteps::stopOldTimeout);
-        row(STOPPING_OLD, HookFailed.class, KILL, phases(ROLLING_BACK), "kill failed", LaunchSteps::stopOldKillFailed);
-        row(STOPPING_OLD, HookFailed.class, phases(STOPPING_OLD), "late", Transitions::stay);
-        row(RESIZING, OldTaskResized.class, phases(COMMITTED), "task resized", LaunchSteps::resized);
-        row(RESIZING, HookFailed.class, RESIZE, phases(RESTORING, FAILED), "resize failed", LaunchSteps::resizeFailed);
-        row(RESIZING, TimerFired.class, phases(RESTORING, FAILED), "start timer", LaunchSteps::resizeTimeout);
-        row(RESIZING, OldTaskTerminated.class, phases(RESTORING, FAILED), "task died", LaunchSteps::resizedTaskDied);
+                RowAction.NEW_TERMINATED);
+        row(STOPPING_OLD, TimerFired.class, phases(ROLLING_BACK), "drain timer", RowAction.STOP_OLD_TIMEOUT);
+        row(STOPPING_OLD, HookFailed.class, KILL, phases(ROLLING_BACK), "kill failed", RowAction.STOP_OLD_KILL_FAILED);
+        row(STOPPING_OLD, HookFailed.class, phases(STOPPING_OLD), "late", RowAction.STAY);
+        row(RESIZING, OldTaskResized.class, phases(COMMITTED), "task resized", RowAction.RESIZED);
+        row(RESIZING, HookFailed.class, RESIZE, phases(RESTORING, FAILED), "resize failed", RowAction.RESIZE_FAILED);
+        row(RESIZING, TimerFired.class, phases(RESTORING, FAILED), "start timer", RowAction.RESIZE_TIMEOUT);
+        row(RESIZING, OldTaskTerminated.class, phases(RESTORING, FAILED), "task died", RowAction.RESIZED_TASK_DIED);
         // ---- rollback
         row(ROLLING_BACK, NewTaskTerminated.class, phases(RESTORING, FAILED), "new task stopped",
-                RollbackSteps::newStopped);
+                RowAction.NEW_STOPPED);
         row(ROLLING_BACK, HookFailed.class, KILL, phases(ROLLING_BACK, RESTORING, FAILED), "kill failed",
-                RollbackSteps::rollbackKillFailed);
-        row(ROLLING_BACK, HookFailed.class, phases(ROLLING_BACK), "late", Transitions::stay);
-        row(ROLLING_BACK, TimerFired.class, phases(RESTORING, FAILED), "drain timer", RollbackSteps::rollbackTimeout);
+                RowAction.ROLLBACK_KILL_FAILED);
+        row(ROLLING_BACK, HookFailed.class, phases(ROLLING_BACK), "late", RowAction.STAY);
+        row(ROLLING_BACK, TimerFired.class, phases(RESTORING, FAILED), "drain timer", RowAction.ROLLBACK_TIMEOUT);
         row(ROLLING_BACK, OldTaskTerminated.class, phases(ROLLING_BACK), "old task stopped",
-                LaunchSteps::oldDiedMeanwhile);
-        row(ROLLING_BACK, NewTaskRunning.class, phases(ROLLING_BACK), "late", Transitions::stay);
-        row(ROLLING_BACK, NewTaskReady.class, phases(ROLLING_BACK), "late", Transitions::stay);
+                RowAction.OLD_DIED_MEANWHILE);
+        row(ROLLING_BACK, NewTaskRunning.class, phases(ROLLING_BACK), "late", RowAction.STAY);
+        row(ROLLING_BACK, NewTaskReady.class, phases(ROLLING_BACK), "late", RowAction.STAY);
         row(RESTORING, ContainerAdjusted.class, phases(RELAUNCHING, ROLLED_BACK, RESTORING), "container sized",
-                RollbackSteps::restored);
+                RowAction.RESTORED);
         row(RESTORING, OldTaskTerminated.class, phases(RESTORING, RELAUNCHING), "old task stopped",
-                LaunchSteps::oldDiedMeanwhile);
+                RowAction.OLD_DIED_MEANWHILE);
         row(RESTORING, HookFailed.class, KILL, phases(RESTORING, ROLLED_BACK), "old task's kill failed",
-                RollbackSteps::oldOutlivedItsKill);
-        row(RESTORING, TimerFired.class, phases(ROLLED_BACK, RESTORING), "drain timer", RollbackSteps::oldOutlivedItsKill);
+                RowAction.OLD_OUTLIVED_ITS_KILL);
+        row(RESTORING, TimerFired.class, phases(ROLLED_BACK, RESTORING), "drain timer", RowAction.OLD_OUTLIVED_ITS_KILL);
         row(RELAUNCHING, OldTaskRunning.class, phases(ROLLED_BACK, RELAUNCHING), "old task running",
-                RollbackSteps::relaunchRunning);
-        row(RELAUNCHING, OldTaskFailed.class, phases(FAILED), "old task failed", RollbackSteps::relaunchedTaskFailed);
-        row(RELAUNCHING, HookFailed.class, LAUNCH, phases(FAILED), "relaunch failed", RollbackSteps::relaunchFailed);
-        row(RELAUNCHING, HookFailed.class, THAW, phases(FAILED), "thaw failed", RollbackSteps::relaunchFailed);
+                RowAction.RELAUNCH_RUNNING);
+        row(RELAUNCHING, OldTaskFailed.class, phases(FAILED), "old task failed", RowAction.RELAUNCHED_TASK_FAILED);
+        row(RELAUNCHING, HookFailed.class, LAUNCH, phases(FAILED), "relaunch failed", RowAction.RELAUNCH_FAILED);
+        row(RELAUNCHING, HookFailed.class, THAW, phases(FAILED), "thaw failed", RowAction.RELAUNCH_FAILED);
         row(RELAUNCHING, HookFailed.class, KILL, phases(RELAUNCHING, ROLLED_BACK), "kill of the relaunch failed",
-                RollbackSteps::relaunchKillFailed);
-        row(RELAUNCHING, HookFailed.class, phases(RELAUNCHING), "late", Transitions::stay);
+                RowAction.RELAUNCH_KILL_FAILED);
+        row(RELAUNCHING, HookFailed.class, phases(RELAUNCHING), "late", RowAction.STAY);
         row(RELAUNCHING, TimerFired.class, phases(RELAUNCHING, ROLLED_BACK), "start or drain timer",
-                RollbackSteps::relaunchTimeout);
+                RowAction.RELAUNCH_TIMEOUT);
         // ---- after the outcome: the shim confirms the release
         for (Phase p : List.of(COMMITTED, ROLLED_BACK, ABORTED, FAILED, REJECTED)) { // REJECTED: a shim-made reserve
-            row(p, Released.class, phases(p), "released", Transitions::released);
+            row(p, Released.class, phases(p), "released", RowAction.RELEASED);
         }
         for (Phase p : List.of(ABORTED, REJECTED)) { // the outcomes a replacement can reach without its reservation
-            row(p, ReserveAccepted.class, phases(p), "reserved after the outcome", RequestSteps::reservedAfterOutcome);
+            row(p, ReserveAccepted.class, phases(p), "reserved after the outcome", RowAction.RESERVED_AFTER_OUTCOME);
         }
     }
 
     private Transitions() {
     }
 
-    private static void row(Phase from, Class<? extends Event> on, Set<Phase> to, String note, Row.Action action) {
+    private static void row(Phase from, Class<? extends Event> on, Set<Phase> to, String note, RowAction action) {
         row(from, on, null, to, note, action);
     }
 
     private static void row(Phase from, Class<? extends Event> on, Enum<?> when, Set<Phase> to, String note,
-            Row.Action action) {
+            RowAction action) {
         Row r = new Row(ROWS.size(), from, on, when, to, note, action);
-        if (TABLE.computeIfAbsent(from, p -> new HashMap<>()).putIfAbsent(new On(on, when), r) != null) {
+        Map<On, Row> rows = TABLE.get(from);
+        if (rows == null) {
+            rows = new HashMap<>();
+            TABLE.put(from, rows);
+        }
+        if (rows.putIfAbsent(new On(on, when), r) != null) {
             throw new IllegalStateException("two rows for " + from + " on " + label(r));
         }
         ROWS.add(r);
