@@ -69,9 +69,10 @@ public abstract class BatonExecutor {
      * <p>A hook called on the loop has no time bound (it cannot be interrupted) and holds up the whole executor,
      * heartbeats included, while it runs. Baton times each one: the first that takes longer than
      * {@value #INLINE_HOOK_LIMIT_MS} ms is logged with its duration, and from then on this executor's hooks run
-     * on hook threads again. A task's hook is still never called while another of its hooks runs (one on a hook
-     * thread makes the next wait there). Readiness probes, {@link #recover} and {@link #shrink} always run on hook
-     * threads.
+     * on hook threads again. The first call of each hook is not held to that limit: it runs cold (class loading,
+     * the interpreter), which says nothing about whether it blocks. A task's hook is still never called while
+     * another of its hooks runs (one on a hook thread makes the next wait there). Readiness probes,
+     * {@link #recover} and {@link #shrink} always run on hook threads.
      */
     public boolean hooksReturnAtOnce() {
         return false;

@@ -137,6 +137,25 @@ class InlineHooksIT {
     }
 
     @Test
+    void aHooksFirstCallIsNotHeldToTheLimit() throws Exception {
+        AtOnce author = new AtOnce();
+        author.slowKillMs = 3 * BatonExecutor.INLINE_HOOK_LIMIT_MS; // slow as cold code can be, from the first kill on
+        try (Node n = new Node(author)) {
+            n.launch("a", "ok", null);
+            TaskStatus r1 = n.replace("r1", "a", task("b", "ok", null), 10_000);
+            assertThat(r1.getOutcome()).isEqualTo(ReplacementOutcome.COMMITTED);
+            assertThat(thread(author.calls, "kill a")).startsWith("baton-executor-loop");
+            assertThat(thread(author.calls, "launch b")).as("the first kill's time was not held against it")
+                    .startsWith("baton-executor-loop");
+            TaskStatus r2 = n.replace("r2", "b", task("c", "ok", null), 10_000);
+            assertThat(r2.getOutcome()).isEqualTo(ReplacementOutcome.COMMITTED);
+            assertThat(thread(author.calls, "kill b")).as("the second kill, as slow, on the loop")
+                    .startsWith("baton-executor-loop");
+            assertThat(thread(author.calls, "launch c")).as("after it: hook threads").startsWith("baton-hook-");
+        }
+    }
+
+    @Test
     void aTasksHookOnTheLoopWaitsForItsHookOnAHookThread() throws Exception {
         AtOnce author = new AtOnce();
         author.readyMs = 800; // longer than the start timeout: the rollback's kill of b comes while b's probe runs
