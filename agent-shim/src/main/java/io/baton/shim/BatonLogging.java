@@ -5,8 +5,8 @@ import ch.qos.logback.classic.spi.LogbackServiceProvider;
 import ch.qos.logback.classic.util.ContextInitializer;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.CoreConstants;
-import ch.qos.logback.core.joran.spi.JoranException;
 import ch.qos.logback.core.status.StatusUtil;
+import ch.qos.logback.core.util.StatusListenerConfigHelper;
 import ch.qos.logback.core.util.StatusPrinter;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.IMarkerFactory;
@@ -48,17 +48,18 @@ public final class BatonLogging implements SLF4JServiceProvider {
     public void initialize() {
         context.setName(CoreConstants.DEFAULT_CONTEXT_NAME);
         context.setMDCAdapter(mdc);
-        if (LogConfig.userConfiguration()) {
-            try {
-                new ContextInitializer(context).autoConfig();
-            } catch (JoranException e) {
-                org.slf4j.helpers.Reporter.error("Failed to auto configure default logger context", e);
+        try {
+            if (LogConfig.userConfiguration()) {
+                new ContextInitializer(context).autoConfig(); // as logback's own provider: status listener and all
+            } else {
+                StatusListenerConfigHelper.installIfAsked(context); // -Dlogback.statusListenerClass, as logback does
+                LogConfig.apply(context, LogConfig.environment());
             }
             if (!StatusUtil.contextHasStatusListener(context)) {
-                StatusPrinter.printInCaseOfErrorsOrWarnings(context);
+                StatusPrinter.printInCaseOfErrorsOrWarnings(context); // e.g. an appender that did not start
             }
-        } else {
-            LogConfig.apply(context, LogConfig.environment());
+        } catch (Exception e) { // as logback's provider: reported, and the process goes on with what was set up
+            org.slf4j.helpers.Reporter.error("Failed to configure the default logger context", e);
         }
         context.start();
     }

@@ -157,8 +157,9 @@ final class ChildJvm implements AutoCloseable {
         return process.isAlive();
     }
 
-    /** SIGKILL, and wait (bounded) until it is gone. */
+    /** SIGKILL, its descendants too (a script's child: bin/baton's archive training), and wait (bounded) until it is gone. */
     void kill9() throws InterruptedException {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
     }
@@ -169,6 +170,11 @@ final class ChildJvm implements AutoCloseable {
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             kill9();
         }
+    }
+
+    /** The exit code of a process that has exited. */
+    int exitValue() {
+        return process.exitValue();
     }
 
     /** Waits for the process to exit on its own, at most {@code millis}; whether it did. */

@@ -28,7 +28,14 @@ final class RecoveryBench {
      * A JVM option set a row's restarts are also measured with, side by side (each rep runs every variant, the
      * first one alternating): its name in file names, what it changes, and its options.
      */
-    record Variant(String name, String label, List<String> options) {
+    record Variant(String name, String label, List<String> options, Map<String, String> env) {
+        Variant(String name, String label, List<String> options) {
+            this(name, label, options, Map.of());
+        }
+
+        /** bin/baton without its class-data archive (the launcher's row; the environment is bin/baton's). */
+        static final Variant NO_CDS = new Variant("no-cds", "without the archive (`BATON_NO_CDS=1`)", List.of(),
+                Map.of("BATON_NO_CDS", "1"));
         /** The connection made only after recovery. */
         static final Variant SERIAL = new Variant("serial",
                 "connect after recovery (`-Dbaton.executor.preconnect=false`)", List.of("-Dbaton.executor.preconnect=false"));
@@ -90,6 +97,11 @@ final class RecoveryBench {
             return variant == null ? List.of() : variant.options();
         }
 
+        /** What this variant adds to bin/baton's environment. */
+        Map<String, String> env() {
+            return variant == null ? Map.of() : variant.env();
+        }
+
         String options() {
             long defaults = io.baton.sdk.journal.ChronicleJournal.Options.defaults().blockSize();
             return (blockSize == 0 ? "default (" + (defaults >> 20) + " MiB blocks)" : (blockSize >> 20) + " MiB blocks")
@@ -109,7 +121,7 @@ final class RecoveryBench {
                     : new Plan(List.of(Row.of(1_000), Row.of(9_500), Row.of(10_000),
                             Row.of(100_000).with(Variant.SERIAL).with(Variant.NATIVE_POSIX),
                             new Row(100_000, 1L << 20, false),
-                            Row.launched(100_000).with(Variant.PICOCLI).with(Variant.LOGBACK_SETUP)
+                            Row.launched(100_000).with(Variant.NO_CDS).with(Variant.PICOCLI).with(Variant.LOGBACK_SETUP)
                                     .with(Variant.QUEUE_AT_START).with(Variant.SERIAL)), 3, 8, 300_000);
         }
     }
@@ -173,20 +185,23 @@ final class RecoveryBench {
         Dist launcher = Dist.of(List.of());
         Dist launcherCds = Dist.of(List.of());
         if (cdsArchive != null) {
-            launcher = bare(n, () -> launcherBare(List.of()));
-            launcherCds = bare(n, () -> launcherBare(List.of("-XX:SharedArchiveFile=" + cdsArchive, "-Xshare:auto",
-                    "-Xlog:cds=off", "-Xlog:cds+dynamic=off")));
+            List<String> plain = launcherBare(List.of());
+            launcher = bare(n, () -> ChildJvm.command(plain, Map.of(), dir.resolve("bare.log")));
+            // -Xshare:on: a JVM that cannot map the archive refuses to start, so the figure is one with it mapped
+            List<String> mapped = launcherBare(List.of("-XX:SharedArchiveFile=" + cdsArchive, "-Xshare:on",
+                    "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+            launcherCds = bare(n, () -> ChildJvm.command(mapped, Map.of(), dir.resolve("bare.log")));
         }
         return new Result(plan, out, bare, launcher, launcherCds);
     }
 
-    /** {@link BareMain} in a JVM as bin/baton starts one (its flags, no others), the CLI's jar first on its class path. */
-    private ChildJvm launcherBare(List<String> archive) throws IOException {
+    /** {@link BareMain}'s command in a JVM as bin/baton starts one (its flags, no others), the CLI's jar first. */
+    private static List<String> launcherBare(List<String> archive) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(ChildJvm.FLAGS);
         cmd.addAll(archive);
         cmd.addAll(List.of("-cp", launcherJar() + java.io.File.pathSeparator + benchJar(), BareMain.class.getName()));
-        return ChildJvm.command(cmd, Map.of(), dir.resolve("bare.log"));
+        return cmd;
     }
 
     /** One row: its journal filled once, then restarted from copies of it (each variant per rep, alternating). */
@@ -241,7 +256,8 @@ final class RecoveryBench {
                 ChildJvm child;
                 long subscribed;
                 try {
-                    Started started = row.launcher() ? launched(node, id, restart, base.resolve(name + ".log"), opts)
+                    Started started = row.launcher()
+                            ? launched(node, id, restart, base.resolve(name + ".log"), opts, variants.get(v).env())
                             : executor(node, id, row, restart, base.resolve(name + ".log"), opts);
                     child = started.child();
                     subscribed = started.subscribedUs();
@@ -255,7 +271,11 @@ final class RecoveryBench {
                     node.launch(id, JournalFill.task(id + "-probe-" + name)).get(30, TimeUnit.SECONDS);
                     long answered = Harness.nowUs();
                     awaitQueueOpen(child); // it opens after the subscription since 2026-12-06: its line comes later
-                    restarts.get(v).add(RestartTimeline.of(t0, child.output(), subscribed, answered));
+                    try {
+                        restarts.get(v).add(RestartTimeline.of(t0, child.output(), subscribed, answered));
+                    } catch (IllegalStateException e) {
+                        failure = e.getMessage().lines().findFirst().orElse("?");
+                    }
                 } finally {
                     if (jfr == null) {
                         child.kill9();
@@ -314,7 +334,11 @@ final class RecoveryBench {
     static Path launcher() {
         String given = System.getProperty("baton.bench.launcher");
         if (given != null) {
-            return Path.of(given).toAbsolutePath();
+            try {
+                return Path.of(given).toRealPath(); // a symlink: the tree it is in finds the CLI's jar
+            } catch (IOException e) {
+                throw new IllegalStateException("-Dbaton.bench.launcher=" + given + ": " + e, e);
+            }
         }
         for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
             if (Files.isExecutable(d.resolve("bin/baton")) && Files.isDirectory(d.resolve("cli"))) {
@@ -334,11 +358,13 @@ final class RecoveryBench {
         return jar;
     }
 
-    /** This module's jar (BareMain), from this JVM's class path. */
+    /** Where {@link BareMain} is loaded from: this module's jar (or classes directory). */
     private static String benchJar() {
-        return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
-                .filter(e -> e.contains("baton-bench") || e.endsWith("bench/target/classes")).findFirst()
-                .orElseThrow(() -> new IllegalStateException("the bench module is not on the class path"));
+        try {
+            return Path.of(BareMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException("cannot tell where BareMain is loaded from", e);
+        }
     }
 
     /**
@@ -346,10 +372,14 @@ final class RecoveryBench {
      * BATON_SKIP_BUILD; {@code opts} through BATON_JAVA_OPTS, after bin/baton's own), and returns once the shim lists
      * it subscribed. bin/baton execs java: the process is the JVM.
      */
-    private Started launched(Node node, String id, Path work, Path log, List<String> opts) throws Exception {
+    private Started launched(Node node, String id, Path work, Path log, List<String> opts, Map<String, String> env)
+            throws Exception {
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("BATON_SKIP_BUILD", "1");
+        all.put("BATON_LOG_LEVEL", "INFO"); // its runtime's start comes from an INFO line
+        all.put("BATON_JAVA_OPTS", String.join(" ", opts));
         ChildJvm child = ChildJvm.command(List.of(launcher().toString(), "executor", "worker", "--id", id, "--work-dir",
-                work.toString(), "--shim", node.config.executorSocket().toString()),
-                Map.of("BATON_SKIP_BUILD", "1", "BATON_JAVA_OPTS", String.join(" ", opts)), log);
+                work.toString(), "--shim", node.config.executorSocket().toString()), all, log);
         try {
             return new Started(child, node.awaitSubscribed(id, child.pid(), 60_000, child));
         } catch (Exception | Error e) {
@@ -370,12 +400,19 @@ final class RecoveryBench {
         List<Long> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             long t0 = System.nanoTime();
+            long took;
             try (ChildJvm child = start.start()) {
                 if (!child.waitFor(30_000)) {
                     throw new IllegalStateException("a JVM that prints and exits did not exit within 30 s");
                 }
+                took = (System.nanoTime() - t0) / 1_000;
+                if (child.exitValue() != 0 || !child.output().contains(BareMain.LINE)) {
+                    throw new IllegalStateException("a JVM that prints and exits failed (exit " + child.exitValue()
+                            + "); its output:\n" + child.output());
+                }
             }
-            out.add((System.nanoTime() - t0) / 1_000);
+            Files.deleteIfExists(dir.resolve("bare.log"));
+            out.add(took);
         }
         return Dist.of(out);
     }
