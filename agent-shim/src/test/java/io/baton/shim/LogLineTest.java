@@ -16,13 +16,8 @@ class LogLineTest {
     @Test
     void writesWhatLogbacksPatternWrote() {
         LoggerContext context = new LoggerContext();
-        PatternLayout layout = new PatternLayout();
-        layout.setContext(context);
-        layout.setPattern(PATTERN);
-        layout.start();
-        LogLine line = new LogLine();
-        line.setContext(context);
-        line.start();
+        PatternLayout layout = layout(context);
+        LogLine line = line(context);
         IllegalStateException thrown = new IllegalStateException("outer", new java.io.IOException("inner"));
         long[] times = {0L, 1_796_573_069_278L, 1_796_573_069_008L, 1_796_573_069_078L, 86_399_999L,
             System.currentTimeMillis()};
@@ -50,13 +45,8 @@ class LogLineTest {
             for (String zone : new String[] {"UTC", "Asia/Kolkata", "America/St_Johns", "Europe/Berlin"}) {
                 TimeZone.setDefault(TimeZone.getTimeZone(zone));
                 LoggerContext context = new LoggerContext();
-                PatternLayout layout = new PatternLayout();
-                layout.setContext(context);
-                layout.setPattern(PATTERN);
-                layout.start();
-                LogLine line = new LogLine();
-                line.setContext(context);
-                line.start();
+                PatternLayout layout = layout(context);
+                LogLine line = line(context);
                 // either side of a change to summer time in Berlin (2026-03-29 01:00 UTC), and a winter day
                 for (long t : new long[] {1_774_745_999_999L, 1_774_746_000_000L, 1_767_225_600_123L}) {
                     LoggingEvent e = new LoggingEvent("x", context.getLogger("x.Y"), Level.INFO, "m", null, null);
@@ -68,5 +58,20 @@ class LogLineTest {
         } finally {
             TimeZone.setDefault(before);
         }
+    }
+
+    private static PatternLayout layout(LoggerContext context) {
+        PatternLayout layout = new PatternLayout();
+        layout.setContext(context);
+        layout.setPattern(PATTERN);
+        layout.start();
+        return layout;
+    }
+
+    private static LogLine line(LoggerContext context) {
+        LogLine line = new LogLine();
+        line.setContext(context);
+        line.start();
+        return line;
     }
 }

@@ -128,7 +128,7 @@ public final class ExecutorDriver {
             subscribedNow(s.container());
         } else if (in instanceof Input.SubscribeRefused r) {
             refused(r.message());
-            emit(new Effect.Arm(new TimerKey.Resubscribe(), now + RESUBSCRIBE_AFTER_US));
+            emit(new Effect.Arm(TimerKey.Resubscribe.KEY, now + RESUBSCRIBE_AFTER_US));
         } else if (in instanceof Input.Disconnected d) {
             disconnected(d.why());
         } else if (in instanceof Input.ShimEvent e) {
@@ -260,7 +260,7 @@ public final class ExecutorDriver {
     private void subscribedNow(String container) {
         refusedWith = null;
         log(Effect.Level.INFO, "executor " + executorId + " subscribed to the shim (container " + container + ")");
-        emit(new Effect.Cancel(new TimerKey.Resubscribe()));
+        emit(new Effect.Cancel(TimerKey.Resubscribe.KEY));
         subscribed = true;
         // shim calls first: on one connection the shim sees a RELEASE before the final update it allows
         commands.run(Subscriptions.reissued(je.engine()));
@@ -324,7 +324,7 @@ public final class ExecutorDriver {
         }
         if (!pumpArmed && je.outbox().size() > 0) {
             pumpArmed = true;
-            emit(new Effect.Arm(new TimerKey.Pump(), now + PUMP_EVERY_US));
+            emit(new Effect.Arm(TimerKey.Pump.KEY, now + PUMP_EVERY_US));
         }
     }
 

@@ -63,6 +63,6 @@ final class Recovering implements RecoverySteps.Effects {
 
     @Override
     public void checkpointLater() {
-        d.emit(new Effect.Arm(new TimerKey.Checkpoint(), d.now + ExecutorDriver.CHECKPOINT_RETRY_US));
+        d.emit(new Effect.Arm(TimerKey.Checkpoint.KEY, d.now + ExecutorDriver.CHECKPOINT_RETRY_US));
     }
 }

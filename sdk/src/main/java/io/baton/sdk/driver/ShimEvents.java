@@ -164,6 +164,6 @@ final class ShimEvents {
         for (String id : new ArrayList<>(d.tasks.ids())) {
             d.commands.kill("", id, 0, ExecutorDriver.HOOK_BOUND_MS);
         }
-        d.emit(new Effect.Arm(new TimerKey.ShutdownGrace(), d.now + ExecutorDriver.SHUTDOWN_GRACE_US));
+        d.emit(new Effect.Arm(TimerKey.ShutdownGrace.KEY, d.now + ExecutorDriver.SHUTDOWN_GRACE_US));
     }
 }

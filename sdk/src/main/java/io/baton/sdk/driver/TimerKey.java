@@ -4,9 +4,9 @@ import io.baton.sdk.core.Timer;
 
 /**
  * Which timer: the runtime keeps one armed timer per key (arming a key again replaces it). The keys' {@code equals}
- * and {@code hashCode} are written out: a record's own are bootstrapped (method handles) the first time they run,
- * and a restarting executor's first timer ran them on its way to the shim (the first bootstrap of the process,
- * about 10 ms of a cold JVM's CPU).
+ * and {@code hashCode} are written out, or Object's for the keys of which there is one: a record's own are
+ * bootstrapped (method handles) the first time they run, and a restarting executor's first timer ran them on its
+ * way to the shim (the first bootstrap of the process, about 10 ms of a cold JVM's CPU).
  */
 public sealed interface TimerKey {
     /** An engine timer of a replacement (drain, start, reserve, ...). */
@@ -36,54 +36,42 @@ public sealed interface TimerKey {
     }
 
     /** Resend status updates that are due (armed while any waits for an acknowledgement). */
-    record Pump() implements TimerKey {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Pump;
-        }
+    final class Pump extends Fixed implements TimerKey {
+        public static final Pump KEY = new Pump();
 
-        @Override
-        public int hashCode() {
-            return 1;
+        private Pump() {
         }
     }
 
     /** Subscribe again after a refusal. */
-    record Resubscribe() implements TimerKey {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Resubscribe;
-        }
+    final class Resubscribe extends Fixed implements TimerKey {
+        public static final Resubscribe KEY = new Resubscribe();
 
-        @Override
-        public int hashCode() {
-            return 2;
+        private Resubscribe() {
         }
     }
 
     /** Recovery's checkpoint, once the journal's store is open (checked again until it is). */
-    record Checkpoint() implements TimerKey {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Checkpoint;
-        }
+    final class Checkpoint extends Fixed implements TimerKey {
+        public static final Checkpoint KEY = new Checkpoint();
 
-        @Override
-        public int hashCode() {
-            return 3;
+        private Checkpoint() {
         }
     }
 
     /** The grace after SHUTDOWN before the executor ends. */
-    record ShutdownGrace() implements TimerKey {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof ShutdownGrace;
-        }
+    final class ShutdownGrace extends Fixed implements TimerKey {
+        public static final ShutdownGrace KEY = new ShutdownGrace();
 
+        private ShutdownGrace() {
+        }
+    }
+
+    /** A key of which there is one: equal to itself only (Object's), named by its class. */
+    abstract class Fixed {
         @Override
-        public int hashCode() {
-            return 4;
+        public String toString() {
+            return getClass().getSimpleName();
         }
     }
 }

@@ -102,12 +102,12 @@ class RecoveryCheckpointTest {
                 .anyMatch(e -> e instanceof Effect.Connect)
                 .anyMatch(e -> e instanceof Effect.Arm a && a.key() instanceof TimerKey.Checkpoint);
         int before = journal.records.size();
-        List<Effect> stillOpening = d.step(new Input.TimerFired(new TimerKey.Checkpoint(), now += 100_000));
+        List<Effect> stillOpening = d.step(new Input.TimerFired(TimerKey.Checkpoint.KEY, now += 100_000));
         assertThat(stillOpening).anyMatch(e -> e instanceof Effect.Arm a && a.key() instanceof TimerKey.Checkpoint);
         assertThat(journal.records).hasSize(before);
 
         journal.opening = false;
-        d.step(new Input.TimerFired(new TimerKey.Checkpoint(), now += 100_000));
+        d.step(new Input.TimerFired(TimerKey.Checkpoint.KEY, now += 100_000));
         assertThat(journal.records).as("a checkpoint, which starts the journal anew")
                 .singleElement().satisfies(r -> assertThat(r.hasCheckpoint()).isTrue());
         assertThat(JournaledEngine.replay(journal).engine().replayedRecords()).as("the next restart replays from it")
