@@ -103,7 +103,7 @@ class HarnessSmokeIT {
 
         // recovery after SIGKILL: a row per journal size, with the records the journal really held
         assertThat(report).contains("## Executor recovery after SIGKILL, against journal size",
-                "| recovery, ", "AppCDS archive, as executors start |", "A bare JVM start", "× a bare JVM start (p50)",
+                "| recovery, ", "A bare JVM start", "× a bare JVM start (p50)", "as bin/baton starts a JVM",
                 "| bare JVM start (prints and exits), p50 | ");
         // ... with every phase of the restart timed (six "p50 / max" columns)
         assertThat(report).containsPattern("\\| [0-9]{4,} \\| default \\([0-9]+ MiB blocks\\), as executors start "
@@ -114,10 +114,15 @@ class HarnessSmokeIT {
         // ... and with Chronicle's native POSIX binding loaded, as before ChroniclePosix
         assertThat(report).containsPattern("\\| [0-9]{4,} \\| default \\([0-9]+ MiB blocks\\), Chronicle's native POSIX "
                 + "binding loaded \\(`-Dbaton.journal.chroniclePosix=true`\\) \\| [0-9]+ \\| 2 \\|( [0-9.]+ / [0-9.]+ \\|){7}\n");
-        // ... and, with the archive, with the queue opened at the start and waited for, as before 2026-12-06
-        assertThat(report).containsPattern("\\| [0-9]{4,} \\| default \\([0-9]+ MiB blocks\\), AppCDS archive, the queue "
-                + "opened at the start and waited for \\(`-Dbaton.executor.openQueueAtStart=true`\\) \\| [0-9]+ \\| 2 \\|"
-                + "( [0-9.]+ / [0-9.]+ \\|){7}\n");
+        // ... and restarted as an operator does, bin/baton executor worker with its archive, every phase timed; side by
+        // side with the queue opened at the start and waited for (as before 2026-12-06) and with picocli's parse
+        String launched = "\\| [0-9]{4,} \\| default \\([0-9]+ MiB blocks\\), `bin/baton executor worker` \\(one jar, "
+                + "bin/baton's AppCDS archive, the JVM's default collector and heap\\), ";
+        for (String variant : new String[] {"as executors start", "the queue opened at the start and waited for "
+                + "\\(`-Dbaton.executor.openQueueAtStart=true`\\)", "arguments parsed by picocli "
+                + "\\(`-Dbaton.cli.quickExecutor=false`\\)"}) {
+            assertThat(report).containsPattern(launched + variant + " \\| [0-9]+ \\| 2 \\|( [0-9.]+ / [0-9.]+ \\|){7}\n");
+        }
         // one shim at scale: the curve (a row per executor count, and one with every task up) and the targets
         assertThat(report).contains("## One shim at scale: 50 executors, 2,000 tasks",
                 "| re-subscription storm after shim SIGKILL, new shim process start → all 50 re-subscribed | ",
