@@ -127,6 +127,9 @@ public final class ChronicleJournal implements Journal {
         try {
             Files.createDirectories(dir);
             replayStart = CheckpointFile.read(dir);
+            if (options.foldPending()) { // the journal's writer (a reader leaves the files alone)
+                OpeningJournal.dropHeaderlessTail(dir);
+            }
             space = new SpaceGuard(dir, options.rollCycle().defaultIndexCount());
             space.beforeOpen();
             queue = SingleChronicleQueueBuilder.binary(dir)

@@ -53,6 +53,46 @@ final class CycleReader {
     private CycleReader() {
     }
 
+    /**
+     * Deletes the last cycle files of {@code dir} that have no header yet (shorter than one, or its first four bytes
+     * zero): a process killed while Chronicle created the file leaves one, with nothing in it. Left there, Chronicle
+     * waits about 10 s for its header each time it reaches it — once in the replay and once at the first append, so
+     * a restarted executor subscribed some 20 s late. Only for the journal's writer, before it opens the queue: a
+     * reader must not delete what a live writer may be creating. Returns what it deleted (name and size), in order.
+     */
+    static List<String> dropHeaderlessTail(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        TreeMap<String, Path> cycles = new TreeMap<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+            for (Path file : stream) {
+                cycles.put(file.getFileName().toString(), file);
+            }
+        }
+        List<String> dropped = new ArrayList<>();
+        for (Path file : cycles.descendingMap().values()) {
+            long size = Files.size(file);
+            if (size >= 4) {
+                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                    ByteBuffer header = ByteBuffer.allocate(4);
+                    while (header.hasRemaining() && channel.read(header, header.position()) >= 0) {
+                        // a 4-byte read from the start of a file
+                    }
+                    if (header.getInt(0) != 0) {
+                        break; // the last file with a header: the tail ends here
+                    }
+                }
+            }
+            Files.delete(file);
+            dropped.add(file.getFileName() + " (" + size + " bytes)");
+        }
+        if (!dropped.isEmpty()) {
+            DurableFiles.forceDirectory(dir);
+        }
+        return dropped;
+    }
+
     /** The records {@link ChronicleJournal#replay} would feed for {@code dir}, read without Chronicle. */
     static Outcome read(Path dir) throws IOException {
         if (!Files.exists(dir)) {

@@ -81,6 +81,20 @@ public final class OpeningJournal implements Journal {
         this.opening = Objects.requireNonNull(opening, "opening");
         this.hurry = Objects.requireNonNull(hurry, "hurry");
         this.pending = new PendingRecords.Writer(dir);
+        dropHeaderlessTail(dir); // the executor's writer, before its queue opens
+    }
+
+    /** {@link CycleReader#dropHeaderlessTail}, logged; a failure is left to the queue's opening to report. */
+    static void dropHeaderlessTail(Path dir) {
+        try {
+            List<String> dropped = CycleReader.dropHeaderlessTail(dir);
+            if (!dropped.isEmpty()) {
+                Log.LOG.warn("journal {}: deleted cycle files with nothing in them, left by a process killed while it "
+                        + "created them: {}", dir, dropped);
+            }
+        } catch (IOException | RuntimeException e) {
+            Log.LOG.warn("journal {}: could not check its last cycle files for one without a header: {}", dir, e.toString());
+        }
     }
 
     @Override

@@ -42,6 +42,53 @@ class OpeningJournalIT {
     }
 
     @Test
+    void aCycleFileLeftWithoutItsHeaderIsDroppedByTheWriterAndLeftToReaders() throws Exception {
+        Path dir = temp.resolve("journal");
+        List<JournalRecord> written = new ArrayList<>();
+        try (ChronicleJournal journal = open(dir)) {
+            for (int i = 1; i <= 20; i++) {
+                journal.append(varied(i));
+                written.add(varied(i));
+            }
+        }
+        String last;
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+            last = files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".cq4")).sorted()
+                    .reduce((a, b) -> b).orElseThrow();
+        }
+        // two later cycles a killed process left as Chronicle made them: one empty, one grown but without a header
+        net.openhft.chronicle.queue.RollCycle roll = ChronicleJournal.Options.defaults().rollCycle();
+        java.time.format.DateTimeFormatter names = java.time.format.DateTimeFormatter.ofPattern(roll.format())
+                .withZone(java.time.ZoneOffset.UTC);
+        java.time.Instant lastCycle = java.time.LocalDateTime.parse(last.substring(0, last.indexOf('.')), names)
+                .toInstant(java.time.ZoneOffset.UTC);
+        Path empty = dir.resolve(names.format(lastCycle.plusMillis(roll.lengthInMillis())) + ".cq4");
+        Path grown = dir.resolve(names.format(lastCycle.plusMillis(2L * roll.lengthInMillis())) + ".cq4");
+        java.nio.file.Files.createFile(empty);
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(grown.toFile(), "rw")) {
+            f.setLength(64 << 10);
+        }
+        // a reader (baton journal) leaves them alone: a live writer may be making them
+        try (ChronicleJournal reader = ChronicleJournal.open(dir, ChronicleJournal.Options.defaults()
+                .withBlockSize(64 << 10).withFoldPending(false))) {
+            assertThat(empty).exists();
+            assertThat(grown).exists();
+        }
+        int[] hurried = {0};
+        OpeningJournal journal = new OpeningJournal(dir, new CompletableFuture<ChronicleJournal>(), () -> hurried[0]++, true);
+        assertThat(empty).doesNotExist();
+        assertThat(grown).doesNotExist();
+        assertThat(replayAll(journal)).as("read from the files, Chronicle not needed").containsExactlyElementsOf(written);
+        assertThat(hurried[0]).isZero();
+        // the same for the writer opened by hand (ChronicleJournal.open with the pending file folded in)
+        java.nio.file.Files.createFile(empty);
+        try (ChronicleJournal writer = open(dir)) {
+            assertThat(empty).doesNotExist();
+            assertThat(replayAll(writer)).containsExactlyElementsOf(written);
+        }
+    }
+
+    @Test
     void replaysBeforeTheQueueIsOpenAndKeepsSettledRecordsInAFileUntilItIs() throws Exception {
         Path dir = temp.resolve("journal");
         List<JournalRecord> written = new ArrayList<>();
