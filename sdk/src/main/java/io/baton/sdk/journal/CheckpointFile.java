@@ -9,7 +9,8 @@ import java.nio.file.Path;
 /**
  * {@code checkpoint.idx}: the Chronicle index of the latest checkpoint, as decimal text. It is replaced
  * atomically and durably, and only after the checkpoint record itself was fsynced, so it never names
- * a record that a crash could lose; cycle files are deleted only after it names a later cycle.
+ * a record that a crash could lose; cycle files are deleted only after it names a later cycle (or, at the
+ * journal's end, when they hold nothing: no header yet, {@link CycleReader#dropHeaderlessTail}).
  *
  * <p>Why a side file rather than scanning the queue backwards for the last checkpoint record: the
  * replay start is found in O(1) on every open, it does not depend on what records contain (only

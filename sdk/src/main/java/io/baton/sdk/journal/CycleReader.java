@@ -54,8 +54,9 @@ final class CycleReader {
     }
 
     /**
-     * Deletes the last cycle files of {@code dir} that have no header yet (shorter than one, or its first four bytes
-     * zero): a process killed while Chronicle created the file leaves one, with nothing in it. Left there, Chronicle
+     * Deletes the last cycle files of {@code dir} that have no header yet (shorter than one, its first four bytes
+     * zero, or a header claimed but not written: Chronicle writes a file's records only after its header): a process
+     * killed while Chronicle created the file leaves one, with nothing in it. Left there, Chronicle
      * waits about 10 s for its header each time it reaches it — once in the replay and once at the first append, so
      * a restarted executor subscribed some 20 s late. Only for the journal's writer, before it opens the queue: a
      * reader must not delete what a live writer may be creating. Returns what it deleted (name and size), in order.
@@ -75,13 +76,14 @@ final class CycleReader {
             long size = Files.size(file);
             if (size >= 4) {
                 try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-                    ByteBuffer header = ByteBuffer.allocate(4);
+                    ByteBuffer header = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN); // as Chronicle writes it
                     while (header.hasRemaining() && channel.read(header, header.position()) >= 0) {
                         // a 4-byte read from the start of a file
                     }
-                    if (header.getInt(0) != 0) {
+                    int first = header.getInt(0);
+                    if (first != 0 && first != NOT_COMPLETE) {
                         break; // the last file with a header: the tail ends here
-                    }
+                    } // else never claimed, or claimed and killed before the header was written: nothing in it
                 }
             }
             Files.delete(file);

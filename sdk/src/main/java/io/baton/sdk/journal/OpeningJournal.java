@@ -81,7 +81,9 @@ public final class OpeningJournal implements Journal {
         this.opening = Objects.requireNonNull(opening, "opening");
         this.hurry = Objects.requireNonNull(hurry, "hurry");
         this.pending = new PendingRecords.Writer(dir);
-        dropHeaderlessTail(dir); // the executor's writer, before its queue opens
+        if (!opening.isDone()) {
+            dropHeaderlessTail(dir); // the executor's writer, before its queue opens
+        }
     }
 
     /** {@link CycleReader#dropHeaderlessTail}, logged; a failure is left to the queue's opening to report. */

@@ -56,7 +56,7 @@ class OpeningJournalIT {
             last = files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".cq4")).sorted()
                     .reduce((a, b) -> b).orElseThrow();
         }
-        // two later cycles a killed process left as Chronicle made them: one empty, one grown but without a header
+        // later cycles a killed process left as Chronicle made them: empty, grown, its header claimed but not written
         net.openhft.chronicle.queue.RollCycle roll = ChronicleJournal.Options.defaults().rollCycle();
         java.time.format.DateTimeFormatter names = java.time.format.DateTimeFormatter.ofPattern(roll.format())
                 .withZone(java.time.ZoneOffset.UTC);
@@ -65,19 +65,26 @@ class OpeningJournalIT {
         Path empty = dir.resolve(names.format(lastCycle.plusMillis(roll.lengthInMillis())) + ".cq4");
         Path grown = dir.resolve(names.format(lastCycle.plusMillis(2L * roll.lengthInMillis())) + ".cq4");
         java.nio.file.Files.createFile(empty);
+        Path claimed = dir.resolve(names.format(lastCycle.plusMillis(3L * roll.lengthInMillis())) + ".cq4");
         try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(grown.toFile(), "rw")) {
             f.setLength(64 << 10);
+        }
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(claimed.toFile(), "rw")) {
+            f.setLength(64 << 10);
+            f.write(new byte[] {0, 0, 0, (byte) 0x80}); // its header claimed (little-endian 0x80000000), not written
         }
         // a reader (baton journal) leaves them alone: a live writer may be making them
         try (ChronicleJournal reader = ChronicleJournal.open(dir, ChronicleJournal.Options.defaults()
                 .withBlockSize(64 << 10).withFoldPending(false))) {
             assertThat(empty).exists();
             assertThat(grown).exists();
+            assertThat(claimed).exists();
         }
         int[] hurried = {0};
         OpeningJournal journal = new OpeningJournal(dir, new CompletableFuture<ChronicleJournal>(), () -> hurried[0]++, true);
         assertThat(empty).doesNotExist();
         assertThat(grown).doesNotExist();
+        assertThat(claimed).doesNotExist();
         assertThat(replayAll(journal)).as("read from the files, Chronicle not needed").containsExactlyElementsOf(written);
         assertThat(hurried[0]).isZero();
         // the same for the writer opened by hand (ChronicleJournal.open with the pending file folded in)
