@@ -185,23 +185,14 @@ final class RecoveryBench {
         Dist launcher = Dist.of(List.of());
         Dist launcherCds = Dist.of(List.of());
         if (cdsArchive != null) {
-            List<String> plain = launcherBare(List.of());
+            List<String> plain = Launcher.bareCommand(List.of());
             launcher = bare(n, () -> ChildJvm.command(plain, Map.of(), dir.resolve("bare.log")));
             // -Xshare:on: a JVM that cannot map the archive refuses to start, so the figure is one with it mapped
-            List<String> mapped = launcherBare(List.of("-XX:SharedArchiveFile=" + cdsArchive, "-Xshare:on",
+            List<String> mapped = Launcher.bareCommand(List.of("-XX:SharedArchiveFile=" + cdsArchive, "-Xshare:on",
                     "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
             launcherCds = bare(n, () -> ChildJvm.command(mapped, Map.of(), dir.resolve("bare.log")));
         }
         return new Result(plan, out, bare, launcher, launcherCds);
-    }
-
-    /** {@link BareMain}'s command in a JVM as bin/baton starts one (its flags, no others), the CLI's jar first. */
-    private static List<String> launcherBare(List<String> archive) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(ChildJvm.FLAGS);
-        cmd.addAll(archive);
-        cmd.addAll(List.of("-cp", launcherJar() + java.io.File.pathSeparator + benchJar(), BareMain.class.getName()));
-        return cmd;
     }
 
     /** One row: its journal filled once, then restarted from copies of it (each variant per rep, alternating). */
@@ -228,7 +219,7 @@ final class RecoveryBench {
         }
         if (row.launcher()) {
             try {
-                train();
+                cdsArchive = Launcher.train(dir.resolve("train.log"));
             } catch (IllegalStateException e) {
                 failure = "no AppCDS archive: " + e.getMessage().lines().limit(3).reduce((a, b) -> a + " / " + b).orElse("?");
             }
@@ -308,66 +299,6 @@ final class RecoveryBench {
     }
 
     /**
-     * Has bin/baton make its AppCDS archive for the CLI's jar ({@code bin/baton --version} makes it on first use, or
-     * when the jar is newer: its hidden {@code cds-train} under {@code -XX:ArchiveClassesAtExit}), untimed; the
-     * launcher's restarts then map it as every start of bin/baton does.
-     */
-    private void train() throws Exception {
-        Path jar = launcherJar();
-        Path jsa = jar.resolveSibling(jar.getFileName().toString().replaceAll("\\.jar$", ".jsa"));
-        try (ChildJvm child = ChildJvm.command(List.of(launcher().toString(), "--version"), Map.of("BATON_SKIP_BUILD", "1"),
-                dir.resolve("train.log"))) {
-            if (!child.waitFor(120_000)) {
-                throw new IllegalStateException("bin/baton --version did not end within 120 s; its output:\n"
-                        + child.output());
-            }
-            if (!Files.isRegularFile(jsa) || Files.size(jsa) == 0
-                    || Files.getLastModifiedTime(jsa).compareTo(Files.getLastModifiedTime(jar)) < 0) {
-                throw new IllegalStateException("bin/baton made no AppCDS archive at " + jsa + "; its output:\n"
-                        + child.output());
-            }
-        }
-        cdsArchive = jsa;
-    }
-
-    /** bin/baton: {@code -Dbaton.bench.launcher}, else the source tree's (this JVM runs in it or in a module of it). */
-    static Path launcher() {
-        String given = System.getProperty("baton.bench.launcher");
-        if (given != null) {
-            try {
-                return Path.of(given).toRealPath(); // a symlink: the tree it is in finds the CLI's jar
-            } catch (IOException e) {
-                throw new IllegalStateException("-Dbaton.bench.launcher=" + given + ": " + e, e);
-            }
-        }
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            if (Files.isExecutable(d.resolve("bin/baton")) && Files.isDirectory(d.resolve("cli"))) {
-                return d.resolve("bin/baton");
-            }
-        }
-        throw new IllegalStateException("no bin/baton above " + Path.of("").toAbsolutePath()
-                + ": set -Dbaton.bench.launcher");
-    }
-
-    /** The CLI's jar bin/baton runs in the source tree (bin/bench and Maven's verify build it before this). */
-    static Path launcherJar() {
-        Path jar = launcher().getParent().getParent().resolve("cli/target/baton.jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("no " + jar + ": build it with 'mvn -B -pl cli -am package'");
-        }
-        return jar;
-    }
-
-    /** Where {@link BareMain} is loaded from: this module's jar (or classes directory). */
-    private static String benchJar() {
-        try {
-            return Path.of(BareMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException("cannot tell where BareMain is loaded from", e);
-        }
-    }
-
-    /**
      * Starts the executor as an operator does, {@code bin/baton executor worker ...} (the jar as it is:
      * BATON_SKIP_BUILD; {@code opts} through BATON_JAVA_OPTS, after bin/baton's own), and returns once the shim lists
      * it subscribed. bin/baton execs java: the process is the JVM.
@@ -378,7 +309,7 @@ final class RecoveryBench {
         all.put("BATON_SKIP_BUILD", "1");
         all.put("BATON_LOG_LEVEL", "INFO"); // its runtime's start comes from an INFO line
         all.put("BATON_JAVA_OPTS", String.join(" ", opts));
-        ChildJvm child = ChildJvm.command(List.of(launcher().toString(), "executor", "worker", "--id", id, "--work-dir",
+        ChildJvm child = ChildJvm.command(List.of(Launcher.path().toString(), "executor", "worker", "--id", id, "--work-dir",
                 work.toString(), "--shim", node.config.executorSocket().toString()), all, log);
         try {
             return new Started(child, node.awaitSubscribed(id, child.pid(), 60_000, child));
