@@ -114,14 +114,24 @@ final class ExecutorCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(CliException.USAGE, "invalid --id", e.getMessage(), "choose another --id");
         }
-        switch (kind) {
-            case "command" -> ExecutorBootstrap.run(new CommandExecutor(options.workDir()), options);
-            case "http-service" -> ExecutorBootstrap.run(new HttpServiceExecutor(), options);
-            case "worker" -> ExecutorBootstrap.run(new WorkerExecutor(), options);
-            case "custom" -> ExecutorBootstrap.run(custom(), options);
+        io.baton.sdk.api.BatonExecutor executor = switch (kind) {
+            case "command" -> new CommandExecutor(options.workDir());
+            case "http-service" -> new HttpServiceExecutor();
+            case "worker" -> new WorkerExecutor();
+            case "custom" -> custom();
             default -> throw new CliException(CliException.USAGE, "unknown executor '" + kind + "'",
                     "the samples are command, http-service and worker, or custom --class NAME",
                     "run 'baton executor worker --id ... --work-dir ...'");
+        };
+        try {
+            ExecutorBootstrap.run(executor, options);
+        } catch (io.baton.sdk.journal.JournalInUseException e) {
+            throw new CliException(CliException.NEGATIVE, "executor " + id + " not started",
+                    "its journal " + options.workDir().resolve("journal") + " is open for writing by " + e.holder()
+                    + ", and a journal has one writer", "stop that executor first, or give this one another --work-dir");
+        } catch (io.baton.sdk.journal.JournalException e) {
+            throw new CliException(CliException.NEGATIVE, "executor " + id + " stopped: its journal failed",
+                    e.getMessage(), "see docs/RELIABILITY.md; the journal is " + options.workDir().resolve("journal"));
         }
         return 0;
     }

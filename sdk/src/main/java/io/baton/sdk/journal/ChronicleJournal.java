@@ -102,9 +102,13 @@ public final class ChronicleJournal implements Journal {
     private int recordCycle;
     private long documentStart;
     private boolean closed;
+    /** The writer's lock, with {@link Options#foldPending}; else none (a reader, or a writer holding it elsewhere). */
+    private final WriterLock lock;
 
-    private ChronicleJournal(Path dir, SingleChronicleQueue queue, SpaceGuard space, long replayStart) {
+    private ChronicleJournal(Path dir, SingleChronicleQueue queue, SpaceGuard space, long replayStart,
+            WriterLock lock) {
         this.dir = dir;
+        this.lock = lock;
         this.queue = queue;
         this.space = space;
         this.cycleFiles = new CycleFiles(dir, queue.rollCycle(), queue.epoch());
@@ -116,11 +120,24 @@ public final class ChronicleJournal implements Journal {
      * Opens (creating if needed) the journal in {@code dir} and finishes any retention a crash
      * interrupted.
      *
-     * @throws JournalException if the directory or the queue cannot be opened
+     * @throws JournalException if the directory or the queue cannot be opened, or (with {@link Options#foldPending})
+     *     another writer has the journal open ({@link WriterLock})
      */
     public static ChronicleJournal open(Path dir, Options options) {
         Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(options, "options");
+        WriterLock lock = options.foldPending() ? WriterLock.acquire(dir) : null;
+        try {
+            return open(dir, options, lock);
+        } catch (RuntimeException | Error e) {
+            if (lock != null) {
+                lock.close();
+            }
+            throw e;
+        }
+    }
+
+    private static ChronicleJournal open(Path dir, Options options, WriterLock lock) {
         long replayStart;
         SingleChronicleQueue queue;
         SpaceGuard space;
@@ -140,7 +157,7 @@ public final class ChronicleJournal implements Journal {
         } catch (IOException | IORuntimeException | UncheckedIOException e) {
             throw new JournalException(dir, "opening", e);
         }
-        ChronicleJournal journal = new ChronicleJournal(dir, queue, space, replayStart);
+        ChronicleJournal journal = new ChronicleJournal(dir, queue, space, replayStart, lock);
         try {
             if (replayStart >= 0
                     && Retention.deleteCyclesBefore(dir, journal.cycleFiles, queue.rollCycle().toCycle(replayStart))) {
@@ -376,8 +393,14 @@ public final class ChronicleJournal implements Journal {
                 appender.close();
             }
         } finally {
-            space.close();
-            queue.close();
+            try {
+                space.close();
+                queue.close();
+            } finally {
+                if (lock != null) {
+                    lock.close();
+                }
+            }
         }
     }
 
@@ -434,7 +457,8 @@ public final class ChronicleJournal implements Journal {
      * @param foldPending whether {@link #open} takes into the queue the records of {@link PendingRecords}' file it
      *     lacks, and deletes the file (on by default: whoever writes to an executor's journal must start after them;
      *     off for a reader, which must not write — see {@link #replayWithPending} — and for the queue an
-     *     {@link OpeningJournal} hands the records to itself)
+     *     {@link OpeningJournal} hands the records to itself); on, {@link #open} also takes the journal's
+     *     {@link WriterLock} and {@link #close} releases it
      */
     public record Options(RollCycle rollCycle, long blockSize, TimeProvider clock, boolean foldPending) {
         static {

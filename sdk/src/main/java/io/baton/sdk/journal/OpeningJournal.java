@@ -50,6 +50,8 @@ public final class OpeningJournal implements Journal {
     private final CompletableFuture<? extends Journal> opening;
     private final Runnable hurry;
     private final PendingRecords.Writer pending;
+    /** The writer's lock, taken when made with the queue not open yet (the executor's writer); else none. */
+    private final WriterLock lock;
     /** False: every call that acts on records waits for the queue, as before 2026-12-06 (a benchmark's variant). */
     private final boolean keepInFile;
     private Journal open;
@@ -80,9 +82,57 @@ public final class OpeningJournal implements Journal {
         this.dir = Objects.requireNonNull(dir, "dir");
         this.opening = Objects.requireNonNull(opening, "opening");
         this.hurry = Objects.requireNonNull(hurry, "hurry");
+        if (!opening.isDone()) { // the executor's writer, before its queue opens
+            this.lock = WriterLock.acquire(dir);
+            dropHeaderlessTail(dir);
+        } else {
+            this.lock = null;
+        }
         this.pending = new PendingRecords.Writer(dir);
-        if (!opening.isDone()) {
-            dropHeaderlessTail(dir); // the executor's writer, before its queue opens
+    }
+
+    /**
+     * A share of the journal's {@link WriterLock}, which this journal took when it was made with its queue not open
+     * yet, for whoever opens the queue: the lock is released when this journal is closed and every share is.
+     *
+     * @throws IllegalStateException if this journal holds no lock (made with its queue open) or is closed
+     */
+    public WriterLock retainLock() {
+        if (lock == null) {
+            throw new IllegalStateException("journal " + dir + ": made with its queue open, it holds no writer's lock");
+        }
+        return lock.retain();
+    }
+
+    /**
+     * For a start that failed before anything acted on the journal: cancels the queue's opening (or closes the queue
+     * if it opened) and releases the writer's lock, writing nothing. Unlike {@link #close}, any thread may call it.
+     */
+    public void abandon() {
+        closeWhenOpened();
+    }
+
+    /** Cancels the opening or, if the queue is open already, closes it; then releases this journal's lock share. */
+    private void closeWhenOpened() {
+        if (opening.cancel(false)) {
+            hurry.run(); // whoever waits to open it finds it cancelled now, and lets its share of the lock go
+            releaseLock();
+            return;
+        }
+        opening.whenComplete((j, failed) -> {
+            try {
+                if (j != null) {
+                    j.close();
+                }
+            } finally {
+                releaseLock();
+            }
+        });
+    }
+
+    private void releaseLock() {
+        if (lock != null) {
+            lock.close();
         }
     }
 
@@ -252,15 +302,11 @@ public final class OpeningJournal implements Journal {
             } catch (IOException | RuntimeException e) {
                 Log.LOG.warn("journal {}: closing {}: {}", dir, PendingRecords.NAME, e.toString());
             }
-            if (!opening.cancel(false)) { // not to be opened now: the queue takes them at the next start
-                opening.thenAccept(Journal::close);
-            }
+            closeWhenOpened(); // not to be opened now: the queue takes them at the next start
             return;
         }
         if (open == null && held.isEmpty() && !opening.isDone()) {
-            if (!opening.cancel(false)) {
-                opening.thenAccept(Journal::close);
-            }
+            closeWhenOpened();
             return;
         }
         try {
@@ -274,6 +320,8 @@ public final class OpeningJournal implements Journal {
                 }
             }
             throw e;
+        } finally {
+            releaseLock();
         }
     }
 

@@ -9,6 +9,7 @@ import io.baton.sdk.journal.ChronicleJournal;
 import io.baton.sdk.journal.InMemoryJournal;
 import io.baton.sdk.journal.Journal;
 import io.baton.sdk.journal.OpeningJournal;
+import io.baton.sdk.journal.WriterLock;
 import io.baton.sdk.transport.ExecutorThreads;
 import io.baton.sdk.transport.NettyShimConnection;
 import io.baton.sdk.transport.ShimConnection;
@@ -118,6 +119,7 @@ public final class ExecutorBootstrap {
         // written before anything acts on them. Fail points wrap the journal the driver gets, so with them armed the
         // driver replays itself.
         Journal journal;
+        OpeningJournal openingJournal = null;
         if (PRECONNECT_OFF) {
             // the records an earlier start left in PendingRecords' file, if it died before its queue opened, go in
             journal = ChronicleJournal.open(journalDir, ChronicleJournal.Options.defaults());
@@ -125,7 +127,8 @@ public final class ExecutorBootstrap {
             Log.LOG.info("executor {} opened its journal's queue {} ms after it started", options.executorId(),
                     (System.nanoTime() - started) / 1_000_000);
         } else {
-            journal = new OpeningJournal(journalDir, opening, openNow::countDown, !OPEN_QUEUE_AT_START);
+            openingJournal = new OpeningJournal(journalDir, opening, openNow::countDown, !OPEN_QUEUE_AT_START);
+            journal = openingJournal;
         }
         CompletableFuture<JournaledEngine.Replayed> replaying = null;
         if (!PRECONNECT_OFF && !Failpoints.ARMED) {
@@ -140,8 +143,9 @@ public final class ExecutorBootstrap {
             replaying = r;
         }
         if (!PRECONNECT_OFF) {
+            WriterLock share = openingJournal.retainLock(); // the queue's opening works in the journal's files too
             threads.journalOpen().newThread(() -> {
-                try {
+                try (share) {
                     if (!OPEN_QUEUE_AT_START) {
                         openNow.await(OPEN_QUEUE_BY_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
                     }
@@ -169,8 +173,10 @@ public final class ExecutorBootstrap {
                     ? NettyShimConnection.tcp(options.shimHost(), options.shimPort(), options.token(), threads.io())
                     : new NettyShimConnection(options.shimSocket(), threads.io());
         } catch (RuntimeException | Error e) {
-            if (!opening.cancel(false)) { // else never opened
-                opening.thenAccept(Journal::close);
+            if (openingJournal != null) {
+                openingJournal.abandon(); // the queue not opened (or closed), the writer's lock released
+            } else {
+                journal.close();
             }
             throw e;
         }

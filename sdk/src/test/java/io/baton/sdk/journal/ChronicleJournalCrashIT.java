@@ -117,7 +117,9 @@ class ChronicleJournalCrashIT {
             assertThat(PendingRecords.exists(dir)).as("round %d: the queue took the file's records, or not", round)
                     .isEqualTo(rounds[round][1] < 0);
             List<JournalRecord> byOpening = new ArrayList<>();
-            new OpeningJournal(dir, new java.util.concurrent.CompletableFuture<ChronicleJournal>()).replay(byOpening::add);
+            OpeningJournal next = new OpeningJournal(dir, new java.util.concurrent.CompletableFuture<ChronicleJournal>());
+            next.replay(byOpening::add);
+            next.abandon(); // as if killed: its writer's lock goes, nothing written
             List<JournalRecord> byQueue = new ArrayList<>();
             boolean fold = round == rounds.length - 1; // the last round's file goes into the queue as a plain open does
             if (fold) {
@@ -195,7 +197,8 @@ class ChronicleJournalCrashIT {
      * A child JVM running {@link JournalCrashChild}. Its stdout goes to a file: {@link Process#destroyForcibly()}
      * closes the pipe to the child, which would lose lines still in it.
      */
-    private static final class Child implements AutoCloseable {
+    /** A {@link JournalCrashChild} process (WriterLockIT starts one too). */
+    static final class Child implements AutoCloseable {
         private final Process process;
         private final Path stdout;
         private final Path stderr;
@@ -226,6 +229,10 @@ class ChronicleJournalCrashIT {
             }
             return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                     .filter(a -> a.startsWith("--add-") || a.startsWith("-Dchronicle.")).toList();
+        }
+
+        long pid() {
+            return process.pid();
         }
 
         List<String> lines() throws IOException {

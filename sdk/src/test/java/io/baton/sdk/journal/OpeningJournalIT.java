@@ -41,6 +41,21 @@ class OpeningJournalIT {
                 .withFoldPending(false));
     }
 
+    /** The file of the {@code n}th cycle after the last one in {@code dir} (default roll cycle), not created. */
+    static Path cycleAfterLast(Path dir, int n) throws java.io.IOException {
+        String last;
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+            last = files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".cq4")).sorted()
+                    .reduce((a, b) -> b).orElseThrow();
+        }
+        net.openhft.chronicle.queue.RollCycle roll = ChronicleJournal.Options.defaults().rollCycle();
+        java.time.format.DateTimeFormatter names = java.time.format.DateTimeFormatter.ofPattern(roll.format())
+                .withZone(java.time.ZoneOffset.UTC);
+        java.time.Instant lastCycle = java.time.LocalDateTime.parse(last.substring(0, last.indexOf('.')), names)
+                .toInstant(java.time.ZoneOffset.UTC);
+        return dir.resolve(names.format(lastCycle.plusMillis(n * (long) roll.lengthInMillis())) + ".cq4");
+    }
+
     @Test
     void aCycleFileLeftWithoutItsHeaderIsDroppedByTheWriterAndLeftToReaders() throws Exception {
         Path dir = temp.resolve("journal");
@@ -51,21 +66,11 @@ class OpeningJournalIT {
                 written.add(varied(i));
             }
         }
-        String last;
-        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
-            last = files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".cq4")).sorted()
-                    .reduce((a, b) -> b).orElseThrow();
-        }
         // later cycles a killed process left as Chronicle made them: empty, grown, its header claimed but not written
-        net.openhft.chronicle.queue.RollCycle roll = ChronicleJournal.Options.defaults().rollCycle();
-        java.time.format.DateTimeFormatter names = java.time.format.DateTimeFormatter.ofPattern(roll.format())
-                .withZone(java.time.ZoneOffset.UTC);
-        java.time.Instant lastCycle = java.time.LocalDateTime.parse(last.substring(0, last.indexOf('.')), names)
-                .toInstant(java.time.ZoneOffset.UTC);
-        Path empty = dir.resolve(names.format(lastCycle.plusMillis(roll.lengthInMillis())) + ".cq4");
-        Path grown = dir.resolve(names.format(lastCycle.plusMillis(2L * roll.lengthInMillis())) + ".cq4");
+        Path empty = cycleAfterLast(dir, 1);
+        Path grown = cycleAfterLast(dir, 2);
+        Path claimed = cycleAfterLast(dir, 3);
         java.nio.file.Files.createFile(empty);
-        Path claimed = dir.resolve(names.format(lastCycle.plusMillis(3L * roll.lengthInMillis())) + ".cq4");
         try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(grown.toFile(), "rw")) {
             f.setLength(64 << 10);
         }
@@ -87,6 +92,7 @@ class OpeningJournalIT {
         assertThat(claimed).doesNotExist();
         assertThat(replayAll(journal)).as("read from the files, Chronicle not needed").containsExactlyElementsOf(written);
         assertThat(hurried[0]).isZero();
+        journal.close(); // its writer's lock released
         // the same for the writer opened by hand (ChronicleJournal.open with the pending file folded in)
         java.nio.file.Files.createFile(empty);
         try (ChronicleJournal writer = open(dir)) {
@@ -125,7 +131,9 @@ class OpeningJournalIT {
         assertThat(journal.opening()).isTrue();
         assertThat(PendingRecords.read(dir).records()).as("settled into the file").hasSize(10);
 
-        // killed here: the next start replays the settled records after the queue's
+        // killed here (its writer's lock gone with the process): the next start replays the settled records after
+        // the queue's
+        journal.abandon();
         CompletableFuture<ChronicleJournal> reopening = new CompletableFuture<>();
         OpeningJournal restarted = new OpeningJournal(dir, reopening);
         assertThat(replayAll(restarted)).containsExactlyElementsOf(written);
@@ -166,8 +174,10 @@ class OpeningJournalIT {
                 queue.append(numbered(i));
             }
         }
-        assertThat(replayAll(new OpeningJournal(dir, new CompletableFuture<ChronicleJournal>())))
-                .as("the next start, before its queue opens").containsExactlyElementsOf(written);
+        first.abandon(); // killed: its writer's lock goes with it
+        OpeningJournal next = new OpeningJournal(dir, new CompletableFuture<ChronicleJournal>());
+        assertThat(replayAll(next)).as("the next start, before its queue opens").containsExactlyElementsOf(written);
+        next.abandon();
         try (ChronicleJournal reader = openForOpening(dir)) { // without the fold, as baton journal opens it
             List<JournalRecord> read = new ArrayList<>();
             reader.replayWithPending(read::add);
@@ -193,6 +203,7 @@ class OpeningJournalIT {
         first.settle();
         java.nio.file.Files.write(PendingRecords.path(dir), new byte[] {7, 0, 0, 0, 1, 2},
                 java.nio.file.StandardOpenOption.APPEND); // half a frame: the process died inside its write
+        first.abandon();
         OpeningJournal second = new OpeningJournal(dir, new CompletableFuture<ChronicleJournal>());
         assertThat(replayAll(second)).containsExactly(numbered(1), numbered(2));
         second.append(numbered(3));
@@ -214,7 +225,7 @@ class OpeningJournalIT {
         assertThat(replayAll(journal)).as("a new journal").isEmpty();
         journal.append(varied(1));
         journal.append(varied(2));
-        opening.complete(open(dir));
+        opening.complete(openForOpening(dir));
         journal.close();
         try (ChronicleJournal reopened = open(dir)) {
             assertThat(replayAll(reopened)).containsExactly(varied(1), varied(2));
@@ -248,7 +259,7 @@ class OpeningJournalIT {
         CompletableFuture<List<JournalRecord>> replayed = CompletableFuture.supplyAsync(() -> replayAll(journal));
         Thread.sleep(50);
         assertThat(replayed).as("waiting for the queue").isNotDone();
-        opening.complete(open(dir));
+        opening.complete(openForOpening(dir));
         assertThat(replayed.get(10, TimeUnit.SECONDS)).containsExactly(checkpoint(2), varied(3));
         journal.close();
     }

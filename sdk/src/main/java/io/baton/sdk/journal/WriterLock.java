@@ -1,0 +1,231 @@
+package io.baton.sdk.journal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * {@code writer.lock}: one writer per journal directory. The journal's writer (an executor's journal, or
+ * {@link ChronicleJournal#open} with {@link ChronicleJournal.Options#foldPending}) holds an exclusive lock on this file
+ * while the journal is open; a second writer on the same directory, in another process or in this one, fails at once
+ * with a {@link JournalException} naming the process that holds it. Retention, {@link PendingRecords}' file and the
+ * clean-up of cycle files without a header ({@link CycleReader#dropHeaderlessTail}) delete files on the assumption
+ * that nothing else writes there. Readers ({@code baton journal}) take no lock.
+ *
+ * <p>The lock is the operating system's ({@link FileChannel#tryLock}): a process that dies, SIGKILL included, releases
+ * it, so a restart never finds a stale one; the file stays, holding the last holder's pid and start time as text for
+ * the error message. On Linux closing any descriptor of the file drops the process's lock on it, so this process
+ * never opens the file a second time while it holds it: a JVM-wide table answers for the holders in this process.
+ */
+public final class WriterLock implements AutoCloseable {
+    static final String NAME = "writer.lock";
+    /** The lock files this process holds (real paths). */
+    private static final Map<Path, Held> HELD = new ConcurrentHashMap<>();
+
+    /** The lock itself, released when the last of its shares closes. */
+    private static final class Held {
+        final Path file;
+        final FileChannel channel;
+        final FileLock lock;
+        int shares = 1;
+
+        Held(Path file, FileChannel channel, FileLock lock) {
+            this.file = file;
+            this.channel = channel;
+            this.lock = lock;
+        }
+    }
+
+    private final Held held;
+    private boolean closed;
+
+    private WriterLock(Held held) {
+        this.held = held;
+    }
+
+    /**
+     * Takes the writer's lock of the journal in {@code dir} (created if needed).
+     *
+     * @throws JournalException if another writer holds it (naming it), or the file cannot be made or locked
+     */
+    public static WriterLock acquire(Path dir) {
+        Path file;
+        try {
+            Files.createDirectories(dir);
+            file = dir.toRealPath().resolve(NAME);
+        } catch (IOException e) {
+            throw new JournalException(dir, "taking the writer's lock " + NAME, e);
+        }
+        Held mine = new Held(file, null, null);
+        if (HELD.putIfAbsent(file, mine) != null) {
+            throw inUse(dir, "this process (pid " + ProcessHandle.current().pid() + ")");
+        }
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                throw inUse(dir, holder(read(channel)));
+            }
+            try { // who holds it, for another writer's error message; a full disk leaves it unsaid, and locked
+                channel.truncate(0);
+                channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + "\n")
+                        .getBytes(StandardCharsets.US_ASCII)), 0);
+            } catch (IOException unsaid) {
+                // the journal's own opening reports the shortage, with its numbers (SpaceGuard)
+            }
+            Held held = new Held(file, channel, lock);
+            HELD.put(file, held);
+            return new WriterLock(held);
+        } catch (IOException | OverlappingFileLockException e) {
+            HELD.remove(file, mine);
+            closeQuietly(channel);
+            throw new JournalException(dir, "taking the writer's lock " + NAME, e);
+        } catch (RuntimeException e) {
+            HELD.remove(file, mine);
+            closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    /**
+     * Another share of this lock, for whoever still works on the journal's files after this share's owner closes (the
+     * lock is released when every share is closed).
+     *
+     * @throws IllegalStateException if this share is closed
+     */
+    public WriterLock retain() {
+        synchronized (held) {
+            if (closed || held.shares == 0) {
+                throw new IllegalStateException("the writer's lock " + held.file + " is released");
+            }
+            held.shares++;
+            return new WriterLock(held);
+        }
+    }
+
+    /** Closes this share; the last one releases the lock (the file stays). Idempotent. */
+    @Override
+    public void close() {
+        synchronized (held) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (--held.shares > 0) {
+                return;
+            }
+            try {
+                held.lock.release();
+            } catch (IOException ignored) {
+                // closing the channel below releases it too
+            } finally {
+                closeQuietly(held.channel);
+                HELD.remove(held.file, held);
+            }
+        }
+    }
+
+    /** Whether the lock is held (this share or another one open). */
+    public boolean held() {
+        synchronized (held) {
+            return held.shares > 0 && held.lock.isValid();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return held.file.toString();
+    }
+
+    private static JournalException inUse(Path dir, String by) {
+        return new JournalInUseException(dir, by);
+    }
+
+    /** Who the file says holds it: its pid, and the command line of that process where it can be read. */
+    private static String holder(String text) {
+        if (!text.startsWith("pid ")) {
+            return "another process";
+        }
+        try {
+            long pid = Long.parseLong(text.substring(4).trim());
+            String command = command(pid);
+            return "another process, pid " + pid + (command.isEmpty() ? "" : " (" + command + ")");
+        } catch (NumberFormatException e) {
+            return "another process";
+        }
+    }
+
+    /**
+     * What process {@code pid} runs, shortly: its program's name and, for a JVM, its main class (or jar) and the
+     * arguments after it, not the class path and flags; empty if it cannot be read.
+     */
+    static String command(long pid) {
+        List<String> args;
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+            args = new ArrayList<>(List.of(new String(raw, StandardCharsets.UTF_8).split("\0")));
+        } catch (IOException | RuntimeException e) {
+            args = ProcessHandle.of(pid).flatMap(p -> p.info().arguments().map(a -> {
+                List<String> all = new ArrayList<>();
+                p.info().command().ifPresent(all::add);
+                all.addAll(List.of(a));
+                return all;
+            })).orElse(new ArrayList<>());
+        }
+        if (args.isEmpty() || args.get(0).isEmpty()) {
+            return "";
+        }
+        String program = Path.of(args.get(0)).getFileName().toString();
+        int from = 1;
+        if (program.equals("java")) {
+            for (int i = 1; i < args.size(); i++) {
+                String a = args.get(i);
+                if (a.equals("-cp") || a.equals("-classpath") || a.equals("--class-path") || a.equals("-p")
+                        || a.equals("--module-path") || a.equals("--add-modules")) {
+                    i++; // its value
+                } else if (a.equals("-jar")) {
+                    from = i;
+                    break;
+                } else if (!a.startsWith("-")) {
+                    from = i;
+                    break;
+                }
+            }
+        }
+        String line = program + " " + String.join(" ", args.subList(Math.min(from, args.size()), args.size()));
+        return line.length() <= 200 ? line.trim() : line.substring(0, 197) + "...";
+    }
+
+    /** The holder's line, from the channel this process opened and does not lock (at most 64 bytes). */
+    private static String read(FileChannel channel) {
+        try {
+            ByteBuffer buf = ByteBuffer.allocate(64);
+            channel.read(buf, 0);
+            return new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII).trim();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing held through it
+            }
+        }
+    }
+}

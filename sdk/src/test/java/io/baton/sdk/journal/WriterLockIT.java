@@ -1,0 +1,153 @@
+package io.baton.sdk.journal;
+
+import static io.baton.sdk.journal.Records.numbered;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.baton.proto.JournalRecord;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One writer per journal directory ({@link WriterLock}): a second writer, in this process or another, is refused with
+ * an error naming the holder and changes nothing; readers are not; a writer killed with SIGKILL leaves no stale lock.
+ */
+@Tag("integration")
+class WriterLockIT {
+    @TempDir
+    Path temp;
+
+    private static ChronicleJournal writer(Path dir) {
+        return ChronicleJournal.open(dir, JournalCrashChild.options());
+    }
+
+    private static List<JournalRecord> replayAll(Journal journal) {
+        List<JournalRecord> out = new ArrayList<>();
+        journal.replay(out::add);
+        return out;
+    }
+
+    /** Every file in {@code dir} with its size and modification time: what a refused writer must leave as it was. */
+    private static Map<String, String> snapshot(Path dir) throws IOException {
+        Map<String, String> files = new TreeMap<>();
+        try (Stream<Path> list = Files.list(dir)) {
+            for (Path f : list.toList()) {
+                files.put(f.getFileName().toString(), Files.size(f) + " " + Files.getLastModifiedTime(f).toMillis());
+            }
+        }
+        return files;
+    }
+
+    @Test
+    void aSecondWriterInThisProcessIsRefusedReadersAreNotAndClosingReleasesIt() {
+        Path dir = temp.resolve("journal");
+        long me = ProcessHandle.current().pid();
+        try (ChronicleJournal first = writer(dir)) {
+            first.append(numbered(1));
+            assertThatThrownBy(() -> writer(dir)).isInstanceOf(JournalInUseException.class)
+                    .hasMessage("journal " + dir + ": already open for writing by this process (pid " + me + ") ("
+                            + "writer.lock is locked): one executor per journal directory; stop that one first, or give"
+                            + " this one another work directory");
+            assertThatThrownBy(() -> new OpeningJournal(dir, new CompletableFuture<ChronicleJournal>()))
+                    .isInstanceOf(JournalException.class).hasMessageContaining("already open for writing");
+            try (ChronicleJournal reader = ChronicleJournal.open(dir, JournalCrashChild.options()
+                    .withFoldPending(false))) {
+                assertThat(replayAll(reader)).containsExactly(numbered(1));
+            }
+            first.append(numbered(2)); // the reader's close did not take the writer's lock away
+            assertThatThrownBy(() -> writer(dir)).hasMessageContaining("already open for writing");
+        }
+        try (ChronicleJournal next = writer(dir)) {
+            assertThat(replayAll(next)).containsExactly(numbered(1), numbered(2));
+        }
+    }
+
+    @Test
+    void aWriterInAnotherProcessIsNamedAndItsDeathBySigkillReleasesTheLock() throws Exception {
+        Path dir = temp.resolve("journal");
+        try (ChronicleJournalCrashIT.Child child = ChronicleJournalCrashIT.Child.start(temp, "loop", dir.toString(),
+                "200000")) {
+            child.awaitLines(lines -> lines.stream().filter(l -> l.startsWith("A ")).count() >= 50);
+            assertThatThrownBy(() -> writer(dir)).isInstanceOf(JournalException.class)
+                    .hasMessageContaining("already open for writing by another process, pid " + child.pid())
+                    .hasMessageContaining(JournalCrashChild.class.getName());
+            assertThatThrownBy(() -> new OpeningJournal(dir, new CompletableFuture<ChronicleJournal>()))
+                    .hasMessageContaining("pid " + child.pid());
+            child.kill();
+            long lastAcked = child.acks().get(child.acks().size() - 1).sequence();
+            try (ChronicleJournal next = writer(dir)) {
+                List<JournalRecord> replayed = replayAll(next);
+                assertThat(replayed.get(replayed.size() - 1).getSequence()).isBetween(lastAcked, lastAcked + 1);
+            }
+        }
+    }
+
+    @Test
+    void aRefusedWriterChangesNothingNotEvenACycleFileWithoutAHeader() throws Exception {
+        Path dir = temp.resolve("journal");
+        try (ChronicleJournal journal = writer(dir)) {
+            for (int i = 1; i <= 5; i++) {
+                journal.append(numbered(i));
+            }
+        }
+        Path empty = OpeningJournalIT.cycleAfterLast(dir, 1); // as a live writer creating it leaves it at first
+        try (WriterLock held = WriterLock.acquire(dir)) {
+            Files.createFile(empty);
+            Map<String, String> before = snapshot(dir);
+            assertThatThrownBy(() -> new OpeningJournal(dir, new CompletableFuture<ChronicleJournal>()))
+                    .hasMessageContaining("already open for writing");
+            assertThatThrownBy(() -> writer(dir)).hasMessageContaining("already open for writing");
+            assertThat(snapshot(dir)).as("the live writer's files, its header-less cycle file included").isEqualTo(before);
+            assertThat(held.held()).isTrue();
+        }
+        OpeningJournal next = new OpeningJournal(dir, new CompletableFuture<ChronicleJournal>());
+        assertThat(empty).as("the writer now deletes it").doesNotExist();
+        assertThat(replayAll(next)).hasSize(5);
+        next.close();
+    }
+
+    @Test
+    void theLockIsReleasedWhenTheJournalAndWhoeverOpensItsQueueAreBothDone() {
+        Path dir = temp.resolve("journal");
+        int[] hurried = {0};
+        CompletableFuture<ChronicleJournal> opening = new CompletableFuture<>();
+        OpeningJournal journal = new OpeningJournal(dir, opening, () -> hurried[0]++, true);
+        WriterLock opener = journal.retainLock();
+        journal.close(); // before its queue opened: the opening is cancelled, and the opener told at once
+        assertThat(opening).isCancelled();
+        assertThat(hurried[0]).as("the opener woken to find it cancelled").isEqualTo(1);
+        assertThat(opener.held()).isTrue();
+        assertThatThrownBy(() -> writer(dir)).as("the opener may still be working in the files")
+                .hasMessageContaining("already open for writing");
+        opener.close();
+        opener.close(); // idempotent: another share's count is not taken twice
+        assertThat(opener.held()).isFalse();
+        assertThatThrownBy(journal::retainLock).isInstanceOf(IllegalStateException.class);
+        try (ChronicleJournal next = writer(dir)) {
+            next.append(numbered(1));
+        }
+
+        // opened on time: closing the journal closes the queue and releases the lock
+        CompletableFuture<ChronicleJournal> opened = new CompletableFuture<>();
+        OpeningJournal second = new OpeningJournal(dir, opened, () -> { }, true);
+        try (WriterLock share = second.retainLock()) {
+            opened.complete(ChronicleJournal.open(dir, JournalCrashChild.options().withFoldPending(false)));
+        }
+        assertThat(replayAll(second)).containsExactly(numbered(1));
+        second.append(numbered(2));
+        second.close();
+        try (ChronicleJournal next = writer(dir)) {
+            assertThat(replayAll(next)).containsExactly(numbered(1), numbered(2));
+        }
+    }
+}
