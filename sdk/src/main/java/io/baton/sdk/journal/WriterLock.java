@@ -17,20 +17,23 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * {@code writer.lock}: one writer per journal directory. The journal's writer (an executor's journal, or
  * {@link ChronicleJournal#open} with {@link ChronicleJournal.Options#foldPending}) holds an exclusive lock on this file
- * while the journal is open; a second writer on the same directory, in another process or in this one, fails at once
- * with a {@link JournalException} naming the process that holds it. Retention, {@link PendingRecords}' file and the
+ * while the journal is open; a second writer on the same directory fails with a {@link JournalInUseException} naming
+ * the process that holds it, before it touches anything: at once if that is another process, after
+ * {@link #IN_PROCESS_GRACE_MS} if it is this one (a journal closed on one thread may still be letting go on another). Retention, {@link PendingRecords}' file and the
  * clean-up of cycle files without a header ({@link CycleReader#dropHeaderlessTail}) delete files on the assumption
  * that nothing else writes there. Readers ({@code baton journal}) take no lock.
  *
  * <p>The lock is the operating system's ({@link FileChannel#tryLock}): a process that dies, SIGKILL included, releases
- * it, so a restart never finds a stale one; the file stays, holding the last holder's pid and start time as text for
- * the error message. On Linux closing any descriptor of the file drops the process's lock on it, so this process
+ * it, so a restart never finds a stale one; the file stays, holding the last holder's pid as text for the error
+ * message. On Linux closing any descriptor of the file drops the process's lock on it, so this process
  * never opens the file a second time while it holds it: a JVM-wide table answers for the holders in this process.
  */
 public final class WriterLock implements AutoCloseable {
     static final String NAME = "writer.lock";
     /** The lock files this process holds (real paths). */
     private static final Map<Path, Held> HELD = new ConcurrentHashMap<>();
+    /** How long a writer waits for a holder in this process to let go (another process's is refused at once). */
+    static final long IN_PROCESS_GRACE_MS = 1_000;
 
     /** The lock itself, released when the last of its shares closes. */
     private static final class Held {
@@ -67,7 +70,7 @@ public final class WriterLock implements AutoCloseable {
             throw new JournalException(dir, "taking the writer's lock " + NAME, e);
         }
         Held mine = new Held(file, null, null);
-        if (HELD.putIfAbsent(file, mine) != null) {
+        if (!claimInThisProcess(file, mine)) {
             throw inUse(dir, "this process (pid " + ProcessHandle.current().pid() + ")");
         }
         FileChannel channel = null;
@@ -89,11 +92,11 @@ public final class WriterLock implements AutoCloseable {
             HELD.put(file, held);
             return new WriterLock(held);
         } catch (IOException | OverlappingFileLockException e) {
-            HELD.remove(file, mine);
+            unclaim(file, mine);
             closeQuietly(channel);
             throw new JournalException(dir, "taking the writer's lock " + NAME, e);
         } catch (RuntimeException e) {
-            HELD.remove(file, mine);
+            unclaim(file, mine);
             closeQuietly(channel);
             throw e;
         }
@@ -115,6 +118,23 @@ public final class WriterLock implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code journal}, whose {@link Journal#close} closes this share after it closed: for whoever opens a journal's
+     * queue and hands it over, so that the lock covers the queue until it is closed, and no longer.
+     */
+    public Journal heldBy(Journal journal) {
+        return new ForwardingJournal(journal) {
+            @Override
+            public void close() {
+                try {
+                    super.close();
+                } finally {
+                    WriterLock.this.close();
+                }
+            }
+        };
+    }
+
     /** Closes this share; the last one releases the lock (the file stays). Idempotent. */
     @Override
     public void close() {
@@ -132,7 +152,7 @@ public final class WriterLock implements AutoCloseable {
                 // closing the channel below releases it too
             } finally {
                 closeQuietly(held.channel);
-                HELD.remove(held.file, held);
+                unclaim(held.file, held);
             }
         }
     }
@@ -151,6 +171,37 @@ public final class WriterLock implements AutoCloseable {
 
     private static JournalException inUse(Path dir, String by) {
         return new JournalInUseException(dir, by);
+    }
+
+    /**
+     * Claims {@code file} in this process's table, waiting up to {@link #IN_PROCESS_GRACE_MS} for a holder here to
+     * let it go: a journal closed on one thread may still be releasing it on another (the queue's opener, woken to find
+     * its opening cancelled) when the same process starts a writer again.
+     */
+    private static boolean claimInThisProcess(Path file, Held mine) {
+        long deadline = System.nanoTime() + IN_PROCESS_GRACE_MS * 1_000_000L;
+        synchronized (HELD) {
+            while (HELD.putIfAbsent(file, mine) != null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    HELD.wait(Math.max(1, left / 1_000_000L));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private static void unclaim(Path file, Held held) {
+        synchronized (HELD) {
+            HELD.remove(file, held);
+            HELD.notifyAll();
+        }
     }
 
     /** Who the file says holds it: its pid, and the command line of that process where it can be read. */

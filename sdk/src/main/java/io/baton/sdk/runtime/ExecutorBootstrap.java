@@ -143,17 +143,21 @@ public final class ExecutorBootstrap {
             replaying = r;
         }
         if (!PRECONNECT_OFF) {
-            WriterLock share = openingJournal.retainLock(); // the queue's opening works in the journal's files too
+            // the queue's opening works in the journal's files too: it holds a share of the writer's lock, which goes
+            // with the queue it opens (released when the journal closes that), else when it is done
+            WriterLock share = openingJournal.retainLock();
             threads.journalOpen().newThread(() -> {
-                try (share) {
+                boolean handedOver = false;
+                try {
                     if (!OPEN_QUEUE_AT_START) {
                         openNow.await(OPEN_QUEUE_BY_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
                     }
                     if (opening.isDone()) {
                         return; // closed before it was needed
                     }
-                    ChronicleJournal opened = ChronicleJournal.open(journalDir,
-                            ChronicleJournal.Options.defaults().withFoldPending(false));
+                    Journal opened = share.heldBy(ChronicleJournal.open(journalDir,
+                            ChronicleJournal.Options.defaults().withFoldPending(false)));
+                    handedOver = true;
                     if (!opening.complete(opened)) {
                         opened.close();
                         return;
@@ -162,6 +166,10 @@ public final class ExecutorBootstrap {
                             (System.nanoTime() - started) / 1_000_000);
                 } catch (Throwable e) {
                     opening.completeExceptionally(e);
+                } finally {
+                    if (!handedOver) {
+                        share.close();
+                    }
                 }
             }).start();
         }

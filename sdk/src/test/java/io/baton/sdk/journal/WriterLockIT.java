@@ -73,6 +73,26 @@ class WriterLockIT {
     }
 
     @Test
+    void aWriterHereWaitsBrieflyForAHolderHereThatIsLettingGo() throws Exception {
+        Path dir = temp.resolve("journal");
+        WriterLock held = WriterLock.acquire(dir);
+        Thread letGo = new Thread(() -> {
+            try {
+                Thread.sleep(WriterLock.IN_PROCESS_GRACE_MS / 5); // the holder's close, on another thread
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            held.close();
+        });
+        letGo.start();
+        try (ChronicleJournal next = writer(dir)) {
+            assertThat(held.held()).isFalse();
+            next.append(numbered(1));
+        }
+        letGo.join();
+    }
+
+    @Test
     void aWriterInAnotherProcessIsNamedAndItsDeathBySigkillReleasesTheLock() throws Exception {
         Path dir = temp.resolve("journal");
         try (ChronicleJournalCrashIT.Child child = ChronicleJournalCrashIT.Child.start(temp, "loop", dir.toString(),
@@ -137,15 +157,17 @@ class WriterLockIT {
             next.append(numbered(1));
         }
 
-        // opened on time: closing the journal closes the queue and releases the lock
-        CompletableFuture<ChronicleJournal> opened = new CompletableFuture<>();
+        // opened on time, as ExecutorBootstrap's opener hands the queue over with its share: closing the journal
+        // closes the queue, then both shares, before close() returns
+        CompletableFuture<Journal> opened = new CompletableFuture<>();
         OpeningJournal second = new OpeningJournal(dir, opened, () -> { }, true);
-        try (WriterLock share = second.retainLock()) {
-            opened.complete(ChronicleJournal.open(dir, JournalCrashChild.options().withFoldPending(false)));
-        }
+        WriterLock share = second.retainLock();
+        opened.complete(share.heldBy(ChronicleJournal.open(dir, JournalCrashChild.options().withFoldPending(false))));
         assertThat(replayAll(second)).containsExactly(numbered(1));
         second.append(numbered(2));
+        assertThat(share.held()).isTrue();
         second.close();
+        assertThat(share.held()).as("released by close() itself").isFalse();
         try (ChronicleJournal next = writer(dir)) {
             assertThat(replayAll(next)).containsExactly(numbered(1), numbered(2));
         }
