@@ -130,7 +130,7 @@ final class ExecutorCommand implements Callable<Integer> {
                     "its journal " + options.workDir().resolve("journal") + " is open for writing by " + e.holder()
                     + ", and a journal has one writer", "stop that executor first, or give this one another --work-dir");
         } catch (io.baton.sdk.journal.JournalException e) {
-            throw new CliException(CliException.NEGATIVE, "executor " + id + " stopped: its journal failed",
+            throw new CliException(CliException.NEGATIVE, "executor " + id + ": its journal failed",
                     e.getMessage(), "see docs/RELIABILITY.md; the journal is " + options.workDir().resolve("journal"));
         }
         return 0;

@@ -91,6 +91,11 @@ public final class OpeningJournal implements Journal {
         this.pending = new PendingRecords.Writer(dir);
     }
 
+    /** The journal's directory. */
+    public Path dir() {
+        return dir;
+    }
+
     /**
      * A share of the journal's {@link WriterLock}, which this journal took when it was made with its queue not open
      * yet, for whoever opens the queue: the lock is released when this journal is closed and every share is.
@@ -106,16 +111,33 @@ public final class OpeningJournal implements Journal {
 
     /**
      * For a start that failed before anything acted on the journal: cancels the queue's opening (or closes the queue
-     * if it opened) and releases the writer's lock, writing nothing. Unlike {@link #close}, any thread may call it.
+     * if it opened) and releases this journal's share of the writer's lock, writing nothing (as {@link #close}, it
+     * waits a while for whoever opens the queue to be done). Unlike {@link #close}, any thread may call it.
      */
     public void abandon() {
+        try {
+            pending.close();
+        } catch (IOException | RuntimeException e) {
+            Log.LOG.debug("journal {}: closing {}: {}", dir, PendingRecords.NAME, e.toString());
+        }
         closeWhenOpened();
     }
 
-    /** Cancels the opening or, if the queue is open already, closes it; then releases this journal's lock share. */
+    /** How long closing before the queue opened waits for whoever opens it to let go of its share of the lock. */
+    private static final long OPENER_GRACE_MS = 5_000;
+
+    /**
+     * Cancels the opening or, if the queue is open already, closes it; then releases this journal's lock share, once
+     * whoever was opening the queue let go of theirs (at most {@link #OPENER_GRACE_MS}): a writer started in this
+     * process right after finds the lock free.
+     */
     private void closeWhenOpened() {
         if (opening.cancel(false)) {
             hurry.run(); // whoever waits to open it finds it cancelled now, and lets its share of the lock go
+            if (lock != null && !lock.awaitOthers(OPENER_GRACE_MS)) {
+                Log.LOG.warn("journal {}: whoever opens its queue still holds a share of its writer's lock after {} ms;"
+                        + " it goes when they are done", dir, OPENER_GRACE_MS);
+            }
             releaseLock();
             return;
         }

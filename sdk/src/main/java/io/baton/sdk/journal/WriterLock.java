@@ -19,14 +19,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link ChronicleJournal#open} with {@link ChronicleJournal.Options#foldPending}) holds an exclusive lock on this file
  * while the journal is open; a second writer on the same directory fails with a {@link JournalInUseException} naming
  * the process that holds it, before it touches anything: at once if that is another process, after
- * {@link #IN_PROCESS_GRACE_MS} if it is this one (a journal closed on one thread may still be letting go on another). Retention, {@link PendingRecords}' file and the
- * clean-up of cycle files without a header ({@link CycleReader#dropHeaderlessTail}) delete files on the assumption
- * that nothing else writes there. Readers ({@code baton journal}) take no lock.
+ * {@link #IN_PROCESS_GRACE_MS} if it is this one (a journal closed on one thread may still be letting go on
+ * another). Retention, {@link PendingRecords}' file and the clean-up of cycle files without a header
+ * ({@link CycleReader#dropHeaderlessTail}) delete files on the assumption that nothing else writes there. Readers ({@code baton journal}) take no lock.
  *
  * <p>The lock is the operating system's ({@link FileChannel#tryLock}): a process that dies, SIGKILL included, releases
  * it, so a restart never finds a stale one; the file stays, holding the last holder's pid as text for the error
- * message. On Linux closing any descriptor of the file drops the process's lock on it, so this process
- * never opens the file a second time while it holds it: a JVM-wide table answers for the holders in this process.
+ * message. On Linux closing any descriptor of the file drops the process's lock on it, so this process never opens
+ * the file a second time while it holds it: a table of this class's answers for the holders in this process (one per
+ * class loader: two copies of the SDK in one JVM would not see each other's).
  */
 public final class WriterLock implements AutoCloseable {
     static final String NAME = "writer.lock";
@@ -95,7 +96,7 @@ public final class WriterLock implements AutoCloseable {
             unclaim(file, mine);
             closeQuietly(channel);
             throw new JournalException(dir, "taking the writer's lock " + NAME, e);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             unclaim(file, mine);
             closeQuietly(channel);
             throw e;
@@ -135,6 +136,29 @@ public final class WriterLock implements AutoCloseable {
         };
     }
 
+    /**
+     * Waits, at most {@code timeoutMs}, until this share is the only one open (whoever holds the others is done with
+     * the journal's files); returns whether it is. An interrupt ends the wait (the flag stays set).
+     */
+    public boolean awaitOthers(long timeoutMs) {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        synchronized (held) {
+            while (!closed && held.shares > 1) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    held.wait(Math.max(1, left / 1_000_000L));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return !closed && held.shares == 1;
+        }
+    }
+
     /** Closes this share; the last one releases the lock (the file stays). Idempotent. */
     @Override
     public void close() {
@@ -144,6 +168,7 @@ public final class WriterLock implements AutoCloseable {
             }
             closed = true;
             if (--held.shares > 0) {
+                held.notifyAll(); // a share waiting for the others (awaitOthers)
                 return;
             }
             try {
@@ -222,6 +247,11 @@ public final class WriterLock implements AutoCloseable {
      * What process {@code pid} runs, shortly: its program's name and, for a JVM, its main class (or jar) and the
      * arguments after it, not the class path and flags; empty if it cannot be read.
      */
+    /** The java launcher's options whose value is the next argument (written without '='). */
+    private static final java.util.Set<String> JAVA_OPTIONS_WITH_VALUE = java.util.Set.of("-cp", "-classpath",
+            "--class-path", "-p", "--module-path", "--upgrade-module-path", "--add-modules", "--limit-modules",
+            "--add-opens", "--add-exports", "--add-reads", "--patch-module", "--enable-native-access");
+
     static String command(long pid) {
         List<String> args;
         try {
@@ -243,10 +273,9 @@ public final class WriterLock implements AutoCloseable {
         if (program.equals("java")) {
             for (int i = 1; i < args.size(); i++) {
                 String a = args.get(i);
-                if (a.equals("-cp") || a.equals("-classpath") || a.equals("--class-path") || a.equals("-p")
-                        || a.equals("--module-path") || a.equals("--add-modules")) {
+                if (JAVA_OPTIONS_WITH_VALUE.contains(a)) {
                     i++; // its value
-                } else if (a.equals("-jar")) {
+                } else if (a.equals("-jar") || a.equals("-m") || a.equals("--module")) {
                     from = i;
                     break;
                 } else if (!a.startsWith("-")) {

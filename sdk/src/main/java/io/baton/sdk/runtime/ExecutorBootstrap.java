@@ -130,22 +130,71 @@ public final class ExecutorBootstrap {
             openingJournal = new OpeningJournal(journalDir, opening, openNow::countDown, !OPEN_QUEUE_AT_START);
             journal = openingJournal;
         }
-        CompletableFuture<JournaledEngine.Replayed> replaying = null;
-        if (!PRECONNECT_OFF && !Failpoints.ARMED) {
-            CompletableFuture<JournaledEngine.Replayed> r = new CompletableFuture<>();
-            threads.replay().newThread(() -> {
-                try {
-                    r.complete(JournaledEngine.replay(journal));
-                } catch (Throwable e) {
-                    r.completeExceptionally(e);
+        ShimConnection shim = null;
+        try {
+            CompletableFuture<JournaledEngine.Replayed> replaying = null;
+            if (!PRECONNECT_OFF && !Failpoints.ARMED) {
+                CompletableFuture<JournaledEngine.Replayed> r = new CompletableFuture<>();
+                threads.replay().newThread(() -> {
+                    try {
+                        r.complete(JournaledEngine.replay(journal));
+                    } catch (Throwable e) {
+                        r.completeExceptionally(e);
+                    }
+                }).start();
+                replaying = r;
+            }
+            if (!PRECONNECT_OFF) {
+                startOpener(openingJournal, opening, openNow, threads, options.executorId(), started);
+            }
+            shim = options.shimAddressFile() != null
+                    ? NettyShimConnection.tcpFromFile(options.shimAddressFile(), options.token(), threads.io())
+                    : options.overTcp()
+                    ? NettyShimConnection.tcp(options.shimHost(), options.shimPort(), options.token(), threads.io())
+                    : new NettyShimConnection(options.shimSocket(), threads.io());
+            if (!PRECONNECT_OFF) {
+                shim.preconnect();
+            }
+            ExecutorRuntime runtime = new ExecutorRuntime(executor, options.executorId(), journal, shim, clockUs,
+                    threads);
+            opening.whenComplete((opened, failed) -> {
+                if (failed != null && !(failed instanceof java.util.concurrent.CancellationException)) { // closed
+                    runtime.journalFailed(failed instanceof java.util.concurrent.CompletionException c ? c.getCause()
+                            : failed);
                 }
-            }).start();
-            replaying = r;
+            });
+            runtime.afterFirstSubscription(openNow::countDown);
+            warmUpAfterFirstSubscription(runtime, threads, opening);
+            return replaying == null ? runtime.start() : runtime.start(replaying);
+        } catch (RuntimeException | Error e) {
+            // nothing acted on the journal yet: its queue not opened (or closed), the writer's lock released
+            try {
+                if (openingJournal != null) {
+                    openingJournal.abandon();
+                } else {
+                    journal.close();
+                }
+                if (shim != null) {
+                    shim.close();
+                }
+            } catch (RuntimeException | Error also) {
+                e.addSuppressed(also);
+            }
+            throw e;
         }
-        if (!PRECONNECT_OFF) {
-            // the queue's opening works in the journal's files too: it holds a share of the writer's lock, which goes
-            // with the queue it opens (released when the journal closes that), else when it is done
-            WriterLock share = openingJournal.retainLock();
+    }
+
+    /**
+     * Opens the journal's Chronicle queue on a thread of its own once {@code openNow} counts down (or
+     * {@link #OPEN_QUEUE_BY_MS} after the start), and completes {@code opening} with it. The thread holds a share of
+     * the writer's lock while it works in the journal's files; the share goes with the queue it hands over (released
+     * when the journal closes that), else when the thread is done.
+     */
+    private static void startOpener(OpeningJournal journal, CompletableFuture<Journal> opening,
+            java.util.concurrent.CountDownLatch openNow, ExecutorThreads threads, String executorId, long started) {
+        WriterLock share = journal.retainLock();
+        Path journalDir = journal.dir();
+        try {
             threads.journalOpen().newThread(() -> {
                 boolean handedOver = false;
                 try {
@@ -162,7 +211,7 @@ public final class ExecutorBootstrap {
                         opened.close();
                         return;
                     }
-                    Log.LOG.info("executor {} opened its journal's queue {} ms after it started", options.executorId(),
+                    Log.LOG.info("executor {} opened its journal's queue {} ms after it started", executorId,
                             (System.nanoTime() - started) / 1_000_000);
                 } catch (Throwable e) {
                     opening.completeExceptionally(e);
@@ -172,34 +221,10 @@ public final class ExecutorBootstrap {
                     }
                 }
             }).start();
-        }
-        ShimConnection shim;
-        try {
-            shim = options.shimAddressFile() != null
-                    ? NettyShimConnection.tcpFromFile(options.shimAddressFile(), options.token(), threads.io())
-                    : options.overTcp()
-                    ? NettyShimConnection.tcp(options.shimHost(), options.shimPort(), options.token(), threads.io())
-                    : new NettyShimConnection(options.shimSocket(), threads.io());
-        } catch (RuntimeException | Error e) {
-            if (openingJournal != null) {
-                openingJournal.abandon(); // the queue not opened (or closed), the writer's lock released
-            } else {
-                journal.close();
-            }
+        } catch (RuntimeException | Error e) { // no thread (a factory's null, or none to be had): the share is ours
+            share.close();
             throw e;
         }
-        if (!PRECONNECT_OFF) {
-            shim.preconnect();
-        }
-        ExecutorRuntime runtime = new ExecutorRuntime(executor, options.executorId(), journal, shim, clockUs, threads);
-        opening.whenComplete((opened, failed) -> {
-            if (failed != null && !(failed instanceof java.util.concurrent.CancellationException)) { // cancelled: closed
-                runtime.journalFailed(failed instanceof java.util.concurrent.CompletionException c ? c.getCause() : failed);
-            }
-        });
-        runtime.afterFirstSubscription(openNow::countDown);
-        warmUpAfterFirstSubscription(runtime, threads, opening);
-        return replaying == null ? runtime.start() : runtime.start(replaying);
     }
 
     /**

@@ -307,7 +307,10 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
                 loop.stop(); // steps still queued behind this one must not touch the closed journal
             }).get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
-            LOG.warn("executor {} did not stop cleanly: {}", executorId, e.toString());
+            // its journal stays open, and its writer's lock held, for as long as this process lives: a step may
+            // still be using it, and a second writer must not start beside it
+            LOG.warn("executor {} did not stop cleanly: {}; its journal stays open (and locked) while a step may still"
+                    + " use it", executorId, e.toString());
         }
         loop.shutdownNow();
         shim.close();
