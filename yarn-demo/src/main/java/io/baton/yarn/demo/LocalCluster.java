@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.CountDownLatch;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
 
 /**
  * {@code bin/baton-yarn local-cluster start}: the local YARN cluster ({@link LocalYarn}) as a process of its own, for
@@ -24,7 +25,12 @@ public final class LocalCluster {
         }
         Path confDir = Files.createDirectories(Path.of(args[1])).toAbsolutePath();
         System.setProperty("test.build.data", confDir.resolve("data").toString());
-        LocalYarn yarn = LocalYarn.start("baton-local", conf -> { });
+        // each NodeManager as many vcores as the AM's default ledger total per node (cpus:8): with 4, an AM and two
+        // executors YARN put on one node left it no vcore for README's augmented replace (REJECTED, as YARN said)
+        LocalYarn yarn = LocalYarn.start("baton-local", conf -> {
+            conf.setInt(YarnConfiguration.NM_VCORES, LocalYarnSite.NODE_VCORES);
+            conf.setInt(YarnConfiguration.RM_SCHEDULER_MAXIMUM_ALLOCATION_VCORES, LocalYarnSite.NODE_VCORES);
+        });
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             yarn.close();
@@ -36,8 +42,8 @@ public final class LocalCluster {
         }
         Files.move(tmp, confDir.resolve("yarn-site.xml"), StandardCopyOption.REPLACE_EXISTING,
                 StandardCopyOption.ATOMIC_MOVE);
-        System.out.println("local YARN cluster up (1 ResourceManager, " + LocalYarn.NODES + " NodeManagers); its "
-                + "configuration: " + confDir.resolve("yarn-site.xml"));
+        System.out.println("local YARN cluster up (1 ResourceManager, " + LocalYarn.NODES + " NodeManagers of "
+                + LocalYarnSite.NODE_VCORES + " vcores / 4096 MB); its configuration: " + confDir.resolve("yarn-site.xml"));
         stopped.await();
     }
 }
