@@ -112,7 +112,8 @@ public final class OpeningJournal implements Journal {
     /**
      * For a start that failed before anything acted on the journal: cancels the queue's opening (or closes the queue
      * if it opened) and releases this journal's share of the writer's lock, writing nothing (as {@link #close}, it
-     * waits a while for whoever opens the queue to be done). Unlike {@link #close}, any thread may call it.
+     * waits a while for whoever opens the queue to be done). Unlike {@link #close} it may be called from another
+     * thread than the one that used the journal, once nothing uses it any more (no step, no replay under way).
      */
     public void abandon() {
         try {
@@ -124,7 +125,7 @@ public final class OpeningJournal implements Journal {
     }
 
     /** How long closing before the queue opened waits for whoever opens it to let go of its share of the lock. */
-    private static final long OPENER_GRACE_MS = 5_000;
+    private static final long OPENER_GRACE_MS = 2_000; // well inside an executor's 5 s to stop
 
     /**
      * Cancels the opening or, if the queue is open already, closes it; then releases this journal's lock share, once
@@ -135,8 +136,9 @@ public final class OpeningJournal implements Journal {
         if (opening.cancel(false)) {
             hurry.run(); // whoever waits to open it finds it cancelled now, and lets its share of the lock go
             if (lock != null && !lock.awaitOthers(OPENER_GRACE_MS)) {
-                Log.LOG.warn("journal {}: whoever opens its queue still holds a share of its writer's lock after {} ms;"
-                        + " it goes when they are done", dir, OPENER_GRACE_MS);
+                Log.LOG.warn("journal {}: whoever opens its queue still holds a share of its writer's lock ({}); it goes"
+                        + " when they are done", dir, Thread.currentThread().isInterrupted()
+                        ? "the wait for it was interrupted" : "after " + OPENER_GRACE_MS + " ms");
             }
             releaseLock();
             return;

@@ -21,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * the process that holds it, before it touches anything: at once if that is another process, after
  * {@link #IN_PROCESS_GRACE_MS} if it is this one (a journal closed on one thread may still be letting go on
  * another). Retention, {@link PendingRecords}' file and the clean-up of cycle files without a header
- * ({@link CycleReader#dropHeaderlessTail}) delete files on the assumption that nothing else writes there. Readers ({@code baton journal}) take no lock.
+ * ({@link CycleReader#dropHeaderlessTail}) delete files on the assumption that nothing else writes there. Readers
+ * ({@code baton journal}) take no lock.
  *
  * <p>The lock is the operating system's ({@link FileChannel#tryLock}): a process that dies, SIGKILL included, releases
  * it, so a restart never finds a stale one; the file stays, holding the last holder's pid as text for the error
@@ -243,15 +244,15 @@ public final class WriterLock implements AutoCloseable {
         }
     }
 
+    /** The java launcher's options whose value is the next argument (written without '='). */
+    private static final java.util.Set<String> JAVA_OPTIONS_WITH_VALUE = java.util.Set.of("-cp", "-classpath",
+            "--class-path", "-p", "--module-path", "--upgrade-module-path", "--add-modules", "--limit-modules",
+            "--add-opens", "--add-exports", "--add-reads", "--patch-module", "--enable-native-access", "--source");
+
     /**
      * What process {@code pid} runs, shortly: its program's name and, for a JVM, its main class (or jar) and the
      * arguments after it, not the class path and flags; empty if it cannot be read.
      */
-    /** The java launcher's options whose value is the next argument (written without '='). */
-    private static final java.util.Set<String> JAVA_OPTIONS_WITH_VALUE = java.util.Set.of("-cp", "-classpath",
-            "--class-path", "-p", "--module-path", "--upgrade-module-path", "--add-modules", "--limit-modules",
-            "--add-opens", "--add-exports", "--add-reads", "--patch-module", "--enable-native-access");
-
     static String command(long pid) {
         List<String> args;
         try {

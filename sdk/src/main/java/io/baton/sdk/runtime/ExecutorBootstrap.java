@@ -131,8 +131,8 @@ public final class ExecutorBootstrap {
             journal = openingJournal;
         }
         ShimConnection shim = null;
+        CompletableFuture<JournaledEngine.Replayed> replaying = null;
         try {
-            CompletableFuture<JournaledEngine.Replayed> replaying = null;
             if (!PRECONNECT_OFF && !Failpoints.ARMED) {
                 CompletableFuture<JournaledEngine.Replayed> r = new CompletableFuture<>();
                 threads.replay().newThread(() -> {
@@ -167,13 +167,29 @@ public final class ExecutorBootstrap {
             warmUpAfterFirstSubscription(runtime, threads, opening);
             return replaying == null ? runtime.start() : runtime.start(replaying);
         } catch (RuntimeException | Error e) {
-            // nothing acted on the journal yet: its queue not opened (or closed), the writer's lock released
+            // nothing but the replay acted on the journal yet: the opening cancelled first (a replay waiting for the
+            // queue ends at once), the replay let finish (bounded), then the queue not opened (or closed) and the
+            // writer's lock released
+            opening.cancel(false);
+            if (replaying != null) {
+                try {
+                    replaying.get(OPEN_QUEUE_BY_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (Exception ended) {
+                    if (ended instanceof InterruptedException) {
+                        Thread.currentThread().interrupt();
+                    } // else it failed or took too long: the start failed all the same
+                }
+            }
             try {
                 if (openingJournal != null) {
                     openingJournal.abandon();
                 } else {
                     journal.close();
                 }
+            } catch (RuntimeException | Error also) {
+                e.addSuppressed(also);
+            }
+            try {
                 if (shim != null) {
                     shim.close();
                 }
@@ -214,6 +230,9 @@ public final class ExecutorBootstrap {
                     Log.LOG.info("executor {} opened its journal's queue {} ms after it started", executorId,
                             (System.nanoTime() - started) / 1_000_000);
                 } catch (Throwable e) {
+                    if (!handedOver) {
+                        share.close(); // before the failure's callbacks run here: they stop the executor
+                    }
                     opening.completeExceptionally(e);
                 } finally {
                     if (!handedOver) {

@@ -306,11 +306,15 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
                 journal.close();
                 loop.stop(); // steps still queued behind this one must not touch the closed journal
             }).get(5, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            // the loop is busy: its journal stays open, and its writer's lock held, until the step under way is done
+            // with it (a second writer must not start beside it), or for as long as this process lives
+            LOG.warn("executor {} did not stop within 5 s: a step still runs on its loop; its journal stays open (and"
+                    + " locked) while that step may use it", executorId);
         } catch (Exception e) {
-            // its journal stays open, and its writer's lock held, for as long as this process lives: a step may
-            // still be using it, and a second writer must not start beside it
-            LOG.warn("executor {} did not stop cleanly: {}; its journal stays open (and locked) while a step may still"
-                    + " use it", executorId, e.toString());
+            LOG.warn("executor {} did not stop cleanly: {}", executorId,
+                    e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause().toString()
+                    : e.toString());
         }
         loop.shutdownNow();
         shim.close();

@@ -76,15 +76,19 @@ class WriterLockIT {
     void aWriterHereWaitsBrieflyForAHolderHereThatIsLettingGo() throws Exception {
         Path dir = temp.resolve("journal");
         WriterLock held = WriterLock.acquire(dir);
+        java.util.concurrent.CountDownLatch asking = new java.util.concurrent.CountDownLatch(1);
         Thread letGo = new Thread(() -> {
             try {
-                Thread.sleep(WriterLock.IN_PROCESS_GRACE_MS / 5); // the holder's close, on another thread
+                asking.await(); // the holder's close, on another thread, once the writer below is about to ask
+                Thread.sleep(50);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             held.close();
         });
         letGo.start();
+        assertThat(held.held()).isTrue();
+        asking.countDown();
         try (ChronicleJournal next = writer(dir)) {
             assertThat(held.held()).isFalse();
             next.append(numbered(1));
@@ -145,7 +149,7 @@ class WriterLockIT {
         WriterLock opener = journal.retainLock();
         Thread openerThread = new Thread(() -> { // as ExecutorBootstrap's opener: woken, finds it cancelled, lets go
             try {
-                hurried.await();
+                hurried.await(30, java.util.concurrent.TimeUnit.SECONDS);
                 Thread.sleep(100); // still busy a moment in the journal's files
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
