@@ -41,7 +41,7 @@ import net.openhft.chronicle.wire.UnrecoverableTimeoutException;
  * }</pre>
  *
  * <p>Threading: one thread at a time (the runtime's driver loop); the appender is created on first
- * append, so the journal may be opened on another thread. One process per directory.
+ * append, so the journal may be opened on another thread. One writer per directory ({@link WriterLock}).
  *
  * <p>Durability: an appended record is in the memory-mapped file and survives kill -9; a record
  * torn by a crash mid-write is never replayed. {@link #sync} fsyncs every cycle file written since
@@ -130,9 +130,7 @@ public final class ChronicleJournal implements Journal {
         try {
             return open(dir, options, lock);
         } catch (RuntimeException | Error e) {
-            if (lock != null) {
-                lock.close();
-            }
+            WriterLock.release(lock);
             throw e;
         }
     }
@@ -397,9 +395,7 @@ public final class ChronicleJournal implements Journal {
                 space.close();
                 queue.close();
             } finally {
-                if (lock != null) {
-                    lock.close();
-                }
+                WriterLock.release(lock);
             }
         }
     }

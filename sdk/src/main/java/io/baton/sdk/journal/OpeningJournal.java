@@ -155,9 +155,7 @@ public final class OpeningJournal implements Journal {
     }
 
     private void releaseLock() {
-        if (lock != null) {
-            lock.close();
-        }
+        WriterLock.release(lock);
     }
 
     /** {@link CycleReader#dropHeaderlessTail}, logged; a failure is left to the queue's opening to report. */

@@ -183,6 +183,13 @@ public final class WriterLock implements AutoCloseable {
         }
     }
 
+    /** Closes {@code share} if there is one (a reader's journal has none). */
+    static void release(WriterLock share) {
+        if (share != null) {
+            share.close();
+        }
+    }
+
     /** Whether the lock is held (this share or another one open). */
     public boolean held() {
         synchronized (held) {
