@@ -142,21 +142,8 @@ public final class WriterLock implements AutoCloseable {
      * the journal's files); returns whether it is. An interrupt ends the wait (the flag stays set).
      */
     public boolean awaitOthers(long timeoutMs) {
-        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
         synchronized (held) {
-            while (!closed && held.shares > 1) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                try {
-                    held.wait(Math.max(1, left / 1_000_000L));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-            return !closed && held.shares == 1;
+            return waitOn(held, () -> closed || held.shares <= 1, timeoutMs) && !closed && held.shares == 1;
         }
     }
 
@@ -212,22 +199,30 @@ public final class WriterLock implements AutoCloseable {
      * its opening cancelled) when the same process starts a writer again.
      */
     private static boolean claimInThisProcess(Path file, Held mine) {
-        long deadline = System.nanoTime() + IN_PROCESS_GRACE_MS * 1_000_000L;
         synchronized (HELD) {
-            while (HELD.putIfAbsent(file, mine) != null) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                try {
-                    HELD.wait(Math.max(1, left / 1_000_000L));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-            return true;
+            return waitOn(HELD, () -> HELD.putIfAbsent(file, mine) == null, IN_PROCESS_GRACE_MS);
         }
+    }
+
+    /**
+     * Waits on {@code monitor}, which the caller holds, until {@code done} (checked under it) is true, at most
+     * {@code timeoutMs}; false on the timeout or an interrupt (the flag stays set).
+     */
+    private static boolean waitOn(Object monitor, java.util.function.BooleanSupplier done, long timeoutMs) {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        while (!done.getAsBoolean()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            try {
+                monitor.wait(Math.max(1, left / 1_000_000L));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void unclaim(Path file, Held held) {

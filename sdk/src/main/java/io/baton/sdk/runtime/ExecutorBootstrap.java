@@ -218,6 +218,7 @@ public final class ExecutorBootstrap {
                         openNow.await(OPEN_QUEUE_BY_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
                     }
                     if (opening.isDone()) {
+                        share.close();
                         return; // closed before it was needed
                     }
                     Journal opened = share.heldBy(ChronicleJournal.open(journalDir,
@@ -234,10 +235,6 @@ public final class ExecutorBootstrap {
                         share.close(); // before the failure's callbacks run here: they stop the executor
                     }
                     opening.completeExceptionally(e);
-                } finally {
-                    if (!handedOver) {
-                        share.close();
-                    }
                 }
             }).start();
         } catch (RuntimeException | Error e) { // no thread (a factory's null, or none to be had): the share is ours
