@@ -6,10 +6,13 @@ import io.baton.proto.ExecutorState;
 import io.baton.proto.NodeState;
 import io.baton.proto.RefusedSubscription;
 import io.baton.proto.ReservationState;
+import io.baton.proto.ResourceList;
 import io.baton.proto.TaskStatus;
 import io.baton.sdk.client.BatonClient;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -84,8 +87,10 @@ final class StatusCommand implements Callable<Integer> {
                 row = withNode;
             }
             execs.add(row);
+            Map<String, ResourceList> held = new HashMap<>();
+            e.getTaskResourcesList().forEach(h -> held.put(h.getTaskId(), h.getResources()));
             for (TaskStatus t : e.getTasksList()) {
-                tasks.add(new String[] {t.getTaskId().getValue(), id, t.getState().name(), taskResources(s, e, t),
+                tasks.add(new String[] {t.getTaskId().getValue(), id, t.getState().name(), taskResources(s, held, t),
                     t.getReplacementId().getValue().isEmpty() ? "-" : t.getReplacementId().getValue(),
                     t.getMessage().isEmpty() ? "-" : CliException.oneLine(t.getMessage())});
             }
@@ -128,10 +133,10 @@ final class StatusCommand implements Callable<Integer> {
      * A held task's resources come from the executor's entry; a replacement's new task's from its reservation;
      * a replacement's old task's are in the reservation's pool (shown in the replacements table).
      */
-    private static String taskResources(NodeState s, ExecutorState e, TaskStatus t) {
-        var held = e.getTaskResourcesMap().get(t.getTaskId().getValue());
-        if (held != null) {
-            return Format.resources(held.getResourcesList());
+    private static String taskResources(NodeState s, Map<String, ResourceList> held, TaskStatus t) {
+        ResourceList mine = held.get(t.getTaskId().getValue());
+        if (mine != null) {
+            return Format.resources(mine.getResourcesList());
         }
         for (ReservationState r : s.getReservationsList()) {
             if (r.getNewTaskId().equals(t.getTaskId())) {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.util.JsonFormat;
 import io.baton.proto.NodeState;
+import io.baton.resources.Resources;
 import io.baton.samples.worker.WorkerExecutor;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +50,7 @@ class FrameworkCommandsIT {
         assertThat(table.out()).contains("total      cpus:4;mem:4096").contains("free").contains("allocated")
                 .contains("reserved").contains("offered")
                 .containsPattern("workers\\s+yes\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\s+\\d+\\s+cpus:0.6;mem:96")
-                .containsPattern("s1\\s+workers\\s+TASK_RUNNING");
+                .containsPattern("s1\\s+workers\\s+TASK_RUNNING\\s+cpus:0.5;mem:64\\s");
 
         CliNode.Run json = node.baton("status", "--json");
         assertThat(json.exit()).as(json.err()).isZero();
@@ -57,6 +58,13 @@ class FrameworkCommandsIT {
         JsonFormat.parser().merge(json.out(), parsed);
         assertThat(parsed.getExecutors(0).getExecutorId().getValue()).isEqualTo("workers");
         assertThat(parsed.getExecutors(0).getTasks(0).getTaskId().getValue()).isEqualTo("s1");
+        assertThat(json.out()).as("a held task's resources: a list of task id and resources")
+                .containsPattern("\"taskResources\": \\[\\{\\s+\"taskId\": \"s1\",\\s+\"resources\": \\{");
+        assertThat(parsed.getExecutors(0).getTaskResourcesList()).singleElement().satisfies(h -> {
+            assertThat(h.getTaskId()).isEqualTo("s1");
+            assertThat(Resources.fromProto(h.getResources().getResourcesList()))
+                    .isEqualTo(Resources.parse("cpus:0.5;mem:64"));
+        });
     }
 
     /** Issue 11: a refused launch held the offer it asked for on its own for 30 s; the next launch found it taken. */

@@ -94,6 +94,8 @@ class LiveViewIT {
         browser.navigate("http://127.0.0.1:" + port + "/");
         within(15).untilAsserted(() -> assertThat(data("#tasks tr[data-task=\"live1\"]", "state"))
                 .isEqualTo("TASK_RUNNING"));
+        assertThat(text("#tasks tr[data-task=\"live1\"] td:nth-child(4)")).as("the resources the task holds")
+                .isEqualTo("cpus:0.5;mem:64");
         assertThat(text("#inflight")).isEqualTo("none");
 
         CliNode.Background first = replace("live1", "live2", "r-live");

@@ -2,6 +2,7 @@ package io.baton.shim.core;
 
 import io.baton.proto.ExecutorID;
 import io.baton.proto.ExecutorState;
+import io.baton.proto.HeldTask;
 import io.baton.proto.NodeState;
 import io.baton.proto.ResourceList;
 import io.baton.resources.Resources;
@@ -13,7 +14,6 @@ import io.baton.proto.TaskStatus;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -136,7 +136,7 @@ final class NodeStates {
                 .addAllLimits((c == null ? Resources.empty() : c.applied()).toProto()).addAllTasks(e.latest())
                 .addAllTasks(replacing(l, e, mine))
                 .setContainer(c == null ? isolatorKind : c.description())
-                .putAllTaskResources(taskResources(e, lists)).build();
+                .addAllTaskResources(taskResources(e, lists)).build();
     }
 
     /**
@@ -157,10 +157,10 @@ final class NodeStates {
         return out;
     }
 
-    private static Map<String, ResourceList> taskResources(ExecutorView e, Map<Resources, ResourceList> lists) {
-        Map<String, ResourceList> out = new LinkedHashMap<>();
-        e.taskResources().forEach((id, r) -> out.put(id, lists.computeIfAbsent(r,
-                k -> ResourceList.newBuilder().addAllResources(k.toProto()).build())));
+    private static List<HeldTask> taskResources(ExecutorView e, Map<Resources, ResourceList> lists) {
+        List<HeldTask> out = new ArrayList<>(e.taskResources().size());
+        e.taskResources().forEach((id, r) -> out.add(HeldTask.newBuilder().setTaskId(id).setResources(
+                lists.computeIfAbsent(r, k -> ResourceList.newBuilder().addAllResources(k.toProto()).build())).build()));
         return out;
     }
 }

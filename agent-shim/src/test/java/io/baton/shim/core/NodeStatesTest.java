@@ -63,7 +63,7 @@ class NodeStatesTest {
         // a task launched on e2: its tasks, task resources and limits
         f.launch(FW, "e2", task("t2", "cpus:0.5;mem:64"), f.offer(FW, "cpus:0.5;mem:64"));
         ExecutorState e2 = executor(state(), "e2");
-        assertThat(e2.getTaskResourcesMap()).containsOnlyKeys("t2");
+        assertThat(e2.getTaskResourcesList()).extracting(h -> h.getTaskId()).containsExactly("t2");
         assertThat(Resources.fromProto(e2.getLimitsList())).isEqualTo(Resources.parse("cpus:0.6;mem:96"));
         assertThat(executor(state(), "e1")).isSameAs(executor(second, "e1"));
 
@@ -72,7 +72,7 @@ class NodeStatesTest {
                 .setReplacementId(ReplacementID.newBuilder().setValue("r1"))
                 .setOldTaskId(TaskID.newBuilder().setValue("t1")).setNewTask(task("t3", "cpus:1;mem:128"))));
         ExecutorState e1 = executor(state(), "e1");
-        assertThat(e1.getTaskResourcesMap()).as("t1 is in the pool, no longer held").isEmpty();
+        assertThat(e1.getTaskResourcesList()).as("t1 is in the pool, no longer held").isEmpty();
         assertThat(status(e1, "t1")).as("the draining old task is still listed").isNotNull();
         assertThat(Resources.fromProto(e1.getLimitsList())).isEqualTo(Resources.parse("cpus:1.1;mem:160"));
 

@@ -29,8 +29,8 @@ class StateEncodingTest {
         for (int i = 0; i < tasks; i++) {
             String t = id + "-t" + i + "-é"; // a non-ASCII id: sizes are in bytes, not chars
             b.addTasks(TaskStatus.newBuilder().setTaskId(TaskID.newBuilder().setValue(t)).setState(state));
-            b.putTaskResources(t, ResourceList.newBuilder().addAllResources(Resources.parse("cpus:0.1;mem:32")
-                    .toProto()).build());
+            b.addTaskResources(io.baton.proto.HeldTask.newBuilder().setTaskId(t).setResources(ResourceList.newBuilder()
+                    .addAllResources(Resources.parse("cpus:0.1;mem:32").toProto())));
         }
         return b.build();
     }
