@@ -121,13 +121,8 @@ final class ChildJvm implements AutoCloseable {
 
     /** CPU time the child has used so far (user + system, all its threads), in ms, from /proc (Linux). */
     long cpuMillis() throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // the command may hold spaces
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000 / CLOCK_TICKS;
+        return ProcUsage.cpuMs(pid());
     }
-
-    /** USER_HZ of /proc/PID/stat: 100 on every Linux architecture Java runs on. */
-    private static final long CLOCK_TICKS = 100;
 
     /**
      * The child's live heap in bytes: {@code jcmd PID GC.class_histogram} runs a full GC first and then counts

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -51,6 +50,13 @@ final class RecoveryBench {
         static final Variant LOGBACK_SETUP = new Variant("logback-setup",
                 "SLF4J and logback set up the way they find (`-Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider`)",
                 List.of("-Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider"));
+        /**
+         * The heap in transparent huge pages (where the kernel gives them on request, as here): fewer first touches of
+         * fresh memory, for more resident memory. Not bin/baton's default; an operator's BATON_JAVA_OPTS.
+         */
+        static final Variant HUGE_PAGES = new Variant("thp",
+                "the heap in transparent huge pages (`BATON_JAVA_OPTS=-XX:+UseTransparentHugePages`)",
+                List.of("-XX:+UseTransparentHugePages"));
         /** {@code baton executor}'s arguments parsed by picocli, as before 2026-12-06 (the launcher's row). */
         static final Variant PICOCLI = new Variant("picocli",
                 "arguments parsed by picocli (`-Dbaton.cli.quickExecutor=false`)",
@@ -122,7 +128,7 @@ final class RecoveryBench {
                             Row.of(100_000).with(Variant.SERIAL).with(Variant.NATIVE_POSIX),
                             new Row(100_000, 1L << 20, false),
                             Row.launched(100_000).with(Variant.NO_CDS).with(Variant.PICOCLI).with(Variant.LOGBACK_SETUP)
-                                    .with(Variant.QUEUE_AT_START).with(Variant.SERIAL)), 3, 8, 300_000);
+                                    .with(Variant.QUEUE_AT_START).with(Variant.SERIAL).with(Variant.HUGE_PAGES)), 3, 8, 300_000);
         }
     }
 
@@ -139,9 +145,11 @@ final class RecoveryBench {
      * @param answering   re-subscribed → a task launched on it is RUNNING
      * @param queueOpen   runtime start → the journal's Chronicle queue open (on its own thread; empty for an executor
      *                    that does not log it)
+     * @param usage       what each restarted process had used when it was seen re-subscribed
      */
     record Size(Row row, long records, long replayed, Dist fromProcess, Dist fromRuntime, Dist opening,
-            Dist recovering, Dist subscribing, Dist answering, Dist queueOpen, String fillErrors, String failure) {
+            Dist recovering, Dist subscribing, Dist answering, Dist queueOpen, List<ProcUsage> usage, String fillErrors,
+            String failure) {
     }
 
     /**
@@ -150,8 +158,9 @@ final class RecoveryBench {
      * @param launcher     the same as bin/baton starts a JVM (its flags, the JVM's default collector and heap, the
      *                     CLI's jar first on the class path); empty without a launcher row
      * @param launcherCds  that with bin/baton's AppCDS archive mapped
+     * @param freshPageUs  this machine's cost of a fresh 4 KiB page ({@link ProcUsage#freshPageMicros})
      */
-    record Result(Plan plan, List<Size> sizes, Dist bare, Dist launcher, Dist launcherCds) {
+    record Result(Plan plan, List<Size> sizes, Dist bare, Dist launcher, Dist launcherCds, double freshPageUs) {
     }
 
     private final Plan plan;
@@ -166,7 +175,7 @@ final class RecoveryBench {
     public static void main(String[] args) throws Exception {
         Path dir = Files.createTempDirectory("baton-bench-recovery");
         try {
-            System.out.println(markdown(new RecoveryBench(Plan.of(List.of(args).contains("--smoke")), dir).run()));
+            System.out.println(RecoveryReport.markdown(new RecoveryBench(Plan.of(List.of(args).contains("--smoke")), dir).run()));
         } finally {
             Harness.deleteTree(dir);
         }
@@ -192,7 +201,7 @@ final class RecoveryBench {
                     "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
             launcherCds = bare(n, () -> ChildJvm.command(mapped, Map.of(), dir.resolve("bare.log")));
         }
-        return new Result(plan, out, bare, launcher, launcherCds);
+        return new Result(plan, out, bare, launcher, launcherCds, ProcUsage.freshPageMicros());
     }
 
     /** One row: its journal filled once, then restarted from copies of it (each variant per rep, alternating). */
@@ -212,7 +221,11 @@ final class RecoveryBench {
         String failure = null;
         List<Row> variants = row.variants();
         List<List<RestartTimeline>> restarts = new ArrayList<>();
-        variants.forEach(v -> restarts.add(new ArrayList<>()));
+        List<List<ProcUsage>> used = new ArrayList<>();
+        variants.forEach(v -> {
+            restarts.add(new ArrayList<>());
+            used.add(new ArrayList<>());
+        });
         String jfr = System.getenv("BATON_BENCH_JFR");
         if (jfr == null) {
             jfr = System.getenv("BATON_BENCH_KEEP");
@@ -246,12 +259,14 @@ final class RecoveryBench {
                 long t0 = Harness.nowUs();
                 ChildJvm child;
                 long subscribed;
+                ProcUsage usage;
                 try {
                     Started started = row.launcher()
                             ? launched(node, id, restart, base.resolve(name + ".log"), opts, variants.get(v).env())
                             : executor(node, id, row, restart, base.resolve(name + ".log"), opts);
                     child = started.child();
                     subscribed = started.subscribedUs();
+                    usage = started.usage();
                 } catch (IllegalStateException e) {
                     failure = errors(e.getMessage(), " could not recover from its journal in ");
                     failure = failure == null ? e.getMessage().lines().findFirst().orElse("?") : failure;
@@ -264,6 +279,9 @@ final class RecoveryBench {
                     awaitQueueOpen(child); // it opens after the subscription since 2026-12-06: its line comes later
                     try {
                         restarts.get(v).add(RestartTimeline.of(t0, child.output(), subscribed, answered));
+                        if (usage.known()) {
+                            used.get(v).add(usage);
+                        }
                     } catch (IllegalStateException e) {
                         failure = e.getMessage().lines().findFirst().orElse("?");
                     }
@@ -289,7 +307,7 @@ final class RecoveryBench {
                     dist(logged, RestartTimeline::recovering), dist(logged, RestartTimeline::subscribing),
                     dist(all, RestartTimeline::answering),
                     dist(all.stream().filter(RestartTimeline::hasQueueOpen).toList(), RestartTimeline::queueOpen),
-                    fillErrors, failure));
+                    used.get(v), fillErrors, failure));
         }
         return out;
     }
@@ -312,7 +330,7 @@ final class RecoveryBench {
         ChildJvm child = ChildJvm.command(List.of(Launcher.path().toString(), "executor", "worker", "--id", id, "--work-dir",
                 work.toString(), "--shim", node.config.executorSocket().toString()), all, log);
         try {
-            return new Started(child, node.awaitSubscribed(id, child.pid(), 60_000, child));
+            return Started.when(child, node.awaitSubscribed(id, child.pid(), 60_000, child));
         } catch (Exception | Error e) {
             child.kill9();
             throw e;
@@ -379,7 +397,10 @@ final class RecoveryBench {
     }
 
     /** An executor started, and when the shim accepted its subscription (epoch µs, the shim's clock). */
-    private record Started(ChildJvm child, long subscribedUs) {
+    private record Started(ChildJvm child, long subscribedUs, ProcUsage usage) {
+        static Started when(ChildJvm child, long subscribedUs) {
+            return new Started(child, subscribedUs, ProcUsage.of(child.pid())); // at the poll that saw it subscribed
+        }
     }
 
     /** Starts the executor and returns once the shim lists it subscribed ({@link Node#awaitSubscribed}). */
@@ -393,101 +414,10 @@ final class RecoveryBench {
                 node.config.executorSocket().toString()));
         ChildJvm child = ChildJvm.start(RecoveryChild.class.getName(), log, opts, args.toArray(String[]::new));
         try {
-            return new Started(child, node.awaitSubscribed(id, child.pid(), 60_000, child));
+            return Started.when(child, node.awaitSubscribed(id, child.pid(), 60_000, child));
         } catch (Exception | Error e) {
             child.kill9();
             throw e;
         }
-    }
-
-    /** The report's section. */
-    static String markdown(Result r) {
-        StringBuilder b = new StringBuilder();
-        b.append("## Executor recovery after SIGKILL, against journal size\n\n");
-        b.append("The worker sample in its own JVM (`").append(ChildJvm.OPTIONS)
-                .append("`) wrote its journal through real replacements (").append(r.plan().chains())
-                .append(" tasks replaced over and over at once, PROCESS durability) behind a real shim and was killed "
-                        + "with SIGKILL once its latest checkpoint was recorded (the journal records a checkpoint on a "
-                        + "thread of its own, tens of ms after appending it; killed in between, a restart replays from "
-                        + "the checkpoint before); then ").append(r.plan().reps()).append(" times, each from a pristine copy of "
-                        + "the journal, a new executor process (same id) was started on it: by default the benchmark's own main "
-                        + "(`RecoveryChild`, this module's class path, no class-data archive); in the rows that say "
-                        + "so, as an operator starts one, `bin/baton executor worker` (process start is bash's: "
-                        + "bin/baton's checks, then java with the CLI's one jar and the AppCDS archive bin/baton made "
-                        + "for it, the JVM's default collector and heap). *Runtime start* is when the JVM is up and the "
-                        + "executor's main begins (before the journal opens; for bin/baton, when `ExecutorBootstrap` "
-                        + "started, from its log line saying when the queue opened); *re-subscribed* "
-                        + "is when the shim accepted the new process's subscription (the shim's own time of it, "
-                        + "`subscribed_at_us` in its STATE, polled every " + Node.POLL_MS + " ms: a poll every ms, "
-                        + "as until 2026-12-06, took the restarting executor's CPU on two cores); "
-                        + "*answering*: a task launched on it then reported RUNNING. The phases in between come from "
-                        + "the executor's log (ms resolution): *before recovery* runs from runtime start to the "
-                        + "beginning of recovery, *replay + recover* is the SDK's own \"recovered in N ms\". Replay "
-                        + "reads the cycle files directly; the journal's Chronicle queue opens on a thread of its own "
-                        + "after the first subscription (*queue open*, from runtime start; at the start, waited for "
-                        + "before the subscription, in the row that says so), and until then every step writes the "
-                        + "records it acts on to a file of its own first (`pending.rec`, docs/RELIABILITY.md). The SDK "
-                        + "checkpoints every 10,000 appended records, so recovery replays only the records from the "
-                        + "latest checkpoint on (column *replayed*). Times in ms, p50 / max.\n\n");
-        b.append("| journal records | journal options | replayed | n | process start → re-subscribed | runtime start → "
-                + "re-subscribed | of which: before recovery | replay + recover | connect + subscribe | "
-                + "re-subscribed → answering | runtime start → queue open |\n");
-        b.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
-        for (Size s : r.sizes()) {
-            b.append("| ").append(s.records()).append(" | ").append(s.row().options()).append(" | ")
-                    .append(s.replayed()).append(" | ").append(s.fromRuntime().us().length).append(" | ");
-            if (s.failure() != null) {
-                b.append(s.failure().startsWith("no AppCDS archive") ? "**no AppCDS archive** | | | | | | |\n"
-                        : "**did not recover** | | | | | | |\n");
-            } else {
-                for (Dist d : List.of(s.fromProcess(), s.fromRuntime(), s.opening(), s.recovering(), s.subscribing(),
-                        s.answering())) {
-                    b.append(pm(d)).append(" | ");
-                }
-                b.append(s.queueOpen().us().length == 0 ? "–" : pm(s.queueOpen())).append(" | ");
-                b.setLength(b.length() - 1);
-                b.append('\n');
-            }
-        }
-        b.append('\n');
-        b.append("A bare JVM start — a main that prints and exits, process start to exit, n = ")
-                .append(r.bare().us().length).append(": with the JVM, flags and options of the rows without bin/baton, ")
-                .append(pm(r.bare())).append(" ms");
-        if (r.launcher().us().length > 0) {
-            b.append("; as bin/baton starts a JVM (its flags, the default collector and heap, the CLI's jar on the class "
-                    + "path), ").append(pm(r.launcher())).append(" ms, and with bin/baton's AppCDS archive mapped, ")
-                    .append(pm(r.launcherCds())).append(" ms");
-        }
-        b.append(".\n");
-        for (Size s : r.sizes()) {
-            Dist base = s.row().launcher() ? r.launcher() : r.bare();
-            if (s.failure() == null && s.fromProcess().us().length > 0 && base.us().length > 0) {
-                b.append("- ").append(s.records()).append(" records, ").append(s.row().options())
-                        .append(": process start → re-subscribed is ").append(String.format(Locale.ROOT, "%.1f",
-                                s.fromProcess().p50() / (double) base.p50())).append("× a bare JVM start (p50)")
-                        .append(!s.row().launcher() ? "" : String.format(Locale.ROOT, ", %.1f× one with the archive",
-                                s.fromProcess().p50() / (double) r.launcherCds().p50())).append("\n");
-            }
-        }
-        b.append('\n');
-        for (Size s : r.sizes()) {
-            if (s.fillErrors() != null) {
-                b.append("- ").append(s.records()).append(" records, ").append(s.row().options())
-                        .append(": while writing the journal, the executor's driver loop failed a step ")
-                        .append(s.fillErrors().replace("|", "\\|")).append("\n");
-            }
-            if (s.failure() != null) {
-                b.append("- ").append(s.records()).append(" records, ").append(s.row().options())
-                        .append(s.failure().startsWith("no AppCDS archive") ? ": " : ": the restarted executor could not "
-                                + "recover: ").append(s.failure().replace("|", "\\|"))
-                        .append("\n");
-            }
-        }
-        b.append('\n');
-        return b.toString();
-    }
-
-    private static String pm(Dist d) {
-        return d.us().length == 0 ? "–" : String.format(Locale.ROOT, "%.1f / %.1f", d.p50() / 1e3, d.max() / 1e3);
     }
 }

@@ -171,7 +171,7 @@ final class Report {
         StringBuilder b = new StringBuilder();
         b.append(HttpDowntime.markdown(http, svgName));
         b.append(SideBySide.markdown(http));
-        b.append(RecoveryBench.markdown(recovery));
+        b.append(RecoveryReport.markdown(recovery));
         b.append("## Against the targets, continued (DESIGN.md §10)\n\n");
         b.append("| Metric | Measured | Target |\n|---|---|---|\n");
         for (HttpDowntime.Scenario s : http.scenarios()) {
