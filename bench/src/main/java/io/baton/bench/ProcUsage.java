@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * What a process had used at one moment, from /proc (Linux): CPU time of all its threads, of the JIT's compiler
- * threads ({@code C1 CompilerThre}, {@code C2 CompilerThre}) and of the collector's ({@code GC Thread#N}, {@code G1 …}),
- * in ms, and the minor page faults it took (a first touch of a page of memory: fresh memory the kernel must find and
+ * threads ({@code C1 CompilerThre}, {@code C2 CompilerThre}) and of the VM's and the collector's ({@code VM Thread},
+ * where SerialGC collects and the VM's other safepoint work runs; G1's {@code GC Thread#N} and {@code G1 …}), in ms, and the minor page faults it took (a first touch of a page of memory: fresh memory the kernel must find and
  * zero, or a page of a mapped file). Where /proc cannot be read, {@link #NONE}.
  */
 record ProcUsage(long cpuMs, long jitMs, long gcMs, long minorFaults) {
@@ -38,7 +38,7 @@ record ProcUsage(long cpuMs, long jitMs, long gcMs, long minorFaults) {
                     }
                     if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
                         jit += f[1];
-                    } else if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
+                    } else if (name.equals("VM Thread") || name.startsWith("GC Thread") || name.startsWith("G1 ")) {
                         gc += f[1];
                     }
                 }
@@ -90,28 +90,30 @@ record ProcUsage(long cpuMs, long jitMs, long gcMs, long minorFaults) {
     }
 
     /**
-     * The table of what each row's restarts had used when seen re-subscribed (p50 of each column on its own), and
-     * what that many first touches cost at {@code freshPageUs}.
+     * The table of what each row's restarts had used when seen re-subscribed (p50 of each column on its own), after
+     * this machine's cost of a fresh page ({@code freshPageUs}).
      */
     static String table(java.util.Map<String, List<ProcUsage>> rows, double freshPageUs) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(java.util.Locale.ROOT, "What each restart had used when the benchmark saw it "
                 + "re-subscribed (read from /proc at the poll that saw it, so up to one poll late; p50 of each column). "
                 + "The CPU is all the process's threads: on two cores it can exceed the wall-clock time, and what the "
-                + "JIT's compilers and the collector take runs beside the executor's own threads. This machine's cost "
-                + "of a fresh 4 KiB page, measured in the same run (allocating and zeroing 32 MiB no one had touched, "
-                + "median of 3): %.1f µs.%n%n", freshPageUs));
-        b.append("| restart | n | CPU, all threads (ms) | of which JIT compilers | of which collector | minor page faults "
-                + "| page faults × a fresh page's cost (ms) |\n|---|---|---|---|---|---|---|\n");
+                + "JIT's compilers take runs beside the executor's own threads. *VM and collector*: the VM thread "
+                + "(where SerialGC collects, the executor's threads stopped) and G1's threads. A minor page fault is a "
+                + "first touch of a page: fresh memory the kernel must find and zero (a 2 MiB one for a heap in "
+                + "transparent huge pages), or a page of a mapped file such as the class-data archive. This machine's "
+                + "cost of a fresh 4 KiB page, measured in the same run (allocating and zeroing 32 MiB no one had "
+                + "touched, median of 3): %.1f µs.%n%n", freshPageUs));
+        b.append("| restart | n | CPU, all threads (ms) | of which JIT compilers | of which VM and collector "
+                + "| minor page faults |\n|---|---|---|---|---|---|\n");
         rows.forEach((label, used) -> {
             if (used.isEmpty()) {
                 return;
             }
-            long faults = p50(used, ProcUsage::minorFaults);
             b.append("| ").append(label).append(" | ").append(used.size()).append(" | ")
                     .append(p50(used, ProcUsage::cpuMs)).append(" | ").append(p50(used, ProcUsage::jitMs)).append(" | ")
-                    .append(p50(used, ProcUsage::gcMs)).append(" | ").append(faults).append(" | ")
-                    .append(String.format(java.util.Locale.ROOT, "%.0f", faults * freshPageUs / 1e3)).append(" |\n");
+                    .append(p50(used, ProcUsage::gcMs)).append(" | ").append(p50(used, ProcUsage::minorFaults))
+                    .append(" |\n");
         });
         return b.append('\n').toString();
     }

@@ -260,6 +260,7 @@ final class RecoveryBench {
                 ChildJvm child;
                 long subscribed;
                 ProcUsage usage;
+                long readUs;
                 try {
                     Started started = row.launcher()
                             ? launched(node, id, restart, base.resolve(name + ".log"), opts, variants.get(v).env())
@@ -267,6 +268,7 @@ final class RecoveryBench {
                     child = started.child();
                     subscribed = started.subscribedUs();
                     usage = started.usage();
+                    readUs = started.readUs();
                 } catch (IllegalStateException e) {
                     failure = errors(e.getMessage(), " could not recover from its journal in ");
                     failure = failure == null ? e.getMessage().lines().findFirst().orElse("?") : failure;
@@ -275,7 +277,7 @@ final class RecoveryBench {
                 }
                 try {
                     node.launch(id, JournalFill.task(id + "-probe-" + name)).get(30, TimeUnit.SECONDS);
-                    long answered = Harness.nowUs();
+                    long answered = Harness.nowUs() - readUs; // the launch waited for the read of /proc
                     awaitQueueOpen(child); // it opens after the subscription since 2026-12-06: its line comes later
                     try {
                         restarts.get(v).add(RestartTimeline.of(t0, child.output(), subscribed, answered));
@@ -397,9 +399,12 @@ final class RecoveryBench {
     }
 
     /** An executor started, and when the shim accepted its subscription (epoch µs, the shim's clock). */
-    private record Started(ChildJvm child, long subscribedUs, ProcUsage usage) {
+    private record Started(ChildJvm child, long subscribedUs, ProcUsage usage, long readUs) {
+        /** With what it had used at the poll that saw it subscribed, and how long reading that took (µs). */
         static Started when(ChildJvm child, long subscribedUs) {
-            return new Started(child, subscribedUs, ProcUsage.of(child.pid())); // at the poll that saw it subscribed
+            long t0 = System.nanoTime();
+            ProcUsage usage = ProcUsage.of(child.pid());
+            return new Started(child, subscribedUs, usage, (System.nanoTime() - t0) / 1_000);
         }
     }
 

@@ -17,7 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code ExecutorState.task_resources} was a {@code map<string, ResourceList>} until 2026-12-07 and is a list of
+ * {@code ExecutorState.task_resources} was a {@code map<string, ResourceList>} until 2026-12-06 and is a list of
  * {@link HeldTask} since: peers of either version read what the other writes. The old shape is declared here as protobuf
  * declares a map (a nested entry message of key = 1 and value = 2, marked as a map entry) and read through
  * {@link DynamicMessage}, so the map's own parsing is what is checked.
