@@ -99,7 +99,15 @@ final class ScaleReport {
                 .append(f(s.killedToStart())).append(" ms; ").append(n((int) s.failedConnects()))
                 .append(" connection attempts failed while the shim was away; tasks known after: ")
                 .append(n(s.tasksAfter())).append("; the new shim's CPU time until then, JVM start included: ")
-                .append(n((int) s.shimCpuMs())).append(" ms) | ≤ 5,000 ms |\n");
+                .append(usage(s.atAll())).append(", of which by listening ").append(usage(s.atReady()))
+                .append(") | ≤ 5,000 ms |\n");
+    }
+
+    /** A shim's CPU (all threads; the JIT's compilers, the VM thread and collector apart) and minor page faults. */
+    private static String usage(ProcUsage u) {
+        return !u.known() ? "unknown" : n((int) u.cpuMs()) + " ms (the JIT's compilers " + n((int) u.jitMs())
+                + " ms, the VM thread and collector " + n((int) u.gcMs()) + " ms; " + n((int) u.minorFaults())
+                + " minor page faults)";
     }
 
     private static String ratio(Dist lo, Dist hi) {

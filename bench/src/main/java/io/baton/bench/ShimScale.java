@@ -55,7 +55,8 @@ final class ShimScale {
 
     /** The storm (ms): kill → new process, process start → listening, listening → first and last re-subscribed. */
     record Storm(int resubscribed, double killedToStart, double startToReady, double readyToFirst, double readyToAll,
-            double startToAll, int tasksAfter, Dist readyToEach, long failedConnects, long shimCpuMs) {
+            double startToAll, int tasksAfter, Dist readyToEach, long failedConnects, ProcUsage atReady,
+            ProcUsage atAll) {
     }
 
     /**
@@ -371,10 +372,11 @@ final class ShimScale {
         ChildJvm again = shim(run, work, extra);
         restarted = again;
         long ready = System.nanoTime();
+        ProcUsage atReady = ProcUsage.of(again.pid());
         {
             boolean all = execs.awaitSubscriptions(plan.phaseMillis());
             long end = System.nanoTime();
-            long cpu = again.cpuMillis();
+            ProcUsage atAll = ProcUsage.of(again.pid());
             sampleLoad();
             long first = execs.all().stream().mapToLong(e -> e.subscribedAtNs).filter(t -> t > killAt).min().orElse(end);
             long last = execs.all().stream().mapToLong(e -> e.subscribedAtNs).filter(t -> t > killAt).max().orElse(end);
@@ -387,7 +389,7 @@ final class ShimScale {
                     .map(e -> (e.subscribedAtNs - ready) / 1_000).toList());
             return new Storm(resubscribed, ms(start - killAt), ms(ready - start), ms(first - ready),
                     all ? ms(last - ready) : -1, all ? ms(last - start) : -1, after, each,
-                    execs.failedConnects.get() - failed0, cpu);
+                    execs.failedConnects.get() - failed0, atReady, atAll);
         }
     }
 

@@ -139,6 +139,11 @@ class HarnessSmokeIT {
         for (String row : new String[] {"5 \\| 0", "20 \\| 0", "50 \\| 0", "50 \\| 2,000"}) {
             assertThat(report).containsPattern("\\| " + row + " \\|( [0-9]+ / [0-9]+ \\|){5}\n");
         }
+        // ... each storm with the new shim's CPU and page faults, by listening and by the last re-subscription
+        assertThat(report).containsPattern("the new shim's CPU time until then, JVM start included: [0-9,]+ ms \\(the "
+                + "JIT's compilers [0-9,]+ ms, the VM thread and collector [0-9,]+ ms; [0-9,]+ minor page faults\\), of "
+                + "which by listening [0-9,]+ ms \\(the JIT's compilers [0-9,]+ ms, the VM thread and collector [0-9,]+ "
+                + "ms; [0-9,]+ minor page faults\\)\\) \\| ≤ 5,000 ms \\|");
         assertThat(report).doesNotContain("**not all re-subscribed**", "The shim refused a call");
         // and the profile findings behind the figures
         assertThat(report).contains("## Profiling: what was fixed, and why the remaining targets are missed");
