@@ -11,8 +11,9 @@ import java.util.List;
 /**
  * What a process had used at one moment, from /proc (Linux): CPU time of all its threads, of the JIT's compiler
  * threads ({@code C1 CompilerThre}, {@code C2 CompilerThre}) and of the VM's and the collector's ({@code VM Thread},
- * where SerialGC collects and the VM's other safepoint work runs; G1's {@code GC Thread#N} and {@code G1 …}), in ms, and the minor page faults it took (a first touch of a page of memory: fresh memory the kernel must find and
- * zero, or a page of a mapped file). Where /proc cannot be read, {@link #NONE}.
+ * where SerialGC collects and the VM's other safepoint work runs; G1's {@code GC Thread#N} and {@code G1 …}), in ms,
+ * and the minor page faults it took (a first touch of a page of memory: fresh memory the kernel must find and zero, or
+ * a page of a mapped file). Where /proc cannot be read, {@link #NONE}.
  */
 record ProcUsage(long cpuMs, long jitMs, long gcMs, long minorFaults) {
     static final ProcUsage NONE = new ProcUsage(-1, -1, -1, -1);

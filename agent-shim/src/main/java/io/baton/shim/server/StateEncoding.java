@@ -19,8 +19,8 @@ import java.util.Map;
  * Writes a STATE answer with each executor's bytes kept from the answer before. The core hands out the very same
  * {@link ExecutorState} message for an executor that did not change ({@code NodeStates}); protobuf would still
  * encode it again on every answer (each task's resources, entry by entry — a map until 2026-12-06 — and every
- * string), which was most of a 100,000-task STATE's CPU once building was cached. Here an executor message seen in the previous answer is
- * written from the bytes it had then.
+ * string), which was most of a 100,000-task STATE's CPU once building was cached. Here an executor message seen in
+ * the previous answer is written from the bytes it had then.
  *
  * <p>The bytes are the same message on the wire, only laid out differently: the state's executors come last in
  * it (protobuf readers take fields in any order and keep a repeated field's order), so a reader sees an equal
