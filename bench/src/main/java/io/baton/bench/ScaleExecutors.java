@@ -13,6 +13,7 @@ import io.baton.proto.TaskRecord;
 import io.baton.proto.TaskState;
 import io.baton.proto.TaskStatus;
 import io.baton.proto.Update;
+import io.baton.sdk.transport.ShimReappears;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -46,7 +47,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * Many lightweight executors in this JVM, each its own connection to the shim's executor Unix socket, all on
  * one Netty event loop. Each speaks the executor protocol itself: it subscribes (reporting the tasks it runs),
  * heartbeats at the interval the shim asks for, answers a LAUNCH with a RUNNING update and a KILL with a KILLED
- * one, and reconnects the way the SDK does (100 ms doubling to 5 s) when the connection drops. No journal and no
+ * one, and reconnects the way the SDK does when the connection drops: 100 ms doubling to 5 s, or at once when the
+ * shim's socket appears or changes meanwhile (the SDK's {@link ShimReappears}; one watch serves them all here, as
+ * each executor process has its own). No journal and no
  * replacement engine: this is the shim's load, not an executor's.
  *
  * <p>Threads: one event loop thread; every executor's state is touched on it only. {@link #call} may be used
@@ -69,7 +72,7 @@ final class ScaleExecutors implements AutoCloseable {
     final AtomicLong failedConnects = new AtomicLong();
     volatile String lastConnectFailure;
 
-    ScaleExecutors(Path socket) {
+    ScaleExecutors(Path socket) throws java.io.IOException {
         this.socket = socket;
         this.group = new MultiThreadIoEventLoopGroup(1, r -> {
             Thread t = new Thread(r, "bench-scale-executors");
@@ -77,6 +80,23 @@ final class ScaleExecutors implements AutoCloseable {
             return t;
         }, EpollIoHandler.newFactory());
         this.loop = group.next();
+        this.watch = ShimReappears.watch(socket, false);
+        loop.scheduleWithFixedDelay(this::lookForTheShim, 10, 10, TimeUnit.MILLISECONDS); // as the SDK looks
+    }
+
+    /** The shim's socket, watched the whole run (the SDK watches while it waits, which is when this one acts). */
+    private final ShimReappears watch;
+
+    /** On the loop: the shim's socket appeared or changed, so every executor waiting to reconnect tries now. */
+    private void lookForTheShim() {
+        if (watch.changed()) {
+            for (Exec e : executors) {
+                if (e.retry != null && e.channel == null) {
+                    e.backoffMs = 100;
+                    e.connect();
+                }
+            }
+        }
     }
 
     /** One executor: its connection, the tasks it runs, its calls in flight. */
@@ -86,6 +106,8 @@ final class ScaleExecutors implements AutoCloseable {
         private final Map<Long, CompletableFuture<ExecutorResponse>> pending = new HashMap<>();
         private long nextCid;
         private long backoffMs = 100;
+        /** The next attempt while it waits to reconnect, else null. */
+        private ScheduledFuture<?> retry;
         private Channel channel;
         private ScheduledFuture<?> heartbeat;
         /** System.nanoTime() of its latest successful subscription (0 before the first). */
@@ -98,6 +120,10 @@ final class ScaleExecutors implements AutoCloseable {
         private void connect() {
             if (!open) {
                 return;
+            }
+            if (retry != null) {
+                retry.cancel(false);
+                retry = null;
             }
             new Bootstrap().group(loop).channel(EpollDomainSocketChannel.class).handler(new ChannelInitializer<Channel>() {
                 @Override
@@ -119,7 +145,7 @@ final class ScaleExecutors implements AutoCloseable {
             if (open) {
                 long delay = backoffMs;
                 backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
-                loop.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+                retry = loop.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
             }
         }
 
@@ -299,6 +325,7 @@ final class ScaleExecutors implements AutoCloseable {
     @Override
     public void close() {
         open = false;
+        watch.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

@@ -29,6 +29,7 @@ import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.codec.protobuf.ProtobufDecoder;
 import io.netty.handler.codec.protobuf.ProtobufEncoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -45,8 +46,9 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link ShimConnection} over the shim's executor Unix socket (or its executor TCP port, with the
  * token: over TCP the shim cannot see who the peer is): length-prefixed protobuf frames,
- * calls correlated by id, reconnect with exponential backoff (100 ms doubling to 5 s), and a
- * heartbeat at the interval the shim asks for. One Netty IO thread. It says where it connects, what a failed
+ * calls correlated by id, reconnect with exponential backoff (100 ms doubling to 5 s) — or at once when the shim's
+ * socket or address file appears or changes while it waits ({@link ShimReappears}) — and a heartbeat at the interval
+ * the shim asks for. One Netty IO thread. It says where it connects, what a failed
  * attempt means ({@link ShimUnreachable}) without repeating itself ({@link ConnectRetries}), and when it is
  * connected.
  */
@@ -87,6 +89,11 @@ public final class NettyShimConnection implements ShimConnection {
     private final String socket;
     /** The Unix socket's path, to explain a failed connect ({@link ShimUnreachable}); null over TCP. */
     private final Path socketPath;
+    /**
+     * The file the shim announces itself by (the Unix socket, or the address file and its versions), watched while
+     * the connection waits to reconnect; null for a fixed TCP address.
+     */
+    private final Path announcedBy;
     /** What the retries say (touched on the IO thread only). */
     private final ConnectRetries retries;
     private final String token;
@@ -102,6 +109,13 @@ public final class NettyShimConnection implements ShimConnection {
     private boolean connecting;
     private long backoffMs = 100;
     private ScheduledFuture<?> heartbeat;
+    /** The next attempt while it waits (IO thread only). */
+    private ScheduledFuture<?> retry;
+    /** While it waits: the watch on {@link #announcedBy}, and the look at it every {@link #WATCH_LOOK_MS} (IO thread). */
+    private volatile ShimReappears watch;
+    private ScheduledFuture<?> watchLooks;
+    /** How often a waiting connection looks at what the watch queued (an in-memory queue: no system call). */
+    static final long WATCH_LOOK_MS = 10;
 
     private record Pending<T>(CompletableFuture<T> future, Function<ExecutorResponse, T> extract) {
         void complete(ExecutorResponse r) {
@@ -120,14 +134,15 @@ public final class NettyShimConnection implements ShimConnection {
 
     /** Over the shim's executor Unix socket, with its IO thread made by {@code threads}. */
     public NettyShimConnection(Path socket, ThreadFactory threads) {
-        this(fixed(new DomainSocketAddress(socket.toFile())), socket.toString(), socket, null, threads);
+        this(fixed(new DomainSocketAddress(socket.toFile())), socket.toString(), socket, socket, null, threads);
     }
 
-    private NettyShimConnection(java.util.function.Supplier<java.net.SocketAddress> address, String describe, Path socketPath, String token,
-            ThreadFactory threads) {
+    private NettyShimConnection(java.util.function.Supplier<java.net.SocketAddress> address, String describe,
+            Path socketPath, Path announcedBy, String token, ThreadFactory threads) {
         this.address = address;
         this.socket = describe;
         this.socketPath = socketPath;
+        this.announcedBy = announcedBy;
         this.retries = new ConnectRetries(describe, MAX_BACKOFF_MS);
         this.token = token;
         this.group = new MultiThreadIoEventLoopGroup(1, Objects.requireNonNull(threads, "thread factory"),
@@ -143,7 +158,7 @@ public final class NettyShimConnection implements ShimConnection {
     /** Like {@link #tcp(String, int, String)}, with the IO thread made by {@code threads}. */
     public static NettyShimConnection tcp(String host, int port, String token, ThreadFactory threads) {
         return new NettyShimConnection(fixed(new java.net.InetSocketAddress(host, port)), "tcp:" + host + ":" + port,
-                null, token, threads);
+                null, null, token, threads);
     }
 
     /**
@@ -152,7 +167,7 @@ public final class NettyShimConnection implements ShimConnection {
      */
     public static NettyShimConnection tcpFromFile(Path addressFile, String token, ThreadFactory threads) {
         return new NettyShimConnection(() -> ShimAddressFile.read(addressFile), "the TCP address in " + addressFile
-                + " (or its newest version " + addressFile.getFileName() + ".N)", null, token, threads);
+                + " (or its newest version " + addressFile.getFileName() + ".N)", null, addressFile, token, threads);
     }
 
     private static java.util.function.Supplier<java.net.SocketAddress> fixed(java.net.SocketAddress a) {
@@ -186,6 +201,10 @@ public final class NettyShimConnection implements ShimConnection {
     private void connect() {
         if (!open) {
             return;
+        }
+        if (retry != null) {
+            retry.cancel(false); // this is the attempt (or one came sooner: the shim appeared)
+            retry = null;
         }
         connecting = true;
         java.net.SocketAddress address;
@@ -242,7 +261,50 @@ public final class NettyShimConnection implements ShimConnection {
         }
         long delay = backoffMs;
         backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
-        group.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+        retry = loop.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+        watchForTheShim();
+    }
+
+    /**
+     * On the IO thread, while the connection waits to reconnect: watches the file the shim announces itself by, and
+     * connects at once when it appears or changes. Set up once per wait; when it cannot be (the directory is missing,
+     * say), the backoff alone decides and the next wait tries again.
+     */
+    private void watchForTheShim() {
+        if (announcedBy == null || watch != null) {
+            return;
+        }
+        try {
+            watch = ShimReappears.watch(announcedBy, socketPath == null);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot watch {} for the shim's return ({}); retrying on the backoff alone", announcedBy,
+                    e.toString());
+            return;
+        }
+        watchLooks = loop.scheduleWithFixedDelay(this::lookForTheShim, WATCH_LOOK_MS, WATCH_LOOK_MS,
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void lookForTheShim() {
+        if (watch == null || !watch.changed() || !open || channel != null || connecting || retry == null) {
+            return;
+        }
+        LOG.info("{} appeared or changed: connecting now, not in {} ms", announcedBy,
+                retry.getDelay(TimeUnit.MILLISECONDS));
+        backoffMs = 100; // a shim that is only just binding may refuse once: try again soon
+        connect();
+    }
+
+    /** On the IO thread: connected or closed, nothing to wait for. */
+    private void stopWatching() {
+        if (watchLooks != null) {
+            watchLooks.cancel(false);
+            watchLooks = null;
+        }
+        if (watch != null) {
+            watch.close();
+            watch = null;
+        }
     }
 
     private final class Inbound extends SimpleChannelInboundHandler<ShimToExecutor> {
@@ -297,6 +359,7 @@ public final class NettyShimConnection implements ShimConnection {
     /** On the IO thread: the connection is up and the listener is told, once per connection. */
     private void connectedNow() {
         backoffMs = 100;
+        stopWatching();
         LOG.info(retries.connected());
         listener.connected();
     }
@@ -441,5 +504,9 @@ public final class NettyShimConnection implements ShimConnection {
             ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        ShimReappears w = watch; // the loop is done (its look at the watch with it): closing it is safe from here
+        if (w != null) {
+            w.close();
+        }
     }
 }
