@@ -47,9 +47,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * Many lightweight executors in this JVM, each its own connection to the shim's executor Unix socket, all on
  * one Netty event loop. Each speaks the executor protocol itself: it subscribes (reporting the tasks it runs),
  * heartbeats at the interval the shim asks for, answers a LAUNCH with a RUNNING update and a KILL with a KILLED
- * one, and reconnects the way the SDK does when the connection drops: 100 ms doubling to 5 s, or at once when the
- * shim's socket appears or changes meanwhile (the SDK's {@link ShimReappears}; one watch serves them all here, as
- * each executor process has its own). No journal and no
+ * one, and reconnects the way the SDK does when the connection drops: 100 ms doubling to 5 s, or as soon as a new
+ * shim socket is there, each executor looking for one every 100 ms while it waits (the SDK's {@link ShimReappears}). No journal and no
  * replacement engine: this is the shim's load, not an executor's.
  *
  * <p>Threads: one event loop thread; every executor's state is touched on it only. {@link #call} may be used
@@ -72,7 +71,7 @@ final class ScaleExecutors implements AutoCloseable {
     final AtomicLong failedConnects = new AtomicLong();
     volatile String lastConnectFailure;
 
-    ScaleExecutors(Path socket) throws java.io.IOException {
+    ScaleExecutors(Path socket) {
         this.socket = socket;
         this.group = new MultiThreadIoEventLoopGroup(1, r -> {
             Thread t = new Thread(r, "bench-scale-executors");
@@ -80,23 +79,6 @@ final class ScaleExecutors implements AutoCloseable {
             return t;
         }, EpollIoHandler.newFactory());
         this.loop = group.next();
-        this.watch = ShimReappears.watch(socket, false);
-        loop.scheduleWithFixedDelay(this::lookForTheShim, 10, 10, TimeUnit.MILLISECONDS); // as the SDK looks
-    }
-
-    /** The shim's socket, watched the whole run (the SDK watches while it waits, which is when this one acts). */
-    private final ShimReappears watch;
-
-    /** On the loop: the shim's socket appeared or changed, so every executor waiting to reconnect tries now. */
-    private void lookForTheShim() {
-        if (watch.changed()) {
-            for (Exec e : executors) {
-                if (e.retry != null && e.channel == null) {
-                    e.backoffMs = 100;
-                    e.connect();
-                }
-            }
-        }
     }
 
     /** One executor: its connection, the tasks it runs, its calls in flight. */
@@ -106,8 +88,9 @@ final class ScaleExecutors implements AutoCloseable {
         private final Map<Long, CompletableFuture<ExecutorResponse>> pending = new HashMap<>();
         private long nextCid;
         private long backoffMs = 100;
-        /** The next attempt while it waits to reconnect, else null. */
+        /** The next attempt while it waits to reconnect, else null; and its look for a new shim socket meanwhile. */
         private ScheduledFuture<?> retry;
+        private ShimReappears watch;
         private Channel channel;
         private ScheduledFuture<?> heartbeat;
         /** System.nanoTime() of its latest successful subscription (0 before the first). */
@@ -146,7 +129,22 @@ final class ScaleExecutors implements AutoCloseable {
                 long delay = backoffMs;
                 backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
                 retry = loop.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+                if (watch == null) { // as NettyShimConnection looks while it waits (its first 10 s: the storm's)
+                    watch = ShimReappears.of(socket, false);
+                    loop.schedule(this::lookForTheShim, 100, TimeUnit.MILLISECONDS);
+                }
             }
+        }
+
+        private void lookForTheShim() {
+            if (watch == null || !open) {
+                return; // connected since
+            }
+            if (channel == null && retry != null && watch.changed()) {
+                backoffMs = 100;
+                connect();
+            }
+            loop.schedule(this::lookForTheShim, 100, TimeUnit.MILLISECONDS);
         }
 
         private void subscribe() {
@@ -223,6 +221,7 @@ final class ScaleExecutors implements AutoCloseable {
         public void channelActive(ChannelHandlerContext ctx) {
             e.channel = ctx.channel();
             e.backoffMs = 100;
+            e.watch = null;
             e.subscribe();
         }
 
@@ -325,7 +324,6 @@ final class ScaleExecutors implements AutoCloseable {
     @Override
     public void close() {
         open = false;
-        watch.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

@@ -29,7 +29,6 @@ import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.codec.protobuf.ProtobufDecoder;
 import io.netty.handler.codec.protobuf.ProtobufEncoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -46,9 +45,9 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link ShimConnection} over the shim's executor Unix socket (or its executor TCP port, with the
  * token: over TCP the shim cannot see who the peer is): length-prefixed protobuf frames,
- * calls correlated by id, reconnect with exponential backoff (100 ms doubling to 5 s) — or at once when the shim's
- * socket or address file appears or changes while it waits ({@link ShimReappears}) — and a heartbeat at the interval
- * the shim asks for. One Netty IO thread. It says where it connects, what a failed
+ * calls correlated by id, reconnect with exponential backoff (100 ms doubling to 5 s) — or as soon as a new shim
+ * socket or address file is there while it waits ({@link ShimReappears}) — and a heartbeat at the interval the shim
+ * asks for. One Netty IO thread. It says where it connects, what a failed
  * attempt means ({@link ShimUnreachable}) without repeating itself ({@link ConnectRetries}), and when it is
  * connected.
  */
@@ -111,11 +110,17 @@ public final class NettyShimConnection implements ShimConnection {
     private ScheduledFuture<?> heartbeat;
     /** The next attempt while it waits (IO thread only). */
     private ScheduledFuture<?> retry;
-    /** While it waits: the watch on {@link #announcedBy}, and the look at it every {@link #WATCH_LOOK_MS} (IO thread). */
-    private volatile ShimReappears watch;
-    private ScheduledFuture<?> watchLooks;
-    /** How often a waiting connection looks at what the watch queued (an in-memory queue: no system call). */
-    static final long WATCH_LOOK_MS = 10;
+    /** While it waits: the watch on {@link #announcedBy}, its next look, and since when it waits (IO thread only). */
+    private ShimReappears watch;
+    private ScheduledFuture<?> nextLook;
+    private long waitingSinceNanos;
+    /** A waiting connection looks for its shim this often for the first {@link #LOOK_OFTEN_FOR_MS} of a wait. */
+    static final long LOOK_EVERY_MS = 100;
+    /** ... and then this often: a shim away that long is not coming back any second, and a node may run many executors. */
+    static final long LOOK_LATER_EVERY_MS = 1_000;
+    static final long LOOK_OFTEN_FOR_MS = 10_000;
+    /** How long one attempt to connect may take (a TCP peer whose host is gone answers nothing). */
+    static final int CONNECT_TIMEOUT_MS = 5_000;
 
     private record Pending<T>(CompletableFuture<T> future, Function<ExecutorResponse, T> extract) {
         void complete(ExecutorResponse r) {
@@ -218,6 +223,7 @@ public final class NettyShimConnection implements ShimConnection {
         new Bootstrap().group(loop).channel(unix ? EpollDomainSocketChannel.class
                 : io.netty.channel.epoll.EpollSocketChannel.class)
                 .option(io.netty.channel.ChannelOption.RCVBUF_ALLOCATOR, readBuffers())
+                .option(io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
                 .handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -266,45 +272,45 @@ public final class NettyShimConnection implements ShimConnection {
     }
 
     /**
-     * On the IO thread, while the connection waits to reconnect: watches the file the shim announces itself by, and
-     * connects at once when it appears or changes. Set up once per wait; when it cannot be (the directory is missing,
-     * say), the backoff alone decides and the next wait tries again.
+     * On the IO thread, while the connection waits to reconnect: looks for the file the shim announces itself by
+     * ({@link ShimReappears}) every {@link #LOOK_EVERY_MS} (every {@link #LOOK_LATER_EVERY_MS} once it has waited
+     * {@link #LOOK_OFTEN_FOR_MS}), and connects at once when another one is there. Set up once per wait.
      */
     private void watchForTheShim() {
         if (announcedBy == null || watch != null) {
             return;
         }
-        try {
-            watch = ShimReappears.watch(announcedBy, socketPath == null);
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("cannot watch {} for the shim's return ({}); retrying on the backoff alone", announcedBy,
-                    e.toString());
-            return;
-        }
-        watchLooks = loop.scheduleWithFixedDelay(this::lookForTheShim, WATCH_LOOK_MS, WATCH_LOOK_MS,
+        watch = ShimReappears.of(announcedBy, socketPath == null);
+        waitingSinceNanos = System.nanoTime();
+        lookLater();
+    }
+
+    private void lookLater() {
+        boolean early = System.nanoTime() - waitingSinceNanos < TimeUnit.MILLISECONDS.toNanos(LOOK_OFTEN_FOR_MS);
+        nextLook = loop.schedule(this::lookForTheShim, early ? LOOK_EVERY_MS : LOOK_LATER_EVERY_MS,
                 TimeUnit.MILLISECONDS);
     }
 
     private void lookForTheShim() {
-        if (watch == null || !watch.changed() || !open || channel != null || connecting || retry == null) {
-            return;
+        if (watch == null) {
+            return; // connected or closed since
         }
-        LOG.info("{} appeared or changed: connecting now, not in {} ms", announcedBy,
-                retry.getDelay(TimeUnit.MILLISECONDS));
-        backoffMs = 100; // a shim that is only just binding may refuse once: try again soon
-        connect();
+        // only while an attempt is due: a new file seen during an attempt is left for the look after it
+        if (open && channel == null && !connecting && retry != null && watch.changed()) {
+            LOG.info("{} is new: connecting now, not in {} ms", announcedBy, retry.getDelay(TimeUnit.MILLISECONDS));
+            backoffMs = 100; // a shim only just bound may refuse once: try again soon (a new file is another shim)
+            connect();
+        }
+        lookLater();
     }
 
     /** On the IO thread: connected or closed, nothing to wait for. */
     private void stopWatching() {
-        if (watchLooks != null) {
-            watchLooks.cancel(false);
-            watchLooks = null;
+        if (nextLook != null) {
+            nextLook.cancel(false);
+            nextLook = null;
         }
-        if (watch != null) {
-            watch.close();
-            watch = null;
-        }
+        watch = null;
     }
 
     private final class Inbound extends SimpleChannelInboundHandler<ShimToExecutor> {
@@ -504,9 +510,5 @@ public final class NettyShimConnection implements ShimConnection {
             ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
-        ShimReappears w = watch; // the loop is done (its look at the watch with it): closing it is safe from here
-        if (w != null) {
-            w.close();
-        }
     }
 }

@@ -1,93 +1,66 @@
 package io.baton.sdk.transport;
 
 import java.io.IOException;
-import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.FileSystems;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchEvent;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.Objects;
 
 /**
  * Whether the file a shim announces itself by — its executor Unix socket, or a shim address file
- * ({@link ShimAddressFile}: the file or a newer {@code FILE.N}) — was created or changed since the last look, while
- * a connection waits to reconnect. A shim binds its socket (or writes its address) once it listens, so a connection
- * that sees it connects then instead of at the end of its backoff: after a shim restart an executor waited up to
- * the backoff's step (800 ms to 5 s once the shim had been away a second or more); now it waits for the shim.
+ * ({@link ShimAddressFile}: the file or its newest {@code FILE.N}) — is another file than at the last look, while a
+ * connection waits to reconnect. A shim binds a new socket (or a new address is written) once it listens, so a
+ * connection that sees one connects then instead of at the end of its backoff: after a shim restart an executor
+ * waited up to the backoff's step (800 ms to 5 s once the shim had been away a second or more).
  *
- * <p>The kernel's file notifications (inotify, through the JDK's {@link WatchService}, which has a thread of its own
- * that waits for them); {@link #changed} only looks at what that thread queued, so the connection's IO thread can
- * ask without blocking. Only creations and changes of the file's own name count: the shim's other files in the same
- * directory and the removal of a stale socket do not. Not thread-safe: one thread asks (a connection's IO thread).
+ * <p>A look is a {@code stat} of the file (for an address file, a listing of its directory first) on the caller's
+ * thread: the file's identity (device and inode), its modification time and, for an address file, which version is
+ * newest. A new socket bound where a stale one was has another inode or a later time; a file that disappears (a shim
+ * that stopped cleanly removes its socket) is not a shim appearing. No thread and no kernel notifications: those
+ * (inotify) are limited per user — 128 instances by default, fewer than the executors one node may run — and a
+ * notification queue can overflow. Not thread-safe: one thread looks (a connection's IO thread).
  */
-public final class ShimReappears implements AutoCloseable {
-    private final WatchService service;
-    private final String name;
+public final class ShimReappears {
+    private final Path file;
     private final boolean versions;
+    /** What the latest look saw, or null when there was no file. */
+    private Seen seen;
 
-    private ShimReappears(WatchService service, String name, boolean versions) {
-        this.service = service;
-        this.name = name;
+    private record Seen(Path path, Object identity, FileTime modified) {
+    }
+
+    private ShimReappears(Path file, boolean versions) {
+        this.file = file;
         this.versions = versions;
     }
 
     /**
-     * Watches {@code file}'s directory for {@code file} (and, with {@code versions}, {@code file.N}) being created
-     * or changed. Fails if the directory cannot be watched (missing, unreadable, or no notifications left).
+     * Starts watching {@code file} (with {@code versions}, the newest of it and its {@code file.N}s) from what is
+     * there now: a later {@link #changed} is true once another file is there.
      */
-    public static ShimReappears watch(Path file, boolean versions) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        WatchService service = FileSystems.getDefault().newWatchService();
-        try {
-            dir.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
-        } catch (IOException | RuntimeException e) {
-            service.close();
-            throw e;
-        }
-        return new ShimReappears(service, file.getFileName().toString(), versions);
+    public static ShimReappears of(Path file, boolean versions) {
+        ShimReappears r = new ShimReappears(Objects.requireNonNull(file, "file"), versions);
+        r.seen = r.look();
+        return r;
     }
 
-    /** True if the file appeared or changed since the last call (or since {@link #watch}, the first time). */
+    /** True if another file is there than at the last look (or than when watching began, the first time). */
     public boolean changed() {
-        boolean seen = false;
-        try {
-            WatchKey key;
-            while ((key = service.poll()) != null) {
-                for (WatchEvent<?> event : key.pollEvents()) {
-                    seen |= event.kind() == StandardWatchEventKinds.OVERFLOW // events were lost: it may be among them
-                            || event.context() instanceof Path p && names(p.toString());
-                }
-                key.reset();
-            }
-        } catch (ClosedWatchServiceException e) {
-            return false;
-        }
-        return seen;
+        Seen now = look();
+        boolean changed = now != null && !now.equals(seen);
+        seen = now;
+        return changed;
     }
 
-    /** {@code entry} is the watched file's name, or with versions {@code name.N}. */
-    boolean names(String entry) {
-        if (entry.equals(name)) {
-            return true;
-        }
-        if (!versions || !entry.startsWith(name + ".") || entry.length() == name.length() + 1) {
-            return false;
-        }
-        for (int i = name.length() + 1; i < entry.length(); i++) {
-            if (entry.charAt(i) < '0' || entry.charAt(i) > '9') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    @Override
-    public void close() {
+    private Seen look() {
         try {
-            service.close();
-        } catch (IOException e) {
-            // nothing held that outlives the process: the notifications' descriptor is gone either way
+            Path path = versions ? ShimAddressFile.newest(file) : file;
+            BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
+            return new Seen(path, a.fileKey(), a.lastModifiedTime());
+        } catch (IOException | UncheckedIOException e) {
+            return null; // not there (or its directory not readable): nothing to connect to yet
         }
     }
 }

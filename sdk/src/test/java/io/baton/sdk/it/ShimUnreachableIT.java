@@ -81,8 +81,8 @@ class ShimUnreachableIT {
     }
 
     /**
-     * An executor waiting to reconnect watches for its shim's socket: started well inside a gap of its backoff (the
-     * attempts at 0, 0.1, 0.3, 0.7, 1.5 and 3.1 s after the first), the shim is connected to when it binds, not at
+     * An executor waiting to reconnect looks for a new shim socket (every 100 ms): started well inside a gap of its
+     * backoff (the attempts at 0, 0.1, 0.3, 0.7, 1.5 and 3.1 s), the shim is connected to once it has bound, not at
      * the next attempt, and the executor says so.
      */
     @Test
@@ -100,9 +100,9 @@ class ShimUnreachableIT {
             ShimConfig config = ShimConfig.defaults(shimDir, Resources.parse("cpus:2;mem:1024"), "none");
             try (ShimServer shim = new ShimServer(config, new InMemoryIsolator(), TOKEN).start()) {
                 long bound = System.nanoTime();
-                String now = executor.awaitLine("appeared or changed");
+                String now = executor.awaitLine("is new: connecting now");
                 assertThat(now).contains("INFO").containsPattern(java.util.regex.Pattern.quote(socket.toString())
-                        + " appeared or changed: connecting now, not in \\d+ ms$");
+                        + " is new: connecting now, not in \\d+ ms$");
                 executor.awaitLine("subscribed to the shim");
                 System.out.printf("ShimUnreachableIT: the shim bound %.2f s after the first failed attempt; the executor "
                         + "subscribed %.0f ms after the bind (%s)%n", (bound - firstFailed) / 1e9,

@@ -1,73 +1,88 @@
 package io.baton.sdk.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The watch a waiting shim connection keeps on the file its shim announces itself by: real files, real inotify. */
+/** The look a waiting shim connection takes for a new shim: real files and real sockets in a temp directory. */
 class ShimReappearsTest {
     @TempDir
     Path dir;
 
+    /** Binds a Unix socket at {@code path} (replacing what is there, as the shim does) and leaves it behind, closed. */
+    static void bind(Path path) throws Exception {
+        Files.deleteIfExists(path);
+        try (ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            s.bind(UnixDomainSocketAddress.of(path));
+        }
+    }
+
     @Test
-    void theFileBeingCreatedOrChangedIsSeenOnce() throws Exception {
+    void aSocketBoundWhereThereWasNoneIsNewOnce() throws Exception {
         Path socket = dir.resolve("executor.sock");
-        try (ShimReappears watch = ShimReappears.watch(socket, false)) {
-            assertThat(watch.changed()).as("nothing happened yet").isFalse();
-            Files.writeString(socket, "x");
-            await().atMost(Duration.ofSeconds(10)).until(watch::changed);
-            Files.writeString(socket, "y"); // a change (the shim's chmod after its bind is one)
-            await().atMost(Duration.ofSeconds(10)).until(watch::changed);
-        }
+        ShimReappears watch = ShimReappears.of(socket, false);
+        assertThat(watch.changed()).as("nothing there yet").isFalse();
+        bind(socket);
+        assertThat(watch.changed()).isTrue();
+        assertThat(watch.changed()).as("the same socket, looked at again").isFalse();
+        Files.setPosixFilePermissions(socket, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertThat(watch.changed()).as("its mode set, as the shim does after binding: still the same socket").isFalse();
     }
 
     @Test
-    void onlyTheFilesOwnNameCountsAndWithVersionsItsNumberedVersions() throws Exception {
-        try (ShimReappears socket = ShimReappears.watch(dir.resolve("executor.sock"), false);
-             ShimReappears address = ShimReappears.watch(dir.resolve("baton-am.address"), true)) {
-            assertThat(socket.names("executor.sock")).isTrue();
-            assertThat(socket.names("framework.sock")).isFalse();
-            assertThat(socket.names("executor.sock.2")).as("a socket has no versions").isFalse();
-            assertThat(address.names("baton-am.address")).isTrue();
-            assertThat(address.names("baton-am.address.2")).isTrue();
-            assertThat(address.names("baton-am.address.12")).isTrue();
-            assertThat(address.names("baton-am.address.")).isFalse();
-            assertThat(address.names("baton-am.address.tmp")).isFalse();
-            assertThat(address.names("baton-am.addresses")).isFalse();
-        }
-    }
-
-    @Test
-    void anotherFileInTheDirectoryIsNotTheShim() throws Exception {
-        try (ShimReappears watch = ShimReappears.watch(dir.resolve("baton-am.address"), true)) {
-            Files.writeString(dir.resolve("ledger.state"), "x");
-            Files.writeString(dir.resolve("framework.sock"), "y");
-            Files.writeString(dir.resolve("baton-am.address.tmp"), "z");
-            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> !watch.changed());
-            Files.writeString(dir.resolve("baton-am.address.3"), "tcp://127.0.0.1:1");
-            await().atMost(Duration.ofSeconds(10)).until(watch::changed);
-        }
-    }
-
-    @Test
-    void aDirectoryThatIsNotThereCannotBeWatched() {
-        assertThatThrownBy(() -> ShimReappears.watch(dir.resolve("missing").resolve("executor.sock"), false))
-                .isInstanceOf(IOException.class);
-    }
-
-    @Test
-    void aClosedWatchSeesNothing() throws Exception {
+    void aSocketBoundWhereAStaleOneWasIsNew() throws Exception {
         Path socket = dir.resolve("executor.sock");
-        ShimReappears watch = ShimReappears.watch(socket, false);
-        watch.close();
-        Files.writeString(socket, "x");
+        bind(socket); // the stale socket of a killed shim
+        Files.setLastModifiedTime(socket, FileTime.from(Instant.now().minusSeconds(60)));
+        ShimReappears watch = ShimReappears.of(socket, false);
+        assertThat(watch.changed()).as("the stale socket is what was there").isFalse();
+        bind(socket); // the new shim removes it and binds again (the inode may be reused: the time is not)
+        assertThat(watch.changed()).isTrue();
         assertThat(watch.changed()).isFalse();
+    }
+
+    @Test
+    void aSocketRemovedIsNotAShimAndOneBoundAfterIs() throws Exception {
+        Path socket = dir.resolve("executor.sock");
+        bind(socket);
+        ShimReappears watch = ShimReappears.of(socket, false);
+        Files.delete(socket); // a shim that stopped cleanly removes its socket
+        assertThat(watch.changed()).isFalse();
+        bind(socket);
+        assertThat(watch.changed()).isTrue();
+    }
+
+    @Test
+    void aNewerVersionOfAnAddressFileIsNewAndOtherFilesAreNot() throws Exception {
+        Path address = dir.resolve("baton-am.address");
+        Files.writeString(address, "tcp://127.0.0.1:1");
+        ShimReappears watch = ShimReappears.of(address, true);
+        Files.writeString(dir.resolve("baton-am.address.tmp"), "tcp://127.0.0.1:2");
+        Files.writeString(dir.resolve("ledger"), "x");
+        assertThat(watch.changed()).as("files that are not a version of it").isFalse();
+        Files.writeString(dir.resolve("baton-am.address.2"), "tcp://127.0.0.1:3");
+        assertThat(watch.changed()).isTrue();
+        assertThat(watch.changed()).isFalse();
+        Files.writeString(dir.resolve("baton-am.address.1"), "tcp://127.0.0.1:4");
+        assertThat(watch.changed()).as("an older version than the newest").isFalse();
+    }
+
+    @Test
+    void aDirectoryThatIsNotThereIsNoShimUntilItIs() throws Exception {
+        Path socket = dir.resolve("shim").resolve("executor.sock");
+        ShimReappears watch = ShimReappears.of(socket, false);
+        assertThat(watch.changed()).isFalse();
+        Files.createDirectories(socket.getParent());
+        assertThat(watch.changed()).isFalse();
+        bind(socket);
+        assertThat(watch.changed()).isTrue();
     }
 }
