@@ -113,8 +113,9 @@ final class ShimConnection {
             throw new NotUp(new CliException(CliException.USAGE, "cannot read the framework token",
                     "no such file " + tokenPath(), "pass the shim's --work-dir or its --token-file"));
         }
+        // with updates, progress too: the commands that follow a replacement show its phases as they come
         ClientOptions options = ClientOptions.unix(socketPath()).tokenFile(tokenPath()).name("baton-cli")
-                .updates(updates).autoAcknowledge(autoAcknowledge).build();
+                .updates(updates).progress(updates).autoAcknowledge(autoAcknowledge).build();
         try {
             return BatonClient.connect(options);
         } catch (ShimRejectedException r) {
@@ -171,7 +172,7 @@ final class ShimConnection {
                     "pass the application's --token-file");
         }
         ClientOptions options = ClientOptions.tcp(host, port).tokenFile(tokenFile).name("baton-cli").updates(updates)
-                .autoAcknowledge(autoAcknowledge).build();
+                .progress(updates).autoAcknowledge(autoAcknowledge).build();
         try {
             return BatonClient.connect(options);
         } catch (ShimRejectedException r) {

@@ -64,6 +64,8 @@ final class CoreState {
     final Map<String, Long> bound = new HashMap<>();
     final Map<Long, FrameworkConn> frameworkConns = new HashMap<>();
     final Set<Long> subscribers = new LinkedHashSet<>();
+    /** The subscribers that take progress events (all but those that subscribed {@code without_progress}). */
+    final Set<Long> progressSubscribers = new LinkedHashSet<>();
     final Map<String, Container> containers = new LinkedHashMap<>();
     /** Each executor's part of the last STATE, reused while nothing it was made from changed ({@link NodeStates}). */
     final Map<String, NodeStates.Cached> stateCache = new HashMap<>();
@@ -213,6 +215,13 @@ final class CoreState {
 
     void publish(FrameworkEvent event) {
         for (long conn : subscribers) {
+            out.add(new Effect.Relay(conn, event));
+        }
+    }
+
+    /** A replacement's progress, to the subscribers that did not subscribe {@code without_progress}. */
+    void publishProgress(FrameworkEvent event) {
+        for (long conn : progressSubscribers) {
             out.add(new Effect.Relay(conn, event));
         }
     }

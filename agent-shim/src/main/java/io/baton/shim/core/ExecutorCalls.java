@@ -131,7 +131,7 @@ final class ExecutorCalls {
         }
         var relayed = p.toBuilder().setExecutorId(io.baton.proto.ExecutorID.newBuilder().setValue(exec)).build();
         s.board.progressed(relayed);
-        s.publish(FrameworkEvent.newBuilder().setProgress(relayed).build());
+        s.publishProgress(FrameworkEvent.newBuilder().setProgress(relayed).build());
         if (!call.getQuiet()) {
             s.accepted(conn, cid);
         }

@@ -106,6 +106,11 @@ final class FrameworkCalls {
         if (call.getSubscribe().getUpdates()) {
             f.updates = true;
             s.subscribers.add(conn);
+            if (call.getSubscribe().getWithoutProgress()) {
+                s.progressSubscribers.remove(conn); // a subscription again on the connection says it anew
+            } else {
+                s.progressSubscribers.add(conn);
+            }
         }
         s.reply(conn, FrameworkResponse.newBuilder().setCorrelationId(call.getCorrelationId())
                 .setSubscribed(FrameworkSubscribed.newBuilder().setNode(s.settings.node())

@@ -45,6 +45,7 @@ public final class ShimCore {
         } else if (input instanceof Input.FrameworkClosed in) {
             s.frameworkConns.remove(in.conn());
             s.subscribers.remove(in.conn());
+            s.progressSubscribers.remove(in.conn());
         } else if (input instanceof Input.Attached a) {
             answer(a.request(), a);
         } else if (input instanceof Input.LimitsApplied a) {

@@ -437,6 +437,31 @@ class ShimCoreTest {
                 .as("not quiet: answered").isTrue();
     }
 
+    @Test
+    void progressReachesTheFrameworksThatDidNotSubscribeWithoutIt() {
+        long quietFw = 3;
+        long againFw = 4;
+        f.framework(FW);
+        f.fw(quietFw, FrameworkCall.newBuilder().setSubscribe(io.baton.proto.FrameworkSubscribe.newBuilder()
+                .setToken("tok").setName("controller").setUpdates(true).setWithoutProgress(true)));
+        f.framework(againFw); // then subscribes again on the same connection, without progress this time
+        f.fw(againFw, FrameworkCall.newBuilder().setSubscribe(io.baton.proto.FrameworkSubscribe.newBuilder()
+                .setToken("tok").setName("controller").setUpdates(true).setWithoutProgress(true)));
+        f.subscribe(EXEC, "e1");
+        f.launch(FW, "e1", task("t1", "cpus:1;mem:128"), f.offer(FW, "cpus:1;mem:128"));
+
+        List<Effect> out = f.exec(EXEC, quiet(ExecutorCall.newBuilder().setProgress(io.baton.proto.ReplacementProgress
+                .newBuilder().setReplacementId(ReplacementID.newBuilder().setValue("r1")).setPhase("DRAINING")
+                .setFromPhase("REQUESTED").setOldTaskId(TaskID.newBuilder().setValue("t1")))));
+        assertThat(CoreFixture.all(out, Effect.Relay.class)).extracting(Effect.Relay::conn).containsExactly(FW);
+        assertThat(f.core.state().getReplacementsInFlightList()).as("the shim's own record of it all the same")
+                .extracting(p -> p.getPhase()).containsExactly("DRAINING");
+
+        out = f.exec(EXEC, quiet(update("t1", TaskState.TASK_FINISHED)));
+        assertThat(CoreFixture.all(out, Effect.Relay.class)).as("status updates go to every subscriber")
+                .extracting(Effect.Relay::conn).containsExactlyInAnyOrder(FW, quietFw, againFw);
+    }
+
     private ExecutorCall.Builder update(String task, TaskState state) {
         return ExecutorCall.newBuilder().setUpdate(io.baton.proto.Update.newBuilder().setStatus(TaskStatus.newBuilder()
                 .setTaskId(TaskID.newBuilder().setValue(task)).setState(state).setUuid(f.uuid())));

@@ -41,7 +41,7 @@ final class LocalSite implements DemoSite {
 
     @Override
     public ClientOptions framework(String name) {
-        return ClientOptions.unix(config.frameworkSocket()).token(TOKEN).name(name).build();
+        return ClientOptions.unix(config.frameworkSocket()).token(TOKEN).name(name).progress(true).build(); // shown live
     }
 
     @Override

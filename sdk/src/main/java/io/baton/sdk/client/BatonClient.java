@@ -25,6 +25,7 @@ import io.baton.proto.UpdateRef;
 import io.baton.resources.Resources;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -127,13 +128,18 @@ public final class BatonClient implements AutoCloseable {
     private void open(String token) throws InterruptedException {
         long keepAliveMs = options.updates() ? 0 : options.keepAlive().toMillis();
         ClientHandler handler = new ClientHandler(endpoint, pending, this::received, this::keepAlive, this::lost,
-                p -> delivery.execute(() -> progressListeners.forEach(l -> l.accept(p))),
+                p -> {
+                    if (!progressListeners.isEmpty()) { // else no hand-off: an older shim sends them unasked
+                        delivery.execute(() -> progressListeners.forEach(l -> l.accept(p)));
+                    }
+                },
                 o -> delivery.execute(() -> outcomes.offer(o))); // a retry's answer: the outcome only, no update
         transport = Transport.connect(options, new ClientInitializer(options.maxFrameBytes(), keepAliveMs, handler));
         calls.attach(transport.channel());
         String what = "SUBSCRIBE to " + endpoint;
         CompletableFuture<FrameworkSubscribed> answer = calls.call(FrameworkCall.newBuilder().setSubscribe(
-                FrameworkSubscribe.newBuilder().setToken(token).setUpdates(options.updates()).setName(options.name())),
+                FrameworkSubscribe.newBuilder().setToken(token).setUpdates(options.updates()).setName(options.name())
+                        .setWithoutProgress(!options.progress())),
                 what, Responses.expect(what, ResultCase.SUBSCRIBED, r -> {
                     // on the IO thread, before it reads anything after the answer: the first updates' acknowledgements
                     // already know what this shim takes (found in review: they were sent as to an unknown shim)
@@ -297,9 +303,15 @@ public final class BatonClient implements AutoCloseable {
 
     /**
      * Runs {@code listener} on the client's update thread for every replacement phase change the
-     * shim relays (best effort: live displays only; the outcome comes with the final update).
+     * shim relays (best effort: live displays only; the outcome comes with the final update). Only for a client
+     * built with {@link ClientOptions.Builder#progress progress(true)}: the shim sends the others none.
      */
     public Registration onProgress(Consumer<io.baton.proto.ReplacementProgress> listener) {
+        Objects.requireNonNull(listener, "listener");
+        if (!options.progress()) {
+            throw new IllegalStateException("this client subscribed without replacement progress, so the shim sends it "
+                    + "none: build it with ClientOptions...progress(true) to listen for progress");
+        }
         progressListeners.add(listener);
         return () -> progressListeners.remove(listener);
     }

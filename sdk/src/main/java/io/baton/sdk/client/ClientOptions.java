@@ -34,6 +34,7 @@ public final class ClientOptions {
     private final String token;
     private final Path tokenFile;
     private final boolean updates;
+    private final boolean progress;
     private final boolean autoAcknowledge;
     private final String name;
     private final Duration connectTimeout;
@@ -52,6 +53,7 @@ public final class ClientOptions {
         this.token = b.token;
         this.tokenFile = b.tokenFile;
         this.updates = b.updates;
+        this.progress = b.progress;
         this.autoAcknowledge = b.autoAcknowledge;
         this.name = b.name;
         this.connectTimeout = b.connectTimeout;
@@ -127,6 +129,11 @@ public final class ClientOptions {
         return updates;
     }
 
+    /** Whether replacement progress events are asked for ({@link BatonClient#onProgress}); see {@link Builder#progress}. */
+    public boolean progress() {
+        return progress;
+    }
+
     public boolean autoAcknowledge() {
         return autoAcknowledge;
     }
@@ -180,6 +187,7 @@ public final class ClientOptions {
         private String token;
         private Path tokenFile;
         private boolean updates = true;
+        private boolean progress;
         private boolean autoAcknowledge = true;
         private String name = "baton-client";
         private Duration connectTimeout = Duration.ofSeconds(5);
@@ -208,6 +216,17 @@ public final class ClientOptions {
         /** Stream status updates (default true); without them replacement outcomes cannot be learned. */
         public Builder updates(boolean updates) {
             this.updates = updates;
+            return this;
+        }
+
+        /**
+         * Receive every replacement's phase changes as they happen, for {@link BatonClient#onProgress} (default false:
+         * a live display asks for them; outcomes and per-phase timings come with the final update either way). They
+         * are a frame per phase of every replacement on the node, from the shim to this client, and without them a
+         * replacement costs the shim and the client less CPU (docs/BENCHMARKS.md has the figures). Needs updates.
+         */
+        public Builder progress(boolean progress) {
+            this.progress = progress;
             return this;
         }
 
@@ -282,6 +301,10 @@ public final class ClientOptions {
             if (token == null && tokenFile == null) {
                 throw new IllegalArgumentException("no framework token: set token(...) or tokenFile(...); the shim "
                         + "writes its token to <work-dir>/framework.token");
+            }
+            if (progress && !updates) {
+                throw new IllegalArgumentException("progress(true) needs updates(true): the shim sends progress only to "
+                        + "a client that takes status updates");
             }
             return new ClientOptions(this);
         }

@@ -146,4 +146,30 @@ class ReplaceIT {
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("updates(true)");
         }
     }
+
+    /**
+     * Progress goes to a client that asked for it (ShimCoreTest: the shim sends the others none); the default client
+     * cannot listen for it (a clear error, not a listener that never runs).
+     */
+    @Test
+    void progressReachesAClientThatAskedForItAndOnlyThatOne() throws Exception {
+        assertThatThrownBy(() -> client.onProgress(p -> { })).isInstanceOf(IllegalStateException.class)
+                .hasMessage("this client subscribed without replacement progress, so the shim sends it none: build it "
+                        + "with ClientOptions...progress(true) to listen for progress");
+        assertThatThrownBy(() -> shim.options().updates(false).progress(true).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("progress(true) needs updates(true)");
+        List<io.baton.proto.ReplacementProgress> heard = new CopyOnWriteArrayList<>();
+        try (BatonClient live = BatonClient.connect(shim.options().progress(true).build())) {
+            live.onProgress(heard::add);
+            var e1 = shim.e1;
+            var ok = e1.call(io.baton.proto.ExecutorCall.newBuilder().setProgress(io.baton.proto.ReplacementProgress
+                    .newBuilder().setReplacementId(io.baton.proto.ReplacementID.newBuilder().setValue("r-live"))
+                    .setPhase("DRAINING").setFromPhase("REQUESTED")
+                    .setOldTaskId(io.baton.proto.TaskID.newBuilder().setValue("a"))));
+            assertThat(ok.hasAccepted()).isTrue();
+            await().atMost(Duration.ofSeconds(5)).until(() -> heard.size() == 1);
+            assertThat(heard.get(0).getPhase()).isEqualTo("DRAINING");
+            assertThat(heard.get(0).getExecutorId().getValue()).isEqualTo("e1");
+        }
+    }
 }

@@ -81,8 +81,11 @@ final class SimFramework {
         net.connect(net.fw, () -> {
             epoch = net.fw.epoch;
             int e = epoch;
+            // with or without progress, as BatonClient subscribes with progress(true) or by default: the shim decides
+            // whom to relay it to
             FrameworkCall sub = FrameworkCall.newBuilder().setCorrelationId(++nextCid).setSubscribe(FrameworkSubscribe
-                    .newBuilder().setToken(SimShimProcess.TOKEN).setName("sim").setUpdates(true)).build();
+                    .newBuilder().setToken(SimShimProcess.TOKEN).setName("sim").setUpdates(true)
+                    .setWithoutProgress(w.rnd.nextBoolean())).build();
             net.send(net.fw, true, "fw->shim SUBSCRIBE", false, () -> net.shim.frameworkCall(e, sub, r -> { }));
             subscribed = true;
         }, () -> w.after(w.between(200_000, 1_000_000), "fw reconnect", this::connect));

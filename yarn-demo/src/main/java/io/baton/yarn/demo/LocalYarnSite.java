@@ -129,7 +129,7 @@ public final class LocalYarnSite implements DemoSite {
 
     @Override
     public ClientOptions framework(String name) {
-        return ClientOptions.tcp("127.0.0.1", frameworkPort).token(token).name(name).build();
+        return ClientOptions.tcp("127.0.0.1", frameworkPort).token(token).name(name).progress(true).build(); // shown live
     }
 
     @Override
