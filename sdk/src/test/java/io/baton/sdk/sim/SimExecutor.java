@@ -173,8 +173,11 @@ final class SimExecutor {
             call(ExecutorCall.newBuilder().setRecordedOutcome(io.baton.proto.RecordedOutcome.newBuilder()
                     .setFinalUpdate(o.finalUpdate())), "OUTCOME AGAIN " + SimText.status(o.finalUpdate()), resp -> { });
         } else if (e instanceof Effect.Progress p) {
-            w.trace("exec: " + p.progress().getReplacementId().getValue() + " " + p.progress().getFromPhase() + " -> "
-                    + p.progress().getPhase());
+            // sent quiet, as the runtime sends it (EffectsOut): the shim records it and relays it to the frameworks
+            // that subscribed with progress
+            call(ExecutorCall.newBuilder().setProgress(p.progress()).setQuiet(true), "PROGRESS "
+                    + p.progress().getReplacementId().getValue() + " " + p.progress().getFromPhase() + " -> "
+                    + p.progress().getPhase(), resp -> { });
         } else if (e instanceof Effect.RunHook h) {
             hook(h);
         } else if (e instanceof Effect.Arm a) {

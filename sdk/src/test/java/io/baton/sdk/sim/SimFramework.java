@@ -53,6 +53,8 @@ final class SimFramework {
     private final Set<String> decided = new LinkedHashSet<>();
     private int epoch = -1;
     private boolean subscribed;
+    /** The connection (by epoch) whose subscription asked for no progress, or -1: the shim must relay it none. */
+    int withoutProgressEpoch = -1;
     private int taskSeq;
     private int replaceSeq;
     private long nextCid;
@@ -83,9 +85,13 @@ final class SimFramework {
             int e = epoch;
             // with or without progress, as BatonClient subscribes with progress(true) or by default: the shim decides
             // whom to relay it to
+            boolean withoutProgress = w.rnd.nextBoolean();
+            withoutProgressEpoch = withoutProgress ? e : -1;
+            kinds.merge(withoutProgress ? "subscriptions without progress" : "subscriptions with progress", 1,
+                    Integer::sum);
             FrameworkCall sub = FrameworkCall.newBuilder().setCorrelationId(++nextCid).setSubscribe(FrameworkSubscribe
                     .newBuilder().setToken(SimShimProcess.TOKEN).setName("sim").setUpdates(true)
-                    .setWithoutProgress(w.rnd.nextBoolean())).build();
+                    .setWithoutProgress(withoutProgress)).build();
             net.send(net.fw, true, "fw->shim SUBSCRIBE", false, () -> net.shim.frameworkCall(e, sub, r -> { }));
             subscribed = true;
         }, () -> w.after(w.between(200_000, 1_000_000), "fw reconnect", this::connect));

@@ -89,6 +89,15 @@ final class SimNode implements ShimDriver.Outlet {
                         () -> net.framework.recordedOutcome(o));
                 return null;
             }
+            if (r.event().hasProgress() && net.framework != null) {
+                if (r.conn() == net.framework.withoutProgressEpoch * 2L + 1) {
+                    w.violation("the shim relayed progress " + r.event().getProgress().getPhase() + " of replacement "
+                            + r.event().getProgress().getReplacementId().getValue() + " to a framework that "
+                            + "subscribed without progress");
+                } else if (r.conn() == net.fw.epoch * 2L + 1) {
+                    net.framework.kinds.merge("progress relayed to a subscription with it", 1, Integer::sum);
+                }
+            }
             if (!r.event().hasUpdate()) {
                 return null; // progress: the simulated framework does not follow it
             }
