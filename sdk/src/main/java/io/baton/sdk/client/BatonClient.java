@@ -304,7 +304,8 @@ public final class BatonClient implements AutoCloseable {
     /**
      * Runs {@code listener} on the client's update thread for every replacement phase change the
      * shim relays (best effort: live displays only; the outcome comes with the final update). Only for a client
-     * built with {@link ClientOptions.Builder#progress progress(true)}: the shim sends the others none.
+     * built with {@link ClientOptions.Builder#progress progress(true)}: the others subscribe without progress, and the
+     * shim sends them none (one from before 2026-12-07 does, and they drop it).
      */
     public Registration onProgress(Consumer<io.baton.proto.ReplacementProgress> listener) {
         Objects.requireNonNull(listener, "listener");

@@ -152,7 +152,7 @@ class ReplaceIT {
      * cannot listen for it (a clear error, not a listener that never runs).
      */
     @Test
-    void progressReachesAClientThatAskedForItAndOnlyThatOne() throws Exception {
+    void progressReachesAClientThatAskedForItAndTheDefaultClientCannotListenForIt() throws Exception {
         assertThatThrownBy(() -> client.onProgress(p -> { })).isInstanceOf(IllegalStateException.class)
                 .hasMessage("this client subscribed without replacement progress, so the shim sends it none: build it "
                         + "with ClientOptions...progress(true) to listen for progress");
