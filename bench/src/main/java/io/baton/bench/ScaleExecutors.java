@@ -48,8 +48,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * one Netty event loop. Each speaks the executor protocol itself: it subscribes (reporting the tasks it runs),
  * heartbeats at the interval the shim asks for, answers a LAUNCH with a RUNNING update and a KILL with a KILLED
  * one, and reconnects the way the SDK does when the connection drops: 100 ms doubling to 5 s, or as soon as a new
- * shim socket is there, each executor looking for one every 100 ms while it waits (the SDK's {@link ShimReappears}). No journal and no
- * replacement engine: this is the shim's load, not an executor's.
+ * shim socket is there, each executor looking for one every 100 ms while it waits (the SDK's {@link ShimReappears}).
+ * No journal and no replacement engine: this is the shim's load, not an executor's.
  *
  * <p>Threads: one event loop thread; every executor's state is touched on it only. {@link #call} may be used
  * from any thread.
