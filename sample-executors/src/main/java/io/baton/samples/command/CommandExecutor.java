@@ -152,11 +152,8 @@ public final class CommandExecutor extends BatonExecutor {
     @Override
     public void kill(Task task, Duration grace) throws Exception {
         Child child = children.remove(task.id());
-        if (child != null) {
-            records.forget(child.launchedAs);
-        }
         if (child == null || !child.end()) {
-            task.killed("not running");
+            task.killed("not running"); // an ended child's records went with its end
             return;
         }
         long pgid = child.pid;
@@ -173,6 +170,9 @@ public final class CommandExecutor extends BatonExecutor {
                 }
             }
         }
+        // only now that the group is gone: an executor killed during the grace period finds the record on its
+        // restart, adopts the command and finishes the kill (until 2026-12-07 it found nothing, and the command ran on)
+        records.forget(child.launchedAs);
         records.forget(task.id());
         task.killed(how);
     }

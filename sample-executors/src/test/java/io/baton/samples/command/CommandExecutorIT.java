@@ -168,4 +168,28 @@ class CommandExecutorIT {
         assertThat(ProcStat.groupAlive(a)).isFalse();
         assertThat(node.shim.verifyLedger()).isNull();
     }
+
+    /**
+     * The executor SIGKILLed while it waits out a kill's grace period (the demo's step 7): its restart must still find
+     * the command, adopt it and finish the kill. Until 2026-12-07 the kill forgot the command's record before the wait,
+     * so the restart found nothing, the replacement committed at once, and the old command ran on, untracked.
+     */
+    @Test
+    void aKillCutShortByTheExecutorsCrashIsFinishedAfterItsRestart() throws Exception {
+        node.launch("cmd", command("old", "trap '' TERM; sleep 600 & wait").toBuilder().setKillGracePeriodMs(3_000)
+                .build());
+        long old = pid("old");
+        var pending = node.client.replace(ReplaceSpec.of("old", command("new", "sleep 600")));
+        pending.forwarded().get(5, TimeUnit.SECONDS);
+        Thread.sleep(1_000); // the executor is inside the 3 s grace period: it sent SIGTERM, which the command ignores
+        executor.kill9();
+        assertThat(ProcStat.groupAlive(old)).as("the old command outlives its executor").isTrue();
+        executor = node.child(CommandExecutor.class, "cmd", work);
+
+        ReplaceOutcome out = pending.outcome().get(30, TimeUnit.SECONDS);
+        assertThat(out.outcome()).isEqualTo(ReplacementOutcome.COMMITTED);
+        assertThat(ProcStat.groupAlive(old)).as("the old command's group was killed, not left running").isFalse();
+        assertThat(node.awaitState("old", TaskState.TASK_KILLED).getMessage()).startsWith("replaced by new");
+        assertThat(node.shim.verifyLedger()).isNull();
+    }
 }
