@@ -51,6 +51,11 @@ class SleepExecutorIT {
             assertThat(updates).filteredOn(s -> s.getTaskId().getValue().equals("v3")).last()
                     .extracting(TaskStatus::getReason).isEqualTo(io.baton.proto.TaskReason.REPLACE_NOT_READY);
             assertThat(agent.verify()).isNull();
+
+            // its process (sleep 600) would outlive the executor: the test stops what it started
+            agent.kill("v2");
+            await().atMost(Duration.ofSeconds(10)).until(() -> updates.stream().anyMatch(s ->
+                    s.getTaskId().getValue().equals("v2") && s.getState() == io.baton.proto.TaskState.TASK_KILLED));
         }
     }
 
