@@ -181,7 +181,10 @@ class CommandExecutorIT {
         long old = pid("old");
         var pending = node.client.replace(ReplaceSpec.of("old", command("new", "sleep 600")));
         pending.forwarded().get(5, TimeUnit.SECONDS);
-        Thread.sleep(1_000); // the executor is inside the 3 s grace period: it sent SIGTERM, which the command ignores
+        // a placement in time, not a wait for a condition: the command ignores SIGTERM, so nothing shows the kill under
+        // way; 1 s after the delivery the executor is inside the 3 s grace period (an earlier SIGKILL, before its
+        // kill began, would pass with the old code too)
+        Thread.sleep(1_000);
         executor.kill9();
         assertThat(ProcStat.groupAlive(old)).as("the old command outlives its executor").isTrue();
         executor = node.child(CommandExecutor.class, "cmd", work);

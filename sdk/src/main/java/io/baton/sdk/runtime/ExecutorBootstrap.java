@@ -246,7 +246,7 @@ public final class ExecutorBootstrap {
     /**
      * Has {@code runtime} (not started yet) warm its replacement code up on a thread of {@code threads} once the shim
      * first accepts its subscription, as {@link #start} does (Netty's allocator events,
-     * {@link NettyShimConnection#warmBuffers}, then {@code BATON_EXECUTOR_WARMUP} synthetic replacements): for an
+     * {@link WireWarmUp#warmBuffers}, then {@code BATON_EXECUTOR_WARMUP} synthetic replacements): for an
      * executor wired by hand.
      */
     public static void warmUpAfterFirstSubscription(ExecutorRuntime runtime, ExecutorThreads threads) {
@@ -265,7 +265,7 @@ public final class ExecutorBootstrap {
                     return; // the executor stops
                 }
                 long t0 = System.nanoTime();
-                NettyShimConnection.warmBuffers(); // first: the next big frame's decode would run it on the IO thread
+                WireWarmUp.warmBuffers(); // first: the next big frame's decode would run it on the IO thread
                 try {
                     int done = warmUp(warmUp, () -> !runtime.closing());
                     Log.LOG.debug("executor {}: warmed up with {} synthetic replacements in {} ms", runtime.executorId(),

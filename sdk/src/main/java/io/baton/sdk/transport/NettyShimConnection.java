@@ -14,7 +14,6 @@ import io.baton.proto.ShimToExecutor;
 import io.baton.proto.TaskStatus;
 import io.baton.proto.Update;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -459,41 +458,6 @@ public final class NettyShimConnection implements ShimConnection {
     public CompletableFuture<Void> recordedOutcome(TaskStatus finalUpdate) {
         return call(ExecutorCall.newBuilder().setRecordedOutcome(io.baton.proto.RecordedOutcome.newBuilder()
                 .setFinalUpdate(finalUpdate)), r -> null);
-    }
-
-    /**
-     * Initialises Netty's buffer allocator's flight-recorder events on the calling thread: Netty 4.2 emits JFR events
-     * from its default (adaptive) allocator when they are on ({@code io.netty.jfr.enabled}; Baton leaves them on only
-     * with a flight recording from the JVM's start: {@link io.baton.jvm.NettyFlightEvents}), and each event class
-     * is a {@code jdk.jfr.Event} whose first use has JFR instrument it, on whichever thread gets there first — 5–7 ms
-     * on the connection's IO thread in the HTTP benchmark, where the first REPLACE frame bigger than its read buffer
-     * (the first STOP_THEN_START reserved on delivery) waited for the buffer-grown event's. Allocates, grows and frees
-     * one buffer (256 KiB), and loads the chunk events by name (none of these is public API: with another Netty the
-     * names may be gone, and then there is nothing to warm). Returns how many of the chunk events were there (none
-     * when the events are off: the buffer is still grown, for its code).
-     */
-    public static int warmBuffers() {
-        ByteBuf b = io.netty.buffer.ByteBufAllocator.DEFAULT.ioBuffer(64);
-        try {
-            b.writeZero(64);
-            b.ensureWritable(1 << 18);
-            b.writeZero(1 << 18);
-        } finally {
-            b.release();
-        }
-        int chunkEvents = 0;
-        if (!io.netty.util.internal.PlatformDependent.isJfrEnabled()) {
-            return chunkEvents; // the events are off (io.baton.jvm.NettyFlightEvents): loading them would start JFR's set-up
-        }
-        for (String event : new String[] {"AllocateChunkEvent", "FreeChunkEvent"}) {
-            try {
-                Class.forName("io.netty.buffer." + event, true, ByteBuf.class.getClassLoader());
-                chunkEvents++;
-            } catch (ClassNotFoundException | LinkageError e) {
-                // not in this Netty
-            }
-        }
-        return chunkEvents;
     }
 
     /** The connection's one IO thread (every channel it opens is registered on it). */

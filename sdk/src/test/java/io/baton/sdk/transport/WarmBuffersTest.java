@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class WarmBuffersTest {
     @Test
     void growsAndFreesABufferAndFindsTheChunkEventsWhenTheyAreOn() {
-        assertThat(NettyShimConnection.warmBuffers()).isEqualTo(io.netty.util.internal.PlatformDependent.isJfrEnabled() ? 2 : 0);
+        assertThat(WireWarmUp.warmBuffers()).isEqualTo(io.netty.util.internal.PlatformDependent.isJfrEnabled() ? 2 : 0);
     }
 
     @Test
