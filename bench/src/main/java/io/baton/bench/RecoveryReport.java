@@ -78,6 +78,7 @@ final class RecoveryReport {
             }
         }
         b.append('\n');
+        standby(b, r.standby());
         java.util.Map<String, List<ProcUsage>> usage = new java.util.LinkedHashMap<>();
         r.sizes().forEach(s -> usage.put(s.records() + " records, " + s.row().options(), s.usage()));
         b.append(ProcUsage.table(usage, r.freshPageUs()));
@@ -96,6 +97,30 @@ final class RecoveryReport {
         }
         b.append('\n');
         return b.toString();
+    }
+
+    /** The warm standby's paragraph ({@link RecoveryBench.Standbys}). */
+    private static void standby(StringBuilder b, RecoveryBench.Standbys s) {
+        b.append("**A warm standby instead of a restart.** `bin/baton executor worker --standby`, started beside the "
+                + "executor with the same arguments, warms up (the synthetic replacements every executor runs, with "
+                + "checkpoints; replays of that journal; takeovers rehearsed against a stand-in shim on a socket of its "
+                + "own; replays of the executor's journal as it is, read-only), then waits on the journal's writer's "
+                + "lock, which the kernel releases when the executor's process ends, and starts as a restart does, in "
+                + "a warm JVM. Not a process start, so not the target's figure: what an operator who runs one gets "
+                + "instead of the rows above. ");
+        if (s.failure() != null) {
+            b.append("Not measured in this run: ").append(s.failure().replace("|", "\\|")).append(".\n\n");
+            return;
+        }
+        long rss = s.rssKb().stream().sorted().skip(s.rssKb().size() / 2).findFirst().orElse(-1L);
+        b.append(s.takeover().us().length).append(" takeovers on the launcher row's ").append(s.records())
+                .append("-record journal: SIGKILL sent → the shim accepted the standby's subscription ")
+                .append(pm(s.takeover())).append(" ms (p50 / max); a task launched on it then RUNNING in ")
+                .append(pm(s.answering())).append(" ms. Standing by cost it ").append(pm(s.warmUpMs()))
+                .append(" ms of warm-up after its main began and ").append(pm(s.warmCpuMs()))
+                .append(" ms of CPU in all (its JVM's start included), and it holds ")
+                .append(rss < 0 ? "?" : String.format(Locale.ROOT, "%.0f", rss / 1024.0))
+                .append(" MiB resident while it waits (p50).\n\n");
     }
 
     private static String pm(Dist d) {

@@ -189,6 +189,13 @@ final class Report {
                             + " ms (process start: " + fmt(big.fromProcess().p50() / 1e3) + " ms)")
                     .append(" | ≤ 300 ms process start → re-subscribed at 100,000 records (issue 13) |\n");
         }
+        RecoveryBench.Standbys standby = recovery.standby();
+        if (standby.failure() == null) {
+            b.append("| a warm standby's takeover (`baton executor worker --standby`), ").append(standby.records())
+                    .append("-record journal, SIGKILL → re-subscribed, p50 | ").append(fmt(standby.takeover().p50() / 1e3))
+                    .append(" ms (max ").append(fmt(standby.takeover().max() / 1e3)).append(" ms) | no process start: "
+                            + "beside the restart's ≤ 300 ms, not instead of it |\n");
+        }
         if (recovery.bare().us().length > 0) {
             b.append("| bare JVM start (prints and exits), p50 | ").append(fmt(recovery.bare().p50() / 1e3)).append(" ms")
                     .append(recovery.launcher().us().length == 0 ? "" : "; as bin/baton starts a JVM: "

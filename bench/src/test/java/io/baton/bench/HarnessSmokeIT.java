@@ -129,6 +129,12 @@ class HarnessSmokeIT {
                 + "\\(`-Dbaton.cli.quickExecutor=false`\\)"}) {
             assertThat(report).containsPattern(launched + variant + " \\| [0-9]+ \\| 2 \\|( [0-9.]+ / [0-9.]+ \\|){7}\n");
         }
+        // ... and a warm standby taking over from the launched executor, timed from the SIGKILL, twice
+        assertThat(report).containsPattern("2 takeovers on the launcher row's [0-9]{4,}-record journal: SIGKILL sent → "
+                + "the shim accepted the standby's subscription [0-9.]+ / [0-9.]+ ms \\(p50 / max\\); a task launched on "
+                + "it then RUNNING in [0-9.]+ / [0-9.]+ ms\\. Standing by cost it [0-9.]+ / [0-9.]+ ms of warm-up")
+                .containsPattern("\\| a warm standby's takeover \\(`baton executor worker --standby`\\), [0-9]{4,}-record "
+                        + "journal, SIGKILL → re-subscribed, p50 \\| [0-9.]+ ms");
         // one shim at scale: the curve (a row per executor count, and one with every task up) and the targets
         assertThat(report).contains("## One shim at scale: 50 executors, 2,000 tasks",
                 "| re-subscription storm after shim SIGKILL, new shim process start → all 50 re-subscribed | ",

@@ -46,10 +46,16 @@ final class ExecutorCommand implements Callable<Integer> {
             + "<shim work dir>/executor.sock, i.e. ${DEFAULT-VALUE}).")
     Path shimSocket = ShimConnection.defaultWorkDir().resolve("executor.sock");
 
+    @Option(names = "--standby", description = "Start as this executor's warm standby: warm up, then wait while "
+            + "another process runs this executor (holds its journal) and take over the moment it ends, kill -9 "
+            + "included, or at once if none runs. Start it beside the executor, with the same arguments.")
+    boolean standby;
+
     /**
      * {@code baton executor ...} parsed by hand when its arguments are plain — {@code executor KIND} and each of
      * {@code --id}, {@code --work-dir}, {@code --shim}, {@code --class}, {@code --classpath} at most once, as
-     * {@code --name VALUE} or {@code --name=VALUE}, {@code --id} and {@code --work-dir} given — with what picocli
+     * {@code --name VALUE} or {@code --name=VALUE}, and {@code --standby} at most once; {@code --id} and
+     * {@code --work-dir} given — with what picocli
      * would make of them; null for anything else (another command, help, an unknown or repeated option, a missing
      * value, a value that starts with '-', an {@code @file}), which picocli then parses and answers as usual.
      */
@@ -59,6 +65,7 @@ final class ExecutorCommand implements Callable<Integer> {
         }
         java.util.Map<String, String> options = new java.util.HashMap<>();
         String kind = null;
+        boolean standby = false;
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
             if (a.startsWith("@")) {
@@ -69,6 +76,13 @@ final class ExecutorCommand implements Callable<Integer> {
                     return null;
                 }
                 kind = a;
+                continue;
+            }
+            if (a.equals("--standby")) {
+                if (standby) {
+                    return null;
+                }
+                standby = true;
                 continue;
             }
             int eq = a.indexOf('=');
@@ -97,6 +111,7 @@ final class ExecutorCommand implements Callable<Integer> {
             c.shimSocket = options.containsKey("--shim") ? Path.of(options.get("--shim")) : c.shimSocket;
             c.className = options.get("--class");
             c.classpath = options.getOrDefault("--classpath", c.classpath);
+            c.standby = standby;
         } catch (java.nio.file.InvalidPathException e) {
             return null; // picocli says what is wrong with it
         }
@@ -124,7 +139,11 @@ final class ExecutorCommand implements Callable<Integer> {
                     "run 'baton executor worker --id ... --work-dir ...'");
         };
         try {
-            ExecutorBootstrap.run(executor, options);
+            if (standby) {
+                ExecutorBootstrap.runAsStandby(executor, options);
+            } else {
+                ExecutorBootstrap.run(executor, options);
+            }
         } catch (io.baton.sdk.journal.JournalInUseException e) {
             throw new CliException(CliException.NEGATIVE, "executor " + id + " not started",
                     "its journal " + options.workDir().resolve("journal") + " is open for writing by " + e.holder()

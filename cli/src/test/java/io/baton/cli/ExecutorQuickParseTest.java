@@ -15,7 +15,9 @@ class ExecutorQuickParseTest {
             List.of("custom", "--class", "a.B", "--classpath", "/x:/y", "--id=w", "--work-dir=/tmp/w"),
             List.of("http-service", "--work-dir", "/tmp/w", "--id", "", "--shim=/s"),
             List.of("nonsense-kind", "--id", "w", "--work-dir", "/tmp/w"),
-            List.of("worker", "--id", "a=b", "--work-dir", "/tmp/w"));
+            List.of("worker", "--id", "a=b", "--work-dir", "/tmp/w"),
+            List.of("worker", "--standby", "--id", "w", "--work-dir", "/tmp/w"),
+            List.of("command", "--id", "w", "--work-dir", "/tmp/w", "--shim", "/s", "--standby"));
 
     private static final List<List<String>> LEFT_TO_PICOCLI = List.of(
             List.of("worker", "--id", "w"),
@@ -33,7 +35,9 @@ class ExecutorQuickParseTest {
             List.of("worker", "--id", "@w", "--work-dir", "/tmp/w"),
             List.of("worker", "--id", "w", "--work-dir", "/tmp/w\0x"),
             List.of("worker", "--ID", "w", "--work-dir", "/tmp/w"),
-            List.of("worker", "--i", "w", "--work-dir", "/tmp/w"));
+            List.of("worker", "--i", "w", "--work-dir", "/tmp/w"),
+            List.of("worker", "--standby", "--id", "w", "--work-dir", "/tmp/w", "--standby"),
+            List.of("worker", "--standby=true", "--id", "w", "--work-dir", "/tmp/w"));
 
     @Test
     void readsWhatPicocliReads() {
@@ -48,6 +52,7 @@ class ExecutorQuickParseTest {
             assertThat(quick.shimSocket).as("%s", rest).isEqualTo(parsed.shimSocket);
             assertThat(quick.className).as("%s", rest).isEqualTo(parsed.className);
             assertThat(quick.classpath).as("%s", rest).isEqualTo(parsed.classpath);
+            assertThat(quick.standby).as("%s", rest).isEqualTo(parsed.standby);
         }
     }
 

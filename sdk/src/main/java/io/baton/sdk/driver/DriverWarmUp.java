@@ -67,11 +67,11 @@ public final class DriverWarmUp {
     /** A checksum of what was serialised, so the JIT cannot drop the work. */
     private long sink;
 
-    private DriverWarmUp(io.baton.sdk.journal.Journal journal, Wire wire) {
+    private DriverWarmUp(io.baton.sdk.journal.Journal journal, Wire wire, long checkpointEvery) {
         this.wire = wire;
         this.driver = new ExecutorDriver(EXECUTOR, Resources.parse("cpus:0.1;mem:32"), journal,
                 () -> ByteString.copyFrom(ByteBuffer.allocate(16).putLong(0x5741524dL).putLong(++uuid).array()),
-                since -> false);
+                since -> checkpointEvery > 0 && since >= checkpointEvery);
     }
 
     /**
@@ -99,7 +99,16 @@ public final class DriverWarmUp {
     /** Like the above, its messages travelling through {@code wire}. */
     public static int run(int replacements, java.util.function.BooleanSupplier keepGoing,
             io.baton.sdk.journal.Journal journal, Wire wire) {
-        return new DriverWarmUp(journal, wire).replacements(replacements, keepGoing);
+        return run(replacements, keepGoing, journal, wire, 0);
+    }
+
+    /**
+     * Like the above, with a checkpoint every {@code checkpointEvery} records appended (0: none), so that the journal
+     * it leaves also warms a replay's reading of checkpoints up ({@link JournaledEngine#replay}).
+     */
+    public static int run(int replacements, java.util.function.BooleanSupplier keepGoing,
+            io.baton.sdk.journal.Journal journal, Wire wire, long checkpointEvery) {
+        return new DriverWarmUp(journal, wire, checkpointEvery).replacements(replacements, keepGoing);
     }
 
     private int replacements(int n, java.util.function.BooleanSupplier keepGoing) {

@@ -105,6 +105,47 @@ public final class WriterLock implements AutoCloseable {
     }
 
     /**
+     * Waits until no writer holds the journal in {@code dir} (created if needed): returns at once if none does, else
+     * the moment the holder lets go or dies (the kernel's blocking lock, not a poll). Takes nothing: the writer that
+     * starts next takes the lock with {@link #acquire}, and may find that another process was quicker. While it waits,
+     * a writer in this process is refused as if this wait held the lock.
+     *
+     * @throws InterruptedException if the calling thread is interrupted while it waits
+     * @throws JournalException if the lock's file cannot be made or waited on
+     */
+    public static void awaitFree(Path dir) throws InterruptedException {
+        Path file;
+        try {
+            Files.createDirectories(dir);
+            file = dir.toRealPath().resolve(NAME);
+        } catch (IOException e) {
+            throw new JournalException(dir, "waiting for the writer's lock " + NAME, e);
+        }
+        Held waiting = new Held(file, null, null);
+        synchronized (HELD) {
+            while (HELD.putIfAbsent(file, waiting) != null) { // a writer in this process: its unclaim wakes this
+                HELD.wait();
+            }
+        }
+        // the file opened only now: closing it while this process held the lock through another descriptor would drop
+        // that lock (see the class)
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            channel.lock().release();
+        } catch (java.nio.channels.FileLockInterruptionException | java.nio.channels.ClosedByInterruptException e) {
+            Thread.interrupted(); // cleared, as an InterruptedException leaves it
+            throw new InterruptedException("interrupted while waiting for the writer's lock " + file);
+        } catch (IOException e) {
+            throw new JournalException(dir, "waiting for the writer's lock " + NAME, e);
+        } finally {
+            unclaim(file, waiting);
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted while waiting for the writer's lock " + file);
+        }
+    }
+
+    /**
      * Another share of this lock, for whoever still works on the journal's files after this share's owner closes (the
      * lock is released when every share is closed).
      *

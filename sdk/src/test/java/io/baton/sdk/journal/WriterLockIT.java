@@ -116,6 +116,83 @@ class WriterLockIT {
         }
     }
 
+    /** {@link WriterLock#awaitFree} on another thread; completes when it returns, with what it threw. */
+    private static CompletableFuture<Void> awaitFree(Path dir) {
+        CompletableFuture<Void> free = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                WriterLock.awaitFree(dir);
+                free.complete(null);
+            } catch (Throwable e) {
+                free.completeExceptionally(e);
+            }
+        }, "await-free");
+        t.setDaemon(true);
+        t.start();
+        return free;
+    }
+
+    @Test
+    void awaitFreeReturnsWhenAWriterInAnotherProcessIsKilledAndTakesNothing() throws Exception {
+        Path dir = temp.resolve("journal");
+        try (ChronicleJournalCrashIT.Child child = ChronicleJournalCrashIT.Child.start(temp, "loop", dir.toString(),
+                "200000")) {
+            child.awaitLines(lines -> lines.stream().filter(l -> l.startsWith("A ")).count() >= 50);
+            CompletableFuture<Void> free = awaitFree(dir);
+            int seen = child.acks().size();
+            child.awaitLines(lines -> lines.stream().filter(l -> l.startsWith("A ")).count() >= seen + 200);
+            assertThat(free).as("waiting while the writer goes on writing").isNotDone();
+            child.kill();
+            free.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            try (ChronicleJournal next = writer(dir)) { // the wait took nothing: the next writer gets the lock
+                assertThat(replayAll(next)).isNotEmpty();
+            }
+        }
+    }
+
+    @Test
+    void awaitFreeWaitsForAWriterInThisProcessWhichMeanwhileIsTheOnlyOne() throws Exception {
+        Path dir = temp.resolve("journal");
+        CompletableFuture<Void> free;
+        try (ChronicleJournal first = writer(dir)) {
+            first.append(numbered(1));
+            free = awaitFree(dir);
+            first.append(numbered(2));
+            assertThat(free).as("waiting while this process's writer has it open").isNotDone();
+        }
+        free.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        try (ChronicleJournal next = writer(dir)) {
+            assertThat(replayAll(next)).extracting(JournalRecord::getSequence).containsExactly(1L, 2L);
+        }
+    }
+
+    @Test
+    void anInterruptedWaitEndsWithInterruptedExceptionAndLeavesNothingHeld() throws Exception {
+        Path dir = temp.resolve("journal");
+        try (ChronicleJournalCrashIT.Child child = ChronicleJournalCrashIT.Child.start(temp, "loop", dir.toString(),
+                "200000")) {
+            child.awaitLines(lines -> lines.stream().filter(l -> l.startsWith("A ")).count() >= 50);
+            CompletableFuture<Throwable> ended = new CompletableFuture<>();
+            Thread t = new Thread(() -> {
+                try {
+                    WriterLock.awaitFree(dir);
+                    ended.complete(null);
+                } catch (Throwable e) {
+                    ended.complete(e);
+                }
+            });
+            t.start();
+            int seen = child.acks().size();
+            child.awaitLines(lines -> lines.stream().filter(l -> l.startsWith("A ")).count() >= seen + 200);
+            t.interrupt();
+            assertThat(ended.get(10, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+            child.kill();
+        }
+        try (ChronicleJournal next = writer(dir)) { // the wait's claim in this process is gone with it
+            assertThat(replayAll(next)).isNotEmpty();
+        }
+    }
+
     @Test
     void aRefusedWriterChangesNothingNotEvenACycleFileWithoutAHeader() throws Exception {
         Path dir = temp.resolve("journal");

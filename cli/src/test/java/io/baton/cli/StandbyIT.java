@@ -1,0 +1,125 @@
+package io.baton.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.baton.proto.ExecutorState;
+import io.baton.proto.TaskState;
+import io.baton.sdk.client.BatonClient;
+import io.baton.sdk.client.ClientOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code baton executor ... --standby} as real processes beside a real shim: a warm standby waits while the executor
+ * runs, touches nothing, and takes over when the executor is killed with SIGKILL — the task it ran adopted and still
+ * under its control; started with no executor running, it starts at once.
+ */
+class StandbyIT {
+    @TempDir
+    Path dir;
+    CliNode node;
+    BatonClient client;
+    final List<Process> started = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        node = new CliNode(dir);
+        client = BatonClient.connect(ClientOptions.unix(node.config.frameworkSocket()).token(CliNode.TOKEN)
+                .updates(false).build());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (Process p : started) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        client.close();
+        node.close();
+    }
+
+    /** {@code bin/baton executor command --id ID --work-dir WORK --shim ... [more]}, its output in {@code log}. */
+    private Process executor(String id, Path work, Path log, String... more) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(BinBatonIT.BIN.toString(), "executor", "command", "--id", id,
+                "--work-dir", work.toString(), "--shim", node.config.executorSocket().toString()));
+        cmd.addAll(List.of(more));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().put("BATON_SKIP_BUILD", "1"); // verify's package phase just built the jar
+        pb.environment().put("BATON_LOG_LEVEL", "INFO");
+        Process p = pb.start();
+        started.add(p);
+        return p;
+    }
+
+    private Optional<ExecutorState> state(String id) throws Exception {
+        return client.state().get(5, TimeUnit.SECONDS).getExecutorsList().stream()
+                .filter(e -> e.getExecutorId().getValue().equals(id)).findFirst();
+    }
+
+    /** Waits until the shim lists {@code id} connected from process {@code pid} (bin/baton execs java: the JVM). */
+    private void awaitSubscribedFrom(String id, Process p) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> state(id).filter(e -> e.getConnected()
+                && e.getPid() == p.pid()).isPresent());
+    }
+
+    private TaskState taskState(String taskId) throws Exception {
+        return client.state().get(5, TimeUnit.SECONDS).getExecutorsList().stream()
+                .flatMap(e -> e.getTasksList().stream()).filter(t -> t.getTaskId().getValue().equals(taskId))
+                .map(t -> t.getState()).findFirst().orElse(TaskState.TASK_LOST);
+    }
+
+    @Test
+    void aStandbyTakesOverWhenTheExecutorIsKilledAndControlsItsTask() throws Exception {
+        Path work = dir.resolve("c1");
+        Path pidFile = dir.resolve("task.pid");
+        Process executor = executor("c1", work, dir.resolve("executor.log"));
+        awaitSubscribedFrom("c1", executor);
+        CliNode.Run launched = node.baton("launch", "--executor", "c1", "--task", "t1", "--resources", "cpus:0.1;mem:16",
+                "--spec", "echo $$ > " + pidFile + "; exec sleep 600");
+        assertThat(launched.exit()).as(launched.err()).isZero();
+        await().atMost(Duration.ofSeconds(30)).until(() -> taskState("t1") == TaskState.TASK_RUNNING);
+        long task = Long.parseLong(Files.readString(pidFile).strip());
+
+        Path standbyLog = dir.resolve("standby.log");
+        Process standby = executor("c1", work, standbyLog, "--standby");
+        await().atMost(Duration.ofSeconds(120)).until(() -> Files.readString(standbyLog).contains(": standing by"));
+        assertThat(Files.readString(standbyLog)).contains("executor c1 stands by", "5 rehearsed takeovers",
+                "20 replays of the executor's journal as it is");
+        assertThat(state("c1").orElseThrow().getPid()).as("the executor still the one the shim knows")
+                .isEqualTo(executor.pid());
+        assertThat(standby.isAlive()).isTrue();
+
+        executor.destroyForcibly(); // SIGKILL
+        awaitSubscribedFrom("c1", standby);
+        assertThat(Files.readString(standbyLog)).contains("executor c1 took over");
+        assertThat(taskState("t1")).as("the task adopted, not lost").isEqualTo(TaskState.TASK_RUNNING);
+        assertThat(ProcessHandle.of(task).map(ProcessHandle::isAlive)).contains(true);
+
+        CliNode.Run killed = node.baton("kill", "t1", "--grace", "2s");
+        assertThat(killed.exit()).as(killed.err()).isZero();
+        assertThat(killed.out().strip()).as("not queued: the standby, now the executor, took the kill").isEqualTo("t1");
+        await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(task).map(p -> !p.isAlive()).orElse(true));
+        assertThat(standby.isAlive()).as("the standby runs on as the executor").isTrue();
+    }
+
+    @Test
+    void aStandbyWithNoExecutorRunningStartsAtOnceAsTheExecutor() throws Exception {
+        Path log = dir.resolve("standby.log");
+        Process standby = executor("c2", dir.resolve("c2"), log, "--standby");
+        awaitSubscribedFrom("c2", standby);
+        String out = Files.readString(log);
+        assertThat(out).contains("standing by", "executor c2 took over");
+        assertThat(out.indexOf("standing by")).as("warmed up first").isLessThan(out.indexOf("took over"));
+    }
+}

@@ -1,0 +1,130 @@
+package io.baton.sdk.runtime;
+
+import io.baton.proto.Accepted;
+import io.baton.proto.ExecutorCall;
+import io.baton.proto.ExecutorResponse;
+import io.baton.proto.ExecutorSubscribed;
+import io.baton.proto.ShimToExecutor;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A stand-in for the shim on a Unix socket of a standby's scratch directory, for its rehearsals ({@link Standby}): it
+ * answers an executor's subscription and heartbeats, takes every other call without an answer it does not need, and
+ * counts heartbeats (the first one comes once the executor has taken the subscription's answer). One connection at a
+ * time, on a thread of its own; frames as the shim's (a 4-byte length, then the message). Nothing else ever connects
+ * to it: the socket is in a directory only this process knows of.
+ */
+final class StandInShim implements AutoCloseable {
+    private static final int MAX_FRAME = 1 << 20;
+
+    private final ServerSocketChannel server;
+    private final Path socket;
+    private final Thread thread;
+    private int heartbeats;
+
+    private StandInShim(ServerSocketChannel server, Path socket, java.util.concurrent.ThreadFactory threads) {
+        this.server = server;
+        this.socket = socket;
+        this.thread = threads.newThread(this::serve);
+        this.thread.start();
+    }
+
+    /** Listens on {@code socket} (a path that must not exist yet), on a thread made by {@code threads}. */
+    static StandInShim bind(Path socket, java.util.concurrent.ThreadFactory threads) throws IOException {
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            return new StandInShim(server, socket, threads);
+        } catch (IOException | RuntimeException | Error e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /** Waits until {@code n} heartbeats in all came, at most {@code timeoutMs}; whether they did. */
+    synchronized boolean awaitHeartbeats(int n, long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        while (heartbeats < n) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            wait(Math.max(1, left / 1_000_000L));
+        }
+        return true;
+    }
+
+    private void serve() {
+        while (server.isOpen()) {
+            try (SocketChannel ch = server.accept()) {
+                converse(ch);
+            } catch (IOException | RuntimeException e) {
+                // the listening socket closed (the rehearsals are over), or the executor hung up: the next one
+            }
+        }
+    }
+
+    private void converse(SocketChannel ch) throws IOException {
+        ByteBuffer length = ByteBuffer.allocate(4);
+        while (true) {
+            length.clear();
+            if (!readFully(ch, length)) {
+                return;
+            }
+            int n = length.getInt(0);
+            if (n < 0 || n > MAX_FRAME) {
+                return;
+            }
+            ByteBuffer body = ByteBuffer.allocate(n);
+            if (!readFully(ch, body)) {
+                return;
+            }
+            ExecutorCall call = ExecutorCall.parseFrom(body.flip());
+            ExecutorResponse.Builder answer = ExecutorResponse.newBuilder().setCorrelationId(call.getCorrelationId());
+            if (call.hasSubscribe()) {
+                answer.setSubscribed(ExecutorSubscribed.newBuilder().setExecutorId(call.getSubscribe().getExecutorId())
+                        .setHeartbeatIntervalMs(100).setContainer("none"));
+            } else if (call.hasHeartbeat()) {
+                answer.setAccepted(Accepted.getDefaultInstance());
+                synchronized (this) {
+                    heartbeats++;
+                    notifyAll();
+                }
+            } else if (call.getQuiet() || call.getCorrelationId() == 0) {
+                continue;
+            } else {
+                answer.setAccepted(Accepted.getDefaultInstance());
+            }
+            byte[] out = ShimToExecutor.newBuilder().setResponse(answer).build().toByteArray();
+            ByteBuffer frame = ByteBuffer.allocate(4 + out.length).putInt(out.length).put(out).flip();
+            while (frame.hasRemaining()) {
+                ch.write(frame);
+            }
+        }
+    }
+
+    private static boolean readFully(SocketChannel ch, ByteBuffer into) throws IOException {
+        while (into.hasRemaining()) {
+            if (ch.read(into) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            server.close(); // ends the accept; a conversation under way ends when its executor closes
+        } finally {
+            Files.deleteIfExists(socket);
+        }
+    }
+}

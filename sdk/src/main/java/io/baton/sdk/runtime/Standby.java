@@ -1,0 +1,187 @@
+package io.baton.sdk.runtime;
+
+import io.baton.sdk.api.BatonExecutor;
+import io.baton.sdk.api.ExecutorHandle;
+import io.baton.sdk.api.ExecutorOptions;
+import io.baton.sdk.api.Task;
+import io.baton.sdk.driver.DriverWarmUp;
+import io.baton.sdk.driver.JournaledEngine;
+import io.baton.sdk.journal.ChronicleJournal;
+import io.baton.sdk.journal.Journal;
+import io.baton.sdk.journal.JournalInUseException;
+import io.baton.sdk.journal.JournalSnapshot;
+import io.baton.sdk.journal.OpeningJournal;
+import io.baton.sdk.journal.WriterLock;
+import io.baton.sdk.transport.WireWarmUp;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An executor's warm standby ({@link ExecutorBootstrap#standBy}): a second process for the same executor id and work
+ * directory. It warms its code up first — the synthetic replacements every executor runs after its first subscription,
+ * with checkpoints, then replays of that scratch journal — so that a takeover runs the replay, recovery and the
+ * subscription's code compiled, then waits on the journal's writer's lock ({@link WriterLock#awaitFree}), which the
+ * kernel releases the moment the executor's process ends, and starts as {@link ExecutorBootstrap#start} does. If
+ * another process takes the journal first (a cold restart, or a second standby), it waits again.
+ *
+ * <p>A standby writes nothing and talks to no one until it takes over: the executor's journal, its tasks and the shim
+ * never see it. Its warm-up's scratch journal is in the temporary directory, as every executor's.
+ */
+final class Standby {
+    private static final Logger LOG = LoggerFactory.getLogger(Standby.class);
+
+    /** How many times a standby replays its warm-up's journal: enough for the replay's loops to be compiled. */
+    static final int REPLAYS = 40;
+    /** How many takeovers a standby rehearses against a stand-in shim ({@link StandInShim}). */
+    static final int REHEARSALS = 5;
+    /**
+     * How many times a standby replays the journal of the executor it stands in for, as it is (read-only,
+     * {@link JournalSnapshot}): its code then meets that journal's shapes before the takeover, not during it.
+     */
+    static final int SNAPSHOT_REPLAYS = 20;
+    /** The rehearsals' executor id (their logs say it). */
+    static final String REHEARSAL_ID = "standby-rehearsal";
+    /** The warm-up's scratch journal checkpoints this often, so that the replays read checkpoints too. */
+    static final long CHECKPOINT_EVERY = 500;
+    private static final long REHEARSAL_BOUND_MS = 10_000;
+
+    private Standby() {
+    }
+
+    static ExecutorHandle takeOver(BatonExecutor executor, ExecutorOptions options, LongSupplier clockUs)
+            throws InterruptedException {
+        if (executor == null || options == null || clockUs == null) {
+            throw new IllegalArgumentException("executor, options and clock are required (got executor=" + executor
+                    + ", options=" + options + ", clock=" + clockUs + ")");
+        }
+        Path journal = options.workDir().resolve("journal");
+        LOG.info("executor {} stands by: warming up, then waiting for the process that holds {}", options.executorId(),
+                journal);
+        long t0 = System.nanoTime();
+        String warmed = warmUp(ExecutorBootstrap.warmUpReplacements(System.getenv("BATON_EXECUTOR_WARMUP")), journal);
+        LOG.info("executor {} warmed up in {} ms ({}): standing by", options.executorId(),
+                (System.nanoTime() - t0) / 1_000_000, warmed);
+        while (true) {
+            WriterLock.awaitFree(journal);
+            long free = System.nanoTime();
+            try {
+                ExecutorHandle started = ExecutorBootstrap.start(executor, options, clockUs, false);
+                LOG.info("executor {} took over: its journal was free, started in {} ms", options.executorId(),
+                        (System.nanoTime() - free) / 1_000_000);
+                return started;
+            } catch (JournalInUseException e) {
+                LOG.info("executor {}: another process took its journal first ({}); standing by again",
+                        options.executorId(), e.holder());
+            }
+        }
+    }
+
+    /**
+     * In a scratch directory: {@code replacements} synthetic replacements journaled with checkpoints, that journal
+     * replayed {@link #REPLAYS} times, then {@link #REHEARSALS} starts of an executor on it (replay, recovery, the
+     * connection, the subscription to a {@link StandInShim}, the journal's queue opening) — the takeover's own code.
+     * Says what it did. Whatever fails is logged and the standby goes on, colder.
+     */
+    private static String warmUp(int replacements, Path journalOfTheExecutor) throws InterruptedException {
+        Path dir;
+        try {
+            dir = WarmUpScratch.create(Path.of(System.getProperty("java.io.tmpdir")));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("no scratch directory for the standby's warm-up ({}): warming up in memory only", e.toString());
+            return ExecutorBootstrap.warmUp(replacements, () -> true) + " synthetic replacements in memory";
+        }
+        int done = 0;
+        int replays = 0;
+        int rehearsals = 0;
+        int snapshots = 0;
+        try {
+            Path journal = dir.resolve("journal");
+            try (WireWarmUp frames = new WireWarmUp()) {
+                Journal scratch = ChronicleJournal.open(journal, ChronicleJournal.Options.defaults().withBlockSize(1 << 20));
+                try {
+                    done = DriverWarmUp.run(replacements, () -> true, scratch,
+                            new DriverWarmUp.Wire(frames::inbound, frames::outbound), CHECKPOINT_EVERY);
+                } finally {
+                    scratch.close();
+                }
+            }
+            WireWarmUp.warmBuffers();
+            for (; replays < REPLAYS; replays++) {
+                OpeningJournal again = new OpeningJournal(journal, new CompletableFuture<Journal>(), () -> { }, true);
+                try {
+                    JournaledEngine.replay(again);
+                } finally {
+                    again.abandon();
+                }
+            }
+            rehearsals = rehearse(dir);
+        } catch (IOException | RuntimeException | LinkageError e) {
+            LOG.warn("the standby's warm-up stopped ({}): it stands by colder", e.toString(), e);
+        } finally {
+            WarmUpScratch.remove(dir);
+        }
+        try {
+            for (; snapshots < SNAPSHOT_REPLAYS; snapshots++) {
+                JournaledEngine.replay(new JournalSnapshot(journalOfTheExecutor));
+            }
+        } catch (RuntimeException e) { // the executor deleted a file as it was read, say: what it is for is done
+            LOG.info("replaying the journal {} as it is stopped after {} times: {}", journalOfTheExecutor, snapshots,
+                    e.toString());
+        }
+        return done + " synthetic replacements, " + replays + " replays, " + rehearsals + " rehearsed takeovers, "
+                + snapshots + " replays of the executor's journal as it is";
+    }
+
+    /** {@link #REHEARSALS} starts of an executor in {@code dir} against a stand-in shim; how many got subscribed. */
+    private static int rehearse(Path dir) throws IOException, InterruptedException {
+        ThreadFactory threads = r -> {
+            Thread t = new Thread(r, "baton-standby-stand-in-shim");
+            t.setDaemon(true);
+            return t;
+        };
+        Path socket = dir.resolve("shim.sock");
+        int subscribed = 0;
+        try (StandInShim shim = StandInShim.bind(socket, threads)) {
+            for (int i = 1; i <= REHEARSALS; i++) {
+                ExecutorHandle h = ExecutorBootstrap.start(new Rehearsing(), new ExecutorOptions(REHEARSAL_ID, dir, socket),
+                        ExecutorBootstrap.SYSTEM_CLOCK_US, false);
+                try {
+                    if (!shim.awaitHeartbeats(i, REHEARSAL_BOUND_MS)) {
+                        LOG.warn("a rehearsed takeover did not subscribe within {} ms: no more rehearsals",
+                                REHEARSAL_BOUND_MS);
+                        break;
+                    }
+                    subscribed++;
+                } finally {
+                    h.close();
+                }
+            }
+        }
+        return subscribed;
+    }
+
+    /** The rehearsals' executor: its tasks (the warm-up's) are not alive, and it is never asked to run one. */
+    private static final class Rehearsing extends BatonExecutor {
+        @Override
+        public void launch(Task task) {
+            throw new IllegalStateException("a standby's rehearsal launches nothing");
+        }
+
+        @Override
+        public void kill(Task task, Duration gracePeriod) {
+        }
+
+        @Override
+        public Set<String> recover(Collection<Task> tasks) {
+            return Set.of();
+        }
+    }
+}
