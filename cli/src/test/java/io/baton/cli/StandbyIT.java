@@ -4,15 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.baton.proto.ExecutorState;
+import io.baton.proto.ReplacementOutcome;
+import io.baton.proto.TaskID;
+import io.baton.proto.TaskInfo;
+import io.baton.proto.TaskSpec;
 import io.baton.proto.TaskState;
+import io.baton.resources.Resources;
 import io.baton.sdk.client.BatonClient;
 import io.baton.sdk.client.ClientOptions;
+import io.baton.sdk.client.ReplaceHandle;
+import io.baton.sdk.client.ReplaceOutcome;
+import io.baton.sdk.client.ReplaceSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code baton executor ... --standby} as real processes beside a real shim: a warm standby waits while the executor
  * runs, touches nothing, and takes over when the executor is killed with SIGKILL — the task it ran adopted and still
- * under its control; started with no executor running, it starts at once.
+ * under its control, a replacement cut short mid-drain finished; started with no executor running, it starts at once.
  */
 class StandbyIT {
     @TempDir
@@ -43,6 +52,16 @@ class StandbyIT {
         for (Process p : started) {
             p.destroyForcibly();
             p.waitFor(10, TimeUnit.SECONDS);
+        }
+        // the tasks' commands, each in a process group of its own, wrote their pid to <task>.pid: whatever a failed
+        // assertion left running goes with its group
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".pid")).toList()) {
+                String group = group(Files.readString(f).strip());
+                if (group != null) {
+                    new ProcessBuilder("kill", "-KILL", "--", "-" + group).start().waitFor(10, TimeUnit.SECONDS);
+                }
+            }
         }
         client.close();
         node.close();
@@ -104,13 +123,87 @@ class StandbyIT {
         awaitSubscribedFrom("c1", standby);
         assertThat(Files.readString(standbyLog)).contains("executor c1 took over");
         assertThat(taskState("t1")).as("the task adopted, not lost").isEqualTo(TaskState.TASK_RUNNING);
-        assertThat(ProcessHandle.of(task).map(ProcessHandle::isAlive)).contains(true);
+        assertThat(gone(task)).as("the task's command").isFalse();
 
         CliNode.Run killed = node.baton("kill", "t1", "--grace", "2s");
         assertThat(killed.exit()).as(killed.err()).isZero();
         assertThat(killed.out().strip()).as("not queued: the standby, now the executor, took the kill").isEqualTo("t1");
-        await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(task).map(p -> !p.isAlive()).orElse(true));
+        await().atMost(Duration.ofSeconds(30)).until(() -> gone(task));
         assertThat(standby.isAlive()).as("the standby runs on as the executor").isTrue();
+    }
+
+    /**
+     * As {@code baton demo}'s step 7, with a standby instead of a restart: the executor SIGKILLed while the old task
+     * drains (it ignores SIGTERM, so the drain takes its 3 s grace period); the standby resumes the replacement, which
+     * commits, the old command gone and the new one running.
+     */
+    @Test
+    void aStandbyResumesAReplacementWhoseExecutorWasKilledMidDrain() throws Exception {
+        Path work = dir.resolve("c3");
+        Process executor = executor("c3", work, dir.resolve("executor.log"));
+        awaitSubscribedFrom("c3", executor);
+        Path standbyLog = dir.resolve("standby.log");
+        Process standby = executor("c3", work, standbyLog, "--standby");
+        Path oldPid = dir.resolve("v1.pid");
+        try (BatonClient c = BatonClient.connect(ClientOptions.unix(node.config.frameworkSocket()).token(CliNode.TOKEN)
+                .progress(true).build())) {
+            CompletableFuture<Void> draining = new CompletableFuture<>();
+            c.onProgress(p -> {
+                if (p.getPhase().equals("DRAINING")) {
+                    draining.complete(null);
+                }
+            });
+            TaskInfo v1 = task("v1", "trap '' TERM; echo $$ > " + oldPid + "; sleep 600 & wait").toBuilder()
+                    .setKillGracePeriodMs(3_000).build();
+            String offer = c.offersOn("c3", Resources.fromProto(v1.getResourcesList())).get(10, TimeUnit.SECONDS).get(0)
+                    .getId().getValue();
+            c.launch("c3", v1, List.of(offer)).get(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(30)).until(() -> taskState("v1") == TaskState.TASK_RUNNING);
+            long old = Long.parseLong(Files.readString(oldPid).strip());
+            await().atMost(Duration.ofSeconds(120)).until(() -> Files.readString(standbyLog).contains(": standing by"));
+
+            ReplaceHandle replacing = c.replace(ReplaceSpec.of("v1", task("v2", "echo $$ > " + dir.resolve("v2.pid") + "; exec sleep 600")).withReplacementId("r1"));
+            draining.get(30, TimeUnit.SECONDS);
+            executor.destroyForcibly(); // SIGKILL, mid-drain
+            ReplaceOutcome outcome = replacing.outcome().get(60, TimeUnit.SECONDS);
+
+            assertThat(outcome.outcome()).isEqualTo(ReplacementOutcome.COMMITTED);
+            assertThat(state("c3").orElseThrow().getPid()).as("finished by the standby").isEqualTo(standby.pid());
+            assertThat(Files.readString(standbyLog)).contains("executor c3 took over");
+            assertThat(gone(old)).as("the old command").isTrue();
+            assertThat(taskState("v2")).isEqualTo(TaskState.TASK_RUNNING);
+            CliNode.Run killed = node.baton("kill", "v2", "--grace", "1s");
+            assertThat(killed.exit()).as(killed.err()).isZero();
+        }
+    }
+
+    /**
+     * Whether process {@code pid} has ended: no such process, or a zombie (its parent, the executor that started it,
+     * was killed, and whoever inherits orphans here need not reap them at once).
+     */
+    private static boolean gone(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (java.io.IOException e) {
+            return true;
+        }
+    }
+
+    /** The process group of {@code pid} (field 5 of its /proc stat), or null if it is gone. */
+    private static String group(String pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", pid, "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).split(" ")[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static TaskInfo task(String id, String command) {
+        return TaskInfo.newBuilder().setTaskId(TaskID.newBuilder().setValue(id)).setName(id)
+                .addAllResources(Resources.parse("cpus:0.1;mem:16").toProto())
+                .setSpec(TaskSpec.newBuilder().setValue(command)).build();
     }
 
     @Test
