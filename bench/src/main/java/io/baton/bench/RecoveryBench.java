@@ -172,7 +172,8 @@ final class RecoveryBench {
      * @param records    records in the journal the executor was started on
      * @param takeover   SIGKILL sent → the shim accepted the standby's subscription (its {@code subscribed_at_us})
      * @param answering  a task launched on it once the shim lists it subscribed → RUNNING
-     * @param warmUpMs   the standby's own "warmed up in N ms" (its main's start → standing by; µs, as every Dist)
+     * @param warmUpMs   the standby's own "warmed up in N ms" (its warm-up's start, after the JVM's and the CLI's, →
+     *                   standing by; µs, as every Dist)
      * @param warmCpuMs  the standby's CPU time when it stood by (all its threads, JVM start included; µs)
      * @param rssKb      its resident memory then (VmRSS, KiB)
      * @param failure    why there are none (null if there are)
@@ -414,12 +415,16 @@ final class RecoveryBench {
                 long a0 = Harness.nowUs();
                 node.launch(id, JournalFill.task(id + "-probe-" + name)).get(30, TimeUnit.SECONDS);
                 answering.add(Harness.nowUs() - a0);
-            } catch (IllegalStateException e) {
-                return Standbys.none("the standby did not take over: " + e.getMessage().lines().findFirst().orElse("?"));
+            } catch (IllegalStateException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                return Standbys.none("the standby did not take over: " + String.valueOf(e.getMessage()).lines()
+                        .findFirst().orElse("?"));
             } finally {
-                primary.child().kill9();
-                if (standby != null) {
-                    standby.kill9();
+                try {
+                    primary.child().kill9();
+                } finally {
+                    if (standby != null) {
+                        standby.kill9();
+                    }
                 }
                 keep(base.resolve(name + ".log"), System.getenv("BATON_BENCH_KEEP"));
                 Harness.deleteTree(work);

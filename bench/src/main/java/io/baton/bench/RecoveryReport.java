@@ -117,7 +117,7 @@ final class RecoveryReport {
                 .append("-record journal: SIGKILL sent → the shim accepted the standby's subscription ")
                 .append(pm(s.takeover())).append(" ms (p50 / max); a task launched on it then RUNNING in ")
                 .append(pm(s.answering())).append(" ms. Standing by cost it ").append(pm(s.warmUpMs()))
-                .append(" ms of warm-up after its main began and ").append(pm(s.warmCpuMs()))
+                .append(" ms of warm-up (from its own log: the JVM's and the CLI's start before it) and ").append(pm(s.warmCpuMs()))
                 .append(" ms of CPU in all (its JVM's start included), and it holds ")
                 .append(rss < 0 ? "?" : String.format(Locale.ROOT, "%.0f", rss / 1024.0))
                 .append(" MiB resident while it waits (p50).\n\n");

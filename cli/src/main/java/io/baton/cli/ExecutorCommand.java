@@ -46,9 +46,10 @@ final class ExecutorCommand implements Callable<Integer> {
             + "<shim work dir>/executor.sock, i.e. ${DEFAULT-VALUE}).")
     Path shimSocket = ShimConnection.defaultWorkDir().resolve("executor.sock");
 
-    @Option(names = "--standby", description = "Start as this executor's warm standby: warm up, then wait while "
-            + "another process runs this executor (holds its journal) and take over the moment it ends, kill -9 "
-            + "included, or at once if none runs. Start it beside the executor, with the same arguments.")
+    @Option(names = "--standby", description = "Start as this executor's warm standby: warm up (a few seconds), then "
+            + "wait while another process runs this executor (holds its journal) and take over the moment it ends, "
+            + "however it ends (kill -9 included; stop the standby first to stop the executor for good), or start at "
+            + "once if none runs. Start it beside the executor, with the same arguments.")
     boolean standby;
 
     /**

@@ -113,8 +113,8 @@ class StandbyIT {
         Path standbyLog = dir.resolve("standby.log");
         Process standby = executor("c1", work, standbyLog, "--standby");
         await().atMost(Duration.ofSeconds(120)).until(() -> Files.readString(standbyLog).contains(": standing by"));
-        assertThat(Files.readString(standbyLog)).contains("executor c1 stands by", "5 rehearsed takeovers",
-                "20 replays of the executor's journal as it is");
+        assertThat(Files.readString(standbyLog)).contains("executor c1 stands by", "rehearsed takeovers",
+                "replays of the executor's journal as it is");
         assertThat(state("c1").orElseThrow().getPid()).as("the executor still the one the shim knows")
                 .isEqualTo(executor.pid());
         assertThat(standby.isAlive()).isTrue();

@@ -97,6 +97,11 @@ final class CycleReader {
 
     /** The records {@link ChronicleJournal#replay} would feed for {@code dir}, read without Chronicle. */
     static Outcome read(Path dir) throws IOException {
+        return read(dir, true);
+    }
+
+    /** As above; {@code warn} false: records cut short or out of place are dropped without a word (a snapshot's). */
+    static Outcome read(Path dir, boolean warn) throws IOException {
         if (!Files.exists(dir)) {
             return new Outcome(List.of(), null); // a new journal: Chronicle makes the directory when it opens
         }
@@ -142,7 +147,7 @@ final class CycleReader {
         if (why != null) {
             return Outcome.no(why);
         }
-        Reassembly pieces = new Reassembly(dir);
+        Reassembly pieces = new Reassembly(dir, warn);
         List<JournalRecord> records = new ArrayList<>(documents.size());
         for (int i = 0; i < documents.size(); i++) {
             JournalRecord r;

@@ -12,8 +12,9 @@ import java.util.function.Consumer;
  * standby, which replays the journal of the executor it stands in for while that executor still writes it, so that
  * its replay code is compiled for that journal's shapes (its sizes, its checkpoint's remembered replacements). Reads
  * the cycle files ({@link CycleReader}) from the latest checkpoint on, then the records of {@link PendingRecords}'
- * file the cycle files lack. What a writer appends meanwhile may be missing or cut short at the end: a snapshot is
- * for warming code up, never for acting on.
+ * file the cycle files lack. What a writer appends meanwhile may be missing or cut short at the end (dropped without a
+ * warning, which would otherwise say the append never returned): a snapshot is for warming code up, never for acting
+ * on.
  */
 public final class JournalSnapshot implements Journal {
     private final Path dir;
@@ -30,7 +31,7 @@ public final class JournalSnapshot implements Journal {
     @Override
     public void replay(Consumer<JournalRecord> consumer) {
         try {
-            CycleReader.Outcome read = CycleReader.read(dir);
+            CycleReader.Outcome read = CycleReader.read(dir, false);
             if (read.records() == null) {
                 throw new JournalException(dir, "reading it directly", new IOException(read.unavailable()));
             }

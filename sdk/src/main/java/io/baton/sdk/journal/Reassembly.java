@@ -23,13 +23,21 @@ final class Reassembly {
     }
 
     private final Path dir;
+    /** False for a reader of a journal a writer may be appending to ({@link JournalSnapshot}): its cut tail is normal. */
+    private final boolean warn;
     private List<ByteString> bytes;
     private int expected;
     private int next;
     private long firstIndex;
 
     Reassembly(Path dir) {
+        this(dir, true);
+    }
+
+    /** @param warn whether to log the records it drops or skips (a restart's reader does) */
+    Reassembly(Path dir, boolean warn) {
         this.dir = dir;
+        this.warn = warn;
     }
 
     /**
@@ -50,8 +58,10 @@ final class Reassembly {
             firstIndex = index;
         } else if (bytes == null || f.getParts() != expected || f.getPart() != next) {
             dropIncomplete("at index " + index);
-            Log.LOG.warn("journal {}: fragment {} of {} at index {} does not follow a group; skipped", dir,
-                    f.getPart(), f.getParts(), index);
+            if (warn) {
+                Log.LOG.warn("journal {}: fragment {} of {} at index {} does not follow a group; skipped", dir,
+                        f.getPart(), f.getParts(), index);
+            }
             return null;
         }
         bytes.add(f.getData());
@@ -71,10 +81,10 @@ final class Reassembly {
     }
 
     void dropIncomplete(String where) {
-        if (bytes != null) {
+        if (bytes != null && warn) {
             Log.LOG.warn("journal {}: dropping a record cut short {} ({} of {} fragments from index {} were written;"
                     + " its append never returned)", dir, where, next, expected, firstIndex);
-            bytes = null;
         }
+        bytes = null;
     }
 }

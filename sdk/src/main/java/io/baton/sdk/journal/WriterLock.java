@@ -105,10 +105,12 @@ public final class WriterLock implements AutoCloseable {
     }
 
     /**
-     * Waits until no writer holds the journal in {@code dir} (created if needed): returns at once if none does, else
-     * the moment the holder lets go or dies (the kernel's blocking lock, not a poll). Takes nothing: the writer that
-     * starts next takes the lock with {@link #acquire}, and may find that another process was quicker. While it waits,
-     * a writer in this process is refused as if this wait held the lock.
+     * Waits until no writer holds the journal in {@code dir}: returns at once if none does, else the moment the holder
+     * lets go or dies (the kernel's blocking lock, not a poll). Takes nothing for good: it holds a shared lock on the
+     * file for an instant as it returns (a writer trying then is refused as if the lock were held), and the writer
+     * that starts next takes the lock with {@link #acquire}, and may find that another process was quicker. Where no
+     * writer ever ran it makes the directory and an empty {@code writer.lock}. While it waits, a writer in this process
+     * is refused as if this wait held the lock.
      *
      * @throws InterruptedException if the calling thread is interrupted while it waits
      * @throws JournalException if the lock's file cannot be made or waited on
@@ -128,10 +130,12 @@ public final class WriterLock implements AutoCloseable {
             }
         }
         // the file opened only now: closing it while this process held the lock through another descriptor would drop
-        // that lock (see the class)
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
-            channel.lock().release();
+        // that lock (see the class). Read-only and a shared lock where the file is there: waiters do not exclude one
+        // another, and the file is not written (made, empty, where no writer ever ran)
+        boolean there = Files.exists(file);
+        try (FileChannel channel = there ? FileChannel.open(file, StandardOpenOption.READ)
+                : FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            channel.lock(0, Long.MAX_VALUE, true).release();
         } catch (java.nio.channels.FileLockInterruptionException | java.nio.channels.ClosedByInterruptException e) {
             Thread.interrupted(); // cleared, as an InterruptedException leaves it
             throw new InterruptedException("interrupted while waiting for the writer's lock " + file);

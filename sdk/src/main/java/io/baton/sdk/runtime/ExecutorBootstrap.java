@@ -107,10 +107,12 @@ public final class ExecutorBootstrap {
     /**
      * Starts {@code executor} as its executor's warm standby and returns once it has taken over: warms its code up
      * (a few seconds of one core), then waits while another process holds the executor's journal (its writer's lock)
-     * and starts, as {@link #start} does, the moment that process ends — SIGKILL included — or at once if none holds
-     * it. A restart in a JVM that is already warm: the executor's work is back on the shim in tens of milliseconds
-     * instead of a cold JVM's half second or more. Whoever starts the executor again (a supervisor) starts the next
-     * standby. Blocks the calling thread until it has taken over.
+     * and starts, as {@link #start} does, the moment that process ends, however it ends (SIGKILL included; to stop an
+     * executor for good, stop its standby first), or at once if none holds it. A restart in a JVM that is already
+     * warm: the executor's work is back on the shim in tens of milliseconds instead of a cold JVM's half second or
+     * more. Until then it writes nothing of the executor's and talks to no one ({@link Standby}). {@code executor} is
+     * made before it stands by: its constructor must not act on the node. Whoever starts the executor again (a
+     * supervisor) starts the next standby. Blocks the calling thread until it has taken over.
      *
      * @throws InterruptedException if the calling thread is interrupted while it waits (nothing was started)
      */

@@ -4,6 +4,8 @@ import io.baton.proto.Accepted;
 import io.baton.proto.ExecutorCall;
 import io.baton.proto.ExecutorResponse;
 import io.baton.proto.ExecutorSubscribed;
+import io.baton.proto.RejectCode;
+import io.baton.proto.Rejection;
 import io.baton.proto.ShimToExecutor;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -16,10 +18,11 @@ import java.nio.file.Path;
 
 /**
  * A stand-in for the shim on a Unix socket of a standby's scratch directory, for its rehearsals ({@link Standby}): it
- * answers an executor's subscription and heartbeats, takes every other call without an answer it does not need, and
- * counts heartbeats (the first one comes once the executor has taken the subscription's answer). One connection at a
- * time, on a thread of its own; frames as the shim's (a 4-byte length, then the message). Nothing else ever connects
- * to it: the socket is in a directory only this process knows of.
+ * answers an executor's subscription and heartbeats, refuses reservations (it holds no resources), takes updates and
+ * progress without an answer where none is asked for, and counts the connections that sent a heartbeat after their
+ * subscription's answer (the first heartbeat comes once the executor has taken it). One connection at a time, on a
+ * thread of its own; frames as the shim's (a 4-byte length, then the message). Nothing else ever connects to it: the
+ * socket is in a directory only this process knows of.
  */
 final class StandInShim implements AutoCloseable {
     private static final int MAX_FRAME = 1 << 20;
@@ -27,7 +30,10 @@ final class StandInShim implements AutoCloseable {
     private final ServerSocketChannel server;
     private final Path socket;
     private final Thread thread;
-    private int heartbeats;
+    /** The conversation under way, closed by {@link #close} (an executor that never hangs up does not hold the thread). */
+    private volatile SocketChannel current;
+    /** Connections that sent a heartbeat after their subscription's answer (each counted once). */
+    private int subscribed;
 
     private StandInShim(ServerSocketChannel server, Path socket, java.util.concurrent.ThreadFactory threads) {
         this.server = server;
@@ -48,10 +54,13 @@ final class StandInShim implements AutoCloseable {
         }
     }
 
-    /** Waits until {@code n} heartbeats in all came, at most {@code timeoutMs}; whether they did. */
-    synchronized boolean awaitHeartbeats(int n, long timeoutMs) throws InterruptedException {
+    /**
+     * Waits until {@code n} connections in all have sent a heartbeat after their subscription (the executor took the
+     * answer), at most {@code timeoutMs}; whether they have.
+     */
+    synchronized boolean awaitSubscribed(int n, long timeoutMs) throws InterruptedException {
         long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
-        while (heartbeats < n) {
+        while (subscribed < n) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return false;
@@ -64,6 +73,7 @@ final class StandInShim implements AutoCloseable {
     private void serve() {
         while (server.isOpen()) {
             try (SocketChannel ch = server.accept()) {
+                current = ch;
                 converse(ch);
             } catch (IOException | RuntimeException e) {
                 // the listening socket closed (the rehearsals are over), or the executor hung up: the next one
@@ -73,6 +83,8 @@ final class StandInShim implements AutoCloseable {
 
     private void converse(SocketChannel ch) throws IOException {
         ByteBuffer length = ByteBuffer.allocate(4);
+        boolean counted = false;
+        boolean answered = false;
         while (true) {
             length.clear();
             if (!readFully(ch, length)) {
@@ -91,14 +103,21 @@ final class StandInShim implements AutoCloseable {
             if (call.hasSubscribe()) {
                 answer.setSubscribed(ExecutorSubscribed.newBuilder().setExecutorId(call.getSubscribe().getExecutorId())
                         .setHeartbeatIntervalMs(100).setContainer("none"));
+                answered = true;
             } else if (call.hasHeartbeat()) {
                 answer.setAccepted(Accepted.getDefaultInstance());
-                synchronized (this) {
-                    heartbeats++;
-                    notifyAll();
+                if (answered && !counted) {
+                    counted = true;
+                    synchronized (this) {
+                        subscribed++;
+                        notifyAll();
+                    }
                 }
             } else if (call.getQuiet() || call.getCorrelationId() == 0) {
                 continue;
+            } else if (call.hasReserve() || call.hasAdjust() || call.hasRelease()) {
+                answer.setRejected(Rejection.newBuilder().setCode(RejectCode.REJECT_UNSPECIFIED)
+                        .setMessage("a standby's stand-in shim holds no resources"));
             } else {
                 answer.setAccepted(Accepted.getDefaultInstance());
             }
@@ -119,10 +138,18 @@ final class StandInShim implements AutoCloseable {
         return true;
     }
 
+    /** Stops listening, ends a conversation under way, and waits (at most 2 s) for the thread to end. */
     @Override
     public void close() throws IOException {
         try {
-            server.close(); // ends the accept; a conversation under way ends when its executor closes
+            server.close(); // ends the accept
+            SocketChannel ch = current;
+            if (ch != null) {
+                ch.close(); // ends a read under way
+            }
+            thread.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             Files.deleteIfExists(socket);
         }

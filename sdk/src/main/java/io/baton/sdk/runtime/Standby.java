@@ -32,8 +32,12 @@ import org.slf4j.LoggerFactory;
  * kernel releases the moment the executor's process ends, and starts as {@link ExecutorBootstrap#start} does. If
  * another process takes the journal first (a cold restart, or a second standby), it waits again.
  *
- * <p>A standby writes nothing and talks to no one until it takes over: the executor's journal, its tasks and the shim
- * never see it. Its warm-up's scratch journal is in the temporary directory, as every executor's.
+ * <p>Until it takes over a standby writes nothing of the executor's and talks to no one: the journal is only read, the
+ * shim never sees it. Its waits hold a shared lock on {@code writer.lock} for an instant as the lock comes free (an
+ * executor started right then is refused as if the journal were in use); where no executor ever ran it makes the
+ * journal's directory and an empty {@code writer.lock}. It takes over whenever the executor's process ends, however
+ * it ended (a supervisor's {@code Restart=always} restarts a process that exited cleanly too): to stop an executor for
+ * good, stop its standby first. Its warm-up's scratch journals are in the temporary directory, as every executor's.
  */
 final class Standby {
     private static final Logger LOG = LoggerFactory.getLogger(Standby.class);
@@ -115,7 +119,10 @@ final class Standby {
             }
             WireWarmUp.warmBuffers();
             for (; replays < REPLAYS; replays++) {
-                OpeningJournal again = new OpeningJournal(journal, new CompletableFuture<Journal>(), () -> { }, true);
+                // no queue ever opens here: a replay that would wait for one (files it cannot read directly) fails
+                CompletableFuture<Journal> never = new CompletableFuture<>();
+                OpeningJournal again = new OpeningJournal(journal, never, () -> never.completeExceptionally(
+                        new IllegalStateException("the warm-up's journal cannot be read directly")), true);
                 try {
                     JournaledEngine.replay(again);
                 } finally {
@@ -140,7 +147,11 @@ final class Standby {
                 + snapshots + " replays of the executor's journal as it is";
     }
 
-    /** {@link #REHEARSALS} starts of an executor in {@code dir} against a stand-in shim; how many got subscribed. */
+    /**
+     * {@link #REHEARSALS} starts of an executor against a stand-in shim, each in a work directory of its own under
+     * {@code dir} with a copy of the warm-up's journal (so that each recovers the task that journal left running);
+     * how many got subscribed. A start that fails ends the rehearsals (logged).
+     */
     private static int rehearse(Path dir) throws IOException, InterruptedException {
         ThreadFactory threads = r -> {
             Thread t = new Thread(r, "baton-standby-stand-in-shim");
@@ -151,10 +162,18 @@ final class Standby {
         int subscribed = 0;
         try (StandInShim shim = StandInShim.bind(socket, threads)) {
             for (int i = 1; i <= REHEARSALS; i++) {
-                ExecutorHandle h = ExecutorBootstrap.start(new Rehearsing(), new ExecutorOptions(REHEARSAL_ID, dir, socket),
-                        ExecutorBootstrap.SYSTEM_CLOCK_US, false);
+                Path work = dir.resolve("rehearsal-" + i);
+                copyJournal(dir.resolve("journal"), work.resolve("journal"));
+                ExecutorHandle h;
                 try {
-                    if (!shim.awaitHeartbeats(i, REHEARSAL_BOUND_MS)) {
+                    h = ExecutorBootstrap.start(new Rehearsing(), new ExecutorOptions(REHEARSAL_ID, work, socket),
+                            ExecutorBootstrap.SYSTEM_CLOCK_US, false);
+                } catch (RuntimeException e) {
+                    LOG.warn("a rehearsed takeover could not start ({}): no more rehearsals", e.toString());
+                    break;
+                }
+                try {
+                    if (!shim.awaitSubscribed(i, REHEARSAL_BOUND_MS)) {
                         LOG.warn("a rehearsed takeover did not subscribe within {} ms: no more rehearsals",
                                 REHEARSAL_BOUND_MS);
                         break;
@@ -166,6 +185,18 @@ final class Standby {
             }
         }
         return subscribed;
+    }
+
+    /** The journal's files copied (the warm-up's journal is closed: nothing writes them meanwhile). */
+    private static void copyJournal(Path from, Path to) throws IOException {
+        java.nio.file.Files.createDirectories(to);
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(from)) {
+            for (Path f : files.toList()) {
+                if (java.nio.file.Files.isRegularFile(f)) {
+                    java.nio.file.Files.copy(f, to.resolve(f.getFileName()));
+                }
+            }
+        }
     }
 
     /** The rehearsals' executor: its tasks (the warm-up's) are not alive, and it is never asked to run one. */

@@ -118,6 +118,11 @@ class WriterLockIT {
 
     /** {@link WriterLock#awaitFree} on another thread; completes when it returns, with what it threw. */
     private static CompletableFuture<Void> awaitFree(Path dir) {
+        return awaitFree(dir, new Thread[1]);
+    }
+
+    /** As above, the thread it runs on in {@code thread[0]}. */
+    private static CompletableFuture<Void> awaitFree(Path dir, Thread[] thread) {
         CompletableFuture<Void> free = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
@@ -128,8 +133,23 @@ class WriterLockIT {
             }
         }, "await-free");
         t.setDaemon(true);
+        thread[0] = t;
         t.start();
         return free;
+    }
+
+    /** Whether this process holds a POSIX write lock on {@code file} (/proc/locks: the kernel's own table). */
+    private static boolean kernelLockHeldHere(Path file) throws IOException {
+        long inode = ((Number) Files.getAttribute(file, "unix:ino")).longValue();
+        String me = Long.toString(ProcessHandle.current().pid());
+        for (String line : Files.readAllLines(Path.of("/proc/locks"))) {
+            String[] f = line.trim().split("\\s+"); // 1: POSIX ADVISORY WRITE pid maj:min:inode start end
+            if (f.length >= 6 && f[1].equals("POSIX") && f[3].equals("WRITE") && f[4].equals(me)
+                    && f[5].endsWith(":" + inode)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test
@@ -156,9 +176,14 @@ class WriterLockIT {
         CompletableFuture<Void> free;
         try (ChronicleJournal first = writer(dir)) {
             first.append(numbered(1));
-            free = awaitFree(dir);
+            Thread[] waiting = new Thread[1];
+            free = awaitFree(dir, waiting);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> waiting[0].getState() == Thread.State.WAITING);
             first.append(numbered(2));
             assertThat(free).as("waiting while this process's writer has it open").isNotDone();
+            assertThat(kernelLockHeldHere(dir.resolve(WriterLock.NAME))).as("the writer's lock, still the kernel's")
+                    .isTrue();
         }
         free.get(10, java.util.concurrent.TimeUnit.SECONDS);
         try (ChronicleJournal next = writer(dir)) {
