@@ -12,6 +12,7 @@ import io.baton.sdk.journal.JournalInUseException;
 import io.baton.sdk.journal.JournalSnapshot;
 import io.baton.sdk.journal.OpeningJournal;
 import io.baton.sdk.journal.WriterLock;
+import io.baton.sdk.transport.ExecutorThreads;
 import io.baton.sdk.transport.WireWarmUp;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -70,11 +71,17 @@ final class Standby {
         LOG.info("executor {} stands by: warming up, then waiting for the process that holds {}", options.executorId(),
                 journal);
         long t0 = System.nanoTime();
-        String warmed = warmUp(ExecutorBootstrap.warmUpReplacements(System.getenv("BATON_EXECUTOR_WARMUP")), journal);
+        String warmed = warmUp(ExecutorBootstrap.warmUpReplacements(System.getenv("BATON_EXECUTOR_WARMUP")), journal,
+                options.threads());
         LOG.info("executor {} warmed up in {} ms ({}): standing by", options.executorId(),
                 (System.nanoTime() - t0) / 1_000_000, warmed);
         while (true) {
-            WriterLock.awaitFree(journal);
+            Thread refresh = refreshing(journal, options.threads());
+            try {
+                WriterLock.awaitFree(journal);
+            } finally {
+                refresh.interrupt();
+            }
             long free = System.nanoTime();
             try {
                 ExecutorHandle started = ExecutorBootstrap.start(executor, options, clockUs, false);
@@ -89,12 +96,40 @@ final class Standby {
     }
 
     /**
+     * While it stands by, a replay of the executor's journal as it is every {@link #REFRESH_MS}: the journal grows
+     * (its checkpoint remembers up to 10,000 ended replacements), and code the JIT compiled for a younger one would
+     * otherwise meet the new shapes during the takeover. About as much CPU as one replay a minute.
+     */
+    private static Thread refreshing(Path journal, ThreadFactory injected) {
+        Thread refresh = ExecutorThreads.fromOrNamed(injected).standby("refresh").newThread(() -> {
+            while (true) {
+                try {
+                    Thread.sleep(REFRESH_MS);
+                } catch (InterruptedException e) {
+                    return; // taking over
+                }
+                try {
+                    JournaledEngine.replay(new JournalSnapshot(journal));
+                } catch (RuntimeException e) { // caught mid-write, say: the next one
+                    LOG.debug("replaying the journal {} as it is: {}", journal, e.toString());
+                }
+            }
+        });
+        refresh.start();
+        return refresh;
+    }
+
+    /** How often a standby replays the executor's journal as it is while it waits. */
+    static final long REFRESH_MS = 60_000;
+
+    /**
      * In a scratch directory: {@code replacements} synthetic replacements journaled with checkpoints, that journal
      * replayed {@link #REPLAYS} times, then {@link #REHEARSALS} starts of an executor on it (replay, recovery, the
      * connection, the subscription to a {@link StandInShim}, the journal's queue opening) — the takeover's own code.
      * Says what it did. Whatever fails is logged and the standby goes on, colder.
      */
-    private static String warmUp(int replacements, Path journalOfTheExecutor) throws InterruptedException {
+    private static String warmUp(int replacements, Path journalOfTheExecutor, ThreadFactory injected)
+            throws InterruptedException {
         Path dir;
         try {
             dir = WarmUpScratch.create(Path.of(System.getProperty("java.io.tmpdir")));
@@ -129,7 +164,7 @@ final class Standby {
                     again.abandon();
                 }
             }
-            rehearsals = rehearse(dir);
+            rehearsals = rehearse(dir, injected);
         } catch (IOException | RuntimeException | LinkageError e) {
             LOG.warn("the standby's warm-up stopped ({}): it stands by colder", e.toString(), e);
         } finally {
@@ -152,12 +187,8 @@ final class Standby {
      * {@code dir} with a copy of the warm-up's journal (so that each recovers the task that journal left running);
      * how many got subscribed. A start that fails ends the rehearsals (logged).
      */
-    private static int rehearse(Path dir) throws IOException, InterruptedException {
-        ThreadFactory threads = r -> {
-            Thread t = new Thread(r, "baton-standby-stand-in-shim");
-            t.setDaemon(true);
-            return t;
-        };
+    private static int rehearse(Path dir, ThreadFactory injected) throws IOException, InterruptedException {
+        ThreadFactory threads = ExecutorThreads.fromOrNamed(injected).standby("stand-in-shim");
         Path socket = dir.resolve("shim.sock");
         int subscribed = 0;
         try (StandInShim shim = StandInShim.bind(socket, threads)) {
@@ -166,7 +197,8 @@ final class Standby {
                 copyJournal(dir.resolve("journal"), work.resolve("journal"));
                 ExecutorHandle h;
                 try {
-                    h = ExecutorBootstrap.start(new Rehearsing(), new ExecutorOptions(REHEARSAL_ID, work, socket),
+                    ExecutorOptions options = new ExecutorOptions(REHEARSAL_ID, work, socket);
+                    h = ExecutorBootstrap.start(new Rehearsing(), injected == null ? options : options.withThreads(injected),
                             ExecutorBootstrap.SYSTEM_CLOCK_US, false);
                 } catch (RuntimeException e) {
                     LOG.warn("a rehearsed takeover could not start ({}): no more rehearsals", e.toString());

@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * named threads — {@code baton-executor-loop-P-N} (the shim connection's IO thread, which the driver loop
  * shares), {@code baton-driver-<id>} (the driver loop's own thread, for a connection without an IO thread),
  * {@code baton-journal-open} (opens the journal at start, then ends), {@code baton-warm-up} (runs once after the
- * first subscription, then ends) and {@code baton-hook-N} (the author's hooks, {@code recover} included). An injected factory's threads
+ * first subscription, then ends), {@code baton-standby-<what>} (a standby's, until it takes over) and
+ * {@code baton-hook-N} (the author's hooks, {@code recover} included). An injected factory's threads
  * keep the names and daemon flags it gives them.
  *
  * <p>The one class of the runtime and transport packages that may make a thread any other way
@@ -78,6 +79,14 @@ public final class ExecutorThreads {
             t.setPriority(Thread.MIN_PRIORITY);
             return t;
         };
+    }
+
+    /**
+     * A standby's own threads while it stands by (its stand-in shim's, its journal's refresh): by default daemons
+     * named {@code baton-standby-<what>}. The standby's warm-up and takeover use the threads above.
+     */
+    public ThreadFactory standby(String what) {
+        return injected != null ? injected : r -> daemon(new Thread(r, "baton-standby-" + what));
     }
 
     /**
