@@ -7,14 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.baton.proto.JournalRecord;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,23 +24,6 @@ class JournalSnapshotIT {
     @TempDir
     Path temp;
 
-    private static List<JournalRecord> replayAll(Journal journal) {
-        List<JournalRecord> out = new ArrayList<>();
-        journal.replay(out::add);
-        return out;
-    }
-
-    /** Every file in {@code dir} with its size and modification time. */
-    private static Map<String, String> files(Path dir) throws IOException {
-        Map<String, String> files = new TreeMap<>();
-        try (Stream<Path> list = Files.list(dir)) {
-            for (Path f : list.toList()) {
-                files.put(f.getFileName().toString(), Files.size(f) + " " + Files.getLastModifiedTime(f).toMillis());
-            }
-        }
-        return files;
-    }
-
     @Test
     void readsWhatTheWriterWouldReplayWhileItWritesAndChangesNothing() throws Exception {
         Path dir = temp.resolve("journal");
@@ -58,16 +36,16 @@ class JournalSnapshotIT {
             for (long s = 302; s <= 400; s++) {
                 writer.append(s % 7 == 0 ? varied(s) : numbered(s));
             }
-            List<JournalRecord> expected = replayAll(writer);
-            Map<String, String> before = files(dir);
+            List<JournalRecord> expected = Records.replayAll(writer);
+            Map<String, String> before = Records.files(dir);
 
-            List<JournalRecord> read = replayAll(new JournalSnapshot(dir));
+            List<JournalRecord> read = Records.replayAll(new JournalSnapshot(dir));
 
             assertThat(read).containsExactlyElementsOf(expected);
             assertThat(read.get(0)).as("from the latest checkpoint, put back together").isEqualTo(big);
-            assertThat(files(dir)).as("nothing made, changed or deleted").isEqualTo(before);
+            assertThat(Records.files(dir)).as("nothing made, changed or deleted").isEqualTo(before);
             writer.append(numbered(401)); // the writer still holds the journal, and goes on
-            assertThat(replayAll(new JournalSnapshot(dir))).hasSize(expected.size() + 1);
+            assertThat(Records.replayAll(new JournalSnapshot(dir))).hasSize(expected.size() + 1);
         }
     }
 
@@ -75,7 +53,7 @@ class JournalSnapshotIT {
     void writingThroughASnapshotIsRefused() {
         Path dir = temp.resolve("journal");
         JournalSnapshot snapshot = new JournalSnapshot(dir);
-        assertThat(replayAll(snapshot)).as("no journal yet: nothing to read").isEmpty();
+        assertThat(Records.replayAll(snapshot)).as("no journal yet: nothing to read").isEmpty();
         assertThatThrownBy(() -> snapshot.append(numbered(1))).isInstanceOf(UnsupportedOperationException.class)
                 .hasMessage("journal " + dir + ": a snapshot is read-only");
         assertThatThrownBy(() -> snapshot.checkpoint(checkpoint(1))).isInstanceOf(UnsupportedOperationException.class);

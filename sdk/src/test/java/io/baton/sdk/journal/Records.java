@@ -22,6 +22,25 @@ final class Records {
     private Records() {
     }
 
+    /** Every record {@code journal} replays, in order. */
+    static java.util.List<JournalRecord> replayAll(Journal journal) {
+        java.util.List<JournalRecord> out = new java.util.ArrayList<>();
+        journal.replay(out::add);
+        return out;
+    }
+
+    /** Every file in {@code dir} with its size and modification time: what a reader or a refused writer must leave. */
+    static java.util.Map<String, String> files(java.nio.file.Path dir) throws java.io.IOException {
+        java.util.Map<String, String> files = new java.util.TreeMap<>();
+        try (java.util.stream.Stream<java.nio.file.Path> list = java.nio.file.Files.list(dir)) {
+            for (java.nio.file.Path f : list.toList()) {
+                files.put(f.getFileName().toString(), java.nio.file.Files.size(f) + " "
+                        + java.nio.file.Files.getLastModifiedTime(f).toMillis());
+            }
+        }
+        return files;
+    }
+
     static JournalRecord numbered(long sequence) {
         return JournalRecord.newBuilder().setSequence(sequence).setTimeUs(1_700_000_000_000_000L + sequence)
                 .setStatusAcknowledged(StatusAcknowledged.newBuilder()

@@ -8,12 +8,9 @@ import io.baton.proto.JournalRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,23 +28,6 @@ class WriterLockIT {
         return ChronicleJournal.open(dir, JournalCrashChild.options());
     }
 
-    private static List<JournalRecord> replayAll(Journal journal) {
-        List<JournalRecord> out = new ArrayList<>();
-        journal.replay(out::add);
-        return out;
-    }
-
-    /** Every file in {@code dir} with its size and modification time: what a refused writer must leave as it was. */
-    private static Map<String, String> snapshot(Path dir) throws IOException {
-        Map<String, String> files = new TreeMap<>();
-        try (Stream<Path> list = Files.list(dir)) {
-            for (Path f : list.toList()) {
-                files.put(f.getFileName().toString(), Files.size(f) + " " + Files.getLastModifiedTime(f).toMillis());
-            }
-        }
-        return files;
-    }
-
     @Test
     void aSecondWriterInThisProcessIsRefusedReadersAreNotAndClosingReleasesIt() {
         Path dir = temp.resolve("journal");
@@ -62,13 +42,13 @@ class WriterLockIT {
                     .isInstanceOf(JournalException.class).hasMessageContaining("already open for writing");
             try (ChronicleJournal reader = ChronicleJournal.open(dir, JournalCrashChild.options()
                     .withFoldPending(false))) {
-                assertThat(replayAll(reader)).containsExactly(numbered(1));
+                assertThat(Records.replayAll(reader)).containsExactly(numbered(1));
             }
             first.append(numbered(2)); // the reader's close did not take the writer's lock away
             assertThatThrownBy(() -> writer(dir)).hasMessageContaining("already open for writing");
         }
         try (ChronicleJournal next = writer(dir)) {
-            assertThat(replayAll(next)).containsExactly(numbered(1), numbered(2));
+            assertThat(Records.replayAll(next)).containsExactly(numbered(1), numbered(2));
         }
     }
 
@@ -110,7 +90,7 @@ class WriterLockIT {
             child.kill();
             long lastAcked = child.acks().get(child.acks().size() - 1).sequence();
             try (ChronicleJournal next = writer(dir)) {
-                List<JournalRecord> replayed = replayAll(next);
+                List<JournalRecord> replayed = Records.replayAll(next);
                 assertThat(replayed.get(replayed.size() - 1).getSequence()).isBetween(lastAcked, lastAcked + 1);
             }
         }
@@ -165,7 +145,7 @@ class WriterLockIT {
             child.kill();
             free.get(10, java.util.concurrent.TimeUnit.SECONDS);
             try (ChronicleJournal next = writer(dir)) { // the wait took nothing: the next writer gets the lock
-                assertThat(replayAll(next)).isNotEmpty();
+                assertThat(Records.replayAll(next)).isNotEmpty();
             }
         }
     }
@@ -187,7 +167,7 @@ class WriterLockIT {
         }
         free.get(10, java.util.concurrent.TimeUnit.SECONDS);
         try (ChronicleJournal next = writer(dir)) {
-            assertThat(replayAll(next)).extracting(JournalRecord::getSequence).containsExactly(1L, 2L);
+            assertThat(Records.replayAll(next)).extracting(JournalRecord::getSequence).containsExactly(1L, 2L);
         }
     }
 
@@ -197,24 +177,17 @@ class WriterLockIT {
         try (ChronicleJournalCrashIT.Child child = ChronicleJournalCrashIT.Child.start(temp, "loop", dir.toString(),
                 "200000")) {
             child.awaitLines(lines -> lines.stream().filter(l -> l.startsWith("A ")).count() >= 50);
-            CompletableFuture<Throwable> ended = new CompletableFuture<>();
-            Thread t = new Thread(() -> {
-                try {
-                    WriterLock.awaitFree(dir);
-                    ended.complete(null);
-                } catch (Throwable e) {
-                    ended.complete(e);
-                }
-            });
-            t.start();
+            Thread[] waiting = new Thread[1];
+            CompletableFuture<Void> free = awaitFree(dir, waiting);
             int seen = child.acks().size();
             child.awaitLines(lines -> lines.stream().filter(l -> l.startsWith("A ")).count() >= seen + 200);
-            t.interrupt();
-            assertThat(ended.get(10, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+            waiting[0].interrupt();
+            assertThatThrownBy(() -> free.get(10, java.util.concurrent.TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(InterruptedException.class);
             child.kill();
         }
         try (ChronicleJournal next = writer(dir)) { // the wait's claim in this process is gone with it
-            assertThat(replayAll(next)).isNotEmpty();
+            assertThat(Records.replayAll(next)).isNotEmpty();
         }
     }
 
@@ -229,16 +202,16 @@ class WriterLockIT {
         Path empty = OpeningJournalIT.cycleAfterLast(dir, 1); // as a live writer creating it leaves it at first
         try (WriterLock held = WriterLock.acquire(dir)) {
             Files.createFile(empty);
-            Map<String, String> before = snapshot(dir);
+            Map<String, String> before = Records.files(dir);
             assertThatThrownBy(() -> new OpeningJournal(dir, new CompletableFuture<ChronicleJournal>()))
                     .hasMessageContaining("already open for writing");
             assertThatThrownBy(() -> writer(dir)).hasMessageContaining("already open for writing");
-            assertThat(snapshot(dir)).as("the live writer's files, its header-less cycle file included").isEqualTo(before);
+            assertThat(Records.files(dir)).as("the live writer's files, its header-less cycle file included").isEqualTo(before);
             assertThat(held.held()).isTrue();
         }
         OpeningJournal next = new OpeningJournal(dir, new CompletableFuture<ChronicleJournal>());
         assertThat(empty).as("the writer now deletes it").doesNotExist();
-        assertThat(replayAll(next)).hasSize(5);
+        assertThat(Records.replayAll(next)).hasSize(5);
         next.close();
     }
 
@@ -274,13 +247,13 @@ class WriterLockIT {
         OpeningJournal second = new OpeningJournal(dir, opened, () -> { }, true);
         WriterLock share = second.retainLock();
         opened.complete(share.heldBy(ChronicleJournal.open(dir, JournalCrashChild.options().withFoldPending(false))));
-        assertThat(replayAll(second)).containsExactly(numbered(1));
+        assertThat(Records.replayAll(second)).containsExactly(numbered(1));
         second.append(numbered(2));
         assertThat(share.held()).isTrue();
         second.close();
         assertThat(share.held()).as("released by close() itself").isFalse();
         try (ChronicleJournal next = writer(dir)) {
-            assertThat(replayAll(next)).containsExactly(numbered(1), numbered(2));
+            assertThat(Records.replayAll(next)).containsExactly(numbered(1), numbered(2));
         }
     }
 }
