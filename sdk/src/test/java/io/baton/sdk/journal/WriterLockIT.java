@@ -79,9 +79,7 @@ class WriterLockIT {
     @Test
     void aWriterInAnotherProcessIsNamedAndItsDeathBySigkillReleasesTheLock() throws Exception {
         Path dir = temp.resolve("journal");
-        try (ChronicleJournalCrashIT.Child child = ChronicleJournalCrashIT.Child.start(temp, "loop", dir.toString(),
-                "200000")) {
-            child.awaitLines(lines -> lines.stream().filter(l -> l.startsWith("A ")).count() >= 50);
+        try (ChronicleJournalCrashIT.Child child = writing(dir)) {
             assertThatThrownBy(() -> writer(dir)).isInstanceOf(JournalException.class)
                     .hasMessageContaining("already open for writing by another process, pid " + child.pid())
                     .hasMessageContaining(JournalCrashChild.class.getName());
@@ -94,6 +92,24 @@ class WriterLockIT {
                 assertThat(replayed.get(replayed.size() - 1).getSequence()).isBetween(lastAcked, lastAcked + 1);
             }
         }
+    }
+
+    /** A writer in another process, appending in a loop, once it has appended 50 records. */
+    private ChronicleJournalCrashIT.Child writing(Path dir) throws Exception {
+        ChronicleJournalCrashIT.Child child = ChronicleJournalCrashIT.Child.start(temp, "loop", dir.toString(), "200000");
+        try {
+            child.awaitLines(lines -> lines.stream().filter(l -> l.startsWith("A ")).count() >= 50);
+            return child;
+        } catch (Exception | Error e) {
+            child.close();
+            throw e;
+        }
+    }
+
+    /** Until {@code child} has appended {@code n} more records than it has acknowledged so far. */
+    private static void awaitMore(ChronicleJournalCrashIT.Child child, int n) throws Exception {
+        int seen = child.acks().size();
+        child.awaitLines(lines -> lines.stream().filter(l -> l.startsWith("A ")).count() >= seen + n);
     }
 
     /** {@link WriterLock#awaitFree} on another thread; completes when it returns, with what it threw. */
@@ -135,12 +151,9 @@ class WriterLockIT {
     @Test
     void awaitFreeReturnsWhenAWriterInAnotherProcessIsKilledAndTakesNothing() throws Exception {
         Path dir = temp.resolve("journal");
-        try (ChronicleJournalCrashIT.Child child = ChronicleJournalCrashIT.Child.start(temp, "loop", dir.toString(),
-                "200000")) {
-            child.awaitLines(lines -> lines.stream().filter(l -> l.startsWith("A ")).count() >= 50);
+        try (ChronicleJournalCrashIT.Child child = writing(dir)) {
             CompletableFuture<Void> free = awaitFree(dir);
-            int seen = child.acks().size();
-            child.awaitLines(lines -> lines.stream().filter(l -> l.startsWith("A ")).count() >= seen + 200);
+            awaitMore(child, 200);
             assertThat(free).as("waiting while the writer goes on writing").isNotDone();
             child.kill();
             free.get(10, java.util.concurrent.TimeUnit.SECONDS);
@@ -174,13 +187,10 @@ class WriterLockIT {
     @Test
     void anInterruptedWaitEndsWithInterruptedExceptionAndLeavesNothingHeld() throws Exception {
         Path dir = temp.resolve("journal");
-        try (ChronicleJournalCrashIT.Child child = ChronicleJournalCrashIT.Child.start(temp, "loop", dir.toString(),
-                "200000")) {
-            child.awaitLines(lines -> lines.stream().filter(l -> l.startsWith("A ")).count() >= 50);
+        try (ChronicleJournalCrashIT.Child child = writing(dir)) {
             Thread[] waiting = new Thread[1];
             CompletableFuture<Void> free = awaitFree(dir, waiting);
-            int seen = child.acks().size();
-            child.awaitLines(lines -> lines.stream().filter(l -> l.startsWith("A ")).count() >= seen + 200);
+            awaitMore(child, 200);
             waiting[0].interrupt();
             assertThatThrownBy(() -> free.get(10, java.util.concurrent.TimeUnit.SECONDS))
                     .hasCauseInstanceOf(InterruptedException.class);
