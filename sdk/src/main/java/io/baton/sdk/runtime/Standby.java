@@ -73,6 +73,9 @@ final class Standby {
         long t0 = System.nanoTime();
         String warmed = warmUp(ExecutorBootstrap.warmUpReplacements(System.getenv("BATON_EXECUTOR_WARMUP")), journal,
                 options.threads());
+        // the warm-up's garbage out, and the heap it grew to (418-475 MB resident after replays of a 100,000-record
+        // journal) given back: about 160 MB while it waits, for a takeover some 25 ms later (measured side by side)
+        System.gc();
         LOG.info("executor {} warmed up in {} ms ({}): standing by", options.executorId(),
                 (System.nanoTime() - t0) / 1_000_000, warmed);
         while (true) {
