@@ -193,6 +193,8 @@ final class Standby {
     private static int rehearse(Path dir, ThreadFactory injected) throws IOException, InterruptedException {
         ThreadFactory threads = ExecutorThreads.fromOrNamed(injected).standby("stand-in-shim");
         Path socket = dir.resolve("shim.sock");
+        LOG.info("rehearsing {} takeovers as executor {} against a stand-in shim at {} (not the node's shim)", REHEARSALS,
+                REHEARSAL_ID, socket);
         int subscribed = 0;
         try (StandInShim shim = StandInShim.bind(socket, threads)) {
             for (int i = 1; i <= REHEARSALS; i++) {
