@@ -415,7 +415,8 @@ final class RecoveryBench {
                 long a0 = Harness.nowUs();
                 node.launch(id, JournalFill.task(id + "-probe-" + name)).get(30, TimeUnit.SECONDS);
                 answering.add(Harness.nowUs() - a0);
-            } catch (IllegalStateException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            } catch (IllegalStateException | java.util.concurrent.ExecutionException
+                    | java.util.concurrent.TimeoutException e) {
                 return Standbys.none("the standby did not take over: " + String.valueOf(e.getMessage()).lines()
                         .findFirst().orElse("?"));
             } finally {
@@ -433,7 +434,8 @@ final class RecoveryBench {
         return new Standbys(records, Dist.of(takeover), Dist.of(answering), Dist.of(warmUp), Dist.of(cpu), rss, null);
     }
 
-    private static final java.util.regex.Pattern WARMED = java.util.regex.Pattern.compile(" warmed up in (\\d+) ms .*standing by");
+    private static final java.util.regex.Pattern WARMED =
+            java.util.regex.Pattern.compile(" warmed up in (\\d+) ms .*standing by");
 
     /** A process's resident memory in KiB (VmRSS), -1 if it cannot be read. */
     private static long rssKb(long pid) {

@@ -162,7 +162,8 @@ class StandbyIT {
             long old = Long.parseLong(Files.readString(oldPid).strip());
             await().atMost(Duration.ofSeconds(120)).until(() -> Files.readString(standbyLog).contains(": standing by"));
 
-            ReplaceHandle replacing = c.replace(ReplaceSpec.of("v1", task("v2", "echo $$ > " + dir.resolve("v2.pid") + "; exec sleep 600")).withReplacementId("r1"));
+            ReplaceHandle replacing = c.replace(ReplaceSpec.of("v1", task("v2", "echo $$ > " + dir.resolve("v2.pid")
+                    + "; exec sleep 600")).withReplacementId("r1"));
             draining.get(30, TimeUnit.SECONDS);
             executor.destroyForcibly(); // SIGKILL, mid-drain
             ReplaceOutcome outcome = replacing.outcome().get(60, TimeUnit.SECONDS);

@@ -134,7 +134,8 @@ public final class WriterLock implements AutoCloseable {
         // another, and the file is not written (made, empty, where no writer ever ran)
         boolean there = Files.exists(file);
         try (FileChannel channel = there ? FileChannel.open(file, StandardOpenOption.READ)
-                : FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                : FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                        StandardOpenOption.WRITE)) {
             channel.lock(0, Long.MAX_VALUE, true).release();
         } catch (java.nio.channels.FileLockInterruptionException | java.nio.channels.ClosedByInterruptException e) {
             Thread.interrupted(); // cleared, as an InterruptedException leaves it

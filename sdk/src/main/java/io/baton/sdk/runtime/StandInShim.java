@@ -30,7 +30,9 @@ final class StandInShim implements AutoCloseable {
     private final ServerSocketChannel server;
     private final Path socket;
     private final Thread thread;
-    /** The conversation under way, closed by {@link #close} (an executor that never hangs up does not hold the thread). */
+    /**
+     * The conversation under way, closed by {@link #close} (an executor that never hangs up does not hold the thread).
+     */
     private volatile SocketChannel current;
     /** Connections that sent a heartbeat after their subscription's answer (each counted once). */
     private int subscribed;

@@ -147,7 +147,8 @@ final class Standby {
         try {
             Path journal = dir.resolve("journal");
             try (WireWarmUp frames = new WireWarmUp()) {
-                Journal scratch = ChronicleJournal.open(journal, ChronicleJournal.Options.defaults().withBlockSize(1 << 20));
+                Journal scratch = ChronicleJournal.open(journal,
+                        ChronicleJournal.Options.defaults().withBlockSize(1 << 20));
                 try {
                     done = DriverWarmUp.run(replacements, () -> true, scratch,
                             new DriverWarmUp.Wire(frames::inbound, frames::outbound), CHECKPOINT_EVERY);
@@ -193,8 +194,8 @@ final class Standby {
     private static int rehearse(Path dir, ThreadFactory injected) throws IOException, InterruptedException {
         ThreadFactory threads = ExecutorThreads.fromOrNamed(injected).standby("stand-in-shim");
         Path socket = dir.resolve("shim.sock");
-        LOG.info("rehearsing {} takeovers as executor {} against a stand-in shim at {} (not the node's shim)", REHEARSALS,
-                REHEARSAL_ID, socket);
+        LOG.info("rehearsing {} takeovers as executor {} against a stand-in shim at {} (not the node's shim)",
+                REHEARSALS, REHEARSAL_ID, socket);
         int subscribed = 0;
         try (StandInShim shim = StandInShim.bind(socket, threads)) {
             for (int i = 1; i <= REHEARSALS; i++) {
@@ -203,8 +204,9 @@ final class Standby {
                 ExecutorHandle h;
                 try {
                     ExecutorOptions options = new ExecutorOptions(REHEARSAL_ID, work, socket);
-                    h = ExecutorBootstrap.start(new Rehearsing(), injected == null ? options : options.withThreads(injected),
-                            ExecutorBootstrap.SYSTEM_CLOCK_US, false);
+                    h = ExecutorBootstrap.start(new Rehearsing(),
+                            injected == null ? options : options.withThreads(injected), ExecutorBootstrap.SYSTEM_CLOCK_US,
+                            false);
                 } catch (RuntimeException e) {
                     LOG.warn("a rehearsed takeover could not start ({}): no more rehearsals", e.toString());
                     break;

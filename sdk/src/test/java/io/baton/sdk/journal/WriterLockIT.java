@@ -96,7 +96,8 @@ class WriterLockIT {
 
     /** A writer in another process, appending in a loop, once it has appended 50 records. */
     private ChronicleJournalCrashIT.Child writing(Path dir) throws Exception {
-        ChronicleJournalCrashIT.Child child = ChronicleJournalCrashIT.Child.start(temp, "loop", dir.toString(), "200000");
+        ChronicleJournalCrashIT.Child child = ChronicleJournalCrashIT.Child.start(temp, "loop", dir.toString(),
+                "200000");
         try {
             child.awaitLines(lines -> lines.stream().filter(l -> l.startsWith("A ")).count() >= 50);
             return child;
