@@ -164,28 +164,6 @@ final class RecoveryBench {
             Standbys standby) {
     }
 
-    /**
-     * Takeovers by a warm standby ({@code bin/baton executor worker --standby}) on the launcher row's journal, one per
-     * rep: the executor started on a pristine copy, its standby started beside it and waited for until it stands by,
-     * then the executor SIGKILLed.
-     *
-     * @param records    records in the journal the executor was started on
-     * @param takeover   SIGKILL sent → the shim accepted the standby's subscription (its {@code subscribed_at_us})
-     * @param answering  a task launched on it once the shim lists it subscribed → RUNNING
-     * @param warmUpMs   the standby's own "warmed up in N ms" (its warm-up's start, after the JVM's and the CLI's, →
-     *                   standing by; µs, as every Dist)
-     * @param warmCpuMs  the standby's CPU time when it stood by (all its threads, JVM start included; µs)
-     * @param rssKb      its resident memory then (VmRSS, KiB)
-     * @param failure    why there are none (null if there are)
-     */
-    record Standbys(long records, Dist takeover, Dist answering, Dist warmUpMs, Dist warmCpuMs, List<Long> rssKb,
-            String failure) {
-        static Standbys none(String why) {
-            Dist empty = Dist.of(List.of());
-            return new Standbys(0, empty, empty, empty, empty, List.of(), why);
-        }
-    }
-
     private final Plan plan;
     private final Path dir;
 
@@ -323,7 +301,8 @@ final class RecoveryBench {
             }
         }
         if (row.launcher()) {
-            standbys = failure != null ? Standbys.none(failure) : standbys(node, id, base, work.resolve("journal"), counted[0]);
+            standbys = failure != null ? Standbys.none(failure) : Standbys.measure(node, id, base, work.resolve("journal"), counted[0],
+                    plan.reps());
         }
         keep(base.resolve("filled.log"), jfr);
         Harness.deleteTree(work);
@@ -350,7 +329,7 @@ final class RecoveryBench {
      * BATON_SKIP_BUILD; {@code opts} through BATON_JAVA_OPTS, after bin/baton's own), and returns once the shim lists
      * it subscribed. bin/baton execs java: the process is the JVM.
      */
-    private Started launched(Node node, String id, Path work, Path log, List<String> opts, Map<String, String> env)
+    static Started launched(Node node, String id, Path work, Path log, List<String> opts, Map<String, String> env)
             throws Exception {
         Map<String, String> all = new java.util.HashMap<>(env);
         all.put("BATON_SKIP_BUILD", "1");
@@ -368,88 +347,6 @@ final class RecoveryBench {
 
     private Path cdsArchive;
     private Standbys standbys;
-
-    /** {@link Standbys}: {@link Plan#reps()} takeovers, each on a pristine copy of {@code journal}. */
-    private Standbys standbys(Node node, String id, Path base, Path journal, long records) throws Exception {
-        List<Long> takeover = new ArrayList<>();
-        List<Long> answering = new ArrayList<>();
-        List<Long> warmUp = new ArrayList<>();
-        List<Long> cpu = new ArrayList<>();
-        List<Long> rss = new ArrayList<>();
-        for (int rep = 0; rep < plan.reps(); rep++) {
-            String name = "standby-" + rep;
-            Path work = base.resolve(name);
-            JournalFill.copyTree(journal, work.resolve("journal"));
-            Started primary;
-            try {
-                primary = launched(node, id, work, base.resolve(name + "-executor.log"), List.of(), Map.of());
-            } catch (IllegalStateException e) {
-                return Standbys.none("its executor did not start: " + e.getMessage().lines().findFirst().orElse("?"));
-            }
-            ChildJvm standby = null;
-            try {
-                standby = ChildJvm.command(List.of(Launcher.path().toString(), "executor", "worker", "--id", id,
-                        "--work-dir", work.toString(), "--shim", node.config.executorSocket().toString(), "--standby"),
-                        Map.of("BATON_SKIP_BUILD", "1", "BATON_LOG_LEVEL", "INFO"), base.resolve(name + ".log"));
-                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-                java.util.regex.Matcher warmed = null;
-                while (standby.alive() && System.nanoTime() < until) {
-                    java.util.regex.Matcher m = WARMED.matcher(standby.output());
-                    if (m.find()) {
-                        warmed = m;
-                        break;
-                    }
-                    Thread.sleep(50);
-                }
-                if (warmed == null) {
-                    return Standbys.none("the standby did not stand by within 120 s: "
-                            + standby.output().lines().reduce((a, b) -> b).orElse("(no output)"));
-                }
-                warmUp.add(Long.parseLong(warmed.group(1)) * 1_000);
-                cpu.add(standby.cpuMillis() * 1_000);
-                rss.add(rssKb(standby.pid()));
-                long t0 = Harness.nowUs();
-                primary.child().kill9();
-                long subscribed = node.awaitSubscribed(id, standby.pid(), 30_000, standby);
-                takeover.add(subscribed - t0);
-                long a0 = Harness.nowUs();
-                node.launch(id, JournalFill.task(id + "-probe-" + name)).get(30, TimeUnit.SECONDS);
-                answering.add(Harness.nowUs() - a0);
-            } catch (IllegalStateException | java.util.concurrent.ExecutionException
-                    | java.util.concurrent.TimeoutException e) {
-                return Standbys.none("the standby did not take over: " + String.valueOf(e.getMessage()).lines()
-                        .findFirst().orElse("?"));
-            } finally {
-                try {
-                    primary.child().kill9();
-                } finally {
-                    if (standby != null) {
-                        standby.kill9();
-                    }
-                }
-                keep(base.resolve(name + ".log"), System.getenv("BATON_BENCH_KEEP"));
-                Harness.deleteTree(work);
-            }
-        }
-        return new Standbys(records, Dist.of(takeover), Dist.of(answering), Dist.of(warmUp), Dist.of(cpu), rss, null);
-    }
-
-    private static final java.util.regex.Pattern WARMED =
-            java.util.regex.Pattern.compile(" warmed up in (\\d+) ms .*standing by");
-
-    /** A process's resident memory in KiB (VmRSS), -1 if it cannot be read. */
-    private static long rssKb(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // below
-        }
-        return -1;
-    }
 
     /** A JVM's start, for {@link BareMain}. */
     private interface BareStart {
@@ -490,7 +387,7 @@ final class RecoveryBench {
     }
 
     /** With BATON_BENCH_JFR set, the executors' logs go next to the recordings. */
-    private static void keep(Path log, String jfr) throws IOException {
+    static void keep(Path log, String jfr) throws IOException {
         if (jfr != null && Files.exists(log)) {
             Path to = Path.of(jfr).resolve(log.getParent().getFileName() + "-" + log.getFileName());
             Files.copy(log, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -509,7 +406,7 @@ final class RecoveryBench {
     }
 
     /** An executor started, and when the shim accepted its subscription (epoch µs, the shim's clock). */
-    private record Started(ChildJvm child, long subscribedUs, ProcUsage usage, long readUs) {
+    record Started(ChildJvm child, long subscribedUs, ProcUsage usage, long readUs) {
         /** With what it had used at the poll that saw it subscribed, and how long reading that took (µs). */
         static Started when(ChildJvm child, long subscribedUs) {
             long t0 = System.nanoTime();

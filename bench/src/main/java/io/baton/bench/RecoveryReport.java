@@ -99,8 +99,8 @@ final class RecoveryReport {
         return b.toString();
     }
 
-    /** The warm standby's paragraph ({@link RecoveryBench.Standbys}). */
-    private static void standby(StringBuilder b, RecoveryBench.Standbys s) {
+    /** The warm standby's paragraph ({@link Standbys}). */
+    private static void standby(StringBuilder b, Standbys s) {
         b.append("**A warm standby instead of a restart.** `bin/baton executor worker --standby`, started beside the "
                 + "executor with the same arguments, warms up (the synthetic replacements every executor runs, with "
                 + "checkpoints; replays of that journal; takeovers rehearsed against a stand-in shim on a socket of its "

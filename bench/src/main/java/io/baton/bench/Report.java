@@ -189,7 +189,7 @@ final class Report {
                             + " ms (process start: " + fmt(big.fromProcess().p50() / 1e3) + " ms)")
                     .append(" | ≤ 300 ms process start → re-subscribed at 100,000 records (issue 13) |\n");
         }
-        RecoveryBench.Standbys standby = recovery.standby();
+        Standbys standby = recovery.standby();
         if (standby.failure() == null) {
             b.append("| a warm standby's takeover (`baton executor worker --standby`), ").append(standby.records())
                     .append("-record journal, SIGKILL → re-subscribed, p50 | ").append(fmt(standby.takeover().p50() / 1e3))
