@@ -112,15 +112,33 @@ final class RecoveryReport {
             b.append("Not measured in this run: ").append(s.failure().replace("|", "\\|")).append(".\n\n");
             return;
         }
-        long rss = s.rssKb().stream().sorted().skip(s.rssKb().size() / 2).findFirst().orElse(-1L);
         b.append(s.takeover().us().length).append(" takeovers on the launcher row's ").append(s.records())
                 .append("-record journal: SIGKILL sent → the shim accepted the standby's subscription ")
                 .append(pm(s.takeover())).append(" ms (p50 / max); a task launched on it then RUNNING in ")
                 .append(pm(s.answering())).append(" ms. Standing by cost it ").append(pm(s.warmUpMs()))
                 .append(" ms of warm-up (from its own log: the JVM's and the CLI's start before it) and ").append(pm(s.warmCpuMs()))
                 .append(" ms of CPU in all (its JVM's start included), and it holds ")
-                .append(rss < 0 ? "?" : String.format(Locale.ROOT, "%.0f", rss / 1024.0))
-                .append(" MiB resident while it waits (p50).\n\n");
+                .append(mib(median(s.memory(), Standbys.Memory::rssKb))).append(" MiB resident while it waits (p50; ")
+                .append(mib(median(s.memory(), Standbys.Memory::anonKb))).append(" MiB anonymous, of it a heap of ")
+                .append(num(median(s.memory(), Standbys.Memory::heapCommittedMiB))).append(" MiB committed with ")
+                .append(num(median(s.memory(), Standbys.Memory::heapUsedMiB))).append(" MiB in use after its full "
+                        + "collection, and ")
+                .append(mib(median(s.memory(), Standbys.Memory::fileKb))).append(" MiB of mapped files).\n\n");
+    }
+
+    /** The p50 of one figure of {@code memory} (the upper middle of an even count), -1 if none. */
+    private static long median(java.util.List<Standbys.Memory> memory,
+            java.util.function.ToLongFunction<Standbys.Memory> figure) {
+        long[] v = memory.stream().mapToLong(figure).filter(x -> x >= 0).sorted().toArray();
+        return v.length == 0 ? -1 : v[v.length / 2];
+    }
+
+    private static String mib(long kb) {
+        return kb < 0 ? "?" : String.format(Locale.ROOT, "%.0f", kb / 1024.0);
+    }
+
+    private static String num(long v) {
+        return v < 0 ? "?" : Long.toString(v);
     }
 
     private static String pm(Dist d) {

@@ -19,10 +19,10 @@ import java.util.concurrent.TimeUnit;
  * @param warmUpMs   the standby's own "warmed up in N ms" (its warm-up's start, after the JVM's and the CLI's, →
  *                   standing by; µs, as every Dist)
  * @param warmCpuMs  the standby's CPU time when it stood by (all its threads, JVM start included; µs)
- * @param rssKb      its resident memory then (VmRSS, KiB)
+ * @param memory     its memory then, one per takeover ({@link Memory})
  * @param failure    why there are none (null if there are)
  */
-record Standbys(long records, Dist takeover, Dist answering, Dist warmUpMs, Dist warmCpuMs, List<Long> rssKb,
+record Standbys(long records, Dist takeover, Dist answering, Dist warmUpMs, Dist warmCpuMs, List<Memory> memory,
         String failure) {
     static Standbys none(String why) {
         Dist empty = Dist.of(List.of());
@@ -35,7 +35,7 @@ record Standbys(long records, Dist takeover, Dist answering, Dist warmUpMs, Dist
         List<Long> answering = new ArrayList<>();
         List<Long> warmUp = new ArrayList<>();
         List<Long> cpu = new ArrayList<>();
-        List<Long> rss = new ArrayList<>();
+        List<Memory> memory = new ArrayList<>();
         for (int rep = 0; rep < reps; rep++) {
             String name = "standby-" + rep;
             Path work = base.resolve(name);
@@ -67,7 +67,7 @@ record Standbys(long records, Dist takeover, Dist answering, Dist warmUpMs, Dist
                 }
                 warmUp.add(Long.parseLong(warmed.group(1)) * 1_000);
                 cpu.add(standby.cpuMillis() * 1_000);
-                rss.add(rssKb(standby.pid()));
+                memory.add(Memory.of(standby.pid(), warmed));
                 long t0 = Harness.nowUs();
                 primary.child().kill9();
                 long subscribed = node.awaitSubscribed(id, standby.pid(), 30_000, standby);
@@ -91,23 +91,37 @@ record Standbys(long records, Dist takeover, Dist answering, Dist warmUpMs, Dist
                 Harness.deleteTree(work);
             }
         }
-        return new Standbys(records, Dist.of(takeover), Dist.of(answering), Dist.of(warmUp), Dist.of(cpu), rss, null);
+        return new Standbys(records, Dist.of(takeover), Dist.of(answering), Dist.of(warmUp), Dist.of(cpu), memory, null);
     }
 
-    private static final java.util.regex.Pattern WARMED =
-            java.util.regex.Pattern.compile(" warmed up in (\\d+) ms .*standing by");
+    private static final java.util.regex.Pattern WARMED = java.util.regex.Pattern.compile(
+            " warmed up in (\\d+) ms .*?(?:heap (\\d+) MiB in use of (\\d+) MiB committed)?\\): standing by");
 
-    /** A process's resident memory in KiB (VmRSS), -1 if it cannot be read. */
-    private static long rssKb(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+    /**
+     * A standby's memory once it stands by: resident in all (VmRSS), of it anonymous (RssAnon: the heap, the JIT's
+     * code, metaspace, thread stacks, malloc) and mapped files (RssFile: the class-data archives, the JVM's library,
+     * a journal's mapped blocks), in KiB, -1 where /proc did not say; and its heap as its log line says after the
+     * full collection that ends the warm-up (MiB in use and committed, -1 if the line has no such figures).
+     */
+    record Memory(long rssKb, long anonKb, long fileKb, long heapUsedMiB, long heapCommittedMiB) {
+        static Memory of(long pid, java.util.regex.Matcher warmed) {
+            Map<String, Long> status = new java.util.HashMap<>();
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                    int colon = line.indexOf(':');
+                    if (colon > 0 && line.endsWith(" kB")) {
+                        status.put(line.substring(0, colon), Long.parseLong(line.replaceAll("[^0-9]", "")));
+                    }
                 }
+            } catch (IOException | RuntimeException e) {
+                // -1 below
             }
-        } catch (IOException | RuntimeException e) {
-            // below
+            return new Memory(status.getOrDefault("VmRSS", -1L), status.getOrDefault("RssAnon", -1L),
+                    status.getOrDefault("RssFile", -1L), group(warmed, 2), group(warmed, 3));
         }
-        return -1;
+
+        private static long group(java.util.regex.Matcher m, int g) {
+            return m.group(g) == null ? -1 : Long.parseLong(m.group(g));
+        }
     }
 }

@@ -76,8 +76,10 @@ final class Standby {
         // the warm-up's garbage out, and the heap it grew to (418-475 MB resident after replays of a 100,000-record
         // journal) given back: about 160 MB while it waits, for a takeover some 25 ms later (measured side by side)
         System.gc();
-        LOG.info("executor {} warmed up in {} ms ({}): standing by", options.executorId(),
-                (System.nanoTime() - t0) / 1_000_000, warmed);
+        Runtime heap = Runtime.getRuntime();
+        LOG.info("executor {} warmed up in {} ms ({}; heap {} MiB in use of {} MiB committed): standing by",
+                options.executorId(), (System.nanoTime() - t0) / 1_000_000, warmed,
+                (heap.totalMemory() - heap.freeMemory()) >> 20, heap.totalMemory() >> 20);
         while (true) {
             Thread refresh = refreshing(journal, options.threads());
             try {
