@@ -13,7 +13,10 @@ import java.util.concurrent.CompletableFuture;
  * }</pre>
  *
  * <p>{@link #forwarded()} completes with the shim's answer, or exceptionally with a
- * {@link ShimRejectedException} (then {@link #outcome()} completes {@code REJECTED}).
+ * {@link ShimRejectedException}. Then, when {@link ShimRejectedException#outcomeFollows()} says so (the executor
+ * ends the request itself) and the client streams updates, {@link #outcome()} completes with the executor's
+ * {@code REJECTED} final update; otherwise {@link #outcome()} fails with the same exception (when nothing follows,
+ * nothing happened, and a retry may go through).
  * {@link #outcome()} completes on the replacement's final update (or exceptionally with
  * {@link ShimUnavailableException} when the connection is lost first). Both futures complete on the
  * client's IO thread: dependent stages must not block (use the {@code *Async} variants to block).
