@@ -118,18 +118,25 @@ final class RecoveryReport {
                 .append(pm(s.answering())).append(" ms. Standing by cost it ").append(pm(s.warmUpMs()))
                 .append(" ms of warm-up (from its own log: the JVM's and the CLI's start before it) and ").append(pm(s.warmCpuMs()))
                 .append(" ms of CPU in all (its JVM's start included), and it holds ")
-                .append(mib(median(s.memory(), Standbys.Memory::rssKb))).append(" MiB resident while it waits (p50; ")
+                .append(mib(median(s.memory(), Standbys.Memory::rssKb)))
+                .append(" MiB resident as it says it stands by (p50; ")
                 .append(mib(median(s.memory(), Standbys.Memory::anonKb))).append(" MiB anonymous, of it a heap of ")
                 .append(num(median(s.memory(), Standbys.Memory::heapCommittedMiB))).append(" MiB committed with ")
                 .append(num(median(s.memory(), Standbys.Memory::heapUsedMiB))).append(" MiB in use after its full "
                         + "collection, and ")
-                .append(mib(median(s.memory(), Standbys.Memory::fileKb))).append(" MiB of mapped files).\n\n");
+                .append(mib(median(s.memory(), Standbys.Memory::fileKb))).append(" MiB of mapped files), and ")
+                .append(mib(median(s.settledRssKb().stream().mapToLong(Long::longValue))))
+                .append(" MiB a second later.\n\n");
     }
 
     /** The p50 of one figure of {@code memory} (the upper middle of an even count), -1 if none. */
     private static long median(java.util.List<Standbys.Memory> memory,
             java.util.function.ToLongFunction<Standbys.Memory> figure) {
-        long[] v = memory.stream().mapToLong(figure).filter(x -> x >= 0).sorted().toArray();
+        return median(memory.stream().mapToLong(figure));
+    }
+
+    private static long median(java.util.stream.LongStream figures) {
+        long[] v = figures.filter(x -> x >= 0).sorted().toArray();
         return v.length == 0 ? -1 : v[v.length / 2];
     }
 

@@ -20,13 +20,14 @@ import java.util.concurrent.TimeUnit;
  *                   standing by; µs, as every Dist)
  * @param warmCpuMs  the standby's CPU time when it stood by (all its threads, JVM start included; µs)
  * @param memory     its memory then, one per takeover ({@link Memory})
+ * @param settledRssKb its resident memory (VmRSS, KiB) one second later, just before the SIGKILL of its executor
  * @param failure    why there are none (null if there are)
  */
 record Standbys(long records, Dist takeover, Dist answering, Dist warmUpMs, Dist warmCpuMs, List<Memory> memory,
-        String failure) {
+        List<Long> settledRssKb, String failure) {
     static Standbys none(String why) {
         Dist empty = Dist.of(List.of());
-        return new Standbys(0, empty, empty, empty, empty, List.of(), why);
+        return new Standbys(0, empty, empty, empty, empty, List.of(), List.of(), why);
     }
 
     /** {@code reps} takeovers, each on a pristine copy of {@code journal} (the launcher row's, after its restarts). */
@@ -36,6 +37,7 @@ record Standbys(long records, Dist takeover, Dist answering, Dist warmUpMs, Dist
         List<Long> warmUp = new ArrayList<>();
         List<Long> cpu = new ArrayList<>();
         List<Memory> memory = new ArrayList<>();
+        List<Long> settled = new ArrayList<>();
         for (int rep = 0; rep < reps; rep++) {
             String name = "standby-" + rep;
             Path work = base.resolve(name);
@@ -68,6 +70,8 @@ record Standbys(long records, Dist takeover, Dist answering, Dist warmUpMs, Dist
                 warmUp.add(Long.parseLong(warmed.group(1)) * 1_000);
                 cpu.add(standby.cpuMillis() * 1_000);
                 memory.add(Memory.of(standby.pid(), warmed));
+                Thread.sleep(1_000); // and once it has stood by a while (a standby waits for minutes or days)
+                settled.add(Memory.of(standby.pid(), warmed).rssKb());
                 long t0 = Harness.nowUs();
                 primary.child().kill9();
                 long subscribed = node.awaitSubscribed(id, standby.pid(), 30_000, standby);
@@ -91,7 +95,8 @@ record Standbys(long records, Dist takeover, Dist answering, Dist warmUpMs, Dist
                 Harness.deleteTree(work);
             }
         }
-        return new Standbys(records, Dist.of(takeover), Dist.of(answering), Dist.of(warmUp), Dist.of(cpu), memory, null);
+        return new Standbys(records, Dist.of(takeover), Dist.of(answering), Dist.of(warmUp), Dist.of(cpu), memory, settled,
+                null);
     }
 
     private static final java.util.regex.Pattern WARMED = java.util.regex.Pattern.compile(
