@@ -19,6 +19,10 @@ import java.util.List;
  * the NodeManager never relaunches 137 or 143 itself ({@code ContainerImpl.shouldRetry}). When the
  * NodeManager stops the container it signals the wrapper too, and the container ends for good.
  *
+ * <p>A relaunch (and every later container of the application on the node started the same way) maps a class-data
+ * archive the first executor made after it subscribed, in the application's local directory: the jar the
+ * NodeManager localised has a modification time of its own, so an archive cannot be made before the container runs.
+ *
  * <p>Pure; safe from any thread.
  */
 public final class ExecutorCommands {
@@ -39,15 +43,24 @@ public final class ExecutorCommands {
     }
 
     /**
-     * {@code <java> <flags> -cp <classpath> <main> --id <id> --work-dir $PWD/journal
+     * {@code <java> <class-data flags> <flags> -cp <classpath> <main> --id <id> --work-dir $PWD/journal
      * --shim-file baton-am.address --token-file baton.token 1>><logs>/executor.out 2>><logs>/executor.err},
      * then the wrapper's exit (see the class comment). Logs are appended to, so a relaunch keeps the first run's.
+     * The class-data flags ({@link #archiveFlags}) are left out when {@code flags} run class-data sharing their own
+     * way ({@code -Xshare:off}, say).
      *
      * @param logDir the NodeManager's expansion of the container's log directory ({@code <LOG_DIR>})
      */
     public static String command(ExecutorLaunch launch, String logDir) {
         List<String> parts = new ArrayList<>();
+        boolean archive = launch.jvmFlags().stream().noneMatch(ExecutorCommands::leavesSharingToTheUser);
+        if (archive) {
+            parts.add(outer(archiveFlags(archiveName(launch))));
+        }
         parts.add(quote(launch.java()));
+        if (archive) {
+            parts.add(outer("\"$@\""));
+        }
         for (String flag : launch.jvmFlags()) {
             parts.add(quote(flag));
         }
@@ -69,11 +82,52 @@ public final class ExecutorCommands {
     }
 
     /**
+     * The inner bash's start: with the application's first local directory known ({@code LOCAL_DIRS}, shared by its
+     * containers on the node and removed with the application), the positional parameters become the JVM's
+     * class-data flags: {@code -XX:SharedArchiveFile} if {@code name} is there, else the property that has the
+     * executor make it after its first subscription, in a training JVM of its own (the SDK's {@code ClassDataArchive}).
+     */
+    static String archiveFlags(String name) {
+        return "set --; if [ -n \"$LOCAL_DIRS\" ]; then a=\"${LOCAL_DIRS%%,*}/" + name + "\"; "
+                + "if [ -f \"$a\" ]; then set -- \"-XX:SharedArchiveFile=$a\" -Xshare:auto \"-Dbaton.cds.archive=$a\"; "
+                + "else set -- \"-Dbaton.cds.dump=$a\"; fi; "
+                + "set -- \"$@\" -Xlog:cds=off -Xlog:cds+dynamic=off; fi;";
+    }
+
+    /**
+     * {@code baton-<12 hex digits>.jsa}: one archive per JVM, flags, class path and main class (an archive only serves a
+     * JVM started as the one that made it).
+     */
+    static String archiveName(ExecutorLaunch launch) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            for (String part : launch.jvmFlags()) {
+                sha.update((part + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            byte[] d = sha.digest((launch.java() + "\0" + launch.classpath() + "\0" + launch.mainClass())
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "baton-" + java.util.HexFormat.of().formatHex(d, 0, 6) + ".jsa";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    /** A flag by which the user runs class-data sharing their own way: the command then adds none. */
+    static boolean leavesSharingToTheUser(String flag) {
+        return flag.startsWith("-Xshare:") || flag.startsWith("-XX:SharedArchiveFile") || flag.startsWith(
+                "-XX:ArchiveClassesAtExit") || flag.contains("RecordDynamicDumpInfo");
+    }
+
+    /** {@code s} escaped for the outer double quotes ({@code \ " $ `} get a backslash), for the inner bash as it is. */
+    private static String outer(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("$", "\\$").replace("`", "\\`");
+    }
+
+    /**
      * {@code s} as one word for the inner bash (single-quoted, {@code '} as {@code '\''}), escaped for the
      * outer double quotes ({@code \ " $ `} get a backslash).
      */
     static String quote(String s) {
-        String single = "'" + s.replace("'", "'\\''") + "'";
-        return single.replace("\\", "\\\\").replace("\"", "\\\"").replace("$", "\\$").replace("`", "\\`");
+        return outer("'" + s.replace("'", "'\\''") + "'");
     }
 }

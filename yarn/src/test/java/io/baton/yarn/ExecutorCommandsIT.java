@@ -20,10 +20,20 @@ class ExecutorCommandsIT {
     Path dir;
 
     private int runAsTheNodeManagerWould(String command) throws Exception {
+        return runAsTheNodeManagerWould(command, null);
+    }
+
+    /** With {@code localDirs} as the container's {@code LOCAL_DIRS} (the NodeManager's launch script exports it). */
+    private int runAsTheNodeManagerWould(String command, String localDirs) throws Exception {
         Path script = dir.resolve("launch_container.sh");
         Files.writeString(script, "#!/bin/bash\nexec /bin/bash -c \"" + command + "\"\n");
-        Process p = new ProcessBuilder("/bin/bash", script.toString()).directory(dir.toFile())
-                .redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder("/bin/bash", script.toString()).directory(dir.toFile())
+                .redirectErrorStream(true);
+        pb.environment().remove("LOCAL_DIRS");
+        if (localDirs != null) {
+            pb.environment().put("LOCAL_DIRS", localDirs);
+        }
+        Process p = pb.start();
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         return p.exitValue();
     }
@@ -37,6 +47,27 @@ class ExecutorCommandsIT {
         assertThat(exit).isZero();
         assertThat(Files.readAllLines(dir.resolve("executor.out"))).containsExactly("-cp", awkward, "Main", "--id", "w1",
                 "--work-dir", dir.toRealPath() + "/journal", "--shim-file", "baton-am.address", "--token-file", "baton.token");
+    }
+
+    @Test
+    void theFirstStartIsAskedToMakeTheArchiveInTheApplicationsFirstLocalDirAndLaterStartsMapIt() throws Exception {
+        Path app = Files.createDirectories(dir.resolve("app dir 1"));
+        Files.createDirectories(dir.resolve("app2"));
+        Path java = Files.writeString(dir.resolve("java"), "#!/bin/sh\nprintf '%s\\n' \"$@\"\n");
+        assertThat(java.toFile().setExecutable(true)).isTrue();
+        ExecutorLaunch launch = new ExecutorLaunch("w1", new YarnSize(64, 1), java.toString(), List.of("-Xmx64m"),
+                "baton.jar:.", "Main");
+        String command = ExecutorCommands.command(launch, dir.toString());
+        Path archive = app.resolve(ExecutorCommands.archiveName(launch));
+
+        assertThat(runAsTheNodeManagerWould(command, app + "," + dir.resolve("app2"))).isZero();
+        assertThat(Files.readAllLines(dir.resolve("executor.out"))).startsWith("-Dbaton.cds.dump=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-Xmx64m", "-cp", "baton.jar:.", "Main");
+
+        Files.write(archive, new byte[] {1});
+        Files.delete(dir.resolve("executor.out"));
+        assertThat(runAsTheNodeManagerWould(command, app + "," + dir.resolve("app2"))).isZero();
+        assertThat(Files.readAllLines(dir.resolve("executor.out"))).startsWith("-XX:SharedArchiveFile=" + archive,
+                "-Xshare:auto", "-Dbaton.cds.archive=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-Xmx64m");
     }
 
     @Test

@@ -8,13 +8,16 @@ import io.baton.proto.TaskState;
 import io.baton.proto.TaskStatus;
 import io.baton.samples.command.CommandExecutor;
 import io.baton.sdk.client.BatonClient;
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.hadoop.yarn.api.records.Container;
 import org.apache.hadoop.yarn.api.records.ContainerState;
 import org.apache.hadoop.yarn.client.api.YarnClient;
@@ -34,15 +37,37 @@ class ExecutorRelaunchIT {
     @TempDir
     Path tmp;
 
+    /**
+     * Also the class-data archive of a relaunch: the executor runs from jars only (a class path directory cannot be
+     * archived), so its first run makes the archive in the application's local directory after it subscribed, and
+     * the relaunched JVM maps it.
+     */
     @Test
-    void aSigkilledExecutorIsRelaunchedInItsContainerAndKeepsItsWorkDirectory() throws Exception {
+    void aSigkilledExecutorIsRelaunchedInItsContainerKeepsItsWorkDirectoryAndMapsTheArchiveItsFirstRunMade()
+            throws Exception {
         try (LocalYarn yarn = LocalYarn.start("relaunch-it"); YarnClient client = yarn.newClient();
                 LocalAm local = LocalAm.start(yarn, client, tmp, "relaunch-it")) {
-            Container container = local.am.launch(LocalAm.worker("w1", new YarnSize(512, 1))).get(60, TimeUnit.SECONDS);
+            ExecutorLaunch worker = LocalAm.worker("w1", new YarnSize(512, 1));
+            String jarsOnly = Arrays.stream(worker.classpath().split(File.pathSeparator)).filter(e -> e.endsWith(".jar"))
+                    .collect(Collectors.joining(File.pathSeparator));
+            Container container = local.am.launch(new ExecutorLaunch("w1", worker.size(), worker.java(),
+                    worker.jvmFlags(), jarsOnly, worker.mainClass())).get(60, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(60)).until(() -> local.connected("w1"));
             Path journal = LocalAm.containerWorkDir(yarn, container).resolve(ExecutorCommands.JOURNAL_DIR);
             Path marker = Files.writeString(journal.resolve("written-before-the-kill"), "still here");
             ProcessHandle first = LocalAm.executorJvm("w1").orElseThrow();
+            List<String> firstArgs = LocalAm.cmdline(first.pid());
+            assertThat(firstArgs).noneMatch(a -> a.startsWith("-XX:SharedArchive"));
+            Path archive = Path.of(firstArgs.stream().filter(a -> a.startsWith("-Dbaton.cds.dump=")).findFirst()
+                    .orElseThrow().substring("-Dbaton.cds.dump=".length()));
+            Path logs = LocalAm.containerLogDir(yarn, container);
+            try {
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> Files.exists(archive));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("no archive " + archive + " after 60 s; the executor said:\n" + logged(logs), e);
+            }
+            assertThat(Files.size(archive)).isGreaterThan(1 << 20);
 
             assertThat(first.destroyForcibly()).isTrue(); // SIGKILL
             first.onExit().get(10, TimeUnit.SECONDS);
@@ -52,11 +77,25 @@ class ExecutorRelaunchIT {
                     .until(() -> LocalAm.executorJvm("w1").filter(p -> p.pid() != first.pid()).isPresent()
                             && local.connected("w1"));
             assertThat(Files.readString(marker)).isEqualTo("still here");
+            ProcessHandle second = LocalAm.executorJvm("w1").orElseThrow();
+            assertThat(LocalAm.cmdline(second.pid())).contains("-XX:SharedArchiveFile=" + archive)
+                    .noneMatch(a -> a.startsWith("-Dbaton.cds.dump"));
+            String real = archive.toRealPath().toString();
+            assertThat(Files.readAllLines(Path.of("/proc", Long.toString(second.pid()), "maps")))
+                    .as("the relaunched JVM maps the archive").anyMatch(l -> l.endsWith(" " + real));
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> logged(logs)
+                    .contains("executor w1 started with its class-data archive " + archive + " mapped"));
+            assertThat(logged(logs)).containsOnlyOnce("executor w1 made the class-data archive " + archive);
             assertThat(local.am.runningExecutors()).containsEntry(container.getId(), "w1");
             assertThat(client.getContainerReport(container.getId()).getContainerState()).isEqualTo(ContainerState.RUNNING);
             assertThat(Files.readString(LocalAm.containerWorkDir(yarn, container).resolve("launch_container.sh")))
                     .contains("exit " + ExecutorCommands.RELAUNCH_EXIT);
         }
+    }
+
+    /** What the executor wrote to its container's stdout and stderr, both runs. */
+    private static String logged(Path logs) throws java.io.IOException {
+        return Files.readString(logs.resolve("executor.out")) + Files.readString(logs.resolve("executor.err"));
     }
 
     @Test

@@ -173,13 +173,23 @@ final class LocalAm implements AutoCloseable {
     }
 
     static Path containerWorkDir(LocalYarn yarn, String id) throws IOException {
+        return containerDir(yarn, id, true);
+    }
+
+    /** The container's log directory (its {@code <LOG_DIR>}: executor.out, executor.err). */
+    static Path containerLogDir(LocalYarn yarn, Container container) throws IOException {
+        return containerDir(yarn, container.getId().toString(), false);
+    }
+
+    /** The directory named {@code id} under an {@code appcache} (its work directory) or a {@code -logDir-}. */
+    private static Path containerDir(LocalYarn yarn, String id, boolean work) throws IOException {
         // walked with a visitor that skips what vanishes meanwhile (the NodeManagers delete token files as they go)
         Path[] found = new Path[1];
         Files.walkFileTree(yarn.cluster().getTestWorkDir().toPath(), new java.nio.file.SimpleFileVisitor<>() {
             @Override
             public java.nio.file.FileVisitResult preVisitDirectory(Path dir,
                     java.nio.file.attribute.BasicFileAttributes attrs) {
-                if (dir.getFileName().toString().equals(id) && dir.toString().contains("appcache")) {
+                if (dir.getFileName().toString().equals(id) && dir.toString().contains(work ? "appcache" : "-logDir-")) {
                     found[0] = dir;
                     return java.nio.file.FileVisitResult.TERMINATE;
                 }
@@ -192,7 +202,7 @@ final class LocalAm implements AutoCloseable {
             }
         });
         if (found[0] == null) {
-            throw new AssertionError("no work directory of container " + id);
+            throw new AssertionError("no " + (work ? "work" : "log") + " directory of container " + id);
         }
         return found[0];
     }

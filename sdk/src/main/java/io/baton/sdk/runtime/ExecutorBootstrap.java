@@ -117,6 +117,9 @@ public final class ExecutorBootstrap {
      * @throws InterruptedException if the calling thread is interrupted while it waits (nothing was started)
      */
     public static ExecutorHandle standBy(BatonExecutor executor, ExecutorOptions options) throws InterruptedException {
+        if (executor != null && options != null && ClassDataArchive.divertToTraining()) {
+            ClassDataArchive.train(executor, options); // exits
+        }
         java.time.Clock clock = options == null ? null : options.clock();
         return Standby.takeOver(executor, options, clock == null ? null : () -> micros(clock));
     }
@@ -136,6 +139,9 @@ public final class ExecutorBootstrap {
         if (executor == null || options == null || clockUs == null) {
             throw new IllegalArgumentException("executor, options and clock are required (got executor=" + executor
                     + ", options=" + options + ", clock=" + clockUs + ")");
+        }
+        if (ClassDataArchive.divertToTraining()) {
+            ClassDataArchive.train(executor, options); // a JVM its executor started to make a class-data archive: exits
         }
         long started = System.nanoTime();
         Path journalDir = options.workDir().resolve("journal");
@@ -280,8 +286,8 @@ public final class ExecutorBootstrap {
     /**
      * Has {@code runtime} (not started yet) warm its replacement code up on a thread of {@code threads} once the shim
      * first accepts its subscription, as {@link #start} does (Netty's allocator events,
-     * {@link WireWarmUp#warmBuffers}, then {@code BATON_EXECUTOR_WARMUP} synthetic replacements): for an
-     * executor wired by hand.
+     * {@link WireWarmUp#warmBuffers}, then {@code BATON_EXECUTOR_WARMUP} synthetic replacements; then the class-data
+     * archive its launcher asked for, {@link ClassDataArchive}): for an executor wired by hand.
      */
     public static void warmUpAfterFirstSubscription(ExecutorRuntime runtime, ExecutorThreads threads) {
         warmUpAfterFirstSubscription(runtime, threads, CompletableFuture.completedFuture(null));
@@ -291,21 +297,26 @@ public final class ExecutorBootstrap {
     private static void warmUpAfterFirstSubscription(ExecutorRuntime runtime, ExecutorThreads threads,
             CompletableFuture<?> journalOpen) {
         int warmUp = warmUpReplacements(System.getenv("BATON_EXECUTOR_WARMUP"));
-        if (warmUp > 0) {
+        if (warmUp > 0 || ClassDataArchive.asked()) {
             runtime.afterFirstSubscription(() -> threads.warmUp().newThread(() -> {
                 try {
                     journalOpen.join();
                 } catch (RuntimeException failed) {
                     return; // the executor stops
                 }
-                long t0 = System.nanoTime();
-                WireWarmUp.warmBuffers(); // first: the next big frame's decode would run it on the IO thread
-                try {
-                    int done = warmUp(warmUp, () -> !runtime.closing());
-                    Log.LOG.debug("executor {}: warmed up with {} synthetic replacements in {} ms", runtime.executorId(),
-                            done, (System.nanoTime() - t0) / 1_000_000);
-                } catch (RuntimeException | LinkageError e) { // a warm-up only: the executor runs on, colder
-                    Log.LOG.warn("executor {}: its warm-up stopped: {}", runtime.executorId(), e.toString(), e);
+                if (warmUp > 0) {
+                    long t0 = System.nanoTime();
+                    WireWarmUp.warmBuffers(); // first: the next big frame's decode would run it on the IO thread
+                    try {
+                        int done = warmUp(warmUp, () -> !runtime.closing());
+                        Log.LOG.debug("executor {}: warmed up with {} synthetic replacements in {} ms",
+                                runtime.executorId(), done, (System.nanoTime() - t0) / 1_000_000);
+                    } catch (RuntimeException | LinkageError e) { // a warm-up only: the executor runs on, colder
+                        Log.LOG.warn("executor {}: its warm-up stopped: {}", runtime.executorId(), e.toString(), e);
+                    }
+                }
+                if (!runtime.closing()) { // after the warm-up: the archive holds the replacement's classes too
+                    ClassDataArchive.afterWarmUp(runtime.executorId());
                 }
             }).start());
         }

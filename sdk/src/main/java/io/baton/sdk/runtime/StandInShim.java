@@ -17,17 +17,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A stand-in for the shim on a Unix socket of a standby's scratch directory, for its rehearsals ({@link Standby}): it
+ * A stand-in for the shim on a Unix socket of a standby's scratch directory (or a loopback TCP port named by a file
+ * there), for its rehearsals ({@link Standby}): it
  * answers an executor's subscription and heartbeats, refuses reservations (it holds no resources), takes updates and
  * progress without an answer where none is asked for, and counts the connections that sent a heartbeat after their
  * subscription's answer (the first heartbeat comes once the executor has taken it). One connection at a time, on a
- * thread of its own; frames as the shim's (a 4-byte length, then the message). Nothing else ever connects to it: the
- * socket is in a directory only this process knows of.
+ * thread of its own; frames as the shim's (a 4-byte length, then the message). Nothing else is meant to connect to it:
+ * the socket (the port's address file) is in a directory only this process knows of.
  */
 final class StandInShim implements AutoCloseable {
     private static final int MAX_FRAME = 1 << 20;
 
     private final ServerSocketChannel server;
+    /** The socket's path, or the address file naming the TCP port: removed on {@link #close}. */
     private final Path socket;
     private final Thread thread;
     /**
@@ -50,6 +52,24 @@ final class StandInShim implements AutoCloseable {
         try {
             server.bind(UnixDomainSocketAddress.of(socket));
             return new StandInShim(server, socket, threads);
+        } catch (IOException | RuntimeException | Error e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Listens on a free TCP port of 127.0.0.1 and writes {@code tcp://127.0.0.1:PORT} to {@code addressFile} (as
+     * {@code --shim-file} names one), on a thread made by {@code threads}: for the rehearsals of an executor that
+     * reaches its shim over TCP. It never reads a token.
+     */
+    static StandInShim bindTcp(Path addressFile, java.util.concurrent.ThreadFactory threads) throws IOException {
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.INET);
+        try {
+            server.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+            int port = ((java.net.InetSocketAddress) server.getLocalAddress()).getPort();
+            Files.writeString(addressFile, "tcp://127.0.0.1:" + port + "\n");
+            return new StandInShim(server, addressFile, threads);
         } catch (IOException | RuntimeException | Error e) {
             server.close();
             throw e;

@@ -71,8 +71,8 @@ final class Standby {
         LOG.info("executor {} stands by: warming up, then waiting for the process that holds {}", options.executorId(),
                 journal);
         long t0 = System.nanoTime();
-        String warmed = warmUp(ExecutorBootstrap.warmUpReplacements(System.getenv("BATON_EXECUTOR_WARMUP")), journal,
-                options.threads());
+        String warmed = warmUp(ExecutorBootstrap.warmUpReplacements(System.getenv("BATON_EXECUTOR_WARMUP")), REPLAYS,
+                REHEARSALS, options.overTcp(), journal, options.threads());
         // the warm-up's garbage out, and the heap it grew to (418-475 MB resident after replays of a 100,000-record
         // journal) given back: about 160 MB while it waits, for a takeover some 25 ms later (measured side by side)
         System.gc();
@@ -129,12 +129,14 @@ final class Standby {
 
     /**
      * In a scratch directory: {@code replacements} synthetic replacements journaled with checkpoints, that journal
-     * replayed {@link #REPLAYS} times, then {@link #REHEARSALS} starts of an executor on it (replay, recovery, the
-     * connection, the subscription to a {@link StandInShim}, the journal's queue opening) — the takeover's own code.
-     * Says what it did. Whatever fails is logged and the standby goes on, colder.
+     * replayed {@code replays} times, then {@code rehearsals} starts of an executor on it (replay, recovery, the
+     * connection, over TCP or a Unix socket as the executor's, the subscription to a {@link StandInShim}, the journal's
+     * queue opening) — the takeover's own code; then, unless it is null, {@code journalOfTheExecutor} replayed
+     * {@link #SNAPSHOT_REPLAYS} times as it is. Says what it did. Whatever fails is logged and the caller goes on,
+     * colder. Also the training run of {@link ClassDataArchive}, with small counts: its classes, not their compilation.
      */
-    private static String warmUp(int replacements, Path journalOfTheExecutor, ThreadFactory injected)
-            throws InterruptedException {
+    static String warmUp(int replacements, int replays, int rehearsals, boolean overTcp, Path journalOfTheExecutor,
+            ThreadFactory injected) throws InterruptedException {
         Path dir;
         try {
             dir = WarmUpScratch.create(Path.of(System.getProperty("java.io.tmpdir")));
@@ -143,8 +145,8 @@ final class Standby {
             return ExecutorBootstrap.warmUp(replacements, () -> true) + " synthetic replacements in memory";
         }
         int done = 0;
-        int replays = 0;
-        int rehearsals = 0;
+        int replayed = 0;
+        int rehearsed = 0;
         int snapshots = 0;
         try {
             Path journal = dir.resolve("journal");
@@ -159,7 +161,7 @@ final class Standby {
                 }
             }
             WireWarmUp.warmBuffers();
-            for (; replays < REPLAYS; replays++) {
+            for (; replayed < replays; replayed++) {
                 // no queue ever opens here: a replay that would wait for one (files it cannot read directly) fails
                 CompletableFuture<Journal> never = new CompletableFuture<>();
                 OpeningJournal again = new OpeningJournal(journal, never, () -> never.completeExceptionally(
@@ -170,42 +172,49 @@ final class Standby {
                     again.abandon();
                 }
             }
-            rehearsals = rehearse(dir, injected);
+            rehearsed = rehearse(dir, rehearsals, overTcp, injected);
         } catch (IOException | RuntimeException | LinkageError e) {
             LOG.warn("the standby's warm-up stopped ({}): it stands by colder", e.toString(), e);
         } finally {
             WarmUpScratch.remove(dir);
         }
         try {
-            for (; snapshots < SNAPSHOT_REPLAYS; snapshots++) {
+            for (; journalOfTheExecutor != null && snapshots < SNAPSHOT_REPLAYS; snapshots++) {
                 JournaledEngine.replay(new JournalSnapshot(journalOfTheExecutor));
             }
         } catch (RuntimeException e) { // the executor deleted a file as it was read, say: what it is for is done
             LOG.info("replaying the journal {} as it is stopped after {} times: {}", journalOfTheExecutor, snapshots,
                     e.toString());
         }
-        return done + " synthetic replacements, " + replays + " replays, " + rehearsals + " rehearsed takeovers, "
+        return done + " synthetic replacements, " + replayed + " replays, " + rehearsed + " rehearsed takeovers, "
                 + snapshots + " replays of the executor's journal as it is";
     }
 
     /**
-     * {@link #REHEARSALS} starts of an executor against a stand-in shim, each in a work directory of its own under
+     * {@code rehearsals} starts of an executor against a stand-in shim (on a loopback TCP port named by an address file
+     * if {@code overTcp}, as {@code --shim-file} does; else on a Unix socket), each in a work directory of its own under
      * {@code dir} with a copy of the warm-up's journal (so that each recovers the task that journal left running);
      * how many got subscribed. A start that fails ends the rehearsals (logged).
      */
-    private static int rehearse(Path dir, ThreadFactory injected) throws IOException, InterruptedException {
+    private static int rehearse(Path dir, int rehearsals, boolean overTcp, ThreadFactory injected)
+            throws IOException, InterruptedException {
+        if (rehearsals <= 0) {
+            return 0;
+        }
         ThreadFactory threads = ExecutorThreads.fromOrNamed(injected).standby("stand-in-shim");
-        Path socket = dir.resolve("shim.sock");
+        Path socket = dir.resolve(overTcp ? "shim.address" : "shim.sock");
         LOG.info("rehearsing {} takeovers as executor {} against a stand-in shim at {} (not the node's shim)",
-                REHEARSALS, REHEARSAL_ID, socket);
+                rehearsals, REHEARSAL_ID, socket);
         int subscribed = 0;
-        try (StandInShim shim = StandInShim.bind(socket, threads)) {
-            for (int i = 1; i <= REHEARSALS; i++) {
+        try (StandInShim shim = overTcp ? StandInShim.bindTcp(socket, threads) : StandInShim.bind(socket, threads)) {
+            for (int i = 1; i <= rehearsals; i++) {
                 Path work = dir.resolve("rehearsal-" + i);
                 copyJournal(dir.resolve("journal"), work.resolve("journal"));
                 ExecutorHandle h;
                 try {
-                    ExecutorOptions options = new ExecutorOptions(REHEARSAL_ID, work, socket);
+                    ExecutorOptions options = overTcp
+                            ? ExecutorOptions.tcpFromFile(REHEARSAL_ID, work, socket, "stand-in")
+                            : new ExecutorOptions(REHEARSAL_ID, work, socket);
                     h = ExecutorBootstrap.start(new Rehearsing(),
                             injected == null ? options : options.withThreads(injected), ExecutorBootstrap.SYSTEM_CLOCK_US,
                             false);
