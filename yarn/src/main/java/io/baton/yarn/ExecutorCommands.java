@@ -55,7 +55,7 @@ public final class ExecutorCommands {
         List<String> parts = new ArrayList<>();
         boolean archive = launch.jvmFlags().stream().noneMatch(ExecutorCommands::leavesSharingToTheUser);
         if (archive) {
-            parts.add(outer(archiveFlags(archiveName(launch))));
+            parts.add(outer(archiveFlags(archiveName(launch), launch.size().memoryMb())));
         }
         parts.add(quote(launch.java()));
         if (archive) {
@@ -85,12 +85,13 @@ public final class ExecutorCommands {
      * The inner bash's start: with the application's first local directory known ({@code LOCAL_DIRS}, shared by its
      * containers on the node and removed with the application), the positional parameters become the JVM's
      * class-data flags: {@code -XX:SharedArchiveFile} if {@code name} is there, else the property that has the
-     * executor make it after its first subscription, in a training JVM of its own (the SDK's {@code ClassDataArchive}).
+     * executor make it after its first subscription, in a training JVM of its own if the container ({@code containerMb}
+     * at launch) has room for one (the SDK's {@code ClassDataArchive}).
      */
-    static String archiveFlags(String name) {
+    static String archiveFlags(String name, long containerMb) {
         return "set --; if [ -n \"$LOCAL_DIRS\" ]; then a=\"${LOCAL_DIRS%%,*}/" + name + "\"; "
                 + "if [ -f \"$a\" ]; then set -- \"-XX:SharedArchiveFile=$a\" -Xshare:auto \"-Dbaton.cds.archive=$a\"; "
-                + "else set -- \"-Dbaton.cds.dump=$a\"; fi; "
+                + "else set -- \"-Dbaton.cds.dump=$a\" -Dbaton.cds.container-mb=" + containerMb + "; fi; "
                 + "set -- \"$@\" -Xlog:cds=off -Xlog:cds+dynamic=off; fi;";
     }
 

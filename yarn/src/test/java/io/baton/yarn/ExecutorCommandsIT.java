@@ -61,7 +61,7 @@ class ExecutorCommandsIT {
         Path archive = app.resolve(ExecutorCommands.archiveName(launch));
 
         assertThat(runAsTheNodeManagerWould(command, app + "," + dir.resolve("app2"))).isZero();
-        assertThat(Files.readAllLines(dir.resolve("executor.out"))).startsWith("-Dbaton.cds.dump=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-Xmx64m", "-cp", "baton.jar:.", "Main");
+        assertThat(Files.readAllLines(dir.resolve("executor.out"))).startsWith("-Dbaton.cds.dump=" + archive, "-Dbaton.cds.container-mb=64", "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-Xmx64m", "-cp", "baton.jar:.", "Main");
 
         Files.write(archive, new byte[] {1});
         Files.delete(dir.resolve("executor.out"));

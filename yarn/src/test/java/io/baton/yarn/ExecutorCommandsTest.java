@@ -18,7 +18,7 @@ class ExecutorCommandsTest {
                 "set --; if [ -n \\\"\\$LOCAL_DIRS\\\" ]; then a=\\\"\\${LOCAL_DIRS%%,*}/" + name + "\\\"; "
                         + "if [ -f \\\"\\$a\\\" ]; then set -- \\\"-XX:SharedArchiveFile=\\$a\\\" -Xshare:auto "
                         + "\\\"-Dbaton.cds.archive=\\$a\\\"; else set -- "
-                        + "\\\"-Dbaton.cds.dump=\\$a\\\"; fi; set -- \\\"\\$@\\\" -Xlog:cds=off -Xlog:cds+dynamic=off; fi; "
+                        + "\\\"-Dbaton.cds.dump=\\$a\\\" -Dbaton.cds.container-mb=512; fi; set -- \\\"\\$@\\\" -Xlog:cds=off -Xlog:cds+dynamic=off; fi; "
                         + "'/usr/bin/java' \\\"\\$@\\\" '-Xmx128m' -cp '/opt/baton/baton.jar' 'io.baton.samples.worker.WorkerExecutor' "
                         + "--id 'w1' --work-dir $PWD/journal --shim-file baton-am.address "
                         + "--token-file baton.token 1>><LOG_DIR>/executor.out 2>><LOG_DIR>/executor.err; "

@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * The launcher starts every later executor with the same JVM, flags and class path (a relaunch, another container of
  * the application on the node) with {@code -XX:SharedArchiveFile=FILE -Dbaton.cds.archive=FILE}.
  *
- * <p>The executor that asks goes on serving meanwhile: the training is another process (a few seconds of a core at a
- * lower priority, and its memory beside the executor's in the container). Executors that share the file take turns
+ * <p>The executor that asks goes on serving meanwhile: the training is another process (about 3 s of a core at a
+ * lower priority here, and up to about 190 MB resident beside the executor's in the container; with
+ * {@code -Dbaton.cds.container-mb=MB} it runs only if the container has that room). Executors that share the file take turns
  * through a lock beside it; the file appears whole (written aside, then renamed) or not at all. Classes from a class
  * path directory cannot be archived, so with a directory of classes on the class path nothing is made.
  *
@@ -53,6 +54,13 @@ final class ClassDataArchive {
     static final int TRAIN_REPLACEMENTS = 50;
     static final int TRAIN_REPLAYS = 2;
     static final int TRAIN_REHEARSALS = 2;
+    /**
+     * The memory of the executor's container in MB, when the launcher knows it (a YARN container's at launch): the
+     * training runs only if the container has room for it beside what its processes hold.
+     */
+    static final String CONTAINER_MB_PROPERTY = "baton.cds.container-mb";
+    /** What the training JVM holds at most, MB (measured: about 190 MB resident as it writes a 22 MB archive). */
+    static final long TRAIN_MB = 224;
     /** How long the training may take before it is stopped (and no archive made). */
     static final long TRAIN_BOUND_S = 120;
 
@@ -212,6 +220,17 @@ final class ClassDataArchive {
                     + "classes in it, and the JVM archives classes from jars only", executorId, directory.get());
             return;
         }
+        long containerMb = Long.getLong(CONTAINER_MB_PROPERTY, 0);
+        if (containerMb > 0) {
+            long usedMb = residentMb(ProcessHandle.current()) + ProcessHandle.current().descendants()
+                    .mapToLong(ClassDataArchive::residentMb).sum();
+            if (usedMb + TRAIN_MB > containerMb) {
+                LOG.info("executor {}: no class-data archive for later starts: its container has {} MB, its processes "
+                        + "hold {} MB, and the training JVM needs about {} MB more", executorId, containerMb, usedMb,
+                        TRAIN_MB);
+                return;
+            }
+        }
         Path lockFile = target.resolveSibling(target.getFileName() + ".lock");
         try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock lock = tryLock(lockChannel)) {
@@ -248,11 +267,22 @@ final class ClassDataArchive {
             }
             long bytes = Files.size(aside);
             Files.move(aside, target, StandardCopyOption.ATOMIC_MOVE);
-            LOG.info("executor {} made the class-data archive {} for later starts ({} MiB; its training JVM took {} ms)",
-                    executorId, target, bytes >> 20, (System.nanoTime() - t0) / 1_000_000);
+            LOG.info("executor {} made the class-data archive {} for later starts ({} MiB; its training JVM took {} ms, "
+                    + "beside the executor's {} MB resident)", executorId, target, bytes >> 20,
+                    (System.nanoTime() - t0) / 1_000_000, residentMb(ProcessHandle.current()));
         } finally {
             Files.deleteIfExists(target.resolveSibling(target.getFileName() + "." + ProcessHandle.current().pid()
                     + ".tmp"));
+        }
+    }
+
+    /** {@code p}'s resident memory in MB ({@code VmRSS}), 0 if it is gone or unreadable. */
+    static long residentMb(ProcessHandle p) {
+        try (var lines = Files.lines(Path.of("/proc", Long.toString(p.pid()), "status"))) {
+            return lines.filter(l -> l.startsWith("VmRSS:")).findFirst()
+                    .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) >> 10).orElse(0L);
+        } catch (IOException | RuntimeException e) {
+            return 0;
         }
     }
 

@@ -186,8 +186,8 @@ final class Standby {
             LOG.info("replaying the journal {} as it is stopped after {} times: {}", journalOfTheExecutor, snapshots,
                     e.toString());
         }
-        return done + " synthetic replacements, " + replayed + " replays, " + rehearsed + " rehearsed takeovers, "
-                + snapshots + " replays of the executor's journal as it is";
+        return done + " synthetic replacements, " + replayed + " replays, " + rehearsed + " rehearsed takeovers"
+                + (journalOfTheExecutor == null ? "" : ", " + snapshots + " replays of the executor's journal as it is");
     }
 
     /**

@@ -58,6 +58,15 @@ class ClassDataArchiveTest {
     }
 
     @Test
+    void residentMemoryIsReadFromProcAndAProcessThatIsGoneHoldsNone() throws Exception {
+        assertThat(ClassDataArchive.residentMb(ProcessHandle.current())).isPositive()
+                .isLessThanOrEqualTo(Runtime.getRuntime().maxMemory() >> 20 << 2);
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        assertThat(ClassDataArchive.residentMb(gone.toHandle())).isZero();
+    }
+
+    @Test
     void anArchiveIsMappedWhenTheProcessMapsListItsRealPath() throws Exception {
         Path archive = Files.writeString(dir.resolve("a.jsa"), "x");
         Path link = Files.createSymbolicLink(dir.resolve("link.jsa"), archive);
