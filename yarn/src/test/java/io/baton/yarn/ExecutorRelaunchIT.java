@@ -8,16 +8,13 @@ import io.baton.proto.TaskState;
 import io.baton.proto.TaskStatus;
 import io.baton.samples.command.CommandExecutor;
 import io.baton.sdk.client.BatonClient;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.apache.hadoop.yarn.api.records.Container;
 import org.apache.hadoop.yarn.api.records.ContainerState;
 import org.apache.hadoop.yarn.client.api.YarnClient;
@@ -47,11 +44,8 @@ class ExecutorRelaunchIT {
             throws Exception {
         try (LocalYarn yarn = LocalYarn.start("relaunch-it"); YarnClient client = yarn.newClient();
                 LocalAm local = LocalAm.start(yarn, client, tmp, "relaunch-it")) {
-            ExecutorLaunch worker = LocalAm.worker("w1", new YarnSize(512, 1));
-            String jarsOnly = Arrays.stream(worker.classpath().split(File.pathSeparator)).filter(e -> e.endsWith(".jar"))
-                    .collect(Collectors.joining(File.pathSeparator));
-            Container container = local.am.launch(new ExecutorLaunch("w1", worker.size(), worker.java(),
-                    worker.jvmFlags(), jarsOnly, worker.mainClass())).get(60, TimeUnit.SECONDS);
+            Container container = local.am.launch(LocalAm.jarsOnly(LocalAm.worker("w1", new YarnSize(512, 1))))
+                    .get(60, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(60)).until(() -> local.connected("w1"));
             Path journal = LocalAm.containerWorkDir(yarn, container).resolve(ExecutorCommands.JOURNAL_DIR);
             Path marker = Files.writeString(journal.resolve("written-before-the-kill"), "still here");

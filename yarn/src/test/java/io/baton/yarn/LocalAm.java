@@ -80,6 +80,18 @@ final class LocalAm implements AutoCloseable {
         return new ExecutorLaunch(id, size, java(), flags, System.getProperty("java.class.path"), main);
     }
 
+    /**
+     * {@code launch} with only the jars of its class path (the test JVM's classes directories left out): a class-data
+     * archive can be made of it ({@code ClassDataArchive}), as of a class path the NodeManager localised.
+     */
+    static ExecutorLaunch jarsOnly(ExecutorLaunch launch, String... moreFlags) {
+        String jars = java.util.Arrays.stream(launch.classpath().split(java.io.File.pathSeparator))
+                .filter(e -> e.endsWith(".jar")).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        List<String> flags = new ArrayList<>(launch.jvmFlags());
+        flags.addAll(List.of(moreFlags));
+        return new ExecutorLaunch(launch.executorId(), launch.size(), launch.java(), flags, jars, launch.mainClass());
+    }
+
     /** This JVM's java binary. */
     static String java() {
         return ProcessHandle.current().info().command().orElseThrow();

@@ -41,7 +41,8 @@ import org.apache.hadoop.yarn.client.api.YarnClient;
  * kill-then-new-container (stop it, release it, ask the RM for a new one, start the service there).
  * </ul>
  * For each: failed requests, the window from the first to the last failed request, p99 latency of the run, and
- * the time from the request to its end (commit, rollback, or the new version answering).
+ * the time from the request to its end (commit, rollback, or the new version answering). Then, on the same cluster,
+ * an executor's relaunch in its container with and without its class-data archive ({@link ExecutorRelaunchTimes}).
  *
  * <p>Runs in the yarn module's test scope, not in {@code bench}: it needs the MiniYARNCluster, which the project
  * keeps to this module's test class path (its unshaded Hadoop jars would clash with the shaded client and Netty
@@ -64,11 +65,13 @@ public final class YarnUpgradeComparison {
         }
         Path dir = Files.createTempDirectory("baton-yarn-compare");
         List<HttpOnYarn.Run> runs = new ArrayList<>();
+        String relaunch;
         try (LocalYarn yarn = LocalYarn.start("yarn-compare"); YarnClient client = yarn.newClient()) {
             runs.addAll(baton(yarn, client, dir));
             runs.addAll(yarnAlone(yarn, client));
+            relaunch = ExecutorRelaunchTimes.measure(yarn, client, dir.resolve("relaunch"));
         }
-        String md = markdown(runs);
+        String md = markdown(runs) + "\n" + relaunch;
         System.out.println(md);
         if (out != null) {
             Files.writeString(out, md);
