@@ -116,7 +116,7 @@ public final class ExecutorCommands {
     /** A flag by which the user runs class-data sharing their own way: the command then adds none. */
     static boolean leavesSharingToTheUser(String flag) {
         return flag.startsWith("-Xshare:") || flag.startsWith("-XX:SharedArchiveFile") || flag.startsWith(
-                "-XX:ArchiveClassesAtExit") || flag.contains("RecordDynamicDumpInfo");
+                "-XX:ArchiveClassesAtExit") || flag.contains("RecordDynamicDumpInfo") || flag.contains("UseSharedSpaces");
     }
 
     /** {@code s} escaped for the outer double quotes ({@code \ " $ `} get a backslash), for the inner bash as it is. */

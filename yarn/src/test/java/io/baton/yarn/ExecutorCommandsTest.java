@@ -42,7 +42,7 @@ class ExecutorCommandsTest {
                 .extracting(ExecutorCommands::archiveName).doesNotContain(ExecutorCommands.archiveName(LAUNCH))
                 .doesNotHaveDuplicates();
         for (String own : List.of("-Xshare:off", "-XX:SharedArchiveFile=/x.jsa", "-XX:ArchiveClassesAtExit=/x.jsa",
-                "-XX:+RecordDynamicDumpInfo")) {
+                "-XX:+RecordDynamicDumpInfo", "-XX:-UseSharedSpaces")) {
             assertThat(ExecutorCommands.command(new ExecutorLaunch("w1", new YarnSize(512, 1), "/usr/bin/java",
                     List.of(own), "baton.jar", "M"), "<LOG_DIR>")).as(own).startsWith("'/usr/bin/java' '" + own + "' -cp ");
         }

@@ -42,13 +42,13 @@ final class ExecutorRelaunchTimes {
         try (LocalAm local = LocalAm.start(yarn, client, Files.createDirectories(dir), "compare-relaunch")) {
             long t0 = System.nanoTime();
             local.startExecutor(fromJars(LocalAm.worker("ra", SIZE)));
-            local.startExecutor(fromJars(LocalAm.worker("rn", SIZE), "-Xshare:auto"));
             Path archive = Path.of(LocalAm.cmdline(LocalAm.executorJvm("ra").orElseThrow().pid()).stream()
                     .filter(a -> a.startsWith("-Dbaton.cds.dump=")).findFirst()
                     .orElseThrow(() -> new IllegalStateException("executor ra was not asked to make an archive"))
                     .substring("-Dbaton.cds.dump=".length()));
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() -> Files.exists(archive));
             trainedMs = (System.nanoTime() - t0) / 1_000_000;
+            local.startExecutor(fromJars(LocalAm.worker("rn", SIZE), "-Xshare:auto"));
             for (int i = 0; i < ROUNDS; i++) {
                 archived.add(relaunch(local, "ra", archive));
                 plain.add(relaunch(local, "rn", archive));

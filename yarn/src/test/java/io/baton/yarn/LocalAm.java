@@ -228,12 +228,16 @@ final class LocalAm implements AutoCloseable {
         return jvm(WorkerExecutor.class.getName(), "--id", id);
     }
 
-    /** A JVM on this machine whose main class is {@code mainClass} and whose option {@code option} is {@code value}. */
+    /**
+     * A JVM on this machine whose main class is {@code mainClass} and whose option {@code option} is {@code value}; not
+     * the training JVM an executor starts for its class-data archive ({@code ClassDataTraining}, same arguments).
+     */
     static Optional<ProcessHandle> jvm(String mainClass, String option, String value) {
         return ProcessHandle.allProcesses().filter(p -> {
             List<String> args = cmdline(p.pid());
             int i = args.indexOf(option);
-            return args.contains(mainClass) && i >= 0 && i + 1 < args.size() && args.get(i + 1).equals(value);
+            return args.contains(mainClass) && i >= 0 && i + 1 < args.size() && args.get(i + 1).equals(value)
+                    && !args.contains("io.baton.sdk.runtime.ClassDataTraining");
         }).findFirst();
     }
 

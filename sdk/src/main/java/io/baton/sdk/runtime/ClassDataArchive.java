@@ -1,7 +1,5 @@
 package io.baton.sdk.runtime;
 
-import io.baton.sdk.api.BatonExecutor;
-import io.baton.sdk.api.ExecutorOptions;
 import java.io.File;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -22,47 +20,56 @@ import org.slf4j.LoggerFactory;
  * An executor's class-data archive made on the node by the executor's first start there, for launchers that cannot
  * make one beforehand (a YARN container's: the NodeManager localises the jar with a modification time of its own,
  * which an archive made elsewhere would not match). The launcher starts the first executor with
- * {@code -Dbaton.cds.dump=FILE}; once that executor has subscribed and warmed up, it starts a second JVM exactly as it
- * was started (same java, flags, class path, main class and arguments) plus {@code -XX:ArchiveClassesAtExit} and
- * {@code -Dbaton.cds.train=true}, at a lower priority and with the JIT's first tier only. That JVM's
- * {@link ExecutorBootstrap#run} trains instead of serving: against a stand-in shim in a scratch directory (never the
- * executor's shim, work directory or journal) it journals a few synthetic replacements, replays them and starts an
- * executor on that journal over the same kind of connection (the start, replay, recovery and subscription a restart
- * runs), then exits, and the JVM writes the classes it loaded (the executor's main class with them) into the archive.
- * The launcher starts every later executor with the same JVM, flags and class path (a relaunch, another container of
- * the application on the node) with {@code -XX:SharedArchiveFile=FILE -Dbaton.cds.archive=FILE}.
+ * {@code -Dbaton.cds.dump=FILE}; once that executor has subscribed and warmed up, it starts a training JVM with its
+ * own java, flags (less those that name files, ports or agents) and class path plus {@code -XX:ArchiveClassesAtExit},
+ * a small heap and the JIT's first tier only, under {@code nice}: {@link ClassDataTraining}, which loads the
+ * executor's main class without running it, walks an executor's restart path against a stand-in shim in a scratch
+ * directory and exits, and the JVM writes the classes it loaded. The executor renames the file into place. The
+ * launcher starts every later executor with the same JVM, flags and class path (a relaunch, another container of the
+ * application on the node) with {@code -XX:SharedArchiveFile=FILE -Dbaton.cds.archive=FILE}.
  *
  * <p>The executor that asks goes on serving meanwhile: the training is another process (about 3 s of a core at a
- * lower priority here, and up to about 190 MB resident beside the executor's in the container; with
- * {@code -Dbaton.cds.container-mb=MB} it runs only if the container has that room). Executors that share the file take turns
- * through a lock beside it; the file appears whole (written aside, then renamed) or not at all. Classes from a class
- * path directory cannot be archived, so with a directory of classes on the class path nothing is made.
+ * lower priority here). With {@code -Dbaton.cds.container-mb=MB} it starts only if the container has
+ * {@value #TRAIN_MB} MB of room beside what the executor's processes hold, and is stopped if it grows past that room.
+ * The first executor to take the lock beside the file trains; others that find it taken go on without (a later start
+ * maps the file if it is there by then). The file appears whole (written aside, then renamed) or not at all. A
+ * training that fails leaves {@code FILE.failed}, and no later start on the node tries again. Classes from a class
+ * path directory cannot be archived: with a directory of classes on the class path, or a non-empty directory before
+ * a jar, nothing is made.
  *
  * <p>An executor started with {@code -Dbaton.cds.archive=FILE} (also {@code bin/baton}'s) says after its first
- * subscription whether the JVM mapped {@code FILE}: an archive made by another JVM or for other jars is not mapped,
- * and the executor starts as it would without one.
+ * subscription (not after a standby's takeover) whether the JVM mapped {@code FILE}: an archive made by another JVM
+ * or for other jars is not mapped, and the executor starts as it would without one.
  */
 final class ClassDataArchive {
-    private static final Logger LOG = LoggerFactory.getLogger(ClassDataArchive.class);
     /** Where to make the archive (set by the launcher). */
     static final String DUMP_PROPERTY = "baton.cds.dump";
     /** The archive this JVM was started with (set by the launcher beside {@code -XX:SharedArchiveFile}). */
     static final String ARCHIVE_PROPERTY = "baton.cds.archive";
-    /** Set on the training JVM: {@link ExecutorBootstrap#run} trains, then the JVM exits. */
-    static final String TRAIN_PROPERTY = "baton.cds.train";
-    /** The training's synthetic replacements, replays and rehearsed starts: enough to load every class once. */
-    static final int TRAIN_REPLACEMENTS = 50;
-    static final int TRAIN_REPLAYS = 2;
-    static final int TRAIN_REHEARSALS = 2;
     /**
      * The memory of the executor's container in MB, when the launcher knows it (a YARN container's at launch): the
      * training runs only if the container has room for it beside what its processes hold.
      */
     static final String CONTAINER_MB_PROPERTY = "baton.cds.container-mb";
-    /** What the training JVM holds at most, MB (measured: about 190 MB resident as it writes a 22 MB archive). */
-    static final long TRAIN_MB = 224;
+    /**
+     * The room the training needs, MB: measured here at up to about 200 MB resident (sampled) as it writes a 22 MB
+     * archive, with its own 128 MB heap; a budget, enforced: a training that grows past the container's room is killed.
+     */
+    static final long TRAIN_MB = 256;
     /** How long the training may take before it is stopped (and no archive made). */
     static final long TRAIN_BOUND_S = 120;
+    /**
+     * The executor's flags the training JVM does not get: they name files, ports or agents the executor holds (a GC
+     * log, a flight recording, a debugger's or JMX's port).
+     */
+    private static final List<String> NOT_FOR_TRAINING = List.of("-Xlog", "-Xloggc", "-XX:StartFlightRecording",
+            "-XX:FlightRecorderOptions", "-agentlib", "-agentpath", "-javaagent", "-Dcom.sun.management.jmxremote",
+            "-XX:ErrorFile", "-XX:HeapDumpPath", "-D" + DUMP_PROPERTY + "=");
+
+    /** Not a constant of the class: the first logger sets the logging up, which the executor's start must not wait for. */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(ClassDataArchive.class);
+    }
 
     private ClassDataArchive() {
     }
@@ -72,67 +79,27 @@ final class ClassDataArchive {
         return System.getProperty(DUMP_PROPERTY) != null || System.getProperty(ARCHIVE_PROPERTY) != null;
     }
 
-    /** Whether this JVM is a training run. */
-    static boolean training() {
-        return Boolean.getBoolean(TRAIN_PROPERTY);
-    }
-
-    private static final java.util.concurrent.atomic.AtomicBoolean DIVERTED =
-            new java.util.concurrent.atomic.AtomicBoolean();
-
-    /**
-     * Whether the executor starting now is to train instead ({@link #train}): the first start in a training JVM; the
-     * training's own rehearsed starts after it run as starts.
-     */
-    static boolean divertToTraining() {
-        return training() && DIVERTED.compareAndSet(false, true);
-    }
-
-    /**
-     * The training run ({@link ExecutorBootstrap#run} in a JVM started with {@code -Dbaton.cds.train=true}): the
-     * executor's restart path against a stand-in shim, then {@code System.exit(0)} (so the archive is written at
-     * exit even if the executor's main started threads of its own). {@code executor} is never started: its class is
-     * loaded, as its main made it.
-     */
-    static void train(BatonExecutor executor, ExecutorOptions options) {
-        long t0 = System.nanoTime();
-        int status = 0;
-        try {
-            String did = Standby.warmUp(TRAIN_REPLACEMENTS, TRAIN_REPLAYS, TRAIN_REHEARSALS, options.overTcp(), null,
-                    null);
-            LOG.info("class-data training for executor {} ({}): {} in {} ms", options.executorId(),
-                    executor.getClass().getName(), did, (System.nanoTime() - t0) / 1_000_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            status = 1;
-        } catch (RuntimeException | LinkageError e) {
-            LOG.warn("class-data training stopped: {}", e.toString(), e);
-            status = 1;
-        }
-        System.exit(status);
-    }
-
     /** Says whether the archive this JVM started with is mapped, then makes the one asked for, if any; never throws. */
     static void afterWarmUp(String executorId) {
         String archive = System.getProperty(ARCHIVE_PROPERTY);
         if (archive != null) {
             try {
                 if (mapped(Path.of(archive), Path.of("/proc/self/maps"))) {
-                    LOG.info("executor {} started with its class-data archive {} mapped", executorId, archive);
+                    Log.LOG.info("executor {} started with its class-data archive {} mapped", executorId, archive);
                 } else {
-                    LOG.warn("executor {}: its class-data archive {} is not mapped (made by another JVM, for other jars "
-                            + "or flags, or removed): it started without it, slower", executorId, archive);
+                    Log.LOG.warn("executor {}: its class-data archive {} is not mapped (made by another JVM, for other "
+                            + "jars or flags, or removed): it started without it, slower", executorId, archive);
                 }
             } catch (IOException | RuntimeException e) {
-                LOG.debug("executor {}: could not tell whether {} is mapped: {}", executorId, archive, e.toString());
+                Log.LOG.debug("executor {}: could not tell whether {} is mapped: {}", executorId, archive, e.toString());
             }
         }
         String dump = System.getProperty(DUMP_PROPERTY);
-        if (dump != null && !training()) {
+        if (dump != null) {
             try {
                 make(executorId, Path.of(dump));
             } catch (IOException | RuntimeException e) {
-                LOG.warn("executor {}: could not make the class-data archive {} for later starts ({}): they start "
+                Log.LOG.warn("executor {}: could not make the class-data archive {} for later starts ({}): they start "
                         + "without it, slower", executorId, dump, e.toString());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // the executor stops
@@ -149,57 +116,76 @@ final class ClassDataArchive {
     }
 
     /**
-     * The first entry of {@code classpath} that is a directory holding a class file (at any depth), if any: the JVM
-     * archives classes from jars only, and one that loaded a class from a directory refuses to write an archive ("Cannot
-     * have non-empty directory in paths", JDK 17). A directory without classes (a YARN container's {@code .}, after
-     * the jar) is harmless.
+     * An entry of {@code classpath} that keeps the JVM from writing an archive, if any: a directory holding a class
+     * file (at any depth), or a non-empty directory before a jar. The JVM archives classes from jars only, and
+     * refuses to write an archive when a non-empty directory comes at or before the last entry it loaded a class
+     * from ("Cannot have non-empty directory in paths", JDK 17). A directory without classes after every jar (a YARN
+     * container's {@code .}) is harmless.
      */
     static Optional<String> classDirectoryIn(String classpath) {
+        String nonEmpty = null;
         for (String entry : classpath.split(File.pathSeparator)) {
             Path p = Path.of(entry.isEmpty() ? "." : entry);
             if (Files.isDirectory(p)) {
                 try (var files = Files.walk(p, 64)) {
-                    if (files.anyMatch(f -> f.getFileName() != null && f.getFileName().toString().endsWith(".class"))) {
+                    List<Path> some = files.filter(f -> !f.equals(p)).limit(100_000).toList();
+                    if (some.stream().anyMatch(f -> f.getFileName().toString().endsWith(".class"))) {
                         return Optional.of(p.toString());
+                    }
+                    if (!some.isEmpty() && nonEmpty == null) {
+                        nonEmpty = p.toString();
                     }
                 } catch (IOException | java.io.UncheckedIOException e) {
                     return Optional.of(p.toString()); // cannot tell: as if it had classes
                 }
+            } else if (nonEmpty != null && entry.endsWith(".jar")) {
+                return Optional.of(nonEmpty);
             }
         }
         return Optional.empty();
     }
 
     /**
-     * The training JVM's command: {@code command} (this JVM's own, as {@code /proc/self/cmdline} has it) with
-     * {@code -Dbaton.cds.dump=…} left out and the training's flags put just before the main class (or {@code -jar}),
-     * after the launcher's own flags, which they override; {@code nice} first when there is one.
+     * The training JVM's command: {@code java}, then this JVM's flags ({@code args} up to the main class, as
+     * {@code /proc/self/cmdline} has them) less {@link #NOT_FOR_TRAINING}, then the training's own flags (after the
+     * executor's, so they win), its class path, {@link ClassDataTraining} and the executor's main class and
+     * arguments; {@code nice} first when there is one.
      *
-     * @param mainOrJar the first word of {@code sun.java.command}: the main class, or the jar of {@code -jar}
+     * @param mainClass the executor's main class (the first word of {@code sun.java.command}); a {@code -jar} start
+     *     has none, and is refused
+     * @param smallHeap whether to give the training a heap of its own (not when the executor's is too big for
+     *     compressed pointers: the archive is only mapped by a JVM that uses them as the one that made it)
      */
-    static List<String> trainingCommand(String java, List<String> args, String mainOrJar, Path aside,
-            Optional<Path> nice) {
+    static List<String> trainingCommand(String java, List<String> args, String mainClass, Path aside,
+            Optional<Path> nice, boolean smallHeap) {
         int at = -1;
         for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (a.equals(mainOrJar) && (i == 0 || !isValued(args.get(i - 1)))) {
-                at = i > 0 && args.get(i - 1).equals("-jar") ? i - 1 : i;
+            if (args.get(i).equals("-jar")) {
+                throw new IllegalArgumentException("this JVM was started with -jar: a training JVM needs -cp");
+            }
+            if (args.get(i).equals(mainClass) && (i == 0 || !isValued(args.get(i - 1)))) {
+                at = i;
                 break;
             }
         }
         if (at < 0) {
-            throw new IllegalArgumentException("the main class " + mainOrJar + " is not in this JVM's command " + args);
+            throw new IllegalArgumentException("the main class " + mainClass + " is not in this JVM's command " + args);
         }
         List<String> cmd = new ArrayList<>();
         nice.ifPresent(n -> cmd.addAll(List.of(n.toString(), "-n", "10")));
         cmd.add(java);
-        for (String a : args.subList(0, at)) {
-            if (!a.startsWith("-D" + DUMP_PROPERTY + "=")) {
+        for (int i = 0; i < at; i++) {
+            String a = args.get(i);
+            if (NOT_FOR_TRAINING.stream().noneMatch(a::startsWith)) {
                 cmd.add(a);
             }
         }
-        cmd.addAll(List.of("-XX:ArchiveClassesAtExit=" + aside, "-Xshare:auto", "-Xlog:cds=off",
-                "-Xlog:cds+dynamic=off", "-XX:TieredStopAtLevel=1", "-D" + TRAIN_PROPERTY + "=true"));
+        cmd.addAll(List.of("-XX:ArchiveClassesAtExit=" + aside, "-Xshare:auto", "-Xlog:disable",
+                "-Xlog:all=error:stderr", "-XX:TieredStopAtLevel=1", "-XX:-AlwaysPreTouch", "-Xms8m"));
+        if (smallHeap) {
+            cmd.add("-Xmx128m");
+        }
+        cmd.add(ClassDataTraining.class.getName());
         cmd.addAll(args.subList(at, args.size()));
         return cmd;
     }
@@ -210,69 +196,119 @@ final class ClassDataArchive {
                 || option.equals("-p") || option.equals("--module-path") || option.equals("--add-modules");
     }
 
+    /** This JVM's command line, whole ({@code ProcessHandle.Info} has no arguments for a long one): the words after java. */
+    static List<String> ownArguments(byte[] cmdline) {
+        List<String> words = new ArrayList<>(List.of(new String(cmdline, java.nio.charset.StandardCharsets.UTF_8)
+                .split("\0", -1)));
+        if (!words.isEmpty() && words.get(words.size() - 1).isEmpty()) {
+            words.remove(words.size() - 1); // the terminating NUL
+        }
+        return words.subList(Math.min(1, words.size()), words.size());
+    }
+
     private static void make(String executorId, Path target) throws IOException, InterruptedException {
-        if (Files.exists(target)) {
-            return; // another executor made it while this one started
+        Path failed = target.resolveSibling(target.getFileName() + ".failed");
+        if (Files.exists(target) || Files.exists(failed)) {
+            return; // made while this one started, or a training here failed before: not again
         }
         Optional<String> directory = classDirectoryIn(System.getProperty("java.class.path", ""));
         if (directory.isPresent()) {
-            LOG.info("executor {}: no class-data archive for later starts: its class path has the directory {} with "
-                    + "classes in it, and the JVM archives classes from jars only", executorId, directory.get());
+            Log.LOG.info("executor {}: no class-data archive for later starts: its class path has the directory {}, "
+                    + "and the JVM archives classes from jars only", executorId, directory.get());
             return;
         }
+        long roomMb = Long.MAX_VALUE;
         long containerMb = Long.getLong(CONTAINER_MB_PROPERTY, 0);
         if (containerMb > 0) {
             long usedMb = residentMb(ProcessHandle.current()) + ProcessHandle.current().descendants()
                     .mapToLong(ClassDataArchive::residentMb).sum();
-            if (usedMb + TRAIN_MB > containerMb) {
-                LOG.info("executor {}: no class-data archive for later starts: its container has {} MB, its processes "
-                        + "hold {} MB, and the training JVM needs about {} MB more", executorId, containerMb, usedMb,
-                        TRAIN_MB);
+            roomMb = containerMb - usedMb;
+            if (roomMb < TRAIN_MB) {
+                Log.LOG.info("executor {}: no class-data archive for later starts: its container has {} MB, its "
+                        + "processes hold {} MB, and the training JVM needs about {} MB more", executorId, containerMb,
+                        usedMb, TRAIN_MB);
                 return;
             }
         }
         Path lockFile = target.resolveSibling(target.getFileName() + ".lock");
         try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock lock = tryLock(lockChannel)) {
-            if (lock == null || Files.exists(target)) {
-                return; // another executor is making it, or made it
+            if (lock == null || Files.exists(target) || Files.exists(failed)) {
+                return; // another executor is making it, or made it, or failed to
             }
-            long pid = ProcessHandle.current().pid();
-            Path aside = target.resolveSibling(target.getFileName() + "." + pid + ".tmp");
-            Path log = target.resolveSibling(target.getFileName() + "." + pid + ".log");
-            Files.deleteIfExists(aside);
-            // read whole: ProcessHandle.Info has no arguments for a long command line (a class path of many jars)
-            List<String> self = List.of(new String(Files.readAllBytes(Path.of("/proc/self/cmdline")),
-                    java.nio.charset.StandardCharsets.UTF_8).split("\0"));
-            String java = ProcessHandle.current().info().command()
-                    .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            List<String> args = self.subList(1, self.size());
-            String mainOrJar = System.getProperty("sun.java.command", "").split(" ", 2)[0];
-            Path nice = Path.of("/usr/bin/nice");
-            List<String> cmd = trainingCommand(java, args, mainOrJar, aside,
-                    Files.isExecutable(nice) ? Optional.of(nice) : Optional.empty());
-            long t0 = System.nanoTime();
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            sweep(target); // what a training whose executor was killed left: none runs now (it would hold the lock)
+            Path aside = Files.createTempFile(target.getParent(), target.getFileName() + ".", ".tmp");
+            Path log = Files.createTempFile(target.getParent(), target.getFileName() + ".", ".log");
             try {
-                if (!p.waitFor(TRAIN_BOUND_S, TimeUnit.SECONDS)) {
-                    throw new IOException("its training JVM did not end within " + TRAIN_BOUND_S + " s" + tail(log));
-                }
-                if (p.exitValue() != 0 || !Files.isRegularFile(aside) || Files.size(aside) == 0) {
-                    throw new IOException("its training JVM exited " + p.exitValue() + " without writing " + aside
-                            + tail(log));
-                }
+                train(executorId, target, aside, log, roomMb, failed);
             } finally {
-                p.destroyForcibly();
+                Files.deleteIfExists(aside);
                 Files.deleteIfExists(log);
             }
-            long bytes = Files.size(aside);
-            Files.move(aside, target, StandardCopyOption.ATOMIC_MOVE);
-            LOG.info("executor {} made the class-data archive {} for later starts ({} MiB; its training JVM took {} ms, "
-                    + "beside the executor's {} MB resident)", executorId, target, bytes >> 20,
-                    (System.nanoTime() - t0) / 1_000_000, residentMb(ProcessHandle.current()));
+        }
+    }
+
+    private static void train(String executorId, Path target, Path aside, Path log, long roomMb, Path failed)
+            throws IOException, InterruptedException {
+        Files.delete(aside); // the JVM writes it anew; its name was only reserved
+        List<String> args = ownArguments(Files.readAllBytes(Path.of("/proc/self/cmdline")));
+        String java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        Path nice = Path.of("/usr/bin/nice");
+        boolean smallHeap = Runtime.getRuntime().maxMemory() < (30L << 30);
+        List<String> cmd = trainingCommand(java, args, System.getProperty("sun.java.command", "").split(" ", 2)[0],
+                aside, Files.isExecutable(nice) ? Optional.of(nice) : Optional.empty(), smallHeap);
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long peakMb = 0;
+        long cpuMs = 0;
+        String stopped = null;
+        try {
+            while (p.isAlive()) {
+                ProcessHandle h = p.toHandle();
+                long rss = residentMb(h) + h.descendants().mapToLong(ClassDataArchive::residentMb).sum();
+                peakMb = Math.max(peakMb, rss);
+                cpuMs = h.info().totalCpuDuration().map(d -> d.toMillis()).orElse(cpuMs);
+                if (rss > roomMb) {
+                    stopped = "it grew to " + rss + " MB, past the container's room of " + roomMb + " MB";
+                } else if (System.nanoTime() - t0 > TRAIN_BOUND_S * 1_000_000_000L) {
+                    stopped = "it did not end within " + TRAIN_BOUND_S + " s";
+                }
+                if (stopped != null) {
+                    p.destroyForcibly();
+                    p.waitFor();
+                    break;
+                }
+                p.waitFor(50, TimeUnit.MILLISECONDS);
+            }
         } finally {
-            Files.deleteIfExists(target.resolveSibling(target.getFileName() + "." + ProcessHandle.current().pid()
-                    + ".tmp"));
+            p.destroyForcibly();
+        }
+        if (stopped == null && (p.exitValue() != 0 || !Files.isRegularFile(aside) || Files.size(aside) == 0)) {
+            stopped = "it exited " + p.exitValue() + " without writing " + aside;
+        }
+        if (stopped != null) {
+            String why = "its training JVM was stopped: " + stopped + tail(log);
+            Files.writeString(failed, why + "\n");
+            throw new IOException(why + "; " + failed + " keeps later starts on this node from trying again");
+        }
+        long bytes = Files.size(aside);
+        Files.move(aside, target, StandardCopyOption.ATOMIC_MOVE);
+        Log.LOG.info("executor {} made the class-data archive {} for later starts ({} MiB; its training JVM took {} ms, "
+                + "{} ms of CPU and up to {} MB resident, sampled, beside the executor's {} MB)", executorId, target,
+                bytes >> 20, (System.nanoTime() - t0) / 1_000_000, cpuMs, peakMb, residentMb(ProcessHandle.current()));
+    }
+
+    /** Removes the {@code .tmp} and {@code .log} files of trainings that never finished, beside {@code target}. */
+    private static void sweep(Path target) throws IOException {
+        String prefix = target.getFileName() + ".";
+        try (var files = Files.list(target.getParent())) {
+            for (Path f : files.toList()) {
+                String n = f.getFileName().toString();
+                if (n.startsWith(prefix) && (n.endsWith(".tmp") || n.endsWith(".log"))) {
+                    Files.deleteIfExists(f);
+                }
+            }
         }
     }
 
@@ -290,7 +326,8 @@ final class ClassDataArchive {
     private static String tail(Path log) {
         try {
             List<String> lines = Files.readAllLines(log);
-            return "; its last lines: " + String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+            return lines.isEmpty() ? "" : "; its last lines: "
+                    + String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
         } catch (IOException | RuntimeException e) {
             return "";
         }

@@ -117,9 +117,6 @@ public final class ExecutorBootstrap {
      * @throws InterruptedException if the calling thread is interrupted while it waits (nothing was started)
      */
     public static ExecutorHandle standBy(BatonExecutor executor, ExecutorOptions options) throws InterruptedException {
-        if (executor != null && options != null && ClassDataArchive.divertToTraining()) {
-            ClassDataArchive.train(executor, options); // exits
-        }
         java.time.Clock clock = options == null ? null : options.clock();
         return Standby.takeOver(executor, options, clock == null ? null : () -> micros(clock));
     }
@@ -139,9 +136,6 @@ public final class ExecutorBootstrap {
         if (executor == null || options == null || clockUs == null) {
             throw new IllegalArgumentException("executor, options and clock are required (got executor=" + executor
                     + ", options=" + options + ", clock=" + clockUs + ")");
-        }
-        if (ClassDataArchive.divertToTraining()) {
-            ClassDataArchive.train(executor, options); // a JVM its executor started to make a class-data archive: exits
         }
         long started = System.nanoTime();
         Path journalDir = options.workDir().resolve("journal");
@@ -315,7 +309,7 @@ public final class ExecutorBootstrap {
                         Log.LOG.warn("executor {}: its warm-up stopped: {}", runtime.executorId(), e.toString(), e);
                     }
                 }
-                if (!runtime.closing()) { // after the warm-up: the archive holds the replacement's classes too
+                if (!runtime.closing()) { // after the warm-up: its training JVM competes with nothing of this start
                     ClassDataArchive.afterWarmUp(runtime.executorId());
                 }
             }).start());

@@ -66,7 +66,7 @@ final class StandInShim implements AutoCloseable {
     static StandInShim bindTcp(Path addressFile, java.util.concurrent.ThreadFactory threads) throws IOException {
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.INET);
         try {
-            server.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+            server.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
             int port = ((java.net.InetSocketAddress) server.getLocalAddress()).getPort();
             Files.writeString(addressFile, "tcp://127.0.0.1:" + port + "\n");
             return new StandInShim(server, addressFile, threads);

@@ -133,7 +133,7 @@ final class Standby {
      * connection, over TCP or a Unix socket as the executor's, the subscription to a {@link StandInShim}, the journal's
      * queue opening) — the takeover's own code; then, unless it is null, {@code journalOfTheExecutor} replayed
      * {@link #SNAPSHOT_REPLAYS} times as it is. Says what it did. Whatever fails is logged and the caller goes on,
-     * colder. Also the training run of {@link ClassDataArchive}, with small counts: its classes, not their compilation.
+     * colder. Also the training JVM's run ({@link ClassDataTraining}), with small counts: its classes, not their compilation.
      */
     static String warmUp(int replacements, int replays, int rehearsals, boolean overTcp, Path journalOfTheExecutor,
             ThreadFactory injected) throws InterruptedException {

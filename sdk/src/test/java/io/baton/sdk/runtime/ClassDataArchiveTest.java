@@ -16,31 +16,49 @@ class ClassDataArchiveTest {
 
     private static final Path ASIDE = Path.of("/app/baton-x.jsa.7.tmp");
     private static final List<String> TRAINING = List.of("-XX:ArchiveClassesAtExit=" + ASIDE, "-Xshare:auto",
-            "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-XX:TieredStopAtLevel=1", "-Dbaton.cds.train=true");
+            "-Xlog:disable", "-Xlog:all=error:stderr", "-XX:TieredStopAtLevel=1", "-XX:-AlwaysPreTouch", "-Xms8m");
 
     @Test
-    void theTrainingJvmIsThisOneWithoutTheDumpPropertyAndWithTheTrainingFlagsJustBeforeTheMainClass() {
-        List<String> args = List.of("-Xmx256m", "-Dbaton.cds.dump=/app/baton-x.jsa", "-Xlog:cds=off", "-cp",
-                "baton.jar:.", "io.baton.samples.worker.WorkerExecutor", "--id", "w1", "--work-dir", "/c/journal");
+    void theTrainingJvmHasThisOnesFlagsLessFilesPortsAndAgentsThenItsOwnThenTheTrainingMainBeforeTheExecutorsMain() {
+        List<String> args = List.of("-Xmx256m", "-Dbaton.cds.dump=/app/baton-x.jsa", "-Xlog:gc:file=/logs/gc.log",
+                "-XX:StartFlightRecording=filename=/logs/x.jfr", "-javaagent:/a.jar",
+                "-agentlib:jdwp=transport=dt_socket,address=5005", "-Dcom.sun.management.jmxremote.port=9010",
+                "-Dbaton.executor.overhead=cpus:1;mem:512", "-cp", "baton.jar:.", "io.baton.samples.worker.WorkerExecutor",
+                "--id", "w1", "--work-dir", "/c/journal");
         List<String> expected = new java.util.ArrayList<>(List.of("/usr/bin/nice", "-n", "10", "/jdk/bin/java",
-                "-Xmx256m", "-Xlog:cds=off", "-cp", "baton.jar:."));
+                "-Xmx256m", "-Dbaton.executor.overhead=cpus:1;mem:512", "-cp", "baton.jar:."));
         expected.addAll(TRAINING);
-        expected.addAll(List.of("io.baton.samples.worker.WorkerExecutor", "--id", "w1", "--work-dir", "/c/journal"));
+        expected.addAll(List.of("-Xmx128m", ClassDataTraining.class.getName(), "io.baton.samples.worker.WorkerExecutor",
+                "--id", "w1", "--work-dir", "/c/journal"));
         assertThat(ClassDataArchive.trainingCommand("/jdk/bin/java", args, "io.baton.samples.worker.WorkerExecutor",
-                ASIDE, Optional.of(Path.of("/usr/bin/nice")))).containsExactlyElementsOf(expected);
+                ASIDE, Optional.of(Path.of("/usr/bin/nice")), true)).containsExactlyElementsOf(expected);
     }
 
     @Test
-    void aMainClassNamedAsAClassPathIsNotTakenForTheMainAndAJarLaunchKeepsItsJarOption() {
+    void aMainClassNamedAsAClassPathIsNotTakenForTheMainABigHeapIsKeptAndAJarStartIsRefused() {
         assertThat(ClassDataArchive.trainingCommand("java", List.of("-cp", "Main", "Main", "a"), "Main", ASIDE,
-                Optional.empty())).containsSubsequence("-cp", "Main", "-Dbaton.cds.train=true", "Main", "a")
-                .startsWith("java", "-cp", "Main", "-XX:ArchiveClassesAtExit=" + ASIDE);
-        assertThat(ClassDataArchive.trainingCommand("java", List.of("-Xmx1g", "-jar", "baton.jar", "executor"),
-                "baton.jar", ASIDE, Optional.empty())).endsWith("-Dbaton.cds.train=true", "-jar", "baton.jar", "executor")
-                .startsWith("java", "-Xmx1g");
+                Optional.empty(), false)).endsWith("-Xms8m", ClassDataTraining.class.getName(), "Main", "a")
+                .startsWith("java", "-cp", "Main", "-XX:ArchiveClassesAtExit=" + ASIDE).doesNotContain("-Xmx128m");
+        assertThatThrownBy(() -> ClassDataArchive.trainingCommand("java", List.of("-Xmx1g", "-jar", "baton.jar"),
+                "baton.jar", ASIDE, Optional.empty(), true)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("-jar");
         assertThatThrownBy(() -> ClassDataArchive.trainingCommand("java", List.of("-cp", "x.jar", "Other"), "Main",
-                ASIDE, Optional.empty())).isInstanceOf(IllegalArgumentException.class)
+                ASIDE, Optional.empty(), true)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("the main class Main is not in this JVM's command [-cp, x.jar, Other]");
+    }
+
+    @Test
+    void theOwnCommandLineKeepsEmptyArgumentsAndDropsJavaAndTheLastNul() {
+        byte[] raw = "java\0-cp\0a.jar\0Main\0\0x\0\0".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(ClassDataArchive.ownArguments(raw)).containsExactly("-cp", "a.jar", "Main", "", "x", "");
+    }
+
+    @Test
+    void theTrainingTalksTcpWhenTheExecutorsArgumentsDo() {
+        assertThat(ClassDataTraining.overTcp(List.of("--id", "w", "--shim-file", "a", "--token-file", "t"))).isTrue();
+        assertThat(ClassDataTraining.overTcp(List.of("--id", "w", "--shim", "tcp://h:1", "--token-file", "t"))).isTrue();
+        assertThat(ClassDataTraining.overTcp(List.of("--id", "w", "--shim", "/run/x.sock"))).isFalse();
+        assertThat(ClassDataTraining.overTcp(List.of("--id", "w"))).isFalse();
     }
 
     @Test
@@ -55,6 +73,11 @@ class ClassDataArchiveTest {
                 .isEmpty();
         assertThat(ClassDataArchive.classDirectoryIn(jar + sep + dir.resolve("classes")))
                 .contains(dir.resolve("classes").toString());
+        // the JVM refuses an archive when a non-empty directory comes before a jar it loaded from
+        assertThat(ClassDataArchive.classDirectoryIn(dir.resolve("container") + sep + jar))
+                .contains(dir.resolve("container").toString());
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        assertThat(ClassDataArchive.classDirectoryIn(empty + sep + jar)).isEmpty();
     }
 
     @Test
