@@ -24,7 +24,8 @@ import org.apache.hadoop.yarn.client.api.YarnClient;
  * JVM's process start (the kernel's, to its 10 ms tick: {@link #processStartUs}) to that subscription.
  */
 final class ExecutorRelaunchTimes {
-    static final int ROUNDS = 5;
+    /** The AM's retry context relaunches a container this many times within its window, no more. */
+    static final int ROUNDS = ExecutorContainers.MAX_RELAUNCHES;
     private static final YarnSize SIZE = new YarnSize(512, 1);
 
     /** One relaunch: SIGKILL to subscribed, process start to subscribed, and whether the new JVM mapped the archive. */
