@@ -220,9 +220,9 @@ public final class YarnUpgradeComparison {
         b.append("## Baton on YARN vs YARN's in-place upgrade\n\n");
         b.append("Measured on ").append(LocalDate.now()).append(", ").append(Runtime.getRuntime().availableProcessors())
                 .append(" cores, Java ").append(Runtime.version()).append(", on one local in-process YARN cluster "
-                        + "(`LocalYarn`: MiniYARNCluster 3.4.1, one RM, two NMs, 100 ms heartbeats). **A shared, noisy "
-                        + "machine** (other builds run beside it): one run each, read the figures as orders of "
-                        + "magnitude.\n\n");
+                        + "(`LocalYarn`: MiniYARNCluster 3.4.1, one RM, two NMs, 100 ms heartbeats). **A noisy virtual "
+                        + "machine** (its speed varies from run to run; the cluster, the AM and the load share its two "
+                        + "cores): one run each, read the figures as orders of magnitude.\n\n");
         b.append("The HTTP sample under ").append(HttpOnYarn.CONNECTIONS).append(" client connections (half keep-alive) "
                 + "at ").append(HttpOnYarn.RATE).append(" requests/s each, no retries; each run holds at least 0.5 s of "
                 + "steady answers before and after. Baton: `HttpServiceExecutor` in a YARN container, the service's "
