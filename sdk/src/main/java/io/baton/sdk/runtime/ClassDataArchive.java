@@ -208,8 +208,13 @@ final class ClassDataArchive {
 
     private static void make(String executorId, Path target) throws IOException, InterruptedException {
         Path failed = target.resolveSibling(target.getFileName() + ".failed");
-        if (Files.exists(target) || Files.exists(failed)) {
-            return; // made while this one started, or a training here failed before: not again
+        if (Files.exists(target)) {
+            return; // made while this one started
+        }
+        if (Files.exists(failed)) {
+            Log.LOG.info("executor {}: no class-data archive for later starts: a training on this node failed before "
+                    + "({} says why; remove it to try again)", executorId, failed);
+            return;
         }
         Optional<String> directory = classDirectoryIn(System.getProperty("java.class.path", ""));
         if (directory.isPresent()) {
