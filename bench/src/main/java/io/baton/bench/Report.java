@@ -184,10 +184,10 @@ final class Report {
                 continue; // the target is about the largest journal
             }
             b.append("| recovery, ").append(big.records()).append("-record journal, ").append(big.row().options())
-                    .append(" (").append(big.replayed()).append(" replayed), runtime start → re-subscribed, p50 | ")
-                    .append(big.failure() != null ? "did not recover" : fmt(big.fromRuntime().p50() / 1e3)
-                            + " ms (process start: " + fmt(big.fromProcess().p50() / 1e3) + " ms)")
-                    .append(" | ≤ 300 ms process start → re-subscribed at 100,000 records (issue 13) |\n");
+                    .append(" (").append(big.replayed()).append(" replayed), process start → re-subscribed, p50 | ")
+                    .append(big.failure() != null ? "did not recover" : fmt(big.fromProcess().p50() / 1e3)
+                            + " ms (runtime start: " + fmt(big.fromRuntime().p50() / 1e3) + " ms)")
+                    .append(" | ").append(restartTarget(big, recovery)).append(" |\n");
         }
         Standbys standby = recovery.standby();
         if (standby.failure() == null) {
@@ -205,6 +205,28 @@ final class Report {
         }
         b.append('\n');
         return b.toString();
+    }
+
+    /**
+     * The target column of a restart row. Issue 13's item 4 is about the restart an operator gets: {@code bin/baton
+     * executor worker} as executors start (its AppCDS archive, no variant), against a bare JVM started the same way;
+     * that row gets the verdict. The other rows (the bench's own main without an archive, and the variants measured
+     * beside it) say what they are compared with.
+     */
+    static String restartTarget(RecoveryBench.Size size, RecoveryBench.Result recovery) {
+        RecoveryBench.Row row = size.row();
+        if (!row.launcher() || row.variant() != null) {
+            return "for comparison (item 4's figure is the `bin/baton executor worker` row as executors start)";
+        }
+        String target = "≤ 300 ms and ≤ 5× a bare JVM started as bin/baton starts one, at 100,000 records (issue 13, item 4)";
+        if (size.failure() != null || recovery.launcher().us().length == 0) {
+            return target;
+        }
+        double ms = size.fromProcess().p50() / 1e3;
+        double ratio = size.fromProcess().p50() / (double) recovery.launcher().p50();
+        boolean met = ms <= 300 && ratio <= 5;
+        return target + ": " + (met ? "met" : "missed") + " (" + fmt(ms) + " ms, " + String.format("%.1f", ratio)
+                + "× " + fmt(recovery.launcher().p50() / 1e3) + " ms)";
     }
 
     private static void row(StringBuilder b, String metric, Latency l, Dist d) {
