@@ -28,7 +28,7 @@ final class LogLine extends EncoderBase<ILoggingEvent> {
 
     @Override
     public byte[] encode(ILoggingEvent event) {
-        return format(event).getBytes();
+        return ConsoleText.bytes(format(event)); // the default charset, with look-alikes where it needs them
     }
 
     String format(ILoggingEvent event) {

@@ -1,5 +1,6 @@
 package io.baton.cli;
 
+import io.baton.shim.ConsoleText;
 import io.baton.shim.ShimMain;
 import io.baton.sdk.client.ShimRejectedException;
 import io.baton.sdk.client.ShimUnavailableException;
@@ -34,6 +35,7 @@ public final class Baton implements Runnable {
     }
 
     public static void main(String[] args) {
+        ConsoleText.install(); // a console without UTF-8 (no locale set) gets "-" for "—", not "?"
         // as bin/baton passes them, for a plain `java -jar baton.jar` too: Chronicle must not phone home
         System.setProperty("chronicle.analytics.disable", System.getProperty("chronicle.analytics.disable", "true"));
         System.setProperty("chronicle.announcer.disable", System.getProperty("chronicle.announcer.disable", "true"));
@@ -54,7 +56,7 @@ public final class Baton implements Runnable {
         try {
             return command.call();
         } catch (Exception e) {
-            java.io.PrintWriter err = new java.io.PrintWriter(System.err, true);
+            java.io.PrintWriter err = ConsoleText.writer(System.err);
             return handle("baton executor", e, err);
         }
     }
@@ -80,6 +82,12 @@ public final class Baton implements Runnable {
             return CliException.USAGE;
         });
         cl.setUsageHelpWidth(120);
+        if (ConsoleText.isFolding(System.out)) { // picocli's own writers would encode before the stream folds
+            cl.setOut(ConsoleText.writer(System.out));
+        }
+        if (ConsoleText.isFolding(System.err)) {
+            cl.setErr(ConsoleText.writer(System.err));
+        }
         return cl;
     }
 

@@ -9,6 +9,7 @@ import io.baton.proto.ReservationState;
 import io.baton.proto.ResourceList;
 import io.baton.proto.TaskStatus;
 import io.baton.sdk.client.BatonClient;
+import io.baton.shim.ConsoleText;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,7 +42,9 @@ final class StatusCommand implements Callable<Integer> {
         try (BatonClient client = shim.connect(false, true)) {
             state = ShimConnection.await(client.state(), "STATE", "check the shim's log");
         }
-        spec.commandLine().getOut().print(json ? JsonFormat.printer().print(state) + "\n" : render(state));
+        // JSON keeps every character: escaped where the console's charset cannot show it (the same JSON)
+        spec.commandLine().getOut().print(json ? ConsoleText.jsonFor(JsonFormat.printer().print(state),
+                ConsoleText.outCharset()) + "\n" : render(state));
         spec.commandLine().getOut().flush();
         return 0;
     }

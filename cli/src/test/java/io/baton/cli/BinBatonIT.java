@@ -110,4 +110,27 @@ class BinBatonIT {
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err().strip()).doesNotContain("\n").startsWith("baton status: cannot reach the shim");
     }
+
+    /**
+     * Where no locale is set (LC_ALL=C: a container image, cron, {@code env -i}) Java 17 writes US-ASCII, and the dash
+     * between an error's parts came out as '?'; it is written as '-' there, and as itself where the locale has UTF-8.
+     */
+    @Test
+    void anErrorReadsTheSameWithoutAUtf8Locale() throws Exception {
+        String nowhere = dir.resolve("nowhere").toString();
+        Result c = bin(java.util.Map.of("LC_ALL", "C", "LANG", "C"), "status", "--work-dir", nowhere);
+        Result utf8 = bin(java.util.Map.of("LC_ALL", "C.UTF-8", "LANG", "C.UTF-8"), "status", "--work-dir", nowhere);
+
+        assertThat(c.exit()).isEqualTo(2);
+        assertThat(c.err().strip()).startsWith("baton status: cannot reach the shim at unix:")
+                .contains("framework.sock - no shim socket at").contains(") - start it with 'baton shim")
+                .doesNotContain(" ? ").matches("\\p{ASCII}*");
+        assertThat(utf8.err().strip()).startsWith("baton status: cannot reach the shim at unix:")
+                .contains("framework.sock — no shim socket at").contains(") — start it with 'baton shim");
+
+        Result usage = bin(java.util.Map.of("LC_ALL", "C", "LANG", "C"), "replace");
+        assertThat(usage.exit()).isEqualTo(2);
+        assertThat(usage.err().strip()).isEqualTo("baton replace: invalid arguments - Missing required parameter: "
+                + "'OLD' - run 'baton replace --help' for the options and an example");
+    }
 }
