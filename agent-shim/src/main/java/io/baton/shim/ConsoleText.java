@@ -1,5 +1,6 @@
 package io.baton.shim;
 
+import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.FilterWriter;
@@ -11,6 +12,7 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.Charset;
 import java.nio.charset.CharsetEncoder;
+import picocli.CommandLine;
 
 /**
  * Baton's messages on a console that cannot show them. They use a few characters outside ASCII: the dash between an
@@ -19,12 +21,13 @@ import java.nio.charset.CharsetEncoder;
  * service manager, {@code env -i}) that is US-ASCII, so each of those characters would come out as {@code ?}. Where
  * the charset cannot show them, they are written as their ASCII look-alikes instead ({@code —} as {@code -},
  * {@code →} as {@code ->}, {@code µ} as {@code u}, {@code ≤} as {@code <=}); a character with no look-alike that the
- * charset cannot show is still a {@code ?}. Where the charset can (UTF-8, or {@code -Dfile.encoding=UTF-8}), nothing
- * changes.
+ * charset cannot show is still a {@code ?}. Where the charset shows them all (UTF-8), nothing changes. The standard
+ * streams' charset on a terminal is {@code sun.stdout.encoding} / {@code sun.stderr.encoding} (the locale's), not
+ * {@code file.encoding}: {@code -Dfile.encoding=UTF-8} alone does not change it.
  */
 public final class ConsoleText {
-    /** The character every error line holds: a charset that cannot show it gets look-alikes. */
-    private static final char DASH = '—';
+    /** Characters Baton's messages hold: a charset that cannot show all of them gets look-alikes. */
+    private static final String PROBE = "—→µ×≤…";
     private static final Charset DEFAULT = Charset.defaultCharset();
     private static final boolean DEFAULT_FOLDS = folds(DEFAULT);
 
@@ -33,7 +36,7 @@ public final class ConsoleText {
 
     /** Whether text written in {@code charset} is written with look-alikes. */
     public static boolean folds(Charset charset) {
-        return !charset.newEncoder().canEncode(DASH);
+        return !charset.newEncoder().canEncode(PROBE);
     }
 
     /**
@@ -43,11 +46,11 @@ public final class ConsoleText {
     public static void install() {
         Charset out = streamCharset("sun.stdout.encoding");
         if (folds(out)) {
-            System.setOut(new Folding(new FileOutputStream(FileDescriptor.out), out));
+            System.setOut(new Folding(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 128), out));
         }
         Charset err = streamCharset("sun.stderr.encoding");
         if (folds(err)) {
-            System.setErr(new Folding(new FileOutputStream(FileDescriptor.err), err));
+            System.setErr(new Folding(new BufferedOutputStream(new FileOutputStream(FileDescriptor.err), 128), err));
         }
     }
 
@@ -134,26 +137,48 @@ public final class ConsoleText {
     }
 
     /**
-     * {@code json} with every character outside ASCII written as a {@code \\uXXXX} escape where {@code charset} cannot
-     * show it: the same JSON for a parser (such characters only stand inside strings), nothing lost.
+     * {@code json} with every character {@code charset} cannot show written as a {@code \\uXXXX} escape (a pair of
+     * them for a character beyond the 16-bit range): the same JSON for a parser (JSON's own syntax is ASCII, so such
+     * characters only stand inside strings), nothing lost.
      */
     public static String jsonFor(String json, Charset charset) {
-        if (!folds(charset)) {
-            return json;
-        }
+        CharsetEncoder encoder = null;
         StringBuilder b = null;
-        for (int i = 0; i < json.length(); i++) {
-            char c = json.charAt(i);
-            if (c >= 0x80) {
-                if (b == null) {
-                    b = new StringBuilder(json.length() + 32).append(json, 0, i);
-                }
-                b.append(String.format("\\u%04x", (int) c));
-            } else if (b != null) {
-                b.append(c);
+        for (int i = 0; i < json.length(); ) {
+            int n = Character.charCount(json.codePointAt(i));
+            boolean escape = false;
+            if (json.charAt(i) >= 0x80) {
+                encoder = encoder != null ? encoder : charset.newEncoder();
+                escape = !encoder.canEncode(json.substring(i, i + n)); // a lone surrogate too: escaped, valid JSON
             }
+            if (escape && b == null) {
+                b = new StringBuilder(json.length() + 32).append(json, 0, i);
+            }
+            if (escape) {
+                for (int k = i; k < i + n; k++) {
+                    b.append(String.format("\\u%04x", (int) json.charAt(k)));
+                }
+            } else if (b != null) {
+                b.append(json, i, i + n);
+            }
+            i += n;
         }
         return b == null ? json : b.toString();
+    }
+
+    /**
+     * {@code line}'s writers onto {@code System.out} and {@code System.err} when {@link #install} made them fold (and
+     * its subcommands', as picocli passes them on): picocli's own writers would encode the text before the stream
+     * could fold it. Call after the subcommands are added.
+     */
+    public static CommandLine writersFor(CommandLine line) {
+        if (isFolding(System.out)) {
+            line.setOut(writer(System.out));
+        }
+        if (isFolding(System.err)) {
+            line.setErr(writer(System.err));
+        }
+        return line;
     }
 
     /** Whether {@code stream} is one {@link #install} made: it writes look-alikes. */
@@ -201,6 +226,23 @@ public final class ConsoleText {
         @Override
         public void print(Object obj) {
             print(String.valueOf(obj));
+        }
+
+        // a line and its end in one write, as the JDK's own System.out does: another process writing to the same
+        // terminal or file cannot land between them
+        @Override
+        public void println(String x) {
+            super.print(fold(x + System.lineSeparator(), charset));
+        }
+
+        @Override
+        public void println(Object x) {
+            println(String.valueOf(x));
+        }
+
+        @Override
+        public void println(char[] x) {
+            println(new String(x));
         }
     }
 

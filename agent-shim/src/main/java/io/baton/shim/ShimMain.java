@@ -112,6 +112,7 @@ public final class ShimMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        ConsoleText.install(); // a console without UTF-8 (no locale set) gets "-" for "—", not "?"
         System.exit(run(args));
     }
 
@@ -122,6 +123,6 @@ public final class ShimMain implements Callable<Integer> {
             line.getErr().println("baton shim: " + ex.getMessage());
             return 2;
         });
-        return cl.execute(args);
+        return ConsoleText.writersFor(cl).execute(args);
     }
 }

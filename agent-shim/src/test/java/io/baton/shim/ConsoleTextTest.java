@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import org.junit.jupiter.api.Test;
 
 class ConsoleTextTest {
@@ -17,6 +18,10 @@ class ConsoleTextTest {
         assertThat(ConsoleText.folds(US_ASCII)).isTrue();
         assertThat(ConsoleText.folds(ISO_8859_1)).isTrue();
         assertThat(ConsoleText.folds(UTF_8)).isFalse();
+        // windows-1252 shows the dash, not ≤: it folds, and keeps what it can show
+        Charset cp1252 = Charset.forName("windows-1252");
+        assertThat(ConsoleText.folds(cp1252)).isTrue();
+        assertThat(ConsoleText.fold("a — b ≤ c", cp1252)).isEqualTo("a — b <= c");
 
         assertThat(ConsoleText.fold(ERROR, US_ASCII))
                 .isEqualTo("baton status: cannot reach the shim - no socket -> start it (<= 5x in 300 us...)");
@@ -83,6 +88,12 @@ class ConsoleTextTest {
 
         assertThat(ConsoleText.jsonFor(json, US_ASCII)).isEqualTo("{\"message\": \"replaced s1 \\u2014 committed\", \"n\": 1}");
         assertThat(ConsoleText.jsonFor(json, UTF_8)).isSameAs(json);
+        // what the charset shows stays; a pair beyond 16 bits is two escapes; a lone surrogate is escaped too
+        assertThat(ConsoleText.jsonFor("{\"m\": \"café — \uD83D\uDE80 \uD83D\"}", ISO_8859_1))
+                .isEqualTo("{\"m\": \"café \\u2014 \\ud83d\\ude80 \\ud83d\"}");
+        assertThat(ConsoleText.jsonFor("{\"m\": \"\uD83D\uDE80\"}", UTF_8)).isEqualTo("{\"m\": \"\uD83D\uDE80\"}");
+        assertThat(ConsoleText.jsonFor("{\"m\": \"— ≤\"}", Charset.forName("windows-1252")))
+                .isEqualTo("{\"m\": \"— \\u2264\"}");
     }
 
     @Test

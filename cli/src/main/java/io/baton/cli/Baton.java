@@ -82,13 +82,7 @@ public final class Baton implements Runnable {
             return CliException.USAGE;
         });
         cl.setUsageHelpWidth(120);
-        if (ConsoleText.isFolding(System.out)) { // picocli's own writers would encode before the stream folds
-            cl.setOut(ConsoleText.writer(System.out));
-        }
-        if (ConsoleText.isFolding(System.err)) {
-            cl.setErr(ConsoleText.writer(System.err));
-        }
-        return cl;
+        return ConsoleText.writersFor(cl); // after the subcommands: picocli passes the writers on
     }
 
     private static String prefix(CommandLine line) {

@@ -43,6 +43,7 @@ class BinBatonIT {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("BATON_SKIP_BUILD", "1"); // verify's package phase just built cli/target/baton.jar
+        pb.environment().remove("JAVA_TOOL_OPTIONS"); // the JVM's "Picked up ..." line on stderr, and its options
         pb.environment().putAll(env);
         Process p = pb.start();
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
@@ -132,5 +133,20 @@ class BinBatonIT {
         assertThat(usage.exit()).isEqualTo(2);
         assertThat(usage.err().strip()).isEqualTo("baton replace: invalid arguments - Missing required parameter: "
                 + "'OLD' - run 'baton replace --help' for the options and an example");
+
+        Result help = bin(java.util.Map.of("LC_ALL", "C", "LANG", "C"), "replace", "--help");
+        Result helpUtf8 = bin(java.util.Map.of("LC_ALL", "C.UTF-8", "LANG", "C.UTF-8"), "replace", "--help");
+        assertThat(helpUtf8.out()).as("the help holds the dash").contains("—");
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).matches("\\p{ASCII}*").doesNotContain(" ? ")
+                .isEqualTo(helpUtf8.out().replace("—", "-").replace("→", "->").replace("µ", "u").replace("…", "..."));
+
+        // `baton executor` starts without picocli (the restart's way): its error line folds too
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("a-file"), "");
+        Result executor = bin(java.util.Map.of("LC_ALL", "C", "LANG", "C"), "executor", "worker", "--id", "x",
+                "--work-dir", file.resolve("sub").toString(), "--shim", dir.resolve("nowhere.sock").toString());
+        assertThat(executor.exit()).isEqualTo(1);
+        assertThat(executor.err().strip()).startsWith("baton executor: executor x: its journal failed - journal ")
+                .doesNotContain(" ? ").matches("\\p{ASCII}*");
     }
 }
