@@ -15,6 +15,7 @@ public final class YarnKill {
     }
 
     public static void main(String[] args) throws Exception {
+        io.baton.shim.ConsoleText.install(); // no UTF-8 locale: "-" for "—", not "?"
         if (args.length != 4 || !args[0].equals("--conf-dir") || !args[2].equals("--application")
                 || !Files.isDirectory(Path.of(args[1]))) {
             System.err.println("baton-yarn kill: usage: --conf-dir DIR --application ID (DIR: the cluster's Hadoop "

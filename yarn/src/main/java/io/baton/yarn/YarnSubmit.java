@@ -49,6 +49,7 @@ public final class YarnSubmit {
     }
 
     public static void main(String[] args) throws Exception {
+        io.baton.shim.ConsoleText.install(); // no UTF-8 locale: "-" for "—", not "?"
         Options o;
         try {
             o = Options.parse(args);
