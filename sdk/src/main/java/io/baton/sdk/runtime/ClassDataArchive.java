@@ -87,8 +87,9 @@ final class ClassDataArchive {
                 if (mapped(Path.of(archive), Path.of("/proc/self/maps"))) {
                     Log.LOG.info("executor {} started with its class-data archive {} mapped", executorId, archive);
                 } else {
-                    Log.LOG.warn("executor {}: its class-data archive {} is not mapped (made by another JVM, for other "
-                            + "jars or flags, or removed): it started without it, slower", executorId, archive);
+                    Log.LOG.warn("executor {}: its class-data archive {} is not mapped (made by another JVM, an "
+                            + "earlier JDK update included, for other jars or flags, or removed): it started without "
+                            + "it, slower; delete the archive and the next start makes it again", executorId, archive);
                 }
             } catch (IOException | RuntimeException e) {
                 Log.LOG.debug("executor {}: could not tell whether {} is mapped: {}", executorId, archive, e.toString());
