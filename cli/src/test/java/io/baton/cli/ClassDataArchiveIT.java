@@ -96,6 +96,33 @@ class ClassDataArchiveIT {
                 .anyMatch(l -> l.endsWith(" " + real));
     }
 
+    /**
+     * After a JDK update an archive can never be mapped again, and neither bin/baton (which makes one when its jar
+     * changes) nor a YARN container's command (when there is none) would make a new one: the executor deletes it. The
+     * archive here is the JDK's own, copied with another version in its header, as another JVM's archive has.
+     */
+    @Test
+    void anArchiveAnotherJvmMadeIsDeletedSoTheNextStartMakesOne() throws Exception {
+        Path jdk = Path.of(System.getProperty("java.home"), "lib", "server", "classes.jsa");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(jdk),
+                "this JDK has no class-data archive of its own at " + jdk + ": nothing to copy");
+        String version = System.getProperty("java.vm.version");
+        byte[] bytes = Files.readAllBytes(jdk);
+        String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int at = text.indexOf(" (" + version + ")");
+        assertThat(at).as("the JDK's archive names its JVM").isBetween(0, 8192);
+        bytes[at + 2] = (byte) (bytes[at + 2] == '9' ? '8' : '9'); // "17.0.15" -> "97.0.15": another JVM's
+        Path other = dir.resolve("other.jsa");
+        Files.write(other, bytes);
+
+        Path log = dir.resolve("other.log");
+        executor("w3", log, "-XX:SharedArchiveFile=" + other, "-Xshare:auto", "-Xlog:cds=off",
+                "-Xlog:cds+dynamic=off", "-Dbaton.cds.archive=" + other);
+        awaitLogged(log, "executor w3: its class-data archive " + other + " is not mapped: another JVM made it");
+        assertThat(Files.readString(log)).contains("the archive is deleted: the next start makes it again");
+        assertThat(other).doesNotExist();
+    }
+
     @Test
     void noTrainingWhereTheContainerHasNoRoomOrATrainingFailedBefore() throws Exception {
         Path archive = Files.createDirectories(dir.resolve("apps")).resolve("baton-test.jsa");

@@ -84,12 +84,20 @@ final class ClassDataArchive {
         String archive = System.getProperty(ARCHIVE_PROPERTY);
         if (archive != null) {
             try {
+                Boolean stale;
                 if (mapped(Path.of(archive), Path.of("/proc/self/maps"))) {
                     Log.LOG.info("executor {} started with its class-data archive {} mapped", executorId, archive);
+                } else if ((stale = deleteIfMadeByAnother(Path.of(archive), vmIdent())) != null) {
+                    // a JDK update: bin/baton makes an archive again only when its jar changes, a YARN container's
+                    // command only when there is none, and this JVM will never map this one
+                    Log.LOG.warn("executor {}: its class-data archive {} is not mapped: another JVM made it (not {}); "
+                            + "it started without it, slower, and {}", executorId, archive, vmIdent(),
+                            stale ? "the archive is deleted: the next start makes it again"
+                                    : "a new one replaced it meanwhile");
                 } else {
-                    Log.LOG.warn("executor {}: its class-data archive {} is not mapped (made by another JVM, an "
-                            + "earlier JDK update included, for other jars or flags, or removed): it started without "
-                            + "it, slower; delete the archive and the next start makes it again", executorId, archive);
+                    Log.LOG.warn("executor {}: its class-data archive {} is not mapped (made for other jars or flags, "
+                            + "or removed): it started without it, slower; delete the archive and the next start "
+                            + "makes it again", executorId, archive);
                 }
             } catch (IOException | RuntimeException e) {
                 Log.LOG.debug("executor {}: could not tell whether {} is mapped: {}", executorId, archive, e.toString());
@@ -106,6 +114,44 @@ final class ClassDataArchive {
                 Thread.currentThread().interrupt(); // the executor stops
             }
         }
+    }
+
+    /** This JVM as an archive's header names the JVM that made it: its name and version. */
+    static String vmIdent() {
+        return System.getProperty("java.vm.name") + " (" + System.getProperty("java.vm.version") + ")";
+    }
+
+    /**
+     * Whether {@code archive}'s header names {@code vmIdent} as the JVM that made it (HotSpot writes its full
+     * identification there, "OpenJDK 64-Bit Server VM (17.0.15+6-…) for linux-amd64 JRE …", and maps an archive only
+     * for the same one). A JVM of another version made it: this one will never map it.
+     */
+    static boolean madeBy(Path archive, String vmIdent) throws IOException {
+        byte[] head = new byte[8192];
+        int n;
+        try (var in = Files.newInputStream(archive)) {
+            n = in.readNBytes(head, 0, head.length);
+        }
+        return new String(head, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1).contains(vmIdent);
+    }
+
+    /**
+     * Deletes {@code archive} if another JVM made it ({@link #madeBy}) and no process replaced it since (bin/baton
+     * renames a new archive into place): null where this JVM made it or there is none, else whether it was deleted.
+     */
+    static Boolean deleteIfMadeByAnother(Path archive, String vmIdent) throws IOException {
+        if (!Files.isRegularFile(archive)) {
+            return null;
+        }
+        Object key = fileKey(archive);
+        if (madeBy(archive, vmIdent)) {
+            return null;
+        }
+        return key != null && key.equals(fileKey(archive)) && Files.deleteIfExists(archive);
+    }
+
+    private static Object fileKey(Path file) throws IOException {
+        return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
     }
 
     /** Whether {@code maps} (a {@code /proc/PID/maps}) lists {@code archive} (its real path) as a mapped file. */

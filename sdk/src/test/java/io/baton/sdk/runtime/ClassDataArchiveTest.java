@@ -98,4 +98,33 @@ class ClassDataArchiveTest {
         assertThat(ClassDataArchive.mapped(link, maps)).isTrue();
         assertThat(ClassDataArchive.mapped(Files.writeString(dir.resolve("b.jsa"), "y"), maps)).isFalse();
     }
+
+    @Test
+    void anArchiveAnotherJvmMadeIsDeletedOneThisJvmMadeStays() throws Exception {
+        String me = ClassDataArchive.vmIdent();
+        assertThat(me).isEqualTo(System.getProperty("java.vm.name") + " (" + System.getProperty("java.vm.version") + ")");
+        byte[] body = new byte[64 << 10];
+        Path mine = dir.resolve("mine.jsa");
+        Files.write(mine, header(me, body));
+        Path other = dir.resolve("other.jsa");
+        Files.write(other, header("OpenJDK 64-Bit Server VM (99.0.1+1-other)", body));
+
+        assertThat(ClassDataArchive.madeBy(mine, me)).isTrue();
+        assertThat(ClassDataArchive.madeBy(other, me)).isFalse();
+        assertThat(ClassDataArchive.deleteIfMadeByAnother(mine, me)).as("this JVM's: kept").isNull();
+        assertThat(mine).exists();
+        assertThat(ClassDataArchive.deleteIfMadeByAnother(other, me)).isTrue();
+        assertThat(other).doesNotExist();
+        assertThat(ClassDataArchive.deleteIfMadeByAnother(other, me)).as("none there").isNull();
+    }
+
+    /** What HotSpot writes near an archive's start: magic and numbers, then its identification, then the rest. */
+    private static byte[] header(String vmIdent, byte[] rest) {
+        byte[] ident = (vmIdent + " for linux-amd64 JRE (…), built on May  1 2025").getBytes(
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] out = new byte[64 + ident.length + rest.length];
+        out[0] = (byte) 0xf0;
+        System.arraycopy(ident, 0, out, 64, ident.length);
+        return out;
+    }
 }
