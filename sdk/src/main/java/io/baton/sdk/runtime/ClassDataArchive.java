@@ -84,20 +84,10 @@ final class ClassDataArchive {
         String archive = System.getProperty(ARCHIVE_PROPERTY);
         if (archive != null) {
             try {
-                Boolean stale;
                 if (mapped(Path.of(archive), Path.of("/proc/self/maps"))) {
                     Log.LOG.info("executor {} started with its class-data archive {} mapped", executorId, archive);
-                } else if ((stale = deleteIfMadeByAnother(Path.of(archive), vmIdent())) != null) {
-                    // a JDK update: bin/baton makes an archive again only when its jar changes, a YARN container's
-                    // command only when there is none, and this JVM will never map this one
-                    Log.LOG.warn("executor {}: its class-data archive {} is not mapped: another JVM made it (not {}); "
-                            + "it started without it, slower, and {}", executorId, archive, vmIdent(),
-                            stale ? "the archive is deleted: the next start makes it again"
-                                    : "a new one replaced it meanwhile");
                 } else {
-                    Log.LOG.warn("executor {}: its class-data archive {} is not mapped (made for other jars or flags, "
-                            + "or removed): it started without it, slower; delete the archive and the next start "
-                            + "makes it again", executorId, archive);
+                    notMapped(executorId, Path.of(archive));
                 }
             } catch (IOException | RuntimeException e) {
                 Log.LOG.debug("executor {}: could not tell whether {} is mapped: {}", executorId, archive, e.toString());
@@ -116,35 +106,84 @@ final class ClassDataArchive {
         }
     }
 
-    /** This JVM as an archive's header names the JVM that made it: its name and version. */
-    static String vmIdent() {
-        return System.getProperty("java.vm.name") + " (" + System.getProperty("java.vm.version") + ")";
+    /** Says why {@code archive} is not mapped; deletes it where a JDK update made it useless ({@link #deleteIfStale}). */
+    private static void notMapped(String executorId, Path archive) {
+        Jvm jvm = Jvm.current();
+        Boolean deleted;
+        try {
+            deleted = deleteIfStale(archive, jvm);
+        } catch (IOException | RuntimeException e) {
+            Log.LOG.warn("executor {}: its class-data archive {} is not mapped: another JVM made it before this one ({}) "
+                    + "was installed, and it could not be deleted ({}): it started without it, slower; delete it and "
+                    + "the next start makes it again", executorId, archive, jvm.ident(), e.toString());
+            return;
+        }
+        if (deleted != null) {
+            // bin/baton makes an archive again only when its jar changes, a YARN container's command only when there
+            // is none: left in place, this one would never be mapped again
+            Log.LOG.warn("executor {}: its class-data archive {} is not mapped: another JVM made it before this one ({}) "
+                    + "was installed; it started without it, slower, and {}", executorId, archive, jvm.ident(),
+                    deleted ? "the archive is deleted: the next start makes it again" : "it changed meanwhile: left");
+        } else {
+            Log.LOG.warn("executor {}: its class-data archive {} is not mapped (made by another JVM, for other jars, or "
+                    + "with flags that change the heap's layout: compressed pointers, the collector, a heap of 32 GB or "
+                    + "more): it started without it, slower (bin/baton: BATON_NO_CDS=1 starts without one)", executorId,
+                    archive);
+        }
     }
 
     /**
-     * Whether {@code archive}'s header names {@code vmIdent} as the JVM that made it (HotSpot writes its full
-     * identification there, "OpenJDK 64-Bit Server VM (17.0.15+6-…) for linux-amd64 JRE …", and maps an archive only
-     * for the same one). A JVM of another version made it: this one will never map it.
+     * A JVM as an archive's header names it (its name and version), and its library, whose change time says when it
+     * was installed.
      */
-    static boolean madeBy(Path archive, String vmIdent) throws IOException {
+    record Jvm(String name, String version, Path library) {
+        static Jvm current() {
+            return new Jvm(System.getProperty("java.vm.name"), System.getProperty("java.vm.version"),
+                    Path.of(System.getProperty("java.home"), "lib", "server", "libjvm.so"));
+        }
+
+        String ident() {
+            return name + " (" + version + ")";
+        }
+    }
+
+    /**
+     * Whether {@code archive}'s header names {@code jvm} as the JVM that made it. HotSpot writes its identification
+     * there, "OpenJDK 64-Bit Server VM (17.0.15+6-…) for linux-amd64 JRE …" ("(fastdebug 17.0.15…" for a debug build),
+     * and maps an archive only for the same one.
+     */
+    static boolean madeBy(Path archive, Jvm jvm) throws IOException {
         byte[] head = new byte[8192];
         int n;
         try (var in = Files.newInputStream(archive)) {
             n = in.readNBytes(head, 0, head.length);
         }
-        return new String(head, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1).contains(vmIdent);
+        // the VM's own part: "NAME (VERSION)", "NAME (fastdebug VERSION)"; not the "JRE (VERSION)" that follows it
+        return java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(jvm.name()) + " \\((?:[a-z]+ )?"
+                + java.util.regex.Pattern.quote(jvm.version()) + "\\)")
+                .matcher(new String(head, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1)).find();
     }
 
     /**
-     * Deletes {@code archive} if another JVM made it ({@link #madeBy}) and no process replaced it since (bin/baton
-     * renames a new archive into place): null where this JVM made it or there is none, else whether it was deleted.
+     * Deletes {@code archive} where a JDK update left it useless: another JVM made it ({@link #madeBy}) and
+     * {@code jvm}'s library changed (its change time: when the package manager installed it) after the archive was
+     * written. Two JDKs that share an archive (two users' PATHs) therefore do not delete each other's: each was there
+     * before the other's archive was made. Best effort against a new archive renamed into place meanwhile (its file
+     * key is compared before the delete). Null where it is not such an archive (or there is none), else whether it
+     * deleted it.
      */
-    static Boolean deleteIfMadeByAnother(Path archive, String vmIdent) throws IOException {
-        if (!Files.isRegularFile(archive)) {
+    static Boolean deleteIfStale(Path archive, Jvm jvm) throws IOException {
+        if (!Files.isRegularFile(archive) || !Files.isRegularFile(jvm.library())) {
             return null;
         }
         Object key = fileKey(archive);
-        if (madeBy(archive, vmIdent)) {
+        java.nio.file.attribute.FileTime written = Files.getLastModifiedTime(archive);
+        if (madeBy(archive, jvm)) {
+            return null;
+        }
+        java.nio.file.attribute.FileTime installed = (java.nio.file.attribute.FileTime) Files.getAttribute(jvm.library(),
+                "unix:ctime");
+        if (installed.compareTo(written) <= 0) {
             return null;
         }
         return key != null && key.equals(fileKey(archive)) && Files.deleteIfExists(archive);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -100,31 +101,61 @@ class ClassDataArchiveTest {
     }
 
     @Test
-    void anArchiveAnotherJvmMadeIsDeletedOneThisJvmMadeStays() throws Exception {
-        String me = ClassDataArchive.vmIdent();
-        assertThat(me).isEqualTo(System.getProperty("java.vm.name") + " (" + System.getProperty("java.vm.version") + ")");
+    void theJdksOwnArchiveNamesThisJvm() throws Exception {
+        Path jdk = Path.of(System.getProperty("java.home"), "lib", "server", "classes.jsa");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(jdk), "no JDK archive at " + jdk);
+        ClassDataArchive.Jvm me = ClassDataArchive.Jvm.current();
+
+        assertThat(ClassDataArchive.madeBy(jdk, me)).isTrue();
+        assertThat(ClassDataArchive.madeBy(jdk, new ClassDataArchive.Jvm(me.name(), "9" + me.version(), me.library())))
+                .isFalse();
+        assertThat(ClassDataArchive.deleteIfStale(jdk, me)).as("this JVM's own: never").isNull();
+    }
+
+    @Test
+    void anArchiveAnotherJvmMadeBeforeThisOneWasInstalledIsDeleted() throws Exception {
+        Path library = Files.writeString(dir.resolve("libjvm.so"), "installed now"); // its change time: now
+        ClassDataArchive.Jvm me = new ClassDataArchive.Jvm("OpenJDK 64-Bit Server VM", "17.0.16+8", library);
         byte[] body = new byte[64 << 10];
-        Path mine = dir.resolve("mine.jsa");
-        Files.write(mine, header(me, body));
-        Path other = dir.resolve("other.jsa");
-        Files.write(other, header("OpenJDK 64-Bit Server VM (99.0.1+1-other)", body));
+        FileTime before = FileTime.fromMillis(System.currentTimeMillis() - 3_600_000);
+
+        Path mine = Files.write(dir.resolve("mine.jsa"), header("OpenJDK 64-Bit Server VM (17.0.16+8)", body));
+        Path debug = Files.write(dir.resolve("debug.jsa"), header("OpenJDK 64-Bit Server VM (fastdebug 17.0.16+8)", body));
+        Path old = Files.write(dir.resolve("old.jsa"), header("OpenJDK 64-Bit Server VM (17.0.15+6)", body));
+        Path newer = Files.write(dir.resolve("newer.jsa"), header("OpenJDK 64-Bit Server VM (25.0.3+9)", body));
+        for (Path p : List.of(mine, debug, old)) {
+            Files.setLastModifiedTime(p, before);
+        }
+        // newer: another JDK's archive made after this one was installed (two JDKs sharing it): left alone
+        Files.setLastModifiedTime(newer, FileTime.fromMillis(System.currentTimeMillis() + 3_600_000));
 
         assertThat(ClassDataArchive.madeBy(mine, me)).isTrue();
-        assertThat(ClassDataArchive.madeBy(other, me)).isFalse();
-        assertThat(ClassDataArchive.deleteIfMadeByAnother(mine, me)).as("this JVM's: kept").isNull();
-        assertThat(mine).exists();
-        assertThat(ClassDataArchive.deleteIfMadeByAnother(other, me)).isTrue();
-        assertThat(other).doesNotExist();
-        assertThat(ClassDataArchive.deleteIfMadeByAnother(other, me)).as("none there").isNull();
+        assertThat(ClassDataArchive.madeBy(debug, me)).as("a debug build's ident").isTrue();
+        assertThat(ClassDataArchive.madeBy(old, me)).isFalse();
+        Path vmOnly = Files.write(dir.resolve("vm-only.jsa"), header("OpenJDK 64-Bit Server VM (17.0.15+6)", body,
+                "17.0.16+8"));
+        assertThat(ClassDataArchive.madeBy(vmOnly, me)).as("the VM's version decides, not the JRE's after it").isFalse();
+        assertThat(ClassDataArchive.deleteIfStale(mine, me)).isNull();
+        assertThat(ClassDataArchive.deleteIfStale(debug, me)).isNull();
+        assertThat(ClassDataArchive.deleteIfStale(newer, me)).isNull();
+        assertThat(ClassDataArchive.deleteIfStale(old, me)).isTrue();
+        assertThat(List.of(mine, debug, newer)).allMatch(Files::exists);
+        assertThat(old).doesNotExist();
+        assertThat(ClassDataArchive.deleteIfStale(old, me)).as("none there").isNull();
     }
 
     /** What HotSpot writes near an archive's start: magic and numbers, then its identification, then the rest. */
     private static byte[] header(String vmIdent, byte[] rest) {
-        byte[] ident = (vmIdent + " for linux-amd64 JRE (…), built on May  1 2025").getBytes(
+        return header(vmIdent, rest, vmIdent.substring(vmIdent.lastIndexOf(' ') + 1, vmIdent.length() - 1));
+    }
+
+    private static byte[] header(String vmIdent, byte[] rest, String jre) {
+        byte[] ident = (vmIdent + " for linux-amd64 JRE (" + jre + "), built on May  1 2025").getBytes(
                 java.nio.charset.StandardCharsets.ISO_8859_1);
-        byte[] out = new byte[64 + ident.length + rest.length];
+        byte[] out = new byte[617 + ident.length + rest.length];
         out[0] = (byte) 0xf0;
-        System.arraycopy(ident, 0, out, 64, ident.length);
+        System.arraycopy(ident, 0, out, 617, ident.length);
+        System.arraycopy(rest, 0, out, 617 + ident.length, rest.length);
         return out;
     }
 }
