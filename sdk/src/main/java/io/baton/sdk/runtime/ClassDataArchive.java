@@ -113,9 +113,10 @@ final class ClassDataArchive {
         try {
             deleted = deleteIfStale(archive, jvm);
         } catch (IOException | RuntimeException e) {
-            Log.LOG.warn("executor {}: its class-data archive {} is not mapped: another JVM made it before this one ({}) "
-                    + "was installed, and it could not be deleted ({}): it started without it, slower; delete it and "
-                    + "the next start makes it again", executorId, archive, jvm.ident(), e.toString());
+            Log.LOG.warn("executor {}: its class-data archive {} is not mapped, and telling whether a JDK update left it "
+                    + "behind (another JVM than {} made it), or deleting it, failed ({}): it started without it, "
+                    + "slower; if this JDK is newer than the archive, delete it and the next start makes it again",
+                    executorId, archive, jvm.ident(), e.toString());
             return;
         }
         if (deleted != null) {
