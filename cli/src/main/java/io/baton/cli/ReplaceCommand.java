@@ -112,13 +112,12 @@ final class ReplaceCommand implements Callable<Integer> {
             ShimConnection.declineOnFailure(client, implicit, () -> ShimConnection.await(h.forwarded(), "replacement "
                     + rid + " (" + oldTask + " -> " + task.taskId + ")",
                     "ask for offers that cover what is missing (--offer, --offers-for), or fix the task ids"));
-            synchronized (out) {
+            if (follower == null) {
                 out.println(rid);
                 out.flush();
-            }
-            if (follower == null) {
                 return 0;
             }
+            follower.accepted();
             // the outcome completes after the client's listeners saw the final update (so every phase before it
             // is printed), and closing the client answers its acknowledgement
             ReplaceOutcome outcome = awaitOutcome(h, rid, waitMs);
@@ -170,12 +169,16 @@ final class ReplaceCommand implements Callable<Integer> {
     /**
      * Prints one replacement's phases as they arrive and then its outcome. Progress and updates are
      * delivered on the client's one update thread in wire order, so once the final update went
-     * through the listener every phase before it has been printed.
+     * through the listener every phase before it has been printed. The id is the first line: a phase
+     * that arrives before the shim's answer to the request (the executor may move on before that
+     * answer reaches this process) is held until the id is printed.
      */
     static final class Follower {
         private final String rid;
         private final PrintWriter out;
         private final long startUs;
+        private final List<String> early = new ArrayList<>();
+        private boolean idPrinted;
         private boolean done;
 
         Follower(String rid, PrintWriter out, long startUs) {
@@ -189,12 +192,29 @@ final class ReplaceCommand implements Callable<Integer> {
                 return;
             }
             long at = p.getAtUs() > 0 ? p.getAtUs() : Format.nowUs();
+            String line = Format.elapsed(startUs, at) + "  " + p.getPhase()
+                    + (p.getFromPhase().isEmpty() ? "" : " (from " + p.getFromPhase() + ")");
             synchronized (out) {
-                if (!done) {
-                    out.println(Format.elapsed(startUs, at) + "  " + p.getPhase()
-                            + (p.getFromPhase().isEmpty() ? "" : " (from " + p.getFromPhase() + ")"));
-                    out.flush();
+                if (done) {
+                    return;
                 }
+                if (!idPrinted) {
+                    early.add(line);
+                    return;
+                }
+                out.println(line);
+                out.flush();
+            }
+        }
+
+        /** The shim accepted the request: prints the id, then any phase that arrived before the answer. */
+        void accepted() {
+            synchronized (out) {
+                idPrinted = true;
+                out.println(rid);
+                early.forEach(out::println);
+                early.clear();
+                out.flush();
             }
         }
 
