@@ -3,9 +3,12 @@ package io.baton.cli;
 import io.baton.proto.ReplacementTimings;
 import io.baton.proto.Resource;
 import io.baton.resources.Resources;
+import io.baton.shim.ConsoleText;
+import java.nio.charset.Charset;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -47,17 +50,29 @@ final class Format {
         return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
     }
 
-    /** Columns padded to their widest cell. */
+    /** Columns padded to their widest cell, as standard output will show them. */
     static String table(List<String[]> rows) {
-        int cols = rows.stream().mapToInt(r -> r.length).max().orElse(0);
+        return table(rows, ConsoleText.outCharset());
+    }
+
+    /**
+     * Columns padded to their widest cell as {@code shownIn} shows it: where that charset gets look-alikes
+     * ({@code ->} for an arrow) the cells are folded first, so a longer look-alike does not push its row's
+     * later columns out of line.
+     */
+    static String table(List<String[]> rows, Charset shownIn) {
+        boolean fold = ConsoleText.folds(shownIn);
+        List<String[]> cells = fold ? rows.stream().map(r -> Arrays.stream(r).map(c -> ConsoleText.fold(c, shownIn))
+                .toArray(String[]::new)).toList() : rows;
+        int cols = cells.stream().mapToInt(r -> r.length).max().orElse(0);
         int[] width = new int[cols];
-        for (String[] r : rows) {
+        for (String[] r : cells) {
             for (int i = 0; i < r.length; i++) {
                 width[i] = Math.max(width[i], r[i].length());
             }
         }
         StringBuilder sb = new StringBuilder();
-        for (String[] r : rows) {
+        for (String[] r : cells) {
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < r.length; i++) {
                 line.append(i + 1 < r.length ? String.format(Locale.ROOT, "%-" + (width[i] + 2) + "s", r[i]) : r[i]);

@@ -8,6 +8,9 @@ import io.baton.proto.NodeState;
 import io.baton.proto.RefusedSubscription;
 import io.baton.proto.RejectCode;
 import io.baton.resources.Resources;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@code baton status} against a shim serving several nodes (the YARN AM) shows each node's ledger and executor. */
@@ -75,5 +78,20 @@ class StatusRenderTest {
         assertThat(out.lines().filter(l -> l.startsWith("e1 "))).singleElement().asString()
                 .containsPattern("^e1\\s+4242\\s+12\\s+.+\\s+DUPLICATE_TASK\\s+task t6 is reported twice$")
                 .contains(Format.time(1_000_000_000_000_000L), Format.time(1_000_000_055_000_000L));
+    }
+
+    @Test
+    void aTableLinesUpInTheCharsetItIsShownIn() {
+        List<String[]> rows = List.of(new String[] {"T", "N", "STATE"}, new String[] {"a→b→c", "x", "RUNNING"},
+                new String[] {"c", "≤≤", "LOST"});
+        for (Charset cs : List.of(StandardCharsets.US_ASCII, StandardCharsets.UTF_8)) {
+            List<String> lines = Format.table(rows, cs).lines().toList();
+            assertThat(lines).as(cs.name()).hasSize(3);
+            assertThat(lines.stream().map(l -> l.indexOf(l.startsWith("T ") ? "STATE" : l.contains("RUNNING") ? "RUNNING"
+                    : "LOST")).distinct()).as(cs.name() + ": the last column starts at one offset\n"
+                    + String.join("\n", lines)).hasSize(1);
+        }
+        assertThat(Format.table(rows, StandardCharsets.US_ASCII)).contains("a->b->c").contains("<=<=");
+        assertThat(Format.table(rows, StandardCharsets.UTF_8)).contains("a→b→c");
     }
 }
