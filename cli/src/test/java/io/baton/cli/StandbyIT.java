@@ -121,7 +121,7 @@ class StandbyIT {
 
         executor.destroyForcibly(); // SIGKILL
         awaitSubscribedFrom("c1", standby);
-        assertThat(Files.readString(standbyLog)).contains("executor c1 took over");
+        awaitLogged(standbyLog, "executor c1 took over"); // logged once its start returned: maybe after the subscription
         assertThat(taskState("t1")).as("the task adopted, not lost").isEqualTo(TaskState.TASK_RUNNING);
         assertThat(gone(task)).as("the task's command").isFalse();
 
@@ -170,7 +170,7 @@ class StandbyIT {
 
             assertThat(outcome.outcome()).isEqualTo(ReplacementOutcome.COMMITTED);
             assertThat(state("c3").orElseThrow().getPid()).as("finished by the standby").isEqualTo(standby.pid());
-            assertThat(Files.readString(standbyLog)).contains("executor c3 took over");
+            awaitLogged(standbyLog, "executor c3 took over");
             assertThat(gone(old)).as("the old command").isTrue();
             assertThat(taskState("v2")).isEqualTo(TaskState.TASK_RUNNING);
             CliNode.Run killed = node.baton("kill", "v2", "--grace", "1s");
@@ -201,6 +201,12 @@ class StandbyIT {
         }
     }
 
+    /** The standby logs that it took over once its executor's start returned, which may be after it subscribed. */
+    private static void awaitLogged(Path log, String line) {
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> Files.readString(log).contains(line));
+    }
+
     private static TaskInfo task(String id, String command) {
         return TaskInfo.newBuilder().setTaskId(TaskID.newBuilder().setValue(id)).setName(id)
                 .addAllResources(Resources.parse("cpus:0.1;mem:16").toProto())
@@ -212,6 +218,7 @@ class StandbyIT {
         Path log = dir.resolve("standby.log");
         Process standby = executor("c2", dir.resolve("c2"), log, "--standby");
         awaitSubscribedFrom("c2", standby);
+        awaitLogged(log, "executor c2 took over");
         String out = Files.readString(log);
         assertThat(out).contains("standing by", "executor c2 took over");
         assertThat(out.indexOf("standing by")).as("warmed up first").isLessThan(out.indexOf("took over"));

@@ -211,23 +211,28 @@ class YarnGrantsIT {
     void aFreezeThenStartHoldsBothTasksUntilItsCommit() throws Exception {
         try (LocalAm local = LocalAm.start(yarn, client, tmp, "grants-freeze")) {
             Container c = startExecutor(local, "wg");
-            AtomicReference<YarnSize> whileFrozen = new AtomicReference<>();
-            try (BatonClient fw = local.framework(u -> {
-                if (u.getTaskId().getValue().equals("g2") && u.getState() == TaskState.TASK_RUNNING) {
-                    whileFrozen.compareAndSet(null, rmSizeOrNull(c));
-                }
-            })) {
+            try (BatonClient fw = local.framework(u -> { })) {
                 LocalAm.launch(fw, "wg", LocalAm.task("g1", "cpus:0.5;mem:128"));
                 assertRmEqualsLedger(local, c, new YarnSize(640, 2));
 
+                // the new task is health-gated for 4 s (the shell's `true` every 200 ms), so the container's size
+                // with both tasks is read while they run side by side, not raced against the commit's decrease
                 String offer = LocalAm.offerNear(fw, "g1", "cpus:1;mem:256");
-                ReplaceOutcome out = fw.replace(ReplaceSpec.of("g1", LocalAm.task("g2", "cpus:1;mem:256"), offer)
-                        .withReplacementId("freeze").withStrategy(ReplaceStrategy.FREEZE_THEN_START))
-                        .outcome().get(40, TimeUnit.SECONDS);
+                TaskInfo gated = LocalAm.task("g2", "cpus:1;mem:256").toBuilder().setReadiness(ReadinessCheck
+                        .newBuilder().setCommand(CommandCheck.newBuilder().setCommand("true")).setIntervalMs(200))
+                        .build();
+                ReplaceHandle h = fw.replace(ReplaceSpec.of("g1", gated, offer).withReplacementId("freeze")
+                        .withPolicy(ReplacePolicy.newBuilder().setStrategy(ReplaceStrategy.FREEZE_THEN_START)
+                                .setMinHealthyMs(4_000).build()));
+
+                YarnSize both = new YarnSize(896, 3); // overhead 1 / 512 + T_old 0.5 / 128 + T_new 1 / 256
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> both.equals(rmSize(c)));
+                assertThat(h.outcome()).as("the container in the RM held both tasks while the new one ran beside the "
+                        + "frozen one, before the commit").isNotDone();
+                ReplaceOutcome out = h.outcome().get(40, TimeUnit.SECONDS);
 
                 assertThat(out.outcome()).as(out.status().getMessage()).isEqualTo(ReplacementOutcome.COMMITTED);
-                assertThat(whileFrozen.get()).as("the container in the RM when the new task ran beside the frozen one")
-                        .isEqualTo(new YarnSize(896, 3)); // overhead 1 / 512 + T_old 0.5 / 128 + T_new 1 / 256
                 assertRmEqualsLedger(local, c, new YarnSize(768, 2)); // T_old given back at the commit
             }
         }
@@ -342,14 +347,6 @@ class YarnGrantsIT {
     /** The container's size as the ResourceManager has it. */
     private static YarnSize rmSize(Container c) throws Exception {
         return YarnResources.size(client.getContainerReport(c.getId()).getAllocatedResource());
-    }
-
-    private static YarnSize rmSizeOrNull(Container c) {
-        try {
-            return rmSize(c);
-        } catch (Exception e) {
-            return null;
-        }
     }
 
     private static void assertRmEqualsLedger(LocalAm local, Container c, YarnSize size) {

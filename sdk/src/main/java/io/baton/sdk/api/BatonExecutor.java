@@ -68,8 +68,8 @@ public abstract class BatonExecutor {
      *
      * <p>A hook called on the loop has no time bound (it cannot be interrupted) and holds up the whole executor,
      * heartbeats included, while it runs. Baton times each one: the first that takes longer than
-     * {@value #INLINE_HOOK_LIMIT_MS} ms is logged with its duration, and from then on this executor's hooks run
-     * on hook threads again. The first call of each hook is not held to that limit: it runs cold (class loading,
+     * {@link #inlineHookLimitMs()} ({@value #INLINE_HOOK_LIMIT_MS} ms unless overridden) is logged with its duration,
+     * and from then on this executor's hooks run on hook threads again. The first call of each hook is not held to that limit: it runs cold (class loading,
      * the interpreter), which says nothing about whether it blocks. A task's hook is still never called while
      * another of its hooks runs (one on a hook thread makes the next wait there). Readiness probes,
      * {@link #recover} and {@link #shrink} always run on hook threads.
@@ -78,8 +78,18 @@ public abstract class BatonExecutor {
         return false;
     }
 
-    /** How long a hook called on the driver loop may take before hooks go back to hook threads (ms). */
+    /** How long a hook called on the driver loop may take before hooks go back to hook threads (ms), by default. */
     public static final long INLINE_HOOK_LIMIT_MS = 10;
+
+    /**
+     * How long a hook called on the driver loop ({@link #hooksReturnAtOnce()}) may take before this executor's
+     * hooks go back to hook threads, in milliseconds: {@value #INLINE_HOOK_LIMIT_MS} by default. Raise it where a
+     * hook that does return at once can still be held up longer (a machine whose garbage-collection pauses or
+     * scheduling delays exceed the default). At least 1; asked once, when the executor's runtime starts.
+     */
+    public long inlineHookLimitMs() {
+        return INLINE_HOOK_LIMIT_MS;
+    }
 
     /** Starts the task. Report {@link Task#running()} once it runs, and a terminal state when it ends. */
     public abstract void launch(Task task) throws Exception;

@@ -36,9 +36,23 @@ final class EffectsOut {
     /** The hooks called on the loop at least once (their first call is not held to the limit). */
     private final java.util.EnumSet<io.baton.sdk.core.Hook> calledInline = java.util.EnumSet.noneOf(io.baton.sdk.core.Hook.class);
 
+    /** How long an inline hook may take (ms): {@link io.baton.sdk.api.BatonExecutor#inlineHookLimitMs()}. */
+    private final long inlineLimitMs;
+
     EffectsOut(ExecutorRuntime rt) {
         this.rt = rt;
         this.inline = rt.author().hooksReturnAtOnce();
+        this.inlineLimitMs = inlineLimitMs(rt.author());
+    }
+
+    /** The author's {@link BatonExecutor#inlineHookLimitMs()}, refused below 1 ms before anything starts. */
+    static long inlineLimitMs(BatonExecutor author) {
+        long ms = author.inlineHookLimitMs();
+        if (ms < 1) {
+            throw new IllegalArgumentException(author.getClass().getName() + ".inlineHookLimitMs() returned " + ms
+                    + " ms: it must be at least 1 ms (the default is " + BatonExecutor.INLINE_HOOK_LIMIT_MS + ")");
+        }
+        return ms;
     }
 
     void carryOut(Effect e) {
@@ -210,23 +224,24 @@ final class EffectsOut {
             throw e;
         } catch (Throwable ex) {
             failure = h.hook() + " of task " + h.taskId() + " failed: " + ex;
+        }
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0); // the hook's time, not Baton's logging
+        if (failure != null) {
             LOG.warn(failure);
         }
-        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         if (Thread.interrupted()) { // the loop's thread must not keep an interrupt a hook left on it
             LOG.warn("executor {}: {} of task {} left the driver loop's thread interrupted; cleared", rt.executorId(),
                     h.hook(), h.taskId());
         }
         boolean first = calledInline.add(h.hook());
-        if (tookMs > BatonExecutor.INLINE_HOOK_LIMIT_MS && first) {
+        if (tookMs > inlineLimitMs && first) {
             LOG.info("executor {}: {} of task {} took {} ms on the driver loop, its first call (cold code: class loading, "
                     + "the interpreter); not held against hooksReturnAtOnce", rt.executorId(), h.hook(), h.taskId(), tookMs);
-        } else if (tookMs > BatonExecutor.INLINE_HOOK_LIMIT_MS) {
+        } else if (tookMs > inlineLimitMs) {
             inline = false;
             LOG.warn("executor {}: {} of task {} took {} ms on the driver loop, though {} says its hooks return at "
                     + "once (hooksReturnAtOnce; limit {} ms): its hooks run on hook threads from now on",
-                    rt.executorId(), h.hook(), h.taskId(), tookMs, rt.author().getClass().getName(),
-                    BatonExecutor.INLINE_HOOK_LIMIT_MS);
+                    rt.executorId(), h.hook(), h.taskId(), tookMs, rt.author().getClass().getName(), inlineLimitMs);
         }
         rt.post(new Input.HookReturned(h, failure == null, failure, rt.now()));
     }

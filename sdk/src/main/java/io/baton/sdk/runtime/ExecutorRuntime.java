@@ -72,6 +72,7 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
      */
     public ExecutorRuntime(BatonExecutor author, String executorId, Journal journal, ShimConnection shim,
             LongSupplier clockUs, ExecutorThreads threads) {
+        EffectsOut.inlineLimitMs(author); // a bad limit is refused before a thread starts
         this.author = author;
         this.executorId = executorId;
         this.journal = journal;

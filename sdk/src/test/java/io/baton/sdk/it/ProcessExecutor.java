@@ -44,7 +44,12 @@ public final class ProcessExecutor extends BatonExecutor {
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         ProcessHandle h = p.toHandle();
         procs.put(task.id(), h);
-        Files.writeString(dir.resolve(task.id() + ".pid"), h.pid() + " " + startTime(h.pid()));
+        // whole or not there: the tests poll this file while it is written
+        Path pid = dir.resolve(task.id() + ".pid");
+        Path tmp = dir.resolve(task.id() + ".pid.tmp");
+        Files.writeString(tmp, h.pid() + " " + startTime(h.pid()));
+        Files.move(tmp, pid, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         String mode = task.info().getSpec().getValue();
         watch(task, h, mode.equals("slow") ? 3_300 : mode.equals("stubborn-slow") ? 60_000 : 300);
     }

@@ -17,6 +17,8 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.LocalTime;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -40,6 +42,13 @@ class ShimUnreachableIT {
             s.bind(UnixDomainSocketAddress.of(path));
         }
         assertThat(path).exists();
+    }
+
+    /** How long ago a log line of a process on this machine was written, by its time of day ({@code HH:mm:ss.SSS}). */
+    static long msSinceLogged(String line) {
+        LocalTime at = LocalTime.parse(line.substring(0, line.indexOf(' ')));
+        long ms = Duration.between(at, LocalTime.now()).toMillis();
+        return ms < 0 ? ms + Duration.ofDays(1).toMillis() : ms; // written before midnight, read after
     }
 
     @Test
@@ -93,10 +102,11 @@ class ShimUnreachableIT {
         Files.createDirectories(shimDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         try (JavaProcess executor = JavaProcess.start(List.of(), ProcessExecutor.class.getName(), "--id", "e1",
                 "--work-dir", dir.resolve("exec").toString(), "--shim", socket.toString())) {
-            executor.awaitLine("cannot connect to the shim");
-            long firstFailed = System.nanoTime();
-            // past the attempt at 1.5 s, well before the one at 3.1 s (the shim in this JVM binds in well under 1 s)
-            Thread.sleep(1_900);
+            String failed = executor.awaitLine("cannot connect to the shim");
+            long firstFailed = System.nanoTime() - msSinceLogged(failed) * 1_000_000;
+            // just past the attempt at 1.5 s, so the shim (bound by this JVM in well under 1 s) is there long before
+            // the one at 3.1 s; timed from the line's own time, not from when this process read it
+            Thread.sleep(Math.max(0, 1_650 - msSinceLogged(failed)));
             ShimConfig config = ShimConfig.defaults(shimDir, Resources.parse("cpus:2;mem:1024"), "none");
             try (ShimServer shim = new ShimServer(config, new InMemoryIsolator(), TOKEN).start()) {
                 long bound = System.nanoTime();
