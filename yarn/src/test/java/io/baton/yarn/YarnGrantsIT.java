@@ -226,7 +226,7 @@ class YarnGrantsIT {
                                 .setMinHealthyMs(4_000).build()));
 
                 YarnSize both = new YarnSize(896, 3); // overhead 1 / 512 + T_old 0.5 / 128 + T_new 1 / 256
-                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
                         .until(() -> both.equals(rmSize(c)));
                 assertThat(h.outcome()).as("the container in the RM held both tasks while the new one ran beside the "
                         + "frozen one, before the commit").isNotDone();

@@ -22,7 +22,8 @@ import java.util.Set;
  *       failure of that step (its thread is interrupted) — never a dead executor.</li>
  *   <li>An executor whose hooks return at once can say so ({@link #hooksReturnAtOnce()}): Baton then calls
  *       them on its driver loop, unbounded, and goes back to hook threads if one ever takes longer than
- *       {@value #INLINE_HOOK_LIMIT_MS} ms.</li>
+ *       {@link #inlineHookLimitMs()} ({@value #INLINE_HOOK_LIMIT_MS} ms by default), a hook's first call
+ *       excepted.</li>
  *   <li>{@link Task}'s status methods are thread-safe: call them from any thread, any time (e.g. from
  *       a process watcher when the task exits). A hook may return before the task is running; report
  *       {@code running()} when it is.</li>
@@ -69,10 +70,10 @@ public abstract class BatonExecutor {
      * <p>A hook called on the loop has no time bound (it cannot be interrupted) and holds up the whole executor,
      * heartbeats included, while it runs. Baton times each one: the first that takes longer than
      * {@link #inlineHookLimitMs()} ({@value #INLINE_HOOK_LIMIT_MS} ms unless overridden) is logged with its duration,
-     * and from then on this executor's hooks run on hook threads again. The first call of each hook is not held to that limit: it runs cold (class loading,
-     * the interpreter), which says nothing about whether it blocks. A task's hook is still never called while
-     * another of its hooks runs (one on a hook thread makes the next wait there). Readiness probes,
-     * {@link #recover} and {@link #shrink} always run on hook threads.
+     * and from then on this executor's hooks run on hook threads again. The first call of each hook is not held to
+     * that limit: it runs cold (class loading, the interpreter), which says nothing about whether it blocks. A task's
+     * hook is still never called while another of its hooks runs (one on a hook thread makes the next wait there).
+     * Readiness probes, {@link #recover} and {@link #shrink} always run on hook threads.
      */
     public boolean hooksReturnAtOnce() {
         return false;
@@ -85,7 +86,8 @@ public abstract class BatonExecutor {
      * How long a hook called on the driver loop ({@link #hooksReturnAtOnce()}) may take before this executor's
      * hooks go back to hook threads, in milliseconds: {@value #INLINE_HOOK_LIMIT_MS} by default. Raise it where a
      * hook that does return at once can still be held up longer (a machine whose garbage-collection pauses or
-     * scheduling delays exceed the default). At least 1; asked once, when the executor's runtime starts.
+     * scheduling delays exceed the default). At least 1: a smaller value is refused when the executor starts
+     * (or stands by), before its journal is touched.
      */
     public long inlineHookLimitMs() {
         return INLINE_HOOK_LIMIT_MS;

@@ -39,13 +39,18 @@ final class EffectsOut {
     /** How long an inline hook may take (ms): {@link io.baton.sdk.api.BatonExecutor#inlineHookLimitMs()}. */
     private final long inlineLimitMs;
 
-    EffectsOut(ExecutorRuntime rt) {
+    /** @param inlineLimitMs the author's {@link BatonExecutor#inlineHookLimitMs()}, checked ({@link #inlineLimitMs}) */
+    EffectsOut(ExecutorRuntime rt, long inlineLimitMs) {
         this.rt = rt;
         this.inline = rt.author().hooksReturnAtOnce();
-        this.inlineLimitMs = inlineLimitMs(rt.author());
+        this.inlineLimitMs = inlineLimitMs;
     }
 
-    /** The author's {@link BatonExecutor#inlineHookLimitMs()}, refused below 1 ms before anything starts. */
+    /**
+     * The author's {@link BatonExecutor#inlineHookLimitMs()}, refused below 1 ms: called before anything starts
+     * (by {@link ExecutorBootstrap} and {@link Standby} before the journal is touched, by {@link ExecutorRuntime}
+     * before its threads).
+     */
     static long inlineLimitMs(BatonExecutor author) {
         long ms = author.inlineHookLimitMs();
         if (ms < 1) {

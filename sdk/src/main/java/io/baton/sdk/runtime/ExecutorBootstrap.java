@@ -137,6 +137,7 @@ public final class ExecutorBootstrap {
             throw new IllegalArgumentException("executor, options and clock are required (got executor=" + executor
                     + ", options=" + options + ", clock=" + clockUs + ")");
         }
+        EffectsOut.inlineLimitMs(executor); // the author's own settings refused before the journal is touched
         long started = System.nanoTime();
         Path journalDir = options.workDir().resolve("journal");
         ExecutorThreads threads = ExecutorThreads.fromOrNamed(options.threads());

@@ -72,7 +72,7 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
      */
     public ExecutorRuntime(BatonExecutor author, String executorId, Journal journal, ShimConnection shim,
             LongSupplier clockUs, ExecutorThreads threads) {
-        EffectsOut.inlineLimitMs(author); // a bad limit is refused before a thread starts
+        long inlineLimitMs = EffectsOut.inlineLimitMs(author); // a bad limit is refused before a thread starts
         this.author = author;
         this.executorId = executorId;
         this.journal = journal;
@@ -84,7 +84,7 @@ public final class ExecutorRuntime implements ExecutorHandle, ShimConnection.Lis
         this.driver = new ExecutorDriver(executorId, author.overhead(),
                 Failpoints.ARMED ? new FailpointJournal(journal) : journal, ExecutorRuntime::uuid,
                 ExecutorDriver.everyTenThousand());
-        this.effects = new EffectsOut(this);
+        this.effects = new EffectsOut(this, inlineLimitMs);
     }
 
     /**

@@ -67,6 +67,7 @@ final class Standby {
             throw new IllegalArgumentException("executor, options and clock are required (got executor=" + executor
                     + ", options=" + options + ", clock=" + clockUs + ")");
         }
+        EffectsOut.inlineLimitMs(executor); // refused now, not at the takeover after seconds of warming up
         Path journal = options.workDir().resolve("journal");
         LOG.info("executor {} stands by: warming up, then waiting for the process that holds {}", options.executorId(),
                 journal);

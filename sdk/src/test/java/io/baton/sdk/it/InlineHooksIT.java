@@ -18,8 +18,10 @@ import io.baton.proto.TaskInfo;
 import io.baton.proto.TaskStatus;
 import io.baton.resources.Resources;
 import io.baton.sdk.api.BatonExecutor;
+import io.baton.sdk.api.ExecutorOptions;
 import io.baton.sdk.api.Task;
 import io.baton.sdk.journal.InMemoryJournal;
+import io.baton.sdk.runtime.ExecutorBootstrap;
 import io.baton.sdk.runtime.ExecutorRuntime;
 import io.baton.sdk.transport.NettyShimConnection;
 import io.baton.shim.isolator.InMemoryIsolator;
@@ -190,11 +192,19 @@ class InlineHooksIT {
                 return 0;
             }
         };
+        String why = ".inlineHookLimitMs() returned 0 ms: it must be at least 1 ms (the default is 10)";
         try (NettyShimConnection shim = new NettyShimConnection(dir.resolve("no-shim.sock"))) {
             assertThatThrownBy(() -> new ExecutorRuntime(author, "e1", new InMemoryJournal(), shim, () -> 0L))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(
-                            ".inlineHookLimitMs() returned 0 ms: it must be at least 1 ms (the default is 10)");
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(why);
         }
+        // started as executors are, or as a standby: refused before the journal is touched (and, for the standby,
+        // before seconds of warming up, not at its takeover)
+        ExecutorOptions options = new ExecutorOptions("e1", dir.resolve("work"), dir.resolve("no-shim.sock"));
+        assertThatThrownBy(() -> ExecutorBootstrap.start(author, options))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(why);
+        assertThatThrownBy(() -> ExecutorBootstrap.standBy(author, options))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(why);
+        assertThat(dir.resolve("work").resolve("journal")).doesNotExist();
     }
 
     private static ReadinessCheck readiness(long timeoutMs) {
