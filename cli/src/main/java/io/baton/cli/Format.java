@@ -8,9 +8,9 @@ import java.nio.charset.Charset;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToIntFunction;
 
 /** How the commands print times, durations, resources and timings. */
 final class Format {
@@ -56,26 +56,28 @@ final class Format {
     }
 
     /**
-     * Columns padded to their widest cell as {@code shownIn} shows it: where that charset gets look-alikes
-     * ({@code ->} for an arrow) the cells are folded first, so a longer look-alike does not push its row's
-     * later columns out of line.
+     * Columns padded to their widest cell as {@code shownIn} shows it. The cells are left as they are (the writer
+     * that prints them folds what it must); where that charset gets look-alikes ({@code ->} for an arrow) a cell's
+     * width is its look-alike's, so a longer look-alike does not push its row's later columns out of line.
      */
     static String table(List<String[]> rows, Charset shownIn) {
         boolean fold = ConsoleText.folds(shownIn);
-        List<String[]> cells = fold ? rows.stream().map(r -> Arrays.stream(r).map(c -> ConsoleText.fold(c, shownIn))
-                .toArray(String[]::new)).toList() : rows;
-        int cols = cells.stream().mapToInt(r -> r.length).max().orElse(0);
+        ToIntFunction<String> shown = fold ? c -> ConsoleText.fold(c, shownIn).length() : String::length;
+        int cols = rows.stream().mapToInt(r -> r.length).max().orElse(0);
         int[] width = new int[cols];
-        for (String[] r : cells) {
+        for (String[] r : rows) {
             for (int i = 0; i < r.length; i++) {
-                width[i] = Math.max(width[i], r[i].length());
+                width[i] = Math.max(width[i], shown.applyAsInt(r[i]));
             }
         }
         StringBuilder sb = new StringBuilder();
-        for (String[] r : cells) {
+        for (String[] r : rows) {
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < r.length; i++) {
-                line.append(i + 1 < r.length ? String.format(Locale.ROOT, "%-" + (width[i] + 2) + "s", r[i]) : r[i]);
+                line.append(r[i]);
+                if (i + 1 < r.length) {
+                    line.append(" ".repeat(width[i] + 2 - shown.applyAsInt(r[i])));
+                }
             }
             sb.append(line.toString().stripTrailing()).append('\n');
         }
